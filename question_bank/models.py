@@ -1,0 +1,182 @@
+"""What is asked: banks of questions with reference answers and weighted rubrics.
+
+These pydantic models are the contract every other package reads; validation here is what
+lets the loaders promise that an accepted bank is usable by the grader and the quiz.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=120)]
+NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+MAX_RUBRIC_POINTS = 8
+
+
+class QuestionType(StrEnum):
+    FREE_TEXT = "free_text"
+    MULTIPLE_CHOICE = "multiple_choice"
+    TRUE_FALSE = "true_false"
+    NUMERICAL = "numerical"
+    SHORT_EXACT = "short_exact"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RubricPoint(_Strict):
+    """One thing a correct answer must say, with its share of the question's points."""
+
+    id: Identifier
+    text: NonBlank
+    weight: float = Field(gt=0, description="Relative weight; normalised to sum 1 within a question.")
+    paraphrases: tuple[NonBlank, ...] = Field(
+        default=(), description="Other accepted wordings, any language."
+    )
+
+    @field_validator("weight")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("weight must be a finite positive number")
+        return value
+
+
+class CodeBlock(_Strict):
+    """Code shown with the prompt (e.g. a Keras model to explain)."""
+
+    language: str = "python"
+    source: NonBlank
+
+
+class Choice(_Strict):
+    """An option of a multiple-choice, true/false or short-exact question (Moodle-style fraction)."""
+
+    text: NonBlank
+    fraction: float = Field(default=0.0, ge=-1.0, le=1.0, description="Share of max points, -1..1.")
+    feedback: str = ""
+
+
+class NumericalAnswer(_Strict):
+    """An accepted number with tolerance (absolute)."""
+
+    value: float
+    tolerance: float = Field(default=0.0, ge=0.0)
+    fraction: float = Field(default=1.0, ge=0.0, le=1.0)
+    feedback: str = ""
+
+
+class Question(_Strict):
+    """One exam question; free-text questions carry a reference answer and a rubric."""
+
+    id: Identifier
+    number: int | None = Field(default=None, ge=1)
+    type: QuestionType = QuestionType.FREE_TEXT
+    prompt: dict[Language, NonBlank] = Field(min_length=1)
+    code: CodeBlock | None = None
+    max_points: float = Field(default=1.0, gt=0)
+    topics: tuple[NonBlank, ...] = ()
+    reference_answer: dict[Language, NonBlank] = Field(default_factory=dict)
+    rubric: tuple[RubricPoint, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    numerical: tuple[NumericalAnswer, ...] = ()
+    general_feedback: str = ""
+
+    @model_validator(mode="after")
+    def _consistent_with_type(self) -> Question:
+        if self.type is QuestionType.FREE_TEXT:
+            if not self.reference_answer:
+                raise ValueError("free-text question needs a reference_answer")
+            if not 1 <= len(self.rubric) <= MAX_RUBRIC_POINTS:
+                raise ValueError(f"free-text question needs 1-{MAX_RUBRIC_POINTS} rubric points")
+        if self.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE, QuestionType.SHORT_EXACT):
+            if not any(choice.fraction > 0 for choice in self.choices):
+                raise ValueError(
+                    f"{self.type.value} question needs at least one choice with positive fraction"
+                )
+        if self.type is QuestionType.NUMERICAL and not self.numerical:
+            raise ValueError("numerical question needs at least one accepted value")
+        point_ids = [point.id for point in self.rubric]
+        if len(point_ids) != len(set(point_ids)):
+            raise ValueError("rubric point ids must be unique within a question")
+        return self
+
+    @model_validator(mode="after")
+    def _normalise_weights(self) -> Question:
+        total = sum(point.weight for point in self.rubric)
+        if self.rubric and not math.isclose(total, 1.0, rel_tol=1e-9):
+            normalised = tuple(
+                point.model_copy(update={"weight": point.weight / total}) for point in self.rubric
+            )
+            object.__setattr__(self, "rubric", normalised)
+        return self
+
+    def prompt_in(self, language: str) -> str:
+        """The prompt in `language`, falling back to the first one written."""
+        return self.prompt.get(language) or next(iter(self.prompt.values()))
+
+    def reference_in(self, language: str) -> str:
+        """The reference answer in `language`, falling back to the first one written."""
+        if not self.reference_answer:
+            return ""
+        return self.reference_answer.get(language) or next(iter(self.reference_answer.values()))
+
+    def content_hash(self) -> str:
+        """Stable hash of everything that affects asking and grading (for snapshots and caches)."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Bank(_Strict):
+    """A course's question bank."""
+
+    id: Identifier
+    title: NonBlank
+    course: str = ""
+    languages: tuple[Language, ...] = Field(default=("en",), min_length=1)
+    version: str = "1"
+    description: str = ""
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_and_consistent(self) -> Bank:
+        seen_ids: set[str] = set()
+        seen_numbers: set[int] = set()
+        allowed = set(self.languages)
+        for index, question in enumerate(self.questions):
+            where = f"questions[{index}] ({question.id})"
+            if question.id in seen_ids:
+                raise ValueError(f"{where}: duplicate question id {question.id!r}")
+            seen_ids.add(question.id)
+            if question.number is not None:
+                if question.number in seen_numbers:
+                    raise ValueError(f"{where}: duplicate question number {question.number}")
+                seen_numbers.add(question.number)
+            used = set(question.prompt) | set(question.reference_answer)
+            if not used <= allowed:
+                raise ValueError(
+                    f"{where}: languages {sorted(used - allowed)} are not in the bank's languages"
+                )
+            if self.languages[0] not in question.prompt:
+                raise ValueError(f"{where}: no prompt in the bank's main language {self.languages[0]!r}")
+        return self
+
+    def question(self, key: str | int) -> Question:
+        """Look a question up by id, or by exam number (int or digit string)."""
+        for question in self.questions:
+            if question.id == key:
+                return question
+        if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+            for question in self.questions:
+                if question.number == int(key):
+                    return question
+        raise KeyError(f"bank {self.id!r} has no question {key!r}")

@@ -1,0 +1,98 @@
+"""All configuration in one place: TENTA_* environment variables, an optional config file, platformdirs paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "tenta"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def default_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+class Settings(BaseSettings):
+    """Settings read from TENTA_* variables, then `config.toml` in the user config dir."""
+
+    model_config = SettingsConfigDict(env_prefix="TENTA_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir, description="Database, faiss indexes, user banks."
+    )
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir, description="Built models and embedding caches."
+    )
+    models_dir: Path | None = Field(
+        default=None, description="Where built embedding models live; default is cache_dir/models."
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is an SQLite file in data_dir."
+    )
+    model: str = Field(
+        default="multilingual-e5-small",
+        description="'multilingual-e5-small', 'all-MiniLM-L6-v2', or a path to a sentence-transformers folder.",
+    )
+    default_bank: str = Field(
+        default="dl-course", description="Bank opened by `tenta` and used when --bank is omitted."
+    )
+    student: str | None = Field(
+        default=None, description="Profile name to use; default is the local profile."
+    )
+    review_threshold: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=1.0,
+        description="Grades with confidence below this are flagged for teacher review.",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=default_config_file()),
+        )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'tenta.sqlite3'}"
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir or self.cache_dir / "models"
+
+    @property
+    def banks_dir(self) -> Path:
+        """Where imported banks are stored so they are listed next to the bundled ones."""
+        return self.data_dir / "banks"
+
+    @property
+    def index_dir(self) -> Path:
+        """faiss indexes, rebuildable from the database."""
+        return self.data_dir / "indexes"
