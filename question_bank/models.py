@@ -98,11 +98,9 @@ class Question(_Strict):
                 raise ValueError("free-text question needs a reference_answer")
             if not 1 <= len(self.rubric) <= MAX_RUBRIC_POINTS:
                 raise ValueError(f"free-text question needs 1-{MAX_RUBRIC_POINTS} rubric points")
-        if self.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE, QuestionType.SHORT_EXACT):
-            if not any(choice.fraction > 0 for choice in self.choices):
-                raise ValueError(
-                    f"{self.type.value} question needs at least one choice with positive fraction"
-                )
+        graded_by_choice = (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE, QuestionType.SHORT_EXACT)
+        if self.type in graded_by_choice and not any(choice.fraction > 0 for choice in self.choices):
+            raise ValueError(f"{self.type.value} question needs at least one choice with positive fraction")
         if self.type is QuestionType.NUMERICAL and not self.numerical:
             raise ValueError("numerical question needs at least one accepted value")
         point_ids = [point.id for point in self.rubric]

@@ -1,4 +1,4 @@
-"""All configuration in one place: TENTA_* environment variables, an optional config file, platformdirs paths."""
+"""All configuration in one place: TENTA_* variables, an optional config file, platformdirs paths."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     )
     model: str = Field(
         default="multilingual-e5-small",
-        description="'multilingual-e5-small', 'all-MiniLM-L6-v2', or a path to a sentence-transformers folder.",
+        description="'multilingual-e5-small', 'all-MiniLM-L6-v2', or a sentence-transformers folder path.",
     )
     default_bank: str = Field(
         default="dl-course", description="Bank opened by `tenta` and used when --bank is omitted."

@@ -1,0 +1,67 @@
+"""The application's wiring: one object that opens the bank catalog, the database and the grader lazily.
+
+The CLI and the TUI both build an AppContext, so every interface sees the same data and the same
+grader; nothing heavy (database engine, torch, the model) is touched until it is first needed.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from quiz.settings import Settings
+
+if TYPE_CHECKING:
+    from db.repository import Repository
+    from grading.embedder import Embedder
+    from grading.grader import Grader
+    from grading.retrieval import CourseIndex
+    from question_bank.loader import BankCatalog
+
+
+class AppContext:
+    """Lazily opened catalog, repository, embedder, course index and grader for one process."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+
+    @cached_property
+    def catalog(self) -> BankCatalog:
+        from question_bank.loader import BankCatalog
+
+        return BankCatalog(user_dir=self.settings.banks_dir)
+
+    @cached_property
+    def repository(self) -> Repository:
+        """The database, migrated to the current schema on first use."""
+        from db.repository import open_repository
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return open_repository(self.settings.resolved_database_url)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from grading.embedder import Embedder
+
+        return Embedder.load(
+            self.settings.model,
+            models_dir=self.settings.resolved_models_dir,
+            cache_dir=self.settings.cache_dir / "embeddings",
+        )
+
+    @cached_property
+    def course_index(self) -> CourseIndex | None:
+        """The faiss index of ingested course material, or None before anything was ingested."""
+        from grading.retrieval import CourseIndex
+
+        return CourseIndex.load_if_present(self.settings.index_dir, self.embedder)
+
+    @cached_property
+    def grader(self) -> Grader:
+        from grading.grader import Grader
+
+        return Grader.create(
+            self.embedder,
+            course_index=self.course_index,
+            review_threshold=self.settings.review_threshold,
+        )
