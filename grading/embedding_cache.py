@@ -1,0 +1,138 @@
+"""An on-disk cache of sentence vectors, so re-grading and re-indexing never re-run the model.
+
+Vectors live in one SQLite file (stdlib sqlite3, WAL mode: many readers, one writer at a time,
+across processes) as raw little-endian float32 BLOBs keyed by the model id and the SHA-256 of the
+text. Nothing is pickled, so a cache file handed over by someone else can only ever yield numbers.
+The cache is an optimisation: if the file cannot be opened or is damaged, tenta warns once and
+carries on without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS vectors (
+    model_id TEXT NOT NULL,
+    text_sha256 BLOB NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model_id, text_sha256)
+) WITHOUT ROWID
+"""
+_LOOKUP_CHUNK = 500
+_FLOAT32 = np.dtype("<f4")
+
+
+def text_key(text: str) -> bytes:
+    """The cache key of a text: SHA-256 of its UTF-8 bytes (surrogates escaped rather than rejected)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+class EmbeddingCache:
+    """Vectors by (model id, text hash) in an SQLite file; safe to share between threads and processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+        self._disabled = False
+        self.hits = 0
+        self.misses = 0
+
+    def get_many(self, model_id: str, texts: Iterable[str], *, dimension: int) -> dict[str, np.ndarray]:
+        """Cached vectors of the texts found; missing texts and damaged entries are simply absent."""
+        by_key = {text_key(text): text for text in texts}
+        found: dict[str, np.ndarray] = {}
+        keys = list(by_key)
+        with self._lock:
+            connection = self._open()
+            if connection is None:
+                self.misses += len(keys)
+                return found
+            try:
+                for start in range(0, len(keys), _LOOKUP_CHUNK):
+                    chunk = keys[start : start + _LOOKUP_CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    query = (
+                        "SELECT text_sha256, vector FROM vectors "
+                        f"WHERE model_id = ? AND text_sha256 IN ({marks})"
+                    )
+                    rows = connection.execute(query, [model_id, *chunk]).fetchall()
+                    for key, blob in rows:
+                        vector = _decode(blob, dimension)
+                        if vector is not None:
+                            found[by_key[bytes(key)]] = vector
+            except sqlite3.Error as error:
+                self._give_up(error)
+            self.hits += len(found)
+            self.misses += len(keys) - len(found)
+        return found
+
+    def put_many(self, model_id: str, vectors: Mapping[str, np.ndarray]) -> None:
+        """Store vectors; an existing entry for the same text and model is kept (it is identical)."""
+        rows = [
+            (model_id, text_key(text), np.ascontiguousarray(vector, dtype=_FLOAT32).tobytes())
+            for text, vector in vectors.items()
+        ]
+        if not rows:
+            return
+        with self._lock:
+            connection = self._open()
+            if connection is None:
+                return
+            try:
+                with connection:
+                    connection.executemany(
+                        "INSERT OR IGNORE INTO vectors (model_id, text_sha256, vector) VALUES (?, ?, ?)", rows
+                    )
+            except sqlite3.Error as error:
+                self._give_up(error)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self._disabled:
+            return None
+        if self._connection is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                connection = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False)
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
+                connection.execute(_SCHEMA)
+                connection.commit()
+            except (OSError, sqlite3.Error) as error:
+                self._give_up(error)
+                return None
+            self._connection = connection
+        return self._connection
+
+    def _give_up(self, error: Exception) -> None:
+        logger.warning("embedding cache %s disabled: %s", self.path, error)
+        self._disabled = True
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def _decode(blob: bytes, dimension: int) -> np.ndarray | None:
+    """A stored vector, or None for a damaged entry (wrong length, not finite) so it is recomputed."""
+    if len(blob) != dimension * _FLOAT32.itemsize:
+        return None
+    vector = np.frombuffer(blob, dtype=_FLOAT32).astype(np.float32)
+    if not np.all(np.isfinite(vector)):
+        return None
+    return vector
