@@ -1,0 +1,502 @@
+"""Reading submission files (CSV or JSONL) written by people and by other tools.
+
+A row is one student's answer to one question. Headers from Moodle, Gradescope-like exports and
+spreadsheets are recognised by alias; Moodle's wide "Response N" layout becomes one row per cell.
+Every problem is located by line (and column), and a bad row never stops the good ones: the caller
+gets the valid rows plus a list of errors, and decides what to store.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from question_bank.errors import InputFileError
+
+MAX_RECORD_LINES = 500
+"""A quoted field open for more lines than this is taken to be a broken quote, not a long answer."""
+
+MISSING_MARKERS = frozenset({"", "-", "–"})
+"""What exports write for "no response" (Moodle uses '-')."""
+
+STUDENT_NAME_ALIASES = ("student", "student_name", "name", "full_name", "fullname", "learner", "participant")
+STUDENT_ID_ALIASES = (
+    "student_id",
+    "studentid",
+    "sid",
+    "student_number",
+    "id_number",
+    "idnumber",
+    "username",
+    "user_name",
+    "user",
+    "login",
+    "user_id",
+    "userid",
+    "email",
+    "email_address",
+    "e_mail",
+    "mail",
+)
+FIRST_NAME_ALIASES = ("first_name", "firstname", "given_name", "forename")
+LAST_NAME_ALIASES = ("last_name", "lastname", "surname", "family_name")
+QUESTION_ALIASES = (
+    "question",
+    "question_id",
+    "questionid",
+    "question_number",
+    "question_no",
+    "question_nr",
+    "qid",
+    "q",
+    "item",
+    "item_id",
+    "question_name",
+    "problem",
+)
+ANSWER_ALIASES = (
+    "answer",
+    "response",
+    "answer_text",
+    "response_text",
+    "student_answer",
+    "student_response",
+    "text",
+    "submission",
+    "responsetext",
+    "svar",
+)
+SUBMITTED_AT_ALIASES = (
+    "submitted_at",
+    "submitted",
+    "submitted_on",
+    "submission_time",
+    "timestamp",
+    "time",
+    "date",
+    "completed",
+    "completed_on",
+    "finished",
+    "finished_at",
+    "created_at",
+)
+ROW_ID_ALIASES = ("answer_id", "submission_id", "response_id", "row_id", "external_id")
+
+WIDE_COLUMN_PATTERNS = (
+    re.compile(r"^response_?(\d+)$"),
+    re.compile(r"^answer_?(\d+)$"),
+    re.compile(r"^(?:q|question)_?(\d+)$"),
+)
+"""Wide layouts, tried in order: Moodle's 'Response 1', then 'Answer 1', then 'Q1' / 'Question 1'."""
+
+
+class SubmissionRow(BaseModel):
+    """One answer read from a submissions file, still unresolved against a bank."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line: int
+    student_name: str
+    student_external_id: str | None = None
+    question_key: str
+    answer: str
+    submitted_at: datetime | None = None
+    row_id: str | None = None
+
+
+@dataclass
+class ParsedSubmissions:
+    """Valid rows plus everything that was wrong, each located by line."""
+
+    path: Path
+    rows: list[SubmissionRow]
+    errors: list[InputFileError]
+    warnings: list[InputFileError]
+
+
+def normalise_header(name: str) -> str:
+    """'Email address' → 'email_address', 'Response 1' → 'response_1', 'Question-ID' → 'question_id'."""
+    cleaned = name.strip().strip("\ufeff").lower()
+    cleaned = re.sub(r"[^0-9a-zåäöéü]+", "_", cleaned)
+    return cleaned.strip("_")
+
+
+def read_submissions(path: Path) -> ParsedSubmissions:
+    """Parse a CSV/TSV or JSONL submissions file; raises InputFileError only when nothing can be read."""
+    text, warnings = _read_text(path)
+    parsed = _parse_jsonl(path, text) if _looks_like_jsonl(path, text) else _parse_csv(path, text)
+    parsed.warnings[:0] = warnings
+    _report_duplicate_row_ids(parsed)
+    return parsed
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    """ISO 8601, Unix seconds, or the day-month-year formats spreadsheets and Moodle write; None if unknown.
+
+    Times without a zone are taken as the computer's local time (that is what an export shows the
+    teacher) and returned in UTC.
+    """
+    cleaned = " ".join(value.strip().split())
+    if not cleaned:
+        return None
+    if re.fullmatch(r"\d{9,11}(\.\d+)?", cleaned):
+        return datetime.fromtimestamp(float(cleaned), tz=UTC)
+    moment: datetime | None
+    try:
+        moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
+    except ValueError:
+        moment = _parse_with_formats(cleaned)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC)
+
+
+_TIMESTAMP_FORMATS = (
+    "%d %B %Y %I:%M %p",  # Moodle: 4 March 2024 10:15 AM
+    "%d %B %Y, %I:%M %p",
+    "%d %B %Y %H:%M",
+    "%d %b %Y %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%d.%m.%Y %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+)
+
+
+def _parse_with_formats(cleaned: str) -> datetime | None:
+    for pattern in _TIMESTAMP_FORMATS:
+        try:
+            return datetime.strptime(cleaned, pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def _read_text(path: Path) -> tuple[str, list[InputFileError]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputFileError(path, f"cannot read the file ({error.strerror or error})") from error
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), []
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        warning = InputFileError(
+            path, "not valid UTF-8; read as Windows-1252 (save as UTF-8 to be sure of å, ä, ö)", line=line
+        )
+        return raw.decode("cp1252", errors="replace"), [warning]
+
+
+def _looks_like_jsonl(path: Path, text: str) -> bool:
+    suffix = path.suffix.lower()
+    if suffix in {".jsonl", ".ndjson", ".json"}:
+        return True
+    if suffix in {".csv", ".tsv", ".txt"}:
+        return False
+    return text.lstrip().startswith("{")
+
+
+# --- JSONL -----------------------------------------------------------------------------------------
+
+
+def _parse_jsonl(path: Path, text: str) -> ParsedSubmissions:
+    parsed = ParsedSubmissions(path=path, rows=[], errors=[], warnings=[])
+    columns: _Columns | None = None
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            parsed.errors.append(InputFileError(path, f"not valid JSON ({error.msg})", line=line_number))
+            continue
+        if not isinstance(record, dict):
+            parsed.errors.append(InputFileError(path, "expected a JSON object per line", line=line_number))
+            continue
+        values = {str(key): _json_text(value) for key, value in record.items()}
+        try:
+            columns = _Columns.from_headers(list(values), path=path, line=line_number)
+        except InputFileError as error:
+            parsed.errors.append(error)
+            continue
+        _collect_rows(parsed, columns, values, line_number)
+    if columns is None and not parsed.errors:
+        raise InputFileError(path, "no submissions in the file")
+    return parsed
+
+
+def _json_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+
+
+def _parse_csv(path: Path, text: str) -> ParsedSubmissions:
+    parsed = ParsedSubmissions(path=path, rows=[], errors=[], warnings=[])
+    dialect = _sniff_dialect(text)
+    records = _csv_records(path, text, dialect, parsed.errors)
+    header = next(records, None)
+    if header is None:
+        raise InputFileError(path, "the file is empty")
+    header_line, header_fields = header
+    columns = _Columns.from_headers(header_fields, path=path, line=header_line)
+    for line_number, fields in records:
+        if not any(field.strip() for field in fields):
+            continue
+        if len(fields) != len(header_fields):
+            parsed.errors.append(
+                InputFileError(
+                    path,
+                    f"has {len(fields)} fields, the header has {len(header_fields)} (check quoting)",
+                    line=line_number,
+                )
+            )
+            continue
+        _collect_rows(parsed, columns, dict(zip(header_fields, fields, strict=True)), line_number)
+    return parsed
+
+
+def _sniff_dialect(text: str) -> type[csv.Dialect]:
+    """Excel's quoting rules with the delimiter the header uses most (',' ';' tab or '|')."""
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t|", key=lambda candidate: (header.count(candidate), candidate == ","))
+
+    class Sniffed(csv.excel):
+        pass
+
+    Sniffed.delimiter = delimiter
+    return Sniffed
+
+
+def _csv_records(
+    path: Path, text: str, dialect: type[csv.Dialect], errors: list[InputFileError]
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line, fields) per record; a broken quote is reported and reading resumes after it.
+
+    Records are cut on physical lines while tracking whether a quoted field is open, so a single
+    unbalanced quote costs one row, not the rest of the file.
+    """
+    lines = text.splitlines(keepends=True)
+    delimiter = dialect.delimiter
+    quotechar = dialect.quotechar or '"'
+    index = 0
+    while index < len(lines):
+        start = index
+        scanner = _QuoteScanner(delimiter, quotechar)
+        scanner.feed(lines[index])
+        index += 1
+        while scanner.in_quotes and index < len(lines) and index - start < MAX_RECORD_LINES:
+            scanner.feed(lines[index])
+            index += 1
+        if scanner.in_quotes:
+            errors.append(
+                InputFileError(path, 'a quoted field is never closed (unbalanced ")', line=start + 1)
+            )
+            index = start + 1
+            continue
+        chunk = "".join(lines[start:index])
+        try:
+            fields = next(csv.reader(io.StringIO(chunk, newline=""), dialect, strict=True), [])
+        except csv.Error as error:
+            errors.append(InputFileError(path, f"broken CSV quoting ({error})", line=start + 1))
+            continue
+        yield start + 1, fields
+
+
+class _QuoteScanner:
+    """Tracks, character by character, whether a CSV record is inside a quoted field."""
+
+    def __init__(self, delimiter: str, quotechar: str) -> None:
+        self.delimiter = delimiter
+        self.quotechar = quotechar
+        self.in_quotes = False
+        self._at_field_start = True
+        self._quote_pending = False
+
+    def feed(self, line: str) -> None:
+        for char in line:
+            if self.in_quotes:
+                if self._quote_pending:
+                    self._quote_pending = False
+                    if char == self.quotechar:
+                        continue
+                    self.in_quotes = False
+                elif char == self.quotechar:
+                    self._quote_pending = True
+                    continue
+                else:
+                    continue
+            if char == self.quotechar and self._at_field_start:
+                self.in_quotes = True
+                self._at_field_start = False
+            elif char in (self.delimiter, "\n", "\r"):
+                self._at_field_start = True
+            else:
+                self._at_field_start = False
+        if self._quote_pending:
+            # A quote closing the field right at the end of the line.
+            self._quote_pending = False
+            self.in_quotes = False
+            self._at_field_start = True
+
+
+# --- columns ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Which header names play which role."""
+
+    student_name: str | None
+    student_id: str | None
+    first_name: str | None
+    last_name: str | None
+    question: str | None
+    answer: str | None
+    submitted_at: str | None
+    row_id: str | None
+    wide: tuple[tuple[str, str], ...]
+    """(header, question number) pairs for the wide layout; empty for one-answer-per-row files."""
+
+    @classmethod
+    def from_headers(cls, headers: Sequence[str], *, path: Path, line: int) -> _Columns:
+        by_name: dict[str, str] = {}
+        for header in headers:
+            by_name.setdefault(normalise_header(header), header)
+
+        def pick(aliases: Sequence[str]) -> str | None:
+            return next((by_name[alias] for alias in aliases if alias in by_name), None)
+
+        columns = cls(
+            student_name=pick(STUDENT_NAME_ALIASES),
+            student_id=pick(STUDENT_ID_ALIASES),
+            first_name=pick(FIRST_NAME_ALIASES),
+            last_name=pick(LAST_NAME_ALIASES),
+            question=pick(QUESTION_ALIASES),
+            answer=pick(ANSWER_ALIASES),
+            submitted_at=pick(SUBMITTED_AT_ALIASES),
+            row_id=pick(ROW_ID_ALIASES),
+            wide=() if pick(QUESTION_ALIASES) else _wide_columns(by_name),
+        )
+        columns._check(path, line, headers)
+        return columns
+
+    def _check(self, path: Path, line: int, headers: Sequence[str]) -> None:
+        has_student = any((self.student_name, self.student_id, self.first_name, self.last_name))
+        missing = []
+        if not has_student:
+            missing.append("student (e.g. 'student', 'student_id', 'email')")
+        if not self.wide:
+            if self.question is None:
+                missing.append("question (e.g. 'question', 'question_id')")
+            if self.answer is None:
+                missing.append("answer (e.g. 'answer', 'response')")
+        if missing:
+            found = ", ".join(repr(header) for header in headers) or "none"
+            raise InputFileError(
+                path, f"no column for {' and '.join(missing)}; columns found: {found}", line=line
+            )
+
+
+def _wide_columns(by_name: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    for pattern in WIDE_COLUMN_PATTERNS:
+        found = []
+        for normalised, header in by_name.items():
+            match = pattern.match(normalised)
+            if match:
+                found.append((header, str(int(match.group(1)))))
+        if found:
+            return tuple(sorted(found, key=lambda pair: int(pair[1])))
+    return ()
+
+
+def _collect_rows(parsed: ParsedSubmissions, columns: _Columns, values: Mapping[str, str], line: int) -> None:
+    def value(header: str | None) -> str:
+        return (values.get(header, "") if header else "").strip()
+
+    path = parsed.path
+    external_id = value(columns.student_id) or None
+    full_name = " ".join(part for part in (value(columns.first_name), value(columns.last_name)) if part)
+    name = value(columns.student_name) or full_name or external_id
+    if not name:
+        parsed.errors.append(InputFileError(path, "no student given", line=line, field="student"))
+        return
+    submitted_at = None
+    raw_time = value(columns.submitted_at)
+    if raw_time not in MISSING_MARKERS:
+        submitted_at = parse_timestamp(raw_time)
+        if submitted_at is None:
+            parsed.warnings.append(
+                InputFileError(
+                    path,
+                    f"unreadable time {raw_time!r} ignored (use ISO 8601, e.g. 2024-03-04T10:15)",
+                    line=line,
+                    field=columns.submitted_at,
+                )
+            )
+    pairs = columns.wide or ((columns.question or "", ""),)
+    for header, number in pairs:
+        question_key = number or value(columns.question)
+        answer_field = header if columns.wide else columns.answer
+        answer = values.get(answer_field or "", "")
+        if not question_key:
+            parsed.errors.append(InputFileError(path, "no question given", line=line, field=columns.question))
+            continue
+        if answer.strip() in MISSING_MARKERS:
+            parsed.errors.append(InputFileError(path, "empty answer", line=line, field=answer_field))
+            continue
+        parsed.rows.append(
+            SubmissionRow(
+                line=line,
+                student_name=name,
+                student_external_id=external_id,
+                question_key=question_key,
+                answer=answer.strip("\r\n"),
+                submitted_at=submitted_at,
+                row_id=(value(columns.row_id) or None) if not columns.wide else None,
+            )
+        )
+
+
+def _report_duplicate_row_ids(parsed: ParsedSubmissions) -> None:
+    """Two different answers under one explicit id would silently collapse into one; refuse the second."""
+    first_seen: dict[str, SubmissionRow] = {}
+    kept: list[SubmissionRow] = []
+    for row in parsed.rows:
+        if row.row_id is None:
+            kept.append(row)
+            continue
+        earlier = first_seen.setdefault(row.row_id, row)
+        if earlier is not row and earlier.model_dump(exclude={"line"}) != row.model_dump(exclude={"line"}):
+            parsed.errors.append(
+                InputFileError(
+                    parsed.path,
+                    f"id {row.row_id!r} was already used on line {earlier.line} for a different answer",
+                    line=row.line,
+                )
+            )
+            continue
+        kept.append(row)
+    parsed.rows = kept
