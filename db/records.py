@@ -1,0 +1,282 @@
+"""What the repository hands out and takes in: pydantic records, never ORM rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from question_bank.models import Question
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SessionStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    FINISHED = "finished"
+    ABANDONED = "abandoned"
+
+
+class AuditKind(StrEnum):
+    SUBMITTED = "submitted"
+    GRADED = "graded"
+    REGRADE_REQUESTED = "regrade_requested"
+    OVERRIDDEN = "overridden"
+
+
+class StudentRecord(_Record):
+    id: int
+    name: str
+    external_id: str | None
+    is_default: bool
+    created_at: datetime
+
+
+class QuizSessionRecord(_Record):
+    """A quiz sitting: its questions in order, where the student is, and what they were typing."""
+
+    id: int
+    student_id: int
+    bank_id: str
+    bank_version: str
+    mode: str
+    status: SessionStatus
+    position: int = Field(description="Index into question_ids of the question on screen.")
+    started_at: datetime
+    finished_at: datetime | None
+    question_ids: list[str]
+    drafts: dict[str, str] = Field(description="Unsubmitted text per question id.")
+    answer_ids: dict[str, int] = Field(description="Latest submitted answer per question id.")
+
+    @property
+    def current_question_id(self) -> str | None:
+        return self.question_ids[self.position] if 0 <= self.position < len(self.question_ids) else None
+
+    @property
+    def unanswered_question_ids(self) -> list[str]:
+        return [question_id for question_id in self.question_ids if question_id not in self.answer_ids]
+
+
+class AnswerRecord(_Record):
+    id: int
+    student_id: int
+    student_name: str
+    session_id: int | None
+    bank_id: str
+    question_id: str
+    snapshot_id: int
+    content_hash: str
+    text: str
+    language: str | None
+    time_taken_s: float | None
+    submitted_at: datetime
+    source: str
+    external_key: str | None
+
+
+class NewGrade(_Record):
+    """An automatic grade to store (the grading service converts grading.Grade into this)."""
+
+    score: float = Field(ge=0.0)
+    max_points: float = Field(gt=0.0)
+    points: list[dict[str, Any]] = Field(default_factory=list, description="Per-key-point results.")
+    feedback: str = ""
+    confidence: float = Field(ge=0.0, le=1.0)
+    needs_review: bool = False
+    flags: list[str] = Field(default_factory=list)
+    language: str | None = None
+    grader_version: str
+    model_id: str
+
+
+class GradeRecord(NewGrade):
+    id: int
+    answer_id: int
+    created_at: datetime
+
+
+class OverrideRecord(_Record):
+    id: int
+    answer_id: int
+    score: float
+    comment: str
+    teacher: str
+    created_at: datetime
+
+
+class AnswerDetail(_Record):
+    """An answer with the question as it was asked, every grade (newest last) and every override."""
+
+    answer: AnswerRecord
+    question: Question = Field(description="The snapshot, usable for regrading exactly what was asked.")
+    bank_version: str
+    prompt: str
+    reference_answer: str
+    rubric: list[dict[str, Any]]
+    topics: list[str]
+    max_points: float
+    grades: list[GradeRecord]
+    overrides: list[OverrideRecord]
+    final_score: float | None = Field(description="Latest override if any, else latest grade, else None.")
+    needs_review: bool = Field(description="Latest grade asks for review and no teacher has overridden.")
+    regrade_requested: bool
+    regrade_reason: str | None
+
+    @property
+    def latest_grade(self) -> GradeRecord | None:
+        return self.grades[-1] if self.grades else None
+
+    @property
+    def latest_override(self) -> OverrideRecord | None:
+        return self.overrides[-1] if self.overrides else None
+
+
+class AuditEvent(_Record):
+    id: int
+    answer_id: int
+    kind: AuditKind
+    actor: str
+    at: datetime
+    detail: dict[str, Any]
+
+
+class SessionSummary(_Record):
+    session_id: int
+    student_id: int
+    student_name: str
+    bank_id: str
+    bank_version: str
+    mode: str
+    status: SessionStatus
+    started_at: datetime
+    finished_at: datetime | None
+    question_count: int
+    answered_count: int
+    graded_count: int
+    needs_review_count: int
+    score: float | None = Field(description="Sum of final scores of graded answers; None if none is graded.")
+    max_points: float = Field(description="Sum of the max points of every question in the session.")
+
+    @property
+    def percent(self) -> float | None:
+        if self.score is None or self.max_points <= 0:
+            return None
+        return 100.0 * self.score / self.max_points
+
+
+class SessionItemDetail(_Record):
+    position: int
+    question_id: str
+    prompt: str
+    max_points: float
+    draft: str | None
+    answer: AnswerDetail | None
+
+
+class SessionDetail(_Record):
+    summary: SessionSummary
+    items: list[SessionItemDetail]
+
+
+class QuestionStats(_Record):
+    """Classical item analysis of one question from the latest answer of each student.
+
+    facility: mean of final score / max points. discrimination: facility among the top 27 % of students
+    (ranked by their mean fraction over the whole bank) minus facility among the bottom 27 %;
+    None with fewer than two students.
+    """
+
+    question_id: str
+    prompt: str
+    attempts: int = Field(description="Graded answers, every attempt counted.")
+    students: int = Field(description="Distinct students with a graded answer.")
+    mean_score: float | None
+    max_points: float
+    facility: float | None
+    discrimination: float | None
+    needs_review: int
+
+
+class GradebookRow(_Record):
+    student_id: int
+    student_name: str
+    external_id: str | None
+    scores: dict[str, float | None] = Field(description="Final score of the latest answer per question id.")
+    total: float
+    max_total: float
+
+
+class Gradebook(_Record):
+    bank_id: str
+    question_ids: list[str]
+    max_points: dict[str, float]
+    rows: list[GradebookRow]
+
+
+class ExportRow(_Record):
+    """One answer flattened for a spreadsheet or an LMS import."""
+
+    answer_id: int
+    student_name: str
+    student_external_id: str | None
+    bank_id: str
+    question_id: str
+    submitted_at: datetime
+    language: str | None
+    text: str
+    auto_score: float | None
+    override_score: float | None
+    final_score: float | None
+    max_points: float
+    needs_review: bool
+    feedback: str
+    teacher_comment: str | None
+    grader_version: str | None
+    model_id: str | None
+
+
+class ReviewCardRecord(_Record):
+    """FSRS card fields as the `fsrs` package names them; scheduling itself lives in quiz.scheduling."""
+
+    id: int | None = None
+    student_id: int
+    bank_id: str
+    question_id: str
+    state: int = Field(description="fsrs.State value: 1 learning, 2 review, 3 relearning.")
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime
+    last_review: datetime | None = None
+
+
+class ReviewLogEntry(_Record):
+    rating: int = Field(ge=1, le=4, description="fsrs.Rating value: 1 again, 2 hard, 3 good, 4 easy.")
+    reviewed_at: datetime
+    duration_ms: int | None = None
+    answer_id: int | None = None
+
+
+class ReviewLogRecord(ReviewLogEntry):
+    id: int
+    card_id: int
+    question_id: str
+
+
+class DocumentRecord(_Record):
+    id: int
+    path: str
+    content_hash: str
+    chunk_count: int
+    registered_at: datetime
+
+
+class DocumentChunkRecord(_Record):
+    document_id: int
+    path: str
+    position: int
+    text: str
