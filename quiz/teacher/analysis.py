@@ -1,0 +1,315 @@
+"""The numbers a teacher reads after an exam: auto-vs-teacher agreement and classical item analysis.
+
+Pure functions over plain values (no database), so the formulas are tested directly and the CLI
+only formats. Agreement follows how PrairieLearn reports AI-vs-human grading (correlation, mean
+absolute error, rubric-item confusion); item analysis follows Moodle's quiz statistics (facility,
+discrimination index as item-vs-rest-of-test correlation, Cronbach's alpha).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+AGREEMENT_TOLERANCE = 0.1
+"""Auto and teacher 'agree' when they differ by at most this share of the question's points."""
+
+RECALIBRATION_MIN_OVERRIDES = 10
+RECALIBRATION_MAE = 0.12
+RECALIBRATION_BIAS = 0.06
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PointCredit(_Value):
+    """What the grader decided for one rubric point of one answer."""
+
+    point_id: str
+    text: str
+    status: str
+    credit: float
+
+
+class ScoredPair(_Value):
+    """One answer graded both ways: the latest automatic grade and the teacher's override."""
+
+    answer_id: int
+    question_id: str
+    max_points: float
+    auto_score: float
+    teacher_score: float
+    points: tuple[PointCredit, ...] = ()
+
+    @property
+    def auto_fraction(self) -> float:
+        return self.auto_score / self.max_points
+
+    @property
+    def teacher_fraction(self) -> float:
+        return self.teacher_score / self.max_points
+
+
+class AgreementStats(_Value):
+    n: int
+    pearson: float | None
+    mae_points: float
+    mae_fraction: float
+    bias_fraction: float
+    """Mean of auto minus teacher, as a share of max points: positive means the grader is too generous."""
+    within_tolerance: float
+    """Share of answers where auto and teacher differ by at most AGREEMENT_TOLERANCE of max points."""
+
+
+class TeacherBand(StrEnum):
+    """The teacher's verdict on a whole answer, which is all an override says about its key points."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    ZERO = "zero"
+
+
+class PointAgreement(_Value):
+    question_id: str
+    point_id: str
+    text: str
+    n: int
+    pearson: float | None
+    """Correlation of this point's auto credit with the teacher's score for the answer."""
+    confusion: dict[str, dict[str, int]]
+    """auto status (covered/partial/missing) → teacher band (full/partial/zero) → answers."""
+
+    @property
+    def false_credit(self) -> int:
+        """Answers where the grader saw this point covered but the teacher gave nothing."""
+        return self.confusion.get("covered", {}).get(TeacherBand.ZERO, 0)
+
+    @property
+    def missed_credit(self) -> int:
+        """Answers where the grader saw this point missing but the teacher gave full marks."""
+        return self.confusion.get("missing", {}).get(TeacherBand.FULL, 0)
+
+
+class QuestionAgreement(_Value):
+    question_id: str
+    stats: AgreementStats
+
+
+class AgreementReport(_Value):
+    overall: AgreementStats | None
+    questions: list[QuestionAgreement]
+    points: list[PointAgreement]
+    suggestion: str | None
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Pearson's r, or None when it is undefined (fewer than two pairs or no spread on one side)."""
+    n = len(xs)
+    if n < 2 or n != len(ys):
+        return None
+    mean_x = sum(xs) / n
+    mean_y = sum(ys) / n
+    cov = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    var_x = sum((x - mean_x) ** 2 for x in xs)
+    var_y = sum((y - mean_y) ** 2 for y in ys)
+    if var_x <= 1e-12 or var_y <= 1e-12:
+        return None
+    return cov / math.sqrt(var_x * var_y)
+
+
+def agreement_stats(pairs: Sequence[ScoredPair]) -> AgreementStats:
+    n = len(pairs)
+    differences = [pair.auto_fraction - pair.teacher_fraction for pair in pairs]
+    return AgreementStats(
+        n=n,
+        pearson=pearson([pair.auto_fraction for pair in pairs], [pair.teacher_fraction for pair in pairs]),
+        mae_points=sum(abs(pair.auto_score - pair.teacher_score) for pair in pairs) / n,
+        mae_fraction=sum(abs(difference) for difference in differences) / n,
+        bias_fraction=sum(differences) / n,
+        within_tolerance=sum(abs(difference) <= AGREEMENT_TOLERANCE + 1e-9 for difference in differences) / n,
+    )
+
+
+def teacher_band(fraction: float) -> TeacherBand:
+    if fraction >= 0.999:
+        return TeacherBand.FULL
+    if fraction <= 0.001:
+        return TeacherBand.ZERO
+    return TeacherBand.PARTIAL
+
+
+def agreement_report(pairs: Sequence[ScoredPair]) -> AgreementReport:
+    """Compare auto grades with overrides overall, per question and per rubric point."""
+    if not pairs:
+        return AgreementReport(overall=None, questions=[], points=[], suggestion=None)
+    by_question: dict[str, list[ScoredPair]] = {}
+    for pair in pairs:
+        by_question.setdefault(pair.question_id, []).append(pair)
+    questions = [
+        QuestionAgreement(question_id=question_id, stats=agreement_stats(group))
+        for question_id, group in by_question.items()
+    ]
+    points = [
+        point for question_id, group in by_question.items() for point in _point_agreements(question_id, group)
+    ]
+    overall = agreement_stats(pairs)
+    return AgreementReport(
+        overall=overall, questions=questions, points=points, suggestion=recalibration_advice(overall)
+    )
+
+
+def _point_agreements(question_id: str, pairs: Sequence[ScoredPair]) -> list[PointAgreement]:
+    credits: dict[str, list[tuple[PointCredit, float]]] = {}
+    for pair in pairs:
+        for point in pair.points:
+            credits.setdefault(point.point_id, []).append((point, pair.teacher_fraction))
+    agreements = []
+    for point_id, observations in credits.items():
+        confusion: dict[str, dict[str, int]] = {}
+        for point, teacher_fraction in observations:
+            row = confusion.setdefault(point.status, {})
+            band = teacher_band(teacher_fraction)
+            row[band] = row.get(band, 0) + 1
+        agreements.append(
+            PointAgreement(
+                question_id=question_id,
+                point_id=point_id,
+                text=observations[0][0].text,
+                n=len(observations),
+                pearson=pearson([point.credit for point, _ in observations], [t for _, t in observations]),
+                confusion=confusion,
+            )
+        )
+    return agreements
+
+
+def recalibration_advice(overall: AgreementStats) -> str | None:
+    """A one-line suggestion when the overrides show the grader is off in a way calibration can fix."""
+    if overall.n < RECALIBRATION_MIN_OVERRIDES:
+        return None
+    if abs(overall.bias_fraction) >= RECALIBRATION_BIAS or overall.mae_fraction >= RECALIBRATION_MAE:
+        direction = "generous" if overall.bias_fraction > 0 else "strict"
+        return (
+            f"The automatic grades are on average {abs(overall.bias_fraction):.0%} too {direction} "
+            f"(mean absolute error {overall.mae_fraction:.0%} of max points over {overall.n} overrides): "
+            "run `tenta calibrate --from-overrides` to refit the calibration on your decisions."
+        )
+    return None
+
+
+# --- item analysis ---------------------------------------------------------------------------------
+
+
+class ItemStats(_Value):
+    """Moodle-style statistics of one question over the students who answered it."""
+
+    question_id: str
+    students: int
+    max_points: float
+    mean_score: float | None
+    sd_score: float | None
+    facility: float | None
+    """Mean score as a share of max points (0 = nobody got anything, 1 = everybody got full marks)."""
+    discrimination: float | None
+    """Pearson correlation of the question's score with the rest of the test (total minus this question)."""
+    remarks: tuple[str, ...] = ()
+
+
+class ExamStats(_Value):
+    students: int
+    max_total: float
+    mean_total: float | None
+    sd_total: float | None
+    cronbach_alpha: float | None
+    """Internal consistency of the test; missing answers count as 0."""
+
+
+def sample_sd(values: Sequence[float]) -> float | None:
+    if len(values) < 2:
+        return None
+    mean = sum(values) / len(values)
+    return math.sqrt(sum((value - mean) ** 2 for value in values) / (len(values) - 1))
+
+
+def item_analysis(
+    scores: Sequence[dict[str, float | None]], max_points: dict[str, float]
+) -> tuple[list[ItemStats], ExamStats]:
+    """Per-question and whole-test statistics from a students × questions table of final scores.
+
+    `scores` has one dict per student (question id → final score, None when not answered or not yet
+    graded). The discrimination of a question uses only the students who answered it; their rest-of-
+    test score counts unanswered questions as 0, as Moodle does.
+    """
+    question_ids = list(max_points)
+    totals = [sum(score or 0.0 for score in row.values()) for row in scores]
+    items = [
+        _item_stats(question_id, scores, totals, max_points[question_id]) for question_id in question_ids
+    ]
+    test = ExamStats(
+        students=len(scores),
+        max_total=sum(max_points.values()),
+        mean_total=sum(totals) / len(totals) if totals else None,
+        sd_total=sample_sd(totals),
+        cronbach_alpha=cronbach_alpha(
+            [[row.get(question_id) or 0.0 for question_id in question_ids] for row in scores]
+        ),
+    )
+    return items, test
+
+
+def _item_stats(
+    question_id: str, scores: Sequence[dict[str, float | None]], totals: Sequence[float], max_points: float
+) -> ItemStats:
+    answered = [
+        (score, total)
+        for row, total in zip(scores, totals, strict=True)
+        if (score := row.get(question_id)) is not None
+    ]
+    item_scores = [score for score, _ in answered]
+    mean = sum(item_scores) / len(item_scores) if item_scores else None
+    facility = mean / max_points if mean is not None else None
+    discrimination = pearson(item_scores, [total - score for score, total in answered])
+    return ItemStats(
+        question_id=question_id,
+        students=len(answered),
+        max_points=max_points,
+        mean_score=mean,
+        sd_score=sample_sd(item_scores),
+        facility=facility,
+        discrimination=discrimination,
+        remarks=tuple(_remarks(facility, discrimination, len(answered))),
+    )
+
+
+def _remarks(facility: float | None, discrimination: float | None, students: int) -> Iterable[str]:
+    if facility is not None and facility < 0.2:
+        yield "very hard"
+    if facility is not None and facility > 0.9:
+        yield "very easy"
+    if discrimination is not None and discrimination < 0:
+        yield "negative discrimination: check the key"
+    elif discrimination is not None and discrimination < 0.2:
+        yield "weak discrimination"
+    if 0 < students < 10:
+        yield "few students"
+
+
+def cronbach_alpha(table: Sequence[Sequence[float]]) -> float | None:
+    """Cronbach's alpha of a students × items table; None when undefined."""
+    if len(table) < 2 or not table[0] or len(table[0]) < 2:
+        return None
+    item_count = len(table[0])
+    item_variances = [_variance([row[index] for row in table]) for index in range(item_count)]
+    total_variance = _variance([sum(row) for row in table])
+    if total_variance <= 1e-12:
+        return None
+    return (item_count / (item_count - 1)) * (1 - sum(item_variances) / total_variance)
+
+
+def _variance(values: Sequence[float]) -> float:
+    mean = sum(values) / len(values)
+    return sum((value - mean) ** 2 for value in values) / (len(values) - 1)
