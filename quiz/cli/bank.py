@@ -1,9 +1,239 @@
-"""`tenta` commands of this group."""
+"""`tenta bank …`: list, inspect, validate, import, export question banks and print the file schema."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from question_bank.errors import InputFileErrors, TentaError
+from question_bank.models import Bank, Question, QuestionType
+from quiz.context import AppContext
+
+bank_app = typer.Typer(help="Question banks: list, show, validate, import, export.", no_args_is_help=True)
+
+
+class ExportFormat(StrEnum):
+    YAML = "yaml"
+    JSON = "json"
+    GIFT = "gift"
+
+
+class ImportFormat(StrEnum):
+    AUTO = "auto"
+    YAML = "yaml"
+    JSON = "json"
+    GIFT = "gift"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _read_any(path: Path, format_name: ImportFormat = ImportFormat.AUTO) -> Bank:
+    """Import a file; several problems are all printed before the one-line summary error."""
+    from question_bank.formats.detect import import_file
+
+    try:
+        return import_file(path, None if format_name is ImportFormat.AUTO else format_name.value)
+    except InputFileErrors as errors:
+        if len(errors.errors) == 1:
+            raise TentaError(errors.errors[0].message) from None
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        for error in errors.errors:
+            err.print(escape(error.message))
+        raise TentaError(f"{len(errors.errors)} problems in {path}; nothing was imported") from None
+
+
+def _weights(question: Question) -> str:
+    return ", ".join(f"{point.weight:.0%}" for point in question.rubric)
+
+
+@bank_app.command("list")
+def list_banks() -> None:
+    """Bundled and imported banks."""
+    catalog = AppContext().catalog
+    console = _console()
+    table = Table(title="Question banks")
+    for column in ("id", "title", "version", "questions", "languages", "source"):
+        table.add_column(column)
+    for summary in catalog.summaries():
+        table.add_row(
+            summary.id,
+            escape(summary.title),
+            summary.version,
+            str(summary.question_count),
+            ", ".join(summary.languages),
+            "bundled" if summary.bundled else str(summary.path),
+        )
+    console.print(table)
+    for problem in catalog.problems():
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"[yellow]skipped:[/] {escape(problem.message)}"
+        )
+
+
+def _question_details(question: Question, bank: Bank) -> str:
+    lines = [
+        f"[bold]{question.number or ''} {question.id}[/]  {question.type.value}, {question.max_points:g} p"
+    ]
+    if question.topics:
+        lines.append(f"topics: {escape(', '.join(question.topics))}")
+    for language in bank.languages:
+        if language in question.prompt:
+            lines.append(f"prompt ({language}): {escape(question.prompt[language])}")
+    if question.code:
+        lines.append(f"code ({question.code.language}):\n{escape(question.code.source)}")
+    for choice in question.choices:
+        feedback = f"  — {escape(choice.feedback)}" if choice.feedback else ""
+        lines.append(f"  [{choice.fraction:+.0%}] {escape(choice.text)}{feedback}")
+    for answer in question.numerical:
+        lines.append(f"  [{answer.fraction:+.0%}] {answer.value:g} ± {answer.tolerance:g}")
+    for point in question.rubric:
+        lines.append(f"  • {point.weight:.0%}  {escape(point.text)}")
+    return "\n".join(lines)
+
+
+@bank_app.command()
+def show(
+    bank_id: Annotated[str, typer.Argument(help="Bank id (see `tenta bank list`).")],
+    question: Annotated[
+        str | None, typer.Option("--question", "-q", help="Only this question (id or number).")
+    ] = None,
+    reference: Annotated[bool, typer.Option(help="Also print reference answers.")] = False,
+) -> None:
+    """Questions of a bank with prompts, type, points, topics and weighted key points."""
+    bank = AppContext().catalog.load(bank_id)
+    console = _console()
+    console.print(
+        f"[bold]{escape(bank.title)}[/] ({bank.id}, version {bank.version}, {len(bank.questions)} questions)"
+    )
+    if bank.description:
+        console.print(escape(bank.description))
+    questions = bank.questions
+    if question is not None:
+        try:
+            questions = (bank.question(question),)
+        except KeyError as error:
+            raise TentaError(str(error.args[0])) from None
+    for item in questions:
+        console.print()
+        console.print(_question_details(item, bank))
+        if reference and item.reference_answer:
+            for language, text in item.reference_answer.items():
+                console.print(f"reference ({language}):\n{escape(text)}")
+
+
+@bank_app.command()
+def validate(file: Annotated[Path, typer.Argument(help="A bank file in any importable format.")]) -> None:
+    """Check a file without installing it; every problem is listed with line and field."""
+    bank = _read_any(file)
+    _console().print(f"OK: {file} — bank {bank.id!r}, {len(bank.questions)} questions")
+
+
+def _dry_run_table(bank: Bank) -> Table:
+    table = Table(
+        title=f"Would import {bank.id!r}: {len(bank.questions)} questions ({', '.join(bank.languages)})"
+    )
+    for column in ("#", "type", "prompt", "key points", "code"):
+        table.add_column(column, overflow="fold")
+    for question in bank.questions:
+        table.add_row(
+            str(question.number or question.id),
+            question.type.value if question.type is not QuestionType.FREE_TEXT else "free text",
+            escape(question.prompt_in(bank.languages[0])),
+            f"{len(question.rubric)} ({_weights(question)})" if question.rubric else "-",
+            f"{len(question.code.source.splitlines())} lines" if question.code else "",
+        )
+    return table
+
+
+@bank_app.command("import")
+def import_bank(
+    file: Annotated[Path, typer.Argument(help="GIFT, CSV, Markdown/text exam, or native YAML/JSON.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")
+    ] = False,
+    new_id: Annotated[
+        str | None, typer.Option("--id", help="Bank id to use instead of the file name.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Bank title to use.")] = None,
+    format_name: Annotated[
+        ImportFormat, typer.Option("--format", help="Skip auto-detection.")
+    ] = ImportFormat.AUTO,
+) -> None:
+    """Import a bank file into your banks folder (nothing is written if any problem is found)."""
+    bank = _read_any(file, format_name)
+    updates = {key: value for key, value in (("id", new_id), ("title", title)) if value}
+    if updates:
+        from pydantic import ValidationError
+
+        try:
+            bank = Bank.model_validate({**bank.model_dump(), **updates})
+        except ValidationError as error:
+            raise TentaError(f"invalid --id/--title: {error.errors()[0]['msg']}") from None
+    console = _console()
+    if dry_run:
+        console.print(_dry_run_table(bank))
+        console.print("dry run: nothing was written")
+        return
+    target = AppContext().catalog.install(bank)
+    console.print(f"imported {bank.id!r} ({len(bank.questions)} questions) into {target}")
+
+
+@bank_app.command()
+def export(
+    bank_id: Annotated[str, typer.Argument(help="Bank id (see `tenta bank list`).")],
+    format_name: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExportFormat.YAML,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Write a bank as native YAML/JSON or as Moodle GIFT."""
+    from question_bank.formats.gift import dump_gift
+    from question_bank.formats.yaml_json import dump_json, dump_yaml
+
+    bank = AppContext().catalog.load(bank_id)
+    writers = {ExportFormat.YAML: dump_yaml, ExportFormat.JSON: dump_json, ExportFormat.GIFT: dump_gift}
+    text = writers[format_name](bank)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise TentaError(f"cannot write {out}: {error.strerror or error}") from None
+    _console().print(f"wrote {out}")
+
+
+@bank_app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """JSON Schema of the native bank format (for editor completion and CI checks)."""
+    from question_bank.schema import bank_json_schema_text
+
+    text = bank_json_schema_text()
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise TentaError(f"cannot write {out}: {error.strerror or error}") from None
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
+    """Add the `bank` command group to the root app."""
+    app.add_typer(bank_app, name="bank")

@@ -1,0 +1,294 @@
+"""What every importer shares: reading user files safely, language guessing, and all-or-nothing bank building.
+
+Importers turn their format into plain question dicts tagged with the line they came from; `build_bank`
+validates them all, collects every problem with its line, and only returns a Bank when nothing is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from question_bank.errors import InputFileError, InputFileErrors
+from question_bank.models import Bank, Question
+
+SWEDISH_WORDS = frozenset(
+    [
+        "och",
+        "är",
+        "att",
+        "det",
+        "som",
+        "en",
+        "ett",
+        "på",
+        "för",
+        "med",
+        "av",
+        "till",
+        "inte",
+        "den",
+        "har",
+        "de",
+        "om",
+        "kan",
+        "man",
+        "vad",
+        "hur",
+        "varför",
+        "vilken",
+        "vilka",
+        "vilket",
+        "när",
+        "också",
+        "eller",
+        "sig",
+        "så",
+        "men",
+        "skall",
+        "ska",
+        "från",
+        "efter",
+        "nedanstående",
+        "förklara",
+        "beskriv",
+        "skriv",
+        "ange",
+        "jämför",
+        "ge",
+        "något",
+        "detta",
+        "dessa",
+        "mellan",
+        "där",
+        "vid",
+        "alla",
+        "samt",
+        "används",
+        "använda",
+        "olika",
+        "hos",
+        "bara",
+        "både",
+    ]
+)
+ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "is",
+        "are",
+        "that",
+        "it",
+        "as",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "for",
+        "with",
+        "on",
+        "by",
+        "be",
+        "this",
+        "from",
+        "what",
+        "how",
+        "why",
+        "which",
+        "when",
+        "not",
+        "or",
+        "can",
+        "does",
+        "do",
+        "used",
+        "its",
+        "their",
+        "these",
+        "those",
+        "between",
+        "into",
+        "each",
+        "explain",
+        "describe",
+        "write",
+        "give",
+        "was",
+        "were",
+        "has",
+        "have",
+        "will",
+        "would",
+        "should",
+    ]
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def detect_language(texts: Iterable[str], default: str = "en") -> str:
+    """Swedish or English by stopword counts (å/ä/ö as a weak Swedish hint); enough for exam text."""
+    swedish = english = 0.0
+    for text in texts:
+        for word in _WORD.findall(text.lower()):
+            if word in SWEDISH_WORDS:
+                swedish += 1
+            elif word in ENGLISH_WORDS:
+                english += 1
+            elif any(letter in word for letter in "åäö"):
+                swedish += 0.5
+    if swedish == english == 0:
+        return default
+    return "sv" if swedish > english else "en"
+
+
+def slugify(text: str, fallback: str = "bank") -> str:
+    """A valid Identifier made from free text (ASCII, lowercase, dashes)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^A-Za-z0-9_.\-]+", "-", ascii_text.lower()).strip("-._")[:80]
+    return slug or fallback
+
+
+def title_from_path(path: Path) -> str:
+    """'moodle_export_dl.gift.txt' -> 'moodle export dl': a readable default bank title."""
+    name = path.name
+    while Path(name).suffix.lower() in (".txt", ".md", ".gift", ".csv", ".tsv", ".markdown"):
+        name = Path(name).stem
+    return name.replace("_", " ").strip() or path.name
+
+
+def read_text(path: Path) -> str:
+    """A user file as text (UTF-8, BOM tolerated, newlines normalised); unreadable files are clean errors."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputFileError(path, "is a directory, expected a file") from None
+    except OSError as error:
+        raise InputFileError(path, f"cannot read file: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputFileError(path, "not UTF-8 text (save the file as UTF-8)", line=line) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputFileError(path, "contains NUL bytes; is this a binary file?", line=line)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def line_of_offset(text: str, offset: int) -> int:
+    """1-based line number of a character offset."""
+    return text.count("\n", 0, max(offset, 0)) + 1
+
+
+@dataclass
+class QuestionDraft:
+    """A question as an importer read it, before validation; `line` locates it in the source file."""
+
+    line: int
+    data: dict[str, Any]
+    label: str = ""
+
+
+@dataclass
+class ImportProblems:
+    """Errors collected while reading one file; raised together so nothing is half-imported."""
+
+    path: Path
+    errors: list[InputFileError] = field(default_factory=list)
+
+    def add(self, reason: str, *, line: int | None = None, field: str | None = None) -> None:
+        self.errors.append(InputFileError(self.path, reason, line=line, field=field))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InputFileErrors(sorted(self.errors, key=lambda error: error.line or 0))
+
+
+def friendly_message(error: Any) -> str:
+    """One readable line for a pydantic error dict (no URLs, no 'Value error,' prefixes)."""
+    kind = error.get("type", "")
+    given = error.get("input")
+    context = error.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type") and not isinstance(given, dict):
+        return f"{given!r} is not a number"
+    if kind == "string_pattern_mismatch":
+        return f"{given!r} is not allowed here (expected pattern {context.get('pattern')})"
+    if kind == "too_short":
+        return "must not be empty"
+    message = str(error.get("msg", "invalid value"))
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def meaningful_errors(error: ValidationError) -> list[Any]:
+    """pydantic's errors minus 'tuple too short' echoes caused by items that were reported themselves."""
+    items = error.errors()
+    locs = [tuple(item["loc"]) for item in items]
+    return [
+        item
+        for item in items
+        if not (
+            item["type"] == "too_short"
+            and any(
+                len(other) > len(item["loc"]) and other[: len(item["loc"])] == tuple(item["loc"])
+                for other in locs
+            )
+        )
+    ]
+
+
+def field_path(loc: Sequence[Any]) -> str:
+    """pydantic loc ('questions', 3, 'rubric', 0, 'weight') as 'questions[3].rubric[0].weight'."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part == "[key]":
+            text += " (key)"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def build_bank(
+    path: Path,
+    drafts: Sequence[QuestionDraft],
+    *,
+    bank_fields: dict[str, Any],
+    problems: ImportProblems,
+) -> Bank:
+    """Validate every drafted question (reporting each problem at its line), then the bank as a whole."""
+    questions: list[Question] = []
+    for draft in drafts:
+        label = draft.label or f"question {draft.data.get('number') or draft.data.get('id')}"
+        try:
+            questions.append(Question.model_validate(draft.data))
+        except ValidationError as error:
+            for item in meaningful_errors(error):
+                where = field_path(item["loc"])
+                problems.add(friendly_message(item), line=draft.line, field=f"{label} {where}".strip())
+    if not drafts and not problems.errors:
+        problems.add("no questions found")
+    problems.raise_if_any()
+    try:
+        return Bank.model_validate({**bank_fields, "questions": questions})
+    except ValidationError as error:
+        for item in meaningful_errors(error):
+            problems.add(friendly_message(item), field=field_path(item["loc"]) or None)
+        problems.raise_if_any()
+        raise  # pragma: no cover - raise_if_any always raises here

@@ -1,0 +1,60 @@
+"""`tenta bank import FILE`: pick the importer from the file's extension, or its content when ambiguous.
+
+Moodle exports GIFT as .txt and people save exams as .txt or .md, so a .txt/.md file is sniffed:
+GIFT answer blocks, titles or categories -> GIFT; a CSV header naming question and reference_answer
+-> CSV; otherwise a numbered Markdown/text exam.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from question_bank.formats.common import read_text
+from question_bank.formats.csv_rows import import_csv, looks_like_csv
+from question_bank.formats.gift import import_gift, looks_like_gift
+from question_bank.formats.seed_markdown import import_seed_markdown
+from question_bank.formats.yaml_json import read_native
+from question_bank.models import Bank
+
+Importer = Callable[[Path], Bank]
+FORMATS: dict[str, Importer] = {
+    "yaml": read_native,
+    "json": read_native,
+    "gift": import_gift,
+    "csv": import_csv,
+    "markdown": import_seed_markdown,
+}
+_BY_SUFFIX = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".gift": "gift",
+    ".csv": "csv",
+    ".tsv": "csv",
+}
+
+
+def detect_format(path: Path) -> str:
+    """The name of the format `path` is written in (a key of FORMATS)."""
+    by_suffix = _BY_SUFFIX.get(path.suffix.lower())
+    if by_suffix:
+        return by_suffix
+    text = read_text(path)
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")) and not looks_like_gift(text):
+        return "json"
+    if looks_like_csv(text):
+        return "csv"
+    if looks_like_gift(text):
+        return "gift"
+    if stripped.startswith(("id:", "title:", "questions:", "---\nid:")):
+        return "yaml"
+    return "markdown"
+
+
+def import_file(path: Path | str, format_name: str | None = None) -> Bank:
+    """A validated Bank from any supported file; only TentaError subclasses escape, and nothing half-done."""
+    path = Path(path)
+    name = format_name or detect_format(path)
+    return FORMATS[name](path)

@@ -1,0 +1,519 @@
+"""Moodle GIFT: read what Moodle exports (and teachers write by hand), write what Moodle imports.
+
+Parsing follows Moodle's own qformat_gift rules: questions are separated by blank lines, '//' lines are
+comments, `$CATEGORY:` switches the category (kept as the question's topic), `::title::` names a question
+(used as its id), `[html]`/`[markdown]`/`[plain]`/`[moodle]` mark the text format, `\\:` `\\=` `\\~` `\\#`
+`\\{` `\\}` `\\n` are escapes, and the first {…} block holds the answers with `####` general feedback.
+
+Mapping to tenta: `{=a ~b}` multiple_choice, `{T}`/`{FALSE}` true_false, `{=a =b}` short_exact,
+`{#…}` numerical, `{}` essay -> free_text. An essay's reference answer is its general feedback (`####`,
+where Moodle keeps feedback shown after the attempt); key points are proposed from it. An essay without
+one is an error naming the line, since tenta cannot grade it. Matching questions are reported as
+unsupported (an error, so nothing is half-imported); descriptions (text without answers) are skipped.
+Lost on the way: numerical "any other answer" feedback (`~#…`) has no place in tenta's model.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from question_bank.formats.common import (
+    ImportProblems,
+    QuestionDraft,
+    build_bank,
+    detect_language,
+    read_text,
+    slugify,
+    title_from_path,
+)
+from question_bank.keypoints import propose_key_points
+from question_bank.models import Bank, Question, QuestionType
+
+_ESCAPES = {
+    "\\:": "\ue001",
+    "\\#": "\ue002",
+    "\\=": "\ue003",
+    "\\{": "\ue004",
+    "\\}": "\ue005",
+    "\\~": "\ue006",
+}
+_UNESCAPE = {
+    "\ue001": ":",
+    "\ue002": "#",
+    "\ue003": "=",
+    "\ue004": "{",
+    "\ue005": "}",
+    "\ue006": "~",
+    "\ue007": "\n",
+}
+_BACKSLASH = "\ue000"
+_WEIGHT = re.compile(r"^%([^%]*)%")
+_FORMAT = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]", re.IGNORECASE)
+_CODE_FENCE = re.compile(r"\n*```([\w+#.-]*)\n(.*?)\n```\s*$", re.DOTALL)
+TRUE_TEXT, FALSE_TEXT = "True", "False"
+
+
+def _protect(text: str) -> str:
+    text = text.replace("\\\\", _BACKSLASH)
+    for escaped, placeholder in _ESCAPES.items():
+        text = text.replace(escaped, placeholder)
+    return text.replace("\\n", "\ue007")
+
+
+def _restore(text: str) -> str:
+    for placeholder, char in _UNESCAPE.items():
+        text = text.replace(placeholder, char)
+    return text.replace(_BACKSLASH, "\\")
+
+
+class _TextFromHtml(HTMLParser):
+    """Readable text from Moodle's HTML: paragraphs and <br> become newlines, <pre> becomes a code fence."""
+
+    _BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "pre":
+            self.parts.append("\n\n```\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self.parts.append("\n```\n\n")
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    parser = _TextFromHtml()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _formatted(text: str, default_format: str = "moodle") -> tuple[str, str]:
+    """(plain text, format name) for a GIFT text with an optional [format] marker."""
+    marker = _FORMAT.match(text)
+    text_format = marker.group(1).lower() if marker else default_format
+    body = text[marker.end() :] if marker else text
+    body = _restore(body).strip()
+    if text_format == "html" or (
+        text_format == "moodle" and re.search(r"</?(p|br|div|b|i|pre|span)\b", body)
+    ):
+        body = html_to_text(body)
+    return body, text_format
+
+
+@dataclass
+class _Paragraph:
+    line: int
+    text: str
+
+
+def _paragraphs(text: str) -> list[_Paragraph]:
+    """Blank-line separated chunks with comment lines removed, each with its first real line number."""
+    chunks: list[_Paragraph] = []
+    current: list[str] = []
+    first_line = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            if current:
+                chunks.append(_Paragraph(first_line, "\n".join(current).strip()))
+                current = []
+            continue
+        if line.strip().startswith("//"):
+            continue
+        if not current:
+            first_line = number
+        current.append(line)
+    if current:
+        chunks.append(_Paragraph(first_line, "\n".join(current).strip()))
+    return [chunk for chunk in chunks if chunk.text]
+
+
+class _GiftError(ValueError):
+    """A problem inside one question; becomes an InputFileError at that question's line."""
+
+
+def _weight(answer: str, *, default: float) -> tuple[float, str]:
+    match = _WEIGHT.match(answer)
+    if not match:
+        return default, answer
+    raw = match.group(1).strip()
+    try:
+        percent = float(raw)
+    except ValueError:
+        raise _GiftError(f"answer weight %{raw}% does not parse as a percentage") from None
+    if not -100 <= percent <= 100:
+        raise _GiftError(f"answer weight %{raw}% is outside -100..100")
+    return percent / 100, answer[match.end() :]
+
+
+def _answer_and_feedback(answer: str, text_format: str) -> tuple[str, str]:
+    text, _, feedback = answer.partition("#")
+    return _formatted(text.strip(), text_format)[0], _formatted(feedback.strip(), text_format)[0]
+
+
+def _split_answers(answer_text: str, separator: str) -> list[str]:
+    """Moodle's splitting: every unescaped separator starts an answer ('=' keeps its marker for MC)."""
+    if separator == "~":
+        answer_text = answer_text.replace("=", "~=")
+    return [part.strip() for part in answer_text.split(separator) if part.strip()]
+
+
+def _multiple_choice(answer_text: str, text_format: str) -> dict[str, Any]:
+    choices = []
+    for raw in _split_answers(answer_text, "~"):
+        if raw.startswith("="):
+            fraction, body = _weight(raw[1:].strip(), default=1.0)
+        else:
+            fraction, body = _weight(raw, default=0.0)
+        text, feedback = _answer_and_feedback(body, text_format)
+        if not text:
+            raise _GiftError("an answer choice is empty")
+        choices.append({"text": text, "fraction": fraction, "feedback": feedback})
+    if len(choices) < 2:
+        raise _GiftError("a multiple-choice question needs at least two answers")
+    return {"type": QuestionType.MULTIPLE_CHOICE.value, "choices": choices}
+
+
+def _short_answer(answer_text: str, text_format: str) -> dict[str, Any]:
+    choices = []
+    for raw in _split_answers(answer_text, "="):
+        fraction, body = _weight(raw.removeprefix("=").strip(), default=1.0)
+        text, feedback = _answer_and_feedback(body, text_format)
+        if not text:
+            raise _GiftError("an accepted answer is empty")
+        choices.append({"text": text, "fraction": fraction, "feedback": feedback})
+    if not choices:
+        raise _GiftError("a short-answer question needs at least one accepted answer")
+    return {"type": QuestionType.SHORT_EXACT.value, "choices": choices}
+
+
+def _true_false(answer_text: str, text_format: str) -> dict[str, Any]:
+    parts = answer_text.split("#", 2)
+    is_true = parts[0].strip().upper() in ("T", "TRUE")
+    wrong = _formatted(parts[1].strip(), text_format)[0] if len(parts) > 1 else ""
+    right = _formatted(parts[2].strip(), text_format)[0] if len(parts) > 2 else ""
+    true_choice = {
+        "text": TRUE_TEXT,
+        "fraction": 1.0 if is_true else 0.0,
+        "feedback": right if is_true else wrong,
+    }
+    false_choice = {
+        "text": FALSE_TEXT,
+        "fraction": 0.0 if is_true else 1.0,
+        "feedback": wrong if is_true else right,
+    }
+    return {"type": QuestionType.TRUE_FALSE.value, "choices": [true_choice, false_choice]}
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(_restore(text).strip())
+    except ValueError:
+        raise _GiftError(f"{_restore(text).strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise _GiftError(f"{text.strip()!r} is not a finite number")
+    return value
+
+
+def _numerical(answer_text: str, text_format: str) -> dict[str, Any]:
+    body = answer_text[1:]
+    body = body.split("~", 1)[0]  # "any other answer" feedback: no place for it in tenta
+    answers = []
+    for raw in _split_answers(body, "="):
+        fraction, rest = _weight(raw.removeprefix("=").strip(), default=1.0)
+        if fraction < 0:
+            raise _GiftError("a numerical answer cannot have a negative weight")
+        value_text, _, feedback = rest.partition("#")
+        if ".." in value_text:
+            low_text, _, high_text = value_text.partition("..")
+            low, high = _number(low_text), _number(high_text)
+            if low > high:
+                raise _GiftError(f"range {low}..{high} is empty")
+            value, tolerance = (low + high) / 2, (high - low) / 2
+        elif ":" in value_text:
+            value_part, _, tolerance_part = value_text.partition(":")
+            value, tolerance = _number(value_part), abs(_number(tolerance_part))
+        else:
+            value, tolerance = _number(value_text), 0.0
+        answers.append(
+            {
+                "value": value,
+                "tolerance": tolerance,
+                "fraction": fraction,
+                "feedback": _formatted(feedback.strip(), text_format)[0],
+            }
+        )
+    if not answers:
+        raise _GiftError("a numerical question needs at least one accepted value")
+    return {"type": QuestionType.NUMERICAL.value, "numerical": answers}
+
+
+def _prompt_and_code(text: str) -> tuple[str, dict[str, str] | None]:
+    fence = _CODE_FENCE.search(text)
+    if not fence or not fence.group(2).strip():
+        return text.strip(), None
+    return text[: fence.start()].strip(), {"language": fence.group(1) or "python", "source": fence.group(2)}
+
+
+@dataclass
+class _ParsedQuestion:
+    line: int
+    title: str
+    prompt: str
+    data: dict[str, Any]
+    general_feedback: str
+    topic: str
+
+
+def _parse_question(paragraph: _Paragraph, topic: str) -> _ParsedQuestion | None:
+    text = _protect(paragraph.text)
+    title = ""
+    if text.startswith("::"):
+        name_end = text.find("::", 2)
+        if name_end != -1:
+            title = _restore(text[2:name_end]).strip()
+            text = text[name_end + 2 :].strip()
+    start, finish = text.find("{"), text.find("}")
+    if start == -1 and finish == -1:
+        return None  # a description: text shown between questions, nothing to answer
+    if start == -1 or finish == -1 or finish < start:
+        raise _GiftError("unbalanced braces: the answers must be inside one {…} block")
+    answer_text = text[start + 1 : finish].strip()
+    after = text[finish + 1 :].strip()
+    question_text = text[:start] + ("_____" + text[finish + 1 :] if after else "")
+    general_feedback = ""
+    separator = answer_text.rfind("####")
+    if separator != -1:
+        general_feedback = answer_text[separator + 4 :]
+        answer_text = answer_text[:separator].strip()
+    prompt, text_format = _formatted(question_text.strip())
+    general_feedback = _formatted(general_feedback.strip(), text_format)[0]
+    if answer_text == "":
+        data: dict[str, Any] = {"type": QuestionType.FREE_TEXT.value}
+    elif answer_text.startswith("#"):
+        data = _numerical(answer_text, text_format)
+    elif "~" in answer_text:
+        data = _multiple_choice(answer_text, text_format)
+    elif "=" in answer_text and "->" in answer_text:
+        raise _GiftError("matching questions are not supported by tenta; remove or convert this question")
+    elif answer_text.split("#", 1)[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
+        data = _true_false(answer_text, text_format)
+    else:
+        data = _short_answer(answer_text, text_format)
+    return _ParsedQuestion(paragraph.line, title, prompt, data, general_feedback, topic)
+
+
+def _category_topic(category: str) -> str:
+    """'$course$/top/Default for DL101/CNN' -> 'CNN': Moodle's context and automatic parents are dropped."""
+    path = re.sub(r"^\$(?:course|cat\d|module|system)\$/?", "", _restore(category).strip())
+    parts = [part.strip() for part in path.split("/") if part.strip()]
+    while parts and (parts[0] == "top" or parts[0].startswith("Default for ")):
+        parts.pop(0)
+    return "/".join(parts)
+
+
+def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[_ParsedQuestion]:
+    """Every question of a GIFT file; problems are collected, not raised."""
+    topic = ""
+    parsed = []
+    for paragraph in _paragraphs(text):
+        stripped = paragraph.text.lstrip()
+        if stripped.startswith("$CATEGORY:"):
+            topic = _category_topic(stripped[len("$CATEGORY:") :].split("\n", 1)[0])
+            remainder = stripped.split("\n", 1)[1] if "\n" in stripped else ""
+            if not remainder.strip():
+                continue
+            paragraph_after = _Paragraph(paragraph.line + 1, remainder)
+        else:
+            paragraph_after = paragraph
+        try:
+            question = _parse_question(paragraph_after, topic)
+        except _GiftError as error:
+            problems.add(str(error), line=paragraph_after.line)
+            continue
+        if question is not None:
+            parsed.append(question)
+    return parsed
+
+
+def _question_id(title: str, number: int) -> str:
+    """The title when it is a valid id already (round trips keep ids), else a slug of it, else q<number>."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}", title):
+        return title
+    return slugify(title, fallback=f"q{number}") if title else f"q{number}"
+
+
+def import_gift(path: Path) -> Bank:
+    """A bank from a GIFT file; essays take their reference answer from the general feedback."""
+    text = read_text(path)
+    problems = ImportProblems(path)
+    parsed = parse_gift(text, path, problems)
+    prompt_language = detect_language(question.prompt for question in parsed)
+    essays = [question.general_feedback for question in parsed if question.data["type"] == "free_text"]
+    answer_language = detect_language(essays, default=prompt_language)
+    drafts = []
+    used_ids: set[str] = set()
+    for number, question in enumerate(parsed, start=1):
+        prompt, code = _prompt_and_code(question.prompt)
+        question_id = _question_id(question.title, number)
+        if question_id in used_ids:
+            question_id = f"{question_id}-{number}"
+        used_ids.add(question_id)
+        data: dict[str, Any] = {"id": question_id, "number": number, **question.data}
+        data["prompt"] = {prompt_language: prompt} if prompt else {}
+        if code:
+            data["code"] = code
+        if question.topic:
+            data["topics"] = [question.topic]
+        if question.data["type"] == QuestionType.FREE_TEXT.value:
+            if not question.general_feedback:
+                problems.add(
+                    "essay question has no reference answer: put it after '####' (general feedback) "
+                    "inside the braces, e.g. {####A good answer says …}",
+                    line=question.line,
+                    field=question.title or f"question {number}",
+                )
+                continue
+            data["reference_answer"] = {answer_language: question.general_feedback}
+            data["rubric"] = [point.model_dump() for point in propose_key_points(question.general_feedback)]
+        else:
+            data["general_feedback"] = question.general_feedback
+        drafts.append(
+            QuestionDraft(line=question.line, data=data, label=question.title or f"question {number}")
+        )
+    languages = [prompt_language] + ([answer_language] if answer_language != prompt_language else [])
+    bank_fields = {
+        "id": slugify(title_from_path(path)),
+        "title": title_from_path(path),
+        "languages": languages,
+    }
+    return build_bank(path, drafts, bank_fields=bank_fields, problems=problems)
+
+
+def looks_like_gift(text: str) -> bool:
+    """True when the text has GIFT answer blocks, titles or categories outside code fences."""
+    outside_code = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    if re.search(r"^\s*\$CATEGORY:", outside_code, re.MULTILINE):
+        return True
+    if re.search(r"^\s*::[^:\n]+::", outside_code, re.MULTILINE):
+        return True
+    blocks = re.findall(r"\{\s*(?:[=~#}]|T\s*[#}]|F\s*[#}]|TRUE\b|FALSE\b|####)", outside_code)
+    return len(blocks) >= 1 and len(blocks) * 2 >= len(_paragraphs(outside_code)) * 0.5
+
+
+# ---- export -------------------------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    text = text.replace("\\", "\\\\")
+    for char in "~=#{}:":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\r", "").replace("\n", "\\n")
+
+
+def _percent(fraction: float) -> str:
+    value = fraction * 100
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def _choice_lines(question: Question) -> list[str]:
+    positive = [choice for choice in question.choices if choice.fraction > 0]
+    single = len(positive) == 1 and positive[0].fraction == 1.0
+    lines = []
+    for choice in question.choices:
+        if choice.fraction == 1.0 and single:
+            marker = "="
+        elif choice.fraction == 0:
+            marker = "~"
+        else:
+            marker = f"~%{_percent(choice.fraction)}%"
+        feedback = f"#{_escape(choice.feedback)}" if choice.feedback else ""
+        lines.append(f"\t{marker}{_escape(choice.text)}{feedback}")
+    return lines
+
+
+def _true_false_block(question: Question) -> str:
+    right = next((choice for choice in question.choices if choice.fraction > 0), question.choices[0])
+    wrong = next((choice for choice in question.choices if choice is not right), None)
+    answer = "TRUE" if right.text.strip().lower() in ("true", "t", "sant", "sann", "ja", "yes") else "FALSE"
+    wrong_feedback = wrong.feedback if wrong else ""
+    block = answer
+    if wrong_feedback or right.feedback:
+        block += f"#{_escape(wrong_feedback)}"
+    if right.feedback:
+        block += f"#{_escape(right.feedback)}"
+    return block
+
+
+def _question_text(question: Question, language: str) -> str:
+    prompt = question.prompt_in(language)
+    if question.code:
+        prompt += f"\n\n```{question.code.language}\n{question.code.source}\n```"
+    return "[markdown]" + _escape(prompt)
+
+
+def _answer_block(question: Question, language: str) -> list[str]:
+    general = question.general_feedback
+    if question.type is QuestionType.FREE_TEXT:
+        return ["{", f"\t####{_escape(question.reference_in(language))}", "}"]
+    if question.type is QuestionType.TRUE_FALSE:
+        tail = f"####{_escape(general)}" if general else ""
+        return ["{" + _true_false_block(question) + tail + "}"]
+    if question.type is QuestionType.MULTIPLE_CHOICE:
+        lines = _choice_lines(question)
+    elif question.type is QuestionType.SHORT_EXACT:
+        lines = [
+            f"\t=%{_percent(choice.fraction)}%{_escape(choice.text)}"
+            + (f"#{_escape(choice.feedback)}" if choice.feedback else "")
+            for choice in question.choices
+        ]
+    else:
+        lines = [
+            f"\t=%{_percent(answer.fraction)}%{answer.value!r}:{answer.tolerance!r}"
+            + (f"#{_escape(answer.feedback)}" if answer.feedback else "")
+            for answer in question.numerical
+        ]
+    opener = "{#" if question.type is QuestionType.NUMERICAL else "{"
+    feedback = [f"\t####{_escape(general)}"] if general else []
+    return [opener, *lines, *feedback, "}"]
+
+
+def dump_gift(bank: Bank) -> str:
+    """GIFT text Moodle imports: main-language prompts, topics as categories, essays with #### references.
+
+    Rubrics and second-language prompts have no place in GIFT and are left out.
+    """
+    language = bank.languages[0]
+    out = [f"// {bank.title} (tenta bank {bank.id}, version {bank.version})", ""]
+    current_topic: str | None = None
+    for question in bank.questions:
+        topic = question.topics[0] if question.topics else ""
+        if topic != current_topic:
+            out += [f"$CATEGORY: $course$/top/{topic}" if topic else "$CATEGORY: $course$/top", ""]
+            current_topic = topic
+        out.append(f"// question: {question.number or ''}  name: {question.id}")
+        out.append(f"::{_escape(question.id)}::{_question_text(question, language)}")
+        out += _answer_block(question, language)
+        out.append("")
+    return "\n".join(out)
