@@ -1,0 +1,111 @@
+"""Grade stored answers and store the grades: the one place where grading meets the database.
+
+Answers are always committed before they get here, so a failure (no model, a crash in the grader)
+loses nothing: the answer stays ungraded and `tenta regrade` picks it up later.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from db.records import AnswerRecord, GradeRecord, NewGrade
+from grading.models import Grade
+from question_bank.errors import TentaError
+from question_bank.models import Bank
+
+if TYPE_CHECKING:
+    from grading.grader import Grader, GradeRequest
+    from quiz.context import AppContext
+
+_grader_lock = threading.Lock()
+
+
+class GradingFailedError(TentaError):
+    """Some answers could not be graded; they stay stored and ungraded. `graded` holds the rest."""
+
+    def __init__(self, failures: dict[int, str], graded: list[GradeRecord]) -> None:
+        self.failures = failures
+        self.graded = graded
+        first_id, first_reason = next(iter(failures.items()))
+        more = f" (+{len(failures) - 1} more)" if len(failures) > 1 else ""
+        super().__init__(f"grading answer {first_id} failed: {first_reason}{more}")
+
+
+def ensure_grader(ctx: AppContext) -> Grader:
+    """The context's grader, loaded once even when a preload worker and a grading worker race for it."""
+    with _grader_lock:
+        return ctx.grader
+
+
+def new_grade_from(grade: Grade) -> NewGrade:
+    """The database form of a grading result: per-point evidence becomes plain JSON dicts."""
+    return NewGrade(
+        score=grade.score,
+        max_points=grade.max_points,
+        points=[point.model_dump(mode="json") for point in grade.points],
+        feedback=grade.feedback,
+        confidence=grade.confidence,
+        needs_review=grade.needs_review,
+        flags=[flag.value for flag in grade.flags],
+        language=grade.language,
+        grader_version=grade.grader_version,
+        model_id=grade.model_id,
+    )
+
+
+def grade_and_store(ctx: AppContext, answers: Sequence[AnswerRecord]) -> list[GradeRecord]:
+    """Grade `answers` (already stored) against the questions exactly as asked, and store each grade.
+
+    Raises GradingFailedError naming the answers that failed; grades of the others are stored anyway.
+    """
+    if not answers:
+        return []
+    from grading.grader import GradeRequest
+
+    grader = ensure_grader(ctx)
+    banks: dict[str, Bank | None] = {}
+    requests = [_request_for(ctx, answer, GradeRequest, banks) for answer in answers]
+    try:
+        grades = grader.grade_many(requests)
+    except Exception:  # fall back to one by one so one bad answer doesn't block a batch
+        return _grade_one_by_one(ctx, grader, answers, requests)
+    return [
+        ctx.repository.save_grade(answer.id, new_grade_from(grade))
+        for answer, grade in zip(answers, grades, strict=True)
+    ]
+
+
+def _grade_one_by_one(
+    ctx: AppContext, grader: Grader, answers: Sequence[AnswerRecord], requests: Sequence[GradeRequest]
+) -> list[GradeRecord]:
+    stored: list[GradeRecord] = []
+    failures: dict[int, str] = {}
+    for answer, request in zip(answers, requests, strict=True):
+        try:
+            (grade,) = grader.grade_many([request])
+        except Exception as error:
+            failures[answer.id] = f"{type(error).__name__}: {error}"
+            continue
+        stored.append(ctx.repository.save_grade(answer.id, new_grade_from(grade)))
+    if failures:
+        raise GradingFailedError(failures, stored)
+    return stored
+
+
+def _request_for(
+    ctx: AppContext, answer: AnswerRecord, request_type: type[GradeRequest], banks: dict[str, Bank | None]
+) -> GradeRequest:
+    """The grading request for an answer: the question snapshot it answered, with its bank when installed."""
+    detail = ctx.repository.get_answer(answer.id)
+    if answer.bank_id not in banks:
+        banks[answer.bank_id] = _bank_or_none(ctx, answer.bank_id)
+    return request_type(question=detail.question, answer=answer.text, bank=banks[answer.bank_id])
+
+
+def _bank_or_none(ctx: AppContext, bank_id: str) -> Bank | None:
+    try:
+        return ctx.catalog.load(bank_id)
+    except TentaError:
+        return None

@@ -1,0 +1,243 @@
+"""A student's progress as plain data: the dashboard line, mastery per question and topic, chart series.
+
+The progress screen draws these; the 'weakest first' quiz mode orders questions with them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from statistics import fmean
+from typing import TYPE_CHECKING
+
+from db.records import QuizSessionRecord, SessionStatus, StudentRecord
+from db.repository import Repository
+from question_bank.models import Bank, Question
+
+if TYPE_CHECKING:
+    from quiz.context import AppContext
+
+UNKNOWN_MASTERY = 0.5
+"""What an unattempted question counts as when ranking weakness: neither known nor failed."""
+
+UNTAGGED_TOPIC = "other"
+
+
+@dataclass(frozen=True)
+class GradedAnswer:
+    """One graded answer of the student, reduced to what progress needs."""
+
+    question_id: str
+    submitted_at: datetime
+    fraction: float
+
+
+@dataclass(frozen=True)
+class QuestionMastery:
+    question_id: str
+    label: str
+    latest: float | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class TopicMastery:
+    topic: str
+    mastery: float | None
+    question_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    """A point of a score-over-time series: when, how much (0..1), and a short label for the axis."""
+
+    when: datetime
+    fraction: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The home screen's summary for one student and bank."""
+
+    student: StudentRecord
+    bank_id: str
+    bank_title: str
+    question_count: int
+    finished_sessions: int
+    graded_answers: int
+    mastery: float | None
+    due: int
+    new: int
+    resumable: QuizSessionRecord | None
+
+    def line(self) -> str:
+        """The one-line summary shown on the home screen."""
+        if self.graded_answers == 0:
+            studied = "nothing answered yet"
+        else:
+            quizzes = "quiz" if self.finished_sessions == 1 else "quizzes"
+            studied = f"{self.finished_sessions} {quizzes} · mastery {self.mastery or 0:.0%}"
+        return f"{self.bank_title}: {studied} · {self.due} due today · {self.new} new"
+
+
+def question_label(question: Question) -> str:
+    return f"Q{question.number}" if question.number is not None else question.id
+
+
+def student_answers(repository: Repository, student_id: int, bank_id: str) -> list[GradedAnswer]:
+    """The student's graded answers in this bank, oldest first (final score: override wins)."""
+    student_name = next(student.name for student in repository.list_students() if student.id == student_id)
+    graded = [
+        GradedAnswer(
+            question_id=row.question_id,
+            submitted_at=row.submitted_at,
+            fraction=row.final_score / row.max_points if row.max_points else 0.0,
+        )
+        for row in repository.answers_for_export(bank_id)
+        if row.student_name == student_name and row.final_score is not None
+    ]
+    return sorted(graded, key=lambda answer: answer.submitted_at)
+
+
+def question_mastery(bank: Bank, answers: Sequence[GradedAnswer]) -> list[QuestionMastery]:
+    """Per question in bank order: the latest score fraction (None if never graded) and attempts."""
+    by_question: dict[str, list[GradedAnswer]] = defaultdict(list)
+    for answer in answers:
+        by_question[answer.question_id].append(answer)
+    return [
+        QuestionMastery(
+            question_id=question.id,
+            label=question_label(question),
+            latest=by_question[question.id][-1].fraction if by_question[question.id] else None,
+            attempts=len(by_question[question.id]),
+        )
+        for question in bank.questions
+    ]
+
+
+def topic_mastery(bank: Bank, answers: Sequence[GradedAnswer]) -> list[TopicMastery]:
+    """Per topic (first-seen order): mean latest fraction of its attempted questions."""
+    latest = {item.question_id: item.latest for item in question_mastery(bank, answers)}
+    topics: dict[str, list[str]] = defaultdict(list)
+    for question in bank.questions:
+        for topic in question.topics or (UNTAGGED_TOPIC,):
+            topics[topic].append(question.id)
+    result = []
+    for topic, question_ids in topics.items():
+        known = [value for qid in question_ids if (value := latest[qid]) is not None]
+        result.append(TopicMastery(topic, fmean(known) if known else None, tuple(question_ids)))
+    return result
+
+
+def weakest_first(bank: Bank, answers: Sequence[GradedAnswer]) -> list[Question]:
+    """Questions of the weakest topics first; within a topic the weakest question first.
+
+    A question never answered counts as half-known, so real weaknesses come before the unknown.
+    """
+    latest = {item.question_id: item.latest for item in question_mastery(bank, answers)}
+
+    def weakness(question_id: str) -> float:
+        value = latest[question_id]
+        return UNKNOWN_MASTERY if value is None else value
+
+    topics = topic_mastery(bank, answers)
+    topic_rank = sorted(topics, key=lambda topic: fmean(weakness(qid) for qid in topic.question_ids))
+    ordered: list[Question] = []
+    placed: set[str] = set()
+    for topic in topic_rank:
+        for question_id in sorted(topic.question_ids, key=weakness):
+            if question_id not in placed:
+                placed.add(question_id)
+                ordered.append(bank.question(question_id))
+    return ordered
+
+
+def session_scores(repository: Repository, student_id: int, bank_id: str) -> list[ScorePoint]:
+    """Score of each finished, graded session over time (overall line of the progress chart)."""
+    points = [
+        ScorePoint(
+            when=summary.started_at,
+            fraction=summary.score / summary.max_points,
+            label=summary.started_at.strftime("%m-%d"),
+        )
+        for summary in repository.history(student_id=student_id, bank_id=bank_id)
+        if summary.status is SessionStatus.FINISHED and summary.score is not None and summary.max_points > 0
+    ]
+    return sorted(points, key=lambda point: point.when)
+
+
+def topic_scores_over_time(bank: Bank, answers: Sequence[GradedAnswer]) -> dict[str, list[ScorePoint]]:
+    """Per topic, the mean fraction of its answers on each day the student answered it."""
+    topics_of = {question.id: question.topics or (UNTAGGED_TOPIC,) for question in bank.questions}
+    per_day: dict[str, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for answer in answers:
+        for topic in topics_of.get(answer.question_id, ()):
+            per_day[topic][answer.submitted_at.date()].append(answer.fraction)
+    series: dict[str, list[ScorePoint]] = {}
+    for topic, days in per_day.items():
+        series[topic] = [
+            ScorePoint(
+                when=datetime.combine(day, datetime.min.time()),
+                fraction=fmean(values),
+                label=day.strftime("%m-%d"),
+            )
+            for day, values in sorted(days.items())
+        ]
+    return series
+
+
+def dashboard(ctx: AppContext, student: StudentRecord, bank_id: str, now: datetime) -> Dashboard:
+    """Everything the home screen shows for a student and bank, in one call (run off the UI thread)."""
+    from quiz import scheduling
+
+    repository = ctx.repository
+    bank = ctx.catalog.load(bank_id)
+    answers = student_answers(repository, student.id, bank.id)
+    mastery = [item.latest for item in question_mastery(bank, answers) if item.latest is not None]
+    due = scheduling.due_today(repository, student.id, bank.id, [q.id for q in bank.questions], now)
+    finished = [
+        summary
+        for summary in repository.history(student_id=student.id, bank_id=bank.id)
+        if summary.status is SessionStatus.FINISHED
+    ]
+    return Dashboard(
+        student=student,
+        bank_id=bank.id,
+        bank_title=bank.title,
+        question_count=len(bank.questions),
+        finished_sessions=len(finished),
+        graded_answers=len(answers),
+        mastery=fmean(mastery) if mastery else None,
+        due=len(due.due),
+        new=len(due.new),
+        resumable=repository.resumable_session(student.id, bank.id),
+    )
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """Everything the progress screen charts, computed in one go off the UI thread."""
+
+    bank_title: str
+    sessions: list[ScorePoint]
+    topics: dict[str, list[ScorePoint]]
+    mastery: list[QuestionMastery]
+    forecast: list[tuple[date, int]]
+
+
+def progress_report(ctx: AppContext, student_id: int, bank_id: str, now: datetime) -> ProgressReport:
+    from quiz import scheduling
+
+    repository = ctx.repository
+    bank = ctx.catalog.load(bank_id)
+    answers = student_answers(repository, student_id, bank.id)
+    return ProgressReport(
+        bank_title=bank.title,
+        sessions=session_scores(repository, student_id, bank.id),
+        topics=topic_scores_over_time(bank, answers),
+        mastery=question_mastery(bank, answers),
+        forecast=scheduling.forecast(repository, student_id, bank.id, now),
+    )

@@ -1,0 +1,286 @@
+"""A quiz in progress: which questions, in what order, drafts, and submit → store → grade → schedule.
+
+Everything a quiz screen does is a method here, so a test (or another interface) can run a whole
+quiz without a terminal. The order of one answer is fixed: the answer is committed by the
+repository first, then graded, then the grade is stored, then the FSRS card is reviewed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from db.records import (
+    AnswerDetail,
+    AnswerRecord,
+    GradeRecord,
+    QuizSessionRecord,
+    ReviewCardRecord,
+    SessionStatus,
+    SessionSummary,
+)
+from question_bank.errors import TentaError
+from question_bank.models import Bank, Question
+from quiz import progress, scheduling
+
+if TYPE_CHECKING:
+    from quiz.context import AppContext
+
+DEFAULT_PRACTICE_COUNT = 5
+
+
+class QuizMode(StrEnum):
+    FULL = "full"
+    PRACTICE = "practice"
+    DUE = "due"
+    WEAKEST = "weakest"
+
+    @property
+    def label(self) -> str:
+        return {
+            QuizMode.FULL: "Full exam",
+            QuizMode.PRACTICE: "Practice",
+            QuizMode.DUE: "Due today",
+            QuizMode.WEAKEST: "Weakest first",
+        }[self]
+
+
+class QuizRequest(BaseModel):
+    """What the student asked for on the home screen."""
+
+    student_id: int
+    bank_id: str
+    mode: QuizMode
+    count: int | None = Field(
+        default=None, ge=1, description="Questions to ask; None means the mode's default."
+    )
+
+
+def choose_questions(
+    ctx: AppContext, request: QuizRequest, bank: Bank, *, now: datetime, rng: random.Random
+) -> list[Question]:
+    """The questions of a new quiz, in the order they are asked."""
+    ordered = sorted(bank.questions, key=lambda question: (question.number or 10**9, question.id))
+    if request.mode is QuizMode.FULL:
+        return ordered
+    if request.mode is QuizMode.PRACTICE:
+        count = min(request.count or DEFAULT_PRACTICE_COUNT, len(ordered))
+        return rng.sample(ordered, count)
+    if request.mode is QuizMode.DUE:
+        due = scheduling.due_today(
+            ctx.repository, request.student_id, bank.id, [question.id for question in ordered], now
+        )
+        chosen = [bank.question(question_id) for question_id in due.due + due.new]
+        return chosen[: request.count] if request.count else chosen
+    answers = progress.student_answers(ctx.repository, request.student_id, bank.id)
+    weakest = progress.weakest_first(bank, answers)
+    return weakest[: request.count or DEFAULT_PRACTICE_COUNT]
+
+
+def start_quiz(ctx: AppContext, request: QuizRequest, *, now: datetime, rng: random.Random) -> ActiveQuiz:
+    """Start and store a new session; raises TentaError when the mode has nothing to ask."""
+    bank = ctx.catalog.load(request.bank_id)
+    questions = choose_questions(ctx, request, bank, now=now, rng=rng)
+    if not questions:
+        raise TentaError(f"Nothing to ask in {request.mode.label.lower()} mode for {bank.title} right now.")
+    record = ctx.repository.start_session(request.student_id, bank, questions, request.mode.value)
+    return ActiveQuiz(ctx, bank, record)
+
+
+def resume_quiz(ctx: AppContext, session_id: int) -> ActiveQuiz:
+    """Continue an interrupted session at the question it was left on, with its drafts."""
+    record = ctx.repository.get_session(session_id)
+    if record.status is not SessionStatus.IN_PROGRESS:
+        raise TentaError(f"Quiz {session_id} is {record.status.value}; it cannot be resumed.")
+    bank = ctx.catalog.load(record.bank_id)
+    return ActiveQuiz(ctx, bank, record)
+
+
+@dataclass(frozen=True)
+class GradeOutcome:
+    """A stored answer with its stored grade and the review state it led to."""
+
+    answer: AnswerRecord
+    question: Question
+    grade: GradeRecord
+    review: ReviewCardRecord | None
+
+    @property
+    def fraction(self) -> float:
+        return self.grade.score / self.grade.max_points if self.grade.max_points else 0.0
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One question's line in the results: graded, grading, failed or skipped."""
+
+    position: int
+    question_id: str
+    prompt: str
+    max_points: float
+    answer: AnswerDetail | None
+    error: str | None
+
+    @property
+    def score(self) -> float | None:
+        return self.answer.final_score if self.answer else None
+
+    @property
+    def status(self) -> str:
+        if self.answer is None:
+            return "skipped"
+        if self.answer.final_score is not None:
+            return "review" if self.answer.needs_review else "graded"
+        return "failed" if self.error else "grading"
+
+
+@dataclass
+class ActiveQuiz:
+    """A session being taken: the current position, drafts and submitted answers, kept in the database."""
+
+    ctx: AppContext
+    bank: Bank
+    session: QuizSessionRecord
+    questions: list[Question] = field(init=False)
+    drafts: dict[str, str] = field(init=False)
+    answers: dict[str, AnswerRecord] = field(init=False, default_factory=dict)
+    outcomes: dict[int, GradeOutcome] = field(init=False, default_factory=dict)
+    failures: dict[int, str] = field(init=False, default_factory=dict)
+    time_spent: dict[str, float] = field(init=False, default_factory=dict)
+    position: int = field(init=False)
+    finished_at: datetime | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        missing = [qid for qid in self.session.question_ids if not _has_question(self.bank, qid)]
+        if missing:
+            raise TentaError(
+                f"Bank {self.bank.id!r} no longer has question(s) {', '.join(missing)}; "
+                "the quiz cannot resume."
+            )
+        self.questions = [self.bank.question(question_id) for question_id in self.session.question_ids]
+        self.drafts = dict(self.session.drafts)
+        self.position = min(max(self.session.position, 0), len(self.questions) - 1)
+        for question_id, answer_id in self.session.answer_ids.items():
+            self.answers[question_id] = self.ctx.repository.get_answer(answer_id).answer
+
+    @property
+    def session_id(self) -> int:
+        return self.session.id
+
+    @property
+    def mode(self) -> QuizMode:
+        return QuizMode(self.session.mode)
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def current(self) -> Question:
+        return self.questions[self.position]
+
+    @property
+    def is_last(self) -> bool:
+        return self.position == self.total - 1
+
+    def draft(self, question: Question | None = None) -> str:
+        return self.drafts.get((question or self.current).id, "")
+
+    def answer_for(self, question: Question | None = None) -> AnswerRecord | None:
+        return self.answers.get((question or self.current).id)
+
+    def save_draft(self, text: str) -> None:
+        """Store what the student is typing for the current question (cheap; called often)."""
+        question_id = self.current.id
+        if self.drafts.get(question_id, "") == text:
+            return
+        self.ctx.repository.save_draft(self.session_id, question_id, text)
+        self.drafts[question_id] = text
+
+    def go_to(self, position: int) -> None:
+        """Move to another question; the position is stored so a resume lands here."""
+        position = min(max(position, 0), self.total - 1)
+        if position != self.position:
+            self.position = position
+            self.ctx.repository.set_position(self.session_id, position)
+
+    def add_time(self, seconds: float) -> None:
+        question_id = self.current.id
+        self.time_spent[question_id] = self.time_spent.get(question_id, 0.0) + max(seconds, 0.0)
+
+    def submit(self, text: str, *, now: datetime, language: str | None = None) -> AnswerRecord:
+        """Store the answer to the current question (committed before this returns)."""
+        question = self.current
+        answer = self.ctx.repository.submit_answer(
+            self.session.student_id,
+            self.bank,
+            question,
+            text,
+            session_id=self.session_id,
+            language=language,
+            time_taken_s=round(self.time_spent.get(question.id, 0.0), 1),
+            submitted_at=now,
+        )
+        self.answers[question.id] = answer
+        self.drafts[question.id] = text
+        self.failures.pop(answer.id, None)
+        return answer
+
+    def grade(self, answer: AnswerRecord, *, now: datetime) -> GradeOutcome:
+        """Grade a stored answer, store the grade, and review the question's FSRS card with it."""
+        from quiz.grading_service import grade_and_store
+
+        try:
+            (grade,) = grade_and_store(self.ctx, [answer])
+        except Exception as error:
+            self.failures[answer.id] = str(error)
+            raise
+        question = self.bank.question(answer.question_id)
+        review = scheduling.update(
+            self.ctx.repository,
+            student_id=answer.student_id,
+            bank_id=answer.bank_id,
+            question_id=answer.question_id,
+            fraction=grade.score / grade.max_points,
+            now=now,
+            answer_id=answer.id,
+            duration_s=answer.time_taken_s,
+        )
+        outcome = GradeOutcome(answer=answer, question=question, grade=grade, review=review)
+        self.outcomes[answer.id] = outcome
+        return outcome
+
+    def finish(self, *, now: datetime) -> None:
+        """Close the session; answers already submitted keep grading in the background."""
+        if self.finished_at is None:
+            self.ctx.repository.finish_session(self.session_id)
+            self.finished_at = now
+
+    def results(self) -> tuple[SessionSummary, list[ItemResult]]:
+        """The session's totals and per-question results in quiz order, as stored."""
+        detail = self.ctx.repository.session_detail(self.session_id)
+        items = [
+            ItemResult(
+                position=item.position,
+                question_id=item.question_id,
+                prompt=item.prompt,
+                max_points=item.max_points,
+                answer=item.answer,
+                error=self.failures.get(item.answer.answer.id) if item.answer else None,
+            )
+            for item in detail.items
+        ]
+        return detail.summary, items
+
+    def elapsed_seconds(self) -> float:
+        """Time spent on the questions in this sitting (what the timer shows)."""
+        return sum(self.time_spent.values())
+
+
+def _has_question(bank: Bank, question_id: str) -> bool:
+    return any(question.id == question_id for question in bank.questions)

@@ -1,0 +1,254 @@
+"""The Textual app: a thin shell over quiz/ that routes screen messages to core functions and workers.
+
+Screens never call the grader or the database's internals; they post messages (quiz.tui.messages)
+and the app answers them with core calls, running anything slow (model loading, grading) in
+thread workers so the first paint and every keystroke stay fast.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from question_bank.errors import TentaError
+from quiz.context import AppContext
+from quiz.tui import messages
+from quiz.tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from db.records import AnswerRecord, StudentRecord
+    from quiz.session import ActiveQuiz, GradeOutcome
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TentaApp(App[None]):
+    """tenta's student and teacher app."""
+
+    CSS_PATH = "tenta.tcss"
+    TITLE = "tenta"
+    SUB_TITLE = "exam practice"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "toggle_dark", "Light/dark", tooltip="Switch between the light and dark theme."),
+    ]
+
+    model_state: reactive[str] = reactive("idle")
+    """'idle', 'loading', 'ready' or 'failed': where the grading model is."""
+
+    def __init__(
+        self,
+        ctx: AppContext | None = None,
+        *,
+        clock: Clock = utc_now,
+        seed: int | None = None,
+        cursor_blink: bool = True,
+        preload_model: bool = True,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx or AppContext()
+        self.clock = clock
+        self.rng = random.Random(seed)
+        self.cursor_blink = cursor_blink
+        self.preload_model = preload_model
+        self.model_ready = threading.Event()
+        self.active_quiz: ActiveQuiz | None = None
+        self.current_student: StudentRecord | None = None
+        self.current_bank_id: str = self.ctx.settings.default_bank
+        self.resume_offered: set[int] = set()
+        """Sessions already offered for resuming or taken in this run: don't ask about them again."""
+        self.theme = "textual-dark"
+
+    def initial_student(self) -> StudentRecord:
+        """The profile named in settings, else the local default profile (called off the UI thread)."""
+        repository = self.ctx.repository
+        if self.ctx.settings.student:
+            return repository.get_or_create_student(self.ctx.settings.student)
+        return repository.default_student()
+
+    # ----- lifecycle -------------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        if self.preload_model:
+            self.call_after_refresh(self.load_model)
+
+    @work(thread=True, exclusive=True, group="model", exit_on_error=False)
+    def load_model(self) -> None:
+        """Load the embedding model and grader after first paint, so submitting later is instant."""
+        from quiz.grading_service import ensure_grader
+
+        self.call_from_thread(setattr, self, "model_state", "loading")
+        try:
+            ensure_grader(self.ctx)
+        except Exception as error:  # the UI must survive a missing or broken model
+            self.call_from_thread(setattr, self, "model_state", "failed")
+            self.call_from_thread(self.notify, _message_of(error), title="Grading model", severity="error")
+            return
+        self.model_ready.set()
+        self.call_from_thread(setattr, self, "model_state", "ready")
+
+    # ----- command palette -------------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every key binding of the current screen is also a command, so the palette lists every action."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = {"Theme", "Quit", "Keys", "Screenshot", "Maximize", "Minimize"}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.description in seen or not active.enabled:
+                continue
+            seen.add(binding.description)
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip or f"Key: {binding.key}",
+                partial(self.run_action, binding.action, active.node),
+            )
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    # ----- quiz flow -------------------------------------------------------------------------------------
+
+    @on(messages.StartQuiz)
+    def start_quiz(self, message: messages.StartQuiz) -> None:
+        from quiz.session import QuizRequest, start_quiz
+        from quiz.tui.screens.quiz import QuizScreen
+
+        try:
+            quiz = start_quiz(
+                self.ctx,
+                QuizRequest(
+                    student_id=message.student_id,
+                    bank_id=message.bank_id,
+                    mode=message.mode,
+                    count=message.count,
+                ),
+                now=self.clock(),
+                rng=self.rng,
+            )
+        except TentaError as error:
+            self.notify(error.message, title="Cannot start quiz", severity="warning")
+            return
+        self.active_quiz = quiz
+        self.resume_offered.add(quiz.session_id)
+        self.push_screen(QuizScreen(quiz))
+
+    @on(messages.ResumeQuiz)
+    def resume_quiz(self, message: messages.ResumeQuiz) -> None:
+        from quiz.session import resume_quiz
+        from quiz.tui.screens.quiz import QuizScreen
+
+        try:
+            quiz = resume_quiz(self.ctx, message.session_id)
+        except TentaError as error:
+            self.notify(error.message, title="Cannot resume", severity="error")
+            return
+        self.active_quiz = quiz
+        self.resume_offered.add(quiz.session_id)
+        self.push_screen(QuizScreen(quiz))
+
+    @on(messages.AnswerSubmitted)
+    def grade_submitted(self, message: messages.AnswerSubmitted) -> None:
+        self.grade_in_background(message.quiz, message.answer, message.feedback)
+
+    @work(thread=True, group="grading", exit_on_error=False)
+    def grade_in_background(self, quiz: ActiveQuiz, answer: AnswerRecord, screen: Screen[Any]) -> None:
+        """Grade one stored answer; on failure the answer stays ungraded for `tenta regrade`."""
+        from quiz.grading_service import ensure_grader
+
+        try:
+            if not self.model_ready.is_set():
+                ensure_grader(self.ctx)
+                self.model_ready.set()
+                self.call_from_thread(setattr, self, "model_state", "ready")
+            outcome: GradeOutcome = quiz.grade(answer, now=self.clock())
+        except Exception as error:
+            self.call_from_thread(self._grading_failed, screen, answer, _message_of(error))
+            return
+        self.call_from_thread(self._graded, screen, outcome)
+
+    def _graded(self, screen: Screen[Any], outcome: GradeOutcome) -> None:
+        for target in (screen, *self._results_screens()):
+            target.post_message(messages.GradeReady(outcome))
+
+    def _grading_failed(self, screen: Screen[Any], answer: AnswerRecord, reason: str) -> None:
+        self.notify(
+            f"Your answer is saved; grading failed ({reason}). Run `tenta regrade` later.",
+            title="Grading failed",
+            severity="error",
+            timeout=10,
+        )
+        for target in (screen, *self._results_screens()):
+            target.post_message(messages.GradeFailed(answer.id, reason))
+
+    def _results_screens(self) -> list[Screen[Any]]:
+        from quiz.tui.screens.results import ResultsScreen
+
+        return [screen for screen in self.screen_stack if isinstance(screen, ResultsScreen)]
+
+    @on(messages.QuizFinished)
+    def show_results(self, message: messages.QuizFinished) -> None:
+        from quiz.tui.screens.quiz import QuizScreen
+        from quiz.tui.screens.results import ResultsScreen
+
+        message.quiz.finish(now=self.clock())
+        self.active_quiz = None
+        if isinstance(self.screen, QuizScreen):
+            self.switch_screen(ResultsScreen(message.quiz))
+        else:
+            self.push_screen(ResultsScreen(message.quiz))
+
+    @on(messages.QuizLeft)
+    def leave_quiz(self, message: messages.QuizLeft) -> None:
+        from quiz.tui.screens.quiz import QuizScreen
+
+        self.active_quiz = None
+        if isinstance(self.screen, QuizScreen):
+            self.pop_screen()
+        self.notify(
+            "Your place and draft are saved; you can resume from the home screen.", title="Quiz paused"
+        )
+
+    # ----- navigation ------------------------------------------------------------------------------------
+
+    @on(messages.OpenScreen)
+    def open_screen(self, message: messages.OpenScreen) -> None:
+        from quiz.tui.screens import build_screen
+
+        student_name = self.current_student.name if self.current_student else "teacher"
+        self.push_screen(build_screen(message.name, message.student_id, message.bank_id, student_name))
+
+    async def action_quit(self) -> None:
+        """Save the draft being typed before leaving, so nothing typed is lost."""
+        from quiz.tui.screens.quiz import QuizScreen
+
+        if isinstance(self.screen, QuizScreen):
+            self.screen.flush_draft()
+        self.exit()
+
+
+def _message_of(error: BaseException) -> str:
+    if isinstance(error, TentaError):
+        return error.message
+    return f"{type(error).__name__}: {error}"
+
+
+def run_app() -> None:
+    """Entry point of `tenta` without a sub-command."""
+    TentaApp().run()

@@ -1,0 +1,39 @@
+"""Ask why the student disagrees with a grade; the reason goes to the teacher's review queue."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+
+class DisagreeDialog(ModalScreen[str | None]):
+    """Returns the reason typed (may be empty), or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Ask a teacher to look again", classes="dialog-title")
+            yield Label("Which key point did you cover that was missed?", classes="muted")
+            yield Input(placeholder="Reason (optional)", id="reason", max_length=1000)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Request regrade", id="send", variant="warning")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = getattr(self.app, "cursor_blink", True)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#send")
+    def _send(self) -> None:
+        self.dismiss(self.query_one(Input).value.strip())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

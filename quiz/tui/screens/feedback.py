@@ -1,0 +1,170 @@
+"""Feedback: the grade of a submitted answer, key point by key point, and the reference answer."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Collapsible, Footer, Header, Label, LoadingIndicator, Markdown, Static
+
+from db.records import AnswerRecord
+from quiz.session import ActiveQuiz, GradeOutcome
+from quiz.tui import messages
+from quiz.tui.screens.disagree_dialog import DisagreeDialog
+from quiz.tui.widgets.answer_text import AnswerText
+from quiz.tui.widgets.point_list import PointList, points_from_dicts
+from quiz.tui.widgets.score_bar import ScoreBar
+
+if TYPE_CHECKING:
+    from quiz.tui.app import TentaApp
+
+
+class FeedbackChoice(StrEnum):
+    NEXT = "next"
+    EDIT = "edit"
+    FINISH = "finish"
+
+
+class FeedbackScreen(Screen[FeedbackChoice]):
+    """Shows a spinner until the grade arrives (GradeReady / GradeFailed), then the evidence."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "choose('next')", "Next", tooltip="Continue with the next question."),
+        Binding("e,escape", "choose('edit')", "Edit answer", tooltip="Back to this question to improve it."),
+        Binding("d", "disagree", "I disagree", tooltip="Ask a teacher to review this grade."),
+        Binding("ctrl+f", "choose('finish')", "Finish", tooltip="End the quiz and see the results."),
+    ]
+
+    def __init__(
+        self, quiz: ActiveQuiz, answer: AnswerRecord, *, language: str, waiting_for_model: bool
+    ) -> None:
+        super().__init__()
+        self.quiz = quiz
+        self.answer = answer
+        self.question = quiz.bank.question(answer.question_id)
+        self.language = language
+        self.waiting_for_model = waiting_for_model
+        self.outcome: GradeOutcome | None = None
+
+    @property
+    def tenta(self) -> TentaApp:
+        from quiz.tui.app import TentaApp
+
+        assert isinstance(self.app, TentaApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        question = self.question
+        number = f"Question {question.number}" if question.number is not None else question.id
+        yield Header()
+        with VerticalScroll(id="feedback"):
+            yield Static(f"[b]{number}[/b] · {question.prompt_in(self.language)}", id="fb-question")
+            with Vertical(id="fb-pending"):
+                yield LoadingIndicator()
+                yield Label(self._pending_text(), id="fb-pending-text")
+            yield ScoreBar(id="fb-score")
+            yield Static("", id="fb-review")
+            yield Label("Key points", classes="section-title fb-graded")
+            yield PointList(id="fb-points", classes="fb-graded")
+            yield Label("Your answer", classes="section-title")
+            yield AnswerText(id="fb-answer")
+            yield Static("", id="fb-comment", classes="fb-graded")
+            with Collapsible(
+                title="Reference answer", collapsed=False, id="fb-reference", classes="fb-graded"
+            ):
+                yield Markdown(question.reference_in(self.language) or "_No reference answer._")
+        with Horizontal(id="fb-buttons"):
+            yield Button("Next", id="next", variant="primary")
+            yield Button("I disagree", id="disagree", variant="warning")
+            yield Button("Edit answer", id="edit")
+        yield Footer()
+
+    def _pending_text(self) -> str:
+        if self.waiting_for_model:
+            return "Loading the grading model… your answer is saved and will be graded in a moment."
+        return "Grading… your answer is saved."
+
+    def on_mount(self) -> None:
+        self.query_one(AnswerText).show(self.answer.text)
+        self._set_graded(False)
+        self.query_one("#disagree", Button).disabled = True
+        self.query_one("#next", Button).label = "Results" if self.quiz.is_last else "Next"
+
+    def _set_graded(self, graded: bool) -> None:
+        self.query_one("#fb-pending").display = not graded
+        for widget in self.query(".fb-graded"):
+            widget.display = graded
+        self.query_one("#fb-score").display = graded
+        self.query_one("#fb-review").display = graded
+
+    # ----- messages from the app --------------------------------------------------------------------------
+
+    @on(messages.GradeReady)
+    def show_grade(self, message: messages.GradeReady) -> None:
+        outcome = message.outcome
+        if outcome.answer.id != self.answer.id:
+            return
+        self.outcome = outcome
+        grade = outcome.grade
+        points = points_from_dicts(grade.points)
+        self.query_one(ScoreBar).show(grade.score, grade.max_points)
+        review = self.query_one("#fb-review", Static)
+        if grade.needs_review:
+            review.update(
+                f"⚑ Needs teacher review — the grader is unsure (confidence {grade.confidence:.0%}). "
+                "A teacher may change this score."
+            )
+            review.add_class("flagged")
+        else:
+            review.update(f"Confidence {grade.confidence:.0%}")
+        self.query_one(PointList).show(points)
+        self.query_one(AnswerText).show(self.answer.text, points)
+        self.query_one("#fb-comment", Static).update(grade.feedback)
+        self._set_graded(True)
+        self.query_one("#fb-comment").display = bool(grade.feedback)
+        self.query_one("#disagree", Button).disabled = False
+        self.query_one("#next", Button).focus()
+
+    @on(messages.GradeFailed)
+    def show_failure(self, message: messages.GradeFailed) -> None:
+        if message.answer_id != self.answer.id:
+            return
+        self.query_one(LoadingIndicator).display = False
+        self.query_one("#fb-pending-text", Label).update(
+            f"Grading failed: {message.reason}\nYour answer is saved; `tenta regrade` grades it later."
+        )
+        self.query_one("#fb-pending").add_class("failed")
+        self.query_one("#next", Button).focus()
+
+    # ----- actions ---------------------------------------------------------------------------------------
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "disagree":
+            self.action_disagree()
+        elif event.button.id in ("next", "edit"):
+            self.action_choose(event.button.id)
+
+    def action_choose(self, choice: str) -> None:
+        chosen = FeedbackChoice(choice)
+        if chosen is FeedbackChoice.NEXT and self.quiz.is_last and self.quiz.total == len(self.quiz.answers):
+            chosen = FeedbackChoice.FINISH
+        self.dismiss(chosen)
+
+    def action_disagree(self) -> None:
+        if self.outcome is None:
+            self.notify("Wait for the grade first.")
+            return
+        self.app.push_screen(DisagreeDialog(), callback=self._disagreed)
+
+    def _disagreed(self, reason: str | None) -> None:
+        if reason is None:
+            return
+        self.tenta.ctx.repository.request_regrade(self.answer.id, reason or "student disagrees")
+        self.query_one("#disagree", Button).disabled = True
+        self.notify("Regrade requested — a teacher will look at this answer.", title="Thanks")

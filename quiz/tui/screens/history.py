@@ -1,0 +1,127 @@
+"""History: every past quiz of the profile, filterable, with drill-down to each answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from db.records import SessionSummary
+from quiz.session import QuizMode
+from quiz.tui.screens.session_detail import SessionDetailScreen
+
+if TYPE_CHECKING:
+    from quiz.tui.app import TentaApp
+
+
+def mode_label(mode: str) -> str:
+    try:
+        return QuizMode(mode).label
+    except ValueError:
+        return mode
+
+
+def summary_cells(summary: SessionSummary) -> tuple[str, ...]:
+    score = f"{summary.score:.1f} / {summary.max_points:g}" if summary.score is not None else "–"
+    percent = f"{summary.percent:.0f}%" if summary.percent is not None else "–"
+    review = f"⚑ {summary.needs_review_count}" if summary.needs_review_count else ""
+    return (
+        f"{summary.started_at:%Y-%m-%d %H:%M}",
+        summary.bank_id,
+        mode_label(summary.mode),
+        summary.status.value.replace("_", " "),
+        f"{summary.answered_count}/{summary.question_count}",
+        score,
+        percent,
+        review,
+    )
+
+
+class HistoryScreen(Screen[None]):
+    """Sessions newest first; type to filter on any column, enter to open one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the home screen."),
+        Binding("slash", "focus_filter", "Filter", tooltip="Type to filter the sessions."),
+    ]
+
+    def __init__(self, student_id: int) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self._sessions: list[SessionSummary] = []
+
+    @property
+    def tenta(self) -> TentaApp:
+        from quiz.tui.app import TentaApp
+
+        assert isinstance(self.app, TentaApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="history"):
+            yield Input(placeholder="Filter: bank, mode, date, status…", id="history-filter")
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Static("Loading…", id="history-empty", classes="empty-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#history-filter", Input).cursor_blink = self.tenta.cursor_blink
+        table = self.query_one(DataTable)
+        table.add_columns("Date", "Bank", "Mode", "Status", "Answered", "Score", "%", "Review")
+        table.display = False
+        self.load_sessions()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load_sessions(self) -> None:
+        sessions = self.tenta.ctx.repository.history(student_id=self.student_id)
+        self.app.call_from_thread(self._show_sessions, sessions)
+
+    def _show_sessions(self, sessions: list[SessionSummary]) -> None:
+        self._sessions = sessions
+        self._fill(self.query_one("#history-filter", Input).value)
+        if sessions:
+            self.query_one(DataTable).focus()
+
+    def _fill(self, query: str) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        needle = query.strip().lower()
+        shown = 0
+        for summary in self._sessions:
+            cells = summary_cells(summary)
+            if needle and needle not in " ".join(cells).lower():
+                continue
+            table.add_row(*cells, key=str(summary.session_id))
+            shown += 1
+        empty = self.query_one("#history-empty", Static)
+        if not self._sessions:
+            empty.update("No sessions yet — press escape, then n to start a quiz.")
+        elif shown == 0:
+            empty.update(f"No session matches “{query}”.")
+        table.display = shown > 0
+        empty.display = shown == 0
+
+    @on(Input.Changed, "#history-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#history-filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected, "#history-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.push_screen(SessionDetailScreen(int(event.row_key.value)))
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#history-filter", Input).focus()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,238 @@
+"""Home: choose a profile and a bank, see where you stand, and start a quiz in one of four modes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from quiz.session import DEFAULT_PRACTICE_COUNT, QuizMode
+from quiz.tui import messages
+from quiz.tui.screens.profile_dialog import ProfileDialog
+from quiz.tui.screens.resume_dialog import ResumeChoice, ResumeDialog
+
+if TYPE_CHECKING:
+    from db.records import StudentRecord
+    from quiz.progress import Dashboard
+    from quiz.tui.app import TentaApp
+
+
+class HomeScreen(Screen[None]):
+    """The start page; everything else is one key away."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "start('full')", "Full exam", tooltip="Every question of the bank, in order."),
+        Binding("p", "start('practice')", "Practice", tooltip="A few random questions (count in the box)."),
+        Binding(
+            "d", "start('due')", "Due today", tooltip="Spaced repetition: due reviews, then new questions."
+        ),
+        Binding("w", "start('weakest')", "Weakest", tooltip="Questions of your weakest topics first."),
+        Binding("h", "open('history')", "History", tooltip="Past quizzes and every graded answer."),
+        Binding("g", "open('progress')", "Progress", tooltip="Charts: scores over time, mastery, forecast."),
+        Binding("r", "open('review')", "Review queue", tooltip="Teacher: answers that need a human look."),
+        Binding("ctrl+o", "new_profile", "New profile", tooltip="Create a student profile and switch to it."),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._students: list[StudentRecord] = []
+        self._dashboard: Dashboard | None = None
+
+    @property
+    def tenta(self) -> TentaApp:
+        from quiz.tui.app import TentaApp
+
+        assert isinstance(self.app, TentaApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            with Horizontal(id="pickers"):
+                with Vertical(classes="picker"):
+                    yield Label("Profile", classes="field-label")
+                    with Horizontal(classes="picker-row"):
+                        yield Select[int]([], id="profile", prompt="Loading…", allow_blank=True)
+                        yield Button("New", id="new-profile", tooltip="Create a profile (ctrl+o)")
+                with Vertical(classes="picker"):
+                    yield Label("Question bank", classes="field-label")
+                    yield Select[str]([], id="bank", prompt="Loading…", allow_blank=True)
+            yield Static("Loading your progress…", id="summary")
+            yield Label("Start a quiz", classes="section-title")
+            with Horizontal(id="modes"):
+                yield Button("Full exam", id="mode-full", variant="primary")
+                with Horizontal(id="practice-group"):
+                    yield Button("Practice", id="mode-practice")
+                    yield Input(
+                        str(DEFAULT_PRACTICE_COUNT),
+                        id="practice-count",
+                        type="integer",
+                        max_length=3,
+                        tooltip="How many random questions",
+                    )
+                yield Button("Due today", id="mode-due")
+                yield Button("Weakest first", id="mode-weakest")
+            yield Label("Look back", classes="section-title")
+            with Horizontal(id="nav"):
+                yield Button("History", id="open-history")
+                yield Button("Progress", id="open-progress")
+                yield Button("Review queue", id="open-review")
+            yield Static("", id="hint", classes="empty-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#practice-count", Input).cursor_blink = self.tenta.cursor_blink
+        self.load_profiles()
+
+    def on_screen_resume(self) -> None:
+        """Coming back from a quiz or another screen: the numbers may have changed."""
+        if self._dashboard is not None:
+            self.refresh_dashboard()
+
+    # ----- data ------------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="home-profiles", exit_on_error=False)
+    def load_profiles(self) -> None:
+        """Open the database and catalog off the UI thread (migrations and YAML parsing take a moment)."""
+        ctx = self.tenta.ctx
+        try:
+            students = ctx.repository.list_students()
+            current = self.tenta.current_student or self.tenta.initial_student()
+            if current.id not in {student.id for student in students}:
+                students = ctx.repository.list_students()
+            banks = [(summary.title, summary.id) for summary in ctx.catalog.summaries()]
+        except Exception as error:
+            self.app.call_from_thread(self.app.notify, str(error), title="Cannot open data", severity="error")
+            return
+        self.app.call_from_thread(self._show_profiles, students, current, banks)
+
+    def _show_profiles(
+        self, students: list[StudentRecord], current: StudentRecord, banks: list[tuple[str, str]]
+    ) -> None:
+        self._students = students
+        self.tenta.current_student = current
+        profile = self.query_one("#profile", Select)
+        profile.set_options([(student.name, student.id) for student in students])
+        profile.value = current.id
+        bank = self.query_one("#bank", Select)
+        bank.set_options(banks)
+        bank_ids = [bank_id for _, bank_id in banks]
+        if self.tenta.current_bank_id not in bank_ids and bank_ids:
+            self.tenta.current_bank_id = bank_ids[0]
+        if bank_ids:
+            bank.value = self.tenta.current_bank_id
+        self.refresh_dashboard()
+
+    def refresh_dashboard(self) -> None:
+        """Reload the summary line (after a quiz, a profile or bank switch)."""
+        if self.tenta.current_student is not None and self.tenta.current_bank_id:
+            self.load_dashboard(self.tenta.current_student, self.tenta.current_bank_id)
+
+    @work(thread=True, exclusive=True, group="home-dashboard", exit_on_error=False)
+    def load_dashboard(self, student: StudentRecord, bank_id: str) -> None:
+        from quiz.progress import dashboard
+
+        try:
+            summary = dashboard(self.tenta.ctx, student, bank_id, self.tenta.clock())
+        except Exception as error:
+            self.app.call_from_thread(
+                self.app.notify, str(error), title="Cannot load progress", severity="error"
+            )
+            return
+        self.app.call_from_thread(self._show_dashboard, summary)
+
+    def _show_dashboard(self, summary: Dashboard) -> None:
+        self._dashboard = summary
+        self.query_one("#summary", Static).update(summary.line())
+        self.query_one("#mode-full", Button).label = f"Full exam ({summary.question_count})"
+        self.query_one("#mode-due", Button).label = f"Due today ({summary.due + summary.new})"
+        hint = self.query_one("#hint", Static)
+        if summary.graded_answers == 0 and summary.finished_sessions == 0:
+            hint.update("No sessions yet — press n to start a full exam, or p to practise a few questions.")
+        else:
+            hint.update("")
+        resumable = summary.resumable
+        if resumable is not None and resumable.id not in self.tenta.resume_offered:
+            self.tenta.resume_offered.add(resumable.id)
+            self.app.push_screen(ResumeDialog(resumable), callback=self._resume_chosen)
+
+    def _resume_chosen(self, choice: ResumeChoice | None) -> None:
+        resumable = self._dashboard.resumable if self._dashboard else None
+        if resumable is None or choice is None or choice is ResumeChoice.LATER:
+            return
+        if choice is ResumeChoice.RESUME:
+            self.post_message(messages.ResumeQuiz(resumable.id))
+        else:
+            self.tenta.ctx.repository.abandon_session(resumable.id)
+            self.notify("The unfinished quiz was discarded; its submitted answers are kept.")
+            self.refresh_dashboard()
+
+    # ----- events ----------------------------------------------------------------------------------------
+
+    @on(Select.Changed, "#profile")
+    def _profile_changed(self, event: Select.Changed) -> None:
+        chosen = next((s for s in self._students if s.id == event.value), None)
+        if chosen is not None and chosen != self.tenta.current_student:
+            self.tenta.current_student = chosen
+            self.refresh_dashboard()
+
+    @on(Select.Changed, "#bank")
+    def _bank_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.tenta.current_bank_id:
+            self.tenta.current_bank_id = event.value
+            self.refresh_dashboard()
+
+    @on(Button.Pressed, "#modes Button")
+    def _mode_pressed(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self.action_start(event.button.id.removeprefix("mode-"))
+
+    @on(Button.Pressed, "#nav Button")
+    def _nav_pressed(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self.action_open(event.button.id.removeprefix("open-"))
+
+    @on(Button.Pressed, "#new-profile")
+    def _new_profile_pressed(self) -> None:
+        self.action_new_profile()
+
+    @on(Input.Submitted, "#practice-count")
+    def _practice_submitted(self) -> None:
+        self.action_start("practice")
+
+    # ----- actions ---------------------------------------------------------------------------------------
+
+    def action_start(self, mode: str) -> None:
+        student, bank_id = self.tenta.current_student, self.tenta.current_bank_id
+        if student is None or not bank_id:
+            self.notify("Still loading — try again in a moment.")
+            return
+        quiz_mode = QuizMode(mode)
+        count: int | None = None
+        if quiz_mode is QuizMode.PRACTICE:
+            value = self.query_one("#practice-count", Input).value.strip()
+            count = int(value) if value.isdigit() and int(value) > 0 else DEFAULT_PRACTICE_COUNT
+        self.post_message(messages.StartQuiz(student.id, bank_id, quiz_mode, count))
+
+    def action_open(self, name: str) -> None:
+        student, bank_id = self.tenta.current_student, self.tenta.current_bank_id
+        if student is None or not bank_id:
+            self.notify("Still loading — try again in a moment.")
+            return
+        self.post_message(messages.OpenScreen(name, student.id, bank_id))
+
+    def action_new_profile(self) -> None:
+        self.app.push_screen(ProfileDialog(), callback=self._profile_named)
+
+    def _profile_named(self, name: str | None) -> None:
+        if not name:
+            return
+        student = self.tenta.ctx.repository.get_or_create_student(name)
+        self.tenta.current_student = student
+        self.notify(f"Switched to profile {student.name}.")
+        self.load_profiles()

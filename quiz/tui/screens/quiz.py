@@ -1,0 +1,234 @@
+"""Quiz: one question at a time, a multi-line answer editor, drafts saved as you type."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Label, ProgressBar, Static, TextArea
+
+from question_bank.errors import TentaError
+from quiz.session import ActiveQuiz
+from quiz.tui import messages
+from quiz.tui.screens.feedback import FeedbackChoice, FeedbackScreen
+from quiz.tui.widgets.question_view import QuestionView
+from quiz.tui.widgets.quiz_timer import QuizTimer
+
+if TYPE_CHECKING:
+    from quiz.tui.app import TentaApp
+
+DRAFT_SAVE_DELAY_S = 0.6
+"""Save the draft this long after the last keystroke (and always when leaving the question)."""
+
+
+class QuizScreen(Screen[None]):
+    """Answer the questions of an ActiveQuiz; submitting opens the feedback screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Submit", priority=True, tooltip="Store and grade this answer."),
+        Binding("ctrl+n", "move(1)", "Skip", priority=True, tooltip="Next question; the draft is kept."),
+        Binding("ctrl+b", "move(-1)", "Back", priority=True, tooltip="Previous question."),
+        Binding("ctrl+l", "toggle_language", "Language", priority=True, tooltip="Show the prompt in sv/en."),
+        Binding("ctrl+t", "toggle_timer", "Timer", priority=True, tooltip="Show or hide the timer."),
+        Binding("ctrl+f", "finish", "Finish", priority=True, tooltip="End the quiz and see the results."),
+        Binding("escape", "leave", "Pause", tooltip="Back to home; resume later where you left off."),
+    ]
+
+    def __init__(self, quiz: ActiveQuiz) -> None:
+        super().__init__()
+        self.quiz = quiz
+        self.language = quiz.bank.languages[0]
+        self._shown_at: datetime | None = None
+        self._draft_timer: Timer | None = None
+        self._confirm_empty = False
+
+    @property
+    def tenta(self) -> TentaApp:
+        from quiz.tui.app import TentaApp
+
+        assert isinstance(self.app, TentaApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        quiz = self.quiz
+        yield Header()
+        with Horizontal(id="quiz-bar"):
+            yield Label("", id="quiz-position")
+            yield ProgressBar(total=quiz.total, show_eta=False, show_percentage=False, id="quiz-progress")
+            yield Label("", id="quiz-language")
+            yield QuizTimer(self._elapsed, id="quiz-timer")
+        with VerticalScroll(id="prompt-scroll"):
+            yield QuestionView(quiz.current, self.language, id="prompt")
+        yield TextArea(
+            quiz.draft(),
+            id="answer",
+            soft_wrap=True,
+            tab_behavior="indent",
+            placeholder="Type your answer here (Swedish or English)…",
+        )
+        yield Static("", id="quiz-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        editor = self.query_one("#answer", TextArea)
+        editor.cursor_blink = self.tenta.cursor_blink
+        self.query_one("#quiz-timer").display = False
+        self._show_question()
+
+    # ----- showing a question ----------------------------------------------------------------------------
+
+    def _show_question(self) -> None:
+        quiz = self.quiz
+        question = quiz.current
+        self.query_one("#prompt", QuestionView).show(question, self.language)
+        self.query_one("#prompt-scroll", VerticalScroll).scroll_home(animate=False)
+        editor = self.query_one("#answer", TextArea)
+        with editor.prevent(TextArea.Changed):
+            editor.text = quiz.draft()
+        editor.move_cursor(editor.document.end)
+        editor.focus()
+        points = f"{question.max_points:g} p"
+        self.query_one("#quiz-position", Label).update(
+            f"Question {quiz.position + 1}/{quiz.total} · {points}"
+        )
+        self.query_one("#quiz-progress", ProgressBar).update(progress=len(quiz.answers))
+        self._show_language()
+        self._set_status()
+        self._shown_at = self.tenta.clock()
+        self._confirm_empty = False
+
+    def _set_status(self, note: str = "") -> None:
+        answered = self.quiz.answer_for()
+        if note:
+            text = note
+        elif answered is not None:
+            text = "Submitted — edit and press ctrl+s to submit again, or ctrl+n for the next question."
+        else:
+            text = "Your draft is saved as you type. ctrl+s submits."
+        self.query_one("#quiz-status", Static).update(text)
+
+    def _elapsed(self) -> float:
+        running = (self.tenta.clock() - self._shown_at).total_seconds() if self._shown_at else 0.0
+        return self.quiz.elapsed_seconds() + running
+
+    def _bank_time(self) -> None:
+        """Add the time spent on the current question since it was shown."""
+        if self._shown_at is not None:
+            now = self.tenta.clock()
+            self.quiz.add_time((now - self._shown_at).total_seconds())
+            self._shown_at = now
+
+    # ----- drafts ----------------------------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#answer")
+    def _typed(self) -> None:
+        self._confirm_empty = False
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY_S, self.flush_draft)
+
+    def flush_draft(self) -> None:
+        """Save what is in the editor now (also called before leaving the question or the app)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        try:
+            self.quiz.save_draft(self.query_one("#answer", TextArea).text)
+        except TentaError as error:
+            self.notify(error.message, title="Draft not saved", severity="error")
+
+    # ----- actions ---------------------------------------------------------------------------------------
+
+    def action_submit(self) -> None:
+        text = self.query_one("#answer", TextArea).text
+        if not text.strip() and not self._confirm_empty:
+            self._confirm_empty = True
+            self._set_status("The answer is empty — press ctrl+s again to submit it anyway (it scores 0).")
+            return
+        self.flush_draft()
+        self._bank_time()
+        answer = self.quiz.submit(text, now=self.tenta.clock())
+        self._set_status()
+        self.query_one("#quiz-progress", ProgressBar).update(progress=len(self.quiz.answers))
+        feedback = FeedbackScreen(
+            self.quiz, answer, language=self.language, waiting_for_model=not self.tenta.model_ready.is_set()
+        )
+        self.app.push_screen(feedback, callback=self._after_feedback)
+        self.post_message(messages.AnswerSubmitted(self.quiz, answer, feedback))
+
+    def _after_feedback(self, choice: FeedbackChoice | None) -> None:
+        if choice is FeedbackChoice.FINISH:
+            self.action_finish()
+        elif choice is FeedbackChoice.NEXT:
+            self._advance()
+        else:
+            self.query_one("#answer", TextArea).focus()
+            self._shown_at = self.tenta.clock()
+
+    def _advance(self) -> None:
+        """Go to the next question; after the last, to the first unanswered one, or finish."""
+        quiz = self.quiz
+        if not quiz.is_last:
+            self._go(quiz.position + 1)
+            return
+        unanswered = [i for i, question in enumerate(quiz.questions) if quiz.answer_for(question) is None]
+        if unanswered:
+            self._go(unanswered[0])
+            self.notify(f"{len(unanswered)} question(s) still unanswered; ctrl+f finishes anyway.")
+        else:
+            self.action_finish()
+
+    def _go(self, position: int) -> None:
+        self.flush_draft()
+        self._bank_time()
+        self.quiz.go_to(position)
+        self._show_question()
+
+    def action_move(self, step: int) -> None:
+        target = self.quiz.position + step
+        if 0 <= target < self.quiz.total:
+            self._go(target)
+        else:
+            self.notify("That was the last question." if step > 0 else "This is the first question.")
+
+    def action_toggle_language(self) -> None:
+        languages = self._languages()
+        if len(languages) < 2:
+            self.notify("This question is written in one language only.")
+            return
+        following = languages.index(self.language) + 1 if self.language in languages else 0
+        self.language = languages[following % len(languages)]
+        self.query_one("#prompt", QuestionView).show(self.quiz.current, self.language)
+        self._show_language()
+
+    def _languages(self) -> list[str]:
+        """The languages the current prompt is written in, in the bank's order."""
+        return [lang for lang in self.quiz.bank.languages if lang in self.quiz.current.prompt]
+
+    def _show_language(self) -> None:
+        shown = " ".join(
+            f"[reverse] {lang} [/reverse]" if lang == self.language else f" {lang} "
+            for lang in self._languages()
+        )
+        self.query_one("#quiz-language", Label).update(shown)
+
+    def action_toggle_timer(self) -> None:
+        timer = self.query_one("#quiz-timer", QuizTimer)
+        timer.display = not timer.display
+        timer.tick()
+
+    def action_finish(self) -> None:
+        self.flush_draft()
+        self._bank_time()
+        self.post_message(messages.QuizFinished(self.quiz))
+
+    def action_leave(self) -> None:
+        self.flush_draft()
+        self._bank_time()
+        self.post_message(messages.QuizLeft(self.quiz))

@@ -1,0 +1,96 @@
+"""Results: the finished quiz's total, each question's score and the time taken."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quiz.session import ActiveQuiz, ItemResult
+from quiz.tui import messages
+from quiz.tui.widgets.quiz_timer import format_duration
+from quiz.tui.widgets.score_bar import ScoreBar
+
+STATUS_TEXT = {
+    "graded": "graded",
+    "review": "⚑ teacher review",
+    "grading": "grading…",
+    "failed": "✘ grading failed",
+    "skipped": "skipped",
+}
+
+
+class ResultsScreen(Screen[None]):
+    """Refreshes itself from the database whenever a grade that was still running arrives."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,h", "home", "Home", tooltip="Back to the home screen."),
+        Binding("g", "progress", "Progress", tooltip="See your progress charts."),
+    ]
+
+    def __init__(self, quiz: ActiveQuiz) -> None:
+        super().__init__()
+        self.quiz = quiz
+
+    def compose(self) -> ComposeResult:
+        quiz = self.quiz
+        yield Header()
+        with Vertical(id="results"):
+            yield Static(f"[b]{quiz.mode.label}[/b] finished · {quiz.bank.title}", id="results-title")
+            yield ScoreBar(label="Total", id="results-score")
+            yield Static("", id="results-summary")
+            yield DataTable(id="results-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("#", "Question", "Score", "Time", "Status")
+        self.refresh_results()
+
+    def refresh_results(self) -> None:
+        summary, items = self.quiz.results()
+        self.query_one(ScoreBar).show(summary.score or 0.0, summary.max_points)
+        time_total = sum(item.answer.answer.time_taken_s or 0.0 for item in items if item.answer)
+        pending = sum(1 for item in items if item.status == "grading")
+        notes = [
+            f"{summary.answered_count}/{summary.question_count} answered",
+            f"time {format_duration(time_total)}",
+        ]
+        if summary.needs_review_count:
+            notes.append(f"{summary.needs_review_count} waiting for teacher review")
+        if pending:
+            notes.append(f"{pending} still grading…")
+        self.query_one("#results-summary", Static).update(" · ".join(notes))
+        table = self.query_one(DataTable)
+        table.clear()
+        for item in items:
+            table.add_row(*self._row(item), key=str(item.position))
+
+    def _row(self, item: ItemResult) -> tuple[str, str, str, str, str]:
+        question = self.quiz.questions[item.position]
+        number = str(question.number) if question.number is not None else str(item.position + 1)
+        prompt = " ".join(item.prompt.split())
+        prompt = prompt if len(prompt) <= 44 else prompt[:43] + "…"
+        score = (
+            f"{item.score:.1f} / {item.max_points:g}"
+            if item.score is not None
+            else f"– / {item.max_points:g}"
+        )
+        seconds = item.answer.answer.time_taken_s if item.answer else None
+        return number, prompt, score, format_duration(seconds) if seconds else "–", STATUS_TEXT[item.status]
+
+    @on(messages.GradeReady)
+    @on(messages.GradeFailed)
+    def _grade_arrived(self) -> None:
+        self.refresh_results()
+
+    def action_home(self) -> None:
+        self.dismiss()
+
+    def action_progress(self) -> None:
+        self.post_message(messages.OpenScreen("progress", self.quiz.session.student_id, self.quiz.bank.id))

@@ -1,0 +1,71 @@
+"""Offer to continue a quiz that was left unfinished, at the same question with the draft."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+from db.records import QuizSessionRecord
+from quiz.session import QuizMode
+
+
+class ResumeChoice(StrEnum):
+    RESUME = "resume"
+    DISCARD = "discard"
+    LATER = "later"
+
+
+class ResumeDialog(ModalScreen[ResumeChoice]):
+    """Resume (enter), discard the session (its submitted answers stay), or decide later (escape)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "choose('later')", "Later"),
+        Binding("x", "choose('discard')", "Discard"),
+    ]
+
+    def __init__(self, session: QuizSessionRecord) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        total = len(session.question_ids)
+        answered = len(session.answer_ids)
+        current = session.current_question_id
+        has_draft = bool(current and session.drafts.get(current, "").strip())
+        try:
+            mode = QuizMode(session.mode).label
+        except ValueError:
+            mode = session.mode
+        with Vertical(classes="dialog"):
+            yield Label("Continue where you left off?", classes="dialog-title")
+            yield Label(
+                f"{mode} started {session.started_at:%Y-%m-%d %H:%M}: {answered} of {total} answered.",
+            )
+            yield Label(
+                f"You were on question {session.position + 1} of {total}"
+                + (" with a saved draft." if has_draft else "."),
+                classes="muted",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Resume", id="resume", variant="primary")
+                yield Button("Discard", id="discard", variant="error")
+                yield Button("Later", id="later")
+
+    def on_mount(self) -> None:
+        self.query_one("#resume", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self.action_choose(event.button.id)
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(ResumeChoice(choice))

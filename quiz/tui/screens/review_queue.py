@@ -1,0 +1,164 @@
+"""Teacher review queue: answers flagged for review or with a regrade request; set a score and comment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Static
+
+from db.records import AnswerDetail
+from question_bank.errors import TentaError
+from quiz.tui.widgets.answer_view import AnswerView
+
+if TYPE_CHECKING:
+    from quiz.tui.app import TentaApp
+
+
+def queue_cells(detail: AnswerDetail) -> tuple[str, str, str, str]:
+    answer = detail.answer
+    grade = detail.latest_grade
+    auto = f"{grade.score:.1f} / {detail.max_points:g}" if grade else "–"
+    why = "regrade" if detail.regrade_requested else "low confidence"
+    return answer.student_name, answer.question_id, auto, why
+
+
+class ReviewQueueScreen(Screen[None]):
+    """Pick an answer, type the score and a comment, save: stored as an override with an audit entry."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the home screen."),
+        Binding("ctrl+s", "save", "Save override", priority=True, tooltip="Store the score and comment."),
+        Binding("ctrl+a", "accept", "Accept auto", priority=True, tooltip="Keep the automatic score."),
+    ]
+
+    def __init__(self, bank_id: str | None, teacher: str) -> None:
+        super().__init__()
+        self.bank_id = bank_id
+        self.teacher = teacher
+        self._queue: list[AnswerDetail] = []
+        self._selected: AnswerDetail | None = None
+
+    @property
+    def tenta(self) -> TentaApp:
+        from quiz.tui.app import TentaApp
+
+        assert isinstance(self.app, TentaApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="queue-title")
+        with Horizontal(id="queue"):
+            yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="queue-side"):
+                with VerticalScroll(id="queue-answer"):
+                    yield AnswerView(id="queue-view")
+                with Horizontal(id="queue-form"):
+                    yield Input(placeholder="Score", id="override-score", type="number")
+                    yield Input(placeholder="Comment for the student", id="override-comment")
+                    yield Button("Save", id="override-save", variant="primary")
+        yield Static("", id="queue-empty", classes="empty-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = self.tenta.cursor_blink
+        self.query_one(DataTable).add_columns("Student", "Question", "Auto", "Why")
+        self.load_queue()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load_queue(self) -> None:
+        queue = self.tenta.ctx.repository.review_queue(self.bank_id)
+        self.app.call_from_thread(self._show_queue, queue)
+
+    def _show_queue(self, queue: list[AnswerDetail]) -> None:
+        self._queue = queue
+        table = self.query_one(DataTable)
+        table.clear()
+        for detail in queue:
+            table.add_row(*queue_cells(detail), key=str(detail.answer.id))
+        has_items = bool(queue)
+        self.query_one("#queue").display = has_items
+        empty = self.query_one("#queue-empty", Static)
+        empty.display = not has_items
+        empty.update(
+            "Nothing to review — answers the grader is unsure about and regrade requests appear here."
+        )
+        self.query_one("#queue-title", Static).update(
+            f"[b]Review queue[/b] · {len(queue)} answer(s) · {self.bank_id or 'all banks'}"
+            f" · teacher {self.teacher}"
+        )
+        if has_items:
+            table.focus()
+            self._select(queue[0])
+        else:
+            self._selected = None
+
+    @on(DataTable.RowHighlighted, "#queue-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is None:
+            return
+        answer_id = int(event.row_key.value)
+        detail = next((item for item in self._queue if item.answer.id == answer_id), None)
+        if detail is not None:
+            self._select(detail)
+
+    @on(DataTable.RowSelected, "#queue-table")
+    def _chosen(self) -> None:
+        self.query_one("#override-score", Input).focus()
+
+    def _select(self, detail: AnswerDetail) -> None:
+        self._selected = detail
+        self.query_one(AnswerView).show(detail)
+        score = self.query_one("#override-score", Input)
+        score.value = f"{detail.final_score:g}" if detail.final_score is not None else ""
+        score.placeholder = f"Score 0–{detail.max_points:g}"
+        self.query_one("#override-comment", Input).value = ""
+
+    @on(Button.Pressed, "#override-save")
+    @on(Input.Submitted, "#override-comment")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Input.Submitted, "#override-score")
+    def _score_entered(self) -> None:
+        self.query_one("#override-comment", Input).focus()
+
+    def action_save(self) -> None:
+        detail = self._selected
+        if detail is None:
+            return
+        raw = self.query_one("#override-score", Input).value.strip().replace(",", ".")
+        try:
+            score = float(raw)
+        except ValueError:
+            self.notify(f"Type a score between 0 and {detail.max_points:g}.", severity="warning")
+            return
+        if not 0 <= score <= detail.max_points:
+            self.notify(f"The score must be between 0 and {detail.max_points:g}.", severity="warning")
+            return
+        self._store(detail, score, self.query_one("#override-comment", Input).value.strip())
+
+    def action_accept(self) -> None:
+        detail = self._selected
+        if detail is None or detail.latest_grade is None:
+            return
+        comment = self.query_one("#override-comment", Input).value.strip() or "Automatic score confirmed."
+        self._store(detail, detail.latest_grade.score, comment)
+
+    def _store(self, detail: AnswerDetail, score: float, comment: str) -> None:
+        try:
+            self.tenta.ctx.repository.add_override(detail.answer.id, score, comment, self.teacher)
+        except TentaError as error:
+            self.notify(error.message, severity="error")
+            return
+        self.notify(f"Saved {score:g} for {detail.answer.student_name}, {detail.answer.question_id}.")
+        self.load_queue()
+
+    def action_back(self) -> None:
+        self.dismiss()

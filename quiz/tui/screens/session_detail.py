@@ -1,0 +1,100 @@
+"""One past quiz: each question's score, and the selected answer with its grade and any override."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from db.records import SessionDetail, SessionItemDetail
+from quiz.tui.widgets.answer_view import AnswerView
+
+if TYPE_CHECKING:
+    from quiz.tui.app import TentaApp
+
+
+def item_cells(item: SessionItemDetail) -> tuple[str, str, str]:
+    detail = item.answer
+    if detail is None:
+        return str(item.position + 1), item.question_id, "skipped"
+    if detail.final_score is None:
+        return str(item.position + 1), item.question_id, "not graded"
+    mark = " ✎" if detail.overrides else (" ⚑" if detail.needs_review else "")
+    return str(item.position + 1), item.question_id, f"{detail.final_score:.1f} / {item.max_points:g}{mark}"
+
+
+class SessionDetailScreen(Screen[None]):
+    """Left: the questions of the session. Right: the highlighted one in full (✎ = teacher override)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", tooltip="Back to history.")]
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self._detail: SessionDetail | None = None
+
+    @property
+    def tenta(self) -> TentaApp:
+        from quiz.tui.app import TentaApp
+
+        assert isinstance(self.app, TentaApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="detail-title")
+        with Vertical(id="detail"):
+            yield DataTable(id="detail-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="detail-answer"):
+                yield AnswerView(id="detail-view")
+                yield Static("", id="detail-empty", classes="empty-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("#", "Question", "Score")
+        self.load_detail()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load_detail(self) -> None:
+        detail = self.tenta.ctx.repository.session_detail(self.session_id)
+        self.app.call_from_thread(self._show, detail)
+
+    def _show(self, detail: SessionDetail) -> None:
+        self._detail = detail
+        summary = detail.summary
+        score = f"{summary.score:.1f} / {summary.max_points:g}" if summary.score is not None else "not graded"
+        self.query_one("#detail-title", Static).update(
+            f"[b]{summary.bank_id}[/b] · {summary.mode} · {summary.started_at:%Y-%m-%d %H:%M} · {score}"
+        )
+        table = self.query_one(DataTable)
+        table.clear()
+        for item in detail.items:
+            table.add_row(*item_cells(item), key=str(item.position))
+        table.focus()
+        if detail.items:
+            self._show_item(detail.items[0])
+
+    @on(DataTable.RowHighlighted, "#detail-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self._detail is not None and event.row_key.value is not None:
+            position = int(event.row_key.value)
+            self._show_item(next(item for item in self._detail.items if item.position == position))
+
+    def _show_item(self, item: SessionItemDetail) -> None:
+        view = self.query_one(AnswerView)
+        empty = self.query_one("#detail-empty", Static)
+        view.display = item.answer is not None
+        empty.display = item.answer is None
+        if item.answer is not None:
+            view.show(item.answer)
+        else:
+            draft = f"\n\nUnsubmitted draft:\n{item.draft}" if item.draft else ""
+            empty.update(f"{item.prompt}\n\nThis question was skipped.{draft}")
+
+    def action_back(self) -> None:
+        self.dismiss()

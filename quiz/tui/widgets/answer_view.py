@@ -1,0 +1,61 @@
+"""One stored answer in full: the question, the answer with evidence, its grade, overrides and requests."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Static
+
+from db.records import AnswerDetail
+from quiz.tui.widgets.answer_text import AnswerText
+from quiz.tui.widgets.point_list import PointList, points_from_dicts
+from quiz.tui.widgets.score_bar import ScoreBar
+
+
+class AnswerView(Vertical):
+    """Read-only view used by history drill-down and the teacher's review queue."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="answer-view")
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="av-question")
+        yield ScoreBar(label="Final")
+        yield Static("", classes="av-flags")
+        yield Label("Answer", classes="section-title")
+        yield AnswerText("", classes="av-answer")
+        yield Label("Key points", classes="section-title")
+        yield PointList("", classes="av-points")
+        yield Static("", classes="av-overrides")
+
+    def show(self, detail: AnswerDetail) -> None:
+        answer = detail.answer
+        grade = detail.latest_grade
+        points = points_from_dicts(grade.points) if grade else []
+        self.query_one(".av-question", Static).update(
+            f"[b]{answer.question_id}[/b] · {answer.student_name} · {answer.submitted_at:%Y-%m-%d %H:%M}\n"
+            f"{detail.prompt}"
+        )
+        bar = self.query_one(ScoreBar)
+        bar.display = detail.final_score is not None
+        if detail.final_score is not None:
+            bar.show(detail.final_score, detail.max_points)
+        flags = []
+        if grade is None:
+            flags.append("not graded yet (`tenta regrade` grades it)")
+        else:
+            flags.append(f"auto {grade.score:.1f} / {grade.max_points:g}, confidence {grade.confidence:.0%}")
+        if detail.needs_review:
+            flags.append("⚑ needs teacher review")
+        if detail.regrade_requested:
+            flags.append(f"regrade requested: {detail.regrade_reason or 'no reason given'}")
+        self.query_one(".av-flags", Static).update(" · ".join(flags))
+        self.query_one(AnswerText).show(answer.text, points)
+        self.query_one(PointList).show(points)
+        overrides = [
+            f"[b]Teacher {override.teacher}[/b] set {override.score:g} on {override.created_at:%Y-%m-%d}: "
+            f"{override.comment or '(no comment)'}"
+            for override in detail.overrides
+        ]
+        self.query_one(".av-overrides", Static).update("\n".join(overrides))
+        self.query_one(".av-overrides").display = bool(overrides)

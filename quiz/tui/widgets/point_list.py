@@ -1,0 +1,58 @@
+"""Each rubric key point as covered / partial / missing, with its evidence or the course passage to read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.content import Content
+from textual.widgets import Static
+
+from grading.models import PointResult, PointStatus
+
+STATUS_LOOK = {
+    PointStatus.COVERED: ("✔ covered", "$text-success"),
+    PointStatus.PARTIAL: ("◐ partial", "$text-warning"),
+    PointStatus.MISSING: ("✘ missing", "$text-error"),
+}
+
+
+def points_from_dicts(points: Sequence[dict[str, object]]) -> list[PointResult]:
+    """The stored per-point JSON back as PointResult models (unknown extra keys are ignored)."""
+    return [PointResult.model_validate(point) for point in points]
+
+
+def render_points(points: Sequence[PointResult]) -> Content:
+    lines: list[Content] = []
+    for point in points:
+        label, style = STATUS_LOOK[point.status]
+        lines.append(
+            Content.assemble(
+                (f"{label:<10}", f"bold {style}"),
+                " ",
+                point.text,
+                (f"  {point.weight:.0%}", "$text-muted"),
+            )
+        )
+        if point.matched_sentence and point.status is not PointStatus.MISSING:
+            lines.append(Content.assemble("           ", (f"“{point.matched_sentence}”", f"italic {style}")))
+        if point.status is not PointStatus.COVERED and point.supporting_passage is not None:
+            passage = point.supporting_passage
+            excerpt = " ".join(passage.text.split())
+            if len(excerpt) > 320:
+                excerpt = excerpt[:317].rstrip() + "…"
+            lines.append(
+                Content.assemble(
+                    "           ",
+                    ("Read: ", "bold $text-accent"),
+                    (excerpt, "$text-muted"),
+                    (f" ({passage.source})", "$text-muted italic"),
+                )
+            )
+    return Content("\n").join(lines) if lines else Content("This question has no rubric key points.")
+
+
+class PointList(Static):
+    """The rubric outcome of one grade."""
+
+    def show(self, points: Sequence[PointResult]) -> None:
+        self.update(render_points(points))

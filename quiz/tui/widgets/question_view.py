@@ -1,0 +1,38 @@
+"""A question rendered as Markdown: prompt, syntax-highlighted code, and the options of closed questions."""
+
+from __future__ import annotations
+
+from textual.widgets import Markdown
+
+from question_bank.models import Question, QuestionType
+
+OPTION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def question_markdown(question: Question, language: str) -> str:
+    """The Markdown source shown for `question` in `language` (falls back to the first language written)."""
+    number = f"**{question.number}.** " if question.number is not None else ""
+    parts = [f"{number}{question.prompt_in(language)}"]
+    if question.code is not None:
+        parts.append(f"```{question.code.language}\n{question.code.source.rstrip()}\n```")
+    if question.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE):
+        options = [
+            f"- **{OPTION_LETTERS[index]}.** {choice.text}" for index, choice in enumerate(question.choices)
+        ]
+        parts.append("\n".join(options))
+        parts.append("*Answer with the letter or the text of your choice.*")
+    elif question.type is QuestionType.NUMERICAL:
+        parts.append("*Answer with a number.*")
+    elif question.type is QuestionType.SHORT_EXACT:
+        parts.append("*Answer with a word or a short phrase.*")
+    return "\n\n".join(parts)
+
+
+class QuestionView(Markdown):
+    """Shows one question; `show` swaps question or language without rebuilding the screen."""
+
+    def __init__(self, question: Question, language: str, *, id: str | None = None) -> None:
+        super().__init__(question_markdown(question, language), id=id)
+
+    def show(self, question: Question, language: str) -> None:
+        self.update(question_markdown(question, language))

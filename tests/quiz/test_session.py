@@ -1,0 +1,134 @@
+"""A quiz without a terminal: question choice per mode, drafts and resume, and the store-before-grade rule."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from db.records import NewGrade, SessionStatus
+from db.repository import Repository
+from question_bank.errors import TentaError
+from question_bank.models import Bank
+from quiz import scheduling
+from quiz.context import AppContext
+from quiz.grading_service import GradingFailedError
+from quiz.session import QuizMode, QuizRequest, resume_quiz, start_quiz
+from tests.quiz.conftest import NOW
+
+
+def _request(student_id: int, mode: QuizMode, count: int | None = None) -> QuizRequest:
+    return QuizRequest(student_id=student_id, bank_id="dl-course", mode=mode, count=count)
+
+
+def _store_grade(repository: Repository, answer_id: int, score: float, max_points: float) -> None:
+    repository.save_grade(
+        answer_id,
+        NewGrade(score=score, max_points=max_points, confidence=0.9, grader_version="test", model_id="none"),
+    )
+
+
+def test_full_exam_asks_every_question_in_exam_order(ctx: AppContext, bank: Bank, student_id: int) -> None:
+    quiz = start_quiz(ctx, _request(student_id, QuizMode.FULL), now=NOW, rng=random.Random(0))
+    assert [question.number for question in quiz.questions] == list(range(1, len(bank.questions) + 1))
+    assert ctx.repository.get_session(quiz.session_id).question_ids == [
+        question.id for question in quiz.questions
+    ]
+
+
+def test_practice_draws_n_distinct_questions_reproducibly(ctx: AppContext, student_id: int) -> None:
+    first = start_quiz(ctx, _request(student_id, QuizMode.PRACTICE, 4), now=NOW, rng=random.Random(7))
+    second = start_quiz(ctx, _request(student_id, QuizMode.PRACTICE, 4), now=NOW, rng=random.Random(7))
+    ids = [question.id for question in first.questions]
+    assert len(ids) == len(set(ids)) == 4
+    assert ids == [question.id for question in second.questions]
+    assert ctx.repository.get_session(first.session_id).status is SessionStatus.ABANDONED
+
+
+def test_due_mode_asks_due_reviews_before_new_questions(ctx: AppContext, bank: Bank, student_id: int) -> None:
+    reviewed = bank.questions[5].id
+    scheduling.update(
+        ctx.repository, student_id=student_id, bank_id=bank.id, question_id=reviewed, fraction=0.0, now=NOW
+    )
+    quiz = start_quiz(ctx, _request(student_id, QuizMode.DUE, 3), now=NOW, rng=random.Random(0))
+    assert [question.id for question in quiz.questions] == [
+        reviewed,
+        bank.questions[0].id,
+        bank.questions[1].id,
+    ]
+
+
+def test_due_mode_with_nothing_due_says_so(ctx: AppContext, bank: Bank, student_id: int) -> None:
+    for question in bank.questions:
+        scheduling.update(
+            ctx.repository,
+            student_id=student_id,
+            bank_id=bank.id,
+            question_id=question.id,
+            fraction=1.0,
+            now=NOW,
+        )
+    with pytest.raises(TentaError, match="Nothing to ask"):
+        start_quiz(ctx, _request(student_id, QuizMode.DUE), now=NOW, rng=random.Random(0))
+
+
+def test_weakest_mode_starts_with_the_weakest_topic(ctx: AppContext, bank: Bank, student_id: int) -> None:
+    quiz = start_quiz(ctx, _request(student_id, QuizMode.FULL), now=NOW, rng=random.Random(0))
+    weak_question = next(question for question in bank.questions if question.topics)
+    for question in bank.questions:
+        quiz.go_to(quiz.questions.index(question))
+        answer = quiz.submit("an answer", now=NOW)
+        fraction = 0.1 if question.id == weak_question.id else 0.9
+        _store_grade(ctx.repository, answer.id, fraction * question.max_points, question.max_points)
+    weakest = start_quiz(ctx, _request(student_id, QuizMode.WEAKEST, 3), now=NOW, rng=random.Random(0))
+    assert weakest.questions[0].id == weak_question.id
+    assert len(weakest.questions) == 3
+
+
+def test_draft_and_position_survive_a_resume(ctx: AppContext, student_id: int) -> None:
+    quiz = start_quiz(ctx, _request(student_id, QuizMode.FULL), now=NOW, rng=random.Random(0))
+    quiz.go_to(2)
+    quiz.save_draft("Parametrar lärs in under träningen,")
+    resumed = resume_quiz(AppContext(ctx.settings), quiz.session_id)
+    assert resumed.position == 2
+    assert resumed.current.id == quiz.questions[2].id
+    assert resumed.draft() == "Parametrar lärs in under träningen,"
+
+
+def test_resume_restores_submitted_answers(ctx: AppContext, student_id: int) -> None:
+    quiz = start_quiz(ctx, _request(student_id, QuizMode.FULL), now=NOW, rng=random.Random(0))
+    answer = quiz.submit("Keras is part of TensorFlow.", now=NOW)
+    resumed = resume_quiz(ctx, quiz.session_id)
+    assert resumed.answer_for(quiz.questions[0]) == answer
+
+
+def test_finished_session_cannot_be_resumed(ctx: AppContext, student_id: int) -> None:
+    quiz = start_quiz(ctx, _request(student_id, QuizMode.FULL), now=NOW, rng=random.Random(0))
+    quiz.finish(now=NOW)
+    with pytest.raises(TentaError, match="finished"):
+        resume_quiz(ctx, quiz.session_id)
+
+
+class _BrokenGrader:
+    """A grader whose model crashed: the answer must survive it."""
+
+    def grade_many(self, requests: object) -> object:
+        raise RuntimeError("model file is corrupt")
+
+
+def test_answer_is_stored_before_grading_and_kept_when_grading_fails(
+    ctx: AppContext, student_id: int
+) -> None:
+    quiz = start_quiz(ctx, _request(student_id, QuizMode.FULL), now=NOW, rng=random.Random(0))
+    ctx.__dict__["grader"] = _BrokenGrader()
+    answer = quiz.submit("Deep learning is a subset of machine learning.", now=NOW)
+    assert [stored.id for stored in ctx.repository.ungraded_answers("dl-course")] == [answer.id]
+    with pytest.raises(GradingFailedError, match="model file is corrupt"):
+        quiz.grade(answer, now=NOW)
+    assert [stored.id for stored in ctx.repository.ungraded_answers("dl-course")] == [answer.id]
+    assert (
+        ctx.repository.get_answer(answer.id).answer.text == "Deep learning is a subset of machine learning."
+    )
+    _summary, items = quiz.results()
+    assert items[0].status == "failed"
+    assert items[1].status == "skipped"
