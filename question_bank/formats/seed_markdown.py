@@ -31,11 +31,14 @@ from question_bank.keypoints import propose_key_points, split_sentences
 from question_bank.models import Bank
 
 _CANDIDATE = re.compile(
-    r"^\s{0,3}(?P<hashes>#{1,6}\s+)?(?:\*\*)?(?P<prefix>(?:fråga|uppgift|question|problem|q)\s*)?"
-    r"(?P<number>\d{1,3})\s*[.):](?!\d)\s*(?:\*\*)?\s*(?P<text>.*)$",
+    r"^\s{0,3}(?P<hashes>#{1,6}\s+)?(?:\*\*)?"
+    r"(?:(?P<prefix>(?:fråga|uppgift|question|problem|exercise|övning)\s*)(?P<named>\d{1,3})\b\s*[.):]?"
+    r"|(?:q\s*)?(?P<number>\d{1,3})\s*[.):](?!\d))"
+    r"\s*(?:\*\*)?\s*(?P<text>.*)$",
     re.IGNORECASE,
 )
 _FENCE = re.compile(r"^\s*(```|~~~)\s*([\w+#.-]*)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
 _QUESTION_WORDS = (
     "vad|hur|varför|vilken|vilka|vilket|vem|vems|var|när|kan|finns|är|ge|förklara|beskriv|skriv|ange|"
     "redogör|diskutera|jämför|nämn|definiera|visa|beräkna|motivera|rita|välj|lista|analysera|identifiera|"
@@ -92,6 +95,7 @@ class _Candidate:
     prompt_end: int
     question_like: bool
     language: str
+    isolation: int
 
 
 @dataclass
@@ -142,6 +146,18 @@ def _prompt_extent(
     return " ".join(parts), end
 
 
+def _list_neighbours(lines: list[str], first: int, last: int) -> int:
+    """How many of the nearest non-blank lines around a candidate are list items (0-2)."""
+    count = 0
+    for step, start in ((-1, first - 1), (1, last + 1)):
+        cursor = start
+        while 0 <= cursor < len(lines) and not lines[cursor].strip():
+            cursor += step
+        if 0 <= cursor < len(lines) and _LIST_ITEM.match(lines[cursor]):
+            count += 1
+    return count
+
+
 def _candidates(lines: list[str], fenced: list[bool]) -> list[_Candidate]:
     found = []
     for index, line in enumerate(lines):
@@ -161,28 +177,39 @@ def _candidates(lines: list[str], fenced: list[bool]) -> list[_Candidate]:
             continue
         found.append(
             _Candidate(
-                index, int(match.group("number")), prompt, end, question_like, detect_language([prompt])
+                index=index,
+                number=int(match.group("number") or match.group("named")),
+                prompt=prompt,
+                prompt_end=end,
+                question_like=question_like,
+                language=detect_language([prompt]),
+                isolation=2 - _list_neighbours(lines, index, end),
             )
         )
     return found
 
 
 def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
-    """The consecutive-number chain with most question-like prompts, then most members, then language fit."""
+    """The consecutive-number chain with most question-like prompts, then most members, then fewest
+    list-item neighbours (steps of an answer sit among siblings), then prompts in the dominant language."""
     if not candidates:
         return []
     main_language = detect_language(c.prompt for c in candidates if c.question_like)
-    scores: list[tuple[int, int, int]] = []
+    scores: list[tuple[int, ...]] = []
     previous: list[int | None] = []
     for position, candidate in enumerate(candidates):
-        own = (int(candidate.question_like), 1, int(candidate.language == main_language))
-        best: tuple[int, int, int] = own
-        link: int | None = None
+        own: tuple[int, ...] = (
+            int(candidate.question_like),
+            1,
+            candidate.isolation,
+            int(candidate.language == main_language),
+        )
+        best, link = own, None
         for earlier in range(position):
             if candidates[earlier].number == candidate.number - 1:
                 total = tuple(a + b for a, b in zip(scores[earlier], own, strict=True))
                 if total > best:
-                    best, link = total, earlier  # type: ignore[assignment]
+                    best, link = total, earlier
         scores.append(best)
         previous.append(link)
     end = max(range(len(candidates)), key=lambda position: (scores[position], -position))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from json import decoder as json_decoder
 from pathlib import Path
@@ -199,17 +198,20 @@ def _check_structure(
             reported.add((tree.locate(("questions", index)), where))
         rubric = question.get("rubric")
         if isinstance(rubric, list):
-            counts = Counter(point.get("id") for point in rubric if isinstance(point, dict))
+            seen_points: dict[str, int] = {}
             for point_index, point in enumerate(rubric):
                 point_id = point.get("id") if isinstance(point, dict) else None
-                if isinstance(point_id, str) and counts[point_id] > 1:
-                    counts[point_id] = 0
+                if not isinstance(point_id, str):
+                    continue
+                line = tree.locate(("questions", index, "rubric", point_index, "id"))
+                if point_id in seen_points:
                     problems.add(
-                        f"duplicate rubric point id {point_id!r}",
-                        line=tree.locate(("questions", index, "rubric", point_index, "id")),
+                        f"duplicate rubric point id {point_id!r} (first at line {seen_points[point_id]})",
+                        line=line,
                         field=f"{where}.rubric[{point_index}].id",
                     )
                     reported.add((tree.locate(("questions", index)), where))
+                seen_points.setdefault(point_id, line)
     return reported
 
 
