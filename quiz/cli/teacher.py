@@ -1,9 +1,587 @@
-"""`tenta` commands of this group."""
+"""`tenta grade / groups / review / override / audit / regrade / agreement / stats / export`: after the exam.
+
+Thin shells over quiz.teacher: each command parses options, calls the service and prints with rich.
+Problems with input rows go to stderr with file:line and make the command exit 1 after the valid
+rows have been handled.
+"""
 
 from __future__ import annotations
 
+import getpass
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from db.records import AnswerDetail
+from question_bank.errors import InputFileError, TentaError
+from question_bank.models import Bank
+from quiz.context import AppContext
+from quiz.grading_service import ensure_grader
+from quiz.teacher import analysis
+from quiz.teacher.batch import (
+    DEFAULT_BATCH_SIZE,
+    answer_details,
+    grade_pending,
+    pending_answers,
+    resolve_question,
+    store_submissions,
+    summarise,
+)
+from quiz.teacher.exports import bank_text, format_score, write_answers, write_gradebook
+from quiz.teacher.grouping import DEFAULT_THRESHOLD, answer_groups, apply_group_score, find_group
+from quiz.teacher.review import (
+    agreement,
+    answers_to_regrade,
+    parse_score,
+    regrade,
+    scaled_auto_score,
+)
+from quiz.teacher.submissions import parse_timestamp, read_submissions
+
+console = Console(highlight=False)
+error_console = Console(stderr=True, highlight=False)
+
+BankOption = Annotated[
+    str | None, typer.Option("--bank", "-b", help="Bank id (default: the configured default bank).")
+]
+TeacherOption = Annotated[
+    str | None, typer.Option("--teacher", help="Name recorded with the decision (default: your login).")
+]
+EXCERPT_LENGTH = 70
+
+
+def make_context() -> AppContext:
+    """The application context commands work on (tests replace this to share a loaded model)."""
+    return AppContext()
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
+    """Add the teacher commands (and the `export` group) to the root app."""
+    app.command("grade")(grade_command)
+    app.command("groups")(groups_command)
+    app.command("review")(review_command)
+    app.command("override")(override_command)
+    app.command("audit")(audit_command)
+    app.command("regrade")(regrade_command)
+    app.command("agreement")(agreement_command)
+    app.command("stats")(stats_command)
+    export_app = typer.Typer(
+        help="Write the gradebook, graded answers or a bank to a file.", no_args_is_help=True
+    )
+    export_app.command("gradebook")(export_gradebook_command)
+    export_app.command("answers")(export_answers_command)
+    export_app.command("bank")(export_bank_command)
+    app.add_typer(export_app, name="export")
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _bank(ctx: AppContext, bank_id: str | None) -> Bank:
+    return ctx.catalog.load(bank_id or ctx.settings.default_bank)
+
+
+def _teacher(name: str | None) -> str:
+    return name or getpass.getuser()
+
+
+def _excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+def _points(score: float | None, max_points: float) -> str:
+    return f"{format_score(score) or '–'}/{format_score(max_points)}"
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def _number(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _report_problems(problems: Sequence[InputFileError], warnings: Sequence[InputFileError] = ()) -> None:
+    for warning in warnings:
+        error_console.print(f"[yellow]warning:[/] {warning.message}")
+    for problem in problems:
+        error_console.print(f"[bold red]error:[/] {problem.message}")
+
+
+class RateColumn(ProgressColumn):
+    """Throughput in answers per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("– answers/s" if speed is None else f"{speed:.1f} answers/s", style="cyan")
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+# --- grade -----------------------------------------------------------------------------------------
+
+
+def grade_command(
+    submissions: Annotated[
+        Path, typer.Argument(help="CSV/TSV or JSONL: student, question, answer[, submitted_at].")
+    ],
+    bank_id: BankOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Also write scores and key-point feedback (.csv or .jsonl)."),
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Answers per grading batch.")] = DEFAULT_BATCH_SIZE,
+) -> None:
+    """Store every answer of a submissions file, grade the ungraded ones in batches, and summarise."""
+    ctx = make_context()
+    bank = _bank(ctx, bank_id)
+    parsed = read_submissions(submissions)
+    stored = store_submissions(ctx.repository, bank, parsed)
+    problems = parsed.errors + stored.errors
+    problems.sort(key=lambda problem: problem.line or 0)
+    pending = pending_answers(ctx.repository, stored.answers)
+    console.print(
+        f"Stored {len(stored.answers)} answers from {submissions.name} for bank {bank.id}: "
+        f"{len(pending)} to grade, {len(stored.answers) - len(pending)} already graded."
+    )
+    failures: dict[int, str] = {}
+    if pending:
+        with console.status("Loading the grading model…"):
+            ensure_grader(ctx)
+        started = time.perf_counter()
+        with _progress() as progress:
+            task = progress.add_task("Grading", total=len(pending))
+            run = grade_pending(
+                ctx, pending, batch_size=batch_size, progress=lambda done: progress.advance(task, done)
+            )
+        elapsed = time.perf_counter() - started
+        failures = run.failures
+        rate = run.graded / elapsed if elapsed > 0 else 0.0
+        console.print(
+            f"Graded {run.graded} answers in {elapsed:.1f} s "
+            f"([bold]{rate:.1f} answers/s[/], model loading not counted)."
+        )
+    details = answer_details(ctx.repository, stored.answers)
+    _print_summary(bank, details)
+    if out is not None:
+        write_answers(out, details, _external_ids(ctx))
+        console.print(f"Wrote {len(details)} graded answers to {out}")
+    _report_problems(problems, parsed.warnings)
+    for answer_id, reason in failures.items():
+        error_console.print(f"[bold red]error:[/] answer {answer_id} could not be graded: {reason}")
+    if problems or failures:
+        error_console.print(
+            f"{len(problems)} row(s) not imported, {len(failures)} answer(s) not graded; "
+            "fix them and run the same command again (stored answers are not duplicated)."
+        )
+        raise typer.Exit(1)
+
+
+def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:
+    table = Table(title=f"{bank.title} — this file", title_justify="left")
+    for column, justify in (
+        ("question", "left"),
+        ("answers", "right"),
+        ("graded", "right"),
+        ("mean", "right"),
+        ("mean %", "right"),
+        ("needs review", "right"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for item in summarise(bank, details):
+        table.add_row(
+            item.question_id,
+            str(item.answers),
+            str(item.graded),
+            _points(item.mean_score, item.max_points),
+            _percent(item.mean_score / item.max_points if item.mean_score is not None else None),
+            str(item.needs_review),
+        )
+    console.print(table)
+    review = sum(1 for detail in details if detail.needs_review or detail.regrade_requested)
+    if review:
+        console.print(f"{review} answer(s) need review: run `tenta review --bank {bank.id}`.")
+
+
+def _external_ids(ctx: AppContext) -> dict[int, str | None]:
+    return {student.id: student.external_id for student in ctx.repository.list_students()}
+
+
+# --- groups ----------------------------------------------------------------------------------------
+
+
+def groups_command(
+    question: Annotated[str, typer.Argument(help="Question id or number.")],
+    *,
+    bank_id: BankOption = None,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Similarity to the representative needed to join a group.")
+    ] = DEFAULT_THRESHOLD,
+    members: Annotated[int, typer.Option(min=0, help="Other answers to show per group.")] = 2,
+    apply: Annotated[
+        tuple[str, str] | None,
+        typer.Option(help="GROUP SCORE: give every answer of the group this score (points or %)."),
+    ] = None,
+    comment: Annotated[str, typer.Option(help="Comment stored with each override.")] = "",
+    teacher: TeacherOption = None,
+) -> None:
+    """Cluster similar answers to a question so one decision can grade a whole group."""
+    ctx = make_context()
+    bank = _bank(ctx, bank_id)
+    found = resolve_question(bank, question)
+    if found is None:
+        raise TentaError(f"bank {bank.id!r} has no question {question!r}")
+    groups = answer_groups(ctx.repository, ctx.embedder, bank.id, found.id, threshold=threshold)
+    if not groups:
+        console.print(f"No answers to {found.id} yet.")
+        return
+    if apply is not None:
+        group = find_group(groups, apply[0])
+        score = parse_score(apply[1], group.representative.max_points)
+        overrides = apply_group_score(ctx.repository, group, score, comment, _teacher(teacher))
+        console.print(
+            f"Group {group.id}: {len(overrides)} answer(s) of {found.id} now score "
+            f"{_points(score, group.representative.max_points)} (one override each, audited)."
+        )
+        return
+    table = Table(title=f"{found.id}: {sum(g.size for g in groups)} answers in {len(groups)} groups")
+    for column in ("group", "size", "mean auto", "overridden", "representative answer / other members"):
+        table.add_column(column)
+    for group in groups:
+        lines = [_excerpt(group.representative.answer.text, 90)]
+        lines += [f"  · {_excerpt(member.answer.text, 86)}" for member in group.members[1 : 1 + members]]
+        table.add_row(
+            group.id,
+            str(group.size),
+            _points(group.mean_auto_score, group.representative.max_points),
+            str(group.overridden),
+            "\n".join(lines),
+        )
+    console.print(table)
+    console.print(f"Apply a score to a group: tenta groups {found.id} --apply GROUP SCORE --comment TEXT")
+
+
+# --- review, override, audit -----------------------------------------------------------------------
+
+
+def review_command(bank_id: BankOption = None) -> None:
+    """List answers that need a teacher: uncertain auto grades and regrade requests."""
+    ctx = make_context()
+    queue = ctx.repository.review_queue(bank_id)
+    if not queue:
+        console.print("Nothing to review.")
+        return
+    table = Table(title=f"{len(queue)} answer(s) to review")
+    for column in ("answer", "student", "question", "auto", "confidence", "why", "answer text"):
+        table.add_column(column)
+    for detail in queue:
+        grade = detail.latest_grade
+        reasons = []
+        if detail.regrade_requested:
+            reasons.append(f"regrade requested: {detail.regrade_reason or ''}".strip())
+        if grade is not None and detail.needs_review:
+            reasons.append(", ".join(grade.flags) or "low confidence")
+        table.add_row(
+            str(detail.answer.id),
+            detail.answer.student_name,
+            detail.answer.question_id,
+            _points(scaled_auto_score(detail), detail.max_points),
+            _number(grade.confidence if grade else None),
+            "; ".join(reasons),
+            _excerpt(detail.answer.text, 50),
+        )
+    console.print(table)
+    console.print('Set the final score: tenta override ANSWER_ID SCORE --comment "why"')
+
+
+def override_command(
+    answer_id: Annotated[int, typer.Argument(help="Answer id (see `tenta review`).")],
+    score: Annotated[str, typer.Argument(help="Points (e.g. 1.5) or a percentage of max points (e.g. 75%).")],
+    comment: Annotated[str, typer.Option(help="Why; shown in the audit trail and exports.")] = "",
+    teacher: TeacherOption = None,
+) -> None:
+    """Set an answer's final score; it survives regrading and is audited."""
+    ctx = make_context()
+    detail = ctx.repository.get_answer(answer_id)
+    points = parse_score(score, detail.max_points)
+    ctx.repository.add_override(answer_id, points, comment, _teacher(teacher))
+    console.print(
+        f"Answer {answer_id} ({detail.answer.student_name}, {detail.answer.question_id}): final score "
+        f"{_points(points, detail.max_points)}, was {_points(detail.final_score, detail.max_points)}."
+    )
+
+
+def audit_command(answer_id: Annotated[int, typer.Argument(help="Answer id.")]) -> None:
+    """Every submission, grade, regrade request and override of an answer, oldest first."""
+    ctx = make_context()
+    detail = ctx.repository.get_answer(answer_id)
+    console.print(
+        f"Answer {answer_id} by {detail.answer.student_name} to {detail.answer.question_id}: "
+        f"final {_points(detail.final_score, detail.max_points)}"
+    )
+    console.print(f"[dim]{_excerpt(detail.answer.text, 200)}[/]")
+    table = Table()
+    for column in ("when (UTC)", "event", "by", "detail"):
+        table.add_column(column)
+    for event in ctx.repository.audit_trail(answer_id):
+        table.add_row(
+            event.at.strftime("%Y-%m-%d %H:%M:%S"),
+            event.kind.value,
+            event.actor,
+            ", ".join(f"{key}={value}" for key, value in event.detail.items() if value not in (None, "")),
+        )
+    console.print(table)
+
+
+# --- regrade ---------------------------------------------------------------------------------------
+
+
+def regrade_command(
+    bank_id: Annotated[
+        str | None, typer.Option("--bank", "-b", help="Only this bank (default: all).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only answers submitted at or after this date/time (ISO 8601).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; store nothing.")
+    ] = False,
+    batch_size: Annotated[int, typer.Option(min=1)] = DEFAULT_BATCH_SIZE,
+) -> None:
+    """Grade answers again with the current model and calibration; teacher overrides stay final."""
+    ctx = make_context()
+    since_moment = _since(since)
+    details = answers_to_regrade(ctx.repository, bank_id=bank_id, since=since_moment)
+    if not details:
+        console.print("No answers to regrade.")
+        return
+    with console.status("Loading the grading model…"):
+        ensure_grader(ctx)
+    with _progress() as progress:
+        task = progress.add_task("Regrading", total=len(details))
+        report = regrade(
+            ctx,
+            details,
+            dry_run=dry_run,
+            batch_size=batch_size,
+            progress=lambda done: progress.advance(task, done),
+        )
+    changes = report.final_changes
+    verb = "would change" if dry_run else "changed"
+    if changes:
+        table = Table(title=f"Final scores that {verb}")
+        for column in ("answer", "student", "question", "before", "after"):
+            table.add_column(column)
+        for change in changes:
+            table.add_row(
+                str(change.answer_id),
+                change.student,
+                change.question_id,
+                _points(change.old_final, change.max_points),
+                _points(change.new_final, change.max_points),
+            )
+        console.print(table)
+    kept = report.overrides_kept
+    if kept:
+        table = Table(title="Teacher overrides kept (auto grade moved, final score did not)")
+        for column in ("answer", "student", "question", "auto before", "auto now", "final"):
+            table.add_column(column)
+        for change in kept:
+            table.add_row(
+                str(change.answer_id),
+                change.student,
+                change.question_id,
+                _points(change.old_auto, change.max_points),
+                _points(change.new_auto, change.max_points),
+                _points(change.new_final, change.max_points),
+            )
+        console.print(table)
+    console.print(
+        f"Regraded {report.regraded} answer(s): {len(changes)} final score(s) {verb}, "
+        f"{sum(1 for d in details if d.overrides)} override(s) kept"
+        + ("" if report.stored else " (dry run: nothing stored)")
+        + "."
+    )
+
+
+def _since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    moment = parse_timestamp(value)
+    if moment is None:
+        raise TentaError(f"--since {value!r} is not a date (use e.g. 2024-03-04 or 2024-03-04T10:00)")
+    return moment
+
+
+# --- agreement and stats ---------------------------------------------------------------------------
+
+
+def agreement_command(
+    bank_id: Annotated[
+        str | None, typer.Option("--bank", "-b", help="Only this bank (default: all).")
+    ] = None,
+) -> None:
+    """How auto grades compare with teacher overrides, per question and per key point."""
+    ctx = make_context()
+    report = agreement(ctx.repository, bank_id)
+    if report.overall is None:
+        console.print("No overridden answers yet: agreement needs teacher decisions (`tenta override`).")
+        return
+    table = Table(title="Auto grade vs teacher override")
+    for column in (
+        "question",
+        "n",
+        "Pearson r",
+        "MAE (points)",
+        "MAE %",
+        "bias %",
+        f"within ±{analysis.AGREEMENT_TOLERANCE:.0%}",
+    ):
+        table.add_column(column, justify="right" if column != "question" else "left")
+    rows = [(item.question_id, item.stats) for item in report.questions] + [("all", report.overall)]
+    for name, stats in rows:
+        table.add_row(
+            name,
+            str(stats.n),
+            _number(stats.pearson),
+            _number(stats.mae_points),
+            _percent(stats.mae_fraction),
+            f"{100 * stats.bias_fraction:+.0f}%",
+            _percent(stats.within_tolerance),
+            end_section=name == rows[-2][0] if len(rows) > 1 else False,
+        )
+    console.print(table)
+    points = Table(
+        title="Key points: auto status × teacher's verdict on the answer (full / partial / zero marks)"
+    )
+    for column in ("question", "key point", "n", "r", "covered f/p/z", "partial f/p/z", "missing f/p/z"):
+        points.add_column(column)
+    for point in report.points:
+        points.add_row(
+            point.question_id,
+            _excerpt(point.text, 40),
+            str(point.n),
+            _number(point.pearson),
+            *(
+                _confusion_cell(point.confusion.get(status, {}))
+                for status in ("covered", "partial", "missing")
+            ),
+        )
+    console.print(points)
+    console.print(
+        "[dim]'covered … z' counts answers where the grader credited the point but the teacher gave zero; "
+        "'missing … f' where it did not but the teacher gave full marks.[/]"
+    )
+    if report.suggestion:
+        console.print(f"[bold yellow]Suggestion:[/] {report.suggestion}")
+
+
+def _confusion_cell(row: dict[str, int]) -> str:
+    return "/".join(str(row.get(band, 0)) for band in analysis.TeacherBand)
+
+
+def stats_command(bank_id: BankOption = None) -> None:
+    """Item analysis per question (Moodle-style): facility, spread, discrimination index."""
+    ctx = make_context()
+    bank = _bank(ctx, bank_id)
+    gradebook = ctx.repository.gradebook(bank.id)
+    if not gradebook.rows:
+        console.print(f"No graded answers in bank {bank.id} yet.")
+        return
+    items, exam = analysis.item_analysis([row.scores for row in gradebook.rows], gradebook.max_points)
+    table = Table(title=f"Item analysis — {bank.title}")
+    for column in ("question", "students", "mean", "SD", "facility", "discrimination", "remarks"):
+        table.add_column(column, justify="left" if column in ("question", "remarks") else "right")
+    for item in items:
+        table.add_row(
+            item.question_id,
+            str(item.students),
+            _points(item.mean_score, item.max_points),
+            _number(item.sd_score),
+            _percent(item.facility),
+            _percent(item.discrimination),
+            ", ".join(item.remarks),
+        )
+    console.print(table)
+    console.print(
+        f"{exam.students} students; total mean {_points(exam.mean_total, exam.max_total)}, "
+        f"SD {_number(exam.sd_total)}; Cronbach's alpha {_number(exam.cronbach_alpha)}."
+    )
+    console.print(
+        "[dim]Facility: mean share of max points. Discrimination: correlation between the question's score "
+        "and the rest of the test (Moodle's discrimination index); below 20% the question separates "
+        "strong and weak students poorly.[/]"
+    )
+
+
+# --- export ----------------------------------------------------------------------------------------
+
+
+def export_gradebook_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")],
+    bank_id: BankOption = None,
+) -> None:
+    """Students × questions with final scores and the total, as CSV."""
+    ctx = make_context()
+    bank = _bank(ctx, bank_id)
+    gradebook = ctx.repository.gradebook(bank.id)
+    write_gradebook(out, gradebook, bank)
+    console.print(f"Wrote the gradebook of {len(gradebook.rows)} students to {out}")
+
+
+def export_answers_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .jsonl (full detail) or .csv.")],
+    bank_id: BankOption = None,
+) -> None:
+    """Every answer with its auto grade, key-point feedback, override and final score."""
+    ctx = make_context()
+    bank = _bank(ctx, bank_id)
+    details = sorted(ctx.repository.answer_history(bank_id=bank.id), key=lambda d: d.answer.id)
+    write_answers(out, details, _external_ids(ctx))
+    console.print(f"Wrote {len(details)} answers to {out}")
+
+
+def export_bank_command(
+    bank_id: Annotated[str, typer.Argument(help="Bank id.")],
+    format_name: Annotated[str, typer.Option("--format", "-f", help="gift, yaml or json.")] = "yaml",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: print).")] = None,
+) -> None:
+    """A bank in an exchange format (GIFT for Moodle, or tenta's YAML/JSON)."""
+    ctx = make_context()
+    text = bank_text(ctx.catalog.load(bank_id), format_name)
+    if out is None:
+        console.out(text, highlight=False, end="")
+        return
+    out.write_text(text, encoding="utf-8")
+    console.print(f"Wrote bank {bank_id} as {format_name} to {out}")

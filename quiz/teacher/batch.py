@@ -1,0 +1,194 @@
+"""Batch grading of a submissions file: store every answer first, then grade what is not graded yet.
+
+Storing is idempotent (each row gets a stable external key), and grading only touches answers
+without a grade, so re-running a file - or resuming a run that was killed midway - never
+duplicates answers and grades only what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from db.records import AnswerDetail, AnswerRecord, StudentRecord
+from question_bank.errors import InputFileError, TentaError
+from question_bank.models import Bank, Question
+from quiz.grading_service import GradingFailedError, grade_and_store
+from quiz.teacher.submissions import ParsedSubmissions, SubmissionRow
+
+if TYPE_CHECKING:
+    from db.repository import Repository
+    from quiz.context import AppContext
+
+IMPORT_SOURCE = "import"
+DEFAULT_BATCH_SIZE = 32
+
+ProgressCallback = Callable[[int], None]
+"""Called with the number of answers just graded."""
+
+
+@dataclass
+class StoredSubmissions:
+    """The answers of a file as stored (in file order), and the rows that could not be stored."""
+
+    answers: list[AnswerRecord]
+    errors: list[InputFileError]
+
+
+@dataclass
+class GradingRun:
+    graded: int = 0
+    already_graded: int = 0
+    failures: dict[int, str] = field(default_factory=dict)
+    """answer id → why grading failed; those answers stay stored and ungraded."""
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    question_id: str
+    answers: int
+    graded: int
+    mean_score: float | None
+    max_points: float
+    needs_review: int
+
+
+def resolve_question(bank: Bank, key: str) -> Question | None:
+    """The question a submissions file means by `key`: an id, a number ('3', 'Q3', '3.'), or the prompt."""
+    cleaned = key.strip()
+    try:
+        return bank.question(cleaned)
+    except KeyError:
+        pass
+    number = re.fullmatch(r"(?:q|question|fråga|uppgift)?\s*[#.]?\s*(\d+)\s*[.:)]?", cleaned, re.IGNORECASE)
+    if number:
+        try:
+            return bank.question(int(number.group(1)))
+        except KeyError:
+            return None
+    folded = " ".join(cleaned.split()).casefold()
+    for question in bank.questions:
+        if any(" ".join(prompt.split()).casefold() == folded for prompt in question.prompt.values()):
+            return question
+    return None
+
+
+def submission_key(bank_id: str, row: SubmissionRow, question_id: str) -> str:
+    """The idempotency key of a row: its explicit id, else a hash of who answered what, when."""
+    if row.row_id is not None:
+        return f"id:{row.row_id}"
+    identity = [
+        bank_id,
+        row.student_external_id or row.student_name,
+        question_id,
+        row.answer,
+        row.submitted_at.isoformat() if row.submitted_at else "",
+    ]
+    digest = hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return f"sub:{digest[:40]}"
+
+
+def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissions) -> StoredSubmissions:
+    """Store every valid row (each committed on its own); rows naming unknown questions are errors."""
+    students: dict[tuple[str, str | None], StudentRecord] = {}
+    stored: dict[int, AnswerRecord] = {}
+    errors: list[InputFileError] = []
+    for row in parsed.rows:
+        question = resolve_question(bank, row.question_key)
+        if question is None:
+            errors.append(
+                InputFileError(
+                    parsed.path,
+                    f"bank {bank.id!r} has no question {row.question_key!r}",
+                    line=row.line,
+                    field="question",
+                )
+            )
+            continue
+        try:
+            identity = (row.student_name, row.student_external_id)
+            if identity not in students:
+                students[identity] = repository.get_or_create_student(*identity)
+            answer = repository.submit_answer(
+                students[identity].id,
+                bank,
+                question,
+                row.answer,
+                submitted_at=row.submitted_at,
+                source=IMPORT_SOURCE,
+                external_key=submission_key(bank.id, row, question.id),
+            )
+        except TentaError as error:
+            errors.append(InputFileError(parsed.path, error.message, line=row.line))
+            continue
+        stored.setdefault(answer.id, answer)
+    return StoredSubmissions(answers=list(stored.values()), errors=errors)
+
+
+def pending_answers(repository: Repository, answers: Sequence[AnswerRecord]) -> list[AnswerRecord]:
+    """Those of `answers` that still need the grader (never graded, or a regrade was requested)."""
+    wanted = {answer.id for answer in answers}
+    bank_ids = {answer.bank_id for answer in answers}
+    return [
+        answer
+        for bank_id in sorted(bank_ids)
+        for answer in repository.ungraded_answers(bank_id)
+        if answer.id in wanted
+    ]
+
+
+def grade_pending(
+    ctx: AppContext,
+    pending: Sequence[AnswerRecord],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: ProgressCallback | None = None,
+) -> GradingRun:
+    """Grade `pending` in batches, storing each batch's grades before starting the next."""
+    run = GradingRun()
+    for start in range(0, len(pending), batch_size):
+        batch = pending[start : start + batch_size]
+        try:
+            run.graded += len(grade_and_store(ctx, batch))
+        except GradingFailedError as error:
+            run.graded += len(error.graded)
+            run.failures.update(error.failures)
+        if progress is not None:
+            progress(len(batch))
+    return run
+
+
+def answer_details(repository: Repository, answers: Sequence[AnswerRecord]) -> list[AnswerDetail]:
+    """Details of `answers` in the same order, read per bank in one query each."""
+    wanted = {answer.id for answer in answers}
+    by_id: dict[int, AnswerDetail] = {}
+    for bank_id in {answer.bank_id for answer in answers}:
+        for detail in repository.answer_history(bank_id=bank_id):
+            if detail.answer.id in wanted:
+                by_id[detail.answer.id] = detail
+    return [by_id[answer.id] for answer in answers if answer.id in by_id]
+
+
+def summarise(bank: Bank, details: Sequence[AnswerDetail]) -> list[QuestionSummary]:
+    """Per question of the bank (in bank order): answers, mean final score, how many need review."""
+    summaries = []
+    for question in bank.questions:
+        mine = [detail for detail in details if detail.answer.question_id == question.id]
+        if not mine:
+            continue
+        finals = [detail.final_score for detail in mine if detail.final_score is not None]
+        summaries.append(
+            QuestionSummary(
+                question_id=question.id,
+                answers=len(mine),
+                graded=len(finals),
+                mean_score=sum(finals) / len(finals) if finals else None,
+                max_points=question.max_points,
+                needs_review=sum(1 for detail in mine if detail.needs_review or detail.regrade_requested),
+            )
+        )
+    return summaries

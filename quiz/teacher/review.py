@@ -1,0 +1,241 @@
+"""The teacher's decisions and what they feed: overrides, regrading that keeps them, agreement data.
+
+Auto grades and overrides are separate rows (the repository keeps both); the final score is the
+latest override when there is one. Regrading adds a new auto grade and so can only change the final
+score of answers no teacher has decided.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from db.records import AnswerDetail
+from question_bank.errors import TentaError
+from question_bank.models import Bank, Question
+from quiz.grading_service import ensure_grader, grade_and_store
+from quiz.teacher.analysis import AgreementReport, PointCredit, ScoredPair, agreement_report
+
+if TYPE_CHECKING:
+    from db.repository import Repository
+    from grading.grader import GradeRequest
+    from quiz.context import AppContext
+
+SCORE_CHANGE_EPSILON = 1e-6
+
+
+def parse_score(text: str, max_points: float) -> float:
+    """A teacher's score: points ('1.5', '1,5') or a share of max points ('75%'), within 0..max."""
+    cleaned = text.strip().replace(",", ".")
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(%?)", cleaned)
+    if not match:
+        raise TentaError(f"score {text!r} is not a number of points (e.g. 1.5) or a percentage (e.g. 75%)")
+    value = float(match.group(1))
+    score = value / 100.0 * max_points if match.group(2) else value
+    if not 0.0 <= score <= max_points + 1e-9:
+        raise TentaError(f"score {text!r} is outside 0-{max_points:g} points")
+    return min(score, max_points)
+
+
+def scaled_auto_score(detail: AnswerDetail) -> float | None:
+    """The latest auto grade in the points of the question as it was asked."""
+    grade = detail.latest_grade
+    if grade is None:
+        return None
+    return grade.score * detail.max_points / grade.max_points
+
+
+# --- regrade ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegradeChange:
+    answer_id: int
+    student: str
+    question_id: str
+    max_points: float
+    old_auto: float | None
+    new_auto: float
+    old_final: float | None
+    new_final: float | None
+    overridden: bool
+
+    @property
+    def final_changed(self) -> bool:
+        if self.old_final is None or self.new_final is None:
+            return self.old_final != self.new_final
+        return abs(self.new_final - self.old_final) > SCORE_CHANGE_EPSILON
+
+
+@dataclass
+class RegradeReport:
+    regraded: int = 0
+    stored: bool = True
+    changes: list[RegradeChange] = field(default_factory=list)
+    """Every answer whose auto grade or final score moved."""
+
+    @property
+    def final_changes(self) -> list[RegradeChange]:
+        return [change for change in self.changes if change.final_changed]
+
+    @property
+    def overrides_kept(self) -> list[RegradeChange]:
+        """Answers whose auto grade moved but whose final score stayed, because a teacher decided it."""
+        return [change for change in self.changes if change.overridden]
+
+
+def answers_to_regrade(
+    repository: Repository, *, bank_id: str | None = None, since: datetime | None = None
+) -> list[AnswerDetail]:
+    return sorted(repository.answer_history(bank_id=bank_id, since=since), key=lambda d: d.answer.id)
+
+
+def regrade(
+    ctx: AppContext,
+    details: Sequence[AnswerDetail],
+    *,
+    dry_run: bool = False,
+    batch_size: int = 32,
+    progress: Callable[[int], None] | None = None,
+) -> RegradeReport:
+    """Grade `details` again with the current grader; store the new auto grades unless `dry_run`."""
+    report = RegradeReport(stored=not dry_run)
+    for start in range(0, len(details), batch_size):
+        batch = details[start : start + batch_size]
+        new_scores = _dry_run_scores(ctx, batch) if dry_run else _stored_scores(ctx, batch)
+        for detail, new_auto in zip(batch, new_scores, strict=True):
+            report.regraded += 1
+            change = _change(detail, new_auto)
+            if change is not None:
+                report.changes.append(change)
+        if progress is not None:
+            progress(len(batch))
+    return report
+
+
+def _stored_scores(ctx: AppContext, batch: Sequence[AnswerDetail]) -> list[float]:
+    records = grade_and_store(ctx, [detail.answer for detail in batch])
+    by_answer = {record.answer_id: record for record in records}
+    return [
+        by_answer[detail.answer.id].score * detail.max_points / by_answer[detail.answer.id].max_points
+        for detail in batch
+    ]
+
+
+def _dry_run_scores(ctx: AppContext, batch: Sequence[AnswerDetail]) -> list[float]:
+    from grading.grader import GradeRequest
+
+    banks: dict[str, Bank | None] = {}
+    requests: list[GradeRequest] = []
+    for detail in batch:
+        bank_id = detail.answer.bank_id
+        if bank_id not in banks:
+            banks[bank_id] = _installed_bank(ctx, bank_id)
+        requests.append(
+            GradeRequest(question=detail.question, answer=detail.answer.text, bank=banks[bank_id])
+        )
+    grades = ensure_grader(ctx).grade_many(requests)
+    return [
+        grade.score * detail.max_points / grade.max_points
+        for detail, grade in zip(batch, grades, strict=True)
+    ]
+
+
+def _installed_bank(ctx: AppContext, bank_id: str) -> Bank | None:
+    try:
+        return ctx.catalog.load(bank_id)
+    except TentaError:
+        return None
+
+
+def _change(detail: AnswerDetail, new_auto: float) -> RegradeChange | None:
+    old_auto = scaled_auto_score(detail)
+    override = detail.latest_override
+    new_final = override.score if override is not None else new_auto
+    auto_moved = old_auto is None or abs(new_auto - old_auto) > SCORE_CHANGE_EPSILON
+    change = RegradeChange(
+        answer_id=detail.answer.id,
+        student=detail.answer.student_name,
+        question_id=detail.answer.question_id,
+        max_points=detail.max_points,
+        old_auto=old_auto,
+        new_auto=new_auto,
+        old_final=detail.final_score,
+        new_final=new_final,
+        overridden=override is not None,
+    )
+    return change if auto_moved or change.final_changed else None
+
+
+# --- agreement and calibration data ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverrideExample:
+    """A teacher-decided answer with its auto grade: what `tenta calibrate --from-overrides` fits on."""
+
+    answer_id: int
+    bank_id: str
+    question: Question
+    answer: str
+    auto_fraction: float
+    teacher_fraction: float
+    model_id: str
+    grader_version: str
+
+
+def override_examples(repository: Repository, bank_id: str | None = None) -> list[OverrideExample]:
+    """Every answer with both an auto grade and an override, oldest first (latest of each)."""
+    examples = []
+    for detail in answers_to_regrade(repository, bank_id=bank_id):
+        grade, override = detail.latest_grade, detail.latest_override
+        if grade is None or override is None:
+            continue
+        examples.append(
+            OverrideExample(
+                answer_id=detail.answer.id,
+                bank_id=detail.answer.bank_id,
+                question=detail.question,
+                answer=detail.answer.text,
+                auto_fraction=grade.score / grade.max_points,
+                teacher_fraction=override.score / detail.max_points,
+                model_id=grade.model_id,
+                grader_version=grade.grader_version,
+            )
+        )
+    return examples
+
+
+def scored_pairs(details: Sequence[AnswerDetail]) -> list[ScoredPair]:
+    pairs = []
+    for detail in details:
+        grade, override, auto = detail.latest_grade, detail.latest_override, scaled_auto_score(detail)
+        if grade is None or override is None or auto is None:
+            continue
+        pairs.append(
+            ScoredPair(
+                answer_id=detail.answer.id,
+                question_id=detail.answer.question_id,
+                max_points=detail.max_points,
+                auto_score=auto,
+                teacher_score=override.score,
+                points=tuple(
+                    PointCredit(
+                        point_id=str(point.get("point_id", "")),
+                        text=str(point.get("text", "")),
+                        status=str(point.get("status", "")),
+                        credit=float(point.get("credit", 0.0)),
+                    )
+                    for point in grade.points
+                ),
+            )
+        )
+    return pairs
+
+
+def agreement(repository: Repository, bank_id: str | None = None) -> AgreementReport:
+    """Auto grades against teacher overrides (see quiz.teacher.analysis.agreement_report)."""
+    return agreement_report(scored_pairs(answers_to_regrade(repository, bank_id=bank_id)))
