@@ -124,6 +124,17 @@ class Embedder:
             result[row] = vectors[text]
         return result
 
+    @property
+    def max_tokens(self) -> int:
+        """Longest input the model reads at once, in tokens (prefix and special tokens included)."""
+        return int(self._model.max_seq_length or 512)
+
+    def token_ids(self, text: str) -> list[int]:
+        """The token ids the model reads for a text (prefix and special tokens included, not truncated)."""
+        with self._encode_lock:
+            encoded = self._model.tokenizer(self.query_prefix + text, truncation=False, verbose=False)
+        return [int(token) for token in encoded["input_ids"]]
+
     def _run_model(self, texts: list[str], *, batch_size: int) -> np.ndarray:
         import torch
 
