@@ -128,6 +128,16 @@ class EmbeddingCache:
             self._connection = None
 
 
+def vector_counts(path: Path) -> dict[str, int]:
+    """How many vectors each model has in a cache file (read-only; raises sqlite3.Error if unreadable)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = connection.execute("SELECT model_id, COUNT(*) FROM vectors GROUP BY model_id ORDER BY 1")
+        return {str(model_id): int(count) for model_id, count in rows}
+    finally:
+        connection.close()
+
+
 def _decode(blob: bytes, dimension: int) -> np.ndarray | None:
     """A stored vector, or None for a damaged entry (wrong length, not finite) so it is recomputed."""
     if len(blob) != dimension * _FLOAT32.itemsize:
