@@ -14,7 +14,7 @@ from question_bank.models import MAX_RUBRIC_POINTS, RubricPoint
 
 MIN_PROPOSED = 2
 MAX_PROPOSED = 6
-CONTENT_WORDS_PER_POINT = 14
+CONTENT_WORDS_PER_POINT = 12
 MAX_POINT_CHARS = 240
 MIN_GAIN = 3.0
 
@@ -222,7 +222,7 @@ _ANAPHORIC = re.compile(
     r"denna|detta|dessa|det|sammanfattningsvis|således)\b",
     re.IGNORECASE,
 )
-_PRONOUN_VERB = re.compile(r"^(?:these|they|this|it)\s+(is|are|was|were|has|have|can|will)\b", re.IGNORECASE)
+_PRONOUN_VERB = re.compile(r"^(?:these|they|this|it)\s+(?=[a-z])", re.IGNORECASE)
 _WEIGHT_PREFIX = re.compile(r"^\s*([0-9][0-9.,]*|[.,][0-9][0-9.,]*|-[0-9.,]+)\s*:\s*(.*)$", re.DOTALL)
 
 
@@ -314,7 +314,7 @@ def _labelled(label: str, sentence: str) -> str:
     """'Parameters' + 'These are internal variables…' -> 'Parameters are internal variables…'."""
     pronoun = _PRONOUN_VERB.match(sentence)
     if pronoun:
-        return f"{label} {pronoun.group(1)}{sentence[pronoun.end() :]}"
+        return f"{label} {sentence[pronoun.end() :]}"
     return f"{label}: {sentence}"
 
 
@@ -323,7 +323,7 @@ def propose_key_points(reference: str, *, max_points: int = MAX_PROPOSED) -> tup
     candidates = [
         _Unit(position, text, content_words(text))
         for position, text in enumerate(_units(reference))
-        if len(text.split()) >= 4 and content_words(text)
+        if len(text.split()) >= 3 and len(content_words(text)) >= 2
     ]
     if not candidates:
         fallback = _shorten(_plain(re.sub(r"```[^\n]*", "", reference))) or reference.strip()
@@ -353,7 +353,7 @@ def _gain(unit: _Unit, covered: set[str]) -> float:
     """New content words, favouring short and early statements, disfavouring ones that lean on context."""
     novel = len(unit.words - covered)
     brevity = 0.5 + 0.5 * min(1.0, 14 / max(len(unit.text.split()), 1))
-    bonus = max(0, 2 - unit.position)
+    bonus = {0: 4, 1: 1}.get(unit.position, 0)
     damping = 0.4 if _ANAPHORIC.match(unit.text) else 1.0
     return novel * brevity * damping + bonus
 

@@ -69,7 +69,13 @@ def _yaml_tree(node: yaml.Node, problems: ImportProblems) -> SourceNode:
 
 def parse_yaml(text: str, path: Path, problems: ImportProblems) -> tuple[Any, SourceNode]:
     """safe_load semantics plus a line map; syntax errors become InputFileError with the line."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:
+        bad_line = text.count("\n", 0, error.position) + 1
+        raise InputFileError(
+            path, f"invalid YAML: character #x{error.character:04x} is not allowed", line=bad_line
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -77,9 +83,8 @@ def parse_yaml(text: str, path: Path, problems: ImportProblems) -> tuple[Any, So
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
         reason = error.problem or error.context or "invalid YAML"
-        raise InputFileError(path, f"invalid YAML: {reason}", line=line) from None
+        raise InputFileError(path, f"invalid YAML: {reason}", line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as error:
         raise InputFileError(path, f"invalid YAML: {error}") from None
     except (ValueError, OverflowError) as error:

@@ -1,0 +1,142 @@
+"""Moodle GIFT: Moodle's own export, hand-written files, errors by line, and GIFT round trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from question_bank.errors import InputFileErrors
+from question_bank.formats.detect import detect_format, import_file
+from question_bank.formats.gift import dump_gift, import_gift
+from question_bank.models import Bank, QuestionType
+from tests.question_bank.conftest import DATA_DIR, sample_bank_data
+
+
+def _fractions(bank: Bank, key: str) -> list[tuple[str, float, str]]:
+    return [(choice.text, choice.fraction, choice.feedback) for choice in bank.question(key).choices]
+
+
+def test_moodle_export_with_html_categories_and_feedback() -> None:
+    path = DATA_DIR / "moodle_export_dl.gift.txt"
+    assert detect_format(path) == "gift"  # Moodle names its GIFT exports .txt
+    bank = import_file(path)
+    assert [q.id for q in bank.questions] == [
+        "dropout-mc",
+        "early-stopping-tf",
+        "aktivering",
+        "lr",
+        "epoker",
+        "cnn-essay",
+        "matrix",
+    ]
+    dropout = bank.question("dropout-mc")
+    assert dropout.prompt == {"sv": "Vad gör Dropout under träningen?"}  # [html] markup is gone
+    assert dropout.topics == ("Regularisering",)  # "$course$/top/Default for DL101/" dropped
+    assert dropout.general_feedback == "Dropout är en regulariseringsteknik (Srivastava m.fl. 2014)."
+    assert _fractions(bank, "dropout-mc")[2] == ("Tar bort lager permanent", -0.5, "Nej.")
+    assert _fractions(bank, "early-stopping-tf") == [
+        ("True", 1.0, "Rätt."),
+        ("False", 0.0, "Fel, läs om early stopping."),
+    ]
+    assert _fractions(bank, "aktivering") == [
+        ("ReLU", 1.0, "Rätt"),
+        ("relu", 1.0, ""),
+        ("rectifier", 0.5, "Nästan, ge det vanliga namnet."),
+    ]
+    lr = bank.question("lr").numerical
+    assert [(a.value, a.tolerance, a.fraction) for a in lr] == [(0.001, 0.0001, 1.0), (0.01, 0.001, 0.5)]
+    epochs = bank.question("epoker").numerical[0]
+    assert (epochs.value, epochs.tolerance) == (15.0, 5.0)  # {#10..20}
+    essay = bank.question("cnn-essay")
+    assert essay.type is QuestionType.FREE_TEXT
+    assert essay.topics == ("CNN",)
+    assert essay.reference_in("en").startswith("A CNN applies learned convolution filters")
+    assert 2 <= len(essay.rubric) <= 6
+    assert (
+        bank.question("matrix").prompt["sv"]
+        == "Om en bild har formen 28:28:3, hur många kanaler har den? Skriv {antal}."
+    )
+    assert bank.languages == ("sv", "en")
+
+
+def test_hand_written_gift_with_every_question_type() -> None:
+    bank = import_file(DATA_DIR / "handwritten_en.gift")
+    assert bank.languages == ("en",)
+    sgd = bank.question("sgd-name")
+    assert sgd.prompt["en"] == (
+        "Which optimiser adapts the learning rate\n"
+        "per parameter using running averages of the gradient and its square?"
+    )
+    assert _fractions(bank, "sgd-name") == [
+        ("SGD", 0.0, "plain stochastic gradient descent has one global rate"),
+        ("Adam", 1.0, "right: adaptive moment estimation"),
+        ("RMSprop", 0.5, "partially right, it adapts the rate but has no momentum term"),
+    ]
+    assert sgd.topics == ("Optimisation",)
+    assert bank.question("missing-word").prompt["en"] == "Dropout is applied during _____ only."
+    assert bank.question("ratio").prompt["en"] == "What is 1:4 written as a decimal?"
+    assert [a.value for a in bank.question("multi-numeric").numerical] == [32, 64, 128]
+    assert bank.question("tf-plain").type is QuestionType.TRUE_FALSE
+    assert _fractions(bank, "tf-false") == [
+        ("True", 0.0, "ReLU does not saturate for positive inputs."),
+        ("False", 1.0, "Correct, it does not saturate."),
+    ]
+    assert bank.question("escaped").prompt["en"] == "In Python, how do you write an empty dict {}?"
+    assert [c.text for c in bank.question("escaped").choices] == ["{}", "dict()"]
+    essay = bank.question("essay-overfitting")
+    assert essay.prompt["en"] == "Explain **overfitting** and name two ways to reduce it."
+    assert "generalises poorly" in essay.reference_in("en")
+
+
+def test_essay_without_reference_answer_names_its_line() -> None:
+    with pytest.raises(InputFileErrors) as caught:
+        import_gift(DATA_DIR / "essay_without_reference.gift")
+    [error] = caught.value.errors
+    assert (error.line, error.field) == (5, "missing")
+    assert "####" in error.reason
+
+
+def test_every_broken_question_is_reported_and_nothing_imported() -> None:
+    with pytest.raises(InputFileErrors) as caught:
+        import_gift(DATA_DIR / "broken.gift")
+    reasons = {error.line: error.reason for error in caught.value.errors}
+    assert set(reasons) == {1, 3, 5}
+    assert "does not parse" in reasons[1]
+    assert "braces" in reasons[3]
+    assert "matching" in reasons[5]
+
+
+def _round_trip(bank: Bank, tmp_path: Path) -> Bank:
+    path = tmp_path / "export.gift"
+    path.write_text(dump_gift(bank), encoding="utf-8")
+    return import_gift(path)
+
+
+@pytest.mark.parametrize("source", ["moodle_export_dl.gift.txt", "handwritten_en.gift"])
+def test_gift_round_trip_keeps_prompts_types_choices_answers_feedback(source: str, tmp_path: Path) -> None:
+    bank = import_file(DATA_DIR / source)
+    again = _round_trip(bank, tmp_path)
+    assert len(again.questions) == len(bank.questions)
+    for before, after in zip(bank.questions, again.questions, strict=True):
+        assert after.id == before.id
+        assert after.type == before.type
+        assert after.prompt == before.prompt
+        assert after.topics == before.topics
+        assert after.choices == before.choices
+        assert after.numerical == before.numerical
+        assert after.general_feedback == before.general_feedback
+        assert after.reference_answer == before.reference_answer
+
+
+def test_gift_round_trip_of_a_native_bank_keeps_code_and_escapes(tmp_path: Path) -> None:
+    data = sample_bank_data()
+    data["questions"][0]["code"] = {"language": "python", "source": "x = {'a': 1}\nprint(x['a'])"}
+    data["questions"][1]["prompt"] = {"sv": "Vilken är en teknik: a=b, ~c, #d {e}?"}
+    bank = Bank.model_validate(data)
+    again = _round_trip(bank, tmp_path)
+    assert again.question("q1").code == bank.question("q1").code
+    assert again.question("q1").prompt["sv"] == "Vad är dropout?"
+    assert again.question("q2").prompt["sv"] == "Vilken är en teknik: a=b, ~c, #d {e}?"
+    assert again.question("q2").choices == bank.question("q2").choices
+    assert again.question("q3").numerical == bank.question("q3").numerical
