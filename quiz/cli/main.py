@@ -17,7 +17,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-error_console = Console(stderr=True)
+error_console = Console(stderr=True, soft_wrap=True)  # one error = one line, however long
 
 for group in (bank, database, history, model, grading, teacher):
     group.register(app)
