@@ -171,6 +171,8 @@ def _candidates(lines: list[str], fenced: list[bool]) -> list[_Candidate]:
             continue
         prompt, end = _prompt_extent(lines, fenced, index, text, bool(match.group("hashes")))
         prompt = re.sub(r"^\*\*(.*)\*\*$", r"\1", prompt.strip()).strip()
+        if prompt.count("**") % 2:  # "**1. What is X?**": the opening ** was before the number
+            prompt = re.sub(r"^\*\*|\*\*$", "", prompt, count=1).strip()
         question_like = is_question_like(prompt)
         label_like = prompt.endswith(":") or prompt.startswith("**") or not prompt
         if label_like and not question_like:
@@ -197,6 +199,7 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
     main_language = detect_language(c.prompt for c in candidates if c.question_like)
     scores: list[tuple[int, ...]] = []
     previous: list[int | None] = []
+    positions_by_number: dict[int, list[int]] = {}
     for position, candidate in enumerate(candidates):
         own: tuple[int, ...] = (
             int(candidate.question_like),
@@ -205,13 +208,13 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
             int(candidate.language == main_language),
         )
         best, link = own, None
-        for earlier in range(position):
-            if candidates[earlier].number == candidate.number - 1:
-                total = tuple(a + b for a, b in zip(scores[earlier], own, strict=True))
-                if total > best:
-                    best, link = total, earlier
+        for earlier in positions_by_number.get(candidate.number - 1, ()):
+            total = tuple(a + b for a, b in zip(scores[earlier], own, strict=True))
+            if total > best:
+                best, link = total, earlier
         scores.append(best)
         previous.append(link)
+        positions_by_number.setdefault(candidate.number, []).append(position)
     end = max(range(len(candidates)), key=lambda position: (scores[position], -position))
     chain = []
     cursor: int | None = end

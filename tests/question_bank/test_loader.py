@@ -234,3 +234,20 @@ def test_real_catalog_lists_the_bundled_dl_course(tmp_path: Path) -> None:
     notes = catalog.notes_dir("dl-course")
     assert notes is not None and any(notes.glob("*.md"))
     assert catalog.problems() == []
+
+
+def test_bundled_course_survives_yaml_and_gift_round_trips(tmp_path: Path) -> None:
+    from question_bank.formats.gift import dump_gift, import_gift
+
+    bank = BankCatalog(None).load("dl-course")
+    yaml_path = tmp_path / "dl.yaml"
+    yaml_path.write_text(dump_yaml(bank), encoding="utf-8")
+    assert load_bank_file(yaml_path) == bank
+    gift_path = tmp_path / "dl.gift"
+    gift_path.write_text(dump_gift(bank), encoding="utf-8")
+    again = import_gift(gift_path)
+    main = bank.languages[0]
+    assert [(q.id, q.type, q.prompt_in(main)) for q in again.questions] == [
+        (q.id, q.type, q.prompt_in(main)) for q in bank.questions
+    ]
+    assert [q.code for q in again.questions] == [q.code for q in bank.questions]

@@ -210,3 +210,22 @@ def test_text_without_numbered_questions_is_a_clean_error(tmp_path: Path) -> Non
 )
 def test_question_likeness(text: str, expected: bool) -> None:
     assert is_question_like(text) is expected
+
+
+def test_bold_numbered_questions_with_question_like_sub_items(tmp_path: Path) -> None:
+    path = tmp_path / "quiz.md"
+    path.write_text(
+        "**1. What is a perceptron?**\nA perceptron is a linear classifier with a step activation.\n\n"
+        "**2. Why do we need non-linear activations?**\nWithout them, stacked layers collapse into one map.\n"
+        "1) What happens with two linear layers? They compose into one linear layer.\n"
+        "2) Which activation is common? ReLU.\n\n"
+        "**3) Name two optimisers.**\nSGD and Adam are two common optimisers.\n",
+        encoding="utf-8",
+    )
+    bank = import_file(path)
+    assert [q.prompt["en"] for q in bank.questions] == [
+        "What is a perceptron?",
+        "Why do we need non-linear activations?",
+        "Name two optimisers.",
+    ]
+    assert "2) Which activation is common? ReLU." in bank.question(2).reference_in("en")
