@@ -3,11 +3,14 @@
 SQLite runs in WAL mode (readers never block the writer), with foreign keys on, a 10 s busy timeout
 and full fsync on commit. Write transactions start with BEGIN IMMEDIATE so two writers queue on the
 lock instead of failing half-way with "database is locked" when a read transaction tries to upgrade.
+Waiting for that lock polls every few milliseconds: SQLite's own busy handler backs off to 100 ms
+sleeps, which lets a busy batch run starve the quiz app of the lock.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ from sqlalchemy import create_engine as sqlalchemy_create_engine
 from sqlalchemy.engine import URL
 
 BUSY_TIMEOUT_S = 10.0
+LOCK_POLL_S = 0.002
 WRITE_OPTION = "tenta_write"
 
 
@@ -76,5 +80,29 @@ def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: 
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
-    immediate = connection.get_execution_options().get(WRITE_OPTION, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if not connection.get_execution_options().get(WRITE_OPTION, False):
+        connection.exec_driver_sql("BEGIN")
+        return
+    driver = connection.connection.driver_connection
+    if isinstance(driver, sqlite3.Connection) and _poll_for_write_lock(driver):
+        return
+    # Last attempt through SQLAlchemy, with the full busy timeout: fails as a wrapped OperationalError.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _poll_for_write_lock(driver: sqlite3.Connection) -> bool:
+    """Try BEGIN IMMEDIATE every few ms for up to the busy timeout; True once the lock is held."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    driver.execute("PRAGMA busy_timeout = 0")
+    try:
+        while time.monotonic() < deadline:
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                return True
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    return False
+                time.sleep(LOCK_POLL_S)
+        return False
+    finally:
+        driver.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
