@@ -600,6 +600,7 @@ class Repository:
 
     def answers_for_export(self, bank_id: str) -> list[ExportRow]:
         """Every answer of the bank with auto, override and final scores, oldest first."""
+        external_ids = {student.id: student.external_id for student in self.list_students()}
         rows = []
         for detail in reversed(self.answer_history(bank_id=bank_id)):
             grade, override = detail.latest_grade, detail.latest_override
@@ -607,7 +608,7 @@ class Repository:
                 ExportRow(
                     answer_id=detail.answer.id,
                     student_name=detail.answer.student_name,
-                    student_external_id=self._external_id(detail.answer.student_id),
+                    student_external_id=external_ids.get(detail.answer.student_id),
                     bank_id=detail.answer.bank_id,
                     question_id=detail.answer.question_id,
                     submitted_at=detail.answer.submitted_at,
@@ -625,9 +626,6 @@ class Repository:
                 )
             )
         return rows
-
-    def _external_id(self, student_id: int) -> str | None:
-        return self._read(lambda session: _require(session, Student, student_id).external_id)
 
     # ---------------------------------------------------------------- spaced repetition
 

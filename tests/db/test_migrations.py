@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from db import migrate
 from db.engine import create_engine_for
@@ -38,6 +39,19 @@ def test_migrations_produce_exactly_the_models(empty_database_url: str) -> None:
         with engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert differences == []
+    finally:
+        engine.dispose()
+
+
+def test_downgrade_to_empty_and_upgrade_again(empty_database_url: str) -> None:
+    engine = create_engine_for(empty_database_url)
+    try:
+        migrate.upgrade(engine)
+        with engine.begin() as connection:
+            command.downgrade(migrate.alembic_config(connection), "base")
+        assert migrate.current(engine) is None
+        assert inspect(engine).get_table_names() == ["alembic_version"]
+        assert migrate.upgrade(engine) == migrate.head_revision()
     finally:
         engine.dispose()
 
