@@ -1,0 +1,104 @@
+"""The learned combiner: standardised features → a linear score, shipped as plain JSON numbers.
+
+Coefficients are fitted offline (grading/training/fit.py) on the public graded datasets; at run time
+this is one dot product in numpy. There is one set per situation, because some features exist only
+sometimes: nearest graded neighbours need examples, lexical alignment needs a reference in the
+answer's language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from grading.calibration import Calibration
+
+MINILM_MODEL_ID = "all-MiniLM-L6-v2"
+
+
+class LinearModel(BaseModel):
+    """raw = intercept + Σ coefficient · (feature − mean) / scale."""
+
+    model_config = ConfigDict(frozen=True)
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coefficients: tuple[float, ...]
+    intercept: float
+
+    def predict(self, values: Mapping[str, float]) -> float:
+        x = np.array([values.get(name, 0.0) for name in self.features], dtype=np.float64)
+        z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        return float(self.intercept + z @ np.asarray(self.coefficients))
+
+
+CLOSE_ENOUGH = 0.25
+"""A grade is 'right' when it is within a quarter of the maximum score of the human grade."""
+
+
+class ErrorProfile(BaseModel):
+    """Share of grades within CLOSE_ENOUGH of the human grade by predicted fraction (out of fold)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    edges: tuple[float, ...]
+    close_share: tuple[float, ...]
+
+    def expected_close(self, fraction: float) -> float:
+        index = int(np.searchsorted(self.edges, fraction, side="right")) - 1
+        return self.close_share[min(max(index, 0), len(self.close_share) - 1)]
+
+
+class ScoringModel(BaseModel):
+    """Everything fitted for one embedding model: cosine floor, combiners, calibrations, error profiles."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model_id: str
+    floor: float = Field(description="Typical cosine of unrelated texts for this model.")
+    wrong_question_margin: float = 0.15
+    off_topic_below: float = 0.1
+    """Answers whose best similarity to reference, prompt and points is below this are off topic (score 0)."""
+    combiners: dict[str, LinearModel]
+    calibrations: dict[str, Calibration]
+    error_profiles: dict[str, ErrorProfile] = Field(default_factory=dict)
+    point_thresholds: tuple[float, float] = (0.45, 0.7)
+    """Rescaled similarity at which a key point counts as partial, and as covered."""
+    notes: str = ""
+
+    def combiner(self, *, with_examples: bool, lexical: bool) -> tuple[str, LinearModel]:
+        key = ("knn" if with_examples else "base") + ("" if lexical else "_nolex")
+        for candidate in (key, key.removesuffix("_nolex"), "base"):
+            if candidate in self.combiners:
+                return candidate, self.combiners[candidate]
+        raise KeyError(key)
+
+    def calibration(self, combiner_key: str) -> Calibration:
+        return self.calibrations.get(combiner_key) or self.calibrations["base"]
+
+    def save(self, path: Path) -> None:
+        path.write_text(self.model_dump_json(indent=1), encoding="utf-8")
+
+
+def _data_file(model_id: str) -> str:
+    return "".join(char if char.isalnum() or char in "-_." else "_" for char in model_id) + ".json"
+
+
+@cache
+def shipped_scoring_model(model_id: str) -> ScoringModel | None:
+    """The coefficients shipped with tenta for `model_id`, or None for a model we never fitted."""
+    resource = resources.files("grading") / "data" / _data_file(model_id)
+    if not resource.is_file():
+        return None
+    return ScoringModel.model_validate(json.loads(resource.read_text(encoding="utf-8")))
+
+
+def shipped_path(model_id: str) -> Path:
+    return Path(str(resources.files("grading") / "data" / _data_file(model_id)))

@@ -1,0 +1,130 @@
+"""Graded-answer datasets in the JSONL format of ../shared/datasets: reading, and turning records into
+Questions (with a rubric derived from the reference answers) so evaluation runs the app's grading path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from grading.rubric import derive_rubric
+from question_bank.errors import InputFileError
+from question_bank.models import Bank, Question
+
+
+class GradedRecord(BaseModel):
+    """One human-graded answer. Either question text + reference, or a question_number into a bank."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    dataset: str = ""
+    question_id: str = ""
+    question_number: int | None = None
+    answer_id: str = ""
+    question: str = ""
+    reference_answer: str = ""
+    reference_answers: tuple[str, ...] = ()
+    student_answer: str
+    score: float
+    max_score: float = Field(gt=0)
+
+    @field_validator("question_id", "answer_id", mode="before")
+    @classmethod
+    def _as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int | float) else value
+
+    @field_validator("student_answer", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        return "" if value is None else value
+
+    @model_validator(mode="after")
+    def _score_in_range(self) -> GradedRecord:
+        if not 0 <= self.score <= self.max_score:
+            raise ValueError(f"score {self.score} is outside 0..max_score ({self.max_score})")
+        return self
+
+    @property
+    def fraction(self) -> float:
+        return self.score / self.max_score
+
+    @property
+    def group(self) -> str:
+        """What identifies the question: id, else number, else the question text."""
+        if self.question_id:
+            return self.question_id
+        if self.question_number is not None:
+            return f"q{self.question_number}"
+        return self.question
+
+    @property
+    def all_references(self) -> list[str]:
+        return list(dict.fromkeys([self.reference_answer, *self.reference_answers]))
+
+
+def read_records(path: Path) -> list[GradedRecord]:
+    """All records of a JSONL file; a bad line is an InputFileError naming the line and field."""
+    return list(_iter_records(path))
+
+
+def _iter_records(path: Path) -> Iterator[GradedRecord]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputFileError(path, f"cannot read: {error}") from error
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            payload = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputFileError(path, f"not valid JSON: {error.msg}", line=number) from error
+        if not isinstance(payload, dict):
+            raise InputFileError(path, "each line must be a JSON object", line=number)
+        try:
+            yield GradedRecord.model_validate(payload)
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or None
+            raise InputFileError(path, first["msg"], line=number, field=field) from error
+
+
+def _identifier(text: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_.\-]+", "_", text).strip("_.-")[:100]
+    return cleaned if cleaned and cleaned[0].isalnum() else f"q{cleaned}"
+
+
+def question_for(record: GradedRecord, bank: Bank | None = None) -> Question:
+    """The Question a record is graded against: the bank's (by number or id), else one derived from it."""
+    if bank is not None and (record.question_number is not None or record.question_id):
+        key: str | int = record.question_number if record.question_number is not None else record.question_id
+        try:
+            return bank.question(key)
+        except KeyError as error:
+            if not record.reference_answer:
+                raise ValueError(f"bank {bank.id!r} has no question {key!r}") from error
+    if not record.reference_answer.strip() or not record.question.strip():
+        raise ValueError("record needs question and reference_answer (or a question_number and --bank)")
+    return Question(
+        id=_identifier(record.group),
+        prompt={"en": record.question},
+        reference_answer={"en": record.reference_answer},
+        rubric=derive_rubric(record.all_references),
+        max_points=record.max_score,
+    )
+
+
+def questions_for(records: Sequence[GradedRecord], bank: Bank | None = None) -> list[Question]:
+    """Questions for many records, built once per distinct question."""
+    built: dict[tuple[str, str, float], Question] = {}
+    result = []
+    for record in records:
+        key = (record.group, record.reference_answer, record.max_score)
+        if key not in built:
+            built[key] = question_for(record, bank)
+        result.append(built[key])
+    return result

@@ -1,0 +1,221 @@
+"""Agreement with human graders: Pearson, Spearman, RMSE, quadratic weighted kappa, accuracy, macro-F1.
+
+`evaluate_records` grades a dataset through the same Grader path the app uses and returns an
+`EvaluationReport` (overall and per question) that the CLI prints and writes as JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from pydantic import BaseModel
+
+from grading.datasets import GradedRecord, questions_for
+from grading.grader import GradedExample, Grader, GradeRequest
+from question_bank.models import Bank
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float | None:
+    a, b = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if len(a) < 2 or a.std() == 0 or b.std() == 0:
+        return None
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Average ranks (ties share the mean rank), as scipy.stats.rankdata does."""
+    order = np.argsort(values, kind="mergesort")
+    ranks = np.empty(len(values), dtype=np.float64)
+    sorted_values = values[order]
+    start = 0
+    while start < len(values):
+        end = start
+        while end + 1 < len(values) and sorted_values[end + 1] == sorted_values[start]:
+            end += 1
+        ranks[order[start : end + 1]] = (start + end) / 2.0 + 1.0
+        start = end + 1
+    return ranks
+
+
+def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float | None:
+    a, b = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if len(a) < 2:
+        return None
+    return pearson(_ranks(a), _ranks(b))
+
+
+def rmse(predicted: Sequence[float] | np.ndarray, actual: Sequence[float] | np.ndarray) -> float | None:
+    a, b = np.asarray(predicted, dtype=np.float64), np.asarray(actual, dtype=np.float64)
+    if not len(a):
+        return None
+    return float(np.sqrt(np.mean((a - b) ** 2)))
+
+
+def score_step(scores: Sequence[float] | np.ndarray) -> float:
+    """The grid human scores lie on (1, 0.5, 0.25 or 0.1), used to turn scores into kappa categories."""
+    values = np.asarray(scores, dtype=np.float64)
+    for step in (1.0, 0.5, 0.25, 0.1):
+        if np.allclose(values / step, np.round(values / step), atol=1e-6):
+            return step
+    return 0.1
+
+
+def quadratic_weighted_kappa(
+    predicted: Sequence[float] | np.ndarray, actual: Sequence[float] | np.ndarray, step: float | None = None
+) -> float | None:
+    """Cohen's kappa with quadratic weights over score categories (predictions rounded half up)."""
+    a = np.asarray(actual, dtype=np.float64)
+    p = np.asarray(predicted, dtype=np.float64)
+    if len(a) < 2:
+        return None
+    step = step or score_step(a)
+    actual_cat = np.floor(a / step + 0.5).astype(int)
+    predicted_cat = np.floor(p / step + 0.5).astype(int)
+    low = min(actual_cat.min(), predicted_cat.min())
+    size = max(actual_cat.max(), predicted_cat.max()) - low + 1
+    if size < 2:
+        return None
+    observed = np.zeros((size, size))
+    np.add.at(observed, (actual_cat - low, predicted_cat - low), 1.0)
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
+    grid = np.arange(size)
+    weights = (grid[:, None] - grid[None, :]) ** 2 / (size - 1) ** 2
+    denominator = float((weights * expected).sum())
+    if denominator == 0:
+        return None
+    return 1.0 - float((weights * observed).sum()) / denominator
+
+
+def binary_metrics(predicted_correct: np.ndarray, actual_correct: np.ndarray) -> tuple[float, float]:
+    """Accuracy and macro-F1 over the two classes (correct / incorrect)."""
+    accuracy = float(np.mean(predicted_correct == actual_correct))
+    f1s = []
+    for cls in (True, False):
+        tp = float(np.sum((predicted_correct == cls) & (actual_correct == cls)))
+        fp = float(np.sum((predicted_correct == cls) & (actual_correct != cls)))
+        fn = float(np.sum((predicted_correct != cls) & (actual_correct == cls)))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0)
+    return accuracy, float(np.mean(f1s))
+
+
+class Metrics(BaseModel):
+    n: int
+    pearson: float | None
+    spearman: float | None
+    rmse: float | None
+    qwk: float | None
+    accuracy: float | None
+    macro_f1: float | None
+
+
+def compute_metrics(
+    predicted: Sequence[float] | np.ndarray,
+    actual: Sequence[float] | np.ndarray,
+    max_scores: Sequence[float] | np.ndarray,
+) -> Metrics:
+    """All metrics on the dataset's own scale; accuracy and macro-F1 only when human scores are 0/max."""
+    p = np.asarray(predicted, dtype=np.float64)
+    a = np.asarray(actual, dtype=np.float64)
+    m = np.asarray(max_scores, dtype=np.float64)
+    binary = len(a) > 0 and bool(np.all((a == 0) | (a == m)))
+    accuracy = macro_f1 = None
+    if binary:
+        accuracy, macro_f1 = binary_metrics(p >= m / 2, a >= m / 2)
+    single_scale = len(set(m.tolist())) <= 1
+    return Metrics(
+        n=len(a),
+        pearson=_finite(pearson(p, a)),
+        spearman=_finite(spearman(p, a)),
+        rmse=_finite(rmse(p, a)),
+        qwk=_finite(quadratic_weighted_kappa(p, a)) if single_scale else None,
+        accuracy=accuracy,
+        macro_f1=macro_f1,
+    )
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+class QuestionMetrics(Metrics):
+    question_id: str
+
+
+class EvaluationReport(Metrics):
+    """Overall metrics plus one row per question; `predictions` holds the engine's scores in input order."""
+
+    model_id: str
+    grader_version: str
+    per_question: list[QuestionMetrics]
+    predictions: list[float]
+    confidences: list[float]
+
+
+def evaluate_records(
+    grader: Grader,
+    records: Sequence[GradedRecord],
+    *,
+    bank: Bank | None = None,
+    examples: Sequence[GradedRecord] = (),
+    batch_size: int = 64,
+    progress: ProgressCallback | None = None,
+) -> EvaluationReport:
+    """Grade every record and compare with the human scores.
+
+    `examples` are human-graded answers that inform records with the same question id (records that
+    are themselves being evaluated are never used as their own examples).
+    """
+    questions = questions_for(records, bank)
+    evaluated = {(record.group, record.student_answer) for record in records}
+    by_question: dict[str, list[GradedExample]] = defaultdict(list)
+    for example in examples:
+        if (example.group, example.student_answer) not in evaluated:
+            by_question[example.group].append(
+                GradedExample(answer=example.student_answer, fraction=example.fraction)
+            )
+    predictions: list[float] = []
+    confidences: list[float] = []
+    for start in range(0, len(records), batch_size):
+        batch = [
+            GradeRequest(
+                question=questions[index],
+                answer=records[index].student_answer,
+                bank=bank,
+                examples=tuple(by_question.get(records[index].group, ())),
+            )
+            for index in range(start, min(len(records), start + batch_size))
+        ]
+        for grade in grader.grade_many(batch):
+            predictions.append(grade.score)
+            confidences.append(grade.confidence)
+        if progress is not None:
+            progress(len(predictions), len(records))
+    actual = [record.score for record in records]
+    max_scores = [record.max_score for record in records]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        groups[record.group].append(index)
+    per_question = [
+        QuestionMetrics(
+            question_id=group,
+            **compute_metrics(
+                [predictions[i] for i in indexes],
+                [actual[i] for i in indexes],
+                [max_scores[i] for i in indexes],
+            ).model_dump(),
+        )
+        for group, indexes in groups.items()
+    ]
+    return EvaluationReport(
+        **compute_metrics(predictions, actual, max_scores).model_dump(),
+        model_id=grader.model_id,
+        grader_version=grader.version,
+        per_question=per_question,
+        predictions=predictions,
+        confidences=confidences,
+    )

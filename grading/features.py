@@ -1,0 +1,180 @@
+"""Grading features of one answer: similarity to the reference, key-point coverage, lexical alignment,
+length, restating the question, and nearest human-graded answers.
+
+Every embedding similarity is rescaled per model ((cos - floor) / (1 - floor)) so that features mean
+the same thing for MiniLM (unrelated text ~0.1) and e5 (unrelated text ~0.8); the floor is measured
+on the datasets and shipped with the model's coefficients.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from grading.models import Passage
+from grading.retrieval import GradedAnswerIndex
+from grading.text import content_words
+from question_bank.models import RubricPoint
+
+QUESTION_WORD_WEIGHT = 0.3
+"""Weight of reference words that already appear in the question: restating the question earns little."""
+KNN_K = 7
+PASSAGE_DISCOUNT = 0.9
+"""Matching a supporting course passage counts almost, but not quite, as much as matching the point itself."""
+
+LEXICAL_FEATURES = ("lex_recall", "lex_precision", "point_lex", "q_restate")
+EMBEDDING_FEATURES = ("ref_cos", "point_cov", "point_min", "q_cos", "len_ratio")
+KNN_FEATURES = ("knn_mean", "knn_top", "knn_gap", "knn_sim")
+
+
+@dataclass(frozen=True)
+class PointProfile:
+    """A rubric point with the vectors and words of its accepted wordings and its supporting passage."""
+
+    point: RubricPoint
+    texts: tuple[str, ...]
+    vectors: np.ndarray
+    words: tuple[frozenset[str], ...]
+    passage: Passage | None = None
+    passage_vector: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    """Everything about a question that grading needs, computed once per question."""
+
+    question_id: str
+    references: tuple[str, ...]
+    reference_languages: tuple[str, ...]
+    reference_vectors: np.ndarray
+    prompt_vectors: np.ndarray
+    question_words: frozenset[str]
+    reference_words: tuple[frozenset[str], ...]
+    points: tuple[PointProfile, ...]
+
+
+@dataclass(frozen=True)
+class PointMatch:
+    """The best evidence found for one point."""
+
+    similarity: float
+    unit_index: int
+    via_passage: bool
+
+
+@dataclass
+class FeatureResult:
+    values: dict[str, float]
+    matches: list[PointMatch] = field(default_factory=list)
+    lexical_available: bool = True
+
+
+def rescale(cosines: np.ndarray, floor: float) -> np.ndarray:
+    """Map raw cosine to ~0 for unrelated text and 1 for identical text, per model."""
+    return np.clip((cosines - floor) / (1.0 - floor), 0.0, 1.0)
+
+
+def weighted_recall(reference: frozenset[str], answer: set[str], question: frozenset[str]) -> float:
+    """Share of reference content words present in the answer, question words demoted."""
+    if not reference:
+        return 0.0
+    total = sum(QUESTION_WORD_WEIGHT if word in question else 1.0 for word in reference)
+    found = sum(QUESTION_WORD_WEIGHT if word in question else 1.0 for word in reference if word in answer)
+    return found / total
+
+
+def compute_features(
+    profile: QuestionProfile,
+    *,
+    answer_text: str,
+    language: str | None,
+    unit_vectors: np.ndarray,
+    floor: float,
+    examples: GradedAnswerIndex | None = None,
+) -> FeatureResult:
+    """Features of an answer whose units (sentences, then the whole answer last) are already encoded."""
+    whole = unit_vectors[-1]
+    ref_cos = float(rescale(profile.reference_vectors @ whole, floor).max())
+    q_cos = (
+        float(rescale(profile.prompt_vectors @ whole, floor).max()) if len(profile.prompt_vectors) else 0.0
+    )
+
+    matches: list[PointMatch] = []
+    for point in profile.points:
+        sims = rescale(unit_vectors @ point.vectors.T, floor)
+        unit_index = int(np.unravel_index(int(np.argmax(sims)), sims.shape)[0])
+        best, via_passage = float(sims.max()), False
+        if point.passage_vector is not None:
+            passage_sims = rescale(unit_vectors @ point.passage_vector, floor) * PASSAGE_DISCOUNT
+            if float(passage_sims.max()) > best:
+                best, unit_index, via_passage = float(passage_sims.max()), int(np.argmax(passage_sims)), True
+        matches.append(PointMatch(best, unit_index, via_passage))
+    weights = np.array([point.point.weight for point in profile.points])
+    point_sims = np.array([match.similarity for match in matches])
+    point_cov = float(weights @ point_sims / weights.sum())
+
+    answer_words = content_words(answer_text, language)
+    answer_set = set(answer_words)
+    same_language = [
+        index for index, ref_language in enumerate(profile.reference_languages) if ref_language == language
+    ]
+    lexical_available = bool(same_language) or language is None
+    candidates = same_language or list(range(len(profile.references)))
+    lex_recall = max(
+        weighted_recall(profile.reference_words[index], answer_set, profile.question_words)
+        for index in candidates
+    )
+    known = set().union(*(profile.reference_words[index] for index in candidates))
+    for point in profile.points:
+        known.update(*point.words)
+    novel = [word for word in answer_words if word not in profile.question_words]
+    lex_precision = sum(word in known for word in novel) / len(novel) if novel else 0.0
+    point_lex = float(
+        sum(
+            point.point.weight
+            * max(weighted_recall(words, answer_set, profile.question_words) for words in point.words)
+            for point in profile.points
+        )
+        / weights.sum()
+    )
+    q_restate = (
+        sum(word in profile.question_words for word in answer_words) / len(answer_words)
+        if answer_words
+        else 0.0
+    )
+    reference_length = float(np.mean([len(profile.reference_words[index]) for index in candidates]))
+    values = {
+        "ref_cos": ref_cos,
+        "point_cov": point_cov,
+        "point_min": float(point_sims.min()),
+        "q_cos": q_cos,
+        "len_ratio": math.log((len(answer_set) + 1.0) / (reference_length + 1.0)),
+        "lex_recall": lex_recall,
+        "lex_precision": lex_precision,
+        "point_lex": point_lex,
+        "q_restate": q_restate,
+    }
+    if examples is not None and len(examples):
+        values.update(knn_features(examples, whole, floor))
+    return FeatureResult(values, matches, lexical_available)
+
+
+def knn_features(examples: GradedAnswerIndex, vector: np.ndarray, floor: float) -> dict[str, float]:
+    """What the nearest human-graded answers say: weighted mean, nearest one, correct-vs-wrong gap."""
+    cosines, fractions = examples.neighbours(vector, KNN_K)
+    sims = rescale(cosines, floor)
+    weights = np.maximum(sims, 1e-3) ** 4
+    good, bad = sims[fractions >= 0.5], sims[fractions < 0.5]
+    return {
+        "knn_mean": float(weights @ fractions / weights.sum()),
+        "knn_top": float(fractions[0]),
+        "knn_gap": float((good.max() if len(good) else 0.0) - (bad.max() if len(bad) else 0.0)),
+        "knn_sim": float(sims[0]),
+    }
+
+
+def feature_vector(values: dict[str, float], names: Sequence[str]) -> np.ndarray:
+    return np.array([values.get(name, 0.0) for name in names], dtype=np.float64)

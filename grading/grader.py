@@ -1,0 +1,493 @@
+"""The grader: question + answer → Grade, the one path used by the app, the CLI and the evaluation.
+
+Free-text answers are split into sentences and encoded once; every rubric point takes its best
+match among the sentences, the whole answer and its accepted paraphrases (and, with course
+material, its supporting passage). Those similarities, lexical alignment and nearest human-graded
+answers feed the shipped linear combiner, whose output is calibrated to a score fraction. Other
+question types are graded exactly, without the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from grading.calibration import Calibration
+from grading.combine import MINILM_MODEL_ID, ScoringModel, shipped_scoring_model
+from grading.features import (
+    FeatureResult,
+    PointProfile,
+    QuestionProfile,
+    compute_features,
+    rescale,
+)
+from grading.models import Grade, GradeFlag, Passage, PointResult
+from grading.retrieval import CourseIndex, GradedAnswerIndex, TextEncoder
+from grading.rubric import feedback_text, point_status
+from grading.text import clean, content_words, guess_language, is_code_only, split_sentences, truncate
+from question_bank.errors import TentaError
+from question_bank.models import Bank, Question, QuestionType
+
+GRADER_VERSION = "tenta-grader-1"
+MAX_UNITS = 64
+MIN_EXAMPLES = 3
+"""Below this many graded answers, neighbours are too few to trust and the plain combiner is used."""
+PASSAGE_MIN_SIMILARITY = 0.35
+_PROFILE_CACHE_SIZE = 512
+
+
+class GradedExample(BaseModel):
+    """A human-graded answer to the same question (teacher grade or override, or an imported dataset)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    answer: str
+    fraction: float = Field(ge=0.0, le=1.0)
+
+
+class GradeRequest(BaseModel):
+    """One answer to grade in a batch."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: Question
+    answer: str
+    bank: Bank | None = None
+    examples: tuple[GradedExample, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A free-text answer ready for encoding."""
+
+    text: str
+    units: list[str]
+    language: str | None
+    flags: tuple[GradeFlag, ...]
+
+
+class Grader:
+    """Grades answers with one embedding model and its fitted scoring model (see grading.combine)."""
+
+    version = GRADER_VERSION
+
+    def __init__(
+        self,
+        embedder: TextEncoder,
+        scoring: ScoringModel,
+        *,
+        course_index: CourseIndex | None = None,
+        calibration: Calibration | None = None,
+        review_threshold: float = 0.6,
+    ) -> None:
+        self.embedder = embedder
+        self.model_id = embedder.model_id
+        self.scoring = scoring
+        self.course_index = course_index
+        self.calibration = calibration
+        self.review_threshold = review_threshold
+        self._profiles: OrderedDict[str, QuestionProfile] = OrderedDict()
+        self._example_indexes: OrderedDict[str, GradedAnswerIndex] = OrderedDict()
+
+    @classmethod
+    def create(
+        cls,
+        embedder: TextEncoder,
+        *,
+        course_index: CourseIndex | None = None,
+        calibration: Calibration | None = None,
+        review_threshold: float = 0.6,
+        scoring: ScoringModel | None = None,
+    ) -> Grader:
+        """A grader with the coefficients shipped for the embedder's model (MiniLM's for unknown models)."""
+        scoring = (
+            scoring or shipped_scoring_model(embedder.model_id) or shipped_scoring_model(MINILM_MODEL_ID)
+        )
+        if scoring is None:
+            raise TentaError("no scoring model is shipped for this installation; reinstall tenta")
+        if calibration is not None and calibration.model_id != embedder.model_id:
+            raise TentaError(
+                f"the calibration was fitted for {calibration.model_id!r}, not for {embedder.model_id!r}"
+            )
+        if course_index is not None and course_index.model_id != embedder.model_id:
+            course_index = None
+        return cls(
+            embedder,
+            scoring,
+            course_index=course_index,
+            calibration=calibration,
+            review_threshold=review_threshold,
+        )
+
+    # ------------------------------------------------------------------ public API
+    def grade(
+        self,
+        question: Question,
+        answer: str,
+        *,
+        bank: Bank | None = None,
+        examples: Sequence[GradedExample] = (),
+    ) -> Grade:
+        return self.grade_many(
+            [GradeRequest(question=question, answer=answer, bank=bank, examples=tuple(examples))]
+        )[0]
+
+    def grade_many(self, requests: Sequence[GradeRequest]) -> list[Grade]:
+        """Grade a batch; all free-text answers are encoded in one model call."""
+        grades: list[Grade | None] = [None] * len(requests)
+        pending: list[tuple[int, _Prepared]] = []
+        for position, request in enumerate(requests):
+            if request.question.type is not QuestionType.FREE_TEXT:
+                grades[position] = grade_exactly(request.question, request.answer, self)
+                continue
+            prepared = prepare_answer(request.answer)
+            if prepared is None:
+                grades[position] = self._empty_grade(request.question)
+            else:
+                pending.append((position, prepared))
+        if pending:
+            texts = [text for _, prepared in pending for text in prepared.units]
+            vectors = self.embedder.encode(texts)
+            offset = 0
+            for position, prepared in pending:
+                unit_vectors = vectors[offset : offset + len(prepared.units)]
+                offset += len(prepared.units)
+                grades[position] = self._grade_free_text(requests[position], prepared, unit_vectors)
+        return [grade for grade in grades if grade is not None]
+
+    def features(
+        self,
+        question: Question,
+        answer: str,
+        *,
+        bank: Bank | None = None,
+        examples: Sequence[GradedExample] = (),
+    ) -> FeatureResult | None:
+        """The combiner's input for an answer (None when empty); used to fit and evaluate the combiner."""
+        prepared = prepare_answer(answer)
+        if prepared is None:
+            return None
+        unit_vectors = self.embedder.encode(prepared.units)
+        profile = self.profile(question)
+        return compute_features(
+            profile,
+            answer_text=prepared.text,
+            language=prepared.language,
+            unit_vectors=unit_vectors,
+            floor=self.scoring.floor,
+            examples=self._examples_index(question, examples),
+        )
+
+    # ------------------------------------------------------------------ free text
+    def _grade_free_text(self, request: GradeRequest, prepared: _Prepared, unit_vectors: np.ndarray) -> Grade:
+        question = request.question
+        profile = self.profile(question)
+        examples = self._examples_index(question, request.examples)
+        result = compute_features(
+            profile,
+            answer_text=prepared.text,
+            language=prepared.language,
+            unit_vectors=unit_vectors,
+            floor=self.scoring.floor,
+            examples=examples,
+        )
+        key, combiner = self.scoring.combiner(
+            with_examples=examples is not None, lexical=result.lexical_available
+        )
+        raw = combiner.predict(result.values)
+        calibration = self.calibration or self.scoring.calibration(key)
+        fraction = min(1.0, max(0.0, calibration(raw)))
+        flags = list(prepared.flags)
+        wrong_question = self._wrong_question(request, unit_vectors[-1], result.values["ref_cos"])
+        if wrong_question is not None:
+            flags.append(GradeFlag.WRONG_QUESTION)
+        elif topicality(result.values) < self.scoring.off_topic_below:
+            flags.append(GradeFlag.OFF_TOPIC)
+            fraction = 0.0
+        if is_code_only(prepared.text):
+            flags.append(GradeFlag.CODE_ONLY)
+        confidence = self._confidence(key, fraction, flags, result)
+        if confidence < self.review_threshold:
+            flags.append(GradeFlag.LOW_CONFIDENCE)
+        score = round(fraction * question.max_points, 2)
+        points = self._point_results(profile, prepared, result)
+        notes = []
+        if wrong_question is not None:
+            notes.append(f"This answer looks like an answer to another question ({wrong_question}).")
+        if GradeFlag.TRUNCATED in flags:
+            notes.append("The answer was very long; only its beginning was graded.")
+        return Grade(
+            question_id=question.id,
+            score=score,
+            max_points=question.max_points,
+            points=tuple(points),
+            feedback=feedback_text(points, score=score, max_points=question.max_points, notes=notes),
+            confidence=round(confidence, 4),
+            needs_review=confidence < self.review_threshold or wrong_question is not None,
+            flags=tuple(dict.fromkeys(flags)),
+            language=prepared.language,
+            grader_version=self.version,
+            model_id=self.model_id,
+        )
+
+    def _point_results(
+        self, profile: QuestionProfile, prepared: _Prepared, result: FeatureResult
+    ) -> list[PointResult]:
+        results = []
+        for point, match in zip(profile.points, result.matches, strict=True):
+            status, credit = point_status(match.similarity, self.scoring.point_thresholds)
+            sentence = prepared.units[match.unit_index] if credit > 0 else None
+            results.append(
+                PointResult(
+                    point_id=point.point.id,
+                    text=point.point.text,
+                    weight=point.point.weight,
+                    status=status,
+                    similarity=round(match.similarity, 4),
+                    credit=credit,
+                    matched_sentence=sentence,
+                    supporting_passage=point.passage,
+                )
+            )
+        return results
+
+    def _confidence(
+        self, key: str, fraction: float, flags: Sequence[GradeFlag], result: FeatureResult
+    ) -> float:
+        """How often out-of-fold grades at this predicted fraction were within a quarter of the human grade,
+        lowered by warning signs the datasets cannot measure (wrong question, code only, truncation)."""
+        profile = self.scoring.error_profiles.get(key) or self.scoring.error_profiles.get("base")
+        confidence = profile.expected_close(fraction) if profile else 0.5
+        if GradeFlag.WRONG_QUESTION in flags or GradeFlag.CODE_ONLY in flags:
+            confidence *= 0.5
+        if GradeFlag.TRUNCATED in flags or not result.lexical_available:
+            confidence *= 0.85
+        return min(1.0, max(0.0, confidence))
+
+    def _wrong_question(self, request: GradeRequest, whole: np.ndarray, own_similarity: float) -> str | None:
+        """The id of another question in the bank whose reference the answer matches clearly better."""
+        if request.bank is None:
+            return None
+        best_id, best = None, -1.0
+        for other in request.bank.questions:
+            if other.id == request.question.id or other.type is not QuestionType.FREE_TEXT:
+                continue
+            similarity = float(
+                rescale(self.profile(other).reference_vectors @ whole, self.scoring.floor).max()
+            )
+            if similarity > best:
+                best_id, best = other.id, similarity
+        if best_id is not None and best > own_similarity + self.scoring.wrong_question_margin and best >= 0.5:
+            return best_id
+        return None
+
+    def _empty_grade(self, question: Question) -> Grade:
+        return Grade(
+            question_id=question.id,
+            score=0.0,
+            max_points=question.max_points,
+            points=tuple(
+                PointResult(
+                    point_id=point.id,
+                    text=point.text,
+                    weight=point.weight,
+                    status="missing",
+                    similarity=0.0,
+                    credit=0.0,
+                )
+                for point in question.rubric
+            ),
+            feedback="No answer was given.",
+            confidence=1.0,
+            flags=(GradeFlag.EMPTY,),
+            grader_version=self.version,
+            model_id=self.model_id,
+        )
+
+    # ------------------------------------------------------------------ caches
+    def profile(self, question: Question) -> QuestionProfile:
+        """The question's vectors and words, built once per question content."""
+        key = question.content_hash()
+        cached = self._profiles.get(key)
+        if cached is not None:
+            self._profiles.move_to_end(key)
+            return cached
+        profile = build_profile(question, self.embedder, self.course_index, self.scoring.floor)
+        self._profiles[key] = profile
+        if len(self._profiles) > _PROFILE_CACHE_SIZE:
+            self._profiles.popitem(last=False)
+        return profile
+
+    def _examples_index(
+        self, question: Question, examples: Sequence[GradedExample]
+    ) -> GradedAnswerIndex | None:
+        usable = [example for example in examples if clean(example.answer)]
+        if len(usable) < MIN_EXAMPLES:
+            return None
+        digest = hashlib.sha256(question.id.encode())
+        for example in usable:
+            digest.update(f"{example.fraction:.6f}\x00{example.answer}\x01".encode("utf-8", "surrogatepass"))
+        key = digest.hexdigest()
+        cached = self._example_indexes.get(key)
+        if cached is None:
+            texts = [truncate(clean(example.answer))[0] for example in usable]
+            cached = GradedAnswerIndex(self.embedder.encode(texts), [example.fraction for example in usable])
+            self._example_indexes[key] = cached
+            if len(self._example_indexes) > _PROFILE_CACHE_SIZE:
+                self._example_indexes.popitem(last=False)
+        return cached
+
+
+def topicality(values: dict[str, float]) -> float:
+    """How much the answer is about the question at all: best similarity to reference, prompt or a point."""
+    return max(values["ref_cos"], values["q_cos"], values["point_cov"])
+
+
+def prepare_answer(answer: str) -> _Prepared | None:
+    """Clean, truncate and split an answer; None when nothing is left to grade."""
+    text = clean(answer)
+    if not any(char.isalnum() for char in text):
+        return None
+    text, truncated = truncate(text)
+    sentences = split_sentences(text)[:MAX_UNITS] or [text]
+    units = [*sentences, text] if len(sentences) > 1 else [text]
+    return _Prepared(
+        text=text,
+        units=units,
+        language=guess_language(text),
+        flags=(GradeFlag.TRUNCATED,) if truncated else (),
+    )
+
+
+def build_profile(
+    question: Question, embedder: TextEncoder, course_index: CourseIndex | None, floor: float
+) -> QuestionProfile:
+    """Encode a question's prompt, references and rubric wordings in one call; find supporting passages."""
+    references = [(language, clean(text)) for language, text in question.reference_answer.items()]
+    prompts = [clean(text) for text in question.prompt.values()]
+    point_texts = [tuple(dict.fromkeys([point.text, *point.paraphrases])) for point in question.rubric]
+    texts = [text for _, text in references] + prompts + [text for group in point_texts for text in group]
+    vectors = embedder.encode(texts)
+    reference_vectors = vectors[: len(references)]
+    prompt_vectors = vectors[len(references) : len(references) + len(prompts)]
+    offset = len(references) + len(prompts)
+    question_words = frozenset(
+        word for text in prompts for language in ("en", "sv", None) for word in content_words(text, language)
+    )
+    points = []
+    for point, group in zip(question.rubric, point_texts, strict=True):
+        group_vectors = vectors[offset : offset + len(group)]
+        offset += len(group)
+        passage, passage_vector = _supporting_passage(course_index, embedder, group_vectors[0], floor)
+        points.append(
+            PointProfile(
+                point=point,
+                texts=group,
+                vectors=group_vectors,
+                words=tuple(frozenset(content_words(text, guess_language(text) or "en")) for text in group),
+                passage=passage,
+                passage_vector=passage_vector,
+            )
+        )
+    return QuestionProfile(
+        question_id=question.id,
+        references=tuple(text for _, text in references),
+        reference_languages=tuple(language for language, _ in references),
+        reference_vectors=reference_vectors,
+        prompt_vectors=prompt_vectors,
+        question_words=question_words,
+        reference_words=tuple(frozenset(content_words(text, language)) for language, text in references),
+        points=tuple(points),
+    )
+
+
+def _supporting_passage(
+    course_index: CourseIndex | None, embedder: TextEncoder, point_vector: np.ndarray, floor: float
+) -> tuple[Passage | None, np.ndarray | None]:
+    if course_index is None:
+        return None, None
+    found = course_index.search(point_vector, k=1)
+    if not found or float(rescale(np.array([found[0].score]), floor)[0]) < PASSAGE_MIN_SIMILARITY:
+        return None, None
+    return found[0], embedder.encode([found[0].text])[0]
+
+
+# ---------------------------------------------------------------------- exact question types
+_NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _normalise(text: str) -> str:
+    return " ".join(clean(text).casefold().strip(" .!?").split())
+
+
+def grade_exactly(question: Question, answer: str, grader: Grader) -> Grade:
+    """Multiple choice, true/false, numerical and short exact answers: Moodle-style fractions, no model."""
+    text = clean(answer)
+    fraction, feedback = 0.0, ""
+    flags: tuple[GradeFlag, ...] = ()
+    if not text:
+        flags, feedback = (GradeFlag.EMPTY,), "No answer was given."
+    elif question.type is QuestionType.NUMERICAL:
+        match = _NUMBER.search(text)
+        value = float(match.group(0).replace(",", ".").replace("−", "-")) if match else math.nan
+        for accepted in question.numerical:
+            if math.isfinite(value) and abs(value - accepted.value) <= accepted.tolerance + 1e-12:
+                fraction, feedback = accepted.fraction, accepted.feedback
+                break
+    else:
+        selected = _selected_choices(question, text)
+        fraction = sum(question.choices[index].fraction for index in selected)
+        feedback = " ".join(
+            question.choices[index].feedback for index in selected if question.choices[index].feedback
+        )
+    fraction = min(1.0, max(0.0, fraction))
+    score = round(fraction * question.max_points, 2)
+    summary = f"Score {score:g} of {question.max_points:g}."
+    return Grade(
+        question_id=question.id,
+        score=score,
+        max_points=question.max_points,
+        feedback="\n".join(part for part in (summary, feedback, question.general_feedback) if part),
+        confidence=1.0,
+        flags=flags,
+        grader_version=grader.version,
+        model_id=grader.model_id,
+    )
+
+
+def _selected_choices(question: Question, text: str) -> list[int]:
+    """Choices named by the answer: by full text, by letter (a, b, …) or number, comma/newline separated."""
+    normalised = _normalise(text)
+    texts = [_normalise(choice.text) for choice in question.choices]
+    if question.type is QuestionType.SHORT_EXACT:
+        for index, choice in enumerate(texts):
+            pattern = "^" + ".*".join(re.escape(part) for part in choice.split("*")) + "$"
+            if re.match(pattern, normalised):
+                return [index]
+        return []
+    if normalised in texts:
+        return [texts.index(normalised)]
+    if question.type is QuestionType.TRUE_FALSE:
+        synonyms = {
+            "true": ("true", "sant", "ja", "yes", "t"),
+            "false": ("false", "falskt", "nej", "no", "f"),
+        }
+        for index, choice in enumerate(texts):
+            for canonical, words in synonyms.items():
+                if normalised in words and (choice in words or choice == canonical):
+                    return [index]
+    selected: list[int] = []
+    for raw_token in re.split(r"[,;\n]+|\s+", normalised):
+        token = raw_token.strip(" .)(")
+        if len(token) == 1 and token.isalpha() and ord(token) - ord("a") < len(texts):
+            selected.append(ord(token) - ord("a"))
+        elif token.isdigit() and 1 <= int(token) <= len(texts):
+            selected.append(int(token) - 1)
+    return list(dict.fromkeys(selected))

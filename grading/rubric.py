@@ -1,0 +1,85 @@
+"""Rubric key points: deriving them from a reference answer when a question has none, judging each
+point's status from its best evidence, and writing feedback that says what was missed and where to read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from grading.models import Passage, PointResult, PointStatus
+from grading.text import clean, split_sentences
+from question_bank.models import MAX_RUBRIC_POINTS, RubricPoint
+
+CLAUSE_MIN_WORDS = 3
+SPLIT_LONG_SENTENCE_WORDS = 14
+_CLAUSE_BREAK = re.compile(r"[;,]\s+|\s+(?:and|but|which|because|so that|while)\s+")
+QUOTE_WORDS = 40
+
+
+def clauses(sentence: str) -> list[str]:
+    """Clauses of a long sentence (split at ; , and/but/which/because), each at least three words."""
+    parts = [part.strip(" ,;") for part in _CLAUSE_BREAK.split(sentence)]
+    return [part for part in parts if len(part.split()) >= CLAUSE_MIN_WORDS]
+
+
+def derive_rubric(reference_answers: Sequence[str]) -> tuple[RubricPoint, ...]:
+    """Key points for a question that has only reference answers (e.g. the public datasets).
+
+    One point per sentence of the first reference; a single long sentence is cut into clauses. When
+    the question has one point, the other reference answers are its accepted paraphrases.
+    """
+    references = [clean(text) for text in reference_answers if clean(text)]
+    if not references:
+        raise ValueError("a rubric needs at least one non-empty reference answer")
+    texts = split_sentences(references[0]) or [references[0]]
+    if len(texts) == 1 and len(references) == 1 and len(texts[0].split()) > SPLIT_LONG_SENTENCE_WORDS:
+        parts = clauses(texts[0])
+        if len(parts) >= 2:
+            texts = parts
+    if len(texts) > MAX_RUBRIC_POINTS:
+        head, tail = texts[: MAX_RUBRIC_POINTS - 1], texts[MAX_RUBRIC_POINTS - 1 :]
+        texts = [*head, " ".join(tail)]
+    paraphrases = tuple(dict.fromkeys(references[1:])) if len(texts) == 1 else ()
+    return tuple(
+        RubricPoint(id=f"p{index + 1}", text=text, weight=1.0, paraphrases=paraphrases if index == 0 else ())
+        for index, text in enumerate(texts)
+    )
+
+
+def point_status(similarity: float, thresholds: tuple[float, float]) -> tuple[PointStatus, float]:
+    """Status and credit share from a rescaled similarity: credit ramps linearly between the thresholds."""
+    partial, covered = thresholds
+    if similarity >= covered:
+        return PointStatus.COVERED, 1.0
+    if similarity >= partial:
+        return PointStatus.PARTIAL, round(0.5 + 0.5 * (similarity - partial) / (covered - partial), 4)
+    return PointStatus.MISSING, 0.0
+
+
+def short_quote(text: str, words: int = QUOTE_WORDS) -> str:
+    tokens = text.split()
+    return " ".join(tokens[:words]) + (" …" if len(tokens) > words else "")
+
+
+def feedback_text(
+    results: Sequence[PointResult], *, score: float, max_points: float, notes: Sequence[str] = ()
+) -> str:
+    """Readable feedback: the score, covered points briefly, and for each missed point what to read."""
+    lines = [f"Score {score:g} of {max_points:g}."]
+    lines.extend(notes)
+    covered = [result for result in results if result.status is PointStatus.COVERED]
+    if covered:
+        lines.append("Covered: " + "; ".join(short_quote(result.text, 12) for result in covered) + ".")
+    for result in results:
+        if result.status is PointStatus.COVERED:
+            continue
+        verb = "Only partly covered" if result.status is PointStatus.PARTIAL else "Missing"
+        lines.append(f"{verb}: {short_quote(result.text, 25)}")
+        if result.supporting_passage is not None:
+            lines.append(f"  Read: {_cite(result.supporting_passage)}")
+    return "\n".join(lines)
+
+
+def _cite(passage: Passage) -> str:
+    return f'{passage.source}: "{short_quote(passage.text)}"'
