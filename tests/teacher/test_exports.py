@@ -17,8 +17,7 @@ from quiz.context import AppContext
 from quiz.teacher.batch import answer_details, store_submissions
 from quiz.teacher.exports import bank_text, format_score, write_answers, write_gradebook
 from quiz.teacher.submissions import read_submissions
-
-from .conftest import write_csv
+from tests.teacher.fixtures import write_csv
 
 AWKWARD_ANSWERS = [
     'Först, sedan: "citat" och åäö ÅÄÖ',

@@ -13,8 +13,7 @@ from quiz.context import AppContext
 from quiz.teacher.batch import store_submissions
 from quiz.teacher.grouping import answer_groups, apply_group_score, cluster, find_group
 from quiz.teacher.submissions import read_submissions
-
-from .conftest import write_csv
+from tests.teacher.fixtures import write_csv
 
 
 def unit(*rows: list[float]) -> np.ndarray:

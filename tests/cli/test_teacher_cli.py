@@ -1,0 +1,182 @@
+"""The teacher commands end to end: real SQLite file, real MiniLM, the real `tenta` app (and process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quiz.cli import teacher as teacher_cli
+from quiz.cli.main import app
+from quiz.context import AppContext
+from tests.teacher.fixtures import GOOD_DROPOUT, WEAK_DROPOUT, write_csv
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def shared_context(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> AppContext:
+    """Every command in a test works on the same context (one loaded model, one database)."""
+    monkeypatch.setattr(teacher_cli, "make_context", lambda: ctx)
+    monkeypatch.setenv("COLUMNS", "200")
+    return ctx
+
+
+def tenta(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(arg) for arg in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_grade_stores_grades_summarises_and_writes_results(class_submissions: Path, tmp_path: Path) -> None:
+    out = tmp_path / "results.csv"
+
+    code, stdout, _ = tenta(
+        "grade", class_submissions, "--bank", "teacher-test", "--out", out, "--batch-size", "5"
+    )
+
+    assert code == 0
+    assert "Stored 18 answers" in stdout and "18 to grade" in stdout
+    assert "answers/s" in stdout
+    assert "dropout" in stdout and "early-stopping" in stdout
+    text = out.read_text(encoding="utf-8-sig")
+    assert "[covered]" in text or "[missing]" in text
+    assert "Örjan" in text
+
+    code, stdout, _ = tenta("grade", class_submissions, "--bank", "teacher-test")
+
+    assert code == 0
+    assert "0 to grade, 18 already graded" in stdout
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_the_run_fails(ctx: AppContext, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "student,question,answer\n"
+        f"anna,1,{GOOD_DROPOUT}\n"
+        "bo,7,unknown question\n"
+        ",1,no student\n"
+        "cia,2,\n"
+        'dan,1,"broken "quote\n'
+        f"eva,1,{WEAK_DROPOUT}\n",
+        encoding="utf-8",
+    )
+
+    code, stdout, stderr = tenta("grade", path, "--bank", "teacher-test")
+
+    assert code == 1
+    assert "Stored 2 answers" in stdout
+    for line, field in ((3, "question"), (4, "student"), (5, "answer"), (6, None)):
+        assert f"mixed.csv:{line}: " in stderr
+        if field:
+            assert f"mixed.csv:{line}: {field}" in stderr
+    assert "4 row(s) not imported" in stderr
+    assert len(ctx.repository.answer_history(bank_id="teacher-test")) == 2
+
+
+def test_override_survives_regrade_and_is_audited(ctx: AppContext, class_submissions: Path) -> None:
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+    details = ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")
+    target = next(d for d in details if d.answer.student_name == "Björn")
+
+    code, stdout, _ = tenta(
+        "override", target.answer.id, "75%", "--comment", "generöst, men ok", "--teacher", "Kim"
+    )
+    assert code == 0 and "1.5/2" in stdout
+
+    code, stdout, _ = tenta("regrade", "--bank", "teacher-test")
+    assert code == 0
+    assert "Regraded 18 answer(s)" in stdout and "1 override(s) kept" in stdout
+    after = ctx.repository.get_answer(target.answer.id)
+    assert after.final_score == 1.5
+    assert len(after.grades) == 2
+
+    code, stdout, _ = tenta("audit", target.answer.id)
+    assert code == 0
+    for event in ("submitted", "graded", "overridden", "generöst, men ok", "Kim"):
+        assert event in stdout
+
+
+def test_review_agreement_stats_and_exports(ctx: AppContext, class_submissions: Path, tmp_path: Path) -> None:
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+    for detail in ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout"):
+        ctx.repository.add_override(detail.answer.id, 0.0, "", "Kim")
+    ctx.repository.request_regrade(
+        ctx.repository.answer_history(bank_id="teacher-test")[0].answer.id, "snälla"
+    )
+
+    code, stdout, _ = tenta("review", "--bank", "teacher-test")
+    assert code == 0 and "regrade requested: snälla" in stdout
+
+    code, stdout, _ = tenta("agreement", "--bank", "teacher-test")
+    assert code == 0
+    assert "Pearson r" in stdout and "dropout" in stdout and "Randomly deactivates" in stdout
+
+    code, stdout, _ = tenta("stats", "--bank", "teacher-test")
+    assert code == 0
+    assert "facility" in stdout and "Cronbach" in stdout and "6 students" in stdout
+
+    gradebook = tmp_path / "gradebook.csv"
+    answers = tmp_path / "answers.jsonl"
+    assert tenta("export", "gradebook", "--bank", "teacher-test", "--out", gradebook)[0] == 0
+    assert tenta("export", "answers", "--bank", "teacher-test", "--out", answers)[0] == 0
+    assert len(gradebook.read_text(encoding="utf-8-sig").splitlines()) == 7
+    records = [json.loads(line) for line in answers.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 18 and sum(1 for r in records if r["override"]) == 6
+
+    code, stdout, _ = tenta("export", "bank", "teacher-test", "--format", "gift")
+    assert code == 0 and "::" in stdout and "{" in stdout
+
+
+def test_groups_apply_a_score_to_a_whole_group(ctx: AppContext, class_submissions: Path) -> None:
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+
+    code, stdout, _ = tenta("groups", "1", "--bank", "teacher-test")
+    assert code == 0 and "6 answers in 2 groups" in stdout
+
+    groups = teacher_cli.answer_groups(ctx.repository, ctx.embedder, "teacher-test", "dropout")
+    code, stdout, _ = tenta(
+        "groups", "dropout", "--bank", "teacher-test", "--apply", groups[0].id, "2", "--comment", "ok"
+    )
+    assert code == 0 and "3 answer(s)" in stdout
+    assert all(ctx.repository.get_answer(m.answer.id).final_score == 2.0 for m in groups[0].members)
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_and_grades_only_what_is_missing(ctx: AppContext, tmp_path: Path) -> None:
+    total = 40
+    rows = [[f"student {i}", str(1 + i % 2), f"{GOOD_DROPOUT} Variant {i}."] for i in range(total)]
+    path = write_csv(tmp_path / "many.csv", rows)
+    env = {**os.environ, "TENTA_MODEL": "all-MiniLM-L6-v2"}
+    command = [str(Path(sys.executable).parent / "tenta"), "grade", str(path), "--bank", "teacher-test"]
+    repository = ctx.repository
+
+    def grade_count() -> int:
+        return sum(len(detail.grades) for detail in repository.answer_history(bank_id="teacher-test"))
+
+    process = subprocess.Popen([*command, "--batch-size", "1"], env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while grade_count() < 3 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    graded_before = grade_count()
+    assert len(repository.answer_history(bank_id="teacher-test")) == total  # all stored before grading
+    assert 0 < graded_before < total
+
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+    assert finished.returncode == 0, finished.stderr
+    expected = f"{total - graded_before} to grade, {graded_before} already graded"
+    assert expected in " ".join(finished.stdout.split())
+    details = repository.answer_history(bank_id="teacher-test")
+    assert len(details) == total
+    assert all(len(detail.grades) == 1 for detail in details)
