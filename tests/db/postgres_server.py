@@ -72,9 +72,10 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _run(command: list[str], run_as: str | None) -> None:
+def _run(command: list[str], run_as: str | None, cwd: Path) -> None:
     result = subprocess.run(
         command,
+        cwd=cwd,
         user=run_as,
         group=run_as,
         extra_groups=[] if run_as else None,
@@ -94,8 +95,10 @@ def start_postgres() -> Iterator[PostgresServer]:
         unavailable("no pg_ctl found (install Debian's `postgresql` package)")
         return
     run_as: str | None = None
-    base = Path(tempfile.mkdtemp(prefix="tenta-pg-"))
-    if os.geteuid() == 0:
+    as_root = os.geteuid() == 0
+    # As root, the server runs as `postgres`, which must reach the directory: /tmp, not a private TMPDIR.
+    base = Path(tempfile.mkdtemp(prefix="tenta-pg-", dir="/tmp" if as_root else None))
+    if as_root:
         try:
             account = pwd.getpwnam("postgres")
         except KeyError:
@@ -120,6 +123,7 @@ def start_postgres() -> Iterator[PostgresServer]:
                 "--no-sync",
             ],
             run_as,
+            base,
         )
         options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
         _run(
@@ -135,12 +139,14 @@ def start_postgres() -> Iterator[PostgresServer]:
                 "start",
             ],
             run_as,
+            base,
         )
         yield PostgresServer(host="127.0.0.1", port=port, user="postgres")
     finally:
         if (datadir / "postmaster.pid").exists():
             subprocess.run(
                 [str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "-w", "stop"],
+                cwd=base,
                 user=run_as,
                 group=run_as,
                 extra_groups=[] if run_as else None,
