@@ -125,7 +125,7 @@ class Repository:
                 session.flush()
             return _student_record(student)
 
-        return self._write(work)
+        return self._write(work, retry_on_conflict=True)
 
     def get_or_create_student(self, name: str, external_id: str | None = None) -> StudentRecord:
         """The student with this external id (or, without one, this name); created when missing."""
@@ -147,7 +147,7 @@ class Repository:
             session.flush()
             return _student_record(student)
 
-        return self._write(work)
+        return self._write(work, retry_on_conflict=True)
 
     def find_student(self, name: str) -> StudentRecord | None:
         """The student with this name or external id, if any."""
@@ -656,7 +656,7 @@ class Repository:
                 session.add(ReviewLogRow(card_id=card.id, **log_entry.model_dump()))
             return _card_record(card)
 
-        return self._write(work)
+        return self._write(work, retry_on_conflict=True)
 
     def due_cards(self, student_id: int, bank_id: str, now: datetime) -> list[ReviewCardRecord]:
         """Cards due at `now`, most overdue first."""
@@ -724,7 +724,7 @@ class Repository:
             session.flush()
             return document.id
 
-        return self._write(work)
+        return self._write(work, retry_on_conflict=True)
 
     def remove_document(self, path: str) -> bool:
         def work(session: Session) -> bool:
@@ -776,14 +776,22 @@ class Repository:
         with database_errors(self.name), Session(self._engine, expire_on_commit=False) as session:
             return work(session)
 
-    def _write(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one write transaction, retrying when another writer holds the lock too long."""
+    def _write(self, work: Callable[[Session], T], *, retry_on_conflict: bool = False) -> T:
+        """Run `work` in one write transaction, retrying when another writer holds the lock too long.
+
+        With `retry_on_conflict`, a unique-constraint clash (a concurrent writer created the same row
+        first, possible on PostgreSQL) is retried once, and the retry finds that row.
+        """
         for attempt in range(_WRITE_ATTEMPTS):
             try:
                 with database_errors(self.name), Session(self._writer, expire_on_commit=False) as session:
                     result = work(session)
                     session.commit()
                     return result
+            except exc.IntegrityError:
+                if retry_on_conflict and attempt == 0:
+                    continue
+                raise
             except TentaError as error:
                 if attempt + 1 < _WRITE_ATTEMPTS and _is_contention(error.__cause__):
                     time.sleep(0.05 * 2**attempt)

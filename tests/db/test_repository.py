@@ -445,3 +445,30 @@ def test_documents_and_chunks_rebuild_the_index(repo: Repository) -> None:
     ]
     assert repo.remove_document("notes/adam.md") and not repo.remove_document("notes/adam.md")
     assert [c.path for c in repo.document_chunks()] == ["notes/cnn.md"]
+
+
+# ---------------------------------------------------------------- threads
+
+
+def test_threads_creating_the_same_rows_at_once_all_succeed(repo: Repository, bank: Bank) -> None:
+    """Concurrent get-or-create (students, snapshots, external keys) yields one row each, no error."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    barrier = Barrier(6)
+
+    def race(worker: int) -> tuple[int, int]:
+        barrier.wait()
+        student = repo.get_or_create_student("Shared")
+        answer = repo.submit_answer(
+            student.id, bank, bank.questions[0], f"from {worker}", external_key="same"
+        )
+        repo.submit_answer(student.id, bank, bank.questions[1], f"own {worker}")
+        return student.id, answer.id
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(race, range(6)))
+    assert len(set(results)) == 1
+    assert [s.name for s in repo.list_students()] == ["Shared"]
+    assert len(repo.answers_for_export(bank.id)) == 7
+    assert len({d.answer.snapshot_id for d in repo.answer_history(question_id="dropout")}) == 1
