@@ -27,7 +27,6 @@ ProgressCallback = Callable[[str, float], None]
 
 E5_SPEC = "multilingual-e5-small"
 MINILM_SPEC = "all-MiniLM-L6-v2"
-KNOWN_SPECS = (E5_SPEC, MINILM_SPEC)
 
 _load_lock = threading.Lock()
 
@@ -132,7 +131,9 @@ class Embedder:
     def token_ids(self, text: str) -> list[int]:
         """The token ids the model reads for a text (prefix and special tokens included, not truncated)."""
         with self._encode_lock:
-            encoded = self._model.tokenizer(self.query_prefix + text, truncation=False, verbose=False)
+            encoded = self._model.tokenizer(
+                self.query_prefix + _valid_unicode(text), truncation=False, verbose=False
+            )
         return [int(token) for token in encoded["input_ids"]]
 
     def _run_model(self, texts: list[str], *, batch_size: int) -> np.ndarray:
@@ -145,7 +146,7 @@ class Embedder:
 
         with self._encode_lock, torch.inference_mode():
             torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
-            windows = [self._windows(text) for text in texts]
+            windows = [self._windows(_valid_unicode(text)) for text in texts]
             pieces = [self.query_prefix + piece for text_windows in windows for piece, _ in text_windows]
             encoded = self._model.encode(
                 pieces,
@@ -192,6 +193,15 @@ class Embedder:
 
 _WINDOW_MARGIN = 4
 """Tokens kept free in each window: a piece re-tokenised on its own can come out a token or two longer."""
+
+
+def _valid_unicode(text: str) -> str:
+    """Text the tokenizer accepts: surrogate pairs joined, lone surrogates (from bad decoding) made U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def minilm_folder() -> Path:

@@ -61,7 +61,17 @@ def test_duplicates_are_encoded_once_and_deterministic(minilm_embedder: Embedder
 
 
 def test_odd_text_is_encoded(minilm_embedder: Embedder) -> None:
-    texts = ["", " ", "<think>hmm</think>", "def f(x):\n    return x**2", "åäö ÅÄÖ ✓ \u200b", "x" * 5000]
+    texts = [
+        "",
+        " ",
+        "<think>hmm</think>",
+        "def f(x):\n    return x**2",
+        "åäö ÅÄÖ ✓ \u200b",
+        "x" * 5000,
+        "nul\x00byte",
+        "lone \ud800 surrogate",
+        "pair \ud83d\ude00 from JSON",
+    ]
     vectors = minilm_embedder.encode(texts)
     assert vectors.shape == (len(texts), 384)
     assert np.all(np.isfinite(vectors))
