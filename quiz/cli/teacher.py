@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -56,16 +56,21 @@ from quiz.teacher.review import (
 )
 from quiz.teacher.submissions import parse_timestamp, read_submissions
 
+T = TypeVar("T")
+
 console = Console(highlight=False)
 error_console = Console(stderr=True, highlight=False)
 
 BankOption = Annotated[
     str | None, typer.Option("--bank", "-b", help="Bank id (default: the configured default bank).")
 ]
+AllOption = Annotated[bool, typer.Option("--all", help="List every row, not only the first 25.")]
 TeacherOption = Annotated[
     str | None, typer.Option("--teacher", help="Name recorded with the decision (default: your login).")
 ]
 EXCERPT_LENGTH = 70
+TABLE_ROWS = 25
+"""Rows shown per listing unless --all is given; the rest are counted."""
 
 
 def make_context() -> AppContext:
@@ -118,6 +123,15 @@ def _percent(value: float | None) -> str:
 
 def _number(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _shown(rows: Sequence[T], show_all: bool) -> Sequence[T]:
+    return rows if show_all else rows[:TABLE_ROWS]
+
+
+def _print_more(rows: Sequence[object], show_all: bool) -> None:
+    if not show_all and len(rows) > TABLE_ROWS:
+        console.print(f"[dim]… and {len(rows) - TABLE_ROWS} more (--all lists every one)[/]")
 
 
 def _report_problems(problems: Sequence[InputFileError], warnings: Sequence[InputFileError] = ()) -> None:
@@ -255,6 +269,7 @@ def groups_command(
     ] = None,
     comment: Annotated[str, typer.Option(help="Comment stored with each override.")] = "",
     teacher: TeacherOption = None,
+    show_all: AllOption = False,
 ) -> None:
     """Cluster similar answers to a question so one decision can grade a whole group."""
     ctx = make_context()
@@ -278,7 +293,7 @@ def groups_command(
     table = Table(title=f"{found.id}: {sum(g.size for g in groups)} answers in {len(groups)} groups")
     for column in ("group", "size", "mean auto", "overridden", "representative answer / other members"):
         table.add_column(column)
-    for group in groups:
+    for group in _shown(groups, show_all):
         lines = [_excerpt(group.representative.answer.text, 90)]
         lines += [f"  · {_excerpt(member.answer.text, 86)}" for member in group.members[1 : 1 + members]]
         table.add_row(
@@ -289,13 +304,14 @@ def groups_command(
             "\n".join(lines),
         )
     console.print(table)
+    _print_more(groups, show_all)
     console.print(f"Apply a score to a group: tenta groups {found.id} --apply GROUP SCORE --comment TEXT")
 
 
 # --- review, override, audit -----------------------------------------------------------------------
 
 
-def review_command(bank_id: BankOption = None) -> None:
+def review_command(bank_id: BankOption = None, show_all: AllOption = False) -> None:
     """List answers that need a teacher: uncertain auto grades and regrade requests."""
     ctx = make_context()
     queue = ctx.repository.review_queue(bank_id)
@@ -303,9 +319,10 @@ def review_command(bank_id: BankOption = None) -> None:
         console.print("Nothing to review.")
         return
     table = Table(title=f"{len(queue)} answer(s) to review")
-    for column in ("answer", "student", "question", "auto", "confidence", "why", "answer text"):
+    for column in ("answer", "student", "question", "auto", "confidence", "why"):
         table.add_column(column)
-    for detail in queue:
+    table.add_column("answer text", no_wrap=True, overflow="ellipsis")
+    for detail in _shown(queue, show_all):
         grade = detail.latest_grade
         reasons = []
         if detail.regrade_requested:
@@ -322,6 +339,7 @@ def review_command(bank_id: BankOption = None) -> None:
             _excerpt(detail.answer.text, 50),
         )
     console.print(table)
+    _print_more(queue, show_all)
     console.print('Set the final score: tenta override ANSWER_ID SCORE --comment "why"')
 
 
@@ -378,6 +396,7 @@ def regrade_command(
         bool, typer.Option("--dry-run", help="Show what would change; store nothing.")
     ] = False,
     batch_size: Annotated[int, typer.Option(min=1)] = DEFAULT_BATCH_SIZE,
+    show_all: AllOption = False,
 ) -> None:
     """Grade answers again with the current model and calibration; teacher overrides stay final."""
     ctx = make_context()
@@ -403,7 +422,7 @@ def regrade_command(
         table = Table(title=f"Final scores that {verb}")
         for column in ("answer", "student", "question", "before", "after"):
             table.add_column(column)
-        for change in changes:
+        for change in _shown(changes, show_all):
             table.add_row(
                 str(change.answer_id),
                 change.student,
@@ -412,12 +431,13 @@ def regrade_command(
                 _points(change.new_final, change.max_points),
             )
         console.print(table)
+        _print_more(changes, show_all)
     kept = report.overrides_kept
     if kept:
         table = Table(title="Teacher overrides kept (auto grade moved, final score did not)")
         for column in ("answer", "student", "question", "auto before", "auto now", "final"):
             table.add_column(column)
-        for change in kept:
+        for change in _shown(kept, show_all):
             table.add_row(
                 str(change.answer_id),
                 change.student,
@@ -427,6 +447,7 @@ def regrade_command(
                 _points(change.new_final, change.max_points),
             )
         console.print(table)
+        _print_more(kept, show_all)
     console.print(
         f"Regraded {report.regraded} answer(s): {len(changes)} final score(s) {verb}, "
         f"{sum(1 for d in details if d.overrides)} override(s) kept"

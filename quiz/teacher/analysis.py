@@ -191,12 +191,17 @@ def recalibration_advice(overall: AgreementStats) -> str | None:
     """A one-line suggestion when the overrides show the grader is off in a way calibration can fix."""
     if overall.n < RECALIBRATION_MIN_OVERRIDES:
         return None
-    if abs(overall.bias_fraction) >= RECALIBRATION_BIAS or overall.mae_fraction >= RECALIBRATION_MAE:
+    action = "run `tenta calibrate --from-overrides` to refit the calibration on your decisions."
+    if abs(overall.bias_fraction) >= RECALIBRATION_BIAS:
         direction = "generous" if overall.bias_fraction > 0 else "strict"
         return (
-            f"The automatic grades are on average {abs(overall.bias_fraction):.0%} too {direction} "
-            f"(mean absolute error {overall.mae_fraction:.0%} of max points over {overall.n} overrides): "
-            "run `tenta calibrate --from-overrides` to refit the calibration on your decisions."
+            f"The automatic grades are on average {abs(overall.bias_fraction):.0%} of max points "
+            f"too {direction} compared with your {overall.n} overrides: {action}"
+        )
+    if overall.mae_fraction >= RECALIBRATION_MAE:
+        return (
+            f"The automatic grades differ from your {overall.n} overrides by "
+            f"{overall.mae_fraction:.0%} of max points on average (no overall bias): {action}"
         )
     return None
 
