@@ -41,6 +41,7 @@ MIN_EXAMPLES = 3
 """Below this many graded answers, neighbours are too few to trust and the plain combiner is used."""
 PASSAGE_MIN_SIMILARITY = 0.35
 _PROFILE_CACHE_SIZE = 512
+_VECTOR_MEMO_SIZE = 50_000
 
 
 class GradedExample(BaseModel):
@@ -95,6 +96,7 @@ class Grader:
         self.review_threshold = review_threshold
         self._profiles: OrderedDict[str, QuestionProfile] = OrderedDict()
         self._example_indexes: OrderedDict[str, GradedAnswerIndex] = OrderedDict()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @classmethod
     def create(
@@ -153,8 +155,7 @@ class Grader:
             else:
                 pending.append((position, prepared))
         if pending:
-            texts = [text for _, prepared in pending for text in prepared.units]
-            vectors = self.embedder.encode(texts)
+            vectors = self._encode([text for _, prepared in pending for text in prepared.units])
             offset = 0
             for position, prepared in pending:
                 unit_vectors = vectors[offset : offset + len(prepared.units)]
@@ -174,7 +175,7 @@ class Grader:
         prepared = prepare_answer(answer)
         if prepared is None:
             return None
-        unit_vectors = self.embedder.encode(prepared.units)
+        unit_vectors = self._encode(prepared.units)
         profile = self.profile(question)
         return compute_features(
             profile,
@@ -312,6 +313,22 @@ class Grader:
         )
 
     # ------------------------------------------------------------------ caches
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Encode with a per-grader memo: a text seen before reuses its exact vector, so the same answer
+        gets the same grade whether it was graded alone or in a batch (batching shifts the last bits)."""
+        missing = list(dict.fromkeys(text for text in texts if text not in self._vectors))
+        if missing:
+            for text, vector in zip(missing, self.embedder.encode(missing), strict=True):
+                self._vectors[text] = vector
+        if not texts:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        result = np.stack([self._vectors[text] for text in texts])
+        for text in texts:
+            self._vectors.move_to_end(text)
+        while len(self._vectors) > _VECTOR_MEMO_SIZE:
+            self._vectors.popitem(last=False)
+        return result
+
     def profile(self, question: Question) -> QuestionProfile:
         """The question's vectors and words, built once per question content."""
         key = question.content_hash()

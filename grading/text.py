@@ -90,7 +90,7 @@ _SWEDISH_SUFFIXES = tuple(
 
 def clean(text: str) -> str:
     """Unicode-normalised text without control characters, with collapsed whitespace per line."""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text.encode("utf-8", "replace").decode("utf-8"))
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     lines = (re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
@@ -117,7 +117,7 @@ def split_sentences(text: str, max_words: int = 60) -> list[str]:
     position = 0
     for fence in _FENCE.finditer(text):
         sentences.extend(_split_prose(text[position : fence.start()]))
-        code = fence.group(0).strip("`").strip()
+        code = _unfence(fence).strip()
         if code:
             sentences.append(code)
         position = fence.end()
@@ -222,7 +222,8 @@ def is_code_only(text: str) -> bool:
 
 
 def _unfence(match: re.Match[str]) -> str:
-    return match.group(0).strip("`")
+    """The code inside a fence, without the fence's language tag."""
+    return re.sub(r"^[A-Za-z0-9_+-]*\n", "", match.group(0).strip("`"))
 
 
 def _looks_like_prose(line: str) -> bool:

@@ -1,0 +1,161 @@
+"""The Grader on real MiniLM: rubric statuses, flags, bad input, determinism, exact question types."""
+
+from __future__ import annotations
+
+import pytest
+
+from grading.embedder import Embedder
+from grading.grader import GradedExample, Grader, GradeRequest
+from grading.models import Grade, GradeFlag, PointStatus
+from question_bank.models import Bank, Choice, NumericalAnswer, Question, QuestionType
+
+GOOD = "Dropout switches off random neurons while the network trains. This reduces overfitting."
+WRONG = "Dropout is when students leave school before they graduate."
+
+BAD_INPUTS = [
+    "",
+    "   \n\t  ",
+    "x" * 1_000_000,
+    ("Dropout " * 200_000),
+    "\x00\x01\x02 dropout \x1b[31m neurons \x7f",
+    "Dropout stänger av neurons randomly, det minskar overfitting. 🎲",
+    "```python\nmodel.add(Dropout(0.5))\n```",
+    "model.add(Dropout(0.5))\nmodel.fit(x, y)",
+    "?!?!…",
+    "\ud800 lone surrogate",
+]
+
+
+def test_good_answer_covers_points_and_beats_wrong(minilm_grader: Grader, dropout_question: Question) -> None:
+    good = minilm_grader.grade(dropout_question, GOOD)
+    wrong = minilm_grader.grade(dropout_question, WRONG)
+    assert good.score > wrong.score + 0.5
+    statuses = {point.point_id: point.status for point in good.points}
+    assert statuses == {"mechanism": PointStatus.COVERED, "purpose": PointStatus.COVERED}
+    matched = {point.point_id: point.matched_sentence for point in good.points}
+    assert matched["purpose"] == "This reduces overfitting."
+    assert 0 < good.score <= good.max_points == 2
+
+
+def test_missing_point_is_named_in_feedback(minilm_grader: Grader, dropout_question: Question) -> None:
+    grade = minilm_grader.grade(
+        dropout_question, "Dropout switches off random neurons while the network trains."
+    )
+    statuses = {point.point_id: point.status for point in grade.points}
+    assert statuses["mechanism"] is PointStatus.COVERED
+    assert statuses["purpose"] is not PointStatus.COVERED
+    assert "It reduces overfitting" in grade.feedback
+
+
+def test_same_input_same_grade(minilm_embedder: Embedder, dropout_question: Question) -> None:
+    first = Grader.create(minilm_embedder).grade(dropout_question, GOOD)
+    second = Grader.create(minilm_embedder).grade(dropout_question, GOOD)
+    assert first == second
+    assert first.model_dump_json() == second.model_dump_json()
+
+
+@pytest.mark.parametrize("answer", BAD_INPUTS, ids=range(len(BAD_INPUTS)))
+def test_bad_input_gets_a_valid_grade(minilm_grader: Grader, small_bank: Bank, answer: str) -> None:
+    question = small_bank.questions[0]
+    grade = minilm_grader.grade(question, answer, bank=small_bank)
+    assert isinstance(grade, Grade)
+    assert 0 <= grade.score <= grade.max_points
+    assert 0 <= grade.confidence <= 1
+    assert grade.feedback
+
+
+def test_very_long_answer_is_truncated_and_flagged(minilm_grader: Grader, dropout_question: Question) -> None:
+    grade = minilm_grader.grade(dropout_question, GOOD + " " + "More words here. " * 100_000)
+    assert GradeFlag.TRUNCATED in grade.flags
+
+
+class CountingEncoder:
+    """Wraps the real embedder and counts calls, to prove empty answers never reach the model."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dimension = inner.dimension
+        self.calls = 0
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return self.inner.encode(texts)
+
+
+@pytest.mark.parametrize("answer", ["", "   ", "\n\n\t", "\x00\x01", "...", "- \n* "])
+def test_empty_answer_scores_zero_without_model_call(
+    minilm_embedder: Embedder, dropout_question: Question, answer: str
+) -> None:
+    encoder = CountingEncoder(minilm_embedder)
+    grade = Grader.create(encoder).grade(dropout_question, answer)
+    assert encoder.calls == 0
+    assert grade.score == 0 and GradeFlag.EMPTY in grade.flags and grade.confidence == 1.0
+
+
+def test_answer_to_another_question_is_flagged(minilm_grader: Grader, small_bank: Bank) -> None:
+    dropout = small_bank.question("dropout")
+    answer = "The learning rate is the size of the step gradient descent takes when updating the weights."
+    grade = minilm_grader.grade(dropout, answer, bank=small_bank)
+    assert GradeFlag.WRONG_QUESTION in grade.flags
+    assert grade.needs_review
+    assert "learning-rate" in grade.feedback
+    own = minilm_grader.grade(dropout, GOOD, bank=small_bank)
+    assert GradeFlag.WRONG_QUESTION not in own.flags
+
+
+def test_off_topic_answer_scores_zero(minilm_grader: Grader, dropout_question: Question) -> None:
+    grade = minilm_grader.grade(dropout_question, "My favourite pizza has pineapple and ham on it.")
+    assert GradeFlag.OFF_TOPIC in grade.flags
+    assert grade.score == 0
+
+
+def test_grade_many_equals_grade_one_by_one(minilm_grader: Grader, small_bank: Bank) -> None:
+    dropout = small_bank.question("dropout")
+    answers = [GOOD, WRONG, "", "It prevents overfitting."]
+    batch = minilm_grader.grade_many([GradeRequest(question=dropout, answer=answer) for answer in answers])
+    single = [minilm_grader.grade(dropout, answer) for answer in answers]
+    assert batch == single
+
+
+def test_graded_neighbours_move_the_score(minilm_grader: Grader, dropout_question: Question) -> None:
+    answer = "It turns neurons off."
+    examples_low = [GradedExample(answer=f"It turns neurons off{'!' * i}", fraction=0.0) for i in range(5)]
+    examples_high = [GradedExample(answer=f"It turns neurons off{'!' * i}", fraction=1.0) for i in range(5)]
+    low = minilm_grader.grade(dropout_question, answer, examples=examples_low)
+    high = minilm_grader.grade(dropout_question, answer, examples=examples_high)
+    assert high.score > low.score
+
+
+def test_low_confidence_sets_needs_review(minilm_embedder: Embedder, dropout_question: Question) -> None:
+    strict = Grader.create(minilm_embedder, review_threshold=1.0)
+    grade = strict.grade(dropout_question, "Something about neurons maybe.")
+    assert grade.needs_review and GradeFlag.LOW_CONFIDENCE in grade.flags
+    lenient = Grader.create(minilm_embedder, review_threshold=0.0)
+    assert not lenient.grade(dropout_question, GOOD).needs_review
+
+
+def _exact(kind: QuestionType, **fields: object) -> Question:
+    return Question(id=f"q-{kind.value}", type=kind, prompt={"en": "Pick"}, max_points=2, **fields)  # type: ignore[arg-type]
+
+
+def test_exact_question_types_are_graded_without_model(minilm_embedder: Embedder) -> None:
+    encoder = CountingEncoder(minilm_embedder)
+    grader = Grader.create(encoder)
+    choices = (Choice(text="ReLU", fraction=1.0), Choice(text="Sigmoid", fraction=0.0))
+    multiple = _exact(QuestionType.MULTIPLE_CHOICE, choices=choices)
+    assert grader.grade(multiple, "relu").score == 2
+    assert grader.grade(multiple, "a").score == 2
+    assert grader.grade(multiple, "b").score == 0
+    true_false = _exact(
+        QuestionType.TRUE_FALSE, choices=(Choice(text="True", fraction=1.0), Choice(text="False"))
+    )
+    assert grader.grade(true_false, "sant").score == 2
+    assert grader.grade(true_false, "false").score == 0
+    numerical = _exact(QuestionType.NUMERICAL, numerical=(NumericalAnswer(value=0.5, tolerance=0.01),))
+    assert grader.grade(numerical, "about 0,505").score == 2
+    assert grader.grade(numerical, "0.6").score == 0
+    exact = _exact(QuestionType.SHORT_EXACT, choices=(Choice(text="back*propagation", fraction=1.0),))
+    assert grader.grade(exact, "Back-propagation").score == 2
+    assert grader.grade(exact, "gradient").score == 0
+    assert encoder.calls == 0

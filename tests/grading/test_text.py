@@ -1,0 +1,99 @@
+"""Sentence splitting, language guess and content words: the units every grading feature is built on."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grading.text import (
+    MAX_ANSWER_CHARS,
+    clean,
+    content_words,
+    guess_language,
+    is_code_only,
+    split_sentences,
+    truncate,
+)
+
+
+def test_sentences_respect_abbreviations_and_decimals() -> None:
+    text = "Dropout is a regulariser, e.g. it drops 0.5 of the units. It prevents overfitting!"
+    assert split_sentences(text) == [
+        "Dropout is a regulariser, e.g. it drops 0.5 of the units.",
+        "It prevents overfitting!",
+    ]
+
+
+def test_bullets_are_units_and_wrapped_lines_join() -> None:
+    text = "Two kinds:\n- parameters are learned\n- hyperparameters are chosen\n  before training"
+    assert split_sentences(text) == [
+        "Two kinds:",
+        "parameters are learned",
+        "hyperparameters are chosen before training",
+    ]
+
+
+def test_code_block_stays_whole() -> None:
+    text = "The model:\n```\nmodel = Sequential()\nmodel.add(Dense(10))\n```\nIt has one layer."
+    assert split_sentences(text) == [
+        "The model:",
+        "model = Sequential()\nmodel.add(Dense(10))",
+        "It has one layer.",
+    ]
+
+
+def test_swedish_abbreviations_do_not_split() -> None:
+    text = "Dropout stänger av neuroner, t.ex. hälften av dem. Det minskar överanpassning."
+    assert split_sentences(text) == [
+        "Dropout stänger av neuroner, t.ex. hälften av dem.",
+        "Det minskar överanpassning.",
+    ]
+
+
+def test_long_run_on_sentence_is_windowed() -> None:
+    sentence = " ".join(f"word{i}" for i in range(200))
+    windows = split_sentences(sentence, max_words=60)
+    assert len(windows) > 3
+    assert all(len(window.split()) <= 60 for window in windows)
+    assert windows[0].startswith("word0 ") and "word199" in windows[-1]
+
+
+def test_language_guess() -> None:
+    assert guess_language("Dropout stänger av neuroner slumpmässigt så att nätet inte överanpassar") == "sv"
+    assert guess_language("Dropout switches off random neurons so that the network does not overfit") == "en"
+    assert guess_language("") is None
+    assert guess_language("12345") is None
+
+
+def test_content_words_drop_stopwords_and_stem() -> None:
+    assert content_words("The layers are learning the weights") == ["lay", "learn", "weight"]
+    assert content_words("Lagren lär sig vikterna", "sv") == ["lagr", "lär", "vikt"]
+
+
+def test_code_only_detection() -> None:
+    assert is_code_only("model = Sequential()\nmodel.add(Dense(3))")
+    assert is_code_only("```python\nx = f(y)\n```")
+    assert not is_code_only("Dropout is used to reduce overfitting in neural networks")
+    assert not is_code_only("")
+
+
+def test_truncate_cuts_at_word_boundary() -> None:
+    text = "word " * 5000
+    cut, truncated = truncate(text)
+    assert truncated and len(cut) <= MAX_ANSWER_CHARS and cut.endswith("word")
+    assert truncate("short") == ("short", False)
+
+
+def test_clean_removes_control_characters() -> None:
+    assert clean("a\x00b\x1b[31m  c\r\nd") == "a b [31m c\nd"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_splitting_never_fails_and_loses_no_words(text: str) -> None:
+    sentences = split_sentences(text)
+    assert all(sentence.strip() for sentence in sentences)
+    joined = " ".join(sentences)
+    for word in clean(text).split()[:50]:
+        if any(char.isalnum() for char in word) and "`" not in word:
+            assert word.strip("*#-•") in joined or word in joined
