@@ -53,7 +53,7 @@ def _learning_rate() -> Question:
         id="learning-rate",
         prompt={"en": "What is the learning rate?", "sv": "Vad är inlärningstakten?"},
         reference_answer={
-            "en": "The learning rate sets the size of the steps gradient descent takes when it updates the weights.",
+            "en": "The learning rate sets the step size gradient descent takes when updating the weights.",
             "sv": "Inlärningstakten bestämmer hur stora steg gradient descent tar när vikterna uppdateras.",
         },
         rubric=(
