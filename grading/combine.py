@@ -80,7 +80,10 @@ class ScoringModel(BaseModel):
                 return candidate, self.combiners[candidate]
         raise KeyError(key)
 
-    def calibration(self, combiner_key: str) -> Calibration:
+    def calibration(self, combiner_key: str, profile: str | None = None) -> Calibration:
+        """The calibration of a combiner, for a dataset profile when one was fitted."""
+        if profile is not None and f"{combiner_key}@{profile}" in self.calibrations:
+            return self.calibrations[f"{combiner_key}@{profile}"]
         return self.calibrations.get(combiner_key) or self.calibrations["base"]
 
     def save(self, path: Path) -> None:

@@ -97,6 +97,7 @@ class Grader:
         self._profiles: OrderedDict[str, QuestionProfile] = OrderedDict()
         self._example_indexes: OrderedDict[str, GradedAnswerIndex] = OrderedDict()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._calibration_profile: str | None = None
 
     @classmethod
     def create(
@@ -186,6 +187,31 @@ class Grader:
             examples=self._examples_index(question, examples),
         )
 
+    def raw_score(
+        self,
+        question: Question,
+        answer: str,
+        *,
+        bank: Bank | None = None,
+        examples: Sequence[GradedExample] = (),
+    ) -> float | None:
+        """The combiner's output before calibration (None for empty answers and exact question types)."""
+        if question.type is not QuestionType.FREE_TEXT:
+            return None
+        result = self.features(question, answer, bank=bank, examples=examples)
+        if result is None:
+            return None
+        with_examples = "knn_mean" in result.values
+        _, combiner = self.scoring.combiner(with_examples=with_examples, lexical=result.lexical_available)
+        return combiner.predict(result.values)
+
+    def use_calibration_profile(self, dataset: str) -> bool:
+        """Calibrate to a known dataset's scale (shipped, fitted on its training split) when one exists."""
+        if f"base@{dataset}" not in self.scoring.calibrations:
+            return False
+        self._calibration_profile = dataset
+        return True
+
     # ------------------------------------------------------------------ free text
     def _grade_free_text(self, request: GradeRequest, prepared: _Prepared, unit_vectors: np.ndarray) -> Grade:
         question = request.question
@@ -203,7 +229,7 @@ class Grader:
             with_examples=examples is not None, lexical=result.lexical_available
         )
         raw = combiner.predict(result.values)
-        calibration = self.calibration or self.scoring.calibration(key)
+        calibration = self.calibration or self.scoring.calibration(key, self._calibration_profile)
         fraction = min(1.0, max(0.0, calibration(raw)))
         flags = list(prepared.flags)
         wrong_question = self._wrong_question(request, unit_vectors[-1], result.values["ref_cos"])

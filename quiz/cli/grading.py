@@ -1,9 +1,233 @@
-"""`tenta` commands of this group."""
+"""`tenta eval / calibrate / grade-one / ingest`: measure the grader, calibrate it, try it, feed it."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from question_bank.errors import TentaError
+from quiz.context import AppContext
+
+if TYPE_CHECKING:
+    from grading.calibration import Calibration
+    from grading.datasets import GradedRecord
+    from grading.evaluate import EvaluationReport, Metrics
+    from grading.grader import Grader
+    from question_bank.models import Bank
+
+REPORT_KEYS = ("n", "pearson", "spearman", "rmse", "qwk", "accuracy", "macro_f1")
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _bank(ctx: AppContext, bank_id: str | None) -> Bank | None:
+    if bank_id is None:
+        return None
+    try:
+        return ctx.catalog.load(bank_id)
+    except KeyError as error:
+        raise TentaError(f"no bank {bank_id!r}; see `tenta bank list`") from error
+
+
+def _calibration(ctx: AppContext, path: Path | None) -> Calibration | None:
+    if path is None:
+        return None
+    from grading.calibration import Calibration
+
+    return Calibration.load(path, model_id=ctx.embedder.model_id)
+
+
+def _grader(
+    ctx: AppContext, *, calibration: Path | None, course_material: bool, profile: str | None
+) -> Grader:
+    from grading.grader import Grader
+
+    course_index = None
+    if course_material:
+        from quiz.ingest import ensure_course_index
+
+        course_index = ensure_course_index(ctx)
+    grader = Grader.create(
+        ctx.embedder,
+        course_index=course_index,
+        calibration=_calibration(ctx, calibration),
+        review_threshold=ctx.settings.review_threshold,
+    )
+    if profile is not None:
+        grader.use_calibration_profile(profile)
+    return grader
+
+
+def _fmt(value: float | int | None) -> str:
+    if value is None:
+        return "–"
+    return str(value) if isinstance(value, int) else f"{value:.3f}"
+
+
+def _metrics_row(label: str, metrics: Metrics) -> list[str]:
+    return [escape(label), *(_fmt(getattr(metrics, key)) for key in REPORT_KEYS)]
+
+
+def _print_report(report: EvaluationReport, *, per_question: bool) -> None:
+    table = Table(title=f"Agreement with human grades ({report.model_id})")
+    table.add_column("question")
+    for key in REPORT_KEYS:
+        table.add_column(key, justify="right")
+    if per_question:
+        for row in report.per_question:
+            table.add_row(*_metrics_row(row.question_id, row))
+        table.add_section()
+    table.add_row(*_metrics_row("overall", report), style="bold")
+    _console().print(table)
+
+
+def _dataset_profile(records: Sequence[GradedRecord]) -> str | None:
+    """The dataset name shared by all records, whose shipped calibration then applies (e.g. 0..5 vs 0/1)."""
+    names = {record.dataset for record in records}
+    return names.pop() if len(names) == 1 and "" not in names else None
+
+
+def eval_command(  # noqa: PLR0917 - typer maps parameters to options
+    dataset: Annotated[Path, typer.Argument(help="JSONL of graded answers (../shared/datasets format).")],
+    bank: Annotated[
+        str | None, typer.Option(help="Grade records with question_number against this bank.")
+    ] = None,
+    examples: Annotated[
+        Path | None, typer.Option(help="JSONL of human-graded answers used as graded neighbours.")
+    ] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here.")] = None,
+    calibration: Annotated[Path | None, typer.Option(help="Calibration JSON from `tenta calibrate`.")] = None,
+    per_question: Annotated[bool, typer.Option(help="Print one row per question.")] = True,
+) -> None:
+    """Grade a human-graded dataset and print Pearson, Spearman, RMSE, QWK, accuracy and macro-F1."""
+    from grading.datasets import read_records
+    from grading.evaluate import evaluate_records
+
+    ctx = AppContext()
+    records = read_records(dataset)
+    if not records:
+        raise TentaError(f"{dataset}: no records")
+    example_records = read_records(examples) if examples else []
+    the_bank = _bank(ctx, bank)
+    grader = _grader(
+        ctx,
+        calibration=calibration,
+        course_material=the_bank is not None,
+        profile=None if calibration else _dataset_profile(records),
+    )
+    columns = (TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("grading", total=len(records))
+        try:
+            report = evaluate_records(
+                grader,
+                records,
+                bank=the_bank,
+                examples=example_records,
+                progress=lambda done, _total: progress.update(task, completed=done),
+            )
+        except ValueError as error:
+            raise TentaError(f"{dataset}: {error}") from error
+    _print_report(report, per_question=per_question)
+    if json_path is not None:
+        payload = report.model_dump(mode="json", exclude={"predictions", "confidences"})
+        json_path.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def calibrate_command(
+    dataset: Annotated[Path, typer.Argument(help="JSONL of graded answers to fit the calibration on.")],
+    out: Annotated[Path | None, typer.Option(help="Where to write the calibration JSON.")] = None,
+    bank: Annotated[str | None, typer.Option(help="Bank for records that carry question_number.")] = None,
+) -> None:
+    """Fit a monotone map from the grader's similarity score to the human score fraction (JSON, no pickle)."""
+    from grading.calibration import isotonic_fit
+    from grading.datasets import questions_for, read_records
+
+    ctx = AppContext()
+    records = read_records(dataset)
+    the_bank = _bank(ctx, bank)
+    grader = _grader(ctx, calibration=None, course_material=False, profile=None)
+    try:
+        questions = questions_for(records, the_bank)
+    except ValueError as error:
+        raise TentaError(f"{dataset}: {error}") from error
+    raw, target = [], []
+    for record, question in zip(records, questions, strict=True):
+        value = grader.raw_score(question, record.student_answer, bank=the_bank)
+        if value is not None:
+            raw.append(value)
+            target.append(record.fraction)
+    calibration = isotonic_fit(raw, target, model_id=grader.model_id, source=str(dataset))
+    destination = out or ctx.settings.data_dir / "calibration.json"
+    calibration.save(destination)
+    _console().print(
+        f"Calibration for {grader.model_id} from {len(raw)} answers written to {escape(str(destination))} "
+        f"({len(calibration.x)} knots)."
+    )
+
+
+def grade_one_command(
+    answer: Annotated[str, typer.Argument(help="The answer text ('-' reads standard input).")],
+    question: Annotated[str, typer.Option("--question", "-q", help="Question id or number.")],
+    bank: Annotated[str | None, typer.Option(help="Bank id (default: settings.default_bank).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Grade as JSON.")] = False,
+    calibration: Annotated[Path | None, typer.Option(help="Calibration JSON from `tenta calibrate`.")] = None,
+) -> None:
+    """Grade one answer to a bank question and print the score and feedback."""
+    import sys
+
+    ctx = AppContext()
+    the_bank = _bank(ctx, bank or ctx.settings.default_bank)
+    assert the_bank is not None
+    try:
+        target = the_bank.question(question)
+    except KeyError as error:
+        raise TentaError(f"bank {the_bank.id!r} has no question {question!r}") from error
+    text = sys.stdin.read() if answer == "-" else answer
+    grader = _grader(ctx, calibration=calibration, course_material=True, profile=None)
+    grade = grader.grade(target, text, bank=the_bank)
+    console = _console()
+    if as_json:
+        console.print_json(grade.model_dump_json())
+        return
+    flags = ", ".join(flag.value for flag in grade.flags) or "none"
+    console.print(
+        f"[bold]{grade.score:g} / {grade.max_points:g}[/]  confidence {grade.confidence:.2f}  flags: {flags}"
+    )
+    if grade.needs_review:
+        console.print("[yellow]needs teacher review[/]")
+    for point in grade.points:
+        console.print(f"  {point.status.value:8} {point.similarity:.2f}  {escape(point.text)}")
+    console.print(escape(grade.feedback))
+
+
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Markdown, text or PDF files, or folders of them.")],
+) -> None:
+    """Add course material to the database and rebuild the faiss index used as rubric evidence."""
+    from quiz.ingest import ingest_paths
+
+    ctx = AppContext()
+    result = ingest_paths(ctx, paths)
+    _console().print(
+        f"Ingested {result.documents} document(s), {result.chunks} chunk(s); "
+        f"the index now holds {result.index_size} chunk(s) in {escape(str(ctx.settings.index_dir))}."
+    )
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the root app."""
+    app.command("eval")(eval_command)
+    app.command("calibrate")(calibrate_command)
+    app.command("grade-one")(grade_one_command)
+    app.command("ingest")(ingest_command)

@@ -1,0 +1,95 @@
+"""Course material → database chunks → faiss index; the bundled course notes are ingested on first run.
+
+The database is the source of truth (documents and chunk texts); the faiss index in
+settings.index_dir is derived from it and rebuilt whenever it is missing or was built with another model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from question_bank.errors import TentaError
+
+if TYPE_CHECKING:
+    from grading.retrieval import CourseIndex
+    from quiz.context import AppContext
+
+MATERIAL_SUFFIXES = (".md", ".markdown", ".txt", ".pdf")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    documents: int
+    chunks: int
+    index_size: int
+
+
+def material_files(paths: Iterable[Path]) -> list[Path]:
+    """The Markdown, text and PDF files named, folders searched recursively; unknown paths are an error."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MATERIAL_SUFFIXES)
+            )
+        elif path.is_file():
+            if path.suffix.lower() not in MATERIAL_SUFFIXES:
+                raise TentaError(f"{path}: not course material (use Markdown, .txt or PDF)")
+            files.append(path)
+        else:
+            raise TentaError(f"{path}: no such file or folder")
+    return files
+
+
+def ingest_paths(ctx: AppContext, paths: Sequence[Path]) -> IngestResult:
+    """Store each file's chunks in the database (unchanged files are skipped) and rebuild the index."""
+    from grading.retrieval import chunks_for_file, content_hash, read_document
+
+    files = material_files(paths)
+    chunk_count = 0
+    for file in files:
+        text = read_document(file)
+        chunks = chunks_for_file(file)
+        chunk_count += len(chunks)
+        ctx.repository.register_document(
+            str(file.resolve()), content_hash(text), [(chunk.position, chunk.text) for chunk in chunks]
+        )
+    index = rebuild_course_index(ctx)
+    return IngestResult(documents=len(files), chunks=chunk_count, index_size=len(index))
+
+
+def rebuild_course_index(ctx: AppContext) -> CourseIndex:
+    """Build the faiss index from every chunk in the database and save it; the context picks it up."""
+    from grading.retrieval import Chunk, CourseIndex
+
+    chunks = [
+        Chunk(source=Path(row.path).name, position=row.position, text=row.text)
+        for row in ctx.repository.document_chunks()
+    ]
+    index = CourseIndex.build(chunks, ctx.embedder)
+    index.save(ctx.settings.index_dir)
+    for stale in ("course_index", "grader"):
+        ctx.__dict__.pop(stale, None)
+    return index
+
+
+def ensure_course_index(ctx: AppContext) -> CourseIndex | None:
+    """The saved index; else rebuilt from the database; else the default bank's bundled notes ingested."""
+    from grading.retrieval import CourseIndex
+
+    existing = CourseIndex.load_if_present(ctx.settings.index_dir, ctx.embedder)
+    if existing is not None:
+        return existing
+    if ctx.repository.document_chunks():
+        return rebuild_course_index(ctx)
+    try:
+        notes = ctx.catalog.notes_dir(ctx.settings.default_bank)
+    except (KeyError, TentaError):
+        notes = None
+    if notes is None:
+        return None
+    ingest_paths(ctx, [notes])
+    return CourseIndex.load_if_present(ctx.settings.index_dir, ctx.embedder)
