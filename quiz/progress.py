@@ -13,10 +13,10 @@ from statistics import fmean
 from typing import TYPE_CHECKING
 
 from db.records import QuizSessionRecord, SessionStatus, StudentRecord
-from db.repository import Repository
 from question_bank.models import Bank, Question
 
 if TYPE_CHECKING:
+    from db.repository import Repository
     from quiz.context import AppContext
 
 UNKNOWN_MASTERY = 0.5

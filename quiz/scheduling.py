@@ -10,11 +10,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler, State
 
 from db.records import ReviewCardRecord, ReviewLogEntry
-from db.repository import Repository
+
+if TYPE_CHECKING:
+    from db.repository import Repository
 
 AGAIN_BELOW = 0.35
 HARD_BELOW = 0.6

@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
@@ -27,27 +26,10 @@ from db.records import (
 from question_bank.errors import TentaError
 from question_bank.models import Bank, Question
 from quiz import progress, scheduling
+from quiz.modes import DEFAULT_PRACTICE_COUNT, QuizMode
 
 if TYPE_CHECKING:
     from quiz.context import AppContext
-
-DEFAULT_PRACTICE_COUNT = 5
-
-
-class QuizMode(StrEnum):
-    FULL = "full"
-    PRACTICE = "practice"
-    DUE = "due"
-    WEAKEST = "weakest"
-
-    @property
-    def label(self) -> str:
-        return {
-            QuizMode.FULL: "Full exam",
-            QuizMode.PRACTICE: "Practice",
-            QuizMode.DUE: "Due today",
-            QuizMode.WEAKEST: "Weakest first",
-        }[self]
 
 
 class QuizRequest(BaseModel):

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -21,12 +22,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from question_bank.errors import TentaError
-from quiz.context import AppContext
 from quiz.tui import messages
 from quiz.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from db.records import AnswerRecord, StudentRecord
+    from quiz.context import AppContext
     from quiz.session import ActiveQuiz, GradeOutcome
 
 Clock = Callable[[], datetime]
@@ -39,7 +40,7 @@ def utc_now() -> datetime:
 class TentaApp(App[None]):
     """tenta's student and teacher app."""
 
-    CSS_PATH = "tenta.tcss"
+    CSS_PATH = Path(__file__).with_name("tenta.tcss")
     TITLE = "tenta"
     SUB_TITLE = "exam practice"
     ENABLE_COMMAND_PALETTE = True
@@ -61,7 +62,7 @@ class TentaApp(App[None]):
         preload_model: bool = True,
     ) -> None:
         super().__init__()
-        self.ctx = ctx or AppContext()
+        self._ctx = ctx
         self.clock = clock
         self.rng = random.Random(seed)
         self.cursor_blink = cursor_blink
@@ -69,10 +70,19 @@ class TentaApp(App[None]):
         self.model_ready = threading.Event()
         self.active_quiz: ActiveQuiz | None = None
         self.current_student: StudentRecord | None = None
-        self.current_bank_id: str = self.ctx.settings.default_bank
+        self.current_bank_id: str | None = None
         self.resume_offered: set[int] = set()
         """Sessions already offered for resuming or taken in this run: don't ask about them again."""
         self.theme = "textual-dark"
+
+    @property
+    def ctx(self) -> AppContext:
+        """The application context, created on first use (off the UI thread) so first paint stays fast."""
+        if self._ctx is None:
+            from quiz.context import AppContext
+
+            self._ctx = AppContext()
+        return self._ctx
 
     def initial_student(self) -> StudentRecord:
         """The profile named in settings, else the local default profile (called off the UI thread)."""
@@ -85,15 +95,18 @@ class TentaApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
-        if self.preload_model:
-            self.call_after_refresh(self.load_model)
+
+    def preload_model_soon(self) -> None:
+        """Start loading the model once the home screen has its data (so the two don't compete)."""
+        if self.preload_model and self.model_state == "idle":
+            self.model_state = "loading"
+            self.load_model()
 
     @work(thread=True, exclusive=True, group="model", exit_on_error=False)
     def load_model(self) -> None:
         """Load the embedding model and grader after first paint, so submitting later is instant."""
         from quiz.grading_service import ensure_grader
 
-        self.call_from_thread(setattr, self, "model_state", "loading")
         try:
             ensure_grader(self.ctx)
         except Exception as error:  # the UI must survive a missing or broken model

@@ -10,7 +10,8 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from db.records import AnswerRecord
-    from quiz.session import ActiveQuiz, GradeOutcome, QuizMode
+    from quiz.modes import QuizMode
+    from quiz.session import ActiveQuiz, GradeOutcome
 
 
 class StartQuiz(Message):

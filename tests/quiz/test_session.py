@@ -13,7 +13,8 @@ from question_bank.models import Bank
 from quiz import scheduling
 from quiz.context import AppContext
 from quiz.grading_service import GradingFailedError
-from quiz.session import QuizMode, QuizRequest, resume_quiz, start_quiz
+from quiz.modes import QuizMode
+from quiz.session import QuizRequest, resume_quiz, start_quiz
 from tests.quiz.conftest import NOW
 
 

@@ -79,9 +79,9 @@ class FeedbackScreen(Screen[FeedbackChoice]):
             ):
                 yield Markdown(question.reference_in(self.language) or "_No reference answer._")
         with Horizontal(id="fb-buttons"):
-            yield Button("Next", id="next", variant="primary")
-            yield Button("I disagree", id="disagree", variant="warning")
-            yield Button("Edit answer", id="edit")
+            yield Button("Next", id="next", variant="primary", compact=True)
+            yield Button("I disagree", id="disagree", variant="warning", compact=True)
+            yield Button("Edit answer", id="edit", compact=True)
         yield Footer()
 
     def _pending_text(self) -> str:

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db.records import SessionSummary
-from quiz.session import QuizMode
+from quiz.modes import QuizMode
 from quiz.tui.screens.session_detail import SessionDetailScreen
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
-from quiz.session import DEFAULT_PRACTICE_COUNT, QuizMode
+from quiz.modes import DEFAULT_PRACTICE_COUNT, QuizMode
 from quiz.tui import messages
 from quiz.tui.screens.profile_dialog import ProfileDialog
 from quiz.tui.screens.resume_dialog import ResumeChoice, ResumeDialog
@@ -87,7 +87,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#practice-count", Input).cursor_blink = self.tenta.cursor_blink
-        self.load_profiles()
+        self.call_after_refresh(self.load_profiles)
 
     def on_screen_resume(self) -> None:
         """Coming back from a quiz or another screen: the numbers may have changed."""
@@ -109,10 +109,18 @@ class HomeScreen(Screen[None]):
         except Exception as error:
             self.app.call_from_thread(self.app.notify, str(error), title="Cannot open data", severity="error")
             return
-        self.app.call_from_thread(self._show_profiles, students, current, banks)
+        bank_ids = [bank_id for _, bank_id in banks]
+        chosen: str | None = self.tenta.current_bank_id or ctx.settings.default_bank
+        if chosen not in bank_ids:
+            chosen = bank_ids[0] if bank_ids else None
+        self.app.call_from_thread(self._show_profiles, students, current, banks, chosen)
 
     def _show_profiles(
-        self, students: list[StudentRecord], current: StudentRecord, banks: list[tuple[str, str]]
+        self,
+        students: list[StudentRecord],
+        current: StudentRecord,
+        banks: list[tuple[str, str]],
+        chosen_bank: str | None,
     ) -> None:
         self._students = students
         self.tenta.current_student = current
@@ -121,11 +129,13 @@ class HomeScreen(Screen[None]):
         profile.value = current.id
         bank = self.query_one("#bank", Select)
         bank.set_options(banks)
-        bank_ids = [bank_id for _, bank_id in banks]
-        if self.tenta.current_bank_id not in bank_ids and bank_ids:
-            self.tenta.current_bank_id = bank_ids[0]
-        if bank_ids:
-            bank.value = self.tenta.current_bank_id
+        self.tenta.current_bank_id = chosen_bank
+        if chosen_bank is None:
+            self.query_one("#summary", Static).update(
+                "No question bank found — import one with `tenta bank import`."
+            )
+            return
+        bank.value = chosen_bank
         self.refresh_dashboard()
 
     def refresh_dashboard(self) -> None:
@@ -148,6 +158,7 @@ class HomeScreen(Screen[None]):
 
     def _show_dashboard(self, summary: Dashboard) -> None:
         self._dashboard = summary
+        self.tenta.preload_model_soon()
         self.query_one("#summary", Static).update(summary.line())
         self.query_one("#mode-full", Button).label = f"Full exam ({summary.question_count})"
         self.query_one("#mode-due", Button).label = f"Due today ({summary.due + summary.new})"

@@ -155,7 +155,9 @@ class ProgressScreen(Screen[None]):
             return
         plt = plot.plt
         xs = list(range(1, len(report.forecast) + 1))
-        plt.bar(xs, [count for _, count in report.forecast], width=0.6)
+        counts = [count for _, count in report.forecast]
+        plt.bar(xs, counts, width=0.8)
+        plt.yticks([float(tick) for tick in range(max(counts) + 1)])
         labels = [day.strftime("%m-%d") for day, _ in report.forecast]
         ticks = list(range(1, len(labels) + 1, 7))
         plt.xticks([float(tick) for tick in ticks], [labels[tick - 1] for tick in ticks])

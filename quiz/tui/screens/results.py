@@ -18,7 +18,7 @@ from quiz.tui.widgets.score_bar import ScoreBar
 
 STATUS_TEXT = {
     "graded": "graded",
-    "review": "⚑ teacher review",
+    "review": "⚑ review",
     "grading": "grading…",
     "failed": "✘ grading failed",
     "skipped": "skipped",
@@ -75,7 +75,7 @@ class ResultsScreen(Screen[None]):
         question = self.quiz.questions[item.position]
         number = str(question.number) if question.number is not None else str(item.position + 1)
         prompt = " ".join(item.prompt.split())
-        prompt = prompt if len(prompt) <= 44 else prompt[:43] + "…"
+        prompt = prompt if len(prompt) <= 38 else prompt[:37] + "…"
         score = (
             f"{item.score:.1f} / {item.max_points:g}"
             if item.score is not None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,8 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
-from db.records import QuizSessionRecord
-from quiz.session import QuizMode
+from quiz.modes import QuizMode
+
+if TYPE_CHECKING:
+    from db.records import QuizSessionRecord
 
 
 class ResumeChoice(StrEnum):

@@ -23,8 +23,9 @@ def queue_cells(detail: AnswerDetail) -> tuple[str, str, str, str]:
     answer = detail.answer
     grade = detail.latest_grade
     auto = f"{grade.score:.1f} / {detail.max_points:g}" if grade else "–"
-    why = "regrade" if detail.regrade_requested else "low confidence"
-    return answer.student_name, answer.question_id, auto, why
+    why = "regrade" if detail.regrade_requested else "unsure"
+    number = detail.question.number
+    return answer.student_name, f"Q{number}" if number is not None else answer.question_id, auto, why
 
 
 class ReviewQueueScreen(Screen[None]):
