@@ -33,9 +33,21 @@ class GradingFailedError(TentaError):
         super().__init__(f"grading answer {first_id} failed: {first_reason}{more}")
 
 
-def ensure_grader(ctx: AppContext) -> Grader:
-    """The context's grader, loaded once even when a preload worker and a grading worker race for it."""
+def ensure_grader(ctx: AppContext, *, ingest_course_material: bool = False) -> Grader:
+    """The context's grader, loaded once even when a preload worker and a grading worker race for it.
+
+    With `ingest_course_material`, a first run indexes the bundled course notes first (quiz.ingest), so
+    missed key points come with a passage to read; if that fails the grader works without passages.
+    """
     with _grader_lock:
+        if ingest_course_material and "grader" not in ctx.__dict__ and "course_index" not in ctx.__dict__:
+            from quiz.ingest import ensure_course_index
+
+            try:
+                index = ensure_course_index(ctx)
+            except TentaError:
+                index = None
+            ctx.__dict__["course_index"] = index
         return ctx.grader
 
 

@@ -108,7 +108,7 @@ class TentaApp(App[None]):
         from quiz.grading_service import ensure_grader
 
         try:
-            ensure_grader(self.ctx)
+            ensure_grader(self.ctx, ingest_course_material=True)
         except Exception as error:  # the UI must survive a missing or broken model
             self.call_from_thread(setattr, self, "model_state", "failed")
             self.call_from_thread(self.notify, _message_of(error), title="Grading model", severity="error")
@@ -187,7 +187,7 @@ class TentaApp(App[None]):
 
         try:
             if not self.model_ready.is_set():
-                ensure_grader(self.ctx)
+                ensure_grader(self.ctx, ingest_course_material=True)
                 self.model_ready.set()
                 self.call_from_thread(setattr, self, "model_state", "ready")
             outcome: GradeOutcome = quiz.grade(answer, now=self.clock())
