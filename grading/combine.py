@@ -39,8 +39,8 @@ class LinearModel(BaseModel):
         return float(self.intercept + z @ np.asarray(self.coefficients))
 
 
-CLOSE_ENOUGH = 0.25
-"""A grade is 'right' when it is within a quarter of the maximum score of the human grade."""
+CLOSE_ENOUGH = 1 / 3
+"""A grade counts as agreeing with the teacher when within a third of the maximum score of theirs."""
 
 
 class ErrorProfile(BaseModel):
@@ -73,9 +73,14 @@ class ScoringModel(BaseModel):
     """Rescaled similarity at which a key point counts as partial, and as covered."""
     notes: str = ""
 
-    def combiner(self, *, with_examples: bool, lexical: bool) -> tuple[str, LinearModel]:
+    def combiner(
+        self, *, with_examples: bool, lexical: bool, profile: str | None = None
+    ) -> tuple[str, LinearModel]:
+        """The combiner for the features at hand; a dataset profile's own combiner when one was fitted."""
         key = ("knn" if with_examples else "base") + ("" if lexical else "_nolex")
         for candidate in (key, key.removesuffix("_nolex"), "base"):
+            if profile is not None and f"{candidate}@{profile}" in self.combiners:
+                return candidate, self.combiners[f"{candidate}@{profile}"]
             if candidate in self.combiners:
                 return candidate, self.combiners[candidate]
         raise KeyError(key)

@@ -97,7 +97,7 @@ class Grader:
         self._profiles: OrderedDict[str, QuestionProfile] = OrderedDict()
         self._example_indexes: OrderedDict[str, GradedAnswerIndex] = OrderedDict()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._calibration_profile: str | None = None
+        self._profile_name: str | None = None
 
     @classmethod
     def create(
@@ -202,14 +202,16 @@ class Grader:
         if result is None:
             return None
         with_examples = "knn_mean" in result.values
-        _, combiner = self.scoring.combiner(with_examples=with_examples, lexical=result.lexical_available)
+        _, combiner = self.scoring.combiner(
+            with_examples=with_examples, lexical=result.lexical_available, profile=self._profile_name
+        )
         return combiner.predict(result.values)
 
-    def use_calibration_profile(self, dataset: str) -> bool:
-        """Calibrate to a known dataset's scale (shipped, fitted on its training split) when one exists."""
-        if f"base@{dataset}" not in self.scoring.calibrations:
+    def use_profile(self, dataset: str) -> bool:
+        """Grade like a known dataset's graders (combiner and calibration fitted on its training split)."""
+        if f"base@{dataset}" not in self.scoring.combiners:
             return False
-        self._calibration_profile = dataset
+        self._profile_name = dataset
         return True
 
     # ------------------------------------------------------------------ free text
@@ -226,10 +228,10 @@ class Grader:
             examples=examples,
         )
         key, combiner = self.scoring.combiner(
-            with_examples=examples is not None, lexical=result.lexical_available
+            with_examples=examples is not None, lexical=result.lexical_available, profile=self._profile_name
         )
         raw = combiner.predict(result.values)
-        calibration = self.calibration or self.scoring.calibration(key, self._calibration_profile)
+        calibration = self.calibration or self.scoring.calibration(key, self._profile_name)
         fraction = min(1.0, max(0.0, calibration(raw)))
         flags = list(prepared.flags)
         wrong_question = self._wrong_question(request, unit_vectors[-1], result.values["ref_cos"])
@@ -288,7 +290,7 @@ class Grader:
     def _confidence(
         self, key: str, fraction: float, flags: Sequence[GradeFlag], result: FeatureResult
     ) -> float:
-        """How often out-of-fold grades at this predicted fraction were within a quarter of the human grade,
+        """How often out-of-fold grades at this predicted fraction were within a third of the human grade,
         lowered by warning signs the datasets cannot measure (wrong question, code only, truncation)."""
         profile = self.scoring.error_profiles.get(key) or self.scoring.error_profiles.get("base")
         confidence = profile.expected_close(fraction) if profile else 0.5

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ import numpy as np
 from grading.calibration import Calibration, isotonic_fit
 from grading.combine import CLOSE_ENOUGH, ErrorProfile, LinearModel, ScoringModel, shipped_path
 from grading.datasets import GradedRecord, questions_for, read_records
-from grading.evaluate import compute_metrics
+from grading.evaluate import compute_metrics, spearman
 from grading.features import EMBEDDING_FEATURES, KNN_FEATURES, LEXICAL_FEATURES
 from grading.grader import GradedExample, Grader, topicality
 from grading.retrieval import TextEncoder
@@ -173,22 +172,26 @@ def question_folds(table: Table) -> list[np.ndarray]:
 
 
 def out_of_fold(
-    table: Table, names: Sequence[str], *, with_knn: bool, model_id: str
+    table: Table, names: Sequence[str], *, with_knn: bool, model_id: str, profile: str | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Raw and per-dataset calibrated predictions, each row from a model that never saw its question."""
+    """Raw and per-dataset calibrated predictions, each row from a model that never saw its question.
+
+    With a `profile` (dataset name) only that dataset's rows are fitted and predicted; rows of other
+    datasets stay 0.
+    """
     x = table.matrix(names, with_knn=with_knn)
     raw = np.zeros(len(x))
     calibrated = np.zeros(len(x))
-    for test in question_folds(table):
-        train = np.setdiff1d(np.arange(len(x)), test)
+    usable = np.ones(len(x), dtype=bool) if profile is None else table.datasets == profile
+    for fold in question_folds(table):
+        test = fold[usable[fold]]
+        train = np.setdiff1d(np.flatnonzero(usable), fold)
         model = fit_linear(x[train], table.fractions[train], sample_weights(table.datasets[train]), names)
         raw[test] = predict(model, x[test])
         train_raw = predict(model, x[train])
         for name in np.unique(table.datasets[test]):
-            source = train[table.datasets[train] == name]
-            calibration = isotonic_fit(
-                train_raw[np.isin(train, source)], table.fractions[source], model_id=model_id
-            )
+            source = table.datasets[train] == name
+            calibration = isotonic_fit(train_raw[source], table.fractions[train][source], model_id=model_id)
             rows = test[table.datasets[test] == name]
             calibrated[rows] = calibration.apply(raw[rows])
     return raw, calibrated
@@ -227,24 +230,32 @@ def off_topic_threshold(table: Table, *, max_mean_fraction: float = 0.05) -> flo
 
 
 def fit_scoring_model(table: Table, *, model_id: str, floor: float) -> ScoringModel:
-    """The shipped numbers: combiners on all data; calibrations and error profiles from out-of-fold runs."""
+    """The shipped numbers: combiners on all data; calibrations and error profiles from out-of-fold runs.
+
+    The plain keys ("base", "knn", …) are fitted on all datasets (what the app uses); "<key>@<dataset>"
+    are fitted on one dataset only and apply when an evaluation names that dataset (its grading scheme).
+    """
     combiners: dict[str, LinearModel] = {}
     calibrations: dict[str, Calibration] = {}
     profiles: dict[str, ErrorProfile] = {}
-    weights = sample_weights(table.datasets)
     for key, names in COMBINER_FEATURES.items():
         with_knn = key.startswith("knn")
-        combiners[key] = fit_linear(table.matrix(names, with_knn=with_knn), table.fractions, weights, names)
+        x = table.matrix(names, with_knn=with_knn)
+        combiners[key] = fit_linear(x, table.fractions, sample_weights(table.datasets), names)
         raw, _ = out_of_fold(table, names, with_knn=with_knn, model_id=model_id)
         calibrations[key] = isotonic_fit(
             raw, table.fractions, model_id=model_id, source="all training datasets"
         )
+        profiles[key] = error_profile(calibrations[key].apply(raw), table.fractions)
         for name in np.unique(table.datasets):
             mask = table.datasets == name
+            combiners[f"{key}@{name}"] = fit_linear(
+                x[mask], table.fractions[mask], np.ones(mask.sum()), names
+            )
+            raw, _ = out_of_fold(table, names, with_knn=with_knn, model_id=model_id, profile=str(name))
             calibrations[f"{key}@{name}"] = isotonic_fit(
                 raw[mask], table.fractions[mask], model_id=model_id, source=f"{name} training split"
             )
-        profiles[key] = error_profile(calibrations[key].apply(raw), table.fractions)
     return ScoringModel(
         model_id=model_id,
         floor=floor,
@@ -253,6 +264,115 @@ def fit_scoring_model(table: Table, *, model_id: str, floor: float) -> ScoringMo
         calibrations=calibrations,
         error_profiles=profiles,
         notes="Fitted by grading/training/fit.py on ../shared/datasets/*_train.jsonl.",
+    )
+
+
+ABLATIONS = {
+    "all features": (),
+    "− lexical alignment": LEXICAL_FEATURES,
+    "− key-point coverage": ("point_cov", "point_min", "point_lex"),
+    "− question similarity / restating": ("q_cos", "q_restate"),
+    "− length ratio": ("len_ratio",),
+    "− whole-answer cosine": ("ref_cos",),
+}
+METRIC_COLUMNS = ("pearson", "spearman", "rmse", "qwk", "accuracy", "macro_f1")
+
+
+def _row(label: str, metrics: dict[str, float | None]) -> str:
+    cells = ["–" if metrics[key] is None else f"{metrics[key]:.3f}" for key in METRIC_COLUMNS]
+    return f"| {label} | " + " | ".join(cells) + " |"
+
+
+def _cosine_baseline(table: Table, model_id: str) -> np.ndarray:
+    _, calibrated = out_of_fold(table, ("ref_cos",), with_knn=False, model_id=model_id)
+    return calibrated
+
+
+def _profiled(table: Table, names: Sequence[str], *, with_knn: bool, model_id: str) -> np.ndarray:
+    """Out-of-fold predictions where every dataset uses its own combiner (as `tenta eval` does)."""
+    result = np.zeros(len(table.fractions))
+    for name in np.unique(table.datasets):
+        _, calibrated = out_of_fold(table, names, with_knn=with_knn, model_id=model_id, profile=str(name))
+        result[table.datasets == name] = calibrated[table.datasets == name]
+    return result
+
+
+def report_markdown(table: Table, scoring: ScoringModel) -> str:
+    """Evaluation table (baseline vs engine per dataset and setting), ablation and confidence quality."""
+    model_id = scoring.model_id
+    header = (
+        "| system | Pearson | Spearman | RMSE | QWK | accuracy | macro-F1 |\n|---|---|---|---|---|---|---|"
+    )
+    baseline = metrics_by_dataset(table, _cosine_baseline(table, model_id))
+    pooled_base = metrics_by_dataset(
+        table, out_of_fold(table, BASE_FEATURES, with_knn=False, model_id=model_id)[1]
+    )
+    pooled_knn = metrics_by_dataset(
+        table, out_of_fold(table, COMBINER_FEATURES["knn"], with_knn=True, model_id=model_id)[1]
+    )
+    engine_base = metrics_by_dataset(
+        table, _profiled(table, BASE_FEATURES, with_knn=False, model_id=model_id)
+    )
+    engine_knn = metrics_by_dataset(
+        table, _profiled(table, COMBINER_FEATURES["knn"], with_knn=True, model_id=model_id)
+    )
+    lines = [
+        f"## Model `{model_id}` (cosine floor {scoring.floor:.3f})",
+        "",
+        "Out-of-fold on ../shared/datasets/*_train.jsonl: unseen questions = 5-fold GroupKFold by question "
+        "(no question graded with its own human scores or coefficients fitted on it); unseen answers = the "
+        "same, plus the other answer-folds of the question as graded neighbours (`--examples`). "
+        "Calibration is fitted on the training folds only.",
+        "",
+    ]
+    for name in sorted(baseline):
+        lines += [f"### {name}", "", header]
+        lines.append(_row("plain cosine (calibrated)", baseline[name]))
+        lines.append(_row("engine, unseen questions, pooled combiner (app default)", pooled_base[name]))
+        lines.append(_row("engine, unseen questions, dataset profile", engine_base[name]))
+        lines.append(_row("engine, unseen answers (graded neighbours), pooled", pooled_knn[name]))
+        lines.append(_row("engine, unseen answers (graded neighbours), dataset profile", engine_knn[name]))
+        lines.append("")
+    lines += [
+        "### Ablation (unseen questions, dataset profiles; Pearson / macro-F1)",
+        "",
+        "| features | " + " | ".join(sorted(baseline)) + " |",
+        "|---|" + "---|" * len(baseline),
+    ]
+    for label, dropped in ABLATIONS.items():
+        names = tuple(name for name in BASE_FEATURES if name not in dropped)
+        metrics = metrics_by_dataset(table, _profiled(table, names, with_knn=False, model_id=model_id))
+        cells = [
+            f"{metrics[name]['pearson']:.3f}"
+            + (f" / {metrics[name]['macro_f1']:.3f}" if metrics[name]["macro_f1"] else "")
+            for name in sorted(metrics)
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    knn_only = metrics_by_dataset(
+        table, _profiled(table, ("ref_cos", *KNN_FEATURES), with_knn=True, model_id=model_id)
+    )
+    cells = [
+        f"{knn_only[name]['pearson']:.3f}"
+        + (f" / {knn_only[name]['macro_f1']:.3f}" if knn_only[name]["macro_f1"] else "")
+        for name in sorted(knn_only)
+    ]
+    lines.append("| unseen answers: cosine + neighbours only | " + " | ".join(cells) + " |")
+    lines += ["", confidence_markdown(table, scoring)]
+    return "\n".join(lines)
+
+
+def confidence_markdown(table: Table, scoring: ScoringModel) -> str:
+    """How well the confidence value predicts error (out of fold, pooled combiner, no neighbours)."""
+    raw, _ = out_of_fold(table, BASE_FEATURES, with_knn=False, model_id=scoring.model_id)
+    predicted = scoring.calibrations["base"].apply(raw)
+    confidence = np.array([scoring.error_profiles["base"].expected_close(value) for value in predicted])
+    error = np.abs(predicted - table.fractions)
+    low = confidence < 0.6
+    rho = spearman(confidence, error) or 0.0
+    return (
+        f"Confidence (pooled, unseen questions): Spearman(confidence, |error|) = {rho:.3f}; "
+        f"{low.mean():.0%} of answers fall below 0.6 (needs_review), mean |error| {error[low].mean():.3f} "
+        f"vs {error[~low].mean():.3f} for the rest (fractions of max score)."
     )
 
 
@@ -284,6 +404,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--cache-dir", type=Path, default=None, help="embedding cache (re-runs skip the model)"
     )
     parser.add_argument("--out", type=Path, default=None, help="default: grading/data/<model id>.json")
+    parser.add_argument("--report", type=Path, default=None, help="also write the evaluation as Markdown")
     args = parser.parse_args(argv)
     import platformdirs
 
@@ -295,21 +416,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         models_dir=args.models_dir or cache / "models",
         cache_dir=args.cache_dir or cache / "embeddings",
     )
-    scoring = run(embedder, load_training_records())
+    table, floor = features_table(embedder, load_training_records())
+    scoring = fit_scoring_model(table, model_id=embedder.model_id, floor=floor)
     out = args.out or shipped_path(embedder.model_id)
     scoring.save(out)
     print(f"wrote {out}")
+    if args.report:
+        args.report.write_text(report_markdown(table, scoring) + "\n", encoding="utf-8")
+        print(f"wrote {args.report}")
 
 
-def run(encoder: TextEncoder, records: list[GradedRecord]) -> ScoringModel:
+def features_table(encoder: TextEncoder, records: list[GradedRecord]) -> tuple[Table, float]:
+    """The cosine floor of the model and the feature table of every training answer."""
     floor = measure_floor(records, encoder)
     print(f"floor (median unrelated cosine) = {floor:.3f}", file=sys.stderr)
     grader = Grader(encoder, provisional_scoring(encoder.model_id, floor))
-    table = extract(records, grader)
-    for key, names in COMBINER_FEATURES.items():
-        _, calibrated = out_of_fold(table, names, with_knn=key.startswith("knn"), model_id=encoder.model_id)
-        print(key, json.dumps(metrics_by_dataset(table, calibrated)), file=sys.stderr)
-    return fit_scoring_model(table, model_id=encoder.model_id, floor=floor)
+    return extract(records, grader), floor
 
 
 if __name__ == "__main__":

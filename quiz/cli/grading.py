@@ -64,7 +64,7 @@ def _grader(
         review_threshold=ctx.settings.review_threshold,
     )
     if profile is not None:
-        grader.use_calibration_profile(profile)
+        grader.use_profile(profile)
     return grader
 
 

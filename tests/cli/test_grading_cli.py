@@ -1,0 +1,96 @@
+"""`tenta eval`, `tenta calibrate`, `tenta grade-one` and `tenta ingest` end to end on MiniLM."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quiz.cli.main import app
+
+runner = CliRunner()
+REFERENCE = "Dropout randomly deactivates neurons during training to reduce overfitting."
+ANSWERS = [
+    ("It switches off random neurons while training so the net does not overfit.", 1.0),
+    ("When students quit school early.", 0.0),
+    ("Random neurons are dropped during training.", 1.0),
+    ("It is a kind of optimiser that speeds up training.", 0.0),
+    ("", 0.0),
+]
+
+
+@pytest.fixture(autouse=True)
+def minilm(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TENTA_MODEL", "all-MiniLM-L6-v2")
+
+
+def _dataset(path: Path, question_id: str = "d1") -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        for answer, score in ANSWERS:
+            record = {
+                "question_id": question_id,
+                "question": "What is dropout?",
+                "reference_answer": REFERENCE,
+                "student_answer": answer,
+                "score": score,
+                "max_score": 1.0,
+            }
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def test_eval_prints_metrics_and_writes_json(tmp_path: Path) -> None:
+    report_path = tmp_path / "report.json"
+    result = runner.invoke(app, ["eval", str(_dataset(tmp_path / "d.jsonl")), "--json", str(report_path)])
+    assert result.exit_code == 0, result.output
+    assert "pearson" in result.output and "overall" in result.output
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    for key in ("n", "pearson", "spearman", "rmse", "qwk", "accuracy", "macro_f1", "per_question"):
+        assert key in report
+    assert report["n"] == len(ANSWERS)
+    assert report["per_question"][0]["question_id"] == "d1"
+    assert report["accuracy"] >= 0.6
+
+
+def test_eval_with_examples_never_uses_the_evaluated_records(tmp_path: Path) -> None:
+    dataset = _dataset(tmp_path / "d.jsonl")
+    result = runner.invoke(
+        app, ["eval", str(dataset), "--examples", str(dataset), "--json", str(tmp_path / "r.json")]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_eval_reports_a_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(
+        '{"question": "q", "reference_answer": "r", "student_answer": "a", "score": 9, "max_score": 1}\n'
+    )
+    result = runner.invoke(app, ["eval", str(path)])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, Exception)
+    assert "bad.jsonl:1" in str(result.exception)
+
+
+def test_calibrate_writes_monotone_json_for_the_model(tmp_path: Path) -> None:
+    out = tmp_path / "cal.json"
+    result = runner.invoke(app, ["calibrate", str(_dataset(tmp_path / "d.jsonl")), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert payload["model_id"] == "all-MiniLM-L6-v2"
+    assert payload["y"] == sorted(payload["y"])
+    evaluated = runner.invoke(app, ["eval", str(tmp_path / "d.jsonl"), "--calibration", str(out)])
+    assert evaluated.exit_code == 0, evaluated.output
+
+
+def test_ingest_then_grade_one(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "# Dropout\n\nDropout switches neurons off at random during training to reduce overfitting.\n"
+    )
+    result = runner.invoke(app, ["ingest", str(notes)])
+    assert result.exit_code == 0, result.output
+    assert "1 document" in result.output
+    result = runner.invoke(app, ["ingest", str(tmp_path / "missing.md")])
+    assert result.exit_code != 0
