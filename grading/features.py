@@ -26,7 +26,7 @@ PASSAGE_DISCOUNT = 0.9
 """Matching a supporting course passage counts almost, but not quite, as much as matching the point itself."""
 
 LEXICAL_FEATURES = ("lex_recall", "lex_precision", "point_lex", "q_restate")
-EMBEDDING_FEATURES = ("ref_cos", "point_cov", "point_min", "q_cos", "len_ratio")
+EMBEDDING_FEATURES = ("ref_cos", "ref_sent_cos", "point_cov", "point_min", "q_cos", "len_ratio")
 KNN_FEATURES = ("knn_mean", "knn_top", "knn_gap", "knn_sim")
 
 
@@ -98,6 +98,7 @@ def compute_features(
     """Features of an answer whose units (sentences, then the whole answer last) are already encoded."""
     whole = unit_vectors[-1]
     ref_cos = float(rescale(profile.reference_vectors @ whole, floor).max())
+    ref_sent_cos = float(rescale(unit_vectors @ profile.reference_vectors.T, floor).max())
     q_cos = (
         float(rescale(profile.prompt_vectors @ whole, floor).max()) if len(profile.prompt_vectors) else 0.0
     )
@@ -148,6 +149,7 @@ def compute_features(
     reference_length = float(np.mean([len(profile.reference_words[index]) for index in candidates]))
     values = {
         "ref_cos": ref_cos,
+        "ref_sent_cos": ref_sent_cos,
         "point_cov": point_cov,
         "point_min": float(point_sims.min()),
         "q_cos": q_cos,

@@ -70,8 +70,14 @@ class _Prepared:
 
     text: str
     units: list[str]
+    """The sentences, then the whole answer (when there is more than one sentence)."""
     language: str | None
     flags: tuple[GradeFlag, ...]
+
+    @property
+    def encoded(self) -> list[str]:
+        """What goes through the model: the sentences only; the whole answer's vector is their mean."""
+        return self.units[:-1] if len(self.units) > 1 else self.units
 
 
 class Grader:
@@ -156,11 +162,11 @@ class Grader:
             else:
                 pending.append((position, prepared))
         if pending:
-            vectors = self._encode([text for _, prepared in pending for text in prepared.units])
+            vectors = self._encode([text for _, prepared in pending for text in prepared.encoded])
             offset = 0
             for position, prepared in pending:
-                unit_vectors = vectors[offset : offset + len(prepared.units)]
-                offset += len(prepared.units)
+                unit_vectors = with_whole_answer(vectors[offset : offset + len(prepared.encoded)])
+                offset += len(prepared.encoded)
                 grades[position] = self._grade_free_text(requests[position], prepared, unit_vectors)
         return [grade for grade in grades if grade is not None]
 
@@ -176,7 +182,7 @@ class Grader:
         prepared = prepare_answer(answer)
         if prepared is None:
             return None
-        unit_vectors = self._encode(prepared.units)
+        unit_vectors = with_whole_answer(self._encode(prepared.encoded))
         profile = self.profile(question)
         return compute_features(
             profile,
@@ -388,6 +394,20 @@ class Grader:
             if len(self._example_indexes) > _PROFILE_CACHE_SIZE:
                 self._example_indexes.popitem(last=False)
         return cached
+
+
+def with_whole_answer(sentence_vectors: np.ndarray) -> np.ndarray:
+    """Sentence vectors plus, for several sentences, the whole answer as their normalised mean.
+
+    Encoding the answer once more would double the model work; the mean of its sentences measured as
+    well on the datasets (see grading/training/fit.py) and keeps grading close to one raw encode.
+    """
+    if len(sentence_vectors) <= 1:
+        return sentence_vectors
+    mean = sentence_vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    whole = mean / norm if norm > 0 else mean
+    return np.vstack([sentence_vectors, whole.astype(sentence_vectors.dtype)])
 
 
 def topicality(values: dict[str, float]) -> float:

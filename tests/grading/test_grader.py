@@ -29,7 +29,7 @@ BAD_INPUTS = [
 def test_good_answer_covers_points_and_beats_wrong(minilm_grader: Grader, dropout_question: Question) -> None:
     good = minilm_grader.grade(dropout_question, GOOD)
     wrong = minilm_grader.grade(dropout_question, WRONG)
-    assert good.score > wrong.score + 0.5
+    assert good.score > wrong.score + 0.4  # a fifth of the points between right and on-topic-but-wrong
     statuses = {point.point_id: point.status for point in good.points}
     assert statuses == {"mechanism": PointStatus.COVERED, "purpose": PointStatus.COVERED}
     matched = {point.point_id: point.matched_sentence for point in good.points}

@@ -1,0 +1,104 @@
+"""Grading performance, printed as ratios measured in one run (not a timed test).
+
+    python bench/grading.py [--model multilingual-e5-small] [--answers 200]
+
+- warm single-answer grading of a 60-word answer: p50/p95 latency and its ratio to one raw model
+  encode of the same text (target ≤ 1.5×);
+- batch grading throughput ÷ raw encode throughput of the same answers (target ≥ 0.8);
+- cold start to first grade, and peak RSS (target ≤ 700 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+# Run as a script, this file's folder comes first on sys.path and its name would shadow the
+# grading package; drop it so `import grading.…` finds the library.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+
+ANSWER_60 = (
+    "Dropout is a regularisation method for neural networks. During training it switches off a random "
+    "fraction of the neurons in a layer at every step, so the network cannot rely on any single unit and "
+    "has to learn redundant features. This reduces overfitting. At test time all neurons are used and the "
+    "activations are scaled so that their expected value stays the same as during training."
+)
+
+
+def _answers(count: int) -> list[str]:
+    """Distinct ~60-word answers (so no cache hides the work)."""
+    words = ANSWER_60.split()
+    rng = np.random.default_rng(0)
+    return [" ".join(rng.permutation(words)) + f" Variant {i}." for i in range(count)]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    return float(np.percentile(values, share * 100))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--model", default="multilingual-e5-small")
+    parser.add_argument("--answers", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    import platformdirs
+
+    from grading.embedder import Embedder
+    from grading.grader import Grader, GradeRequest
+    from question_bank.loader import BankCatalog
+
+    models_dir = Path(platformdirs.user_cache_dir("tenta")) / "models"
+    embedder = Embedder.load(args.model, models_dir=models_dir)  # no vector cache: measure the model
+    bank = BankCatalog(None).load("dl-course")
+    question = next(q for q in bank.questions if q.type.value == "free_text")
+    grader = Grader.create(embedder)
+    grader.grade(question, "Dropout switches off random neurons during training.", bank=bank)
+    cold = time.perf_counter() - start
+
+    singles = _answers(args.repeats)
+    raw_times, grade_times = [], []
+    for text in singles:
+        t0 = time.perf_counter()
+        embedder.encode([text + " raw"])
+        raw_times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        grader.grade(question, text, bank=bank)
+        grade_times.append(time.perf_counter() - t0)
+    raw_p50 = statistics.median(raw_times)
+
+    batch = _answers(args.answers)
+    t0 = time.perf_counter()
+    embedder.encode([text + " raw batch" for text in batch])
+    raw_rate = len(batch) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    grader.grade_many([GradeRequest(question=question, answer=text) for text in batch])
+    grade_rate = len(batch) / (time.perf_counter() - t0)
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"model: {embedder.model_id}  (60-word answers, {args.repeats} single / {args.answers} batch)")
+    print(
+        f"single answer: grade p50 {statistics.median(grade_times) * 1000:.1f} ms, "
+        f"p95 {_percentile(grade_times, 0.95) * 1000:.1f} ms; raw encode p50 {raw_p50 * 1000:.1f} ms; "
+        f"ratio p50 {statistics.median(grade_times) / raw_p50:.2f}x (target <= 1.5x)"
+    )
+    print(
+        f"batch: grading {grade_rate:.1f} answers/s, raw encode {raw_rate:.1f} answers/s; "
+        f"ratio {grade_rate / raw_rate:.2f} (target >= 0.8)"
+    )
+    print(f"cold start to first grade: {cold:.1f} s; peak RSS {peak_mb:.0f} MB (target <= 700 MB)")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
