@@ -13,6 +13,7 @@ from quiz.settings import Settings
 
 if TYPE_CHECKING:
     from db.repository import Repository
+    from grading.calibration import Calibration
     from grading.embedder import Embedder
     from grading.grader import Grader
     from grading.retrieval import CourseIndex
@@ -51,10 +52,21 @@ class AppContext:
 
     @cached_property
     def course_index(self) -> CourseIndex | None:
-        """The faiss index of ingested course material, or None before anything was ingested."""
-        from grading.retrieval import CourseIndex
+        """The faiss index of course material; the default bank's bundled notes are ingested on first use."""
+        from quiz.ingest import ensure_course_index
 
-        return CourseIndex.load_if_present(self.settings.index_dir, self.embedder)
+        return ensure_course_index(self)
+
+    @cached_property
+    def calibration(self) -> Calibration | None:
+        """The teacher's own calibration from `tenta calibrate`, when one was fitted for the current model."""
+        from grading.calibration import Calibration
+
+        path = self.settings.data_dir / "calibration.json"
+        if not path.is_file():
+            return None
+        calibration = Calibration.load(path)
+        return calibration if calibration.model_id == self.embedder.model_id else None
 
     @cached_property
     def grader(self) -> Grader:
@@ -63,5 +75,6 @@ class AppContext:
         return Grader.create(
             self.embedder,
             course_index=self.course_index,
+            calibration=self.calibration,
             review_threshold=self.settings.review_threshold,
         )
