@@ -52,10 +52,13 @@ class AppContext:
 
     @cached_property
     def course_index(self) -> CourseIndex | None:
-        """The faiss index of course material; the default bank's bundled notes are ingested on first use."""
-        from quiz.ingest import ensure_course_index
+        """The faiss index of ingested course material, or None before anything was ingested.
 
-        return ensure_course_index(self)
+        The app and `tenta grade-one` ingest the bundled notes on first run (quiz.ingest.ensure_course_index).
+        """
+        from grading.retrieval import CourseIndex
+
+        return CourseIndex.load_if_present(self.settings.index_dir, self.embedder)
 
     @cached_property
     def calibration(self) -> Calibration | None:
