@@ -28,10 +28,12 @@ from textual.widgets import Static
 
 class BenchApp(TentaApp):
     def on_mount(self):
-        super().on_mount()
         self.call_after_refresh(self.painted)
 
     def painted(self):
+        if not self.screen.query("#summary"):  # home not composed yet: wait for the next refresh
+            self.call_after_refresh(self.painted)
+            return
         print("PAINTED", flush=True)
         self.set_interval(0.01, self.poll_data)
 

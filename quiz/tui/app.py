@@ -44,6 +44,9 @@ class TentaApp(App[None]):
     TITLE = "tenta"
     SUB_TITLE = "exam practice"
     ENABLE_COMMAND_PALETTE = True
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"home": HomeScreen}
+    DEFAULT_MODE: ClassVar[str] = "home"
+    """Home is the base screen, so nothing else is composed before the first paint."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "toggle_dark", "Light/dark", tooltip="Switch between the light and dark theme."),
@@ -92,9 +95,6 @@ class TentaApp(App[None]):
         return repository.default_student()
 
     # ----- lifecycle -------------------------------------------------------------------------------------
-
-    def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
 
     def preload_model_soon(self) -> None:
         """Start loading the model once the home screen has its data (so the two don't compete)."""

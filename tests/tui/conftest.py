@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +16,8 @@ from quiz.tui.app import TentaApp
 
 if TYPE_CHECKING:
     from grading.embedder import Embedder
-    from grading.grader import Grader
+    from grading.grader import Grader, GradeRequest
+    from grading.models import Grade
     from grading.retrieval import CourseIndex
 
 NOW = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
@@ -99,3 +100,36 @@ def make_app(ctx: AppContext, **options: object) -> TentaApp:
     }
     settings.update(options)
     return TentaApp(ctx, **settings)  # type: ignore[arg-type]
+
+
+RECORDED_GRADE = Path(__file__).parent / "data" / "q1_grade.json"
+RECORDED_ANSWER = (
+    "AI is the broad field of making computers act intelligently. Machine learning is a part of AI "
+    "where the computer learns from data. Deep learning is a part of machine learning."
+)
+
+
+class RecordedGrader:
+    """Replays the real grader's grade of RECORDED_ANSWER (tests/tui/data/q1_grade.json).
+
+    Layout snapshots of the feedback and results screens use it so they don't change each time the
+    grading engine is tuned; the Pilot tests grade with the real model. Any other request fails.
+    """
+
+    def __init__(self) -> None:
+        from grading.models import Grade
+
+        self.grade = Grade.model_validate_json(RECORDED_GRADE.read_text(encoding="utf-8"))
+
+    def grade_many(self, requests: Sequence[GradeRequest]) -> list[Grade]:
+        for request in requests:
+            assert request.question.id == self.grade.question_id and request.answer == RECORDED_ANSWER, (
+                request
+            )
+        return [self.grade for _ in requests]
+
+
+@pytest.fixture
+def recorded_ctx(ctx: AppContext) -> AppContext:
+    ctx.__dict__["grader"] = RecordedGrader()
+    return ctx

@@ -18,17 +18,12 @@ from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.resume_dialog import ResumeDialog
-from tests.tui.conftest import make_app
+from tests.tui.conftest import RECORDED_ANSWER, make_app
 from tests.tui.helpers import home_ready, settle, wait_for_grade, wait_until
 from tests.tui.seed import seed_history, unfinished_full_exam
 
 SnapCompare = Callable[..., bool]
 Steps = Callable[[Pilot[None]], Awaitable[None]]
-
-ANSWER_Q1 = (
-    "AI is the broad field of making computers act intelligently. Machine learning is a part of AI "
-    "where the computer learns from data. Deep learning is a part of machine learning."
-)
 
 
 def _then(*steps: Steps) -> Steps:
@@ -59,7 +54,7 @@ def _screen(kind: type[Any]) -> Steps:
 async def _answer_first_question(pilot: Pilot[None]) -> None:
     await pilot.press("n")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
-    pilot.app.screen.query_one("#answer", TextArea).insert(ANSWER_Q1)
+    pilot.app.screen.query_one("#answer", TextArea).insert(RECORDED_ANSWER)
     await pilot.press("ctrl+s")
     feedback = pilot.app.screen
     assert isinstance(feedback, FeedbackScreen)
@@ -88,17 +83,21 @@ def test_quiz_english_prompt_with_timer(snap_compare: SnapCompare, ctx: AppConte
     assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=steps)
 
 
-def test_feedback(snap_compare: SnapCompare, ctx: AppContext) -> None:
-    assert snap_compare(make_app(ctx), terminal_size=(100, 36), run_before=_then(_answer_first_question))
+def test_feedback(snap_compare: SnapCompare, recorded_ctx: AppContext) -> None:
+    assert snap_compare(
+        make_app(recorded_ctx), terminal_size=(100, 36), run_before=_then(_answer_first_question)
+    )
 
 
-def test_feedback_at_80x24(snap_compare: SnapCompare, ctx: AppContext) -> None:
-    assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=_then(_answer_first_question))
+def test_feedback_at_80x24(snap_compare: SnapCompare, recorded_ctx: AppContext) -> None:
+    assert snap_compare(
+        make_app(recorded_ctx), terminal_size=(80, 24), run_before=_then(_answer_first_question)
+    )
 
 
-def test_results(snap_compare: SnapCompare, ctx: AppContext) -> None:
+def test_results(snap_compare: SnapCompare, recorded_ctx: AppContext) -> None:
     steps = _then(_answer_first_question, _press("ctrl+f"), _screen(ResultsScreen))
-    assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=steps)
+    assert snap_compare(make_app(recorded_ctx), terminal_size=(80, 24), run_before=steps)
 
 
 def test_history(snap_compare: SnapCompare, ctx: AppContext) -> None:
@@ -164,6 +163,6 @@ def test_new_profile_dialog(snap_compare: SnapCompare, ctx: AppContext) -> None:
     assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=_then(typed))
 
 
-def test_disagree_dialog(snap_compare: SnapCompare, ctx: AppContext) -> None:
+def test_disagree_dialog(snap_compare: SnapCompare, recorded_ctx: AppContext) -> None:
     steps = _then(_answer_first_question, _press("d"), _press(*"I covered the hierarchy"))
-    assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=steps)
+    assert snap_compare(make_app(recorded_ctx), terminal_size=(80, 24), run_before=steps)

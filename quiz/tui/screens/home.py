@@ -34,8 +34,20 @@ class HomeScreen(Screen[None]):
         Binding("w", "start('weakest')", "Weakest", tooltip="Questions of your weakest topics first."),
         Binding("h", "open('history')", "History", tooltip="Past quizzes and every graded answer."),
         Binding("g", "open('progress')", "Progress", tooltip="Charts: scores over time, mastery, forecast."),
-        Binding("r", "open('review')", "Review queue", tooltip="Teacher: answers that need a human look."),
-        Binding("ctrl+o", "new_profile", "New profile", tooltip="Create a student profile and switch to it."),
+        Binding(
+            "r",
+            "open('review')",
+            "Review queue",
+            show=False,
+            tooltip="Teacher: answers that need a human look.",
+        ),
+        Binding(
+            "ctrl+o",
+            "new_profile",
+            "New profile",
+            show=False,
+            tooltip="Create a student profile and switch to it.",
+        ),
     ]
 
     def __init__(self) -> None:
