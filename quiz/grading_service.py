@@ -16,7 +16,7 @@ from question_bank.errors import TentaError
 from question_bank.models import Bank
 
 if TYPE_CHECKING:
-    from grading.grader import Grader, GradeRequest
+    from grading.grader import GradedExample, Grader, GradeRequest
     from quiz.context import AppContext
 
 _grader_lock = threading.Lock()
@@ -78,7 +78,8 @@ def grade_and_store(ctx: AppContext, answers: Sequence[AnswerRecord]) -> list[Gr
 
     grader = ensure_grader(ctx)
     banks: dict[str, Bank | None] = {}
-    requests = [_request_for(ctx, answer, GradeRequest, banks) for answer in answers]
+    teacher_grades: dict[tuple[str, str], list[tuple[int, GradedExample]]] = {}
+    requests = [_request_for(ctx, answer, GradeRequest, banks, teacher_grades) for answer in answers]
     try:
         grades = grader.grade_many(requests)
     except Exception:  # fall back to one by one so one bad answer doesn't block a batch
@@ -107,13 +108,44 @@ def _grade_one_by_one(
 
 
 def _request_for(
-    ctx: AppContext, answer: AnswerRecord, request_type: type[GradeRequest], banks: dict[str, Bank | None]
+    ctx: AppContext,
+    answer: AnswerRecord,
+    request_type: type[GradeRequest],
+    banks: dict[str, Bank | None],
+    teacher_grades: dict[tuple[str, str], list[tuple[int, GradedExample]]],
 ) -> GradeRequest:
-    """The grading request for an answer: the question snapshot it answered, with its bank when installed."""
+    """The grading request for an answer: the question snapshot it answered, with its bank when installed,
+    and the teacher's decisions on other answers to the same question as graded neighbours."""
     detail = ctx.repository.get_answer(answer.id)
     if answer.bank_id not in banks:
         banks[answer.bank_id] = _bank_or_none(ctx, answer.bank_id)
-    return request_type(question=detail.question, answer=answer.text, bank=banks[answer.bank_id])
+    key = (answer.bank_id, answer.question_id)
+    if key not in teacher_grades:
+        teacher_grades[key] = teacher_graded_examples(ctx, *key)
+    examples = tuple(example for answer_id, example in teacher_grades[key] if answer_id != answer.id)
+    return request_type(
+        question=detail.question, answer=answer.text, bank=banks[answer.bank_id], examples=examples
+    )
+
+
+def teacher_graded_examples(
+    ctx: AppContext, bank_id: str, question_id: str
+) -> list[tuple[int, GradedExample]]:
+    """Answers to a question whose final score a teacher set (override), as (answer id, graded example).
+
+    The grader uses them as nearest graded neighbours once a question has a few; this is how the
+    teacher's decisions improve the grades of the answers still to come.
+    """
+    from grading.grader import GradedExample
+
+    examples = []
+    for detail in ctx.repository.answer_history(bank_id=bank_id, question_id=question_id):
+        override = detail.latest_override
+        if override is None or detail.max_points <= 0:
+            continue
+        fraction = min(max(override.score / detail.max_points, 0.0), 1.0)
+        examples.append((detail.answer.id, GradedExample(answer=detail.answer.text, fraction=fraction)))
+    return examples
 
 
 def _bank_or_none(ctx: AppContext, bank_id: str) -> Bank | None:

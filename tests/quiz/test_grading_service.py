@@ -1,0 +1,53 @@
+"""Teacher overrides feed later grades of the same question as graded neighbours."""
+
+from __future__ import annotations
+
+from grading.embedder import Embedder
+from question_bank.models import Bank
+from quiz.context import AppContext
+from quiz.grading_service import grade_and_store, teacher_graded_examples
+
+WRONG_BUT_ON_TOPIC = [
+    "Machine learning and AI are the same thing, and deep learning is older than both of them.",
+    "AI and machine learning are the same thing; deep learning is an older and separate field.",
+    "Deep learning is older than AI, and AI is the same thing as machine learning.",
+    "Machine learning is the same as AI, while deep learning came first and is separate.",
+]
+
+
+def _submit(ctx: AppContext, bank: Bank, student: str, text: str) -> int:
+    student_id = ctx.repository.get_or_create_student(student).id
+    return ctx.repository.submit_answer(student_id, bank, bank.question(1), text).id
+
+
+def test_overrides_become_graded_neighbours_for_the_next_answers(
+    ctx: AppContext, bank: Bank, minilm_embedder: Embedder
+) -> None:
+    ctx.__dict__["embedder"] = minilm_embedder
+    graded_by_teacher = [
+        _submit(ctx, bank, f"student{i}", text) for i, text in enumerate(WRONG_BUT_ON_TOPIC[:3])
+    ]
+    for answer_id in graded_by_teacher:
+        ctx.repository.add_override(answer_id, 0.0, "Wrong: the relationship is reversed.", "teacher")
+    new_answer = ctx.repository.get_answer(_submit(ctx, bank, "student9", WRONG_BUT_ON_TOPIC[3])).answer
+
+    examples = teacher_graded_examples(ctx, bank.id, bank.question(1).id)
+    assert sorted(answer_id for answer_id, _ in examples) == sorted(graded_by_teacher)
+    assert all(example.fraction == 0.0 for _, example in examples)
+
+    without_neighbours = ctx.grader.grade(bank.question(1), new_answer.text, bank=bank)
+    (stored,) = grade_and_store(ctx, [new_answer])
+    assert stored.score < without_neighbours.score
+
+
+def test_an_answer_is_never_its_own_neighbour(ctx: AppContext, bank: Bank, minilm_embedder: Embedder) -> None:
+    """With three overrides in all, regrading one of them leaves two neighbours: too few to be used."""
+    ctx.__dict__["embedder"] = minilm_embedder
+    answer_ids = [_submit(ctx, bank, f"student{i}", text) for i, text in enumerate(WRONG_BUT_ON_TOPIC[:3])]
+    for answer_id in answer_ids:
+        ctx.repository.add_override(answer_id, 0.0, "Wrong.", "teacher")
+    regraded = ctx.repository.get_answer(answer_ids[0]).answer
+
+    (stored,) = grade_and_store(ctx, [regraded])
+
+    assert stored.score == ctx.grader.grade(bank.question(1), regraded.text, bank=bank).score
