@@ -26,12 +26,12 @@ from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
     build_bank,
-    detect_language,
     read_text,
     slugify,
     title_from_path,
 )
 from question_bank.keypoints import propose_key_points
+from question_bank.language import detect_language
 from question_bank.models import Bank, Question, QuestionType
 
 _ESCAPES = {

@@ -22,12 +22,12 @@ from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
     build_bank,
-    detect_language,
     read_text,
     slugify,
     title_from_path,
 )
 from question_bank.keypoints import propose_key_points, split_sentences
+from question_bank.language import detect_language
 from question_bank.models import Bank
 
 _CANDIDATE = re.compile(
