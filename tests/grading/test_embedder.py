@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grading.embedder import Embedder
+from grading.bert_encoder import BertEncoder
+from grading.embedder import Embedder, SentenceTransformerEncoder
 from grading.embedding_cache import EmbeddingCache
 from question_bank.errors import TentaError
 from tests.conftest import MODELS_DIR
@@ -47,6 +50,42 @@ def test_empty_input_gives_empty_matrix(minilm_embedder: Embedder) -> None:
 def test_single_string_is_rejected(minilm_embedder: Embedder) -> None:
     with pytest.raises(TypeError):
         minilm_embedder.encode("not a list")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must be str"):
+        minilm_embedder.encode([REFERENCE, None])  # type: ignore[list-item]
+
+
+def test_lean_encoder_equals_sentence_transformers(minilm_embedder: Embedder) -> None:
+    """The memory-mapped BERT runtime gives sentence-transformers' vectors, packed or alone."""
+    from sentence_transformers import SentenceTransformer
+
+    assert isinstance(minilm_embedder._model, BertEncoder)
+    texts = [REFERENCE, PARAPHRASE, UNRELATED, "Ja.", "x" * 3000, "ÅÄÖ åäö"] + [
+        f"Sentence number {index} about gradient descent." for index in range(40)
+    ]
+    reference = SentenceTransformer(str(minilm_embedder.path), device="cpu").encode(
+        texts, normalize_embeddings=True
+    )
+    packed = minilm_embedder._model.encode(texts, batch_size=256)
+    np.testing.assert_allclose(packed, reference, atol=2e-6)
+    alone = np.stack([minilm_embedder._model.encode([text], batch_size=1)[0] for text in texts[:6]])
+    np.testing.assert_allclose(alone, reference[:6], atol=2e-6)
+
+
+def test_other_pooling_falls_back_to_sentence_transformers(minilm_embedder: Embedder, tmp_path: Path) -> None:
+    """A folder the lean runtime cannot reproduce (CLS pooling) loads through sentence-transformers."""
+    folder = tmp_path / "cls-model"
+    shutil.copytree(minilm_embedder.path, folder, ignore=shutil.ignore_patterns("model.safetensors"))
+    (folder / "model.safetensors").symlink_to(minilm_embedder.path / "model.safetensors")
+    pooling = json.loads((folder / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    pooling.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    (folder / "1_Pooling" / "config.json").write_text(json.dumps(pooling), encoding="utf-8")
+    embedder = Embedder.load(str(folder), models_dir=MODELS_DIR)
+    assert isinstance(embedder._model, SentenceTransformerEncoder)
+    cls_vector, long_vector = embedder.encode([REFERENCE, "word " * 400])
+    (mean_vector,) = minilm_embedder.encode([REFERENCE])
+    assert 0.3 < float(cls_vector @ mean_vector) < 0.9999
+    np.testing.assert_allclose(np.linalg.norm(long_vector), 1.0, atol=1e-5)
+    assert embedder.token_ids("hello")[0] == minilm_embedder.token_ids("hello")[0]
 
 
 def test_duplicates_are_encoded_once_and_deterministic(minilm_embedder: Embedder) -> None:

