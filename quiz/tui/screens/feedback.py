@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Collapsible, Footer, Header, Label, LoadingIndicator, Markdown, Static
 
 from db.records import AnswerRecord
 from quiz.session import ActiveQuiz, GradeOutcome
 from quiz.tui import messages
+from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.widgets.answer_text import AnswerText
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
 from quiz.tui.widgets.score_bar import ScoreBar
-
-if TYPE_CHECKING:
-    from quiz.tui.app import TentaApp
 
 
 class FeedbackChoice(StrEnum):
@@ -30,7 +27,7 @@ class FeedbackChoice(StrEnum):
     FINISH = "finish"
 
 
-class FeedbackScreen(Screen[FeedbackChoice]):
+class FeedbackScreen(TentaScreen[FeedbackChoice]):
     """Shows a spinner until the grade arrives (GradeReady / GradeFailed), then the evidence."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -50,13 +47,6 @@ class FeedbackScreen(Screen[FeedbackChoice]):
         self.language = language
         self.waiting_for_model = waiting_for_model
         self.outcome: GradeOutcome | None = None
-
-    @property
-    def tenta(self) -> TentaApp:
-        from quiz.tui.app import TentaApp
-
-        assert isinstance(self.app, TentaApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         question = self.question

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db.records import SessionSummary
 from quiz.modes import QuizMode
+from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
-
-if TYPE_CHECKING:
-    from quiz.tui.app import TentaApp
 
 
 def mode_label(mode: str) -> str:
@@ -42,7 +39,7 @@ def summary_cells(summary: SessionSummary) -> tuple[str, ...]:
     )
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(TentaScreen[None]):
     """Sessions newest first; type to filter on any column, enter to open one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,13 +51,6 @@ class HistoryScreen(Screen[None]):
         super().__init__()
         self.student_id = student_id
         self._sessions: list[SessionSummary] = []
-
-    @property
-    def tenta(self) -> TentaApp:
-        from quiz.tui.app import TentaApp
-
-        assert isinstance(self.app, TentaApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

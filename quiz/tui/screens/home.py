@@ -8,21 +8,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from quiz.modes import DEFAULT_PRACTICE_COUNT, QuizMode
 from quiz.tui import messages
+from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.profile_dialog import ProfileDialog
 from quiz.tui.screens.resume_dialog import ResumeChoice, ResumeDialog
 
 if TYPE_CHECKING:
     from db.records import StudentRecord
     from quiz.progress import Dashboard
-    from quiz.tui.app import TentaApp
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(TentaScreen[None]):
     """The start page; everything else is one key away."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,13 +53,6 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self._students: list[StudentRecord] = []
         self._dashboard: Dashboard | None = None
-
-    @property
-    def tenta(self) -> TentaApp:
-        from quiz.tui.app import TentaApp
-
-        assert isinstance(self.app, TentaApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

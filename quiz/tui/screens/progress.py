@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
 from quiz.progress import ProgressReport
-
-if TYPE_CHECKING:
-    from quiz.tui.app import TentaApp
+from quiz.tui.screens.base import TentaScreen
 
 TABS = (
     ("over-time", "Over time"),
@@ -33,7 +30,7 @@ def _sparse_labels(labels: list[str], room: int) -> tuple[list[float], list[str]
     return [float(tick) for tick in ticks], [labels[tick - 1] for tick in ticks]
 
 
-class ProgressScreen(Screen[None]):
+class ProgressScreen(TentaScreen[None]):
     """Four charts in tabs; each shows a hint instead of an empty plot when there is no data yet."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,13 +44,6 @@ class ProgressScreen(Screen[None]):
         self.student_id = student_id
         self.bank_id = bank_id
         self.report: ProgressReport | None = None
-
-    @property
-    def tenta(self) -> TentaApp:
-        from quiz.tui.app import TentaApp
-
-        assert isinstance(self.app, TentaApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, ProgressBar, Static, TextArea
 
 from question_bank.errors import TentaError
 from quiz.session import ActiveQuiz
 from quiz.tui import messages
+from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.feedback import FeedbackChoice, FeedbackScreen
 from quiz.tui.widgets.question_view import QuestionView
 from quiz.tui.widgets.quiz_timer import QuizTimer
-
-if TYPE_CHECKING:
-    from quiz.tui.app import TentaApp
 
 DRAFT_SAVE_DELAY_S = 0.6
 """Save the draft this long after the last keystroke (and always when leaving the question)."""
 
 
-class QuizScreen(Screen[None]):
+class QuizScreen(TentaScreen[None]):
     """Answer the questions of an ActiveQuiz; submitting opens the feedback screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,13 +44,6 @@ class QuizScreen(Screen[None]):
         self._shown_at: datetime | None = None
         self._draft_timer: Timer | None = None
         self._confirm_empty = False
-
-    @property
-    def tenta(self) -> TentaApp:
-        from quiz.tui.app import TentaApp
-
-        assert isinstance(self.app, TentaApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         quiz = self.quiz

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from db.records import AnswerDetail
 from question_bank.errors import TentaError
+from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
-
-if TYPE_CHECKING:
-    from quiz.tui.app import TentaApp
 
 
 def queue_cells(detail: AnswerDetail) -> tuple[str, str, str, str]:
@@ -28,7 +25,7 @@ def queue_cells(detail: AnswerDetail) -> tuple[str, str, str, str]:
     return answer.student_name, f"Q{number}" if number is not None else answer.question_id, auto, why
 
 
-class ReviewQueueScreen(Screen[None]):
+class ReviewQueueScreen(TentaScreen[None]):
     """Pick an answer, type the score and a comment, save: stored as an override with an audit entry."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,13 +40,6 @@ class ReviewQueueScreen(Screen[None]):
         self.teacher = teacher
         self._queue: list[AnswerDetail] = []
         self._selected: AnswerDetail | None = None
-
-    @property
-    def tenta(self) -> TentaApp:
-        from quiz.tui.app import TentaApp
-
-        assert isinstance(self.app, TentaApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from db.records import SessionDetail, SessionItemDetail
+from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
-
-if TYPE_CHECKING:
-    from quiz.tui.app import TentaApp
 
 
 def item_cells(item: SessionItemDetail) -> tuple[str, str, str]:
@@ -28,7 +25,7 @@ def item_cells(item: SessionItemDetail) -> tuple[str, str, str]:
     return str(item.position + 1), item.question_id, f"{detail.final_score:.1f} / {item.max_points:g}{mark}"
 
 
-class SessionDetailScreen(Screen[None]):
+class SessionDetailScreen(TentaScreen[None]):
     """Left: the questions of the session. Right: the highlighted one in full (✎ = teacher override)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", tooltip="Back to history.")]
@@ -37,13 +34,6 @@ class SessionDetailScreen(Screen[None]):
         super().__init__()
         self.session_id = session_id
         self._detail: SessionDetail | None = None
-
-    @property
-    def tenta(self) -> TentaApp:
-        from quiz.tui.app import TentaApp
-
-        assert isinstance(self.app, TentaApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()
