@@ -1,7 +1,8 @@
-"""The learned combiner: standardised features → a linear score, shipped as plain JSON numbers.
+"""The learned combiner: features → a raw score, shipped as plain JSON numbers (never pickle).
 
-Coefficients are fitted offline (grading/training/fit.py) on the public graded datasets; at run time
-this is one dot product in numpy. There is one set per situation, because some features exist only
+Either a linear model or a small gradient-boosted tree ensemble, fitted offline
+(grading/training/fit.py) on the public graded datasets; at run time it is a dot product or a few
+hundred threshold comparisons in numpy. There is one set per situation, because some features exist only
 sometimes: nearest graded neighbours need examples, lexical alignment needs a reference in the
 answer's language.
 """
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +29,7 @@ class LinearModel(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    kind: Literal["linear"] = "linear"
     features: tuple[str, ...]
     mean: tuple[float, ...]
     scale: tuple[float, ...]
@@ -38,6 +41,47 @@ class LinearModel(BaseModel):
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
         return float(self.intercept + z @ np.asarray(self.coefficients))
 
+
+class Tree(BaseModel):
+    """One regression tree as parallel node arrays; a node with feature -1 is a leaf.
+
+    At a split node, x[feature] <= threshold goes to `left`, else to `right` (scikit-learn's rule).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    feature: tuple[int, ...]
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    value: tuple[float, ...]
+
+    def predict(self, x: np.ndarray) -> float:
+        node = 0
+        while self.feature[node] >= 0:
+            node = self.left[node] if x[self.feature[node]] <= self.threshold[node] else self.right[node]
+        return self.value[node]
+
+
+class TreeEnsemble(BaseModel):
+    """raw = base + Σ tree(x) (leaf values already include the learning rate); `logistic` maps the
+    sum through a sigmoid (a probability, used for confidence)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["trees"] = "trees"
+    features: tuple[str, ...]
+    base: float
+    trees: tuple[Tree, ...]
+    logistic: bool = False
+
+    def predict(self, values: Mapping[str, float]) -> float:
+        x = np.array([values.get(name, 0.0) for name in self.features], dtype=np.float64)
+        total = self.base + sum(tree.predict(x) for tree in self.trees)
+        return float(1.0 / (1.0 + np.exp(-total))) if self.logistic else float(total)
+
+
+Combiner = LinearModel | TreeEnsemble
 
 CLOSE_ENOUGH = 1 / 3
 """A grade counts as agreeing with the teacher when within a third of the maximum score of theirs."""
@@ -66,16 +110,27 @@ class ScoringModel(BaseModel):
     wrong_question_margin: float = 0.15
     off_topic_below: float = 0.1
     """Answers whose best similarity to reference, prompt and points is below this are off topic (score 0)."""
-    combiners: dict[str, LinearModel]
+    combiners: dict[str, Combiner]
     calibrations: dict[str, Calibration]
     error_profiles: dict[str, ErrorProfile] = Field(default_factory=dict)
+    confidence_models: dict[str, TreeEnsemble] = Field(default_factory=dict)
+    """Per combiner key: the probability that a grade is within CLOSE_ENOUGH of the human grade, from
+    the features and the predicted fraction (fitted on out-of-fold grades)."""
+    confidence_ranks: dict[str, Calibration] = Field(default_factory=dict)
+    """Per combiner key: that probability → its rank among out-of-fold grades on unseen questions, so
+    confidence 0.2 means "less likely to be right than 80 % of the engine's grades". The probability
+    itself is bimodal (binary-labelled datasets make mid-scale grades hopeless), so a threshold on the
+    rank flags a predictable share of answers: review_threshold 0.2 flags the least-confident ~20 %."""
     point_thresholds: tuple[float, float] = (0.45, 0.7)
     """Rescaled similarity at which a key point counts as partial, and as covered."""
+    authored_rubric_weight: float = Field(default=0.5, ge=0.0, le=1.0)
+    """Share of the score given by the rubric's point credits when the rubric was written by a person
+    (the datasets' rubrics are derived from their references, so this is a design choice, not fitted)."""
     notes: str = ""
 
     def combiner(
         self, *, with_examples: bool, lexical: bool, profile: str | None = None
-    ) -> tuple[str, LinearModel]:
+    ) -> tuple[str, Combiner]:
         """The combiner for the features at hand; a dataset profile's own combiner when one was fitted."""
         key = ("knn" if with_examples else "base") + ("" if lexical else "_nolex")
         for candidate in (key, key.removesuffix("_nolex"), "base"):

@@ -27,7 +27,7 @@ PASSAGE_DISCOUNT = 0.9
 
 LEXICAL_FEATURES = ("lex_recall", "lex_precision", "point_lex", "q_restate")
 EMBEDDING_FEATURES = ("ref_cos", "ref_sent_cos", "point_cov", "point_min", "q_cos", "len_ratio")
-KNN_FEATURES = ("knn_mean", "knn_top", "knn_gap", "knn_sim")
+KNN_FEATURES = ("knn_mean", "knn_top", "knn_gap", "knn_sim", "knn_lex")
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class QuestionProfile:
     question_words: frozenset[str]
     reference_words: tuple[frozenset[str], ...]
     points: tuple[PointProfile, ...]
+    authored_rubric: bool = False
+    """The key points were written by a person (see grading.rubric.rubric_is_authored)."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ def compute_features(
     }
     if examples is not None and len(examples):
         values.update(knn_features(examples, whole, floor))
+        values["knn_lex"] = examples.lexical_vote(answer_set)
     return FeatureResult(values, matches, lexical_available)
 
 

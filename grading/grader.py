@@ -30,7 +30,7 @@ from grading.features import (
 )
 from grading.models import Grade, GradeFlag, Passage, PointResult
 from grading.retrieval import CourseIndex, GradedAnswerIndex, TextEncoder
-from grading.rubric import feedback_text, point_status
+from grading.rubric import feedback_text, point_status, rubric_credit, rubric_is_authored
 from grading.text import clean, content_words, guess_language, is_code_only, split_sentences, truncate
 from question_bank.errors import TentaError
 from question_bank.models import Bank, Question, QuestionType
@@ -238,7 +238,8 @@ class Grader:
         )
         raw = combiner.predict(result.values)
         calibration = self.calibration or self.scoring.calibration(key, self._profile_name)
-        fraction = min(1.0, max(0.0, calibration(raw)))
+        model_fraction = min(1.0, max(0.0, calibration(raw)))
+        fraction = self._with_rubric(profile, result, model_fraction)
         flags = list(prepared.flags)
         wrong_question = self._wrong_question(request, unit_vectors[-1], result.values["ref_cos"])
         if wrong_question is not None:
@@ -248,7 +249,7 @@ class Grader:
             fraction = 0.0
         if is_code_only(prepared.text):
             flags.append(GradeFlag.CODE_ONLY)
-        confidence = self._confidence(key, fraction, flags, result)
+        confidence = self._confidence(key, model_fraction, flags, result)
         if confidence < self.review_threshold:
             flags.append(GradeFlag.LOW_CONFIDENCE)
         score = round(fraction * question.max_points, 2)
@@ -271,6 +272,19 @@ class Grader:
             grader_version=self.version,
             model_id=self.model_id,
         )
+
+    def _with_rubric(self, profile: QuestionProfile, result: FeatureResult, fraction: float) -> float:
+        """Blend in the credit of an authored rubric's points (what the feedback shows), unless a
+        teacher calibration already maps the model to that teacher's scale."""
+        if not profile.authored_rubric or self.calibration is not None:
+            return fraction
+        credit = rubric_credit(
+            [match.similarity for match in result.matches],
+            [point.point.weight for point in profile.points],
+            self.scoring.point_thresholds,
+        )
+        weight = self.scoring.authored_rubric_weight
+        return (1.0 - weight) * fraction + weight * credit
 
     def _point_results(
         self, profile: QuestionProfile, prepared: _Prepared, result: FeatureResult
@@ -296,10 +310,18 @@ class Grader:
     def _confidence(
         self, key: str, fraction: float, flags: Sequence[GradeFlag], result: FeatureResult
     ) -> float:
-        """How often out-of-fold grades at this predicted fraction were within a third of the human grade,
-        lowered by warning signs the datasets cannot measure (wrong question, code only, truncation)."""
-        profile = self.scoring.error_profiles.get(key) or self.scoring.error_profiles.get("base")
-        confidence = profile.expected_close(fraction) if profile else 0.5
+        """How likely this grade is within a third of the human grade (a model on the features and the
+        predicted fraction), as a rank among out-of-fold grades (see ScoringModel.confidence_ranks),
+        lowered by warning signs the datasets cannot measure (wrong question, code only, truncation,
+        no reference in the answer's language)."""
+        model = self.scoring.confidence_models.get(key)
+        if model is not None:
+            confidence = model.predict({**result.values, "predicted": fraction})
+            rank = self.scoring.confidence_ranks.get(key)
+            confidence = rank(confidence) if rank is not None else confidence
+        else:
+            profile = self.scoring.error_profiles.get(key) or self.scoring.error_profiles.get("base")
+            confidence = profile.expected_close(fraction) if profile else 0.5
         if GradeFlag.WRONG_QUESTION in flags or GradeFlag.CODE_ONLY in flags:
             confidence *= 0.5
         if GradeFlag.TRUNCATED in flags or not result.lexical_available:
@@ -389,7 +411,11 @@ class Grader:
         cached = self._example_indexes.get(key)
         if cached is None:
             texts = [truncate(clean(example.answer))[0] for example in usable]
-            cached = GradedAnswerIndex(self.embedder.encode(texts), [example.fraction for example in usable])
+            cached = GradedAnswerIndex(
+                self.embedder.encode(texts),
+                [example.fraction for example in usable],
+                [frozenset(content_words(text, guess_language(text))) for text in texts],
+            )
             self._example_indexes[key] = cached
             if len(self._example_indexes) > _PROFILE_CACHE_SIZE:
                 self._example_indexes.popitem(last=False)
@@ -470,6 +496,7 @@ def build_profile(
         question_words=question_words,
         reference_words=tuple(frozenset(content_words(text, language)) for language, text in references),
         points=tuple(points),
+        authored_rubric=rubric_is_authored(question.rubric, [text for _, text in references]),
     )
 
 

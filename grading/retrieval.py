@@ -209,8 +209,11 @@ class CourseIndex:
 class GradedAnswerIndex:
     """Human-graded answers to one question, for nearest-neighbour evidence."""
 
-    def __init__(self, vectors: np.ndarray, fractions: Sequence[float]) -> None:
+    def __init__(
+        self, vectors: np.ndarray, fractions: Sequence[float], words: Sequence[frozenset[str]] = ()
+    ) -> None:
         self.fractions = np.asarray(fractions, dtype=np.float32)
+        self.words = tuple(words)
         self._index = faiss.IndexFlatIP(vectors.shape[1])
         self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
 
@@ -223,3 +226,13 @@ class GradedAnswerIndex:
         scores, ids = self._index.search(np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32), k)
         keep = ids[0] >= 0
         return scores[0][keep], self.fractions[ids[0][keep]]
+
+    def lexical_vote(self, answer_words: set[str]) -> float:
+        """Human fractions averaged with weight (word overlap with the answer)², over all graded answers."""
+        if not self.words:
+            return float(self.fractions.mean())
+        overlap = np.array(
+            [len(answer_words & other) / (len(answer_words | other) or 1) for other in self.words]
+        )
+        weights = overlap**2 + 1e-6
+        return float(weights @ self.fractions / weights.sum())

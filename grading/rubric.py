@@ -47,6 +47,33 @@ def derive_rubric(reference_answers: Sequence[str]) -> tuple[RubricPoint, ...]:
     )
 
 
+def _normalised(text: str) -> str:
+    return " ".join(clean(text).casefold().split())
+
+
+def rubric_is_authored(rubric: Sequence[RubricPoint], references: Sequence[str]) -> bool:
+    """True when some key point was written by a person rather than cut out of a reference answer.
+
+    Derived rubrics (derive_rubric, and key points proposed from a reference on import) are sentences
+    of the reference, so they add no evidence beyond it; an authored point states what the teacher
+    wants to see and deserves more say in the score.
+    """
+    texts = [_normalised(reference) for reference in references]
+    return any(not any(_normalised(point.text) in text for text in texts) for point in rubric)
+
+
+def rubric_credit(
+    similarities: Sequence[float], weights: Sequence[float], thresholds: tuple[float, float]
+) -> float:
+    """Weighted share of the points earned, with the credit each point shows in the feedback."""
+    total = sum(weights)
+    earned = sum(
+        weight * point_status(similarity, thresholds)[1]
+        for similarity, weight in zip(similarities, weights, strict=True)
+    )
+    return earned / total if total > 0 else 0.0
+
+
 def point_status(similarity: float, thresholds: tuple[float, float]) -> tuple[PointStatus, float]:
     """Status and credit share from a rescaled similarity: credit ramps linearly between the thresholds."""
     partial, covered = thresholds

@@ -135,6 +135,37 @@ def test_low_confidence_sets_needs_review(minilm_embedder: Embedder, dropout_que
     assert not lenient.grade(dropout_question, GOOD).needs_review
 
 
+def test_authored_rubric_credit_counts_in_the_score(
+    minilm_embedder: Embedder, dropout_question: Question
+) -> None:
+    """A teacher-written rubric fully covered lifts the score towards full marks; without the blend the
+    same answer gets the model's (dataset-trained, stricter) score."""
+    from grading.combine import shipped_scoring_model
+
+    shipped = shipped_scoring_model(minilm_embedder.model_id)
+    assert shipped is not None
+    blended = Grader.create(minilm_embedder).grade(dropout_question, GOOD)
+    model_only = Grader.create(
+        minilm_embedder, scoring=shipped.model_copy(update={"authored_rubric_weight": 0.0})
+    ).grade(dropout_question, GOOD)
+    assert all(point.status is PointStatus.COVERED for point in blended.points)
+    assert model_only.score < blended.score
+    expected = 0.5 * model_only.score + 0.5 * blended.max_points
+    assert blended.score == pytest.approx(expected, abs=0.011)
+
+
+def test_derived_rubric_is_not_blended(minilm_embedder: Embedder, dropout_question: Question) -> None:
+    from grading.rubric import derive_rubric
+
+    reference = dropout_question.reference_answer["en"]
+    derived = dropout_question.model_copy(
+        update={"rubric": derive_rubric([reference]), "reference_answer": {"en": reference}}
+    )
+    grader = Grader.create(minilm_embedder)
+    assert not grader.profile(derived).authored_rubric
+    assert grader.profile(dropout_question).authored_rubric
+
+
 def _exact(kind: QuestionType, **fields: object) -> Question:
     return Question(id=f"q-{kind.value}", type=kind, prompt={"en": "Pick"}, max_points=2, **fields)  # type: ignore[arg-type]
 
