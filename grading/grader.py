@@ -40,6 +40,9 @@ MAX_UNITS = 64
 MIN_EXAMPLES = 3
 """Below this many graded answers, neighbours are too few to trust and the plain combiner is used."""
 PASSAGE_MIN_SIMILARITY = 0.35
+DEFAULT_REVIEW_THRESHOLD = 0.2
+"""Confidence is a rank among out-of-fold grades (see ScoringModel.confidence_ranks): below 0.2 flags
+the least-confident ~20 % (15 % on the hand-graded dl-course answers), whose errors are clearly larger."""
 _PROFILE_CACHE_SIZE = 512
 _VECTOR_MEMO_SIZE = 50_000
 
@@ -92,7 +95,7 @@ class Grader:
         *,
         course_index: CourseIndex | None = None,
         calibration: Calibration | None = None,
-        review_threshold: float = 0.6,
+        review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
     ) -> None:
         self.embedder = embedder
         self.model_id = embedder.model_id
@@ -112,7 +115,7 @@ class Grader:
         *,
         course_index: CourseIndex | None = None,
         calibration: Calibration | None = None,
-        review_threshold: float = 0.6,
+        review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
         scoring: ScoringModel | None = None,
     ) -> Grader:
         """A grader with the coefficients shipped for the embedder's model (MiniLM's for unknown models)."""
