@@ -147,7 +147,8 @@ class ScoringModel(BaseModel):
         return self.calibrations.get(combiner_key) or self.calibrations["base"]
 
     def save(self, path: Path) -> None:
-        path.write_text(self.model_dump_json(indent=1), encoding="utf-8")
+        """Compact JSON: the tree node arrays are most of it (indenting would more than double it)."""
+        path.write_text(self.model_dump_json(), encoding="utf-8")
 
 
 def _data_file(model_id: str) -> str:
