@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import stats
-from sklearn.metrics import cohen_kappa_score, f1_score
+from scipy import stats  # type: ignore[import-untyped]
+from sklearn.metrics import cohen_kappa_score, f1_score  # type: ignore[import-untyped]
 
 from grading.evaluate import compute_metrics, pearson, quadratic_weighted_kappa, rmse, spearman
 
