@@ -56,10 +56,13 @@ class Settings(BaseSettings):
         default=None, description="Profile name to use; default is the local profile."
     )
     review_threshold: float = Field(
-        default=0.6,
+        default=0.2,
         ge=0.0,
         le=1.0,
-        description="Grades with confidence below this are flagged for teacher review.",
+        description=(
+            "Grades with confidence below this are flagged for teacher review; confidence is the grade's "
+            "rank among out-of-fold grades by estimated reliability, so 0.2 flags about the least sure 20%."
+        ),
     )
 
     @classmethod
