@@ -145,18 +145,46 @@ def eval_command(  # noqa: PLR0917 - typer maps parameters to options
 
 
 def calibrate_command(
-    dataset: Annotated[Path, typer.Argument(help="JSONL of graded answers to fit the calibration on.")],
+    dataset: Annotated[
+        Path | None, typer.Argument(help="JSONL of graded answers to fit the calibration on.")
+    ] = None,
+    from_overrides: Annotated[
+        bool, typer.Option("--from-overrides", help="Fit on the teacher's overrides in the database instead.")
+    ] = False,
     out: Annotated[Path | None, typer.Option(help="Where to write the calibration JSON.")] = None,
-    bank: Annotated[str | None, typer.Option(help="Bank for records that carry question_number.")] = None,
+    bank: Annotated[str | None, typer.Option(help="Bank for question_number records / overrides.")] = None,
 ) -> None:
     """Fit a monotone map from the grader's similarity score to the human score fraction (JSON, no pickle)."""
     from grading.calibration import isotonic_fit
+
+    if (dataset is None) == (not from_overrides):
+        raise TentaError("give a DATASET.jsonl or --from-overrides (one of them)")
+    ctx = AppContext()
+    grader = _grader(ctx, calibration=None, course_material=False, profile=None)
+    if from_overrides:
+        raw, target = _override_pairs(ctx, grader, bank)
+        source = "teacher overrides" + (f" in bank {bank}" if bank else "")
+    else:
+        assert dataset is not None
+        raw, target = _dataset_pairs(ctx, grader, dataset, bank)
+        source = str(dataset)
+    calibration = isotonic_fit(raw, target, model_id=grader.model_id, source=source)
+    destination = out or ctx.settings.data_dir / "calibration.json"
+    calibration.save(destination)
+    _console().print(
+        f"Calibration for {grader.model_id} from {len(raw)} answers ({escape(source)}) written to "
+        f"{escape(str(destination))} ({len(calibration.x)} knots)."
+    )
+
+
+def _dataset_pairs(
+    ctx: AppContext, grader: Grader, dataset: Path, bank: str | None
+) -> tuple[list[float], list[float]]:
+    """(raw grader score, human fraction) for every record of a graded dataset."""
     from grading.datasets import questions_for, read_records
 
-    ctx = AppContext()
     records = read_records(dataset)
     the_bank = _bank(ctx, bank)
-    grader = _grader(ctx, calibration=None, course_material=False, profile=None)
     try:
         questions = questions_for(records, the_bank)
     except ValueError as error:
@@ -167,13 +195,22 @@ def calibrate_command(
         if value is not None:
             raw.append(value)
             target.append(record.fraction)
-    calibration = isotonic_fit(raw, target, model_id=grader.model_id, source=str(dataset))
-    destination = out or ctx.settings.data_dir / "calibration.json"
-    calibration.save(destination)
-    _console().print(
-        f"Calibration for {grader.model_id} from {len(raw)} answers written to {escape(str(destination))} "
-        f"({len(calibration.x)} knots)."
-    )
+    return raw, target
+
+
+def _override_pairs(ctx: AppContext, grader: Grader, bank: str | None) -> tuple[list[float], list[float]]:
+    """(raw grader score, teacher fraction) for every answer a teacher overrode."""
+    from quiz.teacher.review import override_examples
+
+    raw, target = [], []
+    for example in override_examples(ctx.repository, bank_id=bank):
+        value = grader.raw_score(example.question, example.answer)
+        if value is not None:
+            raw.append(value)
+            target.append(example.teacher_fraction)
+    if len(raw) < 2:
+        raise TentaError("calibrating from overrides needs at least two overridden answers (tenta override)")
+    return raw, target
 
 
 def grade_one_command(

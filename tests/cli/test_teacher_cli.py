@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from question_bank.errors import TentaError
 from quiz.cli import teacher as teacher_cli
 from quiz.cli.main import app
 from quiz.context import AppContext
@@ -180,3 +181,24 @@ def test_a_killed_run_resumes_and_grades_only_what_is_missing(ctx: AppContext, t
     details = repository.answer_history(bank_id="teacher-test")
     assert len(details) == total
     assert all(len(detail.grades) == 1 for detail in details)
+
+
+def test_calibrate_from_overrides_fits_the_teachers_scale(
+    ctx: AppContext, class_submissions: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TENTA_MODEL", "all-MiniLM-L6-v2")  # the calibrate command opens its own context
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+    with pytest.raises(TentaError, match="at least two overridden answers"):
+        tenta("calibrate", "--from-overrides")
+
+    for detail in ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout"):
+        tenta("override", detail.answer.id, "2", "--comment", "full marks")
+    code, stdout, _ = tenta("calibrate", "--from-overrides", "--bank", "teacher-test")
+    assert code == 0, stdout
+
+    saved = json.loads((ctx.settings.data_dir / "calibration.json").read_text(encoding="utf-8"))
+    assert (
+        saved["model_id"] == "all-MiniLM-L6-v2"
+        and saved["source"] == "teacher overrides in bank teacher-test"
+    )
+    assert min(saved["y"]) == 1.0  # every override gave full marks, so the teacher's scale maps everything up
