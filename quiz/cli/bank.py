@@ -204,15 +204,8 @@ def export(
 
     bank = AppContext().catalog.load(bank_id)
     writers = {ExportFormat.YAML: dump_yaml, ExportFormat.JSON: dump_json, ExportFormat.GIFT: dump_gift}
-    text = writers[format_name](bank)
-    if out is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise TentaError(f"cannot write {out}: {error.strerror or error}") from None
-    _console().print(f"wrote {out}")
+    if _write_or_print(writers[format_name](bank), out):
+        _console().print(f"wrote {out}")
 
 
 @bank_app.command()
@@ -224,14 +217,19 @@ def schema(
     """JSON Schema of the native bank format (for editor completion and CI checks)."""
     from question_bank.schema import bank_json_schema_text
 
-    text = bank_json_schema_text()
+    _write_or_print(bank_json_schema_text(), out)
+
+
+def _write_or_print(text: str, out: Path | None) -> bool:
+    """Write `text` to `out`, or to stdout when no file is named; True when a file was written."""
     if out is None:
         typer.echo(text, nl=False)
-        return
+        return False
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as error:
         raise TentaError(f"cannot write {out}: {error.strerror or error}") from None
+    return True
 
 
 def register(app: typer.Typer) -> None:
