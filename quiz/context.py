@@ -60,6 +60,16 @@ class AppContext:
 
         return CourseIndex.load_if_present(self.settings.index_dir, self.embedder)
 
+    @property
+    def course_index_loaded(self) -> bool:
+        """Whether the course index was already looked up (so asking for it costs nothing)."""
+        return "course_index" in self.__dict__
+
+    def use_course_index(self, index: CourseIndex | None) -> None:
+        """Swap in a (re)built course index; a grader built before it is rebuilt on next use."""
+        self.__dict__["course_index"] = index
+        self.__dict__.pop("grader", None)
+
     @cached_property
     def calibration(self) -> Calibration | None:
         """The teacher's own calibration from `tenta calibrate`, when one was fitted for the current model."""

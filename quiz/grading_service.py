@@ -40,14 +40,14 @@ def ensure_grader(ctx: AppContext, *, ingest_course_material: bool = False) -> G
     missed key points come with a passage to read; if that fails the grader works without passages.
     """
     with _grader_lock:
-        if ingest_course_material and "grader" not in ctx.__dict__ and "course_index" not in ctx.__dict__:
+        if ingest_course_material and not ctx.course_index_loaded:
             from quiz.ingest import ensure_course_index
 
             try:
                 index = ensure_course_index(ctx)
             except TentaError:
                 index = None
-            ctx.__dict__["course_index"] = index
+            ctx.use_course_index(index)
         return ctx.grader
 
 

@@ -71,8 +71,7 @@ def rebuild_course_index(ctx: AppContext) -> CourseIndex:
     ]
     index = CourseIndex.build(chunks, ctx.embedder)
     index.save(ctx.settings.index_dir)
-    for stale in ("course_index", "grader"):
-        ctx.__dict__.pop(stale, None)
+    ctx.use_course_index(index)
     return index
 
 
@@ -92,4 +91,4 @@ def ensure_course_index(ctx: AppContext) -> CourseIndex | None:
     if notes is None:
         return None
     ingest_paths(ctx, [notes])
-    return CourseIndex.load_if_present(ctx.settings.index_dir, ctx.embedder)
+    return ctx.course_index
