@@ -61,7 +61,7 @@ def build(
 
         built = ensure_e5_model(models_dir, progress=report, force=force)
     elapsed = time.monotonic() - started
-    if built.manifest == previous:
+    if not force and built.manifest == previous:  # --force always rebuilds, even within the same second
         console.print(
             f"{built.model_id} is already built in {escape(str(built.path))} (use --force to rebuild)."
         )
