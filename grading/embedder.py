@@ -22,7 +22,6 @@ from question_bank.errors import TentaError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
-    from tokenizers import Tokenizer
 
 ProgressCallback = Callable[[str, float], None]
 
@@ -47,6 +46,28 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+class TokenEncoding(Protocol):
+    """What tenta reads of an encoded text: token ids and character offsets into the text."""
+
+    @property
+    def ids(self) -> list[int]: ...
+
+    @property
+    def offsets(self) -> list[tuple[int, int]]: ...
+
+
+class TextTokenizer(Protocol):
+    """The part of `tokenizers.Tokenizer` tenta uses (grading.unigram_tokenizer provides it too)."""
+
+    def encode(self, text: str, /, *, add_special_tokens: bool = True) -> TokenEncoding: ...
+
+    def encode_batch(self, texts: Sequence[str], /) -> Sequence[TokenEncoding]: ...
+
+    def num_special_tokens_to_add(self, is_pair: bool, /) -> int: ...
+
+    def id_to_token(self, token_id: int, /) -> str | None: ...
+
+
 class SentenceEncoder(Protocol):
     """What the Embedder needs from a model runtime (grading.bert_encoder or sentence-transformers)."""
 
@@ -54,8 +75,8 @@ class SentenceEncoder(Protocol):
     max_tokens: int
 
     @property
-    def tokenizer(self) -> Tokenizer | None:
-        """The fast tokenizer, configured without padding or truncation (None if the model has none)."""
+    def tokenizer(self) -> TextTokenizer | None:
+        """The tokenizer, without padding or truncation (None if the model has none)."""
 
     def token_ids(self, text: str) -> list[int]: ...
 
@@ -305,7 +326,7 @@ class SentenceTransformerEncoder:
             backend = Tokenizer.from_str(backend.to_str())
             backend.no_padding()
             backend.no_truncation()
-        self.tokenizer: Tokenizer | None = backend
+        self.tokenizer: TextTokenizer | None = backend
 
     def token_ids(self, text: str) -> list[int]:
         encoded = self.model.tokenizer(text, truncation=False, verbose=False)

