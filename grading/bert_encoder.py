@@ -227,6 +227,15 @@ class StoredRows:
 
 
 @dataclass(frozen=True)
+class TokenOutput:
+    """One text's token ids (special tokens included, truncated as the model read them) and their
+    unit-length last-layer states."""
+
+    ids: np.ndarray
+    states: np.ndarray
+
+
+@dataclass(frozen=True)
 class _Layer:
     qkv_weight: torch.Tensor
     qkv_bias: torch.Tensor
@@ -316,11 +325,30 @@ class BertEncoder:
         text, so every vector is the one the text gets alone) — a 60-word answer split into four
         sentences costs about what the answer costs in one piece, with no padding.
         """
+        return self._run(texts, batch_size=batch_size, with_tokens=False)[0]
+
+    def encode_with_tokens(
+        self, texts: Sequence[str], *, batch_size: int = 256
+    ) -> tuple[np.ndarray, list[TokenOutput]]:
+        """Vectors as `encode`, plus every text's ids and unit-length last-layer token states (special
+        tokens included), from the same forward pass."""
+        return self._run(texts, batch_size=batch_size, with_tokens=True)
+
+    def token_log_probabilities(self) -> np.ndarray | None:
+        """Unigram log-probability of every token id (None for tokenizers without scores, e.g. WordPiece)."""
+        scores = getattr(self.tokenizer, "log_probabilities", None)
+        return scores() if callable(scores) else None
+
+    def _run(
+        self, texts: Sequence[str], *, batch_size: int, with_tokens: bool
+    ) -> tuple[np.ndarray, list[TokenOutput]]:
         result = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        tokens: list[TokenOutput] = []
         if not texts:
-            return result
+            return result, tokens
         encodings = self.tokenizer.encode_batch([self._cased(text) for text in texts])
         ids = [self._truncated(list(encoding.ids)) for encoding in encodings]
+        states: list[np.ndarray | None] = [None] * len(texts)
         rows = _pack(sorted(range(len(ids)), key=lambda index: -len(ids[index])), ids, PACKED_ROW_TOKENS)
         start = 0
         while start < len(rows):
@@ -329,16 +357,29 @@ class BertEncoder:
             size = max(1, min(batch_size, TOKENS_PER_BATCH // longest, ATTENTION_BYTES // attention_bytes))
             batch = rows[start : start + size]
             members = [index for row in batch for index in row]
-            result[members] = self._forward([[ids[index] for index in row] for row in batch])
+            vectors, member_states = self._forward(
+                [[ids[index] for index in row] for row in batch], with_tokens
+            )
+            result[members] = vectors
+            for index, text_states in zip(members, member_states, strict=False):
+                states[index] = text_states
             start += size
-        return result
+        if with_tokens:
+            tokens = [
+                TokenOutput(np.asarray(text_ids, dtype=np.int32), text_states)
+                for text_ids, text_states in zip(ids, states, strict=True)
+                if text_states is not None
+            ]
+        return result, tokens
 
     def _truncated(self, ids: list[int]) -> list[int]:
         """Like the tokenizer's own truncation: keep the start, keep the closing special token."""
         return ids if len(ids) <= self.max_tokens else ids[: self.max_tokens - 1] + ids[-1:]
 
-    def _forward(self, batch: list[list[list[int]]]) -> np.ndarray:
-        """Vectors of the texts in a batch of packed rows, in row order."""
+    def _forward(
+        self, batch: list[list[list[int]]], with_tokens: bool = False
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Vectors of the texts in a batch of packed rows, in row order (and their token states)."""
         import torch
 
         functional = torch.nn.functional
@@ -388,8 +429,22 @@ class BertEncoder:
             sums.index_add_(0, flat_segments[real], states.reshape(-1, hidden)[real])
             counts = torch.bincount(flat_segments[real], minlength=text_count).clamp(min=1)
             pooled = functional.normalize(sums / counts[:, None].to(states.dtype), p=2.0, dim=1)
+            token_states = (
+                _per_text(functional.normalize(states, p=2.0, dim=2).numpy(), batch) if with_tokens else []
+            )
         vectors: np.ndarray = pooled.numpy()
-        return vectors
+        return vectors, token_states
+
+
+def _per_text(states: np.ndarray, batch: list[list[list[int]]]) -> list[np.ndarray]:
+    """Each packed text's own rows of a batch's token states, in row order."""
+    result = []
+    for row_index, row in enumerate(batch):
+        column = 0
+        for ids in row:
+            result.append(states[row_index, column : column + len(ids)].copy())
+            column += len(ids)
+    return result
 
 
 def _load_tokenizer(folder: Path) -> TextTokenizer:

@@ -107,6 +107,9 @@ class ScoringModel(BaseModel):
 
     model_id: str
     floor: float = Field(description="Typical cosine of unrelated texts for this model.")
+    token_floor: float = Field(
+        default=0.0, description="Typical cosine of unrelated tokens (grading.tokens)."
+    )
     wrong_question_margin: float = 0.15
     off_topic_below: float = 0.1
     """Answers whose best similarity to reference, prompt and points is below this are off topic (score 0)."""

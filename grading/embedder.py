@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from grading.bert_encoder import TokenOutput
 from grading.embedding_cache import EmbeddingCache
+from grading.tokens import TokenStates, rarity_weights
 from question_bank.errors import TentaError
 
 if TYPE_CHECKING:
@@ -82,6 +84,12 @@ class SentenceEncoder(Protocol):
 
     def encode(self, texts: Sequence[str], *, batch_size: int) -> np.ndarray: ...
 
+    def encode_with_tokens(
+        self, texts: Sequence[str], *, batch_size: int
+    ) -> tuple[np.ndarray, list[TokenOutput]]: ...
+
+    def token_log_probabilities(self) -> np.ndarray | None: ...
+
 
 class Embedder:
     """A loaded sentence-embedding model: `encode` gives float32 unit rows, cached on disk when asked."""
@@ -102,6 +110,7 @@ class Embedder:
         self.dimension = model.dimension
         self._cache = cache
         self._encode_lock = threading.Lock()
+        self._log_probabilities: np.ndarray | None = None
         self.model_calls = 0
         """How many texts were actually run through the model (cache misses); useful for diagnostics."""
 
@@ -163,6 +172,36 @@ class Embedder:
             result[row] = vectors[text]
         return result
 
+    def encode_with_tokens(
+        self, texts: Sequence[str], *, remember: bool = True, batch_size: int = 256
+    ) -> tuple[np.ndarray, list[TokenStates]]:
+        """Vectors (as `encode`) and each text's token states from the same forward pass: unit-length
+        last-layer vectors of the text's own tokens (no prefix, no special tokens) with rarity weights
+        (see grading.tokens). Token states are cached on disk unless `remember` is False (answers:
+        ~75 KB each, cheap to recompute and many)."""
+        if isinstance(texts, str):
+            raise TypeError("Embedder.encode_with_tokens takes a sequence of texts, not a single string")
+        unique = list(dict.fromkeys(texts))
+        found: dict[str, TokenStates] = {}
+        if self._cache is not None:
+            found.update(self._cache.get_tokens(self.model_id, unique, dimension=self.dimension))
+        missing = [text for text in unique if text not in found]
+        vectors: dict[str, np.ndarray] = {}
+        if missing:
+            fresh_vectors, states = self._run_model_with_tokens(missing, batch_size=batch_size)
+            fresh = dict(zip(missing, states, strict=True))
+            found.update(fresh)
+            vectors.update(zip(missing, fresh_vectors, strict=True))
+            if self._cache is not None:
+                self._cache.put_many(self.model_id, dict(zip(missing, fresh_vectors, strict=True)))
+                if remember:
+                    self._cache.put_tokens(self.model_id, fresh)
+        known = [text for text in unique if text not in vectors]
+        if known:
+            vectors.update(zip(known, self.encode(known, batch_size=batch_size), strict=True))
+        result = np.stack([vectors[text] for text in texts]) if texts else np.zeros((0, self.dimension))
+        return result.astype(np.float32, copy=False), [found[text] for text in texts]
+
     @property
     def max_tokens(self) -> int:
         """Longest input the model reads at once, in tokens (prefix and special tokens included)."""
@@ -199,6 +238,54 @@ class Embedder:
                 result[row] = combined / max(float(np.linalg.norm(combined)), 1e-12)
             start = stop
         return result
+
+    def _run_model_with_tokens(
+        self, texts: list[str], *, batch_size: int
+    ) -> tuple[np.ndarray, list[TokenStates]]:
+        """`_run_model`, keeping the token states of every window (the prefix and specials cut off)."""
+        import torch
+
+        with self._encode_lock:
+            torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
+            windows = [self._windows(valid_unicode(text)) for text in texts]
+            pieces = [self.query_prefix + piece for text_windows in windows for piece, _ in text_windows]
+            encoded, outputs = self._model.encode_with_tokens(pieces, batch_size=batch_size)
+            skip = 1 + self._prefix_tokens()
+        self.model_calls += len(texts)
+        rarity = self._rarity()
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        states: list[TokenStates] = []
+        start = 0
+        for row, text_windows in enumerate(windows):
+            stop = start + len(text_windows)
+            weights = np.array([count for _, count in text_windows], dtype=np.float32)
+            combined = weights @ np.asarray(encoded[start:stop], dtype=np.float32)
+            vectors[row] = combined / max(float(np.linalg.norm(combined)), 1e-12)
+            parts = []
+            for output in outputs[start:stop]:
+                ids = output.ids[skip:-1]
+                token_weights = rarity(ids)
+                parts.append(TokenStates(ids, np.asarray(output.states[skip:-1], np.float32), token_weights))
+            states.append(TokenStates.concatenate(parts, self.dimension))
+            start = stop
+        return vectors, states
+
+    def _prefix_tokens(self) -> int:
+        tokenizer = self._model.tokenizer
+        if not self.query_prefix or tokenizer is None:
+            return 0
+        return len(tokenizer.encode(self.query_prefix, add_special_tokens=False).ids)
+
+    def _rarity(self) -> Callable[[np.ndarray], np.ndarray]:
+        """Token id → weight: rarity from the tokenizer's Unigram scores, or 1 for every token."""
+        if self._log_probabilities is None:
+            self._log_probabilities = self._model.token_log_probabilities()
+            if self._log_probabilities is None:
+                self._log_probabilities = np.zeros(0, dtype=np.float32)
+        table = self._log_probabilities
+        if not len(table):
+            return lambda ids: np.ones(len(ids), dtype=np.float32)
+        return lambda ids: rarity_weights(table[np.clip(ids, 0, len(table) - 1)])
 
     def _windows(self, text: str) -> list[tuple[str, int]]:
         """The text itself if it fits the model, else consecutive pieces that do, with their token counts."""
@@ -344,6 +431,36 @@ class SentenceTransformerEncoder:
                 show_progress_bar=False,
             )
         return np.asarray(encoded, dtype=np.float32)
+
+    def encode_with_tokens(
+        self, texts: Sequence[str], *, batch_size: int
+    ) -> tuple[np.ndarray, list[TokenOutput]]:
+        return self.encode(texts, batch_size=batch_size), _st_token_outputs(self, texts, batch_size)
+
+    def token_log_probabilities(self) -> np.ndarray | None:
+        return None
+
+
+def _st_token_outputs(
+    encoder: SentenceTransformerEncoder, texts: Sequence[str], batch_size: int
+) -> list[TokenOutput]:
+    """Token states of any sentence-transformers model, with the ids it read (truncated alike)."""
+    import torch
+
+    with torch.inference_mode():
+        states = encoder.model.encode(
+            list(texts),
+            batch_size=min(batch_size, 32),
+            output_value="token_embeddings",
+            show_progress_bar=False,
+        )
+    outputs = []
+    for text, text_states in zip(texts, states, strict=True):
+        matrix = np.asarray(text_states.float().cpu().numpy() if hasattr(text_states, "cpu") else text_states)
+        ids = np.asarray(encoder.token_ids(text)[: len(matrix)], dtype=np.int32)
+        norms = np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        outputs.append(TokenOutput(ids, (matrix[: len(ids)] / norms[: len(ids)]).astype(np.float32)))
+    return outputs
 
 
 def _embedding_dimension(model: SentenceTransformer) -> int:

@@ -17,6 +17,7 @@ import numpy as np
 from grading.models import Passage
 from grading.retrieval import GradedAnswerIndex
 from grading.text import content_words
+from grading.tokens import NO_ALIGNMENT, TokenStates, align, question_echo
 from question_bank.models import RubricPoint
 
 QUESTION_WORD_WEIGHT = 0.3
@@ -28,6 +29,13 @@ PASSAGE_DISCOUNT = 0.9
 LEXICAL_FEATURES = ("lex_recall", "lex_precision", "point_lex", "q_restate")
 EMBEDDING_FEATURES = ("ref_cos", "ref_sent_cos", "point_cov", "point_min", "q_cos", "len_ratio")
 KNN_FEATURES = ("knn_mean", "knn_top", "knn_gap", "knn_sim", "knn_lex")
+KNN_TOKEN_FEATURES = ("knn_tok_good", "knn_tok_bad", "knn_tok_mean", "knn_tok_top")
+"""Graded answers as extra model answers: how well the answer aligns, token by token, with the best
+correct and the best wrong graded answer, and what the best-aligned ones scored."""
+KNN_TOKEN_TOP = 7
+TOKEN_FEATURES = ("tok_recall", "tok_precision", "tok_f1", "tok_hard", "tok_q")
+"""Soft alignment of contextual token vectors (grading.tokens): language-independent, so they also
+work when no reference is in the answer's language."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,10 @@ class QuestionProfile:
     points: tuple[PointProfile, ...]
     authored_rubric: bool = False
     """The key points were written by a person (see grading.rubric.rubric_is_authored)."""
+    reference_tokens: tuple[TokenStates, ...] = ()
+    """Token states of every complete model answer (the references, and a single point's paraphrases)."""
+    question_tokens: TokenStates | None = None
+    """Token states of the prompts (all languages), for demoting and detecting restated question tokens."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,8 @@ def compute_features(
     unit_vectors: np.ndarray,
     floor: float,
     examples: GradedAnswerIndex | None = None,
+    answer_tokens: TokenStates | None = None,
+    token_floor: float = 0.0,
 ) -> FeatureResult:
     """Features of an answer whose units (sentences, then the whole answer last) are already encoded."""
     whole = unit_vectors[-1]
@@ -161,10 +175,32 @@ def compute_features(
         "point_lex": point_lex,
         "q_restate": q_restate,
     }
+    if answer_tokens is not None and profile.reference_tokens:
+        values.update(token_features(profile, answer_tokens, token_floor))
     if examples is not None and len(examples):
         values.update(knn_features(examples, whole, floor))
         values["knn_lex"] = examples.lexical_vote(answer_set)
+        if answer_tokens is not None and examples.tokens:
+            values.update(knn_token_features(examples, answer_tokens, token_floor))
     return FeatureResult(values, matches, lexical_available)
+
+
+def token_features(profile: QuestionProfile, answer: TokenStates, floor: float) -> dict[str, float]:
+    """Alignment with the best-covered model answer, and how much of the answer echoes the question."""
+    question = profile.question_tokens
+    question_ids = question.ids if question is not None else np.zeros(0, dtype=np.int32)
+    best = NO_ALIGNMENT
+    for reference in profile.reference_tokens:
+        alignment = align(reference, answer, question_ids, floor)
+        if alignment.recall > best.recall or best is NO_ALIGNMENT:
+            best = alignment
+    return {
+        "tok_recall": best.recall,
+        "tok_precision": best.precision,
+        "tok_f1": best.f1,
+        "tok_hard": best.hard_recall,
+        "tok_q": question_echo(answer, question, floor) if question is not None else 0.0,
+    }
 
 
 def knn_features(examples: GradedAnswerIndex, vector: np.ndarray, floor: float) -> dict[str, float]:
@@ -178,6 +214,20 @@ def knn_features(examples: GradedAnswerIndex, vector: np.ndarray, floor: float) 
         "knn_top": float(fractions[0]),
         "knn_gap": float((good.max() if len(good) else 0.0) - (bad.max() if len(bad) else 0.0)),
         "knn_sim": float(sims[0]),
+    }
+
+
+def knn_token_features(examples: GradedAnswerIndex, answer: TokenStates, floor: float) -> dict[str, float]:
+    agreement = examples.token_agreement(answer, floor)
+    fractions = examples.fractions
+    good, bad = agreement[fractions >= 0.5], agreement[fractions < 0.5]
+    top = np.argsort(-agreement, kind="stable")[:KNN_TOKEN_TOP]
+    weights = np.maximum(agreement[top], 1e-3) ** 8
+    return {
+        "knn_tok_good": float(good.max()) if len(good) else 0.0,
+        "knn_tok_bad": float(bad.max()) if len(bad) else 0.0,
+        "knn_tok_mean": float(weights @ fractions[top] / weights.sum()),
+        "knn_tok_top": float(fractions[top[0]]),
     }
 
 

@@ -29,9 +29,10 @@ from grading.features import (
     rescale,
 )
 from grading.models import Grade, GradeFlag, Passage, PointResult
-from grading.retrieval import CourseIndex, GradedAnswerIndex, TextEncoder
+from grading.retrieval import CourseIndex, GradedAnswerIndex, TextEncoder, TokenTextEncoder
 from grading.rubric import feedback_text, point_status, rubric_credit, rubric_is_authored
 from grading.text import clean, content_words, guess_language, is_code_only, split_sentences, truncate
+from grading.tokens import TokenStates
 from question_bank.errors import TentaError
 from question_bank.models import Bank, Question, QuestionType
 
@@ -45,6 +46,8 @@ DEFAULT_REVIEW_THRESHOLD = 0.2
 the least-confident ~20 % (15 % on the hand-graded dl-course answers), whose errors are clearly larger."""
 _PROFILE_CACHE_SIZE = 512
 _VECTOR_MEMO_SIZE = 50_000
+_TOKEN_MEMO_SIZE = 5_000
+"""Answer units whose token states stay in memory (~30 KB each): a class's answers to a few questions."""
 
 
 class GradedExample(BaseModel):
@@ -96,8 +99,10 @@ class Grader:
         course_index: CourseIndex | None = None,
         calibration: Calibration | None = None,
         review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
+        token_memo_size: int = _TOKEN_MEMO_SIZE,
     ) -> None:
         self.embedder = embedder
+        self.token_memo_size = token_memo_size
         self.model_id = embedder.model_id
         self.scoring = scoring
         self.course_index = course_index
@@ -106,6 +111,8 @@ class Grader:
         self._profiles: OrderedDict[str, QuestionProfile] = OrderedDict()
         self._example_indexes: OrderedDict[str, GradedAnswerIndex] = OrderedDict()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._tokens: OrderedDict[str, TokenStates] = OrderedDict()
+        self._bank_reference_vectors: OrderedDict[str, list[tuple[str, np.ndarray]]] = OrderedDict()
         self._profile_name: str | None = None
 
     @classmethod
@@ -165,12 +172,18 @@ class Grader:
             else:
                 pending.append((position, prepared))
         if pending:
-            vectors = self._encode([text for _, prepared in pending for text in prepared.encoded])
+            vectors, tokens = self._encode_answers(
+                [text for _, prepared in pending for text in prepared.encoded]
+            )
             offset = 0
             for position, prepared in pending:
-                unit_vectors = with_whole_answer(vectors[offset : offset + len(prepared.encoded)])
-                offset += len(prepared.encoded)
-                grades[position] = self._grade_free_text(requests[position], prepared, unit_vectors)
+                count = len(prepared.encoded)
+                unit_vectors = with_whole_answer(vectors[offset : offset + count])
+                answer_tokens = self._joined(tokens[offset : offset + count]) if tokens is not None else None
+                offset += count
+                grades[position] = self._grade_free_text(
+                    requests[position], prepared, unit_vectors, answer_tokens
+                )
         return [grade for grade in grades if grade is not None]
 
     def features(
@@ -185,15 +198,17 @@ class Grader:
         prepared = prepare_answer(answer)
         if prepared is None:
             return None
-        unit_vectors = with_whole_answer(self._encode(prepared.encoded))
+        vectors, tokens = self._encode_answers(prepared.encoded)
         profile = self.profile(question)
         return compute_features(
             profile,
             answer_text=prepared.text,
             language=prepared.language,
-            unit_vectors=unit_vectors,
+            unit_vectors=with_whole_answer(vectors),
             floor=self.scoring.floor,
             examples=self._examples_index(question, examples),
+            answer_tokens=self._joined(tokens) if tokens is not None else None,
+            token_floor=self.scoring.token_floor,
         )
 
     def raw_score(
@@ -224,7 +239,13 @@ class Grader:
         return True
 
     # ------------------------------------------------------------------ free text
-    def _grade_free_text(self, request: GradeRequest, prepared: _Prepared, unit_vectors: np.ndarray) -> Grade:
+    def _grade_free_text(
+        self,
+        request: GradeRequest,
+        prepared: _Prepared,
+        unit_vectors: np.ndarray,
+        answer_tokens: TokenStates | None,
+    ) -> Grade:
         question = request.question
         profile = self.profile(question)
         examples = self._examples_index(question, request.examples)
@@ -235,6 +256,8 @@ class Grader:
             unit_vectors=unit_vectors,
             floor=self.scoring.floor,
             examples=examples,
+            answer_tokens=answer_tokens,
+            token_floor=self.scoring.token_floor,
         )
         key, combiner = self.scoring.combiner(
             with_examples=examples is not None, lexical=result.lexical_available, profile=self._profile_name
@@ -336,17 +359,33 @@ class Grader:
         if request.bank is None:
             return None
         best_id, best = None, -1.0
-        for other in request.bank.questions:
-            if other.id == request.question.id or other.type is not QuestionType.FREE_TEXT:
+        for other_id, reference_vectors in self._bank_references(request.bank):
+            if other_id == request.question.id:
                 continue
-            similarity = float(
-                rescale(self.profile(other).reference_vectors @ whole, self.scoring.floor).max()
-            )
+            similarity = float(rescale(reference_vectors @ whole, self.scoring.floor).max())
             if similarity > best:
-                best_id, best = other.id, similarity
+                best_id, best = other_id, similarity
         if best_id is not None and best > own_similarity + self.scoring.wrong_question_margin and best >= 0.5:
             return best_id
         return None
+
+    def _bank_references(self, bank: Bank) -> list[tuple[str, np.ndarray]]:
+        """Reference vectors of every free-text question in a bank, encoded in one call: all that
+        wrong-question detection needs (a full profile per question made the first grade ~10 s slower)."""
+        questions = [question for question in bank.questions if question.type is QuestionType.FREE_TEXT]
+        key = hashlib.sha256("".join(question.content_hash() for question in questions).encode()).hexdigest()
+        cached = self._bank_reference_vectors.get(key)
+        if cached is None:
+            texts = [[clean(text) for text in question.reference_answer.values()] for question in questions]
+            vectors = self._encode([text for group in texts for text in group])
+            cached, offset = [], 0
+            for question, group in zip(questions, texts, strict=True):
+                cached.append((question.id, vectors[offset : offset + len(group)]))
+                offset += len(group)
+            self._bank_reference_vectors[key] = cached
+            if len(self._bank_reference_vectors) > _PROFILE_CACHE_SIZE:
+                self._bank_reference_vectors.popitem(last=False)
+        return cached
 
     def _empty_grade(self, question: Question) -> Grade:
         return Grade(
@@ -388,6 +427,27 @@ class Grader:
             self._vectors.popitem(last=False)
         return result
 
+    def _encode_answers(self, texts: list[str]) -> tuple[np.ndarray, list[TokenStates] | None]:
+        """Answer units' vectors, and their token states when the model provides them (same forward
+        pass); memoised like `_encode`, so a regrade reuses both."""
+        if not isinstance(self.embedder, TokenTextEncoder):
+            return self._encode(texts), None
+        missing = list(dict.fromkeys(text for text in texts if text not in self._tokens))
+        if missing:
+            vectors, tokens = self.embedder.encode_with_tokens(missing, remember=False)
+            for text, vector, states in zip(missing, vectors, tokens, strict=True):
+                self._vectors.setdefault(text, vector)
+                self._tokens[text] = states
+        result = [self._tokens[text] for text in texts]
+        for text in texts:
+            self._tokens.move_to_end(text)
+        while len(self._tokens) > self.token_memo_size:
+            self._tokens.popitem(last=False)
+        return self._encode(texts), result
+
+    def _joined(self, parts: Sequence[TokenStates]) -> TokenStates:
+        return TokenStates.concatenate(parts, self.embedder.dimension)
+
     def profile(self, question: Question) -> QuestionProfile:
         """The question's vectors and words, built once per question content."""
         key = question.content_hash()
@@ -404,20 +464,36 @@ class Grader:
     def _examples_index(
         self, question: Question, examples: Sequence[GradedExample]
     ) -> GradedAnswerIndex | None:
-        usable = [example for example in examples if clean(example.answer)]
+        """The graded answers as a nearest-neighbour index, encoded exactly like answers being graded
+        (sentences, their mean, their tokens), so an answer and its graded twin compare as equal."""
+        usable = [
+            (example, prepared)
+            for example in examples
+            if (prepared := prepare_answer(example.answer)) is not None
+        ]
         if len(usable) < MIN_EXAMPLES:
             return None
         digest = hashlib.sha256(question.id.encode())
-        for example in usable:
+        for example, _ in usable:
             digest.update(f"{example.fraction:.6f}\x00{example.answer}\x01".encode("utf-8", "surrogatepass"))
         key = digest.hexdigest()
         cached = self._example_indexes.get(key)
         if cached is None:
-            texts = [truncate(clean(example.answer))[0] for example in usable]
+            vectors, tokens = self._encode_answers(
+                [unit for _, prepared in usable for unit in prepared.encoded]
+            )
+            wholes, joined, offset = [], [], 0
+            for _, prepared in usable:
+                count = len(prepared.encoded)
+                wholes.append(with_whole_answer(vectors[offset : offset + count])[-1])
+                if tokens is not None:
+                    joined.append(self._joined(tokens[offset : offset + count]))
+                offset += count
             cached = GradedAnswerIndex(
-                self.embedder.encode(texts),
-                [example.fraction for example in usable],
-                [frozenset(content_words(text, guess_language(text))) for text in texts],
+                np.stack(wholes),
+                [example.fraction for example, _ in usable],
+                [frozenset(content_words(prepared.text, prepared.language)) for _, prepared in usable],
+                joined,
             )
             self._example_indexes[key] = cached
             if len(self._example_indexes) > _PROFILE_CACHE_SIZE:
@@ -490,6 +566,7 @@ def build_profile(
                 passage_vector=passage_vector,
             )
         )
+    reference_tokens, question_tokens = _profile_tokens(question, embedder, references, prompts)
     return QuestionProfile(
         question_id=question.id,
         references=tuple(text for _, text in references),
@@ -500,7 +577,28 @@ def build_profile(
         reference_words=tuple(frozenset(content_words(text, language)) for language, text in references),
         points=tuple(points),
         authored_rubric=rubric_is_authored(question.rubric, [text for _, text in references]),
+        reference_tokens=reference_tokens,
+        question_tokens=question_tokens,
     )
+
+
+def _profile_tokens(
+    question: Question,
+    embedder: TextEncoder,
+    references: Sequence[tuple[str, str]],
+    prompts: Sequence[str],
+) -> tuple[tuple[TokenStates, ...], TokenStates | None]:
+    """Token states of every complete model answer (the references, and with a single key point its
+    wording and accepted paraphrases, which are whole answers too) and of the prompts."""
+    if not isinstance(embedder, TokenTextEncoder):
+        return (), None
+    answers = [text for _, text in references]
+    if len(question.rubric) == 1:
+        answers += [clean(text) for text in (question.rubric[0].text, *question.rubric[0].paraphrases)]
+    answers = list(dict.fromkeys(text for text in answers if text))
+    _, states = embedder.encode_with_tokens([*answers, *prompts])
+    question_tokens = TokenStates.concatenate(states[len(answers) :], embedder.dimension)
+    return tuple(states[: len(answers)]), question_tokens
 
 
 def _supporting_passage(

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import faiss
 import numpy as np
@@ -21,10 +21,12 @@ from pydantic import BaseModel, ConfigDict
 
 from grading.models import Passage
 from grading.text import clean
+from grading.tokens import TokenStates, align
 from question_bank.errors import TentaError
 
 IVF_THRESHOLD = 50_000
 """Past this many chunks a flat index gets slow to search per key point; an IVF index takes over."""
+_NO_TOKENS = np.zeros(0, dtype=np.int32)
 CHUNK_MIN_WORDS = 80
 CHUNK_MAX_WORDS = 200
 INDEX_FILE = "course.faiss"
@@ -38,6 +40,18 @@ class TextEncoder(Protocol):
     dimension: int
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@runtime_checkable
+class TokenTextEncoder(TextEncoder, Protocol):
+    """A sentence model that also hands out its token states (from the same forward pass)."""
+
+    def encode_with_tokens(
+        self, texts: Sequence[str], *, remember: bool = True
+    ) -> tuple[np.ndarray, list[TokenStates]]:
+        """Vectors and token states; `remember=False` keeps token states out of the on-disk cache
+        (answers: ~75 KB each, worth keeping only for references and prompts)."""
+        ...
 
 
 class Chunk(BaseModel):
@@ -210,10 +224,16 @@ class GradedAnswerIndex:
     """Human-graded answers to one question, for nearest-neighbour evidence."""
 
     def __init__(
-        self, vectors: np.ndarray, fractions: Sequence[float], words: Sequence[frozenset[str]] = ()
+        self,
+        vectors: np.ndarray,
+        fractions: Sequence[float],
+        words: Sequence[frozenset[str]] = (),
+        tokens: Sequence[TokenStates] = (),
     ) -> None:
         self.fractions = np.asarray(fractions, dtype=np.float32)
         self.words = tuple(words)
+        self.tokens = tuple(tokens)
+        """Token states of the graded answers (when the model gives them), for token-level votes."""
         self._index = faiss.IndexFlatIP(vectors.shape[1])
         self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
 
@@ -236,3 +256,7 @@ class GradedAnswerIndex:
         )
         weights = overlap**2 + 1e-6
         return float(weights @ self.fractions / weights.sum())
+
+    def token_agreement(self, answer: TokenStates, floor: float) -> np.ndarray:
+        """Token-alignment F1 of the answer with every graded answer (both ways, rarity weighted)."""
+        return np.array([align(other, answer, _NO_TOKENS, floor).f1 for other in self.tokens])

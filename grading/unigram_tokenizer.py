@@ -172,6 +172,10 @@ class UnigramTokenizer:
     def id_to_token(self, token_id: int, /) -> str | None:
         return self._pieces[token_id] if 0 <= token_id < len(self._pieces) else None
 
+    def log_probabilities(self) -> np.ndarray:
+        """Every piece's Unigram score (its log-probability), by id: how common the piece is."""
+        return np.frombuffer(self._scores, dtype=np.float64).astype(np.float32)
+
     def encode_batch(self, texts: Sequence[str], /, *, add_special_tokens: bool = True) -> list[LeanEncoding]:
         return [self.encode(text, add_special_tokens=add_special_tokens) for text in texts]
 

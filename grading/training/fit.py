@@ -33,9 +33,15 @@ from grading.combine import (
 )
 from grading.datasets import GradedRecord, questions_for, read_records
 from grading.evaluate import compute_metrics, spearman
-from grading.features import EMBEDDING_FEATURES, KNN_FEATURES, LEXICAL_FEATURES
+from grading.features import (
+    EMBEDDING_FEATURES,
+    KNN_FEATURES,
+    KNN_TOKEN_FEATURES,
+    LEXICAL_FEATURES,
+    TOKEN_FEATURES,
+)
 from grading.grader import GradedExample, Grader, topicality
-from grading.retrieval import TextEncoder
+from grading.retrieval import TextEncoder, TokenTextEncoder
 from grading.text import clean
 
 DATASETS_DIR = Path(__file__).resolve().parents[3] / "shared" / "datasets"
@@ -57,12 +63,14 @@ TREE_SETTINGS = {
 }
 """Small gradient-boosted trees: measured +0.01-0.02 Pearson over the linear combiner out of fold."""
 
-BASE_FEATURES = EMBEDDING_FEATURES + LEXICAL_FEATURES
+BASE_FEATURES = EMBEDDING_FEATURES + LEXICAL_FEATURES + TOKEN_FEATURES
+NOLEX_FEATURES = EMBEDDING_FEATURES + TOKEN_FEATURES
+"""When no reference is in the answer's language: token alignment is cross-lingual, word overlap is not."""
 COMBINER_FEATURES = {
     "base": BASE_FEATURES,
-    "base_nolex": EMBEDDING_FEATURES,
-    "knn": BASE_FEATURES + KNN_FEATURES,
-    "knn_nolex": EMBEDDING_FEATURES + KNN_FEATURES,
+    "base_nolex": NOLEX_FEATURES,
+    "knn": BASE_FEATURES + KNN_FEATURES + KNN_TOKEN_FEATURES,
+    "knn_nolex": NOLEX_FEATURES + KNN_FEATURES + KNN_TOKEN_FEATURES,
 }
 
 
@@ -107,6 +115,22 @@ def measure_floor(records: Sequence[GradedRecord], encoder: TextEncoder, *, samp
         mask[own[clean(records[i].reference_answer)]] = False
         values.append(float(np.median(sims[row][mask])))
     return float(np.median(values))
+
+
+def measure_token_floor(
+    records: Sequence[GradedRecord], encoder: TextEncoder, *, sample: int = 400, pairs: int = 20_000
+) -> float:
+    """Median cosine of random token pairs from different answers: 'unrelated' at the token level."""
+    if not isinstance(encoder, TokenTextEncoder):
+        return 0.0
+    rng = np.random.default_rng(SEED)
+    picks = rng.choice(len(records), size=min(sample, len(records)), replace=False)
+    _, states = encoder.encode_with_tokens([clean(records[i].student_answer) or "-" for i in picks])
+    owner = np.concatenate([np.full(len(state), index) for index, state in enumerate(states)])
+    vectors = np.concatenate([state.vectors for state in states])
+    left, right = rng.integers(0, len(vectors), size=(2, pairs))
+    different = owner[left] != owner[right]
+    return float(np.median((vectors[left[different]] * vectors[right[different]]).sum(axis=1)))
 
 
 def extract(records: Sequence[GradedRecord], grader: Grader, *, log: bool = True) -> Table:
@@ -376,7 +400,7 @@ def off_topic_threshold(table: Table, *, max_mean_fraction: float = 0.05) -> flo
     return round(best, 2)
 
 
-def fit_scoring_model(table: Table, *, model_id: str, floor: float) -> ScoringModel:
+def fit_scoring_model(table: Table, *, model_id: str, floor: float, token_floor: float) -> ScoringModel:
     """The shipped numbers: combiners on all data; calibrations and error profiles from out-of-fold runs.
 
     The plain keys ("base", "knn", …) are fitted on all datasets (what the app uses); "<key>@<dataset>"
@@ -413,6 +437,7 @@ def fit_scoring_model(table: Table, *, model_id: str, floor: float) -> ScoringMo
     return ScoringModel(
         model_id=model_id,
         floor=floor,
+        token_floor=token_floor,
         off_topic_below=off_topic_threshold(table),
         combiners=combiners,
         calibrations=calibrations,
@@ -430,6 +455,7 @@ ABLATIONS = {
     "− question similarity / restating": ("q_cos", "q_restate"),
     "− length ratio": ("len_ratio",),
     "− whole-answer cosine": ("ref_cos",),
+    "− token alignment": TOKEN_FEATURES,
 }
 METRIC_COLUMNS = ("pearson", "spearman", "rmse", "qwk", "accuracy", "macro_f1")
 
@@ -553,7 +579,7 @@ def confidence_markdown(table: Table, scoring: ScoringModel) -> str:
     return "\n".join(lines)
 
 
-def provisional_scoring(model_id: str, floor: float) -> ScoringModel:
+def provisional_scoring(model_id: str, floor: float, token_floor: float) -> ScoringModel:
     """A scoring model good enough to compute features with (features don't depend on the combiner)."""
     names = BASE_FEATURES
     identity = LinearModel(
@@ -566,6 +592,7 @@ def provisional_scoring(model_id: str, floor: float) -> ScoringModel:
     return ScoringModel(
         model_id=model_id,
         floor=floor,
+        token_floor=token_floor,
         combiners={"base": identity},
         calibrations={"base": Calibration.identity(model_id)},
     )
@@ -593,8 +620,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         models_dir=args.models_dir or cache / "models",
         cache_dir=args.cache_dir or cache / "embeddings",
     )
-    table, floor = features_table(embedder, load_training_records())
-    scoring = fit_scoring_model(table, model_id=embedder.model_id, floor=floor)
+    table, floor, token_floor = features_table(embedder, load_training_records())
+    scoring = fit_scoring_model(table, model_id=embedder.model_id, floor=floor, token_floor=token_floor)
     out = args.out or shipped_path(embedder.model_id)
     scoring.save(out)
     print(f"wrote {out}")
@@ -603,12 +630,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"wrote {args.report}")
 
 
-def features_table(encoder: TextEncoder, records: list[GradedRecord]) -> tuple[Table, float]:
-    """The cosine floor of the model and the feature table of every training answer."""
+def features_table(encoder: TextEncoder, records: list[GradedRecord]) -> tuple[Table, float, float]:
+    """The cosine floors of the model (sentences, tokens) and the feature table of every training answer."""
     floor = measure_floor(records, encoder)
-    print(f"floor (median unrelated cosine) = {floor:.3f}", file=sys.stderr)
-    grader = Grader(encoder, provisional_scoring(encoder.model_id, floor))
-    return extract(records, grader), floor
+    token_floor = measure_token_floor(records, encoder)
+    print(f"floor (median unrelated cosine) = {floor:.3f}, token floor = {token_floor:.3f}", file=sys.stderr)
+    grader = Grader(
+        encoder, provisional_scoring(encoder.model_id, floor, token_floor), token_memo_size=len(records) * 3
+    )
+    return extract(records, grader), floor, token_floor
 
 
 if __name__ == "__main__":
