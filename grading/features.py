@@ -189,11 +189,8 @@ def token_features(profile: QuestionProfile, answer: TokenStates, floor: float) 
     """Alignment with the best-covered model answer, and how much of the answer echoes the question."""
     question = profile.question_tokens
     question_ids = question.ids if question is not None else np.zeros(0, dtype=np.int32)
-    best = NO_ALIGNMENT
-    for reference in profile.reference_tokens:
-        alignment = align(reference, answer, question_ids, floor)
-        if alignment.recall > best.recall or best is NO_ALIGNMENT:
-            best = alignment
+    alignments = [align(reference, answer, question_ids, floor) for reference in profile.reference_tokens]
+    best = max(alignments, key=lambda alignment: alignment.recall, default=NO_ALIGNMENT)
     return {
         "tok_recall": best.recall,
         "tok_precision": best.precision,
