@@ -99,6 +99,7 @@ def test_graded_twin_answer_gets_its_grade_from_the_token_vote(
     assert result is not None
     values = result.values
     assert values["knn_tok_good"] == pytest.approx(1.0, abs=1e-3)
+    assert values["knn_sim"] == pytest.approx(1.0, abs=1e-3)  # encoded exactly like the answer
     assert values["knn_tok_top"] == 1.0
     assert values["knn_tok_bad"] < 0.9
 
@@ -113,3 +114,31 @@ def test_restating_the_question_aligns_worse_than_answering_it(
     assert answering is not None and restating is not None
     assert answering.values["tok_recall"] > restating.values["tok_recall"]
     assert restating.values["tok_q"] > answering.values["tok_q"]
+
+
+def test_only_remembered_token_states_reach_the_disk_cache(minilm_embedder: Embedder, tmp_path: Path) -> None:
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite3")
+    embedder = Embedder(
+        minilm_embedder._model, model_id=minilm_embedder.model_id, path=minilm_embedder.path, cache=cache
+    )
+    embedder.encode_with_tokens(["A student's answer."], remember=False)
+    embedder.encode_with_tokens(["A reference answer."])
+    stored = cache.get_tokens(
+        embedder.model_id, ["A student's answer.", "A reference answer."], dimension=384
+    )
+    assert list(stored) == ["A reference answer."]
+    calls = embedder.model_calls
+    _, (again,) = embedder.encode_with_tokens(["A reference answer."])
+    assert embedder.model_calls == calls
+    np.testing.assert_array_equal(again.ids, stored["A reference answer."].ids)
+    with pytest.raises(TypeError):
+        embedder.encode_with_tokens("a single string")
+
+
+def test_a_text_longer_than_the_model_input_keeps_the_tokens_of_every_window(
+    minilm_embedder: Embedder,
+) -> None:
+    long_text = " ".join(f"Sentence number {index} talks about gradients and weights." for index in range(80))
+    vectors, (states,) = minilm_embedder.encode_with_tokens([long_text])
+    assert len(states) > minilm_embedder.max_tokens
+    np.testing.assert_allclose(vectors, minilm_embedder.encode([long_text]), atol=1e-5)
