@@ -4,8 +4,9 @@ Id clashes are resolved by version so a course can be updated without touching t
 - bundled banks live in question_bank/bundled/<folder>/bank.yaml (course notes in <folder>/notes/);
 - user banks are user_dir/*.yaml|*.yml|*.json, or user_dir/<folder>/bank.yaml with optional notes/;
 - an id present in several places resolves to the highest version; on a tie the bundled bank wins;
-- `install` refuses a bank whose id is a bundled bank's unless its version is newer, and replaces an
-  earlier user copy of the same id (re-importing an exam updates it).
+- `install` refuses a bank whose id is a bundled bank's unless its version is newer, and refuses to
+  overwrite an earlier user copy of the same id unless asked to replace it (a teacher's edits to an
+  imported bank are never lost to a re-import by accident).
 """
 
 from __future__ import annotations
@@ -163,8 +164,11 @@ class BankCatalog:
                 return bank.version
         return None
 
-    def install(self, bank: Bank) -> Path:
-        """Write `bank` into user_dir as YAML atomically (a crash leaves the old file or none, never half)."""
+    def install(self, bank: Bank, *, replace: bool = False) -> Path:
+        """Write `bank` into user_dir as YAML atomically (a crash leaves the old file or none, never half).
+
+        An existing user bank with the same id is overwritten only with `replace`.
+        """
         if self.user_dir is None:
             raise TentaError("no user bank folder is configured")
         bundled_version = self._bundled_version(bank.id)
@@ -175,6 +179,11 @@ class BankCatalog:
             )
         self.user_dir.mkdir(parents=True, exist_ok=True)
         existing = self._scan().get(bank.id)
+        if existing and not existing.bundled and not replace:
+            raise TentaError(
+                f"bank id {bank.id!r} is already imported ({existing.path}); "
+                "pass --replace to overwrite it or --id to import it beside it"
+            )
         target = existing.path if existing and not existing.bundled else self.user_dir / f"{bank.id}.yaml"
         if target.suffix == ".json":
             target = target.with_suffix(".yaml")

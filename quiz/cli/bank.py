@@ -156,7 +156,7 @@ def _dry_run_table(bank: Bank) -> Table:
 
 
 @bank_app.command("import")
-def import_bank(
+def import_bank(  # noqa: PLR0917 - typer maps parameters to options
     file: Annotated[Path, typer.Argument(help="GIFT, CSV, Markdown/text exam, or native YAML/JSON.")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")
@@ -168,6 +168,9 @@ def import_bank(
     format_name: Annotated[
         ImportFormat, typer.Option("--format", help="Skip auto-detection.")
     ] = ImportFormat.AUTO,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite an imported bank with the same id.")
+    ] = False,
 ) -> None:
     """Import a bank file into your banks folder (nothing is written if any problem is found)."""
     bank = _read_any(file, format_name)
@@ -184,7 +187,7 @@ def import_bank(
         console.print(_dry_run_table(bank))
         console.print("dry run: nothing was written")
         return
-    target = AppContext().catalog.install(bank)
+    target = AppContext().catalog.install(bank, replace=replace)
     console.print(f"imported {bank.id!r} ({len(bank.questions)} questions) into {target}")
 
 

@@ -99,6 +99,21 @@ def test_import_refuses_to_shadow_the_bundled_bank(settings: Settings, tmp_path:
     assert _user_banks(settings) == []
 
 
+def test_reimport_keeps_the_imported_bank_unless_replace_is_given(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(sample_bank_data("mine")), encoding="utf-8")
+    assert runner.invoke(app, ["bank", "import", str(path)]).exit_code == 0
+    edited = {**sample_bank_data("mine"), "title": "Edited elsewhere"}
+    path.write_text(yaml.safe_dump(edited), encoding="utf-8")
+    refused = runner.invoke(app, ["bank", "import", str(path)])
+    assert isinstance(refused.exception, TentaError)
+    assert "already imported" in str(refused.exception) and "--replace" in str(refused.exception)
+    assert load_bank_file(settings.banks_dir / "mine.yaml").title != "Edited elsewhere"
+    replaced = runner.invoke(app, ["bank", "import", str(path), "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    assert load_bank_file(settings.banks_dir / "mine.yaml").title == "Edited elsewhere"
+
+
 def test_schema_is_json(tmp_path: Path) -> None:
     result = runner.invoke(app, ["bank", "schema"])
     assert result.exit_code == 0

@@ -191,7 +191,9 @@ def test_unknown_bank_is_a_clean_error(tmp_path: Path, bundled_dir: Path) -> Non
         BankCatalog(tmp_path / "user", bundled_dir=bundled_dir).load("nope")
 
 
-def test_install_writes_yaml_and_replaces_an_earlier_import(tmp_path: Path, bundled_dir: Path) -> None:
+def test_install_writes_yaml_and_replaces_an_earlier_import_only_when_asked(
+    tmp_path: Path, bundled_dir: Path
+) -> None:
     user_dir = tmp_path / "user"
     catalog = BankCatalog(user_dir, bundled_dir=bundled_dir)
     first = Bank.model_validate(sample_bank_data("mine"))
@@ -199,7 +201,10 @@ def test_install_writes_yaml_and_replaces_an_earlier_import(tmp_path: Path, bund
     assert path == user_dir / "mine.yaml"
     assert load_bank_file(path) == first
     updated = Bank.model_validate({**sample_bank_data("mine"), "title": "Updated"})
-    assert catalog.install(updated) == path
+    with pytest.raises(TentaError, match=r"'mine' is already imported .*mine\.yaml.*--replace"):
+        catalog.install(updated)
+    assert load_bank_file(path) == first
+    assert catalog.install(updated, replace=True) == path
     assert catalog.load("mine").title == "Updated"
     assert [p.name for p in user_dir.iterdir()] == ["mine.yaml"]  # no temporary files left behind
 
