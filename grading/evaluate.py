@@ -190,8 +190,8 @@ def evaluate_records(
             )
             for index in range(start, min(len(records), start + batch_size))
         ]
-        for grade in grader.grade_many(batch):
-            predictions.append(grade.score)
+        for offset, grade in enumerate(grader.grade_many(batch)):
+            predictions.append(_on_record_scale(grade.score, grade.max_points, records[start + offset]))
             confidences.append(grade.confidence)
         if progress is not None:
             progress(len(predictions), len(records))
@@ -219,3 +219,9 @@ def evaluate_records(
         predictions=predictions,
         confidences=confidences,
     )
+
+
+def _on_record_scale(score: float, max_points: float, record: GradedRecord) -> float:
+    """A bank question's score on the record's own scale: the human grader may have marked the
+    question out of other points than the bank gives it (e.g. 2 where the bank says 3)."""
+    return score if max_points == record.max_score else score / max_points * record.max_score

@@ -1,0 +1,30 @@
+"""`evaluate_records` against a bank whose points differ from the human grader's scale."""
+
+from __future__ import annotations
+
+import pytest
+
+from grading.datasets import GradedRecord
+from grading.evaluate import evaluate_records
+from grading.grader import Grader
+from question_bank.models import Bank
+
+ANSWERS = (
+    ("Dropout switches off random neurons while training, so the network overfits less.", 4.0),
+    ("It turns off some neurons.", 2.0),
+    ("Dropout is when students leave school.", 0.0),
+)
+
+
+def test_bank_scores_are_compared_on_the_human_graders_scale(minilm_grader: Grader, small_bank: Bank) -> None:
+    question = small_bank.question("dropout")
+    assert question.max_points == 2
+    records = [
+        GradedRecord(question_id="dropout", student_answer=answer, score=score, max_score=4.0)
+        for answer, score in ANSWERS
+    ]
+    report = evaluate_records(minilm_grader, records, bank=small_bank)
+    bank_scores = [minilm_grader.grade(question, answer, bank=small_bank).score for answer, _ in ANSWERS]
+    assert report.predictions == pytest.approx([score * 2 for score in bank_scores])
+    assert all(0 <= prediction <= 4.0 for prediction in report.predictions)
+    assert report.predictions[0] > report.predictions[2]
