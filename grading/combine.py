@@ -129,6 +129,11 @@ class ScoringModel(BaseModel):
     authored_rubric_weight: float = Field(default=0.5, ge=0.0, le=1.0)
     """Share of the score given by the rubric's point credits when the rubric was written by a person
     (the datasets' rubrics are derived from their references, so this is a design choice, not fitted)."""
+    authored_rubric_scale: tuple[float, float] = (1.0, 0.0)
+    """Slope and offset for the blended fraction of an authored-rubric question graded without graded
+    neighbours. The combiner is fitted on short dataset answers and squeezes long rubric answers
+    toward the middle; this is fitted on hand-graded answers to a course exam
+    (`python -m grading.training.rubric_scale`)."""
     notes: str = ""
 
     def combiner(

@@ -265,7 +265,7 @@ class Grader:
         raw = combiner.predict(result.values)
         calibration = self.calibration or self.scoring.calibration(key, self._profile_name)
         model_fraction = min(1.0, max(0.0, calibration(raw)))
-        fraction = self._with_rubric(profile, result, model_fraction)
+        fraction = self._with_rubric(profile, result, model_fraction, with_examples=examples is not None)
         flags = list(prepared.flags)
         wrong_question = self._wrong_question(request, unit_vectors[-1], result.values["ref_cos"])
         if wrong_question is not None:
@@ -299,9 +299,12 @@ class Grader:
             model_id=self.model_id,
         )
 
-    def _with_rubric(self, profile: QuestionProfile, result: FeatureResult, fraction: float) -> float:
+    def _with_rubric(
+        self, profile: QuestionProfile, result: FeatureResult, fraction: float, *, with_examples: bool
+    ) -> float:
         """Blend in the credit of an authored rubric's points (what the feedback shows), unless a
-        teacher calibration already maps the model to that teacher's scale."""
+        teacher calibration already maps the model to that teacher's scale. Without graded
+        neighbours (which carry the teacher's own scale) the blend is stretched to a grader's scale."""
         if not profile.authored_rubric or self.calibration is not None:
             return fraction
         credit = rubric_credit(
@@ -310,7 +313,11 @@ class Grader:
             self.scoring.point_thresholds,
         )
         weight = self.scoring.authored_rubric_weight
-        return (1.0 - weight) * fraction + weight * credit
+        blended = (1.0 - weight) * fraction + weight * credit
+        if with_examples:
+            return blended
+        slope, offset = self.scoring.authored_rubric_scale
+        return min(1.0, max(0.0, slope * blended + offset))
 
     def _point_results(
         self, profile: QuestionProfile, prepared: _Prepared, result: FeatureResult

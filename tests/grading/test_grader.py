@@ -144,14 +144,39 @@ def test_authored_rubric_credit_counts_in_the_score(
 
     shipped = shipped_scoring_model(minilm_embedder.model_id)
     assert shipped is not None
-    blended = Grader.create(minilm_embedder).grade(dropout_question, GOOD)
+    unscaled = shipped.model_copy(update={"authored_rubric_scale": (1.0, 0.0)})
+    blended = Grader.create(minilm_embedder, scoring=unscaled).grade(dropout_question, GOOD)
     model_only = Grader.create(
-        minilm_embedder, scoring=shipped.model_copy(update={"authored_rubric_weight": 0.0})
+        minilm_embedder, scoring=unscaled.model_copy(update={"authored_rubric_weight": 0.0})
     ).grade(dropout_question, GOOD)
     assert all(point.status is PointStatus.COVERED for point in blended.points)
     assert model_only.score < blended.score
     expected = 0.5 * model_only.score + 0.5 * blended.max_points
     assert blended.score == pytest.approx(expected, abs=0.011)
+
+
+def test_authored_rubric_scale_stretches_grades_without_graded_neighbours(
+    minilm_embedder: Embedder, dropout_question: Question
+) -> None:
+    """The fitted slope/offset maps the blend to a grader's scale; graded neighbours carry the
+    teacher's own scale, so with them the blend is left alone."""
+    from grading.combine import shipped_scoring_model
+
+    shipped = shipped_scoring_model(minilm_embedder.model_id)
+    assert shipped is not None
+    answer = "Some neurons are switched off."
+    examples = [GradedExample(answer=f"Neurons are removed{'!' * i}", fraction=0.5) for i in range(5)]
+
+    def graded(scale: tuple[float, float], with_examples: bool) -> float:
+        scoring = shipped.model_copy(update={"authored_rubric_scale": scale})
+        grader = Grader.create(minilm_embedder, scoring=scoring)
+        return grader.grade(dropout_question, answer, examples=examples if with_examples else ()).score
+
+    plain = graded((1.0, 0.0), with_examples=False)
+    assert 0 < plain < dropout_question.max_points
+    assert graded((1.0, 0.25), with_examples=False) == pytest.approx(plain + 0.5, abs=0.011)
+    assert graded((3.0, 0.0), with_examples=False) == pytest.approx(min(2.0, 3 * plain), abs=0.011)
+    assert graded((1.0, 0.25), with_examples=True) == graded((1.0, 0.0), with_examples=True)
 
 
 def test_derived_rubric_is_not_blended(minilm_embedder: Embedder, dropout_question: Question) -> None:
