@@ -7,6 +7,8 @@ Features come from the real Grader (same code path as the app). Everything repor
 out of fold: leave-questions-out (GroupKFold by question) for unseen questions, and per-question
 answer folds (the other answers of the question as graded neighbours) for unseen answers. The shipped
 coefficients are fitted on all training data only at the end. scikit-learn is used here only.
+The datasets have no authored rubrics, so the authored-rubric scale is reset here and refitted by
+`python -m grading.training.rubric_scale` afterwards.
 """
 
 from __future__ import annotations
@@ -624,7 +626,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     scoring = fit_scoring_model(table, model_id=embedder.model_id, floor=floor, token_floor=token_floor)
     out = args.out or shipped_path(embedder.model_id)
     scoring.save(out)
-    print(f"wrote {out}")
+    print(f"wrote {out}; now refit the authored-rubric scale (python -m grading.training.rubric_scale)")
     if args.report:
         args.report.write_text(report_markdown(table, scoring) + "\n", encoding="utf-8")
         print(f"wrote {args.report}")
