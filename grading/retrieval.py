@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -117,6 +117,26 @@ def read_document(path: Path) -> str:
         raise TentaError(f"{path}: cannot read course material: {error}") from error
     except Exception as error:  # pypdf raises its own error family for damaged files
         raise TentaError(f"{path}: not a readable PDF: {error}") from error
+
+
+MATERIAL_SUFFIXES = (".md", ".markdown", ".txt", ".pdf")
+
+
+def material_files(paths: Iterable[Path]) -> list[Path]:
+    """The Markdown, text and PDF files named, folders searched recursively; unknown paths are an error."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MATERIAL_SUFFIXES)
+            )
+        elif path.is_file():
+            if path.suffix.lower() not in MATERIAL_SUFFIXES:
+                raise TentaError(f"{path}: not course material (use Markdown, .txt or PDF)")
+            files.append(path)
+        else:
+            raise TentaError(f"{path}: no such file or folder")
+    return files
 
 
 def chunks_for_file(path: Path) -> list[Chunk]:

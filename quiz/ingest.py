@@ -6,7 +6,7 @@ settings.index_dir is derived from it and rebuilt whenever it is missing or was 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,8 +17,6 @@ if TYPE_CHECKING:
     from grading.retrieval import CourseIndex
     from quiz.context import AppContext
 
-MATERIAL_SUFFIXES = (".md", ".markdown", ".txt", ".pdf")
-
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -27,26 +25,9 @@ class IngestResult:
     index_size: int
 
 
-def material_files(paths: Iterable[Path]) -> list[Path]:
-    """The Markdown, text and PDF files named, folders searched recursively; unknown paths are an error."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MATERIAL_SUFFIXES)
-            )
-        elif path.is_file():
-            if path.suffix.lower() not in MATERIAL_SUFFIXES:
-                raise TentaError(f"{path}: not course material (use Markdown, .txt or PDF)")
-            files.append(path)
-        else:
-            raise TentaError(f"{path}: no such file or folder")
-    return files
-
-
 def ingest_paths(ctx: AppContext, paths: Sequence[Path]) -> IngestResult:
     """Store each file's chunks in the database (unchanged files are skipped) and rebuild the index."""
-    from grading.retrieval import chunks_for_file, content_hash, read_document
+    from grading.retrieval import chunks_for_file, content_hash, material_files, read_document
 
     files = material_files(paths)
     chunk_count = 0

@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     import platformdirs
 
     from grading.embedder import Embedder
-    from grading.retrieval import CourseIndex, chunks_for_file
+    from grading.retrieval import CourseIndex, chunks_for_file, material_files
     from question_bank.loader import BankCatalog
 
     cache = Path(platformdirs.user_cache_dir("tenta"))
@@ -107,9 +107,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     catalog = BankCatalog(None)
     bank = catalog.load(args.bank)
     notes = catalog.notes_dir(args.bank)
-    chunks = (
-        [chunk for path in sorted(notes.glob("*.md")) for chunk in chunks_for_file(path)] if notes else []
-    )
+    chunks = [chunk for path in material_files([notes] if notes else []) for chunk in chunks_for_file(path)]
     course_index = CourseIndex.build(chunks, embedder) if chunks else None
     grader = Grader.create(embedder, course_index=course_index)
     records = read_records(args.answers)
