@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grading.combine import ScoringModel, shipped_path
+from grading.combine import shipped_path
 from grading.datasets import GradedRecord, questions_for, read_records
 from grading.evaluate import pearson, rmse
 from grading.grader import Grader, GradeRequest
@@ -130,8 +130,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     )
     out = args.out or shipped_path(embedder.model_id)
-    shipped = ScoringModel.model_validate_json(out.read_text(encoding="utf-8"))
-    shipped.model_copy(update={"authored_rubric_scale": scale}).save(out)
+    grader.scoring.model_copy(update={"authored_rubric_scale": scale}).save(out)
     print(f"wrote {out}")
 
 
