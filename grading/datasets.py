@@ -31,6 +31,9 @@ class GradedRecord(BaseModel):
     student_answer: str
     score: float
     max_score: float = Field(gt=0)
+    grader_scores: tuple[float, ...] = ()
+    """Each human grader's own score when `score` is their average (Mohler), on `grader_max_score`."""
+    grader_max_score: float | None = Field(default=None, gt=0)
 
     @field_validator("question_id", "answer_id", mode="before")
     @classmethod
@@ -51,6 +54,12 @@ class GradedRecord(BaseModel):
     @property
     def fraction(self) -> float:
         return self.score / self.max_score
+
+    @property
+    def grader_fractions(self) -> tuple[float, ...]:
+        """Each grader's score as a fraction of their scale (empty without per-grader scores)."""
+        scale = self.grader_max_score or self.max_score
+        return tuple(score / scale for score in self.grader_scores)
 
     @property
     def group(self) -> str:

@@ -34,7 +34,7 @@ from grading.combine import (
     shipped_path,
 )
 from grading.datasets import GradedRecord, questions_for, read_records
-from grading.evaluate import compute_metrics, spearman
+from grading.evaluate import compute_metrics, pearson, spearman
 from grading.features import (
     EMBEDDING_FEATURES,
     KNN_FEATURES,
@@ -86,6 +86,8 @@ class Table:
     fractions: np.ndarray
     base: list[dict[str, float]]
     knn: list[dict[str, float]]
+    answer_folds: np.ndarray
+    """Answer fold of every row within its question (the kNN features of a row use the other folds)."""
 
     def matrix(self, names: Sequence[str], *, with_knn: bool) -> np.ndarray:
         rows = self.knn if with_knn else self.base
@@ -149,10 +151,12 @@ def extract(records: Sequence[GradedRecord], grader: Grader, *, log: bool = True
     for index, record in enumerate(records):
         by_group.setdefault(f"{record.dataset}/{record.group}", []).append(index)
     rng = np.random.default_rng(SEED)
+    answer_folds = np.zeros(len(records), dtype=int)
     for indexes in by_group.values():
         order = rng.permutation(indexes)
         folds = [order[f::FOLDS] for f in range(FOLDS)]
-        for fold in folds:
+        for fold_number, fold in enumerate(folds):
+            answer_folds[fold] = fold_number
             held = set(fold.tolist())
             examples = [
                 GradedExample(answer=records[i].student_answer, fraction=records[i].fraction)
@@ -170,6 +174,7 @@ def extract(records: Sequence[GradedRecord], grader: Grader, *, log: bool = True
         fractions=np.array([record.fraction for record in records]),
         base=base,
         knn=knn,
+        answer_folds=answer_folds,
     )
 
 
@@ -310,6 +315,22 @@ def out_of_fold(
             rows = test[table.datasets[test] == name]
             calibrated[rows] = calibration.apply(raw[rows])
     return raw, calibrated
+
+
+def known_question_out_of_fold(table: Table, names: Sequence[str], *, profile: str) -> np.ndarray:
+    """Calibrated predictions for unseen answers to known questions (the SemEval "unseen answers"
+    setting): each answer fold is graded by a dataset-profile combiner fitted on the other answer folds,
+    which include other answers to the same questions, with those folds as graded neighbours."""
+    x = table.matrix(names, with_knn=True)
+    calibrated = np.zeros(len(x))
+    usable = table.datasets == profile
+    for fold in range(FOLDS):
+        test = np.flatnonzero(usable & (table.answer_folds == fold))
+        train = np.flatnonzero(usable & (table.answer_folds != fold))
+        model = fit_combiner(x[train], table.fractions[train], np.ones(len(train)), names, profile=profile)
+        calibration = isotonic_fit(predict(model, x[train]), table.fractions[train], model_id="out-of-fold")
+        calibrated[test] = calibration.apply(predict(model, x[test]))
+    return calibrated
 
 
 def metrics_by_dataset(table: Table, fractions: np.ndarray) -> dict[str, dict[str, float | None]]:
@@ -494,18 +515,26 @@ def report_markdown(table: Table, scoring: ScoringModel) -> str:
     pooled_knn = metrics_by_dataset(
         table, out_of_fold(table, COMBINER_FEATURES["knn"], with_knn=True, model_id=model_id)[1]
     )
-    engine_base = metrics_by_dataset(
-        table, _profiled(table, BASE_FEATURES, with_knn=False, model_id=model_id)
-    )
+    unseen_questions = _profiled(table, BASE_FEATURES, with_knn=False, model_id=model_id)
+    engine_base = metrics_by_dataset(table, unseen_questions)
     engine_knn = metrics_by_dataset(
         table, _profiled(table, COMBINER_FEATURES["knn"], with_knn=True, model_id=model_id)
     )
+    known_predictions = np.zeros(len(table.fractions))
+    for name in np.unique(table.datasets):
+        mask = table.datasets == name
+        known_predictions[mask] = known_question_out_of_fold(
+            table, COMBINER_FEATURES["knn"], profile=str(name)
+        )[mask]
+    known = metrics_by_dataset(table, known_predictions)
     lines = [
         f"## Model `{model_id}` (cosine floor {scoring.floor:.3f})",
         "",
         "Out-of-fold on ../shared/datasets/*_train.jsonl: unseen questions = 5-fold GroupKFold by question "
         "(no question graded with its own human scores or coefficients fitted on it); unseen answers = the "
-        "same, plus the other answer-folds of the question as graded neighbours (`--examples`). "
+        "same, plus the other answer-folds of the question as graded neighbours (`--examples`); "
+        "unseen answers of known questions = the SemEval protocol: answer folds within each question, the "
+        "combiner fitted on the other folds (which include other answers to the same questions). "
         "Calibration is fitted on the training folds only.",
         "",
     ]
@@ -516,6 +545,7 @@ def report_markdown(table: Table, scoring: ScoringModel) -> str:
         lines.append(_row("engine, unseen questions, dataset profile", engine_base[name]))
         lines.append(_row("engine, unseen answers (graded neighbours), pooled", pooled_knn[name]))
         lines.append(_row("engine, unseen answers (graded neighbours), dataset profile", engine_knn[name]))
+        lines.append(_row("engine, unseen answers of known questions, dataset profile", known[name]))
         lines.append("")
     lines += [
         "### Ablation (unseen questions, dataset profiles; Pearson / macro-F1)",
@@ -541,8 +571,25 @@ def report_markdown(table: Table, scoring: ScoringModel) -> str:
         for name in sorted(knn_only)
     ]
     lines.append("| unseen answers: cosine + neighbours only | " + " | ".join(cells) + " |")
-    lines += ["", confidence_markdown(table, scoring)]
+    lines += ["", human_agreement_markdown(table, unseen_questions), "", confidence_markdown(table, scoring)]
     return "\n".join(lines)
+
+
+def human_agreement_markdown(table: Table, predicted: np.ndarray) -> str:
+    """Where records carry each grader's score (Mohler): how well the graders agree with each other,
+    next to how well the engine (unseen questions) agrees with each of them."""
+    rows = [index for index, record in enumerate(table.records) if len(record.grader_fractions) == 2]
+    if len(rows) < 2:
+        return ""
+    graders = np.array([table.records[index].grader_fractions for index in rows])
+    engine = predicted[rows]
+    return (
+        f"Human agreement ({len(rows)} answers with two graders): Pearson grader 1 vs grader 2 "
+        f"{pearson(graders[:, 0], graders[:, 1]) or 0.0:.3f}; engine (unseen questions, dataset profile) "
+        f"vs grader 1 {pearson(engine, graders[:, 0]) or 0.0:.3f}, vs grader 2 "
+        f"{pearson(engine, graders[:, 1]) or 0.0:.3f}, vs their average "
+        f"{pearson(engine, table.fractions[rows]) or 0.0:.3f}."
+    )
 
 
 REVIEW_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.6)

@@ -80,7 +80,8 @@ def _metrics_row(label: str, metrics: Metrics) -> list[str]:
 
 def _print_report(report: EvaluationReport, *, per_question: bool) -> None:
     table = Table(title=f"Agreement with human grades ({report.model_id})")
-    table.add_column("question")
+    longest_id = max((len(row.question_id) for row in report.per_question), default=0) if per_question else 0
+    table.add_column("question", min_width=min(max(longest_id, len("overall")), 40), overflow="fold")
     for key in REPORT_KEYS:
         table.add_column(key, justify="right")
     if per_question:

@@ -54,6 +54,13 @@ def test_eval_prints_metrics_and_writes_json(tmp_path: Path) -> None:
     assert report["accuracy"] >= 0.6
 
 
+def test_eval_prints_whole_question_ids_in_a_narrow_terminal(tmp_path: Path) -> None:
+    dataset = _dataset(tmp_path / "d.jsonl", question_id="dl-course.12")
+    result = runner.invoke(app, ["eval", str(dataset)], env={"COLUMNS": "70"})
+    assert result.exit_code == 0, result.output
+    assert "dl-course.12" in result.output
+
+
 def test_eval_with_examples_never_uses_the_evaluated_records(tmp_path: Path) -> None:
     dataset = _dataset(tmp_path / "d.jsonl")
     result = runner.invoke(
