@@ -308,7 +308,7 @@ class Grader:
         if not profile.authored_rubric or self.calibration is not None:
             return fraction
         credit = rubric_credit(
-            [match.similarity for match in result.matches],
+            [match.evidence for match in result.matches],
             [point.point.weight for point in profile.points],
             self.scoring.point_thresholds,
         )
@@ -324,7 +324,7 @@ class Grader:
     ) -> list[PointResult]:
         results = []
         for point, match in zip(profile.points, result.matches, strict=True):
-            status, credit = point_status(match.similarity, self.scoring.point_thresholds)
+            status, credit = point_status(match.evidence, self.scoring.point_thresholds)
             sentence = prepared.units[match.unit_index] if credit > 0 else None
             results.append(
                 PointResult(
@@ -332,7 +332,7 @@ class Grader:
                     text=point.point.text,
                     weight=point.point.weight,
                     status=status,
-                    similarity=round(match.similarity, 4),
+                    similarity=round(match.evidence, 4),
                     credit=credit,
                     matched_sentence=sentence,
                     supporting_passage=point.passage,
@@ -558,8 +558,11 @@ def build_profile(
     question_words = frozenset(
         word for text in prompts for language in ("en", "sv", None) for word in content_words(text, language)
     )
+    reference_tokens, question_tokens, wording_tokens = _profile_tokens(
+        question, embedder, references, prompts, point_texts
+    )
     points = []
-    for point, group in zip(question.rubric, point_texts, strict=True):
+    for index, (point, group) in enumerate(zip(question.rubric, point_texts, strict=True)):
         group_vectors = vectors[offset : offset + len(group)]
         offset += len(group)
         passage, passage_vector = _supporting_passage(course_index, embedder, group_vectors[0], floor)
@@ -571,9 +574,9 @@ def build_profile(
                 words=tuple(frozenset(content_words(text, guess_language(text) or "en")) for text in group),
                 passage=passage,
                 passage_vector=passage_vector,
+                tokens=wording_tokens[index] if wording_tokens else (),
             )
         )
-    reference_tokens, question_tokens = _profile_tokens(question, embedder, references, prompts)
     return QuestionProfile(
         question_id=question.id,
         references=tuple(text for _, text in references),
@@ -594,18 +597,28 @@ def _profile_tokens(
     embedder: TextEncoder,
     references: Sequence[tuple[str, str]],
     prompts: Sequence[str],
-) -> tuple[tuple[TokenStates, ...], TokenStates | None]:
+    point_texts: Sequence[tuple[str, ...]],
+) -> tuple[tuple[TokenStates, ...], TokenStates | None, list[tuple[TokenStates, ...]]]:
     """Token states of every complete model answer (the references, and with a single key point its
-    wording and accepted paraphrases, which are whole answers too) and of the prompts."""
+    wording and accepted paraphrases, which are whole answers too), of the prompts, and of each key
+    point's wordings."""
     if not isinstance(embedder, TokenTextEncoder):
-        return (), None
+        return (), None, []
     answers = [text for _, text in references]
     if len(question.rubric) == 1:
         answers += [clean(text) for text in (question.rubric[0].text, *question.rubric[0].paraphrases)]
     answers = list(dict.fromkeys(text for text in answers if text))
-    _, states = embedder.encode_with_tokens([*answers, *prompts])
-    question_tokens = TokenStates.concatenate(states[len(answers) :], embedder.dimension)
-    return tuple(states[: len(answers)]), question_tokens
+    wordings = [text for group in point_texts for text in group]
+    _, states = embedder.encode_with_tokens([*answers, *prompts, *wordings])
+    question_tokens = TokenStates.concatenate(
+        states[len(answers) : len(answers) + len(prompts)], embedder.dimension
+    )
+    offset = len(answers) + len(prompts)
+    wording_tokens = []
+    for group in point_texts:
+        wording_tokens.append(tuple(states[offset : offset + len(group)]))
+        offset += len(group)
+    return tuple(states[: len(answers)]), question_tokens, wording_tokens
 
 
 def _supporting_passage(
