@@ -41,7 +41,10 @@ class PointResult(BaseModel):
     text: str
     weight: float
     status: PointStatus
-    similarity: float
+    similarity: float = Field(
+        description="Evidence for the point (0 unrelated .. 1 said): best sentence similarity and token "
+        "coverage of the point, on the scale of the covered / partial thresholds."
+    )
     credit: float = Field(ge=0.0, le=1.0, description="Share of this point's weight awarded.")
     matched_sentence: str | None = None
     supporting_passage: Passage | None = None
