@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -74,21 +75,33 @@ def _fmt(value: float | int | None) -> str:
     return str(value) if isinstance(value, int) else f"{value:.3f}"
 
 
-def _metrics_row(label: str, metrics: Metrics) -> list[str]:
-    return [escape(label), *(_fmt(getattr(metrics, key)) for key in REPORT_KEYS)]
+def _metrics_row(label: str, metrics: Metrics, keys: Sequence[str]) -> list[str]:
+    return [escape(label), *(_fmt(getattr(metrics, key)) for key in keys)]
 
 
 def _print_report(report: EvaluationReport, *, per_question: bool) -> None:
-    table = Table(title=f"Agreement with human grades ({report.model_id})")
-    longest_id = max((len(row.question_id) for row in report.per_question), default=0) if per_question else 0
-    table.add_column("question", min_width=min(max(longest_id, len("overall")), 40), overflow="fold")
-    for key in REPORT_KEYS:
+    """One row per question and the overall row; metrics that apply to no row (QWK across mixed scales,
+    accuracy and F1 without 0/1 labels) are left out so the table fits a terminal."""
+    rows: list[tuple[str, Metrics]] = (
+        [(row.question_id, row) for row in report.per_question] if per_question else []
+    )
+    keys = [
+        key
+        for key in REPORT_KEYS
+        if any(getattr(m, key) is not None for m in [report, *(m for _, m in rows)])
+    ]
+    table = Table(
+        title=f"Agreement with human grades ({report.model_id})", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    longest_id = max((len(label) for label, _ in rows), default=0)
+    table.add_column("question", min_width=min(max(longest_id, len("overall")), 14), overflow="fold")
+    for key in keys:
         table.add_column(key, justify="right")
-    if per_question:
-        for row in report.per_question:
-            table.add_row(*_metrics_row(row.question_id, row))
+    for label, metrics in rows:
+        table.add_row(*_metrics_row(label, metrics, keys))
+    if rows:
         table.add_section()
-    table.add_row(*_metrics_row("overall", report), style="bold")
+    table.add_row(*_metrics_row("overall", report, keys), style="bold")
     _console().print(table)
 
 
