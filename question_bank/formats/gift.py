@@ -1,9 +1,13 @@
 """Moodle GIFT: read what Moodle exports (and teachers write by hand), write what Moodle imports.
 
 Parsing follows Moodle's own qformat_gift rules: questions are separated by blank lines, '//' lines are
-comments, `$CATEGORY:` switches the category (kept as the question's topic), `::title::` names a question
-(used as its id), `[html]`/`[markdown]`/`[plain]`/`[moodle]` mark the text format, `\\:` `\\=` `\\~` `\\#`
-`\\{` `\\}` `\\n` are escapes, and the first {…} block holds the answers with `####` general feedback.
+comments (Moodle's `// [id:…]` and `// [tag:…]` give the question's id and extra topics), `$CATEGORY:`
+switches the category (kept as the question's topic), `::title::` names a question (its id unless an
+[id:…] is given), `[html]`/`[markdown]`/`[plain]`/`[moodle]` mark the text format (HTML becomes readable
+text, images as "[image: alt]"), `\\:` `\\=` `\\~` `\\#` `\\{` `\\}` `\\n` are escapes, and the {…} block
+holds the answers with `####` general feedback. Where Moodle would silently garble a file we are kinder
+or stricter: a `::title::` line right after a finished question starts a new one, and a second answer
+block inside one question is an error.
 
 Mapping to tenta: `{=a ~b}` multiple_choice, `{T}`/`{FALSE}` true_false, `{=a =b}` short_exact,
 `{#…}` numerical, `{}` essay -> free_text. An essay's reference answer is its general feedback (`####`,
@@ -54,6 +58,18 @@ _UNESCAPE = {
 _BACKSLASH = "\ue000"
 _WEIGHT = re.compile(r"^%([^%]*)%")
 _FORMAT = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]", re.IGNORECASE)
+_HTML_TAG = re.compile(
+    r"</?(?:p|br|hr|div|span|b|i|u|s|em|strong|small|big|sub|sup|code|pre|tt|kbd|font|a|img|ul|ol|li|"
+    r"table|thead|tbody|tr|td|th|h[1-6]|blockquote|center|strike)\b[^>]*>",
+    re.IGNORECASE,
+)
+_MOODLE_TAG = re.compile(r"\[(id|tag):((?:\\\]|[^\]\n])+)\]")
+# Moodle names each course's top question category "Default for <course>" in the site's language.
+_DEFAULT_CATEGORY = re.compile(
+    r"^(?:Default for|Défaut pour|Standard för|Standard für|Standaard voor|Por defecto (?:en|para)|"
+    r"Predeterminado (?:en|para)|Predefinito per|Padrão para|Oletus kohteelle|Standard for) ",
+    re.IGNORECASE,
+)
 _CODE_FENCE = re.compile(r"\n*```([\w+#.-]*)\n(.*?)\n```\s*$", re.DOTALL)
 TRUE_TEXT, FALSE_TEXT = "True", "False"
 
@@ -74,7 +90,7 @@ def _restore(text: str) -> str:
 class _TextFromHtml(HTMLParser):
     """Readable text from Moodle's HTML: paragraphs and <br> become newlines, <pre> becomes a code fence."""
 
-    _BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"})
+    _BLOCKS = frozenset({"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -87,6 +103,14 @@ class _TextFromHtml(HTMLParser):
             self.parts.append("\n\n```\n")
         elif tag == "li":
             self.parts.append("\n- ")
+        elif tag in ("tr", "hr"):
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" | ")
+        elif tag == "img":
+            alt = (dict(attrs).get("alt") or "").strip()
+            before = "" if not self.parts or self.parts[-1][-1:].isspace() else " "
+            self.parts.append(f"{before}[image: {alt}] " if alt else f"{before}[image] ")
         elif tag in self._BLOCKS:
             self.parts.append("\n\n")
 
@@ -104,7 +128,7 @@ def html_to_text(markup: str) -> str:
     parser = _TextFromHtml()
     parser.feed(markup)
     parser.close()
-    text = "".join(parser.parts)
+    text = "".join(parser.parts).replace("\xa0", " ")
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
@@ -115,9 +139,7 @@ def _formatted(text: str, default_format: str = "moodle") -> tuple[str, str]:
     text_format = marker.group(1).lower() if marker else default_format
     body = text[marker.end() :] if marker else text
     body = _restore(body).strip()
-    if text_format == "html" or (
-        text_format == "moodle" and re.search(r"</?(p|br|div|b|i|pre|span)\b", body)
-    ):
+    if text_format == "html" or (text_format == "moodle" and _HTML_TAG.search(body)):
         body = html_to_text(body)
     return body, text_format
 
@@ -126,26 +148,46 @@ def _formatted(text: str, default_format: str = "moodle") -> tuple[str, str]:
 class _Paragraph:
     line: int
     text: str
+    comments: str = ""
+
+
+def _has_answer_block(lines: list[str]) -> bool:
+    protected = _protect("\n".join(lines))
+    start = protected.find("{")
+    return start != -1 and protected.find("}", start) != -1
 
 
 def _paragraphs(text: str) -> list[_Paragraph]:
-    """Blank-line separated chunks with comment lines removed, each with its first real line number."""
+    """Blank-line separated chunks, each with its first real line number and its '//' comment lines.
+
+    A `::title::` line right after a finished question starts a new one even without a blank line
+    between them, as teachers often forget it (Moodle would glue the two into one broken question).
+    """
     chunks: list[_Paragraph] = []
     current: list[str] = []
+    comments: list[str] = []
     first_line = 0
+
+    def flush() -> None:
+        if current:
+            chunks.append(_Paragraph(first_line, "\n".join(current).strip(), "\n".join(comments)))
+            current.clear()
+            comments.clear()
+
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            if current:
-                chunks.append(_Paragraph(first_line, "\n".join(current).strip()))
-                current = []
+        stripped = line.strip()
+        if not stripped:
+            flush()
             continue
-        if line.strip().startswith("//"):
+        if stripped.startswith("//"):
+            comments.append(stripped)
             continue
+        if stripped.startswith(("::", "$CATEGORY:")) and _has_answer_block(current):
+            flush()
         if not current:
             first_line = number
         current.append(line)
-    if current:
-        chunks.append(_Paragraph(first_line, "\n".join(current).strip()))
+    flush()
     return [chunk for chunk in chunks if chunk.text]
 
 
@@ -236,6 +278,11 @@ def _number(text: str) -> float:
     return value
 
 
+def _tidy(number: float) -> float:
+    """3.1414999999999997 -> 3.1415: a range's midpoint without binary rounding noise."""
+    return float(f"{number:.12g}")
+
+
 def _numerical(answer_text: str, text_format: str) -> dict[str, Any]:
     body = answer_text[1:]
     body = body.split("~", 1)[0]  # "any other answer" feedback: no place for it in tenta
@@ -250,7 +297,7 @@ def _numerical(answer_text: str, text_format: str) -> dict[str, Any]:
             low, high = _number(low_text), _number(high_text)
             if low > high:
                 raise _GiftError(f"range {low}..{high} is empty")
-            value, tolerance = (low + high) / 2, (high - low) / 2
+            value, tolerance = _tidy((low + high) / 2), _tidy((high - low) / 2)
         elif ":" in value_text:
             value_part, _, tolerance_part = value_text.partition(":")
             value, tolerance = _number(value_part), abs(_number(tolerance_part))
@@ -283,7 +330,8 @@ class _ParsedQuestion:
     prompt: str
     data: dict[str, Any]
     general_feedback: str
-    topic: str
+    topics: list[str]
+    moodle_id: str = ""
 
 
 def _parse_question(paragraph: _Paragraph, topic: str) -> _ParsedQuestion | None:
@@ -294,6 +342,8 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> _ParsedQuestion | None
         if name_end != -1:
             title = _restore(text[2:name_end]).strip()
             text = text[name_end + 2 :].strip()
+        else:
+            text = text[2:].strip()
     start, finish = text.find("{"), text.find("}")
     if start == -1 and finish == -1:
         return None  # a description: text shown between questions, nothing to answer
@@ -301,6 +351,11 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> _ParsedQuestion | None
         raise _GiftError("unbalanced braces: the answers must be inside one {…} block")
     answer_text = text[start + 1 : finish].strip()
     after = text[finish + 1 :].strip()
+    if "{" in after or "}" in after:
+        raise _GiftError(
+            "more than one {…} answer block: separate questions with a blank line, "
+            "and write literal braces as \\{ and \\}"
+        )
     question_text = text[:start] + ("_____" + text[finish + 1 :] if after else "")
     general_feedback = ""
     separator = answer_text.rfind("####")
@@ -321,14 +376,28 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> _ParsedQuestion | None
         data = _true_false(answer_text, text_format)
     else:
         data = _short_answer(answer_text, text_format)
-    return _ParsedQuestion(paragraph.line, title, prompt, data, general_feedback, topic)
+    moodle_id, tags = _id_and_tags(paragraph.comments)
+    topics = [item for item in (topic, *tags) if item]
+    return _ParsedQuestion(paragraph.line, title, prompt, data, general_feedback, topics, moodle_id)
+
+
+def _id_and_tags(comments: str) -> tuple[str, list[str]]:
+    """Moodle's `// [id:…]` and `// [tag:…]` comment lines: the question's idnumber and its tags."""
+    moodle_id, tags = "", []
+    for kind, raw in _MOODLE_TAG.findall(comments):
+        value = raw.replace("\\]", "]").strip()
+        if kind == "id" and not moodle_id:
+            moodle_id = value
+        elif kind == "tag" and value and value not in tags:
+            tags.append(value)
+    return moodle_id, tags
 
 
 def _category_topic(category: str) -> str:
     """'$course$/top/Default for DL101/CNN' -> 'CNN': Moodle's context and automatic parents are dropped."""
     path = re.sub(r"^\$(?:course|cat\d|module|system)\$/?", "", _restore(category).strip())
     parts = [part.strip() for part in path.split("/") if part.strip()]
-    while parts and (parts[0] == "top" or parts[0].startswith("Default for ")):
+    while parts and (parts[0] == "top" or _DEFAULT_CATEGORY.match(parts[0])):
         parts.pop(0)
     return "/".join(parts)
 
@@ -344,17 +413,23 @@ def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[_ParsedQ
             remainder = stripped.split("\n", 1)[1] if "\n" in stripped else ""
             if not remainder.strip():
                 continue
-            paragraph_after = _Paragraph(paragraph.line + 1, remainder)
+            paragraph_after = _Paragraph(paragraph.line + 1, remainder, paragraph.comments)
         else:
             paragraph_after = paragraph
         try:
             question = _parse_question(paragraph_after, topic)
         except _GiftError as error:
-            problems.add(str(error), line=paragraph_after.line)
+            problems.add(str(error), line=paragraph_after.line, field=_title_of(paragraph_after.text))
             continue
         if question is not None:
             parsed.append(question)
     return parsed
+
+
+def _title_of(text: str) -> str | None:
+    """The `::title::` of a question's raw text, for naming it in an error."""
+    match = re.match(r"\s*::(.*?)::", _protect(text), re.DOTALL)
+    return _restore(match.group(1)).strip() or None if match else None
 
 
 def _question_id(title: str, number: int) -> str:
@@ -376,7 +451,7 @@ def import_gift(path: Path) -> Bank:
     used_ids: set[str] = set()
     for number, question in enumerate(parsed, start=1):
         prompt, code = _prompt_and_code(question.prompt)
-        question_id = _question_id(question.title, number)
+        question_id = _question_id(question.moodle_id or question.title, number)
         if question_id in used_ids:
             question_id = f"{question_id}-{number}"
         used_ids.add(question_id)
@@ -384,8 +459,8 @@ def import_gift(path: Path) -> Bank:
         data["prompt"] = {prompt_language: prompt} if prompt else {}
         if code:
             data["code"] = code
-        if question.topic:
-            data["topics"] = [question.topic]
+        if question.topics:
+            data["topics"] = question.topics
         if question.data["type"] == QuestionType.FREE_TEXT.value:
             if not question.general_feedback:
                 problems.add(
@@ -513,6 +588,9 @@ def dump_gift(bank: Bank) -> str:
             out += [f"$CATEGORY: $course$/top/{topic}" if topic else "$CATEGORY: $course$/top", ""]
             current_topic = topic
         out.append(f"// question: {question.number or ''}  name: {question.id}")
+        extra_topics = question.topics[1:]
+        if extra_topics:
+            out.append("// " + " ".join(f"[tag:{tag.replace(']', chr(92) + ']')}]" for tag in extra_topics))
         out.append(f"::{_escape(question.id)}::{_question_text(question, language)}")
         out += _answer_block(question, language)
         out.append("")

@@ -78,7 +78,7 @@ def test_bad_file_lists_every_problem_and_imports_nothing(settings: Settings, tm
     result = runner.invoke(app, ["bank", "import", str(DATA_DIR / "broken.gift")])
     assert isinstance(result.exception, TentaError)
     assert "3 problems" in str(result.exception) and "nothing was imported" in str(result.exception)
-    assert "broken.gift:5: matching questions are not supported" in result.stderr
+    assert "broken.gift:5: matching: matching questions are not supported" in result.stderr  # line, title, reason
     assert _user_banks(settings) == []
 
 

@@ -140,3 +140,63 @@ def test_gift_round_trip_of_a_native_bank_keeps_code_and_escapes(tmp_path: Path)
     assert again.question("q2").prompt["sv"] == "Vilken är en teknik: a=b, ~c, #d {e}?"
     assert again.question("q2").choices == bank.question("q2").choices
     assert again.question("q3").numerical == bank.question("q3").numerical
+
+
+def test_moodle_html_becomes_readable_text_with_images_entities_and_any_tag() -> None:
+    bank = import_gift(DATA_DIR / "gift_moodle_html.gift")
+    figure = bank.question("DL-conv-01")  # Moodle's `// [id:…]` is the stable id, not the title
+    assert figure.prompt["sv"] == "Vad visar figuren?\n\n[image: Ett 3x3-filter]"  # the image is not lost
+    assert _fractions(bank, "DL-conv-01") == [
+        ("En faltningskärna", 1.0, "Rätt"),  # &nbsp; is a plain space
+        ("En pooling-operation", 0.0, "Nej"),  # <u> is markup too, not text
+    ]
+    assert bank.question("vatten").prompt["sv"] == "Formeln H2O betecknar _____."
+    assert bank.question("lista").prompt["sv"] == "Nämn två aktiveringar:\n\n- ReLU\n- tanh"
+
+
+def test_moodle_tags_and_localised_default_category_become_topics() -> None:
+    bank = import_gift(DATA_DIR / "gift_moodle_html.gift")
+    assert bank.question("DL-conv-01").topics == ("Faltning", "cnn", "bilder")
+    assert bank.question("vatten").topics == ("Faltning",)  # "Standard för DL101" is Moodle's own level
+
+
+def test_questions_typed_without_blank_lines_between_them_are_still_separate() -> None:
+    bank = import_gift(DATA_DIR / "gift_no_blank_lines.gift")
+    assert [(q.id, q.type) for q in bank.questions] == [
+        ("first", QuestionType.TRUE_FALSE),
+        ("second", QuestionType.MULTIPLE_CHOICE),
+        ("third", QuestionType.NUMERICAL),
+    ]
+    assert bank.question("first").prompt["en"] == "Is ReLU linear for positive inputs?"
+
+
+def test_two_answer_blocks_in_one_question_is_an_error_not_a_garbled_prompt() -> None:
+    with pytest.raises(InputFileErrors) as caught:
+        import_gift(DATA_DIR / "gift_two_answer_blocks.gift")
+    [error] = caught.value.errors
+    assert error.line == 1
+    assert "more than one" in error.reason and "blank line" in error.reason
+
+
+def test_parse_errors_name_the_question_title(tmp_path: Path) -> None:
+    path = tmp_path / "matching.gift"
+    path.write_text("::pairs:: Match them. {=Conv -> features =Dense -> classifier}\n", encoding="utf-8")
+    with pytest.raises(InputFileErrors) as caught:
+        import_gift(path)
+    [error] = caught.value.errors
+    assert (error.line, error.field) == (1, "pairs")
+    assert "matching" in error.reason
+
+
+def test_numerical_range_midpoint_has_no_float_noise_and_crlf_bom_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "range.gift"
+    path.write_bytes(b"\xef\xbb\xbf::pi:: Pi to three decimals?\r\n{#3.141..3.142}\r\n")
+    [answer] = import_gift(path).question("pi").numerical
+    assert (answer.value, answer.tolerance) == (3.1415, 0.0005)
+
+
+def test_gift_round_trip_keeps_every_topic_as_moodle_tags(tmp_path: Path) -> None:
+    data = sample_bank_data()
+    data["questions"][0]["topics"] = ["Regularisering", "dropout [del 2]", "nätverk"]
+    bank = Bank.model_validate(data)
+    assert _round_trip(bank, tmp_path).question("q1").topics == bank.question("q1").topics
