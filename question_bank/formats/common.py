@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,12 @@ def title_from_path(path: Path) -> str:
     return name.replace("_", " ").strip() or path.name
 
 
-def read_text(path: Path) -> str:
-    """A user file as text (UTF-8, BOM tolerated, newlines normalised); unreadable files are clean errors."""
+def read_text(path: Path, *, windows_encodings: bool = False) -> str:
+    """A user file as text (UTF-8, BOM tolerated, newlines normalised); unreadable files are clean errors.
+
+    Exchange files written on Windows (Excel "CSV" or "Unicode text", Notepad) may be UTF-16 with a BOM
+    or Windows-1252: with `windows_encodings` those are read too. tenta's own YAML/JSON stays UTF-8 only.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -45,7 +50,7 @@ def read_text(path: Path) -> str:
     except OSError as error:
         raise InputFileError(path, f"cannot read file: {error.strerror or error}") from None
     try:
-        text = raw.decode("utf-8-sig")
+        text = _decode(raw, windows_encodings=windows_encodings)
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise InputFileError(path, "not UTF-8 text (save the file as UTF-8)", line=line) from None
@@ -53,6 +58,22 @@ def read_text(path: Path) -> str:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputFileError(path, "contains NUL bytes; is this a binary file?", line=line)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode(raw: bytes, *, windows_encodings: bool) -> str:
+    """UTF-8 first; with `windows_encodings`, UTF-16 (BOM) and then Windows-1252 / Latin-1 for text
+    without NUL bytes (a binary file keeps failing)."""
+    if windows_encodings and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if not windows_encodings or b"\x00" in raw:
+            raise
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def line_of_offset(text: str, offset: int) -> int:
@@ -162,3 +183,49 @@ def build_bank(
             problems.add(friendly_message(item), field=field_path(item["loc"]) or None)
         problems.raise_if_any()
         raise  # pragma: no cover - raise_if_any always raises here
+
+
+class _TextFromHtml(HTMLParser):
+    """Readable text from Moodle's HTML: paragraphs and <br> become newlines, <pre> becomes a code fence."""
+
+    _BLOCKS = frozenset({"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "pre":
+            self.parts.append("\n\n```\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in ("tr", "hr"):
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" | ")
+        elif tag == "img":
+            alt = (dict(attrs).get("alt") or "").strip()
+            before = "" if not self.parts or self.parts[-1][-1:].isspace() else " "
+            self.parts.append(f"{before}[image: {alt}] " if alt else f"{before}[image] ")
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self.parts.append("\n```\n\n")
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    parser = _TextFromHtml()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts).replace("\xa0", " ")
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

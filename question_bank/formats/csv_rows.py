@@ -1,9 +1,14 @@
 """Spreadsheet exports: one free-text question per row.
 
-Header: `question,reference_answer[,key_points,max_points,topic,id]` (Swedish names fråga, svar,
-nyckelpunkter, poäng, ämne also work). The delimiter may be ',', ';' (Swedish Excel) or a tab. Key points
-are separated by ';' or newlines and may carry a weight prefix ("2: mentions overfitting"); without a
-key_points cell they are proposed from the reference answer. Errors name the row's line and the column.
+Header: `question,reference_answer[,key_points,max_points,topic,id,feedback]`, matched loosely: any case or
+order, spaces/dashes/underscores alike, and the names other tools and Swedish teachers use (Fråga, Svar,
+Front/Back, Term/Definition, Correct answer, Poäng, Nyckelpunkter, Ämne, Tags …). A file whose first row
+names no known column is read in that column order (an Anki or Quizlet "front<TAB>back" export is question
+and answer). Excel on Windows saves Windows-1252 or UTF-16, so those decode too; the delimiter (',', ';' from
+Swedish Excel, tab or '|') is sniffed, or taken from an Excel `sep=;` line or an Anki `#separator:` header.
+Key points are separated by ';', '|' or newlines and may carry a weight prefix ("2: mentions overfitting");
+without them they are proposed from the reference answer. Columns empty in every row are ignored; any other
+unknown column is an error, so nothing is dropped silently. Errors name the row's line and the column.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import csv
 import io
 import math
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +27,7 @@ from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
     build_bank,
+    html_to_text,
     read_text,
     slugify,
     title_from_path,
@@ -29,45 +37,200 @@ from question_bank.language import detect_language
 from question_bank.models import Bank
 
 COLUMN_ALIASES = {
-    "question": ("question", "prompt", "fråga", "fraga"),
-    "reference_answer": ("reference_answer", "reference", "answer", "svar", "referenssvar", "facit"),
-    "key_points": ("key_points", "keypoints", "rubric", "nyckelpunkter", "bedömningspunkter"),
-    "max_points": ("max_points", "points", "poäng", "maxpoäng"),
-    "topic": ("topic", "topics", "ämne", "kategori", "category"),
-    "id": ("id", "question_id"),
+    "question": (
+        "question",
+        "question_text",
+        "questiontext",
+        "prompt",
+        "front",
+        "term",
+        "fråga",
+        "fraga",
+        "frågetext",
+        "uppgift",
+    ),
+    "reference_answer": (
+        "reference_answer",
+        "reference",
+        "answer",
+        "correct_answer",
+        "model_answer",
+        "expected_answer",
+        "sample_answer",
+        "solution",
+        "back",
+        "definition",
+        "svar",
+        "referenssvar",
+        "facit",
+        "rätt_svar",
+        "korrekt_svar",
+        "modellsvar",
+        "förväntat_svar",
+        "exempelsvar",
+        "lösning",
+        "losning",
+    ),
+    "key_points": (
+        "key_points",
+        "keypoints",
+        "key_point",
+        "rubric",
+        "criteria",
+        "grading_criteria",
+        "marking_scheme",
+        "nyckelpunkter",
+        "bedömningspunkter",
+        "bedömningskriterier",
+    ),
+    "max_points": (
+        "max_points",
+        "points",
+        "max_score",
+        "score",
+        "marks",
+        "mark",
+        "default_mark",
+        "defaultmark",
+        "poäng",
+        "poang",
+        "maxpoäng",
+        "max_poäng",
+    ),
+    "topic": ("topic", "topics", "tags", "tag", "category", "ämne", "amne", "kategori", "taggar", "område"),
+    "id": ("id", "question_id", "question_name", "questionname", "name", "title", "namn"),
+    "feedback": ("feedback", "general_feedback", "explanation", "comment", "förklaring", "kommentar"),
 }
 REQUIRED = ("question", "reference_answer")
+POSITIONAL = ("question", "reference_answer", "key_points", "max_points", "topic")
+DELIMITERS = ("\t", ";", ",", "|")
+SNIFF_RECORDS = 50
+_NAMED_SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
+_EXCEL_SEPARATOR = re.compile(r"sep=(.)", re.IGNORECASE)
+_ANKI_HEADER = re.compile(
+    r"#(separator|html|tags column|columns|deck|notetype|guid column|notetype column|deck column|tags"
+    r"|if matches):(.*)",
+    re.IGNORECASE,
+)
+_ANKI_METADATA_COLUMNS = ("guid column", "notetype column", "deck column")
+_POINTS = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*(?:p|pts?|points?|poäng|marks?)?\.?", re.IGNORECASE)
+_LIST_MARKER = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 
 
 def _canonical(header: str) -> str | None:
-    name = re.sub(r"[\s\-]+", "_", header.strip().lower())
+    name = header.strip().strip("\"'*:").strip().lower()
+    name = re.sub(r"\s*\([^)]*\)$", "", name)  # "Points (max)" -> "points"
+    name = re.sub(r"[\s\-_.]+", "_", name).strip("_")
     for canonical, aliases in COLUMN_ALIASES.items():
         if name in aliases:
             return canonical
     return None
 
 
-def _delimiter(header_line: str) -> str:
-    """The delimiter that splits the header into recognised column names."""
-    best, best_count = ",", -1
-    for delimiter in (",", ";", "\t"):
-        fields = next(csv.reader([header_line], delimiter=delimiter), [])
-        count = sum(1 for field in fields if _canonical(field))
+def _preamble(text: str) -> tuple[str, dict[str, str]]:
+    """Excel `sep=;` and Anki `#key:value` lines before the data, blanked out so line numbers stay right."""
+    lines = text.split("\n")
+    options: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        excel = _EXCEL_SEPARATOR.fullmatch(stripped)
+        anki = _ANKI_HEADER.fullmatch(stripped)
+        if excel:
+            options["separator"] = excel.group(1)
+        elif anki:
+            options[anki.group(1).lower()] = anki.group(2).strip()
+        elif stripped:
+            break
+        lines[index] = ""
+    return "\n".join(lines), options
+
+
+def _sample(text: str, delimiter: str) -> list[list[str]]:
+    """The first non-empty records split by `delimiter`, trailing empty cells dropped (for sniffing)."""
+    records = []
+    try:
+        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            trimmed = _without_trailing_empty(cells)
+            if trimmed:
+                records.append(trimmed)
+            if len(records) >= SNIFF_RECORDS:
+                break
+    except csv.Error:
+        pass
+    return records
+
+
+def _without_trailing_empty(cells: Sequence[str]) -> list[str]:
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return list(cells[:end])
+
+
+def _recognised(cells: Sequence[str]) -> int:
+    return sum(1 for cell in cells if _canonical(cell))
+
+
+def _header_delimiter(text: str) -> str | None:
+    """The delimiter that splits the first record into the most recognised column names, if any."""
+    best, best_count = None, 0
+    for delimiter in DELIMITERS:
+        first = _sample(text, delimiter)[:1]
+        count = _recognised(first[0]) if first else 0
         if count > best_count:
             best, best_count = delimiter, count
     return best
 
 
+def _table_delimiter(text: str, candidates: Sequence[str] = DELIMITERS) -> str | None:
+    """For a file without a header: the delimiter giving most rows the same number (>= 2) of cells."""
+    best, best_score = None, 0.5
+    for delimiter in candidates:
+        counts = [len(cells) for cells in _sample(text, delimiter)]
+        if not counts:
+            continue
+        usual = max(set(counts), key=counts.count)
+        score = counts.count(usual) / len(counts)
+        if usual >= 2 and score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _explicit_delimiter(options: dict[str, str], path: Path) -> str | None:
+    value = options.get("separator")
+    if value is None:
+        return None
+    delimiter = _NAMED_SEPARATORS.get(value.lower(), value)
+    if len(delimiter) != 1:
+        raise InputFileError(path, f"unknown separator {value!r}", line=1, field="#separator")
+    return delimiter
+
+
 def looks_like_csv(text: str) -> bool:
-    first = text.split("\n", 1)[0]
-    fields = next(csv.reader([first], delimiter=_delimiter(first)), [])
-    names = {_canonical(field) for field in fields}
-    return all(required in names for required in REQUIRED)
+    """A header naming question and answer columns, an Excel/Anki separator line, or a tab-separated table."""
+    body, options = _preamble(text)
+    if "separator" in options:
+        return True
+    delimiter = _header_delimiter(body)
+    if delimiter is not None:
+        names = {_canonical(cell) for cell in _sample(body, delimiter)[0]}
+        return all(required in names for required in REQUIRED)
+    records = _sample(body, "\t")
+    numbered = all(re.fullmatch(r"\d+[.):]?", cells[0].strip()) for cells in records)  # "1.<TAB>Vad …"
+    return (
+        bool(records)
+        and not numbered
+        and len({len(cells) for cells in records}) == 1
+        and len(records[0]) >= 2
+    )
 
 
 def _number(text: str) -> float:
-    cleaned = text.strip().replace(",", ".") if text.count(",") == 1 and "." not in text else text.strip()
-    value = float(cleaned)
+    match = _POINTS.fullmatch(text.strip())
+    if not match:
+        raise ValueError(text)
+    raw = match.group(1)
+    value = float(raw.replace(",", "."))
     if not math.isfinite(value):
         raise ValueError(text)
     return value
@@ -75,9 +238,9 @@ def _number(text: str) -> float:
 
 def _key_points(cell: str) -> list[dict[str, Any]]:
     """Rubric dicts from a key_points cell; ValueError names the bad item."""
-    items = [item.strip() for item in re.split(r"[;\n]", cell) if item.strip()]
+    items = [_LIST_MARKER.sub("", item.strip()) for item in re.split(r"[;|\n]", cell)]
     points = []
-    for index, item in enumerate(items, start=1):
+    for index, item in enumerate((item for item in items if item), start=1):
         weight, text = parse_weighted_point(item)
         points.append({"id": f"p{index}", "text": text, "weight": weight})
     return points
@@ -85,7 +248,7 @@ def _key_points(cell: str) -> list[dict[str, Any]]:
 
 def _rows(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]]]:
     """(first line, cells) per non-empty record; csv errors become InputFileError at their line."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
     start = 1
     try:
@@ -94,36 +257,93 @@ def _rows(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]]]:
                 rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise InputFileError(path, f"CSV syntax: {error}", line=reader.line_num) from None
+        reason = "a quoted cell starting here is never closed" if "end of data" in str(error) else str(error)
+        raise InputFileError(path, f"CSV syntax: {reason}", line=start) from None
     return rows
 
 
+@dataclass
 class _Columns:
     """Where each known column sits, and how to name it in an error."""
 
-    def __init__(self, header: list[str], line: int, problems: ImportProblems) -> None:
-        self.positions: dict[str, int] = {}
-        for position, name in enumerate(header, start=1):
-            canonical = _canonical(name)
-            if canonical is None:
-                known = ", ".join(COLUMN_ALIASES)
-                problems.add(
-                    f"unknown column {name!r} (known: {known})", line=line, field=f"column {position}"
-                )
-            elif canonical in self.positions:
-                problems.add(f"column {name!r} appears twice", line=line, field=f"column {position}")
-            else:
-                self.positions[canonical] = position - 1
-        for required in REQUIRED:
-            if required not in self.positions:
-                problems.add(f"missing required column {required!r}", line=line)
+    positions: dict[str, int] = field(default_factory=dict)
+    width: int = 0
+    html: bool = False
+    topics_split_on_spaces: bool = False  # Anki's tags column: "cnn pooling"
 
     def cell(self, cells: list[str], name: str) -> str:
         position = self.positions.get(name)
-        return cells[position].strip() if position is not None and position < len(cells) else ""
+        if position is None or position >= len(cells):
+            return ""
+        value = cells[position].strip()
+        return html_to_text(value).strip() if self.html else value
 
     def where(self, name: str) -> str:
         return f"column {self.positions.get(name, 0) + 1} ({name})"
+
+
+def _first_text_in_column(rows: Sequence[tuple[int, list[str]]], index: int) -> int | None:
+    """The line of the first row with text in column `index`, or None when the column is empty."""
+    return next((line for line, cells in rows if index < len(cells) and cells[index].strip()), None)
+
+
+def _header_columns(
+    header: list[str], line: int, data: Sequence[tuple[int, list[str]]], problems: ImportProblems
+) -> _Columns:
+    columns = _Columns(width=len(header))
+    for index, name in enumerate(header):
+        canonical = _canonical(name)
+        if canonical is None:
+            used_at = _first_text_in_column(data, index)
+            if used_at is None:
+                continue  # an empty column (Excel pads rows with them): nothing to lose
+            if name.strip():
+                known = ", ".join(COLUMN_ALIASES)
+                problems.add(
+                    f"unknown column {name!r} (known: {known})", line=line, field=f"column {index + 1}"
+                )
+            else:
+                problems.add(
+                    f"column has no header but line {used_at} has text in it",
+                    line=line,
+                    field=f"column {index + 1}",
+                )
+        elif canonical in columns.positions:
+            problems.add(f"column {name!r} appears twice", line=line, field=f"column {index + 1}")
+        else:
+            columns.positions[canonical] = index
+    for required in REQUIRED:
+        if required not in columns.positions:
+            problems.add(f"missing required column {required!r}", line=line)
+    return columns
+
+
+def _positional_columns(
+    options: dict[str, str], rows: Sequence[tuple[int, list[str]]], path: Path
+) -> _Columns:
+    """Columns of a header-less file in the documented order, minus Anki's metadata and tags columns.
+
+    The usual row width bounds them, so an answer split by an unquoted comma is an error, not a key point.
+    """
+    try:
+        skipped = {int(options[key]) - 1 for key in _ANKI_METADATA_COLUMNS if key in options}
+        tags = int(options["tags column"]) - 1 if "tags column" in options else None
+    except ValueError:
+        raise InputFileError(path, "Anki column header is not a column number", line=1) from None
+    widths = [len(_without_trailing_empty(cells)) for _, cells in rows]
+    usual_width = max(set(widths), key=widths.count)
+    names = iter(name for name in POSITIONAL if tags is None or name != "topic")
+    columns = _Columns(topics_split_on_spaces=tags is not None)
+    for index in range(max(usual_width, (tags or 0) + 1)):
+        if index == tags:
+            columns.positions["topic"] = index
+        elif index not in skipped:
+            name = next(names, None)
+            if name is None:
+                break
+            columns.positions[name] = index
+        columns.width = index + 1
+    return columns
 
 
 def _row_data(
@@ -138,7 +358,11 @@ def _row_data(
         problems.add(
             "free-text question needs a reference answer", line=line, field=columns.where("reference_answer")
         )
-    data: dict[str, Any] = {"number": number, "id": columns.cell(cells, "id") or f"q{number}"}
+    given_id = columns.cell(cells, "id")
+    data: dict[str, Any] = {
+        "number": number,
+        "id": slugify(given_id, f"q{number}") if given_id else f"q{number}",
+    }
     key_points, max_points = columns.cell(cells, "key_points"), columns.cell(cells, "max_points")
     if key_points:
         try:
@@ -152,29 +376,57 @@ def _row_data(
             data["max_points"] = _number(max_points)
         except ValueError:
             problems.add(f"{max_points!r} is not a number", line=line, field=columns.where("max_points"))
-    topics = [topic.strip() for topic in re.split(r"[;|]", columns.cell(cells, "topic")) if topic.strip()]
+    topic_separators = r"[;|\s]+" if columns.topics_split_on_spaces else r"[;|]"
+    topics = [topic for topic in re.split(topic_separators, columns.cell(cells, "topic")) if topic.strip()]
     if topics:
         data["topics"] = topics
+    feedback = columns.cell(cells, "feedback")
+    if feedback:
+        data["general_feedback"] = feedback
     if len(problems.errors) > before:
         return None
     data["prompt"], data["reference_answer"] = question, reference
     return data
 
 
-def import_csv(path: Path) -> Bank:
-    """A bank of free-text questions from a CSV file; all rows are checked before anything is returned."""
-    text = read_text(path)
-    problems = ImportProblems(path)
-    rows = _rows(text, _delimiter(text.split("\n", 1)[0]), path)
+def _table(
+    text: str, options: dict[str, str], path: Path, problems: ImportProblems
+) -> tuple[_Columns, list[tuple[int, list[str]]]]:
+    """The columns and the data rows, whether the file has a header row, an Anki #columns line, or neither."""
+    explicit = _explicit_delimiter(options, path)
+    delimiter = explicit or _header_delimiter(text) or _table_delimiter(text)
+    if delimiter is None:
+        raise InputFileError(
+            path,
+            "no header row naming the question and reference_answer columns, "
+            "and the rows are not split into columns by ',', ';' or tabs",
+            line=1,
+        )
+    rows = _rows(text, delimiter, path)
     if not rows:
         raise InputFileError(path, "file is empty: expected a header row question,reference_answer,…")
-    header_line, header = rows[0]
-    columns = _Columns(header, header_line, problems)
+    anki_columns = next(csv.reader([options.get("columns", "")], delimiter=delimiter), [])
+    if _recognised(anki_columns):
+        columns, data = _header_columns(anki_columns, 1, rows, problems), rows
+    elif _recognised(rows[0][1]):
+        columns, data = _header_columns(rows[0][1], rows[0][0], rows[1:], problems), rows[1:]
+    else:
+        columns, data = _positional_columns(options, rows, path), rows
+    columns.html = options.get("html", "").lower() == "true"
+    return columns, data
+
+
+def import_csv(path: Path) -> Bank:
+    """A bank of free-text questions from a CSV file; all rows are checked before anything is returned."""
+    text, options = _preamble(read_text(path, windows_encodings=True))
+    problems = ImportProblems(path)
+    columns, rows = _table(text, options, path, problems)
     problems.raise_if_any()
     parsed: list[tuple[int, dict[str, Any]]] = []
-    for number, (line, cells) in enumerate(rows[1:], start=1):
-        if len(cells) > len(header):
-            problems.add(f"row has {len(cells)} cells but the header has {len(header)}", line=line)
+    for number, (line, cells) in enumerate(rows, start=1):
+        filled = len(_without_trailing_empty(cells))
+        if filled > columns.width:
+            problems.add(f"row has {filled} cells but the file has {columns.width} columns", line=line)
             continue
         data = _row_data(number, line, cells, columns, problems)
         if data is not None:

@@ -40,7 +40,7 @@ def detect_format(path: Path) -> str:
     by_suffix = _BY_SUFFIX.get(path.suffix.lower())
     if by_suffix:
         return by_suffix
-    text = read_text(path)
+    text = read_text(path, windows_encodings=True)
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")) and not looks_like_gift(text):
         return "json"

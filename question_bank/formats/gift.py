@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
     build_bank,
+    html_to_text,
     read_text,
     slugify,
     title_from_path,
@@ -85,52 +85,6 @@ def _restore(text: str) -> str:
     for placeholder, char in _UNESCAPE.items():
         text = text.replace(placeholder, char)
     return text.replace(_BACKSLASH, "\\")
-
-
-class _TextFromHtml(HTMLParser):
-    """Readable text from Moodle's HTML: paragraphs and <br> become newlines, <pre> becomes a code fence."""
-
-    _BLOCKS = frozenset({"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag == "pre":
-            self.parts.append("\n\n```\n")
-        elif tag == "li":
-            self.parts.append("\n- ")
-        elif tag in ("tr", "hr"):
-            self.parts.append("\n")
-        elif tag in ("td", "th"):
-            self.parts.append(" | ")
-        elif tag == "img":
-            alt = (dict(attrs).get("alt") or "").strip()
-            before = "" if not self.parts or self.parts[-1][-1:].isspace() else " "
-            self.parts.append(f"{before}[image: {alt}] " if alt else f"{before}[image] ")
-        elif tag in self._BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "pre":
-            self.parts.append("\n```\n\n")
-        elif tag in self._BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    parser = _TextFromHtml()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts).replace("\xa0", " ")
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def _formatted(text: str, default_format: str = "moodle") -> tuple[str, str]:
@@ -441,7 +395,7 @@ def _question_id(title: str, number: int) -> str:
 
 def import_gift(path: Path) -> Bank:
     """A bank from a GIFT file; essays take their reference answer from the general feedback."""
-    text = read_text(path)
+    text = read_text(path, windows_encodings=True)
     problems = ImportProblems(path)
     parsed = parse_gift(text, path, problems)
     prompt_language = detect_language(question.prompt for question in parsed)

@@ -444,7 +444,7 @@ def _title_and_description(preamble: str, path: Path) -> tuple[str, str]:
 
 def import_seed_markdown(path: Path) -> Bank:
     """A bank from a Markdown/text exam; any question without prompt or answer fails the whole import."""
-    text = read_text(path)
+    text = read_text(path, windows_encodings=True)
     problems = ImportProblems(path)
     preamble, questions = split_exam(text)
     if not questions:

@@ -1,4 +1,4 @@
-"""Spreadsheet CSV: Swedish Excel exports, weights, BOM, quoting; errors name line and column."""
+"""Spreadsheet CSV: Excel, Anki and Quizlet exports, encodings, quoting; errors name line and column."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from question_bank.errors import InputFileErrors
+from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import detect_format, import_file
 from tests.question_bank.conftest import DATA_DIR
 
@@ -56,7 +56,8 @@ def test_missing_and_unknown_columns(tmp_path: Path) -> None:
     assert (
         1,
         "column 2",
-        "unknown column 'answr' (known: question, reference_answer, key_points, max_points, topic, id)",
+        "unknown column 'answr' "
+        "(known: question, reference_answer, key_points, max_points, topic, id, feedback)",
     ) in reasons
     assert any("missing required column 'reference_answer'" in reason for _, _, reason in reasons)
 
@@ -68,3 +69,155 @@ def test_empty_cells_are_errors_at_their_row(tmp_path: Path) -> None:
         import_file(path)
     found = {(error.line, error.field) for error in caught.value.errors}
     assert found == {(2, "column 2 (reference_answer)"), (3, "column 1 (question)")}
+
+
+def test_windows_excel_export_in_cp1252_with_padding_columns_and_units() -> None:
+    bank = import_file(DATA_DIR / "csv_excel_sv_cp1252.csv")
+    first, second = bank.questions
+    assert first.reference_answer["sv"] == "Modellen lär sig bruset – och presterar sämre på ny data."
+    assert (first.max_points, first.topics) == (1.5, ("Regularisering",))
+    assert (second.max_points, second.topics) == (2, ("CNN",))
+    assert [question.number for question in bank.questions] == [1, 2]
+
+
+def test_utf16_unicode_text_export_from_excel(tmp_path: Path) -> None:
+    path = tmp_path / "exam.csv"
+    path.write_bytes(
+        "Question\tAnswer\r\nVad är en epok?\tEtt varv genom all träningsdata.\r\n".encode("utf-16")
+    )
+    assert import_file(path).question(1).prompt == {"sv": "Vad är en epok?"}
+
+
+def test_anki_plain_text_export_is_detected_and_its_headers_obeyed(tmp_path: Path) -> None:
+    path = tmp_path / "deck.txt"
+    path.write_bytes((DATA_DIR / "csv_anki_export.csv").read_bytes())
+    assert detect_format(path) == "csv"
+    first, second = import_file(path).questions
+    assert first.prompt["en"] == "What is dropout?"
+    assert (
+        first.reference_answer["en"] == "It randomly disables neurons during training\nto reduce overfitting."
+    )
+    assert first.topics == ("regularisation", "dl")
+    assert second.prompt["en"] == 'What does "ReLU" compute?'
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [
+        ("What is dropout?,Dropout disables neurons at random.\nWhat is a GPU?,A graphics processor.\n", ","),
+        (
+            "Vad är dropout?;Slumpvis avstängda neuroner, under träning.\n"
+            "Vad är en GPU?;En grafikprocessor.\n",
+            ";",
+        ),
+        (
+            "sep=;\r\nVad är dropout?;Slumpvis avstängda neuroner.\r\nVad är en GPU?;En grafikprocessor.\r\n",
+            ";",
+        ),
+    ],
+)
+def test_header_less_two_column_files_are_question_and_answer(
+    tmp_path: Path, text: str, delimiter: str
+) -> None:
+    path = tmp_path / "cards.csv"
+    path.write_text(text, encoding="utf-8")
+    bank = import_file(path)
+    assert len(bank.questions) == 2
+    assert bank.question(1).prompt_in("xx").endswith("dropout?")
+    assert bank.question(2).reference_in("xx") in ("A graphics processor.", "En grafikprocessor.")
+    assert delimiter not in bank.question(1).prompt_in("xx")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        " Question , Reference Answer , Key Points , Max Points , Topic ",
+        "Fråga,Svar,Nyckelpunkter,Poäng,Ämne",
+        "Front,Back,Rubric,Marks,Tags",
+        "Question text,Correct answer,Grading criteria,Points (max),Category",
+    ],
+)
+def test_header_names_in_any_case_language_and_spacing(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "exam.csv"
+    path.write_text(
+        f"{header}\n"
+        "What is SGD?,Gradient steps on mini-batches.,updates weights|uses mini-batches,2,Optimering\n",
+        encoding="utf-8",
+    )
+    question = import_file(path).question(1)
+    assert [point.text for point in question.rubric] == ["updates weights", "uses mini-batches"]
+    assert (question.max_points, question.topics) == (2, ("Optimering",))
+
+
+def test_reordered_columns_feedback_and_free_text_ids(tmp_path: Path) -> None:
+    path = tmp_path / "exam.csv"
+    path.write_text(
+        "Points,Feedback,Answer,Question name,Question\n"
+        '3,"See lecture 4.",Pooling shrinks feature maps.,Pooling basics,What does pooling do?\n',
+        encoding="utf-8",
+    )
+    question = import_file(path).question(1)
+    assert (question.id, question.max_points, question.general_feedback) == (
+        "pooling-basics",
+        3,
+        "See lecture 4.",
+    )
+    assert question.prompt_in("en") == "What does pooling do?"
+
+
+def test_key_points_as_a_bulleted_list_in_one_cell(tmp_path: Path) -> None:
+    path = tmp_path / "exam.csv"
+    path.write_text(
+        "question,reference_answer,key_points\n"
+        '"What is dropout?","It disables neurons.","- 2: disables neurons\n- reduces overfitting"\n',
+        encoding="utf-8",
+    )
+    rubric = import_file(path).question(1).rubric
+    assert [(point.text, point.weight) for point in rubric] == [
+        ("disables neurons", pytest.approx(2 / 3)),
+        ("reduces overfitting", pytest.approx(1 / 3)),
+    ]
+
+
+def test_unknown_column_with_data_is_an_error_but_an_empty_one_is_ignored(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("question,reference_answer,Notes,\nVad är ReLU?,max(0; x),,\n", encoding="utf-8")
+    assert import_file(empty).question(1).reference_in("sv") == "max(0; x)"
+    lossy = tmp_path / "lossy.csv"
+    lossy.write_text("question,reference_answer,,\nVad är ReLU?,max(0; x),,viktig\n", encoding="utf-8")
+    with pytest.raises(InputFileErrors) as caught:
+        import_file(lossy)
+    assert [(error.line, error.field) for error in caught.value.errors] == [(1, "column 4")]
+
+
+def test_unclosed_quote_is_an_error_at_its_line_not_a_swallowed_file(tmp_path: Path) -> None:
+    path = tmp_path / "exam.csv"
+    path.write_text(
+        'question,reference_answer\nVad?,Svar.\n"Vad är ReLU?,max(0, x)\nVad?,Svar.\n', encoding="utf-8"
+    )
+    with pytest.raises(InputFileError) as caught:
+        import_file(path)
+    assert (caught.value.line, caught.value.reason) == (
+        3,
+        "CSV syntax: a quoted cell starting here is never closed",
+    )
+
+
+def test_header_less_row_split_by_an_unquoted_comma_is_an_error_not_a_key_point(tmp_path: Path) -> None:
+    path = tmp_path / "cards.csv"
+    path.write_text(
+        "What is dropout?,Neurons are disabled at random.\n"
+        "What is ReLU?,max(0, x)\nWhat is a GPU?,A processor.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileErrors) as caught:
+        import_file(path)
+    assert [(error.line, error.reason) for error in caught.value.errors] == [
+        (2, "row has 3 cells but the file has 2 columns")
+    ]
+
+
+def test_numbered_text_exam_with_tabs_is_not_taken_for_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "exam.txt"
+    path.write_text("1.\tVad är dropout?\n2.\tVad är en GPU?\n", encoding="utf-8")
+    assert detect_format(path) == "markdown"

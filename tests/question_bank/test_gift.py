@@ -200,3 +200,23 @@ def test_gift_round_trip_keeps_every_topic_as_moodle_tags(tmp_path: Path) -> Non
     data["questions"][0]["topics"] = ["Regularisering", "dropout [del 2]", "nätverk"]
     bank = Bank.model_validate(data)
     assert _round_trip(bank, tmp_path).question("q1").topics == bank.question("q1").topics
+
+
+def test_gift_saved_by_windows_notepad_in_cp1252_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "notepad.gift"
+    path.write_bytes(
+        "::ovf::Vad är överanpassning? {=När modellen lär sig bruset ~När den är för liten}\n".encode(
+            "cp1252"
+        )
+    )
+    bank = import_file(path)
+    assert bank.questions[0].prompt["sv"] == "Vad är överanpassning?"
+    assert bank.questions[0].choices[0].text == "När modellen lär sig bruset"
+
+
+def test_numbered_text_exam_in_cp1252_is_detected_and_read(tmp_path: Path) -> None:
+    path = tmp_path / "tenta.txt"
+    path.write_bytes("1. Vad är dropout?\n\nDropout stänger av neuroner slumpmässigt.\n".encode("cp1252"))
+    assert detect_format(path) == "markdown"
+    references = import_file(path).questions[0].reference_answer.values()
+    assert any("stänger av neuroner" in text for text in references)
