@@ -1,8 +1,9 @@
 """`tenta bank import FILE`: pick the importer from the file's extension, or its content when ambiguous.
 
 Moodle exports GIFT as .txt and people save exams as .txt or .md, so a .txt/.md file is sniffed:
-GIFT answer blocks, titles or categories -> GIFT; a CSV header naming question and reference_answer
--> CSV; otherwise a numbered Markdown/text exam.
+a <quiz> root -> Moodle XML; GIFT answer blocks, titles or categories -> GIFT; a CSV header naming
+question and reference_answer -> CSV; otherwise a numbered Markdown/text exam. Anki packages (.apkg,
+.colpkg) are zip files and go by their suffix only.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from question_bank.formats.anki import import_anki
 from question_bank.formats.common import read_text
 from question_bank.formats.csv_rows import import_csv, looks_like_csv
 from question_bank.formats.gift import import_gift, looks_like_gift
+from question_bank.formats.moodle_xml import import_moodle_xml, looks_like_moodle_xml
 from question_bank.formats.seed_markdown import import_seed_markdown
 from question_bank.formats.yaml_json import read_native
 from question_bank.models import Bank
@@ -24,6 +27,8 @@ FORMATS: dict[str, Importer] = {
     "gift": import_gift,
     "csv": import_csv,
     "markdown": import_seed_markdown,
+    "moodle-xml": import_moodle_xml,
+    "anki": import_anki,
 }
 _BY_SUFFIX = {
     ".yaml": "yaml",
@@ -32,6 +37,9 @@ _BY_SUFFIX = {
     ".gift": "gift",
     ".csv": "csv",
     ".tsv": "csv",
+    ".xml": "moodle-xml",
+    ".apkg": "anki",
+    ".colpkg": "anki",
 }
 
 
@@ -42,6 +50,8 @@ def detect_format(path: Path) -> str:
         return by_suffix
     text = read_text(path, windows_encodings=True)
     stripped = text.lstrip()
+    if looks_like_moodle_xml(text):
+        return "moodle-xml"
     if stripped.startswith(("{", "[")) and not looks_like_gift(text):
         return "json"
     if looks_like_csv(text):

@@ -58,7 +58,7 @@ _UNESCAPE = {
 _BACKSLASH = "\ue000"
 _WEIGHT = re.compile(r"^%([^%]*)%")
 _FORMAT = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]", re.IGNORECASE)
-_HTML_TAG = re.compile(
+HTML_TAG = re.compile(
     r"</?(?:p|br|hr|div|span|b|i|u|s|em|strong|small|big|sub|sup|code|pre|tt|kbd|font|a|img|ul|ol|li|"
     r"table|thead|tbody|tr|td|th|h[1-6]|blockquote|center|strike)\b[^>]*>",
     re.IGNORECASE,
@@ -93,7 +93,7 @@ def _formatted(text: str, default_format: str = "moodle") -> tuple[str, str]:
     text_format = marker.group(1).lower() if marker else default_format
     body = text[marker.end() :] if marker else text
     body = _restore(body).strip()
-    if text_format == "html" or (text_format == "moodle" and _HTML_TAG.search(body)):
+    if text_format == "html" or (text_format == "moodle" and HTML_TAG.search(body)):
         body = html_to_text(body)
     return body, text_format
 
@@ -270,7 +270,7 @@ def _numerical(answer_text: str, text_format: str) -> dict[str, Any]:
     return {"type": QuestionType.NUMERICAL.value, "numerical": answers}
 
 
-def _prompt_and_code(text: str) -> tuple[str, dict[str, str] | None]:
+def prompt_and_code(text: str) -> tuple[str, dict[str, str] | None]:
     fence = _CODE_FENCE.search(text)
     if not fence or not fence.group(2).strip():
         return text.strip(), None
@@ -347,7 +347,7 @@ def _id_and_tags(comments: str) -> tuple[str, list[str]]:
     return moodle_id, tags
 
 
-def _category_topic(category: str) -> str:
+def category_topic(category: str) -> str:
     """'$course$/top/Default for DL101/CNN' -> 'CNN': Moodle's context and automatic parents are dropped."""
     path = re.sub(r"^\$(?:course|cat\d|module|system)\$/?", "", _restore(category).strip())
     parts = [part.strip() for part in path.split("/") if part.strip()]
@@ -363,7 +363,7 @@ def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[_ParsedQ
     for paragraph in _paragraphs(text):
         stripped = paragraph.text.lstrip()
         if stripped.startswith("$CATEGORY:"):
-            topic = _category_topic(stripped[len("$CATEGORY:") :].split("\n", 1)[0])
+            topic = category_topic(stripped[len("$CATEGORY:") :].split("\n", 1)[0])
             remainder = stripped.split("\n", 1)[1] if "\n" in stripped else ""
             if not remainder.strip():
                 continue
@@ -386,7 +386,7 @@ def _title_of(text: str) -> str | None:
     return _restore(match.group(1)).strip() or None if match else None
 
 
-def _question_id(title: str, number: int) -> str:
+def question_id_from_title(title: str, number: int) -> str:
     """The title when it is a valid id already (round trips keep ids), else a slug of it, else q<number>."""
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}", title):
         return title
@@ -404,8 +404,8 @@ def import_gift(path: Path) -> Bank:
     drafts = []
     used_ids: set[str] = set()
     for number, question in enumerate(parsed, start=1):
-        prompt, code = _prompt_and_code(question.prompt)
-        question_id = _question_id(question.moodle_id or question.title, number)
+        prompt, code = prompt_and_code(question.prompt)
+        question_id = question_id_from_title(question.moodle_id or question.title, number)
         if question_id in used_ids:
             question_id = f"{question_id}-{number}"
         used_ids.add(question_id)

@@ -31,6 +31,8 @@ class ImportFormat(StrEnum):
     GIFT = "gift"
     CSV = "csv"
     MARKDOWN = "markdown"
+    MOODLE_XML = "moodle-xml"
+    ANKI = "anki"
 
 
 def _console() -> Console:

@@ -1,0 +1,404 @@
+"""Anki deck packages (.apkg) and collection exports (.colpkg): one free-text question per note.
+
+A package is a zip holding an SQLite collection: `collection.anki21b` (zstd-compressed, schema 18, Anki
+>= 2.1.50, next to a dummy `collection.anki2` telling old versions to upgrade), `collection.anki21`
+(Anki 2.1 "support older versions") or `collection.anki2` (Anki 2.0). The newest one present is read; media
+is ignored. The collection is copied out to a temporary file, opened read-only, and only SELECTed from.
+
+Each note becomes one question, however many cards it makes (Basic-and-reversed is still one question):
+the Front/Question/Text field (else the first) is the prompt and Back/Answer/Svar (else the next field) the
+reference answer, as in the CSV importer's Anki text export. A cloze note is asked with its deletions blanked
+out and answered with them filled in. Extra / Back Extra fields become feedback. The note's deck below the
+package's common deck (Anki's `A::B` kept) and its tags are topics; the common deck titles the bank. The
+note's guid, which Anki keeps across exports, gives a stable question id. Every unusable note is reported by
+its first field, and nothing is imported while any is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import zstandard
+
+from question_bank.errors import InputFileError
+from question_bank.formats.common import (
+    ImportProblems,
+    QuestionDraft,
+    build_bank,
+    html_to_text,
+    slugify,
+    title_from_path,
+)
+from question_bank.formats.csv_rows import COLUMN_ALIASES
+from question_bank.keypoints import propose_key_points
+from question_bank.language import detect_language
+from question_bank.models import Bank
+
+COLLECTION_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
+MAX_MEMBER_BYTES = 500 * 1024 * 1024
+_COPY_CHUNK = 1024 * 1024
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_DEFAULT_DECK_ID = 1
+
+PROMPT_FIELDS = (*COLUMN_ALIASES["question"], "text", "word", "ord")
+ANSWER_FIELDS = (*COLUMN_ALIASES["reference_answer"], "meaning", "betydelse", "extra")
+FEEDBACK_FIELDS = (*COLUMN_ALIASES["feedback"], "extra", "back_extra", "notes", "note", "comments")
+IGNORED_TAGS = frozenset({"leech", "marked"})  # Anki's own scheduling markers, not subjects
+_CLOZE = re.compile(r"\{\{c\d+::((?:(?!\{\{c\d+::).)*?)\}\}", re.DOTALL)
+_SOUND = re.compile(r"\[sound:[^\]]*\]")
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}")
+
+
+@dataclass
+class _NoteType:
+    name: str
+    field_names: list[str]
+
+
+@dataclass
+class _Note:
+    number: int
+    guid: str
+    fields: list[str]
+    note_type: _NoteType
+    tags: list[str]
+    deck: list[str] = field(default_factory=list)  # deck path components; empty for the Default deck
+
+    def label(self) -> str:
+        first = _clean(self.fields[0]) if self.fields else ""
+        first = re.sub(r"\s+", " ", first)
+        shortened = first if len(first) <= 50 else first[:49].rstrip() + "…"
+        return f"note {self.number} ({shortened!r})" if shortened else f"note {self.number}"
+
+
+def _field_key(name: str) -> str:
+    return re.sub(r"[\s\-_.]+", "_", name.strip().lower()).strip("_")
+
+
+def _clean(markup: str) -> str:
+    """Field HTML as readable text: sounds dropped, images as [image: alt]."""
+    return html_to_text(_SOUND.sub("", markup)).strip()
+
+
+def _replace_clozes(markup: str, filled: bool) -> str:
+    """Clozes filled in (hints dropped) or blanked out as _____ (with the hint), innermost first."""
+
+    def replace(match: re.Match[str]) -> str:
+        answer, _, hint = match.group(1).partition("::")
+        if filled:
+            return answer
+        return f"_____ ({hint.strip()})" if hint.strip() else "_____"
+
+    previous = None
+    while previous != markup:
+        previous, markup = markup, _CLOZE.sub(replace, markup)
+    return markup
+
+
+def _pick(names: Sequence[str], wanted: Sequence[str], skip: set[int]) -> int | None:
+    """Position of the field whose name comes first in `wanted`, ignoring positions in `skip`."""
+    keys = [_field_key(name) for name in names]
+    for candidate in wanted:
+        for position, key in enumerate(keys):
+            if key == candidate and position not in skip:
+                return position
+    return None
+
+
+def _question_data(note: _Note, problems: ImportProblems) -> dict[str, Any] | None:
+    """One note as question fields (prompt/reference still plain strings), or None after reporting it."""
+    names = note.note_type.field_names[: len(note.fields)]
+    names += [f"Field {index + 1}" for index in range(len(names), len(note.fields))]
+    prompt_at = _pick(names, PROMPT_FIELDS, set())
+    if prompt_at is None:
+        prompt_at = 0
+    raw_prompt = note.fields[prompt_at] if note.fields else ""
+    used = {prompt_at}
+    if "image-occlusion:" in raw_prompt:
+        problems.add("image occlusion notes cannot be asked as text", field=note.label())
+        return None
+    if _CLOZE.search(raw_prompt):
+        prompt = _clean(_replace_clozes(raw_prompt, filled=False))
+        reference, answer_name = _clean(_replace_clozes(raw_prompt, filled=True)), names[prompt_at]
+    else:
+        prompt = _clean(raw_prompt)
+        answer_at = _pick(names, ANSWER_FIELDS, used)
+        if answer_at is None:
+            answer_at = next((index for index in range(len(names)) if index not in used), None)
+        reference = _clean(note.fields[answer_at]) if answer_at is not None else ""
+        answer_name = names[answer_at] if answer_at is not None else "Back"
+        if answer_at is not None:
+            used.add(answer_at)
+    if not prompt:
+        problems.add(f"prompt (field {names[prompt_at]!r}) is empty", field=note.label())
+    if not reference:
+        problems.add(f"reference answer (field {answer_name!r}) is empty", field=note.label())
+    if not prompt or not reference:
+        return None
+    data: dict[str, Any] = {
+        "number": note.number,
+        "id": _question_id(note.guid, note.number),
+        "prompt": prompt,
+        "reference_answer": reference,
+        "rubric": [point.model_dump() for point in propose_key_points(reference)],
+    }
+    feedback = [
+        _clean(note.fields[index])
+        for index, name in enumerate(names)
+        if index not in used and _field_key(name) in FEEDBACK_FIELDS
+    ]
+    if any(feedback):
+        data["general_feedback"] = "\n\n".join(text for text in feedback if text)
+    return data
+
+
+def _question_id(guid: str, number: int) -> str:
+    """The guid itself when it is a valid id; otherwise a short stable hash of it (Anki guids use base91)."""
+    if _IDENTIFIER.fullmatch(guid):
+        return guid
+    if not guid:
+        return f"q{number}"
+    return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:12]
+
+
+def _deck_parts(name: str) -> list[str]:
+    """'A::B' (schema 11) or 'A\\x1fB' (schema 18) as ['A', 'B']."""
+    return [part.strip() for part in re.split(r"::|\x1f", name) if part.strip()]
+
+
+def _common_prefix(paths: Sequence[list[str]]) -> list[str]:
+    if not paths:
+        return []
+    prefix = list(paths[0])
+    for path in paths[1:]:
+        length = 0
+        while length < min(len(prefix), len(path)) and prefix[length] == path[length]:
+            length += 1
+        del prefix[length:]
+    return prefix
+
+
+def _topics(note: _Note, root: Sequence[str]) -> list[str]:
+    below_root = note.deck[len(root) :]
+    topics = ["::".join(below_root)] if below_root else []
+    for tag in note.tags:
+        if tag.lower() not in IGNORED_TAGS and tag not in topics:
+            topics.append(tag)
+    return topics
+
+
+# --- reading the package -------------------------------------------------------------------------
+
+
+def _copy_limited(source: IO[bytes], target: IO[bytes], path: Path, member: str) -> None:
+    written = 0
+    while chunk := source.read(_COPY_CHUNK):
+        written += len(chunk)
+        if written > MAX_MEMBER_BYTES:
+            raise InputFileError(
+                path, f"{member} unpacks to more than {MAX_MEMBER_BYTES // 2**20} MB; refusing to read it"
+            )
+        target.write(chunk)
+
+
+def _extract_collection(path: Path, folder: Path) -> Path:
+    """The package's newest collection as a plain SQLite file in `folder`."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            member = next((name for name in COLLECTION_MEMBERS if name in names), None)
+            if member is None:
+                raise InputFileError(
+                    path, "not an Anki package: the zip holds no collection.anki21b/.anki21/.anki2"
+                )
+            if archive.getinfo(member).file_size > MAX_MEMBER_BYTES:
+                raise InputFileError(
+                    path, f"{member} is larger than {MAX_MEMBER_BYTES // 2**20} MB; refusing to read it"
+                )
+            raw = folder / "collection.raw"
+            with archive.open(member) as source, raw.open("wb") as target:
+                _copy_limited(source, target, path, member)
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputFileError(path, "is a directory, expected a file") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError):
+        raise InputFileError(
+            path, "not an Anki package (.apkg/.colpkg): not a readable zip archive"
+        ) from None
+    except (NotImplementedError, RuntimeError) as error:  # unsupported compression, encryption
+        raise InputFileError(path, f"cannot unpack the Anki package: {error}") from None
+    return _decompressed(raw, folder, path, member)
+
+
+def _decompressed(raw: Path, folder: Path, path: Path, member: str) -> Path:
+    """The SQLite file, unpacking zstd (collection.anki21b) by its magic number rather than its name."""
+    with raw.open("rb") as source:
+        magic = source.read(len(_SQLITE_MAGIC))
+    if magic.startswith(_ZSTD_MAGIC):
+        database = folder / "collection.sqlite"
+        try:
+            with raw.open("rb") as source, database.open("wb") as target:
+                reader = zstandard.ZstdDecompressor().stream_reader(source, read_across_frames=True)
+                _copy_limited(reader, target, path, member)
+        except zstandard.ZstdError as error:
+            raise InputFileError(path, f"{member} is corrupt (zstd: {error})") from None
+        raw.unlink()
+    else:
+        database = raw
+    with database.open("r+b") as handle:
+        header = handle.read(len(_SQLITE_MAGIC) + 4)
+        if not header.startswith(_SQLITE_MAGIC):
+            raise InputFileError(path, f"{member} is not an SQLite collection")
+        if header[18:20] == b"\x02\x02":  # WAL mode: switch our private copy to rollback mode to open it ro
+            handle.seek(18)
+            handle.write(b"\x01\x01")
+    return database
+
+
+def _unicase(left: str, right: str) -> int:
+    left, right = left.casefold(), right.casefold()
+    return (left > right) - (left < right)
+
+
+@contextmanager
+def _read_only(database: Path, path: Path) -> Iterator[sqlite3.Connection]:
+    uri = database.resolve().as_uri() + "?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as error:
+        raise InputFileError(path, f"cannot open the Anki collection: {error}") from None
+    with closing(connection):
+        connection.execute("PRAGMA trusted_schema = OFF")
+        connection.create_collation("unicase", _unicase)  # Anki's collation on name columns
+        yield connection
+
+
+def _tables(connection: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _legacy_json(connection: sqlite3.Connection, column: str, path: Path) -> dict[str, Any]:
+    row = connection.execute(f"SELECT {column} FROM col LIMIT 1").fetchone()
+    try:
+        value = json.loads(row[0]) if row and row[0] else {}
+    except (json.JSONDecodeError, TypeError):
+        raise InputFileError(path, f"Anki collection's col.{column} is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise InputFileError(path, f"Anki collection's col.{column} is not a JSON object")
+    return value
+
+
+def _note_types(connection: sqlite3.Connection, tables: set[str], path: Path) -> dict[int, _NoteType]:
+    """Note types with their field names in order: schema 18 tables, or schema 11 JSON in col.models."""
+    if {"notetypes", "fields"} <= tables:
+        types = {
+            ntid: _NoteType(name, []) for ntid, name in connection.execute("SELECT id, name FROM notetypes")
+        }
+        for ntid, _, name in connection.execute("SELECT ntid, ord, name FROM fields ORDER BY ntid, ord"):
+            types.setdefault(ntid, _NoteType("", [])).field_names.append(name)
+        return types
+    types = {}
+    for key, model in _legacy_json(connection, "models", path).items():
+        fields = sorted(model.get("flds") or [], key=lambda item: item.get("ord", 0))
+        types[int(model.get("id", key))] = _NoteType(
+            str(model.get("name", "")), [str(item.get("name", "")) for item in fields]
+        )
+    return types
+
+
+def _deck_names(connection: sqlite3.Connection, tables: set[str], path: Path) -> dict[int, str]:
+    if "decks" in tables:
+        return {did: name for did, name in connection.execute("SELECT id, name FROM decks")}
+    return {
+        int(deck.get("id", key)): str(deck.get("name", ""))
+        for key, deck in _legacy_json(connection, "decks", path).items()
+    }
+
+
+def _read_notes(connection: sqlite3.Connection, path: Path) -> list[_Note]:
+    tables = _tables(connection)
+    missing = {"notes", "cards", "col"} - tables
+    if missing:
+        raise InputFileError(path, f"not an Anki collection: no {', '.join(sorted(missing))} table")
+    note_types = _note_types(connection, tables, path)
+    decks = _deck_names(connection, tables, path)
+    first_deck = {}  # the deck of each note's first card: later rows (lower ord) overwrite
+    for note_id, deck_id in connection.execute("SELECT nid, did FROM cards ORDER BY ord DESC, id DESC"):
+        first_deck[note_id] = deck_id
+    notes = []
+    rows = connection.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id")
+    for number, (note_id, guid, mid, tags, flds) in enumerate(rows, start=1):
+        deck_id = first_deck.get(note_id)
+        deck = _deck_parts(decks.get(deck_id, "")) if deck_id not in (None, _DEFAULT_DECK_ID) else []
+        notes.append(
+            _Note(
+                number=number,
+                guid=str(guid or ""),
+                fields=str(flds or "").split("\x1f"),
+                note_type=note_types.get(mid, _NoteType("", [])),
+                tags=str(tags or "").split(),
+                deck=deck,
+            )
+        )
+    return notes
+
+
+def _read_package(path: Path) -> list[_Note]:
+    """Every note of an Anki package, read from a private read-only copy of its collection."""
+    with tempfile.TemporaryDirectory(prefix="tenta-anki-") as folder:
+        database = _extract_collection(path, Path(folder))
+        try:
+            with _read_only(database, path) as connection:
+                return _read_notes(connection, path)
+        except sqlite3.Error as error:
+            raise InputFileError(path, f"not a readable Anki collection: {error}") from None
+
+
+def _title(path: Path) -> str:
+    name = path.name
+    if Path(name).suffix.lower() in (".apkg", ".colpkg"):
+        name = Path(name).stem
+    return title_from_path(Path(name))
+
+
+def import_anki(path: Path) -> Bank:
+    """A bank of free-text questions from an Anki .apkg/.colpkg; every note is checked before returning."""
+    path = Path(path)
+    notes = _read_package(path)
+    problems = ImportProblems(path)
+    parsed = [(note, data) for note in notes if (data := _question_data(note, problems)) is not None]
+    root = _common_prefix([note.deck for note in notes])
+    prompt_language = detect_language(data["prompt"] for _, data in parsed)
+    answer_language = detect_language(
+        (data["reference_answer"] for _, data in parsed), default=prompt_language
+    )
+    drafts = []
+    seen_ids: dict[str, str] = {}
+    for note, data in parsed:
+        if data["id"] in seen_ids:
+            problems.add(f"same guid as {seen_ids[data['id']]}", field=note.label())
+            continue
+        seen_ids[data["id"]] = note.label()
+        topics = _topics(note, root)
+        if topics:
+            data["topics"] = topics
+        data["prompt"] = {prompt_language: data["prompt"]}
+        data["reference_answer"] = {answer_language: data["reference_answer"]}
+        drafts.append(QuestionDraft(line=note.number, data=data, label=note.label()))
+    languages = [prompt_language] + ([answer_language] if answer_language != prompt_language else [])
+    title = root[-1] if root else _title(path)
+    bank_fields = {"id": slugify(title), "title": title, "languages": languages}
+    return build_bank(path, drafts, bank_fields=bank_fields, problems=problems)

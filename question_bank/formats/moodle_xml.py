@@ -1,0 +1,390 @@
+"""Moodle XML: the question bank export Moodle writes by default (`<quiz><question type="…">…</quiz>`).
+
+The file is parsed with defusedxml, so a hostile file cannot expand entity bombs or read local files;
+every `<question>` is located by the line its start tag is on, so errors name file, line and question.
+
+Mapping to tenta follows the GIFT importer: `multichoice` (single or multiple answers, fractions as
+weights, per-answer feedback) -> multiple_choice, `truefalse` -> true_false, `shortanswer` ->
+short_exact (Moodle's `*` wildcards are kept; the grader understands them), `numerical` -> numerical
+(answer + absolute tolerance), `essay` -> free_text whose reference answer is the grader information,
+else the general feedback (an essay with neither is an error: tenta cannot grade it). `category`
+pseudo-questions set the topic of the questions after them, tags become extra topics, `<idnumber>` is
+the id (else a slug of the name), `<defaultgrade>` the question's points; descriptions are skipped.
+Every other type (matching, cloze, drag and drop, calculated …) is an error naming the question, so
+nothing is half-imported. Texts in html / moodle_auto_format become readable text, images as
+"[image: alt]"; embedded `<file>` blobs are ignored.
+
+Lost on the way: shuffling and numbering of choices (the quiz decides), case sensitivity of short
+answers, numerical units and "any other answer" (`*`) feedback, combined correct/incorrect feedback.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+import defusedxml.ElementTree as SafeElementTree
+from defusedxml import DefusedXmlException
+
+from question_bank.errors import InputFileError
+from question_bank.formats.common import (
+    ImportProblems,
+    QuestionDraft,
+    build_bank,
+    html_to_text,
+    read_text,
+    slugify,
+    title_from_path,
+)
+from question_bank.formats.gift import (
+    FALSE_TEXT,
+    HTML_TAG,
+    TRUE_TEXT,
+    category_topic,
+    prompt_and_code,
+    question_id_from_title,
+)
+from question_bank.keypoints import propose_key_points
+from question_bank.language import detect_language
+from question_bank.models import Bank, QuestionType
+
+_UNSUPPORTED_NAMES = {
+    "matching": "matching",
+    "randomsamatch": "random short-answer matching",
+    "multianswer": "embedded answers (Cloze)",
+    "cloze": "embedded answers (Cloze)",
+    "calculated": "calculated",
+    "calculatedsimple": "simple calculated",
+    "calculatedmulti": "calculated multichoice",
+    "ddwtos": "drag and drop into text",
+    "ddimageortext": "drag and drop onto image",
+    "ddmarker": "drag and drop markers",
+    "gapselect": "select missing words",
+    "ordering": "ordering",
+    "random": "random",
+}
+_IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\b(alt|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_SPACES_AFTER_IMAGE = re.compile(r"(\[image(?::[^\]\n]*)?\]) {2,}")
+_ESCAPED_SLASH = "\ue010"  # Moodle writes a '/' inside a category name as '//'
+_QUIZ_ROOT = re.compile(
+    r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<quiz[\s>/]", re.DOTALL
+)
+
+
+class _MoodleXmlError(ValueError):
+    """A problem inside one question; becomes an InputFileError at that question's line."""
+
+
+class _LineRecordingBuilder(TreeBuilder):
+    """A TreeBuilder that remembers the line each element starts on (ElementTree keeps no positions)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.expat: Any = None
+        self.lines: dict[Element, int] = {}
+
+    def start(self, tag: Any, attrs: dict[Any, Any], /) -> Element:
+        element = super().start(tag, attrs)
+        self.lines[element] = int(self.expat.CurrentLineNumber) if self.expat is not None else 0
+        return element
+
+
+def _parse_document(text: str, path: Path) -> tuple[Element, dict[Element, int]]:
+    """The <quiz> root and each element's line; malformed XML or entity tricks are one clean error."""
+    builder = _LineRecordingBuilder()
+    parser = SafeElementTree.XMLParser(target=builder)
+    builder.expat = parser.parser
+    try:
+        parser.feed(text)
+        root: Element = parser.close()
+    except ParseError as error:
+        line, _column = error.position
+        reason = str(error).split(": line", 1)[0]
+        raise InputFileError(path, f"not well-formed XML ({reason})", line=line) from None
+    except DefusedXmlException:
+        raise InputFileError(
+            path,
+            "XML entity declarations and external references are not allowed in a question file",
+            line=int(parser.parser.CurrentLineNumber),
+        ) from None
+    if root.tag != "quiz":
+        raise InputFileError(
+            path,
+            f"not a Moodle XML question export: the root element is <{root.tag}>, expected <quiz>",
+            line=builder.lines.get(root),
+        )
+    return root, builder.lines
+
+
+def _with_image_names(markup: str) -> str:
+    """Give images without alt text their file name as alt, so '[image: diagram.png]' says which one."""
+
+    def named(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        attributes = {name.lower(): a or b for name, a, b in _ATTRIBUTE.findall(tag)}
+        if attributes.get("alt", "").strip() or not attributes.get("src"):
+            return tag
+        file_name = unquote(attributes["src"].rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0])
+        return f'<img alt="{file_name.replace(chr(34), "")}">' if file_name else tag
+
+    return _IMAGE_TAG.sub(named, markup)
+
+
+def _readable(raw: str, text_format: str) -> str:
+    """Plain text of a Moodle text field in its declared format (html, moodle_auto_format, markdown…)."""
+    text = raw.strip()
+    if text_format == "html" or (text_format == "moodle_auto_format" and HTML_TAG.search(text)):
+        return _SPACES_AFTER_IMAGE.sub(r"\1 ", html_to_text(_with_image_names(text)))
+    return text
+
+
+def _text(element: Element | None) -> str:
+    """The raw content of a Moodle field: its <text> child, or its own text when written without one."""
+    if element is None:
+        return ""
+    child = element.find("text")
+    return (child.text if child is not None else element.text) or ""
+
+
+def _formatted(element: Element | None, default_format: str = "moodle_auto_format") -> str:
+    """Readable text of a field such as <questiontext format="html"><text>…</text></questiontext>."""
+    if element is None:
+        return ""
+    return _readable(_text(element), element.get("format", default_format).lower())
+
+
+def _number(raw: str, what: str) -> float:
+    try:
+        value = float(raw.strip().replace(",", "."))
+    except ValueError:
+        raise _MoodleXmlError(f"{what} {raw.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise _MoodleXmlError(f"{what} {raw.strip()!r} is not a finite number")
+    return value
+
+
+def _fraction(answer: Element) -> float:
+    """Moodle's fraction attribute is a percentage ('100', '33.33333', '-50')."""
+    percent = _number(answer.get("fraction", "0"), "answer fraction")
+    if not -100.0001 <= percent <= 100.0001:
+        raise _MoodleXmlError(f"answer fraction {percent:g} is outside -100..100")
+    return round(max(-1.0, min(1.0, percent / 100)), 7)
+
+
+def _answers(question: Element) -> list[Element]:
+    return question.findall("answer")
+
+
+def _multiple_choice(question: Element) -> dict[str, Any]:
+    choices = []
+    for answer in _answers(question):
+        text = _formatted(answer)
+        if not text:
+            raise _MoodleXmlError("an answer choice is empty")
+        feedback = _formatted(answer.find("feedback"))
+        choices.append({"text": text, "fraction": _fraction(answer), "feedback": feedback})
+    if len(choices) < 2:
+        raise _MoodleXmlError("a multiple-choice question needs at least two answers")
+    return {"type": QuestionType.MULTIPLE_CHOICE.value, "choices": choices}
+
+
+def _true_false(question: Element) -> dict[str, Any]:
+    by_value: dict[str, dict[str, Any]] = {}
+    for answer in _answers(question):
+        value = _text(answer).strip().lower()
+        if value not in ("true", "false"):
+            raise _MoodleXmlError(f"a true/false answer must be 'true' or 'false', not {value!r}")
+        label = TRUE_TEXT if value == "true" else FALSE_TEXT
+        by_value[value] = {
+            "text": label,
+            "fraction": _fraction(answer),
+            "feedback": _formatted(answer.find("feedback")),
+        }
+    if set(by_value) != {"true", "false"}:
+        raise _MoodleXmlError("a true/false question needs one 'true' and one 'false' answer")
+    return {"type": QuestionType.TRUE_FALSE.value, "choices": [by_value["true"], by_value["false"]]}
+
+
+def _short_answer(question: Element) -> dict[str, Any]:
+    choices = []
+    for answer in _answers(question):
+        text = _formatted(answer, "plain_text")
+        if not text:
+            raise _MoodleXmlError("an accepted answer is empty")
+        feedback = _formatted(answer.find("feedback"))
+        choices.append({"text": text, "fraction": _fraction(answer), "feedback": feedback})
+    if not choices:
+        raise _MoodleXmlError("a short-answer question needs at least one accepted answer")
+    return {"type": QuestionType.SHORT_EXACT.value, "choices": choices}
+
+
+def _numerical(question: Element) -> dict[str, Any]:
+    accepted = []
+    for answer in _answers(question):
+        value_text = _text(answer).strip()
+        if value_text == "*":
+            continue  # "any other answer" feedback: no place for it in tenta
+        fraction = _fraction(answer)
+        if fraction < 0:
+            raise _MoodleXmlError("a numerical answer cannot have a negative fraction")
+        tolerance = answer.find("tolerance")
+        tolerance_value = _number(tolerance.text or "0", "tolerance") if tolerance is not None else 0.0
+        accepted.append(
+            {
+                "value": _number(value_text, "numerical answer"),
+                "tolerance": abs(tolerance_value),
+                "fraction": fraction,
+                "feedback": _formatted(answer.find("feedback")),
+            }
+        )
+    if not accepted:
+        raise _MoodleXmlError("a numerical question needs at least one accepted value")
+    return {"type": QuestionType.NUMERICAL.value, "numerical": accepted}
+
+
+_BUILDERS = {
+    "multichoice": _multiple_choice,
+    "truefalse": _true_false,
+    "shortanswer": _short_answer,
+    "numerical": _numerical,
+}
+
+
+@dataclass
+class _ParsedQuestion:
+    line: int
+    name: str
+    moodle_id: str
+    prompt: str
+    data: dict[str, Any]
+    general_feedback: str
+    reference: str = ""
+    topics: list[str] = field(default_factory=list)
+    max_points: float | None = None
+
+
+def _category_path_topic(category: Element) -> str:
+    """The topic a <question type="category"> sets: Moodle's context, 'top' and 'Default for …' dropped."""
+    raw = _text(category.find("category")).strip().replace("//", _ESCAPED_SLASH)
+    return category_topic(raw).replace(_ESCAPED_SLASH, "/")
+
+
+def _tags(question: Element) -> list[str]:
+    return [text for tag in question.findall("tags/tag") if (text := _text(tag).strip())]
+
+
+def _max_points(question: Element) -> float | None:
+    grade = question.find("defaultgrade")
+    if grade is None or not (grade.text or "").strip():
+        return None
+    points = _number(grade.text or "", "defaultgrade")
+    return points if points > 0 else None
+
+
+def _parse_question(question: Element, kind: str, line: int, name: str, topic: str) -> _ParsedQuestion:
+    if kind in _UNSUPPORTED_NAMES or (kind not in _BUILDERS and kind != "essay"):
+        label = _UNSUPPORTED_NAMES.get(kind, kind or "untyped")
+        raise _MoodleXmlError(
+            f"{label} questions (type {kind!r}) are not supported by tenta; remove or convert this question"
+        )
+    general_feedback = _formatted(question.find("generalfeedback"))
+    reference = ""
+    if kind == "essay":
+        data: dict[str, Any] = {"type": QuestionType.FREE_TEXT.value}
+        reference = _formatted(question.find("graderinfo"))
+        if not reference:
+            reference, general_feedback = general_feedback, ""
+    else:
+        data = _BUILDERS[kind](question)
+    topics = list(dict.fromkeys(item for item in (topic, *_tags(question)) if item))
+    return _ParsedQuestion(
+        line=line,
+        name=name,
+        moodle_id=_text(question.find("idnumber")).strip(),
+        prompt=_formatted(question.find("questiontext")),
+        data=data,
+        general_feedback=general_feedback,
+        reference=reference,
+        topics=topics,
+        max_points=_max_points(question),
+    )
+
+
+def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[_ParsedQuestion]:
+    """Every question of a Moodle XML export; problems inside questions are collected, not raised."""
+    root, lines = _parse_document(text, path)
+    topic = ""
+    parsed = []
+    for position, question in enumerate(root.iter("question"), start=1):
+        kind = question.get("type", "").strip().lower()
+        line = lines.get(question, 0)
+        if kind == "category":
+            topic = _category_path_topic(question)
+            continue
+        if kind == "description":
+            continue
+        name = _text(question.find("name")).strip() or f"question {position}"
+        try:
+            parsed.append(_parse_question(question, kind, line, name, topic))
+        except _MoodleXmlError as error:
+            problems.add(str(error), line=line, field=name)
+    return parsed
+
+
+def _bank_title(path: Path) -> str:
+    """'questions-DL101-top-20240101-1200.xml' -> 'questions-DL101-top-20240101-1200'."""
+    return title_from_path(path.with_suffix("") if path.suffix.lower() == ".xml" else path)
+
+
+def import_moodle_xml(path: Path) -> Bank:
+    """A bank from a Moodle XML export; essays take their reference answer from the grader information."""
+    text = read_text(path, windows_encodings=True)
+    problems = ImportProblems(path)
+    parsed = parse_moodle_xml(text, path, problems)
+    prompt_language = detect_language(question.prompt for question in parsed)
+    references = [question.reference for question in parsed if question.reference]
+    answer_language = detect_language(references, default=prompt_language)
+    drafts = []
+    used_ids: set[str] = set()
+    for number, question in enumerate(parsed, start=1):
+        prompt, code = prompt_and_code(question.prompt)
+        question_id = question_id_from_title(question.moodle_id or question.name, number)
+        if question_id in used_ids:
+            question_id = f"{question_id}-{number}"
+        used_ids.add(question_id)
+        data: dict[str, Any] = {"id": question_id, "number": number, **question.data}
+        data["prompt"] = {prompt_language: prompt} if prompt else {}
+        if code:
+            data["code"] = code
+        if question.topics:
+            data["topics"] = question.topics
+        if question.max_points is not None:
+            data["max_points"] = question.max_points
+        data["general_feedback"] = question.general_feedback
+        if question.data["type"] == QuestionType.FREE_TEXT.value:
+            if not question.reference:
+                problems.add(
+                    "essay question has no reference answer: write one in Moodle's 'Information for "
+                    "graders' (or the general feedback) and export again",
+                    line=question.line,
+                    field=question.name,
+                )
+                continue
+            data["reference_answer"] = {answer_language: question.reference}
+            data["rubric"] = [point.model_dump() for point in propose_key_points(question.reference)]
+        drafts.append(QuestionDraft(line=question.line, data=data, label=question.name))
+    languages = [prompt_language] + ([answer_language] if answer_language != prompt_language else [])
+    title = _bank_title(path)
+    bank_fields = {"id": slugify(title), "title": title, "languages": languages}
+    return build_bank(path, drafts, bank_fields=bank_fields, problems=problems)
+
+
+def looks_like_moodle_xml(text: str) -> bool:
+    """True when the text is an XML document whose root element is Moodle's <quiz>."""
+    return _QUIZ_ROOT.match(text.lstrip("\ufeff")) is not None

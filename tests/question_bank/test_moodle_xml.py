@@ -1,0 +1,226 @@
+"""Moodle XML: a realistic Moodle 4 export, unsupported types, hostile and broken files, YAML round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from question_bank.errors import InputFileError, InputFileErrors
+from question_bank.formats.moodle_xml import import_moodle_xml, looks_like_moodle_xml
+from question_bank.formats.yaml_json import dump_yaml, read_native
+from question_bank.models import Bank, QuestionType
+from tests.question_bank.conftest import DATA_DIR
+
+EXPORT = DATA_DIR / "moodle_export_dl.xml"
+
+
+def _choices(bank: Bank, key: str) -> list[tuple[str, float, str]]:
+    return [(choice.text, choice.fraction, choice.feedback) for choice in bank.question(key).choices]
+
+
+def _write(tmp_path: Path, body: str, name: str = "bank.xml") -> Path:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_export_keeps_ids_topics_points_and_skips_descriptions() -> None:
+    bank = import_moodle_xml(EXPORT)
+    assert [question.id for question in bank.questions] == [
+        "DL-dropout-01",  # <idnumber>
+        "regulariseringstekniker-flera-svar",  # slug of <name>
+        "early-stopping",
+        "aktivering",
+        "inlarningstakt",  # å ä ö folded into an ASCII id
+        "DL-cnn-essay",
+    ]  # the "Instruktioner" description is not a question
+    dropout = bank.question("DL-dropout-01")
+    assert dropout.topics == ("Regularisering", "tenta-2024", "grundläggande")  # category, then tags
+    assert bank.question("early-stopping").topics == ("Träning",)  # "$course$/top/Default for DL101" gone
+    assert dropout.max_points == 2.0  # <defaultgrade>
+    assert bank.languages == ("sv", "en")
+
+
+def test_multichoice_with_html_feedback_and_negative_fraction() -> None:
+    bank = import_moodle_xml(EXPORT)
+    dropout = bank.question("DL-dropout-01")
+    assert dropout.type is QuestionType.MULTIPLE_CHOICE
+    assert dropout.prompt == {"sv": "Vad gör Dropout under träningen?"}  # <p>/<strong> markup gone
+    assert dropout.general_feedback == "Dropout är en regulariseringsteknik (Srivastava m.fl. 2014)."
+    assert _choices(bank, "DL-dropout-01") == [
+        ("Stänger slumpvis av neuroner", 1.0, "Rätt!"),
+        ("Ökar inlärningstakten", 0.0, ""),
+        ("Tar bort lager permanent", -0.5, "Nej, lagren finns kvar."),
+    ]
+
+
+def test_multiple_answer_multichoice_keeps_partial_weights_and_names_the_image() -> None:
+    bank = import_moodle_xml(EXPORT)
+    several = bank.question("regulariseringstekniker-flera-svar")
+    assert _choices(bank, "regulariseringstekniker-flera-svar") == [
+        ("L2-regularisering", 0.5, ""),
+        ("Early stopping", 0.5, ""),
+        ("Fler epoker", -1.0, "Det ökar risken för överanpassning."),
+    ]
+    # an @@PLUGINFILE@@ image without alt text is named by its file; the base64 <file> blob is not text
+    assert (
+        several.prompt["sv"]
+        == "Vilka av följande är regulariseringstekniker?\n\n[image: overfitting kurva.png]"
+    )
+
+
+def test_truefalse_shortanswer_and_numerical() -> None:
+    bank = import_moodle_xml(EXPORT)
+    assert bank.question("early-stopping").type is QuestionType.TRUE_FALSE
+    assert _choices(bank, "early-stopping") == [
+        ("True", 1.0, "Rätt."),
+        ("False", 0.0, "Fel, läs om early stopping."),
+    ]
+    assert bank.question("aktivering").type is QuestionType.SHORT_EXACT
+    assert _choices(bank, "aktivering") == [
+        ("ReLU", 1.0, "Rätt"),
+        ("rectifier*", 0.5, "Nästan, ge det vanliga namnet."),  # Moodle wildcard kept for the grader
+    ]
+    rate = bank.question("inlarningstakt")
+    assert rate.type is QuestionType.NUMERICAL
+    # the "*" (any other answer) entry has no place in tenta and is dropped
+    assert [(a.value, a.tolerance, a.fraction, a.feedback) for a in rate.numerical] == [
+        (0.001, 0.0001, 1.0, "Rätt."),
+        (0.01, 0.001, 0.5, ""),
+    ]
+
+
+def test_essay_reference_comes_from_grader_info_as_readable_text() -> None:
+    essay = import_moodle_xml(EXPORT).question("DL-cnn-essay")
+    assert essay.type is QuestionType.FREE_TEXT
+    assert essay.topics == ("CNN", "essä")
+    assert essay.max_points == 5.0
+    assert essay.reference_in("en") == (
+        "A CNN applies learned convolution filters that slide over the image and detect local patterns "
+        "such as edges.\n\n"
+        "- Pooling layers reduce the spatial size and make the features robust to small shifts.\n"
+        "- Deeper layers combine simple features into shapes and objects."
+    )
+    assert essay.general_feedback == "Se föreläsning 4."  # kept apart from the reference answer
+    assert 2 <= len(essay.rubric) <= 6
+
+
+def test_essay_falls_back_to_general_feedback_and_plain_xml_without_text_children(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """<quiz><question type="essay"><name>Backprop</name>
+        <questiontext><text>Förklara backpropagation.</text></questiontext>
+        <generalfeedback format="markdown"><text>Gradients flow backwards with the chain rule.</text>
+        </generalfeedback></question></quiz>""",
+    )
+    essay = import_moodle_xml(path).question("Backprop")
+    assert essay.reference_in("en") == "Gradients flow backwards with the chain rule."
+    assert essay.general_feedback == ""
+
+
+def test_unsupported_types_and_bad_questions_are_all_reported_and_nothing_imported() -> None:
+    with pytest.raises(InputFileErrors) as caught:
+        import_moodle_xml(DATA_DIR / "moodle_unsupported.xml")
+    errors = {error.field: error for error in caught.value.errors}
+    assert set(errors) == {"Match the layers", "Essay without model answer", "Bad fraction"}
+    assert errors["Match the layers"].line == 9
+    assert "matching" in errors["Match the layers"].reason
+    assert "not supported" in errors["Match the layers"].reason
+    assert errors["Essay without model answer"].line == 15
+    assert "reference answer" in errors["Essay without model answer"].reason
+    assert errors["Bad fraction"].line == 21
+    assert "'lots' is not a number" in errors["Bad fraction"].reason
+    assert "moodle_unsupported.xml:9: Match the layers:" in str(caught.value)
+
+
+def test_cloze_question_is_named_in_the_error(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        '<?xml version="1.0"?>\n<quiz>\n<question type="cloze"><name><text>Städer</text></name>'
+        "<questiontext><text>{1:SHORTANSWER:=Paris}</text></questiontext></question>\n</quiz>",
+    )
+    with pytest.raises(InputFileErrors) as caught:
+        import_moodle_xml(path)
+    [error] = caught.value.errors
+    assert (error.line, error.field) == (3, "Städer")
+    assert "Cloze" in error.reason
+
+
+def test_malformed_xml_names_the_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "<quiz>\n  <question type='truefalse'>\n    <name><text>x</name>\n</quiz>\n")
+    with pytest.raises(InputFileError) as caught:
+        import_moodle_xml(path)
+    assert caught.value.line == 3
+    assert "not well-formed XML" in caught.value.reason
+    assert str(path) in str(caught.value)
+
+
+def test_entity_expansion_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    entities = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{level} "{f"&lol{level - 1};" * 10 if level > 1 else "&lol;" * 10}">'
+        for level in range(1, 10)
+    ]
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE quiz [\n'
+        + "\n".join(entities)
+        + "\n]>\n<quiz><question type='essay'><name><text>&lol9;</text></name></question></quiz>\n"
+    )
+    with pytest.raises(InputFileError) as caught:
+        import_moodle_xml(_write(tmp_path, bomb))
+    assert "entity" in caught.value.reason
+    assert caught.value.line == 3  # the first entity declaration
+
+
+def test_external_entity_cannot_read_local_files(tmp_path: Path) -> None:
+    secret = _write(tmp_path, "top secret", "secret.txt")
+    path = _write(
+        tmp_path,
+        f'<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY s SYSTEM "file://{secret}">]>\n'
+        "<quiz><question type='truefalse'><name><text>&s;</text></name></question></quiz>",
+    )
+    with pytest.raises(InputFileError) as caught:
+        import_moodle_xml(path)
+    assert "top secret" not in str(caught.value)
+
+
+def test_other_xml_is_not_a_moodle_export(tmp_path: Path) -> None:
+    path = _write(tmp_path, '<?xml version="1.0"?>\n<assessmentItem identifier="q1"/>\n')
+    with pytest.raises(InputFileError, match=r"expected <quiz>"):
+        import_moodle_xml(path)
+    assert not looks_like_moodle_xml(path.read_text(encoding="utf-8"))
+    assert looks_like_moodle_xml(EXPORT.read_text(encoding="utf-8"))
+    assert looks_like_moodle_xml("\ufeff<!-- export -->\n<quiz>\n</quiz>")
+
+
+def test_windows_1252_file_and_escaped_slash_in_category(tmp_path: Path) -> None:
+    path = tmp_path / "fragor.xml"
+    path.write_bytes(
+        '<?xml version="1.0" encoding="windows-1252"?>\n<quiz>\n'
+        '<question type="category"><category><text>$course$/top/Default for HT//VT 2024/Övning'
+        "</text></category></question>\n"
+        '<question type="truefalse"><name><text>Fråga</text></name>'
+        "<questiontext><text>Är ReLU linjär för x &gt; 0?</text></questiontext>"
+        '<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>'
+        "</question>\n</quiz>\n".encode("cp1252")
+    )
+    question = import_moodle_xml(path).question("fraga")
+    assert question.prompt == {"sv": "Är ReLU linjär för x > 0?"}
+    assert question.topics == ("Övning",)  # "Default for HT/VT 2024" is one (dropped) category name
+
+
+def test_round_trip_through_native_yaml(tmp_path: Path) -> None:
+    bank = import_moodle_xml(EXPORT)
+    path = tmp_path / "bank.yaml"
+    path.write_text(dump_yaml(bank), encoding="utf-8")
+    assert read_native(path) == bank
+
+
+def test_moodle_xml_is_recognised_by_suffix_and_by_content(tmp_path: Path) -> None:
+    from question_bank.formats.detect import detect_format, import_file
+
+    assert detect_format(EXPORT) == "moodle-xml"
+    saved_as_text = tmp_path / "export.txt"
+    saved_as_text.write_bytes(EXPORT.read_bytes())
+    assert detect_format(saved_as_text) == "moodle-xml"
+    assert import_file(saved_as_text).questions == import_file(EXPORT).questions
