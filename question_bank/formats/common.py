@@ -96,9 +96,17 @@ class ImportProblems:
 
     path: Path
     errors: list[InputFileError] = field(default_factory=list)
+    skipped: list[InputFileError] | None = None
+    """Given a list, questions tenta has no place for (matching, Cloze, an essay without a model answer)
+    are recorded there and left out; without one they are errors like any other."""
 
     def add(self, reason: str, *, line: int | None = None, field: str | None = None) -> None:
         self.errors.append(InputFileError(self.path, reason, line=line, field=field))
+
+    def unsupported(self, reason: str, *, line: int | None = None, field: str | None = None) -> None:
+        """A well-formed question tenta cannot take: skipped when the caller asked for that, else an error."""
+        problem = InputFileError(self.path, reason, line=line, field=field)
+        (self.errors if self.skipped is None else self.skipped).append(problem)
 
     def raise_if_any(self) -> None:
         if self.errors:

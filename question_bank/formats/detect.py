@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
+from question_bank.errors import InputFileError
 from question_bank.formats.anki import import_anki
 from question_bank.formats.common import read_text
 from question_bank.formats.csv_rows import import_csv, looks_like_csv
@@ -21,6 +23,14 @@ from question_bank.formats.yaml_json import read_native
 from question_bank.models import Bank
 
 Importer = Callable[[Path], Bank]
+
+
+class SkippingImporter(Protocol):
+    """An importer of a format with question kinds tenta has no type for (Moodle's matching, Cloze …)."""
+
+    def __call__(self, path: Path, *, skipped: list[InputFileError] | None = None) -> Bank: ...
+
+
 FORMATS: dict[str, Importer] = {
     "yaml": read_native,
     "json": read_native,
@@ -30,6 +40,7 @@ FORMATS: dict[str, Importer] = {
     "moodle-xml": import_moodle_xml,
     "anki": import_anki,
 }
+SKIPPING: dict[str, SkippingImporter] = {"gift": import_gift, "moodle-xml": import_moodle_xml}
 _BY_SUFFIX = {
     ".yaml": "yaml",
     ".yml": "yaml",
@@ -63,8 +74,15 @@ def detect_format(path: Path) -> str:
     return "markdown"
 
 
-def import_file(path: Path | str, format_name: str | None = None) -> Bank:
-    """A validated Bank from any supported file; only TentaError subclasses escape, and nothing half-done."""
+def import_file(
+    path: Path | str, format_name: str | None = None, *, skipped: list[InputFileError] | None = None
+) -> Bank:
+    """A validated Bank from any supported file; only TentaError subclasses escape, and nothing half-done.
+
+    With a `skipped` list, questions of kinds tenta has no type for are recorded there and left out
+    instead of failing the import (the other formats have no such questions)."""
     path = Path(path)
     name = format_name or detect_format(path)
+    if skipped is not None and name in SKIPPING:
+        return SKIPPING[name](path, skipped=skipped)
     return FORMATS[name](path)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from question_bank.errors import InputFileError
 from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
@@ -143,6 +144,10 @@ def _paragraphs(text: str) -> list[_Paragraph]:
         current.append(line)
     flush()
     return [chunk for chunk in chunks if chunk.text]
+
+
+class _GiftUnsupported(ValueError):
+    """A well-formed question of a kind tenta has no type for."""
 
 
 class _GiftError(ValueError):
@@ -325,7 +330,10 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> _ParsedQuestion | None
     elif "~" in answer_text:
         data = _multiple_choice(answer_text, text_format)
     elif "=" in answer_text and "->" in answer_text:
-        raise _GiftError("matching questions are not supported by tenta; remove or convert this question")
+        raise _GiftUnsupported(
+            "matching questions are not supported by tenta; remove or convert this question "
+            "(or import with --skip-unsupported)"
+        )
     elif answer_text.split("#", 1)[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
         data = _true_false(answer_text, text_format)
     else:
@@ -375,6 +383,9 @@ def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[_ParsedQ
         except _GiftError as error:
             problems.add(str(error), line=paragraph_after.line, field=_title_of(paragraph_after.text))
             continue
+        except _GiftUnsupported as error:
+            problems.unsupported(str(error), line=paragraph_after.line, field=_title_of(paragraph_after.text))
+            continue
         if question is not None:
             parsed.append(question)
     return parsed
@@ -393,10 +404,12 @@ def question_id_from_title(title: str, number: int) -> str:
     return slugify(title, fallback=f"q{number}") if title else f"q{number}"
 
 
-def import_gift(path: Path) -> Bank:
-    """A bank from a GIFT file; essays take their reference answer from the general feedback."""
+def import_gift(path: Path, *, skipped: list[InputFileError] | None = None) -> Bank:
+    """A bank from a GIFT file; essays take their reference answer from the general feedback.
+
+    With a `skipped` list, questions tenta has no type for are recorded there instead of failing."""
     text = read_text(path, windows_encodings=True)
-    problems = ImportProblems(path)
+    problems = ImportProblems(path, skipped=skipped)
     parsed = parse_gift(text, path, problems)
     prompt_language = detect_language(question.prompt for question in parsed)
     essays = [question.general_feedback for question in parsed if question.data["type"] == "free_text"]
@@ -417,9 +430,9 @@ def import_gift(path: Path) -> Bank:
             data["topics"] = question.topics
         if question.data["type"] == QuestionType.FREE_TEXT.value:
             if not question.general_feedback:
-                problems.add(
+                problems.unsupported(
                     "essay question has no reference answer: put it after '####' (general feedback) "
-                    "inside the braces, e.g. {####A good answer says …}",
+                    "inside the braces, e.g. {####A good answer says …} (or import with --skip-unsupported)",
                     line=question.line,
                     field=question.title or f"question {number}",
                 )

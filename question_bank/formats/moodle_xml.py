@@ -77,6 +77,10 @@ _QUIZ_ROOT = re.compile(
 )
 
 
+class _MoodleXmlUnsupported(ValueError):
+    """A well-formed question of a kind tenta has no type for."""
+
+
 class _MoodleXmlError(ValueError):
     """A problem inside one question; becomes an InputFileError at that question's line."""
 
@@ -290,8 +294,9 @@ def _max_points(question: Element) -> float | None:
 def _parse_question(question: Element, kind: str, line: int, name: str, topic: str) -> _ParsedQuestion:
     if kind in _UNSUPPORTED_NAMES or (kind not in _BUILDERS and kind != "essay"):
         label = _UNSUPPORTED_NAMES.get(kind, kind or "untyped")
-        raise _MoodleXmlError(
-            f"{label} questions (type {kind!r}) are not supported by tenta; remove or convert this question"
+        raise _MoodleXmlUnsupported(
+            f"{label} questions (type {kind!r}) are not supported by tenta; remove or convert this question "
+            "(or import with --skip-unsupported)"
         )
     general_feedback = _formatted(question.find("generalfeedback"))
     reference = ""
@@ -334,6 +339,8 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[_P
             parsed.append(_parse_question(question, kind, line, name, topic))
         except _MoodleXmlError as error:
             problems.add(str(error), line=line, field=name)
+        except _MoodleXmlUnsupported as error:
+            problems.unsupported(str(error), line=line, field=name)
     return parsed
 
 
@@ -342,10 +349,12 @@ def _bank_title(path: Path) -> str:
     return title_from_path(path.with_suffix("") if path.suffix.lower() == ".xml" else path)
 
 
-def import_moodle_xml(path: Path) -> Bank:
-    """A bank from a Moodle XML export; essays take their reference answer from the grader information."""
+def import_moodle_xml(path: Path, *, skipped: list[InputFileError] | None = None) -> Bank:
+    """A bank from a Moodle XML export; essays take their reference answer from the grader information.
+
+    With a `skipped` list, questions tenta has no type for are recorded there instead of failing."""
     text = read_text(path, windows_encodings=True)
-    problems = ImportProblems(path)
+    problems = ImportProblems(path, skipped=skipped)
     parsed = parse_moodle_xml(text, path, problems)
     prompt_language = detect_language(question.prompt for question in parsed)
     references = [question.reference for question in parsed if question.reference]
@@ -369,9 +378,9 @@ def import_moodle_xml(path: Path) -> Bank:
         data["general_feedback"] = question.general_feedback
         if question.data["type"] == QuestionType.FREE_TEXT.value:
             if not question.reference:
-                problems.add(
+                problems.unsupported(
                     "essay question has no reference answer: write one in Moodle's 'Information for "
-                    "graders' (or the general feedback) and export again",
+                    "graders' (or the general feedback) and export again (or import with --skip-unsupported)",
                     line=question.line,
                     field=question.name,
                 )

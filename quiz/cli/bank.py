@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from question_bank.errors import InputFileErrors, TentaError
+from question_bank.errors import InputFileError, InputFileErrors, TentaError
 from question_bank.models import Bank, Question, QuestionType
 from quiz.context import AppContext
 
@@ -39,19 +39,28 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def _read_any(path: Path, format_name: ImportFormat = ImportFormat.AUTO) -> Bank:
-    """Import a file; several problems are all printed before the one-line summary error."""
+def _read_any(
+    path: Path, format_name: ImportFormat = ImportFormat.AUTO, *, skip_unsupported: bool = False
+) -> Bank:
+    """Import a file; several problems are all printed before the one-line summary error, and questions
+    left out with `skip_unsupported` are each named on stderr."""
     from question_bank.formats.detect import import_file
 
+    skipped: list[InputFileError] | None = [] if skip_unsupported else None
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        return import_file(path, None if format_name is ImportFormat.AUTO else format_name.value)
+        bank = import_file(
+            path, None if format_name is ImportFormat.AUTO else format_name.value, skipped=skipped
+        )
     except InputFileErrors as errors:
         if len(errors.errors) == 1:
             raise TentaError(errors.errors[0].message) from None
-        err = Console(stderr=True, highlight=False, soft_wrap=True)
         for error in errors.errors:
             err.print(escape(error.message))
         raise TentaError(f"{len(errors.errors)} problems in {path}; nothing was imported") from None
+    for problem in skipped or []:
+        err.print(escape(f"skipped {problem.message}"))
+    return bank
 
 
 def _weights(question: Question) -> str:
@@ -159,7 +168,10 @@ def _dry_run_table(bank: Bank) -> Table:
 
 @bank_app.command("import")
 def import_bank(  # noqa: PLR0917 - typer maps parameters to options
-    file: Annotated[Path, typer.Argument(help="GIFT, CSV, Markdown/text exam, or native YAML/JSON.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="Moodle XML or GIFT, Anki .apkg, CSV, Markdown/text exam, or native YAML/JSON."),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")
     ] = False,
@@ -173,9 +185,17 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
     replace: Annotated[
         bool, typer.Option("--replace", help="Overwrite an imported bank with the same id.")
     ] = False,
+    skip_unsupported: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unsupported",
+            help="Leave out questions tenta has no type for (matching, Cloze, essays without a model "
+            "answer) and name each one, instead of refusing the file.",
+        ),
+    ] = False,
 ) -> None:
     """Import a bank file into your banks folder (nothing is written if any problem is found)."""
-    bank = _read_any(file, format_name)
+    bank = _read_any(file, format_name, skip_unsupported=skip_unsupported)
     updates = {key: value for key, value in (("id", new_id), ("title", title)) if value}
     if updates:
         from pydantic import ValidationError

@@ -78,7 +78,9 @@ def test_bad_file_lists_every_problem_and_imports_nothing(settings: Settings, tm
     result = runner.invoke(app, ["bank", "import", str(DATA_DIR / "broken.gift")])
     assert isinstance(result.exception, TentaError)
     assert "3 problems" in str(result.exception) and "nothing was imported" in str(result.exception)
-    assert "broken.gift:5: matching: matching questions are not supported" in result.stderr  # line, title, reason
+    assert (
+        "broken.gift:5: matching: matching questions are not supported" in result.stderr
+    )  # line, title, reason
     assert _user_banks(settings) == []
 
 
@@ -133,3 +135,37 @@ def test_real_command_prints_one_line_error_and_exits_1(settings: Settings, tmp_
         f"error: {path}:4: questions[0].reference_answer: free-text question needs a reference answer"
     ]
     assert "Traceback" not in completed.stderr
+
+
+MOODLE_EXPORT_WITH_UNSUPPORTED = """\
+::relu:: Is ReLU non-linear? {T}
+
+::match:: Match each layer with its role. {=conv -> filters =pool -> downsampling =fc -> classifies}
+
+::essay:: Explain backpropagation. {}
+"""
+
+
+def test_unsupported_questions_refuse_the_file_unless_skipped_by_name(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "moodle.gift"
+    path.write_text(MOODLE_EXPORT_WITH_UNSUPPORTED, encoding="utf-8")
+    refused = runner.invoke(app, ["bank", "import", str(path)])
+    assert isinstance(refused.exception, TentaError)
+    assert "2 problems" in str(refused.exception) and "--skip-unsupported" in refused.stderr
+    assert _user_banks(settings) == []
+
+    imported = runner.invoke(app, ["bank", "import", str(path), "--skip-unsupported"])
+    assert imported.exit_code == 0, imported.output
+    assert "(1 questions)" in imported.stdout
+    assert "skipped" in imported.stderr and "moodle.gift:3: match: matching questions" in imported.stderr
+    assert "moodle.gift:5: essay: essay question has no reference answer" in imported.stderr
+    assert len(_user_banks(settings)) == 1
+
+
+def test_skipping_unsupported_questions_never_skips_real_errors(settings: Settings) -> None:
+    result = runner.invoke(app, ["bank", "import", str(DATA_DIR / "broken.gift"), "--skip-unsupported"])
+    assert isinstance(result.exception, TentaError)
+    assert "2 problems" in str(result.exception)  # the matching question is skipped, the two errors stay
+    assert _user_banks(settings) == []

@@ -224,3 +224,21 @@ def test_moodle_xml_is_recognised_by_suffix_and_by_content(tmp_path: Path) -> No
     saved_as_text.write_bytes(EXPORT.read_bytes())
     assert detect_format(saved_as_text) == "moodle-xml"
     assert import_file(saved_as_text).questions == import_file(EXPORT).questions
+
+
+def test_skipping_leaves_out_only_questions_tenta_has_no_type_for(tmp_path: Path) -> None:
+    without_bad_fraction = tmp_path / "export.xml"
+    text = (DATA_DIR / "moodle_unsupported.xml").read_text(encoding="utf-8")
+    without_bad_fraction.write_text(
+        text[: text.index('  <question type="multichoice">')] + "</quiz>\n", encoding="utf-8"
+    )
+    skipped: list[InputFileError] = []
+    bank = import_moodle_xml(without_bad_fraction, skipped=skipped)
+    assert [question.type for question in bank.questions] == [QuestionType.TRUE_FALSE]
+    assert [(problem.line, problem.field) for problem in skipped] == [
+        (9, "Match the layers"),
+        (15, "Essay without model answer"),
+    ]
+    with pytest.raises(InputFileErrors) as caught:
+        import_moodle_xml(DATA_DIR / "moodle_unsupported.xml", skipped=[])
+    assert [error.field for error in caught.value.errors] == ["Bad fraction"]
