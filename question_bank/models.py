@@ -169,10 +169,13 @@ class Bank(_Strict):
         return self
 
     def question(self, key: str | int) -> Question:
-        """Look a question up by id, or by exam number (int or digit string)."""
+        """Look a question up by id, or by exam number (int, digit string, or "<bank id>.<number>" as
+        graded-answer files name a bank's questions, e.g. "dl-course.3")."""
         for question in self.questions:
             if question.id == key:
                 return question
+        if isinstance(key, str) and key.startswith(f"{self.id}."):
+            key = key.removeprefix(f"{self.id}.")
         if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
             for question in self.questions:
                 if question.number == int(key):

@@ -28,3 +28,21 @@ def test_bank_scores_are_compared_on_the_human_graders_scale(minilm_grader: Grad
     assert report.predictions == pytest.approx([score * 2 for score in bank_scores])
     assert all(0 <= prediction <= 4.0 for prediction in report.predictions)
     assert report.predictions[0] > report.predictions[2]
+
+
+def test_records_naming_a_bank_question_by_bank_qualified_id_are_graded_against_its_rubric() -> None:
+    from grading.datasets import question_for
+    from question_bank.loader import BankCatalog
+
+    bank = BankCatalog(None).load("dl-course")
+    record = GradedRecord(
+        question_id="dl-course.3",
+        question="Vad är skillnaden mellan parametrar och hyperparametrar?",
+        reference_answer="Parameters are learned; hyperparameters are chosen before training.",
+        student_answer="Vikter lärs in, inlärningstakten väljs.",
+        score=1,
+        max_score=2,
+    )
+    question = question_for(record, bank)
+    assert question.number == 3 and question.id == bank.question(3).id
+    assert question.rubric == bank.question(3).rubric  # the authored rubric, not one derived from the record
