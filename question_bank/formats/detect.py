@@ -16,10 +16,10 @@ from question_bank.errors import InputFileError
 from question_bank.formats.anki import import_anki
 from question_bank.formats.common import read_text
 from question_bank.formats.csv_rows import import_csv, looks_like_csv
-from question_bank.formats.gift import import_gift, looks_like_gift
-from question_bank.formats.moodle_xml import import_moodle_xml, looks_like_moodle_xml
+from question_bank.formats.gift import dump_gift, import_gift, looks_like_gift
+from question_bank.formats.moodle_xml import dump_moodle_xml, import_moodle_xml, looks_like_moodle_xml
 from question_bank.formats.seed_markdown import import_seed_markdown
-from question_bank.formats.yaml_json import read_native
+from question_bank.formats.yaml_json import dump_json, dump_yaml, read_native
 from question_bank.models import Bank
 
 Importer = Callable[[Path], Bank]
@@ -40,6 +40,13 @@ FORMATS: dict[str, Importer] = {
     "moodle-xml": import_moodle_xml,
     "anki": import_anki,
 }
+EXPORTERS: dict[str, Callable[[Bank], str]] = {
+    "yaml": dump_yaml,
+    "json": dump_json,
+    "gift": dump_gift,
+    "moodle-xml": dump_moodle_xml,
+}
+"""Writers of a bank, by format name (tenta's own YAML/JSON, and what Moodle imports)."""
 SKIPPING: dict[str, SkippingImporter] = {"gift": import_gift, "moodle-xml": import_moodle_xml}
 _BY_SUFFIX = {
     ".yaml": "yaml",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+from xml.etree.ElementTree import Comment, Element, ParseError, SubElement, TreeBuilder, indent, tostring
 
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
@@ -51,7 +51,7 @@ from question_bank.formats.gift import (
 )
 from question_bank.keypoints import propose_key_points
 from question_bank.language import detect_language
-from question_bank.models import Bank, QuestionType
+from question_bank.models import Bank, Question, QuestionType
 
 _UNSUPPORTED_NAMES = {
     "matching": "matching",
@@ -397,3 +397,98 @@ def import_moodle_xml(path: Path, *, skipped: list[InputFileError] | None = None
 def looks_like_moodle_xml(text: str) -> bool:
     """True when the text is an XML document whose root element is Moodle's <quiz>."""
     return _QUIZ_ROOT.match(text.lstrip("\ufeff")) is not None
+
+
+_MOODLE_TYPES = {
+    QuestionType.FREE_TEXT: "essay",
+    QuestionType.MULTIPLE_CHOICE: "multichoice",
+    QuestionType.TRUE_FALSE: "truefalse",
+    QuestionType.SHORT_EXACT: "shortanswer",
+    QuestionType.NUMERICAL: "numerical",
+}
+
+
+def _field(parent: Element, tag: str, text: str, text_format: str | None = "markdown") -> Element:
+    """<tag format="markdown"><text>…</text></tag>, Moodle's shape for every text field."""
+    element = SubElement(parent, tag, {"format": text_format} if text_format else {})
+    SubElement(element, "text").text = text
+    return element
+
+
+def _percent_text(fraction: float) -> str:
+    return f"{fraction * 100:.7g}"
+
+
+def _answer(parent: Element, text: str, fraction: float, feedback: str, text_format: str | None) -> Element:
+    answer = SubElement(
+        parent, "answer", {"fraction": _percent_text(fraction), **_format_attribute(text_format)}
+    )
+    SubElement(answer, "text").text = text
+    _field(answer, "feedback", feedback)
+    return answer
+
+
+def _format_attribute(text_format: str | None) -> dict[str, str]:
+    return {"format": text_format} if text_format else {}
+
+
+def _question_element(quiz: Element, question: Question, language: str) -> None:
+    kind = _MOODLE_TYPES[question.type]
+    element = SubElement(quiz, "question", {"type": kind})
+    _field(element, "name", question.id, None)
+    prompt = question.prompt_in(language)
+    if question.code:
+        prompt += f"\n\n```{question.code.language}\n{question.code.source}\n```"
+    _field(element, "questiontext", prompt)
+    _field(element, "generalfeedback", question.general_feedback)
+    SubElement(element, "defaultgrade").text = f"{question.max_points:g}"
+    SubElement(element, "idnumber").text = question.id
+    if question.type is QuestionType.FREE_TEXT:
+        for tag, value in (
+            ("responseformat", "editor"),
+            ("responserequired", "1"),
+            ("responsefieldlines", "15"),
+        ):
+            SubElement(element, tag).text = value
+        SubElement(element, "attachments").text = "0"
+        _field(element, "graderinfo", question.reference_in(language))
+    elif question.type is QuestionType.NUMERICAL:
+        for accepted in question.numerical:
+            answer = _answer(element, f"{accepted.value!r}", accepted.fraction, accepted.feedback, None)
+            SubElement(answer, "tolerance").text = f"{accepted.tolerance!r}"
+    else:
+        if question.type is QuestionType.MULTIPLE_CHOICE:
+            positive = [choice for choice in question.choices if choice.fraction > 0]
+            single = len(positive) == 1 and positive[0].fraction == 1.0
+            SubElement(element, "single").text = "true" if single else "false"
+            SubElement(element, "shuffleanswers").text = "1"
+        if question.type is QuestionType.SHORT_EXACT:
+            SubElement(element, "usecase").text = "0"
+        for choice in question.choices:
+            text = choice.text
+            if question.type is QuestionType.TRUE_FALSE:
+                text = "true" if choice.text.strip().lower() == TRUE_TEXT.lower() else "false"
+            _answer(element, text, choice.fraction, choice.feedback, "moodle_auto_format")
+    if len(question.topics) > 1:
+        tags = SubElement(element, "tags")
+        for topic in question.topics[1:]:
+            SubElement(SubElement(tags, "tag"), "text").text = topic
+
+
+def dump_moodle_xml(bank: Bank) -> str:
+    """Moodle XML that Moodle's question import takes: main-language prompts (Markdown), topics as
+    categories and tags, essays with the reference answer as information for graders, the question's
+    points as default grade. Rubrics and second-language texts have no place in Moodle and are left out."""
+    language = bank.languages[0]
+    quiz = Element("quiz")
+    quiz.append(Comment(f" {bank.title} (tenta bank {bank.id}, version {bank.version}) "))
+    current_topic: str | None = None
+    for question in bank.questions:
+        topic = question.topics[0] if question.topics else ""
+        if topic != current_topic:
+            category = SubElement(quiz, "question", {"type": "category"})
+            _field(category, "category", f"$course$/top/{topic}" if topic else "$course$/top", None)
+            current_topic = topic
+        _question_element(quiz, question, language)
+    indent(quiz)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(quiz, encoding="unicode") + "\n"

@@ -22,6 +22,7 @@ class ExportFormat(StrEnum):
     YAML = "yaml"
     JSON = "json"
     GIFT = "gift"
+    MOODLE_XML = "moodle-xml"
 
 
 class ImportFormat(StrEnum):
@@ -223,13 +224,11 @@ def export(
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Write a bank as native YAML/JSON or as Moodle GIFT."""
-    from question_bank.formats.gift import dump_gift
-    from question_bank.formats.yaml_json import dump_json, dump_yaml
+    """Write a bank as native YAML/JSON, or as Moodle XML or GIFT for Moodle."""
+    from question_bank.formats.detect import EXPORTERS
 
     bank = AppContext().catalog.load(bank_id)
-    writers = {ExportFormat.YAML: dump_yaml, ExportFormat.JSON: dump_json, ExportFormat.GIFT: dump_gift}
-    if _write_or_print(writers[format_name](bank), out):
+    if _write_or_print(EXPORTERS[format_name.value](bank), out):
         _console().print(f"wrote {out}")
 
 

@@ -595,10 +595,12 @@ def export_answers_command(
 
 def export_bank_command(
     bank_id: Annotated[str, typer.Argument(help="Bank id.")],
-    format_name: Annotated[str, typer.Option("--format", "-f", help="gift, yaml or json.")] = "yaml",
+    format_name: Annotated[
+        str, typer.Option("--format", "-f", help="yaml, json, gift or moodle-xml.")
+    ] = "yaml",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: print).")] = None,
 ) -> None:
-    """A bank in an exchange format (GIFT for Moodle, or tenta's YAML/JSON)."""
+    """A bank in an exchange format (Moodle XML or GIFT for Moodle, or tenta's YAML/JSON)."""
     ctx = make_context()
     text = bank_text(ctx.catalog.load(bank_id), format_name)
     if out is None:

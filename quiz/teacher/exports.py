@@ -174,16 +174,11 @@ def write_answers(path: Path, details: Sequence[AnswerDetail], external_ids: dic
         raise TentaError(f"{path}: write results to a .csv, .tsv or .jsonl file")
 
 
-BANK_FORMATS = ("gift", "yaml", "json")
-
-
 def bank_text(bank: Bank, format_name: str) -> str:
     """The bank written by the bank package's own exporter for `format_name`."""
-    from question_bank.formats.gift import dump_gift
-    from question_bank.formats.yaml_json import dump_json, dump_yaml
+    from question_bank.formats.detect import EXPORTERS
 
-    writers = {"gift": dump_gift, "yaml": dump_yaml, "json": dump_json}
-    writer = writers.get(format_name.lower().lstrip("."))
+    writer = EXPORTERS.get(format_name.lower().lstrip("."))
     if writer is None:
-        raise TentaError(f"unknown bank format {format_name!r}; choose one of {', '.join(BANK_FORMATS)}")
+        raise TentaError(f"unknown bank format {format_name!r}; choose one of {', '.join(EXPORTERS)}")
     return writer(bank)

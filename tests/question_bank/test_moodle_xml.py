@@ -242,3 +242,51 @@ def test_skipping_leaves_out_only_questions_tenta_has_no_type_for(tmp_path: Path
     with pytest.raises(InputFileErrors) as caught:
         import_moodle_xml(DATA_DIR / "moodle_unsupported.xml", skipped=[])
     assert [error.field for error in caught.value.errors] == ["Bad fraction"]
+
+
+def _moodle_round_trip(bank: Bank, tmp_path: Path) -> Bank:
+    from question_bank.formats.moodle_xml import dump_moodle_xml
+
+    path = tmp_path / "export.xml"
+    path.write_text(dump_moodle_xml(bank), encoding="utf-8")
+    return import_moodle_xml(path)
+
+
+@pytest.mark.parametrize(
+    "source", ["moodle_export_dl.xml", "moodle_export_dl.gift.txt", "handwritten_en.gift"]
+)
+def test_moodle_xml_round_trip_keeps_every_question_moodle_can_hold(source: str, tmp_path: Path) -> None:
+    from question_bank.formats.detect import import_file
+
+    bank = import_file(DATA_DIR / source)
+    again = _moodle_round_trip(bank, tmp_path)
+    assert len(again.questions) == len(bank.questions)
+    for before, after in zip(bank.questions, again.questions, strict=True):
+        assert (after.id, after.type, after.prompt, after.topics) == (
+            before.id,
+            before.type,
+            before.prompt,
+            before.topics,
+        )
+        assert (after.choices, after.numerical, after.max_points) == (
+            before.choices,
+            before.numerical,
+            before.max_points,
+        )
+        assert (after.general_feedback, after.reference_answer) == (
+            before.general_feedback,
+            before.reference_answer,
+        )
+
+
+def test_moodle_xml_export_of_the_bundled_course_keeps_code_and_swedish_text(tmp_path: Path) -> None:
+    from question_bank.loader import BankCatalog
+
+    bank = BankCatalog(None).load("dl-course")
+    again = _moodle_round_trip(bank, tmp_path)
+    language = bank.languages[0]
+    for before, after in zip(bank.questions, again.questions, strict=True):
+        assert after.prompt_in(language) == before.prompt_in(language)
+        assert after.code == before.code
+        assert after.reference_in(language) == before.reference_in(language)
+        assert after.max_points == before.max_points

@@ -127,15 +127,15 @@ def test_detailed_jsonl_keeps_grade_override_and_feedback_fields(
 def test_unknown_export_format_is_a_clear_error(bank: Bank, tmp_path: Path) -> None:
     with pytest.raises(TentaError, match=r"\.csv, \.tsv or \.jsonl"):
         write_answers(tmp_path / "answers.xlsx", [], {})
-    with pytest.raises(TentaError, match="gift, yaml, json"):
+    with pytest.raises(TentaError, match="yaml, json, gift, moodle-xml"):
         bank_text(bank, "docx")
 
 
-@pytest.mark.parametrize("format_name", ["gift", "yaml"])
+@pytest.mark.parametrize("format_name", ["gift", "yaml", "moodle-xml"])
 def test_bank_export_uses_the_bank_formats_and_reads_back(
     bank: Bank, tmp_path: Path, format_name: str
 ) -> None:
-    path = tmp_path / f"bank.{'txt' if format_name == 'gift' else 'yaml'}"
+    path = tmp_path / f"bank.{ {'gift': 'txt', 'yaml': 'yaml', 'moodle-xml': 'xml'}[format_name] }"
     path.write_text(bank_text(bank, format_name), encoding="utf-8")
 
     again = import_file(path)
