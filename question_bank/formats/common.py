@@ -235,5 +235,6 @@ def html_to_text(markup: str) -> str:
     parser.feed(markup)
     parser.close()
     text = "".join(parser.parts).replace("\xa0", " ")
+    text = re.sub(r"(\[image(?::[^\]\n]*)?\]) {2,}", r"\1 ", text)  # the space after an image marker
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

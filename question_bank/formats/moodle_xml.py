@@ -70,7 +70,6 @@ _UNSUPPORTED_NAMES = {
 }
 _IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\b(alt|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_SPACES_AFTER_IMAGE = re.compile(r"(\[image(?::[^\]\n]*)?\]) {2,}")
 _ESCAPED_SLASH = "\ue010"  # Moodle writes a '/' inside a category name as '//'
 _QUIZ_ROOT = re.compile(
     r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<quiz[\s>/]", re.DOTALL
@@ -144,7 +143,7 @@ def _readable(raw: str, text_format: str) -> str:
     """Plain text of a Moodle text field in its declared format (html, moodle_auto_format, markdown…)."""
     text = raw.strip()
     if text_format == "html" or (text_format == "moodle_auto_format" and HTML_TAG.search(text)):
-        return _SPACES_AFTER_IMAGE.sub(r"\1 ", html_to_text(_with_image_names(text)))
+        return html_to_text(_with_image_names(text))
     return text
 
 

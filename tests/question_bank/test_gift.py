@@ -220,3 +220,10 @@ def test_numbered_text_exam_in_cp1252_is_detected_and_read(tmp_path: Path) -> No
     assert detect_format(path) == "markdown"
     references = import_file(path).questions[0].reference_answer.values()
     assert any("stänger av neuroner" in text for text in references)
+
+
+def test_an_image_inside_a_sentence_leaves_one_space_on_each_side() -> None:
+    from question_bank.formats.common import html_to_text
+
+    assert html_to_text('Se <img src="a.png" alt="graf"> nedan') == "Se [image: graf] nedan"
+    assert html_to_text('<p><img src="b.png"> och text</p>') == "[image] och text"
