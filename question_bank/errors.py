@@ -26,11 +26,14 @@ class InputFileError(TentaError):
         *,
         line: int | None = None,
         field: str | None = None,
+        unsupported: bool = False,
     ) -> None:
         self.path = Path(path)
         self.line = line
         self.field = field
         self.reason = reason
+        self.unsupported = unsupported
+        """A well-formed question tenta has no type for (an import may leave it out when asked to)."""
         location = f"{self.path}:{line}" if line is not None else str(self.path)
         field_part = f"{field}: " if field else ""
         super().__init__(f"{location}: {field_part}{reason}")

@@ -105,7 +105,7 @@ class ImportProblems:
 
     def unsupported(self, reason: str, *, line: int | None = None, field: str | None = None) -> None:
         """A well-formed question tenta cannot take: skipped when the caller asked for that, else an error."""
-        problem = InputFileError(self.path, reason, line=line, field=field)
+        problem = InputFileError(self.path, reason, line=line, field=field, unsupported=True)
         (self.errors if self.skipped is None else self.skipped).append(problem)
 
     def raise_if_any(self) -> None:

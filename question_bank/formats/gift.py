@@ -331,8 +331,7 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> _ParsedQuestion | None
         data = _multiple_choice(answer_text, text_format)
     elif "=" in answer_text and "->" in answer_text:
         raise _GiftUnsupported(
-            "matching questions are not supported by tenta; remove or convert this question "
-            "(or import with --skip-unsupported)"
+            "matching questions are not supported by tenta; remove or convert this question"
         )
     elif answer_text.split("#", 1)[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
         data = _true_false(answer_text, text_format)
@@ -432,7 +431,7 @@ def import_gift(path: Path, *, skipped: list[InputFileError] | None = None) -> B
             if not question.general_feedback:
                 problems.unsupported(
                     "essay question has no reference answer: put it after '####' (general feedback) "
-                    "inside the braces, e.g. {####A good answer says …} (or import with --skip-unsupported)",
+                    "inside the braces, e.g. {####A good answer says …}",
                     line=question.line,
                     field=question.title or f"question {number}",
                 )

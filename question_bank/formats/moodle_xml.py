@@ -294,8 +294,7 @@ def _parse_question(question: Element, kind: str, line: int, name: str, topic: s
     if kind in _UNSUPPORTED_NAMES or (kind not in _BUILDERS and kind != "essay"):
         label = _UNSUPPORTED_NAMES.get(kind, kind or "untyped")
         raise _MoodleXmlUnsupported(
-            f"{label} questions (type {kind!r}) are not supported by tenta; remove or convert this question "
-            "(or import with --skip-unsupported)"
+            f"{label} questions (type {kind!r}) are not supported by tenta; remove or convert this question"
         )
     general_feedback = _formatted(question.find("generalfeedback"))
     reference = ""
@@ -379,7 +378,7 @@ def import_moodle_xml(path: Path, *, skipped: list[InputFileError] | None = None
             if not question.reference:
                 problems.unsupported(
                     "essay question has no reference answer: write one in Moodle's 'Information for "
-                    "graders' (or the general feedback) and export again (or import with --skip-unsupported)",
+                    "graders' (or the general feedback) and export again",
                     line=question.line,
                     field=question.name,
                 )

@@ -55,9 +55,12 @@ def _read_any(
         )
     except InputFileErrors as errors:
         if len(errors.errors) == 1:
-            raise TentaError(errors.errors[0].message) from None
+            hint = " (or leave it out with --skip-unsupported)" if errors.errors[0].unsupported else ""
+            raise TentaError(errors.errors[0].message + hint) from None
         for error in errors.errors:
             err.print(escape(error.message))
+        if not skip_unsupported and any(error.unsupported for error in errors.errors):
+            err.print("questions tenta has no type for can be left out with --skip-unsupported")
         raise TentaError(f"{len(errors.errors)} problems in {path}; nothing was imported") from None
     for problem in skipped or []:
         err.print(escape(f"skipped {problem.message}"))

@@ -161,6 +161,7 @@ def test_unsupported_questions_refuse_the_file_unless_skipped_by_name(
     assert "(1 questions)" in imported.stdout
     assert "skipped" in imported.stderr and "moodle.gift:3: match: matching questions" in imported.stderr
     assert "moodle.gift:5: essay: essay question has no reference answer" in imported.stderr
+    assert "--skip-unsupported" not in imported.stderr  # no advice to do what was just done
     assert len(_user_banks(settings)) == 1
 
 
