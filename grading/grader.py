@@ -31,7 +31,15 @@ from grading.features import (
 from grading.models import Grade, GradeFlag, Passage, PointResult
 from grading.retrieval import CourseIndex, GradedAnswerIndex, TextEncoder, TokenTextEncoder
 from grading.rubric import feedback_text, point_status, rubric_credit, rubric_is_authored
-from grading.text import clean, content_words, guess_language, is_code_only, split_sentences, truncate
+from grading.text import (
+    clean,
+    content_words,
+    copies_code,
+    guess_language,
+    is_code_only,
+    split_sentences,
+    truncate,
+)
 from grading.tokens import TokenStates
 from question_bank.errors import TentaError
 from question_bank.models import Bank, Question, QuestionType
@@ -275,6 +283,9 @@ class Grader:
             fraction = 0.0
         if is_code_only(prepared.text):
             flags.append(GradeFlag.CODE_ONLY)
+        if question.code is not None and copies_code(prepared.text, question.code.source):
+            flags.append(GradeFlag.COPIED_CODE)
+            fraction = 0.0
         confidence = self._confidence(key, model_fraction, flags, result)
         if confidence < self.review_threshold:
             flags.append(GradeFlag.LOW_CONFIDENCE)
@@ -285,6 +296,8 @@ class Grader:
             notes.append(f"This answer looks like an answer to another question ({wrong_question}).")
         if GradeFlag.TRUNCATED in flags:
             notes.append("The answer was very long; only its beginning was graded.")
+        if GradeFlag.COPIED_CODE in flags:
+            notes.append("The answer repeats the question's code instead of explaining it.")
         return Grade(
             question_id=question.id,
             score=score,

@@ -19,6 +19,7 @@ class GradeFlag(StrEnum):
     OFF_TOPIC = "off_topic"
     WRONG_QUESTION = "wrong_question"
     CODE_ONLY = "code_only"
+    COPIED_CODE = "copied_code"
     LOW_CONFIDENCE = "low_confidence"
 
 

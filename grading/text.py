@@ -221,6 +221,24 @@ def is_code_only(text: str) -> bool:
     return code_lines == len(lines)
 
 
+COPIED_CODE_SHARE = 0.8
+"""Share of an answer's lines found in the question's own code for the answer to count as a copy of it."""
+MIN_COPIED_LINE = 6
+"""Shorter lines ("x", "})") say nothing about copying."""
+
+
+def copies_code(text: str, code: str) -> bool:
+    """True when the answer is (nearly) only lines of the code shown with the question: pasting the code
+    back explains nothing, so it earns nothing (as restating the question does). Lines are compared
+    without whitespace, so re-indented or re-wrapped statements still count as copied."""
+    given = "".join(code.split())
+    lines = ["".join(line.split()) for line in _FENCE.sub(_unfence, text).split("\n") if line.strip()]
+    if not given or not lines:
+        return False
+    copied = sum(len(line) >= MIN_COPIED_LINE and line in given for line in lines)
+    return copied >= COPIED_CODE_SHARE * len(lines) and copied >= 3
+
+
 def _unfence(match: re.Match[str]) -> str:
     """The code inside a fence, without the fence's language tag."""
     return re.sub(r"^[A-Za-z0-9_+-]*\n", "", match.group(0).strip("`"))

@@ -27,7 +27,7 @@ from grading.models import GradeFlag
 from question_bank.models import Bank
 
 IDENTITY = (1.0, 0.0)
-_NOT_SCALED = frozenset({GradeFlag.EMPTY, GradeFlag.OFF_TOPIC})
+_NOT_SCALED = frozenset({GradeFlag.EMPTY, GradeFlag.OFF_TOPIC, GradeFlag.COPIED_CODE})
 """Grades the scale never touches (they are 0 before and after it)."""
 
 

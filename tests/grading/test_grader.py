@@ -215,3 +215,26 @@ def test_exact_question_types_are_graded_without_model(minilm_embedder: Embedder
     assert grader.grade(exact, "Back-propagation").score == 2
     assert grader.grade(exact, "gradient").score == 0
     assert encoder.calls == 0
+
+
+def test_an_answer_that_pastes_the_questions_code_back_scores_zero(minilm_grader: Grader) -> None:
+    from question_bank.models import CodeBlock, RubricPoint
+
+    source = "model = Sequential()\nmodel.add(Dense(64, activation='relu'))\nmodel.add(Dropout(0.5))\n"
+    question = Question(
+        id="explain-code",
+        prompt={"en": "Explain what this code does."},
+        code=CodeBlock(source=source + "model.compile(optimizer='adam', loss='mse')"),
+        reference_answer={
+            "en": "It builds a network with a 64-unit ReLU layer and dropout, trained with Adam."
+        },
+        rubric=(RubricPoint(id="layers", text="A 64-unit ReLU layer followed by dropout", weight=1),),
+        max_points=4,
+    )
+    copied = minilm_grader.grade(question, source)
+    explained = minilm_grader.grade(
+        question, "It builds a small network: a dense layer of 64 ReLU units, then dropout of half the units."
+    )
+    assert copied.score == 0 and GradeFlag.COPIED_CODE in copied.flags
+    assert "repeats the question's code" in copied.feedback
+    assert explained.score > 0 and GradeFlag.COPIED_CODE not in explained.flags

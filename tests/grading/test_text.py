@@ -104,3 +104,29 @@ def test_splitting_never_fails_and_loses_no_words(text: str) -> None:
     for word in unmarked.split()[:50]:
         if any(char.isalnum() for char in word) and "`" not in word:
             assert word.strip("*#-•") in joined or word in joined
+
+
+QUESTION_CODE = """model = Sequential()
+model.add(Dense(100, activation='relu', input_shape=(n_cols,)))
+model.add(Dropout(rate=0.2))
+model.compile(optimizer='adam',
+              loss='binary_crossentropy')
+"""
+
+
+def test_pasting_the_questions_code_back_counts_as_a_copy_even_rewrapped() -> None:
+    from grading.text import copies_code
+
+    pasted = (
+        "```python\nmodel = Sequential()\nmodel.add(Dense(100, activation='relu', input_shape=(n_cols,)))\n"
+    )
+    pasted += "model.add(Dropout(rate=0.2))\nmodel.compile(optimizer='adam', loss='binary_crossentropy')\n```"
+    assert copies_code(pasted, QUESTION_CODE)
+    explained = (
+        "The network has a hidden layer of 100 ReLU units.\n"
+        "model.add(Dropout(rate=0.2)) switches off a fifth of them while training.\n"
+        "It is compiled with Adam and binary cross-entropy, so it is a binary classifier."
+    )
+    assert not copies_code(explained, QUESTION_CODE)
+    assert not copies_code("model = Sequential()", QUESTION_CODE)  # one line is a quote, not a copy
+    assert not copies_code("", QUESTION_CODE)
