@@ -35,6 +35,7 @@ from question_bank.errors import InputFileError
 from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
+    bank_languages,
     build_bank,
     html_to_text,
     slugify,
@@ -367,13 +368,6 @@ def _read_package(path: Path) -> list[_Note]:
             raise InputFileError(path, f"not a readable Anki collection: {error}") from None
 
 
-def _title(path: Path) -> str:
-    name = path.name
-    if Path(name).suffix.lower() in (".apkg", ".colpkg"):
-        name = Path(name).stem
-    return title_from_path(Path(name))
-
-
 def import_anki(path: Path) -> Bank:
     """A bank of free-text questions from an Anki .apkg/.colpkg; every note is checked before returning."""
     path = Path(path)
@@ -398,7 +392,7 @@ def import_anki(path: Path) -> Bank:
         data["prompt"] = {prompt_language: data["prompt"]}
         data["reference_answer"] = {answer_language: data["reference_answer"]}
         drafts.append(QuestionDraft(line=note.number, data=data, label=note.label()))
-    languages = [prompt_language] + ([answer_language] if answer_language != prompt_language else [])
-    title = root[-1] if root else _title(path)
+    languages = bank_languages(prompt_language, answer_language)
+    title = root[-1] if root else title_from_path(path)
     bank_fields = {"id": slugify(title), "title": title, "languages": languages}
     return build_bank(path, drafts, bank_fields=bank_fields, problems=problems)

@@ -27,10 +27,13 @@ def slugify(text: str, fallback: str = "bank") -> str:
     return slug or fallback
 
 
+_BANK_FILE_SUFFIXES = (".txt", ".md", ".gift", ".csv", ".tsv", ".markdown", ".xml", ".apkg", ".colpkg")
+
+
 def title_from_path(path: Path) -> str:
     """'moodle_export_dl.gift.txt' -> 'moodle export dl': a readable default bank title."""
     name = path.name
-    while Path(name).suffix.lower() in (".txt", ".md", ".gift", ".csv", ".tsv", ".markdown"):
+    while Path(name).suffix.lower() in _BANK_FILE_SUFFIXES:
         name = Path(name).stem
     return name.replace("_", " ").strip() or path.name
 
@@ -162,6 +165,11 @@ def field_path(loc: Sequence[Any]) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
+
+
+def bank_languages(prompt_language: str, answer_language: str) -> list[str]:
+    """A bank's languages: its prompts' language first, then its answers' when that differs."""
+    return [prompt_language] + ([answer_language] if answer_language != prompt_language else [])
 
 
 def build_bank(

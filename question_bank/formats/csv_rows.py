@@ -26,6 +26,7 @@ from question_bank.errors import InputFileError
 from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
+    bank_languages,
     build_bank,
     html_to_text,
     read_text,
@@ -449,7 +450,7 @@ def import_csv(path: Path) -> Bank:
         data["prompt"] = {prompt_language: data["prompt"]}
         data["reference_answer"] = {answer_language: data["reference_answer"]}
         drafts.append(QuestionDraft(line=line, data=data, label=f"row {data['number']}"))
-    languages = [prompt_language] + ([answer_language] if answer_language != prompt_language else [])
+    languages = bank_languages(prompt_language, answer_language)
     title = title_from_path(path)
     bank_fields = {"id": slugify(title), "title": title, "languages": languages}
     return build_bank(path, drafts, bank_fields=bank_fields, problems=problems)

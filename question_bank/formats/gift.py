@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from question_bank.errors import InputFileError
 from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
+    bank_languages,
     build_bank,
     html_to_text,
     read_text,
@@ -283,7 +285,9 @@ def prompt_and_code(text: str) -> tuple[str, dict[str, str] | None]:
 
 
 @dataclass
-class _ParsedQuestion:
+class MoodleQuestion:
+    """A question read from one of Moodle's formats (GIFT or Moodle XML), before it becomes a draft."""
+
     line: int
     title: str
     prompt: str
@@ -291,9 +295,12 @@ class _ParsedQuestion:
     general_feedback: str
     topics: list[str]
     moodle_id: str = ""
+    reference: str = ""
+    """An essay's model answer (empty for other types)."""
+    max_points: float | None = None
 
 
-def _parse_question(paragraph: _Paragraph, topic: str) -> _ParsedQuestion | None:
+def _parse_question(paragraph: _Paragraph, topic: str) -> MoodleQuestion | None:
     text = _protect(paragraph.text)
     title = ""
     if text.startswith("::"):
@@ -339,7 +346,10 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> _ParsedQuestion | None
         data = _short_answer(answer_text, text_format)
     moodle_id, tags = _id_and_tags(paragraph.comments)
     topics = [item for item in (topic, *tags) if item]
-    return _ParsedQuestion(paragraph.line, title, prompt, data, general_feedback, topics, moodle_id)
+    reference = ""
+    if data["type"] == QuestionType.FREE_TEXT.value:  # an essay's general feedback is its model answer
+        reference, general_feedback = general_feedback, ""
+    return MoodleQuestion(paragraph.line, title, prompt, data, general_feedback, topics, moodle_id, reference)
 
 
 def _id_and_tags(comments: str) -> tuple[str, list[str]]:
@@ -363,7 +373,7 @@ def category_topic(category: str) -> str:
     return "/".join(parts)
 
 
-def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[_ParsedQuestion]:
+def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[MoodleQuestion]:
     """Every question of a GIFT file; problems are collected, not raised."""
     topic = ""
     parsed = []
@@ -409,13 +419,34 @@ def import_gift(path: Path, *, skipped: list[InputFileError] | None = None) -> B
     With a `skipped` list, questions tenta has no type for are recorded there instead of failing."""
     text = read_text(path, windows_encodings=True)
     problems = ImportProblems(path, skipped=skipped)
-    parsed = parse_gift(text, path, problems)
+    return moodle_bank(
+        path,
+        parse_gift(text, path, problems),
+        problems,
+        title=title_from_path(path),
+        missing_reference="essay question has no reference answer: put it after '####' (general feedback) "
+        "inside the braces, e.g. {####A good answer says …}",
+    )
+
+
+def moodle_bank(
+    path: Path,
+    parsed: Sequence[MoodleQuestion],
+    problems: ImportProblems,
+    *,
+    title: str,
+    missing_reference: str,
+) -> Bank:
+    """The bank of questions read from a Moodle format: ids from Moodle's idnumber or the title, one
+    prompt language and one answer language for the file, essays with a proposed rubric; an essay
+    without a model answer is `missing_reference` (a question tenta cannot grade)."""
     prompt_language = detect_language(question.prompt for question in parsed)
-    essays = [question.general_feedback for question in parsed if question.data["type"] == "free_text"]
-    answer_language = detect_language(essays, default=prompt_language)
+    references = [question.reference for question in parsed if question.reference]
+    answer_language = detect_language(references, default=prompt_language)
     drafts = []
     used_ids: set[str] = set()
     for number, question in enumerate(parsed, start=1):
+        label = question.title or f"question {number}"
         prompt, code = prompt_and_code(question.prompt)
         question_id = question_id_from_title(question.moodle_id or question.title, number)
         if question_id in used_ids:
@@ -427,28 +458,18 @@ def import_gift(path: Path, *, skipped: list[InputFileError] | None = None) -> B
             data["code"] = code
         if question.topics:
             data["topics"] = question.topics
+        if question.max_points is not None:
+            data["max_points"] = question.max_points
+        data["general_feedback"] = question.general_feedback
         if question.data["type"] == QuestionType.FREE_TEXT.value:
-            if not question.general_feedback:
-                problems.unsupported(
-                    "essay question has no reference answer: put it after '####' (general feedback) "
-                    "inside the braces, e.g. {####A good answer says …}",
-                    line=question.line,
-                    field=question.title or f"question {number}",
-                )
+            if not question.reference:
+                problems.unsupported(missing_reference, line=question.line, field=label)
                 continue
-            data["reference_answer"] = {answer_language: question.general_feedback}
-            data["rubric"] = [point.model_dump() for point in propose_key_points(question.general_feedback)]
-        else:
-            data["general_feedback"] = question.general_feedback
-        drafts.append(
-            QuestionDraft(line=question.line, data=data, label=question.title or f"question {number}")
-        )
-    languages = [prompt_language] + ([answer_language] if answer_language != prompt_language else [])
-    bank_fields = {
-        "id": slugify(title_from_path(path)),
-        "title": title_from_path(path),
-        "languages": languages,
-    }
+            data["reference_answer"] = {answer_language: question.reference}
+            data["rubric"] = [point.model_dump() for point in propose_key_points(question.reference)]
+        drafts.append(QuestionDraft(line=question.line, data=data, label=label))
+    languages = bank_languages(prompt_language, answer_language)
+    bank_fields = {"id": slugify(title), "title": title, "languages": languages}
     return build_bank(path, drafts, bank_fields=bank_fields, problems=problems)
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -34,23 +33,18 @@ from defusedxml import DefusedXmlException
 from question_bank.errors import InputFileError
 from question_bank.formats.common import (
     ImportProblems,
-    QuestionDraft,
-    build_bank,
     html_to_text,
     read_text,
-    slugify,
     title_from_path,
 )
 from question_bank.formats.gift import (
     FALSE_TEXT,
     HTML_TAG,
     TRUE_TEXT,
+    MoodleQuestion,
     category_topic,
-    prompt_and_code,
-    question_id_from_title,
+    moodle_bank,
 )
-from question_bank.keypoints import propose_key_points
-from question_bank.language import detect_language
 from question_bank.models import Bank, Question, QuestionType
 
 _UNSUPPORTED_NAMES = {
@@ -259,19 +253,6 @@ _BUILDERS = {
 }
 
 
-@dataclass
-class _ParsedQuestion:
-    line: int
-    name: str
-    moodle_id: str
-    prompt: str
-    data: dict[str, Any]
-    general_feedback: str
-    reference: str = ""
-    topics: list[str] = field(default_factory=list)
-    max_points: float | None = None
-
-
 def _category_path_topic(category: Element) -> str:
     """The topic a <question type="category"> sets: Moodle's context, 'top' and 'Default for …' dropped."""
     raw = _text(category.find("category")).strip().replace("//", _ESCAPED_SLASH)
@@ -290,7 +271,7 @@ def _max_points(question: Element) -> float | None:
     return points if points > 0 else None
 
 
-def _parse_question(question: Element, kind: str, line: int, name: str, topic: str) -> _ParsedQuestion:
+def _parse_question(question: Element, kind: str, line: int, name: str, topic: str) -> MoodleQuestion:
     if kind in _UNSUPPORTED_NAMES or (kind not in _BUILDERS and kind != "essay"):
         label = _UNSUPPORTED_NAMES.get(kind, kind or "untyped")
         raise _MoodleXmlUnsupported(
@@ -306,9 +287,9 @@ def _parse_question(question: Element, kind: str, line: int, name: str, topic: s
     else:
         data = _BUILDERS[kind](question)
     topics = list(dict.fromkeys(item for item in (topic, *_tags(question)) if item))
-    return _ParsedQuestion(
+    return MoodleQuestion(
         line=line,
-        name=name,
+        title=name,
         moodle_id=_text(question.find("idnumber")).strip(),
         prompt=_formatted(question.find("questiontext")),
         data=data,
@@ -319,7 +300,7 @@ def _parse_question(question: Element, kind: str, line: int, name: str, topic: s
     )
 
 
-def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[_ParsedQuestion]:
+def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[MoodleQuestion]:
     """Every question of a Moodle XML export; problems inside questions are collected, not raised."""
     root, lines = _parse_document(text, path)
     topic = ""
@@ -342,54 +323,20 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[_P
     return parsed
 
 
-def _bank_title(path: Path) -> str:
-    """'questions-DL101-top-20240101-1200.xml' -> 'questions-DL101-top-20240101-1200'."""
-    return title_from_path(path.with_suffix("") if path.suffix.lower() == ".xml" else path)
-
-
 def import_moodle_xml(path: Path, *, skipped: list[InputFileError] | None = None) -> Bank:
     """A bank from a Moodle XML export; essays take their reference answer from the grader information.
 
     With a `skipped` list, questions tenta has no type for are recorded there instead of failing."""
     text = read_text(path, windows_encodings=True)
     problems = ImportProblems(path, skipped=skipped)
-    parsed = parse_moodle_xml(text, path, problems)
-    prompt_language = detect_language(question.prompt for question in parsed)
-    references = [question.reference for question in parsed if question.reference]
-    answer_language = detect_language(references, default=prompt_language)
-    drafts = []
-    used_ids: set[str] = set()
-    for number, question in enumerate(parsed, start=1):
-        prompt, code = prompt_and_code(question.prompt)
-        question_id = question_id_from_title(question.moodle_id or question.name, number)
-        if question_id in used_ids:
-            question_id = f"{question_id}-{number}"
-        used_ids.add(question_id)
-        data: dict[str, Any] = {"id": question_id, "number": number, **question.data}
-        data["prompt"] = {prompt_language: prompt} if prompt else {}
-        if code:
-            data["code"] = code
-        if question.topics:
-            data["topics"] = question.topics
-        if question.max_points is not None:
-            data["max_points"] = question.max_points
-        data["general_feedback"] = question.general_feedback
-        if question.data["type"] == QuestionType.FREE_TEXT.value:
-            if not question.reference:
-                problems.unsupported(
-                    "essay question has no reference answer: write one in Moodle's 'Information for "
-                    "graders' (or the general feedback) and export again",
-                    line=question.line,
-                    field=question.name,
-                )
-                continue
-            data["reference_answer"] = {answer_language: question.reference}
-            data["rubric"] = [point.model_dump() for point in propose_key_points(question.reference)]
-        drafts.append(QuestionDraft(line=question.line, data=data, label=question.name))
-    languages = [prompt_language] + ([answer_language] if answer_language != prompt_language else [])
-    title = _bank_title(path)
-    bank_fields = {"id": slugify(title), "title": title, "languages": languages}
-    return build_bank(path, drafts, bank_fields=bank_fields, problems=problems)
+    return moodle_bank(
+        path,
+        parse_moodle_xml(text, path, problems),
+        problems,
+        title=title_from_path(path),
+        missing_reference="essay question has no reference answer: write one in Moodle's 'Information for "
+        "graders' (or the general feedback) and export again",
+    )
 
 
 def looks_like_moodle_xml(text: str) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
+    bank_languages,
     build_bank,
     read_text,
     slugify,
@@ -475,7 +476,7 @@ def import_seed_markdown(path: Path) -> Bank:
             data["max_points"] = question.max_points
         drafts.append(QuestionDraft(line=question.line, data=data, label=f"question {question.number}"))
     title, description = _title_and_description(preamble, path)
-    languages = [prompt_language] + ([answer_language] if answer_language != prompt_language else [])
+    languages = bank_languages(prompt_language, answer_language)
     bank_fields = {
         "id": slugify(title_from_path(path)),
         "title": title or title_from_path(path),
