@@ -37,7 +37,9 @@ from question_bank.formats.common import (
     QuestionDraft,
     bank_languages,
     build_bank,
+    has_cloze,
     html_to_text,
+    replace_clozes,
     slugify,
     title_from_path,
 )
@@ -57,7 +59,6 @@ PROMPT_FIELDS = (*COLUMN_ALIASES["question"], "text", "word", "ord")
 ANSWER_FIELDS = (*COLUMN_ALIASES["reference_answer"], "meaning", "betydelse", "extra")
 FEEDBACK_FIELDS = (*COLUMN_ALIASES["feedback"], "extra", "back_extra", "notes", "note", "comments")
 IGNORED_TAGS = frozenset({"leech", "marked"})  # Anki's own scheduling markers, not subjects
-_CLOZE = re.compile(r"\{\{c\d+::((?:(?!\{\{c\d+::).)*?)\}\}", re.DOTALL)
 _SOUND = re.compile(r"\[sound:[^\]]*\]")
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}")
 
@@ -93,21 +94,6 @@ def _clean(markup: str) -> str:
     return html_to_text(_SOUND.sub("", markup)).strip()
 
 
-def _replace_clozes(markup: str, filled: bool) -> str:
-    """Clozes filled in (hints dropped) or blanked out as _____ (with the hint), innermost first."""
-
-    def replace(match: re.Match[str]) -> str:
-        answer, _, hint = match.group(1).partition("::")
-        if filled:
-            return answer
-        return f"_____ ({hint.strip()})" if hint.strip() else "_____"
-
-    previous = None
-    while previous != markup:
-        previous, markup = markup, _CLOZE.sub(replace, markup)
-    return markup
-
-
 def _pick(names: Sequence[str], wanted: Sequence[str], skip: set[int]) -> int | None:
     """Position of the field whose name comes first in `wanted`, ignoring positions in `skip`."""
     keys = [_field_key(name) for name in names]
@@ -130,9 +116,9 @@ def _question_data(note: _Note, problems: ImportProblems) -> dict[str, Any] | No
     if "image-occlusion:" in raw_prompt:
         problems.add("image occlusion notes cannot be asked as text", field=note.label())
         return None
-    if _CLOZE.search(raw_prompt):
-        prompt = _clean(_replace_clozes(raw_prompt, filled=False))
-        reference, answer_name = _clean(_replace_clozes(raw_prompt, filled=True)), names[prompt_at]
+    if has_cloze(raw_prompt):
+        prompt = _clean(replace_clozes(raw_prompt, filled=False))
+        reference, answer_name = _clean(replace_clozes(raw_prompt, filled=True)), names[prompt_at]
     else:
         prompt = _clean(raw_prompt)
         answer_at = _pick(names, ANSWER_FIELDS, used)

@@ -109,7 +109,11 @@ class ImportProblems:
     def unsupported(self, reason: str, *, line: int | None = None, field: str | None = None) -> None:
         """A well-formed question tenta cannot take: skipped when the caller asked for that, else an error."""
         problem = InputFileError(self.path, reason, line=line, field=field, unsupported=True)
-        (self.errors if self.skipped is None else self.skipped).append(problem)
+        if self.skipped is None:
+            self.errors.append(problem)
+        else:
+            self.skipped.append(problem)
+            self.skipped.sort(key=lambda skipped: skipped.line or 0)  # in file order, whenever found
 
     def raise_if_any(self) -> None:
         if self.errors:
@@ -202,18 +206,25 @@ def build_bank(
 
 
 class _TextFromHtml(HTMLParser):
-    """Readable text from Moodle's HTML: paragraphs and <br> become newlines, <pre> becomes a code fence."""
+    """Readable text from Moodle's HTML: paragraphs and <br> become newlines, <pre> becomes a code fence.
+
+    Outside <pre>, runs of spaces, tabs and newlines in the source are one space, as a browser shows
+    them; `keep_newlines` keeps source newlines as line breaks instead (Moodle's auto-format).
+    """
 
     _BLOCKS = frozenset({"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"})
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_newlines: bool) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.keep_newlines = keep_newlines
+        self.pre_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
             self.parts.append("\n")
         elif tag == "pre":
+            self.pre_depth += 1
             self.parts.append("\n\n```\n")
         elif tag == "li":
             self.parts.append("\n- ")
@@ -230,16 +241,50 @@ class _TextFromHtml(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "pre":
+            self.pre_depth = max(0, self.pre_depth - 1)
             self.parts.append("\n```\n\n")
         elif tag in self._BLOCKS:
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if self.pre_depth or self.keep_newlines:
+            self.parts.append(data)
+            return
+        text = _SOURCE_WHITESPACE.sub(" ", data)
+        if not self.parts or self.parts[-1][-1:] in ("\n", " "):
+            text = text.lstrip(" ")
+        self.parts.append(text)
 
 
-def html_to_text(markup: str) -> str:
-    parser = _TextFromHtml()
+_SOURCE_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+_CLOZE = re.compile(r"\{\{c\d+::((?:(?!\{\{c\d+::).)*?)\}\}", re.DOTALL)
+
+
+def has_cloze(text: str) -> bool:
+    """True when the text holds an Anki cloze deletion ({{c1::answer}} or {{c1::answer::hint}})."""
+    return _CLOZE.search(text) is not None
+
+
+def replace_clozes(markup: str, filled: bool) -> str:
+    """Anki clozes filled in (hints dropped) or blanked out as _____ (with the hint), innermost first."""
+
+    def replace(match: re.Match[str]) -> str:
+        answer, _, hint = match.group(1).partition("::")
+        if filled:
+            return answer
+        return f"_____ ({hint.strip()})" if hint.strip() else "_____"
+
+    previous = None
+    while previous != markup:
+        previous, markup = markup, _CLOZE.sub(replace, markup)
+    return markup
+
+
+def html_to_text(markup: str, *, keep_newlines: bool = False) -> str:
+    """Plain text of an HTML fragment (see _TextFromHtml); `keep_newlines` for Moodle's auto-format."""
+    parser = _TextFromHtml(keep_newlines=keep_newlines)
     parser.feed(markup)
     parser.close()
     text = "".join(parser.parts).replace("\xa0", " ")

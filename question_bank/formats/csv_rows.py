@@ -9,6 +9,11 @@ Swedish Excel, tab or '|') is sniffed, or taken from an Excel `sep=;` line or an
 Key points are separated by ';', '|' or newlines and may carry a weight prefix ("2: mentions overfitting");
 without them they are proposed from the reference answer. Columns empty in every row are ignored; any other
 unknown column is an error, so nothing is dropped silently. Errors name the row's line and the column.
+
+Anki's "Notes in Plain Text" export: its `#key:value` header (and any '#' comment after it) is read, the
+deck column names the bank (the common deck) and each row's first topic (the deck below it), and a cloze
+row is asked with its deletions blanked out and answered with them filled in (Back Extra as feedback).
+Quizlet's unquoted 'term<TAB>definition' export continues a definition on lines without a tab.
 """
 
 from __future__ import annotations
@@ -28,8 +33,10 @@ from question_bank.formats.common import (
     QuestionDraft,
     bank_languages,
     build_bank,
+    has_cloze,
     html_to_text,
     read_text,
+    replace_clozes,
     slugify,
     title_from_path,
 )
@@ -101,6 +108,7 @@ COLUMN_ALIASES = {
     "topic": ("topic", "topics", "tags", "tag", "category", "ämne", "amne", "kategori", "taggar", "område"),
     "id": ("id", "question_id", "question_name", "questionname", "name", "title", "namn"),
     "feedback": ("feedback", "general_feedback", "explanation", "comment", "förklaring", "kommentar"),
+    "deck": ("deck", "kortlek"),
 }
 REQUIRED = ("question", "reference_answer")
 POSITIONAL = ("question", "reference_answer", "key_points", "max_points", "topic")
@@ -113,7 +121,7 @@ _ANKI_HEADER = re.compile(
     r"|if matches):(.*)",
     re.IGNORECASE,
 )
-_ANKI_METADATA_COLUMNS = ("guid column", "notetype column", "deck column")
+_ANKI_METADATA_COLUMNS = ("guid column", "notetype column")
 _POINTS = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*(?:p|pts?|points?|poäng|marks?)?\.?", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 
@@ -140,6 +148,8 @@ def _preamble(text: str) -> tuple[str, dict[str, str]]:
             options["separator"] = excel.group(1)
         elif anki:
             options[anki.group(1).lower()] = anki.group(2).strip()
+        elif stripped.startswith("#") and options:
+            pass  # Anki skips every '#' line of its header, comments included
         elif stripped:
             break
         lines[index] = ""
@@ -218,11 +228,13 @@ def looks_like_csv(text: str) -> bool:
         return all(required in names for required in REQUIRED)
     records = _sample(body, "\t")
     numbered = all(re.fullmatch(r"\d+[.):]?", cells[0].strip()) for cells in records)  # "1.<TAB>Vad …"
+    split = [cells for cells in records if len(cells) >= 2]  # the rest: a Quizlet card's extra lines
     return (
         bool(records)
         and not numbered
-        and len({len(cells) for cells in records}) == 1
+        and len({len(cells) for cells in split}) == 1
         and len(records[0]) >= 2
+        and len(split) * 2 >= len(records)
     )
 
 
@@ -329,15 +341,18 @@ def _positional_columns(
     try:
         skipped = {int(options[key]) - 1 for key in _ANKI_METADATA_COLUMNS if key in options}
         tags = int(options["tags column"]) - 1 if "tags column" in options else None
+        deck = int(options["deck column"]) - 1 if "deck column" in options else None
     except ValueError:
         raise InputFileError(path, "Anki column header is not a column number", line=1) from None
     widths = [len(_without_trailing_empty(cells)) for _, cells in rows]
     usual_width = max(set(widths), key=widths.count)
     names = iter(name for name in POSITIONAL if tags is None or name != "topic")
     columns = _Columns(topics_split_on_spaces=tags is not None)
-    for index in range(max(usual_width, (tags or 0) + 1)):
+    for index in range(max(usual_width, (tags or 0) + 1, (deck or 0) + 1)):
         if index == tags:
             columns.positions["topic"] = index
+        elif index == deck:
+            columns.positions["deck"] = index
         elif index not in skipped:
             name = next(names, None)
             if name is None:
@@ -353,6 +368,10 @@ def _row_data(
     """One row as question fields (prompt/reference still plain strings), or None after reporting problems."""
     before = len(problems.errors)
     question, reference = columns.cell(cells, "question"), columns.cell(cells, "reference_answer")
+    extra = ""
+    if has_cloze(question):  # an Anki cloze: asked blanked, answered filled in, its Back Extra as feedback
+        extra, reference = reference, replace_clozes(question, filled=True)
+        question = replace_clozes(question, filled=False)
     if not question:
         problems.add("question is empty", line=line, field=columns.where("question"))
     if not reference:
@@ -381,13 +400,26 @@ def _row_data(
     topics = [topic for topic in re.split(topic_separators, columns.cell(cells, "topic")) if topic.strip()]
     if topics:
         data["topics"] = topics
-    feedback = columns.cell(cells, "feedback")
+    feedback = columns.cell(cells, "feedback") or extra
     if feedback:
         data["general_feedback"] = feedback
     if len(problems.errors) > before:
         return None
     data["prompt"], data["reference_answer"] = question, reference
     return data
+
+
+def _joined_continuation_lines(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Quizlet exports 'term<TAB>definition' lines without quoting, so a definition written over several
+    lines continues on lines without a tab: those lines belong to the card above."""
+    joined: list[tuple[int, list[str]]] = []
+    for line, cells in rows:
+        if len(cells) == 1 and joined and len(joined[-1][1]) >= 2:
+            previous = joined[-1][1]
+            previous[-1] = f"{previous[-1]}\n{cells[0]}"
+        else:
+            joined.append((line, list(cells)))
+    return joined
 
 
 def _table(
@@ -412,9 +444,26 @@ def _table(
     elif _recognised(rows[0][1]):
         columns, data = _header_columns(rows[0][1], rows[0][0], rows[1:], problems), rows[1:]
     else:
+        if delimiter == "\t" and not options:
+            rows = _joined_continuation_lines(rows)
         columns, data = _positional_columns(options, rows, path), rows
     columns.html = options.get("html", "").lower() == "true"
     return columns, data
+
+
+def _deck_path(deck: str) -> list[str]:
+    """An Anki deck name 'Course::Week 1' as ['Course', 'Week 1']."""
+    return [part.strip() for part in deck.split("::") if part.strip()]
+
+
+def _common_prefix(paths: Sequence[list[str]]) -> list[str]:
+    prefix = list(paths[0]) if paths else []
+    for path in paths[1:]:
+        length = 0
+        while length < min(len(prefix), len(path)) and prefix[length] == path[length]:
+            length += 1
+        del prefix[length:]
+    return prefix
 
 
 def import_csv(path: Path) -> Bank:
@@ -424,6 +473,7 @@ def import_csv(path: Path) -> Bank:
     columns, rows = _table(text, options, path, problems)
     problems.raise_if_any()
     parsed: list[tuple[int, dict[str, Any]]] = []
+    decks: list[list[str]] = []
     for number, (line, cells) in enumerate(rows, start=1):
         filled = len(_without_trailing_empty(cells))
         if filled > columns.width:
@@ -432,6 +482,11 @@ def import_csv(path: Path) -> Bank:
         data = _row_data(number, line, cells, columns, problems)
         if data is not None:
             parsed.append((line, data))
+            decks.append(_deck_path(columns.cell(cells, "deck") or options.get("deck", "")))
+    root = _common_prefix(decks)
+    for (_, data), deck in zip(parsed, decks, strict=True):
+        if deck[len(root) :]:  # the deck below the file's common deck is the question's first topic
+            data["topics"] = ["::".join(deck[len(root) :]), *data.get("topics", [])]
     prompt_language = detect_language(data["prompt"] for _, data in parsed)
     answer_language = detect_language(
         (data["reference_answer"] for _, data in parsed), default=prompt_language
@@ -451,6 +506,6 @@ def import_csv(path: Path) -> Bank:
         data["reference_answer"] = {answer_language: data["reference_answer"]}
         drafts.append(QuestionDraft(line=line, data=data, label=f"row {data['number']}"))
     languages = bank_languages(prompt_language, answer_language)
-    title = title_from_path(path)
+    title = root[-1] if root else title_from_path(path)
     bank_fields = {"id": slugify(title), "title": title, "languages": languages}
     return build_bank(path, drafts, bank_fields=bank_fields, problems=problems)

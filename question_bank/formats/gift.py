@@ -59,6 +59,7 @@ _UNESCAPE = {
     "\ue007": "\n",
 }
 _BACKSLASH = "\ue000"
+_ESCAPED_SLASH = "\ue010"
 _WEIGHT = re.compile(r"^%([^%]*)%")
 _FORMAT = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]", re.IGNORECASE)
 HTML_TAG = re.compile(
@@ -67,10 +68,15 @@ HTML_TAG = re.compile(
     re.IGNORECASE,
 )
 _MOODLE_TAG = re.compile(r"\[(id|tag):((?:\\\]|[^\]\n])+)\]")
-# Moodle names each course's top question category "Default for <course>" in the site's language.
+# Moodle names each course's top question category "Default for <course>" in the site's language
+# (lang string 'defaultfor'); some languages put the course name first.
 _DEFAULT_CATEGORY = re.compile(
-    r"^(?:Default for|Défaut pour|Standard för|Standard für|Standaard voor|Por defecto (?:en|para)|"
-    r"Predeterminado (?:en|para)|Predefinito per|Padrão para|Oletus kohteelle|Standard for) ",
+    r"^(?:Default (?:for|per|pour|para|für|voor|dla)|(?:Par )?Défaut pour|Standard (?:för|für|for)|"
+    r"Standaard voor|Por defecto (?:en|para)|Predeterminado (?:en|para)|Predefinit[oa] per|"
+    r"Padrão para|(?:Valor )?por omissão para|Oletus(?: kohteelle)?|Domyśln(?:ie|a|e) dla|"
+    r"Výchozí (?:v|pro)|Pengaturan awal untuk|По умолчанию для|По подразбиране за|Mặc định cho|"
+    r"Alapértelmezett|Varsayılan|افتراضي لـ) |"
+    r" (?:alapbeállítása|-ren berezko balioa|için varsayılan|のデフォルト)$",
     re.IGNORECASE,
 )
 _CODE_FENCE = re.compile(r"\n*```([\w+#.-]*)\n(.*?)\n```\s*$", re.DOTALL)
@@ -97,7 +103,7 @@ def _formatted(text: str, default_format: str = "moodle") -> tuple[str, str]:
     body = text[marker.end() :] if marker else text
     body = _restore(body).strip()
     if text_format == "html" or (text_format == "moodle" and HTML_TAG.search(body)):
-        body = html_to_text(body)
+        body = html_to_text(body, keep_newlines=text_format == "moodle")
     return body, text_format
 
 
@@ -365,10 +371,13 @@ def _id_and_tags(comments: str) -> tuple[str, list[str]]:
 
 
 def category_topic(category: str) -> str:
-    """'$course$/top/Default for DL101/CNN' -> 'CNN': Moodle's context and automatic parents are dropped."""
+    """'$course$/top/Default for DL101/CNN' -> 'CNN': Moodle's context and automatic parents are dropped.
+
+    Moodle writes a '/' inside a category name as '//' (in GIFT and Moodle XML alike)."""
     path = re.sub(r"^\$(?:course|cat\d|module|system)\$/?", "", _restore(category).strip())
-    parts = [part.strip() for part in path.split("/") if part.strip()]
-    while parts and (parts[0] == "top" or _DEFAULT_CATEGORY.match(parts[0])):
+    names = path.replace("//", _ESCAPED_SLASH).split("/")
+    parts = [" ".join(name.replace(_ESCAPED_SLASH, "/").split()) for name in names if name.strip()]
+    while parts and (parts[0] == "top" or _DEFAULT_CATEGORY.search(parts[0])):
         parts.pop(0)
     return "/".join(parts)
 
@@ -443,10 +452,14 @@ def moodle_bank(
     prompt_language = detect_language(question.prompt for question in parsed)
     references = [question.reference for question in parsed if question.reference]
     answer_language = detect_language(references, default=prompt_language)
-    drafts = []
+    drafts: list[QuestionDraft] = []
     used_ids: set[str] = set()
-    for number, question in enumerate(parsed, start=1):
-        label = question.title or f"question {number}"
+    for position, question in enumerate(parsed, start=1):
+        label = question.title or f"question {position}"
+        if question.data["type"] == QuestionType.FREE_TEXT.value and not question.reference:
+            problems.unsupported(missing_reference, line=question.line, field=label)
+            continue
+        number = len(drafts) + 1  # numbered as imported, so a skipped question leaves no gap
         prompt, code = prompt_and_code(question.prompt)
         question_id = question_id_from_title(question.moodle_id or question.title, number)
         if question_id in used_ids:
@@ -462,9 +475,6 @@ def moodle_bank(
             data["max_points"] = question.max_points
         data["general_feedback"] = question.general_feedback
         if question.data["type"] == QuestionType.FREE_TEXT.value:
-            if not question.reference:
-                problems.unsupported(missing_reference, line=question.line, field=label)
-                continue
             data["reference_answer"] = {answer_language: question.reference}
             data["rubric"] = [point.model_dump() for point in propose_key_points(question.reference)]
         drafts.append(QuestionDraft(line=question.line, data=data, label=label))

@@ -4,15 +4,17 @@ The file is parsed with defusedxml, so a hostile file cannot expand entity bombs
 every `<question>` is located by the line its start tag is on, so errors name file, line and question.
 
 Mapping to tenta follows the GIFT importer: `multichoice` (single or multiple answers, fractions as
-weights, per-answer feedback) -> multiple_choice, `truefalse` -> true_false, `shortanswer` ->
-short_exact (Moodle's `*` wildcards are kept; the grader understands them), `numerical` -> numerical
-(answer + absolute tolerance), `essay` -> free_text whose reference answer is the grader information,
-else the general feedback (an essay with neither is an error: tenta cannot grade it). `category`
-pseudo-questions set the topic of the questions after them, tags become extra topics, `<idnumber>` is
-the id (else a slug of the name), `<defaultgrade>` the question's points; descriptions are skipped.
-Every other type (matching, cloze, drag and drop, calculated …) is an error naming the question, so
-nothing is half-imported. Texts in html / moodle_auto_format become readable text, images as
-"[image: alt]"; embedded `<file>` blobs are ignored.
+weights, per-answer feedback) -> multiple_choice, as are the multiple-response plugins `multichoiceset`
+(all-or-nothing) and `oumultiresponse`, whose right answers are all marked 100 % (each gets an equal
+share); `truefalse` -> true_false, `shortanswer` -> short_exact (Moodle's `*` wildcards are kept; the
+grader understands them), `numerical` -> numerical (answer + absolute tolerance), `essay` -> free_text
+whose reference answer is the grader information, else the general feedback (an essay with neither is
+an error: tenta cannot grade it). `category` pseudo-questions set the topic of the questions after them,
+tags become extra topics, `<idnumber>` is the id (else a slug of the name), `<defaultgrade>` the
+question's points; descriptions are skipped. Every other type (matching, cloze, drag and drop,
+calculated …) is an error naming the question, so nothing is half-imported. Texts in html /
+moodle_auto_format become readable text, images as "[image: alt]" (or the file name), as is Moodle
+1.9's separate `<image>`; embedded `<file>` blobs are ignored.
 
 Lost on the way: shuffling and numbering of choices (the quiz decides), case sensitivity of short
 answers, numerical units and "any other answer" (`*`) feedback, combined correct/incorrect feedback.
@@ -64,7 +66,6 @@ _UNSUPPORTED_NAMES = {
 }
 _IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\b(alt|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_ESCAPED_SLASH = "\ue010"  # Moodle writes a '/' inside a category name as '//'
 _QUIZ_ROOT = re.compile(
     r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<quiz[\s>/]", re.DOTALL
 )
@@ -137,7 +138,7 @@ def _readable(raw: str, text_format: str) -> str:
     """Plain text of a Moodle text field in its declared format (html, moodle_auto_format, markdown…)."""
     text = raw.strip()
     if text_format == "html" or (text_format == "moodle_auto_format" and HTML_TAG.search(text)):
-        return html_to_text(_with_image_names(text))
+        return html_to_text(_with_image_names(text), keep_newlines=text_format == "moodle_auto_format")
     return text
 
 
@@ -245,8 +246,34 @@ def _numerical(question: Element) -> dict[str, Any]:
     return {"type": QuestionType.NUMERICAL.value, "numerical": accepted}
 
 
+def _multiple_response(question: Element, *, all_or_nothing: bool) -> dict[str, Any]:
+    """Multiple-response types that mark every right choice 100 %: each right choice earns an equal
+    share. A wrong choice cancels one share, or with `all_or_nothing` the whole question; all-or-nothing
+    is then only approximated (some of the right choices and no wrong one earn their shares)."""
+    data = _multiple_choice(question)
+    right = [choice for choice in data["choices"] if choice["fraction"] > 0]
+    if not right:
+        raise _MoodleXmlError("a multiple-response question needs at least one right answer")
+    share = round(1 / len(right), 7)
+    for choice in data["choices"]:
+        choice["fraction"] = share if choice["fraction"] > 0 else (-1.0 if all_or_nothing else -share)
+    return data
+
+
+def _all_or_nothing(question: Element) -> dict[str, Any]:
+    """'multichoiceset' (all-or-nothing multiple choice, a widely installed plugin)."""
+    return _multiple_response(question, all_or_nothing=True)
+
+
+def _right_minus_wrong(question: Element) -> dict[str, Any]:
+    """'oumultiresponse' (the Open University's multiple response): a wrong choice cancels a right one."""
+    return _multiple_response(question, all_or_nothing=False)
+
+
 _BUILDERS = {
     "multichoice": _multiple_choice,
+    "multichoiceset": _all_or_nothing,
+    "oumultiresponse": _right_minus_wrong,
     "truefalse": _true_false,
     "shortanswer": _short_answer,
     "numerical": _numerical,
@@ -255,8 +282,7 @@ _BUILDERS = {
 
 def _category_path_topic(category: Element) -> str:
     """The topic a <question type="category"> sets: Moodle's context, 'top' and 'Default for …' dropped."""
-    raw = _text(category.find("category")).strip().replace("//", _ESCAPED_SLASH)
-    return category_topic(raw).replace(_ESCAPED_SLASH, "/")
+    return category_topic(_text(category.find("category")))
 
 
 def _tags(question: Element) -> list[str]:
@@ -269,6 +295,16 @@ def _max_points(question: Element) -> float | None:
         return None
     points = _number(grade.text or "", "defaultgrade")
     return points if points > 0 else None
+
+
+def _prompt(question: Element) -> str:
+    """The question text, naming the picture Moodle 1.9 exports kept in a separate <image> element."""
+    prompt = _formatted(question.find("questiontext"))
+    image = (question.findtext("image") or "").strip()
+    if image:
+        file_name = unquote(image.rstrip("/").rsplit("/", 1)[-1])
+        prompt = f"{prompt}\n\n[image: {file_name}]".strip()
+    return prompt
 
 
 def _parse_question(question: Element, kind: str, line: int, name: str, topic: str) -> MoodleQuestion:
@@ -291,7 +327,7 @@ def _parse_question(question: Element, kind: str, line: int, name: str, topic: s
         line=line,
         title=name,
         moodle_id=_text(question.find("idnumber")).strip(),
-        prompt=_formatted(question.find("questiontext")),
+        prompt=_prompt(question),
         data=data,
         general_feedback=general_feedback,
         reference=reference,

@@ -1,7 +1,9 @@
 """Reading submission files (CSV or JSONL) written by people and by other tools.
 
 A row is one student's answer to one question. Headers from Moodle, Gradescope-like exports and
-spreadsheets are recognised by alias; Moodle's wide "Response N" layout becomes one row per cell.
+spreadsheets are recognised by alias (English and Swedish, as a Swedish Moodle site writes them); Moodle's
+wide "Response N" ("Svar N") layout becomes one row per cell, and its averages row is skipped. JSON is
+either JSON Lines or one array of records (Moodle's JSON download nests them in an array per sheet).
 Every problem is located by line (and column), and a bad row never stops the good ones: the caller
 gets the valid rows plus a list of errors, and decides what to store.
 """
@@ -28,7 +30,18 @@ MAX_RECORD_LINES = 500
 MISSING_MARKERS = frozenset({"", "-", "–"})
 """What exports write for "no response" (Moodle uses '-')."""
 
-STUDENT_NAME_ALIASES = ("student", "student_name", "name", "full_name", "fullname", "learner", "participant")
+STUDENT_NAME_ALIASES = (
+    "student",
+    "student_name",
+    "name",
+    "full_name",
+    "fullname",
+    "learner",
+    "participant",
+    "namn",
+    "elev",
+    "studentens_namn",
+)
 STUDENT_ID_ALIASES = (
     "student_id",
     "studentid",
@@ -46,9 +59,14 @@ STUDENT_ID_ALIASES = (
     "email_address",
     "e_mail",
     "mail",
+    "e_postadress",
+    "e_post",
+    "epost",
+    "användarnamn",
+    "id_nummer",
 )
-FIRST_NAME_ALIASES = ("first_name", "firstname", "given_name", "forename")
-LAST_NAME_ALIASES = ("last_name", "lastname", "surname", "family_name")
+FIRST_NAME_ALIASES = ("first_name", "firstname", "given_name", "forename", "förnamn")
+LAST_NAME_ALIASES = ("last_name", "lastname", "surname", "family_name", "efternamn")
 QUESTION_ALIASES = (
     "question",
     "question_id",
@@ -88,15 +106,23 @@ SUBMITTED_AT_ALIASES = (
     "finished",
     "finished_at",
     "created_at",
+    "avslutad",
+    "slutförd",
+    "inlämnad",
+    "tidsstämpel",
+    "tidstämpel",
 )
 ROW_ID_ALIASES = ("answer_id", "submission_id", "response_id", "row_id", "external_id")
 
 WIDE_COLUMN_PATTERNS = (
-    re.compile(r"^response_?(\d+)$"),
+    re.compile(r"^(?:response|svar)_?(\d+)$"),
     re.compile(r"^answer_?(\d+)$"),
-    re.compile(r"^(?:q|question)_?(\d+)$"),
+    re.compile(r"^(?:q|question|fråga)_?(\d+)$"),
 )
-"""Wide layouts, tried in order: Moodle's 'Response 1', then 'Answer 1', then 'Q1' / 'Question 1'."""
+"""Wide layouts, tried in order: Moodle's 'Response 1' ('Svar 1' on a Swedish site), then 'Answer 1',
+then 'Q1' / 'Question 1'."""
+SUMMARY_ROW_NAMES = frozenset({"overall average"})
+"""What Moodle writes in the name column of the averages row at the end of a quiz report download."""
 
 
 class SubmissionRow(BaseModel):
@@ -217,16 +243,11 @@ def _looks_like_jsonl(path: Path, text: str) -> bool:
 def _parse_jsonl(path: Path, text: str) -> ParsedSubmissions:
     parsed = ParsedSubmissions(path=path, rows=[], errors=[], warnings=[])
     columns: _Columns | None = None
-    for line_number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            parsed.errors.append(InputFileError(path, f"not valid JSON ({error.msg})", line=line_number))
-            continue
+    for line_number, record in _json_records(path, text, parsed.errors):
         if not isinstance(record, dict):
-            parsed.errors.append(InputFileError(path, "expected a JSON object per line", line=line_number))
+            parsed.errors.append(
+                InputFileError(path, "expected a JSON object (name: value) per record", line=line_number)
+            )
             continue
         values = {str(key): _json_text(value) for key, value in record.items()}
         try:
@@ -238,6 +259,58 @@ def _parse_jsonl(path: Path, text: str) -> ParsedSubmissions:
     if columns is None and not parsed.errors:
         raise InputFileError(path, "no submissions in the file")
     return parsed
+
+
+def _json_records(path: Path, text: str, errors: list[InputFileError]) -> Iterator[tuple[int, Any]]:
+    """(line, record) per JSON Lines line, or per element of one JSON array document (Moodle's JSON
+    download is an array of sheets, each an array of pretty-printed records)."""
+    if text.lstrip().startswith("["):
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            errors.append(InputFileError(path, f"not valid JSON ({error.msg})", line=error.lineno))
+            return
+        yield from _array_records(text, document)
+        return
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield line_number, json.loads(line)
+        except json.JSONDecodeError as error:
+            errors.append(InputFileError(path, f"not valid JSON ({error.msg})", line=line_number))
+
+
+def _array_records(text: str, document: Any) -> Iterator[tuple[int, Any]]:
+    """Every record of a (possibly nested) JSON array, located by the line its object starts on."""
+    object_starts = _object_starts(text, [match.start() for match in re.finditer(r"\{", text)])
+    for record in _flatten(document):
+        offset = next(object_starts, 0) if isinstance(record, dict) else 0
+        yield text.count("\n", 0, offset) + 1, record
+
+
+def _object_starts(text: str, candidates: Sequence[int]) -> Iterator[int]:
+    """Offsets of the top-level objects among `candidates` (brace positions), skipping nested ones and
+    braces inside strings."""
+    decoder = json.JSONDecoder()
+    end = -1
+    for offset in candidates:
+        if offset < end:
+            continue
+        try:
+            _, end = decoder.raw_decode(text, offset)
+        except json.JSONDecodeError:
+            continue
+        yield offset
+
+
+def _flatten(document: Any) -> Iterator[Any]:
+    """The records of nested arrays; an array of plain values is one record (a row without names)."""
+    if isinstance(document, list) and any(isinstance(item, list | dict) for item in document):
+        for item in document:
+            yield from _flatten(item)
+    else:
+        yield document
 
 
 def _json_text(value: Any) -> str:
@@ -442,6 +515,9 @@ def _collect_rows(parsed: ParsedSubmissions, columns: _Columns, values: Mapping[
     name = value(columns.student_name) or full_name or external_id
     if not name:
         parsed.errors.append(InputFileError(path, "no student given", line=line, field="student"))
+        return
+    if name.casefold() in SUMMARY_ROW_NAMES:
+        parsed.warnings.append(InputFileError(path, f"{name!r} row skipped (not a student)", line=line))
         return
     submitted_at = None
     raw_time = value(columns.submitted_at)

@@ -57,7 +57,7 @@ def test_missing_and_unknown_columns(tmp_path: Path) -> None:
         1,
         "column 2",
         "unknown column 'answr' "
-        "(known: question, reference_answer, key_points, max_points, topic, id, feedback)",
+        "(known: question, reference_answer, key_points, max_points, topic, id, feedback, deck)",
     ) in reasons
     assert any("missing required column 'reference_answer'" in reason for _, _, reason in reasons)
 
@@ -221,3 +221,51 @@ def test_numbered_text_exam_with_tabs_is_not_taken_for_a_table(tmp_path: Path) -
     path = tmp_path / "exam.txt"
     path.write_text("1.\tVad är dropout?\n2.\tVad är en GPU?\n", encoding="utf-8")
     assert detect_format(path) == "markdown"
+
+
+def test_anki_plain_text_export_with_comment_deck_and_notetype_columns(tmp_path: Path) -> None:
+    """Anki skips every '#' line of its header; the deck column gives the title and topics."""
+    path = tmp_path / "export.txt"
+    path.write_text(
+        "#separator:tab\n#html:true\n# exported 2024-05-01 from my notes\n"
+        "#notetype column:1\n#deck column:2\n#tags column:5\n"
+        "Basic\tLitteratur::Realism\tVem skrev Röda rummet?\tAugust Strindberg\tsv19\n"
+        "Basic\tLitteratur::Romantik\tVem skrev Frithiofs saga?\tEsaias Tegnér\t\n",
+        encoding="utf-8",
+    )
+    bank = import_file(path)
+    assert bank.title == "Litteratur"
+    assert [question.topics for question in bank.questions] == [("Realism", "sv19"), ("Romantik",)]
+    assert bank.questions[1].reference_in("sv") == "Esaias Tegnér"
+
+
+def test_anki_cloze_rows_are_asked_blanked_and_answered_filled(tmp_path: Path) -> None:
+    path = tmp_path / "cloze.txt"
+    path.write_text(
+        "#separator:tab\n#html:true\n#notetype:Cloze\n"
+        "Dropout sets {{c1::a random share of activations}} to zero during {{c2::training::phase}}.\t"
+        "Not at inference time.\n",
+        encoding="utf-8",
+    )
+    question = import_file(path).questions[0]
+    assert question.prompt_in("en") == "Dropout sets _____ to zero during _____ (phase)."
+    assert (
+        question.reference_in("en") == "Dropout sets a random share of activations to zero during training."
+    )
+    assert question.general_feedback == "Not at inference time."
+
+
+def test_quizlet_export_with_a_definition_over_several_lines(tmp_path: Path) -> None:
+    """Quizlet writes 'term<TAB>definition' without quoting; a line without a tab continues the card above."""
+    path = tmp_path / "quizlet.txt"
+    path.write_text(
+        "overfitting\tlow training error but high test error\nfix: regularise or add data\n"
+        "epoch\tone pass over the training set\n",
+        encoding="utf-8",
+    )
+    assert detect_format(path) == "csv"
+    bank = import_file(path)
+    assert [(question.prompt_in("en"), question.reference_in("en")) for question in bank.questions] == [
+        ("overfitting", "low training error but high test error\nfix: regularise or add data"),
+        ("epoch", "one pass over the training set"),
+    ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from question_bank.errors import InputFileErrors
+from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import detect_format, import_file
 from question_bank.formats.gift import dump_gift, import_gift
 from question_bank.models import Bank, QuestionType
@@ -227,3 +227,53 @@ def test_an_image_inside_a_sentence_leaves_one_space_on_each_side() -> None:
 
     assert html_to_text('Se <img src="a.png" alt="graf"> nedan') == "Se [image: graf] nedan"
     assert html_to_text('<p><img src="b.png"> och text</p>') == "[image] och text"
+
+
+def _gift(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "real.gift"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_html_source_newlines_and_indentation_read_as_a_browser_shows_them(tmp_path: Path) -> None:
+    """[html] text wrapped over lines (and \\n escapes, as Moodle exports long HTML) is one paragraph;
+    Moodle's own format keeps its newlines as line breaks."""
+    path = _gift(
+        tmp_path,
+        "::wrapped::[html]<p>Which    data, \\nreproduced\n    below, is a <b>source</b>?</p>{\n"
+        "\t=<p>The  raw\n  table<br></p>\n\t~<p>A&nbsp;&nbsp;chart</p>\n}\n\n"
+        "::auto::First line <b>bold</b>\nsecond line{T}\n",
+    )
+    bank = import_gift(path)
+    assert bank.question("wrapped").prompt_in("en") == "Which data, reproduced below, is a source?"
+    assert [choice.text for choice in bank.question("wrapped").choices] == ["The raw table", "A  chart"]
+    assert bank.question("auto").prompt_in("en") == "First line bold\nsecond line"
+
+
+@pytest.mark.parametrize(
+    "category",
+    [
+        "$course$/top/Default per Reti2020//21/Transport",  # Italian Moodle, '//' escaping a slash
+        "$course$/top/Domyślnie dla Sieci/Transport",
+        "$course$/top/Kurs 1 alapbeállítása/Transport",  # Hungarian puts the course first
+        "$module$/top/Transport",
+        "$course$/top/Standard för   DL/ Transport ",
+    ],
+)
+def test_localised_default_categories_and_module_context_are_dropped(tmp_path: Path, category: str) -> None:
+    path = _gift(
+        tmp_path, f"$CATEGORY: {category}\n\n::q::Which layer carries segments?{{=transport ~link}}\n"
+    )
+    assert import_gift(path).question("q").topics == ("Transport",)
+
+
+def test_a_skipped_question_leaves_no_gap_in_numbering_and_is_reported_in_file_order(tmp_path: Path) -> None:
+    path = _gift(
+        tmp_path,
+        "::essay::How are you?{}\n\n::match::Pair them.{=a -> 1 =b -> 2}\n\n"
+        "::kept::1+1=2{T}\n\n::also::2+2=5{F}\n",
+    )
+    skipped: list[InputFileError] = []
+    bank = import_file(path, skipped=skipped)
+    assert [(question.id, question.number) for question in bank.questions] == [("kept", 1), ("also", 2)]
+    assert [problem.line for problem in skipped] == [1, 3]

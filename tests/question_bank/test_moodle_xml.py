@@ -290,3 +290,57 @@ def test_moodle_xml_export_of_the_bundled_course_keeps_code_and_swedish_text(tmp
         assert after.code == before.code
         assert after.reference_in(language) == before.reference_in(language)
         assert after.max_points == before.max_points
+
+
+def _question_xml(kind: str, name: str, answers: str, extra: str = "") -> str:
+    return (
+        f'<question type="{kind}"><name><text>{name}</text></name>'
+        f'<questiontext format="html"><text><![CDATA[<p>Which of these are {name}?</p>]]></text>'
+        "</questiontext>"
+        f"{extra}{answers}</question>"
+    )
+
+
+def test_multiple_response_plugins_become_multiple_choice_with_equal_shares(tmp_path: Path) -> None:
+    """multichoiceset (all-or-nothing) and oumultiresponse mark every right answer 100 %."""
+    answers = "".join(
+        f'<answer fraction="{fraction}"><text>{text}</text></answer>'
+        for text, fraction in (("two", 100), ("four", 100), ("three", 0))
+    )
+    path = _write(
+        tmp_path,
+        "<quiz>"
+        + _question_xml("multichoiceset", "even", answers)
+        + _question_xml("oumultiresponse", "doubles", answers)
+        + "</quiz>",
+    )
+    bank = import_moodle_xml(path)
+    assert _choices(bank, "even") == [("two", 0.5, ""), ("four", 0.5, ""), ("three", -1.0, "")]
+    assert _choices(bank, "doubles") == [("two", 0.5, ""), ("four", 0.5, ""), ("three", -0.5, "")]
+    assert bank.question("even").type is QuestionType.MULTIPLE_CHOICE
+
+
+def test_moodle_19_image_element_is_named_in_the_prompt(tmp_path: Path) -> None:
+    answers = '<answer fraction="100"><text>yes</text></answer><answer fraction="0"><text>no</text></answer>'
+    extra = "<image>pics/net%20diagram.png</image><image_base64>iVBORw0KGgo=</image_base64>"
+    path = _write(tmp_path, "<quiz>" + _question_xml("multichoice", "routers", answers, extra) + "</quiz>")
+    assert import_moodle_xml(path).question("routers").prompt_in("en") == (
+        "Which of these are routers?\n\n[image: net diagram.png]"
+    )
+
+
+def test_html_whitespace_collapses_but_auto_format_keeps_its_line_breaks(tmp_path: Path) -> None:
+    body = (
+        '<quiz><question type="truefalse"><name><text>html</text></name>'
+        '<questiontext format="html"><text><![CDATA[<p>\n  TCP carries\n      email  (SMTP)?\n</p>]]></text>'
+        "</questiontext>"
+        '<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>'
+        '</question><question type="truefalse"><name><text>auto</text></name>'
+        '<questiontext format="moodle_auto_format"><text><![CDATA[Line <b>one</b>\nline two]]></text>'
+        "</questiontext>"
+        '<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>'
+        "</question></quiz>"
+    )
+    bank = import_moodle_xml(_write(tmp_path, body))
+    assert bank.question("html").prompt_in("en") == "TCP carries email (SMTP)?"
+    assert bank.question("auto").prompt_in("en") == "Line one\nline two"

@@ -161,3 +161,42 @@ def test_timestamps_in_common_formats() -> None:
     assert parse_timestamp("1709547300") == datetime(2024, 3, 4, 10, 15, tzinfo=UTC)
     assert parse_timestamp("4 March 2024  10:15 AM") is not None
     assert parse_timestamp("next tuesday") is None
+
+
+def test_swedish_moodle_responses_download_with_averages_row(tmp_path: Path) -> None:
+    """A Swedish Moodle site names the columns Efternamn/Förnamn/E-postadress/Avslutad/Svar N."""
+    path = write(
+        tmp_path / "svar.csv",
+        'Efternamn,Förnamn,E-postadress,Status,Påbörjad,Avslutad,Tidsåtgång,"Betyg/10,00",'
+        "Svar 1,Rätt svar 1,Svar 2\n"
+        'Öberg,Åsa,asa@x.se,Slutförd,4 March 2024 10:00 AM,4 March 2024 10:15 AM,15 min,"8,00",'
+        "Överanpassning,x,Dropout\n"
+        'Overall average,,,,,,,"8,00",,,\n',
+    )
+
+    parsed = read_submissions(path)
+
+    assert [(row.student_name, row.question_key, row.answer) for row in parsed.rows] == [
+        ("Åsa Öberg", "1", "Överanpassning"),
+        ("Åsa Öberg", "2", "Dropout"),
+    ]
+    assert parsed.rows[0].student_external_id == "asa@x.se"
+    assert parsed.rows[0].submitted_at is not None
+    assert parsed.errors == []
+    assert [warning.line for warning in parsed.warnings] == [3]
+
+
+def test_moodle_json_download_is_one_array_of_pretty_printed_records(tmp_path: Path) -> None:
+    records = [
+        {"Surname": "Berg", "First name": "Per", "Email address": "per@x.se", "Response 1": "Ett {svar}"},
+        {"Surname": "Öberg", "First name": "Åsa", "Email address": "asa@x.se", "Response 1": "-"},
+    ]
+    sheet = ",".join(json.dumps(record, ensure_ascii=False, indent=4) for record in records)
+    path = write(tmp_path / "responses.json", f"[[{sheet}]]")
+
+    parsed = read_submissions(path)
+
+    assert [(row.student_name, row.answer, row.line) for row in parsed.rows] == [
+        ("Per Berg", "Ett {svar}", 1)
+    ]
+    assert [(error.line, error.field) for error in parsed.errors] == [(6, "Response 1")]
