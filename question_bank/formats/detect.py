@@ -1,9 +1,11 @@
 """`tenta bank import FILE`: pick the importer from the file's extension, or its content when ambiguous.
 
 Moodle exports GIFT as .txt and people save exams as .txt or .md, so a .txt/.md file is sniffed:
-a <quiz> root -> Moodle XML; GIFT answer blocks, titles or categories -> GIFT; a CSV header naming
-question and reference_answer -> CSV; otherwise a numbered Markdown/text exam. Anki packages (.apkg,
-.colpkg) are zip files and go by their suffix only.
+a <quiz> root -> Moodle XML; a QTI root -> QTI; GIFT answer blocks, titles or categories -> GIFT; a CSV
+header naming question and reference_answer -> CSV; `ANSWER: X` after options -> Aiken; otherwise a
+numbered Markdown/text exam. An .xml file is QTI when its root is <questestinterop>, <assessmentItem> or
+<assessmentTest>, else Moodle XML. Anki packages (.apkg, .colpkg) and QTI packages (.zip) are zip files
+and go by their suffix only.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from pathlib import Path
 from typing import Protocol
 
 from question_bank.errors import InputFileError
+from question_bank.formats.aiken import dump_aiken, import_aiken, looks_like_aiken
 from question_bank.formats.anki import import_anki
 from question_bank.formats.common import read_text
 from question_bank.formats.csv_rows import import_csv, looks_like_csv
 from question_bank.formats.gift import dump_gift, import_gift, looks_like_gift
 from question_bank.formats.moodle_xml import dump_moodle_xml, import_moodle_xml, looks_like_moodle_xml
+from question_bank.formats.qti import import_qti, looks_like_qti
 from question_bank.formats.seed_markdown import import_seed_markdown
 from question_bank.formats.yaml_json import dump_json, dump_yaml, read_native
 from question_bank.models import Bank
@@ -39,15 +43,22 @@ FORMATS: dict[str, Importer] = {
     "markdown": import_seed_markdown,
     "moodle-xml": import_moodle_xml,
     "anki": import_anki,
+    "qti": import_qti,
+    "aiken": import_aiken,
 }
 EXPORTERS: dict[str, Callable[[Bank], str]] = {
     "yaml": dump_yaml,
     "json": dump_json,
     "gift": dump_gift,
     "moodle-xml": dump_moodle_xml,
+    "aiken": dump_aiken,
 }
 """Writers of a bank, by format name (tenta's own YAML/JSON, and what Moodle imports)."""
-SKIPPING: dict[str, SkippingImporter] = {"gift": import_gift, "moodle-xml": import_moodle_xml}
+SKIPPING: dict[str, SkippingImporter] = {
+    "gift": import_gift,
+    "moodle-xml": import_moodle_xml,
+    "qti": import_qti,
+}
 _BY_SUFFIX = {
     ".yaml": "yaml",
     ".yml": "yaml",
@@ -58,24 +69,32 @@ _BY_SUFFIX = {
     ".xml": "moodle-xml",
     ".apkg": "anki",
     ".colpkg": "anki",
+    ".zip": "qti",
+    ".qti": "qti",
 }
 
 
 def detect_format(path: Path) -> str:
     """The name of the format `path` is written in (a key of FORMATS)."""
     by_suffix = _BY_SUFFIX.get(path.suffix.lower())
+    if by_suffix == "moodle-xml":
+        return "qti" if looks_like_qti(read_text(path, windows_encodings=True)) else by_suffix
     if by_suffix:
         return by_suffix
     text = read_text(path, windows_encodings=True)
     stripped = text.lstrip()
     if looks_like_moodle_xml(text):
         return "moodle-xml"
+    if looks_like_qti(text):
+        return "qti"
     if stripped.startswith(("{", "[")) and not looks_like_gift(text):
         return "json"
     if looks_like_csv(text):
         return "csv"
     if looks_like_gift(text):
         return "gift"
+    if looks_like_aiken(text):
+        return "aiken"
     if stripped.startswith(("id:", "title:", "questions:", "---\nid:")):
         return "yaml"
     return "markdown"

@@ -23,6 +23,7 @@ class ExportFormat(StrEnum):
     JSON = "json"
     GIFT = "gift"
     MOODLE_XML = "moodle-xml"
+    AIKEN = "aiken"
 
 
 class ImportFormat(StrEnum):
@@ -34,6 +35,8 @@ class ImportFormat(StrEnum):
     MARKDOWN = "markdown"
     MOODLE_XML = "moodle-xml"
     ANKI = "anki"
+    QTI = "qti"
+    AIKEN = "aiken"
 
 
 def _console() -> Console:
@@ -174,7 +177,10 @@ def _dry_run_table(bank: Bank) -> Table:
 def import_bank(  # noqa: PLR0917 - typer maps parameters to options
     file: Annotated[
         Path,
-        typer.Argument(help="Moodle XML or GIFT, Anki .apkg, CSV, Markdown/text exam, or native YAML/JSON."),
+        typer.Argument(
+            help="Moodle XML or GIFT, QTI (.xml or .zip package: Inspera, Canvas, Blackboard, ONYX, TAO), "
+            "Aiken, Anki .apkg, CSV, Markdown/text exam, or native YAML/JSON."
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")
@@ -227,7 +233,7 @@ def export(
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Write a bank as native YAML/JSON, or as Moodle XML or GIFT for Moodle."""
+    """Write a bank as native YAML/JSON, or as Moodle XML, GIFT or Aiken for Moodle."""
     from question_bank.formats.detect import EXPORTERS
 
     bank = AppContext().catalog.load(bank_id)

@@ -1,0 +1,1182 @@
+"""IMS QTI: the exchange format of digital exam systems (Inspera, ONYX, TAO, Canvas, Blackboard).
+
+Two generations are read, each as a single XML file or as a content package (a .zip whose
+imsmanifest.xml lists the question files):
+
+- QTI 2.1/2.2 (and 3.0, whose kebab-case names are mapped onto 2.x's) `<assessmentItem>` files, as
+  Inspera, ONYX, TAO and Canvas New Quizzes write them. `choiceInteraction` -> multiple_choice (several
+  answers when maxChoices allows; a True/False or Sant/Falskt pair -> true_false), `textEntryInteraction`
+  -> short_exact, or numerical when the response's baseType is float/integer (tolerance from
+  `<equal tolerance…>`), `extendedTextInteraction` -> free_text whose reference answer is the scorer's
+  `<rubricBlock>`, else a `<correctResponse>` value, else the `<modalFeedback>`. Scores come from
+  `<correctResponse>` or the `<mapping>` weights; points from MAXSCORE or SCORE's normalMaximum. An
+  `assessmentTest` sets the order and its sections' titles become topics, as do Inspera's manifest labels.
+- QTI 1.2 `<questestinterop>` files, as Canvas Classic Quizzes (`question_type` metadata, a quiz folder
+  with assessment_meta.xml in the export zip) and Blackboard (`bbmd_questiontype`, `.dat` files) write
+  them: `<response_lid>` choices scored by `<varequal>`/`<setvar>` conditions (a multiple-answer item's
+  wrong choices cost 1/n, as Canvas grades), short answers from the accepted `<varequal>` strings,
+  numerical answers from exact values and `<vargte>`/`<varlte>` ranges, essays whose reference answer is
+  the Blackboard "solution" or Canvas's general feedback. `points_possible` / `qmd_absolutescore_max`
+  give the points, section (question group) titles the topics, `<itemfeedback>` the feedback.
+
+Items tenta has no type for (matching, ordering, hotspot, upload, several blanks in one item, essays
+without a model answer …) are unsupported: an error, or left out with `skipped`. Items with no
+interaction (texts shown between questions) are skipped silently. Files are parsed with defusedxml and
+errors name the file (the member inside a zip) and the line of the item. A package is read without
+extracting it: only XML members listed in the manifest, each bounded in size.
+
+Lost on the way: shuffling, case sensitivity, correct/incorrect feedback, custom response processing
+beyond the templates (the correct response is what counts), media files (images become "[image: name]").
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+import defusedxml.ElementTree as SafeElementTree
+from defusedxml import DefusedXmlException
+
+from question_bank.errors import InputFileError
+from question_bank.formats.common import ImportProblems, html_to_text, read_text, title_from_path
+from question_bank.formats.gift import HTML_TAG, MoodleQuestion, moodle_bank
+from question_bank.models import Bank, QuestionType
+
+MAX_MEMBER_BYTES = 50 * 2**20
+MAX_PACKAGE_BYTES = 500 * 2**20
+MAX_DOCUMENTS = 20_000
+_XML_SUFFIXES = (".xml", ".qti", ".dat")
+_QTI_ROOTS = ("questestinterop", "assessmentItem", "assessmentTest")
+_FIRST_ELEMENT = re.compile(
+    r"\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>\s*)*<([\w.:-]+)", re.DOTALL
+)
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_MISSING_REFERENCE = (
+    "essay has no model answer: give it a scorer rubric block, a correct response or general feedback "
+    "(Canvas: the general comments; Blackboard: the sample answer) and export again"
+)
+
+
+class _QtiError(ValueError):
+    """A problem inside one item; becomes an InputFileError at that item's line."""
+
+
+class _QtiUnsupported(ValueError):
+    """A well-formed item of a kind tenta has no type for."""
+
+
+# ---- reading XML ---------------------------------------------------------------------------------------
+
+
+def _camel_case(kebab: str) -> str:
+    head, *rest = kebab.split("-")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _local_name(name: str) -> str:
+    """'{http://www.imsglobal.org/xsd/imsqti_v2p1}choiceInteraction' -> 'choiceInteraction'; QTI 3's
+    'qti-choice-interaction' -> 'choiceInteraction', so one reader serves 2.x and 3.0."""
+    local = name.rsplit("}", 1)[-1]
+    return _camel_case(local[4:]) if local.startswith("qti-") else local
+
+
+def _attribute_name(name: str, qti3: bool) -> str:
+    """An attribute's name without namespace ('xml:base' -> 'base'); QTI 3's 'max-choices' -> 'maxChoices'."""
+    local = name.rsplit("}", 1)[-1]
+    return _camel_case(local) if qti3 else local
+
+
+class _LineRecordingBuilder(TreeBuilder):
+    """A TreeBuilder that drops namespaces and remembers the line each element starts on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.expat: Any = None
+        self.lines: dict[Element, int] = {}
+
+    def start(self, tag: Any, attrs: dict[Any, Any], /) -> Element:
+        qti3 = str(tag).rsplit("}", 1)[-1].startswith("qti-")
+        names = {_attribute_name(str(key), qti3): value for key, value in attrs.items()}
+        element = super().start(_local_name(str(tag)), names)
+        self.lines[element] = int(self.expat.CurrentLineNumber) if self.expat is not None else 0
+        return element
+
+    def end(self, tag: Any, /) -> Element:
+        return super().end(_local_name(str(tag)))
+
+
+@dataclass
+class _Document:
+    """One parsed XML file; `path` names it in messages (for a zip member: 'export.zip/folder/item.xml')."""
+
+    path: Path
+    root: Element
+    lines: dict[Element, int]
+    name: str = ""
+    """The member name inside a package ('' for a file read directly)."""
+
+    def line(self, element: Element) -> int | None:
+        return self.lines.get(element)
+
+
+def _parse(text: str, path: Path, name: str = "") -> _Document:
+    builder = _LineRecordingBuilder()
+    parser = SafeElementTree.XMLParser(target=builder)
+    builder.expat = parser.parser
+    try:
+        parser.feed(text)
+        root: Element = parser.close()
+    except ParseError as error:
+        line, _column = error.position
+        reason = str(error).split(": line", 1)[0]
+        raise InputFileError(path, f"not well-formed XML ({reason})", line=line) from None
+    except DefusedXmlException:
+        raise InputFileError(
+            path,
+            "XML entity declarations and external references are not allowed in a question file",
+            line=int(parser.parser.CurrentLineNumber),
+        ) from None
+    return _Document(path, root, builder.lines, name)
+
+
+def _root_element_name(text: str) -> str | None:
+    """The local name of an XML text's first element, read without parsing ('assessmentItem')."""
+    match = _FIRST_ELEMENT.match(text.lstrip("\ufeff"))
+    return _local_name(match.group(1).rsplit(":", 1)[-1]) if match else None
+
+
+def looks_like_qti(text: str) -> bool:
+    """True when the text is XML whose root is a QTI 1.2 or 2.x/3.0 document."""
+    return _root_element_name(text[:20_000]) in _QTI_ROOTS
+
+
+# ---- text ------------------------------------------------------------------------------------------------
+
+_INLINE_INTERACTIONS = frozenset({"textEntryInteraction", "inlineChoiceInteraction", "endAttemptInteraction"})
+_HIDDEN = frozenset(
+    {
+        "feedbackBlock",
+        "feedbackInline",
+        "modalFeedback",
+        "templateBlock",
+        "templateInline",
+        "printedVariable",
+        "stylesheet",
+        "responseDeclaration",
+        "outcomeDeclaration",
+    }
+)
+_SCORER_VIEWS = frozenset({"scorer", "tutor", "author", "proctor", "testconstructor"})
+_VOID = frozenset({"br", "hr", "img", "wbr", "col"})
+_IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp)$", re.IGNORECASE)
+
+
+def _file_name(reference: str) -> str:
+    return unquote(reference.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0])
+
+
+def _image(alt: str, source: str) -> str:
+    """An <img> whose alt says which picture it was (its file name when the file gave no alt text)."""
+    label = alt.strip() or _file_name(source)
+    return f'<img alt="{escape(label)}">'
+
+
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMG_ATTRIBUTE = re.compile(r"""\b(alt|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+_SCRIPT = re.compile(r"<(sup|sub)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _html_string(markup: str) -> str:
+    """An HTML string (Canvas/Blackboard mattext) with images named by file when they lack alt text, and
+    super/subscripts kept as ^ and _ (10<sup>-3</sup> -> 10^-3), which html_to_text would flatten."""
+
+    def named(match: re.Match[str]) -> str:
+        attributes = {key.lower(): a or b for key, a, b in _IMG_ATTRIBUTE.findall(match.group(0))}
+        return _image(attributes.get("alt", ""), attributes.get("src", ""))
+
+    scripted = _SCRIPT.sub(
+        lambda match: ("^" if match.group(1).lower() == "sup" else "_") + match.group(2), markup
+    )
+    return _IMG_TAG.sub(named, scripted)
+
+
+def _is_scorer_rubric(element: Element) -> bool:
+    return element.tag == "rubricBlock" and bool(set(element.get("view", "").split()) & _SCORER_VIEWS)
+
+
+def _inner_markup(element: Element) -> str:
+    """The HTML inside a QTI 2 element, interactions replaced by their prompt (or a blank when inline),
+    feedback, templates and scorer-only rubrics left out."""
+    parts = [escape(element.text or "")]
+    for child in element:
+        parts.append(_element_markup(child))
+        parts.append(escape(child.tail or ""))
+    return "".join(parts)
+
+
+def _element_markup(element: Element) -> str:
+    tag = element.tag
+    if tag in _HIDDEN or _is_scorer_rubric(element):
+        return ""
+    if tag in _INLINE_INTERACTIONS:
+        return "_____"
+    if tag.endswith("Interaction"):
+        prompt = element.find("prompt")
+        return f"<p>{_inner_markup(prompt)}</p>" if prompt is not None else ""
+    if tag == "img":
+        return _image(element.get("alt", ""), element.get("src", ""))
+    if tag == "object":
+        data = element.get("data", "")
+        if element.get("type", "").startswith("image/") or _IMAGE_FILE.search(data):
+            return _image(element.get("label", "") or (element.text or "").strip(), data)
+        return _inner_markup(element)
+    if tag in ("sup", "sub"):
+        return ("^" if tag == "sup" else "_") + _inner_markup(element)
+    if tag in _VOID:
+        return f"<{tag}>"
+    return f"<{tag}>{_inner_markup(element)}</{tag}>"
+
+
+def _readable(element: Element | None) -> str:
+    return html_to_text(_inner_markup(element)) if element is not None else ""
+
+
+# ---- QTI 2.x items ---------------------------------------------------------------------------------------
+
+_UNSUPPORTED_INTERACTIONS = {
+    "matchInteraction": "matching",
+    "associateInteraction": "associate (pairing)",
+    "orderInteraction": "ordering",
+    "gapMatchInteraction": "drag words into gaps",
+    "inlineChoiceInteraction": "inline choice (drop-down in text)",
+    "hottextInteraction": "hot text",
+    "hotspotInteraction": "hotspot",
+    "graphicOrderInteraction": "graphic ordering",
+    "graphicAssociateInteraction": "graphic associate",
+    "graphicGapMatchInteraction": "drag onto image",
+    "selectPointInteraction": "select point",
+    "positionObjectInteraction": "position object",
+    "sliderInteraction": "slider",
+    "drawingInteraction": "drawing",
+    "uploadInteraction": "file upload",
+    "mediaInteraction": "media",
+    "customInteraction": "custom",
+    "portableCustomInteraction": "portable custom (PCI)",
+    "endAttemptInteraction": "end attempt",
+}
+_CONDITIONAL_FEEDBACK = re.compile(r"correct|wrong|partial|unanswered|right|fail|pass|true|false", re.I)
+_TRAILING_BLANK = re.compile(r"\n+_____$")
+"""A text entry on its own line after the question: the blank says nothing the quiz does not show."""
+_TRUE_FALSE_PAIRS = frozenset({("true", "false"), ("sant", "falskt"), ("sann", "falsk")})
+
+
+def _interactions(body: Element) -> list[Element]:
+    return [element for element in body.iter() if element.tag.endswith("Interaction")]
+
+
+def _number(raw: str | None, what: str) -> float:
+    text = (raw or "").strip().replace(",", ".").replace("−", "-")
+    try:
+        value = float(text)
+    except ValueError:
+        raise _QtiError(f"{what} {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise _QtiError(f"{what} {text!r} is not a finite number")
+    return value
+
+
+def _tidy(number: float) -> float:
+    """0.00010000000000000005 -> 0.0001: bounds subtracted in binary floating point, read back as written."""
+    return float(f"{number:.12g}")
+
+
+def _share(value: float, total: float) -> float:
+    return round(max(-1.0, min(1.0, value / total)), 7)
+
+
+def _values(declaration: Element | None) -> list[str]:
+    if declaration is None:
+        return []
+    return [(value.text or "").strip() for value in declaration.findall("correctResponse/value")]
+
+
+def _mapping(declaration: Element | None) -> list[tuple[str, float]]:
+    if declaration is None:
+        return []
+    return [
+        (entry.get("mapKey", "").strip(), _number(entry.get("mappedValue"), "mappedValue"))
+        for entry in declaration.findall("mapping/mapEntry")
+    ]
+
+
+def _outcome_value(item: Element, identifier: str) -> str | None:
+    for outcome in item.findall("outcomeDeclaration"):
+        if outcome.get("identifier", "").upper() == identifier:
+            value = outcome.find("defaultValue/value")
+            return value.text if value is not None else None
+    return None
+
+
+def _item_points(item: Element) -> float | None:
+    """Points from MAXSCORE's default value, else SCORE's normalMaximum (ONYX, TAO, Inspera)."""
+    raw = _outcome_value(item, "MAXSCORE")
+    if raw is None:
+        score = next((o for o in item.findall("outcomeDeclaration") if o.get("identifier") == "SCORE"), None)
+        raw = score.get("normalMaximum") if score is not None else None
+    if raw is None or not raw.strip():
+        return None
+    points = _number(raw, "maximum score")
+    return points if points > 0 else None
+
+
+@dataclass
+class _ModalFeedback:
+    by_choice: dict[str, str] = field(default_factory=dict)
+    general: str = ""
+
+
+def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
+    """Per-choice modal feedback, and the unconditional rest (correct/wrong feedback has no place here)."""
+    feedback = _ModalFeedback()
+    general = []
+    for modal in item.findall("modalFeedback"):
+        text = _readable(modal)
+        identifier = modal.get("identifier", "")
+        if not text or modal.get("showHide", "show") == "hide":
+            continue
+        if identifier in choice_ids:
+            feedback.by_choice[identifier] = text
+        elif not _CONDITIONAL_FEEDBACK.search(identifier):
+            general.append(text)
+    feedback.general = "\n\n".join(dict.fromkeys(general))
+    return feedback
+
+
+def _is_true_false(texts: Sequence[str]) -> bool:
+    words = tuple(text.strip(" .!").casefold() for text in texts)
+    return len(words) == 2 and (words in _TRUE_FALSE_PAIRS or words[::-1] in _TRUE_FALSE_PAIRS)
+
+
+def _choice_fractions(
+    declaration: Element | None, identifiers: Sequence[str], multiple: bool
+) -> dict[str, float]:
+    """Each choice's share of the points, from the mapping weights or else the correct response."""
+    known = set(identifiers)
+    mapping = _mapping(declaration)
+    correct = _values(declaration)
+    for key in [key for key, _ in mapping] + correct:
+        if key not in known:
+            raise _QtiError(f"the scoring names choice {key!r}, which the item does not have")
+    positive = [value for _, value in mapping if value > 0]
+    if positive:
+        total = sum(positive) if multiple else max(positive)
+        return {key: _share(value, total) for key, value in mapping}
+    if not correct:
+        raise _QtiError("no correct answer: the response has neither a correctResponse nor a mapping")
+    if not multiple:
+        return dict.fromkeys(correct, 1.0)
+    share = round(1 / len(set(correct)), 7)
+    return {key: share if key in correct else -share for key in identifiers}
+
+
+def _choice_item(
+    item: Element, interaction: Element, declaration: Element | None
+) -> tuple[dict[str, Any], str]:
+    choices = interaction.findall(".//simpleChoice")
+    if len(choices) < 2:
+        raise _QtiError("a choice interaction needs at least two choices")
+    identifiers = [choice.get("identifier", "") for choice in choices]
+    modal = _modal_feedback(item, set(identifiers))
+    cardinality = declaration.get("cardinality", "single") if declaration is not None else "single"
+    multiple = interaction.get("maxChoices", "1").strip() != "1" or cardinality == "multiple"
+    fractions = _choice_fractions(declaration, identifiers, multiple)
+    data: list[dict[str, Any]] = []
+    for identifier, choice in zip(identifiers, choices, strict=True):
+        text = _readable(choice)
+        if not text:
+            raise _QtiError(f"choice {identifier!r} is empty")
+        inline = " ".join(
+            _readable(part) for part in choice.iter() if part.tag in ("feedbackInline", "feedbackBlock")
+        ).strip()
+        feedback = inline or modal.by_choice.get(identifier, "")
+        data.append({"text": text, "fraction": fractions.get(identifier, 0.0), "feedback": feedback})
+    kind = QuestionType.MULTIPLE_CHOICE
+    if not multiple and _is_true_false([choice["text"] for choice in data]):
+        kind = QuestionType.TRUE_FALSE
+    return {"type": kind.value, "choices": data}, modal.general
+
+
+def _tolerance(item: Element, value: float) -> float:
+    """Tolerance of a numerical response from <equal toleranceMode=…> or <equalRounded> (0 when exact)."""
+    processing = item.find("responseProcessing")
+    if processing is None:
+        return 0.0
+    for equal in processing.iter("equal"):
+        mode = equal.get("toleranceMode", "exact")
+        bounds = [_number(part, "tolerance") for part in equal.get("tolerance", "0").split()]
+        widest = max((abs(bound) for bound in bounds), default=0.0)
+        if mode == "absolute":
+            return widest
+        if mode == "relative":
+            return _tidy(abs(value) * widest / 100)
+    for rounded in processing.iter("equalRounded"):
+        if rounded.get("roundingMode", "significantFigures") == "decimalPlaces":
+            return 0.5 * 10.0 ** -int(_number(rounded.get("figures"), "figures"))
+    return 0.0
+
+
+def _text_entry_item(item: Element, declaration: Element | None) -> dict[str, Any]:
+    accepted = [(value, 1.0) for value in _values(declaration)]
+    mapping = _mapping(declaration)
+    best = max((value for _, value in mapping), default=0.0)
+    accepted += [(key, _share(value, best)) for key, value in mapping if value > 0]
+    if not accepted:
+        raise _QtiError("no correct answer: the response has neither a correctResponse nor a mapping")
+    base_type = declaration.get("baseType", "string") if declaration is not None else "string"
+    if base_type in ("float", "integer"):
+        numbers: dict[float, dict[str, Any]] = {}
+        for raw, fraction in accepted:
+            value = _number(raw, "correct response")
+            if value not in numbers or numbers[value]["fraction"] < fraction:
+                tolerance = _tolerance(item, value)
+                numbers[value] = {"value": value, "tolerance": tolerance, "fraction": fraction}
+        return {"type": QuestionType.NUMERICAL.value, "numerical": list(numbers.values())}
+    strings: dict[str, float] = {}
+    for text, fraction in accepted:
+        if text:
+            strings[text] = max(fraction, strings.get(text, -1.0))
+    if not strings:
+        raise _QtiError("the correct response is empty")
+    choices = [{"text": text, "fraction": fraction} for text, fraction in strings.items()]
+    return {"type": QuestionType.SHORT_EXACT.value, "choices": choices}
+
+
+def _essay_reference(item: Element, body: Element, declaration: Element | None) -> tuple[str, bool]:
+    """The model answer of an extended-text item, and whether it was taken from the modal feedback."""
+    rubrics = [_readable(rubric) for rubric in body.iter("rubricBlock") if _is_scorer_rubric(rubric)]
+    reference = "\n\n".join(text for text in rubrics if text)
+    if reference:
+        return reference, False
+    values = [html_to_text(value) if HTML_TAG.search(value) else value for value in _values(declaration)]
+    if any(values):
+        return "\n\n".join(value for value in values if value), False
+    return _modal_feedback(item, set()).general, True
+
+
+def _unsupported_interactions(interactions: Sequence[Element]) -> str | None:
+    tags = [interaction.tag for interaction in interactions]
+    if len(tags) > 1:
+        if set(tags) == {"textEntryInteraction"}:
+            return f"items with several blanks ({len(tags)} text entries) are not supported by tenta"
+        return f"items with several interactions ({', '.join(tags)}) are not supported by tenta"
+    if tags[0] not in ("choiceInteraction", "textEntryInteraction", "extendedTextInteraction"):
+        label = _UNSUPPORTED_INTERACTIONS.get(tags[0], tags[0])
+        return f"{label} items ({tags[0]}) are not supported by tenta"
+    return None
+
+
+def _qti2_question(document: _Document, item: Element, topics: list[str]) -> MoodleQuestion | None:
+    body = item.find("itemBody")
+    if body is None:
+        raise _QtiError("the item has no <itemBody>")
+    interactions = _interactions(body)
+    if not interactions:
+        return None  # an information page between questions
+    unsupported = _unsupported_interactions(interactions)
+    if unsupported:
+        raise _QtiUnsupported(f"{unsupported}; remove or convert this item")
+    interaction = interactions[0]
+    declarations = {decl.get("identifier"): decl for decl in item.findall("responseDeclaration")}
+    declaration = declarations.get(interaction.get("responseIdentifier"))
+    reference = ""
+    if interaction.tag == "choiceInteraction":
+        data, general_feedback = _choice_item(item, interaction, declaration)
+    elif interaction.tag == "textEntryInteraction":
+        data, general_feedback = _text_entry_item(item, declaration), _modal_feedback(item, set()).general
+    else:
+        data = {"type": QuestionType.FREE_TEXT.value}
+        reference, from_feedback = _essay_reference(item, body, declaration)
+        general_feedback = "" if from_feedback else _modal_feedback(item, set()).general
+        if not reference:
+            raise _QtiUnsupported(_MISSING_REFERENCE)
+    return _question(
+        document,
+        item,
+        identifier=item.get("identifier", ""),
+        prompt=_TRAILING_BLANK.sub("", _readable(body)),
+        data=data,
+        topics=topics,
+        general_feedback=general_feedback,
+        reference=reference,
+        points=_item_points(item),
+    )
+
+
+def _question(
+    document: _Document,
+    item: Element,
+    *,
+    identifier: str,
+    prompt: str,
+    data: dict[str, Any],
+    topics: list[str],
+    general_feedback: str,
+    reference: str,
+    points: float | None,
+) -> MoodleQuestion:
+    """The question record moodle_bank turns into a draft (ids from the item identifier)."""
+    if not prompt:
+        raise _QtiError("the question text is empty")
+    return MoodleQuestion(
+        line=document.line(item) or 0,
+        title=(item.get("title") or "").strip() or identifier,
+        moodle_id=identifier.strip(),
+        prompt=prompt,
+        data=data,
+        general_feedback=general_feedback,
+        reference=reference,
+        topics=list(dict.fromkeys(topic for topic in topics if topic.strip())),
+        max_points=points,
+    )
+
+
+# ---- QTI 1.2 items ---------------------------------------------------------------------------------------
+
+_CANVAS_TYPES = {
+    "multiple_choice_question": "choice",
+    "true_false_question": "true_false",
+    "multiple_answers_question": "multiple",
+    "short_answer_question": "short",
+    "numerical_question": "numerical",
+    "essay_question": "essay",
+    "text_only_question": "text",
+    # Blackboard's bbmd_questiontype
+    "multiple choice": "choice",
+    "either/or": "choice",
+    "true/false": "true_false",
+    "multiple answer": "multiple",
+    "fill in the blank": "short",
+    "numeric": "numerical",
+    "essay": "essay",
+    "short response": "essay",
+    # IMS Common Cartridge profiles
+    "cc.multiple_choice.v0p1": "choice",
+    "cc.true_false.v0p1": "true_false",
+    "cc.multiple_response.v0p1": "multiple",
+    "cc.fib.v0p1": "short",
+    "cc.essay.v0p1": "essay",
+}
+_UNSUPPORTED_TYPES = {
+    "matching_question": "matching",
+    "fill_in_multiple_blanks_question": "fill in multiple blanks",
+    "multiple_dropdowns_question": "multiple dropdowns",
+    "calculated_question": "formula (calculated)",
+    "file_upload_question": "file upload",
+    "categorization_question": "categorization",
+    "ordering_question": "ordering",
+    "hot_spot_question": "hot spot",
+    "formula_question": "formula",
+    "matching": "matching",
+    "ordering": "ordering",
+    "hot spot": "hot spot",
+    "jumbled sentence": "jumbled sentence",
+    "quiz bowl": "quiz bowl",
+    "fill in the blank plus": "fill in multiple blanks",
+    "calculated": "calculated",
+    "file upload": "file upload",
+    "opinion scale": "opinion scale (Likert)",
+}
+_RESPONSES = frozenset({"response_lid", "response_str", "response_num", "response_xy", "response_grp"})
+_TEXT_HOLDERS = frozenset({"mattext", "mat_formattedtext", "matemtext"})
+
+
+def _metadata(item: Element) -> dict[str, str]:
+    """Canvas's qtimetadata fields and Blackboard's bbmd_/qmd_ elements, by lower-case name."""
+    fields: dict[str, str] = {}
+    metadata = item.find("itemmetadata")
+    if metadata is None:
+        return fields
+    for entry in metadata.iter("qtimetadatafield"):
+        label = (entry.findtext("fieldlabel") or "").strip().lower()
+        if label:
+            fields[label] = (entry.findtext("fieldentry") or "").strip()
+    for child in metadata:
+        if child.tag.startswith(("bbmd_", "qmd_")):
+            fields[child.tag.lower()] = (child.text or "").strip()
+    return fields
+
+
+def _material_markup(element: Element, skip: frozenset[str] = frozenset()) -> str:
+    """The HTML of every text in a QTI 1.2 material tree (plain texts escaped), skipping `skip` subtrees."""
+    parts: list[str] = []
+
+    def visit(node: Element) -> None:
+        if node.tag in skip:
+            return
+        if node.tag in _TEXT_HOLDERS:
+            text = node.text or ""
+            kind = (node.get("texttype") or node.get("type") or "").lower()
+            is_html = (
+                "html" in kind
+                or kind == "smart_text"
+                or (kind in ("", "text/richtext") and HTML_TAG.search(text))
+            )
+            plain = escape(text).replace("\n", "<br>")
+            parts.append(f"<div>{_html_string(text)}</div>" if is_html else f"<p>{plain}</p>")
+        elif node.tag == "matimage":
+            parts.append(_image(node.get("label", ""), node.get("uri", "")))
+        for child in node:
+            visit(child)
+
+    visit(element)
+    return "".join(parts)
+
+
+def _material_text(element: Element | None, skip: frozenset[str] = frozenset()) -> str:
+    return html_to_text(_material_markup(element, skip)) if element is not None else ""
+
+
+@dataclass
+class _Scored:
+    """One scoring condition: the response values it requires and the share of the points it gives."""
+
+    condition: Element
+    fraction: float
+
+
+def _scored_conditions(item: Element) -> list[_Scored]:
+    processing = item.find("resprocessing")
+    if processing is None:
+        return []
+    declared = processing.find("outcomes/decvar")
+    maximum = (
+        _number(declared.get("maxvalue"), "maxvalue")
+        if declared is not None and declared.get("maxvalue")
+        else 100.0
+    )
+    scored = []
+    for condition in processing.iter("respcondition"):
+        variables = condition.find("conditionvar")
+        for setvar in condition.findall("setvar"):
+            name = setvar.get("varname") or setvar.get("variablename") or "SCORE"
+            if name.upper() != "SCORE" or variables is None:
+                continue
+            raw = (setvar.text or "").strip()
+            value = maximum if raw.upper() == "SCORE.MAX" else _number(raw, "score")
+            scored.append(_Scored(variables, _share(value, maximum) if maximum > 0 else 0.0))
+    return scored
+
+
+def _required(condition: Element, tag: str) -> list[str]:
+    """Texts of `tag` elements a condition requires (those under <not> excluded)."""
+    found: list[str] = []
+
+    def visit(node: Element) -> None:
+        for child in node:
+            if child.tag == "not":
+                continue
+            if child.tag == tag:
+                found.append((child.text or "").strip())
+            visit(child)
+
+    visit(condition)
+    return found
+
+
+def _labels(item: Element) -> list[tuple[str, Element]]:
+    return [(label.get("ident", ""), label) for label in item.iter("response_label")]
+
+
+def _qti1_choices(item: Element, multiple: bool, feedback: dict[str, str]) -> list[dict[str, Any]]:
+    labels = _labels(item)
+    if len(labels) < 2:
+        raise _QtiError("a choice question needs at least two answers")
+    idents = [ident for ident, _ in labels]
+    scored = [
+        (set(_required(s.condition, "varequal")) & set(idents), s.fraction) for s in _scored_conditions(item)
+    ]
+    scored = [(named, fraction) for named, fraction in scored if named and fraction != 0]
+    fractions: dict[str, float] = {}
+    positive = [(named, fraction) for named, fraction in scored if fraction > 0]
+    if multiple and len(positive) == 1:
+        correct = positive[0][0]
+        share = round(1 / len(correct), 7)
+        fractions = {ident: share if ident in correct else -share for ident in idents}
+    elif multiple:
+        total = sum(fraction for named, fraction in positive for _ in named)
+        for named, fraction in scored:
+            for ident in named:
+                fractions[ident] = fractions.get(ident, 0.0) + _share(fraction, total or 1.0)
+    else:
+        for named, fraction in scored:
+            for ident in named:
+                before = fractions.get(ident)
+                fractions[ident] = fraction if before is None else max(before, fraction)
+    if not any(fraction > 0 for fraction in fractions.values()):
+        raise _QtiError("no correct answer: no scoring condition gives points to a choice")
+    choices = []
+    for ident, label in labels:
+        text = _material_text(label)
+        if not text:
+            raise _QtiError(f"answer {ident!r} is empty")
+        choice_feedback = feedback.get(ident) or feedback.get(f"{ident}_fb", "")
+        choices.append(
+            {"text": text, "fraction": round(fractions.get(ident, 0.0), 7), "feedback": choice_feedback}
+        )
+    return choices
+
+
+def _qti1_short(item: Element) -> list[dict[str, Any]]:
+    accepted: dict[str, float] = {}
+    for scored in _scored_conditions(item):
+        for text in _required(scored.condition, "varequal"):
+            if text and scored.fraction > 0:
+                accepted[text] = max(scored.fraction, accepted.get(text, 0.0))
+    if not accepted:
+        raise _QtiError("a short-answer question needs at least one accepted answer")
+    return [{"text": text, "fraction": fraction} for text, fraction in accepted.items()]
+
+
+def _qti1_numerical(item: Element) -> list[dict[str, Any]]:
+    answers = []
+    for scored in _scored_conditions(item):
+        if scored.fraction <= 0:
+            continue
+        exact = [_number(text, "numerical answer") for text in _required(scored.condition, "varequal")]
+        low = [
+            _number(t, "lower bound") for tag in ("vargte", "vargt") for t in _required(scored.condition, tag)
+        ]
+        high = [
+            _number(t, "upper bound") for tag in ("varlte", "varlt") for t in _required(scored.condition, tag)
+        ]
+        if low and high:
+            lowest, highest = min(low), max(high)
+            if exact and lowest <= exact[0] <= highest:
+                value, tolerance = exact[0], max(exact[0] - lowest, highest - exact[0])
+            else:
+                value, tolerance = (lowest + highest) / 2, (highest - lowest) / 2
+            answers.append(
+                {"value": _tidy(value), "tolerance": _tidy(abs(tolerance)), "fraction": scored.fraction}
+            )
+        elif exact:
+            answers += [{"value": value, "tolerance": 0.0, "fraction": scored.fraction} for value in exact]
+        elif low or high:
+            raise _QtiError(
+                "a numerical answer with only one bound (above or below a number) has no tenta form"
+            )
+    if not answers:
+        raise _QtiError("a numerical question needs at least one accepted value")
+    return answers
+
+
+def _inferred_kind(item: Element) -> str:
+    """The kind of a QTI 1.2 item without type metadata, read from its response elements."""
+    responses = [element for element in item.iter() if element.tag in _RESPONSES]
+    if not responses:
+        return "text"
+    if len(responses) > 1:
+        raise _QtiUnsupported(
+            f"questions with {len(responses)} answer fields are not supported by tenta; remove or convert it"
+        )
+    response = responses[0]
+    if response.tag == "response_lid":
+        multiple = response.get("rcardinality", "Single").lower() == "multiple"
+        texts = [_material_text(label) for _, label in _labels(item)]
+        return "multiple" if multiple else "true_false" if _is_true_false(texts) else "choice"
+    if response.tag == "response_num":
+        return "numerical"
+    if response.tag == "response_str":
+        has_answers = any(_required(scored.condition, "varequal") for scored in _scored_conditions(item))
+        return "short" if has_answers else "essay"
+    raise _QtiUnsupported(
+        f"questions answered by {response.tag} (a point or group) are not supported by tenta; "
+        "remove or convert it"
+    )
+
+
+def _item_feedback(item: Element) -> dict[str, str]:
+    return {
+        feedback.get("ident", ""): _material_text(feedback)
+        for feedback in item.findall("itemfeedback")
+        if feedback.get("ident")
+    }
+
+
+def _qti1_points(metadata: dict[str, str]) -> float | None:
+    raw = metadata.get("points_possible") or metadata.get("qmd_absolutescore_max")
+    if not raw:
+        return None
+    points = _number(raw, "points")
+    return points if points > 0 else None
+
+
+def _qti1_question(document: _Document, item: Element, topics: list[str]) -> MoodleQuestion | None:
+    metadata = _metadata(item)
+    declared = (
+        metadata.get("question_type") or metadata.get("bbmd_questiontype") or metadata.get("cc_profile", "")
+    )
+    key = declared.strip().lower()
+    if key in _UNSUPPORTED_TYPES or (key and key not in _CANVAS_TYPES):
+        label = _UNSUPPORTED_TYPES.get(key, key)
+        raise _QtiUnsupported(
+            f"{label} questions (type {declared!r}) are not supported by tenta; "
+            "remove or convert this question"
+        )
+    kind = _CANVAS_TYPES.get(key) or _inferred_kind(item)
+    if kind == "text":
+        return None
+    feedback = _item_feedback(item)
+    general = feedback.get("general_fb", "")
+    reference = ""
+    data: dict[str, Any]
+    if kind in ("choice", "true_false", "multiple"):
+        question_type = QuestionType.TRUE_FALSE if kind == "true_false" else QuestionType.MULTIPLE_CHOICE
+        data = {"type": question_type.value, "choices": _qti1_choices(item, kind == "multiple", feedback)}
+    elif kind == "short":
+        data = {"type": QuestionType.SHORT_EXACT.value, "choices": _qti1_short(item)}
+    elif kind == "numerical":
+        data = {"type": QuestionType.NUMERICAL.value, "numerical": _qti1_numerical(item)}
+    else:
+        data = {"type": QuestionType.FREE_TEXT.value}
+        solutions = [_material_text(solution) for solution in item.iter("solution")]
+        reference = "\n\n".join(text for text in solutions if text) or general
+        general = "" if reference == general else general
+        if not reference:
+            raise _QtiUnsupported(_MISSING_REFERENCE)
+    return _question(
+        document,
+        item,
+        identifier=item.get("ident", "") or metadata.get("bbmd_asi_object_id", ""),
+        prompt=_material_text(item.find("presentation"), _RESPONSES),
+        data=data,
+        topics=topics,
+        general_feedback=general,
+        reference=reference,
+        points=_qti1_points(metadata),
+    )
+
+
+def _qti1_items(root: Element, topics: list[str]) -> Iterator[tuple[Element, list[str]]]:
+    """Every <item> with its topics: the titles of the sections (Canvas question groups) around it."""
+    for child in root:
+        if child.tag == "item":
+            yield child, topics
+        elif child.tag in ("section", "assessment", "objectbank", "questestinterop"):
+            title = (child.get("title") or "").strip() if child.tag == "section" else ""
+            yield from _qti1_items(child, [*topics, title] if title else topics)
+
+
+def _qti1_title(root: Element) -> str:
+    """A QTI 1.2 file's quiz or bank title (Canvas's assessment title or objectbank bank_title)."""
+    for element in root.iter():
+        if element.tag == "assessment" and (element.get("title") or "").strip():
+            return (element.get("title") or "").strip()
+        if (
+            element.tag == "qtimetadatafield"
+            and (element.findtext("fieldlabel") or "").strip() == "bank_title"
+        ):
+            return (element.findtext("fieldentry") or "").strip()
+    return ""
+
+
+# ---- documents, packages and the bank --------------------------------------------------------------------
+
+
+def _collect(
+    document: _Document,
+    topics: list[str],
+    problems: ImportProblems,
+    parsed: list[MoodleQuestion],
+) -> None:
+    """The questions of one QTI document; problems are recorded at the item's line in that document."""
+    local = ImportProblems(document.path, errors=problems.errors, skipped=problems.skipped)
+    if document.root.tag == "assessmentItem":
+        items = [(document.root, topics)]
+        reader: Callable[[_Document, Element, list[str]], MoodleQuestion | None] = _qti2_question
+    else:
+        items = list(_qti1_items(document.root, topics))
+        reader = _qti1_question
+    for item, item_topics in items:
+        identifier = item.get("identifier") or item.get("ident") or ""
+        title = (item.get("title") or "").strip()
+        label = f"item {identifier!r}" + (f" ({title})" if title and title != identifier else "")
+        line = document.line(item)
+        try:
+            question = reader(document, item, item_topics)
+        except _QtiError as error:
+            local.add(str(error), line=line, field=label)
+        except _QtiUnsupported as error:
+            local.unsupported(str(error), line=line, field=label)
+        else:
+            if question is not None:
+                parsed.append(question)
+
+
+def _decoded(raw: bytes, path: Path) -> str:
+    """A zip member's text in the encoding its XML declaration names (UTF-8 by default)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    declared = _XML_ENCODING.match(raw.lstrip(b"\xef\xbb\xbf")[:200])
+    encoding = declared.group(1).decode("ascii") if declared else "utf-8-sig"
+    try:
+        return raw.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
+    except LookupError:
+        raise InputFileError(path, f"unknown text encoding {encoding!r} in the XML declaration") from None
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputFileError(path, f"not valid {encoding} text", line=line) from None
+
+
+@dataclass
+class _Package:
+    documents: list[_Document]
+    title: str
+    topics: dict[str, list[str]]
+
+
+def _taxon_labels(resource: Element) -> list[str]:
+    """Inspera's item labels: the last entry of each `<taxonpath>` in a resource's metadata."""
+    labels = []
+    for taxon_path in resource.iter("taxonpath"):
+        texts = [
+            (node.text or "").strip() for node in taxon_path.iter() if node.tag in ("langstring", "string")
+        ]
+        texts = [text for text in texts if text]
+        if len(texts) > 1 or (texts and taxon_path.find("source") is None):
+            labels.append(texts[-1])
+    return labels
+
+
+def _manifest_title(manifest: _Document) -> str:
+    metadata = manifest.root.find("metadata")
+    for title in metadata.iter("title") if metadata is not None else ():
+        text = next((text for node in title.iter() if (text := (node.text or "").strip())), "")
+        if text:
+            return text
+    return ""
+
+
+def _manifest_entries(manifest: _Document) -> tuple[list[str], dict[str, list[str]]]:
+    """Member names the manifest lists, in order, with each one's labels."""
+    base = posixpath.dirname(manifest.name)
+    members: list[str] = []
+    labels: dict[str, list[str]] = {}
+    for resource in manifest.root.iter("resource"):
+        xml_base = resource.get("base", "")
+        references = [resource.get("href", ""), resource.get("file", "")]  # Blackboard: bb:file
+        references += [file.get("href", "") for file in resource.findall("file")]
+        for reference in filter(None, references):
+            for candidate in (
+                posixpath.join(base, xml_base, unquote(reference)),
+                posixpath.join(base, unquote(reference)),
+            ):
+                name = posixpath.normpath(candidate).lstrip("/")
+                if name not in labels:
+                    members.append(name)
+                    labels[name] = _taxon_labels(resource)
+    return members, labels
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit} bytes"
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, budget: list[int]) -> str:
+    where = Path(f"{path}/{info.filename}")
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise InputFileError(where, f"is larger than {_size(MAX_MEMBER_BYTES)}; refusing to read it")
+    with archive.open(info) as member:
+        raw = member.read(MAX_MEMBER_BYTES + 1)
+    if len(raw) > MAX_MEMBER_BYTES:
+        raise InputFileError(where, f"unpacks to more than {_size(MAX_MEMBER_BYTES)}; refusing to read it")
+    budget[0] -= len(raw)
+    if budget[0] < 0:
+        raise InputFileError(path, f"the package unpacks to more than {_size(MAX_PACKAGE_BYTES)}")
+    return _decoded(raw, where)
+
+
+def _read_package(path: Path) -> _Package:
+    """The QTI documents of a content package, in manifest order, without extracting anything."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+            manifests = sorted(
+                (name for name in infos if posixpath.basename(name) == "imsmanifest.xml"),
+                key=lambda name: name.count("/"),
+            )
+            budget = [MAX_PACKAGE_BYTES]
+            topics: dict[str, list[str]] = {}
+            title = ""
+            if manifests:
+                manifest_text = _read_member(archive, infos[manifests[0]], path, budget)
+                manifest = _parse(manifest_text, Path(f"{path}/{manifests[0]}"), manifests[0])
+                listed, topics = _manifest_entries(manifest)
+                title = _manifest_title(manifest)
+                names = [name for name in listed if name in infos and name.lower().endswith(_XML_SUFFIXES)]
+            else:
+                names = sorted(name for name in infos if name.lower().endswith(_XML_SUFFIXES))
+            if len(names) > MAX_DOCUMENTS:
+                raise InputFileError(path, f"the package lists more than {MAX_DOCUMENTS} files")
+            documents = []
+            for name in names:
+                text = _read_member(archive, infos[name], path, budget)
+                if looks_like_qti(text):
+                    documents.append(_parse(text, Path(f"{path}/{name}"), name))
+            documents += _test_items(
+                documents, infos, lambda name: _read_member(archive, infos[name], path, budget), path
+            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError):
+        raise InputFileError(path, "not a QTI package: not a readable zip archive") from None
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found") from None
+    except OSError as error:
+        raise InputFileError(path, f"cannot read file: {error.strerror or error}") from None
+    return _Package(documents, title, topics)
+
+
+def _test_items(
+    documents: list[_Document], available: Collection[str], read: Callable[[str], str], path: Path
+) -> list[_Document]:
+    """Items an assessmentTest refers to that the manifest did not list."""
+    have = {document.name for document in documents}
+    extra = []
+    for test in [document for document in documents if document.root.tag == "assessmentTest"]:
+        for name in _item_references(test):
+            if name in available and name not in have:
+                text = read(name)
+                if looks_like_qti(text):
+                    extra.append(_parse(text, Path(f"{path}/{name}"), name))
+                    have.add(name)
+    return extra
+
+
+def _referenced_member(test: _Document, reference: Element) -> str:
+    """The member name an <assessmentItemRef href> points to, relative to the test's own folder."""
+    folder = posixpath.dirname(test.name)
+    return posixpath.normpath(posixpath.join(folder, unquote(reference.get("href", "")))).lstrip("/")
+
+
+def _item_references(test: _Document) -> list[str]:
+    return [
+        _referenced_member(test, reference)
+        for reference in test.root.iter("assessmentItemRef")
+        if reference.get("href")
+    ]
+
+
+def _section_topics(test: _Document) -> dict[str, list[str]]:
+    """Item member name -> titles of the (visible) assessmentSections around its reference."""
+    topics: dict[str, list[str]] = {}
+
+    def visit(node: Element, titles: list[str]) -> None:
+        for child in node:
+            if child.tag == "assessmentSection":
+                title = (child.get("title") or "").strip()
+                visit(
+                    child, [*titles, title] if title and child.get("visible", "true") != "false" else titles
+                )
+            elif child.tag == "assessmentItemRef" and child.get("href"):
+                topics[_referenced_member(test, child)] = titles
+            else:
+                visit(child, titles)
+
+    visit(test.root, [])
+    return topics
+
+
+def _standalone_documents(path: Path) -> list[_Document]:
+    """A single QTI file; an assessmentTest brings the item files it refers to (inside its folder only)."""
+    document = _parse(read_text(path, windows_encodings=True), path)
+    if document.root.tag not in _QTI_ROOTS:
+        raise InputFileError(
+            path,
+            f"not a QTI file: the root element is <{document.root.tag}>, expected <assessmentItem>, "
+            "<assessmentTest> or <questestinterop>",
+            line=document.line(document.root),
+        )
+    if document.root.tag != "assessmentTest":
+        return [document]
+    folder = path.parent.resolve()
+    documents = [document]
+    for reference in document.root.iter("assessmentItemRef"):
+        target = (folder / unquote(reference.get("href", ""))).resolve()
+        if not target.is_relative_to(folder):
+            raise InputFileError(
+                path,
+                f"item file {reference.get('href')!r} is outside the test's folder",
+                line=document.line(reference),
+            )
+        if not target.is_file():
+            raise InputFileError(
+                path, f"item file {reference.get('href')!r} not found", line=document.line(reference)
+            )
+        item = _parse(
+            read_text(target, windows_encodings=True), target, target.relative_to(folder).as_posix()
+        )
+        documents.append(item)
+    return documents
+
+
+def _ordered(documents: list[_Document]) -> tuple[list[_Document], dict[str, list[str]]]:
+    """Items in the order the (first) assessmentTest lists them, then the rest; topics from its sections."""
+    tests = [document for document in documents if document.root.tag == "assessmentTest"]
+    items = [document for document in documents if document.root.tag != "assessmentTest"]
+    if not tests:
+        return items, {}
+    order = {name: position for position, name in enumerate(_item_references(tests[0]))}
+    items.sort(key=lambda document: order.get(document.name, len(order)))
+    return items, _section_topics(tests[0])
+
+
+def _bank_title(path: Path, package_title: str, documents: Sequence[_Document]) -> str:
+    """The one quiz's or test's title, else the package's (Canvas: 'QTI Quiz Export for course …'), else
+    the file name."""
+    titles = [_qti1_title(d.root) for d in documents if d.root.tag == "questestinterop"]
+    titles += [(d.root.get("title") or "").strip() for d in documents if d.root.tag == "assessmentTest"]
+    titles = [title for title in titles if title]
+    if len(set(titles)) == 1:
+        return titles[0]
+    if package_title:
+        return package_title
+    return title_from_path(path.with_suffix("") if path.suffix.lower() in (".zip", ".qti") else path)
+
+
+def import_qti(path: Path, *, skipped: list[InputFileError] | None = None) -> Bank:
+    """A bank from a QTI file or package (.zip with imsmanifest.xml); nothing is returned half-done.
+
+    With a `skipped` list, items tenta has no type for are recorded there instead of failing."""
+    problems = ImportProblems(path, skipped=skipped)
+    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+        package = _read_package(path)
+        documents, manifest_topics, package_title = package.documents, package.topics, package.title
+    else:
+        documents, manifest_topics, package_title = _standalone_documents(path), {}, ""
+    items, section_topics = _ordered(documents)
+    if not items:
+        raise InputFileError(path, "no QTI questions found (no assessmentItem or questestinterop file)")
+    quizzes = {document.name for document in items if document.root.tag == "questestinterop"}
+    parsed: list[MoodleQuestion] = []
+    for document in items:
+        topics = [*manifest_topics.get(document.name, []), *section_topics.get(document.name, [])]
+        if document.root.tag == "questestinterop" and len(quizzes) > 1:
+            topics.insert(0, _qti1_title(document.root))
+        _collect(document, topics, problems, parsed)
+    return moodle_bank(
+        path,
+        parsed,
+        problems,
+        title=_bank_title(path, package_title, documents),
+        missing_reference=_MISSING_REFERENCE,
+    )

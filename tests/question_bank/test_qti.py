@@ -1,0 +1,585 @@
+"""IMS QTI: an Inspera-style QTI 2.1 package, a Canvas Classic quiz export, a Blackboard pool, QTI 3,
+unsupported items, broken and hostile files, detection, and `tenta bank import` end to end."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from question_bank.errors import InputFileError, InputFileErrors, TentaError
+from question_bank.formats import qti
+from question_bank.formats.detect import detect_format, import_file
+from question_bank.formats.qti import import_qti, looks_like_qti
+from question_bank.formats.yaml_json import dump_yaml, read_native
+from question_bank.models import Bank, QuestionType
+from quiz.cli.main import app
+from quiz.settings import Settings
+from tests.question_bank.conftest import DATA_DIR
+
+INSPERA = DATA_DIR / "qti_inspera"
+CANVAS_QUIZ = DATA_DIR / "canvas_classic_quiz.xml"
+CANVAS_IDENT = "g7c1e5a0b2d94f6e8a3b1c0d9e8f7a6b5"
+runner = CliRunner()
+
+
+def _zip(path: Path, members: dict[str, str | bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def _inspera_zip(tmp_path: Path, replace: dict[str, str] | None = None) -> Path:
+    """The Inspera export as Inspera hands it out: one folder in a zip, manifest listing the items."""
+    members: dict[str, str | bytes] = {
+        f"DT2024_omtenta/{file.name}": file.read_text(encoding="utf-8") for file in sorted(INSPERA.iterdir())
+    }
+    members["DT2024_omtenta/resources/dropout natverk.png"] = b"\x89PNG\r\n\x1a\n"
+    for name, text in (replace or {}).items():
+        members[f"DT2024_omtenta/{name}"] = text
+    return _zip(tmp_path / "inspera_export.zip", members)
+
+
+def _canvas_zip(tmp_path: Path, quiz_xml: str | None = None) -> Path:
+    """Canvas Classic Quizzes' "QTI export": a folder per quiz (assessment + assessment_meta.xml)."""
+    manifest = f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="g0e1d2c3b4a5968778695a4b3c2d1e0f9" xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+  xmlns:lom="http://ltsc.ieee.org/xsd/imsccv1p1/LOM/resource" xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_v1p2"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <metadata>
+    <schema>IMS Content</schema>
+    <schemaversion>1.1.3</schemaversion>
+    <imsmd:lom>
+      <imsmd:general>
+        <imsmd:title>
+          <imsmd:string>QTI Quiz Export for course "DT2024 Djupinlärning"</imsmd:string>
+        </imsmd:title>
+      </imsmd:general>
+    </imsmd:lom>
+  </metadata>
+  <organizations/>
+  <resources>
+    <resource identifier="{CANVAS_IDENT}" type="imsqti_xmlv1p2">
+      <file href="{CANVAS_IDENT}/{CANVAS_IDENT}.xml"/>
+      <dependency identifierref="g3a4b5c6d7e8f9012a3b4c5d6e7f8091a"/>
+    </resource>
+    <resource identifier="g3a4b5c6d7e8f9012a3b4c5d6e7f8091a"
+      type="associatedcontent/imscc_xmlv1p1/learning-application-resource"
+      href="{CANVAS_IDENT}/assessment_meta.xml">
+      <file href="{CANVAS_IDENT}/assessment_meta.xml"/>
+    </resource>
+  </resources>
+</manifest>
+"""
+    meta = f"""<?xml version="1.0" encoding="UTF-8"?>
+<quiz identifier="{CANVAS_IDENT}" xmlns="http://canvas.instructure.com/xsd/cccv1p0">
+  <title>Quiz 3: Neurala nätverk</title>
+  <description>&lt;p&gt;Övningsquiz inför tentan.&lt;/p&gt;</description>
+  <shuffle_answers>true</shuffle_answers>
+  <quiz_type>assignment</quiz_type>
+  <points_possible>16.0</points_possible>
+</quiz>
+"""
+    return _zip(
+        tmp_path / "quiz-3-neurala-natverk-export.zip",
+        {
+            "imsmanifest.xml": manifest,
+            f"{CANVAS_IDENT}/{CANVAS_IDENT}.xml": quiz_xml or CANVAS_QUIZ.read_text(encoding="utf-8"),
+            f"{CANVAS_IDENT}/assessment_meta.xml": meta,
+        },
+    )
+
+
+def _choices(bank: Bank, key: str) -> list[tuple[str, float, str]]:
+    return [(choice.text, choice.fraction, choice.feedback) for choice in bank.question(key).choices]
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+# ---- QTI 2.1: Inspera ------------------------------------------------------------------------------------
+
+
+def test_inspera_package_keeps_the_test_order_sections_labels_and_points(tmp_path: Path) -> None:
+    skipped: list[InputFileError] = []
+    bank = import_qti(_inspera_zip(tmp_path), skipped=skipped)
+    assert bank.title == "Djupinlärning DT2024 – omtenta"  # the assessmentTest's title
+    assert [question.id for question in bank.questions] == [
+        "ID_2101501",  # the instructions page (no interaction) is not a question
+        "ID_2101502",
+        "ID_2101503",
+        "ID_2101504",
+        "ID_2101505",
+        "ID_2101506",
+        "ID_2101507",
+    ]  # test order, although the manifest lists ID_2101509 first
+    assert [question.number for question in bank.questions] == [1, 2, 3, 4, 5, 6, 7]
+    dropout = bank.question("ID_2101501")
+    assert dropout.topics == ("Regularisering", "Del A: Grunder")  # Inspera label, then the section
+    assert bank.question("ID_2101506").topics == ("Del B: Resonemang",)
+    assert dropout.max_points == 2.0  # MAXSCORE
+    assert bank.question("ID_2101502").max_points == 2.0  # SCORE's normalMaximum
+    assert bank.question("ID_2101503").max_points == 1.0  # neither: the default
+    assert bank.languages == ("sv", "en")
+
+
+def test_inspera_choice_items(tmp_path: Path) -> None:
+    bank = import_qti(_inspera_zip(tmp_path), skipped=[])
+    dropout = bank.question("ID_2101501")
+    assert dropout.type is QuestionType.MULTIPLE_CHOICE
+    assert dropout.prompt == {"sv": "Vad gör Dropout under träningen?\n\n[image: dropout natverk.png]"}
+    assert _choices(bank, "ID_2101501") == [
+        ("Ökar inlärningstakten", 0.0, ""),
+        ("Stänger slumpvis av neuroner", 1.0, "Rätt!"),  # feedbackInline is feedback, not choice text
+        ("Tar bort lager permanent", 0.0, ""),
+    ]
+    assert dropout.general_feedback == ""  # "feedback_correct"/"feedback_wrong" depend on the answer
+    several = bank.question("ID_2101502")
+    assert several.prompt == {"sv": "Vilka av följande är regulariseringstekniker? Välj alla som stämmer."}
+    assert _choices(bank, "ID_2101502") == [
+        ("L2-regularisering (weight decay)", 0.5, ""),  # mapping weights shared out
+        ("Softmax", -0.5, ""),
+        ("Early stopping", 0.5, ""),
+    ]
+    relu = bank.question("ID_2101503")
+    assert relu.type is QuestionType.TRUE_FALSE
+    assert _choices(bank, "ID_2101503") == [("Sant", 0.0, ""), ("Falskt", 1.0, "")]
+
+
+def test_inspera_text_entry_items(tmp_path: Path) -> None:
+    bank = import_qti(_inspera_zip(tmp_path), skipped=[])
+    activation = bank.question("ID_2101504")
+    assert activation.type is QuestionType.SHORT_EXACT
+    assert activation.prompt == {
+        "sv": "Den vanligaste aktiveringsfunktionen i dolda lager i moderna CNN:er är _____."
+    }
+    assert _choices(bank, "ID_2101504") == [
+        ("ReLU", 1.0, ""),
+        ("Rectified Linear Unit", 1.0, ""),
+        ("Leaky ReLU", 0.5, ""),
+    ]
+    parameters = bank.question("ID_2101505")
+    assert parameters.type is QuestionType.NUMERICAL
+    assert parameters.prompt["sv"].endswith("(med bias)?")  # the lone blank after it is dropped
+    assert [(a.value, a.tolerance, a.fraction) for a in parameters.numerical] == [(8256.0, 0.5, 1.0)]
+
+
+def test_inspera_essays_take_the_scorer_rubric_or_the_answered_feedback(tmp_path: Path) -> None:
+    bank = import_qti(_inspera_zip(tmp_path), skipped=[])
+    code = bank.question("ID_2101506")
+    assert code.type is QuestionType.FREE_TEXT and code.max_points == 4.0
+    assert code.prompt == {"sv": "Förklara vad nedanstående kod gör:"}  # the scorer rubric is not shown
+    assert code.code is not None and code.code.source.startswith("model = Sequential()\n")
+    assert code.reference_answer["en"].startswith("The code builds a small convolutional network")
+    assert 1 <= len(code.rubric) <= 8
+    overfitting = bank.question("ID_2101507")
+    assert overfitting.prompt == {"sv": "Vad är överanpassning (overfitting) och hur upptäcker man den?"}
+    assert overfitting.reference_answer["en"].startswith("Overfitting means the model fits the training data")
+    assert overfitting.general_feedback == ""  # used as the reference, not repeated as feedback
+
+
+def test_unsupported_items_refuse_the_package_naming_member_and_line(tmp_path: Path) -> None:
+    package = _inspera_zip(tmp_path)
+    with pytest.raises(InputFileErrors) as raised:
+        import_qti(package)
+    messages = [error.message for error in raised.value.errors]
+    assert messages == [
+        f"{package}/DT2024_omtenta/ID_2101508-item.xml:2: item 'ID_2101508' (Para ihop): matching items "
+        "(matchInteraction) are not supported by tenta; remove or convert this item",
+        f"{package}/DT2024_omtenta/ID_2101509-item.xml:2: item 'ID_2101509' (Egen reflektion): essay has no "
+        "model answer: give it a scorer rubric block, a correct response or general feedback (Canvas: the "
+        "general comments; Blackboard: the sample answer) and export again",
+    ]
+    assert all(error.unsupported for error in raised.value.errors)
+
+
+def test_skipping_names_each_left_out_item(tmp_path: Path) -> None:
+    skipped: list[InputFileError] = []
+    bank = import_qti(_inspera_zip(tmp_path), skipped=skipped)
+    assert len(bank.questions) == 7
+    assert [(error.path.name, error.line) for error in skipped] == [
+        ("ID_2101508-item.xml", 2),
+        ("ID_2101509-item.xml", 2),
+    ]
+
+
+def test_assessment_test_file_reads_its_items_from_its_folder() -> None:
+    test_file = INSPERA / "assessmentTest_2101500.xml"
+    assert detect_format(test_file) == "qti"
+    bank = import_file(test_file, skipped=[])
+    assert bank.title == "Djupinlärning DT2024 – omtenta"
+    assert [question.id for question in bank.questions][:2] == ["ID_2101501", "ID_2101502"]
+    assert bank.question("ID_2101504").topics == ("Del A: Grunder",)  # no manifest, so no Inspera label
+
+
+def test_single_item_file_is_recognised_and_imported() -> None:
+    item = INSPERA / "ID_2101502-item.xml"
+    assert detect_format(item) == "qti"
+    bank = import_file(item)
+    assert bank.title == "ID 2101502-item"
+    assert [question.id for question in bank.questions] == ["ID_2101502"]
+
+
+def test_assessment_test_cannot_reach_outside_its_folder(tmp_path: Path) -> None:
+    (tmp_path / "secret.xml").write_text((INSPERA / "ID_2101503-item.xml").read_text(encoding="utf-8"))
+    folder = tmp_path / "export"
+    folder.mkdir()
+    test_file = folder / "test.xml"
+    test_file.write_text(
+        '<?xml version="1.0"?>\n<assessmentTest xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" '
+        'identifier="T" title="T">\n<testPart identifier="p"><assessmentSection identifier="s" title="S">\n'
+        '<assessmentItemRef identifier="x" href="../secret.xml"/>\n'
+        "</assessmentSection></testPart></assessmentTest>\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError, match=r"test\.xml:4: item file '\.\./secret\.xml' is outside"):
+        import_qti(test_file)
+
+
+# ---- QTI 1.2: Canvas Classic Quizzes and Blackboard ------------------------------------------------------
+
+
+def test_canvas_quiz_export_zip_maps_every_question_type(tmp_path: Path) -> None:
+    package = _canvas_zip(tmp_path)
+    assert detect_format(package) == "qti"
+    bank = import_file(package, skipped=[])
+    assert bank.title == "Quiz 3: Neurala nätverk"  # the quiz, not "QTI Quiz Export for course …"
+    assert bank.id == "quiz-3-neurala-natverk"
+    assert [question.type for question in bank.questions] == [
+        QuestionType.MULTIPLE_CHOICE,
+        QuestionType.TRUE_FALSE,
+        QuestionType.MULTIPLE_CHOICE,
+        QuestionType.SHORT_EXACT,
+        QuestionType.NUMERICAL,
+        QuestionType.FREE_TEXT,
+    ]  # the text-only question is not one; the matching question and the bare essay are skipped
+    sigmoid = bank.questions[0]
+    assert sigmoid.id == "i0f5a4b3c2d1e0f9a8b7c6d5e4f3a2b10"
+    assert sigmoid.prompt == {
+        "sv": "Vilket värdeintervall har sigmoid-funktionen?\n\n[image: Graf över sigmoid]"
+    }
+    assert sigmoid.topics == ("Aktiveringsfunktioner",)  # the question group
+    assert sigmoid.max_points == 2.0
+    assert sigmoid.general_feedback == "Sigmoid pressar ihop alla värden till intervallet (0, 1)."
+    assert [(c.text, c.fraction, c.feedback) for c in sigmoid.choices] == [
+        ("(0, 1)", 1.0, ""),
+        ("(-1, 1)", 0.0, "Det är tanh du tänker på."),  # <ident>_fb
+        ("[0, ∞)", 0.0, ""),  # HTML entities decoded
+    ]
+    true_false = bank.questions[1]
+    assert [(c.text, c.fraction) for c in true_false.choices] == [("True", 1.0), ("False", 0.0)]
+
+
+def test_canvas_multiple_answers_short_answer_numerical_and_essay(tmp_path: Path) -> None:
+    bank = import_file(_canvas_zip(tmp_path), skipped=[])
+    several, short, numerical, essay = bank.questions[2:]
+    assert several.topics == ()
+    assert [(c.text, c.fraction) for c in several.choices] == [
+        ("Dropout", 0.3333333),
+        ("Fler epoker", -0.3333333),  # a wrong tick costs what a right one gains, as Canvas grades
+        ("Dataaugmentering", 0.3333333),
+        ("L2-regularisering", 0.3333333),
+    ]
+    assert [(c.text, c.fraction) for c in short.choices] == [
+        ("Convolutional Neural Network", 1.0),
+        ("Convolutional neural net", 1.0),
+    ]
+    assert numerical.prompt == {
+        "sv": "Adam används ofta med inlärningstakten 10^-3. Skriv den som decimaltal."
+    }
+    assert [(a.value, a.tolerance, a.fraction) for a in numerical.numerical] == [
+        (0.001, 0.0001, 1.0),  # exact answer with margin
+        (0.00125, 0.00075, 0.5),  # a range worth half
+    ]
+    assert essay.max_points == 4.0
+    assert essay.reference_answer["en"].startswith("In deep networks the gradient is a product")
+    assert essay.general_feedback == ""
+
+
+def test_canvas_unsupported_questions_are_named_with_their_line(tmp_path: Path) -> None:
+    text = CANVAS_QUIZ.read_text(encoding="utf-8")
+    with pytest.raises(InputFileErrors) as raised:
+        import_qti(CANVAS_QUIZ)
+    errors = raised.value.errors
+    assert [error.line for error in errors] == [
+        _line_of(text, 'ident="i6f708192a3b4c5d6e7f8091a2b3c4d56"'),
+        _line_of(text, 'ident="i708192a3b4c5d6e7f8091a2b3c4d5e67"'),
+    ]
+    assert errors[0].field == "item 'i6f708192a3b4c5d6e7f8091a2b3c4d56' (Reflektion)"
+    assert "essay has no model answer" in errors[0].reason
+    assert "matching questions (type 'matching_question') are not supported" in errors[1].reason
+
+
+def test_blackboard_pool_export(tmp_path: Path) -> None:
+    manifest = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="man00001" xmlns:bb="http://www.blackboard.com/content-packaging/">
+  <organizations/>
+  <resources>
+    <resource bb:file="res00001.dat" bb:title="DL-pool: CNN" identifier="res00001"
+      type="assessment/x-bb-qti-pool" xml:base="res00001"/>
+    <resource bb:file="res00002.dat" bb:title="Assessment Creation Settings" identifier="res00002"
+      type="course/x-bb-courseassessmentcreationsettings" xml:base="res00002"/>
+  </resources>
+</manifest>
+"""
+    settings_dat = '<?xml version="1.0" encoding="UTF-8"?>\n<ASSESSMENTCREATIONSETTINGS/>\n'
+    package = _zip(
+        tmp_path / "ExportFile_DL_pool.zip",
+        {
+            "imsmanifest.xml": manifest,
+            "res00001.dat": (DATA_DIR / "blackboard_pool.dat").read_bytes(),
+            "res00002.dat": settings_dat,
+        },
+    )
+    skipped: list[InputFileError] = []
+    bank = import_file(package, skipped=skipped)
+    assert bank.title == "DL-pool: CNN"
+    pooling, essay, channels = bank.questions
+    assert pooling.type is QuestionType.MULTIPLE_CHOICE
+    assert pooling.prompt == {"sv": "Vad gör ett pooling-lager?"}
+    assert [(c.text, c.fraction, c.feedback) for c in pooling.choices] == [
+        ("Minskar den rumsliga upplösningen", 1.0, ""),  # SCORE.max is full marks
+        ("Lägger till fler filter", 0.0, "Det gör faltningslager."),
+    ]
+    assert essay.type is QuestionType.FREE_TEXT and essay.max_points == 5.0
+    assert essay.reference_answer["en"].startswith("Weight sharing means one filter is applied")
+    assert essay.id == "9001002_1"  # Blackboard items have no ident: their object id, made an id
+    assert channels.type is QuestionType.SHORT_EXACT
+    assert [c.text for c in channels.choices] == ["3", "tre"]
+    assert [error.path.name for error in skipped] == ["res00001.dat"]
+    assert "matching questions (type 'Matching') are not supported" in skipped[0].reason
+
+
+def test_qti_12_without_type_metadata_is_read_from_its_response_elements(tmp_path: Path) -> None:
+    path = tmp_path / "generic.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="ISO-8859-1"?>
+<!DOCTYPE questestinterop SYSTEM "ims_qtiasiv1p2p1.dtd">
+<questestinterop>
+  <item ident="q_truefalse" title="TF">
+    <presentation>
+      <material><mattext>Batch normalisation normalises activations (the naïve view).</mattext></material>
+      <response_lid ident="tf" rcardinality="Single">
+        <render_choice>
+          <response_label ident="T"><material><mattext>True</mattext></material></response_label>
+          <response_label ident="F"><material><mattext>False</mattext></material></response_label>
+        </render_choice>
+      </response_lid>
+    </presentation>
+    <resprocessing>
+      <outcomes><decvar varname="SCORE" vartype="Integer" maxvalue="1"/></outcomes>
+      <respcondition><conditionvar><varequal respident="tf">T</varequal></conditionvar>
+        <setvar action="Set" varname="SCORE">1</setvar></respcondition>
+    </resprocessing>
+  </item>
+  <item ident="q_number" title="Epochs">
+    <presentation>
+      <material><mattext texttype="text/plain">How many epochs
+did the run in figure 2 train for?</mattext></material>
+      <response_num ident="n" rcardinality="Single"><render_fib fibtype="Integer"/></response_num>
+    </presentation>
+    <resprocessing>
+      <respcondition><conditionvar><varequal respident="n">20</varequal></conditionvar>
+        <setvar action="Set">100</setvar></respcondition>
+    </resprocessing>
+  </item>
+</questestinterop>
+""",
+        encoding="latin-1",
+    )
+    bank = import_file(path)
+    truefalse, number = bank.questions
+    assert truefalse.type is QuestionType.TRUE_FALSE
+    assert truefalse.prompt == {"en": "Batch normalisation normalises activations (the naïve view)."}
+    assert [(c.text, c.fraction) for c in truefalse.choices] == [("True", 1.0), ("False", 0.0)]
+    assert number.type is QuestionType.NUMERICAL
+    assert number.prompt == {
+        "en": "How many epochs\ndid the run in figure 2 train for?"
+    }  # plain text lines kept
+    assert [(a.value, a.tolerance) for a in number.numerical] == [(20.0, 0.0)]
+
+
+# ---- QTI 3.0 ---------------------------------------------------------------------------------------------
+
+
+def test_qti_3_item_with_kebab_case_names(tmp_path: Path) -> None:
+    path = tmp_path / "item.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0" identifier="lr-schedule"
+  title="Inlärningstakt" adaptive="false" time-dependent="false">
+  <qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="float">
+    <qti-correct-response><qti-value>0.01</qti-value></qti-correct-response>
+  </qti-response-declaration>
+  <qti-outcome-declaration identifier="SCORE" cardinality="single" base-type="float" normal-maximum="3"/>
+  <qti-item-body>
+    <p>Vilken inlärningstakt gav lägst valideringsförlust i laboration 2?</p>
+    <qti-text-entry-interaction response-identifier="RESPONSE"/>
+  </qti-item-body>
+  <qti-response-processing>
+    <qti-response-condition><qti-response-if>
+      <qti-equal tolerance-mode="relative" tolerance="10">
+        <qti-variable identifier="RESPONSE"/><qti-correct identifier="RESPONSE"/>
+      </qti-equal>
+      <qti-set-outcome-value identifier="SCORE">
+        <qti-base-value base-type="float">3</qti-base-value>
+      </qti-set-outcome-value>
+    </qti-response-if></qti-response-condition>
+  </qti-response-processing>
+</qti-assessment-item>
+""",
+        encoding="utf-8",
+    )
+    assert detect_format(path) == "qti"
+    question = import_file(path).question("lr-schedule")
+    assert question.type is QuestionType.NUMERICAL and question.max_points == 3.0
+    assert question.prompt == {"sv": "Vilken inlärningstakt gav lägst valideringsförlust i laboration 2?"}
+    assert [(a.value, a.tolerance) for a in question.numerical] == [(0.01, 0.001)]  # 10 % relative
+
+
+# ---- broken and hostile files ----------------------------------------------------------------------------
+
+
+def test_malformed_item_in_a_package_names_member_and_line(tmp_path: Path) -> None:
+    broken = (INSPERA / "ID_2101503-item.xml").read_text(encoding="utf-8").replace("</p>", "</div>", 1)
+    package = _inspera_zip(tmp_path, {"ID_2101503-item.xml": broken})
+    with pytest.raises(InputFileError) as raised:
+        import_qti(package, skipped=[])
+    assert raised.value.path == Path(f"{package}/DT2024_omtenta/ID_2101503-item.xml")
+    assert raised.value.line == _line_of(broken, "</div>")
+    assert "not well-formed XML (mismatched tag)" in raised.value.message
+
+
+def test_malformed_standalone_file_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "quiz.xml"
+    text = CANVAS_QUIZ.read_text(encoding="utf-8").replace("<presentation>", "<presentation", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"quiz\.xml:\d+: not well-formed XML"):
+        import_file(path)
+
+
+def test_a_bad_item_fails_the_whole_file_and_names_the_item(tmp_path: Path) -> None:
+    bad = (
+        (INSPERA / "ID_2101501-item.xml")
+        .read_text(encoding="utf-8")
+        .replace("<value>choice_2</value>", "<value>choice_9</value>")
+    )
+    package = _inspera_zip(tmp_path, {"ID_2101501-item.xml": bad})
+    with pytest.raises(InputFileErrors) as raised:
+        import_qti(package, skipped=[])  # skipping never hides real errors
+    assert raised.value.message == (
+        f"{package}/DT2024_omtenta/ID_2101501-item.xml:2: item 'ID_2101501' (Dropout): the scoring names "
+        "choice 'choice_9', which the item does not have"
+    )
+
+
+def test_choice_without_any_correct_answer_is_an_error(tmp_path: Path) -> None:
+    text = CANVAS_QUIZ.read_text(encoding="utf-8").replace(
+        '<setvar action="Set" varname="SCORE">100</setvar>',
+        '<setvar action="Set" varname="SCORE">0</setvar>',
+        1,
+    )
+    path = tmp_path / "quiz.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileErrors) as raised:
+        import_qti(path, skipped=[])
+    assert "item 'i0f5a4b3c2d1e0f9a8b7c6d5e4f3a2b10' (Sigmoid): no correct answer" in raised.value.message
+
+
+def test_entity_bomb_and_external_entities_are_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE questestinterop [\n<!ENTITY a "aaaaaaaaaa">\n'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\n]>\n<questestinterop>&b;</questestinterop>\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError, match="entity declarations and external references are not allowed"):
+        import_file(bomb)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password", encoding="utf-8")
+    external = tmp_path / "external.xml"
+    external.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE assessmentItem [<!ENTITY s SYSTEM "file://{secret}">]>\n'
+        '<assessmentItem identifier="x"><itemBody><p>&s;</p></itemBody></assessmentItem>\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError, match="not allowed"):
+        import_file(external)
+
+
+def test_oversized_member_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = _inspera_zip(tmp_path)
+    monkeypatch.setattr(qti, "MAX_MEMBER_BYTES", 1000)
+    with pytest.raises(
+        InputFileError, match=r"imsmanifest\.xml: is larger than 1000 bytes; refusing to read it"
+    ):
+        import_qti(package)
+
+
+def test_zip_that_is_not_a_package(tmp_path: Path) -> None:
+    not_zip = tmp_path / "export.zip"
+    not_zip.write_text("PK? no", encoding="utf-8")
+    with pytest.raises(InputFileError, match="not a readable zip archive"):
+        import_file(not_zip)
+    empty = _zip(tmp_path / "photos.zip", {"imsmanifest.xml": "<manifest><resources/></manifest>"})
+    with pytest.raises(InputFileError, match="no QTI questions found"):
+        import_file(empty)
+
+
+def test_zip_without_manifest_reads_its_qti_files(tmp_path: Path) -> None:
+    package = _zip(
+        tmp_path / "items.zip", {"q/ID_2101503.xml": (INSPERA / "ID_2101503-item.xml").read_bytes()}
+    )
+    assert [question.id for question in import_file(package).questions] == ["ID_2101503"]
+
+
+# ---- detection and round trip ----------------------------------------------------------------------------
+
+
+def test_detection_tells_qti_from_moodle_xml(tmp_path: Path) -> None:
+    assert detect_format(CANVAS_QUIZ) == "qti"
+    assert detect_format(DATA_DIR / "moodle_export_dl.xml") == "moodle-xml"
+    saved_as_text = tmp_path / "item.txt"
+    saved_as_text.write_bytes((INSPERA / "ID_2101504-item.xml").read_bytes())
+    assert detect_format(saved_as_text) == "qti"
+    assert looks_like_qti("\ufeff<?xml version='1.0'?>\n<!-- Canvas -->\n<questestinterop/>")
+    assert looks_like_qti('<qti:assessmentItem xmlns:qti="http://www.imsglobal.org/xsd/imsqti_v2p2"/>')
+    assert not looks_like_qti("<quiz><question/></quiz>")
+
+
+def test_round_trip_through_native_yaml(tmp_path: Path) -> None:
+    bank = import_file(_canvas_zip(tmp_path), skipped=[])
+    path = tmp_path / "bank.yaml"
+    path.write_text(dump_yaml(bank), encoding="utf-8")
+    assert read_native(path) == bank
+
+
+# ---- through the CLI -------------------------------------------------------------------------------------
+
+
+def test_cli_imports_a_canvas_zip_and_a_bad_package_changes_nothing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    package = _canvas_zip(tmp_path)
+    refused = runner.invoke(app, ["bank", "import", str(package)])
+    assert isinstance(refused.exception, TentaError)
+    assert "2 problems" in str(refused.exception) and "--skip-unsupported" in refused.stderr
+    assert not settings.banks_dir.exists() or list(settings.banks_dir.iterdir()) == []
+
+    dry = runner.invoke(
+        app, ["bank", "import", str(package), "--dry-run", "--skip-unsupported"], env={"COLUMNS": "200"}
+    )
+    assert dry.exit_code == 0, dry.output
+    assert "Would import 'quiz-3-neurala-natverk': 6 questions" in dry.stdout
+    assert "skipped" in dry.stderr and "matching questions" in dry.stderr
+    assert not settings.banks_dir.exists() or list(settings.banks_dir.iterdir()) == []
+
+    imported = runner.invoke(app, ["bank", "import", str(package), "--skip-unsupported", "--format", "qti"])
+    assert imported.exit_code == 0, imported.output
+    assert "imported 'quiz-3-neurala-natverk' (6 questions)" in imported.stdout
+    shown = runner.invoke(app, ["bank", "show", "quiz-3-neurala-natverk", "-q", "1"], env={"COLUMNS": "200"})
+    assert "[+100%] (0, 1)" in shown.stdout and "topics: Aktiveringsfunktioner" in shown.stdout
