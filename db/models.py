@@ -193,13 +193,18 @@ class GradeRow(Base):
 
 
 class Override(Base):
-    """A teacher's score for an answer; the latest one wins over every automatic grade."""
+    """A teacher's score for an answer; the latest one wins over every automatic grade.
+
+    `point_credits` holds the teacher's key-point decisions (point id → credit 0..1) when the
+    score was given point by point; NULL for a plain score.
+    """
 
     __tablename__ = "overrides"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id"), index=True)
     score: Mapped[float] = mapped_column(Float)
+    point_credits: Mapped[dict[str, Any] | None] = mapped_column()
     comment: Mapped[str] = mapped_column(Text)
     teacher: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

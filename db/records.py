@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from question_bank.errors import TentaError
 from question_bank.models import Question
 
 
@@ -106,6 +109,39 @@ class OverrideRecord(_Record):
     comment: str
     teacher: str
     created_at: datetime
+    point_credits: dict[str, float] = Field(
+        default_factory=dict,
+        description="The teacher's key-point decisions: point id → credit (0 missing, 0.5 partial, "
+        "1 covered, or any share); empty when the teacher set only a score.",
+    )
+
+
+def credit_status(credit: float) -> str:
+    """The key-point status a credit reads as: 1 covered, 0 missing, anything between partial."""
+    if credit >= 1.0:
+        return "covered"
+    return "missing" if credit <= 0.0 else "partial"
+
+
+def check_point_credits(answer_id: int, question: Question, credits: Mapping[str, float]) -> dict[str, float]:
+    """The decisions as stored, or a TentaError naming the answer and the point that is wrong.
+
+    The question as asked (the answer's snapshot) decides which key points exist.
+    """
+    known = [point.id for point in question.rubric]
+    for point_id, credit in credits.items():
+        if point_id not in known:
+            listed = ", ".join(known) if known else "none"
+            raise TentaError(
+                f"answer {answer_id}: question {question.id} has no key point {point_id!r} "
+                f"(its key points: {listed})"
+            )
+        if not (math.isfinite(credit) and 0.0 <= credit <= 1.0):
+            raise TentaError(
+                f"answer {answer_id}: key point {point_id!r} credit {credit:g} is outside 0-1 "
+                "(0 missing, 0.5 partial, 1 covered)"
+            )
+    return {point_id: float(credits[point_id]) for point_id in known if point_id in credits}
 
 
 class AnswerDetail(_Record):
@@ -133,6 +169,40 @@ class AnswerDetail(_Record):
     @property
     def latest_override(self) -> OverrideRecord | None:
         return self.overrides[-1] if self.overrides else None
+
+    @property
+    def final_points(self) -> list[dict[str, Any]]:
+        """The key points as the final grade has them: the latest auto grade's results, with the latest
+        override's decisions in place of the grader's status and credit for the points it decided.
+
+        A decided point keeps the grader's evidence and gains `auto_status` and `decided_by`.
+        """
+        grade, override = self.latest_grade, self.latest_override
+        auto_points = list(grade.points) if grade else []
+        if override is None or not override.point_credits:
+            return auto_points
+        by_id = {str(point.get("point_id")): point for point in auto_points}
+        points = []
+        for rubric_point in self.question.rubric:
+            point = by_id.get(rubric_point.id) or {
+                "point_id": rubric_point.id,
+                "text": rubric_point.text,
+                "weight": rubric_point.weight,
+                "status": "missing",
+                "similarity": 0.0,
+                "credit": 0.0,
+            }
+            credit = override.point_credits.get(rubric_point.id)
+            if credit is not None:
+                point = {
+                    **point,
+                    "status": credit_status(credit),
+                    "credit": credit,
+                    "auto_status": point.get("status") if rubric_point.id in by_id else None,
+                    "decided_by": override.teacher,
+                }
+            points.append(point)
+        return points
 
 
 class AuditEvent(_Record):

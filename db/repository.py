@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -57,6 +57,7 @@ from db.records import (
     SessionStatus,
     SessionSummary,
     StudentRecord,
+    check_point_credits,
 )
 from question_bank.errors import TentaError
 from question_bank.models import Bank, Question
@@ -411,8 +412,20 @@ class Repository:
 
         self._write(work)
 
-    def add_override(self, answer_id: int, score: float, comment: str, teacher: str) -> OverrideRecord:
-        """A teacher's score; it is the final score from now on, whatever later regrades say."""
+    def add_override(
+        self,
+        answer_id: int,
+        score: float,
+        comment: str,
+        teacher: str,
+        *,
+        point_credits: Mapping[str, float] | None = None,
+    ) -> OverrideRecord:
+        """A teacher's score; it is the final score from now on, whatever later regrades say.
+
+        `point_credits` are the teacher's key-point decisions (point id → credit 0..1) behind the
+        score; every id must be a key point of the question as the answer was asked it.
+        """
         if not teacher.strip():
             raise TentaError("an override needs the teacher's name")
 
@@ -421,18 +434,28 @@ class Repository:
             maximum = answer.snapshot.max_points
             if not 0.0 <= score <= maximum:
                 raise TentaError(f"answer {answer_id}: override score {score:g} is outside 0-{maximum:g}")
+            question = Question.model_validate(answer.snapshot.question_json)
+            decisions = check_point_credits(answer_id, question, point_credits or {})
             before = _details(session, [answer])[0].final_score
-            row = Override(answer_id=answer_id, score=score, comment=comment, teacher=teacher.strip())
+            row = Override(
+                answer_id=answer_id,
+                score=score,
+                comment=comment,
+                teacher=teacher.strip(),
+                point_credits=decisions or None,
+            )
             session.add(row)
             answer.regrade_requested = False
             session.flush()
-            _audit(
-                session,
-                answer_id,
-                AuditKind.OVERRIDDEN,
-                row.teacher,
-                {"override_id": row.id, "score": score, "previous_score": before, "comment": comment},
-            )
+            detail: dict[str, Any] = {
+                "override_id": row.id,
+                "score": score,
+                "previous_score": before,
+                "comment": comment,
+            }
+            if decisions:
+                detail["point_credits"] = decisions
+            _audit(session, answer_id, AuditKind.OVERRIDDEN, row.teacher, detail)
             return _override_record(row)
 
         return self._write(work)
@@ -972,6 +995,7 @@ def _override_record(row: Override) -> OverrideRecord:
         comment=row.comment,
         teacher=row.teacher,
         created_at=row.created_at,
+        point_credits=row.point_credits or {},
     )
 
 

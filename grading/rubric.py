@@ -66,11 +66,16 @@ def rubric_credit(
     similarities: Sequence[float], weights: Sequence[float], thresholds: tuple[float, float]
 ) -> float:
     """Weighted share of the points earned, with the credit each point shows in the feedback."""
+    return weighted_credit([point_status(similarity, thresholds)[1] for similarity in similarities], weights)
+
+
+def weighted_credit(credits: Sequence[float], weights: Sequence[float]) -> float:
+    """Share of the question earned from per-point credits (0..1), the weights normalised to sum 1.
+
+    The grader's rubric credit and a teacher's key-point override both score through this.
+    """
     total = sum(weights)
-    earned = sum(
-        weight * point_status(similarity, thresholds)[1]
-        for similarity, weight in zip(similarities, weights, strict=True)
-    )
+    earned = sum(weight * credit for credit, weight in zip(credits, weights, strict=True))
     return earned / total if total > 0 else 0.0
 
 

@@ -164,6 +164,12 @@ def _print_answer(console: Console, detail: AnswerDetail) -> None:
     if override is not None:
         comment = f": {escape(override.comment)}" if override.comment else ""
         console.print(f"  override by {escape(override.teacher)}: {_points(override.score)}{comment}")
+        decided = [point for point in detail.final_points if "decided_by" in point]
+        if decided:
+            listed = "; ".join(
+                f"[{point['status']}] {point.get('text', point['point_id'])}" for point in decided
+            )
+            console.print(f"  key points as the teacher judged them: {escape(listed)}")
     if detail.regrade_requested:
         console.print(f"  regrade requested: {escape(detail.regrade_reason or '')}")
     if grade is not None and grade.feedback.strip():

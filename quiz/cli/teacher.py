@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -30,7 +30,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from db.records import AnswerDetail
+from db.records import AnswerDetail, credit_status
 from question_bank.errors import InputFileError, TentaError
 from question_bank.models import Bank
 from quiz.context import AppContext
@@ -48,9 +48,13 @@ from quiz.teacher.batch import (
 from quiz.teacher.exports import bank_text, format_score, write_answers, write_gradebook
 from quiz.teacher.grouping import DEFAULT_THRESHOLD, answer_groups, apply_group_score, find_group
 from quiz.teacher.review import (
+    POINT_DECISIONS,
     agreement,
     answers_to_regrade,
+    apply_override,
+    auto_point_credits,
     parse_score,
+    point_decisions,
     regrade,
     scaled_auto_score,
 )
@@ -71,6 +75,7 @@ TeacherOption = Annotated[
 EXCERPT_LENGTH = 70
 TABLE_ROWS = 25
 """Rows shown per listing unless --all is given; the rest are counted."""
+_AUTO_COLUMNS = analysis.POINT_STATUSES
 
 
 def make_context() -> AppContext:
@@ -340,24 +345,56 @@ def review_command(bank_id: BankOption = None, show_all: AllOption = False) -> N
         )
     console.print(table)
     _print_more(queue, show_all)
-    console.print('Set the final score: tenta override ANSWER_ID SCORE --comment "why"')
+    console.print(
+        'Set the final score: tenta override ANSWER_ID SCORE --comment "why", or decide key points: '
+        "tenta override ANSWER_ID --point ID=covered --point ID=partial --point ID=missing"
+    )
 
 
 def override_command(
     answer_id: Annotated[int, typer.Argument(help="Answer id (see `tenta review`).")],
-    score: Annotated[str, typer.Argument(help="Points (e.g. 1.5) or a percentage of max points (e.g. 75%).")],
+    score: Annotated[
+        str | None,
+        typer.Argument(
+            help="Points (e.g. 1.5) or a percentage of max points (e.g. 75%); optional with --point, "
+            "whose decisions then add up to the score."
+        ),
+    ] = None,
+    point: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--point",
+            "-p",
+            help="A key point's decision: ID=covered, ID=partial, ID=missing or ID=0.75 (repeat for more "
+            "points; undecided points keep the auto status).",
+        ),
+    ] = None,
     comment: Annotated[str, typer.Option(help="Why; shown in the audit trail and exports.")] = "",
     teacher: TeacherOption = None,
 ) -> None:
-    """Set an answer's final score; it survives regrading and is audited."""
+    """Set an answer's final score, or decide its key points; it survives regrading and is audited."""
     ctx = make_context()
     detail = ctx.repository.get_answer(answer_id)
-    points = parse_score(score, detail.max_points)
-    ctx.repository.add_override(answer_id, points, comment, _teacher(teacher))
+    decisions = point_decisions(point or [])
+    given = parse_score(score, detail.max_points) if score is not None else None
+    stored = apply_override(
+        ctx.repository,
+        detail,
+        score=given,
+        point_credits=decisions,
+        comment=comment,
+        teacher=_teacher(teacher),
+    )
+    source = (
+        "" if not decisions else (" (given; key points kept)" if given is not None else " from key points")
+    )
+    before = _points(detail.final_score, detail.max_points)
     console.print(
         f"Answer {answer_id} ({detail.answer.student_name}, {detail.answer.question_id}): final score "
-        f"{_points(points, detail.max_points)}, was {_points(detail.final_score, detail.max_points)}."
+        f"{_points(stored.score, detail.max_points)}{source}, was {before}."
     )
+    if decisions:
+        _print_key_points(ctx.repository.get_answer(answer_id))
 
 
 def audit_command(answer_id: Annotated[int, typer.Argument(help="Answer id.")]) -> None:
@@ -377,7 +414,53 @@ def audit_command(answer_id: Annotated[int, typer.Argument(help="Answer id.")]) 
             event.at.strftime("%Y-%m-%d %H:%M:%S"),
             event.kind.value,
             event.actor,
-            ", ".join(f"{key}={value}" for key, value in event.detail.items() if value not in (None, "")),
+            _audit_cell(event.detail),
+        )
+    console.print(table)
+    _print_key_points(detail)
+
+
+def _audit_cell(detail: dict[str, Any]) -> str:
+    """key=value pairs, and an override's key-point decisions on a line of their own."""
+    cell = ", ".join(
+        f"{key}={value}"
+        for key, value in detail.items()
+        if key != "point_credits" and value not in (None, "")
+    )
+    decisions = detail.get("point_credits") or {}
+    if decisions:
+        listed = ", ".join(f"{point_id}={_decision(float(credit))}" for point_id, credit in decisions.items())
+        cell += f"\nkey points: {listed}"
+    return cell
+
+
+def _decision(credit: float) -> str:
+    """'covered', 'missing', 'partial' for 0.5, else 'partial 0.75'."""
+    status = credit_status(credit)
+    if status == "partial" and abs(credit - POINT_DECISIONS["partial"]) > 1e-9:
+        return f"{status} {format_score(credit)}"
+    return status
+
+
+def _print_key_points(detail: AnswerDetail) -> None:
+    """The key points of the final grade: the auto status (with its credit), the teacher's decision."""
+    points = detail.final_points
+    if not points:
+        return
+    override = detail.latest_override
+    decided = override.point_credits if override else {}
+    auto = auto_point_credits(detail)
+    table = Table(title="Key points", title_justify="left")
+    for column in ("key point", "weight", "auto", "teacher", "text"):
+        table.add_column(column, justify="right" if column == "weight" else "left")
+    for point in points:
+        point_id = str(point.get("point_id", ""))
+        table.add_row(
+            point_id,
+            f"{float(point.get('weight', 0.0)):.0%}",
+            _decision(auto[point_id]) if point_id in auto else "–",
+            _decision(decided[point_id]) if point_id in decided else "",
+            _excerpt(str(point.get("text", "")), 60),
         )
     console.print(table)
 
@@ -504,32 +587,38 @@ def agreement_command(
         )
     console.print(table)
     points = Table(
-        title="Key points: auto status × teacher's verdict on the answer (full / partial / zero marks)"
+        title="Key points: auto status × the teacher's decision of the point, or of the whole answer"
     )
-    for column in ("question", "key point", "n", "r", "covered f/p/z", "partial f/p/z", "missing f/p/z"):
+    for column in ("question", "key point", "vs teacher's", "n", "r", "agree"):
         points.add_column(column)
+    for status in _AUTO_COLUMNS:
+        points.add_column(f"auto {status}")
     for point in report.points:
         points.add_row(
             point.question_id,
-            _excerpt(point.text, 40),
+            _excerpt(f"{point.point_id}: {point.text}", 44),
+            "point c/p/m" if point.basis is analysis.AgreementBasis.POINT else "answer f/p/z",
             str(point.n),
             _number(point.pearson),
+            _percent(point.agreement),
             *(
-                _confusion_cell(point.confusion.get(status, {}))
-                for status in ("covered", "partial", "missing")
+                _confusion_cell(point.confusion.get(status, {}), point.teacher_columns)
+                for status in _AUTO_COLUMNS
             ),
         )
     console.print(points)
     console.print(
-        "[dim]'covered … z' counts answers where the grader credited the point but the teacher gave zero; "
-        "'missing … f' where it did not but the teacher gave full marks.[/]"
+        "[dim]Rows 'point': the teacher decided this key point (c/p/m = covered / partial / missing; "
+        "'agree' = same status as the grader). Rows 'answer': the teacher only scored the answer "
+        "(f/p/z = full / partial / zero marks). 'covered … z' or '… m' counts answers where the grader "
+        "credited the point but the teacher gave nothing.[/]"
     )
     if report.suggestion:
         console.print(f"[bold yellow]Suggestion:[/] {report.suggestion}")
 
 
-def _confusion_cell(row: dict[str, int]) -> str:
-    return "/".join(str(row.get(band, 0)) for band in analysis.TeacherBand)
+def _confusion_cell(row: dict[str, int], teacher_columns: Sequence[str]) -> str:
+    return "/".join(str(row.get(column, 0)) for column in teacher_columns)
 
 
 def stats_command(bank_id: BankOption = None) -> None:

@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from db.records import credit_status
+
 AGREEMENT_TOLERANCE = 0.1
 """Auto and teacher 'agree' when they differ by at most this share of the question's points."""
 
@@ -27,12 +29,14 @@ class _Value(BaseModel):
 
 
 class PointCredit(_Value):
-    """What the grader decided for one rubric point of one answer."""
+    """What the grader decided for one rubric point of one answer, and the teacher's decision if any."""
 
     point_id: str
     text: str
     status: str
     credit: float
+    teacher_credit: float | None = None
+    """The teacher's credit for this point (0..1) when the override was given point by point."""
 
 
 class ScoredPair(_Value):
@@ -73,25 +77,46 @@ class TeacherBand(StrEnum):
     ZERO = "zero"
 
 
+class AgreementBasis(StrEnum):
+    """What a key point's auto status is compared with."""
+
+    POINT = "point"
+    """The teacher decided this point of the answer (a key-point override)."""
+    ANSWER = "answer"
+    """The teacher only scored the whole answer; its band stands in for every point."""
+
+
+POINT_STATUSES = ("covered", "partial", "missing")
+
+
 class PointAgreement(_Value):
     question_id: str
     point_id: str
     text: str
+    basis: AgreementBasis
     n: int
     pearson: float | None
-    """Correlation of this point's auto credit with the teacher's score for the answer."""
+    """Correlation of this point's auto credit with the teacher's credit for the point (basis point)
+    or with the teacher's score for the answer (basis answer)."""
     confusion: dict[str, dict[str, int]]
-    """auto status (covered/partial/missing) → teacher band (full/partial/zero) → answers."""
+    """auto status (covered/partial/missing) → teacher's status of the point (covered/partial/missing,
+    basis point) or band of the answer (full/partial/zero, basis answer) → answers."""
+    agreement: float | None = None
+    """Share of answers where the teacher gave the point the auto status (basis point only)."""
+
+    @property
+    def teacher_columns(self) -> tuple[str, ...]:
+        return POINT_STATUSES if self.basis is AgreementBasis.POINT else tuple(TeacherBand)
 
     @property
     def false_credit(self) -> int:
         """Answers where the grader saw this point covered but the teacher gave nothing."""
-        return self.confusion.get("covered", {}).get(TeacherBand.ZERO, 0)
+        return self.confusion.get("covered", {}).get(self.teacher_columns[-1], 0)
 
     @property
     def missed_credit(self) -> int:
-        """Answers where the grader saw this point missing but the teacher gave full marks."""
-        return self.confusion.get("missing", {}).get(TeacherBand.FULL, 0)
+        """Answers where the grader saw this point missing but the teacher gave full credit."""
+        return self.confusion.get("missing", {}).get(self.teacher_columns[0], 0)
 
 
 class QuestionAgreement(_Value):
@@ -163,25 +188,40 @@ def agreement_report(pairs: Sequence[ScoredPair]) -> AgreementReport:
 
 
 def _point_agreements(question_id: str, pairs: Sequence[ScoredPair]) -> list[PointAgreement]:
-    credits: dict[str, list[tuple[PointCredit, float]]] = {}
+    """Per key point: auto status against the teacher's decision of that point where the teacher gave
+    one, and against the teacher's verdict on the whole answer otherwise (separate rows)."""
+    observations: dict[tuple[str, AgreementBasis], list[tuple[PointCredit, float, str]]] = {}
     for pair in pairs:
         for point in pair.points:
-            credits.setdefault(point.point_id, []).append((point, pair.teacher_fraction))
+            if point.teacher_credit is not None:
+                key = (point.point_id, AgreementBasis.POINT)
+                seen = (point, point.teacher_credit, credit_status(point.teacher_credit))
+            else:
+                key = (point.point_id, AgreementBasis.ANSWER)
+                seen = (point, pair.teacher_fraction, teacher_band(pair.teacher_fraction).value)
+            observations.setdefault(key, []).append(seen)
+    rubric_order = {
+        point_id: index
+        for index, point_id in enumerate(dict.fromkeys(p.point_id for pair in pairs for p in pair.points))
+    }
     agreements = []
-    for point_id, observations in credits.items():
+    for point_id, basis in sorted(observations, key=lambda key: (rubric_order[key[0]], key[1] != "point")):
+        observed = observations[(point_id, basis)]
         confusion: dict[str, dict[str, int]] = {}
-        for point, teacher_fraction in observations:
+        for point, _, teacher in observed:
             row = confusion.setdefault(point.status, {})
-            band = teacher_band(teacher_fraction)
-            row[band] = row.get(band, 0) + 1
+            row[teacher] = row.get(teacher, 0) + 1
+        agreed = sum(1 for point, _, teacher in observed if point.status == teacher)
         agreements.append(
             PointAgreement(
                 question_id=question_id,
                 point_id=point_id,
-                text=observations[0][0].text,
-                n=len(observations),
-                pearson=pearson([point.credit for point, _ in observations], [t for _, t in observations]),
+                text=observed[0][0].text,
+                basis=basis,
+                n=len(observed),
+                pearson=pearson([point.credit for point, _, _ in observed], [t for _, t, _ in observed]),
                 confusion=confusion,
+                agreement=agreed / len(observed) if basis is AgreementBasis.POINT else None,
             )
         )
     return agreements

@@ -122,7 +122,9 @@ def answer_record(detail: AnswerDetail, student_external_id: str | None) -> dict
             "comment": override.comment,
             "teacher": override.teacher,
             "at": override.created_at.isoformat(),
+            "point_credits": override.point_credits,
         },
+        "final_key_points": detail.final_points,
     }
 
 

@@ -8,12 +8,13 @@ score of answers no teacher has decided.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from db.records import AnswerDetail
+from db.records import AnswerDetail, OverrideRecord, check_point_credits
+from grading.rubric import weighted_credit
 from question_bank.errors import TentaError
 from question_bank.models import Bank, Question
 from quiz.grading_service import ensure_grader, grade_and_store
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
     from quiz.context import AppContext
 
 SCORE_CHANGE_EPSILON = 1e-6
+SCORE_DECIMALS = 2
+"""Scores are kept to hundredths of a point, as the grader rounds them."""
+
+POINT_DECISIONS = {"covered": 1.0, "partial": 0.5, "missing": 0.0}
+"""A key point's decision by name, as the grader reports statuses (any share 0..1 works too)."""
 
 
 def parse_score(text: str, max_points: float) -> float:
@@ -38,6 +44,82 @@ def parse_score(text: str, max_points: float) -> float:
     if not 0.0 <= score <= max_points + 1e-9:
         raise TentaError(f"score {text!r} is outside 0-{max_points:g} points")
     return min(score, max_points)
+
+
+def parse_point_decision(text: str) -> tuple[str, float]:
+    """'kp2=covered', 'kp3=0.5', 'kp3=50%' or 'kp4=missing' → (point id, credit).
+
+    The range (0..1) and the point id are checked against the answer's question when it is stored.
+    """
+    point_id, separator, value = text.partition("=")
+    point_id, value = point_id.strip(), value.strip().casefold()
+    if not separator or not point_id or not value:
+        raise TentaError(
+            f"key point {text!r}: write POINT=covered, POINT=partial, POINT=missing or POINT=0.5"
+        )
+    if value in POINT_DECISIONS:
+        return point_id, POINT_DECISIONS[value]
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(%?)", value.replace(",", "."))
+    if not match:
+        raise TentaError(
+            f"key point {point_id!r}: {value!r} is not covered, partial, missing or a credit such as 0.5"
+        )
+    return point_id, float(match.group(1)) / (100.0 if match.group(2) else 1.0)
+
+
+def point_decisions(texts: Sequence[str]) -> dict[str, float]:
+    """Every `--point` option as one mapping; naming a point twice is a mistake, not an update."""
+    decisions: dict[str, float] = {}
+    for text in texts:
+        point_id, credit = parse_point_decision(text)
+        if point_id in decisions:
+            raise TentaError(f"key point {point_id!r} is given twice")
+        decisions[point_id] = credit
+    return decisions
+
+
+def auto_point_credits(detail: AnswerDetail) -> dict[str, float]:
+    """The latest auto grade's credit per key point (empty when the answer was never graded)."""
+    grade = detail.latest_grade
+    if grade is None:
+        return {}
+    return {str(point.get("point_id")): float(point.get("credit", 0.0)) for point in grade.points}
+
+
+def score_from_points(detail: AnswerDetail, decisions: Mapping[str, float]) -> float:
+    """The score a teacher's key-point decisions add up to, as the grader scores its rubric credit.
+
+    Points the teacher did not decide keep the auto grade's credit (0 when never graded); the
+    weighted share is taken of the question's max points and rounded to hundredths.
+    """
+    checked = check_point_credits(detail.answer.id, detail.question, decisions)
+    auto = auto_point_credits(detail)
+    rubric = detail.question.rubric
+    credits = [checked.get(point.id, auto.get(point.id, 0.0)) for point in rubric]
+    share = weighted_credit(credits, [point.weight for point in rubric])
+    return round(share * detail.max_points, SCORE_DECIMALS)
+
+
+def apply_override(
+    repository: Repository,
+    detail: AnswerDetail,
+    *,
+    score: float | None,
+    point_credits: Mapping[str, float],
+    comment: str,
+    teacher: str,
+) -> OverrideRecord:
+    """Store a teacher's decision: the score given, else the score the key-point decisions add up to.
+
+    The decisions are stored with the score either way (a given score wins over the points' sum).
+    """
+    if score is None:
+        if not point_credits:
+            raise TentaError(
+                f"answer {detail.answer.id}: give a score or key-point decisions (ID=covered|partial|missing)"
+            )
+        score = score_from_points(detail, point_credits)
+    return repository.add_override(detail.answer.id, score, comment, teacher, point_credits=point_credits)
 
 
 def scaled_auto_score(detail: AnswerDetail) -> float | None:
@@ -228,6 +310,7 @@ def scored_pairs(details: Sequence[AnswerDetail]) -> list[ScoredPair]:
                         text=str(point.get("text", "")),
                         status=str(point.get("status", "")),
                         credit=float(point.get("credit", 0.0)),
+                        teacher_credit=override.point_credits.get(str(point.get("point_id", ""))),
                     )
                     for point in grade.points
                 ),

@@ -46,7 +46,7 @@ def sessions(settings: Settings) -> tuple[int, int]:
     repository.save_grade(
         conv.id, _grade(1.0, 2.0, feedback="Missing: products are summed.", needs_review=True)
     )
-    repository.add_override(conv.id, 1.5, "Summing is implied.", "Eva")
+    repository.add_override(conv.id, 1.5, "Summing is implied.", "Eva", point_credits={"sum": 0.5})
     drop = repository.submit_answer(
         anna.id, bank, bank.questions[1], "Dropout nollar aktiveringar.", session_id=exam.id
     )
@@ -87,6 +87,7 @@ def test_history_of_one_session_shows_each_answer_grade_override_and_feedback(
     assert "En kärna glider över bilden." in output
     assert "auto: 1 / 2" in output and "override by Eva: 1.5: Summing is implied." in output
     assert "Feedback: Missing: products are summed." in output
+    assert "key points as the teacher judged them: [partial] element-wise products are summed" in output
     assert "Dropout nollar aktiveringar." in output and "All key points covered." in output
     assert "Not answered." in output  # relu was never answered
     assert output.index("conv") < output.index("dropout") < output.index("relu")

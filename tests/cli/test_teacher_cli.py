@@ -30,7 +30,7 @@ def shared_context(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> AppConte
     return ctx
 
 
-def tenta(*args: str | Path) -> tuple[int, str, str]:
+def tenta(*args: str | Path | int) -> tuple[int, str, str]:
     result = runner.invoke(app, [str(arg) for arg in args])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
@@ -104,6 +104,76 @@ def test_override_survives_regrade_and_is_audited(ctx: AppContext, class_submiss
     assert code == 0
     for event in ("submitted", "graded", "overridden", "generöst, men ok", "Kim"):
         assert event in stdout
+
+
+def test_override_by_key_points_is_scored_audited_compared_and_exported(
+    ctx: AppContext, class_submissions: Path, tmp_path: Path
+) -> None:
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+    details = ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")
+    weak, strong = (next(d for d in details if d.answer.student_name == name) for name in ("Björn", "Åsa"))
+
+    code, stdout, _ = tenta(
+        "override",
+        weak.answer.id,
+        "--point",
+        "random-units=partial",
+        "--point",
+        "overfitting=missing",
+        "--comment",
+        "nämner bara snabbhet",
+        "--teacher",
+        "Kim",
+    )
+
+    assert code == 0
+    assert "final score 0.5/2 from key points" in stdout
+    assert "random-units" in stdout and "partial" in stdout
+    stored = ctx.repository.get_answer(weak.answer.id).latest_override
+    assert stored is not None and stored.point_credits == {"random-units": 0.5, "overfitting": 0.0}
+
+    code, stdout, _ = tenta("override", strong.answer.id, "1.5", "-p", "overfitting=0.5", "--teacher", "Kim")
+    assert code == 0 and "final score 1.5/2 (given; key points kept)" in stdout
+    strong_override = ctx.repository.get_answer(strong.answer.id).latest_override
+    assert strong_override is not None and strong_override.point_credits == {"overfitting": 0.5}
+
+    code, stdout, _ = tenta("audit", weak.answer.id)
+    assert code == 0
+    assert "key points: random-units=partial, overfitting=missing" in stdout
+    assert "nämner bara snabbhet" in stdout and "Key points" in stdout
+    rows = {line.split("│")[1].strip(): line for line in stdout.splitlines() if line.count("│") == 6}
+    assert rows["random-units"].split("│")[4].strip() == "partial", "the teacher column"
+    assert rows["overfitting"].split("│")[4].strip() == "missing"
+
+    code, stdout, _ = tenta("agreement", "--bank", "teacher-test")
+    assert code == 0
+    assert (
+        "point c/p/m" in stdout and "answer f/p/z" in stdout and "overfitting: Reduces overfitting" in stdout
+    )
+
+    answers = tmp_path / "answers.jsonl"
+    assert tenta("export", "answers", "--bank", "teacher-test", "--out", answers)[0] == 0
+    records = {r["answer_id"]: r for r in map(json.loads, answers.read_text(encoding="utf-8").splitlines())}
+    assert records[weak.answer.id]["override"]["point_credits"] == {"random-units": 0.5, "overfitting": 0.0}
+    assert records[weak.answer.id]["final_score"] == 0.5
+
+
+def test_override_with_a_point_the_question_lacks_names_answer_and_point(
+    ctx: AppContext, class_submissions: Path
+) -> None:
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+    detail = ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")[0]
+
+    with pytest.raises(TentaError) as raised:
+        tenta("override", detail.answer.id, "--point", "kp9=covered")
+    with pytest.raises(TentaError, match=f"answer {detail.answer.id}: give a score or key-point decisions"):
+        tenta("override", detail.answer.id)
+
+    assert raised.value.message == (
+        f"answer {detail.answer.id}: question dropout has no key point 'kp9' "
+        "(its key points: random-units, overfitting)"
+    )
+    assert ctx.repository.get_answer(detail.answer.id).overrides == []
 
 
 def test_review_agreement_stats_and_exports(ctx: AppContext, class_submissions: Path, tmp_path: Path) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, MetaData, Table, inspect, text
 
 from db import migrate
 from db.engine import create_engine_for
 from db.models import Base
 from db.repository import open_repository
 from question_bank.errors import TentaError
+from tests.db.banks import sample_bank
 
 
 def test_migration_list_starts_with_the_initial_schema() -> None:
@@ -70,3 +73,89 @@ def test_database_from_a_newer_tenta_is_refused_with_a_clear_message(empty_datab
     assert "newer tenta" in message and "0099_from_the_future" in message and "\n" not in message
     if empty_database_url.startswith("sqlite"):
         assert empty_database_url.removeprefix("sqlite:///") in message
+
+
+def test_upgrade_from_the_initial_schema_keeps_overrides_and_adds_point_decisions(
+    empty_database_url: str,
+) -> None:
+    """A database written before key-point overrides existed: its overrides stay plain scores."""
+    engine = create_engine_for(empty_database_url)
+    question = sample_bank().questions[0]
+    when = datetime(2025, 1, 20, 10, 0, tzinfo=UTC)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(migrate.alembic_config(connection), "0001")
+        assert migrate.current(engine) == "0001"
+        assert "point_credits" not in {column["name"] for column in inspect(engine).get_columns("overrides")}
+        old = MetaData()
+        old.reflect(engine)
+        tables = old.tables
+        with engine.begin() as connection:
+            student_id = _insert(
+                connection, tables["students"], name="Anna", is_default=False, created_at=when
+            )
+            snapshot_id = _insert(
+                connection,
+                tables["question_snapshots"],
+                bank_id="dl-test",
+                bank_version="1",
+                question_id=question.id,
+                number=question.number,
+                content_hash=question.content_hash(),
+                question_type=question.type.value,
+                prompt=question.prompt_in("sv"),
+                reference_answer=question.reference_in("sv"),
+                rubric=[point.model_dump(mode="json") for point in question.rubric],
+                topics=list(question.topics),
+                max_points=question.max_points,
+                question_json=question.model_dump(mode="json"),
+                created_at=when,
+            )
+            answer_id = _insert(
+                connection,
+                tables["answers"],
+                student_id=student_id,
+                snapshot_id=snapshot_id,
+                bank_id="dl-test",
+                question_id=question.id,
+                text="kärnan glider",
+                submitted_at=when,
+                source="import",
+                regrade_pending=False,
+                regrade_requested=False,
+            )
+            _insert(
+                connection,
+                tables["overrides"],
+                answer_id=answer_id,
+                score=1.5,
+                comment="nästan",
+                teacher="Eva",
+                created_at=when,
+            )
+    finally:
+        engine.dispose()
+
+    repository = open_repository(empty_database_url)
+    try:
+        detail = repository.get_answer(answer_id)
+        assert detail.final_score == 1.5
+        assert [(o.score, o.comment, o.point_credits) for o in detail.overrides] == [(1.5, "nästan", {})]
+        decisions = {"kernel": 1.0, "sum": 1.0}
+        repository.add_override(answer_id, 2.0, "both points", "Olle", point_credits=decisions)
+        latest = repository.get_answer(answer_id).latest_override
+        assert latest is not None and latest.point_credits == decisions
+    finally:
+        repository.close()
+    engine = create_engine_for(empty_database_url)
+    try:
+        assert migrate.current(engine) == migrate.head_revision()
+    finally:
+        engine.dispose()
+
+
+def _insert(connection: Connection, table: Table, **values: object) -> int:
+    """Insert a row with the schema as it was (reflected), returning its new id."""
+    key = connection.execute(table.insert().values(**values)).inserted_primary_key
+    assert key is not None
+    return int(key[0])

@@ -232,6 +232,57 @@ def test_latest_override_wins_and_scores_are_checked(repo: Repository, bank: Ban
         repo.save_grade(12345, grade(1.0))
 
 
+def test_override_with_point_decisions_is_stored_audited_and_shown_in_the_final_points(
+    repo: Repository, bank: Bank
+) -> None:
+    student = repo.default_student()
+    answer = repo.submit_answer(student.id, bank, bank.questions[0], "kärnan glider över bilden")
+    repo.save_grade(answer.id, grade(1.0))
+
+    stored = repo.add_override(
+        answer.id, 1.67, "the sum is only hinted at", "Eva", point_credits={"sum": 0.5, "kernel": 1.0}
+    )
+
+    assert stored.point_credits == {"kernel": 1.0, "sum": 0.5}, "kept in rubric order"
+    detail = repo.get_answer(answer.id)
+    assert detail.latest_override == stored and detail.final_score == 1.67
+    kernel, summed = detail.final_points
+    assert (
+        kernel["status"] == "covered" and kernel["auto_status"] == "covered" and kernel["decided_by"] == "Eva"
+    )
+    assert summed["point_id"] == "sum" and summed["status"] == "partial" and summed["credit"] == 0.5
+    assert summed["auto_status"] is None, "the auto grade had no result for this point"
+    assert summed["text"] == "element-wise products are summed"
+    overridden = repo.audit_trail(answer.id)[-1]
+    assert overridden.kind is AuditKind.OVERRIDDEN
+    assert overridden.detail["point_credits"] == {"kernel": 1.0, "sum": 0.5}
+
+    plain = repo.add_override(answer.id, 2.0, "full marks after all", "Olle")
+    detail = repo.get_answer(answer.id)
+    assert plain.point_credits == {} and "point_credits" not in repo.audit_trail(answer.id)[-1].detail
+    assert detail.final_points == detail.latest_grade.points  # type: ignore[union-attr]
+
+
+def test_point_decisions_must_name_key_points_of_the_asked_question(repo: Repository, bank: Bank) -> None:
+    student = repo.default_student()
+    answer = repo.submit_answer(student.id, bank, bank.questions[0], "svar")
+    true_false = repo.submit_answer(student.id, bank, bank.questions[2], "true")
+
+    with pytest.raises(TentaError) as unknown:
+        repo.add_override(answer.id, 1.0, "", "Eva", point_credits={"kernel": 1.0, "zero": 0.0})
+    assert unknown.value.message == (
+        f"answer {answer.id}: question conv has no key point 'zero' (its key points: kernel, sum)"
+    )
+    with pytest.raises(TentaError, match=rf"answer {answer.id}: key point 'sum' credit 1.5 is outside 0-1"):
+        repo.add_override(answer.id, 1.0, "", "Eva", point_credits={"sum": 1.5})
+    with pytest.raises(TentaError, match="outside 0-1"):
+        repo.add_override(answer.id, 1.0, "", "Eva", point_credits={"sum": float("nan")})
+    with pytest.raises(TentaError, match=r"has no key point 'x' \(its key points: none\)"):
+        repo.add_override(true_false.id, 1.0, "", "Eva", point_credits={"x": 1.0})
+    assert repo.get_answer(answer.id).overrides == [], "a refused decision stores nothing"
+    assert [event.kind for event in repo.audit_trail(answer.id)] == [AuditKind.SUBMITTED]
+
+
 def test_student_regrade_request_reaches_the_teacher_even_after_automatic_regrade(
     repo: Repository, bank: Bank
 ) -> None:

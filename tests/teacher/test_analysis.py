@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from quiz.teacher.analysis import (
+    AgreementBasis,
     PointCredit,
     ScoredPair,
     TeacherBand,
@@ -16,7 +17,14 @@ from quiz.teacher.analysis import (
 )
 
 
-def pair(answer_id: int, auto: float, teacher: float, *points: tuple[str, str, float]) -> ScoredPair:
+def pair(
+    answer_id: int,
+    auto: float,
+    teacher: float,
+    *points: tuple[str, str, float],
+    decided: dict[str, float] | None = None,
+) -> ScoredPair:
+    """`decided`: the teacher's credit per point id, when the override was given point by point."""
     return ScoredPair(
         answer_id=answer_id,
         question_id="q1" if answer_id < 100 else "q2",
@@ -24,7 +32,13 @@ def pair(answer_id: int, auto: float, teacher: float, *points: tuple[str, str, f
         auto_score=auto,
         teacher_score=teacher,
         points=tuple(
-            PointCredit(point_id=pid, text=f"point {pid}", status=status, credit=credit)
+            PointCredit(
+                point_id=pid,
+                text=f"point {pid}",
+                status=status,
+                credit=credit,
+                teacher_credit=(decided or {}).get(pid),
+            )
             for pid, status, credit in points
         ),
     )
@@ -73,6 +87,38 @@ def test_point_confusion_uses_the_teachers_verdict_on_the_answer() -> None:
     assert points["a"].false_credit == 1
     assert points["b"].missed_credit == 1
     assert points["b"].pearson == pytest.approx(np.corrcoef([1, 0, 0, 0], [1, 0, 0.5, 1])[0, 1])
+
+
+def test_point_decisions_are_compared_point_with_point_and_the_rest_falls_back() -> None:
+    pairs = [
+        pair(1, 2.0, 1.0, ("a", "covered", 1.0), ("b", "covered", 1.0), decided={"a": 1.0, "b": 0.0}),
+        pair(2, 1.0, 1.5, ("a", "partial", 0.6), ("b", "missing", 0.0), decided={"a": 0.5, "b": 1.0}),
+        pair(3, 1.0, 1.0, ("a", "covered", 1.0), ("b", "missing", 0.0), decided={"a": 0.75}),
+        pair(4, 2.0, 0.0, ("a", "covered", 1.0), ("b", "covered", 1.0)),
+    ]
+
+    rows = {(point.point_id, point.basis): point for point in agreement_report(pairs).points}
+
+    assert set(rows) == {
+        ("a", AgreementBasis.POINT),
+        ("a", AgreementBasis.ANSWER),
+        ("b", AgreementBasis.POINT),
+        ("b", AgreementBasis.ANSWER),
+    }
+    a_points = rows[("a", AgreementBasis.POINT)]
+    assert a_points.n == 3
+    assert a_points.confusion == {"covered": {"covered": 1, "partial": 1}, "partial": {"partial": 1}}
+    assert a_points.agreement == pytest.approx(2 / 3), "0.75 reads as partial, against the grader's covered"
+    assert a_points.pearson == pytest.approx(np.corrcoef([1, 0.6, 1], [1, 0.5, 0.75])[0, 1])
+    b_points = rows[("b", AgreementBasis.POINT)]
+    assert b_points.confusion == {"covered": {"missing": 1}, "missing": {"covered": 1}}
+    assert b_points.agreement == 0.0
+    assert b_points.false_credit == 1 and b_points.missed_credit == 1
+    assert b_points.teacher_columns == ("covered", "partial", "missing")
+    b_answers = rows[("b", AgreementBasis.ANSWER)]
+    assert b_answers.n == 2 and b_answers.agreement is None
+    assert b_answers.confusion == {"missing": {TeacherBand.PARTIAL: 1}, "covered": {TeacherBand.ZERO: 1}}
+    assert b_answers.false_credit == 1
 
 
 def test_a_generous_grader_gets_a_recalibration_suggestion() -> None:

@@ -100,7 +100,11 @@ def seed_history(ctx: AppContext) -> int:
         session_days[session.id] = when
     first_answer = last_answer - len(questions) * len(DAYS) + 1
     repository.add_override(
-        first_answer, 1.0, "Half credit: the hierarchy is right, the examples are missing.", "Lind"
+        first_answer,
+        1.0,
+        "Half credit: the hierarchy is right, the examples are missing.",
+        "Lind",
+        point_credits={"kp3": 1.0, "kp5": 0.0},
     )
     pin_session_dates(ctx, session_days)
     return last_answer

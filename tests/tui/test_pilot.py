@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from db.records import NewGrade, SessionStatus
@@ -15,6 +16,7 @@ from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.resume_dialog import ResumeDialog
+from quiz.tui.widgets.point_decisions import PointDecisions
 from tests.tui.conftest import NOW, make_app
 from tests.tui.helpers import home_ready, settle, wait_for_grade, wait_until
 
@@ -215,8 +217,13 @@ async def test_disagreeing_records_a_regrade_request(ctx: AppContext) -> None:
     assert detail.answer.id in {item.answer.id for item in ctx.repository.review_queue("dl-course")}
 
 
-def _graded_session(ctx: AppContext, *, needs_review: bool) -> int:
-    """A finished one-question session graded without a model (the history and queue screens only read)."""
+def _graded_session(
+    ctx: AppContext, *, needs_review: bool, points: list[dict[str, object]] | None = None
+) -> int:
+    """A finished one-question session graded without a model (the history and queue screens only read).
+
+    The question is q02-tensorflow-keras: 2 points; key points kp1-kp4 weighted 3:3:2:1.
+    """
     repository = ctx.repository
     bank = ctx.catalog.load("dl-course")
     student = repository.default_student()
@@ -235,6 +242,7 @@ def _graded_session(ctx: AppContext, *, needs_review: bool) -> int:
         NewGrade(
             score=1.0,
             max_points=question.max_points,
+            points=points or [],
             confidence=0.3 if needs_review else 0.9,
             needs_review=needs_review,
             grader_version="test",
@@ -263,6 +271,112 @@ async def test_teacher_override_from_the_review_queue_is_stored_with_audit(ctx: 
     assert detail.overrides[-1].comment == "Also mentions the backend; fine."
     assert detail.overrides[-1].teacher == "local" or detail.overrides[-1].teacher
     assert "overridden" in [event.kind.value for event in ctx.repository.audit_trail(answer_id)]
+
+
+def _auto_points(*covered: str) -> list[dict[str, object]]:
+    """q02's key points as the grader reports them: the named ones covered, the rest missing."""
+    return [
+        {
+            "point_id": point_id,
+            "text": f"key point {point_id}",
+            "weight": weight,
+            "status": "covered" if point_id in covered else "missing",
+            "similarity": 0.8 if point_id in covered else 0.1,
+            "credit": 1.0 if point_id in covered else 0.0,
+        }
+        for point_id, weight in (("kp1", 3 / 9), ("kp2", 3 / 9), ("kp3", 2 / 9), ("kp4", 1 / 9))
+    ]
+
+
+async def _click_option(pilot: Pilot[None], option_list: PointDecisions, index: int) -> None:
+    """Click the first line of option `index` (options wrap over several lines, so find it on screen)."""
+    region = option_list.content_region
+    for y in range(region.height):
+        if pilot.app.screen.get_style_at(region.x + 1, region.y + y).meta.get("option") == index:
+            await pilot.click(option_list, offset=(option_list.content_offset.x + 1, y))
+            return
+    raise AssertionError(f"option {index} is not on screen")
+
+
+async def test_teacher_decides_key_points_in_the_review_queue_and_the_score_follows(ctx: AppContext) -> None:
+    answer_id = _graded_session(ctx, needs_review=True, points=_auto_points("kp1", "kp2"))
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("r")
+        await settle(pilot)
+        screen = pilot.app.screen
+        points = screen.query_one(PointDecisions)
+        score = screen.query_one("#override-score", Input)
+        assert [row.point_id for row in points.rows] == ["kp1", "kp2", "kp3", "kp4"]
+        assert score.value == "1"
+
+        await pilot.press("enter")
+        assert points.has_focus, "choosing an answer goes to its key points"
+        await pilot.press("down", "down", "space")
+        await pilot.pause()
+        assert points.decisions == {"kp3": 1.0} and score.value == "1.78"  # (3 + 3 + 2) / 9 * 2
+        await pilot.press("up", "up", "space")
+        await pilot.pause()
+        assert points.decisions == {"kp1": 0.5, "kp3": 1.0} and score.value == "1.44"
+        await _click_option(pilot, points, 3)
+        await pilot.pause()
+        assert points.decisions == {"kp1": 0.5, "kp3": 1.0, "kp4": 1.0} and score.value == "1.67"
+        await pilot.press("space", "space")
+        await pilot.pause()
+        assert points.decisions["kp4"] == 0.0, "covered → partial → missing"
+        assert score.value == "1.44"
+        rendered = str(points.get_option_at_index(3).prompt)
+        assert "✘ missing" in rendered and "✎" in rendered
+
+        screen.query_one("#override-comment", Input).value = "Names the TensorFlow backend."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.query_one("#queue-empty").display
+    detail = ctx.repository.get_answer(answer_id)
+    override = detail.latest_override
+    assert override is not None and override.comment == "Names the TensorFlow backend."
+    assert override.point_credits == {"kp1": 0.5, "kp3": 1.0, "kp4": 0.0}
+    assert detail.final_score == 1.44
+    assert ctx.repository.audit_trail(answer_id)[-1].detail["point_credits"] == override.point_credits
+
+
+async def test_a_typed_score_wins_over_the_points_and_keeps_the_decisions(ctx: AppContext) -> None:
+    answer_id = _graded_session(ctx, needs_review=True, points=_auto_points("kp1"))
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("r")
+        await settle(pilot)
+        points = pilot.app.screen.query_one(PointDecisions)
+        points.focus()
+        await pilot.press("down", "space")
+        await pilot.pause()
+        pilot.app.screen.query_one("#override-score", Input).value = "1,5"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    override = ctx.repository.get_answer(answer_id).latest_override
+    assert override is not None and override.score == 1.5 and override.point_credits == {"kp2": 1.0}
+
+
+async def test_the_student_sees_the_teachers_key_point_decisions(ctx: AppContext) -> None:
+    answer_id = _graded_session(ctx, needs_review=False, points=_auto_points("kp1", "kp2"))
+    ctx.repository.add_override(
+        answer_id, 1.33, "kp2 is not explained.", "Lärare Lind", point_credits={"kp2": 0.0}
+    )
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("h")
+        await settle(pilot)
+        pilot.app.screen.query_one("#history-table", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = str(pilot.app.screen.query_one(".av-points").render()).splitlines()
+    kp1 = next(line for line in lines if "key point kp1" in line)
+    kp2 = next(line for line in lines if "key point kp2" in line)
+    assert "covered" in kp1 and "✎" not in kp1, "an undecided point keeps the grader's status"
+    assert "missing" in kp2 and "✎ Lärare Lind" in kp2, "the teacher's decision replaces it"
 
 
 async def test_history_filters_and_drills_down_to_the_override(ctx: AppContext) -> None:

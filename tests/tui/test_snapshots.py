@@ -141,6 +141,13 @@ def test_review_queue(snap_compare: SnapCompare, ctx: AppContext) -> None:
     assert snap_compare(make_app(ctx), terminal_size=(100, 30), run_before=_then(_press("r")))
 
 
+def test_review_queue_deciding_key_points(snap_compare: SnapCompare, ctx: AppContext) -> None:
+    """The first key point cycled to partial, the third to missing: the score input follows."""
+    seed_history(ctx)
+    steps = _then(_press("r"), _press("enter", "space", "down", "down", "space", "space"))
+    assert snap_compare(make_app(ctx), terminal_size=(100, 30), run_before=steps)
+
+
 def test_review_queue_empty(snap_compare: SnapCompare, ctx: AppContext) -> None:
     assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=_then(_press("r")))
 

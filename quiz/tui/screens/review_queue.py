@@ -1,4 +1,5 @@
-"""Teacher review queue: answers flagged for review or with a regrade request; set a score and comment."""
+"""Teacher review queue: answers flagged for review or with a regrade request; decide the key points
+(the score follows them) or type a score, add a comment, save."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
 from db.records import AnswerDetail
 from question_bank.errors import TentaError
+from quiz.teacher.exports import format_score
+from quiz.teacher.review import score_from_points
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
+from quiz.tui.widgets.point_decisions import PointDecisions
 
 
 def queue_cells(detail: AnswerDetail) -> tuple[str, str, str, str]:
@@ -26,7 +30,8 @@ def queue_cells(detail: AnswerDetail) -> tuple[str, str, str, str]:
 
 
 class ReviewQueueScreen(TentaScreen[None]):
-    """Pick an answer, type the score and a comment, save: stored as an override with an audit entry."""
+    """Pick an answer, decide its key points or type the score, comment, save: stored as an override
+    (with the key-point decisions) and an audit entry."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the home screen."),
@@ -49,6 +54,12 @@ class ReviewQueueScreen(TentaScreen[None]):
             with Vertical(id="queue-side"):
                 with VerticalScroll(id="queue-answer"):
                     yield AnswerView(id="queue-view")
+                yield Label(
+                    "Key points — space or click: covered → partial → missing",
+                    id="queue-points-title",
+                    classes="section-title",
+                )
+                yield PointDecisions(id="queue-points")
                 with Horizontal(id="queue-form"):
                     yield Input(placeholder="Score", id="override-score", type="number")
                     yield Input(placeholder="Comment for the student", id="override-comment")
@@ -101,15 +112,28 @@ class ReviewQueueScreen(TentaScreen[None]):
 
     @on(DataTable.RowSelected, "#queue-table")
     def _chosen(self) -> None:
-        self.query_one("#override-score", Input).focus()
+        points = self.query_one(PointDecisions)
+        (points if points.display else self.query_one("#override-score", Input)).focus()
 
     def _select(self, detail: AnswerDetail) -> None:
         self._selected = detail
         self.query_one(AnswerView).show(detail)
+        points = self.query_one(PointDecisions)
+        points.show(detail)
+        has_points = bool(points.rows)
+        points.display = has_points
+        self.query_one("#queue-points-title").display = has_points
         score = self.query_one("#override-score", Input)
-        score.value = f"{detail.final_score:g}" if detail.final_score is not None else ""
+        score.value = format_score(detail.final_score)
         score.placeholder = f"Score 0–{detail.max_points:g}"
         self.query_one("#override-comment", Input).value = ""
+
+    @on(PointDecisions.Changed)
+    def _points_changed(self, event: PointDecisions.Changed) -> None:
+        """The score follows the key points (the teacher can still type another one)."""
+        if self._selected is not None:
+            score = score_from_points(self._selected, event.decisions)
+            self.query_one("#override-score", Input).value = format_score(score)
 
     @on(Button.Pressed, "#override-save")
     @on(Input.Submitted, "#override-comment")
@@ -133,7 +157,8 @@ class ReviewQueueScreen(TentaScreen[None]):
         if not 0 <= score <= detail.max_points:
             self.notify(f"The score must be between 0 and {detail.max_points:g}.", severity="warning")
             return
-        self._store(detail, score, self.query_one("#override-comment", Input).value.strip())
+        comment = self.query_one("#override-comment", Input).value.strip()
+        self._store(detail, score, comment, self.query_one(PointDecisions).decisions)
 
     def action_accept(self) -> None:
         detail = self._selected
@@ -142,13 +167,20 @@ class ReviewQueueScreen(TentaScreen[None]):
         comment = self.query_one("#override-comment", Input).value.strip() or "Automatic score confirmed."
         self._store(detail, detail.latest_grade.score, comment)
 
-    def _store(self, detail: AnswerDetail, score: float, comment: str) -> None:
+    def _store(
+        self, detail: AnswerDetail, score: float, comment: str, point_credits: dict[str, float] | None = None
+    ) -> None:
         try:
-            self.tenta.ctx.repository.add_override(detail.answer.id, score, comment, self.teacher)
+            self.tenta.ctx.repository.add_override(
+                detail.answer.id, score, comment, self.teacher, point_credits=point_credits
+            )
         except TentaError as error:
             self.notify(error.message, severity="error")
             return
-        self.notify(f"Saved {score:g} for {detail.answer.student_name}, {detail.answer.question_id}.")
+        decided = f" ({len(point_credits)} key point(s) decided)" if point_credits else ""
+        self.notify(
+            f"Saved {score:g} for {detail.answer.student_name}, {detail.answer.question_id}{decided}."
+        )
         self.load_queue()
 
     def action_back(self) -> None:

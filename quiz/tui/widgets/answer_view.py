@@ -13,7 +13,10 @@ from quiz.tui.widgets.score_bar import ScoreBar
 
 
 class AnswerView(Vertical):
-    """Read-only view used by history drill-down and the teacher's review queue."""
+    """Read-only view used by history drill-down and the teacher's review queue.
+
+    The key points are the final grade's: a teacher's key-point decisions replace the grader's status.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="answer-view")
@@ -24,14 +27,20 @@ class AnswerView(Vertical):
         yield Static("", classes="av-flags")
         yield Label("Answer", classes="section-title")
         yield AnswerText("", classes="av-answer")
-        yield Label("Key points", classes="section-title")
+        yield Label("Key points", classes="section-title av-points-title")
         yield PointList("", classes="av-points")
         yield Static("", classes="av-overrides")
 
     def show(self, detail: AnswerDetail) -> None:
         answer = detail.answer
         grade = detail.latest_grade
-        points = points_from_dicts(grade.points) if grade else []
+        final_points = detail.final_points
+        points = points_from_dicts(final_points)
+        decided_by = {
+            str(point["point_id"]): str(point["decided_by"])
+            for point in final_points
+            if "decided_by" in point
+        }
         self.query_one(".av-question", Static).update(
             f"[b]{answer.question_id}[/b] · {answer.student_name} · {answer.submitted_at:%Y-%m-%d %H:%M}\n"
             f"{detail.prompt}"
@@ -51,7 +60,7 @@ class AnswerView(Vertical):
             flags.append(f"regrade requested: {detail.regrade_reason or 'no reason given'}")
         self.query_one(".av-flags", Static).update(" · ".join(flags))
         self.query_one(AnswerText).show(answer.text, points)
-        self.query_one(PointList).show(points)
+        self.query_one(PointList).show(points, decided_by)
         overrides = [
             f"[b]Teacher {override.teacher}[/b] set {override.score:g} on {override.created_at:%Y-%m-%d}: "
             f"{override.comment or '(no comment)'}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from textual.content import Content
 from textual.widgets import Static
@@ -21,16 +21,20 @@ def points_from_dicts(points: Sequence[dict[str, object]]) -> list[PointResult]:
     return [PointResult.model_validate(point) for point in points]
 
 
-def render_points(points: Sequence[PointResult]) -> Content:
+def render_points(points: Sequence[PointResult], decided_by: Mapping[str, str] | None = None) -> Content:
+    """`decided_by`: point id → teacher, for points whose status a teacher set (marked ✎)."""
+    decided_by = decided_by or {}
     lines: list[Content] = []
     for point in points:
         label, style = STATUS_LOOK[point.status]
+        teacher = decided_by.get(point.point_id)
         lines.append(
             Content.assemble(
                 (f"{label:<10}", f"bold {style}"),
                 " ",
                 point.text,
                 (f"  {point.weight:.0%}", "$text-muted"),
+                (f"  ✎ {teacher}" if teacher else "", "italic $text-accent"),
             )
         )
         if point.matched_sentence and point.status is not PointStatus.MISSING:
@@ -54,5 +58,5 @@ def render_points(points: Sequence[PointResult]) -> Content:
 class PointList(Static):
     """The rubric outcome of one grade."""
 
-    def show(self, points: Sequence[PointResult]) -> None:
-        self.update(render_points(points))
+    def show(self, points: Sequence[PointResult], decided_by: Mapping[str, str] | None = None) -> None:
+        self.update(render_points(points, decided_by))
