@@ -18,6 +18,7 @@ from grading.models import Passage
 from grading.retrieval import GradedAnswerIndex
 from grading.text import content_words
 from grading.tokens import NO_ALIGNMENT, TokenStates, align, question_echo
+from question_bank.language import UNDETERMINED
 from question_bank.models import RubricPoint
 
 QUESTION_WORD_WEIGHT = 0.3
@@ -149,8 +150,10 @@ def compute_features(
 
     answer_words = content_words(answer_text, language)
     answer_set = set(answer_words)
-    same_language = [
-        index for index, ref_language in enumerate(profile.reference_languages) if ref_language == language
+    same_language = [  # a reference of undetermined language (e.g. "CNN") is compared with any answer
+        index
+        for index, ref_language in enumerate(profile.reference_languages)
+        if ref_language in (language, UNDETERMINED)
     ]
     lexical_available = bool(same_language) or language is None
     candidates = same_language or list(range(len(profile.references)))

@@ -1,7 +1,7 @@
 """Text handling for grading: cleaning, sentence splitting, language guess and content words.
 
-Everything here is deterministic and model-free, so it is cheap enough to run on every answer and
-safe on any input (control characters, code, megabytes of text).
+Everything here is deterministic and needs no embedding model, so it is cheap enough to run on every
+answer and safe on any input (control characters, code, megabytes of text).
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from question_bank.language import identify_language
 
 MAX_ANSWER_CHARS = 6000
 """Longer answers are truncated before grading (and flagged); ~900 words is far past any exam answer."""
@@ -180,10 +182,14 @@ def words(text: str) -> list[str]:
 
 
 def guess_language(text: str) -> str | None:
-    """'sv', 'en' or None (too little text to tell), from function words and Swedish letters."""
+    """'sv' or 'en' from function words and Swedish letters (the rule the grader was fitted with), another
+    language's code when the text is clearly in one (question_bank.language), None when too little to tell."""
     tokens = words(text)
     if not tokens:
         return None
+    other = identify_language(text)
+    if other not in (None, "sv", "en"):
+        return other
     swedish: float = sum(token in _SWEDISH_MARKERS for token in tokens)
     english = sum(token in _ENGLISH_MARKERS for token in tokens)
     swedish += sum(1 for token in tokens if any(char in "åäö" for char in token)) * 0.5

@@ -291,3 +291,163 @@ def parse_weighted_point(text: str) -> tuple[float, str]:
     if not body:
         raise ValueError(f"key point with weight {raw!r} has no text")
     return weight, body
+
+
+# ---- marking schemes ----------------------------------------------------------------------------------
+
+_POINTS = r"(\d+(?:[.,]\d+)?)\s*(?:p|pt|pts|points?|poäng|poang|marks?)\b\.?"
+_BRACKETED_POINTS = re.compile(rf"[\[(]\s*{_POINTS}\s*[\])]", re.IGNORECASE)
+_LEADING_POINTS = re.compile(rf"^\s*[\[(]?\s*{_POINTS}\s*[\])]?\s*[:–—-]?\s*", re.IGNORECASE)
+_TRAILING_POINTS = re.compile(
+    rf"\s*[:–—,-]?\s*[\[(]\s*{_POINTS}\s*[\])]\s*[.;]?\s*$|\s+[–—-]?\s*{_POINTS}\s*[.;]?\s*$", re.IGNORECASE
+)
+_ANY_POINTS = re.compile(rf"{_BRACKETED_POINTS.pattern}|^\s*{_POINTS}|{_POINTS}\s*[.;]?\s*$", re.IGNORECASE)
+_CRITERIA_WORDS = (
+    r"(?:marking(?:\s+(?:scheme|guide|criteria))?|mark\s+scheme|rubric|criteria|grading(?:\s+criteria)?|"
+    r"scoring|assessment(?:\s+criteria)?|bedömning(?:skriterier)?|bedömningsmall|rättningsmall|rättning|"
+    r"poängsättning|poängfördelning|kriterier)"
+)
+_CRITERIA_LABEL = re.compile(
+    rf"^\s*(?:#{{1,6}}\s*)?(?:\*\*|__)?{_CRITERIA_WORDS}\b[^:\n]{{0,40}}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*",
+    re.IGNORECASE,
+)
+"""'Marking:', 'Marking scheme (4 p):', '**Bedömning:**' … the label a criteria list starts with."""
+_CRITERIA_LABEL_INLINE = re.compile(
+    rf"(?<=[.!?])\s+(?=(?:\*\*|__)?{_CRITERIA_WORDS}\b[^:\n]{{0,40}}?:)", re.IGNORECASE
+)
+_MODEL_WORDS = (
+    r"(?:(?:model|sample|example|reference|expected|suggested)\s+(?:answer|solution)|answer|"
+    r"modellsvar|exempelsvar|svarsförslag|förslag\s+på\s+svar|facit|lösningsförslag|referenssvar)"
+)
+_MODEL_LABEL = re.compile(
+    rf"^\s*(?:#{{1,6}}\s*)?(?:\*\*|__)?{_MODEL_WORDS}\b[^:\n]{{0,30}}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*",
+    re.IGNORECASE,
+)
+"""'Model answer:', '**Modellsvar:**' … the label of the model-answer part."""
+_TOTAL_LINE = re.compile(r"^\s*(?:\*\*)?(?:total|totalt|sum|summa|max(?:imum)?)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MarkingScheme:
+    """An essay's grader information read as a teacher writes it: the model answer, and the criteria
+    with their points when the text has a recognisable list of them."""
+
+    reference: str
+    points: tuple[RubricPoint, ...]
+    total: float | None
+    """The criteria's points added up, when every criterion gave its points."""
+    from_criteria: bool
+    """False when no criteria list was found: the points are proposed from the reference (as before)."""
+
+
+def read_marking_scheme(text: str) -> MarkingScheme:
+    """Split grader information into a model answer and rubric criteria (weights from their points).
+
+    Criteria are list items (bullets or numbers) or a '(1 p) …; (1 p) …' run after a label such as
+    'Marking:' / 'Bedömning:', or, without a label, a list or run where most items give points ('(1 p)',
+    '1p', '[2 marks]', '1 poäng'). Text without criteria is a model answer with proposed key points.
+    """
+    lines = _CRITERIA_LABEL_INLINE.sub("\n", text.strip()).split("\n")
+    label_at = next((index for index, line in enumerate(lines) if _CRITERIA_LABEL.match(line)), None)
+    if label_at is None:
+        items, answer = _unlabelled_criteria(lines)
+    else:
+        items, after = _labelled_criteria(
+            [_CRITERIA_LABEL.sub("", lines[label_at], count=1), *lines[label_at + 1 :]]
+        )
+        answer = [*lines[:label_at], *after]
+    criteria = [(body, points) for body, points in map(_criterion, items) if body and points != 0.0]
+    if not MIN_PROPOSED <= len(criteria) <= MAX_RUBRIC_POINTS:
+        return MarkingScheme(text.strip(), propose_key_points(text), None, from_criteria=False)
+    reference = _model_answer(answer) or " ".join(_sentence(body) for body, _ in criteria)
+    given = [points for _, points in criteria if points is not None]
+    rubric = tuple(
+        RubricPoint(id=f"p{index}", text=_shorten(body), weight=points if points is not None else 1.0)
+        for index, (body, points) in enumerate(criteria, start=1)
+    )
+    return MarkingScheme(
+        reference, rubric, sum(given) if len(given) == len(criteria) else None, from_criteria=True
+    )
+
+
+def _labelled_criteria(section: list[str]) -> tuple[list[str], list[str]]:
+    """(criteria, model-answer lines) of the text after a criteria label: its list items, else its text
+    split into items at ';' or before each '(1 p)'; a model-answer label ends the section."""
+    items: list[str] = []
+    loose: list[str] = []
+    for position, line in enumerate(section):
+        if position and _MODEL_LABEL.match(line):
+            return _items_or_run(items, loose), section[position:]
+        bullet = _BULLET.match(line)
+        if bullet:
+            items.append(bullet.group(1).strip())
+        elif items and line.strip() and line[:1].isspace():
+            items[-1] += " " + line.strip()  # an item's continuation line
+        elif line.strip() and not _TOTAL_LINE.match(line):
+            loose.append(line.strip())
+    return _items_or_run(items, loose), []
+
+
+def _items_or_run(items: list[str], loose: list[str]) -> list[str]:
+    return items or _inline_items(" ".join(loose))
+
+
+def _unlabelled_criteria(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(criteria, other lines) when most list items, or the items of one line's run, give points; else
+    no criteria (a model answer written as a list stays a model answer)."""
+    items = [bullet.group(1).strip() for line in lines if (bullet := _BULLET.match(line))]
+    if items and sum(_ANY_POINTS.search(item) is not None for item in items) * 2 > len(items):
+        rest = [line for line in lines if not _BULLET.match(line) and not _TOTAL_LINE.match(line)]
+        return items, rest
+    for position, line in enumerate(lines):
+        run = _inline_items(line)
+        if len(run) >= 2 and sum(_ANY_POINTS.search(item) is not None for item in run) * 2 > len(run):
+            return run, lines[:position] + lines[position + 1 :]
+    return [], lines
+
+
+def _inline_items(text: str) -> list[str]:
+    """'(1 p) mentions X; (1 p) explains Y' -> the two criteria (split at ';', else before each marker)."""
+    parts = [part.strip() for part in re.split(r";\s*", text) if part.strip()]
+    if len(parts) >= 2:
+        return parts
+    starts = [match.start() for match in _BRACKETED_POINTS.finditer(text)]
+    if len(starts) < 2 or text[: starts[0]].strip():
+        return parts
+    return [text[start:end].strip(" ,.") for start, end in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def _criterion(item: str) -> tuple[str, float | None]:
+    """A criterion's statement and its points, wherever they were written (before or after the text)."""
+    points = None
+    for pattern in (_LEADING_POINTS, _TRAILING_POINTS):
+        match = pattern.search(item)
+        number = next((group for group in match.groups() if group), None) if match else None
+        if match and number:
+            item, points = item[: match.start()] + " " + item[match.end() :], float(number.replace(",", "."))
+            break
+    body = _plain(item).strip(" ;,.:–-")
+    statement = _CRITERION_VERB.sub("", body, count=1)
+    return (statement[:1].upper() + statement[1:] if statement else body), points
+
+
+_CRITERION_VERB = re.compile(
+    r"^(?:(?:the\s+)?(?:student|answer)\s+)?(?:(?:mentions|states|notes|says|explains|recogni[sz]es|"
+    r"realises|realizes|points\s+out|shows)\s+that|mentions|names)\s+|"
+    r"^(?:(?:studenten|svaret)\s+)?(?:(?:nämner|anger|förklarar|säger|påpekar|konstaterar|visar)\s+att|"
+    r"nämner|namnger)\s+",
+    re.IGNORECASE,
+)
+"""'mentions that X' / 'nämner att X' -> 'X': the statement an answer has to make, as the grader
+compares key points with the answer's own sentences."""
+
+
+def _model_answer(lines: list[str]) -> str:
+    """The model answer: the given lines without their label ('Model answer:', 'Modellsvar:')."""
+    kept = [line for line in lines if not _TOTAL_LINE.match(line)]
+    text = "\n".join(kept).strip()
+    return _MODEL_LABEL.sub("", text, count=1).strip()
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -45,7 +45,7 @@ from question_bank.formats.common import (
 )
 from question_bank.formats.csv_rows import COLUMN_ALIASES
 from question_bank.keypoints import propose_key_points
-from question_bank.language import detect_language
+from question_bank.language import detect_bank_languages
 from question_bank.models import Bank
 
 COLLECTION_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
@@ -361,9 +361,8 @@ def import_anki(path: Path) -> Bank:
     problems = ImportProblems(path)
     parsed = [(note, data) for note in notes if (data := _question_data(note, problems)) is not None]
     root = _common_prefix([note.deck for note in notes])
-    prompt_language = detect_language(data["prompt"] for _, data in parsed)
-    answer_language = detect_language(
-        (data["reference_answer"] for _, data in parsed), default=prompt_language
+    prompt_language, answer_language = detect_bank_languages(
+        (data["prompt"] for _, data in parsed), (data["reference_answer"] for _, data in parsed)
     )
     drafts = []
     seen_ids: dict[str, str] = {}

@@ -40,8 +40,8 @@ from question_bank.formats.common import (
     slugify,
     title_from_path,
 )
-from question_bank.keypoints import parse_weighted_point, propose_key_points
-from question_bank.language import detect_language
+from question_bank.keypoints import parse_weighted_point, read_marking_scheme
+from question_bank.language import detect_bank_languages
 from question_bank.models import Bank
 
 COLUMN_ALIASES = {
@@ -389,8 +389,12 @@ def _row_data(
             data["rubric"] = _key_points(key_points)
         except ValueError as error:
             problems.add(str(error), line=line, field=columns.where("key_points"))
-    elif reference:
-        data["rubric"] = [point.model_dump() for point in propose_key_points(reference)]
+    elif reference:  # a marking scheme written into the reference gives the rubric, else it is proposed
+        scheme = read_marking_scheme(reference)
+        reference = scheme.reference
+        data["rubric"] = [point.model_dump() for point in scheme.points]
+        if scheme.total and not max_points:
+            data["max_points"] = scheme.total
     if max_points:
         try:
             data["max_points"] = _number(max_points)
@@ -487,9 +491,8 @@ def import_csv(path: Path) -> Bank:
     for (_, data), deck in zip(parsed, decks, strict=True):
         if deck[len(root) :]:  # the deck below the file's common deck is the question's first topic
             data["topics"] = ["::".join(deck[len(root) :]), *data.get("topics", [])]
-    prompt_language = detect_language(data["prompt"] for _, data in parsed)
-    answer_language = detect_language(
-        (data["reference_answer"] for _, data in parsed), default=prompt_language
+    prompt_language, answer_language = detect_bank_languages(
+        (data["prompt"] for _, data in parsed), (data["reference_answer"] for _, data in parsed)
     )
     drafts = []
     seen_ids: dict[str, int] = {}

@@ -37,8 +37,8 @@ from question_bank.formats.common import (
     slugify,
     title_from_path,
 )
-from question_bank.keypoints import propose_key_points
-from question_bank.language import detect_language
+from question_bank.keypoints import read_marking_scheme
+from question_bank.language import detect_bank_languages
 from question_bank.models import Bank, Question, QuestionType
 
 _ESCAPES = {
@@ -447,16 +447,18 @@ def moodle_bank(
     missing_reference: str,
 ) -> Bank:
     """The bank of questions read from a Moodle format: ids from Moodle's idnumber or the title, one
-    prompt language and one answer language for the file, essays with a proposed rubric; an essay
-    without a model answer is `missing_reference` (a question tenta cannot grade)."""
-    prompt_language = detect_language(question.prompt for question in parsed)
-    references = [question.reference for question in parsed if question.reference]
-    answer_language = detect_language(references, default=prompt_language)
+    prompt language and one answer language for the file, essays with the rubric their grader information
+    lists as criteria (else a proposed one); an essay without a model answer is `missing_reference` (a
+    question tenta cannot grade)."""
+    schemes = [read_marking_scheme(question.reference) if question.reference else None for question in parsed]
+    prompt_language, answer_language = detect_bank_languages(
+        (question.prompt for question in parsed), (scheme.reference for scheme in schemes if scheme)
+    )
     drafts: list[QuestionDraft] = []
     used_ids: set[str] = set()
-    for position, question in enumerate(parsed, start=1):
+    for position, (question, scheme) in enumerate(zip(parsed, schemes, strict=True), start=1):
         label = question.title or f"question {position}"
-        if question.data["type"] == QuestionType.FREE_TEXT.value and not question.reference:
+        if question.data["type"] == QuestionType.FREE_TEXT.value and scheme is None:
             problems.unsupported(missing_reference, line=question.line, field=label)
             continue
         number = len(drafts) + 1  # numbered as imported, so a skipped question leaves no gap
@@ -471,12 +473,14 @@ def moodle_bank(
             data["code"] = code
         if question.topics:
             data["topics"] = question.topics
+        data["general_feedback"] = question.general_feedback
+        if scheme is not None:
+            data["reference_answer"] = {answer_language: scheme.reference}
+            data["rubric"] = [point.model_dump() for point in scheme.points]
+            if question.max_points is None and scheme.total:
+                data["max_points"] = scheme.total  # GIFT has no points of its own: the criteria's sum
         if question.max_points is not None:
             data["max_points"] = question.max_points
-        data["general_feedback"] = question.general_feedback
-        if question.data["type"] == QuestionType.FREE_TEXT.value:
-            data["reference_answer"] = {answer_language: question.reference}
-            data["rubric"] = [point.model_dump() for point in propose_key_points(question.reference)]
         drafts.append(QuestionDraft(line=question.line, data=data, label=label))
     languages = bank_languages(prompt_language, answer_language)
     bank_fields = {"id": slugify(title), "title": title, "languages": languages}

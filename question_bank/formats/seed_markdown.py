@@ -28,7 +28,7 @@ from question_bank.formats.common import (
     title_from_path,
 )
 from question_bank.keypoints import propose_key_points, split_sentences
-from question_bank.language import detect_language
+from question_bank.language import detect_bank_languages, detect_language
 from question_bank.models import Bank
 
 _CANDIDATE = re.compile(
@@ -185,7 +185,7 @@ def _candidates(lines: list[str], fenced: list[bool]) -> list[_Candidate]:
                 prompt=prompt,
                 prompt_end=end,
                 question_like=question_like,
-                language=detect_language([prompt]),
+                language=detect_language([prompt], default="en"),
                 isolation=2 - _list_neighbours(lines, index, end),
             )
         )
@@ -197,7 +197,7 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
     list-item neighbours (steps of an answer sit among siblings), then prompts in the dominant language."""
     if not candidates:
         return []
-    main_language = detect_language(c.prompt for c in candidates if c.question_like)
+    main_language = detect_language((c.prompt for c in candidates if c.question_like), default="en")
     scores: list[tuple[int, ...]] = []
     previous: list[int | None] = []
     positions_by_number: dict[int, list[int]] = {}
@@ -451,8 +451,9 @@ def import_seed_markdown(path: Path) -> Bank:
     if not questions:
         problems.add("no numbered questions found (expected lines like '1. Vad är …?' or '## 2. Explain …')")
         problems.raise_if_any()
-    prompt_language = detect_language(question.prompt for question in questions)
-    answer_language = detect_language((question.answer for question in questions), default=prompt_language)
+    prompt_language, answer_language = detect_bank_languages(
+        (question.prompt for question in questions), (question.answer for question in questions)
+    )
     drafts = []
     for question in questions:
         data: dict[str, object] = {

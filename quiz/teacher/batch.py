@@ -18,7 +18,7 @@ from db.records import AnswerDetail, AnswerRecord, StudentRecord
 from question_bank.errors import InputFileError, TentaError
 from question_bank.models import Bank, Question
 from quiz.grading_service import GradingFailedError, grade_and_store
-from quiz.teacher.submissions import ParsedSubmissions, SubmissionRow
+from quiz.teacher.submissions import ParsedSubmissions, SubmissionRow, question_for_prompt
 
 if TYPE_CHECKING:
     from db.repository import Repository
@@ -58,7 +58,8 @@ class QuestionSummary:
 
 
 def resolve_question(bank: Bank, key: str) -> Question | None:
-    """The question a submissions file means by `key`: an id, a number ('3', 'Q3', '3.'), or the prompt."""
+    """The question a submissions file means by `key`: an id, a number ('3', 'Q3', '3.'), or the prompt
+    (as a form's column title: up to case, punctuation and small differences)."""
     cleaned = key.strip()
     try:
         return bank.question(cleaned)
@@ -70,11 +71,7 @@ def resolve_question(bank: Bank, key: str) -> Question | None:
             return bank.question(int(number.group(1)))
         except KeyError:
             return None
-    folded = " ".join(cleaned.split()).casefold()
-    for question in bank.questions:
-        if any(" ".join(prompt.split()).casefold() == folded for prompt in question.prompt.values()):
-            return question
-    return None
+    return question_for_prompt(bank, cleaned)
 
 
 def submission_key(bank_id: str, row: SubmissionRow, question_id: str) -> str:
@@ -93,12 +90,17 @@ def submission_key(bank_id: str, row: SubmissionRow, question_id: str) -> str:
 
 
 def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissions) -> StoredSubmissions:
-    """Store every valid row (each committed on its own); rows naming unknown questions are errors."""
+    """Store every valid row (each committed on its own); rows naming unknown questions are errors, except
+    a form's question column that matches no prompt: one warning for the column, added to parsed.warnings."""
     students: dict[tuple[str, str | None], StudentRecord] = {}
     stored: dict[int, AnswerRecord] = {}
     errors: list[InputFileError] = []
+    unmatched_columns: dict[str, int] = {}
     for row in parsed.rows:
         question = resolve_question(bank, row.question_key)
+        if question is None and row.column is not None:
+            unmatched_columns[row.column] = unmatched_columns.get(row.column, 0) + 1
+            continue
         if question is None:
             errors.append(
                 InputFileError(
@@ -126,6 +128,15 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
             errors.append(InputFileError(parsed.path, error.message, line=row.line))
             continue
         stored.setdefault(answer.id, answer)
+    parsed.warnings.extend(
+        InputFileError(
+            parsed.path,
+            f"matches no question of bank {bank.id!r} by its text; its {count} answer(s) were not stored "
+            "(give the column the question's prompt, its id or 'Q<number>')",
+            field=f"column {column!r}",
+        )
+        for column, count in unmatched_columns.items()
+    )
     return StoredSubmissions(answers=list(stored.values()), errors=errors)
 
 

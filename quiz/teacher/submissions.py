@@ -2,7 +2,9 @@
 
 A row is one student's answer to one question. Headers from Moodle, Gradescope-like exports and
 spreadsheets are recognised by alias (English and Swedish, as a Swedish Moodle site writes them); Moodle's
-wide "Response N" ("Svar N") layout becomes one row per cell, and its averages row is skipped. JSON is
+wide "Response N" ("Svar N") layout becomes one row per cell, and its averages row is skipped. Google
+Forms and Microsoft Forms responses (one column per question, headed by the question's text) take the same
+path: their question columns are matched to the bank's prompts when the rows are stored. JSON is
 either JSON Lines or one array of records (Moodle's JSON download nests them in an array per sheet).
 Every problem is located by line (and column), and a bad row never stops the good ones: the caller
 gets the valid rows plus a list of errors, and decides what to store.
@@ -11,18 +13,22 @@ gets the valid rows plus a list of errors, and decides what to store.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import difflib
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from question_bank.errors import InputFileError
+from question_bank.models import Bank, Question
 
 MAX_RECORD_LINES = 500
 """A quoted field open for more lines than this is taken to be a broken quote, not a long answer."""
@@ -41,6 +47,9 @@ STUDENT_NAME_ALIASES = (
     "namn",
     "elev",
     "studentens_namn",
+    "your_name",
+    "ditt_namn",
+    "namn_och_efternamn",
 )
 STUDENT_ID_ALIASES = (
     "student_id",
@@ -105,6 +114,9 @@ SUBMITTED_AT_ALIASES = (
     "completed_on",
     "finished",
     "finished_at",
+    "completion_time",
+    "end_time",
+    "sluttid",
     "created_at",
     "avslutad",
     "slutförd",
@@ -121,6 +133,39 @@ WIDE_COLUMN_PATTERNS = (
 )
 """Wide layouts, tried in order: Moodle's 'Response 1' ('Svar 1' on a Swedish site), then 'Answer 1',
 then 'Q1' / 'Question 1'."""
+FORM_INFO_COLUMNS = frozenset(
+    {
+        "id",
+        "score",
+        "total_score",
+        "total_points",
+        "points",
+        "poäng",
+        "totalpoäng",
+        "resultat",
+        "grade",
+        "betyg",
+        "quiz_feedback",
+        "feedback",
+        "start_time",
+        "starttid",
+        "last_modified_time",
+        "senaste_ändringstid",
+        "language",
+        "språk",
+        "email_receipt",
+    }
+)
+"""Columns of a Google Forms / Microsoft Forms response export that are about the response, not a question."""
+FORM_SIDE_COLUMN = re.compile(
+    r"\[\s*(?:score|feedback|poäng|återkoppling)\s*\]\s*$|^\s*(?:points|feedback|poäng|återkoppling)\s+-\s",
+    re.IGNORECASE,
+)
+"""A quiz's per-question score and feedback columns: Google's 'Q [Score]', Microsoft's 'Points - Q'."""
+POINTS_SUFFIX = re.compile(
+    r"\s*[\[(]\s*\d+(?:[.,]\d+)?\s*(?:p|pt|pts|points?|poäng|marks?|mark)\.?\s*[\])]\s*$", re.IGNORECASE
+)
+"""'Vad är dropout? [2 poäng]', 'What is dropout? (1 point)': points a form author put in the title."""
 SUMMARY_ROW_NAMES = frozenset({"overall average"})
 """What Moodle writes in the name column of the averages row at the end of a quiz report download."""
 
@@ -137,6 +182,9 @@ class SubmissionRow(BaseModel):
     answer: str
     submitted_at: datetime | None = None
     row_id: str | None = None
+    column: str | None = None
+    """The header the answer was under when a form's columns are its questions (question_key is then
+    the question's text, matched to a prompt when the rows are stored)."""
 
 
 @dataclass
@@ -176,6 +224,13 @@ def parse_timestamp(value: str) -> datetime | None:
         return None
     if re.fullmatch(r"\d{9,11}(\.\d+)?", cleaned):
         return datetime.fromtimestamp(float(cleaned), tz=UTC)
+    zone = None
+    gmt = _GMT_OFFSET.search(cleaned)
+    if gmt:  # Google Forms: '2024/03/04 10:15:32 AM GMT+1'
+        sign = -1 if gmt.group(1) == "-" else 1
+        offset = timedelta(hours=int(gmt.group(2) or 0), minutes=int(gmt.group(3) or 0))
+        zone = timezone(sign * offset)
+        cleaned = cleaned[: gmt.start()].strip()
     moment: datetime | None
     try:
         moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
@@ -184,8 +239,11 @@ def parse_timestamp(value: str) -> datetime | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.astimezone()
+        moment = moment.replace(tzinfo=zone) if zone else moment.astimezone()
     return moment.astimezone(UTC)
+
+
+_GMT_OFFSET = re.compile(r"\s(?:GMT|UTC)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$")
 
 
 _TIMESTAMP_FORMATS = (
@@ -199,6 +257,10 @@ _TIMESTAMP_FORMATS = (
     "%m/%d/%Y %I:%M:%S %p",
     "%d.%m.%Y %H:%M",
     "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %I:%M:%S %p",  # Google Forms' own download
+    "%m/%d/%Y %H:%M:%S",  # Google Sheets (US), Microsoft Forms via Excel
+    "%m/%d/%y %H:%M:%S",
+    "%m/%d/%y %H:%M",
 )
 
 
@@ -452,6 +514,8 @@ class _Columns:
     row_id: str | None
     wide: tuple[tuple[str, str], ...]
     """(header, question number) pairs for the wide layout; empty for one-answer-per-row files."""
+    form: bool = False
+    """The wide columns are a form's questions, keyed by their text rather than a number."""
 
     @classmethod
     def from_headers(cls, headers: Sequence[str], *, path: Path, line: int) -> _Columns:
@@ -473,11 +537,28 @@ class _Columns:
             row_id=pick(ROW_ID_ALIASES),
             wide=() if pick(QUESTION_ALIASES) else _wide_columns(by_name),
         )
+        if not columns.wide and columns.question is None and columns.answer is None:
+            columns = columns._as_form(headers)
         columns._check(path, line, headers)
         return columns
 
+    def _as_form(self, headers: Sequence[str]) -> _Columns:
+        """A form export: every column that is neither about the respondent nor about the response
+        (score, times, feedback) is a question, headed by its text."""
+        claimed = {self.student_name, self.student_id, self.first_name, self.last_name, self.submitted_at}
+        questions = tuple(
+            (header, form_question_text(header))
+            for header in headers
+            if header not in claimed
+            and normalise_header(header) not in FORM_INFO_COLUMNS
+            and not FORM_SIDE_COLUMN.search(header)
+            and form_question_text(header)
+        )
+        return dataclasses.replace(self, wide=questions, form=bool(questions))
+
     def _check(self, path: Path, line: int, headers: Sequence[str]) -> None:
-        has_student = any((self.student_name, self.student_id, self.first_name, self.last_name))
+        # An anonymous form's rows are respondents named by their line.
+        has_student = self.form or any((self.student_name, self.student_id, self.first_name, self.last_name))
         missing = []
         if not has_student:
             missing.append("student (e.g. 'student', 'student_id', 'email')")
@@ -513,6 +594,8 @@ def _collect_rows(parsed: ParsedSubmissions, columns: _Columns, values: Mapping[
     external_id = value(columns.student_id) or None
     full_name = " ".join(part for part in (value(columns.first_name), value(columns.last_name)) if part)
     name = value(columns.student_name) or full_name or external_id
+    if not name and columns.form and not any((columns.student_name, columns.student_id, columns.last_name)):
+        name = f"respondent (line {line})"
     if not name:
         parsed.errors.append(InputFileError(path, "no student given", line=line, field="student"))
         return
@@ -534,6 +617,8 @@ def _collect_rows(parsed: ParsedSubmissions, columns: _Columns, values: Mapping[
             )
     pairs = columns.wide or ((columns.question or "", ""),)
     for header, number in pairs:
+        if columns.form and values.get(header, "").strip() in MISSING_MARKERS:
+            continue  # a form question left blank (optional, or not shown by the form's branching)
         question_key = number or value(columns.question)
         answer_field = header if columns.wide else columns.answer
         answer = values.get(answer_field or "", "")
@@ -552,6 +637,7 @@ def _collect_rows(parsed: ParsedSubmissions, columns: _Columns, values: Mapping[
                 answer=answer.strip("\r\n"),
                 submitted_at=submitted_at,
                 row_id=(value(columns.row_id) or None) if not columns.wide else None,
+                column=header if columns.form else None,
             )
         )
 
@@ -576,3 +662,67 @@ def _report_duplicate_row_ids(parsed: ParsedSubmissions) -> None:
             continue
         kept.append(row)
     parsed.rows = kept
+
+
+# --- form questions --------------------------------------------------------------------------------
+
+PROMPT_SIMILARITY = 0.9
+"""How alike (difflib ratio of normalised text) a form's question title and a prompt must be to match:
+enough for a changed punctuation mark, a typo or a dropped word, not for another question."""
+
+
+def form_question_text(header: str) -> str:
+    """A form column's question: the header without the points the author added ('… [2 poäng]')."""
+    return POINTS_SUFFIX.sub("", " ".join(header.split())).strip()
+
+
+def question_for_prompt(bank: Bank, text: str) -> Question | None:
+    """The bank's question whose prompt (in any of its languages, or its first line) is `text` up to
+    case, punctuation, markup and numbering; else the single one nearly equal to it."""
+    wanted = prompt_key(text)
+    if not wanted:
+        return None
+    candidates = [
+        (question, prompt_key(variant))
+        for question in bank.questions
+        for variant in _prompt_variants(question)
+    ]
+    exact = {question.id: question for question, key in candidates if key == wanted}
+    if len(exact) == 1:
+        return next(iter(exact.values()))
+    if exact:
+        return None  # two questions share the text: guessing would file answers under the wrong one
+    scored: dict[str, tuple[float, Question]] = {}
+    for question, key in candidates:
+        ratio = difflib.SequenceMatcher(None, wanted, key, autojunk=False).ratio() if key else 0.0
+        if ratio > scored.get(question.id, (0.0, question))[0]:
+            scored[question.id] = (ratio, question)
+    ranked = sorted(scored.values(), key=lambda pair: pair[0], reverse=True)
+    if not ranked or ranked[0][0] < PROMPT_SIMILARITY:
+        return None
+    if len(ranked) > 1 and ranked[1][0] >= PROMPT_SIMILARITY:
+        return None
+    return ranked[0][1]
+
+
+def prompt_key(text: str) -> str:
+    """Text for comparing a form title with a prompt: no markup, numbering, punctuation or case."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = POINTS_SUFFIX.sub("", text.strip())
+    text = re.sub(
+        r"^\s*(?:(?:q|question|fråga|uppgift)\s*)?\d{1,3}\s*[.:)]\s+", "", text, flags=re.IGNORECASE
+    )
+    text = re.sub(r"[^\w\s]|_", " ", text.casefold())
+    return " ".join(text.split())
+
+
+def _prompt_variants(question: Question) -> list[str]:
+    """Each language's prompt, and its first line (a form title often leaves out the code or the table)."""
+    variants = []
+    for prompt in question.prompt.values():
+        variants.append(prompt)
+        first_line = prompt.strip().split("\n", 1)[0]
+        if first_line != prompt.strip():
+            variants.append(first_line)
+    return variants

@@ -269,3 +269,22 @@ def test_quizlet_export_with_a_definition_over_several_lines(tmp_path: Path) -> 
         ("overfitting", "low training error but high test error\nfix: regularise or add data"),
         ("epoch", "one pass over the training set"),
     ]
+
+
+def test_reference_written_as_a_marking_scheme_gives_the_rubric(tmp_path: Path) -> None:
+    path = tmp_path / "scheme.csv"
+    path.write_text(
+        "question,reference_answer\n"
+        '"What is the learning rate?","Model answer: The step size of gradient descent.\n'
+        'Marking:\n- Says it is the step size (1 p)\n- Explains that too large a rate diverges (2 p)"\n',
+        encoding="utf-8",
+    )
+
+    (question,) = import_file(path).questions
+
+    assert question.reference_in("en") == "The step size of gradient descent."
+    assert [point.text for point in question.rubric] == [
+        "Says it is the step size",
+        "Too large a rate diverges",
+    ]
+    assert question.max_points == 3.0

@@ -277,3 +277,35 @@ def test_a_skipped_question_leaves_no_gap_in_numbering_and_is_reported_in_file_o
     bank = import_file(path, skipped=skipped)
     assert [(question.id, question.number) for question in bank.questions] == [("kept", 1), ("also", 2)]
     assert [problem.line for problem in skipped] == [1, 3]
+
+
+def test_essay_feedback_written_as_a_marking_scheme_gives_the_rubric(tmp_path: Path) -> None:
+    """'Model answer: … Marking: (1 p) …; (1 p) …' in an essay's general feedback: the criteria are the
+    key points (weights from their points, max points their sum), the model answer the reference."""
+    path = tmp_path / "essays.gift"
+    path.write_text(
+        "::dropout-essay::Explain what dropout does and why it is used.{\n"
+        "####Model answer: Dropout randomly switches off neurons during training. This reduces "
+        "overfitting. Marking: (1 p) mentions that neurons are switched off at random; (2 p) explains "
+        "that it reduces overfitting}\n\n"
+        "::plain-essay::Explain early stopping.{\n"
+        "####Training stops when the validation loss stops improving. This avoids overfitting.}\n",
+        encoding="utf-8",
+    )
+
+    bank = import_file(path)
+
+    essay = bank.question("dropout-essay")
+    assert essay.reference_answer == {
+        "en": "Dropout randomly switches off neurons during training. This reduces overfitting."
+    }
+    assert [(point.text, round(point.weight * 3, 6)) for point in essay.rubric] == [
+        ("Neurons are switched off at random", 1.0),  # weights are shares of the question: 1/3 and 2/3
+        ("It reduces overfitting", 2.0),
+    ]
+    assert essay.max_points == 3.0
+    plain = bank.question("plain-essay")  # no criteria: today's behaviour
+    assert plain.reference_in("en") == (
+        "Training stops when the validation loss stops improving. This avoids overfitting."
+    )
+    assert 1 <= len(plain.rubric) <= 6 and plain.max_points == 1.0

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from question_bank.keypoints import parse_weighted_point, propose_key_points, split_sentences
+from question_bank.keypoints import (
+    parse_weighted_point,
+    propose_key_points,
+    read_marking_scheme,
+    split_sentences,
+)
 
 ANSWER = """\
 Regularisation reduces overfitting by constraining the model.
@@ -67,3 +72,97 @@ def test_weight_prefixes(text: str, expected: tuple[float, str]) -> None:
 def test_bad_weights_are_errors(text: str) -> None:
     with pytest.raises(ValueError, match="weight"):
         parse_weighted_point(text)
+
+
+# --- marking schemes in grader information --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "points", "total"),
+    [
+        (
+            "Model answer: Dropout randomly switches off neurons during training. This reduces overfitting. "
+            "Marking: (1 p) mentions that neurons are switched off at random; (1 p) explains that it "
+            "reduces overfitting",
+            "Dropout randomly switches off neurons during training. This reduces overfitting.",
+            [("Neurons are switched off at random", 1.0), ("It reduces overfitting", 1.0)],
+            2.0,
+        ),
+        (
+            "Modellsvar: Dropout stänger av neuroner slumpmässigt under träning.\n\n**Bedömning:**\n"
+            "- Nämner att neuroner stängs av slumpmässigt (1 p)\n- Förklarar att det minskar "
+            "överanpassning (1 poäng)\n- Att det bara sker under träning (0,5 p)\nTotalt: 2,5 p",
+            "Dropout stänger av neuroner slumpmässigt under träning.",
+            [
+                ("Neuroner stängs av slumpmässigt", 1.0),
+                ("Det minskar överanpassning", 1.0),
+                ("Att det bara sker under träning", 0.5),
+            ],
+            2.5,
+        ),
+        (
+            "- Defines the learning rate as the step size [1 mark]\n"
+            "- Explains that too large a rate diverges [2 marks]\n"
+            "- Explains that too small a rate is slow [1 mark]",
+            "Defines the learning rate as the step size. Too large a rate diverges. "
+            "Too small a rate is slow.",
+            [
+                ("Defines the learning rate as the step size", 1.0),
+                ("Too large a rate diverges", 2.0),
+                ("Too small a rate is slow", 1.0),
+            ],
+            4.0,
+        ),
+        (
+            "1. 1p: Convolution filters detect local patterns\n2. 2p: Weights are shared across the image"
+            "\n3. 1p - Pooling reduces the size",
+            "Convolution filters detect local patterns. Weights are shared across the image. "
+            "Pooling reduces the size.",
+            [
+                ("Convolution filters detect local patterns", 1.0),
+                ("Weights are shared across the image", 2.0),
+                ("Pooling reduces the size", 1.0),
+            ],
+            4.0,
+        ),
+        (
+            "Marking scheme:\n1. Names training, validation and test sets\n2. Says what validation is for"
+            "\n\nModel answer: Training fits the weights, validation tunes choices, test is used once.",
+            "Training fits the weights, validation tunes choices, test is used once.",
+            [("Training, validation and test sets", 1.0), ("Says what validation is for", 1.0)],
+            None,
+        ),
+    ],
+)
+def test_marking_schemes_become_weighted_criteria(
+    text: str, reference: str, points: list[tuple[str, float]], total: float | None
+) -> None:
+    scheme = read_marking_scheme(text)
+
+    assert scheme.from_criteria
+    assert scheme.reference == reference
+    assert [(point.text, point.weight) for point in scheme.points] == points
+    assert [point.id for point in scheme.points] == [f"p{index}" for index in range(1, len(points) + 1)]
+    assert scheme.total == total
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dropout randomly disables neurons during training. It reduces overfitting.",
+        # A model answer written as a list (no points, no marking label) stays a model answer.
+        "A CNN has three kinds of layers:\n- convolution layers that learn filters\n"
+        "- pooling layers that downsample\n- dense layers that classify the features",
+        # One criterion is no list of criteria.
+        "Backpropagation applies the chain rule layer by layer. (2 p)",
+        # More criteria than a rubric may have.
+        "\n".join(f"- criterion number {index} about something (1 p)" for index in range(1, 11)),
+    ],
+)
+def test_text_without_a_criteria_list_keeps_todays_proposal(text: str) -> None:
+    scheme = read_marking_scheme(text)
+
+    assert not scheme.from_criteria
+    assert scheme.reference == text.strip()
+    assert scheme.points == propose_key_points(text)
+    assert scheme.total is None

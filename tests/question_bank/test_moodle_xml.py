@@ -344,3 +344,40 @@ def test_html_whitespace_collapses_but_auto_format_keeps_its_line_breaks(tmp_pat
     bank = import_moodle_xml(_write(tmp_path, body))
     assert bank.question("html").prompt_in("en") == "TCP carries email (SMTP)?"
     assert bank.question("auto").prompt_in("en") == "Line one\nline two"
+
+
+def test_grader_information_with_a_marking_scheme_gives_weighted_key_points(tmp_path: Path) -> None:
+    """Moodle's 'Information for graders' as teachers write it: a model answer, then criteria with points
+    in a list. The criteria become the rubric; the question keeps its own default grade."""
+    graderinfo = (
+        "<p><strong>Modellsvar:</strong> Dropout stänger slumpmässigt av neuroner under träningen, vilket "
+        "minskar överanpassning.</p><p><strong>Bedömning:</strong></p><ol>"
+        "<li>Nämner att neuroner stängs av slumpmässigt (1 p)</li>"
+        "<li>Förklarar att det minskar överanpassning (2 p)</li>"
+        "<li>Att det bara sker under träning, inte vid prediktion (1 p)</li></ol>"
+    )
+    path = _write(
+        tmp_path,
+        '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n'
+        '  <question type="essay">\n'
+        "    <name><text>Dropout</text></name>\n"
+        '    <questiontext format="html"><text><![CDATA[<p>Vad gör dropout och varför används det?</p>]]>'
+        "</text></questiontext>\n"
+        "    <defaultgrade>4.0000000</defaultgrade>\n"
+        f'    <graderinfo format="html"><text><![CDATA[{graderinfo}]]></text></graderinfo>\n'
+        "  </question>\n</quiz>\n",
+    )
+
+    bank = import_moodle_xml(path)
+
+    (question,) = bank.questions
+    assert question.reference_answer == {
+        "sv": "Dropout stänger slumpmässigt av neuroner under träningen, vilket minskar överanpassning."
+    }
+    assert [(point.text, point.weight) for point in question.rubric] == [
+        ("Neuroner stängs av slumpmässigt", 0.25),  # shares of the question's 4 points
+        ("Det minskar överanpassning", 0.5),
+        ("Att det bara sker under träning, inte vid prediktion", 0.25),
+    ]
+    assert question.max_points == 4.0
+    assert bank.languages == ("sv",)

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from question_bank.errors import InputFileError
-from quiz.teacher.submissions import parse_timestamp, read_submissions
+from question_bank.models import Bank
+from quiz.context import AppContext
+from quiz.teacher.submissions import parse_timestamp, question_for_prompt, read_submissions
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -200,3 +202,148 @@ def test_moodle_json_download_is_one_array_of_pretty_printed_records(tmp_path: P
         ("Per Berg", "Ett {svar}", 1)
     ]
     assert [(error.line, error.field) for error in parsed.errors] == [(6, "Response 1")]
+
+
+# --- Google Forms and Microsoft Forms responses ------------------------------------------------------
+
+GOOGLE_FORMS_QUIZ = (
+    "Timestamp,Email Address,Score,Vad gör dropout under träning? [2 poäng],"
+    "Vad gör dropout under träning? [Score],Vad gör dropout under träning? [Feedback],"
+    "What is early-stopping?,Which hardware speeds up training of large networks the most? (1 point),"
+    "Vilken klass går du i?\n"
+    '2024/03/04 10:15:32 AM GMT+1,asa@example.se,3 / 5,"Den stänger av slumpvisa neuroner, '
+    'så nätet överanpassar mindre.",2,Bra!,We stop when the validation loss gets worse.,GPU,TB3\n'
+    "2024/03/04 10:17:02 AM GMT+1,per@example.se,1 / 5,Det gör modellen snabbare.,0,,,Hard disk,TB3\n"
+)
+
+
+def _bank() -> Bank:
+    from tests.teacher.fixtures import TEACHER_BANK
+
+    return Bank.model_validate(TEACHER_BANK)
+
+
+def test_google_forms_quiz_columns_are_questions_by_their_text(tmp_path: Path) -> None:
+    path = write(tmp_path / "Quiz (Responses) - Form Responses 1.csv", GOOGLE_FORMS_QUIZ)
+
+    parsed = read_submissions(path)
+
+    assert parsed.errors == []
+    assert [(row.line, row.student_name, row.column) for row in parsed.rows] == [
+        (2, "asa@example.se", "Vad gör dropout under träning? [2 poäng]"),
+        (2, "asa@example.se", "What is early-stopping?"),
+        (2, "asa@example.se", "Which hardware speeds up training of large networks the most? (1 point)"),
+        (2, "asa@example.se", "Vilken klass går du i?"),
+        (3, "per@example.se", "Vad gör dropout under träning? [2 poäng]"),  # early stopping left blank
+        (3, "per@example.se", "Which hardware speeds up training of large networks the most? (1 point)"),
+        (3, "per@example.se", "Vilken klass går du i?"),
+    ]
+    assert parsed.rows[0].question_key == "Vad gör dropout under träning?"  # the points are not the text
+    assert parsed.rows[0].answer == "Den stänger av slumpvisa neuroner, så nätet överanpassar mindre."
+    assert parsed.rows[0].submitted_at == datetime(2024, 3, 4, 9, 15, 32, tzinfo=UTC)
+    bank = _bank()
+    assert [
+        question.id if (question := question_for_prompt(bank, row.question_key)) else None
+        for row in parsed.rows[:4]
+    ] == ["dropout", "early-stopping", "gpu", None]
+
+
+def test_microsoft_forms_excel_export(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "Neural networks quiz(1-2).csv",
+        "\ufeffID;Start time;Completion time;Email;Name;Total points;Quiz feedback;"
+        "1. What does dropout do during training?;Points - 1. What does dropout do during training?;"
+        "Feedback - 1. What does dropout do during training?;What is early stopping\n"
+        "1;3/4/24 10:01:00;3/4/24 10:14:00;asa@example.se;Åsa Öberg;1;;Turns off neurons;1;;"
+        "Stop when validation loss rises\n"
+        "2;3/4/24 10:02:00;3/4/24 10:20:00;anonymous;;0;;;;;\n",
+    )
+
+    parsed = read_submissions(path)
+
+    assert [(row.line, row.student_name, row.question_key) for row in parsed.rows] == [
+        (2, "Åsa Öberg", "1. What does dropout do during training?"),
+        (2, "Åsa Öberg", "What is early stopping"),
+    ]
+    assert parsed.rows[0].student_external_id == "asa@example.se"
+    assert parsed.rows[0].submitted_at is not None
+    assert parsed.rows[0].submitted_at.astimezone().replace(tzinfo=None) == datetime(2024, 3, 4, 10, 14)
+    bank = _bank()
+    assert [question_for_prompt(bank, row.question_key) for row in parsed.rows] == [
+        bank.question("dropout"),
+        bank.question("early-stopping"),
+    ]
+
+
+def test_anonymous_google_form_rows_are_respondents_by_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "anonymous.csv",
+        "Tidstämpel,What is early stopping?\n2024-03-04 10:15:32,Stop early\n2024-03-04 10:16:00,No idea\n",
+    )
+
+    parsed = read_submissions(path)
+
+    assert [(row.student_name, row.answer) for row in parsed.rows] == [
+        ("respondent (line 2)", "Stop early"),
+        ("respondent (line 3)", "No idea"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("What does dropout do during training?", "dropout"),
+        ("what does dropout do during training", "dropout"),  # case and punctuation
+        ("Vad gör dropout under träning? [2 poäng]", "dropout"),  # the other language, points
+        ("Q1: What does dropout do during training?", "dropout"),  # numbering
+        ("What does dropout do in training?", "dropout"),  # a small rewording
+        ("What is <b>early stopping</b>?", "early-stopping"),
+        ("What is early-stopping", "early-stopping"),
+        ("What is a learning rate?", None),
+        ("What does batch norm do during training?", None),
+        ("", None),
+    ],
+)
+def test_form_titles_match_prompts_with_small_differences(title: str, expected: str | None) -> None:
+    question = question_for_prompt(_bank(), title)
+    assert (question.id if question else None) == expected
+
+
+def test_identical_prompts_are_not_guessed() -> None:
+    data = _bank().model_dump()
+    data["questions"][1]["prompt"] = {"en": "What does dropout do during training?"}
+    assert question_for_prompt(Bank.model_validate(data), "What does dropout do during training?") is None
+
+
+def test_tenta_grade_reads_a_google_forms_export(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real `tenta grade` on a Forms export: answers filed under the matched questions and graded;
+    the column that is no question of the bank is one warning naming it, and the run succeeds."""
+    from typer.testing import CliRunner
+
+    from quiz.cli import teacher as teacher_cli
+    from quiz.cli.main import app
+
+    monkeypatch.setattr(teacher_cli, "make_context", lambda: ctx)
+    monkeypatch.setenv("COLUMNS", "200")
+    path = write(tmp_path / "forms.csv", GOOGLE_FORMS_QUIZ)
+
+    result = CliRunner().invoke(app, ["grade", str(path), "--bank", "teacher-test"])
+
+    assert result.exit_code == 0, result.stderr
+    assert "Stored 5 answers" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1
+    assert "column 'Vilken klass går du i?'" in warnings[0] and "2 answer(s)" in warnings[0]
+    history = ctx.repository.answer_history(bank_id="teacher-test")
+    by_question = sorted((detail.answer.question_id, detail.answer.text[:12]) for detail in history)
+    assert by_question == [
+        ("dropout", "Den stänger "),
+        ("dropout", "Det gör mode"),
+        ("early-stopping", "We stop when"),
+        ("gpu", "GPU"),
+        ("gpu", "Hard disk"),
+    ]
+    again = CliRunner().invoke(app, ["grade", str(path), "--bank", "teacher-test"])
+    assert "0 to grade, 5 already graded" in again.stdout
