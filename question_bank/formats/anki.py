@@ -37,6 +37,7 @@ from question_bank.formats.common import (
     QuestionDraft,
     bank_languages,
     build_bank,
+    common_prefix,
     has_cloze,
     html_to_text,
     replace_clozes,
@@ -163,18 +164,6 @@ def _question_id(guid: str, number: int) -> str:
 def _deck_parts(name: str) -> list[str]:
     """'A::B' (schema 11) or 'A\\x1fB' (schema 18) as ['A', 'B']."""
     return [part.strip() for part in re.split(r"::|\x1f", name) if part.strip()]
-
-
-def _common_prefix(paths: Sequence[list[str]]) -> list[str]:
-    if not paths:
-        return []
-    prefix = list(paths[0])
-    for path in paths[1:]:
-        length = 0
-        while length < min(len(prefix), len(path)) and prefix[length] == path[length]:
-            length += 1
-        del prefix[length:]
-    return prefix
 
 
 def _topics(note: _Note, root: Sequence[str]) -> list[str]:
@@ -360,7 +349,7 @@ def import_anki(path: Path) -> Bank:
     notes = _read_package(path)
     problems = ImportProblems(path)
     parsed = [(note, data) for note in notes if (data := _question_data(note, problems)) is not None]
-    root = _common_prefix([note.deck for note in notes])
+    root = common_prefix([note.deck for note in notes])
     prompt_language, answer_language = detect_bank_languages(
         (data["prompt"] for _, data in parsed), (data["reference_answer"] for _, data in parsed)
     )

@@ -291,3 +291,19 @@ def html_to_text(markup: str, *, keep_newlines: bool = False) -> str:
     text = re.sub(r"(\[image(?::[^\]\n]*)?\]) {2,}", r"\1 ", text)  # the space after an image marker
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def common_prefix(paths: Sequence[list[str]]) -> list[str]:
+    """The leading parts every path shares (deck or category paths: ['Course', 'Week 1'] …)."""
+    prefix = list(paths[0]) if paths else []
+    for path in paths[1:]:
+        length = 0
+        while length < min(len(prefix), len(path)) and prefix[length] == path[length]:
+            length += 1
+        del prefix[length:]
+    return prefix
+
+
+def tidy_number(number: float) -> float:
+    """3.1414999999999997 -> 3.1415: a number computed in binary floating point, read back as written."""
+    return float(f"{number:.12g}")

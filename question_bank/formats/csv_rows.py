@@ -33,6 +33,7 @@ from question_bank.formats.common import (
     QuestionDraft,
     bank_languages,
     build_bank,
+    common_prefix,
     has_cloze,
     html_to_text,
     read_text,
@@ -460,16 +461,6 @@ def _deck_path(deck: str) -> list[str]:
     return [part.strip() for part in deck.split("::") if part.strip()]
 
 
-def _common_prefix(paths: Sequence[list[str]]) -> list[str]:
-    prefix = list(paths[0]) if paths else []
-    for path in paths[1:]:
-        length = 0
-        while length < min(len(prefix), len(path)) and prefix[length] == path[length]:
-            length += 1
-        del prefix[length:]
-    return prefix
-
-
 def import_csv(path: Path) -> Bank:
     """A bank of free-text questions from a CSV file; all rows are checked before anything is returned."""
     text, options = _preamble(read_text(path, windows_encodings=True))
@@ -487,7 +478,7 @@ def import_csv(path: Path) -> Bank:
         if data is not None:
             parsed.append((line, data))
             decks.append(_deck_path(columns.cell(cells, "deck") or options.get("deck", "")))
-    root = _common_prefix(decks)
+    root = common_prefix(decks)
     for (_, data), deck in zip(parsed, decks, strict=True):
         if deck[len(root) :]:  # the deck below the file's common deck is the question's first topic
             data["topics"] = ["::".join(deck[len(root) :]), *data.get("topics", [])]

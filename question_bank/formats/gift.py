@@ -35,6 +35,7 @@ from question_bank.formats.common import (
     html_to_text,
     read_text,
     slugify,
+    tidy_number,
     title_from_path,
 )
 from question_bank.keypoints import read_marking_scheme
@@ -245,11 +246,6 @@ def _number(text: str) -> float:
     return value
 
 
-def _tidy(number: float) -> float:
-    """3.1414999999999997 -> 3.1415: a range's midpoint without binary rounding noise."""
-    return float(f"{number:.12g}")
-
-
 def _numerical(answer_text: str, text_format: str) -> dict[str, Any]:
     body = answer_text[1:]
     body = body.split("~", 1)[0]  # "any other answer" feedback: no place for it in tenta
@@ -264,7 +260,7 @@ def _numerical(answer_text: str, text_format: str) -> dict[str, Any]:
             low, high = _number(low_text), _number(high_text)
             if low > high:
                 raise _GiftError(f"range {low}..{high} is empty")
-            value, tolerance = _tidy((low + high) / 2), _tidy((high - low) / 2)
+            value, tolerance = tidy_number((low + high) / 2), tidy_number((high - low) / 2)
         elif ":" in value_text:
             value_part, _, tolerance_part = value_text.partition(":")
             value, tolerance = _number(value_part), abs(_number(tolerance_part))

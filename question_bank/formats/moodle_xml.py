@@ -27,10 +27,7 @@ import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
-from xml.etree.ElementTree import Comment, Element, ParseError, SubElement, TreeBuilder, indent, tostring
-
-import defusedxml.ElementTree as SafeElementTree
-from defusedxml import DefusedXmlException
+from xml.etree.ElementTree import Comment, Element, SubElement, indent, tostring
 
 from question_bank.errors import InputFileError
 from question_bank.formats.common import (
@@ -47,6 +44,7 @@ from question_bank.formats.gift import (
     category_topic,
     moodle_bank,
 )
+from question_bank.formats.xml_source import parse_with_lines
 from question_bank.models import Bank, Question, QuestionType
 
 _UNSUPPORTED_NAMES = {
@@ -79,45 +77,16 @@ class _MoodleXmlError(ValueError):
     """A problem inside one question; becomes an InputFileError at that question's line."""
 
 
-class _LineRecordingBuilder(TreeBuilder):
-    """A TreeBuilder that remembers the line each element starts on (ElementTree keeps no positions)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.expat: Any = None
-        self.lines: dict[Element, int] = {}
-
-    def start(self, tag: Any, attrs: dict[Any, Any], /) -> Element:
-        element = super().start(tag, attrs)
-        self.lines[element] = int(self.expat.CurrentLineNumber) if self.expat is not None else 0
-        return element
-
-
 def _parse_document(text: str, path: Path) -> tuple[Element, dict[Element, int]]:
     """The <quiz> root and each element's line; malformed XML or entity tricks are one clean error."""
-    builder = _LineRecordingBuilder()
-    parser = SafeElementTree.XMLParser(target=builder)
-    builder.expat = parser.parser
-    try:
-        parser.feed(text)
-        root: Element = parser.close()
-    except ParseError as error:
-        line, _column = error.position
-        reason = str(error).split(": line", 1)[0]
-        raise InputFileError(path, f"not well-formed XML ({reason})", line=line) from None
-    except DefusedXmlException:
-        raise InputFileError(
-            path,
-            "XML entity declarations and external references are not allowed in a question file",
-            line=int(parser.parser.CurrentLineNumber),
-        ) from None
+    root, lines = parse_with_lines(text, path)
     if root.tag != "quiz":
         raise InputFileError(
             path,
             f"not a Moodle XML question export: the root element is <{root.tag}>, expected <quiz>",
-            line=builder.lines.get(root),
+            line=lines.get(root),
         )
-    return root, builder.lines
+    return root, lines
 
 
 def _with_image_names(markup: str) -> str:

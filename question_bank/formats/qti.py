@@ -42,14 +42,12 @@ from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
-
-import defusedxml.ElementTree as SafeElementTree
-from defusedxml import DefusedXmlException
+from xml.etree.ElementTree import Element
 
 from question_bank.errors import InputFileError
-from question_bank.formats.common import ImportProblems, html_to_text, read_text, title_from_path
+from question_bank.formats.common import ImportProblems, html_to_text, read_text, tidy_number, title_from_path
 from question_bank.formats.gift import HTML_TAG, MoodleQuestion, moodle_bank
+from question_bank.formats.xml_source import LineRecordingBuilder, parse_with_lines
 from question_bank.models import Bank, QuestionType
 
 MAX_MEMBER_BYTES = 50 * 2**20
@@ -96,23 +94,15 @@ def _attribute_name(name: str, qti3: bool) -> str:
     return _camel_case(local) if qti3 else local
 
 
-class _LineRecordingBuilder(TreeBuilder):
-    """A TreeBuilder that drops namespaces and remembers the line each element starts on."""
+class _NamespaceDroppingBuilder(LineRecordingBuilder):
+    """Reads QTI 2.x and 3.0 alike: namespaces dropped, QTI 3.0's kebab-case names as 2.x's camelCase."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.expat: Any = None
-        self.lines: dict[Element, int] = {}
+    def renamed(self, tag: str, attrs: dict[str, str]) -> tuple[str, dict[str, str]]:
+        qti3 = tag.rsplit("}", 1)[-1].startswith("qti-")
+        return _local_name(tag), {_attribute_name(key, qti3): value for key, value in attrs.items()}
 
-    def start(self, tag: Any, attrs: dict[Any, Any], /) -> Element:
-        qti3 = str(tag).rsplit("}", 1)[-1].startswith("qti-")
-        names = {_attribute_name(str(key), qti3): value for key, value in attrs.items()}
-        element = super().start(_local_name(str(tag)), names)
-        self.lines[element] = int(self.expat.CurrentLineNumber) if self.expat is not None else 0
-        return element
-
-    def end(self, tag: Any, /) -> Element:
-        return super().end(_local_name(str(tag)))
+    def renamed_end(self, tag: str) -> str:
+        return _local_name(tag)
 
 
 @dataclass
@@ -130,23 +120,8 @@ class _Document:
 
 
 def _parse(text: str, path: Path, name: str = "") -> _Document:
-    builder = _LineRecordingBuilder()
-    parser = SafeElementTree.XMLParser(target=builder)
-    builder.expat = parser.parser
-    try:
-        parser.feed(text)
-        root: Element = parser.close()
-    except ParseError as error:
-        line, _column = error.position
-        reason = str(error).split(": line", 1)[0]
-        raise InputFileError(path, f"not well-formed XML ({reason})", line=line) from None
-    except DefusedXmlException:
-        raise InputFileError(
-            path,
-            "XML entity declarations and external references are not allowed in a question file",
-            line=int(parser.parser.CurrentLineNumber),
-        ) from None
-    return _Document(path, root, builder.lines, name)
+    root, lines = parse_with_lines(text, path, _NamespaceDroppingBuilder())
+    return _Document(path, root, lines, name)
 
 
 def _root_element_name(text: str) -> str | None:
@@ -297,11 +272,6 @@ def _number(raw: str | None, what: str) -> float:
     return value
 
 
-def _tidy(number: float) -> float:
-    """0.00010000000000000005 -> 0.0001: bounds subtracted in binary floating point, read back as written."""
-    return float(f"{number:.12g}")
-
-
 def _share(value: float, total: float) -> float:
     return round(max(-1.0, min(1.0, value / total)), 7)
 
@@ -430,7 +400,7 @@ def _tolerance(item: Element, value: float) -> float:
         if mode == "absolute":
             return widest
         if mode == "relative":
-            return _tidy(abs(value) * widest / 100)
+            return tidy_number(abs(value) * widest / 100)
     for rounded in processing.iter("equalRounded"):
         if rounded.get("roundingMode", "significantFigures") == "decimalPlaces":
             return 0.5 * 10.0 ** -int(_number(rounded.get("figures"), "figures"))
@@ -768,7 +738,11 @@ def _qti1_numerical(item: Element) -> list[dict[str, Any]]:
             else:
                 value, tolerance = (lowest + highest) / 2, (highest - lowest) / 2
             answers.append(
-                {"value": _tidy(value), "tolerance": _tidy(abs(tolerance)), "fraction": scored.fraction}
+                {
+                    "value": tidy_number(value),
+                    "tolerance": tidy_number(abs(tolerance)),
+                    "fraction": scored.fraction,
+                }
             )
         elif exact:
             answers += [{"value": value, "tolerance": 0.0, "fraction": scored.fraction} for value in exact]
