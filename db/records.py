@@ -278,6 +278,13 @@ class GradebookRow(_Record):
     scores: dict[str, float | None] = Field(description="Final score of the latest answer per question id.")
     total: float
     max_total: float
+    pending: list[str] = Field(
+        default_factory=list, description="Questions answered but not graded yet (their score is None)."
+    )
+    comments: dict[str, str] = Field(
+        default_factory=dict,
+        description="The latest override's comment per question, where a teacher wrote one.",
+    )
 
 
 class Gradebook(_Record):

@@ -601,12 +601,13 @@ class Repository:
         names = {student.id: student for student in self.list_students()}
         rows = []
         for student_id in sorted(students, key=lambda sid: names[sid].name.casefold()):
+            answered = {
+                question_id: latest[(student_id, question_id)]
+                for question_id in questions
+                if (student_id, question_id) in latest
+            }
             scores = {
-                question_id: (
-                    latest[(student_id, question_id)].final_score
-                    if (student_id, question_id) in latest
-                    else None
-                )
+                question_id: answered[question_id].final_score if question_id in answered else None
                 for question_id in questions
             }
             rows.append(
@@ -617,6 +618,8 @@ class Repository:
                     scores=scores,
                     total=sum(score for score in scores.values() if score is not None),
                     max_total=sum(max_points.values()),
+                    pending=[question_id for question_id in answered if scores[question_id] is None],
+                    comments=_override_comments(answered),
                 )
             )
         return Gradebook(bank_id=bank_id, question_ids=list(questions), max_points=max_points, rows=rows)
@@ -1121,6 +1124,16 @@ def _question_order(details: Sequence[AnswerDetail]) -> dict[str, AnswerDetail]:
         key=lambda pair: (pair[1].question.number is None, pair[1].question.number or 0, pair[0]),
     )
     return dict(ordered)
+
+
+def _override_comments(answers: dict[str, AnswerDetail]) -> dict[str, str]:
+    """The teacher's comment per question, where the answer's latest override has one."""
+    comments = {}
+    for question_id, detail in answers.items():
+        override = detail.latest_override
+        if override is not None and override.comment.strip():
+            comments[question_id] = override.comment.strip()
+    return comments
 
 
 def _latest_per_student_question(details: Sequence[AnswerDetail]) -> dict[tuple[int, str], AnswerDetail]:

@@ -32,6 +32,7 @@ from rich.text import Text
 
 from db.records import AnswerDetail, credit_status
 from question_bank.errors import InputFileError, TentaError
+from question_bank.formats.detect import EXPORTERS
 from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.grading_service import ensure_grader
@@ -45,7 +46,14 @@ from quiz.teacher.batch import (
     store_submissions,
     summarise,
 )
-from quiz.teacher.exports import bank_text, format_score, write_answers, write_gradebook
+from quiz.teacher.exports import (
+    GradebookFormat,
+    bank_text,
+    format_score,
+    gradebook_table,
+    write_answers,
+    write_table,
+)
 from quiz.teacher.grouping import DEFAULT_THRESHOLD, answer_groups, apply_group_score, find_group
 from quiz.teacher.review import (
     POINT_DECISIONS,
@@ -659,15 +667,53 @@ def stats_command(bank_id: BankOption = None) -> None:
 
 
 def export_gradebook_command(
-    out: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="CSV file to write (default: print it).")
+    ] = None,
     bank_id: BankOption = None,
+    format_name: Annotated[
+        GradebookFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="tenta: students × questions for a spreadsheet; moodle: Moodle's grade import CSV "
+            "(Email address / ID number, total, Feedback with the teachers' comments); canvas: Canvas's "
+            "gradebook import CSV (SIS ids, total, Points Possible row).",
+        ),
+    ] = GradebookFormat.TENTA,
+    title: Annotated[
+        str | None,
+        typer.Option(
+            "--title",
+            help="moodle/canvas: name of the grade column (default: the bank's title); match the LMS "
+            "grade item or assignment, e.g. Canvas's 'Exam (1234)' form with the assignment id.",
+        ),
+    ] = None,
+    per_question: Annotated[
+        bool, typer.Option("--per-question", help="moodle/canvas: also one grade column per question.")
+    ] = False,
 ) -> None:
-    """Students × questions with final scores and the total, as CSV."""
+    """The gradebook with final scores (teacher overrides win) for a spreadsheet, Moodle or Canvas.
+
+    In the LMS files an unanswered question counts 0 and an answer not graded yet leaves the total
+    without a grade; students the LMS cannot identify are named on stderr.
+    """
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     gradebook = ctx.repository.gradebook(bank.id)
-    write_gradebook(out, gradebook, bank)
-    console.print(f"Wrote the gradebook of {len(gradebook.rows)} students to {out}")
+    table = gradebook_table(gradebook, bank, format_name, title=title, per_question=per_question)
+    write_table(table, out)
+    for note in table.notes:
+        error_console.print(f"{format_name.value}: {note}", soft_wrap=True)
+    in_review = len(ctx.repository.review_queue(bank.id))
+    if in_review:
+        error_console.print(
+            f"{in_review} answer(s) are in the review queue (tenta review); their current scores are "
+            "exported",
+            soft_wrap=True,
+        )
+    if out is not None:
+        console.print(f"Wrote the {format_name.value} gradebook of {table.students} students to {out}")
 
 
 def export_answers_command(
@@ -685,11 +731,12 @@ def export_answers_command(
 def export_bank_command(
     bank_id: Annotated[str, typer.Argument(help="Bank id.")],
     format_name: Annotated[
-        str, typer.Option("--format", "-f", help="yaml, json, gift or moodle-xml.")
+        str,
+        typer.Option("--format", "-f", help=f"One of {', '.join(EXPORTERS)}."),
     ] = "yaml",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: print).")] = None,
 ) -> None:
-    """A bank in an exchange format (Moodle XML or GIFT for Moodle, or tenta's YAML/JSON)."""
+    """A bank in an exchange format (Moodle XML, GIFT or Aiken for Moodle, or tenta's YAML/JSON)."""
     ctx = make_context()
     text = bank_text(ctx.catalog.load(bank_id), format_name)
     if out is None:

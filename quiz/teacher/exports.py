@@ -1,23 +1,37 @@
-"""Files a teacher takes elsewhere: the gradebook (students × questions) and graded answers in detail.
+"""Files a teacher takes elsewhere: the gradebook (for a spreadsheet, Moodle or Canvas) and graded answers.
 
-CSV is written as UTF-8 with a byte-order mark so spreadsheet programs show å, ä, ö correctly; our
-own reader accepts it, and an exported answers file can be read back as a submissions file.
+tenta's own CSV is written as UTF-8 with a byte-order mark so spreadsheet programs show å, ä, ö correctly;
+our own reader accepts it, and an exported answers file can be read back as a submissions file.
+
+The LMS gradebooks are plain UTF-8 (no byte-order mark), comma-separated, '.' as decimal separator,
+scores rounded to two decimals; the final score is the teacher's override where there is one. A question
+the student did not answer counts 0; an answer not graded yet leaves its cell and the student's total
+without a grade (Moodle's "-", Canvas's empty cell), so the LMS shows "no grade" instead of a wrong total.
+Moodle matches students on one column chosen at import ("Email address" → useremail, "ID number" →
+useridnumber or username) and reuses the previous row's student when that cell is empty, so students
+without the identifier come first: the import then stops at them instead of grading someone else.
+Canvas matches SIS User ID, then SIS Login ID, then the exact name; its CSV import takes no comments.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-from db.records import AnswerDetail, Gradebook
+from db.records import AnswerDetail, Gradebook, GradebookRow
 from question_bank.errors import TentaError
 from question_bank.models import Bank
 
 CSV_ENCODING = "utf-8-sig"
+LMS_ENCODING = "utf-8"
 
 ANSWER_CSV_COLUMNS = (
     "tenta_answer_id",
@@ -37,6 +51,38 @@ ANSWER_CSV_COLUMNS = (
     "key_points",
     "teacher_comment",
 )
+
+
+class GradebookFormat(StrEnum):
+    TENTA = "tenta"
+    MOODLE = "moodle"
+    CANVAS = "canvas"
+
+
+MOODLE_NO_GRADE = "-"
+"""Moodle's own "no grade" mark; an empty cell would be stored as a grade of a new grade item."""
+MOODLE_NAME = "Full name"
+MOODLE_EMAIL = "Email address"
+MOODLE_ID_NUMBER = "ID number"
+MOODLE_FEEDBACK = "Feedback"
+MOODLE_GRADE_LIMIT = 100.0
+"""Moodle refuses imported grades above this unless the site allows unlimited grades."""
+CANVAS_STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+CANVAS_POINTS_ROW = "Points Possible"
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class GradebookTable:
+    """A gradebook laid out for one system, and what the teacher should know before importing it."""
+
+    rows: list[list[str]]
+    encoding: str
+    students: int
+    unidentified: tuple[str, ...] = ()
+    """Students the LMS cannot match by an identifier (names as tenta has them)."""
+    notes: tuple[str, ...] = ()
+    """One-line remarks for the teacher (unidentified students, ungraded answers, LMS limits)."""
 
 
 def format_score(value: float | None) -> str:
@@ -60,28 +106,231 @@ def atomic_writer(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
         raise
 
 
+def write_table(table: GradebookTable, path: Path | None) -> None:
+    """The table as CSV into `path` (atomically), or on stdout when no path is given."""
+    if path is None:
+        csv.writer(sys.stdout, lineterminator="\n").writerows(table.rows)
+        return
+    with atomic_writer(path, table.encoding) as handle:
+        csv.writer(handle).writerows(table.rows)
+
+
+def gradebook_table(
+    gradebook: Gradebook,
+    bank: Bank,
+    format_name: GradebookFormat,
+    *,
+    title: str | None = None,
+    per_question: bool = False,
+) -> GradebookTable:
+    """The gradebook laid out for tenta's spreadsheet, Moodle's or Canvas's grade import."""
+    if format_name is GradebookFormat.TENTA:
+        return tenta_gradebook(gradebook, bank)
+    column = (title or bank.title or bank.id).strip()
+    if format_name is GradebookFormat.MOODLE:
+        return moodle_gradebook(gradebook, bank, title=column, per_question=per_question)
+    return canvas_gradebook(gradebook, bank, title=column, per_question=per_question)
+
+
 def write_gradebook(path: Path, gradebook: Gradebook, bank: Bank) -> None:
-    """One row per student: final score per question (bank order), total, max total and percent."""
-    question_ids = [question.id for question in bank.questions]
-    extra = [question_id for question_id in gradebook.question_ids if question_id not in question_ids]
-    columns = question_ids + extra
-    max_total = sum(question.max_points for question in bank.questions) + sum(
-        gradebook.max_points[question_id] for question_id in extra
+    """tenta's own gradebook CSV (see tenta_gradebook)."""
+    write_table(tenta_gradebook(gradebook, bank), path)
+
+
+def question_columns(gradebook: Gradebook, bank: Bank) -> dict[str, float]:
+    """Question id → max points: the bank's questions in order, then answered ones the bank no longer has."""
+    columns = {question.id: question.max_points for question in bank.questions}
+    for question_id in gradebook.question_ids:
+        columns.setdefault(question_id, gradebook.max_points[question_id])
+    return columns
+
+
+def question_labels(bank: Bank, question_ids: Sequence[str]) -> dict[str, str]:
+    """'Q3' by exam number when the bank numbers its questions uniquely, else the question id."""
+    numbers = {question.id: question.number for question in bank.questions if question.number is not None}
+    unique = len(set(numbers.values())) == len(numbers)
+    return {
+        question_id: f"Q{numbers[question_id]}" if unique and question_id in numbers else question_id
+        for question_id in question_ids
+    }
+
+
+def tenta_gradebook(gradebook: Gradebook, bank: Bank) -> GradebookTable:
+    """One row per student: final score per question (bank order), total, max total and percent;
+    a question without a final score (not answered or not graded) is blank and adds nothing."""
+    columns = question_columns(gradebook, bank)
+    max_total = sum(columns.values())
+    rows = [["student", "student_id", *columns, "total", "max_total", "percent"]]
+    for row in gradebook.rows:
+        rows.append(
+            [
+                row.student_name,
+                row.external_id or "",
+                *(format_score(row.scores.get(question_id)) for question_id in columns),
+                format_score(row.total),
+                format_score(max_total),
+                format_score(100.0 * row.total / max_total if max_total else None),
+            ]
+        )
+    return GradebookTable(rows=rows, encoding=CSV_ENCODING, students=len(gradebook.rows))
+
+
+def split_identifier(external_id: str | None) -> tuple[str, str]:
+    """(email, other id) from the one identifier tenta keeps per student (email, username or number)."""
+    value = (external_id or "").strip()
+    return (value, "") if EMAIL.match(value) else ("", value)
+
+
+def lms_cell(row: GradebookRow, question_id: str, no_grade: str) -> str:
+    """An unanswered question counts 0; an answer not graded yet has no grade."""
+    if question_id in row.pending:
+        return no_grade
+    return format_score(row.scores.get(question_id) or 0.0)
+
+
+def lms_total(row: GradebookRow, question_ids: Sequence[str], no_grade: str) -> str:
+    """The sum over the questions, or no grade while any answer waits for grading."""
+    if row.pending:
+        return no_grade
+    return format_score(sum(row.scores.get(question_id) or 0.0 for question_id in question_ids))
+
+
+def teacher_feedback(row: GradebookRow, labels: dict[str, str]) -> str:
+    """The teachers' override comments, question by question: 'Q1: …; Q3: …'."""
+    return "; ".join(
+        f"{label}: {row.comments[question_id]}"
+        for question_id, label in labels.items()
+        if question_id in row.comments
     )
-    with atomic_writer(path, CSV_ENCODING) as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "student_id", *columns, "total", "max_total", "percent"])
-        for row in gradebook.rows:
-            writer.writerow(
-                [
-                    row.student_name,
-                    row.external_id or "",
-                    *(format_score(row.scores.get(question_id)) for question_id in columns),
-                    format_score(row.total),
-                    format_score(max_total),
-                    format_score(100.0 * row.total / max_total if max_total else None),
-                ]
-            )
+
+
+def ungraded_note(gradebook: Gradebook, no_grade: str) -> tuple[str, ...]:
+    """Who has answers still waiting for a grade, so the teacher knows why a total is missing."""
+    waiting = [row for row in gradebook.rows if row.pending]
+    if not waiting:
+        return ()
+    answers = sum(len(row.pending) for row in waiting)
+    names = ", ".join(row.student_name for row in waiting)
+    shown = f"{no_grade!r}" if no_grade else "empty"
+    return (
+        f"{answers} answer(s) not graded yet (run tenta grade): their cells and the totals of "
+        f"{len(waiting)} student(s) are {shown} (no grade): {names}",
+    )
+
+
+def moodle_gradebook(gradebook: Gradebook, bank: Bank, *, title: str, per_question: bool) -> GradebookTable:
+    """Moodle's "Import grades → CSV file": identifiers, the total, optionally each question, feedback."""
+    columns = question_columns(gradebook, bank)
+    labels = question_labels(bank, list(columns))
+    identities = {row.student_id: split_identifier(row.external_id) for row in gradebook.rows}
+    by_email = any(email for email, _other in identities.values())
+    match_column = MOODLE_EMAIL if by_email else MOODLE_ID_NUMBER
+
+    def identified(row: GradebookRow) -> bool:
+        email, other = identities[row.student_id]
+        return bool(email if by_email else other)
+
+    ordered = sorted(gradebook.rows, key=identified)  # stable: the unidentified first, see the module notes
+    question_ids = list(columns) if per_question else []
+    rows = [
+        [
+            MOODLE_NAME,
+            MOODLE_EMAIL,
+            MOODLE_ID_NUMBER,
+            title,
+            *(f"{title}: {labels[question_id]}" for question_id in question_ids),
+            MOODLE_FEEDBACK,
+        ]
+    ]
+    for row in ordered:
+        email, other = identities[row.student_id]
+        rows.append(
+            [
+                row.student_name,
+                email,
+                other,
+                lms_total(row, list(columns), MOODLE_NO_GRADE),
+                *(lms_cell(row, question_id, MOODLE_NO_GRADE) for question_id in question_ids),
+                teacher_feedback(row, labels),
+            ]
+        )
+    unidentified = tuple(row.student_name for row in ordered if not identified(row))
+    notes = list(ungraded_note(gradebook, MOODLE_NO_GRADE))
+    if unidentified:
+        notes.insert(
+            0,
+            f"Moodle matches students on one column ({match_column!r}); {len(unidentified)} student(s) have "
+            f"no {match_column.lower()} in tenta and come first, so Moodle stops there rather than grade "
+            f"someone else (fill it in or delete their rows): {', '.join(unidentified)}",
+        )
+    max_total = sum(columns.values())
+    if max_total > MOODLE_GRADE_LIMIT:
+        notes.append(
+            f"the maximum total is {format_score(max_total)}: Moodle refuses imported grades above "
+            f"{format_score(MOODLE_GRADE_LIMIT)} unless the site allows unlimited grades"
+        )
+    return GradebookTable(
+        rows=rows,
+        encoding=LMS_ENCODING,
+        students=len(ordered),
+        unidentified=unidentified,
+        notes=tuple(notes),
+    )
+
+
+def canvas_gradebook(gradebook: Gradebook, bank: Bank, *, title: str, per_question: bool) -> GradebookTable:
+    """Canvas's gradebook import: its five student columns, the assignment(s), and a Points Possible row.
+
+    tenta never knows Canvas's own user ID, so that column stays empty; an email goes to SIS Login ID,
+    any other identifier to both SIS User ID and SIS Login ID (Canvas tries them in that order).
+    """
+    columns = question_columns(gradebook, bank)
+    labels = question_labels(bank, list(columns))
+    question_ids = list(columns) if per_question else []
+    rows = [
+        [
+            *CANVAS_STUDENT_COLUMNS,
+            title,
+            *(f"{title}: {labels[question_id]}" for question_id in question_ids),
+        ],
+        [
+            CANVAS_POINTS_ROW,
+            "",
+            "",
+            "",
+            "",
+            format_score(sum(columns.values())),
+            *(format_score(columns[question_id]) for question_id in question_ids),
+        ],
+    ]
+    for row in gradebook.rows:
+        email, other = split_identifier(row.external_id)
+        rows.append(
+            [
+                row.student_name,
+                "",
+                other,
+                email or other,
+                "",
+                lms_total(row, list(columns), ""),
+                *(lms_cell(row, question_id, "") for question_id in question_ids),
+            ]
+        )
+    unidentified = tuple(row.student_name for row in gradebook.rows if not row.external_id)
+    notes = list(ungraded_note(gradebook, ""))
+    if unidentified:
+        notes.insert(
+            0,
+            f"{len(unidentified)} student(s) have no SIS id or login in tenta; Canvas will match them by "
+            f"exact name only: {', '.join(unidentified)}",
+        )
+    return GradebookTable(
+        rows=rows,
+        encoding=LMS_ENCODING,
+        students=len(gradebook.rows),
+        unidentified=unidentified,
+        notes=tuple(notes),
+    )
 
 
 def answer_record(detail: AnswerDetail, student_external_id: str | None) -> dict[str, Any]:

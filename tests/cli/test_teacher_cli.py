@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
@@ -14,10 +16,14 @@ import pytest
 from typer.testing import CliRunner
 
 from question_bank.errors import TentaError
+from question_bank.formats.detect import EXPORTERS
 from quiz.cli import teacher as teacher_cli
 from quiz.cli.main import app
 from quiz.context import AppContext
-from tests.teacher.fixtures import GOOD_DROPOUT, WEAK_DROPOUT, write_csv
+from quiz.teacher.batch import store_submissions
+from quiz.teacher.exports import format_score
+from quiz.teacher.submissions import read_submissions
+from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, WEAK_DROPOUT, write_csv
 
 runner = CliRunner()
 
@@ -205,6 +211,100 @@ def test_review_agreement_stats_and_exports(ctx: AppContext, class_submissions: 
 
     code, stdout, _ = tenta("export", "bank", "teacher-test", "--format", "gift")
     assert code == 0 and "::" in stdout and "{" in stdout
+
+
+def test_gradebook_goes_to_moodle_and_canvas_with_overrides_feedback_and_missing_ids_named(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    header = ("student", "student_id", "question", "answer")
+    exam = write_csv(
+        tmp_path / "exam.csv",
+        [
+            ["Åsa Öberg", "asa@uni.se", "1", GOOD_DROPOUT],
+            ["Åsa Öberg", "asa@uni.se", "3", "GPU"],
+            ["Bo Ek", "s1234", "1", WEAK_DROPOUT],
+            ["Bo Ek", "s1234", "3", "Hard disk"],
+            ["Cecilia Lund", "", "3", "GPU"],
+        ],
+        header=header,
+    )
+    assert tenta("grade", exam, "--bank", "teacher-test")[0] == 0
+    (asa_dropout,) = [
+        detail
+        for detail in ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")
+        if detail.answer.student_name == "Åsa Öberg"
+    ]
+    assert (
+        tenta(
+            "override", asa_dropout.answer.id, "1.5", "--comment", "Nämn överanpassning", "--teacher", "Kim"
+        )[0]
+        == 0
+    )
+    late = write_csv(tmp_path / "late.csv", [["Bo Ek", "s1234", "2", GOOD_STOPPING]], header=header)
+    store_submissions(
+        ctx.repository, ctx.catalog.load("teacher-test"), read_submissions(late)
+    )  # not graded yet
+    bo_dropout = next(
+        d.final_score
+        for d in ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")
+        if d.answer.student_name == "Bo Ek"
+    )
+    assert bo_dropout is not None
+    out = tmp_path / "lms" / "moodle.csv"
+
+    code, stdout, stderr = tenta(
+        "export", "gradebook", "--bank", "teacher-test", "--format", "moodle", "--out", out
+    )
+
+    assert code == 0 and "Wrote the moodle gradebook of 3 students" in stdout
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows == [
+        ["Full name", "Email address", "ID number", "Neural networks quiz", "Feedback"],
+        ["Bo Ek", "", "s1234", "-", ""],
+        ["Cecilia Lund", "", "", "1", ""],
+        ["Åsa Öberg", "asa@uni.se", "", "2.5", "Q1: Nämn överanpassning"],
+    ]
+    (unmatched,) = [line for line in stderr.splitlines() if "Moodle matches students" in line]
+    assert unmatched.startswith("moodle: ") and unmatched.endswith(": Bo Ek, Cecilia Lund")
+    assert any(line.endswith("(no grade): Bo Ek") for line in stderr.splitlines())
+
+    code, stdout, stderr = tenta(
+        "export", "gradebook", "-b", "teacher-test", "-f", "canvas", "--per-question"
+    )
+
+    assert code == 0
+    quiz = "Neural networks quiz"
+    assert list(csv.reader(io.StringIO(stdout))) == [
+        [
+            "Student",
+            "ID",
+            "SIS User ID",
+            "SIS Login ID",
+            "Section",
+            quiz,
+            f"{quiz}: Q1",
+            f"{quiz}: Q2",
+            f"{quiz}: Q3",
+        ],
+        ["Points Possible", "", "", "", "", "5", "2", "2", "1"],
+        ["Bo Ek", "", "s1234", "s1234", "", "", format_score(bo_dropout), "", "0"],
+        ["Cecilia Lund", "", "", "", "", "1", "0", "0", "1"],
+        ["Åsa Öberg", "", "", "asa@uni.se", "", "2.5", "1.5", "0", "1"],
+    ]
+    assert "by exact name only: Cecilia Lund" in stderr
+
+    code, stdout, _ = tenta("export", "gradebook", "-b", "teacher-test", "--out", tmp_path / "sheet.csv")
+    assert code == 0
+    sheet = (tmp_path / "sheet.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert sheet[0] == "student,student_id,dropout,early-stopping,gpu,total,max_total,percent"
+
+
+def test_bank_export_help_lists_every_bank_format() -> None:
+    code, stdout, _ = tenta("export", "bank", "--help")
+
+    assert code == 0
+    assert ", ".join(EXPORTERS) in " ".join(stdout.replace("│", " ").split())
 
 
 def test_groups_apply_a_score_to_a_whole_group(ctx: AppContext, class_submissions: Path) -> None:
