@@ -619,6 +619,11 @@ def _collect_rows(parsed: ParsedSubmissions, columns: _Columns, values: Mapping[
     for header, number in pairs:
         if columns.form and values.get(header, "").strip() in MISSING_MARKERS:
             continue  # a form question left blank (optional, or not shown by the form's branching)
+        if columns.wide and values.get(header, "").strip() in MISSING_MARKERS:
+            parsed.warnings.append(
+                InputFileError(path, "not answered; nothing stored", line=line, field=header)
+            )
+            continue
         question_key = number or value(columns.question)
         answer_field = header if columns.wide else columns.answer
         answer = values.get(answer_field or "", "")

@@ -90,7 +90,8 @@ def test_moodle_wide_responses_become_one_row_per_answer(tmp_path: Path) -> None
     assert parsed.rows[0].student_external_id == "asa@x.se"
     assert parsed.rows[0].submitted_at is not None
     assert parsed.rows[2].submitted_at is None
-    assert [(error.line, error.field) for error in parsed.errors] == [(3, "Response 2")]
+    assert parsed.errors == []
+    assert [(warning.line, warning.field) for warning in parsed.warnings] == [(3, "Response 2")]
 
 
 def test_bad_rows_are_reported_by_line_and_good_rows_kept(tmp_path: Path) -> None:
@@ -201,7 +202,8 @@ def test_moodle_json_download_is_one_array_of_pretty_printed_records(tmp_path: P
     assert [(row.student_name, row.answer, row.line) for row in parsed.rows] == [
         ("Per Berg", "Ett {svar}", 1)
     ]
-    assert [(error.line, error.field) for error in parsed.errors] == [(6, "Response 1")]
+    assert parsed.errors == []
+    assert [(warning.line, warning.field) for warning in parsed.warnings] == [(6, "Response 1")]
 
 
 # --- Google Forms and Microsoft Forms responses ------------------------------------------------------
