@@ -74,9 +74,14 @@ class TreeEnsemble(BaseModel):
     base: float
     trees: tuple[Tree, ...]
     logistic: bool = False
+    fixed: dict[str, float] = Field(default_factory=dict)
+    """Inputs that are constant for this ensemble: a dataset profile fitted on all datasets pooled
+    reads its own dataset indicator as 1 (the other indicators as 0)."""
 
     def predict(self, values: Mapping[str, float]) -> float:
-        x = np.array([values.get(name, 0.0) for name in self.features], dtype=np.float64)
+        x = np.array(
+            [self.fixed.get(name, values.get(name, 0.0)) for name in self.features], dtype=np.float64
+        )
         total = self.base + sum(tree.predict(x) for tree in self.trees)
         return float(1.0 / (1.0 + np.exp(-total))) if self.logistic else float(total)
 

@@ -246,6 +246,39 @@ def fit_combiner(
     return fit_trees(x, y, weights, names)
 
 
+PROFILE_OWN_WEIGHT = 4.0
+"""In a profile fitted on pooled datasets, the profile's own answers weigh this much more than the
+others (out of fold, unseen questions: 1 → 4 → 8 gave Mohler Pearson 0.615 / 0.623 / 0.618)."""
+
+
+def dataset_indicator(name: str) -> str:
+    return f"dataset={name}"
+
+
+def with_dataset_indicators(
+    table: Table, x: np.ndarray, names: Sequence[str]
+) -> tuple[np.ndarray, list[str]]:
+    """`x` with a 0/1 column per dataset, so pooled trees can still split on where an answer comes from."""
+    datasets = sorted(str(name) for name in np.unique(table.datasets))
+    columns = np.stack([table.datasets == name for name in datasets], axis=1).astype(float)
+    return np.hstack([x, columns]), [*names, *(dataset_indicator(name) for name in datasets)]
+
+
+def fit_pooled_profile(
+    x: np.ndarray, y: np.ndarray, datasets: np.ndarray, names: Sequence[str], *, profile: str
+) -> TreeEnsemble:
+    """Trees for a dataset profile without graded neighbours, fitted on every dataset's answers with
+    dataset indicators (`with_dataset_indicators`), the profile's own answers weighted up. Questions the
+    profile never saw are graded better when the trees also learnt from other datasets' questions (out of
+    fold, unseen questions: Mohler Pearson 0.598 -> 0.623, SciEntsBank F1 0.696 -> 0.698, Beetle F1
+    0.776 -> 0.774); with graded neighbours the dataset's own answers decide and pooling gave nothing."""
+    weights = sample_weights(datasets)
+    weights[datasets == profile] *= PROFILE_OWN_WEIGHT
+    trees = fit_trees(x, y, weights, names)
+    fixed = {dataset_indicator(str(name)): float(name == profile) for name in np.unique(datasets)}
+    return trees.model_copy(update={"fixed": fixed})
+
+
 def predict(model: Combiner, x: np.ndarray) -> np.ndarray:
     """The combiner's raw output for every row of `x` (vectorised twin of `model.predict`)."""
     if isinstance(model, LinearModel):
@@ -298,15 +331,20 @@ def out_of_fold(
     raw = np.zeros(len(x))
     calibrated = np.zeros(len(x))
     usable = np.ones(len(x), dtype=bool) if profile is None else table.datasets == profile
+    pooled = profile is not None and not with_knn and fitter is None
+    if pooled:
+        x, names = with_dataset_indicators(table, x, names)
     for fold in question_folds(table):
         test = fold[usable[fold]]
-        train = np.setdiff1d(np.flatnonzero(usable), fold)
+        train = np.setdiff1d(np.arange(len(x)) if pooled else np.flatnonzero(usable), fold)
         x_train, y_train, w_train = x[train], table.fractions[train], sample_weights(table.datasets[train])
-        model = (
-            fitter(x_train, y_train, w_train, names)
-            if fitter is not None
-            else fit_combiner(x_train, y_train, w_train, names, profile=profile)
-        )
+        model: Combiner
+        if pooled and profile is not None:
+            model = fit_pooled_profile(x_train, y_train, table.datasets[train], names, profile=profile)
+        elif fitter is not None:
+            model = fitter(x_train, y_train, w_train, names)
+        else:
+            model = fit_combiner(x_train, y_train, w_train, names, profile=profile)
         raw[test] = predict(model, x[test])
         train_raw = predict(model, x[train])
         for name in np.unique(table.datasets[test]):
@@ -450,9 +488,15 @@ def fit_scoring_model(table: Table, *, model_id: str, floor: float, token_floor:
         )
         for name in np.unique(table.datasets):
             mask = table.datasets == name
-            combiners[f"{key}@{name}"] = fit_combiner(
-                x[mask], table.fractions[mask], np.ones(mask.sum()), names, profile=str(name)
-            )
+            if with_knn:
+                combiners[f"{key}@{name}"] = fit_combiner(
+                    x[mask], table.fractions[mask], np.ones(mask.sum()), names, profile=str(name)
+                )
+            else:
+                x_pooled, pooled_names = with_dataset_indicators(table, x, names)
+                combiners[f"{key}@{name}"] = fit_pooled_profile(
+                    x_pooled, table.fractions, table.datasets, pooled_names, profile=str(name)
+                )
             raw, _ = out_of_fold(table, names, with_knn=with_knn, model_id=model_id, profile=str(name))
             calibrations[f"{key}@{name}"] = isotonic_fit(
                 raw[mask], table.fractions[mask], model_id=model_id, source=f"{name} training split"

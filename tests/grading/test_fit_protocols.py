@@ -6,7 +6,16 @@ from __future__ import annotations
 import numpy as np
 
 from grading.datasets import GradedRecord
-from grading.training.fit import FOLDS, Table, human_agreement_markdown, known_question_out_of_fold
+from grading.training.fit import (
+    FOLDS,
+    Table,
+    fit_pooled_profile,
+    human_agreement_markdown,
+    known_question_out_of_fold,
+    out_of_fold,
+    question_folds,
+    with_dataset_indicators,
+)
 
 KNN_NAMES = ("signal", "noise")
 
@@ -87,3 +96,41 @@ def test_human_agreement_compares_the_engine_with_each_grader() -> None:
     assert f"grader 1 vs grader 2 {expected_between:.3f}" in line
     assert "vs grader 1 1.000" in line
     assert human_agreement_markdown(_table(np.ones(10), np.array(["x"] * 10)), np.ones(10)) == ""
+
+
+def test_pooled_profile_reads_its_own_dataset_indicator() -> None:
+    """Two datasets grade the same signal in opposite directions; each pooled profile follows its own."""
+    rng = np.random.default_rng(3)
+    signal = rng.uniform(size=800)
+    datasets = np.array(["agrees"] * 400 + ["reversed"] * 400)
+    fractions = np.where(datasets == "agrees", signal, 1.0 - signal)
+    table = _table(fractions, datasets)
+    x, names = with_dataset_indicators(table, signal[:, None], ["signal"])
+    for profile, sign in (("agrees", 1.0), ("reversed", -1.0)):
+        model = fit_pooled_profile(x, fractions, datasets, names, profile=profile)
+        high, low = model.predict({"signal": 0.9}), model.predict({"signal": 0.1})
+        assert sign * (high - low) > 0.5
+
+
+def test_pooled_profile_never_sees_the_questions_it_predicts() -> None:
+    rng = np.random.default_rng(4)
+    fractions = rng.uniform(size=600)
+    datasets = np.array(["mohler"] * 300 + ["other"] * 300)
+    table = _table(fractions, datasets)
+    _, predicted = out_of_fold(table, KNN_NAMES, with_knn=False, model_id="m", profile="mohler")
+
+    held = question_folds(table)[1]
+    changed = fractions.copy()
+    changed[held] = 1.0 - changed[held]
+    _, again = out_of_fold(
+        Table(**{**table.__dict__, "fractions": changed}),
+        KNN_NAMES,
+        with_knn=False,
+        model_id="m",
+        profile="mohler",
+    )
+    mohler_held = held[datasets[held] == "mohler"]
+    assert len(mohler_held) > 0
+    assert np.array_equal(predicted[mohler_held], again[mohler_held])
+    assert not np.array_equal(predicted, again)
+    assert np.all(predicted[datasets == "other"] == 0.0)
