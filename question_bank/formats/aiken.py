@@ -7,10 +7,12 @@
 
 A question is its text, then options `A)` or `A.` (one per line, letters in order), then `ANSWER: X`.
 Moodle wants the question on one line; we also take several lines (the lines before the first
-option), lower-case option letters and `Answer:`, and blank lines anywhere between questions. A line
-like "I. …" before the options is question text, not an option. Problems (options out of order, an
-answer naming no option, a question without its ANSWER line) are errors naming the line, and nothing
-is imported. Ids are q1, q2 … (Aiken has no names); the language is detected as for GIFT.
+option), lower-case option letters and `Answer:`, `A)text` without a space (as Moodle does), question
+numbers such as "Q4." (dropped: tenta numbers questions), an "Explanation:" / "Feedback:" / "Förklaring:"
+line after the ANSWER line (the question's general feedback), and blank lines anywhere between
+questions. A line like "I. …" before the options is question text, not an option. Problems (options
+out of order, an answer naming no option, a question without its ANSWER line) are errors naming the
+line, and nothing is imported. Ids are q1, q2 … (Aiken has no names); the language is detected as for GIFT.
 
 Export writes only multiple-choice questions with exactly one correct choice (fraction 1, the others
 0 or a penalty, which Aiken cannot keep); any other question refuses the export with its id named.
@@ -27,8 +29,15 @@ from question_bank.formats.common import ImportProblems, read_text, title_from_p
 from question_bank.formats.gift import MoodleQuestion, moodle_bank
 from question_bank.models import Bank, Question, QuestionType
 
-_OPTION = re.compile(r"^([A-Za-z])[.)]\s+(\S.*)$")
+_OPTION = re.compile(r"^([A-Za-z])(?:\)\s*|\.\s+)(\S.*)$")
+"""`A) text`, `A)text` (Moodle reads both) or `A. text` (a space needed: "A.I. …" is question text)."""
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)
+_FEEDBACK = re.compile(
+    r"^(?:explanation|feedback|rationale|förklaring|motivering|kommentar)\s*:\s*(.*)$", re.IGNORECASE
+)
+"""A line after the ANSWER line that explains it (question generators and quiz sites add one)."""
+_NUMBERING = re.compile(r"^(?:Q(?:uestion)?\s*|Fråga\s*)?\d{1,3}[.):]\s+(?=\S)", re.IGNORECASE)
+"""'Q4. ', '12) ' or 'Question 3: ' before a question: tenta numbers questions itself."""
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -74,19 +83,27 @@ def parse_aiken(text: str, problems: ImportProblems) -> list[MoodleQuestion]:
     """Every question of an Aiken file; problems are collected with their line, not raised."""
     parsed: list[MoodleQuestion] = []
     question: _Open | None = None
+    explained: MoodleQuestion | None = None  # the question just finished, whose explanation may follow
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         option = _OPTION.match(line)
         answer = _ANSWER.match(line)
-        if not line:
+        feedback = _FEEDBACK.match(line) if question is None else None
+        if line and not feedback:
+            explained = None
+        if feedback and explained is not None:
+            explained.general_feedback = "\n".join(
+                filter(None, [explained.general_feedback, feedback.group(1)])
+            )
+        elif not line:
             if question is not None and question.text[-1] and not question.options:
                 question.text.append("")  # a paragraph break inside the question text
         elif answer:
             if question is None:
                 problems.add("an ANSWER line without a question before it", line=number)
             else:
-                finished = _finish(question, answer.group(1), number, problems)
-                parsed += [finished] if finished else []
+                explained = _finish(question, answer.group(1), number, problems)
+                parsed += [explained] if explained else []
             question = None
         elif option and question is not None and (question.options or option.group(1).upper() == "A"):
             expected = _LETTERS[len(question.options)] if len(question.options) < len(_LETTERS) else "?"
@@ -107,7 +124,7 @@ def parse_aiken(text: str, problems: ImportProblems) -> list[MoodleQuestion]:
             )
             question = _Open(number, [line])
         elif question is None:
-            question = _Open(number, [line])
+            question = _Open(number, [_NUMBERING.sub("", line)])
         else:
             question.text.append(line)
     if question is not None:

@@ -27,7 +27,18 @@ def slugify(text: str, fallback: str = "bank") -> str:
     return slug or fallback
 
 
-_BANK_FILE_SUFFIXES = (".txt", ".md", ".gift", ".csv", ".tsv", ".markdown", ".xml", ".apkg", ".colpkg")
+_BANK_FILE_SUFFIXES = (
+    ".txt",
+    ".md",
+    ".gift",
+    ".aiken",
+    ".csv",
+    ".tsv",
+    ".markdown",
+    ".xml",
+    ".apkg",
+    ".colpkg",
+)
 
 
 def title_from_path(path: Path) -> str:
@@ -253,7 +264,8 @@ class _TextFromHtml(HTMLParser):
         text = _SOURCE_WHITESPACE.sub(" ", data)
         if not self.parts or self.parts[-1][-1:] in ("\n", " "):
             text = text.lstrip(" ")
-        self.parts.append(text)
+        if text:  # an empty part would hide the whitespace before it from the next tag
+            self.parts.append(text)
 
 
 _SOURCE_WHITESPACE = re.compile(r"[ \t\n\r\f]+")

@@ -80,7 +80,9 @@ _DEFAULT_CATEGORY = re.compile(
     r" (?:alapbeállítása|-ren berezko balioa|için varsayılan|のデフォルト)$",
     re.IGNORECASE,
 )
-_CODE_FENCE = re.compile(r"\n*```([\w+#.-]*)\n(.*?)\n```\s*$", re.DOTALL)
+_CODE_FENCE = re.compile(r"\n*```([\w+#.-]*)\n((?:(?!\n```).)*?)\n```\s*$", re.DOTALL)
+"""The code block that ends a prompt (only the last one: an earlier block stays in the prompt)."""
+_ONE_LINE_FENCE = re.compile(r"```[\w+#.-]*\n([^\n`]+)\n```")
 TRUE_TEXT, FALSE_TEXT = "True", "False"
 
 
@@ -286,6 +288,12 @@ def prompt_and_code(text: str) -> tuple[str, dict[str, str] | None]:
     return text[: fence.start()].strip(), {"language": fence.group(1) or "python", "source": fence.group(2)}
 
 
+def _inline_code(text: str) -> str:
+    """A one-line code block as inline code: an option shown after its letter cannot hold a fenced
+    block (Blackboard and Canvas put `<pre><code>x = 1</code></pre>` in options)."""
+    return _ONE_LINE_FENCE.sub(lambda match: f"`{match.group(1).strip()}`", text)
+
+
 @dataclass
 class MoodleQuestion:
     """A question read from one of Moodle's formats (GIFT or Moodle XML), before it becomes a draft."""
@@ -464,6 +472,10 @@ def moodle_bank(
             question_id = f"{question_id}-{number}"
         used_ids.add(question_id)
         data: dict[str, Any] = {"id": question_id, "number": number, **question.data}
+        if question.data["type"] in (QuestionType.MULTIPLE_CHOICE.value, QuestionType.TRUE_FALSE.value):
+            data["choices"] = [
+                {**choice, "text": _inline_code(choice["text"])} for choice in question.data["choices"]
+            ]
         data["prompt"] = {prompt_language: prompt} if prompt else {}
         if code:
             data["code"] = code

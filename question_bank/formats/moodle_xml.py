@@ -318,7 +318,8 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
             continue
         if kind == "description":
             continue
-        name = _text(question.find("name")).strip() or f"question {position}"
+        raw_name = _text(question.find("name")).strip()
+        name = (html_to_text(raw_name) if HTML_TAG.search(raw_name) else raw_name) or f"question {position}"
         try:
             parsed.append(_parse_question(question, kind, line, name, topic))
         except _MoodleXmlError as error:

@@ -19,6 +19,12 @@ imsmanifest.xml lists the question files):
   the Blackboard "solution" or Canvas's general feedback. `points_possible` / `qmd_absolutescore_max`
   give the points, section (question group) titles the topics, `<itemfeedback>` the feedback.
 
+QTI 3 shared stimuli (`<qti-assessment-stimulus-ref>`, a reading passage in its own file) are put before
+the question text; MathML becomes one line of text (E = mc^2, (−b±√(b^2−4ac))/(2a)) and Canvas equation
+images their LaTeX; an image <object>'s fallback content is kept, since tenta shows no images. Blank answer
+rows without credit (Canvas keeps the ones a teacher left empty) are dropped. A package whose test names an
+item file the package lacks is an error rather than a quiz with questions missing.
+
 Items tenta has no type for (matching, ordering, hotspot, upload, several blanks in one item, essays
 without a model answer …) are unsupported: an error, or left out with `skipped`. Items with no
 interaction (texts shown between questions) are skipped silently. Files are parsed with defusedxml and
@@ -114,6 +120,8 @@ class _Document:
     lines: dict[Element, int]
     name: str = ""
     """The member name inside a package ('' for a file read directly)."""
+    stimuli: list[str] = field(default_factory=list)
+    """The texts of the shared stimuli (reading passages) the item refers to, in order."""
 
     def line(self, element: Element) -> int | None:
         return self.lines.get(element)
@@ -187,6 +195,49 @@ def _html_string(markup: str) -> str:
     return _IMG_TAG.sub(named, scripted)
 
 
+_MATH_RELATIONS = frozenset("=<>≤≥≠≈≡→⇒")
+
+
+def _math_group(element: Element) -> str:
+    text = _math_linear(element)
+    return text if len(text) == 1 or element.tag in ("mi", "mn") else f"({text})"
+
+
+def _math_linear(element: Element) -> str:
+    """MathML as one line of text: E = mc^2, (−b±√(b^2−4ac))/(2a); annotations left out."""
+    tag = element.tag
+    parts = [child for child in element if child.tag not in ("annotation", "annotationXml", "annotation-xml")]
+    if tag in ("mi", "mn", "mtext", "ms"):
+        return " ".join((element.text or "").split())
+    if tag == "mo":
+        operator = (element.text or "").strip()
+        return f" {operator} " if operator in _MATH_RELATIONS else operator
+    if tag in ("msup", "msub") and len(parts) == 2:
+        mark = "^" if tag == "msup" else "_"
+        return f"{_math_group(parts[0])}{mark}{_math_group(parts[1])}"
+    if tag == "msubsup" and len(parts) == 3:
+        return f"{_math_group(parts[0])}_{_math_group(parts[1])}^{_math_group(parts[2])}"
+    if tag == "mfrac" and len(parts) == 2:
+        return f"{_math_group(parts[0])}/{_math_group(parts[1])}"
+    if tag == "msqrt":
+        return f"√({''.join(_math_linear(part) for part in parts)})"
+    if tag == "mroot" and len(parts) == 2:
+        return f"{_math_group(parts[0])}^(1/{_math_linear(parts[1])})"
+    if tag == "mfenced":
+        inner = (element.get("separators") or ",")[:1].join(_math_linear(part) for part in parts)
+        return f"{element.get('open', '(')}{inner}{element.get('close', ')')}"
+    return "".join(_math_linear(part) for part in parts)
+
+
+def _math_text(math: Element) -> str:
+    """A MathML formula as readable text, else its TeX annotation (tenta shows no rendered math)."""
+    text = " ".join(_math_linear(math).split())
+    if text:
+        return text
+    tex = next((a.text for a in math.iter("annotation") if "tex" in a.get("encoding", "").lower()), "")
+    return (tex or "").strip()
+
+
 def _is_scorer_rubric(element: Element) -> bool:
     return element.tag == "rubricBlock" and bool(set(element.get("view", "").split()) & _SCORER_VIEWS)
 
@@ -206,17 +257,24 @@ def _element_markup(element: Element) -> str:
     if tag in _HIDDEN or _is_scorer_rubric(element):
         return ""
     if tag in _INLINE_INTERACTIONS:
-        return "_____"
+        return _BLANK
+    if tag == "math":
+        return escape(_math_text(element))
     if tag.endswith("Interaction"):
         prompt = element.find("prompt")
         return f"<p>{_inner_markup(prompt)}</p>" if prompt is not None else ""
     if tag == "img":
-        return _image(element.get("alt", ""), element.get("src", ""))
+        equation = element.get("data-equation-content", "")
+        return (
+            escape(equation) if equation.strip() else _image(element.get("alt", ""), element.get("src", ""))
+        )
     if tag == "object":
         data = element.get("data", "")
+        fallback = _inner_markup(element)
         if element.get("type", "").startswith("image/") or _IMAGE_FILE.search(data):
-            return _image(element.get("label", "") or (element.text or "").strip(), data)
-        return _inner_markup(element)
+            # the content inside is what a reader gets when the picture cannot be shown, as in tenta
+            return _image(element.get("label", ""), data) + fallback
+        return fallback
     if tag in ("sup", "sub"):
         return ("^" if tag == "sup" else "_") + _inner_markup(element)
     if tag in _VOID:
@@ -224,8 +282,13 @@ def _element_markup(element: Element) -> str:
     return f"<{tag}>{_inner_markup(element)}</{tag}>"
 
 
+_BLANK = "_____"
+_GLUED_BLANK = re.compile(r"(?<=[^\W_])(?=_____)|(?<=_____)(?=[^\W_])")
+"""A blank written against a word ('adipisicing..._____and'), which gets a space on that side."""
+
+
 def _readable(element: Element | None) -> str:
-    return html_to_text(_inner_markup(element)) if element is not None else ""
+    return _GLUED_BLANK.sub(" ", html_to_text(_inner_markup(element))) if element is not None else ""
 
 
 # ---- QTI 2.x items ---------------------------------------------------------------------------------------
@@ -339,6 +402,16 @@ def _is_true_false(texts: Sequence[str]) -> bool:
     return len(words) == 2 and (words in _TRUE_FALSE_PAIRS or words[::-1] in _TRUE_FALSE_PAIRS)
 
 
+def _keep_choice(text: str, fraction: float, label: str) -> bool:
+    """False for a blank choice that gives no credit: the empty answer rows Canvas and other editors
+    keep when the author leaves them unfilled (Moodle drops them too). A blank correct choice is an error."""
+    if text:
+        return True
+    if fraction > 0:
+        raise _QtiError(f"{label} is empty but marked correct")
+    return False
+
+
 def _choice_fractions(
     declaration: Element | None, identifiers: Sequence[str], multiple: bool
 ) -> dict[str, float]:
@@ -375,13 +448,15 @@ def _choice_item(
     data: list[dict[str, Any]] = []
     for identifier, choice in zip(identifiers, choices, strict=True):
         text = _readable(choice)
-        if not text:
-            raise _QtiError(f"choice {identifier!r} is empty")
+        if not _keep_choice(text, fractions.get(identifier, 0.0), f"choice {identifier!r}"):
+            continue
         inline = " ".join(
             _readable(part) for part in choice.iter() if part.tag in ("feedbackInline", "feedbackBlock")
         ).strip()
         feedback = inline or modal.by_choice.get(identifier, "")
         data.append({"text": text, "fraction": fractions.get(identifier, 0.0), "feedback": feedback})
+    if len(data) < 2:
+        raise _QtiError("a choice interaction needs at least two choices with text")
     kind = QuestionType.MULTIPLE_CHOICE
     if not multiple and _is_true_false([choice["text"] for choice in data]):
         kind = QuestionType.TRUE_FALSE
@@ -485,7 +560,7 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
         document,
         item,
         identifier=item.get("identifier", ""),
-        prompt=_TRAILING_BLANK.sub("", _readable(body)),
+        prompt="\n\n".join([*document.stimuli, _TRAILING_BLANK.sub("", _readable(body))]),
         data=data,
         topics=topics,
         general_feedback=general_feedback,
@@ -624,6 +699,34 @@ class _Scored:
 
     condition: Element
     fraction: float
+    links: list[str] = field(default_factory=list)
+    """The itemfeedback idents its <displayfeedback> elements show."""
+
+
+_ITEM_WIDE_FEEDBACK = frozenset({"general_fb", "correct_fb", "general_incorrect_fb", "correct", "incorrect"})
+
+
+def _links(condition: Element) -> list[str]:
+    return [shown.get("linkrefid", "") for shown in condition.findall("displayfeedback")]
+
+
+def _linked_feedback(links: Sequence[str], feedback: dict[str, str]) -> str:
+    """The texts of the answer-specific feedback a condition shows (item-wide feedback left out)."""
+    texts = [feedback[link] for link in links if link not in _ITEM_WIDE_FEEDBACK and feedback.get(link)]
+    return "\n\n".join(dict.fromkeys(texts))
+
+
+def _feedback_by_value(item: Element, feedback: dict[str, str]) -> dict[str, str]:
+    """Answer feedback keyed by the one response value its condition tests: Canvas shows a short or
+    choice answer's feedback from a condition of its own (`<varequal>blank</varequal>` -> '4346_fb')."""
+    by_value: dict[str, str] = {}
+    for condition in item.iter("respcondition"):
+        variables = condition.find("conditionvar")
+        values = _required(variables, "varequal") if variables is not None else []
+        text = _linked_feedback(_links(condition), feedback)
+        if len(values) == 1 and text:
+            by_value.setdefault(values[0], text)
+    return by_value
 
 
 def _scored_conditions(item: Element) -> list[_Scored]:
@@ -645,7 +748,8 @@ def _scored_conditions(item: Element) -> list[_Scored]:
                 continue
             raw = (setvar.text or "").strip()
             value = maximum if raw.upper() == "SCORE.MAX" else _number(raw, "score")
-            scored.append(_Scored(variables, _share(value, maximum) if maximum > 0 else 0.0))
+            fraction = _share(value, maximum) if maximum > 0 else 0.0
+            scored.append(_Scored(variables, fraction, _links(condition)))
     return scored
 
 
@@ -696,19 +800,22 @@ def _qti1_choices(item: Element, multiple: bool, feedback: dict[str, str]) -> li
                 fractions[ident] = fraction if before is None else max(before, fraction)
     if not any(fraction > 0 for fraction in fractions.values()):
         raise _QtiError("no correct answer: no scoring condition gives points to a choice")
+    by_value = _feedback_by_value(item, feedback)
     choices = []
     for ident, label in labels:
         text = _material_text(label)
-        if not text:
-            raise _QtiError(f"answer {ident!r} is empty")
-        choice_feedback = feedback.get(ident) or feedback.get(f"{ident}_fb", "")
+        if not _keep_choice(text, fractions.get(ident, 0.0), f"answer {ident!r}"):
+            continue
+        choice_feedback = feedback.get(ident) or feedback.get(f"{ident}_fb") or by_value.get(ident, "")
         choices.append(
             {"text": text, "fraction": round(fractions.get(ident, 0.0), 7), "feedback": choice_feedback}
         )
+    if len(choices) < 2:
+        raise _QtiError("a choice question needs at least two answers with text")
     return choices
 
 
-def _qti1_short(item: Element) -> list[dict[str, Any]]:
+def _qti1_short(item: Element, feedback: dict[str, str]) -> list[dict[str, Any]]:
     accepted: dict[str, float] = {}
     for scored in _scored_conditions(item):
         for text in _required(scored.condition, "varequal"):
@@ -716,10 +823,14 @@ def _qti1_short(item: Element) -> list[dict[str, Any]]:
                 accepted[text] = max(scored.fraction, accepted.get(text, 0.0))
     if not accepted:
         raise _QtiError("a short-answer question needs at least one accepted answer")
-    return [{"text": text, "fraction": fraction} for text, fraction in accepted.items()]
+    by_value = _feedback_by_value(item, feedback)
+    return [
+        {"text": text, "fraction": fraction, "feedback": by_value.get(text, "")}
+        for text, fraction in accepted.items()
+    ]
 
 
-def _qti1_numerical(item: Element) -> list[dict[str, Any]]:
+def _qti1_numerical(item: Element, feedback: dict[str, str]) -> list[dict[str, Any]]:
     answers = []
     for scored in _scored_conditions(item):
         if scored.fraction <= 0:
@@ -731,6 +842,7 @@ def _qti1_numerical(item: Element) -> list[dict[str, Any]]:
         high = [
             _number(t, "upper bound") for tag in ("varlte", "varlt") for t in _required(scored.condition, tag)
         ]
+        answer_feedback = _linked_feedback(scored.links, feedback)
         if low and high:
             lowest, highest = min(low), max(high)
             if exact and lowest <= exact[0] <= highest:
@@ -742,10 +854,14 @@ def _qti1_numerical(item: Element) -> list[dict[str, Any]]:
                     "value": tidy_number(value),
                     "tolerance": tidy_number(abs(tolerance)),
                     "fraction": scored.fraction,
+                    "feedback": answer_feedback,
                 }
             )
         elif exact:
-            answers += [{"value": value, "tolerance": 0.0, "fraction": scored.fraction} for value in exact]
+            answers += [
+                {"value": value, "tolerance": 0.0, "fraction": scored.fraction, "feedback": answer_feedback}
+                for value in exact
+            ]
         elif low or high:
             raise _QtiError(
                 "a numerical answer with only one bound (above or below a number) has no tenta form"
@@ -819,9 +935,9 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         question_type = QuestionType.TRUE_FALSE if kind == "true_false" else QuestionType.MULTIPLE_CHOICE
         data = {"type": question_type.value, "choices": _qti1_choices(item, kind == "multiple", feedback)}
     elif kind == "short":
-        data = {"type": QuestionType.SHORT_EXACT.value, "choices": _qti1_short(item)}
+        data = {"type": QuestionType.SHORT_EXACT.value, "choices": _qti1_short(item, feedback)}
     elif kind == "numerical":
-        data = {"type": QuestionType.NUMERICAL.value, "numerical": _qti1_numerical(item)}
+        data = {"type": QuestionType.NUMERICAL.value, "numerical": _qti1_numerical(item, feedback)}
     else:
         data = {"type": QuestionType.FREE_TEXT.value}
         solutions = [_material_text(solution) for solution in item.iter("solution")]
@@ -1011,6 +1127,14 @@ def _read_package(path: Path) -> _Package:
             documents += _test_items(
                 documents, infos, lambda name: _read_member(archive, infos[name], path, budget), path
             )
+            _attach_stimuli(
+                documents,
+                lambda name: (
+                    _parse(_read_member(archive, infos[name], path, budget), Path(f"{path}/{name}"), name)
+                    if name in infos
+                    else None
+                ),
+            )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError):
         raise InputFileError(path, "not a QTI package: not a readable zip archive") from None
     except FileNotFoundError:
@@ -1027,8 +1151,16 @@ def _test_items(
     have = {document.name for document in documents}
     extra = []
     for test in [document for document in documents if document.root.tag == "assessmentTest"]:
+        for reference in test.root.iter("assessmentItemRef"):
+            name = _referenced_member(test, reference)
+            if reference.get("href") and name not in available:
+                raise InputFileError(
+                    Path(f"{path}/{test.name}"),
+                    f"item file {reference.get('href')!r} is not in the package",
+                    line=test.line(reference),
+                )
         for name in _item_references(test):
-            if name in available and name not in have:
+            if name not in have:
                 text = read(name)
                 if looks_like_qti(text):
                     extra.append(_parse(text, Path(f"{path}/{name}"), name))
@@ -1048,6 +1180,45 @@ def _item_references(test: _Document) -> list[str]:
         for reference in test.root.iter("assessmentItemRef")
         if reference.get("href")
     ]
+
+
+def _stimulus_references(item: _Document) -> list[tuple[str, Element]]:
+    """The member names of the shared stimuli an item refers to (QTI 3's <qti-assessment-stimulus-ref>),
+    relative to the item's own folder, with the referring elements."""
+    folder = posixpath.dirname(item.name)
+    return [
+        (posixpath.normpath(posixpath.join(folder, unquote(ref.get("href", "")))).lstrip("/"), ref)
+        for ref in item.root.iter("assessmentStimulusRef")
+        if ref.get("href")
+    ]
+
+
+def _stimulus_text(stimulus: _Document) -> str:
+    if stimulus.root.tag != "assessmentStimulus":
+        raise InputFileError(
+            stimulus.path,
+            f"not a QTI stimulus: the root element is <{stimulus.root.tag}>, expected <assessmentStimulus>",
+            line=stimulus.line(stimulus.root),
+        )
+    return _readable(stimulus.root.find("stimulusBody"))
+
+
+def _attach_stimuli(items: Sequence[_Document], read: Callable[[str], _Document | None]) -> None:
+    """Give each item the texts of the stimuli it refers to; `read` returns None for a missing file."""
+    texts: dict[str, str] = {}
+    for item in items:
+        for name, reference in _stimulus_references(item):
+            if name not in texts:
+                stimulus = read(name)
+                if stimulus is None:
+                    raise InputFileError(
+                        item.path,
+                        f"shared stimulus {reference.get('href')!r} not found",
+                        line=item.line(reference),
+                    )
+                texts[name] = _stimulus_text(stimulus)
+            if texts[name]:
+                item.stimuli.append(texts[name])
 
 
 def _section_topics(test: _Document) -> dict[str, list[str]]:
@@ -1080,8 +1251,6 @@ def _standalone_documents(path: Path) -> list[_Document]:
             "<assessmentTest> or <questestinterop>",
             line=document.line(document.root),
         )
-    if document.root.tag != "assessmentTest":
-        return [document]
     folder = path.parent.resolve()
     documents = [document]
     for reference in document.root.iter("assessmentItemRef"):
@@ -1100,7 +1269,16 @@ def _standalone_documents(path: Path) -> list[_Document]:
             read_text(target, windows_encodings=True), target, target.relative_to(folder).as_posix()
         )
         documents.append(item)
+    _attach_stimuli(documents, lambda name: _local_document(folder, name))
     return documents
+
+
+def _local_document(folder: Path, name: str) -> _Document | None:
+    """A file an item refers to, by its path relative to the folder of the file being imported."""
+    target = (folder / name).resolve()
+    if not target.is_file():
+        return None
+    return _parse(read_text(target, windows_encodings=True), target, name)
 
 
 def _ordered(documents: list[_Document]) -> tuple[list[_Document], dict[str, list[str]]]:

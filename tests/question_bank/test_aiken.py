@@ -204,3 +204,28 @@ def test_cli_import_and_export(settings: Settings, tmp_path: Path) -> None:
     assert isinstance(refused.exception, TentaError) and "cannot write bank 'dl-course'" in str(
         refused.exception
     )
+
+
+def test_moodle_no_space_options_explanation_lines_and_question_numbers(tmp_path: Path) -> None:
+    """Moodle reads 'A)text'; quiz generators add 'Q4.' numbers and an 'Explanation:' after the answer."""
+    path = _write(
+        tmp_path,
+        "Q1. A proposition is a statement that:\nA)Can be a question\nB)Is either true or false\n"
+        "Answer: B\nExplanation: It has a definite truth value.\n"
+        "Q2. Which is NOT a proposition?\nA) 2 + 2 = 4\nB) Close the door.\nANSWER: B\n\n"
+        "A.I. systems are trained on:\nA. Data\nB. Nothing\nANSWER: A\nFörklaring: Utan data ingen modell.\n",
+        name="logic.aiken.txt",
+    )
+    bank = import_aiken(path)
+    assert bank.title == "logic"
+    assert [question.prompt["en"] for question in bank.questions] == [
+        "A proposition is a statement that:",
+        "Which is NOT a proposition?",
+        "A.I. systems are trained on:",
+    ]
+    assert _choices(bank, 0) == [("Can be a question", 0.0), ("Is either true or false", 1.0)]
+    assert [question.general_feedback for question in bank.questions] == [
+        "It has a definite truth value.",
+        "",
+        "Utan data ingen modell.",
+    ]

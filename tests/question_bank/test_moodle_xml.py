@@ -381,3 +381,16 @@ def test_grader_information_with_a_marking_scheme_gives_weighted_key_points(tmp_
     ]
     assert question.max_points == 4.0
     assert bank.languages == ("sv",)
+
+
+def test_html_in_a_question_name_is_left_out_of_its_id(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """<quiz><question type="truefalse">
+<name><text><![CDATA[Primes <strong>only</strong>: x > 1 & x < 2]]></text></name>
+<questiontext format="html">
+<text><![CDATA[<p>There is no integer strictly between 1 and 2.</p>]]></text></questiontext>
+<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>
+</question></quiz>""",
+    )
+    assert [question.id for question in import_moodle_xml(path).questions] == ["primes-only-x-1-x-2"]

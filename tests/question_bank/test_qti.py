@@ -441,6 +441,236 @@ def test_qti_3_item_with_kebab_case_names(tmp_path: Path) -> None:
     assert [(a.value, a.tolerance) for a in question.numerical] == [(0.01, 0.001)]  # 10 % relative
 
 
+def test_qti_3_shared_stimulus_is_put_before_the_question(tmp_path: Path) -> None:
+    item = """<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0" identifier="read-1"
+  title="Läsförståelse">
+  <qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="identifier">
+    <qti-correct-response><qti-value>B</qti-value></qti-correct-response>
+  </qti-response-declaration>
+  <qti-assessment-stimulus-ref identifier="passage" href="../stimuli/passage.xml"/>
+  <qti-item-body>
+    <qti-choice-interaction response-identifier="RESPONSE" max-choices="1">
+      <qti-prompt>What does the passage say dropout does?</qti-prompt>
+      <qti-simple-choice identifier="A">Adds neurons</qti-simple-choice>
+      <qti-simple-choice identifier="B">Switches neurons off at random</qti-simple-choice>
+    </qti-choice-interaction>
+  </qti-item-body>
+</qti-assessment-item>"""
+    stimulus = """<qti-assessment-stimulus xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
+  identifier="passage">
+  <qti-stimulus-body><p>During training, dropout switches neurons off at random.</p></qti-stimulus-body>
+</qti-assessment-stimulus>"""
+    package = _zip(tmp_path / "qti3.zip", {"items/read-1.xml": item, "stimuli/passage.xml": stimulus})
+    question = import_qti(package).question("read-1")
+    assert question.prompt == {
+        "en": "During training, dropout switches neurons off at random.\n\n"
+        "What does the passage say dropout does?"
+    }
+    (tmp_path / "items").mkdir()
+    (tmp_path / "items" / "read-1.xml").write_text(item, encoding="utf-8")
+    with pytest.raises(InputFileError) as raised:  # the passage is part of the question: it must be there
+        import_qti(tmp_path / "items" / "read-1.xml")
+    assert (
+        raised.value.line == 6
+        and "shared stimulus '../stimuli/passage.xml' not found" in raised.value.message
+    )
+    (tmp_path / "stimuli").mkdir()
+    (tmp_path / "stimuli" / "passage.xml").write_text(stimulus, encoding="utf-8")
+    assert import_qti(tmp_path / "items" / "read-1.xml").question("read-1").prompt == question.prompt
+
+
+def test_mathml_object_fallback_and_glued_blanks_become_readable_text(tmp_path: Path) -> None:
+    path = tmp_path / "formula.xml"
+    path.write_text(
+        """<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" xmlns:m="http://www.w3.org/1998/Math/MathML"
+  identifier="quadratic" title="Formula">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="string">
+    <correctResponse><value>discriminant</value></correctResponse>
+  </responseDeclaration>
+  <itemBody>
+    <object type="image/png" data="img/table.png"><p>Rows: a=1, b=5, c=6</p></object>
+    <p>In <m:math><m:mi>x</m:mi><m:mo>=</m:mo><m:mfrac><m:mrow><m:mo>-</m:mo><m:mi>b</m:mi><m:mo>&#177;</m:mo>
+      <m:msqrt><m:msup><m:mi>b</m:mi><m:mn>2</m:mn></m:msup><m:mo>-</m:mo><m:mn>4</m:mn><m:mi>a</m:mi><m:mi>c</m:mi>
+      </m:msqrt></m:mrow><m:mrow><m:mn>2</m:mn><m:mi>a</m:mi></m:mrow></m:mfrac>
+      <m:annotation encoding="LaTeX">x = \\frac{-b}{2a}</m:annotation></m:math> the part under the root is
+      the<textEntryInteraction responseIdentifier="RESPONSE"/>of the equation.</p>
+  </itemBody>
+</assessmentItem>""",
+        encoding="utf-8",
+    )
+    question = import_qti(path).question("quadratic")
+    assert question.prompt == {
+        "en": "[image: table.png]\n\nRows: a=1, b=5, c=6\n\n"
+        "In x = (-b±√(b^2-4ac))/(2a) the part under the root is the _____ of the equation."
+    }
+
+
+def test_canvas_blank_answer_rows_are_dropped_and_answer_feedback_is_kept(tmp_path: Path) -> None:
+    """Canvas exports the empty answer rows a teacher left, and links answer feedback by condition."""
+    path = tmp_path / "quiz.xml"
+    path.write_text(
+        """<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2">
+<assessment ident="a1" title="Quiz"><section ident="root_section">
+<item ident="multi" title="Multi">
+  <itemmetadata><qtimetadata>
+    <qtimetadatafield><fieldlabel>question_type</fieldlabel><fieldentry>multiple_answers_question</fieldentry></qtimetadatafield>
+  </qtimetadata></itemmetadata>
+  <presentation>
+    <material><mattext texttype="text/html">&lt;p&gt;Which are optimisers?&lt;/p&gt;</mattext></material>
+    <response_lid ident="response1" rcardinality="Multiple"><render_choice>
+      <response_label ident="1">
+        <material><mattext texttype="text/plain"></mattext></material></response_label>
+      <response_label ident="2">
+        <material><mattext texttype="text/plain">Adam</mattext></material></response_label>
+      <response_label ident="3">
+        <material><mattext texttype="text/plain">SGD</mattext></material></response_label>
+      <response_label ident="4">
+        <material><mattext texttype="text/plain">ReLU</mattext></material></response_label>
+    </render_choice></response_lid></presentation>
+  <resprocessing><outcomes><decvar maxvalue="100" minvalue="0" varname="SCORE" vartype="Decimal"/></outcomes>
+    <respcondition continue="No"><conditionvar><and>
+      <not><varequal respident="response1">1</varequal></not>
+      <varequal respident="response1">2</varequal><varequal respident="response1">3</varequal>
+      <not><varequal respident="response1">4</varequal></not>
+    </and></conditionvar><setvar action="Set" varname="SCORE">100</setvar></respcondition>
+  </resprocessing>
+</item>
+<item ident="short" title="Short">
+  <itemmetadata><qtimetadata>
+    <qtimetadatafield><fieldlabel>question_type</fieldlabel><fieldentry>short_answer_question</fieldentry></qtimetadatafield>
+  </qtimetadata></itemmetadata>
+  <presentation><material><mattext>Name the activation max(0, x).</mattext></material>
+    <response_str ident="response1" rcardinality="Single"><render_fib/></response_str></presentation>
+  <resprocessing><outcomes><decvar maxvalue="100" minvalue="0" varname="SCORE" vartype="Decimal"/></outcomes>
+    <respcondition continue="Yes"><conditionvar><varequal respident="response1">ReLU</varequal></conditionvar>
+      <displayfeedback feedbacktype="Response" linkrefid="4993_fb"/></respcondition>
+    <respcondition continue="No"><conditionvar><varequal respident="response1">ReLU</varequal>
+      <varequal respident="response1">relu</varequal></conditionvar>
+      <setvar action="Set" varname="SCORE">100</setvar>
+      <displayfeedback feedbacktype="Response" linkrefid="correct_fb"/></respcondition>
+  </resprocessing>
+  <itemfeedback ident="correct_fb">
+    <flow_mat><material><mattext>Right.</mattext></material></flow_mat></itemfeedback>
+  <itemfeedback ident="4993_fb">
+    <flow_mat><material><mattext>Spelled as in the paper.</mattext></material></flow_mat></itemfeedback>
+</item>
+<item ident="number" title="Number">
+  <itemmetadata><qtimetadata>
+    <qtimetadatafield><fieldlabel>question_type</fieldlabel><fieldentry>numerical_question</fieldentry></qtimetadatafield>
+  </qtimetadata></itemmetadata>
+  <presentation><material><mattext>How many layers?</mattext></material>
+    <response_str ident="response1" rcardinality="Single"><render_fib fibtype="Decimal"/></response_str>
+  </presentation>
+  <resprocessing><outcomes><decvar maxvalue="100" minvalue="0" varname="SCORE" vartype="Decimal"/></outcomes>
+    <respcondition continue="No"><conditionvar><vargte respident="response1">7.5</vargte>
+      <varlte respident="response1">8.5</varlte></conditionvar>
+      <setvar action="Set" varname="SCORE">100</setvar>
+      <displayfeedback feedbacktype="Response" linkrefid="8958_fb"/></respcondition>
+  </resprocessing>
+  <itemfeedback ident="8958_fb">
+    <flow_mat><material><mattext>Eight, counting the output.</mattext></material></flow_mat></itemfeedback>
+</item>
+</section></assessment></questestinterop>""",
+        encoding="utf-8",
+    )
+    bank = import_qti(path)
+    assert _choices(bank, "multi") == [("Adam", 0.5, ""), ("SGD", 0.5, ""), ("ReLU", -0.5, "")]
+    assert _choices(bank, "short") == [("ReLU", 1.0, "Spelled as in the paper."), ("relu", 1.0, "")]
+    answer = bank.question("number").numerical[0]
+    assert (answer.value, answer.tolerance, answer.feedback) == (8.0, 0.5, "Eight, counting the output.")
+    blank_correct = path.read_text(encoding="utf-8").replace(
+        '<not><varequal respident="response1">1</varequal></not>',
+        '<varequal respident="response1">1</varequal>',
+    )
+    path.write_text(blank_correct, encoding="utf-8")
+    with pytest.raises(InputFileErrors, match="answer '1' is empty but marked correct"):
+        import_qti(path)
+
+
+def test_package_test_naming_an_item_the_package_lacks_is_an_error(tmp_path: Path) -> None:
+    test = """<assessmentTest xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="t" title="T">
+<testPart identifier="p"><assessmentSection identifier="s" title="S">
+<assessmentItemRef identifier="i1" href="item1.xml"/>
+<assessmentItemRef identifier="i2" href="item2.xml"/>
+</assessmentSection></testPart></assessmentTest>"""
+    item = (DATA_DIR / "qti_inspera" / "ID_2101503-item.xml").read_text(encoding="utf-8")
+    package = _zip(tmp_path / "partial.zip", {"export/test.xml": test, "export/item1.xml": item})
+    with pytest.raises(InputFileError) as raised:  # not 1 question of 2 without a word
+        import_qti(package)
+    assert raised.value.path == Path(f"{package}/export/test.xml") and raised.value.line == 4
+    assert "item file 'item2.xml' is not in the package" in raised.value.message
+
+
+def test_one_line_code_options_become_inline_code_and_only_a_last_code_block_leaves_the_prompt(
+    tmp_path: Path,
+) -> None:
+    """Blackboard (zyBooks pools) writes options as <pre><code>; a prompt may hold code mid-text."""
+    path = tmp_path / "pool.dat"
+    options = "".join(
+        f'<response_label ident="{ident}"><flow_mat><material><mat_extension><mat_formattedtext type="HTML">'
+        f"&lt;div&gt;&lt;pre&gt;&lt;code&gt;{code}&lt;/code&gt;&lt;/pre&gt;&lt;/div&gt;</mat_formattedtext>"
+        "</mat_extension></material></flow_mat></response_label>"
+        for ident, code in (("a", "code = 'JFK'"), ("b", "code = JFK"))
+    )
+    prompt = (
+        "&lt;p&gt;Given&lt;/p&gt;&lt;pre&gt;x = 1&lt;/pre&gt;"
+        "&lt;p&gt;and&lt;/p&gt;&lt;pre&gt;y = 2&lt;/pre&gt;"
+    )
+    path.write_text(
+        f"""<questestinterop><assessment title="Pool"><section><item title="Q1">
+<itemmetadata><bbmd_asi_object_id>_1_1</bbmd_asi_object_id>
+<bbmd_questiontype>Multiple Choice</bbmd_questiontype>
+</itemmetadata><presentation><flow><material><mat_extension><mat_formattedtext type="HTML">{prompt}
+</mat_formattedtext></mat_extension></material><response_lid ident="response"><render_choice>{options}
+</render_choice></response_lid></flow></presentation>
+<resprocessing><outcomes><decvar varname="SCORE" maxvalue="1.0"/></outcomes>
+<respcondition title="correct"><conditionvar><varequal respident="response">a</varequal></conditionvar>
+<setvar variablename="SCORE" action="Set">SCORE.max</setvar></respcondition>
+<respcondition><conditionvar><varequal respident="a" case="No"/></conditionvar>
+<setvar variablename="SCORE" action="Set">0</setvar></respcondition>
+</resprocessing></item></section></assessment></questestinterop>""",
+        encoding="utf-8",
+    )
+    question = import_qti(path).questions[0]
+    assert [(choice.text, choice.fraction) for choice in question.choices] == [
+        ("`code = 'JFK'`", 1.0),
+        ("`code = JFK`", 0.0),
+    ]
+    assert question.prompt == {"en": "Given\n\n```\nx = 1\n```\n\nand"}
+    assert question.code is not None and question.code.source == "y = 2"
+
+
+def test_onyx_prefixed_item_with_unlimited_choices_and_an_image_paragraph(tmp_path: Path) -> None:
+    path = tmp_path / "onyx.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<imsqti:assessmentItem xmlns:imsqti="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="id4f"
+  title="New question">
+  <imsqti:responseDeclaration identifier="RESPONSE_1" cardinality="multiple" baseType="identifier">
+    <imsqti:correctResponse><imsqti:value>c1</imsqti:value></imsqti:correctResponse>
+  </imsqti:responseDeclaration>
+  <imsqti:itemBody>
+    <p>Look at the picture</p>
+    <p> </p>
+    <p>
+      <imsqti:img src="media/luggage(1).png" alt="" width="32" height="32" />
+    </p>
+    <imsqti:choiceInteraction responseIdentifier="RESPONSE_1" shuffle="false" maxChoices="0">
+      <imsqti:simpleChoice identifier="c1"><p>Stay with your luggage.</p></imsqti:simpleChoice>
+      <imsqti:simpleChoice identifier="c2"><p>Leave it.</p></imsqti:simpleChoice>
+    </imsqti:choiceInteraction>
+  </imsqti:itemBody>
+</imsqti:assessmentItem>""",
+        encoding="utf-8",
+    )
+    question = import_qti(path).question("id4f")
+    assert question.prompt == {"en": "Look at the picture\n\n[image: luggage(1).png]"}  # no stray space
+    assert [(c.text, c.fraction) for c in question.choices] == [
+        ("Stay with your luggage.", 1.0),
+        ("Leave it.", -1.0),
+    ]
+
+
 # ---- broken and hostile files ----------------------------------------------------------------------------
 
 
