@@ -31,6 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from db.records import AnswerDetail, credit_status
+from grading.models import PointStatus
 from question_bank.errors import InputFileError, TentaError
 from question_bank.formats.detect import EXPORTERS
 from question_bank.models import Bank
@@ -445,7 +446,7 @@ def _audit_cell(detail: dict[str, Any]) -> str:
 def _decision(credit: float) -> str:
     """'covered', 'missing', 'partial' for 0.5, else 'partial 0.75'."""
     status = credit_status(credit)
-    if status == "partial" and abs(credit - POINT_DECISIONS["partial"]) > 1e-9:
+    if status == "partial" and abs(credit - POINT_DECISIONS[PointStatus.PARTIAL]) > 1e-9:
         return f"{status} {format_score(credit)}"
     return status
 

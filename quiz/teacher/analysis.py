@@ -15,6 +15,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from db.records import credit_status
+from grading.models import PointStatus
 
 AGREEMENT_TOLERANCE = 0.1
 """Auto and teacher 'agree' when they differ by at most this share of the question's points."""
@@ -86,7 +87,7 @@ class AgreementBasis(StrEnum):
     """The teacher only scored the whole answer; its band stands in for every point."""
 
 
-POINT_STATUSES = ("covered", "partial", "missing")
+POINT_STATUSES = tuple(PointStatus)
 
 
 class PointAgreement(_Value):

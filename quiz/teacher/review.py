@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from db.records import AnswerDetail, OverrideRecord, check_point_credits
+from grading.models import PointStatus
 from grading.rubric import weighted_credit
 from question_bank.errors import TentaError
 from question_bank.models import Bank, Question
@@ -29,8 +30,9 @@ SCORE_CHANGE_EPSILON = 1e-6
 SCORE_DECIMALS = 2
 """Scores are kept to hundredths of a point, as the grader rounds them."""
 
-POINT_DECISIONS = {"covered": 1.0, "partial": 0.5, "missing": 0.0}
-"""A key point's decision by name, as the grader reports statuses (any share 0..1 works too)."""
+POINT_DECISIONS = {PointStatus.COVERED: 1.0, PointStatus.PARTIAL: 0.5, PointStatus.MISSING: 0.0}
+"""A key point's decision by name, as the grader reports statuses (any share 0..1 works too); the
+CLI's `--point` and the review queue's cycling both decide through it."""
 
 
 def parse_score(text: str, max_points: float) -> float:
@@ -58,7 +60,7 @@ def parse_point_decision(text: str) -> tuple[str, float]:
             f"key point {text!r}: write POINT=covered, POINT=partial, POINT=missing or POINT=0.5"
         )
     if value in POINT_DECISIONS:
-        return point_id, POINT_DECISIONS[value]
+        return point_id, POINT_DECISIONS[PointStatus(value)]
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(%?)", value.replace(",", "."))
     if not match:
         raise TentaError(

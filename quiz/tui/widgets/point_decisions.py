@@ -13,10 +13,11 @@ from textual.widgets import OptionList
 
 from db.records import AnswerDetail, credit_status
 from grading.models import PointStatus
+from quiz.teacher.review import POINT_DECISIONS
 from quiz.tui.widgets.point_list import STATUS_LOOK
 
-CYCLE = (PointStatus.COVERED, PointStatus.PARTIAL, PointStatus.MISSING)
-CREDIT = {PointStatus.COVERED: 1.0, PointStatus.PARTIAL: 0.5, PointStatus.MISSING: 0.0}
+CYCLE = tuple(POINT_DECISIONS)
+"""covered → partial → missing → covered …"""
 
 
 @dataclass
@@ -86,7 +87,7 @@ class PointDecisions(OptionList):
         if index is None or not self.rows:
             return
         row = self.rows[index]
-        row.decision = CREDIT[CYCLE[(CYCLE.index(row.status) + 1) % len(CYCLE)]]
+        row.decision = POINT_DECISIONS[CYCLE[(CYCLE.index(row.status) + 1) % len(CYCLE)]]
         self.replace_option_prompt_at_index(index, render_row(row))
         self.post_message(self.Changed(self.decisions))
 
@@ -98,7 +99,7 @@ def render_row(row: PointRow) -> Content:
         teacher = Content.styled("  (auto)   ", "$text-muted")
     else:
         label, style = STATUS_LOOK[row.status]
-        if row.status is PointStatus.PARTIAL and row.decision != CREDIT[PointStatus.PARTIAL]:
+        if row.status is PointStatus.PARTIAL and row.decision != POINT_DECISIONS[PointStatus.PARTIAL]:
             label = f"◐ {row.decision:.2f}"
         teacher = Content.styled(f"✎ {label:<10}", f"bold {style}")
     return Content.assemble(
