@@ -21,8 +21,9 @@ ProgressCallback = Callable[[int, int], None]
 
 
 def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float | None:
+    """Pearson's r, or None when it is undefined (fewer than two pairs or no spread on one side)."""
     a, b = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if len(a) < 2 or a.std() == 0 or b.std() == 0:
+    if len(a) < 2 or len(a) != len(b) or a.std() <= 1e-12 or b.std() <= 1e-12:
         return None
     return float(np.corrcoef(a, b)[0, 1])
 

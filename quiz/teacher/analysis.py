@@ -15,6 +15,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from db.records import credit_status
+from grading.evaluate import pearson
 from grading.models import PointStatus
 
 AGREEMENT_TOLERANCE = 0.1
@@ -130,21 +131,6 @@ class AgreementReport(_Value):
     questions: list[QuestionAgreement]
     points: list[PointAgreement]
     suggestion: str | None
-
-
-def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    """Pearson's r, or None when it is undefined (fewer than two pairs or no spread on one side)."""
-    n = len(xs)
-    if n < 2 or n != len(ys):
-        return None
-    mean_x = sum(xs) / n
-    mean_y = sum(ys) / n
-    cov = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-    var_x = sum((x - mean_x) ** 2 for x in xs)
-    var_y = sum((y - mean_y) ** 2 for y in ys)
-    if var_x <= 1e-12 or var_y <= 1e-12:
-        return None
-    return cov / math.sqrt(var_x * var_y)
 
 
 def agreement_stats(pairs: Sequence[ScoredPair]) -> AgreementStats:

@@ -19,6 +19,12 @@ def test_pearson_and_spearman_match_scipy() -> None:
     assert spearman(PREDICTED, HUMAN) == pytest.approx(stats.spearmanr(PREDICTED, HUMAN)[0])
 
 
+def test_pearson_is_none_without_spread_or_pairs() -> None:
+    assert pearson([0.1, 0.1, 0.1], [0.0, 0.5, 1.0]) is None
+    assert pearson([1.0], [1.0]) is None
+    assert pearson([1.0, 2.0], [1.0, 2.0, 3.0]) is None
+
+
 def test_rmse() -> None:
     assert rmse([1, 2, 3], [1, 2, 5]) == pytest.approx(np.sqrt(4 / 3))
 

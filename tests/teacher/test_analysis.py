@@ -13,7 +13,6 @@ from quiz.teacher.analysis import (
     agreement_report,
     cronbach_alpha,
     item_analysis,
-    pearson,
 )
 
 
@@ -42,14 +41,6 @@ def pair(
             for pid, status, credit in points
         ),
     )
-
-
-def test_pearson_matches_numpy_and_is_none_without_spread() -> None:
-    xs = [0.1, 0.5, 0.4, 0.9, 1.0]
-    ys = [0.0, 0.6, 0.3, 1.0, 0.8]
-    assert pearson(xs, ys) == pytest.approx(np.corrcoef(xs, ys)[0, 1])
-    assert pearson([1.0, 1.0], [0.0, 1.0]) is None
-    assert pearson([1.0], [1.0]) is None
 
 
 def test_agreement_overall_and_per_question() -> None:
