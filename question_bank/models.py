@@ -90,6 +90,20 @@ class Question(_Strict):
     choices: tuple[Choice, ...] = ()
     numerical: tuple[NumericalAnswer, ...] = ()
     general_feedback: str = ""
+    media: tuple[Annotated[str, StringConstraints(min_length=1, max_length=255)], ...] = Field(
+        default=(),
+        description="Pictures and sound shown with the question: file names in the bank's media folder.",
+    )
+
+    @field_validator("media")
+    @classmethod
+    def _plain_file_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        """Each name must stay inside the media folder on every OS: no folders, '..', ':' or control codes."""
+        for name in names:
+            unsafe = any(char in "/\\:" or ord(char) < 32 or ord(char) == 127 for char in name)
+            if unsafe or name != name.strip() or name in (".", ".."):
+                raise ValueError(f"media {name!r} is not a plain file name")
+        return names
 
     @model_validator(mode="after")
     def _consistent_with_type(self) -> Question:
@@ -130,7 +144,8 @@ class Question(_Strict):
 
     def content_hash(self) -> str:
         """Stable hash of everything that affects asking and grading (for snapshots and caches)."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        data = self.model_dump(mode="json", exclude=None if self.media else {"media"})  # old hashes stay
+        payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
