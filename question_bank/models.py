@@ -14,6 +14,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from question_bank.grade_scales import GradeScale
+
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=120)]
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -159,6 +161,7 @@ class Bank(_Strict):
     version: str = "1"
     description: str = ""
     questions: tuple[Question, ...] = Field(min_length=1)
+    grade_scale: GradeScale = ()
 
     @model_validator(mode="after")
     def _unique_and_consistent(self) -> Bank:
