@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, exc, select
+from sqlalchemy import Engine, Select, event, exc, select
 from sqlalchemy.orm import Session, selectinload
 
 from db import migrate
@@ -63,6 +63,8 @@ from question_bank.errors import TentaError
 from question_bank.models import Bank, Question
 
 T = TypeVar("T")
+Clock = Callable[[], datetime]
+"""Where the repository takes the time from: the wall clock in UTC unless told otherwise."""
 
 DEFAULT_STUDENT_NAME = "local"
 DISCRIMINATION_GROUP_SHARE = 0.27
@@ -74,8 +76,10 @@ class RecordNotFound(TentaError):
     """A session, answer or student id that is not in the database."""
 
 
-def open_repository(url: str) -> Repository:
-    """Open (creating if needed) the database at `url` and migrate it to the current schema."""
+def open_repository(url: str, *, clock: Clock = utcnow) -> Repository:
+    """Open (creating if needed) the database at `url` and migrate it to the current schema.
+
+    `clock` stamps every row the repository writes (tests and imports of past exams pass their own)."""
     engine = create_engine_for(url)
     name = describe_url(engine.url)
     try:
@@ -84,7 +88,7 @@ def open_repository(url: str) -> Repository:
     except BaseException:
         engine.dispose()
         raise
-    return Repository(engine)
+    return Repository(engine, clock=clock)
 
 
 @contextmanager
@@ -102,9 +106,10 @@ def database_errors(name: str) -> Iterator[None]:
 class Repository:
     """Students, quiz sessions, answers, grades, overrides, review state and course documents."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, clock: Clock = utcnow) -> None:
         self._engine = engine
         self._writer = write_engine(engine)
+        self._clock = clock
         self.name = describe_url(engine.url)
 
     def close(self) -> None:
@@ -183,7 +188,7 @@ class Repository:
 
         def work(session: Session) -> QuizSessionRecord:
             _require(session, Student, student_id)
-            now = utcnow()
+            now = self._clock()
             for stale in session.scalars(_in_progress(student_id, bank.id)):
                 stale.status = SessionStatus.ABANDONED.value
                 stale.finished_at = now
@@ -234,7 +239,7 @@ class Repository:
             if not 0 <= position <= len(quiz.items):
                 raise TentaError(f"quiz session {session_id} has no position {position}")
             quiz.position = position
-            quiz.updated_at = utcnow()
+            quiz.updated_at = self._clock()
 
         self._write(work)
 
@@ -245,7 +250,7 @@ class Repository:
             quiz = _open_session(session, session_id)
             item = _item(quiz, question_id)
             item.draft = text
-            item.draft_saved_at = quiz.updated_at = utcnow()
+            item.draft_saved_at = quiz.updated_at = self._clock()
 
         self._write(work)
 
@@ -260,7 +265,7 @@ class Repository:
             quiz = _require(session, QuizSession, session_id)
             if quiz.status == SessionStatus.IN_PROGRESS.value:
                 quiz.status = status.value
-                quiz.finished_at = quiz.updated_at = utcnow()
+                quiz.finished_at = quiz.updated_at = self._clock()
             return _session_record(quiz)
 
         return self._write(work)
@@ -303,7 +308,7 @@ class Repository:
                 text=text,
                 language=language,
                 time_taken_s=time_taken_s,
-                submitted_at=submitted_at or utcnow(),
+                submitted_at=submitted_at or self._clock(),
                 source=source,
                 external_key=external_key,
             )
@@ -312,7 +317,7 @@ class Repository:
             if item is not None:
                 item.answer_id = answer.id
                 item.draft = None
-                item.session.updated_at = utcnow()
+                item.session.updated_at = self._clock()
             _audit(session, answer.id, AuditKind.SUBMITTED, source, {"length": len(text)})
             return _answer_record(answer)
 
@@ -743,7 +748,7 @@ class Repository:
                 session.add(document)
             else:
                 document.content_hash = content_hash
-                document.registered_at = utcnow()
+                document.registered_at = self._clock()
                 document.chunks.clear()
                 session.flush()
             document.chunks.extend(DocumentChunk(position=position, text=text) for position, text in chunks)
@@ -798,6 +803,16 @@ class Repository:
 
     # ---------------------------------------------------------------- transactions
 
+    def _stamp_new_rows(self, session: Session, _context: object, _instances: object) -> None:
+        """Give new rows the repository's time where their column would default to the wall clock."""
+        now: datetime | None = None
+        for row in session.new:
+            for column in row.__table__.columns:
+                default = getattr(column.default, "arg", None)
+                if getattr(default, "__wrapped__", None) is utcnow and getattr(row, column.key) is None:
+                    now = now or self._clock()
+                    setattr(row, column.key, now)
+
     def _read(self, work: Callable[[Session], T]) -> T:
         with database_errors(self.name), Session(self._engine, expire_on_commit=False) as session:
             return work(session)
@@ -811,6 +826,7 @@ class Repository:
         for attempt in range(_WRITE_ATTEMPTS):
             try:
                 with database_errors(self.name), Session(self._writer, expire_on_commit=False) as session:
+                    event.listen(session, "before_flush", self._stamp_new_rows)
                     result = work(session)
                     session.commit()
                     return result

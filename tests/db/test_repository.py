@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from db.records import AuditKind, NewGrade, ReviewCardRecord, ReviewLogEntry, SessionStatus
-from db.repository import RecordNotFound, Repository
+from db.repository import RecordNotFound, Repository, open_repository
 from question_bank.errors import TentaError
 from question_bank.models import Bank
 from tests.db.banks import sample_bank
@@ -55,6 +55,42 @@ def test_get_or_create_student_by_name_and_external_id(repo: Repository) -> None
 
 
 # ---------------------------------------------------------------- sessions
+
+
+def test_every_stamp_comes_from_the_repository_clock(database_url: str, bank: Bank) -> None:
+    """Sessions, answers, grades, overrides and audit events all take the injected time (imports of past
+    exams and tests depend on it), never the wall clock."""
+    moments = iter(datetime(2025, 1, 13, 9, minute, tzinfo=UTC) for minute in range(60))
+    stamps: list[datetime] = []
+
+    def clock() -> datetime:
+        stamps.append(next(moments))
+        return stamps[-1]
+
+    repository = open_repository(database_url, clock=clock)
+    try:
+        student = repository.get_or_create_student("Clocked")
+        session = repository.start_session(student.id, bank, bank.questions[:1], "exam")
+        answer = repository.submit_answer(student.id, bank, bank.questions[0], "svar", session_id=session.id)
+        repository.save_grade(answer.id, grade(1.0))
+        repository.add_override(answer.id, 2.0, "full marks", "Lind")
+        repository.finish_session(session.id)
+        detail = repository.get_answer(answer.id)
+        finished = repository.get_session(session.id)
+        trail = repository.audit_trail(answer.id)
+    finally:
+        repository.close()
+    seen = [
+        student.created_at,
+        finished.started_at,
+        finished.finished_at,
+        detail.answer.submitted_at,
+        detail.grades[0].created_at,
+        detail.overrides[0].created_at,
+        *(event.at for event in trail),
+    ]
+    assert all(stamp in stamps for stamp in seen), (seen, stamps)
+    assert finished.finished_at is not None and finished.finished_at > finished.started_at
 
 
 def test_interrupted_session_resumes_with_position_drafts_and_answers(repo: Repository, bank: Bank) -> None:

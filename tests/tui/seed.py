@@ -1,4 +1,4 @@
-"""Past activity for the browsing screens, stored through the repository with pinned dates.
+"""Past activity for the browsing screens, stored through a repository whose clock is set to the seeded days.
 
 Grades here are written directly (not by the model) because history, progress and the review queue
 only read them; the quiz and feedback tests grade with the real model.
@@ -7,11 +7,11 @@ only read them; the quiz and feedback tests grade with the real model.
 from __future__ import annotations
 
 import random
-import sqlite3
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from db.records import NewGrade
+from db.repository import open_repository
 from grading.models import PointResult, PointStatus
 from question_bank.models import Question
 from quiz import scheduling
@@ -59,20 +59,33 @@ def _grade(question: Question, fraction: float, *, needs_review: bool = False) -
     )
 
 
-def _database(ctx: AppContext) -> Path:
-    return ctx.settings.data_dir / "tenta.sqlite3"
+@dataclass
+class SeedClock:
+    """The time the repository stamps rows with; the seed moves it to each seeded moment."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def clocked(ctx: AppContext, now: datetime) -> SeedClock:
+    """Give `ctx` a repository on its database that reads the time from a settable clock."""
+    clock = SeedClock(now)
+    ctx.repository = open_repository(ctx.settings.resolved_database_url, clock=clock)
+    return clock
 
 
 def seed_history(ctx: AppContext) -> int:
     """Three finished practice sessions on different days; the last answer needs review. Returns its id."""
+    clock = clocked(ctx, NOW)
     repository = ctx.repository
     bank = ctx.catalog.load("dl-course")
     student = repository.default_student()
     questions = list(bank.questions[:4])
-    session_days: dict[int, datetime] = {}
     last_answer = 0
     for days, fractions in zip(DAYS, FRACTIONS, strict=True):
-        when = NOW - timedelta(days=days)
+        when = clock.now = NOW - timedelta(days=days)
         session = repository.start_session(student.id, bank, questions, "practice" if days != 2 else "full")
         for question, fraction in zip(questions, fractions, strict=True):
             answer = repository.submit_answer(
@@ -96,9 +109,10 @@ def seed_history(ctx: AppContext) -> int:
                 answer_id=answer.id,
             )
             last_answer = answer.id
+        clock.now = when + timedelta(minutes=14)
         repository.finish_session(session.id)
-        session_days[session.id] = when
     first_answer = last_answer - len(questions) * len(DAYS) + 1
+    clock.now = NOW - timedelta(days=1)
     repository.add_override(
         first_answer,
         1.0,
@@ -106,34 +120,16 @@ def seed_history(ctx: AppContext) -> int:
         "Lind",
         point_credits={"kp3": 1.0, "kp5": 0.0},
     )
-    pin_session_dates(ctx, session_days)
     return last_answer
 
 
 def unfinished_full_exam(ctx: AppContext, position: int, draft: str) -> int:
     """A full exam left at `position` with a draft typed there, started at NOW. Returns the session id."""
+    clock = clocked(ctx, NOW)
     student = ctx.repository.default_student()
     request = QuizRequest(student_id=student.id, bank_id="dl-course", mode=QuizMode.FULL)
     quiz = start_quiz(ctx, request, now=NOW, rng=random.Random(0))
+    clock.now = NOW + timedelta(minutes=14)
     quiz.go_to(position)
     quiz.save_draft(draft)
-    pin_session_dates(ctx, {quiz.session_id: NOW})
     return quiz.session_id
-
-
-def pin_session_dates(ctx: AppContext, session_days: dict[int, datetime]) -> None:
-    """The repository stamps sessions with the wall clock; move them to the seeded days."""
-    with sqlite3.connect(_database(ctx)) as connection:
-        for session_id, when in session_days.items():
-            stamp = _naive(when)
-            finished = _naive(when + timedelta(minutes=14))
-            connection.execute(
-                "UPDATE quiz_sessions SET started_at = ?, updated_at = ?,"
-                " finished_at = CASE WHEN finished_at IS NULL THEN NULL ELSE ? END WHERE id = ?",
-                (stamp, finished, finished, session_id),
-            )
-        connection.execute("UPDATE overrides SET created_at = ?", (_naive(NOW - timedelta(days=1)),))
-
-
-def _naive(when: datetime) -> str:
-    return when.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
