@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from question_bank.language import identify_language
+from question_bank.language import identify_language, swedish_or_english_is_clear
 
 MAX_ANSWER_CHARS = 6000
 """Longer answers are truncated before grading (and flagged); ~900 words is far past any exam answer."""
@@ -187,9 +187,10 @@ def guess_language(text: str) -> str | None:
     tokens = words(text)
     if not tokens:
         return None
-    other = identify_language(text)
-    if other not in (None, "sv", "en"):
-        return other
+    if not swedish_or_english_is_clear(text):
+        other = identify_language(text)
+        if other not in (None, "sv", "en"):
+            return other
     swedish: float = sum(token in _SWEDISH_MARKERS for token in tokens)
     english = sum(token in _ENGLISH_MARKERS for token in tokens)
     swedish += sum(1 for token in tokens if any(char in "åäö" for char in token)) * 0.5

@@ -188,7 +188,7 @@ def detect_bank_languages(prompts: Iterable[str], answers: Iterable[str]) -> tup
 def identify_language(text: str) -> str | None:
     """An ISO 639-1 code for `text`, or None when it is too short or too mixed to tell."""
     prose = prose_only(text)
-    tokens = [token.lower() for token in _WORD.findall(prose)]
+    tokens = _tokens(prose)
     if not tokens:
         return None
     votes = _function_word_votes(tokens)
@@ -203,6 +203,21 @@ def identify_language(text: str) -> str | None:
     if language in _SCANDINAVIAN:
         return _scandinavian(tokens, probabilities)
     return language
+
+
+def swedish_or_english_is_clear(text: str) -> bool:
+    """True when function words alone settle it: one of Swedish and English has a whole vote and more
+    votes than any other language. identify_language then returns 'sv' or 'en' whatever the n-gram model
+    says, so a caller that only needs to tell those two apart can skip the model (its cost is in the grader's
+    hot path)."""
+    votes = _function_word_votes(_tokens(prose_only(text)))
+    top = max(votes.values(), default=0.0)
+    leaders = [language for language, count in votes.items() if count == top]
+    return top >= 1 and leaders in (["sv"], ["en"])
+
+
+def _tokens(prose: str) -> list[str]:
+    return [token.lower() for token in _WORD.findall(prose)]
 
 
 def prose_only(text: str) -> str:

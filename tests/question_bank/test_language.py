@@ -15,6 +15,7 @@ from question_bank.language import (
     detect_language,
     identify_language,
     swedish_or_english,
+    swedish_or_english_is_clear,
 )
 from question_bank.models import Question, RubricPoint
 
@@ -234,6 +235,31 @@ def test_grader_guess_names_other_languages_and_keeps_swedish_english() -> None:
     assert guess_language("Dropout stänger av neuroner slumpmässigt så att nätet inte överanpassar") == "sv"
     assert guess_language("Dropout switches off random neurons so that the network does not overfit") == "en"
     assert guess_language("Keras") is None
+
+
+def test_clear_swedish_or_english_needs_no_model_and_never_disagrees_with_it() -> None:
+    """The grader skips the n-gram model when function words settle Swedish/English; every text where it
+    does must be one the model-backed identification also calls Swedish or English."""
+    texts = [record["student_answer"] for record in _dl_answers()]
+    texts += [text for sentences in SENTENCES.values() for text in sentences]
+    clear = [text for text in texts if swedish_or_english_is_clear(text)]
+    assert len(clear) >= len(_dl_answers()) // 2
+    assert all(identify_language(text) in ("sv", "en") for text in clear)
+    for language, sentences in SENTENCES.items():
+        if language not in ("sv", "en"):
+            assert not any(swedish_or_english_is_clear(text) for text in sentences), language
+
+
+def test_grader_guess_loads_no_language_model_for_clear_swedish_or_english() -> None:
+    from grading.text import guess_language
+    from question_bank import language
+
+    language._identifier.cache_clear()
+    assert guess_language("Dropout switches off random neurons so that the network does not overfit") == "en"
+    assert guess_language("Dropout stänger av neuroner slumpmässigt så att nätet inte överanpassar") == "sv"
+    assert language._identifier.cache_info().currsize == 0
+    assert guess_language("Le dropout désactive des neurones au hasard pendant l'entraînement.") == "fr"
+    assert language._identifier.cache_info().currsize == 1
 
 
 def test_reference_of_undetermined_language_is_compared_with_any_answer(minilm_embedder: Embedder) -> None:
