@@ -19,12 +19,18 @@ from pydantic import ValidationError
 from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.models import Bank, Question
 
+_DASHED_RUN = re.compile(r"[_.]*-[-_.]*")
+"""Separators around a dash ('1 - Intro' -> '1---intro', 'Intro. - Part' -> 'intro.-part'), written as one."""
+
 
 def slugify(text: str, fallback: str = "bank") -> str:
-    """A valid Identifier made from free text (ASCII, lowercase, dashes)."""
+    """A valid Identifier made from free text (ASCII, lowercase, dashes): 'Week 1 - Intro' -> 'week-1-intro'.
+
+    Each run of spaces and punctuation, with the dashes and dots next to it, becomes one dash; separators
+    an author typed on their own ('v1.2', 'lab_2') are kept."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^A-Za-z0-9_.\-]+", "-", ascii_text.lower()).strip("-._")[:80]
-    return slug or fallback
+    dashed = re.sub(r"[^A-Za-z0-9_.\-]+", "-", ascii_text.lower())
+    return _DASHED_RUN.sub("-", dashed).strip("-._")[:80].rstrip("-._") or fallback
 
 
 _BANK_FILE_SUFFIXES = (

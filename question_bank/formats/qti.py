@@ -8,9 +8,15 @@ imsmanifest.xml lists the question files):
   answers when maxChoices allows; a True/False or Sant/Falskt pair -> true_false), `textEntryInteraction`
   -> short_exact, or numerical when the response's baseType is float/integer (tolerance from
   `<equal tolerance…>`), `extendedTextInteraction` -> free_text whose reference answer is the scorer's
-  `<rubricBlock>`, else a `<correctResponse>` value, else the `<modalFeedback>`. Scores come from
-  `<correctResponse>` or the `<mapping>` weights; points from MAXSCORE or SCORE's normalMaximum. An
-  `assessmentTest` sets the order and its sections' titles become topics, as do Inspera's manifest labels.
+  `<rubricBlock>` (a 'Max score: 4' line there is the points, '[2] criterion' lines weighted criteria),
+  else a `<correctResponse>` value, else the `<modalFeedback>`. Choice shares follow the response
+  processing: map_response (template or inline `<mapResponse>`) by the `<mapping>` weights (defaultValue
+  for unlisted choices, upperBound capping), match_correct (template in any QTI version, or inline
+  `<match>` of the response with its correct value setting SCORE) by the `<correctResponse>` alone,
+  all-or-nothing as far as tenta can say it: each correct choice an equal share, each wrong one -100 %.
+  Points: MAXSCORE's default value, else SCORE's normalMaximum, else the scorer rubric's stated maximum,
+  else the rubric's criteria, else the most the mapping can give, else the largest SCORE inline rules set.
+  An `assessmentTest` sets the order and its sections' titles become topics, as do Inspera's manifest labels.
 - QTI 1.2 `<questestinterop>` files, as Canvas Classic Quizzes (`question_type` metadata, a quiz folder
   with assessment_meta.xml in the export zip) and Blackboard (`bbmd_questiontype`, `.dat` files) write
   them: `<response_lid>` choices scored by `<varequal>`/`<setvar>` conditions (a multiple-answer item's
@@ -32,7 +38,9 @@ errors name the file (the member inside a zip) and the line of the item. A packa
 extracting it: only XML members listed in the manifest, each bounded in size.
 
 Lost on the way: shuffling, case sensitivity, correct/incorrect feedback, custom response processing
-beyond the templates (the correct response is what counts), media files (images become "[image: name]").
+beyond the templates (the correct response is what counts), media files (images become "[image: name]"),
+and the "nothing" of all-or-nothing for a response with some of the correct choices and no wrong one:
+tenta's choice fractions add up, so such a response earns its correct choices' shares.
 """
 
 from __future__ import annotations
@@ -46,7 +54,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
@@ -354,6 +362,92 @@ def _mapping(declaration: Element | None) -> list[tuple[str, float]]:
     ]
 
 
+def _mapping_default(declaration: Element | None) -> float:
+    """What the mapping gives a value it does not list (its defaultValue, 0 when absent)."""
+    mapping = declaration.find("mapping") if declaration is not None else None
+    raw = mapping.get("defaultValue", "") if mapping is not None else ""
+    return _number(raw, "mapping defaultValue") if raw.strip() else 0.0
+
+
+def _mapping_maximum(declaration: Element | None, multiple: bool) -> float | None:
+    """The most the mapping can give: every positive value summed (one for a single answer), capped by
+    its upperBound; None without positive values."""
+    positive = [value for _, value in _mapping(declaration) if value > 0]
+    if not positive or declaration is None:
+        return None
+    total = sum(positive) if multiple else max(positive)
+    mapping = declaration.find("mapping")
+    upper = mapping.get("upperBound", "") if mapping is not None else ""
+    bound = _number(upper, "mapping upperBound") if upper.strip() else math.inf
+    return bound if 0 < bound < total else total
+
+
+_Scoring = Literal["match_correct", "map_response", "custom"]
+
+
+def _template_scoring(template: str) -> _Scoring:
+    """The standard templates by name, in every spelling: QTI 2.x '.../rptemplates/match_correct',
+    QTI 3 '.../match_correct.xml', Common Cartridge's 'CC2_match' and 'CC2_match_basic'."""
+    name = _file_name(template).lower().removesuffix(".xml")
+    if "map_response" in name:
+        return "map_response"
+    return "match_correct" if "match" in name else "custom"
+
+
+def _branches_setting_score(processing: Element) -> Iterator[Element]:
+    """The responseIf / responseElseIf branches of the processing that set SCORE themselves."""
+    for branch in processing.iter():
+        if branch.tag in ("responseIf", "responseElseIf") and any(
+            rule.tag == "setOutcomeValue" and rule.get("identifier", "").upper() == "SCORE" for rule in branch
+        ):
+            yield branch
+
+
+def _is_match_correct(condition: Element, response: str) -> bool:
+    """`<match><variable identifier=R/><correct identifier=R/></match>`, in either order."""
+    operands = sorted((child.tag, child.get("identifier", "")) for child in condition)
+    return condition.tag == "match" and operands == [("correct", response), ("variable", response)]
+
+
+def _scoring(item: Element, response: str) -> _Scoring:
+    """How the item scores `response`: by the all-or-nothing match_correct template (or inline rules that
+    set SCORE when the response matches the correct one), by map_response's mapped values (template or
+    inline <mapResponse>), or by something else ('custom', also when the item has no processing)."""
+    processing = item.find("responseProcessing")
+    if processing is None:
+        return "custom"
+    template = processing.get("template") or processing.get("templateLocation") or ""
+    if template.strip():
+        return _template_scoring(template)
+    for rule in processing.iter("setOutcomeValue"):
+        if rule.get("identifier", "").upper() == "SCORE" and any(
+            mapped.get("identifier") == response for mapped in rule.iter("mapResponse")
+        ):
+            return "map_response"
+    for branch in _branches_setting_score(processing):
+        if len(branch) and _is_match_correct(branch[0], response):
+            return "match_correct"
+    return "custom"
+
+
+def _constant_score(item: Element) -> float | None:
+    """The largest number inline response processing sets SCORE to (`<setOutcomeValue identifier="SCORE">
+    <baseValue>3</baseValue>`): the item's maximum when nothing declares one."""
+    processing = item.find("responseProcessing")
+    if processing is None:
+        return None
+    values = [
+        _number(rule[0].text, "score")
+        for branch in _branches_setting_score(processing)
+        for rule in branch
+        if rule.tag == "setOutcomeValue"
+        and rule.get("identifier", "").upper() == "SCORE"
+        and len(rule) == 1
+        and rule[0].tag == "baseValue"
+    ]
+    return max(values, default=0.0) or None
+
+
 def _outcome_value(item: Element, identifier: str) -> str | None:
     for outcome in item.findall("outcomeDeclaration"):
         if outcome.get("identifier", "").upper() == identifier:
@@ -362,16 +456,75 @@ def _outcome_value(item: Element, identifier: str) -> str | None:
     return None
 
 
-def _item_points(item: Element) -> float | None:
-    """Points from MAXSCORE's default value, else SCORE's normalMaximum (ONYX, TAO, Inspera)."""
-    raw = _outcome_value(item, "MAXSCORE")
-    if raw is None:
-        score = next((o for o in item.findall("outcomeDeclaration") if o.get("identifier") == "SCORE"), None)
-        raw = score.get("normalMaximum") if score is not None else None
-    if raw is None or not raw.strip():
-        return None
-    points = _number(raw, "maximum score")
-    return points if points > 0 else None
+def _declared_points(item: Element) -> float | None:
+    """Points the item declares: MAXSCORE's default value, else SCORE's normalMaximum (ONYX, TAO,
+    Inspera, Canvas New Quizzes); a zero or blank declaration declares nothing."""
+    score = next(
+        (o for o in item.findall("outcomeDeclaration") if o.get("identifier", "").upper() == "SCORE"), None
+    )
+    declared = [_outcome_value(item, "MAXSCORE"), score.get("normalMaximum") if score is not None else None]
+    for raw in declared:
+        if raw is not None and raw.strip() and (points := _number(raw, "maximum score")) > 0:
+            return points
+    return None
+
+
+def _item_points(
+    item: Element, body: Element, interaction: Element, declaration: Element | None
+) -> float | None:
+    """The item's points, most explicit first: declared (MAXSCORE, normalMaximum), stated in the scorer
+    rubric ('Max score: 4'), the most the mapping can give (map_response), the largest constant SCORE
+    inline rules set. None leaves it to the rubric's criteria or tenta's default of 1 (match_correct's
+    SCORE of 1)."""
+    declared = _declared_points(item) or _stated_points(_scorer_rubrics(body))
+    if declared is not None or interaction.tag == "extendedTextInteraction":
+        return declared  # an essay's criteria give its points next, in moodle_bank
+    if _scoring(item, interaction.get("responseIdentifier", "")) != "match_correct":
+        mapped = _mapping_maximum(declaration, _is_multiple(interaction, declaration))
+        if mapped is not None:
+            return mapped
+    return _constant_score(item)
+
+
+_POINT_UNIT = r"(?:p|pts?|points?|poäng|poang|marks?|punkte?)"
+_STATED_MAXIMUM = re.compile(
+    rf"^\(?(?:(?:max(?:imum|imal)?\.?|total)\s*(?:score|points?|poäng|marks?|punkte|punktzahl)?|score|points?"
+    rf"|poäng|maxpoäng|marks?|punktzahl)\s*[:=]?\s*(\d+(?:[.,]\d+)?)\s*{_POINT_UNIT}?\.?\)?$",
+    re.IGNORECASE,
+)
+"""A scorer-rubric line that only states the item's maximum: 'Max score: 4', 'Points: 2', 'Max 3 p'."""
+_BRACKETED_CRITERION = re.compile(rf"^\[(\d+(?:[.,]\d+)?)\s*{_POINT_UNIT}?\]\s*(\S.*)$", re.IGNORECASE)
+"""'[2] Explains the reasoning': a criterion with its points in front (QTI 3 scoring tools)."""
+
+
+def _scorer_rubrics(body: Element) -> list[str]:
+    """The texts of the rubric blocks only scorers see, line by line as read."""
+    return [
+        text
+        for rubric in body.iter("rubricBlock")
+        if _is_scorer_rubric(rubric)
+        if (text := _readable(rubric))
+    ]
+
+
+def _stated_points(rubrics: Sequence[str]) -> float | None:
+    for line in "\n".join(rubrics).split("\n"):
+        stated = _STATED_MAXIMUM.match(line.strip())
+        if stated and (points := _number(stated.group(1), "maximum score")) > 0:
+            return points
+    return None
+
+
+def _marking_text(rubrics: Sequence[str]) -> str:
+    """Scorer rubrics as the grader information tenta reads: the line stating the maximum left out (it is
+    the item's points, not part of the answer) and '[2] criterion' written as '- criterion (2 p)'."""
+    lines = []
+    for line in "\n\n".join(rubrics).split("\n"):
+        if _STATED_MAXIMUM.match(line.strip()):
+            continue
+        criterion = _BRACKETED_CRITERION.match(line.strip())
+        lines.append(f"- {criterion.group(2)} ({criterion.group(1)} p)" if criterion else line)
+    return "\n".join(lines).strip()
 
 
 @dataclass
@@ -413,25 +566,37 @@ def _keep_choice(text: str, fraction: float, label: str) -> bool:
 
 
 def _choice_fractions(
-    declaration: Element | None, identifiers: Sequence[str], multiple: bool
+    declaration: Element | None, identifiers: Sequence[str], multiple: bool, scoring: _Scoring
 ) -> dict[str, float]:
-    """Each choice's share of the points, from the mapping weights or else the correct response."""
+    """Each choice's share of the points: from the mapping weights (shares of what the mapping can give at
+    most), else from the correct response. Under match_correct the mapping does not count: several
+    correct choices each earn an equal share and any wrong one costs everything, the closest tenta's
+    per-choice fractions come to all-or-nothing (a strict subset of the correct choices still earns its
+    shares; see the module notes)."""
     known = set(identifiers)
     mapping = _mapping(declaration)
     correct = _values(declaration)
     for key in [key for key, _ in mapping] + correct:
         if key not in known:
             raise _QtiError(f"the scoring names choice {key!r}, which the item does not have")
-    positive = [value for _, value in mapping if value > 0]
-    if positive:
-        total = sum(positive) if multiple else max(positive)
-        return {key: _share(value, total) for key, value in mapping}
+    total = _mapping_maximum(declaration, multiple) if scoring != "match_correct" else None
+    if total is not None:
+        unmapped = _mapping_default(declaration)
+        mapped = dict(mapping)
+        return {key: _share(mapped.get(key, unmapped), total) for key in identifiers}
     if not correct:
         raise _QtiError("no correct answer: the response has neither a correctResponse nor a mapping")
     if not multiple:
         return dict.fromkeys(correct, 1.0)
     share = round(1 / len(set(correct)), 7)
-    return {key: share if key in correct else -share for key in identifiers}
+    wrong = -1.0 if scoring == "match_correct" else -share
+    return {key: share if key in correct else wrong for key in identifiers}
+
+
+def _is_multiple(interaction: Element, declaration: Element | None) -> bool:
+    """Whether several choices may be ticked (maxChoices other than 1, or a multiple response)."""
+    cardinality = declaration.get("cardinality", "single") if declaration is not None else "single"
+    return interaction.get("maxChoices", "1").strip() != "1" or cardinality == "multiple"
 
 
 def _choice_item(
@@ -442,9 +607,9 @@ def _choice_item(
         raise _QtiError("a choice interaction needs at least two choices")
     identifiers = [choice.get("identifier", "") for choice in choices]
     modal = _modal_feedback(item, set(identifiers))
-    cardinality = declaration.get("cardinality", "single") if declaration is not None else "single"
-    multiple = interaction.get("maxChoices", "1").strip() != "1" or cardinality == "multiple"
-    fractions = _choice_fractions(declaration, identifiers, multiple)
+    multiple = _is_multiple(interaction, declaration)
+    scoring = _scoring(item, interaction.get("responseIdentifier", ""))
+    fractions = _choice_fractions(declaration, identifiers, multiple, scoring)
     data: list[dict[str, Any]] = []
     for identifier, choice in zip(identifiers, choices, strict=True):
         text = _readable(choice)
@@ -482,9 +647,11 @@ def _tolerance(item: Element, value: float) -> float:
     return 0.0
 
 
-def _text_entry_item(item: Element, declaration: Element | None) -> dict[str, Any]:
+def _text_entry_item(item: Element, declaration: Element | None, scoring: _Scoring) -> dict[str, Any]:
+    """Accepted answers: the correct response, and unless match_correct scores the item (which ignores
+    the mapping) the mapped alternatives with their shares."""
     accepted = [(value, 1.0) for value in _values(declaration)]
-    mapping = _mapping(declaration)
+    mapping = _mapping(declaration) if scoring != "match_correct" else []
     best = max((value for _, value in mapping), default=0.0)
     accepted += [(key, _share(value, best)) for key, value in mapping if value > 0]
     if not accepted:
@@ -510,8 +677,7 @@ def _text_entry_item(item: Element, declaration: Element | None) -> dict[str, An
 
 def _essay_reference(item: Element, body: Element, declaration: Element | None) -> tuple[str, bool]:
     """The model answer of an extended-text item, and whether it was taken from the modal feedback."""
-    rubrics = [_readable(rubric) for rubric in body.iter("rubricBlock") if _is_scorer_rubric(rubric)]
-    reference = "\n\n".join(text for text in rubrics if text)
+    reference = _marking_text(_scorer_rubrics(body))
     if reference:
         return reference, False
     values = [html_to_text(value) if HTML_TAG.search(value) else value for value in _values(declaration)]
@@ -549,7 +715,9 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
     if interaction.tag == "choiceInteraction":
         data, general_feedback = _choice_item(item, interaction, declaration)
     elif interaction.tag == "textEntryInteraction":
-        data, general_feedback = _text_entry_item(item, declaration), _modal_feedback(item, set()).general
+        scoring = _scoring(item, interaction.get("responseIdentifier", ""))
+        data = _text_entry_item(item, declaration, scoring)
+        general_feedback = _modal_feedback(item, set()).general
     else:
         data = {"type": QuestionType.FREE_TEXT.value}
         reference, from_feedback = _essay_reference(item, body, declaration)
@@ -565,7 +733,7 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
         topics=topics,
         general_feedback=general_feedback,
         reference=reference,
-        points=_item_points(item),
+        points=_item_points(item, body, interaction, declaration),
     )
 
 

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from grading.embedder import Embedder
+from grading.grader import Grader
 from question_bank.errors import InputFileError, InputFileErrors, TentaError
 from question_bank.formats import qti
 from question_bank.formats.detect import detect_format, import_file
 from question_bank.formats.qti import import_qti, looks_like_qti
 from question_bank.formats.yaml_json import dump_yaml, read_native
-from question_bank.models import Bank, QuestionType
+from question_bank.models import Bank, Question, QuestionType
 from quiz.cli.main import app
 from quiz.settings import Settings
 from tests.question_bank.conftest import DATA_DIR
@@ -669,6 +671,246 @@ def test_onyx_prefixed_item_with_unlimited_choices_and_an_image_paragraph(tmp_pa
         ("Stay with your luggage.", 1.0),
         ("Leave it.", -1.0),
     ]
+
+
+# ---- scoring: all-or-nothing, mapped partial credit, points ------------------------------------------
+
+_QTI21 = 'xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1"'
+_ACTIVATIONS = """
+    <choiceInteraction responseIdentifier="RESPONSE" maxChoices="0">
+      <prompt>Which are activation functions?</prompt>
+      <simpleChoice identifier="A">ReLU</simpleChoice>
+      <simpleChoice identifier="B">Adam</simpleChoice>
+      <simpleChoice identifier="C">tanh</simpleChoice>
+      <simpleChoice identifier="D">Dropout</simpleChoice>
+    </choiceInteraction>"""
+
+
+def _multiple_response(processing: str, mapping: str = "", outcomes: str = "") -> str:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem {_QTI21} identifier="activations" title="Activations" adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="multiple" baseType="identifier">
+    <correctResponse><value>A</value><value>C</value></correctResponse>{mapping}
+  </responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>{outcomes}
+  <itemBody>{_ACTIVATIONS}
+  </itemBody>
+  {processing}
+</assessmentItem>"""
+
+
+def _item(tmp_path: Path, xml: str, name: str = "item.xml") -> Question:
+    path = tmp_path / name
+    path.write_text(xml, encoding="utf-8")
+    return import_qti(path).questions[0]
+
+
+_TAO_MAPPING = """
+    <mapping defaultValue="0">
+      <mapEntry mapKey="A" mappedValue="1"/><mapEntry mapKey="B" mappedValue="0"/>
+      <mapEntry mapKey="C" mappedValue="1"/><mapEntry mapKey="D" mappedValue="0"/>
+    </mapping>"""
+_INLINE_MATCH = """<responseProcessing>
+    <responseCondition>
+      <responseIf>
+        <match><variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></match>
+        <setOutcomeValue identifier="SCORE"><variable identifier="MAXSCORE"/></setOutcomeValue>
+      </responseIf>
+      <responseElse>
+        <setOutcomeValue identifier="SCORE"><baseValue baseType="float">0</baseValue></setOutcomeValue>
+      </responseElse>
+    </responseCondition>
+  </responseProcessing>"""
+_MAXSCORE_2 = """
+  <outcomeDeclaration identifier="MAXSCORE" cardinality="single" baseType="float">
+    <defaultValue><value>2</value></defaultValue>
+  </outcomeDeclaration>"""
+
+
+@pytest.mark.parametrize(
+    ("processing", "mapping", "outcomes"),
+    [
+        pytest.param(
+            '<responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>',
+            _TAO_MAPPING,  # TAO keeps the choice scores map_response would use; match_correct ignores them
+            "",
+            id="qti21-template",
+        ),
+        pytest.param(
+            '<responseProcessing template="https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml"/>',
+            "",
+            "",
+            id="qti3-template-url",
+        ),
+        pytest.param(_INLINE_MATCH, "", _MAXSCORE_2, id="inline-match-setting-maxscore"),
+    ],
+)
+def test_match_correct_multiple_response_gives_nothing_for_a_wrong_tick(
+    tmp_path: Path, minilm_embedder: Embedder, processing: str, mapping: str, outcomes: str
+) -> None:
+    """match_correct is all or nothing: a response with any wrong choice scores 0 (ONYX, Canvas New
+    Quizzes and TAO write multiple-response items this way), the exact set scores full points."""
+    question = _item(tmp_path, _multiple_response(processing, mapping, outcomes))
+    assert [(c.text, c.fraction) for c in question.choices] == [
+        ("ReLU", 0.5),
+        ("Adam", -1.0),
+        ("tanh", 0.5),
+        ("Dropout", -1.0),
+    ]
+    grader = Grader.create(minilm_embedder)
+    full = question.max_points
+    assert grader.grade(question, "a, c").score == full
+    assert grader.grade(question, "a, b, c").score == 0  # partial credit per tick would give half
+    assert grader.grade(question, "ReLU\ntanh\nDropout").score == 0
+
+
+def test_map_response_multiple_response_keeps_its_mapped_partial_credit(tmp_path: Path) -> None:
+    """map_response scores each ticked choice by its mapped value (unlisted choices by defaultValue),
+    capped by upperBound, which is then the item's maximum."""
+    mapping = """
+    <mapping lowerBound="0" upperBound="2" defaultValue="-0.5">
+      <mapEntry mapKey="A" mappedValue="1"/><mapEntry mapKey="C" mappedValue="1"/>
+      <mapEntry mapKey="D" mappedValue="1"/>
+    </mapping>"""
+    template = (
+        '<responseProcessing template="http://www.imsglobal.org/question/qti_v2p2/rptemplates/map_response"/>'
+    )
+    question = _item(tmp_path, _multiple_response(template, mapping))
+    assert [(c.text, c.fraction) for c in question.choices] == [
+        ("ReLU", 0.5),
+        ("Adam", -0.25),  # defaultValue -0.5 of the 2 points the mapping can give
+        ("tanh", 0.5),
+        ("Dropout", 0.5),
+    ]
+    assert question.max_points == 2.0  # upperBound, below the mapped sum of 3
+    inline = _multiple_response(
+        """<responseProcessing><setOutcomeValue identifier="SCORE">
+      <mapResponse identifier="RESPONSE"/></setOutcomeValue></responseProcessing>""",
+        _TAO_MAPPING,
+    )
+    assert [c.fraction for c in _item(tmp_path, inline).choices] == [0.5, 0.0, 0.5, 0.0]
+
+
+def test_match_correct_text_entry_accepts_only_the_correct_response(tmp_path: Path) -> None:
+    item = f"""<assessmentItem {_QTI21} identifier="optimiser" title="Optimiser">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="string">
+    <correctResponse><value>Adam</value></correctResponse>
+    <mapping defaultValue="0">
+      <mapEntry mapKey="Adam" mappedValue="1"/><mapEntry mapKey="SGD" mappedValue="0.5"/>
+    </mapping>
+  </responseDeclaration>
+  <itemBody>
+    <p>Which optimiser did lab 2 use? <textEntryInteraction responseIdentifier="RESPONSE"/></p>
+  </itemBody>
+  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
+</assessmentItem>"""
+    question = _item(tmp_path, item)
+    assert [(c.text, c.fraction) for c in question.choices] == [("Adam", 1.0)]
+    mapped = _item(tmp_path, item.replace("match_correct", "map_response"), "mapped.xml")
+    assert [(c.text, c.fraction) for c in mapped.choices] == [("Adam", 1.0), ("SGD", 0.5)]
+
+
+def _essay(outcomes: str, rubric: str, processing: str = "") -> str:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem {_QTI21} identifier="dropout-essay" title="Dropout" adaptive="false" timeDependent="false"
+  toolName="TAO" toolVersion="2023.12">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="string"/>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"{outcomes}
+  <itemBody>
+    <div class="grid-row"><div class="col-12">
+      <extendedTextInteraction responseIdentifier="RESPONSE">
+        <prompt>Explain what dropout does and why it helps.</prompt>
+      </extendedTextInteraction>
+    </div></div>
+    <rubricBlock view="scorer">{rubric}</rubricBlock>
+  </itemBody>{processing}
+</assessmentItem>"""
+
+
+_ANSWER = "<p>Dropout switches off random neurons during training, which reduces overfitting.</p>"
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "rubric", "points"),
+    [
+        pytest.param(
+            '/>\n  <outcomeDeclaration identifier="MAXSCORE" cardinality="single" baseType="float">'
+            "<defaultValue><value>4</value></defaultValue></outcomeDeclaration>",
+            _ANSWER + "<p>Max score: 3</p>",
+            4.0,
+            id="maxscore-declared-before-the-rubric",
+        ),
+        pytest.param(' normalMaximum="5"/>', _ANSWER, 5.0, id="normal-maximum"),
+        pytest.param(
+            '/>\n  <outcomeDeclaration identifier="MAXSCORE" cardinality="single" baseType="float">'
+            "<defaultValue><value>0</value></defaultValue></outcomeDeclaration>",
+            _ANSWER + "<p>Max Score: 3</p>",
+            3.0,
+            id="zero-maxscore-then-rubric",
+        ),
+        pytest.param("/>", _ANSWER + "<p>Poäng: 2,5</p>", 2.5, id="rubric-points-line"),
+        pytest.param(
+            "/>",
+            "<p>[1] Says that random neurons are switched off</p><p>[2] Explains the reduced overfitting</p>",
+            3.0,
+            id="bracketed-criteria-sum",
+        ),
+    ],
+)
+def test_essay_points_come_from_the_declaration_then_the_scorer_rubric(
+    tmp_path: Path, outcomes: str, rubric: str, points: float
+) -> None:
+    question = _item(tmp_path, _essay(outcomes, rubric))
+    assert question.max_points == points
+    assert "score" not in question.reference_in("en").lower()  # the maximum is no part of the answer
+    assert "Poäng" not in question.reference_in("en")
+
+
+def test_bracketed_scorer_criteria_become_weighted_key_points(tmp_path: Path) -> None:
+    rubric = "<p>[1] Says that random neurons are switched off</p><p>[2] Explains the reduced overfitting</p>"
+    question = _item(tmp_path, _essay("/>", rubric))
+    assert [(point.text, round(point.weight, 3)) for point in question.rubric] == [
+        ("Random neurons are switched off", 0.333),  # the criterion as a key point
+        ("Explains the reduced overfitting", 0.667),
+    ]
+
+
+def test_choice_points_come_from_the_mapping_or_the_score_inline_rules_set(tmp_path: Path) -> None:
+    mapped = _multiple_response(
+        '<responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/map_response"/>',
+        """<mapping defaultValue="0"><mapEntry mapKey="A" mappedValue="1.5"/>
+      <mapEntry mapKey="C" mappedValue="1.5"/><mapEntry mapKey="B" mappedValue="-1"/></mapping>""",
+    )
+    assert _item(tmp_path, mapped).max_points == 3.0
+    inline = _multiple_response(
+        _INLINE_MATCH.replace(
+            '<variable identifier="MAXSCORE"/>', '<baseValue baseType="float">2</baseValue>'
+        )
+    )
+    assert _item(tmp_path, inline, "inline.xml").max_points == 2.0
+    template = _multiple_response(
+        '<responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>',
+        _TAO_MAPPING,
+    )
+    assert _item(tmp_path, template, "template.xml").max_points == 1.0  # match_correct's SCORE is 1
+
+
+def test_bank_and_question_ids_from_titles_have_single_dashes(tmp_path: Path) -> None:
+    test = f"""<assessmentTest {_QTI21} identifier="t" title="Week 1 - Intro">
+  <testPart identifier="p" navigationMode="linear" submissionMode="individual">
+    <assessmentSection identifier="s" title="Del A" visible="true">
+      <assessmentItemRef identifier="i" href="item.xml"/>
+    </assessmentSection>
+  </testPart>
+</assessmentTest>"""
+    (tmp_path / "item.xml").write_text(
+        _multiple_response("").replace('identifier="activations"', 'identifier="Lab 2 -- activations"'),
+        encoding="utf-8",
+    )
+    (tmp_path / "test.xml").write_text(test, encoding="utf-8")
+    bank = import_qti(tmp_path / "test.xml")
+    assert bank.id == "week-1-intro"
+    assert [question.id for question in bank.questions] == ["lab-2-activations"]
 
 
 # ---- broken and hostile files ----------------------------------------------------------------------------
