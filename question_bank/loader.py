@@ -6,20 +6,25 @@ Id clashes are resolved by version so a course can be updated without touching t
 - an id present in several places resolves to the highest version; on a tie the bundled bank wins;
 - `install` refuses a bank whose id is a bundled bank's unless its version is newer, and refuses to
   overwrite an earlier user copy of the same id unless asked to replace it (a teacher's edits to an
-  imported bank are never lost to a re-import by accident).
+  imported bank are never lost to a re-import by accident);
+- a bank's pictures and sound (`Question.media`) live in its media folder: <name>.media/ beside a flat
+  bank file, <folder>/media/ beside <folder>/bank.yaml. `install` writes them together with the bank.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from question_bank.errors import InputFileError, InputFileErrors, TentaError
+from question_bank.formats.media_files import media_folder
 from question_bank.formats.yaml_json import dump_yaml, read_native
 from question_bank.models import Bank
 
@@ -78,7 +83,13 @@ class BankCatalog:
         if self.user_dir is None or not self.user_dir.is_dir():
             return []
         flat = [path for path in self.user_dir.iterdir() if path.is_file() and path.suffix in NATIVE_SUFFIXES]
-        nested = [path for path in self.user_dir.glob("*/bank.*") if path.suffix in NATIVE_SUFFIXES]
+        nested = [
+            path
+            for path in self.user_dir.glob("*/bank.*")
+            if path.suffix in NATIVE_SUFFIXES
+            and not path.parent.name.startswith(".")
+            and path.parent.suffix != ".media"
+        ]  # a media file named bank.yaml, or an install being staged, is not a bank
         return sorted(flat) + sorted(nested)
 
     def _scan(self) -> dict[str, _Entry]:
@@ -140,6 +151,17 @@ class BankCatalog:
                 return notes
         return None
 
+    def media_dir(self, bank_id: str) -> Path:
+        """The folder holding a bank's pictures and sound (it may not exist)."""
+        return media_folder(self.path_of(bank_id))
+
+    def media_path(self, bank_id: str, name: str) -> Path | None:
+        """The file of one of a bank's media names, or None when it is missing."""
+        if name not in {item for question in self.load(bank_id).questions for item in question.media}:
+            return None  # only names a question lists, which the model keeps free of folders and '..'
+        path = self.media_dir(bank_id) / name
+        return path if path.is_file() else None
+
     def summaries(self) -> list[BankSummary]:
         return [
             BankSummary(
@@ -164,10 +186,13 @@ class BankCatalog:
                 return bank.version
         return None
 
-    def install(self, bank: Bank, *, replace: bool = False) -> Path:
+    def install(self, bank: Bank, *, replace: bool = False, media: Mapping[str, bytes] | None = None) -> Path:
         """Write `bank` into user_dir as YAML atomically (a crash leaves the old file or none, never half).
 
-        An existing user bank with the same id is overwritten only with `replace`.
+        An existing user bank with the same id is overwritten only with `replace`. With `media` (the
+        bytes of every name the questions list) the bank's media folder becomes exactly those files,
+        staged beside it first so a failure leaves the previous bank and media as they were; without it
+        the media folder is left alone.
         """
         if self.user_dir is None:
             raise TentaError("no user bank folder is configured")
@@ -187,17 +212,61 @@ class BankCatalog:
         target = existing.path if existing and not existing.bundled else self.user_dir / f"{bank.id}.yaml"
         if target.suffix == ".json":
             target = target.with_suffix(".yaml")
+        staged_media = _stage_media(bank, media, target.parent) if media is not None else None
+        media_dir = media_folder(target)
+        retired = (
+            target.parent / f".{media_dir.name}.old" if media is not None and media_dir.exists() else None
+        )
+        placed = False
         descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{bank.id}.", suffix=".tmp")
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 handle.write(dump_yaml(bank))
                 handle.flush()
                 os.fsync(handle.fileno())
+            if retired is not None:
+                shutil.rmtree(retired, ignore_errors=True)
+                media_dir.rename(retired)
+            if staged_media is not None:
+                staged_media.rename(media_dir)
+                placed = True
             Path(temporary).replace(target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
+            if staged_media is not None:
+                shutil.rmtree(media_dir if placed else staged_media, ignore_errors=True)
+            if retired is not None and retired.exists():
+                retired.rename(media_dir)
             raise
+        if retired is not None:
+            shutil.rmtree(retired, ignore_errors=True)
         if existing and not existing.bundled and existing.path != target:
             existing.path.unlink(missing_ok=True)
         self.refresh()
         return target
+
+
+def _stage_media(bank: Bank, media: Mapping[str, bytes], folder: Path) -> Path | None:
+    """The bank's media written into a hidden folder in `folder`, ready to be renamed into place;
+    None when the bank has none. Every name a question lists must be in `media`."""
+    names = list(dict.fromkeys(name for question in bank.questions for name in question.media))
+    missing = [name for name in names if name not in media]
+    if missing:
+        raise TentaError(f"bank {bank.id!r}: no content given for media {missing[0]!r}")
+    if not names:
+        return None
+    staged = Path(tempfile.mkdtemp(dir=folder, prefix=f".{bank.id}.media.", suffix=".tmp"))
+    try:
+        for name in names:
+            _write_media_file(staged / name, media[name])
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return staged
+
+
+def _write_media_file(path: Path, content: bytes) -> None:
+    with path.open("xb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())

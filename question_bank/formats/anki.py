@@ -2,8 +2,15 @@
 
 A package is a zip holding an SQLite collection: `collection.anki21b` (zstd-compressed, schema 18, Anki
 >= 2.1.50, next to a dummy `collection.anki2` telling old versions to upgrade), `collection.anki21`
-(Anki 2.1 "support older versions") or `collection.anki2` (Anki 2.0). The newest one present is read; media
-is ignored. The collection is copied out to a temporary file, opened read-only, and only SELECTed from.
+(Anki 2.1 "support older versions") or `collection.anki2` (Anki 2.0). The newest one present is read. The
+collection is copied out to a temporary file, opened read-only, and only SELECTed from.
+
+Media: the package's `media` member maps numbered members to file names (JSON; in anki21b packages a
+zstd-compressed protobuf list whose members are zstd-compressed too). Pictures and sound the prompt field
+refers to (`<img src>`, `[sound:…]`, `<audio>`/`<video>`/`<source>`) and the package holds become the
+question's media, under safe bank-wide names; the prompt says "[image: name]" / "[sound: name]" where they
+were. `read_anki_media` reads their bytes, each bounded in size. Media of the answer side is not attached
+(showing it during the quiz would give the answer away).
 
 Each note becomes one question, however many cards it makes (Basic-and-reversed is still one question):
 the Front/Question/Text field (else the first) is the prompt and Back/Answer/Svar (else the next field) the
@@ -17,17 +24,21 @@ its first field, and nothing is imported while any is.
 from __future__ import annotations
 
 import hashlib
+import html
+import io
 import json
 import re
 import sqlite3
 import tempfile
+import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import unquote
 
 import zstandard
 
@@ -45,6 +56,7 @@ from question_bank.formats.common import (
     title_from_path,
 )
 from question_bank.formats.csv_rows import COLUMN_ALIASES
+from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, UniqueNames, name_images, plain_media_name
 from question_bank.keypoints import propose_key_points
 from question_bank.language import detect_bank_languages
 from question_bank.models import Bank
@@ -60,8 +72,30 @@ PROMPT_FIELDS = (*COLUMN_ALIASES["question"], "text", "word", "ord")
 ANSWER_FIELDS = (*COLUMN_ALIASES["reference_answer"], "meaning", "betydelse", "extra")
 FEEDBACK_FIELDS = (*COLUMN_ALIASES["feedback"], "extra", "back_extra", "notes", "note", "comments")
 IGNORED_TAGS = frozenset({"leech", "marked"})  # Anki's own scheduling markers, not subjects
-_SOUND = re.compile(r"\[sound:[^\]]*\]")
+_SOUND = re.compile(r"\[sound:([^\]]*)\]")
+_MEDIA_SOURCE = re.compile(
+    r"""<(?:img|audio|video|source)\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE
+)
+_MEDIA_MAP_MEMBER = "media"
+MAX_MEDIA_MAP_BYTES = 64 * 1024 * 1024
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}")
+
+
+@dataclass
+class _PackageMedia:
+    """The media a package holds: how notes name each file, and where its bytes are."""
+
+    bank_names: dict[str, str] = field(default_factory=dict)  # name as fields write it -> bank-wide name
+    members: dict[str, str] = field(default_factory=dict)  # bank-wide name -> zip member
+
+    def lookup(self, reference: str) -> str | None:
+        """The bank-wide name of a file a field refers to (Anki's editor may percent-encode it)."""
+        reference = html.unescape(reference).strip()
+        for candidate in (reference, unquote(reference)):
+            found = self.bank_names.get(unicodedata.normalize("NFC", candidate))
+            if found is not None:
+                return found
+        return None
 
 
 @dataclass
@@ -90,9 +124,26 @@ def _field_key(name: str) -> str:
     return re.sub(r"[\s\-_.]+", "_", name.strip().lower()).strip("_")
 
 
-def _clean(markup: str) -> str:
-    """Field HTML as readable text: sounds dropped, images as [image: alt]."""
-    return html_to_text(_SOUND.sub("", markup)).strip()
+def _clean(markup: str, media: _PackageMedia | None = None) -> str:
+    """Field HTML as readable text: images as [image: alt or file name], sounds the package holds as
+    [sound: name], other sounds dropped."""
+
+    def sound(match: re.Match[str]) -> str:
+        name = media.lookup(match.group(1)) if media is not None else None
+        return f" [sound: {name}] " if name else ""
+
+    return html_to_text(name_images(_SOUND.sub(sound, markup))).strip()
+
+
+def _media_of(markup: str, media: _PackageMedia) -> list[str]:
+    """Bank-wide names of the package's files a field shows or plays, in order of appearance."""
+    references = [
+        next(value for value in match.groups() if value is not None)
+        for match in _MEDIA_SOURCE.finditer(markup)
+    ]
+    references += _SOUND.findall(markup)
+    found = (media.lookup(reference) for reference in references)
+    return list(dict.fromkeys(name for name in found if name is not None))
 
 
 def _pick(names: Sequence[str], wanted: Sequence[str], skip: set[int]) -> int | None:
@@ -105,7 +156,7 @@ def _pick(names: Sequence[str], wanted: Sequence[str], skip: set[int]) -> int | 
     return None
 
 
-def _question_data(note: _Note, problems: ImportProblems) -> dict[str, Any] | None:
+def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) -> dict[str, Any] | None:
     """One note as question fields (prompt/reference still plain strings), or None after reporting it."""
     names = note.note_type.field_names[: len(note.fields)]
     names += [f"Field {index + 1}" for index in range(len(names), len(note.fields))]
@@ -118,10 +169,10 @@ def _question_data(note: _Note, problems: ImportProblems) -> dict[str, Any] | No
         problems.add("image occlusion notes cannot be asked as text", field=note.label())
         return None
     if has_cloze(raw_prompt):
-        prompt = _clean(replace_clozes(raw_prompt, filled=False))
+        prompt = _clean(replace_clozes(raw_prompt, filled=False), media)
         reference, answer_name = _clean(replace_clozes(raw_prompt, filled=True)), names[prompt_at]
     else:
-        prompt = _clean(raw_prompt)
+        prompt = _clean(raw_prompt, media)
         answer_at = _pick(names, ANSWER_FIELDS, used)
         if answer_at is None:
             answer_at = next((index for index in range(len(names)) if index not in used), None)
@@ -142,6 +193,9 @@ def _question_data(note: _Note, problems: ImportProblems) -> dict[str, Any] | No
         "reference_answer": reference,
         "rubric": [point.model_dump() for point in propose_key_points(reference)],
     }
+    shown = _media_of(raw_prompt, media)
+    if shown:
+        data["media"] = shown
     feedback = [
         _clean(note.fields[index])
         for index, name in enumerate(names)
@@ -178,34 +232,26 @@ def _topics(note: _Note, root: Sequence[str]) -> list[str]:
 # --- reading the package -------------------------------------------------------------------------
 
 
-def _copy_limited(source: IO[bytes], target: IO[bytes], path: Path, member: str) -> None:
+def _copy_limited(
+    source: IO[bytes], target: IO[bytes], path: Path, member: str, limit: int | None = None
+) -> None:
+    limit = MAX_MEMBER_BYTES if limit is None else limit
     written = 0
     while chunk := source.read(_COPY_CHUNK):
         written += len(chunk)
-        if written > MAX_MEMBER_BYTES:
+        if written > limit:
             raise InputFileError(
-                path, f"{member} unpacks to more than {MAX_MEMBER_BYTES // 2**20} MB; refusing to read it"
+                path, f"{member} unpacks to more than {limit // 2**20} MB; refusing to read it"
             )
         target.write(chunk)
 
 
-def _extract_collection(path: Path, folder: Path) -> Path:
-    """The package's newest collection as a plain SQLite file in `folder`."""
+@contextmanager
+def _open_package(path: Path) -> Iterator[zipfile.ZipFile]:
+    """The package as a zip; unreadable archives and members become one clean InputFileError."""
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            member = next((name for name in COLLECTION_MEMBERS if name in names), None)
-            if member is None:
-                raise InputFileError(
-                    path, "not an Anki package: the zip holds no collection.anki21b/.anki21/.anki2"
-                )
-            if archive.getinfo(member).file_size > MAX_MEMBER_BYTES:
-                raise InputFileError(
-                    path, f"{member} is larger than {MAX_MEMBER_BYTES // 2**20} MB; refusing to read it"
-                )
-            raw = folder / "collection.raw"
-            with archive.open(member) as source, raw.open("wb") as target:
-                _copy_limited(source, target, path, member)
+            yield archive
     except FileNotFoundError:
         raise InputFileError(path, "file not found") from None
     except IsADirectoryError:
@@ -216,7 +262,148 @@ def _extract_collection(path: Path, folder: Path) -> Path:
         ) from None
     except (NotImplementedError, RuntimeError) as error:  # unsupported compression, encryption
         raise InputFileError(path, f"cannot unpack the Anki package: {error}") from None
-    return _decompressed(raw, folder, path, member)
+
+
+def _read_member(archive: zipfile.ZipFile, member: str, path: Path, what: str, limit: int) -> bytes:
+    """A member's bytes, unpacking zstd by its magic number; never more than `limit` bytes."""
+    if archive.getinfo(member).file_size > limit:
+        raise InputFileError(path, f"{what} is larger than {limit // 2**20} MB; refusing to read it")
+    raw = io.BytesIO()
+    with archive.open(member) as source:
+        _copy_limited(source, raw, path, what, limit)
+    if not raw.getvalue().startswith(_ZSTD_MAGIC):
+        return raw.getvalue()
+    unpacked = io.BytesIO()
+    raw.seek(0)
+    try:
+        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+        _copy_limited(reader, unpacked, path, what, limit)
+    except zstandard.ZstdError as error:
+        raise InputFileError(path, f"{what} is corrupt (zstd: {error})") from None
+    return unpacked.getvalue()
+
+
+def _varint(data: bytes, position: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        if position >= len(data) or shift > 63:
+            raise ValueError("truncated varint")
+        byte = data[position]
+        position += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, position
+        shift += 7
+
+
+def _protobuf_fields(data: bytes) -> Iterator[tuple[int, int | bytes]]:
+    """(field number, value) of a protobuf message: varints as int, length-delimited as bytes."""
+    position = 0
+    while position < len(data):
+        key, position = _varint(data, position)
+        number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            value, position = _varint(data, position)
+            yield number, value
+        elif wire_type == 2:
+            length, position = _varint(data, position)
+            if position + length > len(data):
+                raise ValueError("truncated field")
+            yield number, data[position : position + length]
+            position += length
+        elif wire_type in (1, 5):
+            position += 8 if wire_type == 1 else 4
+        else:
+            raise ValueError(f"unsupported wire type {wire_type}")
+    if position > len(data):
+        raise ValueError("truncated field")
+
+
+def _protobuf_media_entries(data: bytes) -> list[tuple[str, str]]:
+    """(zip member, file name) of anki21b's MediaEntries { repeated MediaEntry entries = 1 }, where
+    MediaEntry { string name = 1; uint32 size = 2; bytes sha1 = 3; optional uint32 legacy_zip_filename
+    = 255 } and the member is the entry's position unless legacy_zip_filename says otherwise."""
+    entries = []
+    messages = [value for number, value in _protobuf_fields(data) if number == 1 and isinstance(value, bytes)]
+    for position, message in enumerate(messages):
+        name, member = "", str(position)
+        for number, value in _protobuf_fields(message):
+            if number == 1 and isinstance(value, bytes):
+                name = value.decode("utf-8")
+            elif number == 255 and isinstance(value, int):
+                member = str(value)
+        entries.append((member, name))
+    return entries
+
+
+def _media_entries(archive: zipfile.ZipFile, path: Path) -> list[tuple[str, str]]:
+    """(zip member, file name) pairs of the package's media map; none when it has no map."""
+    if _MEDIA_MAP_MEMBER not in archive.namelist():
+        return []
+    with archive.open(_MEDIA_MAP_MEMBER) as source:
+        packed = source.read(len(_ZSTD_MAGIC)) == _ZSTD_MAGIC  # anki21b: protobuf; older: JSON
+    raw = _read_member(archive, _MEDIA_MAP_MEMBER, path, "the media map", MAX_MEDIA_MAP_BYTES)
+    if packed:
+        try:
+            return _protobuf_media_entries(raw)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise InputFileError(path, f"the package's media list is corrupt ({error})") from None
+    try:
+        mapping = json.loads(raw.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputFileError(path, "the package's media map is not valid JSON") from None
+    if not isinstance(mapping, dict):
+        raise InputFileError(path, "the package's media map is not a JSON object")
+    return [(str(member), name) for member, name in mapping.items() if isinstance(name, str)]
+
+
+def _package_media(archive: zipfile.ZipFile, path: Path) -> _PackageMedia:
+    """The package's media files that are really there, each under a safe bank-wide name."""
+    members = set(archive.namelist()) - {*COLLECTION_MEMBERS, _MEDIA_MAP_MEMBER, "meta"}
+    media = _PackageMedia()
+    unique = UniqueNames()
+    for member, name in _media_entries(archive, path):
+        safe = plain_media_name(name)
+        if safe is None or member not in members:
+            continue
+        bank_name = unique.add(safe, member)
+        media.bank_names.setdefault(unicodedata.normalize("NFC", name), bank_name)
+        media.members.setdefault(bank_name, member)
+    return media
+
+
+def read_anki_media(path: Path, names: Collection[str]) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of the named media files of a package (names as the importer listed them)."""
+    with _open_package(path) as archive:
+        media = _package_media(archive, path)
+        for name in names:
+            if name in media.members:
+                yield (
+                    name,
+                    _read_member(
+                        archive, media.members[name], path, f"media file {name!r}", MAX_MEDIA_FILE_BYTES
+                    ),
+                )
+
+
+def _extract_collection(path: Path, folder: Path) -> tuple[Path, _PackageMedia]:
+    """The package's newest collection as a plain SQLite file in `folder`, and the media it holds."""
+    with _open_package(path) as archive:
+        names = set(archive.namelist())
+        member = next((name for name in COLLECTION_MEMBERS if name in names), None)
+        if member is None:
+            raise InputFileError(
+                path, "not an Anki package: the zip holds no collection.anki21b/.anki21/.anki2"
+            )
+        if archive.getinfo(member).file_size > MAX_MEMBER_BYTES:
+            raise InputFileError(
+                path, f"{member} is larger than {MAX_MEMBER_BYTES // 2**20} MB; refusing to read it"
+            )
+        raw = folder / "collection.raw"
+        with archive.open(member) as source, raw.open("wb") as target:
+            _copy_limited(source, target, path, member)
+        media = _package_media(archive, path)
+    return _decompressed(raw, folder, path, member), media
 
 
 def _decompressed(raw: Path, folder: Path, path: Path, member: str) -> Path:
@@ -332,13 +519,13 @@ def _read_notes(connection: sqlite3.Connection, path: Path) -> list[_Note]:
     return notes
 
 
-def _read_package(path: Path) -> list[_Note]:
-    """Every note of an Anki package, read from a private read-only copy of its collection."""
+def _read_package(path: Path) -> tuple[list[_Note], _PackageMedia]:
+    """Every note of an Anki package, read from a private read-only copy of its collection, and its media."""
     with tempfile.TemporaryDirectory(prefix="tenta-anki-") as folder:
-        database = _extract_collection(path, Path(folder))
+        database, media = _extract_collection(path, Path(folder))
         try:
             with _read_only(database, path) as connection:
-                return _read_notes(connection, path)
+                return _read_notes(connection, path), media
         except sqlite3.Error as error:
             raise InputFileError(path, f"not a readable Anki collection: {error}") from None
 
@@ -346,9 +533,9 @@ def _read_package(path: Path) -> list[_Note]:
 def import_anki(path: Path) -> Bank:
     """A bank of free-text questions from an Anki .apkg/.colpkg; every note is checked before returning."""
     path = Path(path)
-    notes = _read_package(path)
+    notes, media = _read_package(path)
     problems = ImportProblems(path)
-    parsed = [(note, data) for note in notes if (data := _question_data(note, problems)) is not None]
+    parsed = [(note, data) for note in notes if (data := _question_data(note, problems, media)) is not None]
     root = common_prefix([note.deck for note in notes])
     prompt_language, answer_language = detect_bank_languages(
         (data["prompt"] for _, data in parsed), (data["reference_answer"] for _, data in parsed)

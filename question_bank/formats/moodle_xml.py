@@ -14,7 +14,10 @@ tags become extra topics, `<idnumber>` is the id (else a slug of the name), `<de
 question's points; descriptions are skipped. Every other type (matching, cloze, drag and drop,
 calculated …) is an error naming the question, so nothing is half-imported. Texts in html /
 moodle_auto_format become readable text, images as "[image: alt]" (or the file name), as is Moodle
-1.9's separate `<image>`; embedded `<file>` blobs are ignored.
+1.9's separate `<image>`. The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name) in what a
+student sees while answering, the question text and the choices, are listed as the question's media under
+bank-wide unique names; `read_moodle_media` decodes them. Files of feedback and grader information are
+not attached (they would give the answer away).
 
 Lost on the way: shuffling and numbering of choices (the quiz decides), case sensitivity of short
 answers, numerical units and "any other answer" (`*`) feedback, combined correct/incorrect feedback.
@@ -22,11 +25,14 @@ answers, numerical units and "any other answer" (`*`) feedback, combined correct
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 from xml.etree.ElementTree import Comment, Element, SubElement, indent, tostring
 
 from question_bank.errors import InputFileError
@@ -43,6 +49,13 @@ from question_bank.formats.gift import (
     MoodleQuestion,
     category_topic,
     moodle_bank,
+)
+from question_bank.formats.media_files import (
+    MAX_MEDIA_FILE_BYTES,
+    UniqueNames,
+    file_name_of_url,
+    name_images,
+    plain_media_name,
 )
 from question_bank.formats.xml_source import parse_with_lines
 from question_bank.models import Bank, Question, QuestionType
@@ -62,8 +75,6 @@ _UNSUPPORTED_NAMES = {
     "ordering": "ordering",
     "random": "random",
 }
-_IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"""\b(alt|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _QUIZ_ROOT = re.compile(
     r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<quiz[\s>/]", re.DOTALL
 )
@@ -89,25 +100,11 @@ def _parse_document(text: str, path: Path) -> tuple[Element, dict[Element, int]]
     return root, lines
 
 
-def _with_image_names(markup: str) -> str:
-    """Give images without alt text their file name as alt, so '[image: diagram.png]' says which one."""
-
-    def named(match: re.Match[str]) -> str:
-        tag = match.group(0)
-        attributes = {name.lower(): a or b for name, a, b in _ATTRIBUTE.findall(tag)}
-        if attributes.get("alt", "").strip() or not attributes.get("src"):
-            return tag
-        file_name = unquote(attributes["src"].rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0])
-        return f'<img alt="{file_name.replace(chr(34), "")}">' if file_name else tag
-
-    return _IMAGE_TAG.sub(named, markup)
-
-
 def _readable(raw: str, text_format: str) -> str:
     """Plain text of a Moodle text field in its declared format (html, moodle_auto_format, markdown…)."""
     text = raw.strip()
     if text_format == "html" or (text_format == "moodle_auto_format" and HTML_TAG.search(text)):
-        return html_to_text(_with_image_names(text), keep_newlines=text_format == "moodle_auto_format")
+        return html_to_text(name_images(text), keep_newlines=text_format == "moodle_auto_format")
     return text
 
 
@@ -271,12 +268,53 @@ def _prompt(question: Element) -> str:
     prompt = _formatted(question.find("questiontext"))
     image = (question.findtext("image") or "").strip()
     if image:
-        file_name = unquote(image.rstrip("/").rsplit("/", 1)[-1])
+        file_name = file_name_of_url(image)
         prompt = f"{prompt}\n\n[image: {file_name}]".strip()
     return prompt
 
 
-def _parse_question(question: Element, kind: str, line: int, name: str, topic: str) -> MoodleQuestion:
+@dataclass
+class _EmbeddedMedia:
+    """The files each question shows, under bank-wide names, and where each name's content is."""
+
+    names: dict[Element, tuple[str, ...]] = field(default_factory=dict)
+    content: dict[str, tuple[str, Element]] = field(default_factory=dict)
+
+
+def _shown_files(question: Element) -> Iterator[tuple[str, str, Element]]:
+    """(name, base64 text, element) of the files a student sees while answering: the question text's
+    and the choices' `<file>`s, and Moodle 1.9's `<image_base64>`."""
+    holders = [question.find("questiontext"), *question.findall("answer")]
+    for holder in holders:
+        for element in holder.findall("file") if holder is not None else ():
+            name = plain_media_name(element.get("name", ""))
+            encoded = "".join((element.text or "").split())
+            if name and encoded and element.get("encoding", "base64").lower() == "base64":
+                yield name, encoded, element
+    legacy = question.find("image_base64")
+    image_name = plain_media_name(file_name_of_url(question.findtext("image") or ""))
+    if legacy is not None and image_name and (encoded := "".join((legacy.text or "").split())):
+        yield image_name, encoded, legacy
+
+
+def _embedded_media(root: Element) -> _EmbeddedMedia:
+    """Every question's files named in document order, so the importer and the reader agree."""
+    media = _EmbeddedMedia()
+    unique = UniqueNames()
+    for question in root.iter("question"):
+        names = []
+        for name, encoded, element in _shown_files(question):
+            bank_name = unique.add(name, encoded)
+            media.content.setdefault(bank_name, (encoded, element))
+            names.append(bank_name)
+        if names:
+            media.names[question] = tuple(dict.fromkeys(names))
+    return media
+
+
+def _parse_question(
+    question: Element, kind: str, line: int, name: str, topic: str, *, media: tuple[str, ...] = ()
+) -> MoodleQuestion:
     if kind in _UNSUPPORTED_NAMES or (kind not in _BUILDERS and kind != "essay"):
         label = _UNSUPPORTED_NAMES.get(kind, kind or "untyped")
         raise _MoodleXmlUnsupported(
@@ -292,6 +330,8 @@ def _parse_question(question: Element, kind: str, line: int, name: str, topic: s
     else:
         data = _BUILDERS[kind](question)
     topics = list(dict.fromkeys(item for item in (topic, *_tags(question)) if item))
+    if media:
+        data["media"] = list(media)
     return MoodleQuestion(
         line=line,
         title=name,
@@ -308,6 +348,7 @@ def _parse_question(question: Element, kind: str, line: int, name: str, topic: s
 def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[MoodleQuestion]:
     """Every question of a Moodle XML export; problems inside questions are collected, not raised."""
     root, lines = _parse_document(text, path)
+    media = _embedded_media(root)
     topic = ""
     parsed = []
     for position, question in enumerate(root.iter("question"), start=1):
@@ -321,7 +362,9 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
         raw_name = _text(question.find("name")).strip()
         name = (html_to_text(raw_name) if HTML_TAG.search(raw_name) else raw_name) or f"question {position}"
         try:
-            parsed.append(_parse_question(question, kind, line, name, topic))
+            parsed.append(
+                _parse_question(question, kind, line, name, topic, media=media.names.get(question, ()))
+            )
         except _MoodleXmlError as error:
             problems.add(str(error), line=line, field=name)
         except _MoodleXmlUnsupported as error:
@@ -343,6 +386,27 @@ def import_moodle_xml(path: Path, *, skipped: list[InputFileError] | None = None
         missing_reference="essay question has no reference answer: write one in Moodle's 'Information for "
         "graders' (or the general feedback) and export again",
     )
+
+
+def read_moodle_media(path: Path, names: Collection[str]) -> Iterator[tuple[str, bytes]]:
+    """(name, decoded bytes) of the named embedded files (names as the importer listed them)."""
+    root, lines = _parse_document(read_text(path, windows_encodings=True), path)
+    for name, (encoded, element) in _embedded_media(root).content.items():
+        if name not in names:
+            continue
+        if len(encoded) // 4 * 3 > MAX_MEDIA_FILE_BYTES:
+            raise InputFileError(
+                path,
+                f"embedded file {name!r} is over {MAX_MEDIA_FILE_BYTES // 2**20} MB; refusing to read it",
+                line=lines.get(element),
+            )
+        try:
+            content = base64.b64decode(encoded, validate=True)
+        except binascii.Error:
+            raise InputFileError(
+                path, f"embedded file {name!r} is not valid base64", line=lines.get(element)
+            ) from None
+        yield name, content
 
 
 def looks_like_moodle_xml(text: str) -> bool:

@@ -98,7 +98,7 @@ def list_banks() -> None:
         )
 
 
-def _question_details(question: Question, bank: Bank) -> str:
+def _question_details(question: Question, bank: Bank, missing_media: frozenset[str] = frozenset()) -> str:
     lines = [
         f"[bold]{question.number or ''} {question.id}[/]  {question.type.value}, {question.max_points:g} p"
     ]
@@ -109,6 +109,9 @@ def _question_details(question: Question, bank: Bank) -> str:
             lines.append(f"prompt ({language}): {escape(question.prompt[language])}")
     if question.code:
         lines.append(f"code ({question.code.language}):\n{escape(question.code.source)}")
+    if question.media:
+        files = (f"{name} (missing)" if name in missing_media else name for name in question.media)
+        lines.append(f"media: {escape(', '.join(files))}")
     for choice in question.choices:
         feedback = f"  — {escape(choice.feedback)}" if choice.feedback else ""
         lines.append(f"  [{choice.fraction:+.0%}] {escape(choice.text)}{feedback}")
@@ -127,14 +130,19 @@ def show(
     ] = None,
     reference: Annotated[bool, typer.Option(help="Also print reference answers.")] = False,
 ) -> None:
-    """Questions of a bank with prompts, type, points, topics and weighted key points."""
-    bank = AppContext().catalog.load(bank_id)
+    """Questions of a bank with prompts, type, points, topics, media and weighted key points."""
+    catalog = AppContext().catalog
+    bank = catalog.load(bank_id)
     console = _console()
     console.print(
         f"[bold]{escape(bank.title)}[/] ({bank.id}, version {bank.version}, {len(bank.questions)} questions)"
     )
     if bank.description:
         console.print(escape(bank.description))
+    names = {name for item in bank.questions for name in item.media}
+    missing = frozenset(name for name in names if catalog.media_path(bank.id, name) is None)
+    if names:
+        console.print(f"media folder: {escape(str(catalog.media_dir(bank.id)))}")
     questions = bank.questions
     if question is not None:
         try:
@@ -143,7 +151,7 @@ def show(
             raise TentaError(str(error.args[0])) from None
     for item in questions:
         console.print()
-        console.print(_question_details(item, bank))
+        console.print(_question_details(item, bank, missing))
         if reference and item.reference_answer:
             for language, text in item.reference_answer.items():
                 console.print(f"reference ({language}):\n{escape(text)}")
@@ -204,7 +212,10 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
         ),
     ] = False,
 ) -> None:
-    """Import a bank file into your banks folder (nothing is written if any problem is found)."""
+    """Import a bank file into your banks folder with its pictures and sound (nothing is written if any
+    problem is found)."""
+    from question_bank.formats.media import bank_media_names, read_media
+
     bank = _read_any(file, format_name, skip_unsupported=skip_unsupported)
     updates = {key: value for key, value in (("id", new_id), ("title", title)) if value}
     if updates:
@@ -215,12 +226,17 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
         except ValidationError as error:
             raise TentaError(f"invalid --id/--title: {error.errors()[0]['msg']}") from None
     console = _console()
+    names = bank_media_names(bank)
+    media_note = f", {len(names)} media files" if names else ""
     if dry_run:
         console.print(_dry_run_table(bank))
+        if names:
+            console.print(f"media: {escape(', '.join(names))}")
         console.print("dry run: nothing was written")
         return
-    target = AppContext().catalog.install(bank, replace=replace)
-    console.print(f"imported {bank.id!r} ({len(bank.questions)} questions) into {target}")
+    media = read_media(file, names, None if format_name is ImportFormat.AUTO else format_name.value)
+    target = AppContext().catalog.install(bank, replace=replace, media=media)
+    console.print(f"imported {bank.id!r} ({len(bank.questions)} questions{media_note}) into {target}")
 
 
 @bank_app.command()

@@ -1,0 +1,86 @@
+"""What the importers share about pictures and sound: safe file names, size limits, where a bank keeps them.
+
+A name taken from a package (Anki's media map, a Moodle `<file name=…>`) is never used as a path as it
+stands: `plain_media_name` keeps its last path component and replaces what no file system or the Question
+model accepts, so "../../x.png" is stored as "x.png" inside the bank's media folder and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Hashable
+from pathlib import Path
+from urllib.parse import unquote
+
+MAX_MEDIA_FILE_BYTES = 64 * 1024 * 1024
+MAX_MEDIA_TOTAL_BYTES = 512 * 1024 * 1024
+MAX_NAME_CHARS = 255
+_UNSAFE_CHARS = re.compile(r"[:\x00-\x1f\x7f]")
+_IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\b(alt|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def plain_media_name(raw: str) -> str | None:
+    """A file name safe to create inside a media folder, or None when nothing usable is left."""
+    name = unicodedata.normalize("NFC", raw).replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_CHARS.sub("_", name).strip()
+    if name in ("", ".", ".."):
+        return None
+    if len(name) <= MAX_NAME_CHARS:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    return stem[: MAX_NAME_CHARS - len(suffix) - 1] + "." + suffix if dot and len(suffix) < 16 else None
+
+
+def media_folder(bank_file: Path) -> Path:
+    """Where a bank file's media lives: <folder>/media beside <folder>/bank.yaml, else <name>.media."""
+    if bank_file.stem == "bank":
+        return bank_file.parent / "media"
+    return bank_file.with_suffix(".media")
+
+
+def file_name_of_url(url: str) -> str:
+    """The decoded last path component of a URL or path ('@@PLUGINFILE@@/my%20fig.png' -> 'my fig.png')."""
+    return unquote(url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0].split("#", 1)[0])
+
+
+def name_images(markup: str) -> str:
+    """Give images without alt text their file name as alt, so '[image: diagram.png]' says which one."""
+
+    def named(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        attributes = {name.lower(): a or b for name, a, b in _ATTRIBUTE.findall(tag)}
+        if attributes.get("alt", "").strip() or not attributes.get("src"):
+            return tag
+        file_name = file_name_of_url(attributes["src"])
+        return f'<img alt="{file_name.replace(chr(34), "")}">' if file_name else tag
+
+    return _IMAGE_TAG.sub(named, markup)
+
+
+class UniqueNames:
+    """Gives each distinct file one bank-wide name: a later file reusing a name for other content
+    becomes 'name-2.ext'. The same input order always gives the same names, so an importer and the
+    media reader agree without storing anything."""
+
+    def __init__(self) -> None:
+        self._content_of: dict[str, Hashable] = {}
+
+    def add(self, name: str, content: Hashable) -> str:
+        """The bank-wide name for `content` first called `name`."""
+        stem, dot, suffix = name.rpartition(".")
+        if not stem:
+            stem, dot, suffix = name, "", ""
+        candidate, counter = name, 1
+        while candidate in self._content_of and self._content_of[candidate] != content:
+            counter += 1
+            candidate = f"{stem}-{counter}{dot}{suffix}"
+        self._content_of[candidate] = content
+        return candidate
+
+    def content(self, name: str) -> Hashable | None:
+        return self._content_of.get(name)
+
+    def names(self) -> list[str]:
+        return list(self._content_of)
