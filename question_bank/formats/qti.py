@@ -20,7 +20,8 @@ imsmanifest.xml lists the question files):
 - QTI 1.2 `<questestinterop>` files, as Canvas Classic Quizzes (`question_type` metadata, a quiz folder
   with assessment_meta.xml in the export zip) and Blackboard (`bbmd_questiontype`, `.dat` files) write
   them: `<response_lid>` choices scored by `<varequal>`/`<setvar>` conditions (a multiple-answer item's
-  wrong choices cost 1/n, as Canvas grades), short answers from the accepted `<varequal>` strings,
+  wrong choices cost 1/n, as Canvas grades; -100 % when one condition requires exactly the correct set,
+  as Blackboard grades without partial credit), short answers from the accepted `<varequal>` strings,
   numerical answers from exact values and `<vargte>`/`<varlte>` ranges, essays whose reference answer is
   the Blackboard "solution" or Canvas's general feedback. `points_possible` / `qmd_absolutescore_max`
   give the points, section (question group) titles the topics, `<itemfeedback>` the feedback.
@@ -941,21 +942,39 @@ def _labels(item: Element) -> list[tuple[str, Element]]:
     return [(label.get("ident", ""), label) for label in item.iter("response_label")]
 
 
-def _qti1_choices(item: Element, multiple: bool, feedback: dict[str, str]) -> list[dict[str, Any]]:
+def _excluded(condition: Element) -> set[str]:
+    """The values a condition requires to be absent (`<not><varequal>B</varequal></not>`)."""
+    return {
+        (found.text or "").strip() for negated in condition.iter("not") for found in negated.iter("varequal")
+    }
+
+
+def _qti1_choices(
+    item: Element, multiple: bool, feedback: dict[str, str], *, partial_credit: bool
+) -> list[dict[str, Any]]:
+    """Choice fractions from the scoring conditions. A multiple-answer item whose only scoring condition
+    requires exactly the correct set (every other answer under <not>) is all-or-nothing, as Blackboard
+    grades it without partial credit: any wrong answer then costs everything. Canvas grades that same
+    shape with partial credit (`partial_credit`): a wrong answer cancels one share."""
     labels = _labels(item)
     if len(labels) < 2:
         raise _QtiError("a choice question needs at least two answers")
     idents = [ident for ident, _ in labels]
-    scored = [
-        (set(_required(s.condition, "varequal")) & set(idents), s.fraction) for s in _scored_conditions(item)
-    ]
+    conditions = _scored_conditions(item)
+    scored = [(set(_required(s.condition, "varequal")) & set(idents), s.fraction) for s in conditions]
     scored = [(named, fraction) for named, fraction in scored if named and fraction != 0]
     fractions: dict[str, float] = {}
     positive = [(named, fraction) for named, fraction in scored if fraction > 0]
     if multiple and len(positive) == 1:
         correct = positive[0][0]
         share = round(1 / len(correct), 7)
-        fractions = {ident: share if ident in correct else -share for ident in idents}
+        exact = next(
+            _excluded(s.condition) >= set(idents) - correct
+            for s in conditions
+            if set(_required(s.condition, "varequal")) & set(idents) == correct and s.fraction > 0
+        )
+        wrong = -1.0 if exact and not partial_credit else -share
+        fractions = {ident: share if ident in correct else wrong for ident in idents}
     elif multiple:
         total = sum(fraction for named, fraction in positive for _ in named)
         for named, fraction in scored:
@@ -1101,7 +1120,12 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
     data: dict[str, Any]
     if kind in ("choice", "true_false", "multiple"):
         question_type = QuestionType.TRUE_FALSE if kind == "true_false" else QuestionType.MULTIPLE_CHOICE
-        data = {"type": question_type.value, "choices": _qti1_choices(item, kind == "multiple", feedback)}
+        # Canvas grades multiple answers with partial credit; Blackboard only when the item says so
+        partial_credit = (
+            "question_type" in metadata or metadata.get("bbmd_partialcredit", "").lower() == "true"
+        )
+        choices = _qti1_choices(item, kind == "multiple", feedback, partial_credit=partial_credit)
+        data = {"type": question_type.value, "choices": choices}
     elif kind == "short":
         data = {"type": QuestionType.SHORT_EXACT.value, "choices": _qti1_short(item, feedback)}
     elif kind == "numerical":

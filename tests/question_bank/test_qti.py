@@ -810,6 +810,56 @@ def test_match_correct_text_entry_accepts_only_the_correct_response(tmp_path: Pa
     assert [(c.text, c.fraction) for c in mapped.choices] == [("Adam", 1.0), ("SGD", 0.5)]
 
 
+def _blackboard_multiple_answer(partial_credit: str) -> str:
+    labels = "".join(
+        f"""<flow_label class="Block"><response_label ident="{ident}"><flow_mat class="FORMATTED_TEXT_BLOCK">
+          <material><mat_extension><mat_formattedtext type="SMART_TEXT">{text}</mat_formattedtext>
+          </mat_extension></material></flow_mat></response_label></flow_label>"""
+        for ident, text in (("a1", "ReLU"), ("a2", "Adam"), ("a3", "tanh"))
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop><assessment title="DL-pool"><section><item title="Aktiveringar" maxattempts="0">
+  <itemmetadata>
+    <bbmd_asi_object_id>_77_1</bbmd_asi_object_id>
+    <bbmd_questiontype>Multiple Answer</bbmd_questiontype>
+    <bbmd_partialcredit>{partial_credit}</bbmd_partialcredit>
+    <qmd_absolutescore_max>2.0</qmd_absolutescore_max>
+  </itemmetadata>
+  <presentation><flow class="Block">
+    <flow class="QUESTION_BLOCK"><flow class="FORMATTED_TEXT_BLOCK"><material><mat_extension>
+      <mat_formattedtext type="SMART_TEXT">Vilka är aktiveringsfunktioner?</mat_formattedtext>
+    </mat_extension></material></flow></flow>
+    <flow class="RESPONSE_BLOCK"><response_lid ident="response" rcardinality="Multiple">
+      <render_choice shuffle="No" minnumber="0" maxnumber="0">{labels}</render_choice>
+    </response_lid></flow>
+  </flow></presentation>
+  <resprocessing scoremodel="SumOfScores">
+    <outcomes><decvar varname="SCORE" vartype="Decimal" minvalue="0" maxvalue="2.0"/></outcomes>
+    <respcondition title="correct">
+      <conditionvar><and>
+        <varequal respident="response" case="No">a1</varequal>
+        <not><varequal respident="response" case="No">a2</varequal></not>
+        <varequal respident="response" case="No">a3</varequal>
+      </and></conditionvar>
+      <setvar variablename="SCORE" action="Set">SCORE.max</setvar>
+    </respcondition>
+    <respcondition title="incorrect"><conditionvar><other/></conditionvar>
+      <setvar variablename="SCORE" action="Set">0.0</setvar></respcondition>
+  </resprocessing>
+</item></section></assessment></questestinterop>"""
+
+
+@pytest.mark.parametrize(("partial_credit", "wrong"), [("", -1.0), ("false", -1.0), ("true", -0.5)])
+def test_blackboard_multiple_answer_is_all_or_nothing_unless_partial_credit_is_on(
+    tmp_path: Path, partial_credit: str, wrong: float
+) -> None:
+    """Blackboard grades a Multiple Answer question by one condition that requires exactly the correct
+    set: without partial credit a wrong tick loses everything."""
+    question = _item(tmp_path, _blackboard_multiple_answer(partial_credit), "pool.dat")
+    assert [(c.text, c.fraction) for c in question.choices] == [("ReLU", 0.5), ("Adam", wrong), ("tanh", 0.5)]
+    assert question.max_points == 2.0
+
+
 def _essay(outcomes: str, rubric: str, processing: str = "") -> str:
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <assessmentItem {_QTI21} identifier="dropout-essay" title="Dropout" adaptive="false" timeDependent="false"
