@@ -113,6 +113,8 @@ class QuizSession(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline: Mapped[datetime | None] = mapped_column()
+    """A timed exam's end: answers typed by then are submitted even when the student is not there."""
 
     student: Mapped[Student] = relationship()
     items: Mapped[list[SessionItem]] = relationship(

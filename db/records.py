@@ -51,6 +51,7 @@ class QuizSessionRecord(_Record):
     position: int = Field(description="Index into question_ids of the question on screen.")
     started_at: datetime
     finished_at: datetime | None
+    deadline: datetime | None = Field(default=None, description="When a timed exam ends; None when untimed.")
     question_ids: list[str]
     drafts: dict[str, str] = Field(description="Unsubmitted text per question id.")
     answer_ids: dict[str, int] = Field(description="Latest submitted answer per question id.")

@@ -175,9 +175,16 @@ class Repository:
     # ---------------------------------------------------------------- quiz sessions
 
     def start_session(
-        self, student_id: int, bank: Bank, questions: Sequence[Question], mode: str
+        self,
+        student_id: int,
+        bank: Bank,
+        questions: Sequence[Question],
+        mode: str,
+        *,
+        deadline: datetime | None = None,
     ) -> QuizSessionRecord:
-        """A session asking `questions` in this order; unfinished older sessions of the bank are abandoned."""
+        """A session asking `questions` in this order (until `deadline` when timed); unfinished older
+        sessions of the bank are abandoned."""
         if not questions:
             raise TentaError("a quiz session needs at least one question")
         question_ids = [question.id for question in questions]
@@ -202,6 +209,7 @@ class Repository:
                 position=0,
                 started_at=now,
                 updated_at=now,
+                deadline=deadline,
             )
             quiz.items = [
                 SessionItem(
@@ -963,6 +971,7 @@ def _session_record(quiz: QuizSession) -> QuizSessionRecord:
         position=quiz.position,
         started_at=quiz.started_at,
         finished_at=quiz.finished_at,
+        deadline=quiz.deadline,
         question_ids=[item.question_id for item in quiz.items],
         drafts={item.question_id: item.draft for item in quiz.items if item.draft is not None},
         answer_ids={item.question_id: item.answer_id for item in quiz.items if item.answer_id is not None},

@@ -162,6 +162,9 @@ class Bank(_Strict):
     description: str = ""
     questions: tuple[Question, ...] = Field(min_length=1)
     grade_scale: GradeScale = ()
+    time_limit_minutes: float | None = Field(
+        default=None, gt=0, le=7 * 24 * 60, description="Time allowed for the full exam, as in a Moodle quiz."
+    )
 
     @model_validator(mode="after")
     def _unique_and_consistent(self) -> Bank:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
@@ -64,13 +64,24 @@ def choose_questions(
     return weakest[: request.count or DEFAULT_PRACTICE_COUNT]
 
 
+def exam_deadline(bank: Bank, mode: QuizMode, now: datetime) -> datetime | None:
+    """When a quiz started `now` must be handed in: the bank's time limit applies to the full exam only
+    (practice stays untimed, as in Moodle, where the limit is a setting of the exam itself)."""
+    if mode is not QuizMode.FULL or bank.time_limit_minutes is None:
+        return None
+    return now + timedelta(minutes=bank.time_limit_minutes)
+
+
 def start_quiz(ctx: AppContext, request: QuizRequest, *, now: datetime, rng: random.Random) -> ActiveQuiz:
     """Start and store a new session; raises TentaError when the mode has nothing to ask."""
     bank = ctx.catalog.load(request.bank_id)
     questions = choose_questions(ctx, request, bank, now=now, rng=rng)
     if not questions:
         raise TentaError(f"Nothing to ask in {request.mode.label.lower()} mode for {bank.title} right now.")
-    record = ctx.repository.start_session(request.student_id, bank, questions, request.mode.value)
+    deadline = exam_deadline(bank, request.mode, now)
+    record = ctx.repository.start_session(
+        request.student_id, bank, questions, request.mode.value, deadline=deadline
+    )
     return ActiveQuiz(ctx, bank, record)
 
 
@@ -195,9 +206,46 @@ class ActiveQuiz:
         question_id = self.current.id
         self.time_spent[question_id] = self.time_spent.get(question_id, 0.0) + max(seconds, 0.0)
 
+    @property
+    def deadline(self) -> datetime | None:
+        return self.session.deadline
+
+    def seconds_left(self, now: datetime) -> float | None:
+        """Time left of a timed exam (never negative); None when the quiz is untimed."""
+        if self.deadline is None:
+            return None
+        return max((self.deadline - now).total_seconds(), 0.0)
+
+    def time_is_up(self, now: datetime) -> bool:
+        return self.deadline is not None and now >= self.deadline
+
     def submit(self, text: str, *, now: datetime, language: str | None = None) -> AnswerRecord:
-        """Store the answer to the current question (committed before this returns)."""
-        question = self.current
+        """Store the answer to the current question (committed before this returns).
+
+        After a timed exam's deadline nothing more is accepted: the drafts saved in time are what
+        `hand_in` submits."""
+        if self.time_is_up(now):
+            raise TentaError("Time is up: the answers typed before the deadline are handed in.")
+        return self._store(self.current, text, now=now, language=language)
+
+    def hand_in(self, *, now: datetime) -> list[AnswerRecord]:
+        """Submit every typed answer not yet submitted as it stands, then close the session.
+
+        This is what happens when a timed exam's time runs out, with the student there or not (Moodle's
+        "open attempts are submitted automatically"); the answers count as given at the deadline."""
+        at = min(now, self.deadline) if self.deadline else now
+        handed_in = []
+        for question in self.questions:
+            text = self.drafts.get(question.id, "")
+            submitted = self.answers.get(question.id)
+            if text.strip() and (submitted is None or submitted.text != text):
+                handed_in.append(self._store(question, text, now=at))
+        self.finish(now=at)
+        return handed_in
+
+    def _store(
+        self, question: Question, text: str, *, now: datetime, language: str | None = None
+    ) -> AnswerRecord:
         answer = self.ctx.repository.submit_answer(
             self.session.student_id,
             self.bank,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pytest
 
@@ -133,3 +134,67 @@ def test_answer_is_stored_before_grading_and_kept_when_grading_fails(
     _summary, items = quiz.results()
     assert items[0].status == "failed"
     assert items[1].status == "skipped"
+
+
+def _timed_bank(ctx: AppContext, bank: Bank, minutes: float) -> str:
+    timed = bank.model_copy(update={"id": "dl-timed", "time_limit_minutes": minutes})
+    ctx.catalog.install(Bank.model_validate(timed.model_dump()))
+    return timed.id
+
+
+def test_full_exam_of_a_timed_bank_has_a_deadline_and_practice_has_none(
+    ctx: AppContext, bank: Bank, student_id: int
+) -> None:
+    bank_id = _timed_bank(ctx, bank, 90)
+    exam = start_quiz(
+        ctx,
+        QuizRequest(student_id=student_id, bank_id=bank_id, mode=QuizMode.FULL),
+        now=NOW,
+        rng=random.Random(0),
+    )
+    assert exam.deadline == NOW + timedelta(minutes=90)
+    assert exam.seconds_left(NOW + timedelta(minutes=30)) == 60 * 60
+    assert exam.seconds_left(NOW + timedelta(hours=3)) == 0
+    assert resume_quiz(AppContext(ctx.settings), exam.session_id).deadline == exam.deadline
+    practice = start_quiz(
+        ctx,
+        QuizRequest(student_id=student_id, bank_id=bank_id, mode=QuizMode.PRACTICE),
+        now=NOW,
+        rng=random.Random(0),
+    )
+    assert practice.deadline is None and practice.seconds_left(NOW) is None and not practice.time_is_up(NOW)
+
+
+def test_time_out_hands_in_typed_answers_at_the_deadline(
+    ctx: AppContext, bank: Bank, student_id: int
+) -> None:
+    """What was typed in time counts, as given at the deadline, even when the student comes back later;
+    nothing typed after it is accepted."""
+    bank_id = _timed_bank(ctx, bank, 60)
+    exam = start_quiz(
+        ctx,
+        QuizRequest(student_id=student_id, bank_id=bank_id, mode=QuizMode.FULL),
+        now=NOW,
+        rng=random.Random(0),
+    )
+    first = exam.submit("AI ⊃ ML ⊃ DL", now=NOW + timedelta(minutes=5))
+    exam.go_to(0)
+    exam.save_draft("AI ⊃ ML ⊃ DL")  # unchanged since it was submitted
+    exam.go_to(1)
+    exam.save_draft("Keras är TensorFlows högnivå-API")
+    exam.go_to(2)
+    exam.save_draft("Parametrar lärs in under träningen")
+    exam.go_to(3)
+    exam.save_draft("   ")
+    late = NOW + timedelta(hours=2)
+    assert exam.time_is_up(late)
+    with pytest.raises(TentaError, match="Time is up"):
+        exam.submit("Hyperparametrar väljs innan träningen", now=late)
+    back = resume_quiz(AppContext(ctx.settings), exam.session_id)
+    handed_in = back.hand_in(now=late)
+    assert [answer.question_id for answer in handed_in] == [back.questions[1].id, back.questions[2].id]
+    assert all(answer.submitted_at == NOW + timedelta(hours=1) for answer in handed_in)
+    stored = ctx.repository.get_session(exam.session_id)
+    assert stored.status is SessionStatus.FINISHED
+    assert stored.answer_ids[back.questions[0].id] == first.id
+    assert back.hand_in(now=late) == []
