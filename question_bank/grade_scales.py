@@ -136,7 +136,7 @@ def _parse_piece(piece: str, max_points: float | None) -> GradeBoundary:
     if not grade:
         raise ValueError(f"grade scale piece {piece!r}: the grade is missing before ':'")
     try:
-        value = float(number.replace(",", "."))
+        value = float(number)
     except ValueError:
         raise ValueError(f"grade scale piece {piece!r}: {number!r} is not a number") from None
     if not math.isfinite(value) or value < 0:
@@ -208,7 +208,8 @@ def describe_scale(scale: Sequence[GradeBoundary], max_points: float | None = No
     for boundary in scale:
         part = f"{boundary.grade} {_percent(round(boundary.min_percent, 2))}"
         if max_points and boundary.min_percent > 0:
-            part += f" ({boundary.min_percent / 100.0 * max_points:.2f}".rstrip("0").rstrip(".") + " p)"
+            points = f"{boundary.min_percent / 100.0 * max_points:.2f}".rstrip("0").rstrip(".")
+            part += f" ({points} p)"
         parts.append(part)
     return " · ".join(parts)
 

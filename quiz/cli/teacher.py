@@ -10,7 +10,7 @@ from __future__ import annotations
 import getpass
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -34,6 +34,7 @@ from db.records import AnswerDetail, credit_status
 from grading.models import PointStatus
 from question_bank.errors import InputFileError, TentaError
 from question_bank.formats.detect import EXPORTERS
+from question_bank.grade_scales import PRESETS, GradeBoundary, describe_scale, scale_option
 from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.grading_service import ensure_grader
@@ -50,8 +51,12 @@ from quiz.teacher.batch import (
 from quiz.teacher.exports import (
     GradebookFormat,
     bank_text,
+    final_grades,
     format_score,
+    grade_counts,
     gradebook_table,
+    last_answer_dates,
+    question_columns,
     write_answers,
     write_table,
 )
@@ -78,6 +83,15 @@ BankOption = Annotated[
     str | None, typer.Option("--bank", "-b", help="Bank id (default: the configured default bank).")
 ]
 AllOption = Annotated[bool, typer.Option("--all", help="List every row, not only the first 25.")]
+GradeScaleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--grade-scale",
+        help=f"Final grades from the total: a preset ({', '.join(PRESETS)}) or boundaries lowest first, "
+        "as a share or in points, e.g. 'U:0,G:50%,VG:75%' or 'U:0,G:24p,VG:36p'. Overrides the bank's "
+        "grade_scale.",
+    ),
+]
 TeacherOption = Annotated[
     str | None, typer.Option("--teacher", help="Name recorded with the decision (default: your login).")
 ]
@@ -116,6 +130,16 @@ def register(app: typer.Typer) -> None:
 
 def _bank(ctx: AppContext, bank_id: str | None) -> Bank:
     return ctx.catalog.load(bank_id or ctx.settings.default_bank)
+
+
+def _grade_scale(text: str | None, bank: Bank, max_total: float) -> tuple[GradeBoundary, ...]:
+    """--grade-scale when given (points converted with the exam's total), else the bank's own scale."""
+    override = scale_option(text, max_points=max_total or None)
+    return bank.grade_scale if override is None else override
+
+
+def _grade_counts_line(counts: Sequence[tuple[str, int]]) -> str:
+    return " · ".join(f"{grade} {count}" for grade, count in counts)
 
 
 def _teacher(name: str | None) -> str:
@@ -630,11 +654,14 @@ def _confusion_cell(row: dict[str, int], teacher_columns: Sequence[str]) -> str:
     return "/".join(str(row.get(column, 0)) for column in teacher_columns)
 
 
-def stats_command(bank_id: BankOption = None) -> None:
-    """Item analysis per question (Moodle-style): facility, spread, discrimination index."""
+def stats_command(bank_id: BankOption = None, grade_scale: GradeScaleOption = None) -> None:
+    """Item analysis per question (Moodle-style): facility, spread, discrimination index; and the
+    distribution of final grades when the bank (or --grade-scale) has a grade scale."""
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     gradebook = ctx.repository.gradebook(bank.id)
+    max_total = sum(question_columns(gradebook, bank).values())
+    scale = _grade_scale(grade_scale, bank, max_total)
     if not gradebook.rows:
         console.print(f"No graded answers in bank {bank.id} yet.")
         return
@@ -657,6 +684,9 @@ def stats_command(bank_id: BankOption = None) -> None:
         f"{exam.students} students; total mean {_points(exam.mean_total, exam.max_total)}, "
         f"SD {_number(exam.sd_total)}; Cronbach's alpha {_number(exam.cronbach_alpha)}."
     )
+    if scale:
+        counts = grade_counts(final_grades(gradebook, bank, scale), scale)
+        console.print(f"Final grades ({describe_scale(scale, max_total)}): {_grade_counts_line(counts)}")
     console.print(
         "[dim]Facility: mean share of max points. Discrimination: correlation between the question's score "
         "and the rest of the test (Moodle's discrimination index); below 20% the question separates "
@@ -667,7 +697,7 @@ def stats_command(bank_id: BankOption = None) -> None:
 # --- export ----------------------------------------------------------------------------------------
 
 
-def export_gradebook_command(
+def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to options
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="CSV file to write (default: print it).")
     ] = None,
@@ -677,9 +707,11 @@ def export_gradebook_command(
         typer.Option(
             "--format",
             "-f",
-            help="tenta: students × questions for a spreadsheet; moodle: Moodle's grade import CSV "
-            "(Email address / ID number, total, Feedback with the teachers' comments); canvas: Canvas's "
-            "gradebook import CSV (SIS ids, total, Points Possible row).",
+            help="tenta: students × questions for a spreadsheet (and the final grade with a grade scale); "
+            "moodle: Moodle's grade import CSV (Email address / ID number, total, the grade word for a "
+            "scale item, Feedback with the teachers' comments); canvas: Canvas's gradebook import CSV "
+            "(SIS ids, total, Points Possible row); grades: one final grade per student (id, name, grade, "
+            "examination date) for Ladok or another student records system.",
         ),
     ] = GradebookFormat.TENTA,
     title: Annotated[
@@ -693,19 +725,46 @@ def export_gradebook_command(
     per_question: Annotated[
         bool, typer.Option("--per-question", help="moodle/canvas: also one grade column per question.")
     ] = False,
+    grade_scale: GradeScaleOption = None,
+    exam_date: Annotated[
+        datetime | None,
+        typer.Option(
+            "--exam-date",
+            formats=["%Y-%m-%d"],
+            help="grades: the examination date for every student (default: the day of their last answer).",
+        ),
+    ] = None,
 ) -> None:
-    """The gradebook with final scores (teacher overrides win) for a spreadsheet, Moodle or Canvas.
+    """The gradebook with final scores (teacher overrides win) for a spreadsheet, Moodle or Canvas, or
+    the final grades per student.
 
     In the LMS files an unanswered question counts 0 and an answer not graded yet leaves the total
-    without a grade; students the LMS cannot identify are named on stderr.
+    without a grade; a student with an answer not graded yet gets no final grade. Students the LMS cannot
+    identify and the distribution of final grades are printed on stderr.
     """
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     gradebook = ctx.repository.gradebook(bank.id)
-    table = gradebook_table(gradebook, bank, format_name, title=title, per_question=per_question)
+    scale = _grade_scale(grade_scale, bank, sum(question_columns(gradebook, bank).values()))
+    exam_dates: dict[int, date] = {}
+    if format_name is GradebookFormat.GRADES:
+        exam_dates = last_answer_dates(ctx.repository.answer_history(bank_id=bank.id))
+        if exam_date is not None:
+            exam_dates = dict.fromkeys(exam_dates, exam_date.date())
+    table = gradebook_table(
+        gradebook,
+        bank,
+        format_name,
+        title=title,
+        per_question=per_question,
+        grade_scale=scale,
+        exam_dates=exam_dates,
+    )
     write_table(table, out)
     for note in table.notes:
         error_console.print(f"{format_name.value}: {note}", soft_wrap=True)
+    if table.grade_counts:
+        error_console.print(f"Final grades: {_grade_counts_line(table.grade_counts)}", soft_wrap=True)
     in_review = len(ctx.repository.review_queue(bank.id))
     if in_review:
         error_console.print(

@@ -11,23 +11,35 @@ Moodle matches students on one column chosen at import ("Email address" → user
 useridnumber or username) and reuses the previous row's student when that cell is empty, so students
 without the identifier come first: the import then stops at them instead of grading someone else.
 Canvas matches SIS User ID, then SIS Login ID, then the exact name; its CSV import takes no comments.
+
+Final grades (when the bank has a grade scale or --grade-scale gives one, see question_bank.grade_scales):
+tenta's CSV gets a grade column and the `grades` format lists one final grade per student for the
+student records system. Ladok documents no file import for results (they are entered in Ladok, or sent
+by integrations through its API), so `grades` is a plain CSV to work from, not a Ladok file. Moodle
+takes a grade word only into a grade item that uses a scale (its CSV import looks the word up among the
+scale's items and rejects words in a points item), so its file gets a separate grade column for such an
+item; Canvas's import takes points, and shows letters through the assignment's grading scheme, so its
+file keeps points only. A student with an answer not graded yet gets no final grade.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
 from db.records import AnswerDetail, Gradebook, GradebookRow
 from question_bank.errors import TentaError
+from question_bank.grade_scales import GradeBoundary, describe_scale, final_grade
 from question_bank.models import Bank
 
 CSV_ENCODING = "utf-8-sig"
@@ -57,6 +69,7 @@ class GradebookFormat(StrEnum):
     TENTA = "tenta"
     MOODLE = "moodle"
     CANVAS = "canvas"
+    GRADES = "grades"
 
 
 MOODLE_NO_GRADE = "-"
@@ -69,6 +82,8 @@ MOODLE_GRADE_LIMIT = 100.0
 """Moodle refuses imported grades above this unless the site allows unlimited grades."""
 CANVAS_STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 CANVAS_POINTS_ROW = "Points Possible"
+GRADES_COLUMNS = ("student_id", "name", "grade", "examination_date", "points", "max_points")
+NO_FINAL_GRADE = "no grade"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -83,6 +98,8 @@ class GradebookTable:
     """Students the LMS cannot match by an identifier (names as tenta has them)."""
     notes: tuple[str, ...] = ()
     """One-line remarks for the teacher (unidentified students, ungraded answers, LMS limits)."""
+    grade_counts: tuple[tuple[str, int], ...] = ()
+    """Students per final grade in the scale's order, then those without one; empty without a scale."""
 
 
 def format_score(value: float | None) -> str:
@@ -122,14 +139,25 @@ def gradebook_table(
     *,
     title: str | None = None,
     per_question: bool = False,
+    grade_scale: Sequence[GradeBoundary] = (),
+    exam_dates: Mapping[int, date] | None = None,
 ) -> GradebookTable:
-    """The gradebook laid out for tenta's spreadsheet, Moodle's or Canvas's grade import."""
+    """The gradebook laid out for tenta's spreadsheet, Moodle's or Canvas's grade import, or the final
+    grades; `grade_scale` adds final grades, `exam_dates` (student id → date) dates them."""
+    scale = tuple(grade_scale)
     if format_name is GradebookFormat.TENTA:
-        return tenta_gradebook(gradebook, bank)
-    column = (title or bank.title or bank.id).strip()
-    if format_name is GradebookFormat.MOODLE:
-        return moodle_gradebook(gradebook, bank, title=column, per_question=per_question)
-    return canvas_gradebook(gradebook, bank, title=column, per_question=per_question)
+        table = tenta_gradebook(gradebook, bank, scale)
+    elif format_name is GradebookFormat.GRADES:
+        table = grades_table(gradebook, bank, scale, exam_dates or {})
+    else:
+        column = (title or bank.title or bank.id).strip()
+        if format_name is GradebookFormat.MOODLE:
+            table = moodle_gradebook(gradebook, bank, title=column, per_question=per_question, scale=scale)
+        else:
+            table = canvas_gradebook(gradebook, bank, title=column, per_question=per_question, scale=scale)
+    if not scale:
+        return table
+    return dataclasses.replace(table, grade_counts=grade_counts(final_grades(gradebook, bank, scale), scale))
 
 
 def write_gradebook(path: Path, gradebook: Gradebook, bank: Bank) -> None:
@@ -155,12 +183,49 @@ def question_labels(bank: Bank, question_ids: Sequence[str]) -> dict[str, str]:
     }
 
 
-def tenta_gradebook(gradebook: Gradebook, bank: Bank) -> GradebookTable:
-    """One row per student: final score per question (bank order), total, max total and percent;
-    a question without a final score (not answered or not graded) is blank and adds nothing."""
+def final_grades(gradebook: Gradebook, bank: Bank, scale: Sequence[GradeBoundary]) -> dict[int, str | None]:
+    """Student id → final grade from the total (unanswered questions count 0); None while an answer
+    waits for grading, since a grade on a partial total could be too low."""
+    max_total = sum(question_columns(gradebook, bank).values())
+    return {
+        row.student_id: None if row.pending else final_grade(row.total, max_total, scale)
+        for row in gradebook.rows
+    }
+
+
+def grade_counts(
+    grades: Mapping[int, str | None], scale: Sequence[GradeBoundary]
+) -> tuple[tuple[str, int], ...]:
+    """How many students got each grade (scale order, lowest first), then how many got none."""
+    counts = [
+        (boundary.grade, sum(1 for grade in grades.values() if grade == boundary.grade)) for boundary in scale
+    ]
+    without = sum(1 for grade in grades.values() if grade is None)
+    return tuple(counts) + (((NO_FINAL_GRADE, without),) if without else ())
+
+
+def no_final_grade_note(gradebook: Gradebook) -> tuple[str, ...]:
+    """Who gets no final grade because answers still wait for grading."""
+    waiting = [row for row in gradebook.rows if row.pending]
+    if not waiting:
+        return ()
+    names = ", ".join(row.student_name for row in waiting)
+    return (
+        f"{len(waiting)} student(s) get no final grade until their answers are graded (run tenta grade), "
+        f"since a grade from part of the exam could be too low: {names}",
+    )
+
+
+def tenta_gradebook(gradebook: Gradebook, bank: Bank, scale: Sequence[GradeBoundary] = ()) -> GradebookTable:
+    """One row per student: final score per question (bank order), total, max total and percent, and the
+    final grade when a scale applies; a question without a final score (not answered or not graded) is
+    blank and adds nothing."""
     columns = question_columns(gradebook, bank)
     max_total = sum(columns.values())
-    rows = [["student", "student_id", *columns, "total", "max_total", "percent"]]
+    grades = final_grades(gradebook, bank, scale) if scale else {}
+    rows = [
+        ["student", "student_id", *columns, "total", "max_total", "percent", *(["grade"] if scale else [])]
+    ]
     for row in gradebook.rows:
         rows.append(
             [
@@ -170,9 +235,52 @@ def tenta_gradebook(gradebook: Gradebook, bank: Bank) -> GradebookTable:
                 format_score(row.total),
                 format_score(max_total),
                 format_score(100.0 * row.total / max_total if max_total else None),
+                *([grades[row.student_id] or ""] if scale else []),
             ]
         )
-    return GradebookTable(rows=rows, encoding=CSV_ENCODING, students=len(gradebook.rows))
+    notes = no_final_grade_note(gradebook) if scale else ()
+    return GradebookTable(rows=rows, encoding=CSV_ENCODING, students=len(gradebook.rows), notes=notes)
+
+
+def grades_table(
+    gradebook: Gradebook, bank: Bank, scale: Sequence[GradeBoundary], exam_dates: Mapping[int, date]
+) -> GradebookTable:
+    """One row per student with the final grade, for entering in Ladok or another student records system:
+    identifier, name, grade, examination date (ISO, as Ladok writes dates), points and max points."""
+    if not scale:
+        raise TentaError(
+            "--format grades needs a grade scale: give --grade-scale (e.g. ug-vg or 'U:0,G:50%,VG:75%') "
+            f"or set grade_scale in bank {bank.id!r}"
+        )
+    max_total = sum(question_columns(gradebook, bank).values())
+    grades = final_grades(gradebook, bank, scale)
+    rows = [list(GRADES_COLUMNS)]
+    for row in gradebook.rows:
+        exam_date = exam_dates.get(row.student_id)
+        rows.append(
+            [
+                row.external_id or "",
+                row.student_name,
+                grades[row.student_id] or "",
+                exam_date.isoformat() if exam_date else "",
+                "" if row.pending else format_score(row.total),
+                format_score(max_total),
+            ]
+        )
+    unidentified = tuple(row.student_name for row in gradebook.rows if not row.external_id)
+    notes = [f"scale {describe_scale(scale, max_total)}", *no_final_grade_note(gradebook)]
+    if unidentified:
+        notes.append(
+            f"{len(unidentified)} student(s) have no personal identity number or student id in tenta; "
+            f"add it before reporting: {', '.join(unidentified)}"
+        )
+    return GradebookTable(
+        rows=rows,
+        encoding=CSV_ENCODING,
+        students=len(gradebook.rows),
+        unidentified=unidentified,
+        notes=tuple(notes),
+    )
 
 
 def split_identifier(external_id: str | None) -> tuple[str, str]:
@@ -204,23 +312,35 @@ def teacher_feedback(row: GradebookRow, labels: dict[str, str]) -> str:
     )
 
 
-def ungraded_note(gradebook: Gradebook, no_grade: str) -> tuple[str, ...]:
-    """Who has answers still waiting for a grade, so the teacher knows why a total is missing."""
+def ungraded_note(gradebook: Gradebook, no_grade: str, *, with_final_grades: bool = False) -> tuple[str, ...]:
+    """Who has answers still waiting for a grade, so the teacher knows why a total (and with a grade
+    scale, the final grade: one from part of the exam could be too low) is missing."""
     waiting = [row for row in gradebook.rows if row.pending]
     if not waiting:
         return ()
     answers = sum(len(row.pending) for row in waiting)
     names = ", ".join(row.student_name for row in waiting)
     shown = f"{no_grade!r}" if no_grade else "empty"
+    what = "the totals and final grades" if with_final_grades else "the totals"
     return (
-        f"{answers} answer(s) not graded yet (run tenta grade): their cells and the totals of "
+        f"{answers} answer(s) not graded yet (run tenta grade): their cells and {what} of "
         f"{len(waiting)} student(s) are {shown} (no grade): {names}",
     )
 
 
-def moodle_gradebook(gradebook: Gradebook, bank: Bank, *, title: str, per_question: bool) -> GradebookTable:
-    """Moodle's "Import grades → CSV file": identifiers, the total, optionally each question, feedback."""
+def moodle_gradebook(
+    gradebook: Gradebook,
+    bank: Bank,
+    *,
+    title: str,
+    per_question: bool,
+    scale: Sequence[GradeBoundary] = (),
+) -> GradebookTable:
+    """Moodle's "Import grades → CSV file": identifiers, the total, the final grade as a scale word when a
+    grade scale applies, optionally each question, feedback."""
     columns = question_columns(gradebook, bank)
+    grades = final_grades(gradebook, bank, scale) if scale else {}
+    grade_column = f"{title}: grade"
     labels = question_labels(bank, list(columns))
     identities = {row.student_id: split_identifier(row.external_id) for row in gradebook.rows}
     by_email = any(email for email, _other in identities.values())
@@ -238,6 +358,7 @@ def moodle_gradebook(gradebook: Gradebook, bank: Bank, *, title: str, per_questi
             MOODLE_EMAIL,
             MOODLE_ID_NUMBER,
             title,
+            *([grade_column] if scale else []),
             *(f"{title}: {labels[question_id]}" for question_id in question_ids),
             MOODLE_FEEDBACK,
         ]
@@ -250,12 +371,19 @@ def moodle_gradebook(gradebook: Gradebook, bank: Bank, *, title: str, per_questi
                 email,
                 other,
                 lms_total(row, list(columns), MOODLE_NO_GRADE),
+                *([grades[row.student_id] or MOODLE_NO_GRADE] if scale else []),
                 *(lms_cell(row, question_id, MOODLE_NO_GRADE) for question_id in question_ids),
                 teacher_feedback(row, labels),
             ]
         )
     unidentified = tuple(row.student_name for row in ordered if not identified(row))
-    notes = list(ungraded_note(gradebook, MOODLE_NO_GRADE))
+    notes = list(ungraded_note(gradebook, MOODLE_NO_GRADE, with_final_grades=bool(scale)))
+    if scale:
+        notes.append(
+            f"map {grade_column!r} to a grade item of type Scale whose scale lists "
+            f"{','.join(boundary.grade for boundary in scale)} (lowest first, as Moodle scales do), and "
+            f"{title!r} to a points item: Moodle takes grade words only into a scale item"
+        )
     if unidentified:
         notes.insert(
             0,
@@ -278,11 +406,19 @@ def moodle_gradebook(gradebook: Gradebook, bank: Bank, *, title: str, per_questi
     )
 
 
-def canvas_gradebook(gradebook: Gradebook, bank: Bank, *, title: str, per_question: bool) -> GradebookTable:
+def canvas_gradebook(
+    gradebook: Gradebook,
+    bank: Bank,
+    *,
+    title: str,
+    per_question: bool,
+    scale: Sequence[GradeBoundary] = (),
+) -> GradebookTable:
     """Canvas's gradebook import: its five student columns, the assignment(s), and a Points Possible row.
 
     tenta never knows Canvas's own user ID, so that column stays empty; an email goes to SIS Login ID,
     any other identifier to both SIS User ID and SIS Login ID (Canvas tries them in that order).
+    Canvas imports points, so a grade scale becomes a hint for the assignment's grading scheme.
     """
     columns = question_columns(gradebook, bank)
     labels = question_labels(bank, list(columns))
@@ -318,6 +454,11 @@ def canvas_gradebook(gradebook: Gradebook, bank: Bank, *, title: str, per_questi
         )
     unidentified = tuple(row.student_name for row in gradebook.rows if not row.external_id)
     notes = list(ungraded_note(gradebook, ""))
+    if scale:
+        notes.append(
+            "Canvas imports points, not grade words: to show final grades set the assignment's "
+            f"'Display grade as' to Letter grade with a grading scheme of {describe_scale(scale)}"
+        )
     if unidentified:
         notes.insert(
             0,
@@ -331,6 +472,17 @@ def canvas_gradebook(gradebook: Gradebook, bank: Bank, *, title: str, per_questi
         unidentified=unidentified,
         notes=tuple(notes),
     )
+
+
+def last_answer_dates(details: Sequence[AnswerDetail]) -> dict[int, date]:
+    """Student id → the local date of their latest answer: the examination date when none is given."""
+    latest: dict[int, date] = {}
+    for detail in details:
+        submitted = detail.answer.submitted_at
+        day = (submitted.astimezone() if submitted.tzinfo else submitted).date()
+        student_id = detail.answer.student_id
+        latest[student_id] = max(day, latest.get(student_id, day))
+    return latest
 
 
 def answer_record(detail: AnswerDetail, student_external_id: str | None) -> dict[str, Any]:
