@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -17,6 +18,7 @@ from quiz.session import ActiveQuiz
 from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.feedback import FeedbackChoice, FeedbackScreen
+from quiz.tui.widgets.media_line import MediaLine
 from quiz.tui.widgets.question_view import QuestionView
 from quiz.tui.widgets.quiz_timer import QuizTimer
 
@@ -34,6 +36,13 @@ class QuizScreen(TentaScreen[None]):
         Binding("ctrl+l", "toggle_language", "Language", priority=True, tooltip="Show the prompt in sv/en."),
         Binding("ctrl+t", "toggle_timer", "Timer", priority=True, tooltip="Show or hide the timer."),
         Binding("ctrl+f", "finish", "Finish", priority=True, tooltip="End the quiz and see the results."),
+        Binding(
+            "ctrl+o",
+            "open_media",
+            "Open media",
+            priority=True,
+            tooltip="Open the question's picture or sound in the system viewer; again for the next one.",
+        ),
         Binding("escape", "leave", "Pause", tooltip="Back to home; resume later where you left off."),
     ]
 
@@ -44,6 +53,7 @@ class QuizScreen(TentaScreen[None]):
         self._shown_at: datetime | None = None
         self._draft_timer: Timer | None = None
         self._confirm_empty = False
+        self._media_index = 0
 
     def compose(self) -> ComposeResult:
         quiz = self.quiz
@@ -55,6 +65,7 @@ class QuizScreen(TentaScreen[None]):
             yield QuizTimer(self._elapsed, id="quiz-timer")
         with VerticalScroll(id="prompt-scroll"):
             yield QuestionView(quiz.current, self.language, id="prompt")
+        yield MediaLine("", id="quiz-media")
         yield TextArea(
             quiz.draft(),
             id="answer",
@@ -90,6 +101,9 @@ class QuizScreen(TentaScreen[None]):
         self.query_one("#quiz-progress", ProgressBar).update(progress=len(quiz.answers))
         self._show_language()
         self._set_status()
+        self._media_index = 0
+        self._show_media()
+        self.refresh_bindings()
         self._shown_at = self.tenta.clock()
         self._confirm_empty = False
 
@@ -113,6 +127,23 @@ class QuizScreen(TentaScreen[None]):
             now = self.tenta.clock()
             self.quiz.add_time((now - self._shown_at).total_seconds())
             self._shown_at = now
+
+    def _media_file(self, name: str) -> Path | None:
+        try:
+            return self.tenta.ctx.catalog.media_path(self.quiz.bank.id, name)
+        except TentaError:  # the bank was removed since the quiz started
+            return None
+
+    def _show_media(self) -> None:
+        names = self.quiz.current.media
+        missing = {name for name in names if self._media_file(name) is None}
+        self.query_one("#quiz-media", MediaLine).show(names, missing, self._media_index)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer 'Open media' only on questions that have some."""
+        if action == "open_media":
+            return bool(self.quiz.current.media)
+        return True
 
     # ----- drafts ----------------------------------------------------------------------------------------
 
@@ -207,6 +238,21 @@ class QuizScreen(TentaScreen[None]):
             for lang in self._languages()
         )
         self.query_one("#quiz-language", Label).update(shown)
+
+    def action_open_media(self) -> None:
+        """Open the next attachment with the system's viewer or player (as a file:// URL)."""
+        names = self.quiz.current.media
+        if not names:
+            return
+        name = names[self._media_index % len(names)]
+        self._media_index = (self._media_index + 1) % len(names)
+        path = self._media_file(name)
+        if path is None:
+            self.notify(f"{name} is missing from the bank's media folder.", severity="warning")
+        else:
+            self.app.open_url(path.as_uri())
+            self.notify(f"Opened {name}.")
+        self._show_media()
 
     def action_toggle_timer(self) -> None:
         timer = self.query_one("#quiz-timer", QuizTimer)
