@@ -73,8 +73,9 @@ ANSWER_FIELDS = (*COLUMN_ALIASES["reference_answer"], "meaning", "betydelse", "e
 FEEDBACK_FIELDS = (*COLUMN_ALIASES["feedback"], "extra", "back_extra", "notes", "note", "comments")
 IGNORED_TAGS = frozenset({"leech", "marked"})  # Anki's own scheduling markers, not subjects
 _SOUND = re.compile(r"\[sound:([^\]]*)\]")
-_MEDIA_SOURCE = re.compile(
-    r"""<(?:img|audio|video|source)\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE
+_MEDIA_REFERENCE = re.compile(
+    r"""<(?:img|audio|video|source)\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))|\[sound:([^\]]*)\]""",
+    re.IGNORECASE,
 )
 _MEDIA_MAP_MEMBER = "media"
 MAX_MEDIA_MAP_BYTES = 64 * 1024 * 1024
@@ -139,9 +140,8 @@ def _media_of(markup: str, media: _PackageMedia) -> list[str]:
     """Bank-wide names of the package's files a field shows or plays, in order of appearance."""
     references = [
         next(value for value in match.groups() if value is not None)
-        for match in _MEDIA_SOURCE.finditer(markup)
+        for match in _MEDIA_REFERENCE.finditer(markup)
     ]
-    references += _SOUND.findall(markup)
     found = (media.lookup(reference) for reference in references)
     return list(dict.fromkeys(name for name in found if name is not None))
 
@@ -168,8 +168,9 @@ def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) 
     if "image-occlusion:" in raw_prompt:
         problems.add("image occlusion notes cannot be asked as text", field=note.label())
         return None
+    shown_markup = replace_clozes(raw_prompt, filled=False) if has_cloze(raw_prompt) else raw_prompt
     if has_cloze(raw_prompt):
-        prompt = _clean(replace_clozes(raw_prompt, filled=False), media)
+        prompt = _clean(shown_markup, media)
         reference, answer_name = _clean(replace_clozes(raw_prompt, filled=True)), names[prompt_at]
     else:
         prompt = _clean(raw_prompt, media)
@@ -193,7 +194,7 @@ def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) 
         "reference_answer": reference,
         "rubric": [point.model_dump() for point in propose_key_points(reference)],
     }
-    shown = _media_of(raw_prompt, media)
+    shown = _media_of(shown_markup, media)  # not a cloze's hidden picture: that is the answer
     if shown:
         data["media"] = shown
     feedback = [

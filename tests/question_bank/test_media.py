@@ -23,7 +23,7 @@ from question_bank.formats.moodle_xml import import_moodle_xml
 from question_bank.formats.yaml_json import dump_json, dump_yaml, read_native
 from question_bank.loader import BankCatalog
 from question_bank.models import Bank
-from tests.question_bank.test_anki import Note, write_collection
+from tests.question_bank.test_anki import CLOZE, Note, write_collection
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 MP3 = b"ID3\x03\x00" + b"\xff\xfb" * 300
@@ -108,6 +108,23 @@ def test_a_sound_the_package_lacks_is_dropped_not_listed(tmp_path: Path) -> None
     bone = import_anki(path).questions[0]
     assert bone.media == ("femur x-ray.png",)
     assert bone.prompt["en"] == "Which bone is this? [image: femur x-ray.png]"
+
+
+def test_a_cloze_hides_its_picture_and_media_keep_their_order(tmp_path: Path) -> None:
+    notes = [
+        Note(
+            ['[sound:uttal.mp3] {{c1::<img src="answer.png">}} is shown on <img src="femur x-ray.png">', ""],
+            guid="cloze1",
+            note_type=CLOZE,
+            deck=10,
+        )
+    ]
+    question = import_anki(
+        write_media_package(tmp_path / "c.apkg", notes, ANATOMY_FILES, latest=False)
+    ).questions[0]
+    assert question.media == ("uttal.mp3", "femur x-ray.png")
+    assert question.prompt["en"] == "[sound: uttal.mp3] _____ is shown on [image: femur x-ray.png]"
+    assert question.reference_answer["en"] == "[image: answer.png] is shown on [image: femur x-ray.png]"
 
 
 def test_hostile_anki_media_names_stay_inside_the_media_folder(tmp_path: Path) -> None:
