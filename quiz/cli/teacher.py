@@ -60,7 +60,7 @@ from quiz.teacher.exports import (
     write_answers,
     write_table,
 )
-from quiz.teacher.grouping import DEFAULT_THRESHOLD, answer_groups, apply_group_score, find_group
+from quiz.teacher.grouping import DEFAULT_THRESHOLD, answer_groups, apply_group_decision, find_group
 from quiz.teacher.review import (
     POINT_DECISIONS,
     agreement,
@@ -302,14 +302,28 @@ def groups_command(
     ] = DEFAULT_THRESHOLD,
     members: Annotated[int, typer.Option(min=0, help="Other answers to show per group.")] = 2,
     apply: Annotated[
-        tuple[str, str] | None,
-        typer.Option(help="GROUP SCORE: give every answer of the group this score (points or %)."),
+        str | None,
+        typer.Option(help="GROUP: decide every answer of this group, with --score and/or --point."),
+    ] = None,
+    score: Annotated[
+        str | None, typer.Option(help="With --apply: the score for each answer (points or %, e.g. 75%).")
+    ] = None,
+    point: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--point",
+            "-p",
+            help="With --apply: a key point's decision for each answer, ID=covered|partial|missing|0.75 "
+            "(repeat; without --score each answer's score follows its points).",
+        ),
     ] = None,
     comment: Annotated[str, typer.Option(help="Comment stored with each override.")] = "",
     teacher: TeacherOption = None,
     show_all: AllOption = False,
 ) -> None:
     """Cluster similar answers to a question so one decision can grade a whole group."""
+    if apply is None and (score is not None or point):
+        raise TentaError("--score and --point decide a group: name it with --apply GROUP")
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     found = resolve_question(bank, question)
@@ -320,12 +334,21 @@ def groups_command(
         console.print(f"No answers to {found.id} yet.")
         return
     if apply is not None:
-        group = find_group(groups, apply[0])
-        score = parse_score(apply[1], group.representative.max_points)
-        overrides = apply_group_score(ctx.repository, group, score, comment, _teacher(teacher))
+        group = find_group(groups, apply)
+        given = parse_score(score, group.representative.max_points) if score is not None else None
+        overrides = apply_group_decision(
+            ctx.repository,
+            group,
+            score=given,
+            point_credits=point_decisions(point or []),
+            comment=comment,
+            teacher=_teacher(teacher),
+        )
+        scores = sorted({override.score for override in overrides})
+        shown = " / ".join(_points(value, group.representative.max_points) for value in scores)
         console.print(
-            f"Group {group.id}: {len(overrides)} answer(s) of {found.id} now score "
-            f"{_points(score, group.representative.max_points)} (one override each, audited)."
+            f"Group {group.id}: {len(overrides)} answer(s) of {found.id} now score {shown} "
+            "(one override each, audited)."
         )
         return
     table = Table(title=f"{found.id}: {sum(g.size for g in groups)} answers in {len(groups)} groups")
@@ -343,7 +366,10 @@ def groups_command(
         )
     console.print(table)
     _print_more(groups, show_all)
-    console.print(f"Apply a score to a group: tenta groups {found.id} --apply GROUP SCORE --comment TEXT")
+    console.print(
+        f"Decide a whole group: tenta groups {found.id} --apply GROUP --score SCORE "
+        "(or --point ID=covered ...) --comment TEXT"
+    )
 
 
 # --- review, override, audit -----------------------------------------------------------------------

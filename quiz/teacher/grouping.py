@@ -10,14 +10,15 @@ between `tenta groups` and `tenta groups --apply` as long as the answers do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from db.records import AnswerDetail, OverrideRecord
+from db.records import AnswerDetail, OverrideRecord, check_point_credits
 from question_bank.errors import TentaError
+from quiz.teacher.review import apply_override
 
 if TYPE_CHECKING:
     from db.repository import Repository
@@ -121,8 +122,30 @@ def find_group(groups: Sequence[AnswerGroup], group_id: str) -> AnswerGroup:
     )
 
 
-def apply_group_score(
-    repository: Repository, group: AnswerGroup, score: float, comment: str, teacher: str
+def apply_group_decision(
+    repository: Repository,
+    group: AnswerGroup,
+    *,
+    score: float | None,
+    point_credits: Mapping[str, float],
+    comment: str,
+    teacher: str,
 ) -> list[OverrideRecord]:
-    """One override per member, so each answer's audit trail shows the teacher's decision."""
-    return [repository.add_override(member.answer.id, score, comment, teacher) for member in group.members]
+    """One override per member, so each answer's audit trail shows the teacher's decision.
+
+    With key-point decisions (Gradescope's rubric items applied to an answer group) each member's score
+    follows its own points: the decided ones, and its auto grade's credit for the rest. Every member is
+    checked before any is changed, so a point the rubric lacks changes nothing.
+    """
+    if score is None and not point_credits:
+        raise TentaError(
+            f"group {group.id}: give a score or key-point decisions (ID=covered|partial|missing)"
+        )
+    for member in group.members:
+        check_point_credits(member.answer.id, member.question, point_credits)
+    return [
+        apply_override(
+            repository, member, score=score, point_credits=point_credits, comment=comment, teacher=teacher
+        )
+        for member in group.members
+    ]

@@ -315,10 +315,36 @@ def test_groups_apply_a_score_to_a_whole_group(ctx: AppContext, class_submission
 
     groups = teacher_cli.answer_groups(ctx.repository, ctx.embedder, "teacher-test", "dropout")
     code, stdout, _ = tenta(
-        "groups", "dropout", "--bank", "teacher-test", "--apply", groups[0].id, "2", "--comment", "ok"
+        "groups",
+        "dropout",
+        "--bank",
+        "teacher-test",
+        "--apply",
+        groups[0].id,
+        "--score",
+        "2",
+        "--comment",
+        "ok",
     )
     assert code == 0 and "3 answer(s)" in stdout
     assert all(ctx.repository.get_answer(m.answer.id).final_score == 2.0 for m in groups[0].members)
+
+
+def test_groups_apply_key_point_decisions_to_a_whole_group(ctx: AppContext, class_submissions: Path) -> None:
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+    group = teacher_cli.answer_groups(ctx.repository, ctx.embedder, "teacher-test", "dropout")[0]
+
+    code, stdout, _ = tenta(
+        "groups", "dropout", "--bank", "teacher-test", "--apply", group.id, "--point", "overfitting=missing"
+    )
+
+    assert code == 0 and f"{group.size} answer(s)" in stdout
+    for member in group.members:
+        detail = ctx.repository.get_answer(member.answer.id)
+        assert detail.overrides[-1].point_credits == {"overfitting": 0.0}
+        assert detail.final_score is not None and detail.final_score <= 1.0  # at most the other point
+    with pytest.raises(TentaError, match="--apply GROUP"):
+        tenta("groups", "dropout", "--bank", "teacher-test", "--point", "overfitting=covered")
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from question_bank.errors import TentaError
 from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.teacher.batch import store_submissions
-from quiz.teacher.grouping import answer_groups, apply_group_score, cluster, find_group
+from quiz.teacher.grouping import answer_groups, apply_group_decision, cluster, find_group
 from quiz.teacher.submissions import read_submissions
 from tests.teacher.fixtures import write_csv
 
@@ -70,8 +70,13 @@ def test_similar_answers_share_a_group_and_a_score_applies_to_all(ctx: AppContex
     assert {"The capital of France is Paris."} in texts_by_group
     assert groups[0].id == f"g{groups[0].representative.answer.id}"
 
-    overrides = apply_group_score(
-        ctx.repository, find_group(groups, groups[0].id), 2.0, "model answer", "lärare"
+    overrides = apply_group_decision(
+        ctx.repository,
+        find_group(groups, groups[0].id),
+        score=2.0,
+        point_credits={},
+        comment="model answer",
+        teacher="lärare",
     )
 
     assert len(overrides) == 4
@@ -92,3 +97,40 @@ def test_a_vanished_group_id_is_a_clear_error(ctx: AppContext, bank: Bank) -> No
     with pytest.raises(TentaError, match="run `tenta groups` again"):
         find_group(groups, "g9999")
     assert find_group(groups, groups[0].id.removeprefix("g")) is groups[0]
+
+
+@pytest.mark.usefixtures("dropout_answers")
+def test_key_point_decisions_apply_to_a_group_and_each_score_follows_its_points(
+    ctx: AppContext, bank: Bank
+) -> None:
+    """Gradescope-style: the teacher marks the group's rubric item once; members are ungraded here, so the
+    undecided point counts as missing for each, and every member gets the decision and its score."""
+    group = answer_groups(ctx.repository, ctx.embedder, bank.id, "dropout", threshold=0.8)[0]
+
+    overrides = apply_group_decision(
+        ctx.repository, group, score=None, point_credits={"overfitting": 1.0}, comment="", teacher="lärare"
+    )
+
+    assert len(overrides) == group.size
+    for member in group.members:
+        detail = ctx.repository.get_answer(member.answer.id)
+        assert detail.final_score == 1.0  # one of two equal points of a 2-point question
+        assert detail.overrides[-1].point_credits == {"overfitting": 1.0}
+
+
+@pytest.mark.usefixtures("dropout_answers")
+def test_a_group_decision_naming_an_unknown_point_changes_nothing(ctx: AppContext, bank: Bank) -> None:
+    group = answer_groups(ctx.repository, ctx.embedder, bank.id, "dropout", threshold=0.8)[0]
+
+    with pytest.raises(TentaError, match="no key point 'regularisation'"):
+        apply_group_decision(
+            ctx.repository,
+            group,
+            score=None,
+            point_credits={"overfitting": 1.0, "regularisation": 1.0},
+            comment="",
+            teacher="lärare",
+        )
+    with pytest.raises(TentaError, match="give a score or key-point decisions"):
+        apply_group_decision(ctx.repository, group, score=None, point_credits={}, comment="", teacher="t")
+    assert all(not ctx.repository.get_answer(member.answer.id).overrides for member in group.members)
