@@ -96,6 +96,11 @@ class Question(_Strict):
         default=(),
         description="Pictures and sound shown with the question: file names in the bank's media folder.",
     )
+    all_or_nothing: bool = Field(
+        default=False,
+        description="Multiple choice only: full points when exactly the positive-fraction choices are "
+        "ticked, else none (QTI match_correct, Moodle multichoiceset, Blackboard without partial credit).",
+    )
 
     @field_validator("media")
     @classmethod
@@ -119,6 +124,8 @@ class Question(_Strict):
             raise ValueError(f"{self.type.value} question needs at least one choice with positive fraction")
         if self.type is QuestionType.NUMERICAL and not self.numerical:
             raise ValueError("numerical question needs at least one accepted value")
+        if self.all_or_nothing and self.type is not QuestionType.MULTIPLE_CHOICE:
+            raise ValueError("all_or_nothing applies to multiple_choice questions only")
         point_ids = [point.id for point in self.rubric]
         if len(point_ids) != len(set(point_ids)):
             raise ValueError("rubric point ids must be unique within a question")
@@ -146,7 +153,8 @@ class Question(_Strict):
 
     def content_hash(self) -> str:
         """Stable hash of everything that affects asking and grading (for snapshots and caches)."""
-        data = self.model_dump(mode="json", exclude=None if self.media else {"media"})  # old hashes stay
+        unset = {name for name in ("media", "all_or_nothing") if not getattr(self, name)}
+        data = self.model_dump(mode="json", exclude=unset)  # old hashes stay for questions without them
         payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
