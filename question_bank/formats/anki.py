@@ -56,7 +56,13 @@ from question_bank.formats.common import (
     title_from_path,
 )
 from question_bank.formats.csv_rows import COLUMN_ALIASES
-from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, UniqueNames, name_images, plain_media_name
+from question_bank.formats.media_files import (
+    MAX_MEDIA_FILE_BYTES,
+    UniqueNames,
+    file_name_of_url,
+    name_images,
+    plain_media_name,
+)
 from question_bank.keypoints import propose_key_points
 from question_bank.language import detect_bank_languages
 from question_bank.models import Bank
@@ -133,7 +139,11 @@ def _clean(markup: str, media: _PackageMedia | None = None) -> str:
         name = media.lookup(match.group(1)) if media is not None else None
         return f" [sound: {name}] " if name else ""
 
-    return html_to_text(name_images(_SOUND.sub(sound, markup))).strip()
+    def image(source: str) -> str:
+        found = media.lookup(source) if media is not None else None
+        return found or file_name_of_url(source)
+
+    return html_to_text(name_images(_SOUND.sub(sound, markup), image)).strip()
 
 
 def _media_of(markup: str, media: _PackageMedia) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -45,15 +45,16 @@ def file_name_of_url(url: str) -> str:
     return unquote(url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0].split("#", 1)[0])
 
 
-def name_images(markup: str) -> str:
-    """Give images without alt text their file name as alt, so '[image: diagram.png]' says which one."""
+def name_images(markup: str, name_of: Callable[[str], str] = file_name_of_url) -> str:
+    """Give images without alt text their file name (`name_of` their src) as alt, so '[image:
+    diagram.png]' says which one."""
 
     def named(match: re.Match[str]) -> str:
         tag = match.group(0)
         attributes = {name.lower(): a or b for name, a, b in _ATTRIBUTE.findall(tag)}
         if attributes.get("alt", "").strip() or not attributes.get("src"):
             return tag
-        file_name = file_name_of_url(attributes["src"])
+        file_name = name_of(attributes["src"])
         return f'<img alt="{file_name.replace(chr(34), "")}">' if file_name else tag
 
     return _IMAGE_TAG.sub(named, markup)

@@ -263,13 +263,16 @@ def _max_points(question: Element) -> float | None:
     return points if points > 0 else None
 
 
-def _prompt(question: Element) -> str:
-    """The question text, naming the picture Moodle 1.9 exports kept in a separate <image> element."""
+def _prompt(question: Element, renamed: dict[str, str]) -> str:
+    """The question text, naming the picture Moodle 1.9 exports kept in a separate <image> element, and
+    each picture by the name it has among the bank's media."""
     prompt = _formatted(question.find("questiontext"))
     image = (question.findtext("image") or "").strip()
     if image:
         file_name = file_name_of_url(image)
         prompt = f"{prompt}\n\n[image: {file_name}]".strip()
+    for name, bank_name in renamed.items():
+        prompt = prompt.replace(f"[image: {name}]", f"[image: {bank_name}]")
     return prompt
 
 
@@ -279,6 +282,7 @@ class _EmbeddedMedia:
 
     names: dict[Element, tuple[str, ...]] = field(default_factory=dict)
     content: dict[str, tuple[str, Element]] = field(default_factory=dict)
+    renamed: dict[Element, dict[str, str]] = field(default_factory=dict)  # file name -> bank-wide name
 
 
 def _shown_files(question: Element) -> Iterator[tuple[str, str, Element]]:
@@ -307,13 +311,15 @@ def _embedded_media(root: Element) -> _EmbeddedMedia:
             bank_name = unique.add(name, encoded)
             media.content.setdefault(bank_name, (encoded, element))
             names.append(bank_name)
+            if bank_name != name:
+                media.renamed.setdefault(question, {})[name] = bank_name
         if names:
             media.names[question] = tuple(dict.fromkeys(names))
     return media
 
 
 def _parse_question(
-    question: Element, kind: str, line: int, name: str, topic: str, *, media: tuple[str, ...] = ()
+    question: Element, kind: str, line: int, name: str, topic: str, *, media: _EmbeddedMedia
 ) -> MoodleQuestion:
     if kind in _UNSUPPORTED_NAMES or (kind not in _BUILDERS and kind != "essay"):
         label = _UNSUPPORTED_NAMES.get(kind, kind or "untyped")
@@ -330,13 +336,13 @@ def _parse_question(
     else:
         data = _BUILDERS[kind](question)
     topics = list(dict.fromkeys(item for item in (topic, *_tags(question)) if item))
-    if media:
-        data["media"] = list(media)
+    if question in media.names:
+        data["media"] = list(media.names[question])
     return MoodleQuestion(
         line=line,
         title=name,
         moodle_id=_text(question.find("idnumber")).strip(),
-        prompt=_prompt(question),
+        prompt=_prompt(question, media.renamed.get(question, {})),
         data=data,
         general_feedback=general_feedback,
         reference=reference,
@@ -362,9 +368,7 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
         raw_name = _text(question.find("name")).strip()
         name = (html_to_text(raw_name) if HTML_TAG.search(raw_name) else raw_name) or f"question {position}"
         try:
-            parsed.append(
-                _parse_question(question, kind, line, name, topic, media=media.names.get(question, ()))
-            )
+            parsed.append(_parse_question(question, kind, line, name, topic, media=media))
         except _MoodleXmlError as error:
             problems.add(str(error), line=line, field=name)
         except _MoodleXmlUnsupported as error:

@@ -136,6 +136,10 @@ def test_hostile_anki_media_names_stay_inside_the_media_folder(tmp_path: Path) -
     path = write_media_package(tmp_path / "evil.apkg", notes, files, latest=False)
     bank = import_anki(path)
     assert [question.media for question in bank.questions] == [("x.png",), ("x-2.png",)]
+    assert [question.prompt["en"] for question in bank.questions] == [
+        "Where? [image: x.png] [image: ..]",
+        "And? [image: x-2.png]",
+    ]
     banks = tmp_path / "banks"
     catalog = BankCatalog(banks, bundled_dir=tmp_path / "none")
     catalog.install(bank, media=read_media(path, bank_media_names(bank)))
@@ -216,8 +220,28 @@ def test_moodle_embedded_files_get_bank_wide_names_and_decode(tmp_path: Path) ->
         ("image.png",),
     ]
     assert bank.questions[0].prompt["en"] == "Explain [image: a diagram]"
-    assert bank.questions[1].prompt["en"] == "[image: image.png]"
+    assert bank.questions[1].prompt["en"] == "[image: image-2.png]"  # named as the student will find it
     assert read_media(path, bank_media_names(bank)) == {"image.png": PNG, "image-2.png": OTHER_PNG}
+
+
+def test_moodle_19_image_base64_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "old.xml"
+    encoded = base64.b64encode(PNG).decode("ascii")
+    path.write_text(
+        _moodle(
+            f"""<question type="shortanswer"><name><text>Old</text></name>
+<questiontext format="html"><text>Name the organ.</text></questiontext>
+<image>pics/heart.png</image><image_base64>{encoded}</image_base64>
+<answer fraction="100"><text>heart</text></answer></question>"""
+        ),
+        encoding="utf-8",
+    )
+    question = import_moodle_xml(path).questions[0]
+    assert (question.prompt["en"], question.media) == (
+        "Name the organ.\n\n[image: heart.png]",
+        ("heart.png",),
+    )
+    assert read_media(path, question.media) == {"heart.png": PNG}
 
 
 def test_moodle_file_that_is_not_base64_names_its_line(tmp_path: Path) -> None:
