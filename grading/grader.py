@@ -669,10 +669,9 @@ def grade_exactly(question: Question, answer: str, grader: Grader) -> Grade:
                 break
     else:
         selected = _selected_choices(question, text)
-        fraction = sum(question.choices[index].fraction for index in selected)
-        feedback = " ".join(
-            question.choices[index].feedback for index in selected if question.choices[index].feedback
-        )
+        fraction, verdict = _choice_credit(question, selected)
+        parts = [verdict, *(question.choices[index].feedback for index in selected)]
+        feedback = " ".join(part for part in parts if part)
     fraction = min(1.0, max(0.0, fraction))
     score = round(fraction * question.max_points, 2)
     summary = f"Score {score:g} of {question.max_points:g}."
@@ -685,6 +684,25 @@ def grade_exactly(question: Question, answer: str, grader: Grader) -> Grade:
         flags=flags,
         grader_version=grader.version,
         model_id=grader.model_id,
+    )
+
+
+def _choice_credit(question: Question, selected: Sequence[int]) -> tuple[float, str]:
+    """The ticked choices' fractions added up (Moodle's multichoice), with no verdict to add. An
+    all-or-nothing question (QTI match_correct, Moodle multichoiceset) instead earns everything exactly
+    when the ticked set is the set of positive-fraction choices and nothing otherwise; the verdict then
+    says so and counts what was ticked, as Moodle's "number of correct responses" does."""
+    if not question.all_or_nothing:
+        return sum(question.choices[index].fraction for index in selected), ""
+    correct = {index for index, choice in enumerate(question.choices) if choice.fraction > 0}
+    ticked = set(selected)
+    if ticked == correct:
+        return 1.0, "All or nothing: every correct choice and no other was ticked."
+    wrong = len(ticked - correct)
+    wrong_part = f" and {wrong} wrong one{'s' * (wrong != 1)}" if wrong else ""
+    return 0.0, (
+        f"All or nothing: {len(ticked & correct)} of the {len(correct)} correct choices ticked{wrong_part}, "
+        "so no points; full points need every correct choice and no other."
     )
 
 
