@@ -12,19 +12,21 @@ imsmanifest.xml lists the question files):
   else a `<correctResponse>` value, else the `<modalFeedback>`. Choice shares follow the response
   processing: map_response (template or inline `<mapResponse>`) by the `<mapping>` weights (defaultValue
   for unlisted choices, upperBound capping), match_correct (template in any QTI version, or inline
-  `<match>` of the response with its correct value setting SCORE) by the `<correctResponse>` alone,
-  all-or-nothing as far as tenta can say it: each correct choice an equal share, each wrong one -100 %.
+  `<match>` of the response with its correct value setting SCORE) by the `<correctResponse>` alone: a
+  multiple response is then all_or_nothing (full points for exactly the correct set, else none), its
+  correct choices an equal share each and the others 0.
   Points: MAXSCORE's default value, else SCORE's normalMaximum, else the scorer rubric's stated maximum,
   else the rubric's criteria, else the most the mapping can give, else the largest SCORE inline rules set.
   An `assessmentTest` sets the order and its sections' titles become topics, as do Inspera's manifest labels.
 - QTI 1.2 `<questestinterop>` files, as Canvas Classic Quizzes (`question_type` metadata, a quiz folder
   with assessment_meta.xml in the export zip) and Blackboard (`bbmd_questiontype`, `.dat` files) write
   them: `<response_lid>` choices scored by `<varequal>`/`<setvar>` conditions (a multiple-answer item's
-  wrong choices cost 1/n, as Canvas grades; -100 % when one condition requires exactly the correct set,
-  as Blackboard grades without partial credit), short answers from the accepted `<varequal>` strings,
-  numerical answers from exact values and `<vargte>`/`<varlte>` ranges, essays whose reference answer is
-  the Blackboard "solution" or Canvas's general feedback. `points_possible` / `qmd_absolutescore_max`
-  give the points, section (question group) titles the topics, `<itemfeedback>` the feedback.
+  wrong choices cost 1/n, as Canvas grades; all_or_nothing when one condition requires exactly the
+  correct set, as Blackboard grades without partial credit), short answers from the accepted `<varequal>`
+  strings, numerical answers from exact values and `<vargte>`/`<varlte>` ranges, essays whose reference
+  answer is the Blackboard "solution" or Canvas's general feedback. `points_possible` /
+  `qmd_absolutescore_max` give the points, section (question group) titles the topics, `<itemfeedback>`
+  the feedback.
 
 QTI 3 shared stimuli (`<qti-assessment-stimulus-ref>`, a reading passage in its own file) are put before
 the question text; MathML becomes one line of text (E = mc^2, (−b±√(b^2−4ac))/(2a)) and Canvas equation
@@ -39,9 +41,7 @@ errors name the file (the member inside a zip) and the line of the item. A packa
 extracting it: only XML members listed in the manifest, each bounded in size.
 
 Lost on the way: shuffling, case sensitivity, correct/incorrect feedback, custom response processing
-beyond the templates (the correct response is what counts), media files (images become "[image: name]"),
-and the "nothing" of all-or-nothing for a response with some of the correct choices and no wrong one:
-tenta's choice fractions add up, so such a response earns its correct choices' shares.
+beyond the templates (the correct response is what counts), media files (images become "[image: name]").
 """
 
 from __future__ import annotations
@@ -571,9 +571,8 @@ def _choice_fractions(
 ) -> dict[str, float]:
     """Each choice's share of the points: from the mapping weights (shares of what the mapping can give at
     most), else from the correct response. Under match_correct the mapping does not count: several
-    correct choices each earn an equal share and any wrong one costs everything, the closest tenta's
-    per-choice fractions come to all-or-nothing (a strict subset of the correct choices still earns its
-    shares; see the module notes)."""
+    correct choices each earn an equal share and the others nothing, the shares of an all-or-nothing
+    question (`_is_all_or_nothing`), whose grading looks only at which choices are correct."""
     known = set(identifiers)
     mapping = _mapping(declaration)
     correct = _values(declaration)
@@ -590,8 +589,13 @@ def _choice_fractions(
     if not multiple:
         return dict.fromkeys(correct, 1.0)
     share = round(1 / len(set(correct)), 7)
-    wrong = -1.0 if scoring == "match_correct" else -share
+    wrong = 0.0 if scoring == "match_correct" else -share
     return {key: share if key in correct else wrong for key in identifiers}
+
+
+def _is_all_or_nothing(multiple: bool, scoring: _Scoring) -> bool:
+    """A multiple response scored by match_correct earns its points only for exactly the correct set."""
+    return multiple and scoring == "match_correct"
 
 
 def _is_multiple(interaction: Element, declaration: Element | None) -> bool:
@@ -626,7 +630,8 @@ def _choice_item(
     kind = QuestionType.MULTIPLE_CHOICE
     if not multiple and _is_true_false([choice["text"] for choice in data]):
         kind = QuestionType.TRUE_FALSE
-    return {"type": kind.value, "choices": data}, modal.general
+    shape = {"type": kind.value, "choices": data, "all_or_nothing": _is_all_or_nothing(multiple, scoring)}
+    return shape, modal.general
 
 
 def _tolerance(item: Element, value: float) -> float:
@@ -951,11 +956,12 @@ def _excluded(condition: Element) -> set[str]:
 
 def _qti1_choices(
     item: Element, multiple: bool, feedback: dict[str, str], *, partial_credit: bool
-) -> list[dict[str, Any]]:
-    """Choice fractions from the scoring conditions. A multiple-answer item whose only scoring condition
-    requires exactly the correct set (every other answer under <not>) is all-or-nothing, as Blackboard
-    grades it without partial credit: any wrong answer then costs everything. Canvas grades that same
-    shape with partial credit (`partial_credit`): a wrong answer cancels one share."""
+) -> tuple[list[dict[str, Any]], bool]:
+    """Choice fractions from the scoring conditions, and whether the item is all or nothing. A
+    multiple-answer item whose only scoring condition requires exactly the correct set (every other
+    answer under <not>) is all-or-nothing, as Blackboard grades it without partial credit: its correct
+    choices get equal shares, the others 0. Canvas grades that same shape with partial credit
+    (`partial_credit`): a wrong answer cancels one share."""
     labels = _labels(item)
     if len(labels) < 2:
         raise _QtiError("a choice question needs at least two answers")
@@ -964,6 +970,7 @@ def _qti1_choices(
     scored = [(set(_required(s.condition, "varequal")) & set(idents), s.fraction) for s in conditions]
     scored = [(named, fraction) for named, fraction in scored if named and fraction != 0]
     fractions: dict[str, float] = {}
+    all_or_nothing = False
     positive = [(named, fraction) for named, fraction in scored if fraction > 0]
     if multiple and len(positive) == 1:
         correct = positive[0][0]
@@ -973,7 +980,8 @@ def _qti1_choices(
             for s in conditions
             if set(_required(s.condition, "varequal")) & set(idents) == correct and s.fraction > 0
         )
-        wrong = -1.0 if exact and not partial_credit else -share
+        all_or_nothing = exact and not partial_credit
+        wrong = 0.0 if all_or_nothing else -share
         fractions = {ident: share if ident in correct else wrong for ident in idents}
     elif multiple:
         total = sum(fraction for named, fraction in positive for _ in named)
@@ -999,7 +1007,7 @@ def _qti1_choices(
         )
     if len(choices) < 2:
         raise _QtiError("a choice question needs at least two answers with text")
-    return choices
+    return choices, all_or_nothing
 
 
 def _qti1_short(item: Element, feedback: dict[str, str]) -> list[dict[str, Any]]:
@@ -1124,8 +1132,10 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         partial_credit = (
             "question_type" in metadata or metadata.get("bbmd_partialcredit", "").lower() == "true"
         )
-        choices = _qti1_choices(item, kind == "multiple", feedback, partial_credit=partial_credit)
-        data = {"type": question_type.value, "choices": choices}
+        choices, all_or_nothing = _qti1_choices(
+            item, kind == "multiple", feedback, partial_credit=partial_credit
+        )
+        data = {"type": question_type.value, "choices": choices, "all_or_nothing": all_or_nothing}
     elif kind == "short":
         data = {"type": QuestionType.SHORT_EXACT.value, "choices": _qti1_short(item, feedback)}
     elif kind == "numerical":

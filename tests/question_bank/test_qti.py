@@ -745,22 +745,25 @@ _MAXSCORE_2 = """
         pytest.param(_INLINE_MATCH, "", _MAXSCORE_2, id="inline-match-setting-maxscore"),
     ],
 )
-def test_match_correct_multiple_response_gives_nothing_for_a_wrong_tick(
+def test_match_correct_multiple_response_is_all_or_nothing(
     tmp_path: Path, minilm_embedder: Embedder, processing: str, mapping: str, outcomes: str
 ) -> None:
-    """match_correct is all or nothing: a response with any wrong choice scores 0 (ONYX, Canvas New
-    Quizzes and TAO write multiple-response items this way), the exact set scores full points."""
+    """match_correct is all or nothing (ONYX, Canvas New Quizzes and TAO write multiple-response items
+    this way): the exact set scores full points, a response with any wrong choice or only some of the
+    correct ones scores 0."""
     question = _item(tmp_path, _multiple_response(processing, mapping, outcomes))
+    assert question.all_or_nothing
     assert [(c.text, c.fraction) for c in question.choices] == [
         ("ReLU", 0.5),
-        ("Adam", -1.0),
+        ("Adam", 0.0),
         ("tanh", 0.5),
-        ("Dropout", -1.0),
+        ("Dropout", 0.0),
     ]
     grader = Grader.create(minilm_embedder)
     full = question.max_points
     assert grader.grade(question, "a, c").score == full
     assert grader.grade(question, "a, b, c").score == 0  # partial credit per tick would give half
+    assert grader.grade(question, "a").score == 0  # a strict subset of the correct set earns nothing too
     assert grader.grade(question, "ReLU\ntanh\nDropout").score == 0
 
 
@@ -776,6 +779,7 @@ def test_map_response_multiple_response_keeps_its_mapped_partial_credit(tmp_path
         '<responseProcessing template="http://www.imsglobal.org/question/qti_v2p2/rptemplates/map_response"/>'
     )
     question = _item(tmp_path, _multiple_response(template, mapping))
+    assert not question.all_or_nothing
     assert [(c.text, c.fraction) for c in question.choices] == [
         ("ReLU", 0.5),
         ("Adam", -0.25),  # defaultValue -0.5 of the 2 points the mapping can give
@@ -849,15 +853,29 @@ def _blackboard_multiple_answer(partial_credit: str) -> str:
 </item></section></assessment></questestinterop>"""
 
 
-@pytest.mark.parametrize(("partial_credit", "wrong"), [("", -1.0), ("false", -1.0), ("true", -0.5)])
+@pytest.mark.parametrize(
+    ("partial_credit", "all_or_nothing", "wrong", "for_a_subset", "for_one_wrong_more"),
+    [("", True, 0.0, 0.0, 0.0), ("false", True, 0.0, 0.0, 0.0), ("true", False, -0.5, 1.0, 1.0)],
+)
 def test_blackboard_multiple_answer_is_all_or_nothing_unless_partial_credit_is_on(
-    tmp_path: Path, partial_credit: str, wrong: float
+    tmp_path: Path,
+    minilm_embedder: Embedder,
+    partial_credit: str,
+    all_or_nothing: bool,
+    wrong: float,
+    for_a_subset: float,
+    for_one_wrong_more: float,
 ) -> None:
     """Blackboard grades a Multiple Answer question by one condition that requires exactly the correct
-    set: without partial credit a wrong tick loses everything."""
+    set: without partial credit a wrong tick, or a missing correct one, loses everything."""
     question = _item(tmp_path, _blackboard_multiple_answer(partial_credit), "pool.dat")
+    assert question.all_or_nothing is all_or_nothing
     assert [(c.text, c.fraction) for c in question.choices] == [("ReLU", 0.5), ("Adam", wrong), ("tanh", 0.5)]
     assert question.max_points == 2.0
+    grader = Grader.create(minilm_embedder)
+    assert grader.grade(question, "a, c").score == 2.0
+    assert grader.grade(question, "a").score == for_a_subset
+    assert grader.grade(question, "a, b, c").score == for_one_wrong_more
 
 
 def _essay(outcomes: str, rubric: str, processing: str = "") -> str:
