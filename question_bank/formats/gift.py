@@ -521,17 +521,31 @@ def _percent(fraction: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 
 
+def _moodle_fractions(question: Question) -> list[float]:
+    """The choices' fractions as Moodle's multichoice should grade them. All or nothing with one correct
+    choice is a single-answer question; with several it has no GIFT form: each correct choice gets an
+    equal share and every other one -100 %, so a wrong tick costs everything as it should, though some of
+    the correct choices alone still earn their shares."""
+    fractions = [choice.fraction for choice in question.choices]
+    if not question.all_or_nothing:
+        return fractions
+    correct = sum(fraction > 0 for fraction in fractions)
+    share, wrong = (1.0, 0.0) if correct == 1 else (round(1 / correct, 7), -1.0)
+    return [share if fraction > 0 else wrong for fraction in fractions]
+
+
 def _choice_lines(question: Question) -> list[str]:
-    positive = [choice for choice in question.choices if choice.fraction > 0]
-    single = len(positive) == 1 and positive[0].fraction == 1.0
+    fractions = _moodle_fractions(question)
+    positive = [fraction for fraction in fractions if fraction > 0]
+    single = positive == [1.0]
     lines = []
-    for choice in question.choices:
-        if choice.fraction == 1.0 and single:
+    for choice, fraction in zip(question.choices, fractions, strict=True):
+        if fraction == 1.0 and single:
             marker = "="
-        elif choice.fraction == 0:
+        elif fraction == 0:
             marker = "~"
         else:
-            marker = f"~%{_percent(choice.fraction)}%"
+            marker = f"~%{_percent(fraction)}%"
         feedback = f"#{_escape(choice.feedback)}" if choice.feedback else ""
         lines.append(f"\t{marker}{_escape(choice.text)}{feedback}")
     return lines

@@ -99,8 +99,10 @@ def list_banks() -> None:
 
 
 def _question_details(question: Question, bank: Bank, missing_media: frozenset[str] = frozenset()) -> str:
+    scoring = " (all or nothing: exactly the correct choices)" if question.all_or_nothing else ""
     lines = [
-        f"[bold]{question.number or ''} {question.id}[/]  {question.type.value}, {question.max_points:g} p"
+        f"[bold]{question.number or ''} {question.id}[/]  {question.type.value}{scoring}, "
+        f"{question.max_points:g} p"
     ]
     if question.topics:
         lines.append(f"topics: {escape(', '.join(question.topics))}")
@@ -251,10 +253,14 @@ def export(
 ) -> None:
     """Write a bank as native YAML/JSON, or as Moodle XML, GIFT or Aiken for Moodle."""
     from question_bank.formats.detect import EXPORTERS
+    from question_bank.formats.export_losses import export_losses
 
     bank = AppContext().catalog.load(bank_id)
     if _write_or_print(EXPORTERS[format_name.value](bank), out):
         _console().print(f"wrote {out}")
+    warnings = Console(stderr=True, highlight=False, soft_wrap=True)
+    for loss in export_losses(bank, format_name.value):
+        warnings.print(f"[yellow]warning:[/] {escape(loss)}")
 
 
 @bank_app.command()

@@ -11,6 +11,9 @@ import pytest
 from pydantic import ValidationError
 
 from question_bank.errors import InputFileErrors
+from question_bank.formats.detect import EXPORTERS
+from question_bank.formats.export_losses import export_losses
+from question_bank.formats.gift import dump_gift, import_gift
 from question_bank.formats.yaml_json import dump_json, dump_yaml, read_native
 from question_bank.loader import load_bank_file
 from question_bank.models import Bank, Choice, Question, QuestionType
@@ -90,3 +93,51 @@ def test_a_misplaced_flag_in_a_bank_file_names_line_and_field(tmp_path: Path) ->
     message = str(caught.value)
     assert "bad.yaml" in message and "all_or_nothing" in message
     assert caught.value.errors[0].line == 4
+
+
+def _bank_of_both() -> Bank:
+    """An all-or-nothing question with two correct choices, and one with a single correct choice."""
+    single = Question(
+        id="optimiser",
+        type=QuestionType.MULTIPLE_CHOICE,
+        prompt={"en": "Which is an optimiser?"},
+        choices=(Choice(text="Adam", fraction=1.0), Choice(text="ReLU")),
+        all_or_nothing=True,
+    )
+    return Bank(id="flags", title="Flags", questions=(_pick_two(all_or_nothing=True), single))
+
+
+def test_gift_writes_all_or_nothing_as_shares_and_minus_100_percent(tmp_path: Path) -> None:
+    """GIFT has no all-or-nothing: the closest Moodle multichoice gives each correct choice its share and
+    any wrong tick -100 %; a single correct choice stays a plain single-answer question."""
+    text = dump_gift(_bank_of_both())
+    assert "\t~%50%ReLU\n\t~%50%tanh\n\t~%-100%Adam" in text
+    assert "\t=Adam\n\t~ReLU" in text
+    path = tmp_path / "out.gift"
+    path.write_text(text, encoding="utf-8")
+    back = import_gift(path).question("pick-two")
+    assert [(choice.text, choice.fraction) for choice in back.choices] == [
+        ("ReLU", 0.5),
+        ("tanh", 0.5),
+        ("Adam", -1.0),
+    ]
+
+
+def test_gift_keeps_plain_multiple_response_fractions() -> None:
+    assert "\t~%-100%Adam" in dump_gift(_bank(_pick_two()))  # the question's own -1.0, unchanged
+    partial = _pick_two().model_copy(
+        update={"choices": (Choice(text="ReLU", fraction=1.0), Choice(text="Adam"))}
+    )
+    assert "\t=ReLU\n\t~Adam" in dump_gift(_bank(partial))
+
+
+@pytest.mark.parametrize("format_name", sorted(EXPORTERS))
+def test_every_exporter_that_cannot_say_all_or_nothing_warns(format_name: str) -> None:
+    losses = export_losses(_bank_of_both(), format_name)
+    if format_name in ("yaml", "json", "aiken"):
+        assert losses == []
+    else:
+        assert len(losses) == 1  # the single-answer question loses nothing
+        assert losses[0].startswith("question pick-two is all or nothing, which ")
+        assert "part of the points" in losses[0]
+    assert export_losses(_bank(_pick_two()), format_name) == []
