@@ -72,6 +72,7 @@ class Dashboard:
     due: int
     new: int
     resumable: QuizSessionRecord | None
+    time_limit_minutes: float | None = None
 
     def line(self) -> str:
         """The one-line summary shown on the home screen."""
@@ -208,6 +209,7 @@ def dashboard(ctx: AppContext, student: StudentRecord, bank_id: str, now: dateti
         bank_id=bank.id,
         bank_title=bank.title,
         question_count=len(bank.questions),
+        time_limit_minutes=bank.time_limit_minutes,
         finished_sessions=len(finished),
         graded_answers=len(answers),
         mastery=fmean(mastery) if mastery else None,

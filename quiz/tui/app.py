@@ -172,9 +172,35 @@ class TentaApp(App[None]):
         except TentaError as error:
             self.notify(error.message, title="Cannot resume", severity="error")
             return
-        self.active_quiz = quiz
         self.resume_offered.add(quiz.session_id)
+        if quiz.time_is_up(self.clock()):
+            self.hand_in(quiz)
+            return
+        self.active_quiz = quiz
         self.push_screen(QuizScreen(quiz))
+
+    @on(messages.TimeUp)
+    def time_up(self, message: messages.TimeUp) -> None:
+        self.hand_in(message.quiz)
+
+    def hand_in(self, quiz: ActiveQuiz) -> None:
+        """Submit a timed exam's typed answers as they stood at the deadline, show the results and grade."""
+        from quiz.tui.screens.quiz import QuizScreen
+        from quiz.tui.screens.results import ResultsScreen
+
+        try:
+            handed_in = quiz.hand_in(now=self.clock())
+        except TentaError as error:
+            self.notify(error.message, title="Hand-in failed; your drafts are kept", severity="error")
+            return
+        self.active_quiz = None
+        results = ResultsScreen(quiz, note=f"Time is up: {len(handed_in)} typed answer(s) handed in")
+        if isinstance(self.screen, QuizScreen):
+            self.switch_screen(results)
+        else:
+            self.push_screen(results)
+        for answer in handed_in:
+            self.grade_in_background(quiz, answer, results)
 
     @on(messages.AnswerSubmitted)
     def grade_submitted(self, message: messages.AnswerSubmitted) -> None:

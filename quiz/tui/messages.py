@@ -33,6 +33,14 @@ class ResumeQuiz(Message):
         self.session_id = session_id
 
 
+class TimeUp(Message):
+    """A timed exam reached its deadline: the app hands in what was typed and shows the results."""
+
+    def __init__(self, quiz: ActiveQuiz) -> None:
+        super().__init__()
+        self.quiz = quiz
+
+
 class AnswerSubmitted(Message):
     """The quiz stored an answer (committed); the app grades it and tells `feedback` the outcome."""
 

@@ -7,6 +7,7 @@ at the SVGs under tests/tui/__snapshots__/ before committing them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.resume_dialog import ResumeDialog
-from tests.tui.conftest import RECORDED_ANSWER, make_app
+from tests.tui.conftest import NOW, RECORDED_ANSWER, make_app
 from tests.tui.helpers import home_ready, settle, wait_for_grade, wait_until
 from tests.tui.seed import seed_history, unfinished_full_exam
 
@@ -173,3 +174,20 @@ def test_new_profile_dialog(snap_compare: SnapCompare, ctx: AppContext) -> None:
 def test_disagree_dialog(snap_compare: SnapCompare, recorded_ctx: AppContext) -> None:
     steps = _then(_answer_first_question, _press("d"), _press(*"I covered the hierarchy"))
     assert snap_compare(make_app(recorded_ctx), terminal_size=(80, 24), run_before=steps)
+
+
+def test_timed_exam_in_its_last_minutes(snap_compare: SnapCompare, ctx: AppContext) -> None:
+    """The countdown replaces the elapsed time, in the error colour for the last five minutes."""
+    from tests.tui.test_timed_exam import LIMIT, SettableClock, install_timed_bank, start_timed_exam
+
+    install_timed_bank(ctx)
+    clock = SettableClock(NOW)
+
+    async def last_minutes(pilot: Pilot[None]) -> None:
+        await start_timed_exam(pilot)
+        clock.now = NOW + LIMIT - timedelta(minutes=4, seconds=30)
+        await pilot.pause(1.2)
+        pilot.app.clear_notifications()  # the warning toast times out; a Pilot test checks it
+        await settle(pilot)
+
+    assert snap_compare(make_app(ctx, clock=clock), terminal_size=(80, 24), run_before=last_minutes)

@@ -164,7 +164,8 @@ class HomeScreen(TentaScreen[None]):
         self._dashboard = summary
         self.tenta.preload_model_soon()
         self.query_one("#summary", Static).update(summary.line())
-        self.query_one("#mode-full", Button).label = f"Full exam ({summary.question_count})"
+        limit = f", {summary.time_limit_minutes:g} min" if summary.time_limit_minutes else ""
+        self.query_one("#mode-full", Button).label = f"Full exam ({summary.question_count}{limit})"
         self.query_one("#mode-due", Button).label = f"Due today ({summary.due + summary.new})"
         hint = self.query_one("#hint", Static)
         if summary.graded_answers == 0 and summary.finished_sessions == 0:

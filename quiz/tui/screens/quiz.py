@@ -20,10 +20,12 @@ from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.feedback import FeedbackChoice, FeedbackScreen
 from quiz.tui.widgets.media_line import MediaLine
 from quiz.tui.widgets.question_view import QuestionView
-from quiz.tui.widgets.quiz_timer import QuizTimer
+from quiz.tui.widgets.quiz_timer import QuizTimer, format_duration
 
 DRAFT_SAVE_DELAY_S = 0.6
 """Save the draft this long after the last keystroke (and always when leaving the question)."""
+TIME_WARNINGS_S = (5 * 60, 60)
+"""A timed exam warns when this much time is left (Moodle shows its timer in red for the last minutes)."""
 
 
 class QuizScreen(TentaScreen[None]):
@@ -54,6 +56,7 @@ class QuizScreen(TentaScreen[None]):
         self._draft_timer: Timer | None = None
         self._confirm_empty = False
         self._media_index = 0
+        self._warned: set[int] = set()
 
     def compose(self) -> ComposeResult:
         quiz = self.quiz
@@ -62,7 +65,10 @@ class QuizScreen(TentaScreen[None]):
             yield Label("", id="quiz-position")
             yield ProgressBar(total=quiz.total, show_eta=False, show_percentage=False, id="quiz-progress")
             yield Label("", id="quiz-language")
-            yield QuizTimer(self._elapsed, id="quiz-timer")
+            if quiz.deadline is None:
+                yield QuizTimer(self._elapsed, id="quiz-timer")
+            else:
+                yield QuizTimer(self._time_left, countdown=True, id="quiz-timer")
         with VerticalScroll(id="prompt-scroll"):
             yield QuestionView(quiz.current, self.language, id="prompt")
         yield MediaLine("", id="quiz-media")
@@ -79,8 +85,11 @@ class QuizScreen(TentaScreen[None]):
     def on_mount(self) -> None:
         editor = self.query_one("#answer", TextArea)
         editor.cursor_blink = self.tenta.cursor_blink
-        self.query_one("#quiz-timer").display = False
+        self.query_one("#quiz-timer").display = self.quiz.deadline is not None
         self._show_question()
+        if self.quiz.deadline is not None:
+            self._check_deadline()
+            self.set_interval(1.0, self._check_deadline)
 
     # ----- showing a question ----------------------------------------------------------------------------
 
@@ -120,6 +129,30 @@ class QuizScreen(TentaScreen[None]):
     def _elapsed(self) -> float:
         running = (self.tenta.clock() - self._shown_at).total_seconds() if self._shown_at else 0.0
         return self.quiz.elapsed_seconds() + running
+
+    def _time_left(self) -> float:
+        return self.quiz.seconds_left(self.tenta.clock()) or 0.0
+
+    def _check_deadline(self) -> None:
+        """Warn as the end nears; at the deadline save the editor's text and hand the exam in."""
+        if not self.is_current:
+            return
+        left = self._time_left()
+        if left <= 0:
+            self.flush_draft()
+            self._bank_time()
+            self.query_one("#answer", TextArea).read_only = True
+            self.post_message(messages.TimeUp(self.quiz))
+            return
+        for warning in TIME_WARNINGS_S:
+            if left <= warning and warning not in self._warned:
+                self._warned.update(w for w in TIME_WARNINGS_S if w >= warning)
+                self.notify(
+                    f"{format_duration(left)} left: what you have typed is handed in when time is up.",
+                    title="Time",
+                    severity="warning",
+                )
+                break
 
     def _bank_time(self) -> None:
         """Add the time spent on the current question since it was shown."""
@@ -174,7 +207,12 @@ class QuizScreen(TentaScreen[None]):
             return
         self.flush_draft()
         self._bank_time()
-        answer = self.quiz.submit(text, now=self.tenta.clock())
+        try:
+            answer = self.quiz.submit(text, now=self.tenta.clock())
+        except TentaError as error:  # the deadline passed between two timer ticks
+            self.notify(error.message, title="Not submitted", severity="warning")
+            self._check_deadline()
+            return
         self._set_status()
         self.query_one("#quiz-progress", ProgressBar).update(progress=len(self.quiz.answers))
         feedback = FeedbackScreen(

@@ -33,9 +33,10 @@ class ResultsScreen(Screen[None]):
         Binding("g", "progress", "Progress", tooltip="See your progress charts."),
     ]
 
-    def __init__(self, quiz: ActiveQuiz) -> None:
+    def __init__(self, quiz: ActiveQuiz, *, note: str = "") -> None:
         super().__init__()
         self.quiz = quiz
+        self.note = note
 
     def compose(self) -> ComposeResult:
         quiz = self.quiz
@@ -58,6 +59,7 @@ class ResultsScreen(Screen[None]):
         time_total = sum(item.answer.answer.time_taken_s or 0.0 for item in items if item.answer)
         pending = sum(1 for item in items if item.status == "grading")
         notes = [
+            *([self.note] if self.note else []),
             f"{summary.answered_count}/{summary.question_count} answered",
             f"time {format_duration(time_total)}",
         ]

@@ -1,4 +1,4 @@
-"""An optional elapsed-time display; it reads the app's clock so tests can freeze it."""
+"""The quiz clock: time spent, or a timed exam's time left (read from the app's clock, which tests freeze)."""
 
 from __future__ import annotations
 
@@ -17,20 +17,29 @@ def format_duration(seconds: float) -> str:
 
 
 class QuizTimer(Static):
-    """Shows the seconds returned by `elapsed`, refreshed every second while visible."""
+    """Shows the seconds returned by `seconds_of`, refreshed every second: time spent, or with `countdown`
+    the time left of a timed exam (highlighted in its last minutes)."""
 
     seconds: reactive[float] = reactive(0.0)
+    LAST_MINUTES_S = 5 * 60
 
-    def __init__(self, elapsed: Callable[[], float], *, id: str | None = None) -> None:
+    def __init__(
+        self, seconds_of: Callable[[], float], *, countdown: bool = False, id: str | None = None
+    ) -> None:
         super().__init__("", id=id)
-        self._elapsed = elapsed
+        self._seconds_of = seconds_of
+        self.countdown = countdown
 
     def on_mount(self) -> None:
         self.tick()
         self.set_interval(1.0, self.tick)
 
     def tick(self) -> None:
-        self.seconds = self._elapsed()
+        self.seconds = self._seconds_of()
 
     def watch_seconds(self, seconds: float) -> None:
-        self.update(f"⏱ {format_duration(seconds)}")
+        if self.countdown:
+            self.update(f"⏳ {format_duration(seconds)} left")
+            self.set_class(seconds <= self.LAST_MINUTES_S, "-ending")
+        else:
+            self.update(f"⏱ {format_duration(seconds)}")

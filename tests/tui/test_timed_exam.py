@@ -1,0 +1,117 @@
+"""A timed full exam in the real app: the countdown, its warnings, and the hand-in at the deadline,
+with the student there or coming back after it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static, TextArea
+
+from db.records import SessionStatus
+from question_bank.models import Bank
+from quiz.context import AppContext
+from quiz.modes import QuizMode
+from quiz.tui import messages
+from quiz.tui.screens.quiz import QuizScreen
+from quiz.tui.screens.results import ResultsScreen
+from quiz.tui.widgets.quiz_timer import QuizTimer
+from tests.tui.conftest import NOW, make_app
+from tests.tui.helpers import home_ready, settle, wait_until
+
+pytestmark = pytest.mark.anyio
+
+TIMED_BANK = "dl-timed"
+LIMIT = timedelta(minutes=30)
+
+
+@dataclass
+class SettableClock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def install_timed_bank(ctx: AppContext) -> None:
+    bundled = ctx.catalog.load("dl-course")
+    minutes = LIMIT.total_seconds() / 60
+    ctx.catalog.install(
+        Bank.model_validate({**bundled.model_dump(), "id": TIMED_BANK, "time_limit_minutes": minutes})
+    )
+
+
+async def start_timed_exam(pilot: Pilot[None]) -> QuizScreen:
+    await wait_until(pilot, home_ready(pilot), "the home screen")
+    student = pilot.app.current_student  # type: ignore[attr-defined]
+    pilot.app.post_message(messages.StartQuiz(student.id, TIMED_BANK, QuizMode.FULL, None))
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the timed exam")
+    screen = pilot.app.screen
+    assert isinstance(screen, QuizScreen)
+    return screen
+
+
+def timer_text(screen: QuizScreen) -> str:
+    return str(screen.query_one("#quiz-timer", QuizTimer).render())
+
+
+async def test_countdown_warns_and_hands_in_typed_answers_at_the_deadline(ctx: AppContext) -> None:
+    install_timed_bank(ctx)
+    clock = SettableClock(NOW)
+    app = make_app(ctx, clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_timed_exam(pilot)
+        assert screen.query_one("#quiz-timer").display and timer_text(screen) == "⏳ 30:00 left"
+        screen.query_one("#answer", TextArea).insert("Deep learning is a subset of machine learning.")
+        await pilot.press("ctrl+n")
+        screen.query_one("#answer", TextArea).insert("Keras is the high-level API of TensorFlow.")
+
+        clock.now = NOW + LIMIT - timedelta(minutes=4)
+        await pilot.pause(1.2)
+        assert "04:00 left" in timer_text(screen) or "03:5" in timer_text(screen)
+        assert screen.query_one("#quiz-timer").has_class("-ending")
+        assert any("handed in when time is up" in str(n.message) for n in app._notifications)
+
+        clock.now = NOW + LIMIT + timedelta(seconds=2)
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the hand-in")
+        results = pilot.app.screen
+        assert "Time is up: 2 typed answer(s) handed in" in str(
+            results.query_one("#results-summary", Static).render()
+        )
+        await settle(pilot)
+
+    (summary,) = ctx.repository.history(bank_id=TIMED_BANK)
+    assert summary.status is SessionStatus.FINISHED and summary.answered_count == 2
+    detail = ctx.repository.session_detail(summary.session_id)
+    handed_in = [item.answer for item in detail.items if item.answer is not None]
+    assert [answer.answer.text for answer in handed_in] == [
+        "Deep learning is a subset of machine learning.",
+        "Keras is the high-level API of TensorFlow.",
+    ]
+    assert all(answer.answer.submitted_at == NOW + LIMIT for answer in handed_in)
+    assert all(len(answer.grades) == 1 for answer in handed_in)
+
+
+async def test_coming_back_after_the_deadline_hands_in_the_saved_draft(ctx: AppContext) -> None:
+    install_timed_bank(ctx)
+    clock = SettableClock(NOW)
+    app = make_app(ctx, clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_timed_exam(pilot)
+        screen.query_one("#answer", TextArea).insert("AI ⊃ ML ⊃ DL")
+        session_id = screen.quiz.session_id
+        await pilot.press("escape", "escape")  # the first leaves the editor (tab indents there)
+        await wait_until(pilot, lambda: not isinstance(pilot.app.screen, QuizScreen), "leaving the exam")
+
+        clock.now = NOW + 2 * LIMIT
+        pilot.app.post_message(messages.ResumeQuiz(session_id))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
+        await settle(pilot)
+
+    stored = ctx.repository.get_session(session_id)
+    assert stored.status is SessionStatus.FINISHED
+    (answer_id,) = stored.answer_ids.values()
+    detail = ctx.repository.get_answer(answer_id)
+    assert detail.answer.text == "AI ⊃ ML ⊃ DL" and detail.answer.submitted_at == NOW + LIMIT
