@@ -20,7 +20,13 @@ def question_markdown(question: Question, language: str) -> str:
             f"- **{OPTION_LETTERS[index]}.** {choice.text}" for index, choice in enumerate(question.choices)
         ]
         parts.append("\n".join(options))
-        parts.append("*Answer with the letter or the text of your choice.*")
+        if question.all_or_nothing:
+            parts.append(
+                "*Answer with the letters of every choice you think correct (e.g. A, C). All or nothing: "
+                "points only for exactly the correct ones.*"
+            )
+        else:
+            parts.append("*Answer with the letter or the text of your choice.*")
     elif question.type is QuestionType.NUMERICAL:
         parts.append("*Answer with a number.*")
     elif question.type is QuestionType.SHORT_EXACT:
