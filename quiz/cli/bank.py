@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from question_bank.errors import InputFileError, InputFileErrors, TentaError
+from question_bank.grade_scales import describe_scale
 from question_bank.models import Bank, Question, QuestionType
 from quiz.context import AppContext
 
@@ -141,6 +142,13 @@ def show(
     )
     if bank.description:
         console.print(escape(bank.description))
+    total = sum(item.max_points for item in bank.questions)
+    exam = [f"{total:g} points in all"]
+    if bank.time_limit_minutes:
+        exam.append(f"time limit {bank.time_limit_minutes:g} min (full exam)")
+    if bank.grade_scale:
+        exam.append(f"grades {describe_scale(bank.grade_scale, total)}")
+    console.print(escape(" · ".join(exam)))
     names = {name for item in bank.questions for name in item.media}
     missing = frozenset(name for name in names if catalog.media_path(bank.id, name) is None)
     if names:

@@ -74,6 +74,21 @@ def test_show_prints_key_points_with_weights_of_the_bundled_bank(settings: Setti
     assert "%  " in result.output  # "• 40%  point text"
 
 
+def test_show_states_the_exam_total_time_limit_and_grade_scale(settings: Settings, tmp_path: Path) -> None:
+    bank = yaml.safe_load(runner.invoke(app, ["bank", "export", "dl-course", "--format", "yaml"]).stdout)
+    bank.update(id="dl-timed", time_limit_minutes=240, grade_scale="ug-vg")
+    path = tmp_path / "timed.yaml"
+    path.write_text(yaml.safe_dump(bank, allow_unicode=True), encoding="utf-8")
+    assert runner.invoke(app, ["bank", "import", str(path)]).exit_code == 0
+
+    shown = runner.invoke(app, ["bank", "show", "dl-timed", "-q", "1"], env={"COLUMNS": "200"})
+
+    assert shown.exit_code == 0, shown.output
+    total = sum(question["max_points"] for question in bank["questions"])
+    assert f"{total:g} points in all · time limit 240 min (full exam) · grades U 0%" in shown.output
+    assert "VG 75%" in shown.output
+
+
 def test_bad_file_lists_every_problem_and_imports_nothing(settings: Settings, tmp_path: Path) -> None:
     result = runner.invoke(app, ["bank", "import", str(DATA_DIR / "broken.gift")])
     assert isinstance(result.exception, TentaError)
