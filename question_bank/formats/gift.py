@@ -521,11 +521,11 @@ def _percent(fraction: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 
 
-def _moodle_fractions(question: Question) -> list[float]:
-    """The choices' fractions as Moodle's multichoice should grade them. All or nothing with one correct
-    choice is a single-answer question; with several it has no GIFT form: each correct choice gets an
-    equal share and every other one -100 %, so a wrong tick costs everything as it should, though some of
-    the correct choices alone still earn their shares."""
+def moodle_choice_fractions(question: Question) -> list[float]:
+    """The choices' fractions as Moodle's core multichoice should grade them (GIFT and Moodle XML). All
+    or nothing with one correct choice is a single-answer question; with several Moodle's core types
+    cannot say it: each correct choice gets an equal share and every other one -100 %, so a wrong tick
+    costs everything as it should, though some of the correct choices alone still earn their shares."""
     fractions = [choice.fraction for choice in question.choices]
     if not question.all_or_nothing:
         return fractions
@@ -535,7 +535,7 @@ def _moodle_fractions(question: Question) -> list[float]:
 
 
 def _choice_lines(question: Question) -> list[str]:
-    fractions = _moodle_fractions(question)
+    fractions = moodle_choice_fractions(question)
     positive = [fraction for fraction in fractions if fraction > 0]
     single = positive == [1.0]
     lines = []
