@@ -83,6 +83,15 @@ BankOption = Annotated[
     str | None, typer.Option("--bank", "-b", help="Bank id (default: the configured default bank).")
 ]
 AllOption = Annotated[bool, typer.Option("--all", help="List every row, not only the first 25.")]
+PointOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--point",
+        "-p",
+        help="A key point's decision: ID=covered, ID=partial, ID=missing or ID=0.75 (repeat for more points; "
+        "undecided points keep the auto grade's credit). Without a score, the score follows the points.",
+    ),
+]
 GradeScaleOption = Annotated[
     str | None,
     typer.Option(
@@ -308,15 +317,7 @@ def groups_command(
     score: Annotated[
         str | None, typer.Option(help="With --apply: the score for each answer (points or %, e.g. 75%).")
     ] = None,
-    point: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--point",
-            "-p",
-            help="With --apply: a key point's decision for each answer, ID=covered|partial|missing|0.75 "
-            "(repeat; without --score each answer's score follows its points).",
-        ),
-    ] = None,
+    point: PointOption = None,
     comment: Annotated[str, typer.Option(help="Comment stored with each override.")] = "",
     teacher: TeacherOption = None,
     show_all: AllOption = False,
@@ -419,15 +420,7 @@ def override_command(
             "whose decisions then add up to the score."
         ),
     ] = None,
-    point: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--point",
-            "-p",
-            help="A key point's decision: ID=covered, ID=partial, ID=missing or ID=0.75 (repeat for more "
-            "points; undecided points keep the auto status).",
-        ),
-    ] = None,
+    point: PointOption = None,
     comment: Annotated[str, typer.Option(help="Why; shown in the audit trail and exports.")] = "",
     teacher: TeacherOption = None,
 ) -> None:
