@@ -5,7 +5,7 @@ every `<question>` is located by the line its start tag is on, so errors name fi
 
 Mapping to tenta follows the GIFT importer: `multichoice` (single or multiple answers, fractions as
 weights, per-answer feedback) -> multiple_choice, as are the multiple-response plugins `multichoiceset`
-(all-or-nothing) and `oumultiresponse`, whose right answers are all marked 100 % (each gets an equal
+(`all_or_nothing`) and `oumultiresponse`, whose right answers are all marked 100 % (each gets an equal
 share); `truefalse` -> true_false, `shortanswer` -> short_exact (Moodle's `*` wildcards are kept; the
 grader understands them), `numerical` -> numerical (answer + absolute tolerance), `essay` -> free_text
 whose reference answer is the grader information, else the general feedback (an essay with neither is
@@ -49,6 +49,7 @@ from question_bank.formats.gift import (
     MoodleQuestion,
     category_topic,
     moodle_bank,
+    moodle_choice_fractions,
 )
 from question_bank.formats.media_files import (
     MAX_MEDIA_FILE_BYTES,
@@ -214,16 +215,16 @@ def _numerical(question: Element) -> dict[str, Any]:
 
 def _multiple_response(question: Element, *, all_or_nothing: bool) -> dict[str, Any]:
     """Multiple-response types that mark every right choice 100 %: each right choice earns an equal
-    share. A wrong choice cancels one share, or with `all_or_nothing` the whole question; all-or-nothing
-    is then only approximated (some of the right choices and no wrong one earn their shares)."""
+    share. A wrong choice cancels one share, or with `all_or_nothing` (the others then 0) the question
+    earns its points only for exactly the right choices."""
     data = _multiple_choice(question)
     right = [choice for choice in data["choices"] if choice["fraction"] > 0]
     if not right:
         raise _MoodleXmlError("a multiple-response question needs at least one right answer")
     share = round(1 / len(right), 7)
     for choice in data["choices"]:
-        choice["fraction"] = share if choice["fraction"] > 0 else (-1.0 if all_or_nothing else -share)
-    return data
+        choice["fraction"] = share if choice["fraction"] > 0 else (0.0 if all_or_nothing else -share)
+    return {**data, "all_or_nothing": all_or_nothing}
 
 
 def _all_or_nothing(question: Element) -> dict[str, Any]:
@@ -476,18 +477,18 @@ def _question_element(quiz: Element, question: Question, language: str) -> None:
             answer = _answer(element, f"{accepted.value!r}", accepted.fraction, accepted.feedback, None)
             SubElement(answer, "tolerance").text = f"{accepted.tolerance!r}"
     else:
+        fractions = moodle_choice_fractions(question)  # all or nothing as core multichoice comes closest
         if question.type is QuestionType.MULTIPLE_CHOICE:
-            positive = [choice for choice in question.choices if choice.fraction > 0]
-            single = len(positive) == 1 and positive[0].fraction == 1.0
+            single = [fraction for fraction in fractions if fraction > 0] == [1.0]
             SubElement(element, "single").text = "true" if single else "false"
             SubElement(element, "shuffleanswers").text = "1"
         if question.type is QuestionType.SHORT_EXACT:
             SubElement(element, "usecase").text = "0"
-        for choice in question.choices:
+        for choice, fraction in zip(question.choices, fractions, strict=True):
             text = choice.text
             if question.type is QuestionType.TRUE_FALSE:
                 text = "true" if choice.text.strip().lower() == TRUE_TEXT.lower() else "false"
-            _answer(element, text, choice.fraction, choice.feedback, "moodle_auto_format")
+            _answer(element, text, fraction, choice.feedback, "moodle_auto_format")
     if len(question.topics) > 1:
         tags = SubElement(element, "tags")
         for topic in question.topics[1:]:

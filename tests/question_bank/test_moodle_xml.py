@@ -315,9 +315,10 @@ def test_multiple_response_plugins_become_multiple_choice_with_equal_shares(tmp_
         + "</quiz>",
     )
     bank = import_moodle_xml(path)
-    assert _choices(bank, "even") == [("two", 0.5, ""), ("four", 0.5, ""), ("three", -1.0, "")]
+    assert _choices(bank, "even") == [("two", 0.5, ""), ("four", 0.5, ""), ("three", 0.0, "")]
     assert _choices(bank, "doubles") == [("two", 0.5, ""), ("four", 0.5, ""), ("three", -0.5, "")]
     assert bank.question("even").type is QuestionType.MULTIPLE_CHOICE
+    assert bank.question("even").all_or_nothing and not bank.question("doubles").all_or_nothing
 
 
 def test_moodle_19_image_element_is_named_in_the_prompt(tmp_path: Path) -> None:
@@ -394,3 +395,28 @@ def test_html_in_a_question_name_is_left_out_of_its_id(tmp_path: Path) -> None:
 </question></quiz>""",
     )
     assert [question.id for question in import_moodle_xml(path).questions] == ["primes-only-x-1-x-2"]
+
+
+def test_all_or_nothing_exports_as_core_multichoice_where_a_wrong_tick_costs_everything(
+    tmp_path: Path,
+) -> None:
+    """Core Moodle has no all-or-nothing type (multichoiceset is a plugin a site may lack, and an unknown
+    type stops Moodle's import): shares for the correct choices, -100 % for the others."""
+    from question_bank.formats.moodle_xml import dump_moodle_xml
+    from question_bank.models import Bank, Choice, Question
+
+    question = Question(
+        id="even",
+        type=QuestionType.MULTIPLE_CHOICE,
+        prompt={"en": "Which are even?"},
+        choices=(Choice(text="two", fraction=1.0), Choice(text="three"), Choice(text="four", fraction=1.0)),
+        all_or_nothing=True,
+    )
+    path = tmp_path / "out.xml"
+    path.write_text(dump_moodle_xml(Bank(id="b", title="B", questions=(question,))), encoding="utf-8")
+    assert '<question type="multichoice">' in path.read_text(encoding="utf-8")
+    assert _choices(import_moodle_xml(path), "even") == [
+        ("two", 0.5, ""),
+        ("three", -1.0, ""),
+        ("four", 0.5, ""),
+    ]
