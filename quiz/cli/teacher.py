@@ -33,9 +33,9 @@ from rich.text import Text
 from db.records import AnswerDetail, credit_status
 from grading.models import PointStatus
 from question_bank.errors import InputFileError, TentaError
-from question_bank.formats.detect import EXPORTERS
 from question_bank.grade_scales import PRESETS, GradeBoundary, describe_scale, scale_option
 from question_bank.models import Bank
+from quiz.cli import bank as bank_cli
 from quiz.context import AppContext
 from quiz.grading_service import ensure_grader
 from quiz.teacher import analysis
@@ -50,7 +50,6 @@ from quiz.teacher.batch import (
 )
 from quiz.teacher.exports import (
     GradebookFormat,
-    bank_text,
     final_grades,
     format_score,
     grade_counts,
@@ -130,7 +129,7 @@ def register(app: typer.Typer) -> None:
     )
     export_app.command("gradebook")(export_gradebook_command)
     export_app.command("answers")(export_answers_command)
-    export_app.command("bank")(export_bank_command)
+    export_app.command("bank")(bank_cli.export)  # the same command as `tenta bank export`
     app.add_typer(export_app, name="export")
 
 
@@ -805,21 +804,3 @@ def export_answers_command(
     details = sorted(ctx.repository.answer_history(bank_id=bank.id), key=lambda d: d.answer.id)
     write_answers(out, details, _external_ids(ctx))
     console.print(f"Wrote {len(details)} answers to {out}")
-
-
-def export_bank_command(
-    bank_id: Annotated[str, typer.Argument(help="Bank id.")],
-    format_name: Annotated[
-        str,
-        typer.Option("--format", "-f", help=f"One of {', '.join(EXPORTERS)}."),
-    ] = "yaml",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: print).")] = None,
-) -> None:
-    """A bank in an exchange format (Moodle XML, GIFT or Aiken for Moodle, or tenta's YAML/JSON)."""
-    ctx = make_context()
-    text = bank_text(ctx.catalog.load(bank_id), format_name)
-    if out is None:
-        console.out(text, highlight=False, end="")
-        return
-    out.write_text(text, encoding="utf-8")
-    console.print(f"Wrote bank {bank_id} as {format_name} to {out}")

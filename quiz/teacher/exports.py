@@ -575,13 +575,3 @@ def write_answers(path: Path, details: Sequence[AnswerDetail], external_ids: dic
                 writer.writerow(answer_csv_row(detail, external_ids.get(detail.answer.student_id)))
     else:
         raise TentaError(f"{path}: write results to a .csv, .tsv or .jsonl file")
-
-
-def bank_text(bank: Bank, format_name: str) -> str:
-    """The bank written by the bank package's own exporter for `format_name`."""
-    from question_bank.formats.detect import EXPORTERS
-
-    writer = EXPORTERS.get(format_name.lower().lstrip("."))
-    if writer is None:
-        raise TentaError(f"unknown bank format {format_name!r}; choose one of {', '.join(EXPORTERS)}")
-    return writer(bank)

@@ -304,7 +304,7 @@ def test_bank_export_help_lists_every_bank_format() -> None:
     code, stdout, _ = tenta("export", "bank", "--help")
 
     assert code == 0
-    assert ", ".join(EXPORTERS) in " ".join(stdout.replace("│", " ").split())
+    assert "|".join(EXPORTERS) in "".join(stdout.replace("│", " ").split())
 
 
 def test_groups_apply_a_score_to_a_whole_group(ctx: AppContext, class_submissions: Path) -> None:
