@@ -40,6 +40,8 @@ _BANK_FILE_SUFFIXES = (
     ".aiken",
     ".csv",
     ".tsv",
+    ".xlsx",
+    ".xlsm",
     ".markdown",
     ".xml",
     ".apkg",

@@ -22,7 +22,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,7 +179,8 @@ def _without_trailing_empty(cells: Sequence[str]) -> list[str]:
     return list(cells[:end])
 
 
-def _recognised(cells: Sequence[str]) -> int:
+def recognised_columns(cells: Sequence[str]) -> int:
+    """How many of `cells` name a known column (how much a row looks like this format's header)."""
     return sum(1 for cell in cells if _canonical(cell))
 
 
@@ -188,7 +189,7 @@ def _header_delimiter(text: str) -> str | None:
     best, best_count = None, 0
     for delimiter in DELIMITERS:
         first = _sample(text, delimiter)[:1]
-        count = _recognised(first[0]) if first else 0
+        count = recognised_columns(first[0]) if first else 0
         if count > best_count:
             best, best_count = delimiter, count
     return best
@@ -276,6 +277,14 @@ def _rows(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]]]:
     return rows
 
 
+ColumnLabel = Callable[[int], str]
+"""How an error names a column by its 0-based index ("column 2" in a CSV file, "column B" in a sheet)."""
+
+
+def _column_number(index: int) -> str:
+    return f"column {index + 1}"
+
+
 @dataclass
 class _Columns:
     """Where each known column sits, and how to name it in an error."""
@@ -284,6 +293,7 @@ class _Columns:
     width: int = 0
     html: bool = False
     topics_split_on_spaces: bool = False  # Anki's tags column: "cnn pooling"
+    label: ColumnLabel = _column_number
 
     def cell(self, cells: list[str], name: str) -> str:
         position = self.positions.get(name)
@@ -293,7 +303,7 @@ class _Columns:
         return html_to_text(value).strip() if self.html else value
 
     def where(self, name: str) -> str:
-        return f"column {self.positions.get(name, 0) + 1} ({name})"
+        return f"{self.label(self.positions.get(name, 0))} ({name})"
 
 
 def _first_text_in_column(rows: Sequence[tuple[int, list[str]]], index: int) -> int | None:
@@ -302,9 +312,13 @@ def _first_text_in_column(rows: Sequence[tuple[int, list[str]]], index: int) -> 
 
 
 def _header_columns(
-    header: list[str], line: int, data: Sequence[tuple[int, list[str]]], problems: ImportProblems
+    header: list[str],
+    line: int,
+    data: Sequence[tuple[int, list[str]]],
+    problems: ImportProblems,
+    label: ColumnLabel = _column_number,
 ) -> _Columns:
-    columns = _Columns(width=len(header))
+    columns = _Columns(width=len(header), label=label)
     for index, name in enumerate(header):
         canonical = _canonical(name)
         if canonical is None:
@@ -313,17 +327,15 @@ def _header_columns(
                 continue  # an empty column (Excel pads rows with them): nothing to lose
             if name.strip():
                 known = ", ".join(COLUMN_ALIASES)
-                problems.add(
-                    f"unknown column {name!r} (known: {known})", line=line, field=f"column {index + 1}"
-                )
+                problems.add(f"unknown column {name!r} (known: {known})", line=line, field=label(index))
             else:
                 problems.add(
                     f"column has no header but line {used_at} has text in it",
                     line=line,
-                    field=f"column {index + 1}",
+                    field=label(index),
                 )
         elif canonical in columns.positions:
-            problems.add(f"column {name!r} appears twice", line=line, field=f"column {index + 1}")
+            problems.add(f"column {name!r} appears twice", line=line, field=label(index))
         else:
             columns.positions[canonical] = index
     for required in REQUIRED:
@@ -333,7 +345,10 @@ def _header_columns(
 
 
 def _positional_columns(
-    options: dict[str, str], rows: Sequence[tuple[int, list[str]]], path: Path
+    options: dict[str, str],
+    rows: Sequence[tuple[int, list[str]]],
+    path: Path,
+    label: ColumnLabel = _column_number,
 ) -> _Columns:
     """Columns of a header-less file in the documented order, minus Anki's metadata and tags columns.
 
@@ -348,7 +363,7 @@ def _positional_columns(
     widths = [len(_without_trailing_empty(cells)) for _, cells in rows]
     usual_width = max(set(widths), key=widths.count)
     names = iter(name for name in POSITIONAL if tags is None or name != "topic")
-    columns = _Columns(topics_split_on_spaces=tags is not None)
+    columns = _Columns(topics_split_on_spaces=tags is not None, label=label)
     for index in range(max(usual_width, (tags or 0) + 1, (deck or 0) + 1)):
         if index == tags:
             columns.positions["topic"] = index
@@ -444,16 +459,27 @@ def _table(
     if not rows:
         raise InputFileError(path, "file is empty: expected a header row question,reference_answer,…")
     anki_columns = next(csv.reader([options.get("columns", "")], delimiter=delimiter), [])
-    if _recognised(anki_columns):
+    if recognised_columns(anki_columns):
         columns, data = _header_columns(anki_columns, 1, rows, problems), rows
-    elif _recognised(rows[0][1]):
-        columns, data = _header_columns(rows[0][1], rows[0][0], rows[1:], problems), rows[1:]
     else:
-        if delimiter == "\t" and not options:
+        if delimiter == "\t" and not options and not recognised_columns(rows[0][1]):
             rows = _joined_continuation_lines(rows)
-        columns, data = _positional_columns(options, rows, path), rows
+        columns, data = _header_or_positional_columns(rows, options, path, problems)
     columns.html = options.get("html", "").lower() == "true"
     return columns, data
+
+
+def _header_or_positional_columns(
+    rows: list[tuple[int, list[str]]],
+    options: dict[str, str],
+    path: Path,
+    problems: ImportProblems,
+    label: ColumnLabel = _column_number,
+) -> tuple[_Columns, list[tuple[int, list[str]]]]:
+    """The first row's column names when it has any, else the documented column order."""
+    if recognised_columns(rows[0][1]):
+        return _header_columns(rows[0][1], rows[0][0], rows[1:], problems, label), rows[1:]
+    return _positional_columns(options, rows, path, label), rows
 
 
 def _deck_path(deck: str) -> list[str]:
@@ -466,6 +492,29 @@ def import_csv(path: Path) -> Bank:
     text, options = _preamble(read_text(path, windows_encodings=True))
     problems = ImportProblems(path)
     columns, rows = _table(text, options, path, problems)
+    return _bank_from_rows(path, columns, rows, options, problems)
+
+
+def import_rows(
+    path: Path, rows: list[tuple[int, list[str]]], *, column_label: ColumnLabel = _column_number
+) -> Bank:
+    """A bank from rows already split into cells (a spreadsheet's sheet), read as a CSV file's rows are:
+    a header row naming the columns, or the documented column order. Rows are (line, cells)."""
+    if not rows:
+        raise InputFileError(path, "no rows: expected a header row question, reference_answer, …")
+    problems = ImportProblems(path)
+    columns, data = _header_or_positional_columns(rows, {}, path, problems, column_label)
+    return _bank_from_rows(path, columns, data, {}, problems)
+
+
+def _bank_from_rows(
+    path: Path,
+    columns: _Columns,
+    rows: list[tuple[int, list[str]]],
+    options: dict[str, str],
+    problems: ImportProblems,
+) -> Bank:
+    """Every row checked (all problems reported together), then the bank; nothing half-imported."""
     problems.raise_if_any()
     parsed: list[tuple[int, dict[str, Any]]] = []
     decks: list[list[str]] = []

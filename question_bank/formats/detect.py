@@ -5,7 +5,7 @@ a <quiz> root -> Moodle XML; a QTI root -> QTI; GIFT answer blocks, titles or ca
 header naming question and reference_answer -> CSV; `ANSWER: X` after options -> Aiken; otherwise a
 numbered Markdown/text exam. An .xml file is QTI when its root is <questestinterop>, <assessmentItem> or
 <assessmentTest>, else Moodle XML. Anki packages (.apkg, .colpkg) and QTI packages (.zip) are zip files
-and go by their suffix only.
+and go by their suffix only, as do Excel workbooks (.xlsx, .xlsm).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from question_bank.formats.gift import dump_gift, import_gift, looks_like_gift
 from question_bank.formats.moodle_xml import dump_moodle_xml, import_moodle_xml, looks_like_moodle_xml
 from question_bank.formats.qti import import_qti, looks_like_qti
 from question_bank.formats.seed_markdown import import_seed_markdown
+from question_bank.formats.spreadsheet import OTHER_SPREADSHEETS, WORKBOOK_SUFFIXES, import_xlsx
 from question_bank.formats.yaml_json import dump_json, dump_yaml, read_native
 from question_bank.models import Bank
 
@@ -45,6 +46,7 @@ FORMATS: dict[str, Importer] = {
     "anki": import_anki,
     "qti": import_qti,
     "aiken": import_aiken,
+    "xlsx": import_xlsx,
 }
 EXPORTERS: dict[str, Callable[[Bank], str]] = {
     "yaml": dump_yaml,
@@ -71,6 +73,7 @@ _BY_SUFFIX = {
     ".colpkg": "anki",
     ".zip": "qti",
     ".qti": "qti",
+    **dict.fromkeys([*WORKBOOK_SUFFIXES, *OTHER_SPREADSHEETS], "xlsx"),  # the others get a clear error
 }
 
 
@@ -101,14 +104,21 @@ def detect_format(path: Path) -> str:
 
 
 def import_file(
-    path: Path | str, format_name: str | None = None, *, skipped: list[InputFileError] | None = None
+    path: Path | str,
+    format_name: str | None = None,
+    *,
+    skipped: list[InputFileError] | None = None,
+    notes: list[str] | None = None,
 ) -> Bank:
     """A validated Bank from any supported file; only TentaError subclasses escape, and nothing half-done.
 
     With a `skipped` list, questions of kinds tenta has no type for are recorded there and left out
-    instead of failing the import (the other formats have no such questions)."""
+    instead of failing the import (the other formats have no such questions). A `notes` list gets how
+    the file was read where there was a choice (which sheet of a workbook)."""
     path = Path(path)
     name = format_name or detect_format(path)
+    if name == "xlsx":
+        return import_xlsx(path, notes=notes)
     if skipped is not None and name in SKIPPING:
         return SKIPPING[name](path, skipped=skipped)
     return FORMATS[name](path)

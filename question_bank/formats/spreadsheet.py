@@ -1,0 +1,222 @@
+"""Excel workbooks (.xlsx, .xlsm) as rows of text cells, for the CSV column logic of banks and submissions.
+
+Microsoft Forms exports responses only as .xlsx, Moodle's quiz reports and Google Sheets download it, and
+teachers keep question banks in Excel. A workbook is opened with openpyxl read-only, taking the values
+Excel cached for formulas: nothing is calculated or run, and an .xlsm's macros are never read.
+
+A cell becomes the text a CSV export would hold: 3.0 is "3", dates and times are ISO text, line breaks
+stay. Rows keep Excel's 1-based numbers so errors point at the row the teacher sees; empty rows and the
+empty cells at a row's end are dropped (Excel's "used range" often reaches far beyond the data).
+
+The sheet read is the visible one whose header row the caller recognises best, the first one with data
+when none is recognised (an instructions sheet before the data is passed over). A title line above the
+header (often merged across the columns) is skipped; a header merged across columns leaves the columns
+after its first one without a header, which the column logic reports if they hold anything.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from question_bank.errors import InputFileError, InputFileErrors, TentaError
+from question_bank.formats.csv_rows import import_rows, recognised_columns
+from question_bank.models import Bank
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
+OTHER_SPREADSHEETS = {
+    ".xls": "an Excel 97-2003 .xls workbook",
+    ".xlt": "an Excel 97-2003 .xlt template",
+    ".ods": "an OpenDocument spreadsheet",
+}
+"""Spreadsheet files tenta does not read, with what to call them in the error."""
+HEADER_SEARCH_ROWS = 10
+"""How far down a sheet the header row may sit (below a title line or two)."""
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The start of an OLE2 file: an old .xls, or a password-protected .xlsx (Excel encrypts into OLE2)."""
+
+HeaderScore = Callable[[Sequence[str]], int]
+"""How many cells of a candidate header row the caller recognises as its columns."""
+Row = tuple[int, list[str]]
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """The rows read from one sheet of a workbook, header row first."""
+
+    path: Path
+    sheet: str
+    other_sheets: tuple[str, ...]
+    """The workbook's other visible sheets (named in the note, so the teacher sees a choice was made)."""
+    rows: list[Row]
+
+    @property
+    def note(self) -> str | None:
+        """Which sheet was read, when the workbook has more than one to choose from."""
+        if not self.other_sheets:
+            return None
+        others = ", ".join(repr(name) for name in self.other_sheets)
+        return f"{self.path.name}: read sheet {self.sheet!r} (other sheets: {others})"
+
+    def locate(self, error: InputFileError, headers: Sequence[str] = ()) -> InputFileError:
+        """`error` with the sheet named; a field that is one of `headers` also gets its column letter."""
+        field = error.field
+        if field is not None and field in headers:
+            field = f"{column_label(list(headers).index(field))} ({field})"
+        where = f"sheet {self.sheet!r}"
+        return InputFileError(
+            error.path,
+            error.reason,
+            line=error.line,
+            field=f"{where}, {field}" if field else where,
+            unsupported=error.unsupported,
+        )
+
+
+def column_label(index: int) -> str:
+    """'column C' for the third column (0-based `index`), as Excel shows it."""
+    return f"column {get_column_letter(index + 1)}"
+
+
+def import_xlsx(path: Path, *, notes: list[str] | None = None) -> Bank:
+    """A bank of free-text questions from a workbook, read as the CSV importer reads a file's rows.
+
+    With a `notes` list, which sheet was read is recorded there when the workbook has several."""
+    table = read_sheet(path, recognised_columns)
+    try:
+        bank = import_rows(path, table.rows, column_label=column_label)
+    except InputFileErrors as errors:
+        raise InputFileErrors([table.locate(error) for error in errors.errors]) from None
+    except InputFileError as error:
+        raise table.locate(error) from None
+    if notes is not None and table.note:
+        notes.append(table.note)
+    return bank
+
+
+def read_sheet(path: Path, header_score: HeaderScore) -> SheetTable:
+    """The best sheet's non-empty rows as text; anything wrong with the file is one InputFileError."""
+    _reject_other_spreadsheets(path)
+    try:
+        with path.open("rb") as handle:
+            workbook = _open_workbook(path, handle)
+            try:
+                return _best_sheet(path, workbook, header_score)
+            except TentaError:
+                raise
+            except Exception as error:  # a damaged workbook fails inside openpyxl in many ways
+                raise _not_a_workbook(path, error) from None
+            finally:
+                workbook.close()
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputFileError(path, "is a directory, expected a file") from None
+    except OSError as error:
+        raise InputFileError(path, f"cannot read file: {error.strerror or error}") from None
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as the text a CSV export of the sheet would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.15g}"
+    if isinstance(value, datetime):
+        rounded = (value + timedelta(microseconds=500_000)).replace(microsecond=0)
+        return rounded.date().isoformat() if rounded.time() == time() else rounded.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):  # a duration cell, e.g. Moodle's "Time taken"
+        minutes, seconds = divmod(round(value.total_seconds()), 60)
+        return f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"
+    return str(value)
+
+
+def _reject_other_spreadsheets(path: Path) -> None:
+    kind = OTHER_SPREADSHEETS.get(path.suffix.lower())
+    if kind:
+        raise InputFileError(
+            path, f"is {kind}, which tenta does not read: open it and save it as .xlsx or as CSV (UTF-8)"
+        )
+
+
+def _open_workbook(path: Path, handle: IO[bytes]) -> Workbook:
+    """The workbook, read-only with cached formula values; a file that is not one is a one-line error."""
+    if handle.read(len(_OLE_MAGIC)) == _OLE_MAGIC:
+        raise _not_a_workbook(path, "password-protected, or an old .xls file: save it as .xlsx or CSV")
+    handle.seek(0)
+    try:
+        return load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+    except zipfile.BadZipFile:
+        raise _not_a_workbook(path, "not a zip archive") from None
+    except Exception as error:  # a damaged workbook fails inside openpyxl in many ways
+        raise _not_a_workbook(path, error) from None
+
+
+def _not_a_workbook(path: Path, reason: object) -> InputFileError:
+    detail = str(reason) if isinstance(reason, str) else f"{type(reason).__name__}: {reason}"
+    return InputFileError(path, f"is not an Excel workbook ({detail})")
+
+
+def _best_sheet(path: Path, workbook: Workbook, header_score: HeaderScore) -> SheetTable:
+    """The visible sheet whose header the caller recognises best; the first with data on a tie."""
+    visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+    heads = {
+        sheet.title: _header_first(_text_rows(sheet, limit=HEADER_SEARCH_ROWS), header_score)
+        for sheet in visible
+    }
+    with_data = [sheet for sheet in visible if heads[sheet.title]]
+    if not with_data:
+        raise InputFileError(path, "no data on any visible sheet of the workbook")
+    chosen = max(with_data, key=lambda sheet: header_score(heads[sheet.title][0][1]))
+    rows = _header_first(_text_rows(chosen), header_score)
+    others = tuple(sheet.title for sheet in with_data if sheet is not chosen)
+    return SheetTable(path=path, sheet=chosen.title, other_sheets=others, rows=rows)
+
+
+def _text_rows(sheet: ReadOnlyWorksheet, limit: int | None = None) -> list[Row]:
+    """(Excel row number, cells as text) per row with text in it, without the empty cells at its end."""
+    sheet.reset_dimensions()  # a saved "used range" can claim thousands of empty columns
+    rows: list[Row] = []
+    for number, values in enumerate(sheet.values, start=1):
+        cells = _trimmed(cell_text(value) for value in values)
+        if cells:
+            rows.append((number, cells))
+            if limit is not None and len(rows) >= limit:
+                break
+    return rows
+
+
+def _trimmed(cells: Iterable[str]) -> list[str]:
+    kept = list(cells)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return kept
+
+
+def _header_first(rows: list[Row], header_score: HeaderScore) -> list[Row]:
+    """`rows` from the header on: title lines (one cell each) above a recognised header are dropped."""
+    head = rows[:HEADER_SEARCH_ROWS]
+    if not head:
+        return rows
+    best = max(range(len(head)), key=lambda index: header_score(head[index][1]))
+    titles_only = all(sum(1 for cell in cells if cell.strip()) <= 1 for _, cells in head[:best])
+    if header_score(head[best][1]) and titles_only:
+        return rows[best:]
+    return rows
