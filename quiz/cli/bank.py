@@ -38,6 +38,7 @@ class ImportFormat(StrEnum):
     ANKI = "anki"
     QTI = "qti"
     AIKEN = "aiken"
+    XLSX = "xlsx"
 
 
 def _console() -> Console:
@@ -52,10 +53,14 @@ def _read_any(
     from question_bank.formats.detect import import_file
 
     skipped: list[InputFileError] | None = [] if skip_unsupported else None
+    notes: list[str] = []
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         bank = import_file(
-            path, None if format_name is ImportFormat.AUTO else format_name.value, skipped=skipped
+            path,
+            None if format_name is ImportFormat.AUTO else format_name.value,
+            skipped=skipped,
+            notes=notes,
         )
     except InputFileErrors as errors:
         if len(errors.errors) == 1:
@@ -66,6 +71,8 @@ def _read_any(
         if not skip_unsupported and any(error.unsupported for error in errors.errors):
             err.print("questions tenta has no type for can be left out with --skip-unsupported")
         raise TentaError(f"{len(errors.errors)} problems in {path}; nothing was imported") from None
+    for note in notes:
+        err.print(escape(note))
     for problem in skipped or []:
         err.print(escape(f"skipped {problem.message}"))
     return bank
@@ -197,7 +204,7 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
         Path,
         typer.Argument(
             help="Moodle XML or GIFT, QTI (.xml or .zip package: Inspera, Canvas, Blackboard, ONYX, TAO), "
-            "Aiken, Anki .apkg, CSV, Markdown/text exam, or native YAML/JSON."
+            "Aiken, Anki .apkg, CSV or Excel .xlsx, Markdown/text exam, or native YAML/JSON."
         ),
     ],
     dry_run: Annotated[

@@ -214,7 +214,8 @@ def _progress() -> Progress:
 
 def grade_command(
     submissions: Annotated[
-        Path, typer.Argument(help="CSV/TSV or JSONL: student, question, answer[, submitted_at].")
+        Path,
+        typer.Argument(help="CSV/TSV, Excel (.xlsx) or JSONL: student, question, answer[, submitted_at]."),
     ],
     bank_id: BankOption = None,
     out: Annotated[
@@ -227,6 +228,8 @@ def grade_command(
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     parsed = read_submissions(submissions)
+    for note in parsed.notes:
+        console.print(note, markup=False)
     stored = store_submissions(ctx.repository, bank, parsed)
     problems = parsed.errors + stored.errors
     problems.sort(key=lambda problem: problem.line or 0)

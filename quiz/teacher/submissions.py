@@ -1,4 +1,4 @@
-"""Reading submission files (CSV or JSONL) written by people and by other tools.
+"""Reading submission files (CSV, Excel workbooks or JSONL) written by people and by other tools.
 
 A row is one student's answer to one question. Headers from Moodle, Gradescope-like exports and
 spreadsheets are recognised by alias (English and Swedish, as a Swedish Moodle site writes them); Moodle's
@@ -6,6 +6,9 @@ wide "Response N" ("Svar N") layout becomes one row per cell, and its averages r
 Forms and Microsoft Forms responses (one column per question, headed by the question's text) take the same
 path: their question columns are matched to the bank's prompts when the rows are stored. JSON is
 either JSON Lines or one array of records (Moodle's JSON download nests them in an array per sheet).
+An Excel workbook (Microsoft Forms' only export, Moodle's and Google Sheets' .xlsx download) is read
+sheet by sheet as text cells and goes through the same column logic as CSV, its errors naming the sheet,
+Excel's row number and the column's letter.
 Every problem is located by line (and column), and a bad row never stops the good ones: the caller
 gets the valid rows plus a list of errors, and decides what to store.
 """
@@ -28,6 +31,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from question_bank.errors import InputFileError
+from question_bank.formats.spreadsheet import (
+    OTHER_SPREADSHEETS,
+    WORKBOOK_SUFFIXES,
+    SheetTable,
+    column_label,
+    read_sheet,
+)
 from question_bank.models import Bank, Question
 
 MAX_RECORD_LINES = 500
@@ -125,6 +135,16 @@ SUBMITTED_AT_ALIASES = (
     "tidstämpel",
 )
 ROW_ID_ALIASES = ("answer_id", "submission_id", "response_id", "row_id", "external_id")
+_KNOWN_COLUMNS = frozenset(
+    STUDENT_NAME_ALIASES
+    + STUDENT_ID_ALIASES
+    + FIRST_NAME_ALIASES
+    + LAST_NAME_ALIASES
+    + QUESTION_ALIASES
+    + ANSWER_ALIASES
+    + SUBMITTED_AT_ALIASES
+    + ROW_ID_ALIASES
+)
 
 WIDE_COLUMN_PATTERNS = (
     re.compile(r"^(?:response|svar)_?(\d+)$"),
@@ -195,6 +215,8 @@ class ParsedSubmissions:
     rows: list[SubmissionRow]
     errors: list[InputFileError]
     warnings: list[InputFileError]
+    notes: list[str] = dataclasses.field(default_factory=list)
+    """How the file was read where there was a choice (which sheet of a workbook)."""
 
 
 def normalise_header(name: str) -> str:
@@ -205,7 +227,9 @@ def normalise_header(name: str) -> str:
 
 
 def read_submissions(path: Path) -> ParsedSubmissions:
-    """Parse a CSV/TSV or JSONL submissions file; raises InputFileError only when nothing can be read."""
+    """Parse a CSV/TSV, Excel or JSONL submissions file; InputFileError only when nothing can be read."""
+    if path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() in OTHER_SPREADSHEETS:
+        return _parse_workbook(path)
     text, warnings = _read_text(path)
     parsed = _parse_jsonl(path, text) if _looks_like_jsonl(path, text) else _parse_csv(path, text)
     parsed.warnings[:0] = warnings
@@ -383,6 +407,64 @@ def _json_text(value: Any) -> str:
     if isinstance(value, bool | int | float):
         return json.dumps(value)
     return json.dumps(value, ensure_ascii=False)
+
+
+# --- Excel ---------------------------------------------------------------------------------------
+
+
+def _parse_workbook(path: Path) -> ParsedSubmissions:
+    """The rows of the workbook's submissions sheet, read as a CSV file's records are."""
+    table = read_sheet(path, _header_score)
+    parsed = ParsedSubmissions(
+        path=path, rows=[], errors=[], warnings=[], notes=[table.note] if table.note else []
+    )
+    (header_line, header), *data = table.rows
+    try:
+        columns = _Columns.from_headers(header, path=path, line=header_line)
+    except InputFileError as error:
+        raise table.locate(error, header) from None
+    for line, cells in data:
+        unheaded = _unheaded_text(header, cells)
+        if unheaded is not None:
+            parsed.errors.append(
+                InputFileError(path, "has text but no header", line=line, field=column_label(unheaded))
+            )
+            continue
+        values = dict(zip(header, (cells + [""] * len(header))[: len(header)], strict=True))
+        _collect_rows(parsed, columns, values, line)
+    _report_duplicate_row_ids(parsed)
+    _name_sheet(parsed, table, header)
+    return parsed
+
+
+def _header_score(cells: Sequence[str]) -> int:
+    """How many cells name a column this reader knows: picks a workbook's sheet of submissions."""
+    return sum(1 for cell in cells if _known_column(normalise_header(cell)))
+
+
+def _known_column(name: str) -> bool:
+    return (
+        name in _KNOWN_COLUMNS
+        or name in FORM_INFO_COLUMNS
+        or any(pattern.match(name) for pattern in WIDE_COLUMN_PATTERNS)
+    )
+
+
+def _unheaded_text(header: Sequence[str], cells: Sequence[str]) -> int | None:
+    """The index of the first cell with text under an empty header (or right of the header), if any."""
+    return next(
+        (
+            index
+            for index, cell in enumerate(cells)
+            if cell.strip() and (index >= len(header) or not header[index].strip())
+        ),
+        None,
+    )
+
+
+def _name_sheet(parsed: ParsedSubmissions, table: SheetTable, header: Sequence[str]) -> None:
+    parsed.errors = [table.locate(error, header) for error in parsed.errors]
+    parsed.warnings = [table.locate(warning, header) for warning in parsed.warnings]
 
 
 # --- CSV -------------------------------------------------------------------------------------------

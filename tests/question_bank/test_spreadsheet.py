@@ -1,0 +1,222 @@
+"""Excel workbooks as banks: real .xlsx files written with openpyxl, read by the real importer."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from question_bank.errors import InputFileError, InputFileErrors
+from question_bank.formats.detect import detect_format, import_file
+from question_bank.formats.spreadsheet import cell_text, read_sheet
+
+Cell = str | float | int | datetime | date | None
+
+
+def write_workbook(path: Path, sheets: dict[str, Sequence[Sequence[Cell]]]) -> Path:
+    """A workbook with one sheet per entry, rows written from A1 down."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+    workbook.save(path)
+    return path
+
+
+INSTRUCTIONS = [["How to use this workbook"], ["Write one question per row on the sheet 'Frågor'."]]
+QUESTIONS: list[list[Cell]] = [
+    ["Fråga", "Svar", "Poäng", "Ämne", "Nyckelpunkter"],
+    [
+        "Vad gör dropout under träning?",
+        "Dropout stänger slumpvis av neuroner under träningen.\nDet minskar överanpassning.",
+        2.0,
+        "regularisering",
+        "2: stänger av neuroner slumpvis; minskar överanpassning",
+    ],
+    ["Vad är early stopping?", "Träningen avbryts när valideringsfelet slutar minska.", 1.5, None, None],
+    ["Vilket datum var tentan?", "Tentan skrevs den fjärde mars.", 1, datetime(2024, 3, 4), None],
+]
+
+
+def test_a_bank_sheet_after_an_instructions_sheet_is_found_and_read_like_csv(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "dl_exam.xlsx", {"Instructions": INSTRUCTIONS, "Frågor": QUESTIONS})
+    notes: list[str] = []
+
+    bank = import_file(path, notes=notes)
+
+    assert notes == ["dl_exam.xlsx: read sheet 'Frågor' (other sheets: 'Instructions')"]
+    assert bank.title == "dl exam" and bank.id == "dl-exam"
+    dropout, stopping, dated = bank.questions
+    assert dropout.max_points == 2 and stopping.max_points == 1.5 and dated.max_points == 1
+    assert dropout.topics == ("regularisering",)
+    assert dated.topics == ("2024-03-04",)
+    answer = next(iter(dropout.reference_answer.values()))
+    assert answer == "Dropout stänger slumpvis av neuroner under träningen.\nDet minskar överanpassning."
+    assert [point.text for point in dropout.rubric] == [
+        "stänger av neuroner slumpvis",
+        "minskar överanpassning",
+    ]
+    assert [point.weight for point in dropout.rubric] == pytest.approx([2 / 3, 1 / 3])
+
+
+def test_far_trailing_empty_area_title_line_and_merged_banner_are_ignored(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet["A1"] = "Deep learning — question bank"
+    sheet.merge_cells("A1:E1")
+    for row in QUESTIONS:
+        sheet.append(row)
+    sheet["Z500"].number_format = "0.00"  # formatting far away stretches the saved "used range"
+    sheet["AA600"] = None
+    sheet["B1000"] = "   "
+    path = tmp_path / "bank.xlsx"
+    workbook.save(path)
+
+    bank = import_file(path)
+
+    assert [question.id for question in bank.questions] == ["q1", "q2", "q3"]
+    table = read_sheet(path, lambda cells: int("Fråga" in cells))
+    assert table.rows[0] == (2, QUESTIONS[0])
+    assert [number for number, _ in table.rows] == [2, 3, 4, 5]
+    assert table.note is None
+
+
+def test_errors_name_file_sheet_excel_row_and_column_and_nothing_is_returned(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [*QUESTIONS, [None], [None], ["Vad är en CNN?", None, "två"]]
+    path = write_workbook(tmp_path / "bank.xlsx", {"Instructions": INSTRUCTIONS, "Frågor": rows})
+
+    with pytest.raises(InputFileErrors) as caught:
+        import_file(path)
+
+    assert [error.message for error in caught.value.errors] == [
+        f"{path}:7: sheet 'Frågor', column B (reference_answer): free-text question needs a reference answer",
+        f"{path}:7: sheet 'Frågor', column C (max_points): 'två' is not a number",
+    ]
+
+
+def test_an_unknown_column_is_named_by_its_letter(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "bank.xlsx", {"Sheet1": [["question", "answer", "Secret"], ["Q?", "A.", "x"]]}
+    )
+    with pytest.raises(InputFileErrors) as caught:
+        import_file(path)
+    assert str(caught.value).startswith(f"{path}:1: sheet 'Sheet1', column C: unknown column 'Secret'")
+
+
+def test_a_sheet_without_header_is_read_in_the_documented_column_order(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "cards.xlsx", {"Blad1": [["What is ReLU?", "max(0, x)", "zero for negatives", 3]]}
+    )
+    bank = import_file(path)
+    assert bank.questions[0].max_points == 3
+    assert [point.text for point in bank.questions[0].rubric] == ["zero for negatives"]
+    assert next(iter(bank.questions[0].reference_answer.values())) == "max(0, x)"
+
+
+def test_hidden_sheets_are_not_read(tmp_path: Path) -> None:
+    workbook = Workbook()
+    hidden = workbook.active
+    assert hidden is not None
+    hidden.title = "Old"
+    hidden.append(["question", "answer"])
+    hidden.append(["Old question?", "Old answer."])
+    hidden.sheet_state = "hidden"
+    current = workbook.create_sheet("Current")
+    current.append(["question", "answer"])
+    current.append(["New question?", "New answer."])
+    path = tmp_path / "bank.xlsx"
+    workbook.save(path)
+
+    notes: list[str] = []
+    bank = import_file(path, notes=notes)
+
+    assert [question.prompt_in(bank.languages[0]) for question in bank.questions] == ["New question?"]
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (3.0, "3"),
+        (3, "3"),
+        (2.5, "2.5"),
+        (0.1 + 0.2, "0.3"),
+        (-4.0, "-4"),
+        (True, "TRUE"),
+        (datetime(2024, 3, 4, 10, 15, 31), "2024-03-04 10:15:31"),
+        (datetime(2024, 3, 4, 10, 15, 30, 999_600), "2024-03-04 10:15:31"),
+        (datetime(2024, 3, 4), "2024-03-04"),
+        (date(2024, 3, 4), "2024-03-04"),
+        (time(9, 5), "09:05:00"),
+        (timedelta(minutes=75, seconds=3), "1:15:03"),
+        ("line one\r\nline two", "line one\nline two"),
+    ],
+)
+def test_cells_read_as_a_csv_export_would_hold_them(value: object, text: str) -> None:
+    assert cell_text(value) == text
+
+
+def test_a_formula_gives_its_cached_value_and_is_never_calculated(tmp_path: Path) -> None:
+    """openpyxl writes no cached value, so the formula cell reads empty: nothing computed it."""
+    path = write_workbook(tmp_path / "bank.xlsx", {"Sheet1": [["question", "answer"], ["Q?", "=1+2"]]})
+    with pytest.raises(InputFileErrors) as caught:
+        import_file(path)
+    assert "column B (reference_answer): free-text question needs a reference answer" in str(caught.value)
+
+
+def _zip_without_workbook(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("garbage.xlsx", b"question,answer\nQ,A\n", "is not an Excel workbook (not a zip archive)"),
+        ("truncated.xlsx", None, "is not an Excel workbook (KeyError:"),
+        (
+            "locked.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+            "is not an Excel workbook (password-protected, or an old .xls file",
+        ),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "is an Excel 97-2003 .xls workbook"),
+        ("calc.ods", b"PK\x03\x04", "is an OpenDocument spreadsheet"),
+    ],
+)
+def test_files_that_are_no_readable_workbook_give_one_clear_line(
+    tmp_path: Path, name: str, content: bytes | None, reason: str
+) -> None:
+    path = tmp_path / name
+    if content is None:
+        _zip_without_workbook(path)
+    else:
+        path.write_bytes(content)
+    assert detect_format(path) == "xlsx"
+
+    with pytest.raises(InputFileError) as caught:
+        import_file(path)
+
+    assert caught.value.message.startswith(f"{path}: {reason}")
+    assert "\n" not in caught.value.message
+
+
+def test_old_xls_error_says_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "bank.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(InputFileError, match=r"save it as \.xlsx or as CSV"):
+        import_file(path)
+
+
+def test_a_workbook_with_nothing_on_its_visible_sheets_is_an_error(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "empty.xlsx", {"Sheet1": [], "Sheet2": [[None, "  "]]})
+    with pytest.raises(InputFileError, match="no data on any visible sheet"):
+        import_file(path)
