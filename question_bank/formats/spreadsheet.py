@@ -41,6 +41,8 @@ OTHER_SPREADSHEETS = {
     ".ods": "an OpenDocument spreadsheet",
 }
 """Spreadsheet files tenta does not read, with what to call them in the error."""
+MAX_UNPACKED_BYTES = 256 * 2**20
+"""A workbook whose parts add up to more than this unpacked is refused (a zip bomb, not a class's answers)."""
 HEADER_SEARCH_ROWS = 10
 """How far down a sheet the header row may sit (below a title line or two)."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -162,9 +164,17 @@ def _open_workbook(path: Path, handle: IO[bytes]) -> Workbook:
         raise _not_a_workbook(path, "password-protected, or an old .xls file: save it as .xlsx or CSV")
     handle.seek(0)
     try:
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            limit = f"{MAX_UNPACKED_BYTES:,} bytes"
+            raise InputFileError(path, f"unpacks to {unpacked:,} bytes, more than tenta reads ({limit})")
+        handle.seek(0)
         return load_workbook(handle, read_only=True, data_only=True, keep_links=False)
     except zipfile.BadZipFile:
         raise _not_a_workbook(path, "not a zip archive") from None
+    except InputFileError:
+        raise
     except Exception as error:  # a damaged workbook fails inside openpyxl in many ways
         raise _not_a_workbook(path, error) from None
 

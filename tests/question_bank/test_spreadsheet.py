@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from question_bank.errors import InputFileError, InputFileErrors
+from question_bank.formats import spreadsheet
 from question_bank.formats.detect import detect_format, import_file
 from question_bank.formats.spreadsheet import cell_text, read_sheet
 
@@ -219,4 +220,15 @@ def test_old_xls_error_says_what_to_do(tmp_path: Path) -> None:
 def test_a_workbook_with_nothing_on_its_visible_sheets_is_an_error(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "empty.xlsx", {"Sheet1": [], "Sheet2": [[None, "  "]]})
     with pytest.raises(InputFileError, match="no data on any visible sheet"):
+        import_file(path)
+
+
+def test_a_workbook_unpacking_beyond_the_bound_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_workbook(tmp_path / "bank.xlsx", {"Frågor": QUESTIONS})
+    monkeypatch.setattr(spreadsheet, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(
+        InputFileError, match=r"bank\.xlsx: unpacks to [\d,]+ bytes, more than tenta reads \(1,000 bytes\)"
+    ):
         import_file(path)
