@@ -114,11 +114,14 @@ def import_file(
 
     With a `skipped` list, questions of kinds tenta has no type for are recorded there and left out
     instead of failing the import (the other formats have no such questions). A `notes` list gets how
-    the file was read where there was a choice (which sheet of a workbook)."""
+    the file was read where there was a choice (which sheet of a workbook) or what was left out (a
+    picture a QTI package lacks)."""
     path = Path(path)
     name = format_name or detect_format(path)
     if name == "xlsx":
         return import_xlsx(path, notes=notes)
+    if name == "qti":
+        return import_qti(path, skipped=skipped, notes=notes)
     if skipped is not None and name in SKIPPING:
         return SKIPPING[name](path, skipped=skipped)
     return FORMATS[name](path)

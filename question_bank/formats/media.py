@@ -3,7 +3,8 @@
 Importers only list file names on each question (`Question.media`), so a bank stays small and
 validating a file never holds its media in memory; `read_media` fetches the bytes when the bank is
 installed. Each format keeps media its own way: an Anki package in numbered zip members, Moodle XML as
-base64 `<file>` elements, a native YAML/JSON bank in the media folder beside it (as `tenta bank import`
+base64 `<file>` elements, a QTI package in the members its items refer to (a single QTI file in the files
+beside it), a native YAML/JSON bank in the media folder beside it (as `tenta bank import`
 leaves it). Every file and the total are bounded in size.
 """
 
@@ -17,6 +18,7 @@ from question_bank.formats.anki import read_anki_media
 from question_bank.formats.detect import detect_format
 from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, MAX_MEDIA_TOTAL_BYTES, media_folder
 from question_bank.formats.moodle_xml import read_moodle_media
+from question_bank.formats.qti import read_qti_media
 from question_bank.models import Bank
 
 MediaReader = Callable[[Path, Collection[str]], Iterable[tuple[str, bytes]]]
@@ -37,11 +39,12 @@ def _read_beside(path: Path, names: Collection[str]) -> Iterator[tuple[str, byte
 MEDIA_READERS: dict[str, MediaReader] = {
     "anki": read_anki_media,
     "moodle-xml": read_moodle_media,
+    "qti": read_qti_media,
     "yaml": _read_beside,
     "json": _read_beside,
 }
 """Readers of the media a file holds, by format name (a key of detect.FORMATS). Another importer that
-lists media (QTI packages …) adds its reader here."""
+lists media adds its reader here."""
 
 
 def bank_media_names(bank: Bank) -> list[str]:

@@ -30,9 +30,9 @@ imsmanifest.xml lists the question files):
 
 QTI 3 shared stimuli (`<qti-assessment-stimulus-ref>`, a reading passage in its own file) are put before
 the question text; MathML becomes one line of text (E = mc^2, (−b±√(b^2−4ac))/(2a)) and Canvas equation
-images their LaTeX; an image <object>'s fallback content is kept, since tenta shows no images. Blank answer
-rows without credit (Canvas keeps the ones a teacher left empty) are dropped. A package whose test names an
-item file the package lacks is an error rather than a quiz with questions missing.
+images their LaTeX; an <object>'s fallback content is kept, since tenta's text cannot show the file. Blank
+answer rows without credit (Canvas keeps the ones a teacher left empty) are dropped. A package whose test
+names an item file the package lacks is an error rather than a quiz with questions missing.
 
 Items tenta has no type for (matching, ordering, hotspot, upload, several blanks in one item, essays
 without a model answer …) are unsupported: an error, or left out with `skipped`. Items with no
@@ -40,19 +40,30 @@ interaction (texts shown between questions) are skipped silently. Files are pars
 errors name the file (the member inside a zip) and the line of the item. A package is read without
 extracting it: only XML members listed in the manifest, each bounded in size.
 
+Media: the pictures, sounds and videos a student meets in an item (`<img src>`, `<object data>`,
+`<audio>`/`<video>` and their `<source>`s, also inside a media interaction; QTI 1.2 `<matimage>`,
+`<mataudio>`, `<matvideo>` and images in HTML texts), relative to the item file and URL-decoded (Canvas's
+$IMS-CC-FILEBASE$ is its web_resources folder), become the question's media under bank-wide plain names;
+the text says "[image: name]" / "[sound: name]" / "[video: name]" where they were. `read_qti_media` reads
+them from the package in place (each bounded), or from beside a single .xml file (inside its folder). A
+file the package or folder lacks, or a path leading out of it, is left out with a note naming item and
+reference: the question itself is complete. Web addresses are not fetched. Feedback and scorer media are
+not attached (they would give the answer away), nor a shared stimulus's.
+
 Lost on the way: shuffling, case sensitivity, correct/incorrect feedback, custom response processing
-beyond the templates (the correct response is what counts), media files (images become "[image: name]").
+beyond the templates (the correct response is what counts).
 """
 
 from __future__ import annotations
 
+import html
 import math
 import posixpath
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Any, Literal
@@ -62,6 +73,7 @@ from xml.etree.ElementTree import Element
 from question_bank.errors import InputFileError
 from question_bank.formats.common import ImportProblems, html_to_text, read_text, tidy_number, title_from_path
 from question_bank.formats.gift import HTML_TAG, MoodleQuestion, moodle_bank
+from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, UniqueNames, plain_media_name
 from question_bank.formats.xml_source import LineRecordingBuilder, parse_with_lines
 from question_bank.models import Bank, QuestionType
 
@@ -170,11 +182,39 @@ _HIDDEN = frozenset(
 )
 _SCORER_VIEWS = frozenset({"scorer", "tutor", "author", "proctor", "testconstructor"})
 _VOID = frozenset({"br", "hr", "img", "wbr", "col"})
-_IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp)$", re.IGNORECASE)
+_IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|tiff?)$", re.IGNORECASE)
+_SOUND_FILE = re.compile(r"\.(mp3|m4a|oga|ogg|opus|wav|aac|flac|weba)$", re.IGNORECASE)
+_VIDEO_FILE = re.compile(r"\.(mp4|m4v|webm|ogv|mov)$", re.IGNORECASE)
+MediaKind = Literal["image", "sound", "video"]
 
 
 def _file_name(reference: str) -> str:
-    return unquote(reference.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0])
+    return unquote(reference.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0])
+
+
+def _media_kind(mime_type: str, reference: str) -> MediaKind | None:
+    """Whether an <object>'s data (by its type, else its file name) is a picture, sound or video."""
+    mime_type, name = mime_type.strip().lower(), _file_name(reference)
+    if mime_type.startswith("image/") or (not mime_type and _IMAGE_FILE.search(name)):
+        return "image"
+    if mime_type.startswith("audio/") or (not mime_type and _SOUND_FILE.search(name)):
+        return "sound"
+    if mime_type.startswith("video/") or (not mime_type and _VIDEO_FILE.search(name)):
+        return "video"
+    return None
+
+
+def _played(kind: MediaKind, source: str) -> str:
+    """Sound or video as '[sound: name]', as the Anki importer marks it."""
+    return escape(f" [{kind}: {_file_name(source)}] ")
+
+
+def _media_sources(element: Element) -> list[str]:
+    """An <audio>/<video> element's files: its src, else its <source> alternatives in order."""
+    own = element.get("src", "").strip()
+    return (
+        [own] if own else [src for source in element.iter("source") if (src := source.get("src", "").strip())]
+    )
 
 
 def _image(alt: str, source: str) -> str:
@@ -269,6 +309,8 @@ def _element_markup(element: Element) -> str:
         return _BLANK
     if tag == "math":
         return escape(_math_text(element))
+    if tag == "mediaInteraction":  # a player: the sound or video is shown like any other
+        return "".join(_element_markup(child) for child in element)
     if tag.endswith("Interaction"):
         prompt = element.find("prompt")
         return f"<p>{_inner_markup(prompt)}</p>" if prompt is not None else ""
@@ -280,10 +322,14 @@ def _element_markup(element: Element) -> str:
     if tag == "object":
         data = element.get("data", "")
         fallback = _inner_markup(element)
-        if element.get("type", "").startswith("image/") or _IMAGE_FILE.search(data):
-            # the content inside is what a reader gets when the picture cannot be shown, as in tenta
+        kind = _media_kind(element.get("type", ""), data)
+        # the content inside is what a reader gets when the file cannot be shown, as in tenta's text
+        if kind == "image":
             return _image(element.get("label", ""), data) + fallback
-        return fallback
+        return (_played(kind, data) if kind else "") + fallback
+    if tag in ("audio", "video"):
+        sources = _media_sources(element)
+        return _played("sound" if tag == "audio" else "video", sources[0]) if sources else ""
     if tag in ("sup", "sub"):
         return ("^" if tag == "sup" else "_") + _inner_markup(element)
     if tag in _VOID:
@@ -330,7 +376,10 @@ _TRUE_FALSE_PAIRS = frozenset({("true", "false"), ("sant", "falskt"), ("sann", "
 
 
 def _interactions(body: Element) -> list[Element]:
-    return [element for element in body.iter() if element.tag.endswith("Interaction")]
+    """What a candidate answers. A mediaInteraction only plays its file (its play count is nothing to
+    grade), so next to another interaction it is part of the question text."""
+    found = [element for element in body.iter() if element.tag.endswith("Interaction")]
+    return [element for element in found if element.tag != "mediaInteraction"] or found
 
 
 def _number(raw: str | None, what: str) -> float:
@@ -837,6 +886,16 @@ def _metadata(item: Element) -> dict[str, str]:
     return fields
 
 
+def _holds_html(text_holder: Element) -> bool:
+    """Whether a <mattext> (or the like) holds HTML: by its declared type, else by its content."""
+    kind = (text_holder.get("texttype") or text_holder.get("type") or "").lower()
+    return (
+        "html" in kind
+        or kind == "smart_text"
+        or (kind in ("", "text/richtext") and bool(HTML_TAG.search(text_holder.text or "")))
+    )
+
+
 def _material_markup(element: Element, skip: frozenset[str] = frozenset()) -> str:
     """The HTML of every text in a QTI 1.2 material tree (plain texts escaped), skipping `skip` subtrees."""
     parts: list[str] = []
@@ -846,16 +905,12 @@ def _material_markup(element: Element, skip: frozenset[str] = frozenset()) -> st
             return
         if node.tag in _TEXT_HOLDERS:
             text = node.text or ""
-            kind = (node.get("texttype") or node.get("type") or "").lower()
-            is_html = (
-                "html" in kind
-                or kind == "smart_text"
-                or (kind in ("", "text/richtext") and HTML_TAG.search(text))
-            )
             plain = escape(text).replace("\n", "<br>")
-            parts.append(f"<div>{_html_string(text)}</div>" if is_html else f"<p>{plain}</p>")
+            parts.append(f"<div>{_html_string(text)}</div>" if _holds_html(node) else f"<p>{plain}</p>")
         elif node.tag == "matimage":
             parts.append(_image(node.get("label", ""), node.get("uri", "")))
+        elif node.tag in ("mataudio", "matvideo") and node.get("uri", "").strip():
+            parts.append(_played("sound" if node.tag == "mataudio" else "video", node.get("uri", "")))
         for child in node:
             visit(child)
 
@@ -1183,6 +1238,216 @@ def _qti1_title(root: Element) -> str:
     return ""
 
 
+# ---- media -----------------------------------------------------------------------------------------------
+
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_CANVAS_FILE_BASE = re.compile(r"^\$IMS[-_]CC[-_]FILEBASE\$/")
+_CANVAS_FILE_FOLDER = "web_resources"
+_HTML_IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_KIND_WORDS: dict[MediaKind, str] = {"image": "picture", "sound": "sound", "video": "video"}
+
+
+@dataclass
+class _Shown:
+    """A file the student sees or hears with the question, and the references to it (<source>
+    alternatives, the first preferred)."""
+
+    kind: MediaKind
+    references: list[str]
+
+
+def _qti2_shown(element: Element | None) -> Iterator[_Shown]:
+    """The pictures, sounds and videos of an item body in reading order (choices and media interactions
+    included), feedback, templates and scorer rubrics left out as in the text."""
+    for child in element if element is not None else ():
+        tag = child.tag
+        if tag in _HIDDEN or _is_scorer_rubric(child):
+            continue
+        if (
+            tag == "img"
+            and child.get("src", "").strip()
+            and not child.get("data-equation-content", "").strip()
+        ):
+            yield _Shown("image", [child.get("src", "")])
+        elif tag == "object" and child.get("data", "").strip():
+            kind = _media_kind(child.get("type", ""), child.get("data", ""))
+            if kind is not None:
+                yield _Shown(kind, [child.get("data", "")])
+        elif tag in ("audio", "video"):
+            if sources := _media_sources(child):
+                yield _Shown("sound" if tag == "audio" else "video", sources)
+            continue
+        yield from _qti2_shown(child)
+
+
+def _qti1_shown(presentation: Element | None) -> Iterator[_Shown]:
+    """The pictures, sounds and videos of a QTI 1.2 item's presentation (question and choices): <matimage>,
+    <mataudio>, <matvideo>, and <img> inside HTML texts."""
+    for node in presentation.iter() if presentation is not None else ():
+        uri = node.get("uri", "").strip()
+        if node.tag == "matimage" and uri:
+            yield _Shown("image", [uri])
+        elif node.tag in ("mataudio", "matvideo") and uri:
+            yield _Shown("sound" if node.tag == "mataudio" else "video", [uri])
+        elif node.tag in _TEXT_HOLDERS and _holds_html(node):
+            for match in _HTML_IMAGE_SOURCE.finditer(node.text or ""):
+                yield _Shown("image", [html.unescape(match.group(1) or match.group(2) or "")])
+
+
+def _shown_in(item: Element) -> list[_Shown]:
+    if item.tag == "assessmentItem":
+        return list(_qti2_shown(item.find("itemBody")))
+    return list(_qti1_shown(item.find("presentation")))
+
+
+def _local_path(document_name: str, reference: str) -> str | None:
+    """The path, relative to the package (or the imported file's folder), of a file a document refers to;
+    None for what names no file there: a web address, a server path, Blackboard's @X@ placeholders. A path
+    starting with '..' points outside. Canvas's $IMS-CC-FILEBASE$ is its web_resources folder."""
+    path = unquote(reference.strip().replace("\\", "/").split("#", 1)[0].split("?", 1)[0])
+    if _CANVAS_FILE_BASE.match(path):
+        return posixpath.normpath(_CANVAS_FILE_BASE.sub(f"{_CANVAS_FILE_FOLDER}/", path))
+    if not path or path.startswith("/") or "@X@" in path or _URL_SCHEME.match(path):
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(document_name), path))
+
+
+@dataclass
+class _MediaFiles:
+    """The media an import's questions show: each file's bank-wide name and its path in the package (or
+    the folder of the imported file). A file that is not there is left out with a note (the text still
+    names it): unlike a missing item file, which would lose a question, nothing is graded differently."""
+
+    size_of: Callable[[str], int | None]
+    """The size of the file at a path, None when there is none."""
+    where: str
+    """'the package' or 'the folder of <file>', for notes."""
+    unique: UniqueNames = field(default_factory=UniqueNames)
+    paths: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def locate(self, document: _Document, shown: _Shown, label: str) -> str | None:
+        """The path of the first of the references that is there, else None (with a note when one was
+        meant to be there). A reference outside the package or folder is never followed."""
+        word = _KIND_WORDS[shown.kind]
+        local = [(ref, path) for ref in shown.references if (path := _local_path(document.name, ref))]
+        for reference, path in local:
+            if path == ".." or path.startswith("../"):
+                continue
+            size = self.size_of(path)
+            if size is not None and size > MAX_MEDIA_FILE_BYTES:
+                raise _QtiError(f"{word} {reference!r} is larger than {_size(MAX_MEDIA_FILE_BYTES)}")
+            if size is not None:
+                return path
+        if local:
+            outside = all(path == ".." or path.startswith("../") for _, path in local)
+            problem = "points outside" if outside else "is not in"
+            self.notes.append(
+                f"{document.path}: {label}: {word} {shown.references[0]!r} {problem} {self.where}; "
+                "left out (the text still names it)"
+            )
+        return None
+
+    def name(self, path: str) -> str | None:
+        """The bank-wide name of the file at `path` (a later file with the same name gets 'name-2.ext')."""
+        plain = plain_media_name(path)
+        if plain is None:
+            return None
+        bank_name = self.unique.add(plain, path)
+        self.paths[bank_name] = path
+        return bank_name
+
+
+def _with_media(
+    question: MoodleQuestion, document: _Document, item: Element, files: _MediaFiles, label: str
+) -> MoodleQuestion:
+    """The question listing the files it shows under their bank-wide names, its text naming each file as
+    the bank stores it ('[image: chart-2.png]' after a clash)."""
+    names: list[str] = []
+    renamed: dict[str, str] = {}
+    for shown in _shown_in(item):
+        path = files.locate(document, shown, label)
+        bank_name = files.name(path) if path is not None else None
+        if bank_name is None:
+            continue
+        names.append(bank_name)
+        old_label = _file_name(shown.references[0])
+        if old_label != bank_name:
+            renamed[f"[{shown.kind}: {old_label}]"] = f"[{shown.kind}: {bank_name}]"
+    if not names:
+        return question
+
+    def rename(text: str) -> str:
+        for old, new in renamed.items():
+            text = text.replace(old, new)
+        return text
+
+    data = {**question.data, "media": list(dict.fromkeys(names))}
+    if "choices" in data:
+        data["choices"] = [{**choice, "text": rename(choice["text"])} for choice in data["choices"]]
+    return replace(question, prompt=rename(question.prompt), data=data)
+
+
+def _folder_file_size(folder: Path) -> Callable[[str], int | None]:
+    """size_of for files beside a single QTI file: only inside its folder (links resolved)."""
+
+    def size_of(name: str) -> int | None:
+        target = _folder_file(folder, name)
+        return target.stat().st_size if target is not None else None
+
+    return size_of
+
+
+def _folder_file(folder: Path, name: str) -> Path | None:
+    target = (folder / name).resolve()
+    return target if target.is_relative_to(folder) and target.is_file() else None
+
+
+def _read_media_member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    """A media file of a package, read in place and bounded in size."""
+    where = Path(f"{path}/{name}")
+    try:
+        info = archive.getinfo(name)
+        if info.file_size > MAX_MEDIA_FILE_BYTES:
+            raise InputFileError(where, f"is larger than {_size(MAX_MEDIA_FILE_BYTES)}; refusing to read it")
+        with archive.open(info) as member:
+            content = member.read(MAX_MEDIA_FILE_BYTES + 1)
+    except KeyError:
+        raise InputFileError(where, "is not in the package") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+        raise InputFileError(where, "cannot be unpacked: the package is damaged") from None
+    if len(content) > MAX_MEDIA_FILE_BYTES:
+        raise InputFileError(
+            where, f"unpacks to more than {_size(MAX_MEDIA_FILE_BYTES)}; refusing to read it"
+        )
+    return content
+
+
+def read_qti_media(path: Path, names: Collection[str]) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of the named media (names as the importer listed them): from a package's members in
+    place, or from the files beside a single QTI file."""
+    _, _, files = _questions(path, ImportProblems(path, skipped=[]))
+    wanted = {name: files.paths[name] for name in names if name in files.paths}
+    if not _is_package(path):
+        folder = path.parent.resolve()
+        for name, relative in wanted.items():
+            target = _folder_file(folder, relative)
+            if target is None:
+                continue  # read_media names what is missing
+            if target.stat().st_size > MAX_MEDIA_FILE_BYTES:
+                raise InputFileError(
+                    target, f"larger than {_size(MAX_MEDIA_FILE_BYTES)}; refusing to read it"
+                )
+            yield name, target.read_bytes()
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name, member in wanted.items():
+                yield name, _read_media_member(archive, member, path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile):
+        raise InputFileError(path, "not a QTI package: not a readable zip archive") from None
+
+
 # ---- documents, packages and the bank --------------------------------------------------------------------
 
 
@@ -1191,8 +1456,10 @@ def _collect(
     topics: list[str],
     problems: ImportProblems,
     parsed: list[MoodleQuestion],
+    files: _MediaFiles,
 ) -> None:
-    """The questions of one QTI document; problems are recorded at the item's line in that document."""
+    """The questions of one QTI document with the media they show; problems are recorded at the item's
+    line in that document."""
     local = ImportProblems(document.path, errors=problems.errors, skipped=problems.skipped)
     if document.root.tag == "assessmentItem":
         items = [(document.root, topics)]
@@ -1207,6 +1474,8 @@ def _collect(
         line = document.line(item)
         try:
             question = reader(document, item, item_topics)
+            if question is not None:
+                question = _with_media(question, document, item, files, label)
         except _QtiError as error:
             local.add(str(error), line=line, field=label)
         except _QtiUnsupported as error:
@@ -1236,6 +1505,8 @@ class _Package:
     documents: list[_Document]
     title: str
     topics: dict[str, list[str]]
+    sizes: dict[str, int]
+    """Every member's unpacked size, by name."""
 
 
 def _taxon_labels(resource: Element) -> list[str]:
@@ -1343,7 +1614,7 @@ def _read_package(path: Path) -> _Package:
         raise InputFileError(path, "file not found") from None
     except OSError as error:
         raise InputFileError(path, f"cannot read file: {error.strerror or error}") from None
-    return _Package(documents, title, topics)
+    return _Package(documents, title, topics, {name: info.file_size for name, info in infos.items()})
 
 
 def _test_items(
@@ -1507,16 +1778,19 @@ def _bank_title(path: Path, package_title: str, documents: Sequence[_Document]) 
     return title_from_path(path.with_suffix("") if path.suffix.lower() in (".zip", ".qti") else path)
 
 
-def import_qti(path: Path, *, skipped: list[InputFileError] | None = None) -> Bank:
-    """A bank from a QTI file or package (.zip with imsmanifest.xml); nothing is returned half-done.
+def _is_package(path: Path) -> bool:
+    return path.suffix.lower() == ".zip" or zipfile.is_zipfile(path)
 
-    With a `skipped` list, items tenta has no type for are recorded there instead of failing."""
-    problems = ImportProblems(path, skipped=skipped)
-    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+
+def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestion], str, _MediaFiles]:
+    """Every question of a QTI file or package in test order, the bank's title, and the media shown."""
+    if _is_package(path):
         package = _read_package(path)
         documents, manifest_topics, package_title = package.documents, package.topics, package.title
+        files = _MediaFiles(package.sizes.get, "the package")
     else:
         documents, manifest_topics, package_title = _standalone_documents(path), {}, ""
+        files = _MediaFiles(_folder_file_size(path.parent.resolve()), f"the folder of {path.name}")
     items, section_topics = _ordered(documents)
     if not items:
         raise InputFileError(path, "no QTI questions found (no assessmentItem or questestinterop file)")
@@ -1526,11 +1800,20 @@ def import_qti(path: Path, *, skipped: list[InputFileError] | None = None) -> Ba
         topics = [*manifest_topics.get(document.name, []), *section_topics.get(document.name, [])]
         if document.root.tag == "questestinterop" and len(quizzes) > 1:
             topics.insert(0, _qti1_title(document.root))
-        _collect(document, topics, problems, parsed)
-    return moodle_bank(
-        path,
-        parsed,
-        problems,
-        title=_bank_title(path, package_title, documents),
-        missing_reference=_MISSING_REFERENCE,
-    )
+        _collect(document, topics, problems, parsed, files)
+    return parsed, _bank_title(path, package_title, documents), files
+
+
+def import_qti(
+    path: Path, *, skipped: list[InputFileError] | None = None, notes: list[str] | None = None
+) -> Bank:
+    """A bank from a QTI file or package (.zip with imsmanifest.xml); nothing is returned half-done.
+
+    With a `skipped` list, items tenta has no type for are recorded there instead of failing; a `notes`
+    list gets the pictures and sound an item shows that the package (or folder) lacks."""
+    problems = ImportProblems(path, skipped=skipped)
+    parsed, title, files = _questions(path, problems)
+    bank = moodle_bank(path, parsed, problems, title=title, missing_reference=_MISSING_REFERENCE)
+    if notes is not None:
+        notes.extend(files.notes)
+    return bank
