@@ -16,6 +16,7 @@ after its first one without a header, which the column logic reports if they hol
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -111,7 +112,9 @@ def read_sheet(path: Path, header_score: HeaderScore) -> SheetTable:
     """The best sheet's non-empty rows as text; anything wrong with the file is one InputFileError."""
     _reject_other_spreadsheets(path)
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, warnings.catch_warnings():
+            # openpyxl warns of the styles and extensions it drops: nothing the values depend on
+            warnings.simplefilter("ignore", UserWarning)
             workbook = _open_workbook(path, handle)
             try:
                 return _best_sheet(path, workbook, header_score)
@@ -221,12 +224,19 @@ def _trimmed(cells: Iterable[str]) -> list[str]:
 
 
 def _header_first(rows: list[Row], header_score: HeaderScore) -> list[Row]:
-    """`rows` from the header on: title lines (one cell each) above a recognised header are dropped."""
+    """`rows` from the header on. Above a recognised header only a title line (one cell) or, above a
+    header of two or more known columns, a sparser row of group labels (merged over the columns they
+    group) is dropped; anything else may be data, so the rows are kept as they are."""
     head = rows[:HEADER_SEARCH_ROWS]
     if not head:
         return rows
     best = max(range(len(head)), key=lambda index: header_score(head[index][1]))
-    titles_only = all(sum(1 for cell in cells if cell.strip()) <= 1 for _, cells in head[:best])
-    if header_score(head[best][1]) and titles_only:
+    score, width = header_score(head[best][1]), _filled(head[best][1])
+    droppable = 1 if score == 1 else width - 1
+    if score and all(_filled(cells) <= droppable for _, cells in head[:best]):
         return rows[best:]
     return rows
+
+
+def _filled(cells: Sequence[str]) -> int:
+    return sum(1 for cell in cells if cell.strip())

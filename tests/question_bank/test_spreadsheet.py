@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
@@ -232,3 +233,29 @@ def test_a_workbook_unpacking_beyond_the_bound_is_refused_before_reading(
         InputFileError, match=r"bank\.xlsx: unpacks to [\d,]+ bytes, more than tenta reads \(1,000 bytes\)"
     ):
         import_file(path)
+
+
+def test_a_data_row_naming_a_column_never_makes_the_rows_above_it_disappear(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [["What is ReLU?", "max(0, x)"], ["Which word names a model reply?", "Answer"]]
+    bank = import_file(write_workbook(tmp_path / "cards.xlsx", {"Blad1": rows}))
+    assert [question.prompt_in(bank.languages[0]) for question in bank.questions] == [
+        "What is ReLU?",
+        "Which word names a model reply?",
+    ]
+
+
+def test_openpyxl_notes_on_dropped_styles_do_not_reach_the_user(
+    tmp_path: Path, recwarn: pytest.WarningsRecorder
+) -> None:
+    """A workbook written by a tool without named styles (as Microsoft Forms' are): openpyxl would warn."""
+    written = write_workbook(tmp_path / "written.xlsx", {"Frågor": QUESTIONS})
+    path = tmp_path / "bank.xlsx"
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(path, "w") as target:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename == "xl/styles.xml":
+                content = re.sub(rb"<cellStyles.*?</cellStyles>", b"", content, flags=re.DOTALL)
+            target.writestr(member, content)
+
+    assert len(import_file(path).questions) == 3
+    assert [str(warning.message) for warning in recwarn] == []

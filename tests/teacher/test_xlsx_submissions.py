@@ -214,3 +214,24 @@ def test_tenta_grade_grades_a_microsoft_forms_workbook(
 
     again = CliRunner().invoke(app, ["grade", str(path), "--bank", "teacher-test"])
     assert "0 to grade, 5 already graded" in again.stdout
+
+
+def test_group_labels_merged_above_the_header_are_passed_over(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Student", None, "Answers"])
+    sheet.merge_cells("A1:B1")
+    sheet.merge_cells("C1:D1")
+    sheet.append(["Name", "Email", DROPOUT, STOPPING])
+    sheet.append(["Åsa Öberg", "asa@example.se", GOOD_DROPOUT, GOOD_STOPPING])
+    path = tmp_path / "answers.xlsx"
+    workbook.save(path)
+
+    parsed = read_submissions(path)
+
+    assert parsed.errors == []
+    assert [(row.line, row.student_name, row.question_key) for row in parsed.rows] == [
+        (3, "Åsa Öberg", DROPOUT),
+        (3, "Åsa Öberg", STOPPING),
+    ]
