@@ -10,8 +10,9 @@ empty cells at a row's end are dropped (Excel's "used range" often reaches far b
 
 The sheet read is the visible one whose header row the caller recognises best, the first one with data
 when none is recognised (an instructions sheet before the data is passed over). A title line above the
-header (often merged across the columns) is skipped; a header merged across columns leaves the columns
-after its first one without a header, which the column logic reports if they hold anything.
+header (often merged across the columns) and a sparser row of group labels above it are skipped; a header
+merged across columns leaves the columns after its first one without a header, which the column logic
+reports if they hold anything.
 """
 
 from __future__ import annotations
