@@ -1,31 +1,65 @@
 """What a bank loses when written in another tool's format, said before the file is used.
 
 Whole kinds of content without a place in a format (rubrics, second-language texts) are named in each
-exporter's docstring; the losses listed here change how a question is graded, so `tenta bank export`
-warns about them question by question.
+exporter's docstring; the losses listed here change how a question is graded or what a student sees
+(pictures and sound left behind), so `tenta bank export` warns about them question by question.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from question_bank.models import Bank, Question
 
 _KEEPS_ALL_OR_NOTHING = frozenset({"yaml", "json", "aiken"})
 """Formats that grade an all-or-nothing question as tenta does: the native files, and Aiken, whose
 questions have one correct answer to pick (and which refuses the others)."""
-_FORMAT_LABELS = {"gift": "GIFT", "moodle-xml": "Moodle XML"}
+_FORMAT_LABELS = {
+    "gift": "GIFT",
+    "moodle-xml": "Moodle XML",
+    "aiken": "Aiken",
+    "yaml": "YAML",
+    "json": "JSON",
+}
+_CARRIES_MEDIA = frozenset({"moodle-xml", "yaml", "json"})
+"""Formats that keep a question's pictures and sound: embedded (Moodle XML) or in the media folder
+copied beside the written file (native YAML/JSON)."""
 
 
-def export_losses(bank: Bank, format_name: str) -> list[str]:
-    """One line per question whose grading `format_name` (a key of detect.EXPORTERS) cannot keep."""
-    if format_name in _KEEPS_ALL_OR_NOTHING:
-        return []
+def export_losses(
+    bank: Bank, format_name: str, *, to_file: bool = True, media_missing: Collection[str] = ()
+) -> list[str]:
+    """One line per question whose grading or media `format_name` (a key of detect.EXPORTERS) cannot
+    keep. `to_file`: the bank is written to a file (YAML/JSON printed to stdout leave the media folder
+    behind); `media_missing`: media names the bank's media folder lacks, left out by every format."""
     label = _FORMAT_LABELS.get(format_name, format_name)
-    return [
+    losses = [
         f"question {question.id} is all or nothing, which {label} cannot say: Moodle's multiple choice "
         "gives part of the points for some of the correct choices"
         for question in bank.questions
-        if _is_multiple_all_or_nothing(question)
+        if format_name not in _KEEPS_ALL_OR_NOTHING and _is_multiple_all_or_nothing(question)
     ]
+    return losses + _media_losses(bank, format_name, label, to_file=to_file, missing=media_missing)
+
+
+def _media_losses(
+    bank: Bank, format_name: str, label: str, *, to_file: bool, missing: Collection[str]
+) -> list[str]:
+    """Each question's media the written bank will not have: all of it where the output cannot carry
+    media, else the files the bank's media folder lacks."""
+    carried = format_name == "moodle-xml" or (format_name in _CARRIES_MEDIA and to_file)
+    if carried:
+        reason = "not in the bank's media folder"
+    elif format_name in _CARRIES_MEDIA:
+        reason = "the media folder is copied only beside a file written with --out"
+    else:
+        reason = f"{label} cannot carry pictures or sound"
+    losses = []
+    for question in bank.questions:
+        lost = [name for name in question.media if not carried or name in missing]
+        if lost:
+            losses.append(f"question {question.id}: media {', '.join(lost)} left behind ({reason})")
+    return losses
 
 
 def _is_multiple_all_or_nothing(question: Question) -> bool:

@@ -11,13 +11,14 @@ grader understands them), `numerical` -> numerical (answer + absolute tolerance)
 whose reference answer is the grader information, else the general feedback (an essay with neither is
 an error: tenta cannot grade it). `category` pseudo-questions set the topic of the questions after them,
 tags become extra topics, `<idnumber>` is the id (else a slug of the name), `<defaultgrade>` the
-question's points; descriptions are skipped. Every other type (matching, cloze, drag and drop,
-calculated …) is an error naming the question, so nothing is half-imported. Texts in html /
-moodle_auto_format become readable text, images as "[image: alt]" (or the file name), as is Moodle
-1.9's separate `<image>`. The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name) in what a
-student sees while answering, the question text and the choices, are listed as the question's media under
-bank-wide unique names; `read_moodle_media` decodes them. Files of feedback and grader information are
-not attached (they would give the answer away).
+question's points; descriptions are skipped. Every other type (matching, cloze, drag and drop, calculated
+…) is an error naming the question, so nothing is half-imported. Texts in html / moodle_auto_format become
+readable text, images as "[image: alt]" (or the file name), as is Moodle 1.9's separate `<image>`;
+Markdown texts stay Markdown with their pictures marked the same way and links to their own sound files as
+"[sound: name]". The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name) in what a student
+sees while answering, the question text and the choices, are listed as the question's media under
+bank-wide unique names; `read_moodle_media` decodes them. Files of feedback and grader information are not
+attached (they would give the answer away).
 
 Lost on the way: shuffling and numbering of choices (the quiz decides), case sensitivity of short
 answers, numerical units and "any other answer" (`*`) feedback, combined correct/incorrect feedback.
@@ -27,12 +28,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import math
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from xml.etree.ElementTree import Comment, Element, SubElement, indent, tostring
 
 from question_bank.errors import InputFileError
@@ -81,6 +84,24 @@ _QUIZ_ROOT = re.compile(
 )
 
 
+_MARKDOWN_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_PLUGINFILE_LINK = re.compile(
+    r"""<a\b([^>]*\bhref\s*=\s*["']@@PLUGINFILE@@/[^"']*["'][^>]*)>[^<]*</a>""", re.IGNORECASE
+)
+_TAG_ATTRIBUTE = re.compile(r"""\b(alt|src|href)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_SOUND_NAME = re.compile(r"\.(mp3|m4a|oga|ogg|opus|wav|aac|flac|weba)$", re.IGNORECASE)
+_VIDEO_NAME = re.compile(r"\.(mp4|m4v|webm|ogv|mov)$", re.IGNORECASE)
+_IMAGE_NAME = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|tiff?)$", re.IGNORECASE)
+_MEDIA_MARKER = re.compile(r"\[(image|sound|video): ([^\]\n]+)\]")
+
+
+def _played_kind(name: str) -> str | None:
+    if _SOUND_NAME.search(name):
+        return "sound"
+    return "video" if _VIDEO_NAME.search(name) else None
+
+
 class _MoodleXmlUnsupported(ValueError):
     """A well-formed question of a kind tenta has no type for."""
 
@@ -106,7 +127,32 @@ def _readable(raw: str, text_format: str) -> str:
     text = raw.strip()
     if text_format == "html" or (text_format == "moodle_auto_format" and HTML_TAG.search(text)):
         return html_to_text(name_images(text), keep_newlines=text_format == "moodle_auto_format")
+    if text_format == "markdown":
+        return _markdown_media_marked(text)
     return text
+
+
+def _markdown_media_marked(text: str) -> str:
+    """Markdown with its pictures (`![alt](src)` or an inline <img>) as "[image: alt or file name]" and
+    links to its own sound and video files as "[sound: name]", as tenta's Moodle XML export writes them."""
+
+    def image(alt: str, source: str) -> str:
+        return f"[image: {html.unescape(alt).strip() or file_name_of_url(html.unescape(source))}]"
+
+    def attributes(tag: str) -> dict[str, str]:
+        return {name.lower(): a or b for name, a, b in _TAG_ATTRIBUTE.findall(tag)}
+
+    def tag_image(match: re.Match[str]) -> str:
+        found = attributes(match.group(0))
+        return image(found.get("alt", ""), found.get("src", "")) if found.get("src") else match.group(0)
+
+    def link(match: re.Match[str]) -> str:
+        name = file_name_of_url(html.unescape(attributes(match.group(1)).get("href", "")))
+        kind = _played_kind(name)
+        return f"[{kind}: {name}]" if kind else match.group(0)
+
+    text = _MARKDOWN_IMAGE.sub(lambda match: image(match.group(1), match.group(2)), text)
+    return _PLUGINFILE_LINK.sub(link, _HTML_IMAGE.sub(tag_image, text))
 
 
 def _text(element: Element | None) -> str:
@@ -439,27 +485,93 @@ def _percent_text(fraction: float) -> str:
     return f"{fraction * 100:.7g}"
 
 
-def _answer(parent: Element, text: str, fraction: float, feedback: str, text_format: str | None) -> Element:
+def _answer(
+    parent: Element, text: str, fraction: float, feedback: str, text_format: str | None, *, files: _Files
+) -> Element:
     answer = SubElement(
         parent, "answer", {"fraction": _percent_text(fraction), **_format_attribute(text_format)}
     )
+    text, shown = _media_placed(text, files.names, spare_images=False)
     SubElement(answer, "text").text = text
+    files.embed(answer, shown)
     _field(answer, "feedback", feedback)
     return answer
+
+
+@dataclass
+class _Files:
+    """A question's media files to embed as Moodle does: base64 <file>s in the text element that shows
+    them (question text or answer), which refers to each as @@PLUGINFILE@@/name."""
+
+    names: Sequence[str]
+    content: Mapping[str, bytes]
+
+    def embed(self, holder: Element, names: Sequence[str]) -> None:
+        for name in names:
+            if name in self.content:
+                file = SubElement(holder, "file", {"name": name, "path": "/", "encoding": "base64"})
+                file.text = base64.b64encode(self.content[name]).decode("ascii")
+
+
+def _plugin_file_markup(name: str, label: str) -> str:
+    """How Moodle's editor shows a file of the text: a picture inline, a link (its media player) else."""
+    url = "@@PLUGINFILE@@/" + quote(name, safe="")
+    if _IMAGE_NAME.search(name):
+        return f'<img src="{url}" alt="{html.escape(label)}">'
+    return f'<a href="{url}">{html.escape(name)}</a>'
+
+
+def _media_placed(text: str, names: Sequence[str], *, spare_images: bool) -> tuple[str, list[str]]:
+    """The text with each "[image: name]" / "[sound: name]" marker of one of `names` as the file's
+    markup, and the names placed. With `spare_images`, a picture marker naming no file (its alt text)
+    takes the next picture no marker names, in order, as the importer listed them."""
+    marked = {match.group(2) for match in _MEDIA_MARKER.finditer(text)}
+    spare = iter([name for name in names if name not in marked and _IMAGE_NAME.search(name)])
+    placed: list[str] = []
+
+    def markup(match: re.Match[str]) -> str:
+        kind, label = match.groups()
+        name = label if label in names else (next(spare, None) if spare_images and kind == "image" else None)
+        if name is None:
+            return match.group(0)
+        placed.append(name)
+        return _plugin_file_markup(name, label)
+
+    return _MEDIA_MARKER.sub(markup, text), list(dict.fromkeys(placed))
+
+
+def _question_text(element: Element, prompt: str, question: Question, files: _Files) -> None:
+    """The question text with its media: placed where the markers are, the files no marker (of the
+    text or a choice) places appended, all embedded except those a choice shows."""
+    in_choices = {
+        name
+        for choice in question.choices
+        for match in _MEDIA_MARKER.finditer(choice.text)
+        if (name := match.group(2)) in files.names
+    }
+    text, placed = _media_placed(
+        prompt, [name for name in files.names if name not in in_choices], spare_images=True
+    )
+    rest = [name for name in files.names if name not in placed and name not in in_choices]
+    if rest:
+        text += "\n\n" + " ".join(_plugin_file_markup(name, name) for name in rest)
+    holder = _field(element, "questiontext", text)
+    files.embed(holder, [*placed, *rest])
 
 
 def _format_attribute(text_format: str | None) -> dict[str, str]:
     return {"format": text_format} if text_format else {}
 
 
-def _question_element(quiz: Element, question: Question, language: str) -> None:
+def _question_element(quiz: Element, question: Question, language: str, media: Mapping[str, bytes]) -> None:
     kind = _MOODLE_TYPES[question.type]
     element = SubElement(quiz, "question", {"type": kind})
     _field(element, "name", question.id, None)
     prompt = question.prompt_in(language)
     if question.code:
         prompt += f"\n\n```{question.code.language}\n{question.code.source}\n```"
-    _field(element, "questiontext", prompt)
+    files = _Files([name for name in question.media if name in media], media)
+    _question_text(element, prompt, question, files)
     _field(element, "generalfeedback", question.general_feedback)
     SubElement(element, "defaultgrade").text = f"{question.max_points:g}"
     SubElement(element, "idnumber").text = question.id
@@ -474,7 +586,9 @@ def _question_element(quiz: Element, question: Question, language: str) -> None:
         _field(element, "graderinfo", question.reference_in(language))
     elif question.type is QuestionType.NUMERICAL:
         for accepted in question.numerical:
-            answer = _answer(element, f"{accepted.value!r}", accepted.fraction, accepted.feedback, None)
+            answer = _answer(
+                element, f"{accepted.value!r}", accepted.fraction, accepted.feedback, None, files=files
+            )
             SubElement(answer, "tolerance").text = f"{accepted.tolerance!r}"
     else:
         fractions = moodle_choice_fractions(question)  # all or nothing as core multichoice comes closest
@@ -488,17 +602,21 @@ def _question_element(quiz: Element, question: Question, language: str) -> None:
             text = choice.text
             if question.type is QuestionType.TRUE_FALSE:
                 text = "true" if choice.text.strip().lower() == TRUE_TEXT.lower() else "false"
-            _answer(element, text, fraction, choice.feedback, "moodle_auto_format")
+            _answer(element, text, fraction, choice.feedback, "moodle_auto_format", files=files)
     if len(question.topics) > 1:
         tags = SubElement(element, "tags")
         for topic in question.topics[1:]:
             SubElement(SubElement(tags, "tag"), "text").text = topic
 
 
-def dump_moodle_xml(bank: Bank) -> str:
+def dump_moodle_xml(bank: Bank, media: Mapping[str, bytes] | None = None) -> str:
     """Moodle XML that Moodle's question import takes: main-language prompts (Markdown), topics as
     categories and tags, essays with the reference answer as information for graders, the question's
-    points as default grade. Rubrics and second-language texts have no place in Moodle and are left out."""
+    points as default grade. Rubrics and second-language texts have no place in Moodle and are left out.
+
+    With `media` (the bytes of the bank's files by name) each question's pictures and sound are embedded
+    as Moodle exports them: base64 <file>s in the text that shows them, an <img> (or a link, which
+    Moodle's media filter plays) where the text's "[image: name]" marker was."""
     language = bank.languages[0]
     quiz = Element("quiz")
     quiz.append(Comment(f" {bank.title} (tenta bank {bank.id}, version {bank.version}) "))
@@ -509,6 +627,6 @@ def dump_moodle_xml(bank: Bank) -> str:
             category = SubElement(quiz, "question", {"type": "category"})
             _field(category, "category", f"$course$/top/{topic}" if topic else "$course$/top", None)
             current_topic = topic
-        _question_element(quiz, question, language)
+        _question_element(quiz, question, language, media or {})
     indent(quiz)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(quiz, encoding="unicode") + "\n"

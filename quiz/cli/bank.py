@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from rich.table import Table
 
 from question_bank.errors import InputFileError, InputFileErrors, TentaError
 from question_bank.grade_scales import describe_scale
+from question_bank.loader import BankCatalog
 from question_bank.models import Bank, Question, QuestionType
 from quiz.context import AppContext
 
@@ -266,16 +268,51 @@ def export(
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Write a bank as native YAML/JSON, or as Moodle XML, GIFT or Aiken for Moodle."""
+    """Write a bank as native YAML/JSON, or as Moodle XML, GIFT or Aiken for Moodle. Pictures and sound
+    go along where the format can: embedded in Moodle XML, in a <name>.media folder beside a YAML/JSON
+    file; what stays behind is named on stderr."""
     from question_bank.formats.detect import EXPORTERS
     from question_bank.formats.export_losses import export_losses
+    from question_bank.formats.moodle_xml import dump_moodle_xml
 
-    bank = AppContext().catalog.load(bank_id)
-    if _write_or_print(EXPORTERS[format_name.value](bank), out):
-        _console().print(f"wrote {out}")
+    catalog = AppContext().catalog
+    bank = catalog.load(bank_id)
+    files = _media_files(catalog, bank)
+    if format_name is ExportFormat.MOODLE_XML:
+        text = dump_moodle_xml(bank, {name: path.read_bytes() for name, path in files.items()})
+    else:
+        text = EXPORTERS[format_name.value](bank)
+    console = _console()
+    if _write_or_print(text, out):
+        console.print(f"wrote {out}")
+        if out is not None and format_name in (ExportFormat.YAML, ExportFormat.JSON) and files:
+            console.print(f"copied {len(files)} media files to {_copy_media(files, out)}")
     warnings = Console(stderr=True, highlight=False, soft_wrap=True)
-    for loss in export_losses(bank, format_name.value):
+    missing = {name for question in bank.questions for name in question.media} - set(files)
+    for loss in export_losses(bank, format_name.value, to_file=out is not None, media_missing=missing):
         warnings.print(f"[yellow]warning:[/] {escape(loss)}")
+
+
+def _media_files(catalog: BankCatalog, bank: Bank) -> dict[str, Path]:
+    """The bank's media files that are in its media folder, by name."""
+    folder = catalog.media_dir(bank.id)
+    names = dict.fromkeys(name for question in bank.questions for name in question.media)
+    return {name: folder / name for name in names if (folder / name).is_file()}
+
+
+def _copy_media(files: dict[str, Path], out: Path) -> Path:
+    """The media copied into the folder the YAML/JSON importer reads beside `out` (<stem>.media)."""
+    from question_bank.formats.media_files import media_folder
+
+    folder = media_folder(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, source in files.items():
+            if source.resolve() != (folder / name).resolve():
+                shutil.copyfile(source, folder / name)
+    except OSError as error:
+        raise TentaError(f"cannot copy the media to {folder}: {error.strerror or error}") from None
+    return folder
 
 
 @bank_app.command()

@@ -3,6 +3,7 @@ import whose media cannot be read writes nothing."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import yaml
@@ -49,9 +50,10 @@ def test_import_whose_media_is_missing_writes_nothing(settings: Settings, tmp_pa
     exported = tmp_path / "exported.yaml"
     runner.invoke(app, ["bank", "import", str(package)])
     runner.invoke(app, ["bank", "export", "anatomy", "--out", str(exported)])
+    shutil.rmtree(tmp_path / "exported.media")  # the export copied the media beside the file
     before = sorted(settings.banks_dir.rglob("*"))
 
-    result = runner.invoke(app, ["bank", "import", str(exported), "--id", "copy"])  # no copy.media beside it
+    result = runner.invoke(app, ["bank", "import", str(exported), "--id", "copy"])  # no media beside it
     assert isinstance(result.exception, InputFileError)
     assert "media 'femur x-ray.png' is listed but not in the media folder" in str(result.exception)
     assert sorted(settings.banks_dir.rglob("*")) == before
