@@ -3,12 +3,13 @@ with the student there or coming back after it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from db.records import SessionStatus
 from question_bank.models import Bank
@@ -17,6 +18,7 @@ from quiz.modes import QuizMode
 from quiz.tui import messages
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
+from quiz.tui.screens.resume_dialog import ResumeDialog
 from quiz.tui.widgets.quiz_timer import QuizTimer
 from tests.tui.conftest import NOW, make_app
 from tests.tui.helpers import home_ready, settle, wait_until
@@ -115,3 +117,34 @@ async def test_coming_back_after_the_deadline_hands_in_the_saved_draft(ctx: AppC
     (answer_id,) = stored.answer_ids.values()
     detail = ctx.repository.get_answer(answer_id)
     assert detail.answer.text == "AI ⊃ ML ⊃ DL" and detail.answer.submitted_at == NOW + LIMIT
+
+
+async def test_the_resume_offer_says_when_time_ran_out(make_ctx: Callable[[], AppContext]) -> None:
+    first = make_ctx()
+    first.settings = first.settings.model_copy(update={"default_bank": TIMED_BANK})
+    install_timed_bank(first)
+    clock = SettableClock(NOW)
+    async with make_app(first, clock=clock).run_test(size=(100, 30)) as pilot:
+        screen = await start_timed_exam(pilot)
+        screen.query_one("#answer", TextArea).insert("AI ⊃ ML ⊃ DL")
+        await pilot.press("escape", "escape")
+        await wait_until(pilot, lambda: not isinstance(pilot.app.screen, QuizScreen), "leaving the exam")
+
+    clock.now = NOW + LIMIT - timedelta(minutes=10)
+    reopened = make_ctx()
+    reopened.settings = first.settings
+    async with make_app(reopened, clock=clock).run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResumeDialog), "the resume offer")
+        labels = [str(label.render()) for label in pilot.app.screen.query(Label)]
+        assert "The clock kept running: 10:00 left." in labels
+
+    clock.now = NOW + LIMIT + timedelta(minutes=1)
+    again = make_ctx()
+    again.settings = first.settings
+    async with make_app(again, clock=clock).run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResumeDialog), "the resume offer")
+        labels = [str(label.render()) for label in pilot.app.screen.query(Label)]
+        assert any(text.startswith("Time ran out at") for text in labels), labels
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the hand-in")
+        await settle(pilot)

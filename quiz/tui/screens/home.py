@@ -175,7 +175,8 @@ class HomeScreen(TentaScreen[None]):
         resumable = summary.resumable
         if resumable is not None and resumable.id not in self.tenta.resume_offered:
             self.tenta.resume_offered.add(resumable.id)
-            self.app.push_screen(ResumeDialog(resumable), callback=self._resume_chosen)
+            dialog = ResumeDialog(resumable, now=self.tenta.clock())
+            self.app.push_screen(dialog, callback=self._resume_chosen)
 
     def _resume_chosen(self, choice: ResumeChoice | None) -> None:
         resumable = self._dashboard.resumable if self._dashboard else None

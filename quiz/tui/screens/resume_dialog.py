@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from quiz.modes import QuizMode
+from quiz.tui.widgets.quiz_timer import format_duration
 
 if TYPE_CHECKING:
     from db.records import QuizSessionRecord
@@ -32,9 +34,10 @@ class ResumeDialog(ModalScreen[ResumeChoice]):
         Binding("x", "choose('discard')", "Discard"),
     ]
 
-    def __init__(self, session: QuizSessionRecord) -> None:
+    def __init__(self, session: QuizSessionRecord, *, now: datetime) -> None:
         super().__init__()
         self.session = session
+        self.now = now
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -56,10 +59,18 @@ class ResumeDialog(ModalScreen[ResumeChoice]):
                 + (" with a saved draft." if has_draft else "."),
                 classes="muted",
             )
+            if session.deadline is not None:
+                yield Label(self._time_note(session.deadline), classes="muted")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resume", id="resume", variant="primary")
                 yield Button("Discard", id="discard", variant="error")
                 yield Button("Later", id="later")
+
+    def _time_note(self, deadline: datetime) -> str:
+        left = (deadline - self.now).total_seconds()
+        if left <= 0:
+            return f"Time ran out at {deadline.astimezone():%H:%M}: resuming hands in the answers you typed."
+        return f"The clock kept running: {format_duration(left)} left."
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()
