@@ -21,7 +21,7 @@ from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.resume_dialog import ResumeDialog
 from tests.tui.conftest import NOW, RECORDED_ANSWER, make_app
 from tests.tui.helpers import home_ready, settle, wait_for_grade, wait_until
-from tests.tui.seed import seed_history, unfinished_full_exam
+from tests.tui.seed import DAYS, seed_history, unfinished_full_exam
 
 SnapCompare = Callable[..., bool]
 Steps = Callable[[Pilot[None]], Awaitable[None]]
@@ -50,6 +50,11 @@ def _screen(kind: type[Any]) -> Steps:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), kind.__name__)
 
     return run
+
+
+def _table_rows(pilot: Pilot[None]) -> int:
+    tables = pilot.app.screen.query(DataTable)
+    return tables.first().row_count if tables else 0
 
 
 async def _answer_first_question(pilot: Pilot[None]) -> None:
@@ -114,6 +119,7 @@ def test_session_detail_with_override(snap_compare: SnapCompare, ctx: AppContext
     seed_history(ctx)
 
     async def open_oldest(pilot: Pilot[None]) -> None:
+        await wait_until(pilot, lambda: _table_rows(pilot) == len(DAYS), "every seeded session listed")
         table = pilot.app.screen.query_one(DataTable)
         table.move_cursor(row=table.row_count - 1)
         await pilot.press("enter")
