@@ -16,9 +16,10 @@ Each note becomes one question, however many cards it makes (Basic-and-reversed 
 the Front/Question/Text field (else the first) is the prompt and Back/Answer/Svar (else the next field) the
 reference answer, as in the CSV importer's Anki text export. A cloze note is asked with its deletions blanked
 out and answered with them filled in. Extra / Back Extra fields become feedback. The note's deck below the
-package's common deck (Anki's `A::B` kept) and its tags are topics; the common deck titles the bank. The
-note's guid, which Anki keeps across exports, gives a stable question id. Every unusable note is reported by
-its first field, and nothing is imported while any is.
+package's common deck (Anki's `A::B` kept) and its tags are topics; the common deck titles the bank. An Id
+field holding a valid id (tenta's own export writes one) is the question id; otherwise the note's guid, which
+Anki keeps across exports, gives a stable one. Every unusable note is reported by its first field, and
+nothing is imported while any is.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ _DEFAULT_DECK_ID = 1
 
 PROMPT_FIELDS = (*COLUMN_ALIASES["question"], "text", "word", "ord")
 ANSWER_FIELDS = (*COLUMN_ALIASES["reference_answer"], "meaning", "betydelse", "extra")
+ID_FIELDS = ("id", "question_id")
 FEEDBACK_FIELDS = (*COLUMN_ALIASES["feedback"], "extra", "back_extra", "notes", "note", "comments")
 IGNORED_TAGS = frozenset({"leech", "marked"})  # Anki's own scheduling markers, not subjects
 _SOUND = re.compile(r"\[sound:([^\]]*)\]")
@@ -197,9 +199,13 @@ def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) 
         problems.add(f"reference answer (field {answer_name!r}) is empty", field=note.label())
     if not prompt or not reference:
         return None
+    id_at = _pick(names, ID_FIELDS, used)
+    given_id = _clean(note.fields[id_at]) if id_at is not None else ""
+    if id_at is not None:
+        used.add(id_at)
     data: dict[str, Any] = {
         "number": note.number,
-        "id": _question_id(note.guid, note.number),
+        "id": given_id if _IDENTIFIER.fullmatch(given_id) else _question_id(note.guid, note.number),
         "prompt": prompt,
         "reference_answer": reference,
         "rubric": [point.model_dump() for point in propose_key_points(reference)],
@@ -554,6 +560,8 @@ def import_anki(path: Path) -> Bank:
     drafts = []
     seen_ids: dict[str, str] = {}
     for note, data in parsed:
+        if data["id"] in seen_ids:  # an Id field used twice: the guid tells the notes apart
+            data["id"] = _question_id(note.guid, note.number)
         if data["id"] in seen_ids:
             problems.add(f"same guid as {seen_ids[data['id']]}", field=note.label())
             continue

@@ -10,13 +10,14 @@ and go by their suffix only, as do Excel workbooks (.xlsx, .xlsm).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
 from question_bank.errors import InputFileError
 from question_bank.formats.aiken import dump_aiken, import_aiken, looks_like_aiken
 from question_bank.formats.anki import import_anki
+from question_bank.formats.anki_export import write_anki_package
 from question_bank.formats.common import read_text
 from question_bank.formats.csv_rows import import_csv, looks_like_csv
 from question_bank.formats.gift import dump_gift, import_gift, looks_like_gift
@@ -56,6 +57,10 @@ EXPORTERS: dict[str, Callable[[Bank], str]] = {
     "aiken": dump_aiken,
 }
 """Writers of a bank, by format name (tenta's own YAML/JSON, and what Moodle imports)."""
+PackageWriter = Callable[[Bank, Path, Mapping[str, Path]], list[str]]
+PACKAGE_EXPORTERS: dict[str, PackageWriter] = {"anki": write_anki_package}
+"""Writers of a bank as a binary package file, by format name: (bank, file, media files by name) -> the
+media names packed. They write the file atomically and cannot print to stdout."""
 SKIPPING: dict[str, SkippingImporter] = {
     "gift": import_gift,
     "moodle-xml": import_moodle_xml,

@@ -20,19 +20,32 @@ _FORMAT_LABELS = {
     "aiken": "Aiken",
     "yaml": "YAML",
     "json": "JSON",
+    "anki": "Anki",
 }
-_CARRIES_MEDIA = frozenset({"moodle-xml", "yaml", "json"})
-"""Formats that keep a question's pictures and sound: embedded (Moodle XML) or in the media folder
-copied beside the written file (native YAML/JSON)."""
+_CARRIES_MEDIA = frozenset({"moodle-xml", "yaml", "json", "anki"})
+"""Formats that keep a question's pictures and sound: embedded (Moodle XML, the Anki package) or in the
+media folder copied beside the written file (native YAML/JSON)."""
+_SELF_GRADED = frozenset({"anki"})
+"""Formats whose cards the student grades by hand: no tenta grading survives, said once for the bank."""
+SELF_GRADED_LOSS = (
+    "Anki cards are self-graded: the key points with their weights and points, and the correct choices or "
+    "values, are shown on each card's back, not used to grade"
+)
 
 
 def export_losses(
     bank: Bank, format_name: str, *, to_file: bool = True, media_missing: Collection[str] = ()
 ) -> list[str]:
-    """One line per question whose grading or media `format_name` (a key of detect.EXPORTERS) cannot
-    keep. `to_file`: the bank is written to a file (YAML/JSON printed to stdout leave the media folder
-    behind); `media_missing`: media names the bank's media folder lacks, left out by every format."""
+    """One line per question whose grading or media `format_name` (a key of detect.EXPORTERS, or "anki")
+    cannot keep; for a self-graded format (Anki) one line for the whole bank instead of the grading ones.
+    `to_file`: the bank is written to a file (YAML/JSON printed to stdout leave the media folder behind);
+    `media_missing`: media names the bank's media folder lacks, left out by every format."""
     label = _FORMAT_LABELS.get(format_name, format_name)
+    if format_name in _SELF_GRADED:
+        return [
+            _self_graded_loss(bank),
+            *_media_losses(bank, format_name, label, to_file=True, missing=media_missing),
+        ]
     losses = [
         f"question {question.id} is all or nothing, which {label} cannot say: Moodle's multiple choice "
         "gives part of the points for some of the correct choices"
@@ -42,12 +55,22 @@ def export_losses(
     return losses + _media_losses(bank, format_name, label, to_file=to_file, missing=media_missing)
 
 
+def _self_graded_loss(bank: Bank) -> str:
+    """The one line for a self-graded format, naming the per-answer feedback it leaves out if any."""
+    with_feedback = any(
+        choice.feedback.strip() for question in bank.questions for choice in question.choices
+    ) or any(answer.feedback.strip() for question in bank.questions for answer in question.numerical)
+    return SELF_GRADED_LOSS + (
+        "; the feedback on single choices and values is left out" if with_feedback else ""
+    )
+
+
 def _media_losses(
     bank: Bank, format_name: str, label: str, *, to_file: bool, missing: Collection[str]
 ) -> list[str]:
     """Each question's media the written bank will not have: all of it where the output cannot carry
     media, else the files the bank's media folder lacks."""
-    carried = format_name == "moodle-xml" or (format_name in _CARRIES_MEDIA and to_file)
+    carried = format_name in ("moodle-xml", "anki") or (format_name in _CARRIES_MEDIA and to_file)
     if carried:
         reason = "not in the bank's media folder"
     elif format_name in _CARRIES_MEDIA:

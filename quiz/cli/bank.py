@@ -27,6 +27,7 @@ class ExportFormat(StrEnum):
     GIFT = "gift"
     MOODLE_XML = "moodle-xml"
     AIKEN = "aiken"
+    ANKI = "anki"
 
 
 class ImportFormat(StrEnum):
@@ -268,29 +269,49 @@ def export(
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Write a bank as native YAML/JSON, or as Moodle XML, GIFT or Aiken for Moodle. Pictures and sound
-    go along where the format can: embedded in Moodle XML, in a <name>.media folder beside a YAML/JSON
-    file; what stays behind is named on stderr."""
-    from question_bank.formats.detect import EXPORTERS
+    """Write a bank as native YAML/JSON, as Moodle XML, GIFT or Aiken for Moodle, or as an Anki package
+    (.apkg, needs --out). Pictures and sound go along where the format can: embedded in Moodle XML and
+    the Anki package, in a <name>.media folder beside a YAML/JSON file; what stays behind is named on
+    stderr."""
+    from question_bank.formats.detect import EXPORTERS, PACKAGE_EXPORTERS
     from question_bank.formats.export_losses import export_losses
     from question_bank.formats.moodle_xml import dump_moodle_xml
 
     catalog = AppContext().catalog
     bank = catalog.load(bank_id)
     files = _media_files(catalog, bank)
-    if format_name is ExportFormat.MOODLE_XML:
-        text = dump_moodle_xml(bank, {name: path.read_bytes() for name, path in files.items()})
-    else:
-        text = EXPORTERS[format_name.value](bank)
     console = _console()
-    if _write_or_print(text, out):
-        console.print(f"wrote {out}")
-        if out is not None and format_name in (ExportFormat.YAML, ExportFormat.JSON) and files:
-            console.print(f"copied {len(files)} media files to {_copy_media(files, out)}")
+    if format_name.value in PACKAGE_EXPORTERS:
+        _write_package(bank, format_name, out, files, console)
+    else:
+        if format_name is ExportFormat.MOODLE_XML:
+            text = dump_moodle_xml(bank, {name: path.read_bytes() for name, path in files.items()})
+        else:
+            text = EXPORTERS[format_name.value](bank)
+        if _write_or_print(text, out):
+            console.print(f"wrote {out}")
+            if out is not None and format_name in (ExportFormat.YAML, ExportFormat.JSON) and files:
+                console.print(f"copied {len(files)} media files to {_copy_media(files, out)}")
     warnings = Console(stderr=True, highlight=False, soft_wrap=True)
     missing = {name for question in bank.questions for name in question.media} - set(files)
     for loss in export_losses(bank, format_name.value, to_file=out is not None, media_missing=missing):
         warnings.print(f"[yellow]warning:[/] {escape(loss)}")
+
+
+def _write_package(
+    bank: Bank, format_name: ExportFormat, out: Path | None, files: dict[str, Path], console: Console
+) -> None:
+    """The bank as a binary package (an Anki .apkg) at `out`: a zip cannot go to the terminal."""
+    from question_bank.formats.detect import PACKAGE_EXPORTERS
+
+    if out is None:
+        raise TentaError(
+            f"--format {format_name.value} writes a binary package: name the file with --out "
+            f"(e.g. --out {bank.id}.apkg)"
+        )
+    packed = PACKAGE_EXPORTERS[format_name.value](bank, out, files)
+    media_note = f", {len(packed)} media files" if packed else ""
+    console.print(f"wrote {escape(str(out))} ({len(bank.questions)} questions{media_note})")
 
 
 def _media_files(catalog: BankCatalog, bank: Bank) -> dict[str, Path]:

@@ -356,6 +356,7 @@ def test_moodle_warns_when_the_total_exceeds_its_grade_limit(bank: Bank) -> None
 
 
 def test_the_export_command_offers_exactly_the_bank_exporters() -> None:
+    from question_bank.formats.detect import PACKAGE_EXPORTERS
     from quiz.cli.bank import ExportFormat
 
-    assert [member.value for member in ExportFormat] == list(EXPORTERS)
+    assert [member.value for member in ExportFormat] == [*EXPORTERS, *PACKAGE_EXPORTERS]
