@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -57,20 +58,27 @@ def title_from_path(path: Path) -> str:
     return name.replace("_", " ").strip() or path.name
 
 
-def read_text(path: Path, *, windows_encodings: bool = False) -> str:
-    """A user file as text (UTF-8, BOM tolerated, newlines normalised); unreadable files are clean errors.
-
-    Exchange files written on Windows (Excel "CSV" or "Unicode text", Notepad) may be UTF-16 with a BOM
-    or Windows-1252: with `windows_encodings` those are read too. tenta's own YAML/JSON stays UTF-8 only.
-    """
+@contextmanager
+def file_errors(path: Path) -> Iterator[None]:
+    """A missing, unreadable or wrong kind of file as one InputFileError naming it."""
     try:
-        raw = path.read_bytes()
+        yield
     except FileNotFoundError:
         raise InputFileError(path, "file not found") from None
     except IsADirectoryError:
         raise InputFileError(path, "is a directory, expected a file") from None
     except OSError as error:
         raise InputFileError(path, f"cannot read file: {error.strerror or error}") from None
+
+
+def read_text(path: Path, *, windows_encodings: bool = False) -> str:
+    """A user file as text (UTF-8, BOM tolerated, newlines normalised); unreadable files are clean errors.
+
+    Exchange files written on Windows (Excel "CSV" or "Unicode text", Notepad) may be UTF-16 with a BOM
+    or Windows-1252: with `windows_encodings` those are read too. tenta's own YAML/JSON stays UTF-8 only.
+    """
+    with file_errors(path):
+        raw = path.read_bytes()
     try:
         text = _decode(raw, windows_encodings=windows_encodings)
     except UnicodeDecodeError as error:

@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from question_bank.errors import InputFileError, InputFileErrors, TentaError
+from question_bank.formats.common import file_errors
 from question_bank.formats.csv_rows import import_rows, recognised_columns
 from question_bank.models import Bank
 
@@ -112,25 +113,18 @@ def import_xlsx(path: Path, *, notes: list[str] | None = None) -> Bank:
 def read_sheet(path: Path, header_score: HeaderScore) -> SheetTable:
     """The best sheet's non-empty rows as text; anything wrong with the file is one InputFileError."""
     _reject_other_spreadsheets(path)
-    try:
-        with path.open("rb") as handle, warnings.catch_warnings():
-            # openpyxl warns of the styles and extensions it drops: nothing the values depend on
-            warnings.simplefilter("ignore", UserWarning)
-            workbook = _open_workbook(path, handle)
-            try:
-                return _best_sheet(path, workbook, header_score)
-            except TentaError:
-                raise
-            except Exception as error:  # a damaged workbook fails inside openpyxl in many ways
-                raise _not_a_workbook(path, error) from None
-            finally:
-                workbook.close()
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputFileError(path, "is a directory, expected a file") from None
-    except OSError as error:
-        raise InputFileError(path, f"cannot read file: {error.strerror or error}") from None
+    with file_errors(path), path.open("rb") as handle, warnings.catch_warnings():
+        # openpyxl warns of the styles and extensions it drops: nothing the values depend on
+        warnings.simplefilter("ignore", UserWarning)
+        workbook = _open_workbook(path, handle)
+        try:
+            return _best_sheet(path, workbook, header_score)
+        except TentaError:
+            raise
+        except Exception as error:  # a damaged workbook fails inside openpyxl in many ways
+            raise _not_a_workbook(path, error) from None
+        finally:
+            workbook.close()
 
 
 def cell_text(value: object) -> str:

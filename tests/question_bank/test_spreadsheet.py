@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -15,21 +14,7 @@ from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats import spreadsheet
 from question_bank.formats.detect import detect_format, import_file
 from question_bank.formats.spreadsheet import cell_text, read_sheet
-
-Cell = str | float | int | datetime | date | None
-
-
-def write_workbook(path: Path, sheets: dict[str, Sequence[Sequence[Cell]]]) -> Path:
-    """A workbook with one sheet per entry, rows written from A1 down."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(list(row))
-    workbook.save(path)
-    return path
-
+from tests.workbooks import Cell, write_workbook
 
 INSTRUCTIONS = [["How to use this workbook"], ["Write one question per row on the sheet 'Frågor'."]]
 QUESTIONS: list[list[Cell]] = [

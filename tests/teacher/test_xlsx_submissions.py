@@ -17,8 +17,7 @@ from quiz.cli.main import app
 from quiz.context import AppContext
 from quiz.teacher.submissions import read_submissions
 from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, WEAK_DROPOUT
-
-Cell = str | float | int | datetime | None
+from tests.workbooks import Cell, write_workbook
 
 DROPOUT = "What does dropout do during training?"
 STOPPING = "What is early stopping?"
@@ -46,17 +45,6 @@ FORMS_ROWS: list[list[Cell]] = [
         "Hard disk",
     ],
 ]
-
-
-def write_workbook(path: Path, sheets: dict[str, Sequence[Sequence[Cell]]]) -> Path:
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(list(row))
-    workbook.save(path)
-    return path
 
 
 def microsoft_forms_workbook(path: Path, *, instructions: bool = False) -> Path:

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from question_bank.models import Bank
+from quiz.context import AppContext
+from quiz.modes import QuizMode
+from quiz.tui import messages
 from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.home import HomeScreen
+from quiz.tui.screens.quiz import QuizScreen
 
 TIMEOUT_S = 60.0
 
@@ -45,3 +52,37 @@ def home_ready(pilot: Pilot[None]) -> Callable[[], bool]:
 
 async def wait_for_grade(pilot: Pilot[None], feedback: FeedbackScreen) -> None:
     await wait_until(pilot, lambda: feedback.outcome is not None, "the grade")
+
+
+TIMED_BANK = "dl-timed"
+LIMIT = timedelta(minutes=30)
+
+
+@dataclass
+class SettableClock:
+    """An app clock a test moves on (timed exams, reopening the app later)."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def install_timed_bank(ctx: AppContext) -> None:
+    """The bundled course as a user bank with a time limit."""
+    bundled = ctx.catalog.load("dl-course")
+    minutes = LIMIT.total_seconds() / 60
+    ctx.catalog.install(
+        Bank.model_validate({**bundled.model_dump(), "id": TIMED_BANK, "time_limit_minutes": minutes})
+    )
+
+
+async def start_timed_exam(pilot: Pilot[None]) -> QuizScreen:
+    """From the home screen, the timed bank's full exam."""
+    await wait_until(pilot, home_ready(pilot), "the home screen")
+    student = pilot.app.current_student  # type: ignore[attr-defined]
+    pilot.app.post_message(messages.StartQuiz(student.id, TIMED_BANK, QuizMode.FULL, None))
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the timed exam")
+    screen = pilot.app.screen
+    assert isinstance(screen, QuizScreen)
+    return screen

@@ -20,7 +20,16 @@ from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.resume_dialog import ResumeDialog
 from tests.tui.conftest import NOW, RECORDED_ANSWER, make_app
-from tests.tui.helpers import home_ready, settle, wait_for_grade, wait_until
+from tests.tui.helpers import (
+    LIMIT,
+    SettableClock,
+    home_ready,
+    install_timed_bank,
+    settle,
+    start_timed_exam,
+    wait_for_grade,
+    wait_until,
+)
 from tests.tui.seed import DAYS, seed_history, unfinished_full_exam
 
 SnapCompare = Callable[..., bool]
@@ -184,8 +193,6 @@ def test_disagree_dialog(snap_compare: SnapCompare, recorded_ctx: AppContext) ->
 
 def test_timed_exam_in_its_last_minutes(snap_compare: SnapCompare, ctx: AppContext) -> None:
     """The countdown replaces the elapsed time, in the error colour for the last five minutes."""
-    from tests.tui.test_timed_exam import LIMIT, SettableClock, install_timed_bank, start_timed_exam
-
     install_timed_bank(ctx)
     clock = SettableClock(NOW)
 

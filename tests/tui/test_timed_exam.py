@@ -4,55 +4,30 @@ with the student there or coming back after it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Label, Static, TextArea
 
 from db.records import SessionStatus
-from question_bank.models import Bank
 from quiz.context import AppContext
-from quiz.modes import QuizMode
 from quiz.tui import messages
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.resume_dialog import ResumeDialog
 from quiz.tui.widgets.quiz_timer import QuizTimer
 from tests.tui.conftest import NOW, make_app
-from tests.tui.helpers import home_ready, settle, wait_until
+from tests.tui.helpers import (
+    LIMIT,
+    TIMED_BANK,
+    SettableClock,
+    install_timed_bank,
+    settle,
+    start_timed_exam,
+    wait_until,
+)
 
 pytestmark = pytest.mark.anyio
-
-TIMED_BANK = "dl-timed"
-LIMIT = timedelta(minutes=30)
-
-
-@dataclass
-class SettableClock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def install_timed_bank(ctx: AppContext) -> None:
-    bundled = ctx.catalog.load("dl-course")
-    minutes = LIMIT.total_seconds() / 60
-    ctx.catalog.install(
-        Bank.model_validate({**bundled.model_dump(), "id": TIMED_BANK, "time_limit_minutes": minutes})
-    )
-
-
-async def start_timed_exam(pilot: Pilot[None]) -> QuizScreen:
-    await wait_until(pilot, home_ready(pilot), "the home screen")
-    student = pilot.app.current_student  # type: ignore[attr-defined]
-    pilot.app.post_message(messages.StartQuiz(student.id, TIMED_BANK, QuizMode.FULL, None))
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the timed exam")
-    screen = pilot.app.screen
-    assert isinstance(screen, QuizScreen)
-    return screen
 
 
 def timer_text(screen: QuizScreen) -> str:
