@@ -179,9 +179,14 @@ def show(
 
 @bank_app.command()
 def validate(file: Annotated[Path, typer.Argument(help="A bank file in any importable format.")]) -> None:
-    """Check a file without installing it; every problem is listed with line and field."""
+    """Check a file without installing it; every problem is listed with line and field, and the pictures and
+    sound it lists are read, as an import would."""
+    from question_bank.formats.media import bank_media_names, read_media
+
     bank = _read_any(file)
-    _console().print(f"OK: {file} — bank {bank.id!r}, {len(bank.questions)} questions")
+    media = read_media(file, bank_media_names(bank))
+    media_note = f", {len(media)} media files" if media else ""
+    _console().print(f"OK: {file} — bank {bank.id!r}, {len(bank.questions)} questions{media_note}")
 
 
 def _dry_run_table(bank: Bank) -> Table:

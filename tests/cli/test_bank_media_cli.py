@@ -57,3 +57,18 @@ def test_import_whose_media_is_missing_writes_nothing(settings: Settings, tmp_pa
     assert isinstance(result.exception, InputFileError)
     assert "media 'femur x-ray.png' is listed but not in the media folder" in str(result.exception)
     assert sorted(settings.banks_dir.rglob("*")) == before
+
+
+def test_validate_reads_the_media_a_file_lists(settings: Settings, tmp_path: Path) -> None:
+    package = write_media_package(tmp_path / "anatomy.apkg", ANATOMY_NOTES, ANATOMY_FILES, latest=True)
+    checked = runner.invoke(app, ["bank", "validate", str(package)])
+    assert checked.exit_code == 0 and "2 questions, 2 media files" in checked.output
+    runner.invoke(app, ["bank", "import", str(package)])
+    exported = tmp_path / "exported.yaml"
+    runner.invoke(app, ["bank", "export", "anatomy", "--out", str(exported)])
+    (tmp_path / "exported.media" / "uttal.mp3").unlink()
+
+    result = runner.invoke(app, ["bank", "validate", str(exported)])
+
+    assert isinstance(result.exception, InputFileError)
+    assert "media 'uttal.mp3' is listed but not in the media folder" in str(result.exception)
