@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from pydantic import ValidationError
 
 from question_bank.errors import InputFileError, InputFileErrors
+from question_bank.formats.mathml import local_name, math_text
 from question_bank.models import Bank, Question
 
 _DASHED_RUN = re.compile(r"[_.]*-[-_.]*")
@@ -246,9 +248,12 @@ class _TextFromHtml(HTMLParser):
         self.parts: list[str] = []
         self.keep_newlines = keep_newlines
         self.pre_depth = 0
+        self.math_stack: list[Element] = []  # the open elements of a MathML formula being read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
+        if self.math_stack or local_name(tag) == "math":
+            self._open_math_element(tag, attrs)
+        elif tag == "br":
             self.parts.append("\n")
         elif tag == "pre":
             self.pre_depth += 1
@@ -267,13 +272,22 @@ class _TextFromHtml(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "pre":
+        if self.math_stack:
+            self._close_math_element(tag)
+        elif tag == "pre":
             self.pre_depth = max(0, self.pre_depth - 1)
             self.parts.append("\n```\n\n")
         elif tag in self._BLOCKS:
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
+        if self.math_stack:
+            innermost = self.math_stack[-1]
+            if len(innermost):
+                innermost[-1].tail = (innermost[-1].tail or "") + data
+            else:
+                innermost.text = (innermost.text or "") + data
+            return
         if self.pre_depth or self.keep_newlines:
             self.parts.append(data)
             return
@@ -282,6 +296,32 @@ class _TextFromHtml(HTMLParser):
             text = text.lstrip(" ")
         if text:  # an empty part would hide the whitespace before it from the next tag
             self.parts.append(text)
+
+    def _open_math_element(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(local_name(tag), {key: value or "" for key, value in attrs})
+        if self.math_stack:
+            self.math_stack[-1].append(element)
+        self.math_stack.append(element)
+
+    def _close_math_element(self, tag: str) -> None:
+        """Closes up to the matching open element (HTML may leave some open); a finished formula becomes
+        one line of text, so fractions and powers stay readable (x/2, not x2)."""
+        name = local_name(tag)
+        if all(element.tag != name for element in self.math_stack):
+            return
+        while len(self.math_stack) > 1 and self.math_stack[-1].tag != name:
+            self.math_stack.pop()
+        if len(self.math_stack) > 1:
+            self.math_stack.pop()
+        else:
+            self.finish_math()
+
+    def finish_math(self) -> None:
+        """Writes the formula read so far (also one the markup never closes) as text."""
+        if self.math_stack:
+            formula = self.math_stack[0]
+            self.math_stack.clear()
+            self.handle_data(math_text(formula))
 
 
 _SOURCE_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
@@ -315,6 +355,7 @@ def html_to_text(markup: str, *, keep_newlines: bool = False) -> str:
     parser = _TextFromHtml(keep_newlines=keep_newlines)
     parser.feed(markup)
     parser.close()
+    parser.finish_math()
     text = "".join(parser.parts).replace("\xa0", " ")
     text = re.sub(r"(\[image(?::[^\]\n]*)?\]) {2,}", r"\1 ", text)  # the space after an image marker
     text = re.sub(r"[ \t]+\n", "\n", text)

@@ -26,7 +26,8 @@ imsmanifest.xml lists the question files):
   strings, numerical answers from exact values and `<vargte>`/`<varlte>` ranges, essays whose reference
   answer is the Blackboard "solution" or Canvas's general feedback. `points_possible` /
   `qmd_absolutescore_max` give the points, section (question group) titles the topics, `<itemfeedback>`
-  the feedback.
+  the feedback (an itemfeedback no condition shows is the general feedback, as Brightspace writes it).
+  MathML inside HTML text (Brightspace, MathType) becomes the same one-line text as below.
 
 QTI 3 shared stimuli (`<qti-assessment-stimulus-ref>`, a reading passage in its own file) are put before
 the question text; MathML becomes one line of text (E = mc^2, (−b±√(b^2−4ac))/(2a)) and Canvas equation
@@ -73,6 +74,7 @@ from xml.etree.ElementTree import Element
 from question_bank.errors import InputFileError
 from question_bank.formats.common import ImportProblems, html_to_text, read_text, tidy_number, title_from_path
 from question_bank.formats.gift import HTML_TAG, MoodleQuestion, moodle_bank
+from question_bank.formats.mathml import math_text
 from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, UniqueNames, plain_media_name
 from question_bank.formats.xml_source import LineRecordingBuilder, parse_with_lines
 from question_bank.models import Bank, QuestionType
@@ -244,49 +246,6 @@ def _html_string(markup: str) -> str:
     return _IMG_TAG.sub(named, scripted)
 
 
-_MATH_RELATIONS = frozenset("=<>≤≥≠≈≡→⇒")
-
-
-def _math_group(element: Element) -> str:
-    text = _math_linear(element)
-    return text if len(text) == 1 or element.tag in ("mi", "mn") else f"({text})"
-
-
-def _math_linear(element: Element) -> str:
-    """MathML as one line of text: E = mc^2, (−b±√(b^2−4ac))/(2a); annotations left out."""
-    tag = element.tag
-    parts = [child for child in element if child.tag not in ("annotation", "annotationXml", "annotation-xml")]
-    if tag in ("mi", "mn", "mtext", "ms"):
-        return " ".join((element.text or "").split())
-    if tag == "mo":
-        operator = (element.text or "").strip()
-        return f" {operator} " if operator in _MATH_RELATIONS else operator
-    if tag in ("msup", "msub") and len(parts) == 2:
-        mark = "^" if tag == "msup" else "_"
-        return f"{_math_group(parts[0])}{mark}{_math_group(parts[1])}"
-    if tag == "msubsup" and len(parts) == 3:
-        return f"{_math_group(parts[0])}_{_math_group(parts[1])}^{_math_group(parts[2])}"
-    if tag == "mfrac" and len(parts) == 2:
-        return f"{_math_group(parts[0])}/{_math_group(parts[1])}"
-    if tag == "msqrt":
-        return f"√({''.join(_math_linear(part) for part in parts)})"
-    if tag == "mroot" and len(parts) == 2:
-        return f"{_math_group(parts[0])}^(1/{_math_linear(parts[1])})"
-    if tag == "mfenced":
-        inner = (element.get("separators") or ",")[:1].join(_math_linear(part) for part in parts)
-        return f"{element.get('open', '(')}{inner}{element.get('close', ')')}"
-    return "".join(_math_linear(part) for part in parts)
-
-
-def _math_text(math: Element) -> str:
-    """A MathML formula as readable text, else its TeX annotation (tenta shows no rendered math)."""
-    text = " ".join(_math_linear(math).split())
-    if text:
-        return text
-    tex = next((a.text for a in math.iter("annotation") if "tex" in a.get("encoding", "").lower()), "")
-    return (tex or "").strip()
-
-
 def _is_scorer_rubric(element: Element) -> bool:
     return element.tag == "rubricBlock" and bool(set(element.get("view", "").split()) & _SCORER_VIEWS)
 
@@ -308,7 +267,7 @@ def _element_markup(element: Element) -> str:
     if tag in _INLINE_INTERACTIONS:
         return _BLANK
     if tag == "math":
-        return escape(_math_text(element))
+        return escape(math_text(element))
     if tag == "mediaInteraction":  # a player: the sound or video is shown like any other
         return "".join(_element_markup(child) for child in element)
     if tag.endswith("Interaction"):
@@ -1154,6 +1113,22 @@ def _item_feedback(item: Element) -> dict[str, str]:
     }
 
 
+_OUTCOME_FEEDBACK = frozenset({"correct", "incorrect"})
+
+
+def _qti1_general_feedback(item: Element, feedback: dict[str, str]) -> str:
+    """Canvas's general_fb, else the feedback no response condition shows and no outcome names:
+    Brightspace writes its general feedback so, under the item's label."""
+    if "general_fb" in feedback:
+        return feedback["general_fb"]
+    shown = {display.get("linkrefid", "") for display in item.iter("displayfeedback")}
+    return "\n\n".join(
+        text
+        for ident, text in feedback.items()
+        if text and ident not in shown and ident.lower() not in _OUTCOME_FEEDBACK
+    )
+
+
 def _qti1_points(metadata: dict[str, str]) -> float | None:
     raw = metadata.get("points_possible") or metadata.get("qmd_absolutescore_max")
     if not raw:
@@ -1178,7 +1153,7 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
     if kind == "text":
         return None
     feedback = _item_feedback(item)
-    general = feedback.get("general_fb", "")
+    general = _qti1_general_feedback(item, feedback)
     reference = ""
     data: dict[str, Any]
     if kind in ("choice", "true_false", "multiple"):

@@ -229,6 +229,20 @@ def test_an_image_inside_a_sentence_leaves_one_space_on_each_side() -> None:
     assert html_to_text('<p><img src="b.png"> och text</p>') == "[image] och text"
 
 
+def test_mathml_pasted_into_html_stays_a_readable_formula(tmp_path: Path) -> None:
+    """MathType and LMS editors paste MathML into question HTML: powers and fractions must not flatten."""
+    path = _gift(
+        tmp_path,
+        '::Roots::[html]<p>Solve <math xmlns\\="http\\://www.w3.org/1998/Math/MathML"><msup><mi>x</mi><mn>2</mn>'
+        "</msup><mo>\\=</mo><mfrac><mn>1</mn><mn>4</mn></mfrac></math>.</p>"
+        "{=<mml:math><mml:mfrac><mml:mn>1</mml:mn><mml:mn>2</mml:mn></mml:mfrac></mml:math>"
+        " ~<math><mi>&pi;</mi>}\n",
+    )
+    question = import_file(path).question("Roots")
+    assert list(question.prompt.values()) == ["Solve x^2 = 1/4."]
+    assert [choice.text for choice in question.choices] == ["1/2", "π"]  # the second formula is never closed
+
+
 def _gift(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "real.gift"
     path.write_text(body, encoding="utf-8")

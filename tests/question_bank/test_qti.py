@@ -1123,3 +1123,47 @@ def test_cli_imports_a_canvas_zip_and_a_bad_package_changes_nothing(
     assert "imported 'quiz-3-neurala-natverk' (6 questions)" in imported.stdout
     shown = runner.invoke(app, ["bank", "show", "quiz-3-neurala-natverk", "-q", "1"], env={"COLUMNS": "200"})
     assert "[+100%] (0, 1)" in shown.stdout and "topics: Aktiveringsfunktioner" in shown.stdout
+
+
+def test_brightspace_library_mathml_in_html_and_unlinked_general_feedback(tmp_path: Path) -> None:
+    """Brightspace question libraries (<objectbank>) put MathML inside escaped HTML and their general
+    feedback in an <itemfeedback> no condition shows; fractions must stay fractions (x/2, not x2)."""
+    math = '&lt;math xmlns="http://www.w3.org/1998/Math/MathML"&gt;'
+    half = f"{math}&lt;mfrac&gt;&lt;mi&gt;x&lt;/mi&gt;&lt;mn&gt;2&lt;/mn&gt;&lt;/mfrac&gt;&lt;/math&gt;"
+    square = f"{math}&lt;msup&gt;&lt;mi&gt;x&lt;/mi&gt;&lt;mn&gt;2&lt;/mn&gt;&lt;/msup&gt;&lt;/math&gt;"
+    double = f"{math}&lt;mn&gt;2&lt;/mn&gt;&lt;mi&gt;x&lt;/mi&gt;&lt;/math&gt;"
+    path = tmp_path / "questiondb.xml"
+    path.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop><objectbank ident="QLIB_1" xmlns:d2l_2p0="http://desire2learn.com/xsd/d2lcp_v2p0">
+<section ident="SECT_1" title="Week 2">
+<item d2l_2p0:id="3" ident="OBJ_7" label="W2_Q1" title="W2_Q1">
+  <presentation><flow>
+    <material><mattext texttype="text/html">What is the derivative of {square}?</mattext></material>
+    <response_lid ident="W2_Q1_LID" rcardinality="Single"><render_choice shuffle="no">
+      <flow_label class="Block"><response_label ident="ANS_1"><flow_mat><material>
+        <mattext texttype="text/html">{half}</mattext></material></flow_mat></response_label></flow_label>
+      <flow_label class="Block"><response_label ident="ANS_2"><flow_mat><material>
+        <mattext texttype="text/html">{double}</mattext></material></flow_mat></response_label></flow_label>
+    </render_choice></response_lid>
+  </flow></presentation>
+  <resprocessing>
+    <respcondition><conditionvar><varequal respident="W2_Q1_LID">ANS_1</varequal></conditionvar>
+      <setvar action="Set">0</setvar>
+      <displayfeedback feedbacktype="Response" linkrefid="QUES_ANSWER_1"/></respcondition>
+    <respcondition><conditionvar><varequal respident="W2_Q1_LID">ANS_2</varequal></conditionvar>
+      <setvar action="Set">100</setvar>
+      <displayfeedback feedbacktype="Response" linkrefid="QUES_ANSWER_2"/></respcondition>
+  </resprocessing>
+  <itemfeedback ident="W2_Q1"><material><mattext texttype="text/html">Use the power rule: {math}&lt;mrow&gt;
+    &lt;mn&gt;2&lt;/mn&gt;&lt;mi&gt;x&lt;/mi&gt;&lt;/mrow&gt;&lt;/math&gt;.</mattext></material></itemfeedback>
+</item>
+</section></objectbank></questestinterop>
+""",
+        encoding="utf-8",
+    )
+    question = import_qti(path).questions[0]
+    assert [(choice.text, choice.fraction) for choice in question.choices] == [("x/2", 0.0), ("2x", 1.0)]
+    assert question.prompt == {"en": "What is the derivative of x^2?"}
+    assert question.general_feedback == "Use the power rule: 2x."
+    assert question.topics == ("Week 2",)
