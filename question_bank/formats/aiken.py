@@ -7,8 +7,9 @@
 
 A question is its text, then options `A)` or `A.` (one per line, letters in order), then `ANSWER: X`.
 Moodle wants the question on one line; we also take several lines (the lines before the first
-option), lower-case option letters and `Answer:`, `A)text` without a space (as Moodle does), question
-numbers such as "Q4." (dropped: tenta numbers questions), an "Explanation:" / "Feedback:" / "Förklaring:"
+option), lower-case option letters, `Answer:` and `Correct answer:`, `A)text` without a space (as Moodle
+does), question numbers such as "Q4." and labels such as "Question:" (dropped: tenta numbers questions),
+an "Explanation:" / "Feedback:" / "Förklaring:"
 line after the ANSWER line (the question's general feedback), and blank lines anywhere between
 questions. A line like "I. …" before the options is question text, not an option. Problems (options
 out of order, an answer naming no option, a question without its ANSWER line) are errors naming the
@@ -31,13 +32,16 @@ from question_bank.models import Bank, Question, QuestionType
 
 _OPTION = re.compile(r"^([A-Za-z])(?:\)\s*|\.\s+)(\S.*)$")
 """`A) text`, `A)text` (Moodle reads both) or `A. text` (a space needed: "A.I. …" is question text)."""
-_ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)
+_ANSWER = re.compile(r"^(?:(?:correct\s+)?answer|rätt\s+svar)\s*:\s*(.*)$", re.IGNORECASE)
+"""`ANSWER: B`, or `Correct answer: B` as question generators and chat assistants write it."""
 _FEEDBACK = re.compile(
     r"^(?:explanation|feedback|rationale|förklaring|motivering|kommentar)\s*:\s*(.*)$", re.IGNORECASE
 )
 """A line after the ANSWER line that explains it (question generators and quiz sites add one)."""
-_NUMBERING = re.compile(r"^(?:Q(?:uestion)?\s*|Fråga\s*)?\d{1,3}[.):]\s+(?=\S)", re.IGNORECASE)
-"""'Q4. ', '12) ' or 'Question 3: ' before a question: tenta numbers questions itself."""
+_NUMBERING = re.compile(
+    r"^(?:(?:Q(?:uestion)?\s*|Fråga\s*)?\d{1,3}[.):]|(?:Q(?:uestion)?|Fråga)\s*:)\s+(?=\S)", re.IGNORECASE
+)
+"""'Q4. ', '12) ', 'Question 3: ' or a bare 'Question: ' before a question: tenta numbers questions itself."""
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 

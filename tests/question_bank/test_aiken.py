@@ -229,3 +229,24 @@ def test_moodle_no_space_options_explanation_lines_and_question_numbers(tmp_path
         "",
         "Utan data ingen modell.",
     ]
+
+
+def test_generated_quiz_text_with_question_labels_and_correct_answer_lines(tmp_path: Path) -> None:
+    """Chat assistants and question generators write 'Question:' labels and 'Correct Answer: C'."""
+    path = tmp_path / "generated.txt"
+    path.write_text(
+        "Question: Which statement about Java strings is true?\n\n"
+        "A) Strings are mutable.\nB) Every change creates a new string object.\n"
+        "Correct Answer: B\nExplanation: Strings are immutable.\n\n"
+        "Q: Which method compares string contents?\nA) ==\nB) equals()\ncorrect answer: B\n",
+        encoding="utf-8",
+    )
+    assert detect_format(path) == "aiken"
+    bank = import_file(path)
+    assert [question.prompt["en"] for question in bank.questions] == [
+        "Which statement about Java strings is true?",
+        "Which method compares string contents?",
+    ]
+    assert [choice.fraction for choice in bank.questions[0].choices] == [0.0, 1.0]
+    assert bank.questions[0].general_feedback == "Strings are immutable."
+    assert bank.questions[1].choices[1].fraction == 1.0
