@@ -1,4 +1,4 @@
-"""Spreadsheet exports: one free-text question per row.
+"""Spreadsheet exports: one question per row, free text, or multiple choice when there are choice columns.
 
 Header: `question,reference_answer[,key_points,max_points,topic,id,feedback]`, matched loosely: any case or
 order, spaces/dashes/underscores alike, and the names other tools and Swedish teachers use (Fråga, Svar,
@@ -14,6 +14,11 @@ Anki's "Notes in Plain Text" export: its `#key:value` header (and any '#' commen
 deck column names the bank (the common deck) and each row's first topic (the deck below it), and a cloze
 row is asked with its deletions blanked out and answered with them filled in (Back Extra as feedback).
 Quizlet's unquoted 'term<TAB>definition' export continues a definition on lines without a tab.
+
+Quiz templates (Kahoot, Quizizz, Blooket, hand-made): choice columns 'Answer 1' … / 'Option A' … make a row
+multiple choice, its answer column naming the correct choices by position ('2', '1,3'), letter or text. The
+header may sit below a title and instructions, carry hints ('Question - max 120 characters'), and have an
+unnamed column numbering the rows; a time-limit column is read past.
 """
 
 from __future__ import annotations
@@ -110,7 +115,17 @@ COLUMN_ALIASES = {
     "id": ("id", "question_id", "question_name", "questionname", "name", "title", "namn"),
     "feedback": ("feedback", "general_feedback", "explanation", "comment", "förklaring", "kommentar"),
     "deck": ("deck", "kortlek"),
+    "time_limit": ("time_limit", "time", "time_in_seconds", "tidsgräns", "tid"),
 }
+"""Known columns. A time limit per question (Kahoot, Quizizz) has no use in tenta and is read past."""
+_CHOICE_COLUMN = re.compile(
+    r"(?:answer|option|choice|alternative|alternativ|svarsalternativ)_?(?:\d{1,2}|[a-h])", re.IGNORECASE
+)
+"""'Answer 1', 'Option B', 'Alternativ 3': the choices of a multiple-choice row (Kahoot, Quizizz, Blooket)."""
+HEADER_SEARCH_ROWS = 10
+"""How far down a file or sheet the header row may sit (below a title line and instructions)."""
+HeaderScore = Callable[[Sequence[str]], int]
+"""How many cells of a candidate header row are recognised as columns."""
 REQUIRED = ("question", "reference_answer")
 POSITIONAL = ("question", "reference_answer", "key_points", "max_points", "topic")
 DELIMITERS = ("\t", ";", ",", "|")
@@ -129,12 +144,13 @@ _LIST_MARKER = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 
 def _canonical(header: str) -> str | None:
     name = header.strip().strip("\"'*:").strip().lower()
+    name = re.sub(r"\s+[-–—]\s+.*$", "", name)  # Kahoot's "Question - max 120 characters" -> "question"
     name = re.sub(r"\s*\([^)]*\)$", "", name)  # "Points (max)" -> "points"
     name = re.sub(r"[\s\-_.]+", "_", name).strip("_")
     for canonical, aliases in COLUMN_ALIASES.items():
         if name in aliases:
             return canonical
-    return None
+    return "choice" if _CHOICE_COLUMN.fullmatch(name) else None
 
 
 def _preamble(text: str) -> tuple[str, dict[str, str]]:
@@ -184,12 +200,31 @@ def recognised_columns(cells: Sequence[str]) -> int:
     return sum(1 for cell in cells if _canonical(cell))
 
 
+def header_first(rows: list[tuple[int, list[str]]], header_score: HeaderScore) -> list[tuple[int, list[str]]]:
+    """`rows` from the header on. Above a recognised header only a title line (one cell) or, above a
+    header of two or more known columns, sparser rows (a title, instructions, group labels merged over
+    the columns they group) are dropped; anything else may be data, so the rows are kept as they are."""
+    head = rows[:HEADER_SEARCH_ROWS]
+    if not head:
+        return rows
+    best = max(range(len(head)), key=lambda index: header_score(head[index][1]))
+    score, width = header_score(head[best][1]), _filled(head[best][1])
+    droppable = 1 if score == 1 else width - 1
+    if score and all(_filled(cells) <= droppable for _, cells in head[:best]):
+        return rows[best:]
+    return rows
+
+
+def _filled(cells: Sequence[str]) -> int:
+    return sum(1 for cell in cells if cell.strip())
+
+
 def _header_delimiter(text: str) -> str | None:
-    """The delimiter that splits the first record into the most recognised column names, if any."""
+    """The delimiter that splits a record near the top into the most recognised column names, if any."""
     best, best_count = None, 0
     for delimiter in DELIMITERS:
-        first = _sample(text, delimiter)[:1]
-        count = recognised_columns(first[0]) if first else 0
+        head = _sample(text, delimiter)[:HEADER_SEARCH_ROWS]
+        count = max((recognised_columns(record) for record in head), default=0)
         if count > best_count:
             best, best_count = delimiter, count
     return best
@@ -290,6 +325,7 @@ class _Columns:
     """Where each known column sits, and how to name it in an error."""
 
     positions: dict[str, int] = field(default_factory=dict)
+    choices: list[int] = field(default_factory=list)  # the choice columns of multiple-choice rows, in order
     width: int = 0
     html: bool = False
     topics_split_on_spaces: bool = False  # Anki's tags column: "cnn pooling"
@@ -304,6 +340,12 @@ class _Columns:
 
     def where(self, name: str) -> str:
         return f"{self.label(self.positions.get(name, 0))} ({name})"
+
+
+def _numbers_rows(rows: Sequence[tuple[int, list[str]]], index: int) -> bool:
+    """True when column `index` holds nothing but whole numbers (a template's unnamed '1, 2, 3 …' column)."""
+    values = [cells[index].strip() for _, cells in rows if index < len(cells) and cells[index].strip()]
+    return all(re.fullmatch(r"\d{1,4}\.?", value) for value in values)
 
 
 def _first_text_in_column(rows: Sequence[tuple[int, list[str]]], index: int) -> int | None:
@@ -321,12 +363,16 @@ def _header_columns(
     columns = _Columns(width=len(header), label=label)
     for index, name in enumerate(header):
         canonical = _canonical(name)
-        if canonical is None:
+        if canonical == "choice":
+            columns.choices.append(index)
+        elif canonical == "time_limit":
+            continue
+        elif canonical is None:
             used_at = _first_text_in_column(data, index)
-            if used_at is None:
-                continue  # an empty column (Excel pads rows with them): nothing to lose
+            if used_at is None or (not name.strip() and _numbers_rows(data, index)):
+                continue  # an empty column (Excel pads rows with them) or one numbering the rows
             if name.strip():
-                known = ", ".join(COLUMN_ALIASES)
+                known = ", ".join([*COLUMN_ALIASES, "answer 1 … (choices)"])
                 problems.add(f"unknown column {name!r} (known: {known})", line=line, field=label(index))
             else:
                 problems.add(
@@ -390,15 +436,18 @@ def _row_data(
         question = replace_clozes(question, filled=False)
     if not question:
         problems.add("question is empty", line=line, field=columns.where("question"))
-    if not reference:
-        problems.add(
-            "free-text question needs a reference answer", line=line, field=columns.where("reference_answer")
-        )
     given_id = columns.cell(cells, "id")
     data: dict[str, Any] = {
         "number": number,
         "id": slugify(given_id, f"q{number}") if given_id else f"q{number}",
     }
+    if columns.choices:  # the answer column names the correct choices
+        data.update(_choice_fields(reference, cells, columns, line, problems))
+        reference = ""
+    elif not reference:
+        problems.add(
+            "free-text question needs a reference answer", line=line, field=columns.where("reference_answer")
+        )
     key_points, max_points = columns.cell(cells, "key_points"), columns.cell(cells, "max_points")
     if key_points:
         try:
@@ -427,6 +476,67 @@ def _row_data(
         return None
     data["prompt"], data["reference_answer"] = question, reference
     return data
+
+
+def _choice_fields(
+    key: str, cells: list[str], columns: _Columns, line: int, problems: ImportProblems
+) -> dict[str, Any]:
+    """A multiple-choice row: the filled choice columns, and the correct ones named in the answer column
+    by number ('2', '1,3' as Kahoot writes them), letter ('B', 'A;C') or the choice's own text. Several
+    correct choices share the points and a wrong one costs as much, as Canvas grades multiple answers."""
+    texts = [cells[index].strip() if index < len(cells) else "" for index in columns.choices]
+    where = columns.where("reference_answer")
+    if not key:
+        problems.add(
+            "multiple-choice row needs its correct choice (a number, letter or text)", line=line, field=where
+        )
+        return {}
+    correct = _correct_choices(key, texts)
+    if correct is None:
+        last = len(texts)
+        problems.add(
+            f"correct answer {key!r} names no filled choice; expected numbers 1-{last}, "
+            f"letters A-{'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[last - 1]} or a choice's text",
+            line=line,
+            field=where,
+        )
+        return {}
+    share = round(1 / len(correct), 7)
+    wrong = 0.0 if len(correct) == 1 else -share
+    choices = [
+        {"text": text, "fraction": share if index in correct else wrong}
+        for index, text in enumerate(texts)
+        if text
+    ]
+    if len(choices) < 2:
+        problems.add("multiple-choice row needs at least two filled choices", line=line)
+        return {}
+    return {"type": "multiple_choice", "choices": choices}
+
+
+def _correct_choices(key: str, texts: Sequence[str]) -> set[int] | None:
+    """The indices of the filled choices `key` names, or None when it names none (or an empty one).
+    Positions come first, as templates mean them: with choices 2, 3, 4, 5 the key '2' is the second."""
+    by_text = {index for index, text in enumerate(texts) if text and text.casefold() == key.casefold()}
+    named = _named_positions(key, len(texts))
+    if named is not None and all(texts[index] for index in named):
+        return named
+    return by_text or None
+
+
+def _named_positions(key: str, count: int) -> set[int] | None:
+    """'2', '1,3' or 'A; C' as choice indices, or None when `key` is not such a list."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:count]
+    named: set[int] = set()
+    for written in re.split(r"[,;\s]+", key.strip()):
+        token = written.rstrip(".)")
+        if token.isdigit() and 1 <= int(token) <= count:
+            named.add(int(token) - 1)
+        elif len(token) == 1 and token.upper() in letters:
+            named.add(letters.index(token.upper()))
+        else:
+            return None
+    return named or None
 
 
 def _joined_continuation_lines(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
@@ -476,7 +586,9 @@ def _header_or_positional_columns(
     problems: ImportProblems,
     label: ColumnLabel = _column_number,
 ) -> tuple[_Columns, list[tuple[int, list[str]]]]:
-    """The first row's column names when it has any, else the documented column order."""
+    """The header row's column names when there is one (at the top or below a title), else the
+    documented column order."""
+    rows = header_first(rows, recognised_columns)
     if recognised_columns(rows[0][1]):
         return _header_columns(rows[0][1], rows[0][0], rows[1:], problems, label), rows[1:]
     return _positional_columns(options, rows, path, label), rows
@@ -546,7 +658,9 @@ def _bank_from_rows(
             continue
         seen_ids[data["id"]] = line
         data["prompt"] = {prompt_language: data["prompt"]}
-        data["reference_answer"] = {answer_language: data["reference_answer"]}
+        reference = data.pop("reference_answer")
+        if reference:  # multiple-choice rows have none
+            data["reference_answer"] = {answer_language: reference}
         drafts.append(QuestionDraft(line=line, data=data, label=f"row {data['number']}"))
     languages = bank_languages(prompt_language, answer_language)
     title = root[-1] if root else title_from_path(path)

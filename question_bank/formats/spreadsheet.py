@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from question_bank.errors import InputFileError, InputFileErrors, TentaError
 from question_bank.formats.common import file_errors
-from question_bank.formats.csv_rows import import_rows, recognised_columns
+from question_bank.formats.csv_rows import HEADER_SEARCH_ROWS, header_first, import_rows, recognised_columns
 from question_bank.models import Bank
 
 if TYPE_CHECKING:
@@ -46,8 +46,6 @@ OTHER_SPREADSHEETS = {
 """Spreadsheet files tenta does not read, with what to call them in the error."""
 MAX_UNPACKED_BYTES = 256 * 2**20
 """A workbook whose parts add up to more than this unpacked is refused (a zip bomb, not a class's answers)."""
-HEADER_SEARCH_ROWS = 10
-"""How far down a sheet the header row may sit (below a title line or two)."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """The start of an OLE2 file: an old .xls, or a password-protected .xlsx (Excel encrypts into OLE2)."""
 
@@ -186,14 +184,14 @@ def _best_sheet(path: Path, workbook: Workbook, header_score: HeaderScore) -> Sh
     """The visible sheet whose header the caller recognises best; the first with data on a tie."""
     visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
     heads = {
-        sheet.title: _header_first(_text_rows(sheet, limit=HEADER_SEARCH_ROWS), header_score)
+        sheet.title: header_first(_text_rows(sheet, limit=HEADER_SEARCH_ROWS), header_score)
         for sheet in visible
     }
     with_data = [sheet for sheet in visible if heads[sheet.title]]
     if not with_data:
         raise InputFileError(path, "no data on any visible sheet of the workbook")
     chosen = max(with_data, key=lambda sheet: header_score(heads[sheet.title][0][1]))
-    rows = _header_first(_text_rows(chosen), header_score)
+    rows = header_first(_text_rows(chosen), header_score)
     others = tuple(sheet.title for sheet in with_data if sheet is not chosen)
     return SheetTable(path=path, sheet=chosen.title, other_sheets=others, rows=rows)
 
@@ -216,22 +214,3 @@ def _trimmed(cells: Iterable[str]) -> list[str]:
     while kept and not kept[-1].strip():
         kept.pop()
     return kept
-
-
-def _header_first(rows: list[Row], header_score: HeaderScore) -> list[Row]:
-    """`rows` from the header on. Above a recognised header only a title line (one cell) or, above a
-    header of two or more known columns, a sparser row of group labels (merged over the columns they
-    group) is dropped; anything else may be data, so the rows are kept as they are."""
-    head = rows[:HEADER_SEARCH_ROWS]
-    if not head:
-        return rows
-    best = max(range(len(head)), key=lambda index: header_score(head[index][1]))
-    score, width = header_score(head[best][1]), _filled(head[best][1])
-    droppable = 1 if score == 1 else width - 1
-    if score and all(_filled(cells) <= droppable for _, cells in head[:best]):
-        return rows[best:]
-    return rows
-
-
-def _filled(cells: Sequence[str]) -> int:
-    return sum(1 for cell in cells if cell.strip())

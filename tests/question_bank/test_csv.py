@@ -8,6 +8,7 @@ import pytest
 
 from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import detect_format, import_file
+from question_bank.models import QuestionType
 from tests.question_bank.conftest import DATA_DIR
 
 
@@ -57,7 +58,8 @@ def test_missing_and_unknown_columns(tmp_path: Path) -> None:
         1,
         "column 2",
         "unknown column 'answr' "
-        "(known: question, reference_answer, key_points, max_points, topic, id, feedback, deck)",
+        "(known: question, reference_answer, key_points, max_points, topic, id, feedback, deck, time_limit, "
+        "answer 1 … (choices))",
     ) in reasons
     assert any("missing required column 'reference_answer'" in reason for _, _, reason in reasons)
 
@@ -288,3 +290,20 @@ def test_reference_written_as_a_marking_scheme_gives_the_rubric(tmp_path: Path) 
         "Too large a rate diverges",
     ]
     assert question.max_points == 3.0
+
+
+def test_choice_columns_make_multiple_choice_rows_keyed_by_letter_or_text(tmp_path: Path) -> None:
+    """Quiz-site CSVs (Quizizz, Blooket, hand-made): Option A-D columns, the answer as a letter or text."""
+    path = tmp_path / "quiz.csv"
+    path.write_text(
+        "Question,Option A,Option B,Option C,Correct Answer,Explanation\n"
+        "What does CPU stand for?,Central Processing Unit,Computer Personal Unit,Core Unit,A,The chip.\n"
+        "Which language styles web pages?,HTML,CSS,SQL,css,\n",
+        encoding="utf-8",
+    )
+    cpu, css = import_file(path).questions
+    assert cpu.type is QuestionType.MULTIPLE_CHOICE
+    assert [choice.fraction for choice in cpu.choices] == [1.0, 0.0, 0.0]
+    assert cpu.general_feedback == "The chip."
+    assert cpu.reference_answer == {}
+    assert [choice.fraction for choice in css.choices] == [0.0, 1.0, 0.0]

@@ -244,3 +244,51 @@ def test_openpyxl_notes_on_dropped_styles_do_not_reach_the_user(
 
     assert len(import_file(path).questions) == 3
     assert [str(warning.message) for warning in recwarn] == []
+
+
+KAHOOT_PREAMBLE: list[list[Cell]] = [
+    ["", "Quiz template"],
+    ["", "Add questions, at least two answer alternatives, time limit and choose correct answers."],
+    ["", "If several answers are correct, separate them with a comma."],
+    [],
+    [
+        "",
+        "Question - max 120 characters",
+        "Answer 1 - max 75 characters",
+        "Answer 2 - max 75 characters",
+        "Answer 3 - max 75 characters",
+        "Answer 4 - max 75 characters",
+        "Time limit (sec) – 5, 10, 20, 30, 60, 90, 120, or 240 secs",
+        "Correct answer(s) - choose at least one",
+    ],
+]
+
+
+def test_kahoot_template_below_its_instructions_is_read_as_multiple_choice(tmp_path: Path) -> None:
+    """Kahoot's spreadsheet: instructions above the header, hints in the column names, a numbering
+    column without a header, the correct answers as positions ('2', '1,3'), a time limit read past."""
+    rows: list[list[Cell]] = [
+        *KAHOOT_PREAMBLE,
+        [1, "Vilken planet är störst?", "Mars", "Jupiter", "Venus", "Jorden", 20, 2],
+        [2, "Vilka tal är primtal?", "2", "4", "5", "9", 30, "1,3"],
+        [3, "Är vatten vått?", "Ja", "Nej", None, None, 10, 1],
+    ]
+    bank = import_file(write_workbook(tmp_path / "kahoot.xlsx", {"Sheet1": rows}))
+    first, primes, water = bank.questions
+    assert first.prompt == {"sv": "Vilken planet är störst?"}
+    assert [(choice.text, choice.fraction) for choice in first.choices] == [
+        ("Mars", 0.0),
+        ("Jupiter", 1.0),
+        ("Venus", 0.0),
+        ("Jorden", 0.0),
+    ]
+    assert [choice.fraction for choice in primes.choices] == [0.5, -0.5, 0.5, -0.5]
+    assert [choice.text for choice in water.choices] == ["Ja", "Nej"]
+
+
+def test_a_correct_answer_naming_an_empty_choice_is_an_error_at_its_row(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [*KAHOOT_PREAMBLE, [1, "Är vatten vått?", "Ja", "Nej", None, None, 10, 4]]
+    with pytest.raises(InputFileErrors) as caught:
+        import_file(write_workbook(tmp_path / "kahoot.xlsx", {"Sheet1": rows}))
+    assert "correct answer '4' names no filled choice; expected numbers 1-4, letters A-D" in str(caught.value)
+    assert caught.value.errors[0].line == 6
