@@ -419,9 +419,14 @@ def _title_of(text: str) -> str | None:
     return _restore(match.group(1)).strip() or None if match else None
 
 
+def is_question_id(text: str) -> bool:
+    """True when the text can be a question id as it is (the pattern of models.Identifier)."""
+    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}", text) is not None
+
+
 def question_id_from_title(title: str, number: int) -> str:
     """The title when it is a valid id already (round trips keep ids), else a slug of it, else q<number>."""
-    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}", title):
+    if is_question_id(title):
         return title
     return slugify(title, fallback=f"q{number}") if title else f"q{number}"
 

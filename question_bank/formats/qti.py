@@ -28,6 +28,8 @@ imsmanifest.xml lists the question files):
   `qmd_absolutescore_max` give the points, section (question group) titles the topics, `<itemfeedback>`
   the feedback (an itemfeedback no condition shows is the general feedback, as Brightspace writes it).
   MathML inside HTML text (Brightspace, MathType) becomes the same one-line text as below.
+  Ids come from the item `ident`; items sharing one (Brightspace library copies) are named by their
+  `label` instead when it is a valid id unique in the file.
 
 QTI 3 shared stimuli (`<qti-assessment-stimulus-ref>`, a reading passage in its own file) are put before
 the question text; MathML becomes one line of text (E = mc^2, (−b±√(b^2−4ac))/(2a)) and Canvas equation
@@ -63,6 +65,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -73,7 +76,7 @@ from xml.etree.ElementTree import Element
 
 from question_bank.errors import InputFileError
 from question_bank.formats.common import ImportProblems, html_to_text, read_text, tidy_number, title_from_path
-from question_bank.formats.gift import HTML_TAG, MoodleQuestion, moodle_bank
+from question_bank.formats.gift import HTML_TAG, MoodleQuestion, is_question_id, moodle_bank
 from question_bank.formats.mathml import math_text
 from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, UniqueNames, plain_media_name
 from question_bank.formats.xml_source import LineRecordingBuilder, parse_with_lines
@@ -1442,6 +1445,7 @@ def _collect(
     else:
         items = list(_qti1_items(document.root, topics))
         reader = _qti1_question
+    label_ids = _label_ids([item for item, _ in items])
     for item, item_topics in items:
         identifier = item.get("identifier") or item.get("ident") or ""
         title = (item.get("title") or "").strip()
@@ -1451,6 +1455,8 @@ def _collect(
             question = reader(document, item, item_topics)
             if question is not None:
                 question = _with_media(question, document, item, files, label)
+                if item in label_ids:
+                    question = replace(question, moodle_id=label_ids[item])
         except _QtiError as error:
             local.add(str(error), line=line, field=label)
         except _QtiUnsupported as error:
@@ -1458,6 +1464,22 @@ def _collect(
         else:
             if question is not None:
                 parsed.append(question)
+
+
+def _label_ids(items: Sequence[Element]) -> dict[Element, str]:
+    """Ids from QTI 1.2 `label` attributes where the `ident` cannot serve: Brightspace libraries give
+    copied items one ident (OBJ_115255) but each its own label (Week02_Q1). Only items whose ident repeats
+    in the file are renamed, so files that imported cleanly keep their ids; the label must be a valid id
+    that no other item's label or ident uses (else the ident stays, numbered as before)."""
+    idents = Counter(item.get("ident", "").strip() for item in items)
+    labels = Counter(item.get("label", "").strip() for item in items)
+    renamed = {}
+    for item in items:
+        ident, label = item.get("ident", "").strip(), item.get("label", "").strip()
+        shared_ident = bool(ident) and idents[ident] > 1
+        if shared_ident and labels[label] == 1 and label not in idents and is_question_id(label):
+            renamed[item] = label
+    return renamed
 
 
 def _decoded(raw: bytes, path: Path) -> str:

@@ -1167,3 +1167,38 @@ def test_brightspace_library_mathml_in_html_and_unlinked_general_feedback(tmp_pa
     assert question.prompt == {"en": "What is the derivative of x^2?"}
     assert question.general_feedback == "Use the power rule: 2x."
     assert question.topics == ("Week 2",)
+
+
+def _brightspace_item(ident: str, label: str, prompt: str) -> str:
+    return f"""<item ident="{ident}" label="{label}" title="{prompt}">
+  <presentation><flow><material><mattext texttype="text/plain">{prompt}</mattext></material>
+    <response_lid ident="{label}_LID" rcardinality="Single"><render_choice shuffle="no">
+      <flow_label class="Block"><response_label ident="ANS_1"><flow_mat><material>
+        <mattext texttype="text/plain">yes</mattext></material></flow_mat></response_label></flow_label>
+      <flow_label class="Block"><response_label ident="ANS_2"><flow_mat><material>
+        <mattext texttype="text/plain">no</mattext></material></flow_mat></response_label></flow_label>
+    </render_choice></response_lid></flow></presentation>
+  <resprocessing><respcondition><conditionvar><varequal respident="{label}_LID">ANS_1</varequal>
+    </conditionvar><setvar action="Set">100</setvar></respcondition></resprocessing>
+</item>"""
+
+
+def test_brightspace_items_sharing_an_ident_are_named_by_their_labels(tmp_path: Path) -> None:
+    """Brightspace libraries give copied items one ident but each its own label: the labels become the
+    ids (was: OBJ_115255, OBJ_115255-2); a repeated or invalid label, or a unique ident, keeps today's id."""
+    items = [
+        _brightspace_item("OBJ_115255", "Week02_Q1", "Is a ReLU linear for x > 0?"),
+        _brightspace_item("OBJ_115255", "Week02_Q2", "Is dropout used at test time?"),
+        _brightspace_item("OBJ_9", "OBJ_9_copy", "Does Adam adapt the step size?"),
+        _brightspace_item("OBJ_3", "Dup", "Is softmax a probability distribution?"),
+        _brightspace_item("OBJ_3", "Dup", "Is a CNN translation equivariant?"),
+        _brightspace_item("OBJ_4", "not valid!", "Is batch norm applied per batch?"),
+        _brightspace_item("OBJ_4", "OBJ_9", "Is an epoch one pass over the data?"),
+    ]
+    path = tmp_path / "questiondb.xml"
+    path.write_text(
+        f"<questestinterop><objectbank ident='QLIB_1'>{''.join(items)}</objectbank></questestinterop>",
+        encoding="utf-8",
+    )
+    ids = [question.id for question in import_qti(path).questions]
+    assert ids == ["Week02_Q1", "Week02_Q2", "OBJ_9", "OBJ_3", "OBJ_3-5", "OBJ_4", "OBJ_4-7"]
