@@ -8,12 +8,12 @@
 A question is its text, then options `A)` or `A.` (one per line, letters in order), then `ANSWER: X`.
 Moodle wants the question on one line; we also take several lines (the lines before the first
 option), lower-case option letters, `Answer:` and `Correct answer:`, `A)text` without a space (as Moodle
-does), question numbers such as "Q4." and labels such as "Question:" (dropped: tenta numbers questions),
-an "Explanation:" / "Feedback:" / "Förklaring:"
+does), question numbers such as "Q4." and labels such as "Question:" (kept as the questions' numbers when
+every question has its own, else tenta numbers them 1, 2 …), an "Explanation:" / "Feedback:" / "Förklaring:"
 line after the ANSWER line (the question's general feedback), and blank lines anywhere between
 questions. A line like "I. …" before the options is question text, not an option. Problems (options
 out of order, an answer naming no option, a question without its ANSWER line) are errors naming the
-line, and nothing is imported. Ids are q1, q2 … (Aiken has no names); the language is detected as for GIFT.
+line, and nothing is imported. Ids are q<number> (Aiken has no names); the language is detected as for GIFT.
 
 Export writes only multiple-choice questions with exactly one correct choice (fraction 1, the others
 0 or a penalty, which Aiken cannot keep); any other question refuses the export with its id named.
@@ -39,9 +39,9 @@ _FEEDBACK = re.compile(
 )
 """A line after the ANSWER line that explains it (question generators and quiz sites add one)."""
 _NUMBERING = re.compile(
-    r"^(?:(?:Q(?:uestion)?\s*|Fråga\s*)?\d{1,3}[.):]|(?:Q(?:uestion)?|Fråga)\s*:)\s+(?=\S)", re.IGNORECASE
+    r"^(?:(?:Q(?:uestion)?\s*|Fråga\s*)?(\d{1,3})[.):]|(?:Q(?:uestion)?|Fråga)\s*:)\s+(?=\S)", re.IGNORECASE
 )
-"""'Q4. ', '12) ', 'Question 3: ' or a bare 'Question: ' before a question: tenta numbers questions itself."""
+"""'Q4. ', '12) ', 'Question 3: ' or a bare 'Question: ' before a question; the number is the author's."""
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -52,6 +52,7 @@ class _Open:
     line: int
     text: list[str] = field(default_factory=list)
     options: list[str] = field(default_factory=list)
+    number: int | None = None
 
 
 def _finish(question: _Open, answer: str, line: int, problems: ImportProblems) -> MoodleQuestion | None:
@@ -80,7 +81,17 @@ def _finish(question: _Open, answer: str, line: int, problems: ImportProblems) -
         data={"type": QuestionType.MULTIPLE_CHOICE.value, "choices": choices},
         general_feedback="",
         topics=[],
+        number=question.number,
     )
+
+
+def _opened(line_number: int, line: str) -> _Open:
+    """A question starting on this line, its number ('Q54.', '54)') taken off the text."""
+    numbering = _NUMBERING.match(line)
+    if numbering is None:
+        return _Open(line_number, [line])
+    author_number = int(numbering.group(1)) if numbering.group(1) else 0
+    return _Open(line_number, [line[numbering.end() :]], number=author_number or None)
 
 
 def parse_aiken(text: str, problems: ImportProblems) -> list[MoodleQuestion]:
@@ -128,7 +139,7 @@ def parse_aiken(text: str, problems: ImportProblems) -> list[MoodleQuestion]:
             )
             question = _Open(number, [line])
         elif question is None:
-            question = _Open(number, [_NUMBERING.sub("", line)])
+            question = _opened(number, line)
         else:
             question.text.append(line)
     if question is not None:

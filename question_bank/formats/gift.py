@@ -308,6 +308,8 @@ class MoodleQuestion:
     reference: str = ""
     """An essay's model answer (empty for other types)."""
     max_points: float | None = None
+    number: int | None = None
+    """The number the author gave the question ('Q54.'), kept when every question has its own."""
 
 
 def _parse_question(paragraph: _Paragraph, topic: str) -> MoodleQuestion | None:
@@ -465,12 +467,15 @@ def moodle_bank(
     )
     drafts: list[QuestionDraft] = []
     used_ids: set[str] = set()
+    authors_numbers = [question.number for question in parsed]
+    keep_numbers = None not in authors_numbers and len(set(authors_numbers)) == len(authors_numbers)
     for position, (question, scheme) in enumerate(zip(parsed, schemes, strict=True), start=1):
         label = question.title or f"question {position}"
         if question.data["type"] == QuestionType.FREE_TEXT.value and scheme is None:
             problems.unsupported(missing_reference, line=question.line, field=label)
             continue
-        number = len(drafts) + 1  # numbered as imported, so a skipped question leaves no gap
+        # numbered as imported (a skipped question leaves no gap) unless the author's numbers serve
+        number = question.number if keep_numbers and question.number else len(drafts) + 1
         prompt, code = prompt_and_code(question.prompt)
         question_id = question_id_from_title(question.moodle_id or question.title, number)
         if question_id in used_ids:

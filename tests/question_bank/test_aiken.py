@@ -250,3 +250,34 @@ def test_generated_quiz_text_with_question_labels_and_correct_answer_lines(tmp_p
     assert [choice.fraction for choice in bank.questions[0].choices] == [0.0, 1.0]
     assert bank.questions[0].general_feedback == "Strings are immutable."
     assert bank.questions[1].choices[1].fraction == 1.0
+
+
+def test_the_authors_question_numbers_are_kept_when_distinct(tmp_path: Path) -> None:
+    """'Q54.' and '55)' are the numbers students and teachers refer to (was: renumbered 1, 2); a file whose
+    numbers repeat or are partly missing is numbered as imported."""
+    numbered = _write(
+        tmp_path,
+        "Q54. Which layer shares weights?\nA) Convolution\nB) Dense\nANSWER: A\n\n"
+        "55) Which loss suits classification?\nA) MSE\nB) Cross-entropy\nANSWER: B\n",
+        name="numbered.txt",
+    )
+    bank = import_aiken(numbered)
+    assert [(question.number, question.id) for question in bank.questions] == [(54, "q54"), (55, "q55")]
+    assert bank.questions[0].prompt["en"] == "Which layer shares weights?"
+    assert bank.question("54").id == "q54"
+
+    repeated = _write(
+        tmp_path,
+        "1. Which layer shares weights?\nA) Convolution\nB) Dense\nANSWER: A\n\n"
+        "1. Which loss suits classification?\nA) MSE\nB) Cross-entropy\nANSWER: B\n\n"
+        "Which optimiser adapts its step size?\nA) Adam\nB) SGD\nANSWER: A\n",
+        name="repeated.txt",
+    )
+    assert [question.number for question in import_aiken(repeated).questions] == [1, 2, 3]
+    partly = _write(
+        tmp_path,
+        "Q7. Which layer shares weights?\nA) Convolution\nB) Dense\nANSWER: A\n\n"
+        "Which optimiser adapts its step size?\nA) Adam\nB) SGD\nANSWER: A\n",
+        name="partly.txt",
+    )
+    assert [question.id for question in import_aiken(partly).questions] == ["q1", "q2"]
