@@ -18,7 +18,12 @@ Quizlet's unquoted 'term<TAB>definition' export continues a definition on lines 
 Quiz templates (Kahoot, Quizizz, Blooket, hand-made): choice columns 'Answer 1' … / 'Option A' … make a row
 multiple choice, its answer column naming the correct choices by position ('2', '1,3'), letter or text. The
 header may sit below a title and instructions, carry hints ('Question - max 120 characters'), and have an
-unnamed column numbering the rows; a time-limit column is read past.
+unnamed column numbering the rows; a time-limit column is read past. A question-type column (Quizizz) says
+what each row is: Multiple Choice (one correct option), Checkbox (several), Fill-in-the-Blank (short_exact,
+the filled options, else the answer, are the accepted answers), Open-Ended (free text, its reference the
+answer column, else its only option); Poll and Draw rows are unsupported (no answer to grade), and a row of
+column explanations right under the header (Quizizz's) is passed over. An image-link column's web address
+is kept in the prompt as "[image: URL]" (tenta fetches nothing from the web).
 """
 
 from __future__ import annotations
@@ -113,11 +118,46 @@ COLUMN_ALIASES = {
     ),
     "topic": ("topic", "topics", "tags", "tag", "category", "ämne", "amne", "kategori", "taggar", "område"),
     "id": ("id", "question_id", "question_name", "questionname", "name", "title", "namn"),
-    "feedback": ("feedback", "general_feedback", "explanation", "comment", "förklaring", "kommentar"),
+    "feedback": (
+        "feedback",
+        "general_feedback",
+        "explanation",
+        "answer_explanation",
+        "comment",
+        "förklaring",
+        "kommentar",
+    ),
     "deck": ("deck", "kortlek"),
     "time_limit": ("time_limit", "time", "time_in_seconds", "tidsgräns", "tid"),
+    "question_type": ("question_type", "type", "frågetyp"),
+    "image": ("image_link", "image", "image_url", "picture", "bild"),
 }
 """Known columns. A time limit per question (Kahoot, Quizizz) has no use in tenta and is read past."""
+_QUESTION_TYPES = {
+    "multiple_choice": "one",
+    "single_choice": "one",
+    "flerval": "one",
+    "checkbox": "several",
+    "checkboxes": "several",
+    "multiple_answers": "several",
+    "multiple_response": "several",
+    "multiple_select": "several",
+    "open_ended": "free_text",
+    "free_text": "free_text",
+    "essay": "free_text",
+    "fritext": "free_text",
+    "fill_in_the_blank": "short_exact",
+    "fill_in_the_blanks": "short_exact",
+    "short_answer": "short_exact",
+    "short_exact": "short_exact",
+}
+"""A question-type cell (Quizizz's names, tenta's own, Canvas's) as how its row is read."""
+_UNGRADABLE_TYPES = {
+    "poll": "Poll questions have no correct answer, so tenta cannot grade them",
+    "survey": "survey questions have no correct answer, so tenta cannot grade them",
+    "draw": "Draw questions are answered with a drawing, which tenta cannot take",
+}
+_KNOWN_TYPES = "Multiple Choice, Checkbox, Open-Ended, Fill-in-the-Blank"
 _CHOICE_COLUMN = re.compile(
     r"(?:answer|option|choice|alternative|alternativ|svarsalternativ)_?(?:\d{1,2}|[a-h])", re.IGNORECASE
 )
@@ -441,13 +481,17 @@ def _row_data(
         "number": number,
         "id": slugify(given_id, f"q{number}") if given_id else f"q{number}",
     }
-    if columns.choices:  # the answer column names the correct choices
-        data.update(_choice_fields(reference, cells, columns, line, problems))
+    kind = _row_kind(cells, columns, line, problems)
+    if kind is None:
+        return None
+    if kind == "free_text":
+        reference = _free_text_reference(reference, cells, columns, line, problems)
+    else:
+        data.update(_graded_by_choice(reference, cells, columns, line, problems, kind=kind))
         reference = ""
-    elif not reference:
-        problems.add(
-            "free-text question needs a reference answer", line=line, field=columns.where("reference_answer")
-        )
+    image = columns.cell(cells, "image")
+    if image and question:
+        question = f"{question}\n\n[image: {image}]"
     key_points, max_points = columns.cell(cells, "key_points"), columns.cell(cells, "max_points")
     if key_points:
         try:
@@ -478,13 +522,91 @@ def _row_data(
     return data
 
 
-def _choice_fields(
+def _free_text_reference(
+    reference: str, cells: list[str], columns: _Columns, line: int, problems: ImportProblems
+) -> str:
+    """A free-text row's reference answer: its answer column, else its only filled option (Open-Ended)."""
+    filled = [text for text in _choice_texts(cells, columns) if text]
+    reference = reference or (filled[0] if len(filled) == 1 else "")
+    if not reference:
+        problems.add(
+            "free-text question needs a reference answer", line=line, field=columns.where("reference_answer")
+        )
+    return reference
+
+
+def _graded_by_choice(
+    key: str, cells: list[str], columns: _Columns, line: int, problems: ImportProblems, *, kind: str
+) -> dict[str, Any]:
+    """The type and choices of a multiple-choice or fill-in-the-blank row."""
+    if kind == "short_exact":
+        return _accepted_answers(key, cells, columns, line, problems)
+    # the answer column names the correct choices
+    return _choice_fields(key, cells, columns, line, problems, single=kind == "one")
+
+
+def _type_key(cell: str) -> str:
+    return re.sub(r"[\s\-_]+", "_", cell.strip().lower()).strip("_")
+
+
+def _row_kind(cells: list[str], columns: _Columns, line: int, problems: ImportProblems) -> str | None:
+    """How a row is read: by its question-type cell, else as multiple choice when the file has choice
+    columns ('choice'), else free text; None after reporting a type tenta cannot take."""
+    written = columns.cell(cells, "question_type")
+    key = _type_key(written)
+    if not key:
+        return "choice" if columns.choices else "free_text"
+    where = columns.where("question_type")
+    if key in _UNGRADABLE_TYPES:
+        problems.unsupported(_UNGRADABLE_TYPES[key], line=line, field=where)
+        return None
+    kind = _QUESTION_TYPES.get(key)
+    if kind is None:
+        problems.add(f"unknown question type {written!r} (known: {_KNOWN_TYPES})", line=line, field=where)
+    elif kind in ("one", "several") and not columns.choices:
+        problems.add(f"a {written} question needs option columns (Option 1, Option 2 …)", line=line)
+        return None
+    return kind
+
+
+def _is_explanation_row(cells: list[str], columns: _Columns) -> bool:
+    """Quizizz's template explains its columns in the row under the header: its type cell is no type but
+    text naming one ('Question Type (default is Multiple Choice)')."""
+    key = _type_key(columns.cell(cells, "question_type"))
+    return (
+        key not in _QUESTION_TYPES
+        and key not in _UNGRADABLE_TYPES
+        and any(known in key for known in _QUESTION_TYPES)
+    )
+
+
+def _choice_texts(cells: list[str], columns: _Columns) -> list[str]:
+    return [cells[index].strip() if index < len(cells) else "" for index in columns.choices]
+
+
+def _accepted_answers(
     key: str, cells: list[str], columns: _Columns, line: int, problems: ImportProblems
+) -> dict[str, Any]:
+    """A fill-in-the-blank row: its filled options are the accepted answers (Quizizz), else its answer."""
+    accepted = [text for text in _choice_texts(cells, columns) if text] or ([key] if key else [])
+    if not accepted:
+        problems.add(
+            "fill-in-the-blank question needs its accepted answers in the option or answer columns",
+            line=line,
+            field=columns.where("reference_answer"),
+        )
+        return {}
+    return {"type": "short_exact", "choices": [{"text": text, "fraction": 1.0} for text in accepted]}
+
+
+def _choice_fields(
+    key: str, cells: list[str], columns: _Columns, line: int, problems: ImportProblems, *, single: bool
 ) -> dict[str, Any]:
     """A multiple-choice row: the filled choice columns, and the correct ones named in the answer column
     by number ('2', '1,3' as Kahoot writes them), letter ('B', 'A;C') or the choice's own text. Several
-    correct choices share the points and a wrong one costs as much, as Canvas grades multiple answers."""
-    texts = [cells[index].strip() if index < len(cells) else "" for index in columns.choices]
+    correct choices share the points and a wrong one costs as much, as Canvas grades multiple answers;
+    a `single` row (Quizizz's Multiple Choice) must name exactly one."""
+    texts = _choice_texts(cells, columns)
     where = columns.where("reference_answer")
     if not key:
         problems.add(
@@ -497,6 +619,14 @@ def _choice_fields(
         problems.add(
             f"correct answer {key!r} names no filled choice; expected numbers 1-{last}, "
             f"letters A-{'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[last - 1]} or a choice's text",
+            line=line,
+            field=where,
+        )
+        return {}
+    if single and len(correct) > 1:
+        problems.add(
+            f"a Multiple Choice question has one correct option but {len(correct)} are named; "
+            "make it a Checkbox",
             line=line,
             field=where,
         )
@@ -599,22 +729,28 @@ def _deck_path(deck: str) -> list[str]:
     return [part.strip() for part in deck.split("::") if part.strip()]
 
 
-def import_csv(path: Path) -> Bank:
-    """A bank of free-text questions from a CSV file; all rows are checked before anything is returned."""
+def import_csv(path: Path, *, skipped: list[InputFileError] | None = None) -> Bank:
+    """A bank of free-text questions from a CSV file; all rows are checked before anything is returned.
+
+    With a `skipped` list, rows of types tenta cannot grade (polls) are recorded there and left out."""
     text, options = _preamble(read_text(path, windows_encodings=True))
-    problems = ImportProblems(path)
+    problems = ImportProblems(path, skipped=skipped)
     columns, rows = _table(text, options, path, problems)
     return _bank_from_rows(path, columns, rows, options, problems)
 
 
 def import_rows(
-    path: Path, rows: list[tuple[int, list[str]]], *, column_label: ColumnLabel = _column_number
+    path: Path,
+    rows: list[tuple[int, list[str]]],
+    *,
+    column_label: ColumnLabel = _column_number,
+    skipped: list[InputFileError] | None = None,
 ) -> Bank:
     """A bank from rows already split into cells (a spreadsheet's sheet), read as a CSV file's rows are:
     a header row naming the columns, or the documented column order. Rows are (line, cells)."""
     if not rows:
         raise InputFileError(path, "no rows: expected a header row question, reference_answer, …")
-    problems = ImportProblems(path)
+    problems = ImportProblems(path, skipped=skipped)
     columns, data = _header_or_positional_columns(rows, {}, path, problems, column_label)
     return _bank_from_rows(path, columns, data, {}, problems)
 
@@ -628,6 +764,8 @@ def _bank_from_rows(
 ) -> Bank:
     """Every row checked (all problems reported together), then the bank; nothing half-imported."""
     problems.raise_if_any()
+    if rows and _is_explanation_row(rows[0][1], columns):
+        rows = rows[1:]
     parsed: list[tuple[int, dict[str, Any]]] = []
     decks: list[list[str]] = []
     for number, (line, cells) in enumerate(rows, start=1):

@@ -62,6 +62,7 @@ PACKAGE_EXPORTERS: dict[str, PackageWriter] = {"anki": write_anki_package}
 """Writers of a bank as a binary package file, by format name: (bank, file, media files by name) -> the
 media names packed. They write the file atomically and cannot print to stdout."""
 SKIPPING: dict[str, SkippingImporter] = {
+    "csv": import_csv,
     "gift": import_gift,
     "moodle-xml": import_moodle_xml,
     "qti": import_qti,
@@ -124,7 +125,7 @@ def import_file(
     path = Path(path)
     name = format_name or detect_format(path)
     if name == "xlsx":
-        return import_xlsx(path, notes=notes)
+        return import_xlsx(path, notes=notes, skipped=skipped)
     if name == "qti":
         return import_qti(path, skipped=skipped, notes=notes)
     if skipped is not None and name in SKIPPING:

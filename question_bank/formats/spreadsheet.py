@@ -92,17 +92,23 @@ def column_label(index: int) -> str:
     return f"column {get_column_letter(index + 1)}"
 
 
-def import_xlsx(path: Path, *, notes: list[str] | None = None) -> Bank:
+def import_xlsx(
+    path: Path, *, notes: list[str] | None = None, skipped: list[InputFileError] | None = None
+) -> Bank:
     """A bank of free-text questions from a workbook, read as the CSV importer reads a file's rows.
 
-    With a `notes` list, which sheet was read is recorded there when the workbook has several."""
+    With a `notes` list, which sheet was read is recorded there when the workbook has several; with a
+    `skipped` list, rows of types tenta cannot grade (polls) are recorded there and left out."""
     table = read_sheet(path, recognised_columns)
+    left_out: list[InputFileError] | None = None if skipped is None else []
     try:
-        bank = import_rows(path, table.rows, column_label=column_label)
+        bank = import_rows(path, table.rows, column_label=column_label, skipped=left_out)
     except InputFileErrors as errors:
         raise InputFileErrors([table.locate(error) for error in errors.errors]) from None
     except InputFileError as error:
         raise table.locate(error) from None
+    if skipped is not None:
+        skipped.extend(table.locate(error) for error in left_out or ())
     if notes is not None and table.note:
         notes.append(table.note)
     return bank

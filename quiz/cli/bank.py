@@ -232,7 +232,7 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
         bool,
         typer.Option(
             "--skip-unsupported",
-            help="Leave out questions tenta has no type for (matching, Cloze, essays without a model "
+            help="Leave out questions tenta has no type for (matching, Cloze, polls, essays without a model "
             "answer) and name each one, instead of refusing the file.",
         ),
     ] = False,

@@ -59,7 +59,7 @@ def test_missing_and_unknown_columns(tmp_path: Path) -> None:
         "column 2",
         "unknown column 'answr' "
         "(known: question, reference_answer, key_points, max_points, topic, id, feedback, deck, time_limit, "
-        "answer 1 … (choices))",
+        "question_type, image, answer 1 … (choices))",
     ) in reasons
     assert any("missing required column 'reference_answer'" in reason for _, _, reason in reasons)
 
@@ -307,3 +307,21 @@ def test_choice_columns_make_multiple_choice_rows_keyed_by_letter_or_text(tmp_pa
     assert cpu.general_feedback == "The chip."
     assert cpu.reference_answer == {}
     assert [choice.fraction for choice in css.choices] == [0.0, 1.0, 0.0]
+
+
+def test_quizizz_csv_poll_rows_are_left_out_when_asked(tmp_path: Path) -> None:
+    """A poll has no correct answer: an unsupported row (was: 'Question Type' an unknown column)."""
+    path = tmp_path / "quizizz.csv"
+    path.write_text(
+        "Question Text,Question Type,Option 1,Option 2,Correct Answer,Image Link\n"
+        "Which activation is linear for x > 0?,Multiple Choice,ReLU,Sigmoid,1,\n"
+        "Favourite optimiser?,Poll,Adam,SGD,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileErrors) as caught:
+        import_file(path)
+    assert [(error.line, error.unsupported) for error in caught.value.errors] == [(3, True)]
+    skipped: list[InputFileError] = []
+    bank = import_file(path, skipped=skipped)
+    assert [question.choices[0].fraction for question in bank.questions] == [1.0]
+    assert [(error.line, error.field) for error in skipped] == [(3, "column 2 (question_type)")]

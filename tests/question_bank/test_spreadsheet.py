@@ -14,6 +14,7 @@ from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats import spreadsheet
 from question_bank.formats.detect import detect_format, import_file
 from question_bank.formats.spreadsheet import cell_text, read_sheet
+from question_bank.models import QuestionType
 from tests.workbooks import Cell, write_workbook
 
 INSTRUCTIONS = [["How to use this workbook"], ["Write one question per row on the sheet 'Frågor'."]]
@@ -292,3 +293,102 @@ def test_a_correct_answer_naming_an_empty_choice_is_an_error_at_its_row(tmp_path
         import_file(write_workbook(tmp_path / "kahoot.xlsx", {"Sheet1": rows}))
     assert "correct answer '4' names no filled choice; expected numbers 1-4, letters A-D" in str(caught.value)
     assert caught.value.errors[0].line == 6
+
+
+QUIZIZZ_HEADER: list[list[Cell]] = [
+    [
+        "Question Text",
+        "Question Type",
+        "Option 1",
+        "Option 2",
+        "Option 3",
+        "Option 4",
+        "Option 5",
+        "Correct Answer",
+        "Time in seconds",
+        "Image Link",
+        "Answer explanation",
+    ],
+    [
+        "Text of the question (required)",
+        "Question Type (default is Multiple Choice)",
+        "Text for option 1 (required in all cases except open-ended & draw questions)",
+        "Text for option 2 (required in all cases except open-ended & draw questions)",
+        "Text for option 3 (optional)",
+        "Text for option 4 (optional)",
+        "Text for option 5 (optional)",
+        "The correct option choice (between 1-5). Leave blank for Open-Ended, Poll and Fill-in-the-Blank.",
+        "Time in seconds (optional, default value is 30 seconds)",
+        "Link of the image (optional)",
+        "Answer explanation (optional)",
+    ],
+]
+
+
+def test_quizizz_template_reads_its_question_types_and_image_links(tmp_path: Path) -> None:
+    """Quizizz's template: a 'Question Type' per row (was: an unknown column, as was 'Image Link'), its row
+    of column explanations under the header passed over, picture links kept as text in the prompt."""
+    rows: list[list[Cell]] = [
+        *QUIZIZZ_HEADER,
+        [
+            "Largest planet?",
+            "Multiple Choice",
+            "Mars",
+            "Jupiter",
+            "Venus",
+            None,
+            None,
+            2,
+            30,
+            None,
+            "Gas giant.",
+        ],
+        ["Prime numbers?", "Checkbox", "2", "4", "5", None, None, "1,3", 30, None, None],
+        ["What does a ReLU return for x < 0?", "Fill-in-the-Blank", "0", "zero", None, None, None, None, 20],
+        ["Why does dropout help?", "Open-Ended", None, None, None, None, None, "It prevents co-adaptation."],
+        ["Which layer is this?", "", "Pooling", "Dense", None, None, None, 1, 30, "https://x.org/p.png"],
+    ]
+    bank = import_file(write_workbook(tmp_path / "quizizz.xlsx", {"Sheet1": rows}))
+    planet, primes, relu, dropout, layer = bank.questions
+    assert planet.number == 1 and planet.type is QuestionType.MULTIPLE_CHOICE
+    assert [choice.fraction for choice in planet.choices] == [0.0, 1.0, 0.0]
+    assert planet.general_feedback == "Gas giant."
+    assert [choice.fraction for choice in primes.choices] == [0.5, -0.5, 0.5]
+    assert relu.type is QuestionType.SHORT_EXACT
+    assert [(choice.text, choice.fraction) for choice in relu.choices] == [("0", 1.0), ("zero", 1.0)]
+    assert dropout.type is QuestionType.FREE_TEXT
+    assert dropout.reference_answer == {"en": "It prevents co-adaptation."}
+    assert layer.prompt == {"en": "Which layer is this?\n\n[image: https://x.org/p.png]"}
+
+
+def test_quizizz_types_tenta_cannot_grade_are_named_or_skipped(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [
+        *QUIZIZZ_HEADER,
+        ["Largest planet?", "Multiple Choice", "Mars", "Jupiter", "Venus", None, None, "1,2"],
+        ["Favourite optimiser?", "Poll", "Adam", "SGD"],
+        ["Which layer pools?", "Matching", "Pooling", "Dense", None, None, None, 1],
+    ]
+    path = write_workbook(tmp_path / "quizizz.xlsx", {"Sheet1": rows})
+    with pytest.raises(InputFileErrors) as caught:
+        import_file(path)
+    reasons = [(error.line, error.reason, error.unsupported) for error in caught.value.errors]
+    assert reasons == [
+        (3, "a Multiple Choice question has one correct option but 2 are named; make it a Checkbox", False),
+        (4, "Poll questions have no correct answer, so tenta cannot grade them", True),
+        (
+            5,
+            "unknown question type 'Matching' (known: Multiple Choice, Checkbox, Open-Ended, "
+            "Fill-in-the-Blank)",
+            False,
+        ),
+    ]
+    assert caught.value.errors[1].field == "sheet 'Sheet1', column B (question_type)"
+
+    skipped: list[InputFileError] = []
+    fixed = write_workbook(
+        tmp_path / "fixed.xlsx", {"Sheet1": [*rows[:2], ["Q?", "", "a", "b"] + [None] * 3 + [1], rows[3]]}
+    )
+    bank = import_file(fixed, skipped=skipped)
+    assert len(bank.questions) == 1
+    assert [(error.line, error.unsupported) for error in skipped] == [(4, True)]
+    assert "sheet 'Sheet1'" in str(skipped[0])
