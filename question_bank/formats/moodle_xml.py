@@ -18,7 +18,8 @@ Markdown texts stay Markdown with their pictures marked the same way and links t
 "[sound: name]". The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name) in what a student
 sees while answering, the question text and the choices, are listed as the question's media under
 bank-wide unique names; `read_moodle_media` decodes them. Files of feedback and grader information are not
-attached (they would give the answer away).
+attached (they would give the answer away). A course backup's questions file (root `<question_categories>`
+or `<MOODLE_BACKUP>`) is refused with how to export the questions instead.
 
 Lost on the way: shuffling and numbering of choices (the quiz decides), case sensitivity of short
 answers, numerical units and "any other answer" (`*`) feedback, combined correct/incorrect feedback.
@@ -110,9 +111,22 @@ class _MoodleXmlError(ValueError):
     """A problem inside one question; becomes an InputFileError at that question's line."""
 
 
+_BACKUP_ROOTS = ("question_categories", "MOODLE_BACKUP")
+"""Roots of the question files inside Moodle course backups (a .mbz's questions.xml; Moodle 1.9's
+moodle.xml), which hold questions in backup form rather than as an export."""
+
+
 def _parse_document(text: str, path: Path) -> tuple[Element, dict[Element, int]]:
     """The <quiz> root and each element's line; malformed XML or entity tricks are one clean error."""
     root, lines = parse_with_lines(text, path)
+    if root.tag in _BACKUP_ROOTS:
+        raise InputFileError(
+            path,
+            f"this is a Moodle course backup file (root element <{root.tag}>), not a question export: in "
+            "Moodle, open the course's Question bank, choose Export and save the questions in \"Moodle XML "
+            'format", then import that file',
+            line=lines.get(root),
+        )
     if root.tag != "quiz":
         raise InputFileError(
             path,

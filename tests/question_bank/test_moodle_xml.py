@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from question_bank.errors import InputFileError, InputFileErrors
+from question_bank.formats.detect import import_file
 from question_bank.formats.moodle_xml import import_moodle_xml, looks_like_moodle_xml
 from question_bank.formats.yaml_json import dump_yaml, read_native
 from question_bank.models import Bank, QuestionType
@@ -420,3 +421,24 @@ def test_all_or_nothing_exports_as_core_multichoice_where_a_wrong_tick_costs_eve
         ("three", -1.0, ""),
         ("four", 0.5, ""),
     ]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<question_categories>\n'
+        '  <question_category id="12"><name>Default for DL</name></question_category>\n'
+        "</question_categories>\n",
+        "<MOODLE_BACKUP><INFO><NAME>backup-dl.zip</NAME></INFO></MOODLE_BACKUP>",
+    ],
+)
+def test_a_course_backups_questions_file_says_how_to_export_instead(tmp_path: Path, document: str) -> None:
+    """questions.xml from a .mbz course backup (or a Moodle 1.9 backup's moodle.xml) is not an export
+    (was: 'the root element is <question_categories>, expected <quiz>')."""
+    path = tmp_path / "questions.xml"
+    path.write_text(document, encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        import_file(path)
+    message = str(caught.value)
+    assert "Moodle course backup" in message
+    assert "Question bank" in message and '"Moodle XML format"' in message
