@@ -4,9 +4,10 @@ Microsoft Forms exports responses only as .xlsx, Moodle's quiz reports and Googl
 teachers keep question banks in Excel. A workbook is opened with openpyxl read-only, taking the values
 Excel cached for formulas: nothing is calculated or run, and an .xlsm's macros are never read.
 
-A cell becomes the text a CSV export would hold: 3.0 is "3", dates and times are ISO text, line breaks
-stay. Rows keep Excel's 1-based numbers so errors point at the row the teacher sees; empty rows and the
-empty cells at a row's end are dropped (Excel's "used range" often reaches far beyond the data).
+A cell becomes the text a CSV export would hold: 3.0 is "3", a percent-formatted 0.5 is "50%" (rounded as
+Excel shows it), dates and times are ISO text, line breaks stay. Rows keep Excel's 1-based numbers so
+errors point at the row the teacher sees; empty rows and the empty cells at a row's end are dropped
+(Excel's "used range" often reaches far beyond the data).
 
 The sheet read is the visible one whose header row the caller recognises best, the first one with data
 when none is recognised (an instructions sheet before the data is passed over). A title line above the
@@ -17,11 +18,13 @@ reports if they hold anything.
 
 from __future__ import annotations
 
+import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -131,10 +134,32 @@ def read_sheet(path: Path, header_score: HeaderScore) -> SheetTable:
             workbook.close()
 
 
-def cell_text(value: object) -> str:
-    """A cell's value as the text a CSV export of the sheet would hold."""
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
+"""Quoted text and backslash-escaped characters in a number format, which Excel shows as written."""
+_PERCENT_DECIMALS = re.compile(r"\.([0#?]*)")
+
+
+def _percent_text(value: float, number_format: str) -> str | None:
+    """A number shown as a percentage, as Excel rounds it ('0.00%' -> '12.50%'), when the format's first
+    section has a '%' (None otherwise, and for numbers too large to be a percentage anyone typed)."""
+    section = _FORMAT_LITERALS.sub("", number_format.split(";", 1)[0])
+    if "%" not in section or not abs(value) < 1e12:
+        return None
+    decimals = _PERCENT_DECIMALS.search(section)
+    places = len(decimals.group(1)) if decimals else 0
+    shown = Decimal(f"{value * 100:.15g}").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{shown}%"
+
+
+def cell_text(value: object, number_format: str | None = None) -> str:
+    """A cell's value as the text a CSV export of the sheet would hold: a percent-formatted number as the
+    percentage Excel shows (0.5 as '50%'), as read-only mode gives the stored fraction."""
     if value is None:
         return ""
+    if number_format and isinstance(value, int | float) and not isinstance(value, bool):
+        percent = _percent_text(value, number_format)
+        if percent is not None:
+            return percent
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, bool):
@@ -206,8 +231,8 @@ def _text_rows(sheet: ReadOnlyWorksheet, limit: int | None = None) -> list[Row]:
     """(Excel row number, cells as text) per row with text in it, without the empty cells at its end."""
     sheet.reset_dimensions()  # a saved "used range" can claim thousands of empty columns
     rows: list[Row] = []
-    for number, values in enumerate(sheet.values, start=1):
-        cells = _trimmed(cell_text(value) for value in values)
+    for number, row in enumerate(sheet.rows, start=1):
+        cells = _trimmed(cell_text(cell.value, cell.number_format) for cell in row)
         if cells:
             rows.append((number, cells))
             if limit is not None and len(rows) >= limit:

@@ -152,6 +152,38 @@ def test_cells_read_as_a_csv_export_would_hold_them(value: object, text: str) ->
     assert cell_text(value) == text
 
 
+@pytest.mark.parametrize(
+    ("value", "number_format", "text"),
+    [
+        (0.5, "0%", "50%"),
+        (0.125, "0%", "13%"),
+        (0.145, "0%", "15%"),
+        (0.125, "0.00%", "12.50%"),
+        (-0.2, "0%;[Red]-0%", "-20%"),
+        (1, "0%", "100%"),
+        (1e20, "0%", "1e+20"),
+        (0.5, '0.0"%"', "0.5"),
+        (0.5, "General", "0.5"),
+        ("half", "0%", "half"),
+    ],
+)
+def test_percent_cells_read_as_excel_shows_them(value: object, number_format: str, text: str) -> None:
+    assert cell_text(value, number_format) == text
+
+
+def test_a_percent_formatted_answer_reads_as_the_percentage_in_a_workbook(tmp_path: Path) -> None:
+    """Read-only mode gives values only; a cell formatted 0% showed 0.5 for a student's '50%'."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["question", "answer"])
+    sheet.append(["How much dropout is usual?", 0.5])
+    sheet["B2"].number_format = "0%"
+    workbook.save(tmp_path / "bank.xlsx")
+    table = read_sheet(tmp_path / "bank.xlsx", len)
+    assert table.rows[1] == (2, ["How much dropout is usual?", "50%"])
+
+
 def test_a_formula_gives_its_cached_value_and_is_never_calculated(tmp_path: Path) -> None:
     """openpyxl writes no cached value, so the formula cell reads empty: nothing computed it."""
     path = write_workbook(tmp_path / "bank.xlsx", {"Sheet1": [["question", "answer"], ["Q?", "=1+2"]]})
