@@ -24,7 +24,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from question_bank.errors import InputFileError, InputFileErrors, TentaError
-from question_bank.formats.media_files import media_folder
+from question_bank.formats.media_files import bank_media_names, media_folder
 from question_bank.formats.yaml_json import dump_yaml, read_native
 from question_bank.models import Bank
 
@@ -155,12 +155,16 @@ class BankCatalog:
         """The folder holding a bank's pictures and sound (it may not exist)."""
         return media_folder(self.path_of(bank_id))
 
+    def media_files(self, bank_id: str) -> dict[str, Path]:
+        """The bank's media files that are in its media folder, by name, in question order. Only names a
+        question lists are looked up, which the model keeps free of folders and '..'."""
+        folder = self.media_dir(bank_id)
+        names = bank_media_names(self.load(bank_id))
+        return {name: folder / name for name in names if (folder / name).is_file()}
+
     def media_path(self, bank_id: str, name: str) -> Path | None:
         """The file of one of a bank's media names, or None when it is missing."""
-        if name not in {item for question in self.load(bank_id).questions for item in question.media}:
-            return None  # only names a question lists, which the model keeps free of folders and '..'
-        path = self.media_dir(bank_id) / name
-        return path if path.is_file() else None
+        return self.media_files(bank_id).get(name)
 
     def summaries(self) -> list[BankSummary]:
         return [
@@ -249,7 +253,7 @@ class BankCatalog:
 def _stage_media(bank: Bank, media: Mapping[str, bytes], folder: Path) -> Path | None:
     """The bank's media written into a hidden folder in `folder`, ready to be renamed into place;
     None when the bank has none. Every name a question lists must be in `media`."""
-    names = list(dict.fromkeys(name for question in bank.questions for name in question.media))
+    names = bank_media_names(bank)
     missing = [name for name in names if name not in media]
     if missing:
         raise TentaError(f"bank {bank.id!r}: no content given for media {missing[0]!r}")

@@ -35,6 +35,7 @@ from pathlib import Path
 import genanki
 
 from question_bank.errors import TentaError
+from question_bank.formats.media_files import bank_media_names
 from question_bank.models import Bank, Question, QuestionType
 
 NOTE_TYPE_VERSION = 1
@@ -280,8 +281,7 @@ def anki_deck(bank: Bank, packed: Collection[str] = ()) -> genanki.Deck:
 
 def _package_media(bank: Bank, media_files: Mapping[str, Path]) -> Iterator[tuple[str, Path]]:
     """(name, file) of every media file a question lists and the bank's media folder has, once each."""
-    names = dict.fromkeys(name for question in bank.questions for name in question.media)
-    for name in names:
+    for name in bank_media_names(bank):
         if name in media_files:
             yield name, media_files[name]
 

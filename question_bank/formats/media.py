@@ -16,10 +16,13 @@ from pathlib import Path
 from question_bank.errors import InputFileError
 from question_bank.formats.anki import read_anki_media
 from question_bank.formats.detect import detect_format
-from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, MAX_MEDIA_TOTAL_BYTES, media_folder
+from question_bank.formats.media_files import (
+    MAX_MEDIA_FILE_BYTES,
+    MAX_MEDIA_TOTAL_BYTES,
+    media_folder,
+)
 from question_bank.formats.moodle_xml import read_moodle_media
 from question_bank.formats.qti import read_qti_media
-from question_bank.models import Bank
 
 MediaReader = Callable[[Path, Collection[str]], Iterable[tuple[str, bytes]]]
 
@@ -45,11 +48,6 @@ MEDIA_READERS: dict[str, MediaReader] = {
 }
 """Readers of the media a file holds, by format name (a key of detect.FORMATS). Another importer that
 lists media adds its reader here."""
-
-
-def bank_media_names(bank: Bank) -> list[str]:
-    """Every media file the bank's questions list, once each, in question order."""
-    return list(dict.fromkeys(name for question in bank.questions for name in question.media))
 
 
 def read_media(path: Path | str, names: Iterable[str], format_name: str | None = None) -> dict[str, bytes]:

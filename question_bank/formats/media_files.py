@@ -13,6 +13,8 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from urllib.parse import unquote
 
+from question_bank.models import Bank
+
 MAX_MEDIA_FILE_BYTES = 64 * 1024 * 1024
 MAX_MEDIA_TOTAL_BYTES = 512 * 1024 * 1024
 MAX_NAME_CHARS = 255
@@ -85,3 +87,8 @@ class UniqueNames:
 
     def names(self) -> list[str]:
         return list(self._content_of)
+
+
+def bank_media_names(bank: Bank) -> list[str]:
+    """Every media file the bank's questions list, once each, in question order."""
+    return list(dict.fromkeys(name for question in bank.questions for name in question.media))

@@ -13,8 +13,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from question_bank.errors import InputFileError, InputFileErrors, TentaError
+from question_bank.formats.media_files import bank_media_names
 from question_bank.grade_scales import describe_scale
-from question_bank.loader import BankCatalog
 from question_bank.models import Bank, Question, QuestionType
 from quiz.context import AppContext
 
@@ -159,8 +159,8 @@ def show(
     if bank.grade_scale:
         exam.append(f"grades {describe_scale(bank.grade_scale, total)}")
     console.print(escape(" · ".join(exam)))
-    names = {name for item in bank.questions for name in item.media}
-    missing = frozenset(name for name in names if catalog.media_path(bank.id, name) is None)
+    names = bank_media_names(bank)
+    missing = frozenset(names) - set(catalog.media_files(bank.id))
     if names:
         console.print(f"media folder: {escape(str(catalog.media_dir(bank.id)))}")
     questions = bank.questions
@@ -181,7 +181,7 @@ def show(
 def validate(file: Annotated[Path, typer.Argument(help="A bank file in any importable format.")]) -> None:
     """Check a file without installing it; every problem is listed with line and field, and the pictures and
     sound it lists are read, as an import would."""
-    from question_bank.formats.media import bank_media_names, read_media
+    from question_bank.formats.media import read_media
 
     bank = _read_any(file)
     media = read_media(file, bank_media_names(bank))
@@ -239,7 +239,7 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
 ) -> None:
     """Import a bank file into your banks folder with its pictures and sound (nothing is written if any
     problem is found)."""
-    from question_bank.formats.media import bank_media_names, read_media
+    from question_bank.formats.media import read_media
 
     bank = _read_any(file, format_name, skip_unsupported=skip_unsupported)
     updates = {key: value for key, value in (("id", new_id), ("title", title)) if value}
@@ -284,7 +284,7 @@ def export(
 
     catalog = AppContext().catalog
     bank = catalog.load(bank_id)
-    files = _media_files(catalog, bank)
+    files = catalog.media_files(bank.id)
     console = _console()
     if format_name.value in PACKAGE_EXPORTERS:
         _write_package(bank, format_name, out, files, console)
@@ -298,7 +298,7 @@ def export(
             if out is not None and format_name in (ExportFormat.YAML, ExportFormat.JSON) and files:
                 console.print(f"copied {len(files)} media files to {_copy_media(files, out)}")
     warnings = Console(stderr=True, highlight=False, soft_wrap=True)
-    missing = {name for question in bank.questions for name in question.media} - set(files)
+    missing = set(bank_media_names(bank)) - set(files)
     for loss in export_losses(bank, format_name.value, to_file=out is not None, media_missing=missing):
         warnings.print(f"[yellow]warning:[/] {escape(loss)}")
 
@@ -317,13 +317,6 @@ def _write_package(
     packed = PACKAGE_EXPORTERS[format_name.value](bank, out, files)
     media_note = f", {len(packed)} media files" if packed else ""
     console.print(f"wrote {escape(str(out))} ({len(bank.questions)} questions{media_note})")
-
-
-def _media_files(catalog: BankCatalog, bank: Bank) -> dict[str, Path]:
-    """The bank's media files that are in its media folder, by name."""
-    folder = catalog.media_dir(bank.id)
-    names = dict.fromkeys(name for question in bank.questions for name in question.media)
-    return {name: folder / name for name in names if (folder / name).is_file()}
 
 
 def _copy_media(files: dict[str, Path], out: Path) -> Path:

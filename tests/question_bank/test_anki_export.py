@@ -19,7 +19,8 @@ from question_bank.errors import TentaError
 from question_bank.formats.anki import import_anki
 from question_bank.formats.anki_export import FIELDS, deck_id, note_guid, note_type_id, write_anki_package
 from question_bank.formats.export_losses import export_losses
-from question_bank.formats.media import bank_media_names, read_media
+from question_bank.formats.media import read_media
+from question_bank.formats.media_files import bank_media_names
 from question_bank.loader import BankCatalog
 from question_bank.models import Bank
 from tests.question_bank.test_media import ANATOMY_FILES, ANATOMY_NOTES, MP3, PNG, write_media_package

@@ -17,8 +17,8 @@ from question_bank import loader
 from question_bank.errors import InputFileError, TentaError
 from question_bank.formats.anki import import_anki
 from question_bank.formats.detect import import_file
-from question_bank.formats.media import bank_media_names, read_media
-from question_bank.formats.media_files import plain_media_name
+from question_bank.formats.media import read_media
+from question_bank.formats.media_files import bank_media_names, plain_media_name
 from question_bank.formats.moodle_xml import import_moodle_xml
 from question_bank.formats.yaml_json import dump_json, dump_yaml, read_native
 from question_bank.loader import BankCatalog

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from question_bank.formats.detect import import_file
-from question_bank.formats.media import bank_media_names, read_media
-from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES
+from question_bank.formats.media import read_media
+from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, bank_media_names
 from question_bank.formats.qti import import_qti
 from question_bank.loader import BankCatalog
 from question_bank.models import Question

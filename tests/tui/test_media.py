@@ -9,7 +9,8 @@ from textual.pilot import Pilot
 from textual.widgets import Select
 
 from question_bank.formats.anki import import_anki
-from question_bank.formats.media import bank_media_names, read_media
+from question_bank.formats.media import read_media
+from question_bank.formats.media_files import bank_media_names
 from quiz.context import AppContext
 from quiz.settings import Settings
 from quiz.tui.screens.quiz import QuizScreen
