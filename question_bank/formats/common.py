@@ -373,6 +373,13 @@ def common_prefix(paths: Sequence[list[str]]) -> list[str]:
     return prefix
 
 
+def response_shares(correct: int, *, penalise_wrong: bool) -> tuple[float, float]:
+    """(each correct choice's fraction, each wrong choice's) for a multiple response whose correct choices
+    share the points equally; with `penalise_wrong` a wrong tick cancels one share, else it costs nothing."""
+    share = round(1 / correct, 7)
+    return share, -share if penalise_wrong else 0.0
+
+
 def tidy_number(number: float) -> float:
     """3.1414999999999997 -> 3.1415: a number computed in binary floating point, read back as written."""
     return float(f"{number:.12g}")

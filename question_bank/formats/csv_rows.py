@@ -48,6 +48,7 @@ from question_bank.formats.common import (
     html_to_text,
     read_text,
     replace_clozes,
+    response_shares,
     slugify,
     title_from_path,
 )
@@ -631,8 +632,7 @@ def _choice_fields(
             field=where,
         )
         return {}
-    share = round(1 / len(correct), 7)
-    wrong = 0.0 if len(correct) == 1 else -share
+    share, wrong = response_shares(len(correct), penalise_wrong=len(correct) > 1)
     choices = [
         {"text": text, "fraction": share if index in correct else wrong}
         for index, text in enumerate(texts)

@@ -44,6 +44,7 @@ from question_bank.formats.common import (
     ImportProblems,
     html_to_text,
     read_text,
+    response_shares,
     title_from_path,
 )
 from question_bank.formats.gift import (
@@ -281,9 +282,9 @@ def _multiple_response(question: Element, *, all_or_nothing: bool) -> dict[str, 
     right = [choice for choice in data["choices"] if choice["fraction"] > 0]
     if not right:
         raise _MoodleXmlError("a multiple-response question needs at least one right answer")
-    share = round(1 / len(right), 7)
+    share, wrong = response_shares(len(right), penalise_wrong=not all_or_nothing)
     for choice in data["choices"]:
-        choice["fraction"] = share if choice["fraction"] > 0 else (0.0 if all_or_nothing else -share)
+        choice["fraction"] = share if choice["fraction"] > 0 else wrong
     return {**data, "all_or_nothing": all_or_nothing}
 
 

@@ -75,7 +75,14 @@ from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 from question_bank.errors import InputFileError
-from question_bank.formats.common import ImportProblems, html_to_text, read_text, tidy_number, title_from_path
+from question_bank.formats.common import (
+    ImportProblems,
+    html_to_text,
+    read_text,
+    response_shares,
+    tidy_number,
+    title_from_path,
+)
 from question_bank.formats.gift import HTML_TAG, MoodleQuestion, is_question_id, moodle_bank
 from question_bank.formats.mathml import math_text
 from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, UniqueNames, plain_media_name
@@ -599,8 +606,7 @@ def _choice_fractions(
         raise _QtiError("no correct answer: the response has neither a correctResponse nor a mapping")
     if not multiple:
         return dict.fromkeys(correct, 1.0)
-    share = round(1 / len(set(correct)), 7)
-    wrong = 0.0 if scoring == "match_correct" else -share
+    share, wrong = response_shares(len(set(correct)), penalise_wrong=scoring != "match_correct")
     return {key: share if key in correct else wrong for key in identifiers}
 
 
@@ -991,14 +997,13 @@ def _qti1_choices(
     positive = [(named, fraction) for named, fraction in scored if fraction > 0]
     if multiple and len(positive) == 1:
         correct = positive[0][0]
-        share = round(1 / len(correct), 7)
         exact = next(
             _excluded(s.condition) >= set(idents) - correct
             for s in conditions
             if set(_required(s.condition, "varequal")) & set(idents) == correct and s.fraction > 0
         )
         all_or_nothing = exact and not partial_credit
-        wrong = 0.0 if all_or_nothing else -share
+        share, wrong = response_shares(len(correct), penalise_wrong=not all_or_nothing)
         fractions = {ident: share if ident in correct else wrong for ident in idents}
     elif multiple:
         total = sum(fraction for named, fraction in positive for _ in named)
