@@ -162,10 +162,6 @@ class BankCatalog:
         names = bank_media_names(self.load(bank_id))
         return {name: folder / name for name in names if (folder / name).is_file()}
 
-    def media_path(self, bank_id: str, name: str) -> Path | None:
-        """The file of one of a bank's media names, or None when it is missing."""
-        return self.media_files(bank_id).get(name)
-
     def summaries(self) -> list[BankSummary]:
         return [
             BankSummary(

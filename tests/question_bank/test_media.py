@@ -151,9 +151,9 @@ def test_hostile_anki_media_names_stay_inside_the_media_folder(tmp_path: Path) -
         "evil.apkg",
         "evil.apkg.collection",
     ]
-    assert catalog.media_path("anatomy", "x-2.png") == banks / "anatomy.media" / "x-2.png"
+    assert catalog.media_files("anatomy").get("x-2.png") == banks / "anatomy.media" / "x-2.png"
     assert (banks / "anatomy.media" / "x-2.png").read_bytes() == OTHER_PNG
-    assert catalog.media_path("anatomy", "../anatomy.yaml") is None
+    assert catalog.media_files("anatomy").get("../anatomy.yaml") is None
 
 
 def test_plain_media_names() -> None:
@@ -269,7 +269,7 @@ def test_install_writes_media_beside_the_bank_and_replaces_it_exactly(tmp_path: 
         "femur x-ray.png",
         "uttal.mp3",
     ]
-    assert catalog.media_path(bank.id, "uttal.mp3") == banks / "anatomy.media" / "uttal.mp3"
+    assert catalog.media_files(bank.id).get("uttal.mp3") == banks / "anatomy.media" / "uttal.mp3"
     assert read_native(target) == bank
 
     fewer = Bank.model_validate(

@@ -161,15 +161,17 @@ class QuizScreen(TentaScreen[None]):
             self.quiz.add_time((now - self._shown_at).total_seconds())
             self._shown_at = now
 
-    def _media_file(self, name: str) -> Path | None:
+    def _media_files(self) -> dict[str, Path]:
+        """The bank's media files that exist, by name (none when the bank was removed since the quiz
+        started)."""
         try:
-            return self.tenta.ctx.catalog.media_path(self.quiz.bank.id, name)
-        except TentaError:  # the bank was removed since the quiz started
-            return None
+            return self.tenta.ctx.catalog.media_files(self.quiz.bank.id)
+        except TentaError:
+            return {}
 
     def _show_media(self) -> None:
         names = self.quiz.current.media
-        missing = {name for name in names if self._media_file(name) is None}
+        missing = set(names) - set(self._media_files())
         self.query_one("#quiz-media", MediaLine).show(names, missing, self._media_index)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -284,7 +286,7 @@ class QuizScreen(TentaScreen[None]):
             return
         name = names[self._media_index % len(names)]
         self._media_index = (self._media_index + 1) % len(names)
-        path = self._media_file(name)
+        path = self._media_files().get(name)
         if path is None:
             self.notify(f"{name} is missing from the bank's media folder.", severity="warning")
         else:
