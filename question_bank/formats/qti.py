@@ -7,7 +7,8 @@ imsmanifest.xml lists the question files):
   Inspera, ONYX, TAO and Canvas New Quizzes write them. `choiceInteraction` -> multiple_choice (several
   answers when maxChoices allows; a True/False or Sant/Falskt pair -> true_false), `textEntryInteraction`
   -> short_exact, or numerical when the response's baseType is float/integer (tolerance from
-  `<equal tolerance…>`), `extendedTextInteraction` -> free_text whose reference answer is the scorer's
+  `<equal tolerance…>`, or from a `<gte>`/`<lte>` range around the value, as Moodle's QTI 2 export
+  writes it), `extendedTextInteraction` -> free_text whose reference answer is the scorer's
   `<rubricBlock>` (a 'Max score: 4' line there is the points, '[2] criterion' lines weighted criteria),
   else a `<correctResponse>` value, else the `<modalFeedback>`. Choice shares follow the response
   processing: map_response (template or inline `<mapResponse>`) by the `<mapping>` weights (defaultValue
@@ -17,16 +18,19 @@ imsmanifest.xml lists the question files):
   correct choices an equal share each and the others 0.
   Points: MAXSCORE's default value, else SCORE's normalMaximum, else the scorer rubric's stated maximum,
   else the rubric's criteria, else the most the mapping can give, else the largest SCORE inline rules set.
-  An `assessmentTest` sets the order and its sections' titles become topics, as do Inspera's manifest labels.
+  An `assessmentTest` sets the order and its sections' titles become topics, as do Inspera's manifest labels;
+  an item reference's `<weight>` multiplies the item's points (1 when it states none).
 - QTI 1.2 `<questestinterop>` files, as Canvas Classic Quizzes (`question_type` metadata, a quiz folder
   with assessment_meta.xml in the export zip) and Blackboard (`bbmd_questiontype`, `.dat` files) write
   them: `<response_lid>` choices scored by `<varequal>`/`<setvar>` conditions (a multiple-answer item's
   wrong choices cost 1/n, as Canvas grades; all_or_nothing when one condition requires exactly the
   correct set, as Blackboard grades without partial credit), short answers from the accepted `<varequal>`
   strings, numerical answers from exact values and `<vargte>`/`<varlte>` ranges, essays whose reference
-  answer is the Blackboard "solution" or Canvas's general feedback. `points_possible` /
-  `qmd_absolutescore_max` give the points, section (question group) titles the topics, `<itemfeedback>`
-  the feedback (an itemfeedback no condition shows is the general feedback, as Brightspace writes it).
+  answer is the Blackboard "solution", Brightspace's `<answer_key>` or Canvas's general feedback.
+  `points_possible` / `qmd_absolutescore_max` / `qmd_weighting` (Brightspace, in `qti_metadatafield`s) /
+  `qmd_maximumscore` give the points, section (question group) titles the topics, `<itemfeedback>` the
+  feedback: a choice's own when the condition testing that choice (or alternatives under `<or>`) shows it,
+  the general feedback when no condition shows it (as Brightspace writes it).
   MathML inside HTML text (Brightspace, MathType) becomes the same one-line text as below.
   Ids come from the item `ident`; items sharing one (Brightspace library copies) are named by their
   `label` instead when it is a valid id unique in the file.
@@ -155,6 +159,8 @@ class _Document:
     """The member name inside a package ('' for a file read directly)."""
     stimuli: list[str] = field(default_factory=list)
     """The texts of the shared stimuli (reading passages) the item refers to, in order."""
+    weight: float | None = None
+    """The <weight> the assessmentTest gives the item: its score counts that many times."""
 
     def line(self, element: Element) -> int | None:
         return self.lines.get(element)
@@ -651,11 +657,30 @@ def _choice_item(
     return shape, modal.general
 
 
-def _tolerance(item: Element, value: float) -> float:
-    """Tolerance of a numerical response from <equal toleranceMode=…> or <equalRounded> (0 when exact)."""
+def _range_bounds(processing: Element, response: str) -> list[float]:
+    """The numbers a response is compared with by <gte>/<lte>/<gt>/<lt> (either operand order): Moodle's
+    QTI 2 export writes a numerical answer's tolerance so, `<gte><baseValue>4.5</baseValue><variable/>`."""
+    bounds = []
+    for comparison in processing.iter():
+        if comparison.tag not in ("gte", "lte", "gt", "lt"):
+            continue
+        compares_response = any(
+            operand.tag == "variable" and operand.get("identifier") == response for operand in comparison
+        )
+        if compares_response:
+            bounds += [_number(operand.text, "bound") for operand in comparison if operand.tag == "baseValue"]
+    return bounds
+
+
+def _tolerance(item: Element, value: float, response: str) -> float:
+    """Tolerance of a numerical response from <equal toleranceMode=…>, <equalRounded>, or a range of
+    <gte>/<lte> comparisons around the value (0 when exact)."""
     processing = item.find("responseProcessing")
     if processing is None:
         return 0.0
+    bounds = _range_bounds(processing, response)
+    if len(bounds) >= 2 and min(bounds) <= value <= max(bounds):
+        return tidy_number(max(value - min(bounds), max(bounds) - value))
     for equal in processing.iter("equal"):
         mode = equal.get("toleranceMode", "exact")
         bounds = [_number(part, "tolerance") for part in equal.get("tolerance", "0").split()]
@@ -680,12 +705,13 @@ def _text_entry_item(item: Element, declaration: Element | None, scoring: _Scori
     if not accepted:
         raise _QtiError("no correct answer: the response has neither a correctResponse nor a mapping")
     base_type = declaration.get("baseType", "string") if declaration is not None else "string"
+    response = declaration.get("identifier", "") if declaration is not None else ""
     if base_type in ("float", "integer"):
         numbers: dict[float, dict[str, Any]] = {}
         for raw, fraction in accepted:
             value = _number(raw, "correct response")
             if value not in numbers or numbers[value]["fraction"] < fraction:
-                tolerance = _tolerance(item, value)
+                tolerance = _tolerance(item, value, response)
                 numbers[value] = {"value": value, "tolerance": tolerance, "fraction": fraction}
         return {"type": QuestionType.NUMERICAL.value, "numerical": list(numbers.values())}
     strings: dict[str, float] = {}
@@ -756,8 +782,15 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
         topics=topics,
         general_feedback=general_feedback,
         reference=reference,
-        points=_item_points(item, body, interaction, declaration),
+        points=_weighted(_item_points(item, body, interaction, declaration), document.weight),
     )
+
+
+def _weighted(points: float | None, weight: float | None) -> float | None:
+    """An item's points in the test: its own points (1 when it states none) times the test's weight."""
+    if weight is None:
+        return points
+    return tidy_number((1.0 if points is None else points) * weight)
 
 
 def _question(
@@ -834,17 +867,19 @@ _UNSUPPORTED_TYPES = {
     "file upload": "file upload",
     "opinion scale": "opinion scale (Likert)",
 }
+_MODEL_ANSWERS = frozenset({"solution", "answer_key"})
 _RESPONSES = frozenset({"response_lid", "response_str", "response_num", "response_xy", "response_grp"})
 _TEXT_HOLDERS = frozenset({"mattext", "mat_formattedtext", "matemtext"})
 
 
 def _metadata(item: Element) -> dict[str, str]:
-    """Canvas's qtimetadata fields and Blackboard's bbmd_/qmd_ elements, by lower-case name."""
+    """Canvas's qtimetadata fields (Brightspace spells them qti_metadatafield) and Blackboard's bbmd_/qmd_
+    elements, by lower-case name."""
     fields: dict[str, str] = {}
     metadata = item.find("itemmetadata")
     if metadata is None:
         return fields
-    for entry in metadata.iter("qtimetadatafield"):
+    for entry in (e for e in metadata.iter() if e.tag in ("qtimetadatafield", "qti_metadatafield")):
         label = (entry.findtext("fieldlabel") or "").strip().lower()
         if label:
             fields[label] = (entry.findtext("fieldentry") or "").strip()
@@ -914,15 +949,19 @@ def _linked_feedback(links: Sequence[str], feedback: dict[str, str]) -> str:
 
 
 def _feedback_by_value(item: Element, feedback: dict[str, str]) -> dict[str, str]:
-    """Answer feedback keyed by the one response value its condition tests: Canvas shows a short or
-    choice answer's feedback from a condition of its own (`<varequal>blank</varequal>` -> '4346_fb')."""
+    """Answer feedback keyed by the response value its condition tests: Canvas shows a short or choice
+    answer's feedback from a condition of its own (`<varequal>blank</varequal>` -> '4346_fb'), Brightspace
+    from the condition scoring the choice; a condition that tests alternatives (`<or>`) gives each of them
+    the feedback, one that needs several values at once (a set of ticks) none of them."""
     by_value: dict[str, str] = {}
     for condition in item.iter("respcondition"):
         variables = condition.find("conditionvar")
         values = _required(variables, "varequal") if variables is not None else []
         text = _linked_feedback(_links(condition), feedback)
-        if len(values) == 1 and text:
-            by_value.setdefault(values[0], text)
+        alternatives = variables is not None and [child.tag for child in variables] == ["or"]
+        if text and (len(values) == 1 or alternatives):
+            for value in values:
+                by_value.setdefault(value, text)
     return by_value
 
 
@@ -1137,12 +1176,17 @@ def _qti1_general_feedback(item: Element, feedback: dict[str, str]) -> str:
     )
 
 
+_POINTS_METADATA = ("points_possible", "qmd_absolutescore_max", "qmd_weighting", "qmd_maximumscore")
+"""Where QTI 1.2 writers put an item's points: Canvas, Blackboard, Brightspace (and the QTI 1.2
+qmd_weighting), the QTI 1.2 maximum score; Blackboard writes qmd_weighting 0, so zero means unset."""
+
+
 def _qti1_points(metadata: dict[str, str]) -> float | None:
-    raw = metadata.get("points_possible") or metadata.get("qmd_absolutescore_max")
-    if not raw:
-        return None
-    points = _number(raw, "points")
-    return points if points > 0 else None
+    for name in _POINTS_METADATA:
+        raw = metadata.get(name, "")
+        if raw and (points := _number(raw, name)) > 0:
+            return points
+    return None
 
 
 def _qti1_question(document: _Document, item: Element, topics: list[str]) -> MoodleQuestion | None:
@@ -1180,7 +1224,8 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         data = {"type": QuestionType.NUMERICAL.value, "numerical": _qti1_numerical(item, feedback)}
     else:
         data = {"type": QuestionType.FREE_TEXT.value}
-        solutions = [_material_text(solution) for solution in item.iter("solution")]
+        # Brightspace writes a written-response question's model answer as its <answer_key>
+        solutions = [_material_text(solution) for solution in item.iter() if solution.tag in _MODEL_ANSWERS]
         reference = "\n\n".join(text for text in solutions if text) or general
         general = "" if reference == general else general
         if not reference:
@@ -1764,7 +1809,23 @@ def _ordered(documents: list[_Document]) -> tuple[list[_Document], dict[str, lis
         return items, {}
     order = {name: position for position, name in enumerate(_item_references(tests[0]))}
     items.sort(key=lambda document: order.get(document.name, len(order)))
+    weights = _item_weights(tests[0])
+    for document in items:
+        document.weight = weights.get(document.name)
     return items, _section_topics(tests[0])
+
+
+def _item_weights(test: _Document) -> dict[str, float]:
+    """Item member name -> the weight its <assessmentItemRef> gives it (`<weight identifier="W"
+    value="2"/>`; with several, the first); a weight of 1 or none leaves the item's points alone."""
+    weights = {}
+    for reference in test.root.iter("assessmentItemRef"):
+        weight = reference.find("weight")
+        if reference.get("href") and weight is not None and weight.get("value", "").strip():
+            value = _number(weight.get("value"), "weight")
+            if value > 0 and value != 1:
+                weights[_referenced_member(test, reference)] = value
+    return weights
 
 
 def _bank_title(path: Path, package_title: str, documents: Sequence[_Document]) -> str:

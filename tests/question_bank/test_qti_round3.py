@@ -1,0 +1,179 @@
+"""QTI gaps found in round 3 of testing real exports: Brightspace points (qmd_weighting in
+qti_metadatafield), answer keys and per-choice feedback, per-choice feedback shown by an <or> condition,
+QTI 2 test weights, and Moodle's QTI 2 numerical tolerance written as a gte/lte range."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from question_bank.formats.detect import import_file
+from question_bank.formats.qti import import_qti
+from question_bank.models import QuestionType
+from tests.question_bank.conftest import DATA_DIR
+
+REAL = DATA_DIR / "real3"
+
+
+def test_brightspace_quiz_export_points_answer_key_and_choice_feedback() -> None:
+    """A Brightspace quiz export (see real3/README.md): points in qti_metadatafield/qmd_weighting, a
+    written-response model answer in <answer_key>, per-choice feedback linked by displayfeedback."""
+    written, choice = import_file(REAL / "d2l_quiz_export.xml").questions
+    assert written.type is QuestionType.FREE_TEXT
+    assert written.reference_answer == {"en": "This is the answer key text"}  # was: the feedback
+    assert written.general_feedback == "This is the feedback text"
+    assert written.max_points == 1.0
+    assert choice.max_points == 2.0  # was: 1, qti_metadatafield was not read
+    assert [(c.text, c.fraction, c.feedback) for c in choice.choices] == [
+        ("This is the correct answer", 1.0, "This is feedback for option 1"),
+        ("This is incorrect answer 1", 0.0, "This is feedback for option 2"),
+        ("This is incorrect answer 2", 0.0, "This is feedback for option 3"),
+        ("This is partially correct", 0.25, "This is feedback for option 4"),
+    ]
+    assert choice.general_feedback == "This is the feedback text"
+    assert written.topics == choice.topics == ("TestImport",)
+
+
+def _qti12_item(metadata: str, conditions: str, feedback: str) -> str:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop><assessment ident="A1" title="Optimerare"><section ident="S1">
+<item ident="adam" title="Adam">
+  <itemmetadata>{metadata}</itemmetadata>
+  <presentation><material><mattext>Which optimiser adapts the step size per weight?</mattext></material>
+    <response_lid ident="R" rcardinality="Single"><render_choice>
+      <response_label ident="A"><material><mattext>Adam</mattext></material></response_label>
+      <response_label ident="B"><material><mattext>Plain SGD</mattext></material></response_label>
+      <response_label ident="C"><material><mattext>SGD with momentum</mattext></material></response_label>
+    </render_choice></response_lid></presentation>
+  <resprocessing>
+    <outcomes><decvar varname="SCORE" vartype="Decimal" maxvalue="100"/></outcomes>
+    <respcondition><conditionvar><varequal respident="R">A</varequal></conditionvar>
+      <setvar action="Set" varname="SCORE">100</setvar></respcondition>
+    {conditions}
+  </resprocessing>
+  {feedback}
+</item></section></assessment></questestinterop>
+"""
+
+
+def test_feedback_shown_for_alternative_choices_goes_to_each_of_them(tmp_path: Path) -> None:
+    path = tmp_path / "quiz.xml"
+    path.write_text(
+        _qti12_item(
+            "<qmd_weighting>3</qmd_weighting>",
+            """<respcondition continue="Yes"><conditionvar><or>
+        <varequal respident="R">B</varequal><varequal respident="R">C</varequal></or></conditionvar>
+      <displayfeedback feedbacktype="Response" linkrefid="sgd_family"/></respcondition>""",
+            """<itemfeedback ident="sgd_family"><material><mattext>Both use one global step size.</mattext>
+    </material></itemfeedback>""",
+        ),
+        encoding="utf-8",
+    )
+    question = import_qti(path).questions[0]
+    assert [(c.text, c.feedback) for c in question.choices] == [
+        ("Adam", ""),
+        ("Plain SGD", "Both use one global step size."),
+        ("SGD with momentum", "Both use one global step size."),
+    ]
+    assert question.general_feedback == ""  # shown by a condition: not general
+    assert question.max_points == 3.0  # a bare <qmd_weighting> element (QTI 1.2 itemmetadata)
+
+
+def test_feedback_shown_only_for_a_set_of_ticks_belongs_to_no_single_choice(tmp_path: Path) -> None:
+    path = tmp_path / "quiz.xml"
+    path.write_text(
+        _qti12_item(
+            "",
+            """<respcondition continue="Yes"><conditionvar><and>
+        <varequal respident="R">B</varequal><varequal respident="R">C</varequal></and></conditionvar>
+      <displayfeedback feedbacktype="Response" linkrefid="both"/></respcondition>""",
+            """<itemfeedback ident="both"><material><mattext>Not both.</mattext></material></itemfeedback>""",
+        ),
+        encoding="utf-8",
+    )
+    question = import_qti(path).questions[0]
+    assert [c.feedback for c in question.choices] == ["", "", ""]
+    assert question.max_points == 1.0
+
+
+def test_blackboard_zero_weighting_does_not_override_the_maximum_score(tmp_path: Path) -> None:
+    path = tmp_path / "quiz.xml"
+    path.write_text(
+        _qti12_item(
+            "<qmd_absolutescore_max>4.0</qmd_absolutescore_max><qmd_weighting>0</qmd_weighting>", "", ""
+        ),
+        encoding="utf-8",
+    )
+    assert import_qti(path).questions[0].max_points == 4.0
+
+
+MOODLE_QTI2_NUMERICAL = """<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_item_v2p0" identifier="question12numerical"
+  title="Learning rate" adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="question12" cardinality="single" baseType="float">
+    <correctResponse><value>0.01</value></correctResponse>
+    <mapping defaultValue="0"><mapEntry mapKey="0.01" mappedValue="1" /></mapping>
+  </responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <itemBody>
+    <p>Which learning rate did the run use?</p>
+    <div class="interactive.textEntry">
+      <textEntryInteraction responseIdentifier="question12" expectedLength="10"/></div>
+  </itemBody>
+  <responseProcessing xmlns="http://www.imsglobal.org/xsd/imsqti_item_v2p0">
+    <responseCondition>
+      <responseIf>
+        <and>
+          <not><isNull><variable identifier="question12" /></isNull></not>
+          <gte><baseValue baseType="float">0.005</baseValue><variable identifier="question12" /></gte>
+          <lte><baseValue baseType="float">0.015</baseValue><variable identifier="question12" /></lte>
+        </and>
+        <setOutcomeValue identifier="SCORE"><baseValue baseType="integer">1</baseValue></setOutcomeValue>
+      </responseIf>
+      <responseElse>
+        <setOutcomeValue identifier="SCORE"><baseValue baseType="integer">0</baseValue></setOutcomeValue>
+      </responseElse>
+    </responseCondition>
+  </responseProcessing>
+</assessmentItem>
+"""
+
+
+def test_moodle_qti2_numerical_tolerance_from_its_gte_lte_range(tmp_path: Path) -> None:
+    """Moodle's QTI 2 export (question/format/qti2/templates/numerical.tpl in moodle/moodle) writes the
+    tolerance as a range, with the bound before the variable (gte(0.005, x) means x >= 0.005 there)."""
+    path = tmp_path / "numerical.xml"
+    path.write_text(MOODLE_QTI2_NUMERICAL, encoding="utf-8")
+    question = import_qti(path).questions[0]
+    assert question.type is QuestionType.NUMERICAL
+    assert [(a.value, a.tolerance) for a in question.numerical] == [(0.01, 0.005)]  # was: tolerance 0
+
+
+def test_range_around_another_variable_or_not_containing_the_answer_is_no_tolerance(tmp_path: Path) -> None:
+    path = tmp_path / "numerical.xml"
+    path.write_text(MOODLE_QTI2_NUMERICAL.replace("0.005", "0.02").replace("0.015", "0.03"), encoding="utf-8")
+    assert import_qti(path).questions[0].numerical[0].tolerance == 0.0
+
+
+def test_assessment_test_weight_multiplies_the_items_points(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "rate.xml").write_text(MOODLE_QTI2_NUMERICAL, encoding="utf-8")
+    plain = MOODLE_QTI2_NUMERICAL.replace('identifier="question12numerical"', 'identifier="plain"')
+    (folder / "plain.xml").write_text(plain, encoding="utf-8")
+    (folder / "test.xml").write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<assessmentTest xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="T" title="Weighted">
+  <testPart identifier="P" navigationMode="linear" submissionMode="individual">
+    <assessmentSection identifier="S" title="Numbers" visible="true">
+      <assessmentItemRef identifier="rate" href="rate.xml">
+        <weight identifier="W" value="2.5"/></assessmentItemRef>
+      <assessmentItemRef identifier="plain" href="plain.xml"/>
+    </assessmentSection>
+  </testPart>
+</assessmentTest>
+""",
+        encoding="utf-8",
+    )
+    rate, plain_question = import_qti(folder / "test.xml").questions
+    assert (rate.id, rate.max_points) == ("question12numerical", 2.5)
+    assert (plain_question.id, plain_question.max_points) == ("plain", 1.0)
