@@ -131,6 +131,9 @@ class ImportProblems:
     skipped: list[InputFileError] | None = None
     """Given a list, questions tenta has no place for (matching, Cloze, an essay without a model answer)
     are recorded there and left out; without one they are errors like any other."""
+    notes: list[str] | None = None
+    """Given a list, items that are no questions (Moodle descriptions, QTI text-only items), always left
+    out, are named there so the teacher knows what the bank lacks."""
 
     def add(self, reason: str, *, line: int | None = None, field: str | None = None) -> None:
         self.errors.append(InputFileError(self.path, reason, line=line, field=field))
@@ -143,6 +146,11 @@ class ImportProblems:
         else:
             self.skipped.append(problem)
             self.skipped.sort(key=lambda skipped: skipped.line or 0)  # in file order, whenever found
+
+    def left_out(self, reason: str, *, line: int | None = None, field: str | None = None) -> None:
+        """An item that is no question (text shown between questions): left out, never an error."""
+        if self.notes is not None:
+            self.notes.append(InputFileError(self.path, reason, line=line, field=field).message)
 
     def raise_if_any(self) -> None:
         if self.errors:

@@ -121,13 +121,17 @@ def import_file(
     With a `skipped` list, questions of kinds tenta has no type for are recorded there and left out
     instead of failing the import (the other formats have no such questions). A `notes` list gets how
     the file was read where there was a choice (which sheet of a workbook) or what was left out (a
-    picture a QTI package lacks)."""
+    picture a QTI package lacks, a Moodle description or QTI text-only item, which are no questions)."""
     path = Path(path)
     name = format_name or detect_format(path)
     if name == "xlsx":
         return import_xlsx(path, notes=notes, skipped=skipped)
     if name == "qti":
         return import_qti(path, skipped=skipped, notes=notes)
+    if name == "gift":
+        return import_gift(path, skipped=skipped, notes=notes)
+    if name == "moodle-xml":
+        return import_moodle_xml(path, skipped=skipped, notes=notes)
     if skipped is not None and name in SKIPPING:
         return SKIPPING[name](path, skipped=skipped)
     return FORMATS[name](path)

@@ -13,7 +13,8 @@ Mapping to tenta: `{=a ~b}` multiple_choice, `{T}`/`{FALSE}` true_false, `{=a =b
 `{#…}` numerical, `{}` essay -> free_text. An essay's reference answer is its general feedback (`####`,
 where Moodle keeps feedback shown after the attempt); key points are proposed from it. An essay without
 one is an error naming the line, since tenta cannot grade it. Matching questions are reported as
-unsupported (an error, so nothing is half-imported); descriptions (text without answers) are skipped.
+unsupported (an error, so nothing is half-imported); descriptions (text without answers) are left out,
+each named in the notes.
 Lost on the way: numerical "any other answer" feedback (`~#…`) has no place in tenta's model.
 """
 
@@ -312,6 +313,11 @@ class MoodleQuestion:
     """The number the author gave the question ('Q54.'), kept when every question has its own."""
 
 
+DESCRIPTION_LEFT_OUT = (
+    "a description (text shown between questions, nothing to answer) is not a question; left out"
+)
+
+
 def _parse_question(paragraph: _Paragraph, topic: str) -> MoodleQuestion | None:
     text = _protect(paragraph.text)
     title = ""
@@ -412,6 +418,10 @@ def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[MoodleQu
             continue
         if question is not None:
             parsed.append(question)
+        else:
+            problems.left_out(
+                DESCRIPTION_LEFT_OUT, line=paragraph_after.line, field=_title_of(paragraph_after.text)
+            )
     return parsed
 
 
@@ -433,12 +443,15 @@ def question_id_from_title(title: str, number: int) -> str:
     return slugify(title, fallback=f"q{number}") if title else f"q{number}"
 
 
-def import_gift(path: Path, *, skipped: list[InputFileError] | None = None) -> Bank:
+def import_gift(
+    path: Path, *, skipped: list[InputFileError] | None = None, notes: list[str] | None = None
+) -> Bank:
     """A bank from a GIFT file; essays take their reference answer from the general feedback.
 
-    With a `skipped` list, questions tenta has no type for are recorded there instead of failing."""
+    With a `skipped` list, questions tenta has no type for are recorded there instead of failing; a
+    `notes` list gets the descriptions left out."""
     text = read_text(path, windows_encodings=True)
-    problems = ImportProblems(path, skipped=skipped)
+    problems = ImportProblems(path, skipped=skipped, notes=notes)
     return moodle_bank(
         path,
         parse_gift(text, path, problems),

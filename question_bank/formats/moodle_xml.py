@@ -11,9 +11,10 @@ grader understands them), `numerical` -> numerical (answer + absolute tolerance)
 whose reference answer is the grader information, else the general feedback (an essay with neither is
 an error: tenta cannot grade it). `category` pseudo-questions set the topic of the questions after them,
 tags become extra topics, `<idnumber>` is the id (else a slug of the name), `<defaultgrade>` the
-question's points; descriptions are skipped. Every other type (matching, cloze, drag and drop, calculated
-…) is an error naming the question, so nothing is half-imported. Texts in html / moodle_auto_format become
-readable text, images as "[image: alt]" (or the file name), as is Moodle 1.9's separate `<image>`;
+question's points; descriptions are left out, each named in the notes. Every other type (matching,
+cloze, drag and drop, calculated …) is an error naming the question, so nothing is half-imported. Texts
+in html / moodle_auto_format become readable text, images as "[image: alt]" (or the file name), as is
+Moodle 1.9's separate `<image>`;
 Markdown texts stay Markdown with their pictures marked the same way and links to their own sound files as
 "[sound: name]". The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name) in what a student
 sees while answering, the question text and the choices, are listed as the question's media under
@@ -48,6 +49,7 @@ from question_bank.formats.common import (
     title_from_path,
 )
 from question_bank.formats.gift import (
+    DESCRIPTION_LEFT_OUT,
     FALSE_TEXT,
     HTML_TAG,
     TRUE_TEXT,
@@ -425,10 +427,11 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
         if kind == "category":
             topic = _category_path_topic(question)
             continue
-        if kind == "description":
-            continue
         raw_name = _text(question.find("name")).strip()
         name = (html_to_text(raw_name) if HTML_TAG.search(raw_name) else raw_name) or f"question {position}"
+        if kind == "description":
+            problems.left_out(DESCRIPTION_LEFT_OUT, line=line, field=name)
+            continue
         try:
             parsed.append(_parse_question(question, kind, line, name, topic, media=media))
         except _MoodleXmlError as error:
@@ -438,12 +441,15 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
     return parsed
 
 
-def import_moodle_xml(path: Path, *, skipped: list[InputFileError] | None = None) -> Bank:
+def import_moodle_xml(
+    path: Path, *, skipped: list[InputFileError] | None = None, notes: list[str] | None = None
+) -> Bank:
     """A bank from a Moodle XML export; essays take their reference answer from the grader information.
 
-    With a `skipped` list, questions tenta has no type for are recorded there instead of failing."""
+    With a `skipped` list, questions tenta has no type for are recorded there instead of failing; a
+    `notes` list gets the descriptions left out."""
     text = read_text(path, windows_encodings=True)
-    problems = ImportProblems(path, skipped=skipped)
+    problems = ImportProblems(path, skipped=skipped, notes=notes)
     return moodle_bank(
         path,
         parse_moodle_xml(text, path, problems),

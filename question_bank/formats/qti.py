@@ -43,9 +43,9 @@ names an item file the package lacks is an error rather than a quiz with questio
 
 Items tenta has no type for (matching, ordering, hotspot, upload, several blanks in one item, essays
 without a model answer …) are unsupported: an error, or left out with `skipped`. Items with no
-interaction (texts shown between questions) are skipped silently. Files are parsed with defusedxml and
-errors name the file (the member inside a zip) and the line of the item. A package is read without
-extracting it: only XML members listed in the manifest, each bounded in size.
+interaction (texts shown between questions) are left out, each named in the notes. Files are parsed
+with defusedxml and errors name the file (the member inside a zip) and the line of the item. A package
+is read without extracting it: only XML members listed in the manifest, each bounded in size.
 
 Media: the pictures, sounds and videos a student meets in an item (`<img src>`, `<object data>`,
 `<audio>`/`<video>` and their `<source>`s, also inside a media interaction; QTI 1.2 `<matimage>`,
@@ -867,6 +867,9 @@ _UNSUPPORTED_TYPES = {
     "file upload": "file upload",
     "opinion scale": "opinion scale (Likert)",
 }
+_INFORMATION_LEFT_OUT = (
+    "an item with nothing to answer (text shown between questions) is not a question; left out"
+)
 _MODEL_ANSWERS = frozenset({"solution", "answer_key"})
 _RESPONSES = frozenset({"response_lid", "response_str", "response_num", "response_xy", "response_grp"})
 _TEXT_HOLDERS = frozenset({"mattext", "mat_formattedtext", "matemtext"})
@@ -1488,7 +1491,9 @@ def _collect(
 ) -> None:
     """The questions of one QTI document with the media they show; problems are recorded at the item's
     line in that document."""
-    local = ImportProblems(document.path, errors=problems.errors, skipped=problems.skipped)
+    local = ImportProblems(
+        document.path, errors=problems.errors, skipped=problems.skipped, notes=problems.notes
+    )
     if document.root.tag == "assessmentItem":
         items = [(document.root, topics)]
         reader: Callable[[_Document, Element, list[str]], MoodleQuestion | None] = _qti2_question
@@ -1514,6 +1519,8 @@ def _collect(
         else:
             if question is not None:
                 parsed.append(question)
+            else:
+                local.left_out(_INFORMATION_LEFT_OUT, line=line, field=label)
 
 
 def _label_ids(items: Sequence[Element]) -> dict[Element, str]:
@@ -1874,7 +1881,7 @@ def import_qti(
 
     With a `skipped` list, items tenta has no type for are recorded there instead of failing; a `notes`
     list gets the pictures and sound an item shows that the package (or folder) lacks."""
-    problems = ImportProblems(path, skipped=skipped)
+    problems = ImportProblems(path, skipped=skipped, notes=notes)
     parsed, title, files = _questions(path, problems)
     bank = moodle_bank(path, parsed, problems, title=title, missing_reference=_MISSING_REFERENCE)
     if notes is not None:
