@@ -2,7 +2,9 @@
 
 Microsoft Forms exports responses only as .xlsx, Moodle's quiz reports and Google Sheets download it, and
 teachers keep question banks in Excel. A workbook is opened with openpyxl read-only, taking the values
-Excel cached for formulas: nothing is calculated or run, and an .xlsm's macros are never read.
+Excel cached for formulas: nothing is calculated or run, and an .xlsm's macros are never read. A formula
+saved without its result (workbooks written by scripts) is an error naming sheet and cells, saying to save
+the workbook in Excel or LibreOffice Calc, rather than a cell silently read as empty.
 
 A cell becomes the text a CSV export would hold: 3.0 is "3", a percent-formatted 0.5 is "50%" (rounded as
 Excel shows it), dates and times are ISO text, line breaks stay. Rows keep Excel's 1-based numbers so
@@ -28,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+import defusedxml.ElementTree as SafeElementTree
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -222,9 +225,50 @@ def _best_sheet(path: Path, workbook: Workbook, header_score: HeaderScore) -> Sh
     if not with_data:
         raise InputFileError(path, "no data on any visible sheet of the workbook")
     chosen = max(with_data, key=lambda sheet: header_score(heads[sheet.title][0][1]))
+    _require_formula_results(path, chosen)
     rows = header_first(_text_rows(chosen), header_score)
     others = tuple(sheet.title for sheet in with_data if sheet is not chosen)
     return SheetTable(path=path, sheet=chosen.title, other_sheets=others, rows=rows)
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_TEXT_RESULTS = frozenset({"str", "s", "inlineStr"})
+"""Cell types whose saved result may be empty text (Excel writes `=IF(…;"";…)` so): a real result."""
+
+
+def _uncached_formulas(sheet: ReadOnlyWorksheet) -> list[str]:
+    """The cells (B2, …) holding a formula but no saved result. openpyxl reads those as empty; programs
+    that write workbooks (openpyxl, many exporters) save formulas without calculating them."""
+    found = []
+    # the sheet's XML: openpyxl has no public way to it, nor a type for this method
+    with sheet._get_source() as source:  # type: ignore[attr-defined]
+        for _, element in SafeElementTree.iterparse(source):
+            if element.tag != f"{_SHEET_NS}c":
+                continue
+            result = element.find(f"{_SHEET_NS}v")
+            empty = result is None or (not result.text and element.get("t") not in _TEXT_RESULTS)
+            if element.find(f"{_SHEET_NS}f") is not None and empty:
+                found.append(element.get("r", "?"))
+            element.clear()
+    return found
+
+
+def _require_formula_results(path: Path, sheet: ReadOnlyWorksheet) -> None:
+    """Refuse a sheet whose formulas have no saved results: their cells would silently read as empty."""
+    cells = _uncached_formulas(sheet)
+    if not cells:
+        return
+    shown = ", ".join(cells[:5]) + (f" (+{len(cells) - 5} more)" if len(cells) > 5 else "")
+    row = re.match(r"[A-Z]+(\d+)$", cells[0])
+    raise InputFileError(
+        path,
+        f"{'cell holds a formula' if len(cells) == 1 else 'cells hold formulas'} without a saved result "
+        "(the program that wrote the workbook did not calculate it, so the cell reads as empty): open "
+        "the workbook in Excel or LibreOffice Calc and save it there, which stores the results, then import "
+        "again",
+        line=int(row.group(1)) if row else None,
+        field=f"sheet {sheet.title!r}, {'cell' if len(cells) == 1 else 'cells'} {shown}",
+    )
 
 
 def _text_rows(sheet: ReadOnlyWorksheet, limit: int | None = None) -> list[Row]:

@@ -184,12 +184,42 @@ def test_a_percent_formatted_answer_reads_as_the_percentage_in_a_workbook(tmp_pa
     assert table.rows[1] == (2, ["How much dropout is usual?", "50%"])
 
 
-def test_a_formula_gives_its_cached_value_and_is_never_calculated(tmp_path: Path) -> None:
-    """openpyxl writes no cached value, so the formula cell reads empty: nothing computed it."""
-    path = write_workbook(tmp_path / "bank.xlsx", {"Sheet1": [["question", "answer"], ["Q?", "=1+2"]]})
-    with pytest.raises(InputFileErrors) as caught:
+def test_a_formula_without_a_saved_result_is_refused_naming_sheet_and_cells(tmp_path: Path) -> None:
+    """openpyxl (like many exporters) writes formulas without calculating them: such a cell would read as
+    empty, so the error names sheet and cells and says to save the workbook in Excel or LibreOffice."""
+    rows: list[list[Cell]] = [["question", "answer", "points"], ["Q?", "=1+2", "=1+1"], ["Q2?", "four", 2]]
+    path = write_workbook(tmp_path / "bank.xlsx", {"Frågor": rows})
+    with pytest.raises(InputFileError) as caught:
         import_file(path)
-    assert "column B (reference_answer): free-text question needs a reference answer" in str(caught.value)
+    assert caught.value.line == 2 and caught.value.field == "sheet 'Frågor', cells B2, C2"
+    assert "formulas without a saved result" in caught.value.reason
+    assert "save it there" in caught.value.reason and "Excel or LibreOffice Calc" in caught.value.reason
+
+
+def _with_saved_results(path: Path, results: dict[str, str]) -> Path:
+    """The workbook as Excel saves it: each formula cell's result stored with it (`<v>`); a text result
+    gets t="str", as Excel writes an empty-text result of =IF(…;"";…)."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    for cell, result in results.items():
+        kind = "" if result.replace(".", "").isdigit() else ' t="str"'
+        sheet = re.sub(
+            rf'<c r="{cell}"><f>([^<]*)</f><v\s*/>', rf'<c r="{cell}"{kind}><f>\1</f><v>{result}</v>', sheet
+        )
+    members["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_formula_gives_the_result_excel_saved_and_is_never_calculated(tmp_path: Path) -> None:
+    rows = [["question", "answer", "points", "feedback"], ["Q?", "=1+2", "=1+1", '=IF(A2="Q?","","x")']]
+    path = write_workbook(tmp_path / "bank.xlsx", {"Sheet1": rows})
+    question = import_file(_with_saved_results(path, {"B2": "three", "C2": "2", "D2": ""})).questions[0]
+    assert question.reference_in("en") == "three" and question.max_points == 2.0
+    assert question.general_feedback == ""  # an empty text result is a result
 
 
 def _zip_without_workbook(path: Path) -> Path:
