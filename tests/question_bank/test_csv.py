@@ -19,10 +19,8 @@ def test_semicolon_csv_with_swedish_headers_quotes_and_multiline_cells() -> None
     assert bank.languages == ("sv",)
     first, second = bank.questions
     assert first.prompt == {"sv": "Vad är överanpassning?"}
-    assert [(p.text, p.weight) for p in first.rubric] == [
-        ("lär sig brus i träningsdatan", pytest.approx(2 / 3)),
-        ("sämre på ny data", pytest.approx(1 / 3)),
-    ]
+    assert [p.text for p in first.rubric] == ["lär sig brus i träningsdatan", "sämre på ny data"]
+    assert [p.weight for p in first.rubric] == pytest.approx([2 / 3, 1 / 3])
     assert first.max_points == 2 and first.topics == ("Regularisering",)
     assert second.prompt["sv"] == 'Vad gör en "pooling"-operation, t.ex. max pooling?'
     assert second.max_points == 1.5  # Swedish decimal comma
@@ -175,10 +173,8 @@ def test_key_points_as_a_bulleted_list_in_one_cell(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     rubric = import_file(path).question(1).rubric
-    assert [(point.text, point.weight) for point in rubric] == [
-        ("disables neurons", pytest.approx(2 / 3)),
-        ("reduces overfitting", pytest.approx(1 / 3)),
-    ]
+    assert [point.text for point in rubric] == ["disables neurons", "reduces overfitting"]
+    assert [point.weight for point in rubric] == pytest.approx([2 / 3, 1 / 3])
 
 
 def test_unknown_column_with_data_is_an_error_but_an_empty_one_is_ignored(tmp_path: Path) -> None:
@@ -325,3 +321,28 @@ def test_quizizz_csv_poll_rows_are_left_out_when_asked(tmp_path: Path) -> None:
     bank = import_file(path, skipped=skipped)
     assert [question.choices[0].fraction for question in bank.questions] == [1.0]
     assert [(error.line, error.field) for error in skipped] == [(3, "column 2 (question_type)")]
+
+
+QUIZIZZ_CSV = """Question Text,Question Type,Option 1,Option 2,Option 3,Option 4,Option 5,Correct Answer,Time in seconds
+Largest planet?,Multiple Choice,Mars,Jupiter,Venus,,,2,30
+Favourite optimiser?,{kind},Adam,SGD,,,,{answer},30
+Why does dropout help?,Open-Ended,,,,,,It prevents co-adaptation.,60
+"""
+
+
+def test_rows_left_out_keep_the_ids_and_numbers_of_the_rows_after_them(tmp_path: Path) -> None:
+    """A skipped row leaves a gap in the generated ids (q1, q3) rather than renumbering: the id of a row
+    is its position among the data rows, so a re-import, with or without the row left out, and a later
+    fix of the skipped row keep every other question's id (and its students' history) the same."""
+    path = tmp_path / "quizizz.csv"
+    path.write_text(QUIZIZZ_CSV.format(kind="Poll", answer=""), encoding="utf-8")
+    skipped: list[InputFileError] = []
+    first = import_file(path, skipped=skipped)
+    assert [(q.id, q.number) for q in first.questions] == [("q1", 1), ("q3", 3)]
+    assert [error.line for error in skipped] == [3]
+    assert import_file(path, skipped=[]).questions == first.questions  # re-import: same ids
+
+    path.write_text(QUIZIZZ_CSV.format(kind="Multiple Choice", answer="1"), encoding="utf-8")
+    fixed = import_file(path)
+    assert [q.id for q in fixed.questions] == ["q1", "q2", "q3"]
+    assert fixed.question("q3").prompt == first.question("q3").prompt
