@@ -323,7 +323,8 @@ def test_quizizz_csv_poll_rows_are_left_out_when_asked(tmp_path: Path) -> None:
     assert [(error.line, error.field) for error in skipped] == [(3, "column 2 (question_type)")]
 
 
-QUIZIZZ_CSV = """Question Text,Question Type,Option 1,Option 2,Option 3,Option 4,Option 5,Correct Answer,Time in seconds
+QUIZIZZ_CSV = """\
+Question Text,Question Type,Option 1,Option 2,Option 3,Option 4,Option 5,Correct Answer,Time in seconds
 Largest planet?,Multiple Choice,Mars,Jupiter,Venus,,,2,30
 Favourite optimiser?,{kind},Adam,SGD,,,,{answer},30
 Why does dropout help?,Open-Ended,,,,,,It prevents co-adaptation.,60
