@@ -37,6 +37,12 @@ class ReviewQueueScreen(TentaScreen[None]):
         Binding("escape", "back", "Back", tooltip="Back to the home screen."),
         Binding("ctrl+s", "save", "Save override", priority=True, tooltip="Store the score and comment."),
         Binding("ctrl+a", "accept", "Accept auto", priority=True, tooltip="Keep the automatic score."),
+        Binding(
+            "g",
+            "groups",
+            "Answer groups",
+            tooltip="Grade the current answer's question by groups of similar answers.",
+        ),
     ]
 
     def __init__(self, bank_id: str | None, teacher: str) -> None:
@@ -100,6 +106,7 @@ class ReviewQueueScreen(TentaScreen[None]):
             self._select(queue[0])
         else:
             self._selected = None
+        self.refresh_bindings()
 
     @on(DataTable.RowHighlighted, "#queue-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -181,6 +188,24 @@ class ReviewQueueScreen(TentaScreen[None]):
         self.notify(
             f"Saved {score:g} for {detail.answer.student_name}, {detail.answer.question_id}{decided}."
         )
+        self.load_queue()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Answer groups need an answer to take the question from: hidden while the queue is empty."""
+        return not (action == "groups" and self._selected is None)
+
+    def action_groups(self) -> None:
+        """Open the answer groups of the current answer's question; the queue reloads on return."""
+        from quiz.tui.screens.answer_groups import AnswerGroupsScreen
+
+        detail = self._selected
+        if detail is None:
+            return
+        screen = AnswerGroupsScreen(detail.answer.bank_id, detail.answer.question_id, self.teacher)
+        self.app.push_screen(screen, callback=self._groups_closed)
+
+    def _groups_closed(self, _: None) -> None:
+        """Answers decided by group leave the queue."""
         self.load_queue()
 
     def action_back(self) -> None:

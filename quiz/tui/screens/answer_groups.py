@@ -1,0 +1,277 @@
+"""Answer groups of one question (Gradescope's answer groups): similar answers side by side, so one
+decision — a score or key-point decisions — grades a whole group, each member's score following its own
+key points. Opened from the review queue on the current answer's question."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+
+from db.records import AnswerDetail
+from question_bank.errors import TentaError
+from quiz.teacher.exports import format_score
+from quiz.teacher.grouping import AnswerGroup, answer_groups, apply_group_decision
+from quiz.teacher.review import parse_score, score_from_points
+from quiz.tui.screens.base import TentaScreen
+from quiz.tui.widgets.point_decisions import PointDecisions
+
+EXCERPT_LENGTH = 70
+MEMBER_EXCERPT_LENGTH = 24
+"""Member rows are short: the highlighted member's whole answer is shown below them."""
+
+
+def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
+    """The answer on one line, cut with an ellipsis, so a table row stays one row."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+def points_text(score: float | None, max_points: float) -> str:
+    return f"{format_score(score) or '–'} / {format_score(max_points)}"
+
+
+def group_cells(group: AnswerGroup) -> tuple[str, str, str, str, str]:
+    """Group id, size, mean automatic score, how many members a teacher decided, representative answer."""
+    max_points = group.representative.max_points
+    return (
+        group.id,
+        str(group.size),
+        points_text(group.mean_auto_score, max_points),
+        str(group.overridden),
+        excerpt(group.representative.answer.text),
+    )
+
+
+def score_after(detail: AnswerDetail, score: float | None, decisions: Mapping[str, float]) -> str:
+    """What applying the decision would give this member: the typed score, else its own points' sum."""
+    if score is not None:
+        return format_score(score)
+    if not decisions:
+        return ""
+    try:
+        return format_score(score_from_points(detail, decisions))
+    except TentaError:
+        return "⚠ point"
+
+
+class AnswerGroupsScreen(TentaScreen[None]):
+    """Pick a group, read its members, decide its key points or type a score, apply: one override per
+    member (audited), written only after every member has been checked."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the review queue."),
+        Binding(
+            "ctrl+s",
+            "apply",
+            "Apply to group",
+            priority=True,
+            tooltip="Store the decision as an override of every answer in the group.",
+        ),
+    ]
+
+    def __init__(self, bank_id: str, question_id: str, teacher: str) -> None:
+        super().__init__()
+        self.bank_id = bank_id
+        self.question_id = question_id
+        self.teacher = teacher
+        self.groups: list[AnswerGroup] = []
+        self.selected: AnswerGroup | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Grouping similar answers…", id="groups-title")
+        with Vertical(id="groups"):
+            yield DataTable(id="groups-table", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="groups-detail"):
+                with Vertical(id="groups-members-side"):
+                    yield Label(
+                        "Members — score after applying", id="groups-members-title", classes="section-title"
+                    )
+                    yield DataTable(id="groups-members", cursor_type="row")
+                    with VerticalScroll(id="groups-member-scroll"):
+                        yield Static("", id="groups-member-text")
+                with Vertical(id="groups-decision"):
+                    yield Label(
+                        "Key points for the whole group — space cycles",
+                        id="groups-points-title",
+                        classes="section-title",
+                    )
+                    yield PointDecisions(id="groups-points")
+                    yield Static("", id="groups-hint")
+                    with Horizontal(id="groups-form"):
+                        yield Input(placeholder="Score", id="groups-score")
+                        yield Input(placeholder="Comment for each student", id="groups-comment")
+                        yield Button("Apply", id="groups-apply", variant="primary")
+        yield Static("", id="groups-empty", classes="empty-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = self.tenta.cursor_blink
+        self.query_one("#groups-table", DataTable).add_columns(
+            "Group", "Size", "Mean auto", "Overridden", "Representative answer"
+        )
+        self.query_one("#groups-members", DataTable).add_columns("Student", "Auto", "Now", "After", "Answer")
+        self.query_one("#groups").display = False
+        self.load_groups()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load_groups(self, keep: str | None = None) -> None:
+        """Embedding the answers may load the model first, so it runs off the UI thread."""
+        ctx = self.tenta.ctx
+        try:
+            groups = answer_groups(ctx.repository, ctx.embedder, self.bank_id, self.question_id)
+        except Exception as error:  # a missing or broken model must not take the screen down
+            message = error.message if isinstance(error, TentaError) else f"{type(error).__name__}: {error}"
+            self.app.call_from_thread(self.notify, message, title="Answer groups", severity="error")
+            return
+        self.app.call_from_thread(self._show_groups, groups, keep)
+
+    def _show_groups(self, groups: list[AnswerGroup], keep: str | None) -> None:
+        self.groups = groups
+        table = self.query_one("#groups-table", DataTable)
+        table.clear()
+        for group in groups:
+            table.add_row(*group_cells(group), key=group.id)
+        has_groups = bool(groups)
+        self.query_one("#groups").display = has_groups
+        empty = self.query_one("#groups-empty", Static)
+        empty.display = not has_groups
+        empty.update(f"No answers to {self.question_id} yet.")
+        answers = sum(group.size for group in groups)
+        self.query_one("#groups-title", Static).update(
+            f"[b]Answer groups[/b] · {self._question_label()} · {answers} answer(s) in {len(groups)} group(s)"
+            f" · teacher {self.teacher}"
+        )
+        if not has_groups:
+            self.selected = None
+            return
+        row = next((index for index, group in enumerate(groups) if group.id == keep), 0)
+        table.move_cursor(row=row)
+        table.focus()
+        self._select(groups[row])
+
+    def _question_label(self) -> str:
+        if not self.groups:
+            return self.question_id
+        number = self.groups[0].representative.question.number
+        return f"Q{number} {self.question_id}" if number is not None else self.question_id
+
+    @on(DataTable.RowHighlighted, "#groups-table")
+    def _group_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        group = next((group for group in self.groups if group.id == event.row_key.value), None)
+        if group is not None and group is not self.selected:
+            self._select(group)
+
+    @on(DataTable.RowSelected, "#groups-table")
+    def _group_chosen(self) -> None:
+        points = self.query_one(PointDecisions)
+        (points if points.display else self.query_one("#groups-score", Input)).focus()
+
+    @on(DataTable.RowHighlighted, "#groups-members")
+    def _member_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.selected is None or event.row_key.value is None:
+            return
+        answer_id = int(event.row_key.value)
+        member = next((item for item in self.selected.members if item.answer.id == answer_id), None)
+        if member is not None:
+            self.query_one("#groups-member-text", Static).update(member.answer.text)
+
+    def _select(self, group: AnswerGroup) -> None:
+        """Show the group's members; the key points are the representative's, as the teacher reads it."""
+        self.selected = group
+        points = self.query_one(PointDecisions)
+        points.show(group.representative)
+        has_points = bool(points.rows)
+        points.display = has_points
+        self.query_one("#groups-points-title").display = has_points
+        score = self.query_one("#groups-score", Input)
+        score.value = ""
+        score.placeholder = f"Score 0–{format_score(group.representative.max_points)}"
+        self.query_one("#groups-comment", Input).value = ""
+        self.query_one("#groups-member-text", Static).update(group.representative.answer.text)
+        self._show_members()
+
+    def _typed_score(self) -> float | None:
+        """The score typed for the group, or None when blank (each member's score follows its points)."""
+        if self.selected is None:
+            return None
+        raw = self.query_one("#groups-score", Input).value.strip()
+        return parse_score(raw, self.selected.representative.max_points) if raw else None
+
+    def _show_members(self) -> None:
+        group = self.selected
+        if group is None:
+            return
+        decisions = self.query_one(PointDecisions).decisions
+        try:
+            score = self._typed_score()
+            hint = (
+                "The typed score goes to every member."
+                if score is not None
+                else "Each member's score follows its own key points."
+                if decisions
+                else "Decide key points or type a score, then apply (ctrl+s)."
+            )
+        except TentaError as error:
+            score, hint = None, error.message
+        self.query_one("#groups-hint", Static).update(hint)
+        table = self.query_one("#groups-members", DataTable)
+        table.clear()
+        for member in group.members:
+            grade = member.latest_grade
+            table.add_row(
+                member.answer.student_name,
+                format_score(grade.score) if grade else "–",
+                format_score(member.final_score) + (" ✎" if member.overrides else ""),
+                score_after(member, score, decisions),
+                excerpt(member.answer.text, MEMBER_EXCERPT_LENGTH),
+                key=str(member.answer.id),
+            )
+
+    @on(PointDecisions.Changed)
+    def _points_changed(self) -> None:
+        self._show_members()
+
+    @on(Input.Changed, "#groups-score")
+    def _score_typed(self) -> None:
+        self._show_members()
+
+    @on(Input.Submitted, "#groups-score")
+    def _score_entered(self) -> None:
+        self.query_one("#groups-comment", Input).focus()
+
+    @on(Button.Pressed, "#groups-apply")
+    @on(Input.Submitted, "#groups-comment")
+    def _apply_pressed(self) -> None:
+        self.action_apply()
+
+    def action_apply(self) -> None:
+        """apply_group_decision checks every member before writing, so an error leaves the group as it was."""
+        group = self.selected
+        if group is None:
+            return
+        try:
+            overrides = apply_group_decision(
+                self.tenta.ctx.repository,
+                group,
+                score=self._typed_score(),
+                point_credits=self.query_one(PointDecisions).decisions,
+                comment=self.query_one("#groups-comment", Input).value.strip(),
+                teacher=self.teacher,
+            )
+        except TentaError as error:
+            self.notify(error.message, title="Nothing was changed", severity="error")
+            return
+        scores = " / ".join(format_score(value) for value in sorted({o.score for o in overrides}))
+        self.notify(f"Group {group.id}: {len(overrides)} answer(s) now score {scores} (one override each).")
+        self.load_groups(keep=group.id)
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,278 @@
+"""Grading by answer groups in the TUI: from the review queue, `g` groups the question's answers with the
+real MiniLM model, and one decision is stored as an override of every member (checked in the database)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from db.records import AnswerDetail, NewGrade
+from grading.models import PointResult, PointStatus
+from grading.rubric import weighted_credit
+from question_bank.models import Question
+from quiz.context import AppContext
+from quiz.grading_service import grade_and_store
+from quiz.tui.screens.answer_groups import AnswerGroupsScreen
+from quiz.tui.screens.review_queue import ReviewQueueScreen
+from quiz.tui.widgets.point_decisions import PointDecisions
+from tests.tui.conftest import NOW, make_app
+from tests.tui.helpers import home_ready, settle, wait_until
+
+pytestmark = pytest.mark.anyio
+
+QUESTION_ID = "q02-tensorflow-keras"
+KERAS = (
+    "Keras is a high-level API for building neural networks, and it is part of TensorFlow as tf.keras.",
+    "Keras is a high-level API for building neural networks and it is included in TensorFlow as tf.keras.",
+    "Keras is a high level API for building neural networks; it is part of TensorFlow (tf.keras).",
+    "Keras is a high-level API for building neural networks, and it is part of TensorFlow as tf.keras. "
+    "Keras began as a standalone library.",
+    "Keras is a high-level API for neural networks that is part of TensorFlow, which does the computations.",
+)
+"""One group at the default threshold (MiniLM similarity to the first ≥ 0.87)."""
+OTHERS = (
+    "I don't know.",
+    "I do not know.",
+    "TensorFlow is the low-level framework that does the actual computations on GPUs.",
+)
+"""A group of two and a group of one."""
+
+
+def _question(ctx: AppContext) -> Question:
+    question = ctx.catalog.load("dl-course").questions[1]
+    assert question.id == QUESTION_ID and [point.id for point in question.rubric] == [
+        "kp1",
+        "kp2",
+        "kp3",
+        "kp4",
+    ]
+    return question
+
+
+def _submit(ctx: AppContext, texts: Sequence[str], question: Question | None = None) -> list[int]:
+    """Each text from its own student, all at NOW, in order (so the first has the lowest id)."""
+    repository = ctx.repository
+    bank = ctx.catalog.load("dl-course")
+    asked = question or _question(ctx)
+    ids = []
+    for text in texts:
+        student = repository.get_or_create_student(f"Student {len(repository.list_students()):02d}")
+        ids.append(repository.submit_answer(student.id, bank, asked, text, submitted_at=NOW).id)
+    return ids
+
+
+def _graded(ctx: AppContext, ids: Sequence[int]) -> None:
+    """Real grades from the real MiniLM grader; the first Keras answer asks for a regrade (so is queued)."""
+    grade_and_store(ctx, [ctx.repository.get_answer(answer_id).answer for answer_id in ids])
+    ctx.repository.request_regrade(ids[0], "I named both: the API and tf.keras")
+
+
+def seed_real(ctx: AppContext) -> tuple[list[int], list[int]]:
+    keras = _submit(ctx, KERAS)
+    others = _submit(ctx, OTHERS)
+    _graded(ctx, [*keras, *others])
+    return keras, others
+
+
+async def open_groups(pilot: Pilot[None]) -> AnswerGroupsScreen:
+    """Home → review queue (r) → the first queued answer's answer groups (g), loaded."""
+    await wait_until(pilot, home_ready(pilot), "the home screen")
+    await pilot.press("r")
+    await wait_until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, ReviewQueueScreen) and pilot.app.screen._selected is not None,
+        "the review queue",
+    )
+    await pilot.press("g")
+    await wait_until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, AnswerGroupsScreen) and bool(pilot.app.screen.groups),
+        "the answer groups",
+    )
+    screen = pilot.app.screen
+    assert isinstance(screen, AnswerGroupsScreen)
+    return screen
+
+
+def _column(table: DataTable[str], column: int) -> list[str]:
+    return [str(table.get_row_at(row)[column]) for row in range(table.row_count)]
+
+
+def _expected_score(detail: AnswerDetail, decisions: dict[str, float]) -> float:
+    """The member's own auto credit for undecided points, the teacher's for decided ones (2 points max)."""
+    assert detail.latest_grade is not None
+    auto = {str(point["point_id"]): float(point["credit"]) for point in detail.latest_grade.points}
+    rubric = detail.question.rubric
+    credits = [decisions.get(point.id, auto[point.id]) for point in rubric]
+    return round(weighted_credit(credits, [point.weight for point in rubric]) * detail.max_points, 2)
+
+
+async def test_g_opens_the_groups_and_a_score_applied_to_a_group_overrides_every_member(
+    ctx: AppContext,
+) -> None:
+    keras, others = seed_real(ctx)
+    teacher = ctx.repository.default_student().name
+    app = make_app(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_groups(pilot)
+        groups = screen.query_one("#groups-table", DataTable)
+        assert _column(groups, 0) == [f"g{keras[0]}", f"g{others[0]}", f"g{others[2]}"]
+        assert _column(groups, 1) == ["5", "2", "1"]
+        assert _column(groups, 3) == ["0", "0", "0"]
+        members = screen.query_one("#groups-members", DataTable)
+        assert members.row_count == 5
+        assert "Answer groups" in str(screen.query_one("#groups-title", Static).render())
+
+        screen.query_one("#groups-score", Input).focus()
+        await pilot.press("1", ",", "5")
+        await pilot.pause()
+        assert _column(members, 3) == ["1.5"] * 5, "the typed score goes to every member"
+        await pilot.press("enter")
+        comment = screen.query_one("#groups-comment", Input)
+        assert comment.has_focus
+        comment.value = "Both named; the back end is thin."
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _column(groups, 3) == ["5", "0", "0"], "the list is refreshed after applying"
+        assert _column(members, 2) == ["1.5 ✎"] * 5
+
+        await pilot.press("escape")
+        await settle(pilot)
+        queue = pilot.app.screen
+        assert isinstance(queue, ReviewQueueScreen)
+        queued = {detail.answer.id for detail in queue._queue}
+        assert queued.isdisjoint(keras), "decided answers leave the review queue"
+
+    for answer_id in keras:
+        detail = ctx.repository.get_answer(answer_id)
+        override = detail.latest_override
+        assert override is not None and len(detail.overrides) == 1
+        assert (override.score, override.comment, override.teacher) == (
+            1.5,
+            "Both named; the back end is thin.",
+            teacher,
+        )
+        assert detail.final_score == 1.5 and not detail.regrade_requested
+        assert ctx.repository.audit_trail(answer_id)[-1].kind.value == "overridden"
+    for answer_id in others:
+        assert ctx.repository.get_answer(answer_id).overrides == []
+
+
+async def test_key_point_decisions_for_a_group_give_each_member_the_score_of_its_own_points(
+    ctx: AppContext,
+) -> None:
+    keras, _ = seed_real(ctx)
+    app = make_app(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_groups(pilot)
+        points = screen.query_one(PointDecisions)
+        await pilot.press("enter")
+        assert points.has_focus, "choosing a group goes to its key points"
+        assert [row.point_id for row in points.rows] == ["kp1", "kp2", "kp3", "kp4"]
+        await pilot.press("space", "down", "down", "down", "space")
+        await pilot.pause()
+        decisions = points.decisions
+        assert set(decisions) == {"kp1", "kp4"}
+        before = [ctx.repository.get_answer(answer_id) for answer_id in keras]
+        expected = [_expected_score(detail, decisions) for detail in before]
+        assert len(set(expected)) > 1, "members differ in the points left to the grader"
+        members = screen.query_one("#groups-members", DataTable)
+        assert [float(cell) for cell in _column(members, 3)] == expected, "the preview is each member's own"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert _column(screen.query_one("#groups-table", DataTable), 3)[0] == "5"
+
+    for answer_id, score in zip(keras, expected, strict=True):
+        detail = ctx.repository.get_answer(answer_id)
+        override = detail.latest_override
+        assert override is not None and override.point_credits == decisions
+        assert override.score == score and detail.final_score == score
+
+
+async def test_a_decision_a_member_cannot_take_is_a_notification_and_writes_nothing(ctx: AppContext) -> None:
+    """One member was asked the question before kp4 existed: deciding kp4 for its group must fail for all."""
+    keras, others = seed_real(ctx)
+    question = _question(ctx)
+    older = Question.model_validate({**question.model_dump(), "rubric": question.model_dump()["rubric"][:3]})
+    [late] = _submit(ctx, [KERAS[0]], older)
+    grade_and_store(ctx, [ctx.repository.get_answer(late).answer])
+    everyone = [*keras, *others, late]
+    app = make_app(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_groups(pilot)
+        members = screen.query_one("#groups-members", DataTable)
+        assert members.row_count == 6 and str(late) in {key.value for key in members.rows}
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen.query_one("#groups-score", Input).value = "5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "outside 0-2" in str(screen.query_one("#groups-hint", Static).render())
+        screen.query_one("#groups-score", Input).value = ""
+        await pilot.press("enter", "down", "down", "down", "space")
+        await pilot.pause()
+        assert set(screen.query_one(PointDecisions).decisions) == {"kp4"}
+        after = dict(zip([key.value for key in members.rows], _column(members, 3), strict=True))
+        assert after[str(late)] == "⚠ point"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        messages = [str(notification.message) for notification in app._notifications]
+        assert any("give a score or key-point decisions" in message for message in messages)
+        assert any("outside 0-2" in message for message in messages)
+        assert any(f"answer {late}" in message and "no key point 'kp4'" in message for message in messages)
+        assert _column(screen.query_one("#groups-table", DataTable), 3)[0] == "0"
+    for answer_id in everyone:
+        assert ctx.repository.get_answer(answer_id).overrides == []
+
+
+def _fixed_grade(question: Question, credits: Sequence[float]) -> NewGrade:
+    """A stored grade with set key-point credits, so the snapshot does not move when the grader is tuned."""
+    points = [
+        PointResult(
+            point_id=point.id,
+            text=point.text,
+            weight=point.weight,
+            status=PointStatus.COVERED
+            if credit == 1
+            else PointStatus.PARTIAL
+            if credit
+            else PointStatus.MISSING,
+            similarity=0.5 + credit / 2,
+            credit=credit,
+            matched_sentence=None,
+        ).model_dump(mode="json")
+        for point, credit in zip(question.rubric, credits, strict=True)
+    ]
+    share = weighted_credit(list(credits), [point.weight for point in question.rubric])
+    return NewGrade(
+        score=round(share * question.max_points, 2),
+        max_points=question.max_points,
+        points=points,
+        confidence=0.4,
+        needs_review=True,
+        grader_version="fixed",
+        model_id="fixed",
+    )
+
+
+CREDITS = ((1, 1, 0.8, 0.8), (1, 1, 0.7, 0.8), (1, 1, 0.7, 0.8), (1, 1, 0.8, 1), (1, 1, 0.9, 0.7))
+
+
+def test_answer_groups_with_key_point_decisions(snap_compare: Callable[..., bool], ctx: AppContext) -> None:
+    """Three groups; the first chosen, kp1 cycled to partial: the After column shows each member's score."""
+    question = _question(ctx)
+    ids = _submit(ctx, [*KERAS, *OTHERS])
+    credits = [*CREDITS, (0, 0, 0, 0), (0, 0, 0, 0), (0.5, 0.8, 1, 0.5)]
+    for answer_id, answer_credits in zip(ids, credits, strict=True):
+        ctx.repository.save_grade(answer_id, _fixed_grade(question, answer_credits))
+
+    async def open_and_decide(pilot: Pilot[None]) -> None:
+        await open_groups(pilot)
+        await pilot.press("enter", "space")
+        await settle(pilot)
+
+    assert snap_compare(make_app(ctx), terminal_size=(120, 36), run_before=open_and_decide)
