@@ -213,6 +213,19 @@ def bank_languages(prompt_language: str, answer_language: str) -> list[str]:
     return [prompt_language] + ([answer_language] if answer_language != prompt_language else [])
 
 
+def _nothing_left(problems: ImportProblems) -> str:
+    """Why a file gave no questions: none written, or every one left out as unsupported (say so, naming
+    the first, since the caller shows the left-out questions only after a successful import)."""
+    left_out = [problem for problem in problems.skipped or () if problem.path == problems.path]
+    if not left_out:
+        return "no questions found"
+    first = left_out[0]
+    where = f"line {first.line}: " if first.line is not None else ""
+    which = "the only question was" if len(left_out) == 1 else f"all {len(left_out)} questions were"
+    first_of = "" if len(left_out) == 1 else "first at "
+    return f"no questions left: {which} left out as unsupported ({first_of}{where}{first.reason})"
+
+
 def build_bank(
     path: Path,
     drafts: Sequence[QuestionDraft],
@@ -231,7 +244,7 @@ def build_bank(
                 where = field_path(item["loc"])
                 problems.add(friendly_message(item), line=draft.line, field=f"{label} {where}".strip())
     if not drafts and not problems.errors:
-        problems.add("no questions found")
+        problems.add(_nothing_left(problems))
     problems.raise_if_any()
     try:
         return Bank.model_validate({**bank_fields, "questions": questions})

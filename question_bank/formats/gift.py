@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,16 @@ def _weight(answer: str, *, default: float) -> tuple[float, str]:
 
 def _answer_and_feedback(answer: str, text_format: str) -> tuple[str, str]:
     text, _, feedback = answer.partition("#")
-    return _formatted(text.strip(), text_format)[0], _formatted(feedback.strip(), text_format)[0]
+    return _formatted(text.strip(), text_format)[0], _feedback(feedback, text_format)
+
+
+def _feedback(raw: str, text_format: str) -> str:
+    """An answer's feedback; its continuation lines lose the indentation that lines them up in the file
+    (`#He was born in 1822.⏎      You get …`), as Moodle's HTML display does (Markdown keeps it)."""
+    text, feedback_format = _formatted(raw.strip(), text_format)
+    if feedback_format == "markdown":
+        return text
+    return "\n".join(line.strip() for line in text.split("\n"))
 
 
 def _split_answers(answer_text: str, separator: str) -> list[str]:
@@ -274,7 +284,7 @@ def _numerical(answer_text: str, text_format: str) -> dict[str, Any]:
                 "value": value,
                 "tolerance": tolerance,
                 "fraction": fraction,
-                "feedback": _formatted(feedback.strip(), text_format)[0],
+                "feedback": _feedback(feedback, text_format),
             }
         )
     if not answers:
@@ -311,6 +321,12 @@ class MoodleQuestion:
     max_points: float | None = None
     number: int | None = None
     """The number the author gave the question ('Q54.'), kept when every question has its own."""
+    language: str = ""
+    """The language of prompt and reference when the file says it (Moodle multi-language text)."""
+    translations: dict[str, str] = field(default_factory=dict)
+    """The prompt in the file's other languages (Moodle multi-language text), by language."""
+    reference_translations: dict[str, str] = field(default_factory=dict)
+    """An essay's model answer in the other languages, by language."""
 
 
 DESCRIPTION_LEFT_OUT = (
@@ -478,6 +494,15 @@ def moodle_bank(
     prompt_language, answer_language = detect_bank_languages(
         (question.prompt for question in parsed), (scheme.reference for scheme in schemes if scheme)
     )
+    stated = Counter(question.language for question in parsed if question.language)
+    if stated:  # multi-language text names its languages: no guessing
+        prompt_language = answer_language = stated.most_common(1)[0][0]
+    other_languages = [
+        language
+        for question in parsed
+        for language in (*question.translations, *question.reference_translations)
+        if language != prompt_language
+    ]
     drafts: list[QuestionDraft] = []
     used_ids: set[str] = set()
     authors_numbers = [question.number for question in parsed]
@@ -499,21 +524,29 @@ def moodle_bank(
             data["choices"] = [
                 {**choice, "text": _inline_code(choice["text"])} for choice in question.data["choices"]
             ]
-        data["prompt"] = {prompt_language: prompt} if prompt else {}
+        data["prompt"] = {question.language or prompt_language: prompt} if prompt else {}
+        data["prompt"].update(
+            (language, prompt_and_code(text)[0]) for language, text in question.translations.items() if text
+        )
         if code:
             data["code"] = code
         if question.topics:
             data["topics"] = question.topics
         data["general_feedback"] = question.general_feedback
         if scheme is not None:
-            data["reference_answer"] = {answer_language: scheme.reference}
+            data["reference_answer"] = {question.language or answer_language: scheme.reference}
+            data["reference_answer"].update(
+                (language, read_marking_scheme(text).reference)
+                for language, text in question.reference_translations.items()
+                if text
+            )
             data["rubric"] = [point.model_dump() for point in scheme.points]
             if question.max_points is None and scheme.total:
                 data["max_points"] = scheme.total  # GIFT has no points of its own: the criteria's sum
         if question.max_points is not None:
             data["max_points"] = question.max_points
         drafts.append(QuestionDraft(line=question.line, data=data, label=label))
-    languages = bank_languages(prompt_language, answer_language)
+    languages = list(dict.fromkeys([*bank_languages(prompt_language, answer_language), *other_languages]))
     bank_fields = {"id": slugify(title), "title": title, "languages": languages}
     return build_bank(path, drafts, bank_fields=bank_fields, problems=problems)
 

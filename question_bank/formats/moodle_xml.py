@@ -22,6 +22,10 @@ bank-wide unique names; `read_moodle_media` decodes them. Files of feedback and 
 attached (they would give the answer away). A course backup's questions file (root `<question_categories>`
 or `<MOODLE_BACKUP>`) is refused with how to export the questions instead.
 
+Multi-language texts (the multilang filters' `<span lang="sv" class="multilang">` and `{mlang sv}` blocks)
+give each question a prompt, and an essay a model answer, per language, the bank's languages in the order
+the file names them; choices, feedback, names and categories take the first language's version.
+
 Lost on the way: shuffling and numbering of choices (the quiz decides), case sensitivity of short
 answers, numerical units and "any other answer" (`*`) feedback, combined correct/incorrect feedback.
 """
@@ -34,13 +38,15 @@ import html
 import math
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from copy import deepcopy
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 from xml.etree.ElementTree import Comment, Element, SubElement, indent, tostring
 
 from question_bank.errors import InputFileError
+from question_bank.formats import multilang
 from question_bank.formats.common import (
     ImportProblems,
     html_to_text,
@@ -383,8 +389,18 @@ def _embedded_media(root: Element) -> _EmbeddedMedia:
 
 
 def _parse_question(
-    question: Element, kind: str, line: int, name: str, topic: str, *, media: _EmbeddedMedia
+    question: Element,
+    kind: str,
+    line: int,
+    name: str,
+    topic: str,
+    *,
+    media: _EmbeddedMedia,
+    source: Element | None = None,
 ) -> MoodleQuestion:
+    """One question; `source` is the <question> of the file when `question` is its copy in one language
+    (the media are found by the file's element)."""
+    source = question if source is None else source
     if kind in _UNSUPPORTED_NAMES or (kind not in _BUILDERS and kind != "essay"):
         label = _UNSUPPORTED_NAMES.get(kind, kind or "untyped")
         raise _MoodleXmlUnsupported(
@@ -400,19 +416,41 @@ def _parse_question(
     else:
         data = _BUILDERS[kind](question)
     topics = list(dict.fromkeys(item for item in (topic, *_tags(question)) if item))
-    if question in media.names:
-        data["media"] = list(media.names[question])
+    if source in media.names:
+        data["media"] = list(media.names[source])
     return MoodleQuestion(
         line=line,
         title=name,
         moodle_id=_text(question.find("idnumber")).strip(),
-        prompt=_prompt(question, media.renamed.get(question, {})),
+        prompt=_prompt(question, media.renamed.get(source, {})),
         data=data,
         general_feedback=general_feedback,
         reference=reference,
         topics=topics,
         max_points=_max_points(question),
     )
+
+
+def _name(question: Element) -> str:
+    raw_name = _text(question.find("name")).strip()
+    return html_to_text(raw_name) if HTML_TAG.search(raw_name) else raw_name
+
+
+def _languages_of(question: Element) -> list[str]:
+    """The languages of a question's multi-language texts (Moodle's multilang filters), first seen first."""
+    found: dict[str, None] = {}
+    for text in question.iter("text"):
+        found.update(dict.fromkeys(multilang.languages(text.text or "")))
+    return list(found)
+
+
+def _in_language(question: Element, language: str) -> Element:
+    """A copy of the question with every text as a reader in `language` sees it."""
+    copy = deepcopy(question)
+    for text in copy.iter("text"):
+        if text.text:
+            text.text = multilang.in_language(text.text, language)
+    return copy
 
 
 def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[MoodleQuestion]:
@@ -424,16 +462,34 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
     for position, question in enumerate(root.iter("question"), start=1):
         kind = question.get("type", "").strip().lower()
         line = lines.get(question, 0)
+        spoken = _languages_of(question)
         if kind == "category":
-            topic = _category_path_topic(question)
+            topic = _category_path_topic(_in_language(question, spoken[0]) if spoken else question)
             continue
-        raw_name = _text(question.find("name")).strip()
-        name = (html_to_text(raw_name) if HTML_TAG.search(raw_name) else raw_name) or f"question {position}"
+        name = _name(_in_language(question, spoken[0]) if spoken else question) or f"question {position}"
         if kind == "description":
             problems.left_out(DESCRIPTION_LEFT_OUT, line=line, field=name)
             continue
         try:
-            parsed.append(_parse_question(question, kind, line, name, topic, media=media))
+            if not spoken:
+                parsed.append(_parse_question(question, kind, line, name, topic, media=media))
+                continue
+            versions = [
+                _parse_question(
+                    _in_language(question, language), kind, line, name, topic, media=media, source=question
+                )
+                for language in spoken
+            ]
+            parsed.append(
+                replace(
+                    versions[0],
+                    language=spoken[0],
+                    translations={lang: v.prompt for lang, v in zip(spoken[1:], versions[1:], strict=True)},
+                    reference_translations={
+                        lang: v.reference for lang, v in zip(spoken[1:], versions[1:], strict=True)
+                    },
+                )
+            )
         except _MoodleXmlError as error:
             problems.add(str(error), line=line, field=name)
         except _MoodleXmlUnsupported as error:
