@@ -229,6 +229,28 @@ async def test_a_decision_a_member_cannot_take_is_a_notification_and_writes_noth
         assert ctx.repository.get_answer(answer_id).overrides == []
 
 
+async def test_plus_and_minus_group_again_at_another_similarity(ctx: AppContext) -> None:
+    """Ungraded answers group too (grouping reads the texts); a regrade request puts one in the queue."""
+    keras = _submit(ctx, KERAS)
+    _submit(ctx, OTHERS)
+    ctx.repository.request_regrade(keras[0], "please look")
+    app = make_app(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_groups(pilot)
+        groups = screen.query_one("#groups-table", DataTable)
+        assert _column(groups, 1) == ["5", "2", "1"] and _column(groups, 2)[0] == "– / 2"
+        await pilot.press("plus")
+        await settle(pilot)
+        assert "similarity ≥ 0.90" in str(screen.query_one("#groups-title", Static).render())
+        assert _column(groups, 1) == ["5", "1", "1", "1"], "'I don't know' and 'I do not know' split"
+        assert _column(groups, 0)[0] == f"g{keras[2]}", "the best-connected paraphrase leads now"
+        await pilot.press(*["minus"] * 6)
+        await settle(pilot)
+        assert screen.threshold == 0.6
+        assert _column(groups, 1) == ["6", "2"], "the TensorFlow answer joins the Keras group"
+        assert screen.selected is not None and screen.selected.id == f"g{keras[0]}"
+
+
 def _fixed_grade(question: Question, credits: Sequence[float]) -> NewGrade:
     """A stored grade with set key-point credits, so the snapshot does not move when the grader is tuned."""
     points = [

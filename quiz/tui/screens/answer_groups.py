@@ -12,16 +12,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.worker import get_current_worker
 
 from db.records import AnswerDetail
 from question_bank.errors import TentaError
 from quiz.teacher.exports import format_score
-from quiz.teacher.grouping import AnswerGroup, answer_groups, apply_group_decision
+from quiz.teacher.grouping import DEFAULT_THRESHOLD, AnswerGroup, answer_groups, apply_group_decision
 from quiz.teacher.review import parse_score, score_from_points
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.point_decisions import PointDecisions
 
 EXCERPT_LENGTH = 70
+THRESHOLD_STEP = 0.05
+THRESHOLD_RANGE = (0.5, 0.99)
+"""Looser than 0.5 groups unrelated answers; 1.0 would only group identical ones."""
 MEMBER_EXCERPT_LENGTH = 24
 """Member rows are short: the highlighted member's whole answer is shown below them."""
 
@@ -73,6 +77,18 @@ class AnswerGroupsScreen(TentaScreen[None]):
             priority=True,
             tooltip="Store the decision as an override of every answer in the group.",
         ),
+        Binding(
+            "plus",
+            "tighter",
+            "Tighter groups",
+            tooltip="Raise the similarity a member needs: more, smaller groups.",
+        ),
+        Binding(
+            "minus",
+            "looser",
+            "Looser groups",
+            tooltip="Lower the similarity a member needs: fewer, larger groups.",
+        ),
     ]
 
     def __init__(self, bank_id: str, question_id: str, teacher: str) -> None:
@@ -80,6 +96,7 @@ class AnswerGroupsScreen(TentaScreen[None]):
         self.bank_id = bank_id
         self.question_id = question_id
         self.teacher = teacher
+        self.threshold = DEFAULT_THRESHOLD
         self.groups: list[AnswerGroup] = []
         self.selected: AnswerGroup | None = None
 
@@ -126,12 +143,15 @@ class AnswerGroupsScreen(TentaScreen[None]):
         """Embedding the answers may load the model first, so it runs off the UI thread."""
         ctx = self.tenta.ctx
         try:
-            groups = answer_groups(ctx.repository, ctx.embedder, self.bank_id, self.question_id)
+            groups = answer_groups(
+                ctx.repository, ctx.embedder, self.bank_id, self.question_id, threshold=self.threshold
+            )
         except Exception as error:  # a missing or broken model must not take the screen down
             message = error.message if isinstance(error, TentaError) else f"{type(error).__name__}: {error}"
             self.app.call_from_thread(self.notify, message, title="Answer groups", severity="error")
             return
-        self.app.call_from_thread(self._show_groups, groups, keep)
+        if not get_current_worker().is_cancelled:  # a newer threshold asked again meanwhile
+            self.app.call_from_thread(self._show_groups, groups, keep)
 
     def _show_groups(self, groups: list[AnswerGroup], keep: str | None) -> None:
         self.groups = groups
@@ -147,7 +167,7 @@ class AnswerGroupsScreen(TentaScreen[None]):
         answers = sum(group.size for group in groups)
         self.query_one("#groups-title", Static).update(
             f"[b]Answer groups[/b] · {self._question_label()} · {answers} answer(s) in {len(groups)} group(s)"
-            f" · teacher {self.teacher}"
+            f" · similarity ≥ {self.threshold:.2f} · teacher {self.teacher}"
         )
         if not has_groups:
             self.selected = None
@@ -272,6 +292,22 @@ class AnswerGroupsScreen(TentaScreen[None]):
         scores = " / ".join(format_score(value) for value in sorted({o.score for o in overrides}))
         self.notify(f"Group {group.id}: {len(overrides)} answer(s) now score {scores} (one override each).")
         self.load_groups(keep=group.id)
+
+    def action_tighter(self) -> None:
+        self._regroup(THRESHOLD_STEP)
+
+    def action_looser(self) -> None:
+        self._regroup(-THRESHOLD_STEP)
+
+    def _regroup(self, step: float) -> None:
+        """Group again at another threshold, as `tenta groups --threshold` does; the chosen group stays
+        chosen while its representative still leads a group."""
+        low, high = THRESHOLD_RANGE
+        threshold = round(min(max(self.threshold + step, low), high), 2)
+        if threshold == self.threshold:
+            return
+        self.threshold = threshold
+        self.load_groups(keep=self.selected.id if self.selected else None)
 
     def action_back(self) -> None:
         self.dismiss()
