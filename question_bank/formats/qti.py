@@ -1233,17 +1233,37 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         general = "" if reference == general else general
         if not reference:
             raise _QtiUnsupported(_MISSING_REFERENCE)
+    prompt = _material_text(item.find("presentation"), _RESPONSES)
+    stimulus = _qti1_stimulus(document, metadata.get("parent_stimulus_item_ident", ""))
     return _question(
         document,
         item,
         identifier=item.get("ident", "") or metadata.get("bbmd_asi_object_id", ""),
-        prompt=_material_text(item.find("presentation"), _RESPONSES),
+        prompt="\n\n".join(text for text in (stimulus, prompt) if text) if prompt else "",
         data=data,
         topics=topics,
         general_feedback=general,
         reference=reference,
         points=_qti1_points(metadata),
     )
+
+
+def _qti1_stimulus(document: _Document, ident: str) -> str:
+    """The text of the stimulus item (Canvas New Quizzes: a text_only_question) a question belongs to
+    (`parent_stimulus_item_ident`), put before its own text as QTI 3 shared stimuli are."""
+    if not ident:
+        return ""
+    stimulus = next((item for item in document.root.iter("item") if item.get("ident") == ident), None)
+    return _material_text(stimulus.find("presentation"), _RESPONSES) if stimulus is not None else ""
+
+
+def _stimulus_idents(root: Element) -> set[str]:
+    """The idents of the QTI 1.2 items other items name as their stimulus."""
+    return {
+        entry
+        for item in root.iter("item")
+        if (entry := _metadata(item).get("parent_stimulus_item_ident", ""))
+    }
 
 
 def _qti1_items(root: Element, topics: list[str]) -> Iterator[tuple[Element, list[str]]]:
@@ -1501,6 +1521,7 @@ def _collect(
         items = list(_qti1_items(document.root, topics))
         reader = _qti1_question
     label_ids = _label_ids([item for item, _ in items])
+    stimuli = _stimulus_idents(document.root) if document.root.tag != "assessmentItem" else set()
     for item, item_topics in items:
         identifier = item.get("identifier") or item.get("ident") or ""
         title = (item.get("title") or "").strip()
@@ -1519,7 +1540,7 @@ def _collect(
         else:
             if question is not None:
                 parsed.append(question)
-            else:
+            elif identifier not in stimuli:  # a stimulus is shown with the questions naming it
                 local.left_out(_INFORMATION_LEFT_OUT, line=line, field=label)
 
 

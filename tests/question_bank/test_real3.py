@@ -138,3 +138,69 @@ def test_a_file_whose_only_question_is_left_out_says_why(tmp_path: Path) -> None
     answered.write_text(source.replace("{}", "{####A good essay.}"), encoding="utf-8")
     question = import_file(answered).questions[0]
     assert (question.id, question.topics) == ("393", ("fred", "barney-wilma"))
+
+
+def test_canvas_new_quizzes_stimulus_is_put_before_its_child_question() -> None:
+    """A Canvas New Quizzes stimulus (text_only_question) named by `parent_stimulus_item_ident`: its text
+    leads the child question's prompt, and it is not reported as left out (it is not lost)."""
+    notes: list[str] = []
+    bank = import_file(REAL / "canvas_stimulus_with_child_item.xml", notes=notes)
+    (question,) = bank.questions
+    assert question.prompt_in("en") == "some content\n\nthe answer is letter A"  # was: the stimulus dropped
+    assert [(c.text, c.fraction) for c in question.choices] == [
+        ("A", 1.0),
+        ("B", 0.0),
+        ("C", 0.0),
+        ("D", 0.0),
+    ]
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "tolerance"),
+    [
+        ("canvas_numeric_margin_error_percent.xml", 200.0, 40.0),  # 20 % margin, also as 160..240
+        ("canvas_numeric_precision.xml", 1000.0, 0.005),  # precision: (999.995, 1000.005]
+    ],
+)
+def test_canvas_numerical_margins(name: str, value: float, tolerance: float) -> None:
+    question = import_file(REAL / name).questions[0]
+    assert question.type is QuestionType.NUMERICAL
+    assert [(a.value, a.tolerance) for a in question.numerical] == [(value, tolerance)]
+
+
+def test_canvas_answer_feedback_and_general_feedback() -> None:
+    question = import_file(REAL / "canvas_mc_feedback.xml").questions[0]
+    assert [(c.text, c.fraction, c.feedback) for c in question.choices] == [
+        ("A", 1.0, "Answer A Feedback"),
+        ("B", 0.0, "Answer B Feedback"),
+        ("C", 0.0, "Answer C Feedback"),
+        ("D", 0.0, "Answer D Feedback"),
+    ]
+    assert question.general_feedback == "General Feedback"  # correct/incorrect feedback has no place
+
+
+def test_canvas_multiple_answers_give_partial_credit_and_cost_a_share_per_wrong_tick() -> None:
+    question = import_file(REAL / "canvas_multiple_answer.xml").questions[0]
+    assert not question.all_or_nothing
+    assert [(c.text, round(c.fraction, 4)) for c in question.choices] == [
+        ("A", 0.3333),
+        ("B", -0.3333),
+        ("C", 0.3333),
+        ("D", 0.3333),
+    ]
+
+
+def test_canvas_true_false_and_short_answer_with_per_answer_feedback() -> None:
+    truth, blank = import_file(REAL / "canvas_every_interaction_excerpt.xml").questions
+    assert truth.type is QuestionType.TRUE_FALSE
+    assert [(c.text, c.fraction, c.feedback) for c in truth.choices] == [
+        ("True", 1.0, "Answer Feedback, True, Correct"),
+        ("False", 0.0, "Answer Feedback, False, Incorrect"),
+    ]
+    assert blank.type is QuestionType.SHORT_EXACT
+    assert [(c.text, c.fraction, c.feedback) for c in blank.choices] == [
+        ("Blank", 1.0, "Answer Feedback, Correct, Blank"),
+        ("blank", 1.0, "Answer Feedback, Correct, blank"),
+    ]
+    assert truth.general_feedback == blank.general_feedback == "Item Feedback, Neutral"
