@@ -204,3 +204,86 @@ def test_canvas_true_false_and_short_answer_with_per_answer_feedback() -> None:
         ("blank", 1.0, "Answer Feedback, Correct, blank"),
     ]
     assert truth.general_feedback == blank.general_feedback == "Item Feedback, Neutral"
+
+
+def test_moodle_aiken_fixture_with_html_characters_in_the_text() -> None:
+    first, second = import_file(REAL / "aiken_moodle_questions.txt").questions
+    assert [(c.text, c.fraction) for c in first.choices] == [
+        ("Petr Skoda", 0.0),
+        ("Martin Dougiamas", 1.0),
+        ("Eloy Lafuente", 0.0),
+        ("Tim Hunt", 0.0),
+    ]
+    assert second.prompt_in("en") == (
+        'Moodle\'s abilities include handling user input that includes <html class="cool"> & images:'
+    )  # Aiken is plain text: the markup is the question's own words
+    assert [c.text for c in second.choices if c.fraction == 1.0] == ["True"]
+
+
+def test_moodle_aiken_error_fixture_names_every_broken_question_and_imports_nothing() -> None:
+    with pytest.raises(InputFileErrors) as caught:
+        import_file(REAL / "aiken_moodle_errors.txt")
+    assert [error.line for error in caught.value.errors] == [3, 5, 7, 14]
+    assert "at least two options" in caught.value.errors[0].reason
+    assert "no ANSWER line" in caught.value.errors[3].reason
+
+
+def _blackboard_multiple_answer(correct: str, texts: list[str]) -> str:
+    """A Blackboard Learn pool item of type Multiple Answer in the shape its exports have (one 'correct'
+    condition: <and> of the right choices with every other under <not>; then a zero-score condition per
+    choice that names it by respident), as qti_package_maker's tests record it from real pool .dat files
+    (tests/test_blackboard_export_zip_read.py, REAL_SHAPE_MA_11CH_5CORRECT_XML)."""
+    idents = [f"IDENT_{chr(65 + index)}" for index in range(len(texts))]
+    labels = "".join(
+        f'<flow_label class="Block"><response_label ident="{ident}" shuffle="Yes" rarea="Ellipse" '
+        f'rrange="Exact"><flow_mat class="FORMATTED_TEXT_BLOCK"><material><mat_extension><mat_formattedtext '
+        f'type="SMART_TEXT">{text}</mat_formattedtext></mat_extension></material></flow_mat></response_label>'
+        "</flow_label>"
+        for ident, text in zip(idents, texts, strict=True)
+    )
+    required = "".join(
+        f'<varequal respident="response" case="No">{ident}</varequal>'
+        if ident[-1] in correct
+        else f'<not><varequal respident="response" case="No">{ident}</varequal></not>'
+        for ident in idents
+    )
+    per_choice = "".join(
+        f'<respcondition><conditionvar><varequal respident="{ident}" case="No"/></conditionvar>'
+        '<setvar variablename="SCORE" action="Set">0</setvar></respcondition>'
+        for ident in idents
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop><assessment title="Ch10 Classify Haworth"><section>
+<item maxattempts="0"><itemmetadata><bbmd_questiontype>Multiple Answer</bbmd_questiontype></itemmetadata>
+<presentation><flow class="Block"><flow class="QUESTION_BLOCK"><flow class="FORMATTED_TEXT_BLOCK"><material>
+<mat_extension><mat_formattedtext type="SMART_TEXT">Which categories apply to a furanose?</mat_formattedtext>
+</mat_extension></material></flow></flow><flow class="RESPONSE_BLOCK">
+<response_lid ident="response" rcardinality="Multiple" rtiming="No">
+<render_choice shuffle="No" minnumber="0" maxnumber="0">{labels}</render_choice></response_lid></flow></flow>
+</presentation>
+<resprocessing scoremodel="SumOfScores">
+<outcomes><decvar varname="SCORE" vartype="Decimal" defaultval="0" minvalue="0" maxvalue="1.00000"/>
+</outcomes>
+<respcondition title="correct"><conditionvar><and>{required}</and></conditionvar>
+<setvar variablename="SCORE" action="Set">SCORE.max</setvar>
+<displayfeedback linkrefid="correct" feedbacktype="Response"/></respcondition>
+<respcondition title="incorrect"><conditionvar><other/></conditionvar>
+<setvar variablename="SCORE" action="Set">0</setvar>
+<displayfeedback linkrefid="incorrect" feedbacktype="Response"/></respcondition>
+{per_choice}</resprocessing></item></section></assessment></questestinterop>
+"""
+
+
+def test_blackboard_multiple_answer_real_shape_is_all_or_nothing(tmp_path: Path) -> None:
+    names = ["pentose", "hexose", "septose", "D-configuration", "aldose", "ketose", "furanose"]
+    path = tmp_path / "res00002.dat"
+    path.write_text(_blackboard_multiple_answer("ADEG", names), encoding="utf-8")
+    question = import_file(path, "qti").questions[0]
+    assert question.all_or_nothing  # Blackboard without partial credit: exactly the right set
+    assert [c.text for c in question.choices if c.fraction > 0] == [
+        "pentose",
+        "D-configuration",
+        "aldose",
+        "furanose",
+    ]
+    assert all(c.fraction in (0.0, 0.25) for c in question.choices)
