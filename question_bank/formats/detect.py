@@ -79,6 +79,7 @@ _BY_SUFFIX = {
     ".colpkg": "anki",
     ".zip": "qti",
     ".qti": "qti",
+    ".imscc": "qti",
     **dict.fromkeys([*WORKBOOK_SUFFIXES, *OTHER_SPREADSHEETS], "xlsx"),  # the others get a clear error
 }
 

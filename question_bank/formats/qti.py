@@ -31,7 +31,10 @@ imsmanifest.xml lists the question files):
   `qmd_maximumscore` give the points, section (question group) titles the topics, `<itemfeedback>` the
   feedback: a choice's own when the condition testing that choice (or alternatives under `<or>`) shows it,
   the general feedback when no condition shows it (as Brightspace writes it).
-  MathML inside HTML text (Brightspace, MathType) becomes the same one-line text as below.
+  MathML inside HTML text (Brightspace, MathType) becomes the same one-line text as below. A Canvas
+  course export (.imscc) is read once per question: Canvas's own copy of each quiz (not its Common
+  Cartridge copy), and the question-bank questions no quiz copies; a New Quizzes stimulus leads the
+  prompts of the questions that name it.
   Ids come from the item `ident`; items sharing one (Brightspace library copies) are named by their
   `label` instead when it is a valid id unique in the file.
 
@@ -1508,9 +1511,12 @@ def _collect(
     problems: ImportProblems,
     parsed: list[MoodleQuestion],
     files: _MediaFiles,
+    *,
+    used_bank_items: Collection[str] = frozenset(),
 ) -> None:
     """The questions of one QTI document with the media they show; problems are recorded at the item's
-    line in that document."""
+    line in that document. Question-bank items a quiz of the package copies (`used_bank_items`) are
+    passed over: the quiz's copy is read."""
     local = ImportProblems(
         document.path, errors=problems.errors, skipped=problems.skipped, notes=problems.notes
     )
@@ -1519,6 +1525,10 @@ def _collect(
         reader: Callable[[_Document, Element, list[str]], MoodleQuestion | None] = _qti2_question
     else:
         items = list(_qti1_items(document.root, topics))
+        if document.root.find("objectbank") is not None:
+            items = [
+                (item, item_topics) for item, item_topics in items if item.get("ident") not in used_bank_items
+            ]
         reader = _qti1_question
     label_ids = _label_ids([item for item, _ in items])
     stimuli = _stimulus_idents(document.root) if document.root.tag != "assessmentItem" else set()
@@ -1866,7 +1876,46 @@ def _bank_title(path: Path, package_title: str, documents: Sequence[_Document]) 
         return titles[0]
     if package_title:
         return package_title
-    return title_from_path(path.with_suffix("") if path.suffix.lower() in (".zip", ".qti") else path)
+    return title_from_path(
+        path.with_suffix("") if path.suffix.lower() in (".zip", ".qti", ".imscc") else path
+    )
+
+
+def _assessment_ident(document: _Document) -> str:
+    assessment = document.root.find("assessment") if document.root.tag == "questestinterop" else None
+    return (assessment.get("ident") or "") if assessment is not None else ""
+
+
+def _has_canvas_types(document: _Document) -> bool:
+    return any(_metadata(item).get("question_type") for item in document.root.iter("item"))
+
+
+def _without_cartridge_copies(documents: list[_Document]) -> list[_Document]:
+    """A Canvas course export (.imscc) holds each quiz twice: a Common Cartridge copy
+    (<quiz>/assessment_qti.xml, cc_profile types, no points) and Canvas's own (non_cc_assessments/
+    <quiz>.xml.qti); of the copies sharing an assessment ident, Canvas's own is read."""
+    canvas_own = {
+        ident
+        for document in documents
+        if (ident := _assessment_ident(document)) and _has_canvas_types(document)
+    }
+    return [
+        document
+        for document in documents
+        if _assessment_ident(document) not in canvas_own or _has_canvas_types(document)
+    ]
+
+
+def _bank_items_quizzes_use(documents: Sequence[_Document]) -> set[str]:
+    """The question-bank items (Canvas objectbank) the quizzes of a course export copy: a quiz item names
+    its bank item in `assessment_question_identifierref`, so the bank's copy would be a duplicate."""
+    return {
+        reference
+        for document in documents
+        if _assessment_ident(document)
+        for item in document.root.iter("item")
+        if (reference := _metadata(item).get("assessment_question_identifierref", ""))
+    }
 
 
 def _is_package(path: Path) -> bool:
@@ -1882,16 +1931,17 @@ def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestio
     else:
         documents, manifest_topics, package_title = _standalone_documents(path), {}, ""
         files = _MediaFiles(_folder_file_size(path.parent.resolve()), f"the folder of {path.name}")
-    items, section_topics = _ordered(documents)
+    items, section_topics = _ordered(_without_cartridge_copies(documents))
     if not items:
         raise InputFileError(path, "no QTI questions found (no assessmentItem or questestinterop file)")
     quizzes = {document.name for document in items if document.root.tag == "questestinterop"}
+    used_bank_items = _bank_items_quizzes_use(items)
     parsed: list[MoodleQuestion] = []
     for document in items:
         topics = [*manifest_topics.get(document.name, []), *section_topics.get(document.name, [])]
         if document.root.tag == "questestinterop" and len(quizzes) > 1:
             topics.insert(0, _qti1_title(document.root))
-        _collect(document, topics, problems, parsed, files)
+        _collect(document, topics, problems, parsed, files, used_bank_items=used_bank_items)
     return parsed, _bank_title(path, package_title, documents), files
 
 

@@ -287,3 +287,101 @@ def test_blackboard_multiple_answer_real_shape_is_all_or_nothing(tmp_path: Path)
         "furanose",
     ]
     assert all(c.fraction in (0.0, 0.25) for c in question.choices)
+
+
+def _canvas_mc_item(ident: str, prompt: str, metadata: dict[str, str]) -> str:
+    """A Canvas multiple-choice item as its course exports write it (instructure/qti
+    spec/fixtures/canvas_cartridge): C correct, per-answer feedback on A."""
+    fields = "".join(
+        f"<qtimetadatafield><fieldlabel>{label}</fieldlabel><fieldentry>{entry}</fieldentry></qtimetadatafield>"
+        for label, entry in metadata.items()
+    )
+    labels = "".join(
+        f'<response_label ident="{ident_}"><material><mattext texttype="text/plain">{text}</mattext>'
+        "</material></response_label>"
+        for ident_, text in (("8459", "C"), ("59841", "A"), ("53121", "B"))
+    )
+    return f"""<item ident="{ident}" title="Question 1"><itemmetadata><qtimetadata>{fields}</qtimetadata>
+</itemmetadata><presentation><material><mattext texttype="text/html">&lt;div&gt;{prompt}&lt;/div&gt;</mattext>
+</material><response_lid ident="response1" rcardinality="Single"><render_choice>{labels}</render_choice>
+</response_lid></presentation><resprocessing><outcomes><decvar maxvalue="100" minvalue="0" varname="SCORE"
+vartype="Decimal"/></outcomes>
+<respcondition continue="Yes"><conditionvar><varequal respident="response1">59841</varequal></conditionvar>
+<displayfeedback feedbacktype="Response" linkrefid="59841_fb"/></respcondition>
+<respcondition continue="No"><conditionvar><varequal respident="response1">8459</varequal></conditionvar>
+<setvar action="Set" varname="SCORE">100</setvar></respcondition></resprocessing>
+<itemfeedback ident="59841_fb"><flow_mat><material>
+<mattext texttype="text/plain">Answer feedback for A, incorrect</mattext></material></flow_mat></itemfeedback>
+</item>"""
+
+
+def test_canvas_course_export_reads_each_question_once(tmp_path: Path) -> None:
+    """A Canvas course export (.imscc) holds a quiz as a Common Cartridge copy and as Canvas's own
+    non_cc_assessments/<quiz>.xml.qti, and its questions again in the question bank: each is read once,
+    from Canvas's own quiz (with its points), plus the bank questions no quiz uses."""
+    import zipfile
+
+    quiz_ident, bank_ident = "ib5281f3537a06f58877107a2501a4e2d", "i2ae4df242d342169dae37f9f08dfc5a6"
+    manifest = f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="i938451114c68f8fd6374a383dce950d3" xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1">
+  <metadata><schema>IMS Common Cartridge</schema><schemaversion>1.1.0</schemaversion></metadata>
+  <organizations/>
+  <resources>
+    <resource identifier="{bank_ident}" type="associatedcontent/imscc_xmlv1p1/learning-application-resource"
+      href="non_cc_assessments/{bank_ident}.xml.qti">
+      <file href="non_cc_assessments/{bank_ident}.xml.qti"/>
+    </resource>
+    <resource identifier="{quiz_ident}" type="imsqti_xmlv1p2/imscc_xmlv1p1/assessment">
+      <file href="{quiz_ident}/assessment_qti.xml"/>
+      <dependency identifierref="i21605d1d75dc626ffb1a12cbe28881bc"/>
+    </resource>
+    <resource identifier="i21605d1d75dc626ffb1a12cbe28881bc"
+      type="associatedcontent/imscc_xmlv1p1/learning-application-resource"
+      href="{quiz_ident}/assessment_meta.xml">
+      <file href="{quiz_ident}/assessment_meta.xml"/>
+      <file href="non_cc_assessments/{quiz_ident}.xml.qti"/>
+    </resource>
+  </resources>
+</manifest>"""
+    shared = "Question 1, Multiple Choice, Answer is C"
+    cc_copy = _canvas_mc_item(
+        "ia89113f89c899deca37259f6d17ee352", shared, {"cc_profile": "cc.multiple_choice.v0p1"}
+    )
+    canvas_quiz = _canvas_mc_item(
+        "i32cf2794fb7d568dfae066a7346ed0f6",
+        shared,
+        {
+            "question_type": "multiple_choice_question",
+            "points_possible": "2.0",
+            "assessment_question_identifierref": "ia89113f89c899deca37259f6d17ee352",
+        },
+    )
+    bank_items = _canvas_mc_item(
+        "ia89113f89c899deca37259f6d17ee352", shared, {"question_type": "multiple_choice_question"}
+    ) + _canvas_mc_item("ibank2", "Only in the bank", {"question_type": "multiple_choice_question"})
+
+    def quiz(items: str) -> str:
+        return (
+            f'<questestinterop><assessment ident="{quiz_ident}" title="Every Canvas Interaction">'
+            f'<section ident="root_section">{items}</section></assessment></questestinterop>'
+        )
+
+    bank = (
+        f'<questestinterop><objectbank ident="{bank_ident}"><qtimetadata><qtimetadatafield>'
+        "<fieldlabel>bank_title</fieldlabel><fieldentry>Every Canvas Interaction</fieldentry>"
+        "</qtimetadatafield></qtimetadata>"
+        f"{bank_items}</objectbank></questestinterop>"
+    )
+    package = tmp_path / "canvas-course-export.imscc"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("imsmanifest.xml", manifest)
+        archive.writestr(f"{quiz_ident}/assessment_qti.xml", quiz(cc_copy))
+        archive.writestr(f"{quiz_ident}/assessment_meta.xml", "<quiz/>")
+        archive.writestr(f"non_cc_assessments/{quiz_ident}.xml.qti", quiz(canvas_quiz))
+        archive.writestr(f"non_cc_assessments/{bank_ident}.xml.qti", bank)
+    questions = import_file(package).questions
+    assert [(q.id, q.max_points) for q in questions] == [
+        ("ibank2", 1.0),
+        ("i32cf2794fb7d568dfae066a7346ed0f6", 2.0),
+    ]
+    assert questions[1].choices[1].feedback == "Answer feedback for A, incorrect"
