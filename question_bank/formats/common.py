@@ -134,6 +134,8 @@ class ImportProblems:
     notes: list[str] | None = None
     """Given a list, items that are no questions (Moodle descriptions, QTI text-only items), always left
     out, are named there so the teacher knows what the bank lacks."""
+    texts_left_out: int = 0
+    """How many such items there were (so a file of nothing else can say so)."""
 
     def add(self, reason: str, *, line: int | None = None, field: str | None = None) -> None:
         self.errors.append(InputFileError(self.path, reason, line=line, field=field))
@@ -149,6 +151,7 @@ class ImportProblems:
 
     def left_out(self, reason: str, *, line: int | None = None, field: str | None = None) -> None:
         """An item that is no question (text shown between questions): left out, never an error."""
+        self.texts_left_out += 1
         if self.notes is not None:
             self.notes.append(InputFileError(self.path, reason, line=line, field=field).message)
 
@@ -218,6 +221,9 @@ def _nothing_left(problems: ImportProblems) -> str:
     the first, since the caller shows the left-out questions only after a successful import)."""
     left_out = [problem for problem in problems.skipped or () if problem.path == problems.path]
     if not left_out:
+        texts = problems.texts_left_out
+        if texts:
+            return f"no questions found, only {texts} text{'s' if texts > 1 else ''} with nothing to answer"
         return "no questions found"
     first = left_out[0]
     where = f"line {first.line}: " if first.line is not None else ""

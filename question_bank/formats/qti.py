@@ -1552,6 +1552,7 @@ def _collect(
                 parsed.append(question)
             elif identifier not in stimuli:  # a stimulus is shown with the questions naming it
                 local.left_out(_INFORMATION_LEFT_OUT, line=line, field=label)
+    problems.texts_left_out += local.texts_left_out
 
 
 def _label_ids(items: Sequence[Element]) -> dict[Element, str]:

@@ -385,3 +385,34 @@ def test_canvas_course_export_reads_each_question_once(tmp_path: Path) -> None:
         ("i32cf2794fb7d568dfae066a7346ed0f6", 2.0),
     ]
     assert questions[1].choices[1].feedback == "Answer feedback for A, incorrect"
+
+
+def test_gift_moodle_export_with_escaped_html_general_feedback() -> None:
+    """A real Moodle GIFT export: [html] prompt, [moodle] choices, and a general feedback of HTML whose
+    '=', ':' and '#' are escaped and whose line breaks are written '\\n'."""
+    question = import_file(REAL / "gift_moodle_html_general_feedback.gift").questions[0]
+    assert question.id == "EE_mod_05_T39_P079"
+    assert [c.text for c in question.choices if c.fraction == 1.0] == ["Nunca."]
+    assert question.general_feedback.startswith("Artículo 5 Estatuto Orgánico del Ministerio Fiscal:\n\nDos.")
+    assert "LE0000017566" not in question.general_feedback  # an HTML comment is not text
+
+
+def test_gift_multiple_response_with_negative_weights_and_format_markers() -> None:
+    question = import_file(REAL / "gift_multiple_response_formats.gift").questions[0]
+    assert [(c.text, c.fraction, c.feedback) for c in question.choices] == [
+        ("yellow", 0.5, "right; good!"),
+        ("red", -1.0, "wrong"),  # '[html]wrong': the marker is not text
+        ("off-beige", 0.5, "right; good!"),
+        ("blue", -1.0, "wrong"),
+    ]
+
+
+def test_gift_numerical_with_any_other_answer_feedback() -> None:
+    question = import_file(REAL / "gift_numerical_other_answer.gift").questions[0]
+    assert (question.id, [(a.value, a.tolerance) for a in question.numerical]) == ("Q5", [(3.0, 2.0)])
+
+
+def test_a_file_of_descriptions_only_says_so() -> None:
+    with pytest.raises(InputFileErrors) as caught:
+        import_file(REAL / "gift_markdown.gift")
+    assert "no questions found, only 4 texts with nothing to answer" in str(caught.value)
