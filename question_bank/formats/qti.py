@@ -873,6 +873,8 @@ _UNSUPPORTED_TYPES = {
 _INFORMATION_LEFT_OUT = (
     "an item with nothing to answer (text shown between questions) is not a question; left out"
 )
+_UNSUPPORTED_RENDERINGS = {"render_hotspot": "hot spot (click on a picture)", "render_slider": "slider"}
+"""Choices answered by pointing at a picture or moving a slider: the choice has no text to show."""
 _MODEL_ANSWERS = frozenset({"solution", "answer_key"})
 _RESPONSES = frozenset({"response_lid", "response_str", "response_num", "response_xy", "response_grp"})
 _TEXT_HOLDERS = frozenset({"mattext", "mat_formattedtext", "matemtext"})
@@ -905,21 +907,56 @@ def _holds_html(text_holder: Element) -> bool:
     )
 
 
+_SYMBOL_FONT = str.maketrans(
+    "abgdezhqiklmnxoprstufcywjvABGDEZHQIKLMNXOPRSTUFCYWJ",
+    "αβγδεζηθικλμνξοπρστυφχψωϕϖΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩϑ",
+)
+"""Latin letters of the Symbol font as the Greek letters they show: QTI 1.2 marks such text
+charset="greek" (the IMS examples write π as <mattext charset="greek">p</mattext>)."""
+
+
+def _holder_markup(node: Element) -> str:
+    """One text holder as HTML: its HTML as is, plain text escaped with its line breaks kept."""
+    text = node.text or ""
+    if (node.get("charset") or "").lower() == "greek":
+        text = text.translate(_SYMBOL_FONT)
+    return _html_string(text) if _holds_html(node) else escape(text).replace("\n", "<br>")
+
+
+def _media_markup(node: Element) -> str:
+    if node.tag == "matimage":
+        return _image(node.get("label", ""), node.get("uri", ""))
+    if node.tag in ("mataudio", "matvideo") and node.get("uri", "").strip():
+        return _played("sound" if node.tag == "mataudio" else "video", node.get("uri", ""))
+    return ""
+
+
 def _material_markup(element: Element, skip: frozenset[str] = frozenset()) -> str:
-    """The HTML of every text in a QTI 1.2 material tree (plain texts escaped), skipping `skip` subtrees."""
+    """The HTML of every text in a QTI 1.2 material tree (plain texts escaped), skipping `skip` subtrees.
+    The pieces of one <material> run on as one paragraph (QTI 1.2 splits a sentence over several
+    <mattext>s, `<matbreak/>` breaking the line), each material its own paragraph."""
     parts: list[str] = []
 
     def visit(node: Element) -> None:
         if node.tag in skip:
             return
+        pieces = [n for n in node.iter() if n.tag in _TEXT_HOLDERS or n.tag == "matbreak"]
+        if node.tag == "material" and len(pieces) > 1:
+            run = [
+                "<br>"
+                if n.tag == "matbreak"
+                else _holder_markup(n)
+                if n.tag in _TEXT_HOLDERS
+                else _media_markup(n)
+                for n in node.iter()
+            ]
+            parts.append(f"<div>{''.join(run)}</div>")
+            return
         if node.tag in _TEXT_HOLDERS:
-            text = node.text or ""
-            plain = escape(text).replace("\n", "<br>")
-            parts.append(f"<div>{_html_string(text)}</div>" if _holds_html(node) else f"<p>{plain}</p>")
-        elif node.tag == "matimage":
-            parts.append(_image(node.get("label", ""), node.get("uri", "")))
-        elif node.tag in ("mataudio", "matvideo") and node.get("uri", "").strip():
-            parts.append(_played("sound" if node.tag == "mataudio" else "video", node.get("uri", "")))
+            markup = _holder_markup(node)
+            parts.append(f"<div>{markup}</div>" if _holds_html(node) else f"<p>{markup}</p>")
+        else:
+            parts.append(_media_markup(node))
         for child in node:
             visit(child)
 
@@ -972,26 +1009,32 @@ def _feedback_by_value(item: Element, feedback: dict[str, str]) -> dict[str, str
 
 
 def _scored_conditions(item: Element) -> list[_Scored]:
+    """The conditions that set the score, each with its share of the item's maximum. The score is the
+    variable the item declares first (SCORE in Canvas and Blackboard; the IMS examples name their own,
+    FIBSCORE, REALSCORE); the maximum its declared maxvalue, else the most any condition gives (the best
+    answer earns full points; Brightspace declares nothing and sets 100)."""
     processing = item.find("resprocessing")
     if processing is None:
         return []
     declared = processing.find("outcomes/decvar")
-    maximum = (
-        _number(declared.get("maxvalue"), "maxvalue")
-        if declared is not None and declared.get("maxvalue")
-        else 100.0
-    )
-    scored = []
+    score = (declared.get("varname") if declared is not None else None) or "SCORE"
+    setting: list[tuple[Element, Element, str]] = []
     for condition in processing.iter("respcondition"):
         variables = condition.find("conditionvar")
         for setvar in condition.findall("setvar"):
-            name = setvar.get("varname") or setvar.get("variablename") or "SCORE"
-            if name.upper() != "SCORE" or variables is None:
-                continue
-            raw = (setvar.text or "").strip()
-            value = maximum if raw.upper() == "SCORE.MAX" else _number(raw, "score")
-            fraction = _share(value, maximum) if maximum > 0 else 0.0
-            scored.append(_Scored(variables, fraction, _links(condition)))
+            name = setvar.get("varname") or setvar.get("variablename") or score
+            if name.upper() == score.upper() and variables is not None:
+                setting.append((condition, variables, (setvar.text or "").strip()))
+    numbers = [_number(raw, "score") for _, _, raw in setting if raw.upper() != "SCORE.MAX"]
+    if declared is not None and declared.get("maxvalue"):
+        maximum = _number(declared.get("maxvalue"), "maxvalue")
+    else:
+        maximum = max((number for number in numbers if number > 0), default=100.0)
+    scored = []
+    for condition, variables, raw in setting:
+        value = maximum if raw.upper() == "SCORE.MAX" else _number(raw, "score")
+        fraction = _share(value, maximum) if maximum > 0 else 0.0
+        scored.append(_Scored(variables, fraction, _links(condition)))
     return scored
 
 
@@ -1143,6 +1186,12 @@ def _inferred_kind(item: Element) -> str:
             f"questions with {len(responses)} answer fields are not supported by tenta; remove or convert it"
         )
     response = responses[0]
+    rendering = next((child.tag for child in response if child.tag in _UNSUPPORTED_RENDERINGS), None)
+    if rendering is not None:
+        raise _QtiUnsupported(
+            f"{_UNSUPPORTED_RENDERINGS[rendering]} questions ({rendering}) are not supported by tenta; "
+            "remove or convert it"
+        )
     if response.tag == "response_lid":
         multiple = response.get("rcardinality", "Single").lower() == "multiple"
         texts = [_material_text(label) for _, label in _labels(item)]

@@ -416,3 +416,31 @@ def test_a_file_of_descriptions_only_says_so() -> None:
     with pytest.raises(InputFileErrors) as caught:
         import_file(REAL / "gift_markdown.gift")
     assert "no questions found, only 4 texts with nothing to answer" in str(caught.value)
+
+
+def test_ims_numerical_example_with_its_own_score_variable_and_a_symbol_font_pi() -> None:
+    """The IMS QTI 1.2.1 example: the score is REALSCORE (no maxvalue), the answer a vargte/varlte
+    range, the prompt one sentence over several <mattext>s with π written charset="greek" 'p'."""
+    question = import_file(REAL / "ims_fibn_ir_01.xml").questions[0]
+    assert question.type is QuestionType.NUMERICAL  # was: no accepted value (only SCORE was read)
+    assert [(a.value, a.tolerance, a.fraction) for a in question.numerical] == [(12.56, 0.001, 1.0)]
+    assert question.numerical[0].feedback == "Yes, you are correct. Well done."
+    assert question.prompt_in("en") == (
+        "What is the circumference of a circle of radius 2cm?\n"
+        "Use the following approximation in your calculation: π = 3.14\n\ncm"
+    )  # was: '…calculation:\n\np\n\n= 3.14\n\ncm'
+
+
+def test_ims_fill_in_the_blank_with_its_own_score_variable() -> None:
+    question = import_file(REAL / "ims_fibs_ir_01.xml").questions[0]
+    assert question.type is QuestionType.SHORT_EXACT
+    assert [(c.text, c.fraction) for c in question.choices] == [("S", 1.0)]
+    assert question.prompt_in("en") == "What is the next letter in this famous sequence:\n\nO, T, T, F, F,"
+
+
+def test_ims_hotspot_choice_is_named_unsupported() -> None:
+    skipped: list[InputFileError] = []
+    with pytest.raises(InputFileErrors):
+        import_file(REAL / "ims_mchc_ir_04_hotspot.xml", skipped=skipped)
+    assert [error.line for error in skipped] == [5]
+    assert "hot spot (click on a picture) questions (render_hotspot) are not supported" in skipped[0].reason
