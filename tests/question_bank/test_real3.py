@@ -444,3 +444,13 @@ def test_ims_hotspot_choice_is_named_unsupported() -> None:
         import_file(REAL / "ims_mchc_ir_04_hotspot.xml", skipped=skipped)
     assert [error.line for error in skipped] == [5]
     assert "hot spot (click on a picture) questions (render_hotspot) are not supported" in skipped[0].reason
+
+
+def test_ims_multiple_response_requiring_the_exact_set_is_all_or_nothing() -> None:
+    question = import_file(REAL / "ims_mrsp_ir_01.xml").questions[0]
+    assert question.all_or_nothing
+    right = [c.text for c in question.choices if c.fraction > 0]
+    assert right == ["Chain splitting tool", "Set of metric allen keys", "Small cross-headed screwdriver"]
+    assert question.prompt_in("en") == (
+        "Which of the following tools would you need to replace a Shimano\n10-speed Front Derailleur?"
+    )
