@@ -1035,7 +1035,22 @@ def _scored_conditions(item: Element) -> list[_Scored]:
         value = maximum if raw.upper() == "SCORE.MAX" else _number(raw, "score")
         fraction = _share(value, maximum) if maximum > 0 else 0.0
         scored.append(_Scored(variables, fraction, _links(condition)))
+    if not any(entry.fraction > 0 for entry in scored):
+        scored += _marked_correct(processing)
     return scored
+
+
+def _marked_correct(processing: Element) -> list[_Scored]:
+    """Conditions that set no score but show the item's 'correct' feedback: Blackboard writes a Numeric
+    question's accepted range so (`<vargte>`/`<varlte>` and `<displayfeedback linkrefid="correct"/>`),
+    the score implied. Read as full credit when nothing else gives any."""
+    return [
+        _Scored(variables, 1.0, _links(condition))
+        for condition in processing.iter("respcondition")
+        if (variables := condition.find("conditionvar")) is not None
+        and condition.find("setvar") is None
+        and any(link.lower() == "correct" for link in _links(condition))
+    ]
 
 
 def _required(condition: Element, tag: str) -> list[str]:

@@ -177,3 +177,51 @@ def test_assessment_test_weight_multiplies_the_items_points(tmp_path: Path) -> N
     rate, plain_question = import_qti(folder / "test.xml").questions
     assert (rate.id, rate.max_points) == ("question12numerical", 2.5)
     assert (plain_question.id, plain_question.max_points) == ("plain", 1.0)
+
+
+BLACKBOARD_NUMERIC = """<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop><assessment title="Pool"><section>
+<item title="" maxattempts="0">
+  <itemmetadata>
+    <bbmd_asi_object_id>_346627_1</bbmd_asi_object_id>
+    <bbmd_questiontype>Numeric</bbmd_questiontype>
+    <bbmd_partialcredit>false</bbmd_partialcredit>
+    <qmd_absolutescore_max>-1.0</qmd_absolutescore_max>
+    <qmd_weighting>0.0</qmd_weighting>
+  </itemmetadata>
+  <presentation><flow class="Block"><flow class="QUESTION_BLOCK"><flow class="FORMATTED_TEXT_BLOCK"><material>
+    <mat_extension><mat_formattedtext type="HTML">&lt;p&gt;How many output classes does the MNIST
+    classifier have?&lt;/p&gt;</mat_formattedtext></mat_extension></material></flow></flow>
+    <flow class="RESPONSE_BLOCK"><response_num ident="response" rcardinality="Single" rtiming="No">
+    <render_fib charset="us-ascii" encoding="UTF_8" rows="0" columns="0" maxchars="0" prompt="Box"
+      fibtype="Decimal" minnumber="0" maxnumber="0"/></response_num></flow></flow></presentation>
+  <resprocessing scoremodel="SumOfScores">
+    <outcomes><decvar varname="SCORE" vartype="Decimal" defaultval="0.0" minvalue="0.0" maxvalue="5.0"/>
+    </outcomes>
+    <respcondition title="a87ff679a2f3e71d9181a67b7542122c">
+      <conditionvar>
+        <vargte respident="response">9.5</vargte>
+        <varlte respident="response">10.5</varlte>
+        <varequal respident="response" case="No">10.0</varequal>
+      </conditionvar><displayfeedback linkrefid="correct" feedbacktype="Response"/></respcondition>
+    <respcondition title="incorrect"><conditionvar><other/></conditionvar>
+      <setvar variablename="SCORE" action="Set">0.0</setvar>
+      <displayfeedback linkrefid="incorrect" feedbacktype="Response"/></respcondition>
+  </resprocessing>
+  <itemfeedback ident="correct" view="All"><flow_mat class="Block"><flow_mat class="FORMATTED_TEXT_BLOCK">
+    <material><mat_extension><mat_formattedtext type="HTML">&lt;p&gt;Ten digits.&lt;/p&gt;</mat_formattedtext>
+    </mat_extension></material></flow_mat></flow_mat></itemfeedback>
+</item></section></assessment></questestinterop>
+"""
+
+
+def test_blackboard_numeric_range_marked_by_its_correct_feedback(tmp_path: Path) -> None:
+    """Blackboard's Numeric question sets no score in its answer condition: the range (vargte/varlte
+    around the varequal) shows the 'correct' feedback, and that is the accepted answer. Shape as a
+    Blackboard pool generator on GitHub copies it from Blackboard's export (qmd_absolutescore_max -1)."""
+    path = tmp_path / "res00001.dat"
+    path.write_text(BLACKBOARD_NUMERIC, encoding="utf-8")
+    question = import_file(path, "qti").questions[0]
+    assert question.type is QuestionType.NUMERICAL  # was: 'needs at least one accepted value'
+    assert [(a.value, a.tolerance, a.fraction) for a in question.numerical] == [(10.0, 0.5, 1.0)]
+    assert question.id == "346627_1"
