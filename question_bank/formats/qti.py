@@ -843,6 +843,10 @@ _CANVAS_TYPES = {
     "numeric": "numerical",
     "essay": "essay",
     "short response": "essay",
+    # Brightspace's qmd_questiontype (its other names are Blackboard's too)
+    "multi-select": "multiple",
+    "long answer": "essay",
+    "short answer": "short",
     # IMS Common Cartridge profiles
     "cc.multiple_choice.v0p1": "choice",
     "cc.true_false.v0p1": "true_false",
@@ -869,6 +873,11 @@ _UNSUPPORTED_TYPES = {
     "calculated": "calculated",
     "file upload": "file upload",
     "opinion scale": "opinion scale (Likert)",
+    "multi-short answer": "multi-short answer",
+    "fill in the blanks": "fill in the blanks",
+    "arithmetic": "arithmetic (calculated)",
+    "significant figures": "significant figures (calculated)",
+    "likert": "Likert (survey)",
 }
 _INFORMATION_LEFT_OUT = (
     "an item with nothing to answer (text shown between questions) is not a question; left out"
@@ -1262,7 +1271,10 @@ def _qti1_points(metadata: dict[str, str]) -> float | None:
 def _qti1_question(document: _Document, item: Element, topics: list[str]) -> MoodleQuestion | None:
     metadata = _metadata(item)
     declared = (
-        metadata.get("question_type") or metadata.get("bbmd_questiontype") or metadata.get("cc_profile", "")
+        metadata.get("question_type")
+        or metadata.get("bbmd_questiontype")
+        or metadata.get("qmd_questiontype")
+        or metadata.get("cc_profile", "")
     )
     key = declared.strip().lower()
     if key in _UNSUPPORTED_TYPES or (key and key not in _CANVAS_TYPES):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from question_bank.errors import InputFileError
 from question_bank.formats.detect import import_file
 from question_bank.formats.qti import import_qti
 from question_bank.models import QuestionType
@@ -225,3 +226,56 @@ def test_blackboard_numeric_range_marked_by_its_correct_feedback(tmp_path: Path)
     assert question.type is QuestionType.NUMERICAL  # was: 'needs at least one accepted value'
     assert [(a.value, a.tolerance, a.fraction) for a in question.numerical] == [(10.0, 0.5, 1.0)]
     assert question.id == "346627_1"
+
+
+def _d2l_item(ident: str, kind: str, body: str) -> str:
+    """A Brightspace item head as its exports write it (qti_metadatafield, qmd_questiontype)."""
+    return f"""<item ident="{ident}" label="QUES_{ident}" d2l_2p0:page="1" title="{kind} question">
+<itemmetadata><qtimetadata>
+<qti_metadatafield><fieldlabel>qmd_computerscored</fieldlabel><fieldentry>yes</fieldentry></qti_metadatafield>
+<qti_metadatafield><fieldlabel>qmd_questiontype</fieldlabel><fieldentry>{kind}</fieldentry></qti_metadatafield>
+<qti_metadatafield><fieldlabel>qmd_weighting</fieldlabel><fieldentry>3.000000000</fieldentry></qti_metadatafield>
+</qtimetadata></itemmetadata>{body}</item>"""
+
+
+def test_brightspace_question_types_are_read_from_qmd_questiontype(tmp_path: Path) -> None:
+    labels = "".join(
+        f'<flow_label class="Block"><response_label ident="S_A{number}"><flow_mat><material>'
+        f"<mattext>{text}</mattext></material></flow_mat></response_label></flow_label>"
+        for number, text in ((1, "ReLU"), (2, "Adam"), (3, "tanh"))
+    )
+    select = f"""<presentation><flow><material><mattext texttype="text/html">&lt;p&gt;Which are activation
+    functions?&lt;/p&gt;</mattext></material>
+    <response_lid ident="S_LID" rcardinality="Multiple"><render_choice>{labels}</render_choice></response_lid>
+    </flow></presentation>
+    <resprocessing>
+    <respcondition><conditionvar><varequal respident="S_LID">S_A1</varequal></conditionvar>
+      <setvar action="Add">50.000000000</setvar></respcondition>
+    <respcondition><conditionvar><varequal respident="S_LID">S_A3</varequal></conditionvar>
+      <setvar action="Add">50.000000000</setvar></respcondition>
+    </resprocessing>"""
+    arithmetic = """<presentation><flow><material><mattext texttype="text/html">What is {x} + {y}?</mattext>
+    </material>
+    <response_num ident="A_NUM" rcardinality="Single"><render_fib fibtype="Decimal"/></response_num>
+    </flow></presentation>
+    <resprocessing><respcondition><conditionvar><varequal respident="A_NUM">{x}+{y}</varequal></conditionvar>
+      <setvar action="Set">100.000000000</setvar></respcondition></resprocessing>"""
+    path = tmp_path / "questiondb.xml"
+    path.write_text(
+        '<questestinterop xmlns:d2l_2p0="http://desire2learn.com/xsd/d2lcp_v2p0"><objectbank ident="QLIB_1">'
+        + _d2l_item("OBJ_1", "Multi-Select", select)
+        + _d2l_item("OBJ_2", "Arithmetic", arithmetic)
+        + "</objectbank></questestinterop>",
+        encoding="utf-8",
+    )
+    skipped: list[InputFileError] = []
+    (question,) = import_qti(path, skipped=skipped).questions
+    assert question.type is QuestionType.MULTIPLE_CHOICE and question.max_points == 3.0
+    assert [c.text for c in question.choices if c.fraction > 0] == ["ReLU", "tanh"]
+    assert [error.line for error in skipped] == [question_line(path, "OBJ_2")]
+    assert "arithmetic (calculated) questions (type 'Arithmetic') are not supported" in skipped[0].reason
+
+
+def question_line(path: Path, ident: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    return text[: text.index(f'<item ident="{ident}"')].count("\n") + 1
