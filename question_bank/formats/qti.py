@@ -74,6 +74,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
@@ -526,13 +527,25 @@ _BRACKETED_CRITERION = re.compile(rf"^\[(\d+(?:[.,]\d+)?)\s*{_POINT_UNIT}?\]\s*(
 
 
 def _scorer_rubrics(body: Element) -> list[str]:
-    """The texts of the rubric blocks only scorers see, line by line as read."""
+    """The texts of the rubric blocks only scorers see, line by line as read, without their headings
+    (a block's '<h1>Scoring Guidelines</h1>' titles it: it is neither model answer nor criterion)."""
     return [
         text
         for rubric in body.iter("rubricBlock")
         if _is_scorer_rubric(rubric)
-        if (text := _readable(rubric))
+        if (text := _readable(_without_headings(rubric)))
     ]
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _without_headings(element: Element) -> Element:
+    copy = deepcopy(element)
+    for parent in copy.iter():
+        for child in [child for child in parent if child.tag in _HEADINGS]:
+            parent.remove(child)
+    return copy
 
 
 def _stated_points(rubrics: Sequence[str]) -> float | None:

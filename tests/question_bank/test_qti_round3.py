@@ -279,3 +279,41 @@ def test_brightspace_question_types_are_read_from_qmd_questiontype(tmp_path: Pat
 def question_line(path: Path, ident: str) -> int:
     text = path.read_text(encoding="utf-8")
     return text[: text.index(f'<item ident="{ident}"')].count("\n") + 1
+
+
+def test_a_scorer_rubric_heading_is_not_the_model_answer(tmp_path: Path) -> None:
+    """The shape of the QTI 2.1 'extended text with rubric' example (instructure/qti
+    spec/fixtures/items_2.1/extended_text_rubric.xml): a scorer rubricBlock titled by an <h1>, a
+    'Max Score' line, then 'Scoring:' criteria. The title was read as the whole model answer."""
+    path = tmp_path / "essay.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="dropout" title="Dropout"
+  adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="string"/>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <itemBody>
+    <p>Explain why dropout reduces overfitting.</p>
+    <extendedTextInteraction responseIdentifier="RESPONSE" expectedLength="200"/>
+    <rubricBlock view="scorer">
+      <h1>Scoring Guidelines</h1>
+      <div>
+        <p><b>Max Score:</b> 3.0 points</p>
+        <p><b>Scoring:</b></p>
+        <ul>
+          <li>Says that neurons are dropped at random during training.</li>
+          <li>Says that units cannot co-adapt.</li>
+          <li>Says that the network acts like an ensemble.</li>
+        </ul>
+      </div>
+    </rubricBlock>
+  </itemBody>
+</assessmentItem>
+""",
+        encoding="utf-8",
+    )
+    question = import_qti(path).questions[0]
+    assert question.max_points == 3.0
+    assert "Scoring Guidelines" not in question.reference_in("en")  # was: the whole reference answer
+    assert question.reference_in("en").startswith("Neurons are dropped at random during training.")
+    assert len(question.rubric) == 3 and question.rubric[1].text.endswith("cannot co-adapt")
