@@ -607,15 +607,20 @@ def _keep_choice(text: str, fraction: float, label: str) -> bool:
 
 
 def _choice_fractions(
-    declaration: Element | None, identifiers: Sequence[str], multiple: bool, scoring: _Scoring
+    declaration: Element | None,
+    identifiers: Sequence[str],
+    multiple: bool,
+    scoring: _Scoring,
+    matched: Sequence[str] = (),
 ) -> dict[str, float]:
     """Each choice's share of the points: from the mapping weights (shares of what the mapping can give at
     most), else from the correct response. Under match_correct the mapping does not count: several
     correct choices each earn an equal share and the others nothing, the shares of an all-or-nothing
-    question (`_is_all_or_nothing`), whose grading looks only at which choices are correct."""
+    question (`_is_all_or_nothing`), whose grading looks only at which choices are correct. `matched` is
+    the correct set the response processing writes out when the declaration has none."""
     known = set(identifiers)
     mapping = _mapping(declaration)
-    correct = _values(declaration)
+    correct = _values(declaration) or list(matched)
     for key in [key for key, _ in mapping] + correct:
         if key not in known:
             raise _QtiError(f"the scoring names choice {key!r}, which the item does not have")
@@ -630,6 +635,35 @@ def _choice_fractions(
         return dict.fromkeys(correct, 1.0)
     share, wrong = response_shares(len(set(correct)), penalise_wrong=scoring != "match_correct")
     return {key: share if key in correct else wrong for key in identifiers}
+
+
+def _matched_answers(item: Element, response: str) -> list[list[str]]:
+    """The answer sets response processing compares the response with literally, one per branch that
+    gives points (`<match><variable identifier="R"/><multiple><baseValue>C01</baseValue>…</multiple>
+    </match>`): items without a correctResponse write their key so."""
+    processing = item.find("responseProcessing")
+    if processing is None:
+        return []
+    sets = []
+    for branch in _branches_setting_score(processing):
+        condition = branch[0] if len(branch) else None
+        if condition is None or condition.tag != "match":
+            continue
+        compares = any(o.tag == "variable" and o.get("identifier") == response for o in condition)
+        literals = [operand for operand in condition if operand.tag != "variable"]
+        scores = [
+            _number(rule[0].text, "score")
+            for rule in branch
+            if rule.tag == "setOutcomeValue"
+            and rule.get("identifier", "").upper() == "SCORE"
+            and len(rule) == 1
+            and rule[0].tag == "baseValue"
+        ]
+        if compares and len(literals) == 1 and all(score > 0 for score in scores):
+            values = [(value.text or "").strip() for value in literals[0].iter("baseValue")]
+            if values:
+                sets.append(values)
+    return sets
 
 
 def _is_all_or_nothing(multiple: bool, scoring: _Scoring) -> bool:
@@ -652,8 +686,17 @@ def _choice_item(
     identifiers = [choice.get("identifier", "") for choice in choices]
     modal = _modal_feedback(item, set(identifiers))
     multiple = _is_multiple(interaction, declaration)
-    scoring = _scoring(item, interaction.get("responseIdentifier", ""))
-    fractions = _choice_fractions(declaration, identifiers, multiple, scoring)
+    response = interaction.get("responseIdentifier", "")
+    scoring = _scoring(item, response)
+    matched = [] if _values(declaration) or _mapping(declaration) else _matched_answers(item, response)
+    if len(matched) > 1:
+        raise _QtiUnsupported(
+            f"items accepting {len(matched)} different sets of answers are not supported by tenta; "
+            "remove or convert it"
+        )
+    if matched:
+        scoring = "match_correct"  # the response must be exactly the set written out
+    fractions = _choice_fractions(declaration, identifiers, multiple, scoring, matched[0] if matched else ())
     data: list[dict[str, Any]] = []
     for identifier, choice in zip(identifiers, choices, strict=True):
         text = _readable(choice)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from question_bank.errors import InputFileError
+import pytest
+
+from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import import_file
 from question_bank.formats.qti import import_qti
 from question_bank.models import QuestionType
@@ -317,3 +319,63 @@ def test_a_scorer_rubric_heading_is_not_the_model_answer(tmp_path: Path) -> None
     assert "Scoring Guidelines" not in question.reference_in("en")  # was: the whole reference answer
     assert question.reference_in("en").startswith("Neurons are dropped at random during training.")
     assert len(question.rubric) == 3 and question.rubric[1].text.endswith("cannot co-adapt")
+
+
+def _literal_key_item(branches: str, max_choices: int = 10) -> str:
+    """A QTI 2.2 choice item whose key is written out in its response processing, not declared (the
+    'Chocolate Milk' example in instructure/qti spec/fixtures/items_2.1/choice_multiple_chocolade.xml)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p2" identifier="choiceMultiple" title="Cocoa"
+  adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="MR01" cardinality="{"multiple" if max_choices > 1 else "single"}"
+    baseType="identifier"/>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <itemBody>
+    <choiceInteraction responseIdentifier="MR01" shuffle="true" maxChoices="{max_choices}">
+      <prompt>How to make chocolate milk.</prompt>
+      <simpleChoice identifier="C01">Take a lighter</simpleChoice>
+      <simpleChoice identifier="C02">Open the gas on the stove</simpleChoice>
+      <simpleChoice identifier="C05">Add 2 tea spoons of cocoa into the mug</simpleChoice>
+      <simpleChoice identifier="C11">Put the mug into the microwave</simpleChoice>
+    </choiceInteraction>
+  </itemBody>
+  <responseProcessing><responseCondition>{branches}</responseCondition></responseProcessing>
+</assessmentItem>
+"""
+
+
+def _branch(tag: str, values: list[str], score: str = "1") -> str:
+    literal = "".join(f'<baseValue baseType="identifier">{value}</baseValue>' for value in values)
+    operand = f"<multiple>{literal}</multiple>" if len(values) > 1 else literal
+    return (
+        f'<{tag}><match><variable identifier="MR01"/>{operand}</match>'
+        f'<setOutcomeValue identifier="SCORE"><baseValue baseType="float">{score}</baseValue>'
+        f"</setOutcomeValue></{tag}>"
+    )
+
+
+def test_a_key_written_out_in_response_processing_is_the_correct_set(tmp_path: Path) -> None:
+    path = tmp_path / "item.xml"
+    path.write_text(_literal_key_item(_branch("responseIf", ["C01", "C02", "C05"])), encoding="utf-8")
+    question = import_qti(path).questions[0]  # was: 'neither a correctResponse nor a mapping'
+    assert question.all_or_nothing
+    assert [c.text for c in question.choices if c.fraction > 0] == [
+        "Take a lighter",
+        "Open the gas on the stove",
+        "Add 2 tea spoons of cocoa into the mug",
+    ]
+    single = tmp_path / "single.xml"
+    single.write_text(_literal_key_item(_branch("responseIf", ["C11"]), max_choices=1), encoding="utf-8")
+    assert [(c.text, c.fraction) for c in import_qti(single).questions[0].choices if c.fraction] == [
+        ("Put the mug into the microwave", 1.0)
+    ]
+
+
+def test_several_alternative_answer_sets_are_named_unsupported(tmp_path: Path) -> None:
+    path = tmp_path / "item.xml"
+    branches = _branch("responseIf", ["C01", "C02", "C05"]) + _branch("responseElseIf", ["C11", "C05"])
+    path.write_text(_literal_key_item(branches), encoding="utf-8")
+    skipped: list[InputFileError] = []
+    with pytest.raises(InputFileErrors):
+        import_qti(path, skipped=skipped)
+    assert "accepting 2 different sets of answers are not supported" in skipped[0].reason
