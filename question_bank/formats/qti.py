@@ -1077,7 +1077,9 @@ def _scored_conditions(item: Element) -> list[_Scored]:
     """The conditions that set the score, each with its share of the item's maximum. The score is the
     variable the item declares first (SCORE in Canvas and Blackboard; the IMS examples name their own,
     FIBSCORE, REALSCORE); the maximum its declared maxvalue, else the most any condition gives (the best
-    answer earns full points; Brightspace declares nothing and sets 100)."""
+    answer earns full points; Brightspace declares nothing and sets 100). Canvas New Quizzes declare 100
+    but, varying points by answer, set points: when the best score is the item's points_possible, that
+    is the maximum."""
     processing = item.find("resprocessing")
     if processing is None:
         return []
@@ -1091,10 +1093,14 @@ def _scored_conditions(item: Element) -> list[_Scored]:
             if name.upper() == score.upper() and variables is not None:
                 setting.append((condition, variables, (setvar.text or "").strip()))
     numbers = [_number(raw, "score") for _, _, raw in setting if raw.upper() != "SCORE.MAX"]
+    best = max((number for number in numbers if number > 0), default=None)
     if declared is not None and declared.get("maxvalue"):
         maximum = _number(declared.get("maxvalue"), "maxvalue")
+        points = _qti1_points(_metadata(item))
+        if best is not None and best < maximum and points is not None and math.isclose(best, points):
+            maximum = points  # Canvas New Quizzes "vary points by answer": the scores are points
     else:
-        maximum = max((number for number in numbers if number > 0), default=100.0)
+        maximum = best if best is not None else 100.0
     scored = []
     for condition, variables, raw in setting:
         value = maximum if raw.upper() == "SCORE.MAX" else _number(raw, "score")

@@ -379,3 +379,40 @@ def test_several_alternative_answer_sets_are_named_unsupported(tmp_path: Path) -
     with pytest.raises(InputFileErrors):
         import_qti(path, skipped=skipped)
     assert "accepting 2 different sets of answers are not supported" in skipped[0].reason
+
+
+def test_canvas_new_quizzes_vary_points_by_answer(tmp_path: Path) -> None:
+    """Canvas New Quizzes' 'vary points by answer' (instructure/qti
+    spec/fixtures/items_1.2/choice_vary_points_by_answer.xml): SCORE declared out of 100 but set in
+    points (10 and 5 of points_possible 10). Was: 10 % and 5 % credit."""
+    choice = """<response_label ident="{ident}"><material><mattext texttype="text/html">{text}</mattext>
+      </material></response_label>"""
+    condition = """<respcondition><conditionvar><varequal respident="response1">{ident}</varequal>
+      </conditionvar><setvar action="Set" varname="SCORE">{score}</setvar></respcondition>"""
+    path = tmp_path / "quiz.xml"
+    path.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2">
+<assessment title="1.2 Import Quiz" ident="A1001"><section title="Main" ident="S1002">
+<item ident="d74b47a4abeeed159e030bfecbcecea2" title="My question title">
+  <itemmetadata><qtimetadata>
+    <qtimetadatafield><fieldlabel>question_type</fieldlabel><fieldentry>multiple_choice_question</fieldentry>
+    </qtimetadatafield>
+    <qtimetadatafield><fieldlabel>points_possible</fieldlabel><fieldentry>10.0</fieldentry></qtimetadatafield>
+  </qtimetadata></itemmetadata>
+  <presentation><material><mattext texttype="text/html">&lt;p&gt;the correct answer is letter A&lt;/p&gt;
+    </mattext></material>
+    <response_lid ident="response1" rcardinality="Single"><render_choice>
+    {choice.format(ident="93bb", text="A")}{choice.format(ident="3cd6", text="B")}
+    </render_choice></response_lid></presentation>
+  <resprocessing>
+    <outcomes><decvar maxvalue="100" minvalue="0" varname="SCORE" vartype="Decimal"/></outcomes>
+    {condition.format(ident="93bb", score="10.0")}{condition.format(ident="3cd6", score="5.0")}
+  </resprocessing>
+</item></section></assessment></questestinterop>
+""",
+        encoding="utf-8",
+    )
+    question = import_qti(path).questions[0]
+    assert question.max_points == 10.0
+    assert [(c.text, c.fraction) for c in question.choices] == [("A", 1.0), ("B", 0.5)]
