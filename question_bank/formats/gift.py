@@ -40,6 +40,7 @@ from question_bank.formats.common import (
     tidy_number,
     title_from_path,
 )
+from question_bank.formats.media_files import name_images
 from question_bank.keypoints import read_marking_scheme
 from question_bank.language import detect_bank_languages
 from question_bank.models import Bank, Question, QuestionType
@@ -108,7 +109,7 @@ def _formatted(text: str, default_format: str = "moodle") -> tuple[str, str]:
     body = text[marker.end() :] if marker else text
     body = _restore(body).strip()
     if text_format == "html" or (text_format == "moodle" and HTML_TAG.search(body)):
-        body = html_to_text(body, keep_newlines=text_format == "moodle")
+        body = html_to_text(name_images(body), keep_newlines=text_format == "moodle")
     return body, text_format
 
 

@@ -454,3 +454,23 @@ def test_ims_multiple_response_requiring_the_exact_set_is_all_or_nothing() -> No
     assert question.prompt_in("en") == (
         "Which of the following tools would you need to replace a Shimano\n10-speed Front Derailleur?"
     )
+
+
+def test_gift_multiline_feedback_and_a_moodle_export_of_word_html() -> None:
+    """Feedback running over lines, and a real Moodle export (French) of HTML pasted from Word whose
+    general feedback is only a picture: it is named by its file (was: '[image]')."""
+    plain, word = import_file(REAL / "gift_multiline_feedback_word_html.gift").questions
+    assert plain.choices[1].feedback == "feedback comment on this wrong answer\non multiple lines"
+    assert plain.general_feedback == "Global feedback split\non multiple lines"
+    assert word.id == "06-creation-d-instance"
+    assert [c.text for c in word.choices] == [
+        "Client",
+        "ConditionAbonnement",
+        "Paiement",
+        "Emprunt",
+        "ContrôleurAbonnement",
+        "CléAccess",
+    ]
+    assert [c.text for c in word.choices if c.fraction == 1.0] == ["ContrôleurAbonnement"]
+    assert word.prompt_in("fr").startswith("CU4-1 demarrerAbonnement(duree :Integer) :")
+    assert word.general_feedback == "[image: 3.png]"
