@@ -1293,11 +1293,15 @@ def _inferred_kind(item: Element) -> str:
     )
 
 
+_STUDENT_VIEWS = frozenset({"", "all", "candidate"})
+"""QTI 1.2 feedback views a student sees; 'Tutor', 'Scorer', 'Proctor' … feedback is for staff."""
+
+
 def _item_feedback(item: Element) -> dict[str, str]:
     return {
         feedback.get("ident", ""): _material_text(feedback)
         for feedback in item.findall("itemfeedback")
-        if feedback.get("ident")
+        if feedback.get("ident") and (feedback.get("view") or "").strip().lower() in _STUDENT_VIEWS
     }
 
 

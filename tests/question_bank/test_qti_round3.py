@@ -416,3 +416,23 @@ def test_canvas_new_quizzes_vary_points_by_answer(tmp_path: Path) -> None:
     question = import_qti(path).questions[0]
     assert question.max_points == 10.0
     assert [(c.text, c.fraction) for c in question.choices] == [("A", 1.0), ("B", 0.5)]
+
+
+def test_feedback_for_tutors_is_not_shown_to_students(tmp_path: Path) -> None:
+    """The IMS QTI 1.2.1 examples (pyslet mchc_ir_05.xml) give one feedback ident two views: the
+    candidate's and the tutor's ('The student may need help with …'). Only the candidate's is kept."""
+    path = tmp_path / "quiz.xml"
+    path.write_text(
+        _qti12_item(
+            "",
+            """<respcondition><conditionvar><varequal respident="R">B</varequal></conditionvar>
+      <displayfeedback feedbacktype="Response" linkrefid="Incorrect"/></respcondition>""",
+            """<itemfeedback ident="Incorrect" view="Candidate"><flow_mat><material>
+      <mattext>No, plain SGD has one global step size.</mattext></material></flow_mat></itemfeedback>
+    <itemfeedback ident="Incorrect" view="Tutor"><flow_mat><material>
+      <mattext>The student may need help with optimisers.</mattext></material></flow_mat></itemfeedback>""",
+        ),
+        encoding="utf-8",
+    )
+    question = import_qti(path).questions[0]
+    assert question.choices[1].feedback == "No, plain SGD has one global step size."
