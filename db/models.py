@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     Dialect,
     Float,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -73,6 +75,35 @@ class Student(Base):
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExtraTime(Base):
+    """A student's extra time on timed exams (an accommodation): a percentage of the bank's limit or a
+    number of minutes, for one bank or (bank_id NULL) for every bank; the bank's own setting wins.
+
+    Read when a full exam starts: the deadline stored with the session is final."""
+
+    __tablename__ = "extra_time"
+    __table_args__ = (
+        UniqueConstraint("student_id", "bank_id"),
+        Index(
+            "uq_extra_time_student_all_banks",
+            "student_id",
+            unique=True,
+            sqlite_where=text("bank_id IS NULL"),
+            postgresql_where=text("bank_id IS NULL"),
+        ),
+        CheckConstraint("(percent IS NULL) <> (minutes IS NULL)", name="percent_or_minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    bank_id: Mapped[str | None] = mapped_column(String(120))
+    percent: Mapped[float | None] = mapped_column(Float)
+    minutes: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    student: Mapped[Student] = relationship()
 
 
 class QuestionSnapshot(Base):

@@ -39,6 +39,62 @@ class StudentRecord(_Record):
     created_at: datetime
 
 
+MAX_EXTRA_PERCENT = 400.0
+MAX_EXTRA_MINUTES = 24 * 60.0
+
+
+def minutes_text(minutes: float) -> str:
+    """60 → "60", 37.5 → "37.5": minutes (or a percentage) as a person writes them, to a tenth."""
+    return f"{minutes:.1f}".removesuffix(".0")
+
+
+class ExtraTimeRecord(_Record):
+    """A student's extra time on timed exams: `percent` of the exam's limit or `minutes`, exactly one.
+
+    `bank_id` None means every bank; a setting for the exam's own bank wins over it."""
+
+    student_id: int
+    student_name: str
+    bank_id: str | None
+    percent: float | None = Field(default=None, gt=0.0, le=MAX_EXTRA_PERCENT)
+    minutes: float | None = Field(default=None, gt=0.0, le=MAX_EXTRA_MINUTES)
+    updated_at: datetime
+
+    @property
+    def amount(self) -> str:
+        """ "25 %" or "15 min"."""
+        if self.percent is not None:
+            return f"{minutes_text(self.percent)} %"
+        return f"{minutes_text(self.minutes or 0.0)} min"
+
+    def extended_minutes(self, limit_minutes: float) -> float:
+        """The student's own limit for an exam of `limit_minutes`."""
+        if self.percent is not None:
+            return limit_minutes * (1.0 + self.percent / 100.0)
+        return limit_minutes + (self.minutes or 0.0)
+
+    def describe(self, limit_minutes: float) -> str:
+        """ "60 min + 25 % = 75 min": the arithmetic a student or invigilator can check."""
+        extended = minutes_text(self.extended_minutes(limit_minutes))
+        return f"{minutes_text(limit_minutes)} min + {self.amount} = {extended} min"
+
+
+def check_extra_time(percent: float | None, minutes: float | None) -> None:
+    """Raise a TentaError naming the bad value unless exactly one valid amount of extra time is given."""
+    if (percent is None) == (minutes is None):
+        raise TentaError("extra time is either a percentage or a number of minutes, exactly one of them")
+    if percent is not None and not (math.isfinite(percent) and 0.0 < percent <= MAX_EXTRA_PERCENT):
+        raise TentaError(
+            f"extra time {percent:g} % is outside 0-{MAX_EXTRA_PERCENT:g} % "
+            "(more than 0; to remove a student's extra time, clear it)"
+        )
+    if minutes is not None and not (math.isfinite(minutes) and 0.0 < minutes <= MAX_EXTRA_MINUTES):
+        raise TentaError(
+            f"extra time {minutes:g} min is outside 0-{MAX_EXTRA_MINUTES:g} min "
+            "(more than 0, at most a day; to remove a student's extra time, clear it)"
+        )
+
+
 class QuizSessionRecord(_Record):
     """A quiz sitting: its questions in order, where the student is, and what they were typing."""
 

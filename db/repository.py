@@ -24,6 +24,7 @@ from db.models import (
     AuditRow,
     Document,
     DocumentChunk,
+    ExtraTime,
     GradeRow,
     Override,
     QuestionSnapshot,
@@ -42,6 +43,7 @@ from db.records import (
     DocumentChunkRecord,
     DocumentRecord,
     ExportRow,
+    ExtraTimeRecord,
     Gradebook,
     GradebookRow,
     GradeRecord,
@@ -57,6 +59,7 @@ from db.records import (
     SessionStatus,
     SessionSummary,
     StudentRecord,
+    check_extra_time,
     check_point_credits,
 )
 from question_bank.errors import TentaError
@@ -169,6 +172,79 @@ class Repository:
     def list_students(self) -> list[StudentRecord]:
         def work(session: Session) -> list[StudentRecord]:
             return [_student_record(s) for s in session.scalars(select(Student).order_by(Student.name))]
+
+        return self._read(work)
+
+    # ---------------------------------------------------------------- extra time (accommodations)
+
+    def set_extra_time(
+        self,
+        student_id: int,
+        bank_id: str | None = None,
+        *,
+        percent: float | None = None,
+        minutes: float | None = None,
+    ) -> ExtraTimeRecord:
+        """Give a student `percent` or `minutes` of extra time on the timed exams of `bank_id` (None: every
+        bank), replacing the earlier setting of that scope. Exams already started keep their deadline."""
+        check_extra_time(percent, minutes)
+        scope = _extra_time_scope(bank_id)
+
+        def work(session: Session) -> ExtraTimeRecord:
+            student = _require(session, Student, student_id)
+            row = session.scalars(_extra_time_query(student_id, scope)).first()
+            if row is None:
+                row = ExtraTime(student_id=student_id, bank_id=scope)
+                session.add(row)
+            row.percent, row.minutes = percent, minutes
+            row.updated_at = self._clock()
+            session.flush()
+            return _extra_time_record(row, student.name)
+
+        return self._write(work, retry_on_conflict=True)
+
+    def clear_extra_time(self, student_id: int, bank_id: str | None = None) -> ExtraTimeRecord | None:
+        """Remove the student's extra time of that scope (None: the every-bank setting); the removed one."""
+        scope = _extra_time_scope(bank_id)
+
+        def work(session: Session) -> ExtraTimeRecord | None:
+            student = _require(session, Student, student_id)
+            row = session.scalars(_extra_time_query(student_id, scope)).first()
+            if row is None:
+                return None
+            removed = _extra_time_record(row, student.name)
+            session.delete(row)
+            return removed
+
+        return self._write(work)
+
+    def extra_time_for(self, student_id: int, bank_id: str) -> ExtraTimeRecord | None:
+        """The extra time that applies to the student's exams of this bank: the bank's own setting,
+        else the every-bank one, else None."""
+
+        def work(session: Session) -> ExtraTimeRecord | None:
+            rows = session.scalars(
+                select(ExtraTime)
+                .options(selectinload(ExtraTime.student))
+                .where(
+                    ExtraTime.student_id == student_id,
+                    (ExtraTime.bank_id == bank_id) | ExtraTime.bank_id.is_(None),
+                )
+            ).all()
+            chosen = min(rows, key=lambda row: row.bank_id is None, default=None)
+            return _extra_time_record(chosen, chosen.student.name) if chosen else None
+
+        return self._read(work)
+
+    def extra_time_settings(self, student_id: int | None = None) -> list[ExtraTimeRecord]:
+        """Every extra-time setting (of one student), by student name, the every-bank setting first."""
+
+        def work(session: Session) -> list[ExtraTimeRecord]:
+            query = select(ExtraTime, Student.name).join(Student, ExtraTime.student_id == Student.id)
+            if student_id is not None:
+                query = query.where(ExtraTime.student_id == student_id)
+            records = [_extra_time_record(row, name) for row, name in session.execute(query)]
+            return sorted(records, key=lambda r: (r.student_name, r.bank_id is not None, r.bank_id or ""))
 
         return self._read(work)
 
@@ -957,6 +1033,30 @@ def _student_record(student: Student) -> StudentRecord:
         external_id=student.external_id,
         is_default=student.is_default,
         created_at=student.created_at,
+    )
+
+
+def _extra_time_scope(bank_id: str | None) -> str | None:
+    if bank_id is None:
+        return None
+    if not bank_id.strip():
+        raise TentaError("extra time for a bank needs the bank's id (leave it out for every bank)")
+    return bank_id.strip()
+
+
+def _extra_time_query(student_id: int, bank_id: str | None) -> Select[ExtraTime]:
+    same_scope = ExtraTime.bank_id.is_(None) if bank_id is None else ExtraTime.bank_id == bank_id
+    return select(ExtraTime).where(ExtraTime.student_id == student_id, same_scope)
+
+
+def _extra_time_record(row: ExtraTime, student_name: str) -> ExtraTimeRecord:
+    return ExtraTimeRecord(
+        student_id=row.student_id,
+        student_name=student_name,
+        bank_id=row.bank_id,
+        percent=row.percent,
+        minutes=row.minutes,
+        updated_at=row.updated_at,
     )
 
 

@@ -17,11 +17,13 @@ from pydantic import BaseModel, Field
 from db.records import (
     AnswerDetail,
     AnswerRecord,
+    ExtraTimeRecord,
     GradeRecord,
     QuizSessionRecord,
     ReviewCardRecord,
     SessionStatus,
     SessionSummary,
+    minutes_text,
 )
 from question_bank.errors import TentaError
 from question_bank.models import Bank, Question
@@ -29,6 +31,7 @@ from quiz import progress, scheduling
 from quiz.modes import DEFAULT_PRACTICE_COUNT, QuizMode
 
 if TYPE_CHECKING:
+    from db.repository import Repository
     from quiz.context import AppContext
 
 
@@ -64,12 +67,46 @@ def choose_questions(
     return weakest[: request.count or DEFAULT_PRACTICE_COUNT]
 
 
-def exam_deadline(bank: Bank, mode: QuizMode, now: datetime) -> datetime | None:
-    """When a quiz started `now` must be handed in: the bank's time limit applies to the full exam only
-    (practice stays untimed, as in Moodle, where the limit is a setting of the exam itself)."""
+@dataclass(frozen=True)
+class ExamTimeLimit:
+    """A timed exam's limit for one student: the bank's minutes, lengthened by the student's extra time."""
+
+    bank_minutes: float
+    extra_time: ExtraTimeRecord | None = None
+
+    @property
+    def minutes(self) -> float:
+        if self.extra_time is None:
+            return self.bank_minutes
+        return self.extra_time.extended_minutes(self.bank_minutes)
+
+    def describe(self) -> str:
+        """ "60 min", or with extra time "60 min + 25 % = 75 min"."""
+        if self.extra_time is None:
+            return f"{minutes_text(self.bank_minutes)} min"
+        return self.extra_time.describe(self.bank_minutes)
+
+
+def student_time_limit(
+    repository: Repository, student_id: int, bank_id: str, bank_minutes: float | None
+) -> ExamTimeLimit | None:
+    """The full exam's time limit for this student (None when the bank is untimed), as of now: a session
+    already started keeps the deadline it was given."""
+    if bank_minutes is None:
+        return None
+    return ExamTimeLimit(bank_minutes, repository.extra_time_for(student_id, bank_id))
+
+
+def exam_deadline(
+    bank: Bank, mode: QuizMode, now: datetime, extra_time: ExtraTimeRecord | None = None
+) -> datetime | None:
+    """When a quiz started `now` must be handed in: the bank's time limit, plus the student's extra time,
+    applies to the full exam only (practice stays untimed, as in Moodle, where the limit is a setting of
+    the exam itself). The deadline is kept to the second."""
     if mode is not QuizMode.FULL or bank.time_limit_minutes is None:
         return None
-    return now + timedelta(minutes=bank.time_limit_minutes)
+    limit = ExamTimeLimit(bank.time_limit_minutes, extra_time)
+    return now + timedelta(seconds=round(limit.minutes * 60))
 
 
 def start_quiz(ctx: AppContext, request: QuizRequest, *, now: datetime, rng: random.Random) -> ActiveQuiz:
@@ -78,7 +115,12 @@ def start_quiz(ctx: AppContext, request: QuizRequest, *, now: datetime, rng: ran
     questions = choose_questions(ctx, request, bank, now=now, rng=rng)
     if not questions:
         raise TentaError(f"Nothing to ask in {request.mode.label.lower()} mode for {bank.title} right now.")
-    deadline = exam_deadline(bank, request.mode, now)
+    limit = (
+        student_time_limit(ctx.repository, request.student_id, bank.id, bank.time_limit_minutes)
+        if request.mode is QuizMode.FULL
+        else None
+    )
+    deadline = exam_deadline(bank, request.mode, now, limit.extra_time if limit else None)
     record = ctx.repository.start_session(
         request.student_id, bank, questions, request.mode.value, deadline=deadline
     )

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
+from db.records import minutes_text
 from quiz.modes import DEFAULT_PRACTICE_COUNT, QuizMode
 from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
@@ -19,6 +20,7 @@ from quiz.tui.screens.resume_dialog import ResumeChoice, ResumeDialog
 if TYPE_CHECKING:
     from db.records import StudentRecord
     from quiz.progress import Dashboard
+    from quiz.session import ExamTimeLimit
 
 
 class HomeScreen(TentaScreen[None]):
@@ -150,22 +152,33 @@ class HomeScreen(TentaScreen[None]):
     @work(thread=True, exclusive=True, group="home-dashboard", exit_on_error=False)
     def load_dashboard(self, student: StudentRecord, bank_id: str) -> None:
         from quiz.progress import dashboard
+        from quiz.session import student_time_limit
 
+        ctx = self.tenta.ctx
         try:
-            summary = dashboard(self.tenta.ctx, student, bank_id, self.tenta.clock())
+            summary = dashboard(ctx, student, bank_id, self.tenta.clock())
+            limit = student_time_limit(ctx.repository, student.id, bank_id, summary.time_limit_minutes)
         except Exception as error:
             self.app.call_from_thread(
                 self.app.notify, str(error), title="Cannot load progress", severity="error"
             )
             return
-        self.app.call_from_thread(self._show_dashboard, summary)
+        self.app.call_from_thread(self._show_dashboard, summary, limit)
 
-    def _show_dashboard(self, summary: Dashboard) -> None:
+    def _show_dashboard(self, summary: Dashboard, limit: ExamTimeLimit | None) -> None:
         self._dashboard = summary
         self.tenta.preload_model_soon()
-        self.query_one("#summary", Static).update(summary.line())
-        limit = f", {summary.time_limit_minutes:g} min" if summary.time_limit_minutes else ""
-        self.query_one("#mode-full", Button).label = f"Full exam ({summary.question_count}{limit})"
+        exam = self.query_one("#mode-full", Button)
+        if limit is None:
+            self.query_one("#summary", Static).update(summary.line())
+            exam.label = f"Full exam ({summary.question_count})"
+            exam.tooltip = None
+        else:
+            whose = " (your extra time)" if limit.extra_time else ""
+            timed = f"Timed full exam: {limit.describe()}{whose}"
+            self.query_one("#summary", Static).update(f"{summary.line()}\n{timed}")
+            exam.label = f"Full exam ({summary.question_count}, {minutes_text(limit.minutes)} min)"
+            exam.tooltip = timed
         self.query_one("#mode-due", Button).label = f"Due today ({summary.due + summary.new})"
         hint = self.query_one("#hint", Static)
         if summary.graded_answers == 0 and summary.finished_sessions == 0:
