@@ -11,7 +11,8 @@ grader understands them), `numerical` -> numerical (answer + absolute tolerance)
 whose reference answer is the grader information, else the general feedback (an essay with neither is
 an error: tenta cannot grade it). `category` pseudo-questions set the topic of the questions after them,
 tags become extra topics, `<idnumber>` is the id (else a slug of the name), `<defaultgrade>` the
-question's points; descriptions are left out, each named in the notes. Every other type (matching,
+question's points; descriptions and random-question slots are left out, each named in the notes. Every
+other type (matching,
 cloze, drag and drop, calculated …) is an error naming the question, so nothing is half-imported. Texts
 in html / moodle_auto_format become readable text, images as "[image: alt]" (or the file name), as is
 Moodle 1.9's separate `<image>`;
@@ -87,8 +88,11 @@ _UNSUPPORTED_NAMES = {
     "ddmarker": "drag and drop markers",
     "gapselect": "select missing words",
     "ordering": "ordering",
-    "random": "random",
 }
+_RANDOM_LEFT_OUT = (
+    "a random-question placeholder (Moodle draws a question from its category when the quiz runs) is "
+    "not a question; left out"
+)
 _QUIZ_ROOT = re.compile(
     r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<quiz[\s>/]", re.DOTALL
 )
@@ -467,8 +471,10 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
             topic = _category_path_topic(_in_language(question, spoken[0]) if spoken else question)
             continue
         name = _name(_in_language(question, spoken[0]) if spoken else question) or f"question {position}"
-        if kind == "description":
-            problems.left_out(DESCRIPTION_LEFT_OUT, line=line, field=name)
+        if kind in ("description", "random"):
+            problems.left_out(
+                DESCRIPTION_LEFT_OUT if kind == "description" else _RANDOM_LEFT_OUT, line=line, field=name
+            )
             continue
         try:
             if not spoken:

@@ -127,3 +127,23 @@ def test_cli_import_names_the_description_on_stderr(settings: Settings, tmp_path
     assert result.exit_code == 0, result.output
     assert "Läs först: a description" in result.stderr and "left out" in result.stderr
     assert "1 questions" in result.stdout or "1 question" in result.stdout
+
+
+def test_moodle_random_question_placeholder_is_left_out_and_named(tmp_path: Path) -> None:
+    """Older Moodle exports list a quiz's 'random question' slots (type random: draw one from the
+    category); they are no questions, so they are named and left out without refusing the file."""
+    random_slot = """<question type="random">
+    <name><text>Random (CNN)</text></name>
+    <questiontext format="html"><text>0</text></questiontext>
+    <generalfeedback format="html"><text></text></generalfeedback>
+    <defaultgrade>1.0000000</defaultgrade>
+    <penalty>0.0000000</penalty>
+    <hidden>0</hidden>
+  </question>
+"""
+    path = tmp_path / "quiz.xml"
+    path.write_text(MOODLE_WITH_DESCRIPTION.replace("</quiz>", random_slot + "</quiz>"), encoding="utf-8")
+    notes: list[str] = []
+    bank = import_file(path, notes=notes)
+    assert [question.id for question in bank.questions] == ["cnn-pool"]
+    assert len(notes) == 2 and "Random (CNN): a random-question placeholder" in notes[1]
