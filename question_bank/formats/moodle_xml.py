@@ -12,10 +12,9 @@ whose reference answer is the grader information, else the general feedback (an 
 an error: tenta cannot grade it). `category` pseudo-questions set the topic of the questions after them,
 tags become extra topics, `<idnumber>` is the id (else a slug of the name), `<defaultgrade>` the
 question's points; descriptions and random-question slots are left out, each named in the notes. Every
-other type (matching,
-cloze, drag and drop, calculated …) is an error naming the question, so nothing is half-imported. Texts
-in html / moodle_auto_format become readable text, images as "[image: alt]" (or the file name), as is
-Moodle 1.9's separate `<image>`;
+other type (matching, cloze, drag and drop, calculated …) is an error naming the question, so nothing
+is half-imported. Texts in html / moodle_auto_format become readable text, images as "[image: alt]" (or
+the file name), as is Moodle 1.9's separate `<image>`;
 Markdown texts stay Markdown with their pictures marked the same way and links to their own sound files as
 "[sound: name]". The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name) in what a student
 sees while answering, the question text and the choices, are listed as the question's media under
