@@ -188,7 +188,7 @@ def looks_like_qti(text: str) -> bool:
 
 # ---- text ------------------------------------------------------------------------------------------------
 
-_INLINE_INTERACTIONS = frozenset({"textEntryInteraction", "inlineChoiceInteraction", "endAttemptInteraction"})
+_INLINE_INTERACTIONS = frozenset({"textEntryInteraction", "inlineChoiceInteraction"})
 _HIDDEN = frozenset(
     {
         "feedbackBlock",
@@ -286,6 +286,8 @@ def _element_markup(element: Element) -> str:
         return ""
     if tag in _INLINE_INTERACTIONS:
         return _BLANK
+    if tag == "endAttemptInteraction":  # a button (OpenOLAT's 'Hint'), not something to fill in
+        return ""
     if tag == "math":
         return escape(math_text(element))
     if tag == "mediaInteraction":  # a player: the sound or video is shown like any other
@@ -356,8 +358,13 @@ _TRUE_FALSE_PAIRS = frozenset({("true", "false"), ("sant", "falskt"), ("sann", "
 
 def _interactions(body: Element) -> list[Element]:
     """What a candidate answers. A mediaInteraction only plays its file (its play count is nothing to
-    grade), so next to another interaction it is part of the question text."""
-    found = [element for element in body.iter() if element.tag.endswith("Interaction")]
+    grade), so next to another interaction it is part of the question text; an endAttemptInteraction is
+    a button (OpenOLAT's hint request), nothing answered."""
+    found = [
+        element
+        for element in body.iter()
+        if element.tag.endswith("Interaction") and element.tag != "endAttemptInteraction"
+    ]
     return [element for element in found if element.tag != "mediaInteraction"] or found
 
 
@@ -575,9 +582,12 @@ class _ModalFeedback:
 
 
 def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
-    """Per-choice modal feedback, and the unconditional rest (correct/wrong feedback has no place here)."""
+    """Per-choice modal feedback, and the unconditional rest (correct/wrong feedback has no place here).
+    Feedback the response processing switches on when the answer is right or wrong (OpenOLAT's
+    'Feedback261171147' set after matching its FEEDBACKBASIC 'correct') is not general either."""
     feedback = _ModalFeedback()
     general = []
+    switched_on = _switched_on_by_correctness(item)
     for modal in item.findall("modalFeedback"):
         text = _readable(modal)
         identifier = modal.get("identifier", "")
@@ -585,10 +595,43 @@ def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
             continue
         if identifier in choice_ids:
             feedback.by_choice[identifier] = text
-        elif not _CONDITIONAL_FEEDBACK.search(identifier):
+        elif not _CONDITIONAL_FEEDBACK.search(identifier) and identifier not in switched_on:
             general.append(text)
     feedback.general = "\n\n".join(dict.fromkeys(general))
     return feedback
+
+
+_OUTCOME_WORDS = frozenset({"correct", "incorrect", "wrong", "right", "partial", "partiallycorrect"})
+
+
+def _tests_correctness(condition: Element) -> bool:
+    """Whether a response condition asks if the answer is right: compares with the correct response, the
+    score, or an outcome set to 'correct'/'incorrect'."""
+    return any(
+        node.tag == "correct"
+        or (node.tag == "variable" and node.get("identifier", "").upper() == "SCORE")
+        or (node.tag == "baseValue" and (node.text or "").strip().lower() in _OUTCOME_WORDS)
+        for node in condition.iter()
+    )
+
+
+def _switched_on_by_correctness(item: Element) -> set[str]:
+    """The identifiers response processing sets an outcome to in a responseCondition that tests whether
+    the answer is right (feedback for right or wrong answers)."""
+    processing = item.find("responseProcessing")
+    if processing is None:
+        return set()
+    switched: set[str] = set()
+    for rule in processing.iter("responseCondition"):
+        branches = [branch for branch in rule if branch.tag in ("responseIf", "responseElseIf")]
+        if any(len(branch) and _tests_correctness(branch[0]) for branch in branches):
+            switched |= {
+                (value.text or "").strip()
+                for setter in rule.iter("setOutcomeValue")
+                for value in setter.iter("baseValue")
+                if value.get("baseType") == "identifier"
+            }
+    return switched
 
 
 def _is_true_false(texts: Sequence[str]) -> bool:
@@ -791,6 +834,13 @@ def _essay_reference(item: Element, body: Element, declaration: Element | None) 
     values = [html_to_text(value) if HTML_TAG.search(value) else value for value in _values(declaration)]
     if any(values):
         return "\n\n".join(value for value in values if value), False
+    solutions = [
+        text
+        for modal in item.findall("modalFeedback")
+        if modal.get("outcomeIdentifier", "").upper() == "SOLUTIONMODAL" and (text := _readable(modal))
+    ]  # OpenOLAT writes an essay's "correct solution" so
+    if solutions:
+        return "\n\n".join(solutions), True
     return _modal_feedback(item, set()).general, True
 
 

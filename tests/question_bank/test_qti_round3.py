@@ -436,3 +436,64 @@ def test_feedback_for_tutors_is_not_shown_to_students(tmp_path: Path) -> None:
     )
     question = import_qti(path).questions[0]
     assert question.choices[1].feedback == "No, plain SGD has one global step size."
+
+
+def test_openolat_right_and_wrong_feedback_is_not_general_feedback(tmp_path: Path) -> None:
+    """OpenOLAT names its feedback 'Feedback261171147' and switches it on after setting FEEDBACKBASIC
+    to 'correct'/'incorrect' or testing the SCORE (OpenOLAT/OpenOLAT
+    src/test/java/org/olat/ims/qti21/model/xml/resources/openolat/single-choice-feedbacks.xml);
+    only feedback shown whatever the answer is general."""
+    path = tmp_path / "sc.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="sc1" title="Pooling"
+  adaptive="false" timeDependent="false" toolName="OpenOLAT" toolVersion="11.3a">
+  <responseDeclaration identifier="RESPONSE_1" cardinality="single" baseType="identifier">
+    <correctResponse><value>a</value></correctResponse></responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <outcomeDeclaration identifier="MAXSCORE" cardinality="single" baseType="float">
+    <defaultValue><value>1</value></defaultValue></outcomeDeclaration>
+  <outcomeDeclaration identifier="FEEDBACKBASIC" cardinality="single" baseType="identifier"/>
+  <outcomeDeclaration identifier="FEEDBACKMODAL" cardinality="multiple" baseType="identifier"/>
+  <itemBody><p>What does max pooling do?</p>
+    <choiceInteraction responseIdentifier="RESPONSE_1" shuffle="true" maxChoices="1">
+      <simpleChoice identifier="a"><p>Downsamples</p></simpleChoice>
+      <simpleChoice identifier="b"><p>Normalises</p></simpleChoice>
+    </choiceInteraction></itemBody>
+  <responseProcessing>
+    <responseCondition>
+      <responseIf><isNull><variable identifier="RESPONSE_1"/></isNull>
+        <setOutcomeValue identifier="FEEDBACKBASIC"><baseValue baseType="identifier">empty</baseValue>
+        </setOutcomeValue></responseIf>
+      <responseElseIf><match><variable identifier="RESPONSE_1"/><correct identifier="RESPONSE_1"/></match>
+        <setOutcomeValue identifier="SCORE"><sum><variable identifier="SCORE"/>
+        <variable identifier="MAXSCORE"/></sum></setOutcomeValue>
+        <setOutcomeValue identifier="FEEDBACKBASIC"><baseValue baseType="identifier">correct</baseValue>
+        </setOutcomeValue></responseElseIf>
+      <responseElse><setOutcomeValue identifier="FEEDBACKBASIC"><baseValue baseType="identifier">incorrect
+        </baseValue></setOutcomeValue></responseElse>
+    </responseCondition>
+    <responseCondition><responseIf><and><match><baseValue baseType="identifier">correct</baseValue>
+      <variable identifier="FEEDBACKBASIC"/></match></and>
+      <setOutcomeValue identifier="FEEDBACKMODAL"><multiple><variable identifier="FEEDBACKMODAL"/>
+      <baseValue baseType="identifier">Feedback261171147</baseValue></multiple></setOutcomeValue>
+    </responseIf></responseCondition>
+    <responseCondition><responseIf><and><match><baseValue baseType="identifier">incorrect</baseValue>
+      <variable identifier="FEEDBACKBASIC"/></match></and>
+      <setOutcomeValue identifier="FEEDBACKMODAL"><multiple><variable identifier="FEEDBACKMODAL"/>
+      <baseValue baseType="identifier">Feedback730653886</baseValue></multiple></setOutcomeValue>
+    </responseIf></responseCondition>
+  </responseProcessing>
+  <modalFeedback identifier="Feedback261171147" outcomeIdentifier="FEEDBACKMODAL" showHide="show"
+    title="Correct answer"><p>This is the correct answer</p></modalFeedback>
+  <modalFeedback identifier="Feedback730653886" outcomeIdentifier="FEEDBACKMODAL" showHide="show"
+    title="Wrong"><p>This is the wrong answer</p></modalFeedback>
+  <modalFeedback identifier="Feedback95140741981089" outcomeIdentifier="SOLUTIONMODAL" showHide="show"
+    title="Correct solution"><p>Pooling keeps the largest value of each window.</p></modalFeedback>
+</assessmentItem>
+""",
+        encoding="utf-8",
+    )
+    question = import_qti(path).questions[0]
+    assert [(c.text, c.fraction) for c in question.choices] == [("Downsamples", 1.0), ("Normalises", 0.0)]
+    assert question.general_feedback == "Pooling keeps the largest value of each window."

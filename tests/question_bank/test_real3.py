@@ -474,3 +474,14 @@ def test_gift_multiline_feedback_and_a_moodle_export_of_word_html() -> None:
     assert [c.text for c in word.choices if c.fraction == 1.0] == ["ContrôleurAbonnement"]
     assert word.prompt_in("fr").startswith("CU4-1 demarrerAbonnement(duree :Integer) :")
     assert word.general_feedback == "[image: 3.png]"
+
+
+def test_openolat_essay_with_a_hint_button_and_its_correct_solution() -> None:
+    """OpenOLAT's essay: a hint button (endAttemptInteraction) next to the answer box, the model answer
+    as the 'Correct solution' modal feedback (SOLUTIONMODAL), and feedback for empty/answered/hint.
+    Was: refused as an item with two interactions."""
+    question = import_file(REAL / "openolat_essay_with_hint.xml").questions[0]
+    assert question.type is QuestionType.FREE_TEXT
+    assert question.prompt_in("en") == "Explain why dropout reduces overfitting."  # no blank for the button
+    assert question.reference_in("en") == "Correct solution for word"  # not the hint or 'Too little'
+    assert question.general_feedback == ""
