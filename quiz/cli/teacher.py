@@ -59,6 +59,7 @@ from quiz.teacher.exports import (
     write_answers,
     write_table,
 )
+from quiz.teacher.feedback_reports import FeedbackFormat, collect_feedback, select_students, write_feedback
 from quiz.teacher.grouping import DEFAULT_THRESHOLD, answer_groups, apply_group_decision, find_group
 from quiz.teacher.review import (
     POINT_DECISIONS,
@@ -125,10 +126,12 @@ def register(app: typer.Typer) -> None:
     app.command("agreement")(agreement_command)
     app.command("stats")(stats_command)
     export_app = typer.Typer(
-        help="Write the gradebook, graded answers or a bank to a file.", no_args_is_help=True
+        help="Write the gradebook, graded answers, feedback for students or a bank to files.",
+        no_args_is_help=True,
     )
     export_app.command("gradebook")(export_gradebook_command)
     export_app.command("answers")(export_answers_command)
+    export_app.command("feedback")(export_feedback_command)
     export_app.command("bank")(bank_cli.export)  # the same command as `tenta bank export`
     app.add_typer(export_app, name="export")
 
@@ -807,3 +810,54 @@ def export_answers_command(
     details = sorted(ctx.repository.answer_history(bank_id=bank.id), key=lambda d: d.answer.id)
     write_answers(out, details, _external_ids(ctx))
     console.print(f"Wrote {len(details)} answers to {out}")
+
+
+def export_feedback_command(  # noqa: PLR0917 - typer maps parameters to options
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the students' files and the index.")],
+    bank_id: BankOption = None,
+    students: Annotated[
+        list[str] | None,
+        typer.Option("--student", "-s", help="Only this student, by name or student id (repeat for more)."),
+    ] = None,
+    format_name: Annotated[
+        FeedbackFormat,
+        typer.Option(
+            "--format", "-f", help="md: CommonMark; html: one self-contained page each, prints well."
+        ),
+    ] = FeedbackFormat.MARKDOWN,
+    grade_scale: GradeScaleOption = None,
+    only_final: Annotated[
+        bool,
+        typer.Option("--only-final", help="Skip students with answers not graded yet or waiting for review."),
+    ] = False,
+) -> None:
+    """One file per student to hand back: each answer with its final score (the teacher's override wins,
+    with the comment), key points covered / partly covered / missing with passages to read, unanswered
+    questions, the total and the final grade; and an index of everyone.
+
+    Answers not graded yet or waiting for review read "not graded yet" and leave the student without a
+    final grade; those students are named on stderr.
+    """
+    ctx = make_context()
+    bank = _bank(ctx, bank_id)
+    gradebook = ctx.repository.gradebook(bank.id)
+    scale = _grade_scale(grade_scale, bank, sum(question_columns(gradebook, bank).values()))
+    details = ctx.repository.answer_history(bank_id=bank.id)
+    exam, everyone = collect_feedback(bank, gradebook, details, scale, published=date.today())
+    chosen = select_students(everyone, students or [])
+    waiting = [student for student in chosen if student.pending]
+    if only_final:
+        chosen = [student for student in chosen if not student.pending]
+    written = write_feedback(out, chosen, exam, format_name)
+    if waiting:
+        names = ", ".join(student.name for student in waiting)
+        what = "skipped (--only-final)" if only_final else "get files saying so and no final grade"
+        error_console.print(
+            f"{len(waiting)} student(s) have answers not graded yet or waiting for review (tenta grade, "
+            f"tenta review) and {what}: {names}",
+            soft_wrap=True,
+        )
+    console.print(
+        f"Wrote feedback for {len(written) - 1} student(s) of bank {bank.id} to {out} "
+        f"(open {written[-1].name})"
+    )
