@@ -851,7 +851,7 @@ def export_feedback_command(  # noqa: PLR0917 - typer maps parameters to options
     written = write_feedback(out, chosen, exam, format_name)
     if waiting:
         names = ", ".join(student.name for student in waiting)
-        what = "skipped (--only-final)" if only_final else "get files saying so and no final grade"
+        what = "are skipped (--only-final)" if only_final else "get files saying so and no final grade"
         error_console.print(
             f"{len(waiting)} student(s) have answers not graded yet or waiting for review (tenta grade, "
             f"tenta review) and {what}: {names}",
