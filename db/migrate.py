@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -55,12 +58,58 @@ def upgrade(engine: Engine) -> str:
     head = head_revision()
     if current(engine) == head:
         return head
-    with write_engine(engine).begin() as connection:
+    name = describe_url(engine.url)
+    with (
+        write_engine(engine).connect() as connection,
+        _sqlite_foreign_keys_off(connection),
+        connection.begin(),
+    ):
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _POSTGRES_MIGRATION_LOCK})
-        if _known_current_revision(connection, describe_url(engine.url)) != head:
+        if _known_current_revision(connection, name) != head:
             command.upgrade(alembic_config(connection), "head")
+            _check_foreign_keys(connection, name)
     return head
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to `revision` (for developers and upgrade tests), data kept where it fits."""
+    with (
+        write_engine(engine).connect() as connection,
+        _sqlite_foreign_keys_off(connection),
+        connection.begin(),
+    ):
+        command.downgrade(alembic_config(connection), revision)
+        _check_foreign_keys(connection, describe_url(engine.url))
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite alters a table by rebuilding it (alembic's batch mode); with foreign keys enforced, dropping
+    the old table would delete (ON DELETE CASCADE) or refuse the rows that reference it. The pragma only
+    switches outside a transaction, so it is set before the migration's transaction begins."""
+    driver = connection.connection.driver_connection
+    if not isinstance(driver, sqlite3.Connection):
+        yield
+        return
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(connection: Connection, name: str) -> None:
+    """With enforcement off during a SQLite migration, check every reference before committing."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, row_id, parent = broken[0][0], broken[0][1], broken[0][2]
+        raise TentaError(
+            f"{name}: schema upgrade stopped, nothing changed: {len(broken)} row(s) would point at missing "
+            f"rows (first: {table} row {row_id} → {parent})"
+        )
 
 
 def _known_current_revision(connection: Connection, name: str) -> str | None:

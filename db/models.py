@@ -66,12 +66,24 @@ class Base(DeclarativeBase):
 
 
 class Student(Base):
-    """A profile; the local default profile is created on first use."""
+    """A profile; the local default profile is created on first use.
+
+    The external id (LMS e-mail, username, student number) identifies a student; names are not unique,
+    but at most one student of a name has no external id, so a name alone never means two students."""
 
     __tablename__ = "students"
+    __table_args__ = (
+        Index(
+            "uq_students_name_without_external_id",
+            "name",
+            unique=True,
+            sqlite_where=text("external_id IS NULL"),
+            postgresql_where=text("external_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

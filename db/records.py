@@ -355,6 +355,7 @@ class ExportRow(_Record):
     """One answer flattened for a spreadsheet or an LMS import."""
 
     answer_id: int
+    student_id: int
     student_name: str
     student_external_id: str | None
     bank_id: str

@@ -8,13 +8,14 @@ is on disk before any grading starts, and a crash can never leave half a grade b
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, event, exc, select
+from sqlalchemy import ColumnElement, Engine, Select, event, exc, select
 from sqlalchemy.orm import Session, selectinload
 
 from db import migrate
@@ -79,6 +80,26 @@ class RecordNotFound(TentaError):
     """A session, answer or student id that is not in the database."""
 
 
+class AmbiguousStudentName(TentaError):
+    """A name without an external id that several students share: which one is meant cannot be known."""
+
+    def __init__(self, name: str, candidates: Sequence[StudentRecord], how_to_choose: str) -> None:
+        ids = ", ".join(
+            candidate.external_id or f"tenta student #{candidate.id} without an id"
+            for candidate in candidates
+        )
+        super().__init__(f"{len(candidates)} students are named {name!r} (ids: {ids}); {how_to_choose}")
+        self.name = name
+        self.candidates = list(candidates)
+
+
+_CHOOSE_BY_ID_WHEN_ADDING = (
+    "give the student's id (in a submissions file a student id or e-mail column on every row; "
+    "on the command line --id)"
+)
+_CHOOSE_BY_ID_WHEN_FINDING = "name the student by their id instead"
+
+
 def open_repository(url: str, *, clock: Clock = utcnow) -> Repository:
     """Open (creating if needed) the database at `url` and migrate it to the current schema.
 
@@ -137,41 +158,49 @@ class Repository:
         return self._write(work, retry_on_conflict=True)
 
     def get_or_create_student(self, name: str, external_id: str | None = None) -> StudentRecord:
-        """The student with this external id (or, without one, this name); created when missing."""
-        clean_name = name.strip()
+        """The student this external id identifies, else the student of this name; created when missing.
+
+        Names are not unique (two "Anna Öberg" with their own e-mails are two students). An unknown id
+        is recorded on the student of that name only while that student has no id of its own (a profile
+        made by name, rows from a file without ids); otherwise the id makes a new student. Without an id,
+        a name that several students share is an AmbiguousStudentName error, never a silent pick."""
+        clean_name = _clean_student_name(name)
         if not clean_name:
             raise TentaError("a student needs a non-empty name")
+        clean_id = (external_id or "").strip() or None
 
         def work(session: Session) -> StudentRecord:
-            student = None
-            if external_id is not None:
-                student = session.scalars(select(Student).where(Student.external_id == external_id)).first()
+            if clean_id is None:
+                student = _only_student_named(session, clean_name, how_to_choose=_CHOOSE_BY_ID_WHEN_ADDING)
+            else:
+                student = _student_with_external_id(session, clean_id) or _adoptable(session, clean_name)
             if student is None:
-                student = session.scalars(select(Student).where(Student.name == clean_name)).first()
-                if student is not None and external_id is not None and student.external_id is None:
-                    student.external_id = external_id
-            if student is None:
-                student = Student(name=clean_name, external_id=external_id)
+                student = Student(name=clean_name, external_id=clean_id)
                 session.add(student)
+            elif student.external_id is None:
+                student.external_id = clean_id
             session.flush()
             return _student_record(student)
 
         return self._write(work, retry_on_conflict=True)
 
     def find_student(self, name: str) -> StudentRecord | None:
-        """The student with this name or external id, if any."""
+        """The student with this external id, else the one with this name, if any (AmbiguousStudentName
+        when several students share the name)."""
+        key = _clean_student_name(name)
 
         def work(session: Session) -> StudentRecord | None:
-            found = session.scalars(
-                select(Student).where((Student.name == name) | (Student.external_id == name))
-            ).first()
+            found = _student_with_external_id(session, key) if key else None
+            if found is None and key:
+                found = _only_student_named(session, key, how_to_choose=_CHOOSE_BY_ID_WHEN_FINDING)
             return _student_record(found) if found else None
 
         return self._read(work)
 
     def list_students(self) -> list[StudentRecord]:
         def work(session: Session) -> list[StudentRecord]:
-            return [_student_record(s) for s in session.scalars(select(Student).order_by(Student.name))]
+            query = select(Student).order_by(Student.name, Student.id)
+            return [_student_record(s) for s in session.scalars(query)]
 
         return self._read(work)
 
@@ -689,7 +718,7 @@ class Repository:
             students.setdefault(student_id, detail)
         names = {student.id: student for student in self.list_students()}
         rows = []
-        for student_id in sorted(students, key=lambda sid: names[sid].name.casefold()):
+        for student_id in sorted(students, key=lambda sid: _student_order(names[sid])):
             answered = {
                 question_id: latest[(student_id, question_id)]
                 for question_id in questions
@@ -722,6 +751,7 @@ class Repository:
             rows.append(
                 ExportRow(
                     answer_id=detail.answer.id,
+                    student_id=detail.answer.student_id,
                     student_name=detail.answer.student_name,
                     student_external_id=external_ids.get(detail.answer.student_id),
                     bank_id=detail.answer.bank_id,
@@ -1024,6 +1054,41 @@ def _snapshot(session: Session, bank: Bank, question: Question) -> QuestionSnaps
 
 def _audit(session: Session, answer_id: int, kind: AuditKind, actor: str, detail: dict[str, Any]) -> None:
     session.add(AuditRow(answer_id=answer_id, kind=kind.value, actor=actor, detail=detail))
+
+
+def _clean_student_name(name: str) -> str:
+    """A name as stored and compared: trimmed and in NFC, so an "ö" typed on a Mac (NFD, o + diaeresis)
+    and on Windows (NFC) is one letter; case is kept and compared exactly."""
+    return unicodedata.normalize("NFC", name.strip())
+
+
+def _students_named(session: Session, name: str, *conditions: ColumnElement[bool]) -> list[Student]:
+    """Students whose name is `name` in NFC or NFD (rows stored before names were normalised), by id."""
+    spellings = sorted({unicodedata.normalize("NFC", name), unicodedata.normalize("NFD", name)})
+    query = select(Student).where(Student.name.in_(spellings), *conditions).order_by(Student.id)
+    return list(session.scalars(query))
+
+
+def _student_with_external_id(session: Session, external_id: str) -> Student | None:
+    return session.scalars(select(Student).where(Student.external_id == external_id)).first()
+
+
+def _adoptable(session: Session, name: str) -> Student | None:
+    """The student of this name who has no external id yet (a profile made by name), to take a new id."""
+    without_id = _students_named(session, name, Student.external_id.is_(None))
+    return without_id[0] if len(without_id) == 1 else None
+
+
+def _only_student_named(session: Session, name: str, *, how_to_choose: str) -> Student | None:
+    named = _students_named(session, name)
+    if len(named) > 1:
+        raise AmbiguousStudentName(name, [_student_record(student) for student in named], how_to_choose)
+    return named[0] if named else None
+
+
+def _student_order(student: StudentRecord) -> tuple[str, str, int]:
+    """Alphabetical, case-insensitive; students sharing a name in the order of their external ids."""
+    return student.name.casefold(), student.external_id or "", student.id
 
 
 def _student_record(student: Student) -> StudentRecord:

@@ -90,7 +90,6 @@ def question_label(question: Question) -> str:
 
 def student_answers(repository: Repository, student_id: int, bank_id: str) -> list[GradedAnswer]:
     """The student's graded answers in this bank, oldest first (final score: override wins)."""
-    student_name = next(student.name for student in repository.list_students() if student.id == student_id)
     graded = [
         GradedAnswer(
             question_id=row.question_id,
@@ -98,7 +97,7 @@ def student_answers(repository: Repository, student_id: int, bank_id: str) -> li
             fraction=row.final_score / row.max_points if row.max_points else 0.0,
         )
         for row in repository.answers_for_export(bank_id)
-        if row.student_name == student_name and row.final_score is not None
+        if row.student_id == student_id and row.final_score is not None
     ]
     return sorted(graded, key=lambda answer: answer.submitted_at)
 
