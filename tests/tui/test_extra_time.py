@@ -50,10 +50,10 @@ async def test_countdown_starts_from_the_extended_limit_and_the_deadline_is_fina
         assert summary.endswith("\nTimed full exam: 30 min + 50 % = 45 min (your extra time)"), summary
         assert button.endswith(", 45 min)"), button
         screen = await start_timed_exam(pilot)
-        assert str(screen.query_one("#quiz-timer", QuizTimer).render()) == "⏳ 45:00 left"
+        assert str(screen.query_one("#quiz-timer", QuizTimer).render()) == "⏳ 45:00 left (+50 %)"
         clock.now = NOW + timedelta(minutes=31)
         await pilot.pause(1.2)
-        assert str(screen.query_one("#quiz-timer", QuizTimer).render()) == "⏳ 14:00 left"
+        assert str(screen.query_one("#quiz-timer", QuizTimer).render()) == "⏳ 14:00 left (+50 %)"
         assert isinstance(pilot.app.screen, QuizScreen), "past the bank's 30 minutes the exam goes on"
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: not isinstance(pilot.app.screen, QuizScreen), "leaving the exam")

@@ -179,7 +179,10 @@ class HomeScreen(TentaScreen[None]):
             self.query_one("#summary", Static).update(f"{summary.line()}\n{timed}")
             exam.label = f"Full exam ({summary.question_count}, {minutes_text(limit.minutes)} min)"
             exam.tooltip = timed
-        self.query_one("#mode-due", Button).label = f"Due today ({summary.due + summary.new})"
+        due = self.query_one("#mode-due", Button)
+        due.label = f"Due today ({summary.due + summary.new})"
+        for button in (exam, due):  # a new label does not resize a button by itself
+            button.refresh(layout=True)
         hint = self.query_one("#hint", Static)
         if summary.graded_answers == 0 and summary.finished_sessions == 0:
             hint.update("No sessions yet — press n to start a full exam, or p to practise a few questions.")

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, ProgressBar, Static, TextArea
 
 from question_bank.errors import TentaError
-from quiz.session import ActiveQuiz
+from quiz.session import ActiveQuiz, student_time_limit
 from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.feedback import FeedbackChoice, FeedbackScreen
@@ -68,7 +68,7 @@ class QuizScreen(TentaScreen[None]):
             if quiz.deadline is None:
                 yield QuizTimer(self._elapsed, id="quiz-timer")
             else:
-                yield QuizTimer(self._time_left, countdown=True, id="quiz-timer")
+                yield self._countdown()
         with VerticalScroll(id="prompt-scroll"):
             yield QuestionView(quiz.current, self.language, id="prompt")
         yield MediaLine("", id="quiz-media")
@@ -115,6 +115,21 @@ class QuizScreen(TentaScreen[None]):
         self.refresh_bindings()
         self._shown_at = self.tenta.clock()
         self._confirm_empty = False
+
+    def _countdown(self) -> QuizTimer:
+        """A timed exam's clock; with the student's extra time it says so: '(+25 %)' after the time left
+        and the whole limit ('30 min + 25 % = 37.5 min') in its tooltip."""
+        quiz = self.quiz
+        limit = student_time_limit(
+            self.tenta.ctx.repository, quiz.session.student_id, quiz.bank.id, quiz.bank.time_limit_minutes
+        )
+        if limit is None or limit.extra_time is None:
+            return QuizTimer(self._time_left, countdown=True, id="quiz-timer")
+        timer = QuizTimer(
+            self._time_left, countdown=True, extra_time=limit.extra_time.amount, id="quiz-timer"
+        )
+        timer.tooltip = f"Time limit: {limit.describe()} (your extra time)"
+        return timer
 
     def _set_status(self, note: str = "") -> None:
         answered = self.quiz.answer_for()

@@ -18,17 +18,24 @@ def format_duration(seconds: float) -> str:
 
 class QuizTimer(Static):
     """Shows the seconds returned by `seconds_of`, refreshed every second: time spent, or with `countdown`
-    the time left of a timed exam (highlighted in its last minutes)."""
+    the time left of a timed exam (highlighted in its last minutes). A countdown's `extra_time` ("25 %",
+    "15 min") is shown after it, as Moodle marks a time limit lengthened by a user override."""
 
     seconds: reactive[float] = reactive(0.0)
     LAST_MINUTES_S = 5 * 60
 
     def __init__(
-        self, seconds_of: Callable[[], float], *, countdown: bool = False, id: str | None = None
+        self,
+        seconds_of: Callable[[], float],
+        *,
+        countdown: bool = False,
+        extra_time: str | None = None,
+        id: str | None = None,
     ) -> None:
         super().__init__("", id=id)
         self._seconds_of = seconds_of
         self.countdown = countdown
+        self._extra_suffix = f" (+{extra_time})" if countdown and extra_time else ""
 
     def on_mount(self) -> None:
         self.tick()
@@ -39,7 +46,7 @@ class QuizTimer(Static):
 
     def watch_seconds(self, seconds: float) -> None:
         if self.countdown:
-            self.update(f"⏳ {format_duration(seconds)} left")
+            self.update(f"⏳ {format_duration(seconds)} left{self._extra_suffix}")
             self.set_class(seconds <= self.LAST_MINUTES_S, "-ending")
         else:
             self.update(f"⏱ {format_duration(seconds)}")
