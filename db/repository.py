@@ -8,7 +8,6 @@ is on disk before any grading starts, and a crash can never leave half a grade b
 from __future__ import annotations
 
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -164,7 +163,7 @@ class Repository:
         is recorded on the student of that name only while that student has no id of its own (a profile
         made by name, rows from a file without ids); otherwise the id makes a new student. Without an id,
         a name that several students share is an AmbiguousStudentName error, never a silent pick."""
-        clean_name = _clean_student_name(name)
+        clean_name = name.strip()
         if not clean_name:
             raise TentaError("a student needs a non-empty name")
         clean_id = (external_id or "").strip() or None
@@ -187,7 +186,7 @@ class Repository:
     def find_student(self, name: str) -> StudentRecord | None:
         """The student with this external id, else the one with this name, if any (AmbiguousStudentName
         when several students share the name)."""
-        key = _clean_student_name(name)
+        key = name.strip()
 
         def work(session: Session) -> StudentRecord | None:
             found = _student_with_external_id(session, key) if key else None
@@ -1056,16 +1055,10 @@ def _audit(session: Session, answer_id: int, kind: AuditKind, actor: str, detail
     session.add(AuditRow(answer_id=answer_id, kind=kind.value, actor=actor, detail=detail))
 
 
-def _clean_student_name(name: str) -> str:
-    """A name as stored and compared: trimmed and in NFC, so an "ö" typed on a Mac (NFD, o + diaeresis)
-    and on Windows (NFC) is one letter; case is kept and compared exactly."""
-    return unicodedata.normalize("NFC", name.strip())
-
-
 def _students_named(session: Session, name: str, *conditions: ColumnElement[bool]) -> list[Student]:
-    """Students whose name is `name` in NFC or NFD (rows stored before names were normalised), by id."""
-    spellings = sorted({unicodedata.normalize("NFC", name), unicodedata.normalize("NFD", name)})
-    query = select(Student).where(Student.name.in_(spellings), *conditions).order_by(Student.id)
+    """Students with exactly this name, by id. Case and Unicode composition count, as they always have
+    (an NFD "Öberg" from a Mac file is another name than an NFC one); only surrounding space is trimmed."""
+    query = select(Student).where(Student.name == name, *conditions).order_by(Student.id)
     return list(session.scalars(query))
 
 
@@ -1074,9 +1067,10 @@ def _student_with_external_id(session: Session, external_id: str) -> Student | N
 
 
 def _adoptable(session: Session, name: str) -> Student | None:
-    """The student of this name who has no external id yet (a profile made by name), to take a new id."""
+    """The student of this name who has no external id yet (a profile made by name), to take a new id;
+    there is at most one (the partial unique index on students.name)."""
     without_id = _students_named(session, name, Student.external_id.is_(None))
-    return without_id[0] if len(without_id) == 1 else None
+    return without_id[0] if without_id else None
 
 
 def _only_student_named(session: Session, name: str, *, how_to_choose: str) -> Student | None:

@@ -143,3 +143,22 @@ def test_a_file_without_ids_naming_a_shared_name_is_refused_and_changes_nothing(
     assert "2 row(s) not imported" in stderr
     assert ctx.repository.list_students() == students_before
     assert ctx.repository.answer_history(bank_id=BANK) == answers_before
+
+
+def test_student_commands_tell_namesakes_apart_by_id(ctx: AppContext) -> None:
+    assert tenta("student", "add", ANNA, "--id", "anna.oberg@uni.se")[0] == 0
+    code, stdout, _ = tenta("student", "add", ANNA, "--id", "anna.oberg2@uni.se")
+    assert code == 0 and f"Student {ANNA} (anna.oberg2@uni.se)." in stdout
+
+    refused = runner.invoke(app, ["student", "extra-time", ANNA, "--percent", "25"])
+    assert refused.exit_code != 0
+    message = " ".join(str(refused.exception).split())
+    assert f"2 students are named {ANNA!r} (ids: anna.oberg@uni.se, anna.oberg2@uni.se)" in message
+    assert "name the student by their id instead" in message
+
+    assert tenta("student", "extra-time", "anna.oberg2@uni.se", "--percent", "25")[0] == 0
+    (setting,) = ctx.repository.extra_time_settings()
+    chosen = ctx.repository.find_student("anna.oberg2@uni.se")
+    assert chosen is not None and setting.student_id == chosen.id
+    listing = tenta("student", "list")[1]
+    assert listing.count(ANNA) == 2 and "anna.oberg@uni.se" in listing and "+25 %" in listing

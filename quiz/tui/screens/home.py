@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -21,6 +22,13 @@ if TYPE_CHECKING:
     from db.records import StudentRecord
     from quiz.progress import Dashboard
     from quiz.session import ExamTimeLimit
+
+
+def profile_label(student: StudentRecord, students: Sequence[StudentRecord]) -> str:
+    """The profile's name, with its external id when another profile has the same name."""
+    if sum(other.name == student.name for other in students) < 2:
+        return student.name
+    return f"{student.name} ({student.external_id or f'#{student.id}'})"
 
 
 class HomeScreen(TentaScreen[None]):
@@ -131,7 +139,7 @@ class HomeScreen(TentaScreen[None]):
         self._students = students
         self.tenta.current_student = current
         profile = self.query_one("#profile", Select)
-        profile.set_options([(student.name, student.id) for student in students])
+        profile.set_options([(profile_label(student, students), student.id) for student in students])
         profile.value = current.id
         bank = self.query_one("#bank", Select)
         bank.set_options(banks)
@@ -265,7 +273,16 @@ class HomeScreen(TentaScreen[None]):
     def _profile_named(self, name: str | None) -> None:
         if not name:
             return
-        student = self.tenta.ctx.repository.get_or_create_student(name)
+        from db.repository import AmbiguousStudentName  # loaded with the repository by now
+
+        try:
+            student = self.tenta.ctx.repository.get_or_create_student(name)
+        except AmbiguousStudentName as error:
+            self.notify(
+                f"{len(error.candidates)} profiles are named {name!r}: choose yours in the profile list.",
+                severity="warning",
+            )
+            return
         self.tenta.current_student = student
         self.notify(f"Switched to profile {student.name}.")
         self.load_profiles()
