@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from grading.calibration import Calibration
+from grading.language_bridge import LanguageBridge
 
 MINILM_MODEL_ID = "all-MiniLM-L6-v2"
 
@@ -139,6 +140,8 @@ class ScoringModel(BaseModel):
     neighbours. The combiner is fitted on short dataset answers and squeezes long rubric answers
     toward the middle; this is fitted on hand-graded answers to a course exam
     (`python -m grading.training.rubric_scale`)."""
+    language_bridge: LanguageBridge = Field(default_factory=LanguageBridge)
+    """Similarities measured across languages mapped to within-language ones (grading.language_bridge)."""
     notes: str = ""
 
     def combiner(

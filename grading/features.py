@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from grading.language_bridge import LanguageBridge, bridged
 from grading.models import Passage
 from grading.retrieval import GradedAnswerIndex
 from grading.text import content_words
@@ -57,6 +58,8 @@ class PointProfile:
     passage_vector: np.ndarray | None = None
     tokens: tuple[TokenStates, ...] = ()
     """Token states of each accepted wording (empty when the encoder gives none)."""
+    languages: tuple[str | None, ...] = ()
+    """The language of each wording (None when unclear)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class QuestionProfile:
     """Token states of every complete model answer (the references, and a single point's paraphrases)."""
     question_tokens: TokenStates | None = None
     """Token states of the prompts (all languages), for demoting and detecting restated question tokens."""
+    prompt_languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,8 +125,13 @@ def compute_features(
     examples: GradedAnswerIndex | None = None,
     answer_tokens: TokenStates | None = None,
     token_floor: float = 0.0,
+    bridge: LanguageBridge | None = None,
 ) -> FeatureResult:
-    """Features of an answer whose units (sentences, then the whole answer last) are already encoded."""
+    """Features of an answer whose units (sentences, then the whole answer last) are already encoded.
+
+    With a `bridge`, similarities measured against texts that are all in another language than the
+    answer are mapped to what they would be within one language (grading.language_bridge).
+    """
     whole = unit_vectors[-1]
     ref_cos = float(rescale(profile.reference_vectors @ whole, floor).max())
     ref_sent_cos = float(rescale(unit_vectors @ profile.reference_vectors.T, floor).max())
@@ -143,6 +152,8 @@ def compute_features(
         if answer_tokens is not None and point.tokens:
             coverage = point_token_coverage(point, answer_tokens, profile.question_tokens, token_floor)
             evidence = POINT_MEANING_WEIGHT * best + (1.0 - POINT_MEANING_WEIGHT) * coverage
+        if bridge is not None and all_in_other_language(point.languages, language):
+            best, evidence = bridged(best, bridge.point), bridged(evidence, bridge.point)
         matches.append(PointMatch(best, unit_index, via_passage, evidence))
     weights = np.array([point.point.weight for point in profile.points])
     point_sims = np.array([match.similarity for match in matches])
@@ -194,12 +205,30 @@ def compute_features(
     }
     if answer_tokens is not None and profile.reference_tokens:
         values.update(token_features(profile, answer_tokens, token_floor))
+    if bridge is not None:
+        crosses = all_in_other_language(profile.reference_languages, language)
+        values = bridge.across(
+            values,
+            reference=(language, profile.reference_languages[0]) if crosses and language else None,
+            question=all_in_other_language(profile.prompt_languages, language),
+        )
     if examples is not None and len(examples):
         values.update(knn_features(examples, whole, floor))
         values["knn_lex"] = examples.lexical_vote(answer_set)
         if answer_tokens is not None and examples.tokens:
             values.update(knn_token_features(examples, answer_tokens, token_floor))
     return FeatureResult(values, matches, lexical_available)
+
+
+def all_in_other_language(languages: Sequence[str | None], answer_language: str | None) -> bool:
+    """Every text is known to be in another language than the answer (an unclear or undetermined
+    language on either side never counts as another one)."""
+    unclear = (None, UNDETERMINED)
+    return (
+        answer_language not in unclear
+        and bool(languages)
+        and all(language not in unclear and language != answer_language for language in languages)
+    )
 
 
 def point_token_coverage(

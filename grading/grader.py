@@ -217,6 +217,7 @@ class Grader:
             examples=self._examples_index(question, examples),
             answer_tokens=self._joined(tokens) if tokens is not None else None,
             token_floor=self.scoring.token_floor,
+            bridge=self.scoring.language_bridge,
         )
 
     def raw_score(
@@ -266,6 +267,7 @@ class Grader:
             examples=examples,
             answer_tokens=answer_tokens,
             token_floor=self.scoring.token_floor,
+            bridge=self.scoring.language_bridge,
         )
         key, combiner = self.scoring.combiner(
             with_examples=examples is not None, lexical=result.lexical_available, profile=self._profile_name
@@ -576,6 +578,7 @@ def build_profile(
     )
     points = []
     for index, (point, group) in enumerate(zip(question.rubric, point_texts, strict=True)):
+        languages = tuple(guess_language(text) for text in group)
         group_vectors = vectors[offset : offset + len(group)]
         offset += len(group)
         passage, passage_vector = _supporting_passage(course_index, embedder, group_vectors[0], floor)
@@ -584,10 +587,14 @@ def build_profile(
                 point=point,
                 texts=group,
                 vectors=group_vectors,
-                words=tuple(frozenset(content_words(text, guess_language(text) or "en")) for text in group),
+                words=tuple(
+                    frozenset(content_words(text, language or "en"))
+                    for text, language in zip(group, languages, strict=True)
+                ),
                 passage=passage,
                 passage_vector=passage_vector,
                 tokens=wording_tokens[index] if wording_tokens else (),
+                languages=languages,
             )
         )
     return QuestionProfile(
@@ -602,6 +609,7 @@ def build_profile(
         authored_rubric=rubric_is_authored(question.rubric, [text for _, text in references]),
         reference_tokens=reference_tokens,
         question_tokens=question_tokens,
+        prompt_languages=tuple(question.prompt),
     )
 
 
