@@ -671,7 +671,7 @@ class Repository:
         """Attempts, mean, facility and upper-lower 27 % discrimination per question (see QuestionStats)."""
         details = self.answer_history(bank_id=bank_id)
         graded = [d for d in details if d.final_score is not None]
-        latest = _latest_per_student_question(graded)
+        latest = latest_per_student_question(graded)
         student_means = _student_mean_fractions(latest)
         upper, lower = _extreme_groups(student_means)
         by_question: dict[str, list[AnswerDetail]] = defaultdict(list)
@@ -711,7 +711,7 @@ class Repository:
         details = self.answer_history(bank_id=bank_id)
         questions = _question_order(details)
         max_points = {question_id: detail.max_points for question_id, detail in questions.items()}
-        latest = _latest_per_student_question(details)
+        latest = latest_per_student_question(details)
         students: dict[int, AnswerDetail] = {}
         for (student_id, _question), detail in latest.items():
             students.setdefault(student_id, detail)
@@ -1320,7 +1320,8 @@ def _override_comments(answers: dict[str, AnswerDetail]) -> dict[str, str]:
     return comments
 
 
-def _latest_per_student_question(details: Sequence[AnswerDetail]) -> dict[tuple[int, str], AnswerDetail]:
+def latest_per_student_question(details: Iterable[AnswerDetail]) -> dict[tuple[int, str], AnswerDetail]:
+    """(student id, question id) → the student's latest answer: the one the gradebook counts."""
     latest: dict[tuple[int, str], AnswerDetail] = {}
     for detail in details:
         key = (detail.answer.student_id, detail.answer.question_id)

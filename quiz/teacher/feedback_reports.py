@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from db.records import AnswerDetail, Gradebook, GradebookRow, OverrideRecord
+from db.repository import latest_per_student_question
 from grading.rubric import short_quote
 from question_bank.errors import TentaError
 from question_bank.grade_scales import GradeBoundary, describe_scale
@@ -127,20 +128,6 @@ class FeedbackExam:
 # --- collecting ------------------------------------------------------------------------------------
 
 
-def latest_answers(details: Iterable[AnswerDetail]) -> dict[tuple[int, str], AnswerDetail]:
-    """(student id, question id) → the student's latest answer, as the gradebook counts it."""
-    latest: dict[tuple[int, str], AnswerDetail] = {}
-    for detail in details:
-        key = (detail.answer.student_id, detail.answer.question_id)
-        current = latest.get(key)
-        if current is None or (detail.answer.submitted_at, detail.answer.id) > (
-            current.answer.submitted_at,
-            current.answer.id,
-        ):
-            latest[key] = detail
-    return latest
-
-
 def answer_state(detail: AnswerDetail | None) -> QuestionState:
     if detail is None:
         return QuestionState.UNANSWERED
@@ -228,7 +215,7 @@ def collect_feedback(
         for question_id, label in question_labels(bank, list(columns)).items()
     }
     max_total = sum(columns.values())
-    latest = latest_answers(details)
+    latest = latest_per_student_question(details)
     questions = {detail.answer.question_id: detail.question for detail in latest.values()}
     questions.update({question.id: question for question in bank.questions})
     grades = final_grades(gradebook, bank, scale) if scale else {}
