@@ -28,6 +28,19 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def steady(pilot: Pilot[None], *, tries: int = 40) -> None:
+    """Settle, then pause until two screenshots in a row are identical: a repaint that lands late on a
+    loaded machine (a table re-measuring its columns) must not land after a snapshot is taken."""
+    await settle(pilot)
+    previous = pilot.app.export_screenshot()
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        current = pilot.app.export_screenshot()
+        if current == previous:
+            return
+        previous = current
+
+
 async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
     deadline = time.monotonic() + TIMEOUT_S
     while not condition():

@@ -27,10 +27,11 @@ from tests.tui.helpers import (
     install_timed_bank,
     settle,
     start_timed_exam,
+    steady,
     wait_for_grade,
     wait_until,
 )
-from tests.tui.seed import DAYS, seed_history, unfinished_full_exam
+from tests.tui.seed import seed_history, unfinished_full_exam
 
 SnapCompare = Callable[..., bool]
 Steps = Callable[[Pilot[None]], Awaitable[None]]
@@ -41,7 +42,7 @@ def _then(*steps: Steps) -> Steps:
         await wait_until(pilot, home_ready(pilot), "the home screen")
         for step in steps:
             await step(pilot)
-        await settle(pilot)
+        await steady(pilot)
 
     return run
 
@@ -122,19 +123,6 @@ def test_history(snap_compare: SnapCompare, ctx: AppContext) -> None:
 
 def test_history_empty(snap_compare: SnapCompare, ctx: AppContext) -> None:
     assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=_then(_press("h")))
-
-
-def test_session_detail_with_override(snap_compare: SnapCompare, ctx: AppContext) -> None:
-    seed_history(ctx)
-
-    async def open_oldest(pilot: Pilot[None]) -> None:
-        await wait_until(pilot, lambda: _table_rows(pilot) == len(DAYS), "every seeded session listed")
-        table = pilot.app.screen.query_one(DataTable)
-        table.move_cursor(row=table.row_count - 1)
-        await pilot.press("enter")
-        await settle(pilot)
-
-    assert snap_compare(make_app(ctx), terminal_size=(100, 30), run_before=_then(_press("h"), open_oldest))
 
 
 @pytest.mark.parametrize("tab", ["over-time", "topics", "mastery", "forecast"])

@@ -1,0 +1,66 @@
+"""A past session answer by answer: the oldest seeded session, whose first answer a teacher overrode.
+
+Checked on the rendered screen rather than as an SVG snapshot: the snapshot of this screen split the
+table's background into one rect per column in some full runs and not in others (the same picture),
+which failed CI without a change.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from quiz.context import AppContext
+from quiz.tui.screens.session_detail import SessionDetailScreen
+from tests.tui.conftest import make_app
+from tests.tui.helpers import home_ready, settle, steady, wait_until
+from tests.tui.seed import DAYS, seed_history
+
+pytestmark = pytest.mark.anyio
+
+
+def screen_text(pilot: Pilot[None]) -> str:
+    """The screen as a reader sees it: the SVG screenshot's text, spaces collapsed."""
+    svg = pilot.app.export_screenshot()
+    texts = re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
+    joined = " ".join(html.unescape(re.sub("<[^>]+>", "", text)).replace("\xa0", " ") for text in texts)
+    return " ".join(joined.split())
+
+
+async def test_session_detail_shows_scores_key_points_and_the_override(ctx: AppContext) -> None:
+    seed_history(ctx)
+    async with make_app(ctx).run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("h")
+        await settle(pilot)
+        await wait_until(
+            pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == len(DAYS), "every session"
+        )
+        table = pilot.app.screen.query_one(DataTable)
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the session")
+        await steady(pilot)
+        detail = pilot.app.screen.query_one("#detail-table", DataTable)
+        assert [detail.get_row_at(row)[1] for row in range(detail.row_count)] == [
+            "q01-ai-ml-dl",
+            "q02-tensorflow-keras",
+            "q03-parameters-hyperparameters",
+            "q04-train-validation-test",
+        ]
+        text = screen_text(pilot)
+        for expected in (
+            "dl-course · practice · 2025-02-22 09:30 · 4.5 / 9",
+            "Hur är AI, Maskininlärning och Deep Learning relaterat?",
+            "Final 1.0 / 2 p",
+            "auto 0.5 / 2, confidence 85%",
+            "They are nested fields: deep learning is a subfield of machine",
+            "✔ covered Machine learning is a subset (subfield) of",
+            "✘ missing In machine learning the system learns from data",
+            "✎ Lind",
+        ):
+            assert expected in text, (expected, text)
