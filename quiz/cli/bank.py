@@ -211,8 +211,9 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
     file: Annotated[
         Path,
         typer.Argument(
-            help="Moodle XML or GIFT, QTI (.xml or .zip package: Inspera, Canvas, Blackboard, ONYX, TAO), "
-            "Aiken, Anki .apkg, CSV or Excel .xlsx, Markdown/text exam, or native YAML/JSON."
+            help="Moodle XML or GIFT, QTI (.xml or .zip package: Inspera, Canvas, Blackboard, Brightspace, "
+            "ONYX, TAO; a Canvas course export .imscc), Aiken, Anki .apkg, CSV or Excel .xlsx, "
+            "Markdown/text exam, or native YAML/JSON."
         ),
     ],
     dry_run: Annotated[
