@@ -15,7 +15,7 @@ from db.models import ExtraTime
 from db.records import ExtraTimeRecord
 from db.repository import RecordNotFound, Repository, open_repository
 from question_bank.errors import TentaError
-from tests.db.test_migrations import _insert
+from tests.db.old_rows import insert_row
 
 WHEN = datetime(2025, 5, 12, 8, 0, tzinfo=UTC)
 
@@ -117,10 +117,10 @@ def test_upgrade_from_0003_keeps_students_and_a_running_exam_and_adds_extra_time
         old = MetaData()
         old.reflect(engine)
         with engine.begin() as connection:
-            anna_id = _insert(
+            anna_id = insert_row(
                 connection, old.tables["students"], name="Anna", is_default=False, created_at=WHEN
             )
-            session_id = _insert(
+            session_id = insert_row(
                 connection,
                 old.tables["quiz_sessions"],
                 student_id=anna_id,

@@ -8,7 +8,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, MetaData, Table, inspect, text
+from sqlalchemy import MetaData, inspect, text
 
 from db import migrate
 from db.engine import create_engine_for
@@ -16,6 +16,7 @@ from db.models import Base
 from db.repository import open_repository
 from question_bank.errors import TentaError
 from tests.db.banks import sample_bank
+from tests.db.old_rows import insert_question_snapshot, insert_row
 
 
 def test_migration_list_starts_with_the_initial_schema() -> None:
@@ -91,27 +92,11 @@ def test_upgrade_from_the_initial_schema_keeps_overrides_and_adds_point_decision
         old.reflect(engine)
         tables = old.tables
         with engine.begin() as connection:
-            student_id = _insert(
+            student_id = insert_row(
                 connection, tables["students"], name="Anna", is_default=False, created_at=when
             )
-            snapshot_id = _insert(
-                connection,
-                tables["question_snapshots"],
-                bank_id="dl-test",
-                bank_version="1",
-                question_id=question.id,
-                number=question.number,
-                content_hash=question.content_hash(),
-                question_type=question.type.value,
-                prompt=question.prompt_in("sv"),
-                reference_answer=question.reference_in("sv"),
-                rubric=[point.model_dump(mode="json") for point in question.rubric],
-                topics=list(question.topics),
-                max_points=question.max_points,
-                question_json=question.model_dump(mode="json"),
-                created_at=when,
-            )
-            answer_id = _insert(
+            snapshot_id = insert_question_snapshot(connection, tables, question, when)
+            answer_id = insert_row(
                 connection,
                 tables["answers"],
                 student_id=student_id,
@@ -124,7 +109,7 @@ def test_upgrade_from_the_initial_schema_keeps_overrides_and_adds_point_decision
                 regrade_pending=False,
                 regrade_requested=False,
             )
-            _insert(
+            insert_row(
                 connection,
                 tables["overrides"],
                 answer_id=answer_id,
@@ -152,10 +137,3 @@ def test_upgrade_from_the_initial_schema_keeps_overrides_and_adds_point_decision
         assert migrate.current(engine) == migrate.head_revision()
     finally:
         engine.dispose()
-
-
-def _insert(connection: Connection, table: Table, **values: object) -> int:
-    """Insert a row with the schema as it was (reflected), returning its new id."""
-    key = connection.execute(table.insert().values(**values)).inserted_primary_key
-    assert key is not None
-    return int(key[0])

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, MetaData, Table, exc, inspect, text
+from sqlalchemy import MetaData, exc, inspect, text
 
 from db import migrate
 from db.engine import create_engine_for
@@ -17,6 +17,7 @@ from db.records import NewGrade
 from db.repository import AmbiguousStudentName, Repository, open_repository
 from question_bank.models import Bank
 from tests.db.banks import sample_bank
+from tests.db.old_rows import insert_question_snapshot, insert_row
 
 ANNA = "Anna Öberg"
 WHEN = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
@@ -153,8 +154,8 @@ def test_upgrade_from_0004_keeps_every_row_and_lets_names_repeat(empty_database_
         old.reflect(engine)
         tables = old.tables
         with engine.begin() as connection:
-            anna_id = _insert(connection, tables["students"], name=ANNA, is_default=False, created_at=WHEN)
-            bo_id = _insert(
+            anna_id = insert_row(connection, tables["students"], name=ANNA, is_default=False, created_at=WHEN)
+            bo_id = insert_row(
                 connection,
                 tables["students"],
                 name="Bo Ek",
@@ -162,8 +163,8 @@ def test_upgrade_from_0004_keeps_every_row_and_lets_names_repeat(empty_database_
                 is_default=False,
                 created_at=WHEN,
             )
-            _insert(connection, tables["extra_time"], student_id=anna_id, percent=25.0, updated_at=WHEN)
-            session_id = _insert(
+            insert_row(connection, tables["extra_time"], student_id=anna_id, percent=25.0, updated_at=WHEN)
+            session_id = insert_row(
                 connection,
                 tables["quiz_sessions"],
                 student_id=anna_id,
@@ -175,24 +176,8 @@ def test_upgrade_from_0004_keeps_every_row_and_lets_names_repeat(empty_database_
                 started_at=WHEN,
                 updated_at=WHEN,
             )
-            snapshot_id = _insert(
-                connection,
-                tables["question_snapshots"],
-                bank_id="dl-test",
-                bank_version="1",
-                question_id=question.id,
-                number=question.number,
-                content_hash=question.content_hash(),
-                question_type=question.type.value,
-                prompt=question.prompt_in("sv"),
-                reference_answer=question.reference_in("sv"),
-                rubric=[point.model_dump(mode="json") for point in question.rubric],
-                topics=list(question.topics),
-                max_points=question.max_points,
-                question_json=question.model_dump(mode="json"),
-                created_at=WHEN,
-            )
-            _insert(
+            snapshot_id = insert_question_snapshot(connection, tables, question, WHEN)
+            insert_row(
                 connection,
                 tables["session_items"],
                 session_id=session_id,
@@ -200,7 +185,7 @@ def test_upgrade_from_0004_keeps_every_row_and_lets_names_repeat(empty_database_
                 question_id=question.id,
                 snapshot_id=snapshot_id,
             )
-            answer_id = _insert(
+            answer_id = insert_row(
                 connection,
                 tables["answers"],
                 student_id=anna_id,
@@ -261,10 +246,3 @@ def test_downgrade_to_0004_restores_unique_names_and_keeps_the_rows(empty_databa
         assert migrate.current(engine) == migrate.head_revision()
     finally:
         engine.dispose()
-
-
-def _insert(connection: Connection, table: Table, **values: object) -> int:
-    """Insert a row with the schema as it was (reflected), returning its new id."""
-    key = connection.execute(table.insert().values(**values)).inserted_primary_key
-    assert key is not None
-    return int(key[0])

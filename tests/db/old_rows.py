@@ -1,0 +1,40 @@
+"""Rows written straight into an older schema (reflected), for upgrade tests that must keep data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import Connection, Table
+
+from question_bank.models import Question
+
+
+def insert_row(connection: Connection, table: Table, **values: object) -> int:
+    """Insert a row with the schema as it was, returning its new id."""
+    key = connection.execute(table.insert().values(**values)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def insert_question_snapshot(
+    connection: Connection, tables: Mapping[str, Table], question: Question, when: datetime
+) -> int:
+    """The snapshot of a question that answers refer to, as the repository writes it."""
+    return insert_row(
+        connection,
+        tables["question_snapshots"],
+        bank_id="dl-test",
+        bank_version="1",
+        question_id=question.id,
+        number=question.number,
+        content_hash=question.content_hash(),
+        question_type=question.type.value,
+        prompt=question.prompt_in("sv"),
+        reference_answer=question.reference_in("sv"),
+        rubric=[point.model_dump(mode="json") for point in question.rubric],
+        topics=list(question.topics),
+        max_points=question.max_points,
+        question_json=question.model_dump(mode="json"),
+        created_at=when,
+    )
