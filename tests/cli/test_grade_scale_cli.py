@@ -12,31 +12,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from question_bank.errors import TentaError
 from question_bank.models import Bank
-from quiz.cli import teacher as teacher_cli
-from quiz.cli.main import app
 from quiz.context import AppContext
+from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
 from tests.teacher.fixtures import TEACHER_BANK
 from tests.teacher.test_final_grades import exam_with_exact_scores
-
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def shared_context(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> AppContext:
-    monkeypatch.setattr(teacher_cli, "make_context", lambda: ctx)
-    monkeypatch.setenv("COLUMNS", "200")
-    return ctx
-
-
-def tenta(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(arg) for arg in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def rows_of(text: str) -> list[list[str]]:

@@ -8,33 +8,14 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from quiz.cli import teacher as teacher_cli
 from quiz.cli.main import app
 from quiz.context import AppContext
+from tests.cli.teacher_commands import runner, shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
 from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, WEAK_DROPOUT, write_csv
 
-runner = CliRunner()
 ANNA = "Anna Öberg"
 BANK = "teacher-test"
 HEADER = ("student", "email", "question", "answer")
-
-
-@pytest.fixture(autouse=True)
-def shared_context(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> AppContext:
-    """Every command in a test works on the same context (one loaded model, one database)."""
-    monkeypatch.setattr(teacher_cli, "make_context", lambda: ctx)
-    monkeypatch.setenv("COLUMNS", "200")
-    return ctx
-
-
-def tenta(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(arg) for arg in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def two_annas(tmp_path: Path) -> Path:

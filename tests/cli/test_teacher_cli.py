@@ -13,34 +13,16 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from question_bank.errors import TentaError
 from question_bank.formats.detect import EXPORTERS
 from quiz.cli import teacher as teacher_cli
-from quiz.cli.main import app
 from quiz.context import AppContext
 from quiz.teacher.batch import store_submissions
 from quiz.teacher.exports import format_score
 from quiz.teacher.submissions import read_submissions
+from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
 from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, WEAK_DROPOUT, write_csv
-
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def shared_context(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> AppContext:
-    """Every command in a test works on the same context (one loaded model, one database)."""
-    monkeypatch.setattr(teacher_cli, "make_context", lambda: ctx)
-    monkeypatch.setenv("COLUMNS", "200")
-    return ctx
-
-
-def tenta(*args: str | Path | int) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(arg) for arg in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_grade_stores_grades_summarises_and_writes_results(class_submissions: Path, tmp_path: Path) -> None:
