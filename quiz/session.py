@@ -115,12 +115,9 @@ def start_quiz(ctx: AppContext, request: QuizRequest, *, now: datetime, rng: ran
     questions = choose_questions(ctx, request, bank, now=now, rng=rng)
     if not questions:
         raise TentaError(f"Nothing to ask in {request.mode.label.lower()} mode for {bank.title} right now.")
-    limit = (
-        student_time_limit(ctx.repository, request.student_id, bank.id, bank.time_limit_minutes)
-        if request.mode is QuizMode.FULL
-        else None
-    )
-    deadline = exam_deadline(bank, request.mode, now, limit.extra_time if limit else None)
+    timed = request.mode is QuizMode.FULL and bank.time_limit_minutes is not None
+    extra_time = ctx.repository.extra_time_for(request.student_id, bank.id) if timed else None
+    deadline = exam_deadline(bank, request.mode, now, extra_time)
     record = ctx.repository.start_session(
         request.student_id, bank, questions, request.mode.value, deadline=deadline
     )
