@@ -98,7 +98,7 @@ def feedback_text(
     results: Sequence[PointResult], *, score: float, max_points: float, notes: Sequence[str] = ()
 ) -> str:
     """Readable feedback: the score, covered points briefly, and for each missed point what to read."""
-    lines = [f"Score {score:g} of {max_points:g}."]
+    lines = [f"Score {score:g} of {max_points:g}."]  # feedback_remarks takes this line off
     lines.extend(notes)
     covered = [result for result in results if result.status is PointStatus.COVERED]
     if covered:
@@ -111,6 +111,15 @@ def feedback_text(
         if result.supporting_passage is not None:
             lines.append(f"  Read: {_cite(result.supporting_passage)}")
     return "\n".join(lines)
+
+
+_SCORE_LINE = re.compile(r"\AScore [\d.]+ of [\d.]+\.[ \t]*\n?")
+
+
+def feedback_remarks(feedback: str) -> str:
+    """Feedback from feedback_text without its score line, for a view that shows the final score itself
+    (a teacher's override may contradict the automatic one)."""
+    return _SCORE_LINE.sub("", feedback, count=1).strip()
 
 
 def _cite(passage: Passage) -> str:

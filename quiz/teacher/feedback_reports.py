@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 from db.records import AnswerDetail, Gradebook, GradebookRow, OverrideRecord
 from db.repository import latest_per_student_question
-from grading.rubric import short_quote
+from grading.rubric import feedback_remarks, short_quote
 from question_bank.errors import TentaError
 from question_bank.grade_scales import GradeBoundary, describe_scale
 from question_bank.models import Bank, CodeBlock, Question
@@ -58,7 +58,6 @@ class QuestionState(StrEnum):
 
 PENDING_STATES = (QuestionState.NOT_GRADED, QuestionState.IN_REVIEW)
 STATUS_MARKS = {"covered": "✓ covered", "partial": "◐ partly covered", "missing": "✗ missing"}
-_GRADER_SCORE_LINE = re.compile(r"\AScore [\d.]+ of [\d.]+\.[ \t]*\n?")
 MAX_STEM_LENGTH = 80
 PASSAGE_WORDS = 45
 """Words of a course passage quoted under a key point; the source names where to read the rest."""
@@ -190,13 +189,8 @@ def question_feedback(
         auto_score=scaled_auto_score(detail),
         override=detail.latest_override,
         points=tuple(point_feedback(point, detail.max_points) for point in detail.final_points),
-        feedback=grader_remarks(grade.feedback) if grade is not None and not asked.rubric else "",
+        feedback=feedback_remarks(grade.feedback) if grade is not None and not asked.rubric else "",
     )
-
-
-def grader_remarks(feedback: str) -> str:
-    """The grader's feedback without its own score line, which a teacher's override may contradict."""
-    return _GRADER_SCORE_LINE.sub("", feedback, count=1).strip()
 
 
 def collect_feedback(
