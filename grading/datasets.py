@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from grading.rubric import derive_rubric
 from question_bank.errors import InputFileError
+from question_bank.language import detect_language
 from question_bank.models import Bank, Question
 
 
@@ -107,21 +108,43 @@ def _identifier(text: str) -> str:
     return cleaned if cleaned and cleaned[0].isalnum() else f"q{cleaned}"
 
 
-def question_for(record: GradedRecord, bank: Bank | None = None) -> Question:
-    """The Question a record is graded against: the bank's (by number or id), else one derived from it."""
-    if bank is not None and (record.question_number is not None or record.question_id):
+def bank_question(record: GradedRecord, bank: Bank) -> Question | None:
+    """The bank's question a record answers: by question_number or question_id, else by its question text."""
+    if record.question_number is not None or record.question_id:
         key: str | int = record.question_number if record.question_number is not None else record.question_id
         try:
             return bank.question(key)
-        except KeyError as error:
-            if not record.reference_answer:
-                raise ValueError(f"bank {bank.id!r} has no question {key!r}") from error
+        except KeyError:
+            pass
+    return bank.question_with_prompt(record.question) if record.question.strip() else None
+
+
+def names_bank_questions(records: Sequence[GradedRecord], bank: Bank) -> bool:
+    """Every record names one of the bank's questions by its wording or by "<bank id>.<number>" (a bare
+    question number could belong to any bank, so it does not count)."""
+    return bool(records) and all(
+        bank.question_with_prompt(record.question) is not None
+        or (record.question_id.startswith(f"{bank.id}.") and bank_question(record, bank) is not None)
+        for record in records
+    )
+
+
+def question_for(record: GradedRecord, bank: Bank | None = None) -> Question:
+    """The Question a record is graded against: the bank's (by number, id or question text), else one
+    derived from the record's question and reference answer."""
+    if bank is not None:
+        found = bank_question(record, bank)
+        if found is not None:
+            return found
+        if not record.reference_answer.strip():
+            key = record.question_number if record.question_number is not None else record.question_id
+            raise ValueError(f"bank {bank.id!r} has no question {key or record.question!r}")
     if not record.reference_answer.strip() or not record.question.strip():
         raise ValueError("record needs question and reference_answer (or a question_number and --bank)")
     return Question(
         id=_identifier(record.group),
-        prompt={"en": record.question},
-        reference_answer={"en": record.reference_answer},
+        prompt={detect_language([record.question], default="en"): record.question},
+        reference_answer={detect_language([record.reference_answer], default="en"): record.reference_answer},
         rubric=derive_rubric(record.all_references),
         max_points=record.max_score,
     )

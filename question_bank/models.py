@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -210,3 +211,21 @@ class Bank(_Strict):
                 if question.number == int(key):
                     return question
         raise KeyError(f"bank {self.id!r} has no question {key!r}")
+
+    def question_with_prompt(self, text: str) -> Question | None:
+        """The question whose prompt, in any of its languages, `text` is: case, spacing and punctuation
+        aside, and allowing a code listing or other material after the prompt (graded-answer files copy
+        the exam's wording, not the bank's id). The longest matching prompt wins."""
+        words = _prompt_words(text)
+        best: tuple[int, Question] | None = None
+        for question in self.questions:
+            for prompt in question.prompt.values():
+                expected = _prompt_words(prompt)
+                longer = best is None or len(expected) > best[0]
+                if expected and longer and words[: len(expected)] == expected:
+                    best = (len(expected), question)
+        return best[1] if best else None
+
+
+def _prompt_words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())

@@ -40,6 +40,26 @@ def _bank(ctx: AppContext, bank_id: str | None) -> Bank | None:
         raise TentaError(f"no bank {bank_id!r}; see `tenta bank list`") from error
 
 
+def _records_bank(
+    ctx: AppContext, bank_id: str | None, records: Sequence[GradedRecord], *, match: bool
+) -> Bank | None:
+    """The bank given, else (with `match`) the installed bank whose questions the records name, so answers
+    to a course's exam are graded against its rubric, course material and both languages' references."""
+    if bank_id is not None or not match:
+        return _bank(ctx, bank_id)
+    from grading.datasets import names_bank_questions
+
+    for candidate in ctx.catalog.bank_ids():
+        bank = ctx.catalog.load(candidate)
+        if names_bank_questions(records, bank):
+            _console().print(
+                f"[dim]The records answer questions of bank {escape(bank.id)!r}: graded against its rubric "
+                "(--no-match-bank grades them against their own reference answers).[/]"
+            )
+            return bank
+    return None
+
+
 def _calibration(ctx: AppContext, path: Path | None) -> Calibration | None:
     if path is None:
         return None
@@ -122,6 +142,9 @@ def eval_command(  # noqa: PLR0917 - typer maps parameters to options
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here.")] = None,
     calibration: Annotated[Path | None, typer.Option(help="Calibration JSON from `tenta calibrate`.")] = None,
     per_question: Annotated[bool, typer.Option(help="Print one row per question.")] = True,
+    match_bank: Annotated[
+        bool, typer.Option(help="Without --bank, use an installed bank whose questions the records name.")
+    ] = True,
 ) -> None:
     """Grade a human-graded dataset and print Pearson, Spearman, RMSE, QWK, accuracy and macro-F1."""
     from grading.datasets import read_records
@@ -132,7 +155,7 @@ def eval_command(  # noqa: PLR0917 - typer maps parameters to options
     if not records:
         raise TentaError(f"{dataset}: no records")
     example_records = read_records(examples) if examples else []
-    the_bank = _bank(ctx, bank)
+    the_bank = _records_bank(ctx, bank, records, match=match_bank)
     grader = _grader(
         ctx,
         calibration=calibration,
@@ -167,6 +190,9 @@ def calibrate_command(
     ] = False,
     out: Annotated[Path | None, typer.Option(help="Where to write the calibration JSON.")] = None,
     bank: Annotated[str | None, typer.Option(help="Bank for question_number records / overrides.")] = None,
+    match_bank: Annotated[
+        bool, typer.Option(help="Without --bank, use an installed bank whose questions the records name.")
+    ] = True,
 ) -> None:
     """Fit a monotone map from the grader's similarity score to the human score fraction (JSON, no pickle)."""
     from grading.calibration import isotonic_fit
@@ -180,7 +206,7 @@ def calibrate_command(
         source = "teacher overrides" + (f" in bank {bank}" if bank else "")
     else:
         assert dataset is not None
-        raw, target = _dataset_pairs(ctx, grader, dataset, bank)
+        raw, target = _dataset_pairs(ctx, grader, dataset, bank, match_bank=match_bank)
         source = str(dataset)
     calibration = isotonic_fit(raw, target, model_id=grader.model_id, source=source)
     destination = out or ctx.settings.data_dir / "calibration.json"
@@ -192,13 +218,13 @@ def calibrate_command(
 
 
 def _dataset_pairs(
-    ctx: AppContext, grader: Grader, dataset: Path, bank: str | None
+    ctx: AppContext, grader: Grader, dataset: Path, bank: str | None, *, match_bank: bool
 ) -> tuple[list[float], list[float]]:
     """(raw grader score, human fraction) for every record of a graded dataset."""
     from grading.datasets import questions_for, read_records
 
     records = read_records(dataset)
-    the_bank = _bank(ctx, bank)
+    the_bank = _records_bank(ctx, bank, records, match=match_bank)
     try:
         questions = questions_for(records, the_bank)
     except ValueError as error:

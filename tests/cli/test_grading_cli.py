@@ -103,3 +103,39 @@ def test_ingest_then_grade_one(tmp_path: Path) -> None:
     assert "1 document" in result.output
     result = runner.invoke(app, ["ingest", str(tmp_path / "missing.md")])
     assert result.exit_code != 0
+
+
+def _course_answers(path: Path) -> Path:
+    """Answers to the bundled course's exam as another tool writes them: its wording, no bank id."""
+    purpose = "Vad är syftet med att regularisera en modell?"
+    dropout = '"Dropout" är en regulariseringsteknik, vad är det för något?'
+    records = [
+        (purpose, "Att minska överanpassning så att modellen generaliserar.", 2.0),
+        (purpose, "Att modellen tränar snabbare på GPU.", 0.0),
+        (dropout, "Slumpmässiga neuroner stängs av.", 2.0),
+        (dropout, "Man tar bort dålig data.", 0.0),
+    ]
+    with path.open("w", encoding="utf-8") as out:
+        for question, answer, score in records:
+            record = {"question": question, "reference_answer": "Short reference.", "student_answer": answer}
+            out.write(json.dumps({**record, "score": score, "max_score": 2.0}, ensure_ascii=False) + "\n")
+    return path
+
+
+def _predictions(tmp_path: Path, name: str, *options: str) -> tuple[str, list[float]]:
+    report = tmp_path / f"{name}.json"
+    result = runner.invoke(app, ["eval", str(tmp_path / "course.jsonl"), "--json", str(report), *options])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(report.read_text(encoding="utf-8"))["per_question"]
+    return result.output, [round(row["rmse"], 6) for row in rows]
+
+
+def test_eval_grades_answers_to_an_installed_banks_questions_against_its_rubric(tmp_path: Path) -> None:
+    _course_answers(tmp_path / "course.jsonl")
+    matched_output, matched = _predictions(tmp_path, "matched")
+    _, explicit = _predictions(tmp_path, "explicit", "--bank", "dl-course")
+    own_output, own_references = _predictions(tmp_path, "own", "--no-match-bank")
+    assert "bank 'dl-course'" in matched_output and "--no-match-bank" in matched_output
+    assert "dl-course" not in own_output
+    assert matched == explicit
+    assert matched != own_references

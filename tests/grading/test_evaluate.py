@@ -46,3 +46,48 @@ def test_records_naming_a_bank_question_by_bank_qualified_id_are_graded_against_
     question = question_for(record, bank)
     assert question.number == 3 and question.id == bank.question(3).id
     assert question.rubric == bank.question(3).rubric  # the authored rubric, not one derived from the record
+
+
+def _seed_record(question: str, **fields: object) -> GradedRecord:
+    return GradedRecord.model_validate(
+        {"question": question, "student_answer": "Vikter lärs in.", "score": 1, "max_score": 2, **fields}
+    )
+
+
+def test_a_record_names_a_bank_question_by_the_exams_wording() -> None:
+    from grading.datasets import question_for
+    from question_bank.loader import BankCatalog
+
+    bank = BankCatalog(None).load("dl-course")
+    copied_with_code = "FÖRKLARA vad nedanstående kod gör:\n\n```python\nmodel = Sequential()\n```"
+    with_code = _seed_record(copied_with_code, reference_answer="It builds a model.")
+    assert question_for(with_code, bank).number == 5
+    english = _seed_record("What is a parameter?  What is a hyperparameter", reference_answer="x")
+    assert question_for(english, bank).number == 3
+
+
+def test_only_wording_or_a_bank_qualified_id_ties_records_to_a_bank() -> None:
+    from grading.datasets import names_bank_questions
+    from question_bank.loader import BankCatalog
+
+    bank = BankCatalog(None).load("dl-course")
+    by_wording = _seed_record('"Dropout" är en regulariseringsteknik, vad är det för något?')
+    by_id = _seed_record("", question_id="dl-course.12")
+    elsewhere = _seed_record("What is a linked list?", reference_answer="A chain of nodes.")
+    bare_number = _seed_record("", question_number=3)
+    assert names_bank_questions([by_wording, by_id], bank)
+    assert not names_bank_questions([by_wording, elsewhere], bank)
+    assert not names_bank_questions([bare_number], bank)
+    assert not names_bank_questions([], bank)
+
+
+def test_a_question_derived_from_a_record_knows_its_languages() -> None:
+    from grading.datasets import question_for
+
+    record = _seed_record(
+        "Vad är syftet med att regularisera en modell?",
+        reference_answer="Regularization reduces overfitting so that the model generalizes to new data.",
+    )
+    question = question_for(record)
+    assert list(question.prompt) == ["sv"]
+    assert list(question.reference_answer) == ["en"]
