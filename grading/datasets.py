@@ -35,13 +35,15 @@ class GradedRecord(BaseModel):
     grader_scores: tuple[float, ...] = ()
     """Each human grader's own score when `score` is their average (Mohler), on `grader_max_score`."""
     grader_max_score: float | None = Field(default=None, gt=0)
+    language: str = ""
+    """The answer's language when the file says (e.g. "sv"); `tenta eval` reports agreement per language."""
 
     @field_validator("question_id", "answer_id", mode="before")
     @classmethod
     def _as_text(cls, value: object) -> object:
         return str(value) if isinstance(value, int | float) else value
 
-    @field_validator("student_answer", mode="before")
+    @field_validator("student_answer", "language", mode="before")
     @classmethod
     def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value

@@ -18,6 +18,7 @@ from grading.grader import GradedExample, Grader, GradeRequest
 from question_bank.models import Bank
 
 ProgressCallback = Callable[[int, int], None]
+UNKNOWN_LANGUAGE = "unknown"
 
 
 def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float | None:
@@ -112,6 +113,8 @@ class Metrics(BaseModel):
     qwk: float | None
     accuracy: float | None
     macro_f1: float | None
+    mean_difference: float | None = None
+    """Mean of (engine - human) as a fraction of the maximum: below 0, the engine grades more strictly."""
 
 
 def compute_metrics(
@@ -136,6 +139,7 @@ def compute_metrics(
         qwk=_finite(quadratic_weighted_kappa(p, a)) if single_scale else None,
         accuracy=accuracy,
         macro_f1=macro_f1,
+        mean_difference=float(np.mean((p - a) / m)) if len(a) else None,
     )
 
 
@@ -147,12 +151,19 @@ class QuestionMetrics(Metrics):
     question_id: str
 
 
+class LanguageMetrics(Metrics):
+    language: str
+    """The record's own `language`, else the one the grader detected; "unknown" when neither says."""
+
+
 class EvaluationReport(Metrics):
-    """Overall metrics plus one row per question; `predictions` holds the engine's scores in input order."""
+    """Overall metrics plus one row per question and per answer language (are Swedish answers graded as
+    well as English ones?); `predictions` holds the engine's scores in input order."""
 
     model_id: str
     grader_version: str
     per_question: list[QuestionMetrics]
+    per_language: list[LanguageMetrics]
     predictions: list[float]
     confidences: list[float]
 
@@ -181,6 +192,7 @@ def evaluate_records(
             )
     predictions: list[float] = []
     confidences: list[float] = []
+    languages: list[str] = []
     for start in range(0, len(records), batch_size):
         batch = [
             GradeRequest(
@@ -192,31 +204,40 @@ def evaluate_records(
             for index in range(start, min(len(records), start + batch_size))
         ]
         for offset, grade in enumerate(grader.grade_many(batch)):
-            predictions.append(_on_record_scale(grade.score, grade.max_points, records[start + offset]))
+            record = records[start + offset]
+            predictions.append(_on_record_scale(grade.score, grade.max_points, record))
             confidences.append(grade.confidence)
+            languages.append(record.language or grade.language or UNKNOWN_LANGUAGE)
         if progress is not None:
             progress(len(predictions), len(records))
     actual = [record.score for record in records]
     max_scores = [record.max_score for record in records]
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, record in enumerate(records):
-        groups[record.group].append(index)
-    per_question = [
-        QuestionMetrics(
-            question_id=group,
-            **compute_metrics(
-                [predictions[i] for i in indexes],
-                [actual[i] for i in indexes],
-                [max_scores[i] for i in indexes],
-            ).model_dump(),
+
+    def subset(keys: Sequence[str]) -> dict[str, list[int]]:
+        indexes: dict[str, list[int]] = defaultdict(list)
+        for index, key in enumerate(keys):
+            indexes[key].append(index)
+        return indexes
+
+    def metrics_of(indexes: list[int]) -> Metrics:
+        return compute_metrics(
+            [predictions[i] for i in indexes], [actual[i] for i in indexes], [max_scores[i] for i in indexes]
         )
-        for group, indexes in groups.items()
+
+    per_question = [
+        QuestionMetrics(question_id=group, **metrics_of(indexes).model_dump())
+        for group, indexes in subset([record.group for record in records]).items()
+    ]
+    per_language = [
+        LanguageMetrics(language=language, **metrics_of(indexes).model_dump())
+        for language, indexes in sorted(subset(languages).items())
     ]
     return EvaluationReport(
         **compute_metrics(predictions, actual, max_scores).model_dump(),
         model_id=grader.model_id,
         grader_version=grader.version,
         per_question=per_question,
+        per_language=per_language,
         predictions=predictions,
         confidences=confidences,
     )

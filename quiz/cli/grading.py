@@ -123,6 +123,20 @@ def _print_report(report: EvaluationReport, *, per_question: bool) -> None:
         table.add_section()
     table.add_row(*_metrics_row("overall", report, keys), style="bold")
     _console().print(table)
+    if len(report.per_language) > 1:
+        _print_languages(report)
+
+
+def _print_languages(report: EvaluationReport) -> None:
+    """Agreement per answer language; 'engine - human' below 0 means that language is graded more strictly."""
+    table = Table(title="Per answer language", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("language")
+    for heading in ("n", "pearson", "rmse", "engine - human"):
+        table.add_column(heading, justify="right")
+    for row in report.per_language:
+        difference = "–" if row.mean_difference is None else f"{row.mean_difference:+.3f}"
+        table.add_row(escape(row.language), str(row.n), _fmt(row.pearson), _fmt(row.rmse), difference)
+    _console().print(table)
 
 
 def _dataset_profile(records: Sequence[GradedRecord]) -> str | None:

@@ -139,3 +139,17 @@ def test_eval_grades_answers_to_an_installed_banks_questions_against_its_rubric(
     assert "dl-course" not in own_output
     assert matched == explicit
     assert matched != own_references
+
+
+def test_eval_prints_agreement_per_answer_language(tmp_path: Path) -> None:
+    report_path = tmp_path / "course.json"
+    _course_answers(tmp_path / "course.jsonl")
+    with (tmp_path / "course.jsonl").open("a", encoding="utf-8") as out:
+        for answer, score in (("Regularization reduces overfitting.", 2.0), ("It makes training fast.", 0.0)):
+            record = {"question": "Vad är syftet med att regularisera en modell?", "student_answer": answer}
+            out.write(json.dumps({**record, "score": score, "max_score": 2.0, "language": "en"}) + "\n")
+    result = runner.invoke(app, ["eval", str(tmp_path / "course.jsonl"), "--json", str(report_path)])
+    assert result.exit_code == 0, result.output
+    assert "Per answer language" in result.output and "engine - human" in result.output
+    rows = json.loads(report_path.read_text(encoding="utf-8"))["per_language"]
+    assert {row["language"]: row["n"] for row in rows} == {"en": 2, "sv": 4}

@@ -91,3 +91,25 @@ def test_a_question_derived_from_a_record_knows_its_languages() -> None:
     question = question_for(record)
     assert list(question.prompt) == ["sv"]
     assert list(question.reference_answer) == ["en"]
+
+
+def test_agreement_is_reported_per_answer_language(minilm_grader: Grader, small_bank: Bank) -> None:
+    answers = [
+        ("Dropout switches off random neurons while training, so the network overfits less.", 2.0, ""),
+        ("Dropout is when students leave school.", 0.0, ""),
+        ("Dropout stänger av slumpmässiga neuroner under träningen så att nätet inte överanpassar.", 2.0, ""),
+        ("Det är när man tar bort data.", 0.0, "sv"),
+    ]
+    records = [
+        GradedRecord(question_id="dropout", student_answer=answer, score=score, max_score=2.0, language=language)
+        for answer, score, language in answers
+    ]
+    report = evaluate_records(minilm_grader, records, bank=small_bank)
+    by_language = {row.language: row for row in report.per_language}
+    assert set(by_language) == {"en", "sv"}  # detected for three answers, given for the fourth
+    assert by_language["en"].n == by_language["sv"].n == 2
+    swedish_differences = [(report.predictions[i] - answers[i][1]) / 2.0 for i in (2, 3)]
+    assert by_language["sv"].mean_difference == pytest.approx(sum(swedish_differences) / 2)
+    assert report.mean_difference == pytest.approx(
+        sum((p - a[1]) / 2.0 for p, a in zip(report.predictions, answers, strict=True)) / 4
+    )
