@@ -101,7 +101,9 @@ def test_agreement_is_reported_per_answer_language(minilm_grader: Grader, small_
         ("Det är när man tar bort data.", 0.0, "sv"),
     ]
     records = [
-        GradedRecord(question_id="dropout", student_answer=answer, score=score, max_score=2.0, language=language)
+        GradedRecord(
+            question_id="dropout", student_answer=answer, score=score, max_score=2.0, language=language
+        )
         for answer, score, language in answers
     ]
     report = evaluate_records(minilm_grader, records, bank=small_bank)
