@@ -59,7 +59,8 @@ from quiz.teacher.exports import (
     write_answers,
     write_table,
 )
-from quiz.teacher.feedback_reports import FeedbackFormat, collect_feedback, select_students, write_feedback
+from quiz.teacher.feedback.files import FeedbackFormat, write_feedback
+from quiz.teacher.feedback.model import collect_feedback, select_students
 from quiz.teacher.grouping import DEFAULT_THRESHOLD, answer_groups, apply_group_decision, find_group
 from quiz.teacher.review import (
     POINT_DECISIONS,

@@ -25,15 +25,8 @@ from quiz.context import AppContext
 from quiz.grading_service import grade_and_store
 from quiz.teacher.batch import store_submissions
 from quiz.teacher.exports import format_score
-from quiz.teacher.feedback_reports import (
-    FeedbackExam,
-    FeedbackFormat,
-    StudentFeedback,
-    collect_feedback,
-    file_stems,
-    select_students,
-    write_feedback,
-)
+from quiz.teacher.feedback.files import FeedbackFormat, file_stems, write_feedback
+from quiz.teacher.feedback.model import FeedbackExam, StudentFeedback, collect_feedback, select_students
 from quiz.teacher.submissions import read_submissions
 from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, WEAK_DROPOUT, write_csv
 

@@ -1,0 +1,171 @@
+"""HTML: everything is escaped, and the page needs nothing outside itself and prints well."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote
+
+from question_bank.grade_scales import describe_scale
+from quiz.teacher.exports import format_score
+from quiz.teacher.feedback.model import FeedbackExam, QuestionFeedback, QuestionState, StudentFeedback
+from quiz.teacher.feedback.wording import (
+    grade_line,
+    index_total,
+    point_status,
+    score_line,
+    student_heading,
+    teacher_line,
+    text_segments,
+    total_line,
+)
+
+STYLE = """
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a;
+  max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .3rem; } h2 { font-size: 1.2rem; margin: 0 0 .5rem; }
+dl.meta { display: grid; grid-template-columns: max-content auto; gap: .1rem 1rem; }
+dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
+section.question { border-top: 1px solid #ccc; padding: 1rem 0; break-inside: avoid-page; }
+.prompt, .text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.answer { background: #f5f5f5; border-left: 4px solid #888; padding: .5rem .8rem; margin: .5rem 0; }
+.comment { background: #fff8e1; border-left: 4px solid #e0a800; padding: .5rem .8rem; margin: .5rem 0; }
+pre { background: #f0f0f0; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
+.score { font-weight: 600; } .pending { color: #8a5a00; } .unanswered { color: #666; font-style: italic; }
+ul.points { padding-left: 1.2rem; } ul.points li { margin: .3rem 0; }
+.covered { color: #1b6e20; } .partial { color: #8a5a00; } .missing { color: #b00020; }
+.status { font-weight: 600; } .detail { color: #444; font-size: .93em; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; }
+@media print { body { margin: 0; max-width: none; font-size: 11pt; } a { color: inherit; }
+  .answer, .comment, pre { background: none; } }
+"""
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def html_text(text: str, css_class: str = "text") -> str:
+    """Multi-line text verbatim: prose with its line breaks, fenced code as <pre><code>."""
+    parts = []
+    for language, lines in text_segments(text):
+        if language is None:
+            prose = "\n".join(lines).strip("\n")
+            if prose.strip():
+                parts.append(f'<div class="{css_class}">{escape(prose)}</div>')
+        else:
+            parts.append(html_code("\n".join(lines), language))
+    return "\n".join(parts)
+
+
+def html_code(source: str, language: str) -> str:
+    label = f' data-language="{escape(language)}"' if language else ""
+    return f"<pre{label}><code>{escape(source)}</code></pre>"
+
+
+def html_question(question: QuestionFeedback) -> str:
+    state_class = {
+        QuestionState.UNANSWERED: "score unanswered",
+        QuestionState.NOT_GRADED: "score pending",
+        QuestionState.IN_REVIEW: "score pending",
+    }.get(question.state, "score")
+    parts = [
+        '<section class="question">',
+        f"<h2>{escape(question.label)}</h2>",
+        html_text(question.prompt, "prompt"),
+    ]
+    if question.code is not None:
+        parts.append(html_code(question.code.source, question.code.language))
+    parts.append(f'<p class="{state_class}">{escape(score_line(question))}</p>')
+    if question.answer is None:
+        parts.append('<p class="unanswered">You did not answer this question.</p>')
+        return "\n".join([*parts, "</section>"])
+    answer = html_text(question.answer) or '<p class="unanswered">(empty answer)</p>'
+    parts.append(f'<p>Your answer:</p>\n<div class="answer">{answer}</div>')
+    teacher = teacher_line(question)
+    if teacher is not None and question.override is not None:
+        parts.append(f"<p><em>{escape(teacher)}</em></p>")
+        if question.override.comment.strip():
+            comment = html_text(question.override.comment)
+            parts.append(f'<div class="comment"><strong>Teacher\'s comment:</strong>{comment}</div>')
+    if question.points:
+        items = []
+        for point in question.points:
+            details = []
+            if point.matched_sentence and point.status != "missing":
+                details.append(f"In your answer: “{escape(point.matched_sentence)}”")
+            if point.passage_source:
+                verb = "Course material" if point.status == "covered" else "Read"
+                excerpt = f": “{escape(point.passage_text)}”" if point.passage_text else ""
+                details.append(f"{verb}: {escape(point.passage_source)}{excerpt}")
+            detail_html = "".join(f'<br><span class="detail">{detail}</span>' for detail in details)
+            items.append(
+                f'<li><span class="status {escape(point.status)}">{escape(point_status(point))}</span> '
+                f"({format_score(point.points)} p): {escape(point.text)}{detail_html}</li>"
+            )
+        parts.append('<p>Key points:</p>\n<ul class="points">\n' + "\n".join(items) + "\n</ul>")
+    if question.feedback.strip():
+        parts.append(f'<p>Feedback:</p>\n<div class="comment">{html_text(question.feedback)}</div>')
+    return "\n".join([*parts, "</section>"])
+
+
+def html_page(title: str, body: Sequence[str]) -> str:
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{escape(title)}</title>",
+            f"<style>{STYLE}</style>",
+            "</head>",
+            "<body>",
+            *body,
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def render_html(student: StudentFeedback, exam: FeedbackExam) -> str:
+    meta = [("Student", student_heading(student))]
+    if student.exam_date:
+        meta.append(("Exam date", student.exam_date.isoformat()))
+    meta += [("Feedback published", exam.published.isoformat()), ("Total", total_line(student))]
+    if exam.scale:
+        meta += [("Grade", grade_line(student)), ("Grade scale", describe_scale(exam.scale, exam.max_total))]
+    listing = "".join(f"<dt>{escape(name)}</dt><dd>{escape(value)}</dd>" for name, value in meta)
+    body = [
+        f"<h1>{escape(exam.title)}</h1>",
+        f'<dl class="meta">{listing}</dl>',
+        *(html_question(question) for question in student.questions),
+    ]
+    return html_page(f"{exam.title} — {student.name}", body)
+
+
+def render_html_index(
+    students: Sequence[StudentFeedback], exam: FeedbackExam, files: Mapping[int, str]
+) -> str:
+    header = ["Student", "Id", "Total", *(["Grade"] if exam.scale else []), "Status"]
+    rows = ["<tr>" + "".join(f"<th>{name}</th>" for name in header) + "</tr>"]
+    for student in students:
+        cells = [
+            f'<a href="{escape(quote(files[student.student_id]))}">{escape(student.name)}</a>',
+            escape(student.external_id or ""),
+            escape(index_total(student)),
+            *([escape(student.grade or "–")] if exam.scale else []),
+            f"{len(student.pending)} not graded yet" if student.pending else "final",
+        ]
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    body = [
+        f"<h1>{escape(exam.title)}: feedback</h1>",
+        f"<p>Published {exam.published.isoformat()}; {len(students)} student(s); "
+        f"max {escape(format_score(exam.max_total))} points.</p>",
+        "<table>",
+        *rows,
+        "</table>",
+    ]
+    return html_page(f"{exam.title}: feedback", body)

@@ -1,0 +1,146 @@
+"""Markdown: every character CommonMark would read as markup is backslash-escaped, line breaks are kept as
+hard breaks and fenced code blocks stay code blocks (closed even when the student forgot to)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote
+
+from question_bank.grade_scales import describe_scale
+from quiz.teacher.exports import format_score
+from quiz.teacher.feedback.model import FeedbackExam, QuestionFeedback, StudentFeedback
+from quiz.teacher.feedback.wording import (
+    grade_line,
+    index_total,
+    point_status,
+    score_line,
+    student_heading,
+    teacher_line,
+    text_segments,
+    total_line,
+)
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&!{}])")
+_LINE_START_MARKER = re.compile(r"^([-+=>])|^(\d{1,9})([.)])")
+
+
+def markdown_escape(text: str) -> str:
+    """Text on one line that CommonMark shows exactly as written (no emphasis, links, HTML, tables)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _escape_line(line: str) -> str:
+    stripped = line.lstrip(" \t")
+    indent = line[: len(line) - len(stripped)].replace("\t", "    ").replace(" ", "\u00a0")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", stripped.rstrip())
+    escaped = _LINE_START_MARKER.sub(
+        lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", escaped
+    )
+    return indent + escaped
+
+
+def markdown_code(code: Sequence[str], language: str = "") -> list[str]:
+    """A fenced code block whose fence no line of the code can close."""
+    longest = max((len(run) for line in code for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}{language}", *code, fence]
+
+
+def markdown_text(text: str) -> list[str]:
+    """Multi-line text verbatim: paragraphs, hard line breaks, fenced code kept as code."""
+    out: list[str] = []
+    for language, lines in text_segments(text):
+        if language is not None:
+            out += [*markdown_code(lines, language), ""]
+            continue
+        paragraph: list[str] = []
+        for line in [*lines, ""]:
+            if line.strip():
+                paragraph.append(_escape_line(line))
+            elif paragraph:
+                out += [*(part + "\\" for part in paragraph[:-1]), paragraph[-1], ""]
+                paragraph = []
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def quoted(lines: Sequence[str]) -> list[str]:
+    return [f"> {line}" if line else ">" for line in lines]
+
+
+def markdown_question(question: QuestionFeedback) -> list[str]:
+    lines = [f"## {markdown_escape(question.label)}", "", *markdown_text(question.prompt), ""]
+    if question.code is not None:
+        lines += [*markdown_code(question.code.source.splitlines(), question.code.language), ""]
+    lines += [f"**{markdown_escape(score_line(question))}**", ""]
+    if question.answer is None:
+        return [*lines, "*You did not answer this question.*", ""]
+    answer = markdown_text(question.answer) or ["*(empty answer)*"]
+    lines += ["Your answer:", "", *quoted(answer), ""]
+    teacher = teacher_line(question)
+    if teacher is not None and question.override is not None:
+        lines += [f"*{markdown_escape(teacher)}*", ""]
+        if question.override.comment.strip():
+            lines += ["Teacher's comment:", "", *quoted(markdown_text(question.override.comment)), ""]
+    if question.points:
+        lines += ["Key points:", ""]
+        for point in question.points:
+            lines.append(
+                f"- **{markdown_escape(point_status(point))}** ({format_score(point.points)} p): "
+                f"{markdown_escape(point.text)}"
+            )
+            if point.matched_sentence and point.status != "missing":
+                lines.append(f"  - In your answer: “{markdown_escape(point.matched_sentence)}”")
+            if point.passage_source:
+                verb = "Course material" if point.status == "covered" else "Read"
+                excerpt = f": “{markdown_escape(point.passage_text)}”" if point.passage_text else ""
+                lines.append(f"  - {verb}: {markdown_escape(point.passage_source)}{excerpt}")
+        lines.append("")
+    if question.feedback.strip():
+        lines += ["Feedback:", "", *quoted(markdown_text(question.feedback)), ""]
+    return lines
+
+
+def render_markdown(student: StudentFeedback, exam: FeedbackExam) -> str:
+    lines = [
+        f"# {markdown_escape(exam.title)}",
+        "",
+        f"- Student: {markdown_escape(student_heading(student))}",
+        *([f"- Exam date: {student.exam_date.isoformat()}"] if student.exam_date else []),
+        f"- Feedback published: {exam.published.isoformat()}",
+        f"- Total: {markdown_escape(total_line(student))}",
+    ]
+    if exam.scale:
+        lines.append(f"- Grade: **{markdown_escape(grade_line(student))}**")
+        lines.append(f"- Grade scale: {markdown_escape(describe_scale(exam.scale, exam.max_total))}")
+    lines.append("")
+    for question in student.questions:
+        lines += markdown_question(question)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_markdown_index(
+    students: Sequence[StudentFeedback], exam: FeedbackExam, files: Mapping[int, str]
+) -> str:
+    header = ["Student", "Id", "Total", *(["Grade"] if exam.scale else []), "Status"]
+    lines = [
+        f"# {markdown_escape(exam.title)}: feedback",
+        "",
+        f"Published {exam.published.isoformat()}; {len(students)} student(s); "
+        f"max {format_score(exam.max_total)} points.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    for student in students:
+        cells = [
+            f"[{markdown_escape(student.name)}]({quote(files[student.student_id])})",
+            markdown_escape(student.external_id or ""),
+            index_total(student),
+            *([markdown_escape(student.grade or "–")] if exam.scale else []),
+            f"{len(student.pending)} not graded yet" if student.pending else "final",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

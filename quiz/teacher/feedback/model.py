@@ -1,0 +1,244 @@
+"""What a student's document holds: each question's answer, final score, the teacher's changes and the
+key points, gathered from the repository's answers the way the gradebook counts them."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from db.records import AnswerDetail, Gradebook, GradebookRow, OverrideRecord
+from db.repository import latest_per_student_question
+from grading.rubric import feedback_remarks, short_quote
+from question_bank.errors import TentaError
+from question_bank.grade_scales import GradeBoundary
+from question_bank.models import Bank, CodeBlock, Question
+from quiz.teacher.exports import final_grades, last_answer_dates, question_columns, question_labels
+from quiz.teacher.review import scaled_auto_score
+
+
+class QuestionState(StrEnum):
+    GRADED = "graded"
+    UNANSWERED = "unanswered"
+    NOT_GRADED = "not_graded"
+    IN_REVIEW = "in_review"
+
+
+PENDING_STATES = (QuestionState.NOT_GRADED, QuestionState.IN_REVIEW)
+PASSAGE_WORDS = 45
+"""Words of a course passage quoted under a key point; the source names where to read the rest."""
+
+
+@dataclass(frozen=True)
+class PointFeedback:
+    """One key point as the final grade judged it."""
+
+    text: str
+    status: str
+    points: float
+    matched_sentence: str | None
+    passage_source: str | None
+    passage_text: str | None
+    decided_by: str | None
+    auto_status: str | None
+
+
+@dataclass(frozen=True)
+class QuestionFeedback:
+    label: str
+    prompt: str
+    code: CodeBlock | None
+    max_points: float
+    state: QuestionState
+    answer: str | None = None
+    score: float | None = None
+    auto_score: float | None = None
+    override: OverrideRecord | None = None
+    points: tuple[PointFeedback, ...] = ()
+    feedback: str = ""
+    """The grader's own feedback, shown for questions without key points (choices, numbers)."""
+
+
+@dataclass(frozen=True)
+class StudentFeedback:
+    student_id: int
+    name: str
+    external_id: str | None
+    exam_date: date | None
+    questions: tuple[QuestionFeedback, ...]
+    total: float
+    max_total: float
+    grade: str | None
+
+    @property
+    def pending(self) -> tuple[QuestionFeedback, ...]:
+        return tuple(question for question in self.questions if question.state in PENDING_STATES)
+
+
+@dataclass(frozen=True)
+class FeedbackExam:
+    """What every student's document shares: the bank, the scale and the day of publishing."""
+
+    bank_id: str
+    title: str
+    published: date
+    scale: tuple[GradeBoundary, ...]
+    max_total: float
+
+
+# --- collecting ------------------------------------------------------------------------------------
+
+
+def answer_state(detail: AnswerDetail | None) -> QuestionState:
+    if detail is None:
+        return QuestionState.UNANSWERED
+    if detail.final_score is None:
+        return QuestionState.NOT_GRADED
+    if detail.needs_review or detail.regrade_requested:
+        return QuestionState.IN_REVIEW
+    return QuestionState.GRADED
+
+
+def answer_language(detail: AnswerDetail) -> str | None:
+    """The language the student wrote in: as stored with the answer, else as the grader read it."""
+    grade = detail.latest_grade
+    return detail.answer.language or (grade.language if grade else None)
+
+
+def student_language(details: Iterable[AnswerDetail], default: str) -> str:
+    """The language most of a student's answers are in (for the prompts of questions left unanswered)."""
+    counts = Counter(language for detail in details if (language := answer_language(detail)))
+    return counts.most_common(1)[0][0] if counts else default
+
+
+def point_feedback(point: Mapping[str, Any], max_points: float) -> PointFeedback:
+    passage = point.get("supporting_passage") or {}
+    return PointFeedback(
+        text=str(point.get("text") or point.get("point_id") or ""),
+        status=str(point.get("status") or "missing"),
+        points=float(point.get("weight") or 0.0) * max_points,
+        matched_sentence=point.get("matched_sentence") or None,
+        passage_source=passage.get("source") or None,
+        passage_text=short_quote(str(passage["text"]), PASSAGE_WORDS) if passage.get("text") else None,
+        decided_by=point.get("decided_by") or None,
+        auto_status=point.get("auto_status") or None,
+    )
+
+
+def question_feedback(
+    label: str, question: Question, max_points: float, detail: AnswerDetail | None, language: str
+) -> QuestionFeedback:
+    """One question of a student's document; a score that may still change is left out."""
+    if detail is None:
+        return QuestionFeedback(
+            label, question.prompt_in(language), question.code, max_points, QuestionState.UNANSWERED
+        )
+    asked = detail.question
+    shown = QuestionFeedback(
+        label=label,
+        prompt=asked.prompt_in(answer_language(detail) or language),
+        code=asked.code,
+        max_points=detail.max_points,
+        state=answer_state(detail),
+        answer=detail.answer.text,
+    )
+    if shown.state is not QuestionState.GRADED:
+        return shown
+    grade = detail.latest_grade
+    return dataclasses.replace(
+        shown,
+        score=detail.final_score,
+        auto_score=scaled_auto_score(detail),
+        override=detail.latest_override,
+        points=tuple(point_feedback(point, detail.max_points) for point in detail.final_points),
+        feedback=feedback_remarks(grade.feedback) if grade is not None and not asked.rubric else "",
+    )
+
+
+def collect_feedback(
+    bank: Bank,
+    gradebook: Gradebook,
+    details: Sequence[AnswerDetail],
+    scale: Sequence[GradeBoundary],
+    *,
+    published: date,
+) -> tuple[FeedbackExam, list[StudentFeedback]]:
+    """Every student in the gradebook with their questions in bank order (then questions the bank no
+    longer has), the total and, when nothing is pending, the final grade."""
+    columns = question_columns(gradebook, bank)
+    labels = {
+        question_id: re.sub(r"^Q(\d+)$", r"Question \1", label)
+        for question_id, label in question_labels(bank, list(columns)).items()
+    }
+    max_total = sum(columns.values())
+    latest = latest_per_student_question(details)
+    questions = {detail.answer.question_id: detail.question for detail in latest.values()}
+    questions.update({question.id: question for question in bank.questions})
+    grades = final_grades(gradebook, bank, scale) if scale else {}
+    exam_dates = last_answer_dates(list(latest.values()))
+    exam = FeedbackExam(bank.id, bank.title, published, tuple(scale), max_total)
+    students = []
+    for row in gradebook.rows:
+        own = [detail for (student_id, _), detail in latest.items() if student_id == row.student_id]
+        language = student_language(own, bank.languages[0])
+        items = tuple(
+            question_feedback(
+                labels[question_id],
+                questions[question_id],
+                max_points,
+                latest.get((row.student_id, question_id)),
+                language,
+            )
+            for question_id, max_points in columns.items()
+        )
+        students.append(student_feedback(row, items, max_total, grades.get(row.student_id), exam_dates))
+    return exam, students
+
+
+def student_feedback(
+    row: GradebookRow,
+    items: tuple[QuestionFeedback, ...],
+    max_total: float,
+    grade: str | None,
+    exam_dates: Mapping[int, date],
+) -> StudentFeedback:
+    pending = any(item.state in PENDING_STATES for item in items)
+    return StudentFeedback(
+        student_id=row.student_id,
+        name=row.student_name,
+        external_id=row.external_id,
+        exam_date=exam_dates.get(row.student_id),
+        questions=items,
+        total=sum(item.score or 0.0 for item in items),
+        max_total=max_total,
+        grade=None if pending else grade,
+    )
+
+
+def comparable(text: str) -> str:
+    """Names as a person compares them: case, surrounding space and Unicode composition ignored."""
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+def select_students(students: Sequence[StudentFeedback], wanted: Sequence[str]) -> list[StudentFeedback]:
+    """The students named by name or student id (case-insensitive); all of them when none is named.
+    A name that matches nobody is an error, so a typo never silently leaves a student out."""
+    if not wanted:
+        return list(students)
+    chosen: set[int] = set()
+    for key in wanted:
+        found = {
+            student.student_id
+            for student in students
+            if comparable(key) in (comparable(student.name), comparable(student.external_id or ""))
+        }
+        if not found:
+            raise TentaError(f"--student {key!r}: no student with that name or id has answers in this bank")
+        chosen |= found
+    return [student for student in students if student.student_id in chosen]
