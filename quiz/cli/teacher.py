@@ -59,6 +59,7 @@ from quiz.teacher.exports import (
     write_answers,
     write_table,
 )
+from quiz.teacher.feedback.as_pdf import find_font_files
 from quiz.teacher.feedback.files import FeedbackFormat, write_feedback
 from quiz.teacher.feedback.model import collect_feedback, select_students
 from quiz.teacher.grouping import DEFAULT_THRESHOLD, answer_groups, apply_group_decision, find_group
@@ -823,13 +824,22 @@ def export_feedback_command(  # noqa: PLR0917 - typer maps parameters to options
     format_name: Annotated[
         FeedbackFormat,
         typer.Option(
-            "--format", "-f", help="md: CommonMark; html: one self-contained page each, prints well."
+            "--format",
+            "-f",
+            help="md: CommonMark; html: one self-contained page each, prints well; pdf: one A4 PDF each.",
         ),
     ] = FeedbackFormat.MARKDOWN,
     grade_scale: GradeScaleOption = None,
     only_final: Annotated[
         bool,
         typer.Option("--only-final", help="Skip students with answers not graded yet or waiting for review."),
+    ] = False,
+    with_reference: Annotated[
+        bool,
+        typer.Option(
+            "--with-reference",
+            help="Also show each question's reference answer (in the student's language) and its rubric.",
+        ),
     ] = False,
 ) -> None:
     """One file per student to hand back: each answer with its final score (the teacher's override wins,
@@ -844,12 +854,21 @@ def export_feedback_command(  # noqa: PLR0917 - typer maps parameters to options
     gradebook = ctx.repository.gradebook(bank.id)
     scale = _grade_scale(grade_scale, bank, sum(question_columns(gradebook, bank).values()))
     details = ctx.repository.answer_history(bank_id=bank.id)
-    exam, everyone = collect_feedback(bank, gradebook, details, scale, published=date.today())
+    exam, everyone = collect_feedback(
+        bank, gradebook, details, scale, published=date.today(), with_reference=with_reference
+    )
     chosen = select_students(everyone, students or [])
     waiting = [student for student in chosen if student.pending]
     if only_final:
         chosen = [student for student in chosen if not student.pending]
-    written = write_feedback(out, chosen, exam, format_name)
+    fonts = find_font_files() if format_name is FeedbackFormat.PDF else None
+    if format_name is FeedbackFormat.PDF and fonts is None:
+        error_console.print(
+            "DejaVu Sans was not found (fonts-dejavu-core): the PDFs use the core fonts, and characters "
+            "outside Windows-1252 are approximated (accents dropped, Greek spelled out, others '?')",
+            soft_wrap=True,
+        )
+    written = write_feedback(out, chosen, exam, format_name, pdf_fonts=fonts)
     if waiting:
         names = ", ".join(student.name for student in waiting)
         what = "are skipped (--only-final)" if only_final else "get files saying so and no final grade"

@@ -102,10 +102,17 @@ def graded(ctx: AppContext, bank: Bank, tmp_path: Path) -> AppContext:
     return ctx
 
 
-def collect(ctx: AppContext, bank: Bank, scale: tuple[GradeBoundary, ...] = UG_VG) -> Exam:
+def collect(
+    ctx: AppContext, bank: Bank, scale: tuple[GradeBoundary, ...] = UG_VG, *, with_reference: bool = False
+) -> Exam:
     details = ctx.repository.answer_history(bank_id=bank.id)
     exam, students = collect_feedback(
-        bank, ctx.repository.gradebook(bank.id), details, scale, published=date(2026, 1, 15)
+        bank,
+        ctx.repository.gradebook(bank.id),
+        details,
+        scale,
+        published=date(2026, 1, 15),
+        with_reference=with_reference,
     )
     return Exam(exam, {f"{s.name} {s.external_id or ''}".strip(): s for s in students})
 

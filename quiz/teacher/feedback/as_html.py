@@ -8,13 +8,22 @@ from urllib.parse import quote
 
 from question_bank.grade_scales import describe_scale
 from quiz.teacher.exports import format_score
-from quiz.teacher.feedback.model import FeedbackExam, QuestionFeedback, QuestionState, StudentFeedback
+from quiz.teacher.feedback.model import (
+    FeedbackExam,
+    QuestionFeedback,
+    QuestionState,
+    Reference,
+    StudentFeedback,
+)
 from quiz.teacher.feedback.wording import (
+    bank_line,
     grade_line,
     index_total,
     point_status,
+    reference_point_line,
     score_line,
     student_heading,
+    summary_cells,
     teacher_line,
     text_segments,
     total_line,
@@ -29,6 +38,7 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
 section.question { border-top: 1px solid #ccc; padding: 1rem 0; break-inside: avoid-page; }
 .prompt, .text { white-space: pre-wrap; overflow-wrap: anywhere; }
 .answer { background: #f5f5f5; border-left: 4px solid #888; padding: .5rem .8rem; margin: .5rem 0; }
+.reference { background: #eef6ee; border-left: 4px solid #1b6e20; padding: .5rem .8rem; margin: .5rem 0; }
 .comment { background: #fff8e1; border-left: 4px solid #e0a800; padding: .5rem .8rem; margin: .5rem 0; }
 pre { background: #f0f0f0; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
 .score { font-weight: 600; } .pending { color: #8a5a00; } .unanswered { color: #666; font-style: italic; }
@@ -38,7 +48,7 @@ ul.points { padding-left: 1.2rem; } ul.points li { margin: .3rem 0; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; }
 @media print { body { margin: 0; max-width: none; font-size: 11pt; } a { color: inherit; }
-  .answer, .comment, pre { background: none; } }
+  .answer, .comment, .reference, pre { background: none; } }
 """
 
 
@@ -78,11 +88,27 @@ def html_question(question: QuestionFeedback) -> str:
     if question.code is not None:
         parts.append(html_code(question.code.source, question.code.language))
     parts.append(f'<p class="{state_class}">{escape(score_line(question))}</p>')
+    parts += html_answer(question)
+    if question.reference is not None:
+        parts += html_reference(question.reference)
+    return "\n".join([*parts, "</section>"])
+
+
+def html_reference(reference: Reference) -> list[str]:
+    answer = html_text(reference.answer) or "–"
+    parts = [f'<p>Reference answer:</p>\n<div class="reference">{answer}</div>']
+    if reference.points:
+        items = "\n".join(f"<li>{escape(reference_point_line(point))}</li>" for point in reference.points)
+        parts.append(f'<p>Rubric:</p>\n<ul class="rubric">\n{items}\n</ul>')
+    return parts
+
+
+def html_answer(question: QuestionFeedback) -> list[str]:
+    """The answer verbatim, the teacher's change and comment, and the key points as graded."""
     if question.answer is None:
-        parts.append('<p class="unanswered">You did not answer this question.</p>')
-        return "\n".join([*parts, "</section>"])
+        return ['<p class="unanswered">You did not answer this question.</p>']
     answer = html_text(question.answer) or '<p class="unanswered">(empty answer)</p>'
-    parts.append(f'<p>Your answer:</p>\n<div class="answer">{answer}</div>')
+    parts = [f'<p>Your answer:</p>\n<div class="answer">{answer}</div>']
     teacher = teacher_line(question)
     if teacher is not None and question.override is not None:
         parts.append(f"<p><em>{escape(teacher)}</em></p>")
@@ -107,7 +133,7 @@ def html_question(question: QuestionFeedback) -> str:
         parts.append('<p>Key points:</p>\n<ul class="points">\n' + "\n".join(items) + "\n</ul>")
     if question.feedback.strip():
         parts.append(f'<p>Feedback:</p>\n<div class="comment">{html_text(question.feedback)}</div>')
-    return "\n".join([*parts, "</section>"])
+    return parts
 
 
 def html_page(title: str, body: Sequence[str]) -> str:
@@ -130,8 +156,17 @@ def html_page(title: str, body: Sequence[str]) -> str:
     )
 
 
+def html_summary(student: StudentFeedback) -> str:
+    """Every question's points and state at a glance, as Gradescope shows above a graded submission."""
+    rows = ["<tr><th>Question</th><th>Points</th><th>Status</th></tr>"]
+    for question in student.questions:
+        points, status = summary_cells(question)
+        rows.append(f"<tr><td>{escape(question.label)}</td><td>{points}</td><td>{status}</td></tr>")
+    return '<table class="summary">\n' + "\n".join(rows) + "\n</table>"
+
+
 def render_html(student: StudentFeedback, exam: FeedbackExam) -> str:
-    meta = [("Student", student_heading(student))]
+    meta = [("Student", student_heading(student)), ("Bank", bank_line(exam))]
     if student.exam_date:
         meta.append(("Exam date", student.exam_date.isoformat()))
     meta += [("Feedback published", exam.published.isoformat()), ("Total", total_line(student))]
@@ -141,6 +176,7 @@ def render_html(student: StudentFeedback, exam: FeedbackExam) -> str:
     body = [
         f"<h1>{escape(exam.title)}</h1>",
         f'<dl class="meta">{listing}</dl>',
+        html_summary(student),
         *(html_question(question) for question in student.questions),
     ]
     return html_page(f"{exam.title} — {student.name}", body)

@@ -9,13 +9,16 @@ from urllib.parse import quote
 
 from question_bank.grade_scales import describe_scale
 from quiz.teacher.exports import format_score
-from quiz.teacher.feedback.model import FeedbackExam, QuestionFeedback, StudentFeedback
+from quiz.teacher.feedback.model import FeedbackExam, QuestionFeedback, Reference, StudentFeedback
 from quiz.teacher.feedback.wording import (
+    bank_line,
     grade_line,
     index_total,
     point_status,
+    reference_point_line,
     score_line,
     student_heading,
+    summary_cells,
     teacher_line,
     text_segments,
     total_line,
@@ -75,10 +78,26 @@ def markdown_question(question: QuestionFeedback) -> list[str]:
     if question.code is not None:
         lines += [*markdown_code(question.code.source.splitlines(), question.code.language), ""]
     lines += [f"**{markdown_escape(score_line(question))}**", ""]
+    lines += markdown_answer(question)
+    if question.reference is not None:
+        lines += markdown_reference(question.reference)
+    return lines
+
+
+def markdown_reference(reference: Reference) -> list[str]:
+    lines = ["Reference answer:", "", *quoted(markdown_text(reference.answer) or ["–"]), ""]
+    if reference.points:
+        rubric = [f"- {markdown_escape(reference_point_line(point))}" for point in reference.points]
+        lines += ["Rubric:", "", *rubric, ""]
+    return lines
+
+
+def markdown_answer(question: QuestionFeedback) -> list[str]:
+    """The answer verbatim, the teacher's change and comment, and the key points as graded."""
     if question.answer is None:
-        return [*lines, "*You did not answer this question.*", ""]
+        return ["*You did not answer this question.*", ""]
     answer = markdown_text(question.answer) or ["*(empty answer)*"]
-    lines += ["Your answer:", "", *quoted(answer), ""]
+    lines = ["Your answer:", "", *quoted(answer), ""]
     teacher = teacher_line(question)
     if teacher is not None and question.override is not None:
         lines += [f"*{markdown_escape(teacher)}*", ""]
@@ -108,6 +127,7 @@ def render_markdown(student: StudentFeedback, exam: FeedbackExam) -> str:
         f"# {markdown_escape(exam.title)}",
         "",
         f"- Student: {markdown_escape(student_heading(student))}",
+        f"- Bank: {markdown_escape(bank_line(exam))}",
         *([f"- Exam date: {student.exam_date.isoformat()}"] if student.exam_date else []),
         f"- Feedback published: {exam.published.isoformat()}",
         f"- Total: {markdown_escape(total_line(student))}",
@@ -115,6 +135,10 @@ def render_markdown(student: StudentFeedback, exam: FeedbackExam) -> str:
     if exam.scale:
         lines.append(f"- Grade: **{markdown_escape(grade_line(student))}**")
         lines.append(f"- Grade scale: {markdown_escape(describe_scale(exam.scale, exam.max_total))}")
+    lines += ["", "| Question | Points | Status |", "|---|---|---|"]
+    for question in student.questions:
+        points, status = summary_cells(question)
+        lines.append(f"| {markdown_escape(question.label)} | {points} | {status} |")
     lines.append("")
     for question in student.questions:
         lines += markdown_question(question)

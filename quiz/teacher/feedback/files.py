@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 
 from quiz.teacher.exports import atomic_writer
 from quiz.teacher.feedback.as_html import render_html, render_html_index
 from quiz.teacher.feedback.as_markdown import render_markdown, render_markdown_index
+from quiz.teacher.feedback.as_pdf import render_pdf, render_pdf_index
 from quiz.teacher.feedback.model import FeedbackExam, StudentFeedback
 
 
 class FeedbackFormat(StrEnum):
     MARKDOWN = "md"
     HTML = "html"
+    PDF = "pdf"
 
 
 MAX_STEM_LENGTH = 80
@@ -56,23 +59,47 @@ def file_stems(students: Sequence[StudentFeedback]) -> dict[int, str]:
     return stems
 
 
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write next to `path` and move into place only when everything was written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.partial")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def write_feedback(
-    out_dir: Path, students: Sequence[StudentFeedback], exam: FeedbackExam, format_name: FeedbackFormat
+    out_dir: Path,
+    students: Sequence[StudentFeedback],
+    exam: FeedbackExam,
+    format_name: FeedbackFormat,
+    *,
+    pdf_fonts: Mapping[str, Path] | None = None,
 ) -> list[Path]:
-    """One file per student and an index, each written atomically; the paths written, index last."""
+    """One file per student and an index, each written atomically; the paths written, index last.
+    PDFs use `pdf_fonts` (as_pdf.find_font_files) or, without them, the PDF core fonts."""
     suffix = format_name.value
     stems = file_stems(students)
     files = {student_id: f"{stem}.{suffix}" for student_id, stem in stems.items()}
-    render = render_markdown if format_name is FeedbackFormat.MARKDOWN else render_html
-    written = []
-    for student in students:
-        path = out_dir / files[student.student_id]
+    written = [out_dir / files[student.student_id] for student in students]
+    index_path = out_dir / f"index.{suffix}"
+    if format_name is FeedbackFormat.PDF:
+        for student, path in zip(students, written, strict=True):
+            write_bytes_atomically(path, render_pdf(student, exam, pdf_fonts))
+        write_bytes_atomically(index_path, render_pdf_index(students, exam, files, pdf_fonts))
+        return [*written, index_path]
+    markdown = format_name is FeedbackFormat.MARKDOWN
+    render = render_markdown if markdown else render_html
+    for student, path in zip(students, written, strict=True):
         with atomic_writer(path) as handle:
             handle.write(render(student, exam))
-        written.append(path)
-    index = render_markdown_index if format_name is FeedbackFormat.MARKDOWN else render_html_index
-    index_path = out_dir / f"index.{suffix}"
+    index = render_markdown_index if markdown else render_html_index
     with atomic_writer(index_path) as handle:
         handle.write(index(students, exam, files))
-    written.append(index_path)
-    return written
+    return [*written, index_path]

@@ -50,6 +50,22 @@ class PointFeedback:
 
 
 @dataclass(frozen=True)
+class ReferencePoint:
+    """A rubric key point as the bank states it, with its share of the question's points."""
+
+    text: str
+    points: float
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a full answer says (Moodle's review option "Right answer"), shown only when the teacher asks."""
+
+    answer: str
+    points: tuple[ReferencePoint, ...]
+
+
+@dataclass(frozen=True)
 class QuestionFeedback:
     label: str
     prompt: str
@@ -63,6 +79,7 @@ class QuestionFeedback:
     points: tuple[PointFeedback, ...] = ()
     feedback: str = ""
     """The grader's own feedback, shown for questions without key points (choices, numbers)."""
+    reference: Reference | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,7 @@ class FeedbackExam:
 
     bank_id: str
     title: str
+    version: str
     published: date
     scale: tuple[GradeBoundary, ...]
     max_total: float
@@ -131,23 +149,58 @@ def point_feedback(point: Mapping[str, Any], max_points: float) -> PointFeedback
     )
 
 
+def correct_answers(question: Question) -> str:
+    """The right choices or numbers of a question graded without a reference text."""
+    choices = [
+        choice.text if choice.fraction >= 1 else f"{choice.text} ({choice.fraction:.0%})"
+        for choice in question.choices
+        if choice.fraction > 0
+    ]
+    numbers = [
+        f"{number.value:g}" + (f" ± {number.tolerance:g}" if number.tolerance else "")
+        for number in question.numerical
+        if number.fraction >= 1
+    ]
+    return "; ".join(choices + numbers)
+
+
+def reference_for(question: Question, language: str, main_language: str, max_points: float) -> Reference:
+    """The reference answer in the student's language, else the bank's main one, else any; with the
+    rubric's key points and their points."""
+    written = question.reference_answer
+    answer = written.get(language) or written.get(main_language) or question.reference_in(language)
+    return Reference(
+        answer=answer or correct_answers(question),
+        points=tuple(ReferencePoint(point.text, point.weight * max_points) for point in question.rubric),
+    )
+
+
 def question_feedback(
-    label: str, question: Question, max_points: float, detail: AnswerDetail | None, language: str
+    label: str,
+    question: Question,
+    max_points: float,
+    detail: AnswerDetail | None,
+    language: str,
+    *,
+    reference_language: str | None = None,
 ) -> QuestionFeedback:
-    """One question of a student's document; a score that may still change is left out."""
-    if detail is None:
-        return QuestionFeedback(
-            label, question.prompt_in(language), question.code, max_points, QuestionState.UNANSWERED
-        )
-    asked = detail.question
+    """One question of a student's document; a score that may still change is left out. With a
+    `reference_language` (the bank's main language) the reference answer and rubric come along."""
+    asked = question if detail is None else detail.question
+    shown_language = language if detail is None else answer_language(detail) or language
     shown = QuestionFeedback(
         label=label,
-        prompt=asked.prompt_in(answer_language(detail) or language),
+        prompt=asked.prompt_in(shown_language),
         code=asked.code,
-        max_points=detail.max_points,
+        max_points=max_points if detail is None else detail.max_points,
         state=answer_state(detail),
-        answer=detail.answer.text,
+        answer=None if detail is None else detail.answer.text,
     )
+    if reference_language is not None:
+        reference = reference_for(asked, shown_language, reference_language, shown.max_points)
+        shown = dataclasses.replace(shown, reference=reference)
+    if detail is None:
+        return shown
     if shown.state is not QuestionState.GRADED:
         return shown
     grade = detail.latest_grade
@@ -168,9 +221,11 @@ def collect_feedback(
     scale: Sequence[GradeBoundary],
     *,
     published: date,
+    with_reference: bool = False,
 ) -> tuple[FeedbackExam, list[StudentFeedback]]:
     """Every student in the gradebook with their questions in bank order (then questions the bank no
-    longer has), the total and, when nothing is pending, the final grade."""
+    longer has), the total and, when nothing is pending, the final grade; `with_reference` adds each
+    question's reference answer and rubric."""
     columns = question_columns(gradebook, bank)
     labels = {
         question_id: re.sub(r"^Q(\d+)$", r"Question \1", label)
@@ -182,7 +237,7 @@ def collect_feedback(
     questions.update({question.id: question for question in bank.questions})
     grades = final_grades(gradebook, bank, scale) if scale else {}
     exam_dates = last_answer_dates(list(latest.values()))
-    exam = FeedbackExam(bank.id, bank.title, published, tuple(scale), max_total)
+    exam = FeedbackExam(bank.id, bank.title, bank.version, published, tuple(scale), max_total)
     students = []
     for row in gradebook.rows:
         own = [detail for (student_id, _), detail in latest.items() if student_id == row.student_id]
@@ -194,6 +249,7 @@ def collect_feedback(
                 max_points,
                 latest.get((row.student_id, question_id)),
                 language,
+                reference_language=bank.languages[0] if with_reference else None,
             )
             for question_id, max_points in columns.items()
         )

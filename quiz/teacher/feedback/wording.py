@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 
 from quiz.teacher.exports import format_score
-from quiz.teacher.feedback.model import PointFeedback, QuestionFeedback, QuestionState, StudentFeedback
+from quiz.teacher.feedback.model import (
+    FeedbackExam,
+    PointFeedback,
+    QuestionFeedback,
+    QuestionState,
+    ReferencePoint,
+    StudentFeedback,
+)
 
 STATUS_MARKS = {"covered": "✓ covered", "partial": "◐ partly covered", "missing": "✗ missing"}
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
@@ -101,3 +108,25 @@ def index_total(student: StudentFeedback) -> str:
 
 def student_heading(student: StudentFeedback) -> str:
     return student.name + (f" ({student.external_id})" if student.external_id else "")
+
+
+def bank_line(exam: FeedbackExam) -> str:
+    """Which bank and version the exam was, so a student and teacher talk about the same questions."""
+    return f"{exam.bank_id}, version {exam.version}"
+
+
+def summary_cells(question: QuestionFeedback) -> tuple[str, str]:
+    """The question's points and its state, for the table at the top of a student's document."""
+    if question.state is QuestionState.UNANSWERED:
+        return points_text(0.0, question.max_points), "not answered"
+    if question.state is QuestionState.NOT_GRADED:
+        return points_text(None, question.max_points), "not graded yet"
+    if question.state is QuestionState.IN_REVIEW:
+        return points_text(None, question.max_points), "being reviewed"
+    override, auto = question.override, question.auto_score
+    changed = override is not None and (auto is None or abs(auto - override.score) >= 0.005)
+    return points_text(question.score, question.max_points), "set by the teacher" if changed else "graded"
+
+
+def reference_point_line(point: ReferencePoint) -> str:
+    return f"{point.text} ({format_score(point.points)} p)"
