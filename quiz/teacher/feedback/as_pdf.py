@@ -262,11 +262,25 @@ class FeedbackPdf(FPDF):
                 colour=(110, 110, 110),
             )
 
+    def lead_in(self, lead: str, rest: str, colour: tuple[int, int, int], *, indent: float) -> None:
+        """`lead` in bold and `colour`, then `rest` in plain black on the same line, wrapped at `indent`."""
+        glyphs = self.typeface.sans_glyphs
+        self.set_left_margin(MARGIN + indent)
+        self.set_x(MARGIN + indent)
+        self.set_font(self.typeface.sans, "B", 10)
+        self.set_text_color(*colour)
+        self.write(LINE, glyphs.printable(lead))
+        self.set_font(self.typeface.sans, "", 10)
+        self.set_text_color(0, 0, 0)
+        self.write(LINE, glyphs.printable(rest))
+        self.ln(LINE)
+        self.set_left_margin(MARGIN)
+
     def label(self, text: str) -> None:
         self.ln(1)
         self.text_block(text, style="B", size=10)
 
-    def grid(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> None:
+    def grid(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
         glyphs = self.typeface.sans_glyphs
         self.set_font(self.typeface.sans, "", 9)
         with self.table(col_widths=tuple(widths), text_align="LEFT", line_height=5) as table:
@@ -324,8 +338,8 @@ def pdf_answer(pdf: FeedbackPdf, question: QuestionFeedback) -> None:
 
 def pdf_point(pdf: FeedbackPdf, point: PointFeedback) -> None:
     colour = STATUS_COLOURS.get(point.status, (0, 0, 0))
-    pdf.text_block(point_status(point), style="B", indent=4, colour=colour)
-    pdf.text_block(f"({format_score(point.points)} p) {point.text}", indent=8)
+    pdf.ln(1)
+    pdf.lead_in(point_status(point), f" ({format_score(point.points)} p): {point.text}", colour, indent=4)
     if point.matched_sentence and point.status != "missing":
         pdf.text_block(f"In your answer: “{point.matched_sentence}”", size=9, indent=8, colour=(68, 68, 68))
     if point.passage_source:
@@ -393,5 +407,5 @@ def render_pdf_index(
         ]
         for student in students
     ]
-    pdf.grid(header, rows, (4, 3, 2, *((1,) if exam.scale else ()), 3, 4))
+    pdf.grid(header, rows, (3.5, 3.5, 2.5, *((1.6,) if exam.scale else ()), 2.5, 6))
     return bytes(pdf.output())
