@@ -13,8 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from question_bank.models import Bank, Question
+from quiz.cli import teacher as teacher_cli
 from quiz.context import AppContext
-from quiz.teacher.feedback.as_pdf import MAX_BLOCK_CHARACTERS, Glyphs, find_font_files
+from quiz.teacher.feedback.as_pdf import FONT_FILES, MAX_BLOCK_CHARACTERS, Glyphs, find_font_files
 from quiz.teacher.feedback.files import FeedbackFormat, write_feedback
 from quiz.teacher.feedback.model import reference_for
 from tests.cli.teacher_commands import shared_context, tenta
@@ -236,3 +237,37 @@ def test_export_feedback_as_pdf(graded: AppContext, tmp_path: Path) -> None:
         assert "DejaVu Sans was not found" in stderr
     else:
         assert "DejaVu" not in stderr
+
+
+def test_dejavu_is_found_in_one_folder_or_split_over_two_and_missing_files_mean_core_fonts(
+    tmp_path: Path,
+) -> None:
+    debian, fedora_sans, fedora_mono, empty = (tmp_path / name for name in ("deb", "sans", "mono", "none"))
+    for folder in (debian, fedora_sans, fedora_mono, empty):
+        folder.mkdir()
+    for name in FONT_FILES.values():
+        (debian / name).write_bytes(b"ttf")
+        ((fedora_mono if "Mono" in name else fedora_sans) / name).write_bytes(b"ttf")
+    (fedora_sans / FONT_FILES["B"]).unlink()
+
+    assert find_font_files([empty, debian]) == {style: debian / name for style, name in FONT_FILES.items()}
+    assert find_font_files([fedora_sans, fedora_mono]) is None  # no bold: all or nothing
+    (fedora_sans / FONT_FILES["B"]).write_bytes(b"ttf")
+    found = find_font_files([fedora_sans, fedora_mono])
+    assert found is not None and found["mono"].parent == fedora_mono and found[""].parent == fedora_sans
+    assert find_font_files([empty]) is None
+
+
+def test_export_feedback_as_pdf_without_dejavu_says_so_and_still_writes_every_file(
+    graded: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(teacher_cli, "find_font_files", lambda: find_font_files([tmp_path / "no-fonts"]))
+    out = tmp_path / "pdf"
+
+    code, stdout, stderr = tenta("export", "feedback", "-b", "teacher-test", "-o", out, "-f", "pdf")
+
+    assert code == 0, stderr
+    assert "DejaVu Sans was not found" in stderr and "Wrote feedback for 5 student(s)" in stdout
+    assert len(list(out.glob("*.pdf"))) == 6
+    text = flat(pdf_text(next(out.glob("Hacker*.pdf"))))
+    assert "<script>alert('x')</script>" in text and "+ covered" not in text and "x missing" in text
