@@ -252,6 +252,37 @@ class Override(Base):
     point_credits: Mapped[dict[str, Any] | None] = mapped_column()
     comment: Mapped[str] = mapped_column(Text)
     teacher: Mapped[str] = mapped_column(String(200))
+    group_key: Mapped[str | None] = mapped_column(String(40))
+    """The answer group whose decision this override is (NULL: decided for this answer alone)."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GroupPin(Base):
+    """A teacher's placement of an answer in an answer group (moved, merged or confirmed there).
+
+    Groups are computed again at every look; pinned answers keep their group at any similarity.
+    """
+
+    __tablename__ = "answer_group_pins"
+
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id"), primary_key=True)
+    group_key: Mapped[str] = mapped_column(String(40), index=True)
+    pinned_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GroupConfirmation(Base):
+    """A teacher reviewed an answer group: answers up to `last_answer_id` were there to see."""
+
+    __tablename__ = "answer_group_confirmations"
+    __table_args__ = (UniqueConstraint("bank_id", "question_id", "group_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[str] = mapped_column(String(120))
+    question_id: Mapped[str] = mapped_column(String(120))
+    group_key: Mapped[str] = mapped_column(String(40))
+    last_answer_id: Mapped[int] = mapped_column(Integer)
+    confirmed_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -171,6 +171,34 @@ class OverrideRecord(_Record):
         description="The teacher's key-point decisions: point id → credit (0 missing, 0.5 partial, "
         "1 covered, or any share); empty when the teacher set only a score.",
     )
+    group_key: str | None = Field(
+        default=None, description="The answer group whose decision this is; None when decided alone."
+    )
+
+
+class GroupPinRecord(_Record):
+    """An answer a teacher placed in an answer group: regrouping keeps it there."""
+
+    answer_id: int
+    group_key: str
+    pinned_by: str
+    created_at: datetime
+
+
+class GroupConfirmationRecord(_Record):
+    """An answer group a teacher reviewed; answers with ids above `last_answer_id` came later."""
+
+    group_key: str
+    last_answer_id: int
+    confirmed_by: str
+    created_at: datetime
+
+
+class GroupLayout(_Record):
+    """How a teacher shaped one question's answer groups (everything else is computed)."""
+
+    pins: list[GroupPinRecord]
+    confirmations: list[GroupConfirmationRecord]
 
 
 def credit_status(credit: float) -> str:

@@ -26,6 +26,8 @@ from db.models import (
     DocumentChunk,
     ExtraTime,
     GradeRow,
+    GroupConfirmation,
+    GroupPin,
     Override,
     QuestionSnapshot,
     QuizSession,
@@ -47,6 +49,9 @@ from db.records import (
     Gradebook,
     GradebookRow,
     GradeRecord,
+    GroupConfirmationRecord,
+    GroupLayout,
+    GroupPinRecord,
     NewGrade,
     OverrideRecord,
     QuestionStats,
@@ -537,11 +542,13 @@ class Repository:
         teacher: str,
         *,
         point_credits: Mapping[str, float] | None = None,
+        group_key: str | None = None,
     ) -> OverrideRecord:
         """A teacher's score; it is the final score from now on, whatever later regrades say.
 
         `point_credits` are the teacher's key-point decisions (point id → credit 0..1) behind the
-        score; every id must be a key point of the question as the answer was asked it.
+        score; every id must be a key point of the question as the answer was asked it. `group_key`
+        names the answer group whose decision this is (None: decided for this answer alone).
         """
         if not teacher.strip():
             raise TentaError("an override needs the teacher's name")
@@ -560,6 +567,7 @@ class Repository:
                 comment=comment,
                 teacher=teacher.strip(),
                 point_credits=decisions or None,
+                group_key=group_key,
             )
             session.add(row)
             answer.regrade_requested = False
@@ -572,10 +580,107 @@ class Repository:
             }
             if decisions:
                 detail["point_credits"] = decisions
+            if group_key is not None:
+                detail["group"] = group_key
             _audit(session, answer_id, AuditKind.OVERRIDDEN, row.teacher, detail)
             return _override_record(row)
 
         return self._write(work)
+
+    # ---------------------------------------------------------------- answer groups
+
+    def group_layout(self, bank_id: str, question_id: str) -> GroupLayout:
+        """The pins and confirmations a teacher made to one question's answer groups."""
+
+        def work(session: Session) -> GroupLayout:
+            pins = session.scalars(
+                select(GroupPin)
+                .join(Answer, Answer.id == GroupPin.answer_id)
+                .where(Answer.bank_id == bank_id, Answer.question_id == question_id)
+                .order_by(GroupPin.answer_id)
+            )
+            confirmations = session.scalars(
+                select(GroupConfirmation)
+                .where(GroupConfirmation.bank_id == bank_id, GroupConfirmation.question_id == question_id)
+                .order_by(GroupConfirmation.group_key)
+            )
+            return GroupLayout(
+                pins=[
+                    GroupPinRecord(
+                        answer_id=pin.answer_id,
+                        group_key=pin.group_key,
+                        pinned_by=pin.pinned_by,
+                        created_at=pin.created_at,
+                    )
+                    for pin in pins
+                ],
+                confirmations=[
+                    GroupConfirmationRecord(
+                        group_key=row.group_key,
+                        last_answer_id=row.last_answer_id,
+                        confirmed_by=row.confirmed_by,
+                        created_at=row.created_at,
+                    )
+                    for row in confirmations
+                ],
+            )
+
+        return self._read(work)
+
+    def save_group_layout(
+        self,
+        bank_id: str,
+        question_id: str,
+        *,
+        teacher: str,
+        pins: Mapping[int, str] | None = None,
+        confirm: Mapping[str, int] | None = None,
+        unconfirm: Sequence[str] = (),
+    ) -> GroupLayout:
+        """One teacher's change to the groups, in one transaction: `pins` (answer id → group key) place
+        answers, `confirm` (group key → last answer id seen) marks groups reviewed, `unconfirm` drops that.
+
+        Every pinned answer must be an answer to the question, else nothing changes.
+        """
+        if not teacher.strip():
+            raise TentaError("changing answer groups needs the teacher's name")
+
+        def work(session: Session) -> None:
+            for answer_id, group_key in (pins or {}).items():
+                answer = _require(session, Answer, answer_id)
+                if (answer.bank_id, answer.question_id) != (bank_id, question_id):
+                    raise TentaError(
+                        f"answer {answer_id} is an answer to {answer.bank_id}/{answer.question_id}, "
+                        f"not to {bank_id}/{question_id}"
+                    )
+                pin = session.get(GroupPin, answer_id)
+                if pin is None:
+                    session.add(GroupPin(answer_id=answer_id, group_key=group_key, pinned_by=teacher.strip()))
+                else:
+                    pin.group_key, pin.pinned_by = group_key, teacher.strip()
+            keys = [*unconfirm, *(confirm or {})]
+            for row in session.scalars(
+                select(GroupConfirmation).where(
+                    GroupConfirmation.bank_id == bank_id,
+                    GroupConfirmation.question_id == question_id,
+                    GroupConfirmation.group_key.in_(keys),
+                )
+            ):
+                session.delete(row)
+            session.flush()
+            for group_key, last_answer_id in (confirm or {}).items():
+                session.add(
+                    GroupConfirmation(
+                        bank_id=bank_id,
+                        question_id=question_id,
+                        group_key=group_key,
+                        last_answer_id=last_answer_id,
+                        confirmed_by=teacher.strip(),
+                    )
+                )
+
+        self._write(work)
+        return self.group_layout(bank_id, question_id)
 
     def review_queue(self, bank_id: str | None = None) -> list[AnswerDetail]:
         """Answers a teacher should look at: uncertain grades not yet overridden, and regrade requests."""
@@ -1183,6 +1288,7 @@ def _override_record(row: Override) -> OverrideRecord:
         teacher=row.teacher,
         created_at=row.created_at,
         point_credits=row.point_credits or {},
+        group_key=row.group_key,
     )
 
 

@@ -38,7 +38,7 @@ from question_bank.models import Bank
 from quiz.cli import bank as bank_cli
 from quiz.context import AppContext
 from quiz.grading_service import ensure_grader
-from quiz.teacher import analysis
+from quiz.teacher import analysis, grouping
 from quiz.teacher.batch import (
     DEFAULT_BATCH_SIZE,
     answer_details,
@@ -62,7 +62,7 @@ from quiz.teacher.exports import (
 from quiz.teacher.feedback.as_pdf import find_font_files
 from quiz.teacher.feedback.files import FeedbackFormat, write_feedback
 from quiz.teacher.feedback.model import collect_feedback, select_students
-from quiz.teacher.grouping import DEFAULT_THRESHOLD, answer_groups, apply_group_decision, find_group
+from quiz.teacher.grouping import DEFAULT_THRESHOLD, answer_groups, find_group
 from quiz.teacher.review import (
     POINT_DECISIONS,
     agreement,
@@ -317,6 +317,13 @@ def groups_command(
         float, typer.Option(min=0.0, max=1.0, help="Similarity to the representative needed to join a group.")
     ] = DEFAULT_THRESHOLD,
     members: Annotated[int, typer.Option(min=0, help="Other answers to show per group.")] = 2,
+    show: Annotated[
+        str | None,
+        typer.Option(
+            help="GROUP: list its answers (ids, who decided each, new members); with --score/--point, "
+            "preview what --apply would do to each."
+        ),
+    ] = None,
     apply: Annotated[
         str | None,
         typer.Option(help="GROUP: decide every answer of this group, with --score and/or --point."),
@@ -326,12 +333,55 @@ def groups_command(
     ] = None,
     point: PointOption = None,
     comment: Annotated[str, typer.Option(help="Comment stored with each override.")] = "",
+    replace_own: Annotated[
+        bool,
+        typer.Option(
+            "--replace-own", help="With --apply: also replace overrides a teacher gave an answer on its own."
+        ),
+    ] = False,
+    move: Annotated[
+        int | None, typer.Option(help="ANSWER_ID: move this answer into the group named by --to.")
+    ] = None,
+    merge: Annotated[
+        str | None, typer.Option(help="GROUP: move every answer of this group into the group named by --to.")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="GROUP that --move or --merge puts answers in.")
+    ] = None,
+    take_out: Annotated[
+        int | None,
+        typer.Option("--out", help="ANSWER_ID: take this answer out of its group (a group of its own)."),
+    ] = None,
+    confirm: Annotated[
+        str | None,
+        typer.Option(
+            help="GROUP: mark it reviewed; regrouping keeps it, later matching answers show as new."
+        ),
+    ] = None,
+    unconfirm: Annotated[str | None, typer.Option(help="GROUP: drop its reviewed mark.")] = None,
     teacher: TeacherOption = None,
     show_all: AllOption = False,
 ) -> None:
-    """Cluster similar answers to a question so one decision can grade a whole group."""
-    if apply is None and (score is not None or point):
+    """Cluster similar answers to a question so one decision can grade a whole group; move answers
+    between groups, merge and confirm groups (kept when grouping again)."""
+    shaping = {
+        "--move": move is not None,
+        "--merge": merge is not None,
+        "--out": take_out is not None,
+        "--confirm": confirm is not None,
+        "--unconfirm": unconfirm is not None,
+        "--apply": apply is not None,
+        "--show": show is not None,
+    }
+    chosen = [name for name, given in shaping.items() if given]
+    if len(chosen) > 1:
+        raise TentaError(f"{' and '.join(chosen)} are separate operations: give one at a time")
+    if apply is None and show is None and (score is not None or point):
         raise TentaError("--score and --point decide a group: name it with --apply GROUP")
+    if replace_own and apply is None:
+        raise TentaError("--replace-own goes with --apply GROUP")
+    if (to is not None) != (move is not None or merge is not None):
+        raise TentaError("--move ANSWER_ID and --merge GROUP need --to GROUP (and --to needs one of them)")
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     found = resolve_question(bank, question)
@@ -341,26 +391,44 @@ def groups_command(
     if not groups:
         console.print(f"No answers to {found.id} yet.")
         return
-    if apply is not None:
+    who = _teacher(teacher)
+    if move is not None and to is not None:
+        console.print(grouping.move_answer(ctx.repository, groups, move, find_group(groups, to), who) + ".")
+    elif merge is not None and to is not None:
+        target = find_group(groups, to)
+        console.print(grouping.merge_groups(ctx.repository, find_group(groups, merge), target, who) + ".")
+    elif take_out is not None:
+        console.print(grouping.take_out(ctx.repository, groups, take_out, who) + ".")
+    elif confirm is not None:
+        console.print(grouping.confirm_group(ctx.repository, groups, find_group(groups, confirm), who) + ".")
+    elif unconfirm is not None:
+        console.print(grouping.unconfirm_group(ctx.repository, find_group(groups, unconfirm), who) + ".")
+    elif apply is not None:
         group = find_group(groups, apply)
         given = parse_score(score, group.representative.max_points) if score is not None else None
-        overrides = apply_group_decision(
+        result = grouping.apply_group_decision(
             ctx.repository,
             group,
             score=given,
             point_credits=point_decisions(point or []),
             comment=comment,
-            teacher=_teacher(teacher),
+            teacher=who,
+            replace_own=replace_own,
         )
-        scores = sorted({override.score for override in overrides})
+        scores = sorted({override.score for override in result.overrides})
         shown = " / ".join(_points(value, group.representative.max_points) for value in scores)
-        console.print(
-            f"Group {group.id}: {len(overrides)} answer(s) of {found.id} now score {shown} "
-            "(one override each, audited)."
-        )
-        return
-    table = Table(title=f"{found.id}: {sum(g.size for g in groups)} answers in {len(groups)} groups")
-    for column in ("group", "size", "mean auto", "overridden", "representative answer / other members"):
+        console.print(result.summary(group.id) + (f" Now scoring {shown}." if shown else ""))
+    elif show is not None:
+        _show_group(find_group(groups, show), score, point_decisions(point or []), comment)
+    else:
+        _list_groups(found.id, groups, members, show_all)
+
+
+def _list_groups(
+    question_id: str, groups: Sequence[grouping.AnswerGroup], members: int, show_all: bool
+) -> None:
+    table = Table(title=f"{question_id}: {sum(g.size for g in groups)} answers in {len(groups)} groups")
+    for column in ("group", "size", "state", "mean auto", "decided", "representative answer / other members"):
         table.add_column(column)
     for group in _shown(groups, show_all):
         lines = [_excerpt(group.representative.answer.text, 90)]
@@ -368,16 +436,69 @@ def groups_command(
         table.add_row(
             group.id,
             str(group.size),
+            group.state,
             _points(group.mean_auto_score, group.representative.max_points),
-            str(group.overridden),
+            f"{group.overridden}/{group.size}",
             "\n".join(lines),
         )
     console.print(table)
     _print_more(groups, show_all)
     console.print(
-        f"Decide a whole group: tenta groups {found.id} --apply GROUP --score SCORE "
-        "(or --point ID=covered ...) --comment TEXT"
+        f"Decide a whole group: tenta groups {question_id} --apply GROUP --score SCORE "
+        "(or --point ID=covered ...) --comment TEXT. See a group's answers: --show GROUP; "
+        "reshape: --move ANSWER_ID --to GROUP, --out ANSWER_ID, --merge GROUP --to GROUP, --confirm GROUP"
     )
+
+
+def _show_group(
+    group: grouping.AnswerGroup, score: str | None, decisions: dict[str, float], comment: str
+) -> None:
+    """Every member with who decided it; with a decision given, what applying it would do to each."""
+    max_points = group.representative.max_points
+    plans: dict[int, grouping.MemberPlan] = {}
+    if score is not None or decisions:
+        given = parse_score(score, max_points) if score is not None else None
+        planned = grouping.plan_group_decision(group, score=given, point_credits=decisions, comment=comment)
+        plans = {plan.detail.answer.id: plan for plan in planned}
+    state = f" ({group.state})" if group.state else ""
+    table = Table(title=f"group {group.id}{state}: {group.size} answer(s)")
+    for column in ("answer", "student", "member", "auto", "now", "decided by"):
+        table.add_column(column)
+    if plans:
+        table.add_column("after --apply")
+    table.add_column("answer text", no_wrap=True, overflow="ellipsis")
+    for detail in group.members:
+        answer_id = detail.answer.id
+        role = (
+            "representative"
+            if detail is group.representative
+            else "new"
+            if answer_id in group.new_ids
+            else "placed"
+            if answer_id in group.pinned_ids
+            else "similar"
+        )
+        cells = [
+            str(answer_id),
+            detail.answer.student_name,
+            role,
+            _points(scaled_auto_score(detail), max_points),
+            _points(detail.final_score, max_points),
+            grouping.decision_label(detail),
+        ]
+        if plans:
+            cells.append(_plan_text(plans[answer_id], max_points))
+        table.add_row(*cells, _excerpt(detail.answer.text, 60))
+    console.print(table)
+
+
+def _plan_text(plan: grouping.MemberPlan, max_points: float) -> str:
+    points = _points(plan.score, max_points)
+    if plan.outcome is grouping.MemberOutcome.KEEP_OWN:
+        return f"{points} kept (own; --replace-own replaces)"
+    if plan.outcome is grouping.MemberOutcome.UNCHANGED:
+        return f"{points} (already)"
+    return points
 
 
 # --- review, override, audit -----------------------------------------------------------------------

@@ -16,10 +16,10 @@ import pytest
 
 from question_bank.errors import TentaError
 from question_bank.formats.detect import EXPORTERS
-from quiz.cli import teacher as teacher_cli
 from quiz.context import AppContext
 from quiz.teacher.batch import store_submissions
 from quiz.teacher.exports import format_score
+from quiz.teacher.grouping import AnswerGroup, answer_groups, find_group
 from quiz.teacher.submissions import read_submissions
 from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
 from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, WEAK_DROPOUT, write_csv
@@ -295,7 +295,7 @@ def test_groups_apply_a_score_to_a_whole_group(ctx: AppContext, class_submission
     code, stdout, _ = tenta("groups", "1", "--bank", "teacher-test")
     assert code == 0 and "6 answers in 2 groups" in stdout
 
-    groups = teacher_cli.answer_groups(ctx.repository, ctx.embedder, "teacher-test", "dropout")
+    groups = answer_groups(ctx.repository, ctx.embedder, "teacher-test", "dropout")
     code, stdout, _ = tenta(
         "groups",
         "dropout",
@@ -314,7 +314,7 @@ def test_groups_apply_a_score_to_a_whole_group(ctx: AppContext, class_submission
 
 def test_groups_apply_key_point_decisions_to_a_whole_group(ctx: AppContext, class_submissions: Path) -> None:
     tenta("grade", class_submissions, "--bank", "teacher-test")
-    group = teacher_cli.answer_groups(ctx.repository, ctx.embedder, "teacher-test", "dropout")[0]
+    group = answer_groups(ctx.repository, ctx.embedder, "teacher-test", "dropout")[0]
 
     code, stdout, _ = tenta(
         "groups", "dropout", "--bank", "teacher-test", "--apply", group.id, "--point", "overfitting=missing"
@@ -327,6 +327,116 @@ def test_groups_apply_key_point_decisions_to_a_whole_group(ctx: AppContext, clas
         assert detail.final_score is not None and detail.final_score <= 1.0  # at most the other point
     with pytest.raises(TentaError, match="--apply GROUP"):
         tenta("groups", "dropout", "--bank", "teacher-test", "--point", "overfitting=covered")
+
+
+def _dropout_groups(ctx: AppContext, threshold: float = 0.85) -> list[AnswerGroup]:
+    return answer_groups(ctx.repository, ctx.embedder, "teacher-test", "dropout", threshold=threshold)
+
+
+def test_groups_move_take_out_merge_and_confirm_are_kept_when_grouping_again(
+    ctx: AppContext, class_submissions: Path
+) -> None:
+    """The class: three identical good dropout answers (one group) and three identical weak ones."""
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+    good, weak = _dropout_groups(ctx)
+    weak_ids = sorted(member.answer.id for member in weak.members)
+
+    code, stdout, _ = tenta("groups", "1", "--bank", "teacher-test", "--move", weak_ids[0], "--to", good.id)
+    assert code == 0 and f"answer {weak_ids[0]} moved to group {good.id}." in stdout
+    code, stdout, _ = tenta("groups", "1", "--bank", "teacher-test", "--out", weak_ids[1])
+    assert code == 0 and f"answer {weak_ids[1]} is now a group of its own: g{weak_ids[1]}." in stdout
+    code, stdout, _ = tenta("groups", "1", "--bank", "teacher-test", "--confirm", good.id)
+    assert code == 0 and f"group {good.id} confirmed (4 answer(s) reviewed)." in stdout
+
+    code, stdout, _ = tenta("groups", "1", "--bank", "teacher-test", "--threshold", "0.99")
+    assert code == 0 and "6 answers in 3 groups" in stdout
+    row = next(line for line in stdout.splitlines() if f" {good.id} " in line)
+    assert " 4 " in row and "confirmed" in row and "0/4" in row
+    assert "shaped" in next(line for line in stdout.splitlines() if f" g{weak_ids[1]} " in line)
+
+    code, stdout, _ = tenta("groups", "1", "--bank", "teacher-test", "--show", good.id)
+    assert code == 0 and f"group {good.id} (confirmed): 4 answer(s)" in stdout
+    moved = next(line for line in stdout.splitlines() if line.strip("│ ").startswith(str(weak_ids[0])))
+    assert "placed" in moved and "auto" in moved
+
+    alone = next(g for g in _dropout_groups(ctx) if g.member(weak_ids[2]) is not None)
+    code, stdout, _ = tenta("groups", "1", "--bank", "teacher-test", "--merge", alone.id, "--to", good.id)
+    assert code == 0 and f"group {alone.id} (1 answer(s)) merged into {good.id}." in stdout
+    assert {m.answer.id for m in find_group(_dropout_groups(ctx, 0.99), good.id).members} >= {
+        weak_ids[0],
+        weak_ids[2],
+    }
+
+
+def test_groups_name_unknown_answers_and_groups_and_incomplete_options(
+    ctx: AppContext, class_submissions: Path
+) -> None:
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+    good, _ = _dropout_groups(ctx)
+    stopping = ctx.repository.answer_history(bank_id="teacher-test", question_id="early-stopping")[
+        0
+    ].answer.id
+
+    with pytest.raises(TentaError, match="answer 9999 is not an answer to dropout"):
+        tenta("groups", "1", "--bank", "teacher-test", "--move", "9999", "--to", good.id)
+    with pytest.raises(TentaError, match=f"answer {stopping} is not an answer to dropout"):
+        tenta("groups", "1", "--bank", "teacher-test", "--out", stopping)
+    with pytest.raises(TentaError, match="there is no answer group 'g777'"):
+        tenta("groups", "1", "--bank", "teacher-test", "--confirm", "g777")
+    with pytest.raises(TentaError, match="need --to GROUP"):
+        tenta("groups", "1", "--bank", "teacher-test", "--move", "1")
+    with pytest.raises(TentaError, match="--confirm and --apply are separate operations"):
+        tenta(
+            "groups", "1", "--bank", "teacher-test", "--confirm", good.id, "--apply", good.id, "--score", "1"
+        )
+    with pytest.raises(TentaError, match="is not confirmed"):
+        tenta("groups", "1", "--bank", "teacher-test", "--unconfirm", good.id)
+    assert ctx.repository.group_layout("teacher-test", "dropout").pins == []
+
+
+def test_groups_preview_and_apply_keep_an_answers_own_override_unless_replaced(
+    ctx: AppContext, class_submissions: Path
+) -> None:
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+    good, _ = _dropout_groups(ctx)
+    own = good.members[1].answer.id
+    tenta("override", own, "1", "--comment", "half", "--teacher", "Kim")
+
+    code, stdout, _ = tenta("groups", "1", "--bank", "teacher-test", "--show", good.id, "--score", "2")
+    assert code == 0
+    line = next(line for line in stdout.splitlines() if line.strip("│ ").startswith(str(own)))
+    assert "own · Kim" in line and "1/2 kept (own; --replace-own" in line
+
+    code, stdout, _ = tenta(
+        "groups", "1", "--bank", "teacher-test", "--apply", good.id, "--score", "2", "--teacher", "Lo"
+    )
+    assert code == 0 and f"Group {good.id}: 2 answer(s) decided" in stdout
+    assert f"kept their own override: {own} (own · Kim)" in stdout
+    assert ctx.repository.get_answer(own).final_score == 1.0
+
+    code, stdout, _ = tenta(
+        "groups",
+        "1",
+        "--bank",
+        "teacher-test",
+        "--apply",
+        good.id,
+        "--score",
+        "2",
+        "--teacher",
+        "Lo",
+        "--replace-own",
+    )
+    assert (
+        code == 0
+        and f"Group {good.id}: 1 answer(s) decided" in stdout
+        and "2 already had this decision" in stdout
+    )
+    assert ctx.repository.get_answer(own).final_score == 2.0
+    code, stdout, _ = tenta("groups", "1", "--bank", "teacher-test", "--show", good.id)
+    assert stdout.count(f"group {good.id} · Lo") == 3
+    with pytest.raises(TentaError, match="--replace-own goes with --apply"):
+        tenta("groups", "1", "--bank", "teacher-test", "--replace-own")
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Checkbox, DataTable, Input, OptionList, Static
 
 from db.records import AnswerDetail, NewGrade
 from grading.models import PointResult, PointStatus
@@ -16,6 +16,7 @@ from question_bank.models import Question
 from quiz.context import AppContext
 from quiz.grading_service import grade_and_store
 from quiz.tui.screens.answer_groups import AnswerGroupsScreen
+from quiz.tui.screens.group_picker import GroupPicker
 from quiz.tui.screens.review_queue import ReviewQueueScreen
 from quiz.tui.widgets.point_decisions import PointDecisions
 from tests.tui.conftest import NOW, make_app
@@ -121,7 +122,7 @@ async def test_g_opens_the_groups_and_a_score_applied_to_a_group_overrides_every
         groups = screen.query_one("#groups-table", DataTable)
         assert _column(groups, 0) == [f"g{keras[0]}", f"g{others[0]}", f"g{others[2]}"]
         assert _column(groups, 1) == ["5", "2", "1"]
-        assert _column(groups, 3) == ["0", "0", "0"]
+        assert _column(groups, 4) == ["0/5", "0/2", "0/1"]
         members = screen.query_one("#groups-members", DataTable)
         assert members.row_count == 5
         assert "Answer groups" in str(screen.query_one("#groups-title", Static).render())
@@ -129,15 +130,16 @@ async def test_g_opens_the_groups_and_a_score_applied_to_a_group_overrides_every
         screen.query_one("#groups-score", Input).focus()
         await pilot.press("1", ",", "5")
         await pilot.pause()
-        assert _column(members, 3) == ["1.5"] * 5, "the typed score goes to every member"
+        assert _column(members, 4) == ["1.5"] * 5, "the typed score goes to every member"
         await pilot.press("enter")
         comment = screen.query_one("#groups-comment", Input)
         assert comment.has_focus
         comment.value = "Both named; the back end is thin."
         await pilot.press("enter")
         await settle(pilot)
-        assert _column(groups, 3) == ["5", "0", "0"], "the list is refreshed after applying"
+        assert _column(groups, 4) == ["5/5", "0/2", "0/1"], "the list is refreshed after applying"
         assert _column(members, 2) == ["1.5 ✎"] * 5
+        assert _column(members, 3) == [f"g{keras[0]} {teacher}"] * 5, "decided by the group's decision"
 
         await pilot.press("escape")
         await settle(pilot)
@@ -180,10 +182,10 @@ async def test_key_point_decisions_for_a_group_give_each_member_the_score_of_its
         expected = [_expected_score(detail, decisions) for detail in before]
         assert len(set(expected)) > 1, "members differ in the points left to the grader"
         members = screen.query_one("#groups-members", DataTable)
-        assert [float(cell) for cell in _column(members, 3)] == expected, "the preview is each member's own"
+        assert [float(cell) for cell in _column(members, 4)] == expected, "the preview is each member's own"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert _column(screen.query_one("#groups-table", DataTable), 3)[0] == "5"
+        assert _column(screen.query_one("#groups-table", DataTable), 4)[0] == "5/5"
 
     for answer_id, score in zip(keras, expected, strict=True):
         detail = ctx.repository.get_answer(answer_id)
@@ -216,7 +218,7 @@ async def test_a_decision_a_member_cannot_take_is_a_notification_and_writes_noth
         await pilot.press("enter", "down", "down", "down", "space")
         await pilot.pause()
         assert set(screen.query_one(PointDecisions).decisions) == {"kp4"}
-        after = dict(zip([key.value for key in members.rows], _column(members, 3), strict=True))
+        after = dict(zip([key.value for key in members.rows], _column(members, 4), strict=True))
         assert after[str(late)] == "⚠ point"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -224,7 +226,7 @@ async def test_a_decision_a_member_cannot_take_is_a_notification_and_writes_noth
         assert any("give a score or key-point decisions" in message for message in messages)
         assert any("outside 0-2" in message for message in messages)
         assert any(f"answer {late}" in message and "no key point 'kp4'" in message for message in messages)
-        assert _column(screen.query_one("#groups-table", DataTable), 3)[0] == "0"
+        assert _column(screen.query_one("#groups-table", DataTable), 4)[0] == "0/6"
     for answer_id in everyone:
         assert ctx.repository.get_answer(answer_id).overrides == []
 
@@ -238,7 +240,7 @@ async def test_plus_and_minus_group_again_at_another_similarity(ctx: AppContext)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_groups(pilot)
         groups = screen.query_one("#groups-table", DataTable)
-        assert _column(groups, 1) == ["5", "2", "1"] and _column(groups, 2)[0] == "– / 2"
+        assert _column(groups, 1) == ["5", "2", "1"] and _column(groups, 3)[0] == "– / 2"
         await pilot.press("plus")
         await settle(pilot)
         assert "similarity ≥ 0.90" in str(screen.query_one("#groups-title", Static).render())
@@ -249,6 +251,147 @@ async def test_plus_and_minus_group_again_at_another_similarity(ctx: AppContext)
         assert screen.threshold == 0.6
         assert _column(groups, 1) == ["6", "2"], "the TensorFlow answer joins the Keras group"
         assert screen.selected is not None and screen.selected.id == f"g{keras[0]}"
+
+
+async def _focus_member(pilot: Pilot[None], screen: AnswerGroupsScreen, row: int) -> int:
+    """Put the cursor on a member row of the chosen group; its answer id."""
+    members = screen.query_one("#groups-members", DataTable)
+    members.focus()
+    await pilot.press(*["down"] * row)
+    await pilot.pause()
+    answer_id = screen._highlighted_member()
+    assert answer_id is not None
+    return answer_id
+
+
+def _states(screen: AnswerGroupsScreen) -> dict[str, tuple[str, str]]:
+    """Group id → (size, state) as the groups table shows them."""
+    table = screen.query_one("#groups-table", DataTable)
+    return {
+        group_id: (size, state)
+        for group_id, size, state in zip(_column(table, 0), _column(table, 1), _column(table, 2), strict=True)
+    }
+
+
+async def test_take_out_and_confirm_are_kept_at_any_similarity_and_after_a_restart(
+    make_ctx: Callable[[], AppContext],
+) -> None:
+    ctx = make_ctx()
+    keras, others = seed_real(ctx)
+    async with make_app(ctx).run_test(size=(120, 36)) as pilot:
+        screen = await open_groups(pilot)
+        outsider = await _focus_member(pilot, screen, 4)
+        assert outsider in keras[1:]
+        await pilot.press("o")
+        await settle(pilot)
+        assert _states(screen)[f"g{keras[0]}"] == ("4", "")
+        assert _states(screen)[f"g{outsider}"] == ("1", "shaped")
+        assert screen.selected is not None and screen.selected.id == f"g{keras[0]}"
+        screen.query_one("#groups-table", DataTable).focus()
+        await pilot.press("c")
+        await settle(pilot)
+        assert _states(screen)[f"g{keras[0]}"] == ("4", "confirmed")
+        await pilot.press("plus", "plus", "plus")
+        await settle(pilot)
+        assert screen.threshold == 0.99
+        assert _states(screen)[f"g{keras[0]}"] == ("4", "confirmed"), "a confirmed group is not split"
+        assert _states(screen)[f"g{others[1]}"] == ("1", ""), "unconfirmed answers still regroup"
+
+    confirmation = ctx.repository.group_layout("dl-course", QUESTION_ID).confirmations[0]
+    assert (
+        confirmation.group_key == f"g{keras[0]}"
+        and confirmation.confirmed_by == ctx.repository.default_student().name
+    )
+    async with make_app(make_ctx()).run_test(size=(120, 36)) as pilot:
+        screen = await open_groups(pilot)
+        assert _states(screen)[f"g{keras[0]}"] == ("4", "confirmed")
+        assert _states(screen)[f"g{outsider}"] == ("1", "shaped")
+        await pilot.press("c")
+        await settle(pilot)
+        assert _states(screen)[f"g{keras[0]}"] == ("4", "shaped"), "c again drops the mark"
+
+
+async def test_move_an_answer_and_merge_a_group_through_the_group_picker(ctx: AppContext) -> None:
+    keras, others = seed_real(ctx)
+    async with make_app(ctx).run_test(size=(120, 36)) as pilot:
+        screen = await open_groups(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert screen.selected is not None and screen.selected.id == f"g{others[2]}"
+        assert await _focus_member(pilot, screen, 0) == others[2]
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, GroupPicker), "the group picker")
+        picker = pilot.app.screen
+        assert isinstance(picker, GroupPicker)
+        options = picker.query_one(OptionList)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [
+            f"g{keras[0]}",
+            f"g{others[0]}",
+        ]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert _states(screen)[f"g{keras[0]}"] == ("6", "shaped")
+        assert f"g{others[2]}" not in _states(screen)
+
+        await pilot.press("down")
+        await settle(pilot)
+        assert screen.selected is not None and screen.selected.id == f"g{others[0]}"
+        await pilot.press("j")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, GroupPicker), "the group picker")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert _states(screen)[f"g{others[0]}"] == ("2", ""), "escape changes nothing"
+        await pilot.press("j")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, GroupPicker), "the group picker")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _states(screen) == {f"g{keras[0]}": ("8", "shaped")}
+
+    pins = ctx.repository.group_layout("dl-course", QUESTION_ID).pins
+    assert {pin.answer_id: pin.group_key for pin in pins} == dict.fromkeys([*keras, *others], f"g{keras[0]}")
+
+
+async def test_an_own_override_is_shown_kept_by_a_group_decision_and_replaced_only_when_ticked(
+    ctx: AppContext,
+) -> None:
+    keras, _ = seed_real(ctx)
+    ctx.repository.add_override(keras[1], 0.5, "looked at it alone", "Kim")
+    teacher = ctx.repository.default_student().name
+    async with make_app(ctx).run_test(size=(120, 36)) as pilot:
+        screen = await open_groups(pilot)
+        members = screen.query_one("#groups-members", DataTable)
+
+        def by_answer(column: int) -> dict[int, str]:
+            keys = [int(str(key.value)) for key in members.rows]
+            return dict(zip(keys, _column(members, column), strict=True))
+
+        assert by_answer(3)[keras[1]] == "own Kim" and by_answer(3)[keras[0]] == "auto"
+        screen.query_one("#groups-score", Input).value = "1,5"
+        await pilot.pause()
+        assert by_answer(4) == {**dict.fromkeys(keras, "1.5"), keras[1]: "0.5 kept"}
+        hint = str(screen.query_one("#groups-hint", Static).render())
+        assert "1 member(s) have their own override" in hint and "kept unless" in hint
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        messages = [str(notification.message) for notification in pilot.app._notifications]
+        assert any(f"kept their own override: {keras[1]} (own · Kim)" in message for message in messages)
+        assert _column(screen.query_one("#groups-table", DataTable), 4)[0] == "5/5"
+        assert by_answer(3) == {**dict.fromkeys(keras, f"g{keras[0]} {teacher}"), keras[1]: "own Kim"}
+
+        screen.query_one("#groups-score", Input).value = "1.5"
+        screen.query_one("#groups-replace", Checkbox).value = True
+        await pilot.pause()
+        assert by_answer(4) == {**dict.fromkeys(keras, "1.5 same"), keras[1]: "1.5 replaces"}
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert ctx.repository.get_answer(keras[1]).final_score == 1.5
+    assert [o.teacher for o in ctx.repository.get_answer(keras[1]).overrides] == ["Kim", teacher]
+    assert all(
+        len(ctx.repository.get_answer(answer_id).overrides) == 1
+        for answer_id in keras
+        if answer_id != keras[1]
+    )
 
 
 def _fixed_grade(question: Question, credits: Sequence[float]) -> NewGrade:

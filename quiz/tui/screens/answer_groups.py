@@ -1,32 +1,44 @@
 """Answer groups of one question (Gradescope's answer groups): similar answers side by side, so one
 decision — a score or key-point decisions — grades a whole group, each member's score following its own
-key points. Opened from the review queue on the current answer's question."""
+key points. The teacher moves answers between groups, takes one out, merges and confirms groups (stored:
+regrouping keeps them), and sees who decided each member. Opened from the review queue on the current
+answer's question."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from db.records import AnswerDetail
 from question_bank.errors import TentaError
+from quiz.teacher import grouping
 from quiz.teacher.exports import format_score
-from quiz.teacher.grouping import DEFAULT_THRESHOLD, AnswerGroup, answer_groups, apply_group_decision
-from quiz.teacher.review import parse_score, score_from_points
+from quiz.teacher.grouping import (
+    DEFAULT_THRESHOLD,
+    AnswerGroup,
+    DecisionSource,
+    MemberOutcome,
+    answer_groups,
+    apply_group_decision,
+)
+from quiz.teacher.review import parse_score
 from quiz.tui.screens.base import TentaScreen
+from quiz.tui.screens.group_picker import GroupPicker
 from quiz.tui.widgets.point_decisions import PointDecisions
 
 EXCERPT_LENGTH = 70
+GROUP_EXCERPT_LENGTH = 60
 THRESHOLD_STEP = 0.05
 THRESHOLD_RANGE = (0.5, 0.99)
 """Looser than 0.5 groups unrelated answers; 1.0 would only group identical ones."""
-MEMBER_EXCERPT_LENGTH = 24
+MEMBER_EXCERPT_LENGTH = 16
 """Member rows are short: the highlighted member's whole answer is shown below them."""
 
 
@@ -40,28 +52,58 @@ def points_text(score: float | None, max_points: float) -> str:
     return f"{format_score(score) or '–'} / {format_score(max_points)}"
 
 
-def group_cells(group: AnswerGroup) -> tuple[str, str, str, str, str]:
-    """Group id, size, mean automatic score, how many members a teacher decided, representative answer."""
+def group_cells(group: AnswerGroup) -> tuple[str, str, str, str, str, str]:
+    """Group id, size, state (confirmed / shaped), mean automatic score, members a teacher decided,
+    representative answer."""
     max_points = group.representative.max_points
     return (
         group.id,
         str(group.size),
+        group.state,
         points_text(group.mean_auto_score, max_points),
-        str(group.overridden),
-        excerpt(group.representative.answer.text),
+        f"{group.overridden}/{group.size}",
+        excerpt(group.representative.answer.text, GROUP_EXCERPT_LENGTH),
     )
 
 
-def score_after(detail: AnswerDetail, score: float | None, decisions: Mapping[str, float]) -> str:
-    """What applying the decision would give this member: the typed score, else its own points' sum."""
-    if score is not None:
-        return format_score(score)
-    if not decisions:
+def decided_by(detail: AnswerDetail) -> str:
+    """Short form of who decided the member: 'auto', 'g12 Kim' (a group decision) or 'own Kim'."""
+    override = detail.latest_override
+    source = grouping.decision_source(detail)
+    if override is None or source is DecisionSource.AUTO:
+        return "auto" if detail.latest_grade is not None else "–"
+    return (
+        f"{override.group_key} {override.teacher}"
+        if source is DecisionSource.GROUP
+        else f"own {override.teacher}"
+    )
+
+
+def score_after(
+    detail: AnswerDetail,
+    score: float | None,
+    decisions: Mapping[str, float],
+    *,
+    comment: str = "",
+    replace_own: bool = False,
+) -> str:
+    """What applying the decision would do to this member: its new score, 'kept' for its own override,
+    'same' when it already has this decision, '⚠ point' when the decision does not fit it."""
+    if score is None and not decisions:
         return ""
     try:
-        return format_score(score_from_points(detail, decisions))
+        plan = grouping.plan_member(
+            detail, score=score, point_credits=decisions, comment=comment, replace_own=replace_own
+        )
     except TentaError:
         return "⚠ point"
+    value = format_score(plan.score)
+    return {
+        MemberOutcome.APPLY: value,
+        MemberOutcome.UNCHANGED: f"{value} same",
+        MemberOutcome.KEEP_OWN: f"{value} kept",
+        MemberOutcome.REPLACE_OWN: f"{value} replaces",
+    }[plan.outcome]
 
 
 class AnswerGroupsScreen(TentaScreen[None]):
@@ -80,15 +122,19 @@ class AnswerGroupsScreen(TentaScreen[None]):
         Binding(
             "plus",
             "tighter",
-            "Tighter groups",
+            "Tighter",
             tooltip="Raise the similarity a member needs: more, smaller groups.",
         ),
         Binding(
             "minus",
             "looser",
-            "Looser groups",
+            "Looser",
             tooltip="Lower the similarity a member needs: fewer, larger groups.",
         ),
+        Binding("c", "confirm", "Confirm", tooltip="Mark the group reviewed (again: drop the mark)."),
+        Binding("m", "move", "Move", tooltip="Move the highlighted member into another group."),
+        Binding("o", "take_out", "Take out", tooltip="Make the highlighted member a group of its own."),
+        Binding("j", "merge", "Merge", tooltip="Move every answer of this group into another group."),
     ]
 
     def __init__(self, bank_id: str, question_id: str, teacher: str) -> None:
@@ -125,6 +171,7 @@ class AnswerGroupsScreen(TentaScreen[None]):
                         yield Input(placeholder="Score", id="groups-score")
                         yield Input(placeholder="Comment for each student", id="groups-comment")
                         yield Button("Apply", id="groups-apply", variant="primary")
+                    yield Checkbox("Replace own overrides", id="groups-replace")
         yield Static("", id="groups-empty", classes="empty-state")
         yield Footer()
 
@@ -132,9 +179,11 @@ class AnswerGroupsScreen(TentaScreen[None]):
         for field in self.query(Input):
             field.cursor_blink = self.tenta.cursor_blink
         self.query_one("#groups-table", DataTable).add_columns(
-            "Group", "Size", "Mean auto", "Overridden", "Representative answer"
+            "Group", "Size", "State", "Mean auto", "Decided", "Representative answer"
         )
-        self.query_one("#groups-members", DataTable).add_columns("Student", "Auto", "Now", "After", "Answer")
+        self.query_one("#groups-members", DataTable).add_columns(
+            "Student", "Auto", "Now", "Decided by", "After", "Answer"
+        )
         self.query_one("#groups").display = False
         self.load_groups()
 
@@ -215,6 +264,7 @@ class AnswerGroupsScreen(TentaScreen[None]):
         score.value = ""
         score.placeholder = f"Score 0–{format_score(group.representative.max_points)}"
         self.query_one("#groups-comment", Input).value = ""
+        self.query_one("#groups-replace", Checkbox).value = False
         self.query_one("#groups-member-text", Static).update(group.representative.answer.text)
         self._show_members()
 
@@ -230,6 +280,7 @@ class AnswerGroupsScreen(TentaScreen[None]):
         if group is None:
             return
         decisions = self.query_one(PointDecisions).decisions
+        replace_own = self.query_one("#groups-replace", Checkbox).value
         try:
             score = self._typed_score()
             hint = (
@@ -241,26 +292,40 @@ class AnswerGroupsScreen(TentaScreen[None]):
             )
         except TentaError as error:
             score, hint = None, error.message
+        own = sum(1 for member in group.members if grouping.decision_source(member) is DecisionSource.OWN)
+        if own:
+            hint += f" {own} member(s) have their own override: " + (
+                "it is replaced." if replace_own else "kept unless 'Replace own overrides' is ticked."
+            )
+        if group.new_ids:
+            hint += f" {len(group.new_ids)} new member(s) since the group was confirmed (• new)."
         self.query_one("#groups-hint", Static).update(hint)
+        comment = self.query_one("#groups-comment", Input).value.strip()
         table = self.query_one("#groups-members", DataTable)
+        row = table.cursor_row
         table.clear()
         for member in group.members:
             grade = member.latest_grade
             table.add_row(
-                member.answer.student_name,
+                member.answer.student_name + (" • new" if member.answer.id in group.new_ids else ""),
                 format_score(grade.score) if grade else "–",
                 format_score(member.final_score) + (" ✎" if member.overrides else ""),
-                score_after(member, score, decisions),
+                decided_by(member),
+                score_after(member, score, decisions, comment=comment, replace_own=replace_own),
                 excerpt(member.answer.text, MEMBER_EXCERPT_LENGTH),
                 key=str(member.answer.id),
             )
+        if 0 < row < table.row_count:
+            table.move_cursor(row=row)
 
     @on(PointDecisions.Changed)
     def _points_changed(self) -> None:
         self._show_members()
 
     @on(Input.Changed, "#groups-score")
-    def _score_typed(self) -> None:
+    @on(Input.Changed, "#groups-comment")
+    @on(Checkbox.Changed, "#groups-replace")
+    def _decision_edited(self) -> None:
         self._show_members()
 
     @on(Input.Submitted, "#groups-score")
@@ -278,20 +343,98 @@ class AnswerGroupsScreen(TentaScreen[None]):
         if group is None:
             return
         try:
-            overrides = apply_group_decision(
+            result = apply_group_decision(
                 self.tenta.ctx.repository,
                 group,
                 score=self._typed_score(),
                 point_credits=self.query_one(PointDecisions).decisions,
                 comment=self.query_one("#groups-comment", Input).value.strip(),
                 teacher=self.teacher,
+                replace_own=self.query_one("#groups-replace", Checkbox).value,
             )
         except TentaError as error:
             self.notify(error.message, title="Nothing was changed", severity="error")
             return
-        scores = " / ".join(format_score(value) for value in sorted({o.score for o in overrides}))
-        self.notify(f"Group {group.id}: {len(overrides)} answer(s) now score {scores} (one override each).")
+        summary = result.summary(group.id).replace("--replace-own", "tick 'Replace own overrides'")
+        scores = " / ".join(format_score(value) for value in sorted({o.score for o in result.overrides}))
+        self.notify(summary + (f" Now scoring {scores}." if scores else ""))
         self.load_groups(keep=group.id)
+
+    # --- shaping the groups (stored as pins, so regrouping keeps them) ---
+
+    def _highlighted_member(self) -> int | None:
+        table = self.query_one("#groups-members", DataTable)
+        if self.selected is None or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def _shape(self, change: Callable[[], str], keep: str | None) -> None:
+        """Run one teacher action on the groups, say what it did, and group again."""
+        try:
+            message = change()
+        except TentaError as error:
+            self.notify(error.message, title="Nothing was changed", severity="error")
+            return
+        self.notify(message[0].upper() + message[1:] + ".")
+        self.load_groups(keep=keep)
+
+    def action_confirm(self) -> None:
+        group = self.selected
+        if group is None:
+            return
+        repository = self.tenta.ctx.repository
+        if group.confirmed and not group.new_ids:
+            self._shape(lambda: grouping.unconfirm_group(repository, group, self.teacher), group.id)
+        else:
+            self._shape(
+                lambda: grouping.confirm_group(repository, self.groups, group, self.teacher), group.id
+            )
+
+    def action_take_out(self) -> None:
+        answer_id = self._highlighted_member()
+        if answer_id is None:
+            return
+        repository = self.tenta.ctx.repository
+        keep = self.selected.id if self.selected is not None else None
+        self._shape(lambda: grouping.take_out(repository, self.groups, answer_id, self.teacher), keep)
+
+    def action_move(self) -> None:
+        answer_id, group = self._highlighted_member(), self.selected
+        if answer_id is None or group is None:
+            return
+        others = [other for other in self.groups if other.id != group.id]
+        if not others:
+            self.notify("There is no other group to move it to.", severity="warning")
+            return
+
+        def moved(target_id: str | None) -> None:
+            target = next((other for other in others if other.id == target_id), None)
+            if target is not None:
+                repository = self.tenta.ctx.repository
+                self._shape(
+                    lambda: grouping.move_answer(repository, self.groups, answer_id, target, self.teacher),
+                    target.id,
+                )
+
+        self.app.push_screen(GroupPicker(f"Move answer {answer_id} into the group…", others), moved)
+
+    def action_merge(self) -> None:
+        group = self.selected
+        if group is None:
+            return
+        others = [other for other in self.groups if other.id != group.id]
+        if not others:
+            self.notify("There is no other group to merge it into.", severity="warning")
+            return
+
+        def merged(target_id: str | None) -> None:
+            target = next((other for other in others if other.id == target_id), None)
+            if target is not None:
+                repository = self.tenta.ctx.repository
+                self._shape(lambda: grouping.merge_groups(repository, group, target, self.teacher), target.id)
+
+        self.app.push_screen(GroupPicker(f"Merge group {group.id} into…", others), merged)
 
     def action_tighter(self) -> None:
         self._regroup(THRESHOLD_STEP)
