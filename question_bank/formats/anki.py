@@ -24,7 +24,6 @@ nothing is imported while any is.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import io
 import json
@@ -47,6 +46,7 @@ from question_bank.errors import InputFileError
 from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
+    anki_note_id,
     bank_languages,
     build_bank,
     common_prefix,
@@ -205,7 +205,7 @@ def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) 
         used.add(id_at)
     data: dict[str, Any] = {
         "number": note.number,
-        "id": given_id if _IDENTIFIER.fullmatch(given_id) else _question_id(note.guid, note.number),
+        "id": given_id if _IDENTIFIER.fullmatch(given_id) else anki_note_id(note.guid, note.number),
         "prompt": prompt,
         "reference_answer": reference,
         "rubric": [point.model_dump() for point in propose_key_points(reference)],
@@ -221,15 +221,6 @@ def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) 
     if any(feedback):
         data["general_feedback"] = "\n\n".join(text for text in feedback if text)
     return data
-
-
-def _question_id(guid: str, number: int) -> str:
-    """The guid itself when it is a valid id; otherwise a short stable hash of it (Anki guids use base91)."""
-    if _IDENTIFIER.fullmatch(guid):
-        return guid
-    if not guid:
-        return f"q{number}"
-    return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:12]
 
 
 def _deck_parts(name: str) -> list[str]:
@@ -561,7 +552,7 @@ def import_anki(path: Path) -> Bank:
     seen_ids: dict[str, str] = {}
     for note, data in parsed:
         if data["id"] in seen_ids:  # an Id field used twice: the guid tells the notes apart
-            data["id"] = _question_id(note.guid, note.number)
+            data["id"] = anki_note_id(note.guid, note.number)
         if data["id"] in seen_ids:
             problems.add(f"same guid as {seen_ids[data['id']]}", field=note.label())
             continue

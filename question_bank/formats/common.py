@@ -6,6 +6,7 @@ validates them all, collects every problem with its line, and only returns a Ban
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -152,6 +153,11 @@ class ImportProblems:
     def left_out(self, reason: str, *, line: int | None = None, field: str | None = None) -> None:
         """An item that is no question (text shown between questions): left out, never an error."""
         self.texts_left_out += 1
+        if self.notes is not None:
+            self.notes.append(InputFileError(self.path, reason, line=line, field=field).message)
+
+    def note(self, reason: str, *, line: int | None = None, field: str | None = None) -> None:
+        """Something about how the file was read that the teacher should know (nothing is left out)."""
         if self.notes is not None:
             self.notes.append(InputFileError(self.path, reason, line=line, field=field).message)
 
@@ -410,3 +416,63 @@ def response_shares(correct: int, *, penalise_wrong: bool) -> tuple[float, float
 def tidy_number(number: float) -> float:
     """3.1414999999999997 -> 3.1415: a number computed in binary floating point, read back as written."""
     return float(f"{number:.12g}")
+
+
+_BOILERPLATE_OUTCOMES = frozenset(
+    {
+        "your answer is correct",
+        "your answer is partially correct",
+        "your answer is incorrect",
+        "ditt svar är rätt",
+        "ditt svar är delvis rätt",
+        "ditt svar är fel",
+        "die antwort ist richtig",
+        "die antwort ist teilweise richtig",
+        "die antwort ist falsch",
+        "votre réponse est correcte",
+        "votre réponse est partiellement correcte",
+        "votre réponse est incorrecte",
+        "respuesta correcta",
+        "respuesta parcialmente correcta",
+        "respuesta incorrecta",
+    }
+)
+"""Moodle's default right/partly right/wrong feedback in its common languages: it says no more than
+the score tenta's feedback opens with."""
+
+
+def with_outcome_feedback(
+    general: str,
+    *,
+    correct: str = "",
+    partial: str = "",
+    incorrect: str = "",
+    hints: Sequence[str] = (),
+) -> str:
+    """The general feedback followed by what another tool shows for a right, partly right or wrong answer
+    and the hints it gives before another try, each under a label: tenta shows one feedback after every
+    answer, so these are kept there instead of dropped (Moodle's default wordings are left out)."""
+    labelled = [("If right", correct), ("If partly right", partial), ("If wrong", incorrect)]
+    labelled += [("Hint", hint) for hint in hints]
+    parts = [general] if general else []
+    seen = {general.strip()}
+    for label, raw in labelled:
+        text = raw.strip()
+        if text and text not in seen and text.rstrip(".!").casefold() not in _BOILERPLATE_OUTCOMES:
+            seen.add(text)
+            parts.append(f"{label}: {text}")
+    return "\n\n".join(parts)
+
+
+_QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}")
+
+
+def anki_note_id(guid: str, number: int) -> str:
+    """A question id from an Anki note's guid (.apkg, or the guid column of a notes export in plain
+    text), so a newer export of the deck names the same questions: the guid itself when it is a valid
+    id, else a short stable hash of it (Anki guids use base91); `q<number>` without one."""
+    if _QUESTION_ID.fullmatch(guid):
+        return guid
+    if not guid:
+        return f"q{number}"
+    return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:12]

@@ -41,6 +41,7 @@ from question_bank.errors import InputFileError
 from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
+    anki_note_id,
     bank_languages,
     build_bank,
     common_prefix,
@@ -178,7 +179,7 @@ _ANKI_HEADER = re.compile(
     r"|if matches):(.*)",
     re.IGNORECASE,
 )
-_ANKI_METADATA_COLUMNS = ("guid column", "notetype column")
+_ANKI_METADATA_COLUMNS = ("notetype column",)
 _POINTS = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*(?:p|pts?|points?|poäng|marks?)?\.?", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 
@@ -445,6 +446,7 @@ def _positional_columns(
         skipped = {int(options[key]) - 1 for key in _ANKI_METADATA_COLUMNS if key in options}
         tags = int(options["tags column"]) - 1 if "tags column" in options else None
         deck = int(options["deck column"]) - 1 if "deck column" in options else None
+        guid = int(options["guid column"]) - 1 if "guid column" in options else None
     except ValueError:
         raise InputFileError(path, "Anki column header is not a column number", line=1) from None
     widths = [len(_without_trailing_empty(cells)) for _, cells in rows]
@@ -456,6 +458,8 @@ def _positional_columns(
             columns.positions["topic"] = index
         elif index == deck:
             columns.positions["deck"] = index
+        elif index == guid:
+            columns.positions["guid"] = index
         elif index not in skipped:
             name = next(names, None)
             if name is None:
@@ -477,10 +481,10 @@ def _row_data(
         question = replace_clozes(question, filled=False)
     if not question:
         problems.add("question is empty", line=line, field=columns.where("question"))
-    given_id = columns.cell(cells, "id")
+    given_id, guid = columns.cell(cells, "id"), columns.cell(cells, "guid")
     data: dict[str, Any] = {
         "number": number,
-        "id": slugify(given_id, f"q{number}") if given_id else f"q{number}",
+        "id": slugify(given_id, f"q{number}") if given_id else anki_note_id(guid, number),
     }
     kind = _row_kind(cells, columns, line, problems)
     if kind is None:

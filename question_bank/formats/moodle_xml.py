@@ -53,6 +53,7 @@ from question_bank.formats.common import (
     read_text,
     response_shares,
     title_from_path,
+    with_outcome_feedback,
 )
 from question_bank.formats.gift import (
     DESCRIPTION_LEFT_OUT,
@@ -418,6 +419,13 @@ def _parse_question(
             reference, general_feedback = general_feedback, ""
     else:
         data = _BUILDERS[kind](question)
+    general_feedback = with_outcome_feedback(
+        general_feedback,
+        correct=_formatted(question.find("correctfeedback")),
+        partial=_formatted(question.find("partiallycorrectfeedback")),
+        incorrect=_formatted(question.find("incorrectfeedback")),
+        hints=[_formatted(hint) for hint in question.findall("hint")],
+    )
     topics = list(dict.fromkeys(item for item in (topic, *_tags(question)) if item))
     if source in media.names:
         data["media"] = list(media.names[source])

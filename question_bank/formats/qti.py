@@ -90,6 +90,7 @@ from question_bank.formats.common import (
     response_shares,
     tidy_number,
     title_from_path,
+    with_outcome_feedback,
 )
 from question_bank.formats.gift import HTML_TAG, MoodleQuestion, is_question_id, moodle_bank
 from question_bank.formats.mathml import math_text
@@ -579,14 +580,20 @@ def _marking_text(rubrics: Sequence[str]) -> str:
 class _ModalFeedback:
     by_choice: dict[str, str] = field(default_factory=dict)
     general: str = ""
+    """The feedback shown whatever the answer."""
+    shown: str = ""
+    """The general feedback with the feedback for right, partly right and wrong answers and the hints
+    after it under their labels (common.with_outcome_feedback)."""
 
 
 def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
-    """Per-choice modal feedback, and the unconditional rest (correct/wrong feedback has no place here).
-    Feedback the response processing switches on when the answer is right or wrong (OpenOLAT's
-    'Feedback261171147' set after matching its FEEDBACKBASIC 'correct') is not general either."""
+    """Per-choice modal feedback, the unconditional rest, and the feedback for a right, partly right or
+    wrong answer and for a hint request, told apart by the response processing that switches it on
+    (OpenOLAT's 'Feedback261171147' set after matching its FEEDBACKBASIC 'correct') or by its identifier
+    (CORRECT, INCORRECT, HINT in the IMS examples)."""
     feedback = _ModalFeedback()
-    general = []
+    general: list[str] = []
+    outcomes: dict[str, list[str]] = {"correct": [], "partial": [], "incorrect": [], "hint": []}
     switched_on = _switched_on_by_correctness(item)
     for modal in item.findall("modalFeedback"):
         text = _readable(modal)
@@ -595,13 +602,40 @@ def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
             continue
         if identifier in choice_ids:
             feedback.by_choice[identifier] = text
-        elif not _CONDITIONAL_FEEDBACK.search(identifier) and identifier not in switched_on:
+        elif identifier in switched_on or _CONDITIONAL_FEEDBACK.search(identifier):
+            outcome = switched_on.get(identifier) or _outcome_named(identifier)
+            if outcome:
+                outcomes[outcome].append(text)
+        elif _HINT.search(identifier):
+            outcomes["hint"].append(text)
+        else:
             general.append(text)
     feedback.general = "\n\n".join(dict.fromkeys(general))
+    feedback.shown = with_outcome_feedback(
+        feedback.general,
+        correct="\n\n".join(outcomes["correct"]),
+        partial="\n\n".join(outcomes["partial"]),
+        incorrect="\n\n".join(outcomes["incorrect"]),
+        hints=outcomes["hint"],
+    )
     return feedback
 
 
 _OUTCOME_WORDS = frozenset({"correct", "incorrect", "wrong", "right", "partial", "partiallycorrect"})
+_HINT = re.compile(r"hint", re.I)
+_WRONG = re.compile(r"incorrect|wrong|fail|false", re.I)
+_RIGHT = re.compile(r"correct|right|pass|true", re.I)
+_OPPOSITE = {"correct": "incorrect", "incorrect": "correct"}
+_BRANCHES = ("responseIf", "responseElseIf", "responseElse")
+
+
+def _outcome_named(identifier: str) -> str:
+    """'correct', 'partial' or 'incorrect' from a feedback identifier (CORRECT, feedback_wrong), else ''."""
+    if _WRONG.search(identifier):
+        return "incorrect"
+    if "partial" in identifier.lower():
+        return "partial"
+    return "correct" if _RIGHT.search(identifier) else ""
 
 
 def _tests_correctness(condition: Element) -> bool:
@@ -615,22 +649,41 @@ def _tests_correctness(condition: Element) -> bool:
     )
 
 
-def _switched_on_by_correctness(item: Element) -> set[str]:
+def _condition_outcome(condition: Element) -> str:
+    """What a passed condition says of the answer: 'correct' when it matches the correct response or an
+    outcome 'correct', 'incorrect' for an outcome 'incorrect', turned round by <not>; '' for score tests."""
+    words = {(node.text or "").strip().lower() for node in condition.iter("baseValue")}
+    if condition.find(".//correct") is not None or words & {"correct", "right"}:
+        outcome = "correct"
+    elif words & {"incorrect", "wrong"}:
+        outcome = "incorrect"
+    else:
+        return "partial" if words & {"partial", "partiallycorrect"} else ""
+    return _OPPOSITE[outcome] if condition.tag == "not" else outcome
+
+
+def _switched_on_by_correctness(item: Element) -> dict[str, str]:
     """The identifiers response processing sets an outcome to in a responseCondition that tests whether
-    the answer is right (feedback for right or wrong answers)."""
+    the answer is right (feedback for right or wrong answers), each with what its branch says of the
+    answer ('correct', 'incorrect', 'partial' or '' when the test does not tell)."""
     processing = item.find("responseProcessing")
     if processing is None:
-        return set()
-    switched: set[str] = set()
+        return {}
+    switched: dict[str, str] = {}
     for rule in processing.iter("responseCondition"):
-        branches = [branch for branch in rule if branch.tag in ("responseIf", "responseElseIf")]
-        if any(len(branch) and _tests_correctness(branch[0]) for branch in branches):
-            switched |= {
-                (value.text or "").strip()
-                for setter in rule.iter("setOutcomeValue")
-                for value in setter.iter("baseValue")
-                if value.get("baseType") == "identifier"
-            }
+        branches = [branch for branch in rule if branch.tag in _BRANCHES]
+        tested = [branch for branch in branches if branch.tag != "responseElse" and len(branch)]
+        if not any(_tests_correctness(branch[0]) for branch in tested):
+            continue
+        first = _condition_outcome(tested[0][0]) if tested else ""
+        for branch in branches:
+            outcome = (
+                _OPPOSITE.get(first, "") if branch.tag == "responseElse" else _condition_outcome(branch[0])
+            )
+            for setter in branch.iter("setOutcomeValue"):
+                for value in setter.iter("baseValue"):
+                    if value.get("baseType") == "identifier":
+                        switched.setdefault((value.text or "").strip(), outcome)
     return switched
 
 
@@ -756,7 +809,7 @@ def _choice_item(
     if not multiple and _is_true_false([choice["text"] for choice in data]):
         kind = QuestionType.TRUE_FALSE
     shape = {"type": kind.value, "choices": data, "all_or_nothing": _is_all_or_nothing(multiple, scoring)}
-    return shape, modal.general
+    return shape, modal.shown
 
 
 def _range_bounds(processing: Element, response: str) -> list[float]:
@@ -875,11 +928,11 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
     elif interaction.tag == "textEntryInteraction":
         scoring = _scoring(item, interaction.get("responseIdentifier", ""))
         data = _text_entry_item(item, declaration, scoring)
-        general_feedback = _modal_feedback(item, set()).general
+        general_feedback = _modal_feedback(item, set()).shown
     else:
         data = {"type": QuestionType.FREE_TEXT.value}
         reference, from_feedback = _essay_reference(item, body, declaration)
-        general_feedback = "" if from_feedback else _modal_feedback(item, set()).general
+        general_feedback = "" if from_feedback else _modal_feedback(item, set()).shown
         if not reference:
             raise _QtiUnsupported(_MISSING_REFERENCE)
     return _question(
@@ -1312,6 +1365,22 @@ def _qti1_numerical(item: Element, feedback: dict[str, str]) -> list[dict[str, A
     return answers
 
 
+_NUMERIC_FIB_TYPES = frozenset({"integer", "decimal", "scientific"})
+_BOUNDS = ("vargte", "vargt", "varlte", "varlt")
+
+
+def _numeric_blank(item: Element, response: Element) -> bool:
+    """A blank for a number: typed Integer/Decimal/Scientific (<render_fib fibtype="Decimal">, as Canvas
+    writes numerical questions), or scored by ranges (<vargte>/<varlte>) rather than by text."""
+    typed = any(
+        (render.get("fibtype") or "").strip().lower() in _NUMERIC_FIB_TYPES
+        for render in response.iter("render_fib")
+    )
+    return typed or any(
+        _required(scored.condition, bound) for scored in _scored_conditions(item) for bound in _BOUNDS
+    )
+
+
 def _inferred_kind(item: Element) -> str:
     """The kind of a QTI 1.2 item without type metadata, read from its response elements."""
     responses = [element for element in item.iter() if element.tag in _RESPONSES]
@@ -1332,7 +1401,7 @@ def _inferred_kind(item: Element) -> str:
         multiple = response.get("rcardinality", "Single").lower() == "multiple"
         texts = [_material_text(label) for _, label in _labels(item)]
         return "multiple" if multiple else "true_false" if _is_true_false(texts) else "choice"
-    if response.tag == "response_num":
+    if response.tag == "response_num" or _numeric_blank(item, response):
         return "numerical"
     if response.tag == "response_str":
         has_answers = any(_required(scored.condition, "varequal") for scored in _scored_conditions(item))
@@ -1368,6 +1437,18 @@ def _qti1_general_feedback(item: Element, feedback: dict[str, str]) -> str:
         text
         for ident, text in feedback.items()
         if text and ident not in shown and ident.lower() not in _OUTCOME_FEEDBACK
+    )
+
+
+def _qti1_outcome_feedback(item: Element, feedback: dict[str, str], general: str) -> str:
+    """The general feedback with Canvas's feedback for a right or wrong answer (correct_fb,
+    general_incorrect_fb) and the item's hints (Brightspace's <hint>) after it under their labels."""
+    hints = [_material_text(hint) for hint in item.findall("hint")]
+    return with_outcome_feedback(
+        general,
+        correct=feedback.get("correct_fb", ""),
+        incorrect=feedback.get("general_incorrect_fb", ""),
+        hints=hints,
     )
 
 
@@ -1428,6 +1509,7 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         general = "" if reference == general else general
         if not reference:
             raise _QtiUnsupported(_MISSING_REFERENCE)
+    general = _qti1_outcome_feedback(item, feedback, general)
     prompt = _material_text(item.find("presentation"), _RESPONSES)
     stimulus = _qti1_stimulus(document, metadata.get("parent_stimulus_item_ident", ""))
     return _question(
@@ -1745,6 +1827,68 @@ def _collect(
             elif identifier not in stimuli:  # a stimulus is shown with the questions naming it
                 local.left_out(_INFORMATION_LEFT_OUT, line=line, field=label)
     problems.texts_left_out += local.texts_left_out
+
+
+@dataclass
+class _Draw:
+    """A question group the quiz draws from at random: how many it asks, of which questions."""
+
+    section: Element
+    asks: int
+    items: int
+    points_each: str
+    bank: str
+
+
+def _draws(document: _Document) -> Iterator[_Draw]:
+    """Canvas/QTI 1.2 question groups (`<section>` with `<selection_number>`) and QTI 2 sections with
+    `<selection select="N">`."""
+    for section in document.root.iter("section"):
+        raw = (section.findtext("selection_ordering/selection/selection_number") or "").strip()
+        if raw.isdigit():
+            yield _Draw(
+                section,
+                int(raw),
+                sum(1 for _ in section.iter("item")),
+                (section.findtext(".//points_per_item") or "").strip(),
+                (section.findtext(".//sourcebank_ref") or "").strip(),
+            )
+    for section in document.root.iter("assessmentSection"):
+        selection = section.find("selection")
+        raw = (selection.get("select") or "").strip() if selection is not None else ""
+        if raw.isdigit():
+            yield _Draw(section, int(raw), sum(1 for _ in section.iter("assessmentItemRef")), "", "")
+
+
+def _points_each(raw: str) -> str:
+    try:
+        points = float(raw)
+    except ValueError:
+        return ""
+    return f" ({points:g} point{'' if points == 1 else 's'} each)" if math.isfinite(points) else ""
+
+
+def _note_draws(document: _Document, problems: ImportProblems, banks: Collection[str]) -> None:
+    """Names the question groups a quiz draws from at random: tenta imports each question of the group
+    once and its full exam asks them all, which the teacher should know (Canvas's 'pick 3 of 5'). A
+    group drawing from a question bank the file lacks (`banks`: the objectbank idents read) is named."""
+    for draw in _draws(document):
+        title = (draw.section.get("title") or draw.section.get("ident") or "").strip()
+        where = f"question group {title!r}"
+        points = _points_each(draw.points_each)
+        if not draw.items and draw.bank:
+            missing = "" if draw.bank in banks else ", which is not in this file; import that bank too"
+            reason = (
+                f"the quiz draws {draw.asks} question(s){points} from question bank {draw.bank!r}{missing}"
+            )
+        elif draw.asks < draw.items:
+            reason = (
+                f"the quiz draws {draw.asks} of these {draw.items} questions at random{points}; all "
+                f"{draw.items} are imported, and tenta's full exam asks every one"
+            )
+        else:
+            continue
+        problems.note(reason, line=document.line(draw.section), field=where)
 
 
 def _label_ids(items: Sequence[Element]) -> dict[Element, str]:
@@ -2124,7 +2268,8 @@ def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestio
     else:
         documents, manifest_topics, package_title = _standalone_documents(path), {}, ""
         files = _MediaFiles(_folder_file_size(path.parent.resolve()), f"the folder of {path.name}")
-    items, section_topics = _ordered(_without_cartridge_copies(documents))
+    read = _without_cartridge_copies(documents)
+    items, section_topics = _ordered(read)
     if not items:
         raise InputFileError(path, "no QTI questions found (no assessmentItem or questestinterop file)")
     quizzes = {document.name for document in items if document.root.tag == "questestinterop"}
@@ -2135,6 +2280,9 @@ def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestio
         if document.root.tag == "questestinterop" and len(quizzes) > 1:
             topics.insert(0, _qti1_title(document.root))
         _collect(document, topics, problems, parsed, files, used_bank_items=used_bank_items)
+    banks = {bank.get("ident", "") for document in read for bank in document.root.iter("objectbank")}
+    for document in read:
+        _note_draws(document, ImportProblems(document.path, notes=problems.notes), banks)
     return parsed, _bank_title(path, package_title, documents), files
 
 

@@ -237,6 +237,24 @@ def test_anki_plain_text_export_with_comment_deck_and_notetype_columns(tmp_path:
     assert bank.questions[1].reference_in("sv") == "Esaias Tegnér"
 
 
+def test_anki_notes_export_names_each_question_by_its_guid(tmp_path: Path) -> None:
+    """Anki's 'Notes in Plain Text' export with '#guid column' (Anki 2.1.55+): the guid is the question
+    id, as for an .apkg, so importing a newer export of the deck names the same questions (was: q1, q2;
+    a base91 guid becomes a stable hash)."""
+    path = tmp_path / "notes.txt"
+    path.write_text(
+        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n"
+        "R1a4B7c9D2\tBasic\tOps::WiFi\tWhat does <code>genpmk</code> do?\tPrecomputes PMKs.\twifi\n"
+        "e[9V!q/Gw\tBasic\tOps::WiFi\tWhat does a deauth do?\tDisconnects a client.\twifi\n",
+        encoding="utf-8",
+    )
+    first, second = import_file(path).questions
+    assert first.id == "R1a4B7c9D2"
+    assert second.id.startswith("anki-") and second.id == import_file(path).questions[1].id
+    assert first.prompt_in("en") == "What does genpmk do?"
+    assert second.reference_in("en") == "Disconnects a client."
+
+
 def test_anki_cloze_rows_are_asked_blanked_and_answered_filled(tmp_path: Path) -> None:
     path = tmp_path / "cloze.txt"
     path.write_text(

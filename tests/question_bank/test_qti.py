@@ -139,7 +139,8 @@ def test_inspera_choice_items(tmp_path: Path) -> None:
         ("Stänger slumpvis av neuroner", 1.0, "Rätt!"),  # feedbackInline is feedback, not choice text
         ("Tar bort lager permanent", 0.0, ""),
     ]
-    assert dropout.general_feedback == ""  # "feedback_correct"/"feedback_wrong" depend on the answer
+    # "feedback_correct"/"feedback_wrong" depend on the answer: kept under their labels, not as plain text
+    assert dropout.general_feedback == "If right: Bra jobbat!\n\nIf wrong: Läs kapitel 7 igen."
     several = bank.question("ID_2101502")
     assert several.prompt == {"sv": "Vilka av följande är regulariseringstekniker? Välj alla som stämmer."}
     assert _choices(bank, "ID_2101502") == [

@@ -61,7 +61,8 @@ def test_moodle_multiple_answers_share_the_points_and_keep_general_feedback() ->
         ("Barcelona", 0.0),
         ("Paris", 0.5),
     ]
-    assert question.general_feedback == "Berlin, Paris and London"
+    # Moodle's default 'Your answer is correct.' wordings say nothing; the hints are kept (round 4)
+    assert question.general_feedback == "Berlin, Paris and London\n\nHint: First hint\n\nHint: Second hint"
 
 
 def test_gift_examples_from_moodles_format_php() -> None:
@@ -177,7 +178,9 @@ def test_canvas_answer_feedback_and_general_feedback() -> None:
         ("C", 0.0, "Answer C Feedback"),
         ("D", 0.0, "Answer D Feedback"),
     ]
-    assert question.general_feedback == "General Feedback"  # correct/incorrect feedback has no place
+    assert question.general_feedback == (  # right/wrong feedback kept under labels (round 4)
+        "General Feedback\n\nIf right: General Correct Feedback\n\nIf wrong: General Incorrect Feedback"
+    )
 
 
 def test_canvas_multiple_answers_give_partial_credit_and_cost_a_share_per_wrong_tick() -> None:
@@ -203,7 +206,10 @@ def test_canvas_true_false_and_short_answer_with_per_answer_feedback() -> None:
         ("Blank", 1.0, "Answer Feedback, Correct, Blank"),
         ("blank", 1.0, "Answer Feedback, Correct, blank"),
     ]
-    assert truth.general_feedback == blank.general_feedback == "Item Feedback, Neutral"
+    expected = (
+        "Item Feedback, Neutral\n\nIf right: Item Feedback, Correct\n\nIf wrong: Item Feedback, Incorrect"
+    )
+    assert truth.general_feedback == blank.general_feedback == expected
 
 
 def test_moodle_aiken_fixture_with_html_characters_in_the_text() -> None:

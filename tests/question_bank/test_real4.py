@@ -1,0 +1,183 @@
+"""Round 4 of real exchange files written by other tools (tests/question_bank/data/real4, sources in its
+README): each imported and checked question by question against what the file means."""
+
+from __future__ import annotations
+
+import pytest
+
+from question_bank.errors import InputFileError, InputFileErrors
+from question_bank.formats.detect import import_file
+from question_bank.models import QuestionType
+from tests.question_bank.conftest import DATA_DIR
+
+REAL = DATA_DIR / "real4"
+
+
+def test_moodle_short_answer_keeps_partial_credit_answers_and_their_feedback() -> None:
+    (question,) = import_file(REAL / "moodle_shortanswer_fractions_wildcard.xml").questions
+    assert (question.id, question.type, question.topics) == (
+        "shortanswer-001",
+        QuestionType.SHORT_EXACT,
+        ("Test questions",),
+    )
+    assert [(c.text, c.fraction, c.feedback) for c in question.choices][:2] == [
+        ("frog", 1.0, "Frog is a very good answer."),
+        ("toad", 0.8, "Toad is an OK good answer."),
+    ]
+    assert question.general_feedback.startswith("Generalfeedback: frog or toad would have been OK.")
+
+
+def test_moodle_true_false_feedback_goes_to_each_answer() -> None:
+    (question,) = import_file(REAL / "moodle_truefalse_feedback.xml").questions
+    assert question.type is QuestionType.TRUE_FALSE
+    assert [(c.text, c.fraction, c.feedback) for c in question.choices] == [
+        ("True", 1.0, "This is the right answer."),
+        ("False", 0.0, "This is the wrong answer."),
+    ]
+    assert question.general_feedback == "You should have selected true."
+
+
+def test_moodle_default_right_wrong_wordings_are_dropped_and_hints_kept() -> None:
+    """Moodle writes 'Your answer is correct.' … when the author left them as they were: they say no more
+    than the score, so only the general feedback and the hints for another try are kept."""
+    (question,) = import_file(REAL / "moodle_oumultiresponse.xml").questions
+    assert [(c.text, c.fraction) for c in question.choices if c.fraction > 0] == [
+        ("London", 0.5),
+        ("Paris", 0.5),
+    ]
+    assert question.general_feedback == "Berlin, Paris and London\n\nHint: First hint\n\nHint: Second hint"
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "field", "kind"),
+    [
+        ("moodle_matching.xml", 12, "matching-001", "matching"),
+        ("moodle_cloze_all_types.xml", 4, "All CLOZE types in one question", "embedded answers (Cloze)"),
+    ],
+)
+def test_moodle_types_tenta_lacks_are_refused_naming_file_line_and_question(
+    name: str, line: int, field: str, kind: str
+) -> None:
+    with pytest.raises(InputFileErrors) as refused:
+        import_file(REAL / name)
+    (error,) = refused.value.errors
+    assert (error.path.name, error.line, error.field) == (name, line, field)
+    assert kind in error.reason and "not supported" in error.reason
+    skipped: list[InputFileError] = []
+    with pytest.raises(InputFileErrors, match="no questions left"):
+        import_file(REAL / name, skipped=skipped)  # the only question left out: nothing to import
+    assert [(problem.line, problem.field) for problem in skipped] == [(line, field)]
+
+
+def test_gift_moodle_export_in_a_category_with_escaped_html() -> None:
+    skipped: list[InputFileError] = []
+    bank = import_file(REAL / "gift_moodle_questions_in_category.gift", skipped=skipped)
+    greeting, user, acronym = bank.questions
+    assert greeting.prompt_in("en") == "Listen to this greeting:\n\nWhat language is being spoken?"
+    assert [(c.text, c.fraction, c.feedback) for c in greeting.choices][:2] == [
+        ("English", 0.0, "Sorry, listen again."),
+        ("French", 1.0, "Yes, well done!"),
+    ]
+    assert (user.type, [(c.text, c.fraction) for c in user.choices]) == (
+        QuestionType.SHORT_EXACT,
+        [("Moodler", 1.0)],
+    )
+    assert acronym.type is QuestionType.TRUE_FALSE
+    assert acronym.prompt_in("en") == (
+        "Moodle is an acronym for Modular Object-Oriented Dynamic Learning Environment."
+    )
+    assert [(problem.line, problem.field) for problem in skipped] == [(5, "Moodle activities")]
+    assert "matching" in skipped[0].reason
+
+
+def test_gift_moodle_import_fixture_weights_ranges_and_true_false_feedback() -> None:
+    skipped: list[InputFileError] = []
+    questions = {q.id: q for q in import_file(REAL / "gift_moodle_questions.gift", skipped=skipped).questions}
+    assert [(c.text, c.fraction) for c in questions["colours"].choices] == [
+        ("yellow", 0.5),
+        ("red", -1.0),
+        ("off-beige", 0.5),
+        ("blue", -1.0),
+    ]
+    assert [(n.value, n.tolerance) for n in questions["Q5"].numerical] == [(3.0, 2.0)]
+    assert [(c.text, c.fraction) for c in questions["Shortanswer"].choices][:2] == [
+        ("Frog", 1.0),
+        ("Cat", 0.5),
+    ]
+    # TRUE/FALSE feedback: the first is shown for the wrong answer, the second for the right one
+    assert [(c.text, c.fraction, c.feedback) for c in questions["Q1"].choices] == [
+        ("True", 0.0, "42 is the Ultimate Answer."),
+        ("False", 1.0, "You gave the right answer."),
+    ]
+    assert questions["Q1"].general_feedback == (
+        "This is, of course, a Hitchiker's Guide to the Galaxy reference."
+    )
+    assert [(problem.line, problem.field) for problem in skipped] == [(2, "Q8"), (5, "Moodle activities")]
+
+
+def test_canvas_question_groups_import_each_question_once_and_say_what_the_quiz_draws() -> None:
+    notes: list[str] = []
+    bank = import_file(REAL / "canvas_question_groups.xml", notes=notes)
+    assert len(bank.questions) == len({q.id for q in bank.questions}) == 10
+    assert [q.topics for q in bank.questions].count(("Group 1 (1/4)",)) == 4
+    assert [q.topics for q in bank.questions].count(("Group 2(3/5)",)) == 5
+    assert bank.questions[-1].prompt_in("en") == "Question! 5"
+    assert [note.removeprefix(f"{REAL}/") for note in notes] == [
+        "canvas_question_groups.xml:11: question group 'Group 1 (1/4)': the quiz draws 1 of these 4 "
+        "questions at random (1 point each); all 4 are imported, and tenta's full exam asks every one",
+        "canvas_question_groups.xml:215: question group 'Group 2(3/5)': the quiz draws 3 of these 5 "
+        "questions at random (1 point each); all 5 are imported, and tenta's full exam asks every one",
+    ]
+
+
+def test_canvas_numeric_answers_without_type_metadata_are_numbers_with_their_margins() -> None:
+    """A `render_fib fibtype="Decimal"` blank scored by ranges is a numerical question (was: short exact
+    text '42.0', '1000.00', '77.0' with the range answer 3.9-4.1 lost)."""
+    first, second = import_file(REAL / "canvas_numeric_answer_feedback.xml").questions
+    assert first.type is second.type is QuestionType.NUMERICAL
+    assert [(n.value, n.tolerance, n.feedback) for n in first.numerical] == [
+        (42.0, 0.0, "Exact answer comment"),
+        (1000.0, 0.005, "Precision answer comment"),
+        (77.0, 7.0, "Margin of error answer comment"),
+        (4.0, 0.1, "Range answer comment"),
+    ]
+    assert first.general_feedback == "General Feedback\n\nIf right: General Correct Feedback"
+    assert [(n.value, n.feedback) for n in second.numerical] == [
+        (10.0, "First answer comment"),
+        (20.0, ""),
+        (30.0, "Third answer comment"),
+    ]
+
+
+def test_qti2_hint_and_right_wrong_feedback_are_kept_under_labels() -> None:
+    """The hint (shown on request) was taken as general feedback and the right/wrong feedback dropped."""
+    (question,) = import_file(REAL / "qti22_hint_and_outcome_feedback.xml").questions
+    assert [(c.text, c.fraction) for c in question.choices if c.fraction] == [("Vicente Fox", 1.0)]
+    assert question.choices[0].feedback == "No, he is the President of the USA."
+    assert question.general_feedback == (
+        "If right: Yes, that is correct.\n\n"
+        "If wrong: No, the correct answer is Vicente Fox.\n\n"
+        "Hint: Tony lives in the United Kingdom and George lives in Washington."
+    )
+
+
+def test_qti2_feedback_the_processing_sets_after_testing_the_answer() -> None:
+    (question,) = import_file(REAL / "qti22_modal_feedback_true_false.xml").questions
+    assert (question.type, question.max_points) == (QuestionType.TRUE_FALSE, 10.0)
+    assert question.general_feedback == "If right: correct\n\nIf wrong: incorrect"
+
+
+def test_qti21_extended_text_scorer_rubric_is_the_marking_guide() -> None:
+    notes: list[str] = []
+    (question,) = import_file(REAL / "qti21_extended_text_rubric.xml", notes=notes).questions
+    assert (question.type, question.max_points) == (QuestionType.FREE_TEXT, 3.0)  # 'Max Score: 3.0 points'
+    reference = question.reference_in("en")
+    assert "Scoring Guidelines" not in reference and "Max Score" not in reference
+    assert [point.text for point in question.rubric] == [
+        "When not all 3 questions are answered in the response: -1 for each missing",
+        "Check for gramatical errors: -0.1 per error",
+        "Possibly add in .1 increments extra bonus points for extra good answers",
+    ]
+    assert question.prompt_in("en").endswith("Write Sam a postcard. Answer the questions. Write 25-35 words.")
+    assert [note.split(": ", 1)[0] for note in notes] == [str(REAL / "qti21_extended_text_rubric.xml")]
+    assert "'images/postcard.png' is not in the folder" in notes[0]
