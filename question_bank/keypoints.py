@@ -442,9 +442,19 @@ _CRITERION_VERB = re.compile(
 compares key points with the answer's own sentences."""
 
 
+_TITLE_LINE = re.compile(
+    r"^(?:#{1,6}\s+.*|(?:\*\*|__)[^*_]+(?:\*\*|__):?"
+    r"|(?:question|fråga|uppgift|task|problem|part|del)\s*\d+[a-z]?\b[^.!?]{0,60}"
+    r"|[^.!?]{0,60}\b(?:notes?|guidelines?|guide|instructions?|anvisningar|instruktioner)\s*:?)$",
+    re.IGNORECASE,
+)
+"""A heading above a marking scheme ('Grading notes', '## Question 3', '**Uppgift 2**'): no model answer."""
+
+
 def _model_answer(lines: list[str]) -> str:
-    """The model answer: the given lines without their label ('Model answer:', 'Modellsvar:')."""
-    kept = [line for line in lines if not _TOTAL_LINE.match(line)]
+    """The model answer: the given lines without their label ('Model answer:', 'Modellsvar:'), totals and
+    the headings over the scheme (a scheme under a title alone has no model answer)."""
+    kept = [line for line in lines if not _TOTAL_LINE.match(line) and not _TITLE_LINE.match(line.strip())]
     text = "\n".join(kept).strip()
     return _MODEL_LABEL.sub("", text, count=1).strip()
 

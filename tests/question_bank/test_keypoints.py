@@ -166,3 +166,30 @@ def test_text_without_a_criteria_list_keeps_todays_proposal(text: str) -> None:
     assert scheme.reference == text.strip()
     assert scheme.points == propose_key_points(text)
     assert scheme.total is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        (
+            "Grading notes\n\nMarking:\n- (2 p) explains that weights are shared\n- (2 p) mentions pooling",
+            "Weights are shared. Pooling.",
+        ),
+        ("## Question 3\nMarking scheme:\n- (1 p) names ReLU\n- (1 p) the gradient is 1 for x > 0", None),
+        ("**Uppgift 2**\nBedömning:\n- (1 p) nämner att neuroner stängs av\n- (1 p) slumpvis", None),
+        (
+            "**Uppgift 2**\nModellsvar: Dropout stänger av neuroner slumpvis.\nBedömning:\n"
+            "- (1 p) nämner att neuroner stängs av\n- (1 p) slumpvis",
+            "Dropout stänger av neuroner slumpvis.",
+        ),
+    ],
+)
+def test_a_heading_over_a_marking_scheme_is_no_model_answer(text: str, reference: str | None) -> None:
+    """A title above the criteria ('Grading notes', '## Question 3', '**Uppgift 2**') was taken as the
+    whole model answer; without a model answer the criteria, written as sentences, are the reference."""
+    scheme = read_marking_scheme(text)
+
+    assert scheme.from_criteria
+    expected = reference or " ".join(f"{point.text}." for point in scheme.points)
+    assert scheme.reference == expected
+    assert not any(word in scheme.reference for word in ("Grading notes", "Question 3", "Uppgift 2"))

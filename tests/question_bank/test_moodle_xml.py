@@ -442,3 +442,24 @@ def test_a_course_backups_questions_file_says_how_to_export_instead(tmp_path: Pa
     message = str(caught.value)
     assert "Moodle course backup" in message
     assert "Question bank" in message and '"Moodle XML format"' in message
+
+
+def test_essay_grader_information_under_a_heading_has_its_criteria_as_reference(tmp_path: Path) -> None:
+    """graderinfo '<h4>Grading notes</h4><p>Marking:</p><ul>…' gave the model answer 'Grading notes'."""
+    path = _write(
+        tmp_path,
+        """<?xml version="1.0" encoding="UTF-8"?>
+<quiz><question type="essay"><name><text>CNN weights</text></name>
+  <questiontext format="html"><text>Why do CNNs need fewer weights than dense networks?</text></questiontext>
+  <defaultgrade>4</defaultgrade>
+  <graderinfo format="html"><text><![CDATA[<h4>Grading notes</h4><p>Marking:</p><ul>
+    <li>(2 p) explains that weights are shared across positions</li>
+    <li>(2 p) mentions local receptive fields</li></ul>]]></text></graderinfo>
+</question></quiz>""",
+    )
+    (question,) = import_moodle_xml(path).questions
+    assert question.reference_in("en") == "Weights are shared across positions. Local receptive fields."
+    assert [(point.text, point.weight) for point in question.rubric] == [
+        ("Weights are shared across positions", 0.5),
+        ("Local receptive fields", 0.5),
+    ]
