@@ -490,12 +490,16 @@ def _show_group(
             cells.append(_plan_text(plans[answer_id], max_points))
         table.add_row(*cells, _excerpt(detail.answer.text, 60))
     console.print(table)
+    if any(plan.outcome is grouping.MemberOutcome.KEEP_OWN for plan in plans.values()):
+        console.print(
+            "'kept (own)': a teacher decided that answer alone; --apply keeps it unless --replace-own."
+        )
 
 
 def _plan_text(plan: grouping.MemberPlan, max_points: float) -> str:
     points = _points(plan.score, max_points)
     if plan.outcome is grouping.MemberOutcome.KEEP_OWN:
-        return f"{points} kept (own; --replace-own replaces)"
+        return f"{points} kept (own)"
     if plan.outcome is grouping.MemberOutcome.UNCHANGED:
         return f"{points} (already)"
     return points

@@ -457,7 +457,12 @@ class GroupDecisionResult:
     """Members whose own override was kept (the teacher did not ask to replace it)."""
 
     def summary(self, group_id: str) -> str:
-        parts = [f"Group {group_id}: {len(self.overrides)} answer(s) decided (one override each, audited)"]
+        decided = (
+            f"{len(self.overrides)} answer(s) decided (one override each, audited)"
+            if self.overrides
+            else "no answer changed"
+        )
+        parts = [f"Group {group_id}: {decided}"]
         if self.unchanged:
             parts.append(f"{len(self.unchanged)} already had this decision")
         if self.kept_own:

@@ -405,7 +405,8 @@ def test_groups_preview_and_apply_keep_an_answers_own_override_unless_replaced(
     code, stdout, _ = tenta("groups", "1", "--bank", "teacher-test", "--show", good.id, "--score", "2")
     assert code == 0
     line = next(line for line in stdout.splitlines() if line.strip("│ ").startswith(str(own)))
-    assert "own · Kim" in line and "1/2 kept (own; --replace-own" in line
+    assert "own · Kim" in line and "1/2 kept (own)" in line
+    assert "--apply keeps it unless --replace-own" in stdout
 
     code, stdout, _ = tenta(
         "groups", "1", "--bank", "teacher-test", "--apply", good.id, "--score", "2", "--teacher", "Lo"

@@ -342,6 +342,9 @@ def test_a_group_decision_keeps_an_own_override_unless_replacing_is_asked(
         ctx.repository, regrouped, score=2.0, point_credits={}, comment="ok", teacher="lärare"
     )
     assert again.overrides == [] and len(again.unchanged) == group.size - 1, "no decision is written twice"
+    assert again.summary(group.id).startswith(
+        f"Group {group.id}: no answer changed; {group.size - 1} already had"
+    )
     assert len(ctx.repository.get_answer(ids[0]).overrides) == 1
 
     replaced = apply_group_decision(
