@@ -15,6 +15,7 @@ from grading.rubric import weighted_credit
 from question_bank.models import Question
 from quiz.context import AppContext
 from quiz.grading_service import grade_and_store
+from quiz.teacher.grouping import answer_groups, confirm_group, find_group
 from quiz.tui.screens.answer_groups import AnswerGroupsScreen
 from quiz.tui.screens.group_picker import GroupPicker
 from quiz.tui.screens.review_queue import ReviewQueueScreen
@@ -309,6 +310,32 @@ async def test_take_out_and_confirm_are_kept_at_any_similarity_and_after_a_resta
         await pilot.press("c")
         await settle(pilot)
         assert _states(screen)[f"g{keras[0]}"] == ("4", "shaped"), "c again drops the mark"
+
+
+async def test_a_later_answer_matching_a_confirmed_group_is_shown_new_until_confirmed_again(
+    ctx: AppContext,
+) -> None:
+    keras, _ = seed_real(ctx)
+    groups = answer_groups(ctx.repository, ctx.embedder, "dl-course", QUESTION_ID)
+    confirm_group(ctx.repository, groups, find_group(groups, f"g{keras[0]}"), "Kim")
+    [late] = _submit(
+        ctx, ["Keras is a high-level API for building neural networks; it ships in TensorFlow as tf.keras."]
+    )
+    async with make_app(ctx).run_test(size=(120, 36)) as pilot:
+        screen = await open_groups(pilot)
+        assert _states(screen)[f"g{keras[0]}"] == ("6", "confirmed, 1 new")
+        members = screen.query_one("#groups-members", DataTable)
+        students = dict(zip([int(str(key.value)) for key in members.rows], _column(members, 0), strict=True))
+        assert students[late].endswith("• new") and not any(students[k].endswith("new") for k in keras)
+        assert "1 new member(s) since the group was confirmed" in str(
+            screen.query_one("#groups-hint", Static).render()
+        )
+        await pilot.press("c")
+        await settle(pilot)
+        assert _states(screen)[f"g{keras[0]}"] == ("6", "confirmed"), "c confirms the new member too"
+    layout = ctx.repository.group_layout("dl-course", QUESTION_ID)
+    assert late in {pin.answer_id for pin in layout.pins}
+    assert layout.confirmations[0].last_answer_id == late
 
 
 async def test_move_an_answer_and_merge_a_group_through_the_group_picker(ctx: AppContext) -> None:
