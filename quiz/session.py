@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
@@ -171,6 +172,27 @@ class ItemResult:
         return "failed" if self.error else "grading"
 
 
+class ItemState(StrEnum):
+    """Where a question of a quiz stands before it is finished (Moodle's "summary of attempt")."""
+
+    SUBMITTED = "submitted"
+    CHANGED = "edited after submitting"
+    DRAFT = "typed, not submitted"
+    NOT_ANSWERED = "not answered"
+
+    @property
+    def needs_submitting(self) -> bool:
+        """Typed text that finishing the quiz would otherwise leave ungraded."""
+        return self in {ItemState.CHANGED, ItemState.DRAFT}
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    position: int
+    question: Question
+    state: ItemState
+
+
 @dataclass
 class ActiveQuiz:
     """A session being taken: the current position, drafts and submitted answers, kept in the database."""
@@ -267,18 +289,33 @@ class ActiveQuiz:
             raise TentaError("Time is up: the answers typed before the deadline are handed in.")
         return self._store(self.current, text, now=now, language=language)
 
-    def hand_in(self, *, now: datetime) -> list[AnswerRecord]:
-        """Submit every typed answer not yet submitted as it stands, then close the session.
+    def state_of(self, question: Question) -> ItemState:
+        text = self.drafts.get(question.id, "")
+        submitted = self.answers.get(question.id)
+        if submitted is None:
+            return ItemState.DRAFT if text.strip() else ItemState.NOT_ANSWERED
+        return ItemState.CHANGED if text.strip() and text != submitted.text else ItemState.SUBMITTED
 
-        This is what happens when a timed exam's time runs out, with the student there or not (Moodle's
-        "open attempts are submitted automatically"); the answers count as given at the deadline."""
+    def summary(self) -> list[ItemSummary]:
+        """Every question's state, in quiz order."""
+        return [
+            ItemSummary(position, question, self.state_of(question))
+            for position, question in enumerate(self.questions)
+        ]
+
+    def hand_in(self, *, now: datetime) -> list[AnswerRecord]:
+        """Submit every typed answer not yet submitted (or changed since) as it stands, then close the
+        session.
+
+        Moodle's "Submit all and finish", and what happens when a timed exam's time runs out, with the
+        student there or not ("open attempts are submitted automatically"): then the answers count as
+        given at the deadline."""
         at = min(now, self.deadline) if self.deadline else now
-        handed_in = []
-        for question in self.questions:
-            text = self.drafts.get(question.id, "")
-            submitted = self.answers.get(question.id)
-            if text.strip() and (submitted is None or submitted.text != text):
-                handed_in.append(self._store(question, text, now=at))
+        handed_in = [
+            self._store(item.question, self.drafts[item.question.id], now=at)
+            for item in self.summary()
+            if item.state.needs_submitting
+        ]
         self.finish(now=at)
         return handed_in
 

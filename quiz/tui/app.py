@@ -174,17 +174,22 @@ class TentaApp(App[None]):
             return
         self.resume_offered.add(quiz.session_id)
         if quiz.time_is_up(self.clock()):
-            self.hand_in(quiz)
+            self.hand_in(quiz, timed_out=True)
             return
         self.active_quiz = quiz
         self.push_screen(QuizScreen(quiz))
 
     @on(messages.TimeUp)
     def time_up(self, message: messages.TimeUp) -> None:
-        self.hand_in(message.quiz)
+        self.hand_in(message.quiz, timed_out=True)
 
-    def hand_in(self, quiz: ActiveQuiz) -> None:
-        """Submit a timed exam's typed answers as they stood at the deadline, show the results and grade."""
+    @on(messages.QuizFinished)
+    def finish_quiz(self, message: messages.QuizFinished) -> None:
+        self.hand_in(message.quiz, timed_out=False)
+
+    def hand_in(self, quiz: ActiveQuiz, *, timed_out: bool) -> None:
+        """Submit the typed answers not yet submitted (at a timed exam's deadline: as they stood then),
+        close the session, show the results and grade what was handed in."""
         from quiz.tui.screens.quiz import QuizScreen
         from quiz.tui.screens.results import ResultsScreen
 
@@ -194,7 +199,11 @@ class TentaApp(App[None]):
             self.notify(error.message, title="Hand-in failed; your drafts are kept", severity="error")
             return
         self.active_quiz = None
-        results = ResultsScreen(quiz, note=f"Time is up: {len(handed_in)} typed answer(s) handed in")
+        if timed_out:
+            note = f"Time is up: {len(handed_in)} typed answer(s) handed in"
+        else:
+            note = f"{len(handed_in)} typed answer(s) submitted at the finish" if handed_in else ""
+        results = ResultsScreen(quiz, note=note)
         if isinstance(self.screen, QuizScreen):
             self.switch_screen(results)
         else:
@@ -240,18 +249,6 @@ class TentaApp(App[None]):
         from quiz.tui.screens.results import ResultsScreen
 
         return [screen for screen in self.screen_stack if isinstance(screen, ResultsScreen)]
-
-    @on(messages.QuizFinished)
-    def show_results(self, message: messages.QuizFinished) -> None:
-        from quiz.tui.screens.quiz import QuizScreen
-        from quiz.tui.screens.results import ResultsScreen
-
-        message.quiz.finish(now=self.clock())
-        self.active_quiz = None
-        if isinstance(self.screen, QuizScreen):
-            self.switch_screen(ResultsScreen(message.quiz))
-        else:
-            self.push_screen(ResultsScreen(message.quiz))
 
     @on(messages.QuizLeft)
     def leave_quiz(self, message: messages.QuizLeft) -> None:

@@ -69,7 +69,7 @@ class GradeFailed(Message):
 
 
 class QuizFinished(Message):
-    """The student ended the quiz; show results."""
+    """The student ended the quiz: hand in the typed answers not yet submitted and show the results."""
 
     def __init__(self, quiz: ActiveQuiz) -> None:
         super().__init__()

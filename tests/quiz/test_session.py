@@ -15,7 +15,7 @@ from quiz import scheduling
 from quiz.context import AppContext
 from quiz.grading_service import GradingFailedError
 from quiz.modes import QuizMode
-from quiz.session import QuizRequest, resume_quiz, start_quiz
+from quiz.session import ItemState, QuizRequest, resume_quiz, start_quiz
 from tests.quiz.conftest import NOW
 
 
@@ -198,3 +198,28 @@ def test_time_out_hands_in_typed_answers_at_the_deadline(
     assert stored.status is SessionStatus.FINISHED
     assert stored.answer_ids[back.questions[0].id] == first.id
     assert back.hand_in(now=late) == []
+
+
+def test_finishing_hands_in_typed_and_edited_answers_once(ctx: AppContext, student_id: int) -> None:
+    quiz = start_quiz(ctx, _request(student_id, QuizMode.FULL), now=NOW, rng=random.Random(0))
+    quiz.submit("Keras is part of TensorFlow.", now=NOW)  # 1: submitted, then left as it is
+    quiz.go_to(1)
+    quiz.submit("Weights are learned.", now=NOW)
+    quiz.save_draft("Weights are learned; the learning rate is chosen.")  # 2: edited after submitting
+    quiz.go_to(2)
+    quiz.save_draft("Training, validation and test data.")  # 3: typed only
+    quiz.go_to(3)
+    quiz.save_draft("   ")  # 4: whitespace counts as not answered
+    resumed = resume_quiz(ctx, quiz.session_id)  # the states come from what is stored
+    states = [item.state for item in resumed.summary()]
+    assert states[:4] == [ItemState.SUBMITTED, ItemState.CHANGED, ItemState.DRAFT, ItemState.NOT_ANSWERED]
+    assert set(states[4:]) == {ItemState.NOT_ANSWERED}
+    handed_in = resumed.hand_in(now=NOW + timedelta(minutes=5))
+    assert [answer.text for answer in handed_in] == [
+        "Weights are learned; the learning rate is chosen.",
+        "Training, validation and test data.",
+    ]
+    assert ctx.repository.get_session(quiz.session_id).status is SessionStatus.FINISHED
+    latest = {answer.question_id: answer.text for answer in ctx.repository.ungraded_answers("dl-course")}
+    assert latest[quiz.questions[1].id] == "Weights are learned; the learning rate is chosen."
+    assert [item.state for item in resumed.summary()][:3] == [ItemState.SUBMITTED] * 3

@@ -12,6 +12,7 @@ from db.records import NewGrade, SessionStatus
 from quiz import scheduling
 from quiz.context import AppContext
 from quiz.tui.screens.feedback import FeedbackScreen
+from quiz.tui.screens.finish_dialog import FinishDialog
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
@@ -189,6 +190,8 @@ async def test_grading_failure_shows_an_error_and_keeps_the_answer(ctx: AppConte
         message = str(feedback.query_one("#fb-pending-text").render())
         assert "Grading failed" in message and "out of memory" in message
         await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the summary")
+        await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
         assert "grading failed" in str(pilot.app.screen.query_one(DataTable).get_row_at(0))
     (answer,) = ctx.repository.ungraded_answers("dl-course")

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, TextArea
 
 from quiz.context import AppContext
 from quiz.tui.screens.feedback import FeedbackScreen
+from quiz.tui.screens.finish_dialog import FinishDialog
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.resume_dialog import ResumeDialog
@@ -112,7 +113,16 @@ def test_feedback_at_80x24(snap_compare: SnapCompare, recorded_ctx: AppContext) 
 
 
 def test_results(snap_compare: SnapCompare, recorded_ctx: AppContext) -> None:
-    steps = _then(_answer_first_question, _press("ctrl+f"), _screen(ResultsScreen))
+    finish = (_press("ctrl+f"), _screen(FinishDialog), _press("enter"), _screen(ResultsScreen))
+    steps = _then(_answer_first_question, *finish)
+    assert snap_compare(make_app(recorded_ctx), terminal_size=(80, 24), run_before=steps)
+
+
+def test_finish_summary(snap_compare: SnapCompare, recorded_ctx: AppContext) -> None:
+    """Question 2 typed but not submitted, the rest not answered."""
+    steps = _then(
+        _answer_first_question, _press("n"), _screen(QuizScreen), _press(*"Keras"), _press("ctrl+f")
+    )
     assert snap_compare(make_app(recorded_ctx), terminal_size=(80, 24), run_before=steps)
 
 

@@ -14,10 +14,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, ProgressBar, Static, TextArea
 
 from question_bank.errors import TentaError
-from quiz.session import ActiveQuiz, student_time_limit
+from quiz.session import ActiveQuiz, ItemState, student_time_limit
 from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.feedback import FeedbackChoice, FeedbackScreen
+from quiz.tui.screens.finish_dialog import FINISH, FinishDialog
 from quiz.tui.widgets.media_line import MediaLine
 from quiz.tui.widgets.question_view import QuestionView
 from quiz.tui.widgets.quiz_timer import QuizTimer, format_duration
@@ -37,7 +38,7 @@ class QuizScreen(TentaScreen[None]):
         Binding("ctrl+b", "move(-1)", "Back", priority=True, tooltip="Previous question."),
         Binding("ctrl+l", "toggle_language", "Language", priority=True, tooltip="Show the prompt in sv/en."),
         Binding("ctrl+t", "toggle_timer", "Timer", priority=True, tooltip="Show or hide the timer."),
-        Binding("ctrl+f", "finish", "Finish", priority=True, tooltip="End the quiz and see the results."),
+        Binding("ctrl+f", "finish", "Finish", priority=True, tooltip="End the quiz (lists unsubmitted)."),
         Binding(
             "ctrl+o",
             "open_media",
@@ -315,9 +316,24 @@ class QuizScreen(TentaScreen[None]):
         timer.tick()
 
     def action_finish(self) -> None:
+        """Finish at once when every answer is submitted; else show what is not (typed answers can be
+        submitted with the finish, or the student goes back)."""
         self.flush_draft()
         self._bank_time()
-        self.post_message(messages.QuizFinished(self.quiz))
+        items = self.quiz.summary()
+        if all(item.state is ItemState.SUBMITTED for item in items):
+            self.post_message(messages.QuizFinished(self.quiz))
+        else:
+            self.app.push_screen(FinishDialog(items, self.language), callback=self._after_summary)
+
+    def _after_summary(self, choice: int | None) -> None:
+        if choice == FINISH:
+            self.post_message(messages.QuizFinished(self.quiz))
+        elif choice is not None:
+            self._go(choice)
+        else:
+            self.query_one("#answer", TextArea).focus()
+            self._shown_at = self.tenta.clock()
 
     def action_leave(self) -> None:
         self.flush_draft()
