@@ -15,7 +15,7 @@ where Moodle keeps feedback shown after the attempt); key points are proposed fr
 one is an error naming the line, since tenta cannot grade it. Matching questions are reported as
 unsupported (an error, so nothing is half-imported); descriptions (text without answers) are left out,
 each named in the notes.
-Lost on the way: numerical "any other answer" feedback (`~#…`) has no place in tenta's model.
+A numerical question's "any other answer" feedback (`~#…`) is kept in the general feedback as 'If wrong: …'.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from question_bank.formats.common import (
     slugify,
     tidy_number,
     title_from_path,
+    with_outcome_feedback,
 )
 from question_bank.formats.media_files import name_images
 from question_bank.keypoints import read_marking_scheme
@@ -260,9 +261,16 @@ def _number(text: str) -> float:
     return value
 
 
+def _other_answer_feedback(answer_text: str, text_format: str) -> str:
+    """A numerical question's feedback for any other answer ('~#Completely wrong' after the values)."""
+    _, tilde, other = answer_text[1:].partition("~")
+    _, _, feedback = other.partition("#")
+    return _feedback(feedback, text_format) if tilde else ""
+
+
 def _numerical(answer_text: str, text_format: str) -> dict[str, Any]:
     body = answer_text[1:]
-    body = body.split("~", 1)[0]  # "any other answer" feedback: no place for it in tenta
+    body = body.split("~", 1)[0]  # "any other answer" feedback: see _other_answer_feedback
     answers = []
     for raw in _split_answers(body, "="):
         fraction, rest = _weight(raw.removeprefix("=").strip(), default=1.0)
@@ -369,6 +377,9 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> MoodleQuestion | None:
         data: dict[str, Any] = {"type": QuestionType.FREE_TEXT.value}
     elif answer_text.startswith("#"):
         data = _numerical(answer_text, text_format)
+        general_feedback = with_outcome_feedback(
+            general_feedback, incorrect=_other_answer_feedback(answer_text, text_format)
+        )
     elif "~" in answer_text:
         data = _multiple_choice(answer_text, text_format)
     elif "=" in answer_text and "->" in answer_text:

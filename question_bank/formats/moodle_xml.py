@@ -26,8 +26,10 @@ Multi-language texts (the multilang filters' `<span lang="sv" class="multilang">
 give each question a prompt, and an essay a model answer, per language, the bank's languages in the order
 the file names them; choices, feedback, names and categories take the first language's version.
 
+Feedback for a right, partly right or wrong answer, a numerical question's "any other answer" (`*`)
+feedback and the hints for another try are kept in the general feedback under labels ('If right: …').
 Lost on the way: shuffling and numbering of choices (the quiz decides), case sensitivity of short
-answers, numerical units and "any other answer" (`*`) feedback, combined correct/incorrect feedback.
+answers, numerical units.
 """
 
 from __future__ import annotations
@@ -262,12 +264,22 @@ def _short_answer(question: Element) -> dict[str, Any]:
     return {"type": QuestionType.SHORT_EXACT.value, "choices": choices}
 
 
+def _other_answer_feedback(question: Element) -> str:
+    """A numerical question's feedback for any other answer (its '*' answer worth nothing)."""
+    return "\n\n".join(
+        feedback
+        for answer in _answers(question)
+        if _text(answer).strip() == "*"
+        if (feedback := _formatted(answer.find("feedback")))
+    )
+
+
 def _numerical(question: Element) -> dict[str, Any]:
     accepted = []
     for answer in _answers(question):
         value_text = _text(answer).strip()
         if value_text == "*":
-            continue  # "any other answer" feedback: no place for it in tenta
+            continue  # "any other answer": its feedback is kept by _other_answer_feedback
         fraction = _fraction(answer)
         if fraction < 0:
             raise _MoodleXmlError("a numerical answer cannot have a negative fraction")
@@ -423,7 +435,8 @@ def _parse_question(
         general_feedback,
         correct=_formatted(question.find("correctfeedback")),
         partial=_formatted(question.find("partiallycorrectfeedback")),
-        incorrect=_formatted(question.find("incorrectfeedback")),
+        incorrect=_formatted(question.find("incorrectfeedback"))
+        or (_other_answer_feedback(question) if kind == "numerical" else ""),
         hints=[_formatted(hint) for hint in question.findall("hint")],
     )
     topics = list(dict.fromkeys(item for item in (topic, *_tags(question)) if item))

@@ -85,11 +85,12 @@ def test_truefalse_shortanswer_and_numerical() -> None:
     ]
     rate = bank.question("inlarningstakt")
     assert rate.type is QuestionType.NUMERICAL
-    # the "*" (any other answer) entry has no place in tenta and is dropped
+    # the "*" (any other answer) entry is no accepted value; its feedback is kept for wrong answers
     assert [(a.value, a.tolerance, a.fraction, a.feedback) for a in rate.numerical] == [
         (0.001, 0.0001, 1.0, "Rätt."),
         (0.01, 0.001, 0.5, ""),
     ]
+    assert rate.general_feedback == "If wrong: Se Kingma & Ba (2015)."
 
 
 def test_essay_reference_comes_from_grader_info_as_readable_text() -> None:

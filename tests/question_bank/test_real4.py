@@ -100,6 +100,7 @@ def test_gift_moodle_import_fixture_weights_ranges_and_true_false_feedback() -> 
         ("blue", -1.0),
     ]
     assert [(n.value, n.tolerance) for n in questions["Q5"].numerical] == [(3.0, 2.0)]
+    assert questions["Q5"].general_feedback == "If wrong: Completely wrong"  # '~#…': any other answer
     assert [(c.text, c.fraction) for c in questions["Shortanswer"].choices][:2] == [
         ("Frog", 1.0),
         ("Cat", 0.5),
