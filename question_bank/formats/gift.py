@@ -180,7 +180,7 @@ def _weight(answer: str, *, default: float) -> tuple[float, str]:
         raise _GiftError(f"answer weight %{raw}% does not parse as a percentage") from None
     if not -100 <= percent <= 100:
         raise _GiftError(f"answer weight %{raw}% is outside -100..100")
-    return percent / 100, answer[match.end() :]
+    return tidy_number(percent / 100), answer[match.end() :]  # '%33.33333%' -> 0.3333333, not …29999999994
 
 
 def _answer_and_feedback(answer: str, text_format: str) -> tuple[str, str]:

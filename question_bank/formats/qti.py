@@ -1441,13 +1441,15 @@ def _qti1_general_feedback(item: Element, feedback: dict[str, str]) -> str:
 
 
 def _qti1_outcome_feedback(item: Element, feedback: dict[str, str], general: str) -> str:
-    """The general feedback with Canvas's feedback for a right or wrong answer (correct_fb,
-    general_incorrect_fb) and the item's hints (Brightspace's <hint>) after it under their labels."""
+    """The general feedback with the feedback for a right or wrong answer (Canvas's correct_fb and
+    general_incorrect_fb, Blackboard's correct and incorrect) and the item's hints (Brightspace's <hint>)
+    after it under their labels."""
     hints = [_material_text(hint) for hint in item.findall("hint")]
+    by_ident = {ident.lower(): text for ident, text in feedback.items()}
     return with_outcome_feedback(
         general,
-        correct=feedback.get("correct_fb", ""),
-        incorrect=feedback.get("general_incorrect_fb", ""),
+        correct=by_ident.get("correct_fb") or by_ident.get("correct", ""),
+        incorrect=by_ident.get("general_incorrect_fb") or by_ident.get("incorrect", ""),
         hints=hints,
     )
 

@@ -182,3 +182,35 @@ def test_qti21_extended_text_scorer_rubric_is_the_marking_guide() -> None:
     assert question.prompt_in("en").endswith("Write Sam a postcard. Answer the questions. Write 25-35 words.")
     assert [note.split(": ", 1)[0] for note in notes] == [str(REAL / "qti21_extended_text_rubric.xml")]
     assert "'images/postcard.png' is not in the folder" in notes[0]
+
+
+def test_gift_weights_with_decimals_are_read_as_written() -> None:
+    (question,) = import_file(REAL / "gift_multiple_answers_float.gift").questions
+    assert question.prompt_in("en") == "Select all of the options below which name a continent:"
+    assert [(c.text, c.fraction) for c in question.choices] == [
+        ("Africa", 0.3333333),  # was 0.33333329999999994
+        ("Asia", 0.3333333),
+        ("China", -1.0),
+        ("Antarctica", 0.3333333),
+        ("America", -1.0),
+    ]
+
+
+def test_gift_short_answer_with_the_blank_first() -> None:
+    untitled, titled = import_file(REAL / "gift_short_first_embedded_html.gift").questions
+    assert (untitled.id, titled.id) == ("q1", "Continents")
+    for question in (untitled, titled):
+        assert question.type is QuestionType.SHORT_EXACT
+        assert question.prompt_in(next(iter(question.prompt))) == "_____ is the largest continent."
+        assert [(c.text, c.fraction, c.feedback) for c in question.choices] == [("Asia", 1.0, "")]
+
+
+def test_blackboard_right_and_wrong_item_feedback_is_kept() -> None:
+    """Blackboard's itemfeedback 'correct'/'incorrect', shown by the scoring conditions, was dropped."""
+    (question,) = import_file(REAL / "blackboard_qti_true_false_excerpt.dat").questions
+    assert question.id == "E03EE0034702442C9306629CBF618049"
+    assert question.type is QuestionType.TRUE_FALSE
+    assert [(c.text, c.fraction) for c in question.choices] == [("true", 0.0), ("false", 1.0)]
+    assert question.general_feedback == (
+        "If right: You gave the right answer.\n\nIf wrong: 42 is the Ultimate Answer."
+    )
