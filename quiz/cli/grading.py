@@ -139,6 +139,30 @@ def _print_languages(report: EvaluationReport) -> None:
     _console().print(table)
 
 
+def _sibling_examples(dataset: Path, records: Sequence[GradedRecord]) -> list[GradedRecord]:
+    """Human-graded answers to the evaluated questions in the training files beside the dataset (a test
+    split next to its train split, as SemEval and ../shared/datasets lay them out): the graded neighbours
+    `--examples` would give. Files that do not read as graded answers are passed over."""
+    from grading.datasets import read_records
+
+    wanted = {(record.dataset, record.group) for record in records}
+    found: list[GradedRecord] = []
+    for path in sorted(dataset.parent.glob("*train*.jsonl")):
+        if path.resolve() == dataset.resolve():
+            continue
+        try:
+            matching = [record for record in read_records(path) if (record.dataset, record.group) in wanted]
+        except TentaError:
+            continue
+        if matching:
+            found.extend(matching)
+            _console().print(
+                f"[dim]{len(matching)} graded answers to the same questions in {escape(str(path))} serve as "
+                "graded neighbours (--no-find-examples leaves them out).[/]"
+            )
+    return found
+
+
 def _dataset_profile(records: Sequence[GradedRecord]) -> str | None:
     """The dataset name shared by all records, whose shipped calibration then applies (e.g. 0..5 vs 0/1)."""
     names = {record.dataset for record in records}
@@ -159,6 +183,13 @@ def eval_command(  # noqa: PLR0917 - typer maps parameters to options
     match_bank: Annotated[
         bool, typer.Option(help="Without --bank, use an installed bank whose questions the records name.")
     ] = True,
+    find_examples: Annotated[
+        bool,
+        typer.Option(
+            help="Without --examples, use graded answers to the same questions from *train*.jsonl files "
+            "beside DATASET."
+        ),
+    ] = True,
 ) -> None:
     """Grade a human-graded dataset and print Pearson, Spearman, RMSE, QWK, accuracy and macro-F1."""
     from grading.datasets import read_records
@@ -168,7 +199,10 @@ def eval_command(  # noqa: PLR0917 - typer maps parameters to options
     records = read_records(dataset)
     if not records:
         raise TentaError(f"{dataset}: no records")
-    example_records = read_records(examples) if examples else []
+    if examples is not None:
+        example_records = read_records(examples)
+    else:
+        example_records = _sibling_examples(dataset, records) if find_examples else []
     the_bank = _records_bank(ctx, bank, records, match=match_bank)
     grader = _grader(
         ctx,

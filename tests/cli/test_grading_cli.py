@@ -153,3 +153,26 @@ def test_eval_prints_agreement_per_answer_language(tmp_path: Path) -> None:
     assert "Per answer language" in result.output and "engine - human" in result.output
     rows = json.loads(report_path.read_text(encoding="utf-8"))["per_language"]
     assert {row["language"]: row["n"] for row in rows} == {"en": 2, "sv": 4}
+
+
+def test_eval_uses_graded_answers_from_a_train_split_beside_the_dataset(tmp_path: Path) -> None:
+    _dataset(tmp_path / "d_train.jsonl")
+    (tmp_path / "broken_train.jsonl").write_text("not json\n", encoding="utf-8")  # passed over
+    test_split = tmp_path / "d_test.jsonl"
+    question = {"question_id": "d1", "question": "What is dropout?", "reference_answer": REFERENCE}
+    with test_split.open("w", encoding="utf-8") as out:
+        for answer, score in [("Neurons are switched off at random in training.", 1.0), ("A school.", 0.0)]:
+            record = {**question, "student_answer": answer, "score": score, "max_score": 1.0}
+            out.write(json.dumps(record) + "\n")
+
+    def run(*options: str) -> tuple[str, float]:
+        report = tmp_path / "report.json"
+        result = runner.invoke(app, ["eval", str(test_split), "--json", str(report), *options])
+        assert result.exit_code == 0, result.output
+        return result.output, json.loads(report.read_text(encoding="utf-8"))["rmse"]
+
+    with_neighbours, rmse_with = run()
+    without, rmse_without = run("--no-find-examples")
+    assert "5 graded answers" in with_neighbours and "d_train.jsonl" in with_neighbours
+    assert "graded neighbours" not in without
+    assert rmse_with != rmse_without
