@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -182,9 +183,24 @@ class SessionItem(Base):
     draft: Mapped[str | None] = mapped_column(Text)
     draft_saved_at: Mapped[datetime | None] = mapped_column()
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id"))
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Flagged by the student to come back to (Moodle's "Flag question"); kept for resuming."""
 
     session: Mapped[QuizSession] = relationship(back_populates="items")
     snapshot: Mapped[QuestionSnapshot] = relationship()
+
+
+class TopicFilter(Base):
+    """The topics a student restricts a bank's quizzes to (Anki decks, Moodle categories); no row means all.
+
+    Kept per student and bank so the choice survives a restart of the app."""
+
+    __tablename__ = "topic_filters"
+
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), primary_key=True)
+    bank_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    topics: Mapped[list[Any]] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Answer(Base):

@@ -111,6 +111,7 @@ class QuizSessionRecord(_Record):
     question_ids: list[str]
     drafts: dict[str, str] = Field(description="Unsubmitted text per question id.")
     answer_ids: dict[str, int] = Field(description="Latest submitted answer per question id.")
+    flagged: list[str] = Field(default_factory=list, description="Question ids flagged to come back to.")
 
     @property
     def current_question_id(self) -> str | None:

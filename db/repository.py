@@ -35,6 +35,7 @@ from db.models import (
     ReviewLogRow,
     SessionItem,
     Student,
+    TopicFilter,
     utcnow,
 )
 from db.records import (
@@ -371,6 +372,16 @@ class Repository:
 
         self._write(work)
 
+    def set_flag(self, session_id: int, question_id: str, flagged: bool) -> None:
+        """Flag (or unflag) a question of an unfinished session to come back to before finishing."""
+
+        def work(session: Session) -> None:
+            quiz = _open_session(session, session_id)
+            _item(quiz, question_id).flagged = flagged
+            quiz.updated_at = self._clock()
+
+        self._write(work)
+
     def finish_session(self, session_id: int) -> QuizSessionRecord:
         return self._end_session(session_id, SessionStatus.FINISHED)
 
@@ -386,6 +397,36 @@ class Repository:
             return _session_record(quiz)
 
         return self._write(work)
+
+    # ---------------------------------------------------------------- topic filters
+
+    def topic_filter(self, student_id: int, bank_id: str) -> list[str]:
+        """The topics this student restricts the bank's quizzes to; empty means every topic."""
+
+        def work(session: Session) -> list[str]:
+            row = session.get(TopicFilter, (student_id, bank_id))
+            return [str(topic) for topic in row.topics] if row else []
+
+        return self._read(work)
+
+    def set_topic_filter(self, student_id: int, bank_id: str, topics: Sequence[str]) -> None:
+        """Keep the student's topic choice for the bank (no topics: back to every topic)."""
+        chosen = list(dict.fromkeys(topics))
+
+        def work(session: Session) -> None:
+            _require(session, Student, student_id)
+            row = session.get(TopicFilter, (student_id, bank_id))
+            if not chosen:
+                if row is not None:
+                    session.delete(row)
+                return
+            if row is None:
+                row = TopicFilter(student_id=student_id, bank_id=bank_id)
+                session.add(row)
+            row.topics = chosen
+            row.updated_at = self._clock()
+
+        self._write(work)
 
     # ---------------------------------------------------------------- answers
 
@@ -1239,6 +1280,7 @@ def _session_record(quiz: QuizSession) -> QuizSessionRecord:
         question_ids=[item.question_id for item in quiz.items],
         drafts={item.question_id: item.draft for item in quiz.items if item.draft is not None},
         answer_ids={item.question_id: item.answer_id for item in quiz.items if item.answer_id is not None},
+        flagged=[item.question_id for item in quiz.items if item.flagged],
     )
 
 

@@ -28,7 +28,7 @@ from db.records import (
 )
 from question_bank.errors import TentaError
 from question_bank.models import Bank, Question
-from quiz import progress, scheduling
+from quiz import progress, scheduling, topics
 from quiz.modes import DEFAULT_PRACTICE_COUNT, QuizMode
 
 if TYPE_CHECKING:
@@ -45,27 +45,31 @@ class QuizRequest(BaseModel):
     count: int | None = Field(
         default=None, ge=1, description="Questions to ask; None means the mode's default."
     )
+    topics: tuple[str, ...] = Field(
+        default=(), description="Only questions of these topics (quiz.topics.NO_TOPIC: untagged); () = all."
+    )
 
 
 def choose_questions(
     ctx: AppContext, request: QuizRequest, bank: Bank, *, now: datetime, rng: random.Random
 ) -> list[Question]:
-    """The questions of a new quiz, in the order they are asked."""
+    """The questions of a new quiz, in the order they are asked, from the chosen topics only."""
     ordered = sorted(bank.questions, key=lambda question: (question.number or 10**9, question.id))
+    pool = topics.restrict(ordered, request.topics)
     if request.mode is QuizMode.FULL:
-        return ordered
+        return pool
     if request.mode is QuizMode.PRACTICE:
-        count = min(request.count or DEFAULT_PRACTICE_COUNT, len(ordered))
-        return rng.sample(ordered, count)
+        count = min(request.count or DEFAULT_PRACTICE_COUNT, len(pool))
+        return rng.sample(pool, count)
     if request.mode is QuizMode.DUE:
         due = scheduling.due_today(
-            ctx.repository, request.student_id, bank.id, [question.id for question in ordered], now
+            ctx.repository, request.student_id, bank.id, [question.id for question in pool], now
         )
         chosen = [bank.question(question_id) for question_id in due.due + due.new]
         return chosen[: request.count] if request.count else chosen
     answers = progress.student_answers(ctx.repository, request.student_id, bank.id)
-    weakest = progress.weakest_first(bank, answers)
-    return weakest[: request.count or DEFAULT_PRACTICE_COUNT]
+    weakest = progress.weakest_first(topics.narrowed(bank, request.topics), answers)
+    return [bank.question(question.id) for question in weakest[: request.count or DEFAULT_PRACTICE_COUNT]]
 
 
 @dataclass(frozen=True)
@@ -111,18 +115,30 @@ def exam_deadline(
 
 
 def start_quiz(ctx: AppContext, request: QuizRequest, *, now: datetime, rng: random.Random) -> ActiveQuiz:
-    """Start and store a new session; raises TentaError when the mode has nothing to ask."""
+    """Start and store a new session; raises TentaError when the mode has nothing to ask.
+
+    A full exam restricted to some topics is untimed: the bank's time limit is for the whole exam."""
     bank = ctx.catalog.load(request.bank_id)
     questions = choose_questions(ctx, request, bank, now=now, rng=rng)
     if not questions:
-        raise TentaError(f"Nothing to ask in {request.mode.label.lower()} mode for {bank.title} right now.")
-    timed = request.mode is QuizMode.FULL and bank.time_limit_minutes is not None
+        raise TentaError(nothing_to_ask(request, bank))
+    timed = request.mode is QuizMode.FULL and bank.time_limit_minutes is not None and not request.topics
     extra_time = ctx.repository.extra_time_for(request.student_id, bank.id) if timed else None
-    deadline = exam_deadline(bank, request.mode, now, extra_time)
+    deadline = exam_deadline(bank, request.mode, now, extra_time) if timed else None
     record = ctx.repository.start_session(
         request.student_id, bank, questions, request.mode.value, deadline=deadline
     )
     return ActiveQuiz(ctx, bank, record)
+
+
+def nothing_to_ask(request: QuizRequest, bank: Bank) -> str:
+    """Why a mode has no question: said of the chosen topics when there are some."""
+    if not request.topics:
+        return f"Nothing to ask in {request.mode.label.lower()} mode for {bank.title} right now."
+    chosen = topics.describe(request.topics)
+    if request.mode is QuizMode.DUE:
+        return f"No question of {chosen} is due today; choose other topics or practise them instead."
+    return f"No question of {chosen} in {request.mode.label.lower()} mode; choose other topics."
 
 
 def resume_quiz(ctx: AppContext, session_id: int) -> ActiveQuiz:
@@ -191,6 +207,7 @@ class ItemSummary:
     position: int
     question: Question
     state: ItemState
+    flagged: bool = False
 
 
 @dataclass
@@ -206,6 +223,7 @@ class ActiveQuiz:
     outcomes: dict[int, GradeOutcome] = field(init=False, default_factory=dict)
     failures: dict[int, str] = field(init=False, default_factory=dict)
     time_spent: dict[str, float] = field(init=False, default_factory=dict)
+    flagged: set[str] = field(init=False, default_factory=set)
     position: int = field(init=False)
     finished_at: datetime | None = field(init=False, default=None)
 
@@ -218,6 +236,7 @@ class ActiveQuiz:
             )
         self.questions = [self.bank.question(question_id) for question_id in self.session.question_ids]
         self.drafts = dict(self.session.drafts)
+        self.flagged = set(self.session.flagged)
         self.position = min(max(self.session.position, 0), len(self.questions) - 1)
         for question_id, answer_id in self.session.answer_ids.items():
             self.answers[question_id] = self.ctx.repository.get_answer(answer_id).answer
@@ -263,6 +282,28 @@ class ActiveQuiz:
             self.position = position
             self.ctx.repository.set_position(self.session_id, position)
 
+    def is_flagged(self, question: Question | None = None) -> bool:
+        return (question or self.current).id in self.flagged
+
+    def toggle_flag(self) -> bool:
+        """Flag the current question to come back to, or unflag it (stored, so a resume keeps it)."""
+        question_id = self.current.id
+        flagged = question_id not in self.flagged
+        self.ctx.repository.set_flag(self.session_id, question_id, flagged)
+        if flagged:
+            self.flagged.add(question_id)
+        else:
+            self.flagged.discard(question_id)
+        return flagged
+
+    def next_flagged(self) -> int | None:
+        """The position of the next flagged question after the current one (wrapping); None if none."""
+        for step in range(1, self.total + 1):
+            position = (self.position + step) % self.total
+            if self.questions[position].id in self.flagged:
+                return position
+        return None
+
     def add_time(self, seconds: float) -> None:
         question_id = self.current.id
         self.time_spent[question_id] = self.time_spent.get(question_id, 0.0) + max(seconds, 0.0)
@@ -299,7 +340,7 @@ class ActiveQuiz:
     def summary(self) -> list[ItemSummary]:
         """Every question's state, in quiz order."""
         return [
-            ItemSummary(position, question, self.state_of(question))
+            ItemSummary(position, question, self.state_of(question), question.id in self.flagged)
             for position, question in enumerate(self.questions)
         ]
 

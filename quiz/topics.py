@@ -1,0 +1,65 @@
+"""Studying by topic (Anki's decks and tags, Moodle's question categories): which questions a topic
+choice leaves, and how the choice reads.
+
+A question belongs to every topic it lists. Questions that list none are gathered under NO_TOPIC, shown
+as "(no topic)", so they can be chosen too. No topic chosen means the whole bank.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from question_bank.models import Bank, Question
+
+NO_TOPIC = ""
+"""The topic of questions that list none (bank topics are never blank, so this never clashes)."""
+NO_TOPIC_LABEL = "(no topic)"
+
+
+def topic_label(topic: str) -> str:
+    return NO_TOPIC_LABEL if topic == NO_TOPIC else topic
+
+
+def topics_of(question: Question) -> tuple[str, ...]:
+    return question.topics or (NO_TOPIC,)
+
+
+def bank_topics(bank: Bank) -> list[tuple[str, int]]:
+    """Every topic of the bank with its number of questions, in bank order; "(no topic)" last."""
+    counts = Counter(topic for question in bank.questions for topic in topics_of(question))
+    ordered = sorted(counts, key=lambda topic: topic == NO_TOPIC)
+    return [(topic, counts[topic]) for topic in ordered]
+
+
+def known_topics(bank: Bank, topics: Sequence[str]) -> list[str]:
+    """The chosen topics the bank still has (a stored choice may outlive an edit of the bank)."""
+    present = {topic for topic, _ in bank_topics(bank)}
+    return [topic for topic in topics if topic in present]
+
+
+def in_topics(question: Question, topics: Sequence[str]) -> bool:
+    """Whether a question belongs to the choice (no topic chosen: every question does)."""
+    return not topics or any(topic in topics for topic in topics_of(question))
+
+
+def restrict(questions: Sequence[Question], topics: Sequence[str]) -> list[Question]:
+    return [question for question in questions if in_topics(question, topics)]
+
+
+def narrowed(bank: Bank, topics: Sequence[str]) -> Bank:
+    """The bank as the choice sees it: only its questions, each listing only the chosen topics (so
+    'weakest first' ranks within the choice, not by topics left out). Not for storing: use the real
+    questions (bank.question(id)) for anything kept."""
+    if not topics:
+        return bank
+    kept = [
+        question.model_copy(update={"topics": tuple(t for t in question.topics if t in topics)})
+        for question in restrict(bank.questions, topics)
+    ]
+    return bank.model_copy(update={"questions": tuple(kept)})
+
+
+def describe(topics: Sequence[str]) -> str:
+    """'all topics', or the chosen topics joined: 'cnn, regularization'."""
+    return ", ".join(topic_label(topic) for topic in topics) if topics else "all topics"
