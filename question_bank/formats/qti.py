@@ -1807,6 +1807,7 @@ def _collect(
             ]
         reader = _qti1_question
     label_ids = _label_ids([item for item, _ in items])
+    group_points = _group_points(document)
     stimuli = _stimulus_idents(document.root) if document.root.tag != "assessmentItem" else set()
     for item, item_topics in items:
         identifier = item.get("identifier") or item.get("ident") or ""
@@ -1819,6 +1820,8 @@ def _collect(
                 question = _with_media(question, document, item, files, label)
                 if item in label_ids:
                     question = replace(question, moodle_id=label_ids[item])
+                if item in group_points:
+                    question = replace(question, max_points=group_points[item])
         except _QtiError as error:
             local.add(str(error), line=line, field=label)
         except _QtiUnsupported as error:
@@ -1860,6 +1863,20 @@ def _draws(document: _Document) -> Iterator[_Draw]:
         raw = (selection.get("select") or "").strip() if selection is not None else ""
         if raw.isdigit():
             yield _Draw(section, int(raw), sum(1 for _ in section.iter("assessmentItemRef")), "", "")
+
+
+def _group_points(document: _Document) -> dict[Element, float]:
+    """The points a Canvas question group gives each of its questions (`points_per_item`): in the quiz
+    they replace the question's own points_possible, as Canvas scores it."""
+    points: dict[Element, float] = {}
+    for draw in _draws(document):
+        try:
+            each = float(draw.points_each)
+        except ValueError:
+            continue
+        if math.isfinite(each) and each > 0:
+            points.update(dict.fromkeys(draw.section.iter("item"), each))
+    return points
 
 
 def _points_each(raw: str) -> str:

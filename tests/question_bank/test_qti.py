@@ -266,7 +266,7 @@ def test_canvas_quiz_export_zip_maps_every_question_type(tmp_path: Path) -> None
         "sv": "Vilket värdeintervall har sigmoid-funktionen?\n\n[image: Graf över sigmoid]"
     }
     assert sigmoid.topics == ("Aktiveringsfunktioner",)  # the question group
-    assert sigmoid.max_points == 2.0
+    assert sigmoid.max_points == 1.0  # the group's points_per_item, as Canvas scores it (points_possible 2.0)
     assert sigmoid.general_feedback == "Sigmoid pressar ihop alla värden till intervallet (0, 1)."
     assert [(c.text, c.fraction, c.feedback) for c in sigmoid.choices] == [
         ("(0, 1)", 1.0, ""),

@@ -123,6 +123,7 @@ def test_canvas_question_groups_import_each_question_once_and_say_what_the_quiz_
     assert [q.topics for q in bank.questions].count(("Group 1 (1/4)",)) == 4
     assert [q.topics for q in bank.questions].count(("Group 2(3/5)",)) == 5
     assert bank.questions[-1].prompt_in("en") == "Question! 5"
+    assert {q.max_points for q in bank.questions} == {1.0}
     assert [note.removeprefix(f"{REAL}/") for note in notes] == [
         "canvas_question_groups.xml:11: question group 'Group 1 (1/4)': the quiz draws 1 of these 4 "
         "questions at random (1 point each); all 4 are imported, and tenta's full exam asks every one",
