@@ -44,7 +44,8 @@ def _records_bank(
     ctx: AppContext, bank_id: str | None, records: Sequence[GradedRecord], *, match: bool
 ) -> Bank | None:
     """The bank given, else (with `match`) the installed bank whose questions the records name, so answers
-    to a course's exam are graded against its rubric, course material and both languages' references."""
+    to a course's exam are graded against its rubric, course material and both languages' references;
+    records that only give a question number refer to the default bank, as `tenta grade-one` does."""
     if bank_id is not None or not match:
         return _bank(ctx, bank_id)
     from grading.datasets import names_bank_questions
@@ -57,7 +58,18 @@ def _records_bank(
                 "(--no-match-bank grades them against their own reference answers).[/]"
             )
             return bank
+    if all(_only_numbered(record) for record in records):
+        _console().print(
+            f"[dim]The records give question numbers only: graded against the default bank "
+            f"{escape(ctx.settings.default_bank)!r} (--bank chooses another).[/]"
+        )
+        return _bank(ctx, ctx.settings.default_bank)
     return None
+
+
+def _only_numbered(record: GradedRecord) -> bool:
+    text = record.question + record.reference_answer
+    return record.question_number is not None and not text.strip()
 
 
 def _calibration(ctx: AppContext, path: Path | None) -> Calibration | None:

@@ -135,7 +135,8 @@ def test_eval_grades_answers_to_an_installed_banks_questions_against_its_rubric(
     matched_output, matched = _predictions(tmp_path, "matched")
     _, explicit = _predictions(tmp_path, "explicit", "--bank", "dl-course")
     own_output, own_references = _predictions(tmp_path, "own", "--no-match-bank")
-    assert "bank 'dl-course'" in matched_output and "--no-match-bank" in matched_output
+    matched_text = " ".join(matched_output.split())
+    assert "bank 'dl-course'" in matched_text and "--no-match-bank" in matched_text
     assert "dl-course" not in own_output
     assert matched == explicit
     assert matched != own_references
@@ -176,3 +177,18 @@ def test_eval_uses_graded_answers_from_a_train_split_beside_the_dataset(tmp_path
     assert "5 graded answers" in with_neighbours and "d_train.jsonl" in with_neighbours
     assert "graded neighbours" not in without
     assert rmse_with != rmse_without
+
+
+def test_eval_of_question_numbers_only_uses_the_default_bank(tmp_path: Path) -> None:
+    dataset = tmp_path / "numbers.jsonl"
+    answers = [(7, "Slumpvis utvalda neuroner stängs av under träningen.", 3.0), (7, "En databas.", 0.0)]
+    with dataset.open("w", encoding="utf-8") as out:
+        for number, answer, score in answers:
+            record = {"question_number": number, "student_answer": answer, "score": score, "max_score": 3.0}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    result = runner.invoke(app, ["eval", str(dataset), "--json", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    assert "default bank 'dl-course'" in " ".join(result.output.split())
+    refused = runner.invoke(app, ["eval", str(dataset), "--no-match-bank"])
+    assert refused.exit_code != 0
+    assert "question_number and --bank" in str(refused.exception)
