@@ -1381,6 +1381,19 @@ def _numeric_blank(item: Element, response: Element) -> bool:
     )
 
 
+def _with_response_labels(prompt: str, item: Element) -> str:
+    """The prompt with the text an answer field carries itself (`<response_lid><material>B</material>`: the
+    term a one-pair matching item asks about), unless the prompt already says it ('… is C: [C]')."""
+    labels = [
+        text
+        for response in item.iter()
+        if response.tag in _RESPONSES
+        for material in response.findall("material")
+        if (text := _material_text(material)) and not re.search(rf"(?<!\w){re.escape(text)}(?!\w)", prompt)
+    ]
+    return "\n\n".join([prompt, *labels]) if prompt and labels else prompt
+
+
 def _inferred_kind(item: Element) -> str:
     """The kind of a QTI 1.2 item without type metadata, read from its response elements."""
     responses = [element for element in item.iter() if element.tag in _RESPONSES]
@@ -1512,7 +1525,7 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         if not reference:
             raise _QtiUnsupported(_MISSING_REFERENCE)
     general = _qti1_outcome_feedback(item, feedback, general)
-    prompt = _material_text(item.find("presentation"), _RESPONSES)
+    prompt = _with_response_labels(_material_text(item.find("presentation"), _RESPONSES), item)
     stimulus = _qti1_stimulus(document, metadata.get("parent_stimulus_item_ident", ""))
     return _question(
         document,

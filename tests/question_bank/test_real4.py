@@ -215,3 +215,17 @@ def test_blackboard_right_and_wrong_item_feedback_is_kept() -> None:
     assert question.general_feedback == (
         "If right: You gave the right answer.\n\nIf wrong: 42 is the Ultimate Answer."
     )
+
+
+def test_canvas_items_without_metadata_keep_the_term_an_answer_field_asks_about() -> None:
+    skipped: list[InputFileError] = []
+    dropdown, pair = import_file(REAL / "canvas_edge_cases.xml", skipped=skipped).questions
+    assert dropdown.prompt_in("en") == "Question 6, Multiple Dropdowns, Answers is C: [C]"  # 'C' said already
+    assert [(c.text, c.fraction) for c in dropdown.choices] == [("C", 1.0), ("D", 0.0)]
+    assert pair.prompt_in("en") == "EEE\n\nB"  # was 'EEE': the term to match was lost
+    assert [(c.text, c.fraction) for c in pair.choices] == [("BB", 1.0), ("EEE", 0.0)]
+    assert [(problem.line, problem.field) for problem in skipped] == [
+        (11, "item 'i2fcd1e9d01e3b1529bf9bfbe56e513dd' (Fill Multiple Blanks w/o metadata)"),
+        (152, "item 'i4b3eed114f559db70f40868a5997f1ef' (Matching with a Single Item)"),
+    ]
+    assert "2 answer fields" in skipped[0].reason and "matching" in skipped[1].reason
