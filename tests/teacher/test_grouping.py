@@ -33,7 +33,8 @@ from tests.teacher.fixtures import write_csv
 
 def unit(*rows: list[float]) -> np.ndarray:
     vectors = np.array(rows, dtype=np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    normalised: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return normalised
 
 
 def test_cluster_groups_around_the_best_connected_answer() -> None:
