@@ -109,7 +109,7 @@ _FIRST_ELEMENT = re.compile(
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _MISSING_REFERENCE = (
     "essay has no model answer: give it a scorer rubric block, a correct response or general feedback "
-    "(Canvas: the general comments; Blackboard: the sample answer) and export again"
+    "(Canvas: grading notes or the general comments; Blackboard: the sample answer) and export again"
 )
 
 
@@ -1381,6 +1381,10 @@ def _numeric_blank(item: Element, response: Element) -> bool:
     )
 
 
+def _readable_html(text: str) -> str:
+    return html_to_text(text) if HTML_TAG.search(text) else text.strip()
+
+
 def _with_response_labels(prompt: str, item: Element) -> str:
     """The prompt with the text an answer field carries itself (`<response_lid><material>B</material>`: the
     term a one-pair matching item asks about), unless the prompt already says it ('… is C: [C]')."""
@@ -1520,6 +1524,8 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         data = {"type": QuestionType.FREE_TEXT.value}
         # Brightspace writes a written-response question's model answer as its <answer_key>
         solutions = [_material_text(solution) for solution in item.iter() if solution.tag in _MODEL_ANSWERS]
+        # Canvas New Quizzes keeps an essay's grading notes (for whoever grades it) in the metadata
+        solutions.append(_readable_html(metadata.get("grading_notes", "")))
         reference = "\n\n".join(text for text in solutions if text) or general
         general = "" if reference == general else general
         if not reference:

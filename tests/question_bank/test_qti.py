@@ -194,8 +194,8 @@ def test_unsupported_items_refuse_the_package_naming_member_and_line(tmp_path: P
         f"{package}/DT2024_omtenta/ID_2101508-item.xml:2: item 'ID_2101508' (Para ihop): matching items "
         "(matchInteraction) are not supported by tenta; remove or convert this item",
         f"{package}/DT2024_omtenta/ID_2101509-item.xml:2: item 'ID_2101509' (Egen reflektion): essay has no "
-        "model answer: give it a scorer rubric block, a correct response or general feedback (Canvas: the "
-        "general comments; Blackboard: the sample answer) and export again",
+        "model answer: give it a scorer rubric block, a correct response or general feedback (Canvas: "
+        "grading notes or the general comments; Blackboard: the sample answer) and export again",
     ]
     assert all(error.unsupported for error in raised.value.errors)
 

@@ -229,3 +229,19 @@ def test_canvas_items_without_metadata_keep_the_term_an_answer_field_asks_about(
         (152, "item 'i4b3eed114f559db70f40868a5997f1ef' (Matching with a Single Item)"),
     ]
     assert "2 answer fields" in skipped[0].reason and "matching" in skipped[1].reason
+
+
+def test_canvas_essay_grading_notes_are_its_model_answer() -> None:
+    """Canvas New Quizzes writes an essay's grading notes as qtimetadata 'grading_notes' (was: the essay
+    was left out as having no model answer)."""
+    (question,) = import_file(REAL / "canvas_essay_grading_notes.xml").questions
+    assert question.type is QuestionType.FREE_TEXT
+    assert question.prompt_in("en") == "Here is an essay question."
+    assert question.reference_in("en") == "this is the remix"
+
+
+def test_a_file_that_is_not_well_formed_xml_is_refused_at_its_line() -> None:
+    with pytest.raises(InputFileError) as refused:
+        import_file(REAL / "canvas_choice_zero_points.xml")
+    assert (refused.value.path.name, refused.value.line) == ("canvas_choice_zero_points.xml", 1)
+    assert "not well-formed XML" in refused.value.reason
