@@ -245,3 +245,16 @@ def test_a_file_that_is_not_well_formed_xml_is_refused_at_its_line() -> None:
         import_file(REAL / "canvas_choice_zero_points.xml")
     assert (refused.value.path.name, refused.value.line) == ("canvas_choice_zero_points.xml", 1)
     assert "not well-formed XML" in refused.value.reason
+
+
+def test_canvas_short_answer_spellings_keep_their_feedback_and_the_right_wrong_feedback() -> None:
+    (question,) = import_file(REAL / "canvas_fib_feedback.xml").questions
+    assert (question.type, question.max_points) == (QuestionType.SHORT_EXACT, 3.5)
+    assert [(c.text, c.fraction, c.feedback) for c in question.choices] == [
+        ("blank", 1.0, "Feedback on response 1226"),
+        ("Blank", 1.0, "Feedback on response 5344"),
+        ("BLANK", 1.0, "Feedback on response 3391"),
+    ]
+    assert question.general_feedback == (
+        "Generic feedback\n\nIf right: Correct Feedback\n\nIf wrong: Incorrect Feedback"
+    )
