@@ -3,7 +3,8 @@
 Finishing used to close the session at once, so answers that were typed but never submitted with
 ctrl+s (the student moved on with ctrl+n) were kept as drafts and never graded. The dialog shows
 each question's state; "Submit all and finish" submits every typed answer, and choosing a row goes
-back to that question.
+back to that question. Questions the student flagged (ctrl+g) are listed too, submitted or not, their
+number marked ⚑.
 """
 
 from __future__ import annotations
@@ -23,13 +24,16 @@ from textual.widgets import Button, DataTable, Label
 from quiz.session import ItemState, ItemSummary
 
 PROMPT_EXCERPT = 36
+FLAG_MARK = "⚑"
 FINISH = -1
 """Dismiss value for "Submit all and finish"; a row's position means "go to that question"."""
 
 
 def counts_line(items: Sequence[ItemSummary]) -> str:
     counts = Counter(item.state for item in items)
-    return ", ".join(f"{counts[state]} {state.value}" for state in ItemState if counts[state])
+    parts = [f"{counts[state]} {state.value}" for state in ItemState if counts[state]]
+    flagged = sum(item.flagged for item in items)
+    return ", ".join(parts + ([f"{flagged} flagged {FLAG_MARK}"] if flagged else []))
 
 
 class FinishDialog(ModalScreen[int | None]):
@@ -56,10 +60,9 @@ class FinishDialog(ModalScreen[int | None]):
             table: DataTable[str] = DataTable(id="finish-items", cursor_type="row", zebra_stripes=True)
             table.add_columns("#", "question", "state")
             for item in self.items:
-                if item.state is not ItemState.SUBMITTED:
-                    table.add_row(
-                        str(item.position + 1), self._prompt(item), item.state.value, key=str(item.position)
-                    )
+                if item.state is not ItemState.SUBMITTED or item.flagged:
+                    number = f"{item.position + 1} {FLAG_MARK}" if item.flagged else str(item.position + 1)
+                    table.add_row(number, self._prompt(item), item.state.value, key=str(item.position))
             table.display = table.row_count > 0
             yield table
             with Horizontal(classes="dialog-buttons"):

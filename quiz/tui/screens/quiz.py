@@ -36,8 +36,20 @@ class QuizScreen(TentaScreen[None]):
         Binding("ctrl+s", "submit", "Submit", priority=True, tooltip="Store and grade this answer."),
         Binding("ctrl+n", "move(1)", "Skip", priority=True, tooltip="Next question; the draft is kept."),
         Binding("ctrl+b", "move(-1)", "Back", priority=True, tooltip="Previous question."),
+        Binding(
+            "ctrl+g",
+            "toggle_flag",
+            "Flag",
+            priority=True,
+            tooltip="Flag this question to come back to it (again to unflag); the finish summary lists it.",
+        ),
+        Binding(
+            "ctrl+r", "next_flagged", "Next flagged", priority=True, tooltip="The next flagged question."
+        ),
         Binding("ctrl+l", "toggle_language", "Language", priority=True, tooltip="Show the prompt in sv/en."),
-        Binding("ctrl+t", "toggle_timer", "Timer", priority=True, tooltip="Show or hide the timer."),
+        Binding(
+            "ctrl+t", "toggle_timer", "Timer", priority=True, show=False, tooltip="Show or hide the timer."
+        ),
         Binding("ctrl+f", "finish", "Finish", priority=True, tooltip="End the quiz (lists unsubmitted)."),
         Binding(
             "ctrl+o",
@@ -104,10 +116,7 @@ class QuizScreen(TentaScreen[None]):
             editor.text = quiz.draft()
         editor.move_cursor(editor.document.end)
         editor.focus()
-        points = f"{question.max_points:g} p"
-        self.query_one("#quiz-position", Label).update(
-            f"Question {quiz.position + 1}/{quiz.total} · {points}"
-        )
+        self._show_position()
         self.query_one("#quiz-progress", ProgressBar).update(progress=len(quiz.answers))
         self._show_language()
         self._set_status()
@@ -116,6 +125,14 @@ class QuizScreen(TentaScreen[None]):
         self.refresh_bindings()
         self._shown_at = self.tenta.clock()
         self._confirm_empty = False
+
+    def _show_position(self) -> None:
+        """'Question 3/12 · 2 p', with '· ⚑ flagged' when the student flagged it."""
+        quiz = self.quiz
+        flag = " · ⚑ flagged" if quiz.is_flagged() else ""
+        self.query_one("#quiz-position", Label).update(
+            f"Question {quiz.position + 1}/{quiz.total} · {quiz.current.max_points:g} p{flag}"
+        )
 
     def _countdown(self) -> QuizTimer:
         """A timed exam's clock; with the student's extra time it says so: '(+25 %)' after the time left
@@ -191,9 +208,11 @@ class QuizScreen(TentaScreen[None]):
         self.query_one("#quiz-media", MediaLine).show(names, missing, self._media_index)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer 'Open media' only on questions that have some."""
+        """Offer 'Open media' only on questions that have some, 'Next flagged' once something is flagged."""
         if action == "open_media":
             return bool(self.quiz.current.media)
+        if action == "next_flagged":
+            return bool(self.quiz.flagged)
         return True
 
     # ----- drafts ----------------------------------------------------------------------------------------
@@ -274,6 +293,28 @@ class QuizScreen(TentaScreen[None]):
         else:
             self.notify("That was the last question." if step > 0 else "This is the first question.")
 
+    def action_toggle_flag(self) -> None:
+        try:
+            flagged = self.quiz.toggle_flag()
+        except TentaError as error:
+            self.notify(error.message, title="Flag not saved", severity="error")
+            return
+        self._show_position()
+        self.refresh_bindings()
+        if flagged:
+            self._set_status("Flagged — ctrl+r goes to the next flagged question; the finish lists it.")
+        else:
+            self._set_status()
+
+    def action_next_flagged(self) -> None:
+        position = self.quiz.next_flagged()
+        if position is None:
+            self.notify("No question is flagged: ctrl+g flags the one on screen.")
+        elif position == self.quiz.position:
+            self.notify("This is the only flagged question.")
+        else:
+            self._go(position)
+
     def action_toggle_language(self) -> None:
         languages = self._languages()
         if len(languages) < 2:
@@ -316,12 +357,13 @@ class QuizScreen(TentaScreen[None]):
         timer.tick()
 
     def action_finish(self) -> None:
-        """Finish at once when every answer is submitted; else show what is not (typed answers can be
-        submitted with the finish, or the student goes back)."""
+        """Finish at once when every answer is submitted and nothing is flagged; else show what is not
+        submitted and what is flagged (typed answers can be submitted with the finish, or the student
+        goes back)."""
         self.flush_draft()
         self._bank_time()
         items = self.quiz.summary()
-        if all(item.state is ItemState.SUBMITTED for item in items):
+        if all(item.state is ItemState.SUBMITTED and not item.flagged for item in items):
             self.post_message(messages.QuizFinished(self.quiz))
         else:
             self.app.push_screen(FinishDialog(items, self.language), callback=self._after_summary)
