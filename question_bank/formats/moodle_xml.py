@@ -11,10 +11,11 @@ grader understands them), `numerical` -> numerical (answer + absolute tolerance)
 whose reference answer is the grader information, else the general feedback (an essay with neither is
 an error: tenta cannot grade it). `category` pseudo-questions set the topic of the questions after them,
 tags become extra topics, `<idnumber>` is the id (else a slug of the name), `<defaultgrade>` the
-question's points; descriptions and random-question slots are left out, each named in the notes. Every
-other type (matching, cloze, drag and drop, calculated …) is an error naming the question, so nothing
-is half-imported. Texts in html / moodle_auto_format become readable text, images as "[image: alt]" (or
-the file name), as is Moodle 1.9's separate `<image>`;
+question's points; descriptions and random-question slots are left out, each named in the notes. An
+embedded-answers (Cloze) question becomes one question per gap (formats/cloze.py), named in the notes when
+it has several. Every other type (matching, drag and drop, calculated …) is an error naming the question,
+so nothing is half-imported. Texts in html / moodle_auto_format become readable text, images as
+"[image: alt]" (or the file name), as is Moodle 1.9's separate `<image>`;
 Markdown texts stay Markdown with their pictures marked the same way and links to their own sound files as
 "[sound: name]". The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name) in what a student
 sees while answering, the question text and the choices, are listed as the question's media under
@@ -48,7 +49,7 @@ from urllib.parse import quote
 from xml.etree.ElementTree import Comment, Element, SubElement, indent, tostring
 
 from question_bank.errors import InputFileError
-from question_bank.formats import multilang
+from question_bank.formats import cloze, multilang
 from question_bank.formats.common import (
     ImportProblems,
     html_to_text,
@@ -80,8 +81,6 @@ from question_bank.models import Bank, Question, QuestionType
 _UNSUPPORTED_NAMES = {
     "matching": "matching",
     "randomsamatch": "random short-answer matching",
-    "multianswer": "embedded answers (Cloze)",
-    "cloze": "embedded answers (Cloze)",
     "calculated": "calculated",
     "calculatedsimple": "simple calculated",
     "calculatedmulti": "calculated multichoice",
@@ -91,6 +90,10 @@ _UNSUPPORTED_NAMES = {
     "gapselect": "select missing words",
     "ordering": "ordering",
 }
+_CLOZE_SPLIT = (
+    "a Cloze question with {count} gaps: imported as {count} questions, one per gap, each showing the "
+    "whole text with its gap as _____ and worth the gap's points"
+)
 _RANDOM_LEFT_OUT = (
     "a random-question placeholder (Moodle draws a question from its category when the quiz runs) is "
     "not a question; left out"
@@ -455,6 +458,59 @@ def _parse_question(
     )
 
 
+_CLOZE_KINDS = frozenset({"cloze", "multianswer"})
+
+
+def _with_question_text(question: Element, markup: str) -> Element:
+    copy = deepcopy(question)
+    field_element = copy.find("questiontext")
+    if field_element is not None:
+        holder = field_element.find("text")
+        (holder if holder is not None else field_element).text = markup
+    return copy
+
+
+def _cloze_questions(
+    question: Element, line: int, name: str, topic: str, *, media: _EmbeddedMedia, source: Element
+) -> list[MoodleQuestion]:
+    """One question per gap of an embedded-answers (Cloze) question (see formats/cloze.py), named
+    '<name> (1)', '<name> (2)' … and, with an idnumber, '<idnumber>-1' …; each shows the general feedback."""
+    markup = _text(question.find("questiontext"))
+    try:
+        found = cloze.gaps(markup)
+    except cloze.ClozeError as error:
+        raise _MoodleXmlError(f"Cloze {error}") from None
+    if not found:
+        raise _MoodleXmlError("a Cloze question without gaps ({1:SHORTANSWER:=answer} …)")
+    general = with_outcome_feedback(
+        _formatted(question.find("generalfeedback")),
+        hints=[_formatted(hint) for hint in question.findall("hint")],
+    )
+    moodle_id = _text(question.find("idnumber")).strip()
+    questions = []
+    for index, gap in enumerate(found):
+        data = dict(gap.data)
+        if source in media.names:
+            data["media"] = list(media.names[source])
+        several = len(found) > 1
+        questions.append(
+            MoodleQuestion(
+                line=line,
+                title=f"{name} ({index + 1})" if several else name,
+                moodle_id=f"{moodle_id}-{index + 1}" if moodle_id and several else moodle_id,
+                prompt=_prompt(
+                    _with_question_text(question, cloze.asking(markup, found, index)),
+                    media.renamed.get(source, {}),
+                ),
+                data=data,
+                general_feedback=general,
+                topics=list(dict.fromkeys(item for item in (topic, *_tags(question)) if item)),
+                max_points=gap.points,
+            )
+        )
+    return questions
+
+
 def _name(question: Element) -> str:
     raw_name = _text(question.find("name")).strip()
     return html_to_text(raw_name) if HTML_TAG.search(raw_name) else raw_name
@@ -497,6 +553,13 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
             )
             continue
         try:
+            if kind in _CLOZE_KINDS:
+                shown = _in_language(question, spoken[0]) if spoken else question
+                split = _cloze_questions(shown, line, name, topic, media=media, source=question)
+                parsed += split
+                if len(split) > 1:
+                    problems.note(_CLOZE_SPLIT.format(count=len(split)), line=line, field=name)
+                continue
             if not spoken:
                 parsed.append(_parse_question(question, kind, line, name, topic, media=media))
                 continue

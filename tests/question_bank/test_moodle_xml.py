@@ -136,17 +136,37 @@ def test_unsupported_types_and_bad_questions_are_all_reported_and_nothing_import
     assert "moodle_unsupported.xml:9: Match the layers:" in str(caught.value)
 
 
-def test_cloze_question_is_named_in_the_error(tmp_path: Path) -> None:
+def test_a_cloze_gap_tenta_cannot_read_is_named_in_the_error(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
         '<?xml version="1.0"?>\n<quiz>\n<question type="cloze"><name><text>Städer</text></name>'
-        "<questiontext><text>{1:SHORTANSWER:=Paris}</text></questiontext></question>\n</quiz>",
+        "<questiontext><text>{1:SHORTANSWER:=Paris} och {1:SHORTANSWER:Lyon}</text></questiontext>"
+        "</question>\n</quiz>",
     )
     with pytest.raises(InputFileErrors) as caught:
         import_moodle_xml(path)
     [error] = caught.value.errors
     assert (error.line, error.field) == (3, "Städer")
-    assert "Cloze" in error.reason
+    assert error.reason.startswith("Cloze gap 2 ({1:SHORTANSWER:Lyon}): no right answer")
+
+
+def test_a_cloze_question_with_one_gap_is_one_question(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        '<?xml version="1.0"?>\n<quiz>\n<question type="cloze"><name><text>Huvudstad</text></name>'
+        '<questiontext format="html"><text><![CDATA[<p>Frankrikes huvudstad är '
+        "{2:SA:=Paris#Rätt!~%50%paris\\}#Nästan}.</p>]]></text></questiontext>"
+        "<idnumber>geo-1</idnumber></question>\n</quiz>",
+    )
+    notes: list[str] = []
+    (question,) = import_file(path, notes=notes).questions
+    assert (question.id, question.type, question.max_points) == ("geo-1", QuestionType.SHORT_EXACT, 2.0)
+    assert question.prompt_in(next(iter(question.prompt))) == "Frankrikes huvudstad är _____."
+    assert [(c.text, c.fraction, c.feedback) for c in question.choices] == [
+        ("Paris", 1.0, "Rätt!"),
+        ("paris}", 0.5, "Nästan"),  # \} is a literal brace
+    ]
+    assert notes == []  # one gap: nothing split
 
 
 def test_malformed_xml_names_the_line(tmp_path: Path) -> None:

@@ -36,10 +36,10 @@ def test_moodle_idnumber_with_html_characters_is_made_an_id() -> None:
     assert (question.id, question.topics, question.type) == ("t-f", ("Alpha",), QuestionType.TRUE_FALSE)
 
 
-def test_moodle_19_image_tag_is_media_and_cloze_is_named_unsupported() -> None:
+def test_moodle_19_image_tag_is_media_and_the_cloze_becomes_a_question_per_gap() -> None:
     skipped: list[InputFileError] = []
     bank = import_file(REAL / "moodle_old_image_tag_and_cloze.xml", skipped=skipped)
-    (question,) = bank.questions
+    *gaps, question = bank.questions
     assert question.prompt_in("en").endswith("used in Moodle 1.9\n\n[image: moodle.png]")
     assert question.media == ("moodle.png",)
     assert [(c.text, c.fraction) for c in question.choices] == [
@@ -47,8 +47,14 @@ def test_moodle_19_image_tag_is_media_and_cloze_is_named_unsupported() -> None:
         ("another wrong answer", 0.0),
         ("right answer", 1.0),
     ]
-    assert [error.field for error in skipped] == ["cloze question with image"]
-    assert "embedded answers (Cloze)" in skipped[0].reason
+    assert not skipped  # was: the Cloze question left out as unsupported (round 4 reads it)
+    assert [gap.id for gap in gaps] == [f"cloze-question-with-image-{n}" for n in range(1, 6)]
+    assert all(gap.media == ("moodle.png",) for gap in gaps)
+    assert "* Tucson: _____\n* Los Angeles: […]" in gaps[1].prompt_in("en")
+    assert [(c.text, c.fraction) for c in gaps[1].choices] == [("California", 0.0), ("Arizona", 1.0)]
+    assert gaps[4].type is QuestionType.SHORT_EXACT
+    assert [(c.text, c.fraction) for c in gaps[4].choices] == [("Paris", 1.0), ("Marseille", 0.5), ("*", 0.0)]
+    assert gaps[4].choices[2].feedback == "Wrong answer. The capital of France is Paris, of course."
 
 
 def test_moodle_multiple_answers_share_the_points_and_keep_general_feedback() -> None:

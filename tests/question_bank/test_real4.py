@@ -49,11 +49,7 @@ def test_moodle_default_right_wrong_wordings_are_dropped_and_hints_kept() -> Non
 
 
 @pytest.mark.parametrize(
-    ("name", "line", "field", "kind"),
-    [
-        ("moodle_matching.xml", 12, "matching-001", "matching"),
-        ("moodle_cloze_all_types.xml", 4, "All CLOZE types in one question", "embedded answers (Cloze)"),
-    ],
+    ("name", "line", "field", "kind"), [("moodle_matching.xml", 12, "matching-001", "matching")]
 )
 def test_moodle_types_tenta_lacks_are_refused_naming_file_line_and_question(
     name: str, line: int, field: str, kind: str
@@ -258,3 +254,49 @@ def test_canvas_short_answer_spellings_keep_their_feedback_and_the_right_wrong_f
     assert question.general_feedback == (
         "Generic feedback\n\nIf right: Correct Feedback\n\nIf wrong: Incorrect Feedback"
     )
+
+
+def test_moodle_cloze_becomes_one_question_per_gap_graded_by_its_kind() -> None:
+    """Every Cloze answer kind (was: the whole question left out as unsupported)."""
+    notes: list[str] = []
+    gaps = import_file(REAL / "moodle_cloze_all_types.xml", notes=notes).questions
+    assert len(gaps) == 16
+    assert [note.removeprefix(f"{REAL}/") for note in notes] == [
+        "moodle_cloze_all_types.xml:4: All CLOZE types in one question: a Cloze question with 16 gaps: "
+        "imported as 16 questions, one per gap, each showing the whole text with its gap as _____ and "
+        "worth the gap's points"
+    ]
+    first = gaps[0]
+    assert first.id == "all-cloze-types-in-one-question-1"
+    assert (
+        "imagine the times _____\n\nAsterix is best know to be a brave warrior. With his best friend […]"
+        in (first.prompt_in("en"))
+    )
+    assert [(c.text, c.fraction, c.feedback) for c in first.choices][:2] == [
+        ("200 B.C.", 0.0, "too early"),
+        ("50 B.C.", 1.0, "Correct"),
+    ]
+    assert first.general_feedback.startswith("To get to know more about Asterix")
+    # MULTIRESPONSE: the right answers share the points (Moodle lets each be 100 %)
+    assert [(c.text, c.fraction) for c in gaps[6].choices] == [
+        ("Marge", 0.5),
+        ("Fred", 0.0),
+        ("Lisa", 0.5),
+        ("Anna", 0.0),
+    ]
+    assert [c.fraction for c in gaps[7].choices] == [0.6666667, 0.0, 0.3333333]  # %100% and %50%
+    # NUMERICAL with tolerance and partial credit; the gap weight {3:…} is the question's points
+    assert [(n.value, n.tolerance, n.fraction) for n in gaps[12].numerical] == [
+        (1701.0, 0.0, 1.0),
+        (1701.0, 20.0, 0.66),
+        (1701.0, 50.0, 0.33),
+    ]
+    assert (gaps[12].max_points, gaps[0].max_points) == (3.0, 1.0)
+    # SHORTANSWER: spellings with partial credit; HTML in an answer is read as text
+    assert [(c.text, c.fraction) for c in gaps[15].choices] == [
+        ("Whisky", 1.0),
+        ("Whiskey", 1.0),
+        ("Wiskey", 0.5),
+        ("Wisky", 0.25),
+    ]
+    assert gaps[14].choices[0].text == "H2O"
