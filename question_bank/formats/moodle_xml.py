@@ -12,10 +12,11 @@ whose reference answer is the grader information, else the general feedback (an 
 an error: tenta cannot grade it). `category` pseudo-questions set the topic of the questions after them,
 tags become extra topics, `<idnumber>` is the id (else a slug of the name), `<defaultgrade>` the
 question's points; descriptions and random-question slots are left out, each named in the notes. An
-embedded-answers (Cloze) question becomes one question per gap (formats/cloze.py), named in the notes when
-it has several. Every other type (matching, drag and drop, calculated …) is an error naming the question,
-so nothing is half-imported. Texts in html / moodle_auto_format become readable text, images as
-"[image: alt]" (or the file name), as is Moodle 1.9's separate `<image>`;
+embedded-answers (Cloze), select-missing-words or drag-and-drop-into-text question becomes one question
+per gap (formats/cloze.py), named in the notes when it has several. Every other type (matching, drag and
+drop onto images, calculated …) is an error naming the question, so nothing is half-imported. Texts in
+html / moodle_auto_format become readable text, images as "[image: alt]" (or the file name), as is Moodle
+1.9's separate `<image>`;
 Markdown texts stay Markdown with their pictures marked the same way and links to their own sound files as
 "[sound: name]". The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name) in what a student
 sees while answering, the question text and the choices, are listed as the question's media under
@@ -55,6 +56,7 @@ from question_bank.formats.common import (
     html_to_text,
     read_text,
     response_shares,
+    tidy_number,
     title_from_path,
     with_outcome_feedback,
 )
@@ -84,16 +86,20 @@ _UNSUPPORTED_NAMES = {
     "calculated": "calculated",
     "calculatedsimple": "simple calculated",
     "calculatedmulti": "calculated multichoice",
-    "ddwtos": "drag and drop into text",
     "ddimageortext": "drag and drop onto image",
     "ddmarker": "drag and drop markers",
-    "gapselect": "select missing words",
     "ordering": "ordering",
 }
 _CLOZE_SPLIT = (
-    "a Cloze question with {count} gaps: imported as {count} questions, one per gap, each showing the "
+    "a {kind} question with {count} gaps: imported as {count} questions, one per gap, each showing the "
     "whole text with its gap as _____ and worth the gap's points"
 )
+_SPLIT_KIND_NAMES = {
+    "cloze": "Cloze",
+    "multianswer": "Cloze",
+    "gapselect": "select-missing-words",
+    "ddwtos": "drag-and-drop-into-text",
+}
 _RANDOM_LEFT_OUT = (
     "a random-question placeholder (Moodle draws a question from its category when the quiz runs) is "
     "not a question; left out"
@@ -459,6 +465,8 @@ def _parse_question(
 
 
 _CLOZE_KINDS = frozenset({"cloze", "multianswer"})
+_SPLIT_KINDS = frozenset(_SPLIT_KIND_NAMES)
+_PLACEHOLDER = re.compile(r"\[\[(\d+)\]\]")
 
 
 def _with_question_text(question: Element, markup: str) -> Element:
@@ -470,29 +478,63 @@ def _with_question_text(question: Element, markup: str) -> Element:
     return copy
 
 
-def _cloze_questions(
-    question: Element, line: int, name: str, topic: str, *, media: _EmbeddedMedia, source: Element
-) -> list[MoodleQuestion]:
-    """One question per gap of an embedded-answers (Cloze) question (see formats/cloze.py), named
-    '<name> (1)', '<name> (2)' … and, with an idnumber, '<idnumber>-1' …; each shows the general feedback."""
-    markup = _text(question.find("questiontext"))
+def _cloze_gaps(markup: str) -> list[cloze.Gap]:
     try:
         found = cloze.gaps(markup)
     except cloze.ClozeError as error:
         raise _MoodleXmlError(f"Cloze {error}") from None
     if not found:
         raise _MoodleXmlError("a Cloze question without gaps ({1:SHORTANSWER:=answer} …)")
+    return found
+
+
+def _gap_choice_gaps(question: Element, markup: str) -> list[cloze.Gap]:
+    """Select missing words / drag and drop into text: gap [[n]] is answered by the n-th option, chosen
+    among the options of its group; Moodle gives every gap an equal share of the question's points."""
+    options = []
+    for option in [*question.findall("selectoption"), *question.findall("dragbox")]:
+        text = _text(option).strip()
+        options.append((html_to_text(text) if HTML_TAG.search(text) else text, _text(option.find("group"))))
+    placeholders = list(_PLACEHOLDER.finditer(markup))
+    if not placeholders:
+        raise _MoodleXmlError("a select-missing-words question without gaps ([[1]] …)")
+    points = (_max_points(question) or 1.0) / len(placeholders)
+    found = []
+    for placeholder in placeholders:
+        number = int(placeholder.group(1))
+        if not 1 <= number <= len(options):
+            raise _MoodleXmlError(f"gap [[{number}]] names no answer: the question has {len(options)}")
+        right, group = options[number - 1]
+        texts = dict.fromkeys(text for text, option_group in options if option_group == group and text)
+        choices = [{"text": text, "fraction": 1.0 if text == right else 0.0} for text in texts]
+        data = {"type": QuestionType.MULTIPLE_CHOICE.value, "choices": choices}
+        found.append(cloze.Gap(placeholder.start(), placeholder.end(), tidy_number(points), data))
+    return found
+
+
+def _split_questions(
+    question: Element, line: int, name: str, topic: str, *, media: _EmbeddedMedia, source: Element
+) -> list[MoodleQuestion]:
+    """One question per gap of an embedded-answers (Cloze, formats/cloze.py), select-missing-words or
+    drag-and-drop-into-text question, named '<name> (1)', '<name> (2)' … and, with an idnumber,
+    '<idnumber>-1' …; each shows the whole text with its gap as _____ and the question's feedback."""
+    markup = _text(question.find("questiontext"))
+    kind = question.get("type", "").strip().lower()
+    found = _cloze_gaps(markup) if kind in _CLOZE_KINDS else _gap_choice_gaps(question, markup)
     general = with_outcome_feedback(
         _formatted(question.find("generalfeedback")),
+        correct=_formatted(question.find("correctfeedback")),
+        partial=_formatted(question.find("partiallycorrectfeedback")),
+        incorrect=_formatted(question.find("incorrectfeedback")),
         hints=[_formatted(hint) for hint in question.findall("hint")],
     )
     moodle_id = _text(question.find("idnumber")).strip()
+    several = len(found) > 1
     questions = []
     for index, gap in enumerate(found):
         data = dict(gap.data)
         if source in media.names:
             data["media"] = list(media.names[source])
-        several = len(found) > 1
         questions.append(
             MoodleQuestion(
                 line=line,
@@ -553,12 +595,13 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
             )
             continue
         try:
-            if kind in _CLOZE_KINDS:
+            if kind in _SPLIT_KINDS:
                 shown = _in_language(question, spoken[0]) if spoken else question
-                split = _cloze_questions(shown, line, name, topic, media=media, source=question)
+                split = _split_questions(shown, line, name, topic, media=media, source=question)
                 parsed += split
                 if len(split) > 1:
-                    problems.note(_CLOZE_SPLIT.format(count=len(split)), line=line, field=name)
+                    reason = _CLOZE_SPLIT.format(kind=_SPLIT_KIND_NAMES[kind], count=len(split))
+                    problems.note(reason, line=line, field=name)
                 continue
             if not spoken:
                 parsed.append(_parse_question(question, kind, line, name, topic, media=media))

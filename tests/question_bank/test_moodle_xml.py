@@ -484,3 +484,40 @@ def test_essay_grader_information_under_a_heading_has_its_criteria_as_reference(
         ("Weights are shared across positions", 0.5),
         ("Local receptive fields", 0.5),
     ]
+
+
+def test_drag_and_drop_into_text_chooses_among_the_gaps_group(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """<?xml version="1.0"?>
+<quiz><question type="ddwtos"><name><text>Lager</text></name>
+<questiontext format="html">
+<text><![CDATA[<p>[[1]] minskar upplösningen; [[2]] ger icke-linjäritet.</p>]]></text></questiontext>
+<defaultgrade>2</defaultgrade>
+<correctfeedback format="html"><text>Bra!</text></correctfeedback>
+<dragbox><text>Pooling</text><group>1</group></dragbox>
+<dragbox><text>ReLU</text><group>2</group></dragbox>
+<dragbox><text>Dropout</text><group>1</group></dragbox>
+<dragbox><text>Softmax</text><group>2</group></dragbox>
+</question></quiz>""",
+    )
+    first, second = import_file(path).questions
+    assert first.prompt_in(next(iter(first.prompt))) == "_____ minskar upplösningen; […] ger icke-linjäritet."
+    assert [(c.text, c.fraction) for c in first.choices] == [("Pooling", 1.0), ("Dropout", 0.0)]
+    assert [(c.text, c.fraction) for c in second.choices] == [("ReLU", 1.0), ("Softmax", 0.0)]
+    assert (first.max_points, second.max_points) == (1.0, 1.0)
+    assert first.general_feedback == "If right: Bra!"
+
+
+def test_a_gap_naming_no_option_is_an_error(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        '<?xml version="1.0"?>\n<quiz>\n<question type="gapselect"><name><text>Fel</text></name>'
+        "<questiontext><text>The [[3]] sat.</text></questiontext>"
+        "<selectoption><text>cat</text><group>1</group></selectoption></question>\n</quiz>",
+    )
+    with pytest.raises(InputFileErrors) as caught:
+        import_moodle_xml(path)
+    [error] = caught.value.errors
+    assert (error.line, error.field) == (3, "Fel")
+    assert error.reason == "gap [[3]] names no answer: the question has 1"

@@ -300,3 +300,22 @@ def test_moodle_cloze_becomes_one_question_per_gap_graded_by_its_kind() -> None:
         ("Wisky", 0.25),
     ]
     assert gaps[14].choices[0].text == "H2O"
+
+
+def test_moodle_select_missing_words_becomes_a_choice_per_gap() -> None:
+    """Gap [[n]] is answered by the n-th option among its group's; each gap gets an equal share of the
+    question's points (was: left out as unsupported)."""
+    notes: list[str] = []
+    gaps = import_file(REAL / "moodle_gapselect.xml", notes=notes).questions
+    assert [gap.prompt_in("en") for gap in gaps] == [
+        "The _____ […] on the […].",
+        "The […] _____ on the […].",
+        "The […] […] on the _____.",
+    ]
+    options = ["cat", "sat", "mat", "dog", "table"]
+    for gap, right in zip(gaps, ["cat", "sat", "mat"], strict=True):
+        assert gap.type is QuestionType.MULTIPLE_CHOICE
+        assert [(c.text, c.fraction) for c in gap.choices] == [(o, float(o == right)) for o in options]
+        assert gap.max_points == pytest.approx(1 / 3)
+        assert gap.general_feedback == "The cat sat on the mat.\n\nHint: First hint\n\nHint: Second hint"
+    assert "a select-missing-words question with 3 gaps: imported as 3 questions" in notes[0]
