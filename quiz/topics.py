@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from question_bank.models import Bank, Question
+
+if TYPE_CHECKING:
+    from db.repository import Repository
 
 NO_TOPIC = ""
 """The topic of questions that list none (bank topics are never blank, so this never clashes)."""
@@ -63,3 +69,54 @@ def narrowed(bank: Bank, topics: Sequence[str]) -> Bank:
 def describe(topics: Sequence[str]) -> str:
     """'all topics', or the chosen topics joined: 'cnn, regularization'."""
     return ", ".join(topic_label(topic) for topic in topics) if topics else "all topics"
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    """A topic of the bank with how many questions it has, and how many a 'due today' quiz would ask."""
+
+    topic: str
+    questions: int
+    due: int
+
+    @property
+    def label(self) -> str:
+        return topic_label(self.topic)
+
+
+@dataclass(frozen=True)
+class TopicScope:
+    """A student's topic choice for a bank and what it leaves (what the home screen shows)."""
+
+    chosen: list[str]
+    topics: list[TopicCount]
+    questions: int
+    due: int
+    bank_questions: int
+
+    def line(self) -> str:
+        """'Topics: all' or 'Topics: cnn, keras · 4 of 12 questions'."""
+        if not self.chosen:
+            return f"Topics: all · {self.bank_questions} questions"
+        return f"Topics: {describe(self.chosen)} · {self.questions} of {self.bank_questions} questions"
+
+
+def topic_scope(
+    repository: Repository, student_id: int, bank: Bank, now: datetime, chosen: Sequence[str] | None = None
+) -> TopicScope:
+    """The student's stored choice (or `chosen`), its size, and every topic's size and due count today."""
+    from quiz.scheduling import due_today
+
+    picked = known_topics(bank, repository.topic_filter(student_id, bank.id) if chosen is None else chosen)
+    due = due_today(repository, student_id, bank.id, [question.id for question in bank.questions], now)
+    due_ids = set(due.due) | set(due.new)
+
+    def due_in(questions: Sequence[Question]) -> int:
+        return sum(question.id in due_ids for question in questions)
+
+    counts = [
+        TopicCount(topic, count, due_in(restrict(bank.questions, [topic])))
+        for topic, count in bank_topics(bank)
+    ]
+    pool = restrict(bank.questions, picked)
+    return TopicScope(picked, counts, len(pool), due_in(pool), len(bank.questions))

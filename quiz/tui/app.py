@@ -151,6 +151,7 @@ class TentaApp(App[None]):
                     bank_id=message.bank_id,
                     mode=message.mode,
                     count=message.count,
+                    topics=message.topics,
                 ),
                 now=self.clock(),
                 rng=self.rng,

@@ -17,12 +17,20 @@ if TYPE_CHECKING:
 class StartQuiz(Message):
     """Home asks for a new quiz."""
 
-    def __init__(self, student_id: int, bank_id: str, mode: QuizMode, count: int | None) -> None:
+    def __init__(
+        self,
+        student_id: int,
+        bank_id: str,
+        mode: QuizMode,
+        count: int | None,
+        topics: tuple[str, ...] = (),
+    ) -> None:
         super().__init__()
         self.student_id = student_id
         self.bank_id = bank_id
         self.mode = mode
         self.count = count
+        self.topics = topics
 
 
 class ResumeQuiz(Message):

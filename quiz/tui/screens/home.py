@@ -1,8 +1,10 @@
-"""Home: choose a profile and a bank, see where you stand, and start a quiz in one of four modes."""
+"""Home: choose a profile and a bank, see where you stand, and start a quiz in one of four modes,
+on every topic of the bank or on the topics chosen with t (kept per profile and bank)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -12,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from db.records import minutes_text
+from question_bank.errors import TentaError
 from quiz.modes import DEFAULT_PRACTICE_COUNT, QuizMode
 from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     from db.records import StudentRecord
     from quiz.progress import Dashboard
     from quiz.session import ExamTimeLimit
+    from quiz.topics import TopicScope
 
 
 def profile_label(student: StudentRecord, students: Sequence[StudentRecord]) -> str:
@@ -34,6 +38,7 @@ def profile_label(student: StudentRecord, students: Sequence[StudentRecord]) -> 
 class HomeScreen(TentaScreen[None]):
     """The start page; everything else is one key away."""
 
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "start('full')", "Full exam", tooltip="Every question of the bank, in order."),
         Binding("p", "start('practice')", "Practice", tooltip="A few random questions (count in the box)."),
@@ -41,6 +46,9 @@ class HomeScreen(TentaScreen[None]):
             "d", "start('due')", "Due today", tooltip="Spaced repetition: due reviews, then new questions."
         ),
         Binding("w", "start('weakest')", "Weakest", tooltip="Questions of your weakest topics first."),
+        Binding(
+            "t", "choose_topics", "Topics", tooltip="Study only some topics (Anki decks, Moodle categories)."
+        ),
         Binding("h", "open('history')", "History", tooltip="Past quizzes and every graded answer."),
         Binding("g", "open('progress')", "Progress", tooltip="Charts: scores over time, mastery, forecast."),
         Binding(
@@ -63,6 +71,9 @@ class HomeScreen(TentaScreen[None]):
         super().__init__()
         self._students: list[StudentRecord] = []
         self._dashboard: Dashboard | None = None
+        self._scope: TopicScope | None = None
+        self._scope_of: tuple[int, str] | None = None
+        """The (student id, bank id) the topic scope was loaded for."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,7 +88,9 @@ class HomeScreen(TentaScreen[None]):
                     yield Label("Question bank", classes="field-label")
                     yield Select[str]([], id="bank", prompt="Loading…", allow_blank=True)
             yield Static("Loading your progress…", id="summary")
-            yield Label("Start a quiz", classes="section-title")
+            with Horizontal(id="start-title"):
+                yield Label("Start a quiz", classes="section-title")
+                yield Static("", id="topic-line")
             with Horizontal(id="modes"):
                 yield Button("Full exam", id="mode-full", variant="primary")
                 with Horizontal(id="practice-group"):
@@ -161,23 +174,32 @@ class HomeScreen(TentaScreen[None]):
     def load_dashboard(self, student: StudentRecord, bank_id: str) -> None:
         from quiz.progress import dashboard
         from quiz.session import student_time_limit
+        from quiz.topics import topic_scope
 
         ctx = self.tenta.ctx
+        now = self.tenta.clock()
         try:
-            summary = dashboard(ctx, student, bank_id, self.tenta.clock())
+            summary = dashboard(ctx, student, bank_id, now)
             limit = student_time_limit(ctx.repository, student.id, bank_id, summary.time_limit_minutes)
+            scope = topic_scope(ctx.repository, student.id, ctx.catalog.load(bank_id), now)
         except Exception as error:
             self.app.call_from_thread(
                 self.app.notify, str(error), title="Cannot load progress", severity="error"
             )
             return
-        self.app.call_from_thread(self._show_dashboard, summary, limit)
+        self.app.call_from_thread(self._show_dashboard, summary, limit, scope)
 
-    def _show_dashboard(self, summary: Dashboard, limit: ExamTimeLimit | None) -> None:
+    def _show_dashboard(self, summary: Dashboard, limit: ExamTimeLimit | None, scope: TopicScope) -> None:
         self._dashboard = summary
+        self._scope, self._scope_of = scope, (summary.student.id, summary.bank_id)
         self.tenta.preload_model_soon()
+        self._show_scope(scope)
         exam = self.query_one("#mode-full", Button)
-        if limit is None:
+        if scope.chosen:
+            self.query_one("#summary", Static).update(summary.line())
+            exam.label = f"Full exam ({scope.questions})"
+            exam.tooltip = "The chosen topics' questions in exam order, untimed."
+        elif limit is None:
             self.query_one("#summary", Static).update(summary.line())
             exam.label = f"Full exam ({summary.question_count})"
             exam.tooltip = None
@@ -188,7 +210,7 @@ class HomeScreen(TentaScreen[None]):
             exam.label = f"Full exam ({summary.question_count}, {minutes_text(limit.minutes)} min)"
             exam.tooltip = timed
         due = self.query_one("#mode-due", Button)
-        due.label = f"Due today ({summary.due + summary.new})"
+        due.label = f"Due today ({scope.due})"
         for button in (exam, due):  # a new label does not resize a button by itself
             button.refresh(layout=True)
         hint = self.query_one("#hint", Static)
@@ -201,6 +223,12 @@ class HomeScreen(TentaScreen[None]):
             self.tenta.resume_offered.add(resumable.id)
             dialog = ResumeDialog(resumable, now=self.tenta.clock())
             self.app.push_screen(dialog, callback=self._resume_chosen)
+
+    def _show_scope(self, scope: TopicScope) -> None:
+        change = "change" if scope.chosen else "choose"
+        self.query_one("#topic-line", Static).update(
+            f"{scope.line()} · [@click=screen.choose_topics]t: {change}[/]"
+        )
 
     def _resume_chosen(self, choice: ResumeChoice | None) -> None:
         resumable = self._dashboard.resumable if self._dashboard else None
@@ -258,7 +286,37 @@ class HomeScreen(TentaScreen[None]):
         if quiz_mode is QuizMode.PRACTICE:
             value = self.query_one("#practice-count", Input).value.strip()
             count = int(value) if value.isdigit() and int(value) > 0 else DEFAULT_PRACTICE_COUNT
-        self.post_message(messages.StartQuiz(student.id, bank_id, quiz_mode, count))
+        self.post_message(messages.StartQuiz(student.id, bank_id, quiz_mode, count, self._chosen_topics()))
+
+    def _chosen_topics(self) -> tuple[str, ...]:
+        """The topics chosen for the profile and bank on screen (none while they are still loading)."""
+        student, bank_id = self.tenta.current_student, self.tenta.current_bank_id
+        if self._scope is None or student is None or self._scope_of != (student.id, bank_id):
+            return ()
+        return tuple(self._scope.chosen)
+
+    def action_choose_topics(self) -> None:
+        student, bank_id = self.tenta.current_student, self.tenta.current_bank_id
+        if self._scope is None or student is None or self._scope_of != (student.id, bank_id):
+            self.notify("Still loading — try again in a moment.")
+            return
+        from quiz.tui.screens.topic_dialog import TopicDialog
+
+        self.app.push_screen(
+            TopicDialog(self._scope.topics, self._scope.chosen), callback=self._topics_chosen
+        )
+
+    def _topics_chosen(self, chosen: list[str] | None) -> None:
+        """Keep the choice for this profile and bank (in the database, so it outlives the app)."""
+        student, bank_id = self.tenta.current_student, self.tenta.current_bank_id
+        if chosen is None or student is None or not bank_id:
+            return
+        try:
+            self.tenta.ctx.repository.set_topic_filter(student.id, bank_id, chosen)
+        except TentaError as error:
+            self.notify(error.message, title="Topics not saved", severity="error")
+            return
+        self.refresh_dashboard()
 
     def action_open(self, name: str) -> None:
         student, bank_id = self.tenta.current_student, self.tenta.current_bank_id
