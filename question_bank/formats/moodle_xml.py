@@ -81,7 +81,6 @@ from question_bank.formats.xml_source import parse_with_lines
 from question_bank.models import Bank, Question, QuestionType
 
 _UNSUPPORTED_NAMES = {
-    "matching": "matching",
     "randomsamatch": "random short-answer matching",
     "calculated": "calculated",
     "calculatedsimple": "simple calculated",
@@ -91,10 +90,11 @@ _UNSUPPORTED_NAMES = {
     "ordering": "ordering",
 }
 _CLOZE_SPLIT = (
-    "a {kind} question with {count} gaps: imported as {count} questions, one per gap, each showing the "
-    "whole text with its gap as _____ and worth the gap's points"
+    "a {kind} question with {count} {parts}: imported as {count} questions, one per {part}, each asking it "
+    "as _____ and worth its points"
 )
 _SPLIT_KIND_NAMES = {
+    "matching": "matching",
     "cloze": "Cloze",
     "multianswer": "Cloze",
     "gapselect": "select-missing-words",
@@ -512,15 +512,61 @@ def _gap_choice_gaps(question: Element, markup: str) -> list[cloze.Gap]:
     return found
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One question made of a part of a Moodle question: its text, what follows it, fields and points."""
+
+    markup: str
+    suffix: str
+    data: dict[str, Any]
+    points: float
+
+
+def _parts(question: Element, kind: str) -> list[_Part]:
+    markup = _text(question.find("questiontext"))
+    if kind == "matching":
+        return _matching_parts(question, markup)
+    found = _cloze_gaps(markup) if kind in _CLOZE_KINDS else _gap_choice_gaps(question, markup)
+    return [
+        _Part(cloze.asking(markup, found, index), "", gap.data, gap.points) for index, gap in enumerate(found)
+    ]
+
+
+def _matching_parts(question: Element, markup: str) -> list[_Part]:
+    """Matching: each item to match becomes a choice among every answer (the answers of items without
+    text are distractors); Moodle gives every item an equal share of the question's points."""
+    pairs = []
+    for item in question.findall("subquestion"):
+        text = _formatted(item, "html")
+        answer = _text(item.find("answer")).strip()
+        pairs.append((text, html_to_text(answer) if HTML_TAG.search(answer) else answer))
+    asked = [(text, answer) for text, answer in pairs if text and answer]
+    if len(asked) < 1:
+        raise _MoodleXmlError("a matching question without items to match")
+    answers = list(dict.fromkeys(answer for _, answer in pairs if answer))
+    points = (_max_points(question) or 1.0) / len(asked)
+    return [
+        _Part(
+            markup,
+            f"\n\n{text}: _____",
+            {
+                "type": QuestionType.MULTIPLE_CHOICE.value,
+                "choices": [{"text": choice, "fraction": float(choice == answer)} for choice in answers],
+            },
+            tidy_number(points),
+        )
+        for text, answer in asked
+    ]
+
+
 def _split_questions(
     question: Element, line: int, name: str, topic: str, *, media: _EmbeddedMedia, source: Element
 ) -> list[MoodleQuestion]:
     """One question per gap of an embedded-answers (Cloze, formats/cloze.py), select-missing-words or
-    drag-and-drop-into-text question, named '<name> (1)', '<name> (2)' … and, with an idnumber,
-    '<idnumber>-1' …; each shows the whole text with its gap as _____ and the question's feedback."""
-    markup = _text(question.find("questiontext"))
-    kind = question.get("type", "").strip().lower()
-    found = _cloze_gaps(markup) if kind in _CLOZE_KINDS else _gap_choice_gaps(question, markup)
+    drag-and-drop-into-text question (the whole text with its gap as _____), and per item of a matching
+    question, named '<name> (1)', '<name> (2)' … and, with an idnumber, '<idnumber>-1' …; each shows the
+    question's feedback."""
+    parts = _parts(question, question.get("type", "").strip().lower())
     general = with_outcome_feedback(
         _formatted(question.find("generalfeedback")),
         correct=_formatted(question.find("correctfeedback")),
@@ -529,25 +575,23 @@ def _split_questions(
         hints=[_formatted(hint) for hint in question.findall("hint")],
     )
     moodle_id = _text(question.find("idnumber")).strip()
-    several = len(found) > 1
+    several = len(parts) > 1
     questions = []
-    for index, gap in enumerate(found):
-        data = dict(gap.data)
+    for index, part in enumerate(parts):
+        data = dict(part.data)
         if source in media.names:
             data["media"] = list(media.names[source])
+        prompt = _prompt(_with_question_text(question, part.markup), media.renamed.get(source, {}))
         questions.append(
             MoodleQuestion(
                 line=line,
                 title=f"{name} ({index + 1})" if several else name,
                 moodle_id=f"{moodle_id}-{index + 1}" if moodle_id and several else moodle_id,
-                prompt=_prompt(
-                    _with_question_text(question, cloze.asking(markup, found, index)),
-                    media.renamed.get(source, {}),
-                ),
+                prompt=prompt + part.suffix,
                 data=data,
                 general_feedback=general,
                 topics=list(dict.fromkeys(item for item in (topic, *_tags(question)) if item)),
-                max_points=gap.points,
+                max_points=part.points,
             )
         )
     return questions
@@ -600,7 +644,10 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
                 split = _split_questions(shown, line, name, topic, media=media, source=question)
                 parsed += split
                 if len(split) > 1:
-                    reason = _CLOZE_SPLIT.format(kind=_SPLIT_KIND_NAMES[kind], count=len(split))
+                    part = "item" if kind == "matching" else "gap"
+                    reason = _CLOZE_SPLIT.format(
+                        kind=_SPLIT_KIND_NAMES[kind], count=len(split), parts=f"{part}s", part=part
+                    )
                     problems.note(reason, line=line, field=name)
                 continue
             if not spoken:

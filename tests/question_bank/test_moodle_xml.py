@@ -125,15 +125,15 @@ def test_unsupported_types_and_bad_questions_are_all_reported_and_nothing_import
     with pytest.raises(InputFileErrors) as caught:
         import_moodle_xml(DATA_DIR / "moodle_unsupported.xml")
     errors = {error.field: error for error in caught.value.errors}
-    assert set(errors) == {"Match the layers", "Essay without model answer", "Bad fraction"}
-    assert errors["Match the layers"].line == 9
-    assert "matching" in errors["Match the layers"].reason
-    assert "not supported" in errors["Match the layers"].reason
+    assert set(errors) == {"Order the layers", "Essay without model answer", "Bad fraction"}
+    assert errors["Order the layers"].line == 9
+    assert "ordering" in errors["Order the layers"].reason
+    assert "not supported" in errors["Order the layers"].reason
     assert errors["Essay without model answer"].line == 15
     assert "reference answer" in errors["Essay without model answer"].reason
     assert errors["Bad fraction"].line == 21
     assert "'lots' is not a number" in errors["Bad fraction"].reason
-    assert "moodle_unsupported.xml:9: Match the layers:" in str(caught.value)
+    assert "moodle_unsupported.xml:9: Order the layers:" in str(caught.value)
 
 
 def test_a_cloze_gap_tenta_cannot_read_is_named_in_the_error(tmp_path: Path) -> None:
@@ -258,7 +258,7 @@ def test_skipping_leaves_out_only_questions_tenta_has_no_type_for(tmp_path: Path
     bank = import_moodle_xml(without_bad_fraction, skipped=skipped)
     assert [question.type for question in bank.questions] == [QuestionType.TRUE_FALSE]
     assert [(problem.line, problem.field) for problem in skipped] == [
-        (9, "Match the layers"),
+        (9, "Order the layers"),
         (15, "Essay without model answer"),
     ]
     with pytest.raises(InputFileErrors) as caught:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from question_bank.errors import InputFileError, InputFileErrors
+from question_bank.errors import InputFileError
 from question_bank.formats.detect import import_file
 from question_bank.models import QuestionType
 from tests.question_bank.conftest import DATA_DIR
@@ -48,21 +48,32 @@ def test_moodle_default_right_wrong_wordings_are_dropped_and_hints_kept() -> Non
     assert question.general_feedback == "Berlin, Paris and London\n\nHint: First hint\n\nHint: Second hint"
 
 
-@pytest.mark.parametrize(
-    ("name", "line", "field", "kind"), [("moodle_matching.xml", 12, "matching-001", "matching")]
-)
-def test_moodle_types_tenta_lacks_are_refused_naming_file_line_and_question(
-    name: str, line: int, field: str, kind: str
-) -> None:
-    with pytest.raises(InputFileErrors) as refused:
-        import_file(REAL / name)
-    (error,) = refused.value.errors
-    assert (error.path.name, error.line, error.field) == (name, line, field)
-    assert kind in error.reason and "not supported" in error.reason
-    skipped: list[InputFileError] = []
-    with pytest.raises(InputFileErrors, match="no questions left"):
-        import_file(REAL / name, skipped=skipped)  # the only question left out: nothing to import
-    assert [(problem.line, problem.field) for problem in skipped] == [(line, field)]
+def test_moodle_matching_becomes_a_choice_per_item() -> None:
+    """Each item to match is a choice among all the answers (the item without text is a distractor),
+    worth an equal share; the right/partly right/wrong feedback is kept (was: left out as unsupported)."""
+    notes: list[str] = []
+    items = import_file(REAL / "moodle_matching.xml", notes=notes).questions
+    assert [item.id for item in items] == ["matching-001-1", "matching-001-2", "matching-001-3"]
+    assert [item.prompt_in(next(iter(item.prompt))) for item in items] == [
+        "Classify the animals.\n\nfrog: _____",
+        "Classify the animals.\n\ncat: _____",
+        "Classify the animals.\n\nnewt: _____",
+    ]
+    assert [(c.text, c.fraction) for c in items[1].choices] == [
+        ("amphibian", 0.0),
+        ("mammal", 1.0),
+        ("insect", 0.0),
+    ]
+    assert all(item.max_points == pytest.approx(1 / 3) for item in items)
+    assert items[0].general_feedback == (
+        "General feedback.\n\nIf right: Well done!\n\n"
+        "If partly right: Parts, but only parts, of your response are correct.\n\n"
+        "If wrong: That is not right at all."
+    )
+    assert [note.removeprefix(f"{REAL}/") for note in notes] == [
+        "moodle_matching.xml:12: matching-001: a matching question with 3 items: imported as 3 questions, "
+        "one per item, each asking it as _____ and worth its points"
+    ]
 
 
 def test_gift_moodle_export_in_a_category_with_escaped_html() -> None:
@@ -263,8 +274,7 @@ def test_moodle_cloze_becomes_one_question_per_gap_graded_by_its_kind() -> None:
     assert len(gaps) == 16
     assert [note.removeprefix(f"{REAL}/") for note in notes] == [
         "moodle_cloze_all_types.xml:4: All CLOZE types in one question: a Cloze question with 16 gaps: "
-        "imported as 16 questions, one per gap, each showing the whole text with its gap as _____ and "
-        "worth the gap's points"
+        "imported as 16 questions, one per gap, each asking it as _____ and worth its points"
     ]
     first = gaps[0]
     assert first.id == "all-cloze-types-in-one-question-1"
