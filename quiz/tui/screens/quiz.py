@@ -43,14 +43,14 @@ class QuizScreen(TentaScreen[None]):
             priority=True,
             tooltip="Flag this question to come back to it (again to unflag); the finish summary lists it.",
         ),
-        Binding(
-            "ctrl+r", "next_flagged", "Next flagged", priority=True, tooltip="The next flagged question."
-        ),
         Binding("ctrl+l", "toggle_language", "Language", priority=True, tooltip="Show the prompt in sv/en."),
         Binding(
             "ctrl+t", "toggle_timer", "Timer", priority=True, show=False, tooltip="Show or hide the timer."
         ),
         Binding("ctrl+f", "finish", "Finish", priority=True, tooltip="End the quiz (lists unsubmitted)."),
+        Binding(
+            "ctrl+r", "next_flagged", "Next flagged", priority=True, tooltip="The next flagged question."
+        ),
         Binding(
             "ctrl+o",
             "open_media",

@@ -20,7 +20,7 @@ from textual.widgets import Button, Label, SelectionList
 from quiz.topics import TopicCount
 
 LABEL_WIDTH = 22
-HELP = "space: pick a topic · enter: use the picked · a: all topics · esc: cancel"
+HELP = "space: pick · enter: use them · a: all topics · esc: cancel"
 
 
 def option_label(count: TopicCount) -> str:
