@@ -94,8 +94,15 @@ class TopicScope:
     due: int
     bank_questions: int
 
+    @property
+    def has_topics(self) -> bool:
+        """Whether any question of the bank names a topic (else there is nothing to choose)."""
+        return any(count.topic != NO_TOPIC for count in self.topics)
+
     def line(self) -> str:
-        """'Topics: all' or 'Topics: cnn, keras · 4 of 12 questions'."""
+        """'Topics: all · 12 questions' or 'Topics: cnn, keras · 4 of 12 questions'."""
+        if not self.has_topics:
+            return f"No topics in this bank · {self.bank_questions} questions"
         if not self.chosen:
             return f"Topics: all · {self.bank_questions} questions"
         return f"Topics: {describe(self.chosen)} · {self.questions} of {self.bank_questions} questions"

@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Select, SelectionList, Static
 
+from question_bank.models import Bank
 from quiz import scheduling
 from quiz.context import AppContext
 from quiz.tui.screens.home import HomeScreen
@@ -130,3 +131,27 @@ async def test_escape_leaves_the_choice_as_it_was(ctx: AppContext) -> None:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "home again")
         assert str(_home(pilot).query_one("#summary", Static).render()).startswith("Deep learning")
         assert _text(pilot, "#topic-line") == "Topics: all · 12 questions · t: choose"
+
+
+async def test_the_topic_link_opens_the_picker_and_a_bank_without_topics_says_so(ctx: AppContext) -> None:
+    bank = ctx.catalog.load("dl-course")
+    plain = tuple(question.model_copy(update={"topics": ()}) for question in bank.questions)
+    ctx.catalog.install(
+        Bank.model_validate(bank.model_copy(update={"id": "dl-plain", "questions": plain}).model_dump())
+    )
+    app = make_app(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        line = _text(pilot, "#topic-line")
+        await pilot.click("#topic-line", offset=(line.index("t: choose") + 2, 0))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, TopicDialog), "the picker, by mouse")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "home again")
+        _home(pilot).query_one("#bank", Select).value = "dl-plain"
+        await wait_until(pilot, lambda: "No topics" in _text(pilot, "#topic-line"), "the plain bank")
+        assert _text(pilot, "#topic-line") == "No topics in this bank · 12 questions"
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+        shown = [str(notification.message) for notification in pilot.app._notifications]
+        assert any("name no topics" in message for message in shown), shown

@@ -226,9 +226,8 @@ class HomeScreen(TentaScreen[None]):
 
     def _show_scope(self, scope: TopicScope) -> None:
         change = "change" if scope.chosen else "choose"
-        self.query_one("#topic-line", Static).update(
-            f"{scope.line()} · [@click=screen.choose_topics]t: {change}[/]"
-        )
+        link = f" · [@click=screen.choose_topics]t: {change}[/]" if scope.has_topics else ""
+        self.query_one("#topic-line", Static).update(scope.line() + link)
 
     def _resume_chosen(self, choice: ResumeChoice | None) -> None:
         resumable = self._dashboard.resumable if self._dashboard else None
@@ -299,6 +298,9 @@ class HomeScreen(TentaScreen[None]):
         student, bank_id = self.tenta.current_student, self.tenta.current_bank_id
         if self._scope is None or student is None or self._scope_of != (student.id, bank_id):
             self.notify("Still loading — try again in a moment.")
+            return
+        if not self._scope.has_topics:
+            self.notify("This bank's questions name no topics (a question's `topics:` in the bank file).")
             return
         from quiz.tui.screens.topic_dialog import TopicDialog
 
