@@ -548,7 +548,7 @@ def _matching_parts(question: Element, markup: str) -> list[_Part]:
     return [
         _Part(
             markup,
-            f"\n\n{text}: _____",
+            f"\n\n{text} → _____",
             {
                 "type": QuestionType.MULTIPLE_CHOICE.value,
                 "choices": [{"text": choice, "fraction": float(choice == answer)} for choice in answers],

@@ -55,9 +55,9 @@ def test_moodle_matching_becomes_a_choice_per_item() -> None:
     items = import_file(REAL / "moodle_matching.xml", notes=notes).questions
     assert [item.id for item in items] == ["matching-001-1", "matching-001-2", "matching-001-3"]
     assert [item.prompt_in(next(iter(item.prompt))) for item in items] == [
-        "Classify the animals.\n\nfrog: _____",
-        "Classify the animals.\n\ncat: _____",
-        "Classify the animals.\n\nnewt: _____",
+        "Classify the animals.\n\nfrog → _____",
+        "Classify the animals.\n\ncat → _____",
+        "Classify the animals.\n\nnewt → _____",
     ]
     assert [(c.text, c.fraction) for c in items[1].choices] == [
         ("amphibian", 0.0),
