@@ -34,7 +34,9 @@ imsmanifest.xml lists the question files):
   MathML inside HTML text (Brightspace, MathType) becomes the same one-line text as below. A Canvas
   course export (.imscc) is read once per question: Canvas's own copy of each quiz (not its Common
   Cartridge copy), and the question-bank questions no quiz copies; a New Quizzes stimulus leads the
-  prompts of the questions that name it.
+  prompts of the questions that name it. Canvas's multiple dropdowns and fill in multiple blanks become
+  one question per blank; question groups give their points_per_item and are named in the notes when the
+  quiz draws fewer questions than they hold.
   Ids come from the item `ident`; items sharing one (Brightspace library copies) are named by their
   `label` instead when it is a valid id unique in the file.
 
@@ -76,6 +78,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any, Literal
@@ -1015,8 +1018,6 @@ _CANVAS_TYPES = {
 }
 _UNSUPPORTED_TYPES = {
     "matching_question": "matching",
-    "fill_in_multiple_blanks_question": "fill in multiple blanks",
-    "multiple_dropdowns_question": "multiple dropdowns",
     "calculated_question": "formula (calculated)",
     "file_upload_question": "file upload",
     "categorization_question": "categorization",
@@ -1834,23 +1835,56 @@ def _collect(
         label = f"item {identifier!r}" + (f" ({title})" if title and title != identifier else "")
         line = document.line(item)
         try:
-            question = reader(document, item, item_topics)
-            if question is not None:
-                question = _with_media(question, document, item, files, label)
-                if item in label_ids:
-                    question = replace(question, moodle_id=label_ids[item])
-                if item in group_points:
-                    question = replace(question, max_points=group_points[item])
+            if _metadata(item).get("question_type", "") in _CANVAS_BLANKS:
+                questions = _canvas_blank_questions(document, item, item_topics)
+                local.note(_BLANKS_SPLIT.format(count=len(questions)), line=line, field=label)
+            else:
+                single = reader(document, item, item_topics)
+                questions = [single] if single is not None else []
+            questions = [
+                _placed(
+                    _with_media(question, document, item, files, label),
+                    item,
+                    label_ids,
+                    group_points,
+                    len(questions),
+                )
+                for question in questions
+            ]
         except _QtiError as error:
             local.add(str(error), line=line, field=label)
         except _QtiUnsupported as error:
             local.unsupported(str(error), line=line, field=label)
         else:
-            if question is not None:
-                parsed.append(question)
-            elif identifier not in stimuli:  # a stimulus is shown with the questions naming it
+            parsed += questions
+            if (
+                not questions and identifier not in stimuli
+            ):  # a stimulus is shown with the questions naming it
                 local.left_out(_INFORMATION_LEFT_OUT, line=line, field=label)
     problems.texts_left_out += local.texts_left_out
+
+
+_BLANKS_SPLIT = (
+    "a question with {count} blanks: imported as {count} questions, one per blank, each asking it as _____ "
+    "and worth an equal share of the points"
+)
+
+
+def _placed(
+    question: MoodleQuestion,
+    item: Element,
+    label_ids: dict[Element, str],
+    group_points: dict[Element, float],
+    parts: int,
+) -> MoodleQuestion:
+    """The question with the id its label gives (numbered when the item made several questions) and the
+    points its question group gives (shared among them)."""
+    if item in label_ids:
+        suffix = question.moodle_id.rsplit("-", 1)[-1] if parts > 1 else ""
+        question = replace(question, moodle_id=f"{label_ids[item]}-{suffix}" if suffix else label_ids[item])
+    if item in group_points:
+        question = replace(question, max_points=tidy_number(group_points[item] / parts))
+    return question
 
 
 @dataclass
@@ -1927,6 +1961,74 @@ def _note_draws(document: _Document, problems: ImportProblems, banks: Collection
         else:
             continue
         problems.note(reason, line=document.line(draw.section), field=where)
+
+
+_CANVAS_BLANKS = frozenset({"fill_in_multiple_blanks_question", "multiple_dropdowns_question"})
+_BLANK_NAME = re.compile(r"\[([^\[\]]+)\]")
+
+
+def _blank_shown(found: re.Match[str], *, asked: str, names: Sequence[str]) -> str:
+    """A '[name]' of a text with blanks: the asked blank as _____, another blank as […], else unchanged."""
+    if found.group(1) == asked:
+        return "_____"
+    return "[…]" if found.group(1) in names else found.group(0)
+
+
+def _canvas_blank_questions(document: _Document, item: Element, topics: list[str]) -> list[MoodleQuestion]:
+    """Canvas's fill in multiple blanks and multiple dropdowns: one question per blank ('[color1]' in the
+    text, a <response_lid> each), the text shown with that blank as _____ and the others as […], worth an
+    equal share of the points; a dropdown chooses among its options (the one the scoring accepts is
+    right), a blank takes any of the answers Canvas lists for it."""
+    metadata = _metadata(item)
+    dropdowns = metadata.get("question_type", "") == "multiple_dropdowns_question"
+    responses = [response for response in item.iter("response_lid") if response.get("ident")]
+    if not responses:
+        raise _QtiError("a question with blanks has no answer fields (<response_lid>)")
+    accepted: dict[str, set[str]] = {}
+    for scored in _scored_conditions(item):
+        for test in scored.condition.iter("varequal") if scored.fraction > 0 else ():
+            accepted.setdefault(test.get("respident", ""), set()).add((test.text or "").strip())
+    feedback = _item_feedback(item)
+    by_value = _feedback_by_value(item, feedback)
+    general = _qti1_outcome_feedback(item, feedback, _qti1_general_feedback(item, feedback))
+    presentation = item.find("presentation")
+    markup = _material_markup(presentation, _RESPONSES) if presentation is not None else ""
+    names = [_material_text(response.find("material")) for response in responses]
+    points = _qti1_points(metadata)
+    questions = []
+    for index, (response, name) in enumerate(zip(responses, names, strict=True)):
+        right = accepted.get(response.get("ident", ""), set())
+        options = [
+            (label.get("ident", ""), _material_text(label)) for label in response.iter("response_label")
+        ]
+        if dropdowns:
+            choices = [
+                {"text": text, "fraction": float(ident in right), "feedback": by_value.get(ident, "")}
+                for ident, text in options
+            ]
+            data: dict[str, Any] = {"type": QuestionType.MULTIPLE_CHOICE.value, "choices": choices}
+        else:
+            answers = [
+                {"text": text, "fraction": 1.0, "feedback": by_value.get(ident, "")}
+                for ident, text in options
+                if text  # Canvas lists a blank's accepted answers as its options
+            ]
+            data = {"type": QuestionType.SHORT_EXACT.value, "choices": answers}
+        asked = _BLANK_NAME.sub(partial(_blank_shown, asked=name, names=names), markup)
+        question = _question(
+            document,
+            item,
+            identifier=f"{item.get('ident', '')}-{index + 1}",
+            prompt=html_to_text(asked),
+            data=data,
+            topics=topics,
+            general_feedback=general,
+            reference="",
+            points=tidy_number(points / len(responses)) if points else tidy_number(1 / len(responses)),
+        )
+        title = (item.get("title") or "").strip()
+        questions.append(replace(question, title=f"{title} ({index + 1})" if title else question.title))
+    return questions
 
 
 def _label_ids(items: Sequence[Element]) -> dict[Element, str]:

@@ -329,3 +329,33 @@ def test_moodle_select_missing_words_becomes_a_choice_per_gap() -> None:
         assert gap.max_points == pytest.approx(1 / 3)
         assert gap.general_feedback == "The cat sat on the mat.\n\nHint: First hint\n\nHint: Second hint"
     assert "a select-missing-words question with 3 gaps: imported as 3 questions" in notes[0]
+
+
+def test_canvas_multiple_dropdowns_become_a_choice_per_blank() -> None:
+    """One question per [blank], the others shown as […], each half the points (was: refused as
+    'multiple dropdowns questions are not supported')."""
+    notes: list[str] = []
+    first, second = import_file(REAL / "canvas_multiple_dropdowns.xml", notes=notes).questions
+    assert (first.id, second.id) == (
+        "id9d8b63d85a03f2987646622805b61cf-1",
+        "id9d8b63d85a03f2987646622805b61cf-2",
+    )
+    assert first.prompt_in("en") == "Roses are _____, violets are […]."
+    assert second.prompt_in("en") == "Roses are […], violets are _____."
+    assert [(c.text, c.fraction, c.feedback) for c in first.choices] == [
+        ("red", 1.0, "Yes! Red."),
+        ("plaid", 0.0, "I'm pretty sure you meant red."),
+    ]
+    assert [(c.text, c.fraction) for c in second.choices] == [("blue", 1.0), ("paisely", 0.0)]
+    assert first.max_points == second.max_points == 0.5
+    assert "If right: Completing the poem, is left to you." in first.general_feedback
+    assert "a question with 2 blanks: imported as 2 questions, one per blank" in notes[0]
+
+
+def test_canvas_fill_in_multiple_blanks_accepts_every_listed_answer() -> None:
+    first, second = import_file(REAL / "canvas_multiple_fib.xml").questions
+    assert first.type is second.type is QuestionType.SHORT_EXACT
+    assert first.prompt_in("en") == "Roses are _____, violets are […]"
+    assert [(c.text, c.fraction) for c in first.choices] == [("red", 1.0), ("Red", 1.0)]
+    assert [(c.text, c.fraction) for c in second.choices] == [("blue", 1.0), ("Blue", 1.0)]
+    assert first.max_points == second.max_points == 0.5
