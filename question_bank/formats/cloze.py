@@ -2,10 +2,11 @@
 
 A tenta question takes one answer, so a Cloze question becomes one question per gap: the whole text is
 shown with that gap as '_____' and the others as '[…]', worth the gap's weight in points and graded by the
-gap's kind: SHORTANSWER (and _C, case kept by the answers) as short exact answers with Moodle's '*'
-wildcard, NUMERICAL as numbers with their tolerance, MULTICHOICE (any layout) as one choice, MULTIRESPONSE
-as several choices sharing the points. Answers are `=` (full marks) or `%n%` (n %), each with an optional
-`#feedback`; `\\~ \\} \\# \\/ \\"` are literal characters.
+gap's kind: SHORTANSWER as short exact answers with Moodle's '*' wildcard (SHORTANSWER_C's case
+sensitivity is lost, as for Moodle's short-answer questions), NUMERICAL as numbers with their tolerance,
+MULTICHOICE (any layout) as one choice, MULTIRESPONSE as several choices sharing the points. Answers are
+`=` (full marks) or `%n%` (n %), each with an optional `#feedback`; `\\~ \\} \\# \\/ \\"` are literal
+characters.
 """
 
 from __future__ import annotations
@@ -55,10 +56,6 @@ class _Answer:
     text: str
     fraction: float
     feedback: str
-
-
-def has_gaps(markup: str) -> bool:
-    return GAP.search(markup) is not None
 
 
 def gaps(markup: str) -> list[Gap]:
