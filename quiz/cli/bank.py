@@ -233,8 +233,9 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
         bool,
         typer.Option(
             "--skip-unsupported",
-            help="Leave out questions tenta has no type for (matching, Cloze, polls, essays without a model "
-            "answer) and name each one, instead of refusing the file.",
+            help="Leave out questions tenta has no type for (calculated, ordering, drag and drop onto "
+            "images, GIFT and Canvas matching, polls, essays without a model answer) and name each one, "
+            "instead of refusing the file.",
         ),
     ] = False,
 ) -> None:
