@@ -110,23 +110,22 @@ def _answers(body: str) -> list[_Answer]:
     return [answer for answer in answers if answer.text]
 
 
+def _as_given(answers: list[_Answer]) -> list[dict[str, Any]]:
+    """Choices with the gap's own weights and feedback."""
+    return [
+        {"text": answer.text, "fraction": answer.fraction, "feedback": answer.feedback} for answer in answers
+    ]
+
+
 def _gap_data(kind: str, answers: list[_Answer]) -> dict[str, Any]:
     if not any(answer.fraction > 0 for answer in answers):
         raise ClozeError("no right answer ('=' or a positive %weight%)")
     if kind in _SHORT:
-        choices = [
-            {"text": answer.text, "fraction": answer.fraction, "feedback": answer.feedback}
-            for answer in answers
-        ]
-        return {"type": QuestionType.SHORT_EXACT.value, "choices": choices}
+        return {"type": QuestionType.SHORT_EXACT.value, "choices": _as_given(answers)}
     if kind in _NUMERICAL:
         return {"type": QuestionType.NUMERICAL.value, "numerical": _numbers(answers)}
     if kind in _ONE_CHOICE:
-        choices = [
-            {"text": answer.text, "fraction": answer.fraction, "feedback": answer.feedback}
-            for answer in answers
-        ]
-        return {"type": QuestionType.MULTIPLE_CHOICE.value, "choices": choices}
+        return {"type": QuestionType.MULTIPLE_CHOICE.value, "choices": _as_given(answers)}
     if kind in _SEVERAL_CHOICES:
         return {"type": QuestionType.MULTIPLE_CHOICE.value, "choices": _shared(answers)}
     raise ClozeError(f"{kind} is not a Cloze answer kind tenta knows")
