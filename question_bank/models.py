@@ -215,8 +215,9 @@ class Bank(_Strict):
     def question_with_prompt(self, text: str) -> Question | None:
         """The question whose prompt, in any of its languages, `text` is: case, spacing and punctuation
         aside, and allowing a code listing or other material after the prompt (graded-answer files copy
-        the exam's wording, not the bank's id). The longest matching prompt wins."""
-        words = _prompt_words(text)
+        the exam's wording, not the bank's id), and an exam's numbering before it ("3.", "Fråga 3:",
+        "Question 3)"). The longest matching prompt wins."""
+        words = _prompt_words(_EXAM_NUMBER.sub("", text, count=1))
         best: tuple[int, Question] | None = None
         for question in self.questions:
             for prompt in question.prompt.values():
@@ -225,6 +226,11 @@ class Bank(_Strict):
                 if expected and longer and words[: len(expected)] == expected:
                     best = (len(expected), question)
         return best[1] if best else None
+
+
+_EXAM_NUMBER = re.compile(
+    r"^\W*(?:(?:fråga|uppgift|question|problem|q)\s*)?\d{1,3}\s*[.):]\s*", re.IGNORECASE
+)
 
 
 def _prompt_words(text: str) -> list[str]:

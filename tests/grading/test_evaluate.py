@@ -64,6 +64,14 @@ def test_a_record_names_a_bank_question_by_the_exams_wording() -> None:
     assert question_for(with_code, bank).number == 5
     english = _seed_record("What is a parameter?  What is a hyperparameter", reference_answer="x")
     assert question_for(english, bank).number == 3
+    numbered = {
+        "3. Vad är en parameter? Vad är en hyperparameter?": 3,
+        '### Fråga 7: "Dropout" är en regulariseringsteknik, vad är det för något?': 7,
+        "Question 11) What does the code below do?": 11,
+    }
+    for text, number in numbered.items():
+        assert bank.question_with_prompt(text) == bank.question(number), text
+    assert bank.question_with_prompt("12. What does the code below do?") == bank.question(11)  # wording wins
 
 
 def test_only_wording_or_a_bank_qualified_id_ties_records_to_a_bank() -> None:
