@@ -12,9 +12,10 @@ block inside one question is an error.
 Mapping to tenta: `{=a ~b}` multiple_choice, `{T}`/`{FALSE}` true_false, `{=a =b}` short_exact,
 `{#…}` numerical, `{}` essay -> free_text. An essay's reference answer is its general feedback (`####`,
 where Moodle keeps feedback shown after the attempt); key points are proposed from it. An essay without
-one is an error naming the line, since tenta cannot grade it. Matching questions are reported as
-unsupported (an error, so nothing is half-imported); descriptions (text without answers) are left out,
-each named in the notes.
+one is an error naming the line, since tenta cannot grade it. A matching question (`{=item -> answer …}`)
+becomes one multiple-choice question per item among all the answers (formats/matching.py; `= -> answer`
+is a distractor; as in Moodle, an item may carry its own [format] and a pair has no feedback of its own),
+named in the notes; descriptions (text without answers) are left out, each named in the notes.
 A numerical question's "any other answer" feedback (`~#…`) is kept in the general feedback as 'If wrong: …'.
 """
 
@@ -24,11 +25,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from question_bank.errors import InputFileError
+from question_bank.formats import matching
 from question_bank.formats.common import (
     ImportProblems,
     QuestionDraft,
@@ -159,10 +161,6 @@ def _paragraphs(text: str) -> list[_Paragraph]:
         current.append(line)
     flush()
     return [chunk for chunk in chunks if chunk.text]
-
-
-class _GiftUnsupported(ValueError):
-    """A well-formed question of a kind tenta has no type for."""
 
 
 class _GiftError(ValueError):
@@ -343,7 +341,44 @@ DESCRIPTION_LEFT_OUT = (
 )
 
 
-def _parse_question(paragraph: _Paragraph, topic: str) -> MoodleQuestion | None:
+def _matching_pairs(answer_text: str, text_format: str) -> list[matching.Pair]:
+    """Moodle's reading of `=item -> answer` pairs: every unescaped '=' starts a pair, the item may have
+    its own [format] marker, the answer is plain text ('#' in it is text: matching has no feedback)."""
+    pairs = []
+    for raw in _split_answers(answer_text, "="):
+        item, arrow, answer = raw.removeprefix("=").partition("->")
+        if not arrow:
+            raise _GiftError(f"matching pair {_restore(raw)!r} has no '->': write =item -> answer")
+        pairs.append(matching.Pair(_formatted(item.strip(), text_format)[0], _restore(answer).strip()))
+    if len(pairs) < 2:
+        raise _GiftError("a matching question needs at least two pairs (=item -> answer)")
+    return pairs
+
+
+def _matching_questions(question: MoodleQuestion, pairs: list[matching.Pair]) -> list[MoodleQuestion]:
+    """One question per item (formats/matching.py), titled '<title> (1)' … and, with an [id:…], '<id>-1' …."""
+    try:
+        asked = matching.asked_items(pairs, 1.0)  # Moodle gives an imported GIFT question 1 point
+    except matching.MatchingError as error:
+        raise _GiftError(str(error)) from None
+    several = len(asked) > 1
+    return [
+        replace(
+            question,
+            title=f"{question.title} ({index})" if question.title and several else question.title,
+            moodle_id=f"{question.moodle_id}-{index}"
+            if question.moodle_id and several
+            else question.moodle_id,
+            prompt=question.prompt + item.asking,
+            data=item.data,
+            max_points=item.points,
+        )
+        for index, item in enumerate(asked, start=1)
+    ]
+
+
+def _parse_question(paragraph: _Paragraph, topic: str) -> list[MoodleQuestion]:
+    """The question of a paragraph (several for a matching question, none for a description)."""
     text = _protect(paragraph.text)
     title = ""
     if text.startswith("::"):
@@ -355,7 +390,7 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> MoodleQuestion | None:
             text = text[2:].strip()
     start, finish = text.find("{"), text.find("}")
     if start == -1 and finish == -1:
-        return None  # a description: text shown between questions, nothing to answer
+        return []  # a description: text shown between questions, nothing to answer
     if start == -1 or finish == -1 or finish < start:
         raise _GiftError("unbalanced braces: the answers must be inside one {…} block")
     answer_text = text[start + 1 : finish].strip()
@@ -373,6 +408,7 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> MoodleQuestion | None:
         answer_text = answer_text[:separator].strip()
     prompt, text_format = _formatted(question_text.strip())
     general_feedback = _formatted(general_feedback.strip(), text_format)[0]
+    pairs: list[matching.Pair] = []
     if answer_text == "":
         data: dict[str, Any] = {"type": QuestionType.FREE_TEXT.value}
     elif answer_text.startswith("#"):
@@ -383,9 +419,8 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> MoodleQuestion | None:
     elif "~" in answer_text:
         data = _multiple_choice(answer_text, text_format)
     elif "=" in answer_text and "->" in answer_text:
-        raise _GiftUnsupported(
-            "matching questions are not supported by tenta; remove or convert this question"
-        )
+        pairs = _matching_pairs(answer_text, text_format)
+        data = {"type": QuestionType.MULTIPLE_CHOICE.value}
     elif answer_text.split("#", 1)[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
         data = _true_false(answer_text, text_format)
     else:
@@ -395,7 +430,10 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> MoodleQuestion | None:
     reference = ""
     if data["type"] == QuestionType.FREE_TEXT.value:  # an essay's general feedback is its model answer
         reference, general_feedback = general_feedback, ""
-    return MoodleQuestion(paragraph.line, title, prompt, data, general_feedback, topics, moodle_id, reference)
+    question = MoodleQuestion(
+        paragraph.line, title, prompt, data, general_feedback, topics, moodle_id, reference
+    )
+    return _matching_questions(question, pairs) if pairs else [question]
 
 
 def _id_and_tags(comments: str) -> tuple[str, list[str]]:
@@ -437,16 +475,18 @@ def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[MoodleQu
         else:
             paragraph_after = paragraph
         try:
-            question = _parse_question(paragraph_after, topic)
+            questions = _parse_question(paragraph_after, topic)
         except _GiftError as error:
             problems.add(str(error), line=paragraph_after.line, field=_title_of(paragraph_after.text))
             continue
-        except _GiftUnsupported as error:
-            problems.unsupported(str(error), line=paragraph_after.line, field=_title_of(paragraph_after.text))
-            continue
-        if question is not None:
-            parsed.append(question)
-        else:
+        parsed += questions
+        if len(questions) > 1:
+            problems.note(
+                matching.SPLIT_NOTE.format(count=len(questions)),
+                line=paragraph_after.line,
+                field=_title_of(paragraph_after.text),
+            )
+        if not questions:
             problems.left_out(
                 DESCRIPTION_LEFT_OUT, line=paragraph_after.line, field=_title_of(paragraph_after.text)
             )

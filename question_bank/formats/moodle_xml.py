@@ -50,7 +50,7 @@ from urllib.parse import quote
 from xml.etree.ElementTree import Comment, Element, SubElement, indent, tostring
 
 from question_bank.errors import InputFileError
-from question_bank.formats import cloze, multilang
+from question_bank.formats import cloze, matching, multilang
 from question_bank.formats.common import (
     ImportProblems,
     html_to_text,
@@ -533,30 +533,20 @@ def _parts(question: Element, kind: str) -> list[_Part]:
 
 
 def _matching_parts(question: Element, markup: str) -> list[_Part]:
-    """Matching: each item to match becomes a choice among every answer (the answers of items without
-    text are distractors); Moodle gives every item an equal share of the question's points."""
+    """Matching: one choice among every answer per item to match (formats/matching.py)."""
     pairs = []
     for item in question.findall("subquestion"):
-        text = _formatted(item, "html")
         answer = _text(item.find("answer")).strip()
-        pairs.append((text, html_to_text(answer) if HTML_TAG.search(answer) else answer))
-    asked = [(text, answer) for text, answer in pairs if text and answer]
-    if len(asked) < 1:
-        raise _MoodleXmlError("a matching question without items to match")
-    answers = list(dict.fromkeys(answer for _, answer in pairs if answer))
-    points = (_max_points(question) or 1.0) / len(asked)
-    return [
-        _Part(
-            markup,
-            f"\n\n{text} → _____",
-            {
-                "type": QuestionType.MULTIPLE_CHOICE.value,
-                "choices": [{"text": choice, "fraction": float(choice == answer)} for choice in answers],
-            },
-            tidy_number(points),
+        pairs.append(
+            matching.Pair(
+                _formatted(item, "html"), html_to_text(answer) if HTML_TAG.search(answer) else answer
+            )
         )
-        for text, answer in asked
-    ]
+    try:
+        asked = matching.asked_items(pairs, _max_points(question) or 1.0)
+    except matching.MatchingError as error:
+        raise _MoodleXmlError(str(error)) from None
+    return [_Part(markup, item.asking, item.data, item.points) for item in asked]
 
 
 def _split_questions(

@@ -35,8 +35,9 @@ imsmanifest.xml lists the question files):
   course export (.imscc) is read once per question: Canvas's own copy of each quiz (not its Common
   Cartridge copy), and the question-bank questions no quiz copies; a New Quizzes stimulus leads the
   prompts of the questions that name it. Canvas's multiple dropdowns and fill in multiple blanks become
-  one question per blank; question groups give their points_per_item and are named in the notes when the
-  quiz draws fewer questions than they hold.
+  one question per blank, its matching one question per item to match (formats/matching.py); question
+  groups give their points_per_item and are named in the notes when the quiz draws fewer questions than
+  they hold.
   Ids come from the item `ident`; items sharing one (Brightspace library copies) are named by their
   `label` instead when it is a valid id unique in the file.
 
@@ -46,11 +47,11 @@ images their LaTeX; an <object>'s fallback content is kept, since tenta's text c
 answer rows without credit (Canvas keeps the ones a teacher left empty) are dropped. A package whose test
 names an item file the package lacks is an error rather than a quiz with questions missing.
 
-Items tenta has no type for (matching, ordering, hotspot, upload, several blanks in one item, essays
-without a model answer …) are unsupported: an error, or left out with `skipped`. Items with no
-interaction (texts shown between questions) are left out, each named in the notes. Files are parsed
-with defusedxml and errors name the file (the member inside a zip) and the line of the item. A package
-is read without extracting it: only XML members listed in the manifest, each bounded in size.
+Items tenta has no type for (QTI 2 and Blackboard matching, ordering, hotspot, upload, several blanks
+in one item, essays without a model answer …) are unsupported: an error, or left out with `skipped`.
+Items with no interaction (texts shown between questions) are left out, each named in the notes. Files
+are parsed with defusedxml and errors name the file (the member inside a zip) and the line of the item.
+A package is read without extracting it: only XML members listed in the manifest, each bounded in size.
 
 Media: the pictures, sounds and videos a student meets in an item (`<img src>`, `<object data>`,
 `<audio>`/`<video>` and their `<source>`s, also inside a media interaction; QTI 1.2 `<matimage>`,
@@ -86,6 +87,7 @@ from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 from question_bank.errors import InputFileError
+from question_bank.formats import matching
 from question_bank.formats.common import (
     ImportProblems,
     html_to_text,
@@ -1017,7 +1019,6 @@ _CANVAS_TYPES = {
     "cc.essay.v0p1": "essay",
 }
 _UNSUPPORTED_TYPES = {
-    "matching_question": "matching",
     "calculated_question": "formula (calculated)",
     "file_upload_question": "file upload",
     "categorization_question": "categorization",
@@ -1085,7 +1086,10 @@ charset="greek" (the IMS examples write π as <mattext charset="greek">p</mattex
 
 
 def _holder_markup(node: Element) -> str:
-    """One text holder as HTML: its HTML as is, plain text escaped with its line breaks kept."""
+    """One text holder as HTML: its HTML as is (also when written as XML elements rather than escaped,
+    as in Instructure's examples), plain text escaped with its line breaks kept."""
+    if len(node) and _holds_html(node):
+        return _inner_markup(node)
     text = node.text or ""
     if (node.get("charset") or "").lower() == "greek":
         text = text.translate(_SYMBOL_FONT)
@@ -1835,9 +1839,14 @@ def _collect(
         label = f"item {identifier!r}" + (f" ({title})" if title and title != identifier else "")
         line = document.line(item)
         try:
-            if _metadata(item).get("question_type", "") in _CANVAS_BLANKS:
+            question_type = _metadata(item).get("question_type", "")
+            if question_type in _CANVAS_BLANKS:
                 questions = _canvas_blank_questions(document, item, item_topics)
                 local.note(_BLANKS_SPLIT.format(count=len(questions)), line=line, field=label)
+            elif question_type == "matching_question":
+                questions = _canvas_matching_questions(document, item, item_topics)
+                if len(questions) > 1:
+                    local.note(matching.SPLIT_NOTE.format(count=len(questions)), line=line, field=label)
             else:
                 single = reader(document, item, item_topics)
                 questions = [single] if single is not None else []
@@ -2028,6 +2037,67 @@ def _canvas_blank_questions(document: _Document, item: Element, topics: list[str
         )
         title = (item.get("title") or "").strip()
         questions.append(replace(question, title=f"{title} ({index + 1})" if title else question.title))
+    return questions
+
+
+def _wrong_match_feedback(item: Element, feedback: dict[str, str]) -> dict[str, str]:
+    """Canvas's comment on a pair, by the item's response ident: shown by a condition testing that the
+    item was not given its answer (`<not><varequal respident="response_6831">6753</varequal></not>`)."""
+    found: dict[str, str] = {}
+    for condition in item.iter("respcondition"):
+        text = _linked_feedback(_links(condition), feedback)
+        for test in condition.iterfind("conditionvar/not/varequal") if text else ():
+            found.setdefault(test.get("respident", ""), text)
+    return found
+
+
+def _canvas_matching_questions(document: _Document, item: Element, topics: list[str]) -> list[MoodleQuestion]:
+    """Canvas's matching: one question per item to match (a <response_lid> whose material is the item),
+    choosing among every answer offered (formats/matching.py), in Canvas's order; an item matched wrongly
+    shows its pair's comment. Canvas's empty rows (no item, no answer) are dropped."""
+    responses = [response for response in item.iter("response_lid") if response.get("ident")]
+    right: dict[str, str] = {}
+    for scored in _scored_conditions(item):
+        for test in scored.condition.iter("varequal") if scored.fraction > 0 else ():
+            right.setdefault(test.get("respident", ""), (test.text or "").strip())
+    answers: dict[str, str] = {}
+    for response in responses:
+        for label in response.iter("response_label"):
+            answers.setdefault(label.get("ident", ""), _material_text(label))
+    feedback = _item_feedback(item)
+    comments = _wrong_match_feedback(item, feedback)
+    pairs = [matching.Pair("", text) for text in answers.values()]  # every answer, distractors too
+    for response in responses:
+        ident = response.get("ident", "")
+        text = _material_text(response.find("material"))
+        if text and not answers.get(right.get(ident, ""), ""):
+            raise _QtiError(f"matching item {text!r} ({ident}) has no right answer among its choices")
+        pairs.append(matching.Pair(text, answers.get(right.get(ident, ""), ""), comments.get(ident, "")))
+    try:
+        asked = matching.asked_items(pairs, _qti1_points(_metadata(item)) or 1.0)
+    except matching.MatchingError as error:
+        raise _QtiError(str(error)) from None
+    general = _qti1_outcome_feedback(item, feedback, _qti1_general_feedback(item, feedback))
+    presentation = item.find("presentation")
+    prompt = _material_text(presentation, _RESPONSES) if presentation is not None else ""
+    title, ident = (item.get("title") or "").strip(), item.get("ident", "")
+    questions = []
+    for index, part in enumerate(asked, start=1):
+        several = len(asked) > 1
+        question = _question(
+            document,
+            item,
+            identifier=f"{ident}-{index}" if several else ident,
+            prompt=prompt + part.asking if prompt else "",
+            data=part.data,
+            topics=topics,
+            general_feedback=general,
+            reference="",
+            points=part.points,
+        )
+        questions.append(
+            replace(question, title=f"{title} ({index})" if title and several else question.title)
+        )
     return questions
 
 

@@ -94,7 +94,7 @@ def test_bad_file_lists_every_problem_and_imports_nothing(settings: Settings, tm
     assert isinstance(result.exception, TentaError)
     assert "3 problems" in str(result.exception) and "nothing was imported" in str(result.exception)
     assert (
-        "broken.gift:5: matching: matching questions are not supported" in result.stderr
+        "broken.gift:5: essay: essay question has no reference answer" in result.stderr
     )  # line, title, reason
     assert _user_banks(settings) == []
 
@@ -155,7 +155,7 @@ def test_real_command_prints_one_line_error_and_exits_1(settings: Settings, tmp_
 MOODLE_EXPORT_WITH_UNSUPPORTED = """\
 ::relu:: Is ReLU non-linear? {T}
 
-::match:: Match each layer with its role. {=conv -> filters =pool -> downsampling =fc -> classifies}
+::opinion:: What do you think of dropout? {}
 
 ::essay:: Explain backpropagation. {}
 """
@@ -174,7 +174,7 @@ def test_unsupported_questions_refuse_the_file_unless_skipped_by_name(
     imported = runner.invoke(app, ["bank", "import", str(path), "--skip-unsupported"])
     assert imported.exit_code == 0, imported.output
     assert "(1 questions)" in imported.stdout
-    assert "skipped" in imported.stderr and "moodle.gift:3: match: matching questions" in imported.stderr
+    assert "skipped" in imported.stderr and "moodle.gift:3: opinion: essay question has no" in imported.stderr
     assert "moodle.gift:5: essay: essay question has no reference answer" in imported.stderr
     assert "--skip-unsupported" not in imported.stderr  # no advice to do what was just done
     assert len(_user_banks(settings)) == 1
@@ -183,5 +183,5 @@ def test_unsupported_questions_refuse_the_file_unless_skipped_by_name(
 def test_skipping_unsupported_questions_never_skips_real_errors(settings: Settings) -> None:
     result = runner.invoke(app, ["bank", "import", str(DATA_DIR / "broken.gift"), "--skip-unsupported"])
     assert isinstance(result.exception, TentaError)
-    assert "2 problems" in str(result.exception)  # the matching question is skipped, the two errors stay
+    assert "2 problems" in str(result.exception)  # the essay without model answer skipped, the errors stay
     assert _user_banks(settings) == []

@@ -104,7 +104,7 @@ def test_every_broken_question_is_reported_and_nothing_imported() -> None:
     assert set(reasons) == {1, 3, 5}
     assert "does not parse" in reasons[1]
     assert "braces" in reasons[3]
-    assert "matching" in reasons[5]
+    assert "no reference answer" in reasons[5]  # an essay tenta cannot grade
 
 
 def _round_trip(bank: Bank, tmp_path: Path) -> Bank:
@@ -180,12 +180,12 @@ def test_two_answer_blocks_in_one_question_is_an_error_not_a_garbled_prompt() ->
 
 def test_parse_errors_name_the_question_title(tmp_path: Path) -> None:
     path = tmp_path / "matching.gift"
-    path.write_text("::pairs:: Match them. {=Conv -> features =Dense -> classifier}\n", encoding="utf-8")
+    path.write_text("::pairs:: Match them. {=Conv -> features =Dense}\n", encoding="utf-8")
     with pytest.raises(InputFileErrors) as caught:
         import_gift(path)
     [error] = caught.value.errors
     assert (error.line, error.field) == (1, "pairs")
-    assert "matching" in error.reason
+    assert error.reason == "matching pair 'Dense' has no '->': write =item -> answer"
 
 
 def test_numerical_range_midpoint_has_no_float_noise_and_crlf_bom_are_read(tmp_path: Path) -> None:
@@ -284,8 +284,7 @@ def test_localised_default_categories_and_module_context_are_dropped(tmp_path: P
 def test_a_skipped_question_leaves_no_gap_in_numbering_and_is_reported_in_file_order(tmp_path: Path) -> None:
     path = _gift(
         tmp_path,
-        "::essay::How are you?{}\n\n::match::Pair them.{=a -> 1 =b -> 2}\n\n"
-        "::kept::1+1=2{T}\n\n::also::2+2=5{F}\n",
+        "::essay::How are you?{}\n\n::opinion::Why?{}\n\n::kept::1+1=2{T}\n\n::also::2+2=5{F}\n",
     )
     skipped: list[InputFileError] = []
     bank = import_file(path, skipped=skipped)
@@ -323,3 +322,44 @@ def test_essay_feedback_written_as_a_marking_scheme_gives_the_rubric(tmp_path: P
         "Training stops when the validation loss stops improving. This avoids overfitting."
     )
     assert 1 <= len(plain.rubric) <= 6 and plain.max_points == 1.0
+
+
+def test_matching_becomes_a_choice_per_item_among_all_answers(tmp_path: Path) -> None:
+    """GIFT matching (was: refused as unsupported): as Moodle imports it, every unescaped '=' starts a
+    pair, `= -> answer` is a distractor, escapes are read; each item an equal share of Moodle's 1 point."""
+    path = _gift(
+        tmp_path,
+        "// [id:kinds]\n::T:: Match these {\n =cat -> animal =oak -> tree =rose -> flower\n"
+        " =x \\= 1 -> equation\\: yes = -> mineral\n####Living things.}\n",
+    )
+    notes: list[str] = []
+    bank = import_gift(path, notes=notes)
+    assert [question.id for question in bank.questions] == [f"kinds-{n}" for n in range(1, 5)]
+    oak = bank.question("kinds-2")
+    assert (oak.type, oak.prompt_in("en")) == (QuestionType.MULTIPLE_CHOICE, "Match these\n\noak → _____")
+    assert [(c.text, c.fraction) for c in oak.choices] == [
+        ("animal", 0.0),
+        ("tree", 1.0),
+        ("flower", 0.0),
+        ("equation: yes", 0.0),
+        ("mineral", 0.0),
+    ]
+    assert bank.question("kinds-4").prompt_in("en").endswith("\n\nx = 1 → _____")
+    assert [question.max_points for question in bank.questions] == [0.25] * 4
+    assert oak.general_feedback == "Living things."
+    assert notes == [
+        f"{path}:2: T: a matching question with 4 items: imported as 4 questions, one per item, each asking "
+        "it as _____ and worth its points"
+    ]
+
+
+def test_matching_answer_keeps_a_hash_and_needs_two_pairs(tmp_path: Path) -> None:
+    """Moodle's matching has no per-pair feedback: '#' is part of the answer; one pair is too few."""
+    path = _gift(tmp_path, "::lang:: Pair them {=Microsoft -> C# =Sun -> Java}\n\n::one:: Pair {=a -> b}\n")
+    with pytest.raises(InputFileErrors) as caught:
+        import_gift(path)
+    [error] = caught.value.errors
+    assert (error.line, error.field) == (3, "one")
+    assert error.reason == "a matching question needs at least two pairs (=item -> answer)"
+    path.write_text("::lang:: Pair them {=Microsoft -> C# =Sun -> Java}\n", encoding="utf-8")
+    assert [c.text for c in import_gift(path).question("lang-1").choices] == ["C#", "Java"]

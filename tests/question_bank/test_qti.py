@@ -259,7 +259,9 @@ def test_canvas_quiz_export_zip_maps_every_question_type(tmp_path: Path) -> None
         QuestionType.SHORT_EXACT,
         QuestionType.NUMERICAL,
         QuestionType.FREE_TEXT,
-    ]  # the text-only question is not one; the matching question and the bare essay are skipped
+        QuestionType.MULTIPLE_CHOICE,  # the matching question: one per item (was: skipped)
+        QuestionType.MULTIPLE_CHOICE,
+    ]  # the text-only question is not one; the bare essay is skipped
     sigmoid = bank.questions[0]
     assert sigmoid.id == "i0f5a4b3c2d1e0f9a8b7c6d5e4f3a2b10"
     assert sigmoid.prompt == {
@@ -279,7 +281,7 @@ def test_canvas_quiz_export_zip_maps_every_question_type(tmp_path: Path) -> None
 
 def test_canvas_multiple_answers_short_answer_numerical_and_essay(tmp_path: Path) -> None:
     bank = import_file(_canvas_zip(tmp_path), skipped=[])
-    several, short, numerical, essay = bank.questions[2:]
+    several, short, numerical, essay = bank.questions[2:6]
     assert several.topics == ()
     assert [(c.text, c.fraction) for c in several.choices] == [
         ("Dropout", 0.3333333),
@@ -308,13 +310,57 @@ def test_canvas_unsupported_questions_are_named_with_their_line(tmp_path: Path) 
     with pytest.raises(InputFileErrors) as raised:
         import_qti(CANVAS_QUIZ)
     errors = raised.value.errors
-    assert [error.line for error in errors] == [
-        _line_of(text, 'ident="i6f708192a3b4c5d6e7f8091a2b3c4d56"'),
-        _line_of(text, 'ident="i708192a3b4c5d6e7f8091a2b3c4d5e67"'),
-    ]
+    assert [error.line for error in errors] == [_line_of(text, 'ident="i6f708192a3b4c5d6e7f8091a2b3c4d56"')]
     assert errors[0].field == "item 'i6f708192a3b4c5d6e7f8091a2b3c4d56' (Reflektion)"
     assert "essay has no model answer" in errors[0].reason
-    assert "matching questions (type 'matching_question') are not supported" in errors[1].reason
+    assert errors[0].unsupported  # skippable, unlike a broken question
+
+
+def test_canvas_matching_is_a_choice_per_item_with_the_pair_comment_on_wrong_answers() -> None:
+    """Canvas matching_question (was: refused as unsupported): each item a choice among every answer
+    offered (the distractor too), an equal share of points_possible; the pair's comment, which Canvas
+    shows when the item is matched wrongly, is the feedback of the wrong choices; the split is noted."""
+    notes: list[str] = []
+    bank = import_file(CANVAS_QUIZ, skipped=[], notes=notes)
+    conv, lstm = [question for question in bank.questions if question.id.startswith("i708192a3")]
+    assert (conv.id, lstm.id) == (
+        "i708192a3b4c5d6e7f8091a2b3c4d5e67-1",
+        "i708192a3b4c5d6e7f8091a2b3c4d5e67-2",
+    )
+    assert lstm.prompt_in("sv") == "Para ihop lager och uppgift.\n\nLSTM → _____"
+    assert [(c.text, c.fraction, c.feedback) for c in conv.choices] == [
+        ("Bilder", 1.0, ""),
+        ("Sekvenser", 0.0, "Faltningar glider över bildens pixlar."),
+        ("Tabeller", 0.0, "Faltningar glider över bildens pixlar."),
+    ]
+    assert [(c.text, c.fraction) for c in lstm.choices] == [
+        ("Bilder", 0.0),
+        ("Sekvenser", 1.0),
+        ("Tabeller", 0.0),
+    ]
+    assert conv.max_points == lstm.max_points == 1.0  # points_possible 2.0 shared by the two items
+    assert (
+        f"{CANVAS_QUIZ}:{_line_of(CANVAS_QUIZ.read_text(encoding='utf-8'), 'Para ihop')}: item "
+        in "".join(
+            note for note in notes if "a matching question with 2 items: imported as 2 questions" in note
+        )
+    )
+
+
+def test_canvas_matching_without_a_right_answer_is_an_error_naming_the_item(tmp_path: Path) -> None:
+    """A matching item the scoring gives no answer cannot be graded: an error, not a silent guess."""
+    text = CANVAS_QUIZ.read_text(encoding="utf-8").replace(
+        '<varequal respident="response_4411">9002</varequal>',
+        '<varequal respident="response_4411">1</varequal>',
+    )
+    path = tmp_path / "quiz.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileErrors) as raised:
+        import_qti(path, skipped=[])
+    [error] = raised.value.errors
+    assert error.field == "item 'i708192a3b4c5d6e7f8091a2b3c4d5e67' (Para ihop)"
+    assert error.reason == "matching item 'LSTM' (response_4411) has no right answer among its choices"
+    assert not error.unsupported
 
 
 def test_blackboard_pool_export(tmp_path: Path) -> None:
@@ -1108,20 +1154,21 @@ def test_cli_imports_a_canvas_zip_and_a_bad_package_changes_nothing(
     package = _canvas_zip(tmp_path)
     refused = runner.invoke(app, ["bank", "import", str(package)])
     assert isinstance(refused.exception, TentaError)
-    assert "2 problems" in str(refused.exception) and "--skip-unsupported" in refused.stderr
+    assert "essay has no model answer" in str(refused.exception)  # the one problem left
+    assert "--skip-unsupported" in str(refused.exception)
     assert not settings.banks_dir.exists() or list(settings.banks_dir.iterdir()) == []
 
     dry = runner.invoke(
         app, ["bank", "import", str(package), "--dry-run", "--skip-unsupported"], env={"COLUMNS": "200"}
     )
     assert dry.exit_code == 0, dry.output
-    assert "Would import 'quiz-3-neurala-natverk': 6 questions" in dry.stdout
-    assert "skipped" in dry.stderr and "matching questions" in dry.stderr
+    assert "Would import 'quiz-3-neurala-natverk': 8 questions" in dry.stdout
+    assert "skipped" in dry.stderr and "essay has no model answer" in dry.stderr
     assert not settings.banks_dir.exists() or list(settings.banks_dir.iterdir()) == []
 
     imported = runner.invoke(app, ["bank", "import", str(package), "--skip-unsupported", "--format", "qti"])
     assert imported.exit_code == 0, imported.output
-    assert "imported 'quiz-3-neurala-natverk' (6 questions)" in imported.stdout
+    assert "imported 'quiz-3-neurala-natverk' (8 questions)" in imported.stdout
     shown = runner.invoke(app, ["bank", "show", "quiz-3-neurala-natverk", "-q", "1"], env={"COLUMNS": "200"})
     assert "[+100%] (0, 1)" in shown.stdout and "topics: Aktiveringsfunktioner" in shown.stdout
 

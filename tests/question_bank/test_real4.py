@@ -78,8 +78,27 @@ def test_moodle_matching_becomes_a_choice_per_item() -> None:
 
 def test_gift_moodle_export_in_a_category_with_escaped_html() -> None:
     skipped: list[InputFileError] = []
-    bank = import_file(REAL / "gift_moodle_questions_in_category.gift", skipped=skipped)
-    greeting, user, acronym = bank.questions
+    notes: list[str] = []
+    bank = import_file(REAL / "gift_moodle_questions_in_category.gift", skipped=skipped, notes=notes)
+    *activities, greeting, user, acronym = bank.questions
+    # matching (was: refused as unsupported): one choice among all five answers per description
+    assert [question.id for question in activities] == [f"moodle-activities-{n}" for n in range(1, 5)]
+    assert activities[3].prompt_in("en") == (
+        "Match the activity to the description.\n\n"
+        "A collection of web pages that anyone can add to or edit. → _____"
+    )
+    assert [(c.text, c.fraction) for c in activities[3].choices] == [
+        ("Forum", 0.0),
+        ("Choice", 0.0),
+        ("Database", 0.0),
+        ("Wiki", 1.0),
+        ("Chat", 0.0),  # '= -> Chat': a distractor no description takes
+    ]
+    assert [question.max_points for question in activities] == [0.25] * 4
+    assert [note.removeprefix(f"{REAL}/") for note in notes] == [
+        "gift_moodle_questions_in_category.gift:5: Moodle activities: a matching question with 4 items: "
+        "imported as 4 questions, one per item, each asking it as _____ and worth its points"
+    ]
     assert greeting.prompt_in("en") == "Listen to this greeting:\n\nWhat language is being spoken?"
     assert [(c.text, c.fraction, c.feedback) for c in greeting.choices][:2] == [
         ("English", 0.0, "Sorry, listen again."),
@@ -93,8 +112,7 @@ def test_gift_moodle_export_in_a_category_with_escaped_html() -> None:
     assert acronym.prompt_in("en") == (
         "Moodle is an acronym for Modular Object-Oriented Dynamic Learning Environment."
     )
-    assert [(problem.line, problem.field) for problem in skipped] == [(5, "Moodle activities")]
-    assert "matching" in skipped[0].reason
+    assert skipped == []
 
 
 def test_gift_moodle_import_fixture_weights_ranges_and_true_false_feedback() -> None:
@@ -120,7 +138,16 @@ def test_gift_moodle_import_fixture_weights_ranges_and_true_false_feedback() -> 
     assert questions["Q1"].general_feedback == (
         "This is, of course, a Hitchiker's Guide to the Galaxy reference."
     )
-    assert [(problem.line, problem.field) for problem in skipped] == [(2, "Q8"), (5, "Moodle activities")]
+    assert [(problem.line, problem.field) for problem in skipped] == [(2, "Q8")]  # an essay without answer
+    # a matching item keeps its own [format]: [html] and [moodle] HTML read, [markdown] and [plain] as written
+    activities = [questions[f"moodle-activities-{n}"] for n in range(1, 5)]
+    assert [q.prompt_in("en").split("\n\n")[-1] for q in activities] == [
+        "An activity supporting asynchronous discussions. → _____",
+        "A teacher asks a question and specifies a choice of multiple responses. → _____",
+        "A bank of record entries which participants can add to. → _____",
+        "A collection of web pages that anyone can add to or edit. → _____",
+    ]
+    assert [c.text for c in activities[0].choices] == ["Forum", "Choice", "Database", "Wiki", "Chat"]
 
 
 def test_canvas_question_groups_import_each_question_once_and_say_what_the_quiz_draws() -> None:
@@ -226,16 +253,22 @@ def test_blackboard_right_and_wrong_item_feedback_is_kept() -> None:
 
 def test_canvas_items_without_metadata_keep_the_term_an_answer_field_asks_about() -> None:
     skipped: list[InputFileError] = []
-    dropdown, pair = import_file(REAL / "canvas_edge_cases.xml", skipped=skipped).questions
+    dropdown, matched, pair = import_file(REAL / "canvas_edge_cases.xml", skipped=skipped).questions
     assert dropdown.prompt_in("en") == "Question 6, Multiple Dropdowns, Answers is C: [C]"  # 'C' said already
     assert [(c.text, c.fraction) for c in dropdown.choices] == [("C", 1.0), ("D", 0.0)]
     assert pair.prompt_in("en") == "EEE\n\nB"  # was 'EEE': the term to match was lost
     assert [(c.text, c.fraction) for c in pair.choices] == [("BB", 1.0), ("EEE", 0.0)]
+    # Canvas matching with a single item (was: refused): that item asked among both answers, as the same
+    # item without metadata is read
+    assert matched.prompt_in("en") == "EEE\n\nB → _____"
+    assert (matched.max_points, [(c.text, c.fraction) for c in matched.choices]) == (
+        1.0,
+        [("BB", 1.0), ("EEE", 0.0)],
+    )
     assert [(problem.line, problem.field) for problem in skipped] == [
         (11, "item 'i2fcd1e9d01e3b1529bf9bfbe56e513dd' (Fill Multiple Blanks w/o metadata)"),
-        (152, "item 'i4b3eed114f559db70f40868a5997f1ef' (Matching with a Single Item)"),
     ]
-    assert "2 answer fields" in skipped[0].reason and "matching" in skipped[1].reason
+    assert "2 answer fields" in skipped[0].reason
 
 
 def test_canvas_essay_grading_notes_are_its_model_answer() -> None:
@@ -359,3 +392,36 @@ def test_canvas_fill_in_multiple_blanks_accepts_every_listed_answer() -> None:
     assert [(c.text, c.fraction) for c in first.choices] == [("red", 1.0), ("Red", 1.0)]
     assert [(c.text, c.fraction) for c in second.choices] == [("blue", 1.0), ("Blue", 1.0)]
     assert first.max_points == second.max_points == 0.5
+
+
+def test_canvas_matching_with_empty_rows_distractors_and_pair_comments() -> None:
+    """Canvas matching (was: refused as unsupported): one choice per item among every answer offered,
+    Canvas's empty rows dropped, an equal share of the points; the pair's comment is shown for a wrong
+    choice and the item-wide feedback kept."""
+    notes: list[str] = []
+    first, second = import_file(REAL / "canvas_matching_feedback.xml", notes=notes).questions
+    assert [first.prompt_in("en"), second.prompt_in("en")] == ["A:1 B:2\n\nA → _____", "A:1 B:2\n\nB → _____"]
+    assert [(c.text, c.fraction, c.feedback) for c in second.choices][:3] == [
+        ("1", 0.0, "B:2"),
+        ("2", 1.0, ""),
+        ("C", 0.0, "B:2"),  # the empty answer row is not a choice
+    ]
+    assert [c.text for c in first.choices] == ["1", "2", "C", "D", "E", "F", "3", "4", "5", "6"]
+    assert (first.max_points, second.max_points) == (0.5, 0.5)
+    assert first.general_feedback == "Neutral\n\nIf right: Correct\n\nIf wrong: Incorrect"
+    assert [note.removeprefix(f"{REAL}/") for note in notes] == [
+        "canvas_matching_feedback.xml:11: item 'i43dbc4f8278e6ded31674b351f9a1c37' (Question): a matching "
+        "question with 2 items: imported as 2 questions, one per item, each asking it as _____ and worth its "
+        "points"
+    ]
+
+
+def test_canvas_matching_distractor_and_html_written_as_xml() -> None:
+    light, electron = import_file(REAL / "canvas_matching_distractor.xml").questions
+    assert light.id == "4772-1"
+    assert electron.prompt_in("en") == (
+        "Match the statements with the correct type of microscope\n\nElectron Microscopes → _____"
+    )
+    assert [c.fraction for c in electron.choices] == [0.0, 1.0, 0.0]
+    assert electron.choices[2].text == "A distractor answer."  # offered to one item: a choice for every item
+    assert [c.text for c in light.choices] == [c.text for c in electron.choices]
