@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from question_bank.errors import TentaError
+from quiz.modes import QuizMode
 from quiz.tui import messages
 from quiz.tui.screens.home import HomeScreen
 
@@ -162,6 +163,11 @@ class TentaApp(App[None]):
         self.active_quiz = quiz
         self.resume_offered.add(quiz.session_id)
         self.push_screen(QuizScreen(quiz))
+        if message.mode is QuizMode.PRACTICE and message.count and quiz.total < message.count:
+            self.notify(
+                f"Practice asks {quiz.total} question(s), all there are"
+                + (" in the chosen topics." if message.topics else ".")
+            )
 
     @on(messages.ResumeQuiz)
     def resume_quiz(self, message: messages.ResumeQuiz) -> None:

@@ -63,6 +63,8 @@ async def test_flags_show_survive_a_restart_and_are_listed_at_the_finish(
     reopened = make_app(make_ctx())
     async with reopened.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResumeDialog), "the resume offer")
+        offer = str(pilot.app.screen.query_one("#resume-position", Static).render())
+        assert offer == "You were on question 3 of 12. 2 flagged."
         await pilot.press("enter")
         quiz_screen = await _quiz_screen(pilot)
         assert _position(quiz_screen) == "Question 3/12 · 2 p · ⚑ flagged"

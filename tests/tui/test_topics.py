@@ -87,6 +87,8 @@ async def test_choosing_topics_restricts_the_quiz_and_is_kept_for_the_profile(
         practice = pilot.app.screen
         assert isinstance(practice, QuizScreen)
         assert {question.id for question in practice.quiz.questions} == CNN, "5 asked, the topic has 2"
+        shown = [str(notification.message) for notification in pilot.app._notifications]
+        assert "Practice asks 2 question(s), all there are in the chosen topics." in shown
     assert ctx.repository.topic_filter(alva.id, "dl-course") == ["cnn"]
 
 

@@ -54,10 +54,13 @@ class ResumeDialog(ModalScreen[ResumeChoice]):
             yield Label(
                 f"{mode} started {session.started_at:%Y-%m-%d %H:%M}: {answered} of {total} answered.",
             )
+            flagged = f" {len(session.flagged)} flagged." if session.flagged else ""
             yield Label(
                 f"You were on question {session.position + 1} of {total}"
-                + (" with a saved draft." if has_draft else "."),
+                + (" with a saved draft." if has_draft else ".")
+                + flagged,
                 classes="muted",
+                id="resume-position",
             )
             if session.deadline is not None:
                 yield Label(self._time_note(session.deadline), classes="muted")
