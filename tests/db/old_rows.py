@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Connection, Table
+from alembic import command
+from sqlalchemy import Connection, Engine, MetaData, Table
 
+from db import migrate
 from question_bank.models import Question
+
+
+def schema_at(engine: Engine, revision: str) -> Mapping[str, Table]:
+    """Migrate an empty database up to `revision` and reflect its tables as they were then."""
+    with engine.begin() as connection:
+        command.upgrade(migrate.alembic_config(connection), revision)
+    old = MetaData()
+    old.reflect(engine)
+    return old.tables
 
 
 def insert_row(connection: Connection, table: Table, **values: object) -> int:

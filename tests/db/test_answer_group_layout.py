@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from alembic import command
 from sqlalchemy import MetaData, exc, inspect
 
 from db import migrate
@@ -16,7 +15,7 @@ from db.repository import RecordNotFound, Repository, open_repository
 from question_bank.errors import TentaError
 from question_bank.models import Bank
 from tests.db.banks import sample_bank
-from tests.db.old_rows import insert_question_snapshot, insert_row
+from tests.db.old_rows import insert_question_snapshot, insert_row, schema_at
 
 WHEN = datetime(2026, 2, 3, 8, 15, tzinfo=UTC)
 
@@ -27,12 +26,8 @@ def test_upgrade_from_0005_keeps_overrides_as_decided_alone_and_stores_group_lay
     engine = create_engine_for(empty_database_url)
     question = sample_bank().questions[0]
     try:
-        with engine.begin() as connection:
-            command.upgrade(migrate.alembic_config(connection), "0005")
+        tables = schema_at(engine, "0005")
         assert "answer_group_pins" not in inspect(engine).get_table_names()
-        old = MetaData()
-        old.reflect(engine)
-        tables = old.tables
         with engine.begin() as connection:
             student_id = insert_row(
                 connection, tables["students"], name="Anna", is_default=False, created_at=WHEN

@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from alembic import command
-from sqlalchemy import MetaData, exc, insert, inspect
+from sqlalchemy import exc, insert, inspect
 
 from db import migrate
 from db.engine import create_engine_for
@@ -15,7 +14,7 @@ from db.models import ExtraTime
 from db.records import ExtraTimeRecord
 from db.repository import RecordNotFound, Repository, open_repository
 from question_bank.errors import TentaError
-from tests.db.old_rows import insert_row
+from tests.db.old_rows import insert_row, schema_at
 
 WHEN = datetime(2025, 5, 12, 8, 0, tzinfo=UTC)
 
@@ -110,19 +109,16 @@ def test_upgrade_from_0003_keeps_students_and_a_running_exam_and_adds_extra_time
     engine = create_engine_for(empty_database_url)
     deadline = WHEN + timedelta(minutes=60)
     try:
-        with engine.begin() as connection:
-            command.upgrade(migrate.alembic_config(connection), "0003")
+        tables = schema_at(engine, "0003")
         assert migrate.current(engine) == "0003"
         assert "extra_time" not in inspect(engine).get_table_names()
-        old = MetaData()
-        old.reflect(engine)
         with engine.begin() as connection:
             anna_id = insert_row(
-                connection, old.tables["students"], name="Anna", is_default=False, created_at=WHEN
+                connection, tables["students"], name="Anna", is_default=False, created_at=WHEN
             )
             session_id = insert_row(
                 connection,
-                old.tables["quiz_sessions"],
+                tables["quiz_sessions"],
                 student_id=anna_id,
                 bank_id="dl-timed",
                 bank_version="1",

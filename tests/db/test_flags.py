@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from alembic import command
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import inspect
 
 from db import migrate
 from db.engine import create_engine_for
 from db.repository import Repository, open_repository
 from question_bank.errors import TentaError
 from question_bank.models import Bank
-from tests.db.old_rows import insert_question_snapshot, insert_row
+from tests.db.old_rows import insert_question_snapshot, insert_row, schema_at
 
 WHEN = datetime(2025, 2, 10, 9, 0, tzinfo=UTC)
 
@@ -62,14 +61,10 @@ def test_upgrade_from_0006_keeps_sessions_unflagged_and_adds_topic_filters(
     engine = create_engine_for(empty_database_url)
     question = bank.questions[0]
     try:
-        with engine.begin() as connection:
-            command.upgrade(migrate.alembic_config(connection), "0006")
+        tables = schema_at(engine, "0006")
         assert migrate.current(engine) == "0006"
         assert "topic_filters" not in inspect(engine).get_table_names()
         assert "flagged" not in {column["name"] for column in inspect(engine).get_columns("session_items")}
-        old = MetaData()
-        old.reflect(engine)
-        tables = old.tables
         with engine.begin() as connection:
             student_id = insert_row(
                 connection, tables["students"], name="Anna", is_default=False, created_at=WHEN

@@ -8,8 +8,7 @@ import unicodedata
 from datetime import UTC, datetime
 
 import pytest
-from alembic import command
-from sqlalchemy import MetaData, exc, inspect, text
+from sqlalchemy import exc, inspect, text
 
 from db import migrate
 from db.engine import create_engine_for
@@ -17,7 +16,7 @@ from db.records import NewGrade
 from db.repository import AmbiguousStudentName, Repository, open_repository
 from question_bank.models import Bank
 from tests.db.banks import sample_bank
-from tests.db.old_rows import insert_question_snapshot, insert_row
+from tests.db.old_rows import insert_question_snapshot, insert_row, schema_at
 
 ANNA = "Anna Öberg"
 WHEN = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
@@ -148,11 +147,7 @@ def test_upgrade_from_0004_keeps_every_row_and_lets_names_repeat(empty_database_
     engine = create_engine_for(empty_database_url)
     question = sample_bank().questions[0]
     try:
-        with engine.begin() as connection:
-            command.upgrade(migrate.alembic_config(connection), "0004")
-        old = MetaData()
-        old.reflect(engine)
-        tables = old.tables
+        tables = schema_at(engine, "0004")
         with engine.begin() as connection:
             anna_id = insert_row(connection, tables["students"], name=ANNA, is_default=False, created_at=WHEN)
             bo_id = insert_row(
