@@ -67,6 +67,15 @@ async def wait_for_grade(pilot: Pilot[None], feedback: FeedbackScreen) -> None:
     await wait_until(pilot, lambda: feedback.outcome is not None, "the grade")
 
 
+async def graded_feedback(pilot: Pilot[None]) -> FeedbackScreen:
+    """The feedback screen a submit opens, once its grade is shown."""
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FeedbackScreen), "the feedback")
+    feedback = pilot.app.screen
+    assert isinstance(feedback, FeedbackScreen)
+    await wait_for_grade(pilot, feedback)
+    return feedback
+
+
 TIMED_BANK = "dl-timed"
 LIMIT = timedelta(minutes=30)
 

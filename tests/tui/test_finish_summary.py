@@ -8,12 +8,11 @@ from textual.widgets import DataTable, Input, Static
 
 from db.records import SessionStatus
 from quiz.context import AppContext
-from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.finish_dialog import FinishDialog
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from tests.tui.conftest import make_app
-from tests.tui.helpers import home_ready, settle, wait_for_grade, wait_until
+from tests.tui.helpers import graded_feedback, home_ready, settle, wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -99,10 +98,7 @@ async def test_a_quiz_with_every_answer_submitted_finishes_at_once(ctx: AppConte
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
         await pilot.press(*TYPED)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FeedbackScreen), "the feedback")
-        feedback = pilot.app.screen
-        assert isinstance(feedback, FeedbackScreen)
-        await wait_for_grade(pilot, feedback)
+        await graded_feedback(pilot)
         await pilot.press("ctrl+f")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
         assert not any(isinstance(screen, FinishDialog) for screen in pilot.app.screen_stack)

@@ -10,13 +10,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from quiz.context import AppContext
-from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.finish_dialog import FinishDialog
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.resume_dialog import ResumeDialog
 from tests.tui.conftest import make_app
-from tests.tui.helpers import home_ready, wait_for_grade, wait_until
+from tests.tui.helpers import graded_feedback, home_ready, wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -98,10 +97,7 @@ async def test_a_flagged_question_keeps_the_summary_open_when_everything_is_subm
         assert "ctrl+r" not in _footer_keys(pilot), "'Next flagged' appears once something is flagged"
         await pilot.press(*"Parameters are learned; hyperparameters are chosen before training.")
         await pilot.press("ctrl+g", "ctrl+s")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FeedbackScreen), "the feedback")
-        feedback = pilot.app.screen
-        assert isinstance(feedback, FeedbackScreen)
-        await wait_for_grade(pilot, feedback)
+        await graded_feedback(pilot)
         await pilot.press("e")
         await wait_until(pilot, lambda: pilot.app.screen is quiz_screen, "the quiz again")
         await pilot.press("ctrl+f")

@@ -19,7 +19,7 @@ from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.resume_dialog import ResumeDialog
 from quiz.tui.widgets.point_decisions import PointDecisions
 from tests.tui.conftest import NOW, make_app
-from tests.tui.helpers import home_ready, settle, wait_for_grade, wait_until
+from tests.tui.helpers import graded_feedback, home_ready, settle, wait_for_grade, wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -47,10 +47,7 @@ async def test_whole_practice_quiz_is_stored_graded_and_scheduled(ctx: AppContex
             editor = quiz_screen.query_one("#answer", TextArea)
             editor.insert(" Dropout and early stopping reduce overfitting.")
             await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: isinstance(pilot.app.screen, FeedbackScreen), "feedback")
-            feedback = pilot.app.screen
-            assert isinstance(feedback, FeedbackScreen)
-            await wait_for_grade(pilot, feedback)
+            feedback = await graded_feedback(pilot)
             assert feedback.query_one("#fb-score").display
             assert "/" in str(feedback.query_one("#fb-score .score-text").render())
             assert feedback.query_one("#fb-reference").display
@@ -137,10 +134,7 @@ async def test_due_review_session_asks_only_due_cards_and_reschedules_them(ctx: 
                 "A convolution layer slides filters over the image."
             )
             await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: isinstance(pilot.app.screen, FeedbackScreen), "feedback")
-            feedback = pilot.app.screen
-            assert isinstance(feedback, FeedbackScreen)
-            await wait_for_grade(pilot, feedback)
+            await graded_feedback(pilot)
             await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
     for question_id in due_ids:
