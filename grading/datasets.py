@@ -65,6 +65,11 @@ class GradedRecord(BaseModel):
         return tuple(score / scale for score in self.grader_scores)
 
     @property
+    def question_key(self) -> str | int | None:
+        """How the record names a bank's question: its number, else its id, else not at all."""
+        return self.question_number if self.question_number is not None else (self.question_id or None)
+
+    @property
     def group(self) -> str:
         """What identifies the question: id, else number, else the question text."""
         if self.question_id:
@@ -112,10 +117,9 @@ def _identifier(text: str) -> str:
 
 def bank_question(record: GradedRecord, bank: Bank) -> Question | None:
     """The bank's question a record answers: by question_number or question_id, else by its question text."""
-    if record.question_number is not None or record.question_id:
-        key: str | int = record.question_number if record.question_number is not None else record.question_id
+    if record.question_key is not None:
         try:
-            return bank.question(key)
+            return bank.question(record.question_key)
         except KeyError:
             pass
     return bank.question_with_prompt(record.question) if record.question.strip() else None
@@ -139,8 +143,7 @@ def question_for(record: GradedRecord, bank: Bank | None = None) -> Question:
         if found is not None:
             return found
         if not record.reference_answer.strip():
-            key = record.question_number if record.question_number is not None else record.question_id
-            raise ValueError(f"bank {bank.id!r} has no question {key or record.question!r}")
+            raise ValueError(f"bank {bank.id!r} has no question {record.question_key or record.question!r}")
     if not record.reference_answer.strip() or not record.question.strip():
         raise ValueError("record needs question and reference_answer (or a question_number and --bank)")
     return Question(
