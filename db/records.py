@@ -29,6 +29,13 @@ class AuditKind(StrEnum):
     GRADED = "graded"
     REGRADE_REQUESTED = "regrade_requested"
     OVERRIDDEN = "overridden"
+    MOVED_TO_GROUP = "moved_to_group"
+    TAKEN_OUT_OF_GROUP = "taken_out_of_group"
+    GROUP_MERGED = "group_merged"
+    GROUP_CONFIRMED = "group_confirmed"
+    GROUP_UNCONFIRMED = "group_unconfirmed"
+    GROUP_RELEASED = "group_released"
+    """A group decision withdrawn: the answer's score follows its auto grade (or own override) again."""
 
 
 class StudentRecord(_Record):
@@ -112,6 +119,9 @@ class QuizSessionRecord(_Record):
     drafts: dict[str, str] = Field(description="Unsubmitted text per question id.")
     answer_ids: dict[str, int] = Field(description="Latest submitted answer per question id.")
     flagged: list[str] = Field(default_factory=list, description="Question ids flagged to come back to.")
+    topics: list[str] = Field(
+        default_factory=list, description="The topics the questions were chosen from; empty: the whole bank."
+    )
 
     @property
     def current_question_id(self) -> str | None:
@@ -193,6 +203,14 @@ class GroupConfirmationRecord(_Record):
     last_answer_id: int
     confirmed_by: str
     created_at: datetime
+
+
+class NewAuditEvent(_Record):
+    """An audit entry a teacher action writes with its change (answer groups: moves, confirmations)."""
+
+    answer_id: int
+    kind: AuditKind
+    detail: dict[str, Any] = Field(default_factory=dict)
 
 
 class GroupLayout(_Record):
@@ -307,6 +325,9 @@ class SessionSummary(_Record):
     bank_id: str
     bank_version: str
     mode: str
+    topics: list[str] = Field(
+        default_factory=list, description="The topics the questions were chosen from; empty: the whole bank."
+    )
     status: SessionStatus
     started_at: datetime
     finished_at: datetime | None
@@ -331,6 +352,7 @@ class SessionItemDetail(_Record):
     max_points: float
     draft: str | None
     answer: AnswerDetail | None
+    flagged: bool = Field(default=False, description="The student flagged it to come back to.")
 
 
 class SessionDetail(_Record):
@@ -416,6 +438,25 @@ class ReviewCardRecord(_Record):
     difficulty: float | None = None
     due: datetime
     last_review: datetime | None = None
+    lapses: int = Field(default=0, ge=0, description="Again on the card in review (Anki's lapses).")
+    leech: bool = Field(default=False, description="Lapsed often enough to be a leech (Anki's tag).")
+
+
+class SuspensionReason(StrEnum):
+    MANUAL = "manual"
+    """The student suspended it."""
+    LEECH = "leech"
+    """Suspended automatically when it became a leech."""
+
+
+class SuspensionRecord(_Record):
+    """A question practice, due today and weakest first leave out for this student until unsuspended."""
+
+    student_id: int
+    bank_id: str
+    question_id: str
+    reason: SuspensionReason
+    suspended_at: datetime
 
 
 class ReviewLogEntry(_Record):

@@ -35,6 +35,7 @@ from db.models import (
     ReviewLogRow,
     SessionItem,
     Student,
+    Suspension,
     TopicFilter,
     utcnow,
 )
@@ -53,6 +54,7 @@ from db.records import (
     GroupConfirmationRecord,
     GroupLayout,
     GroupPinRecord,
+    NewAuditEvent,
     NewGrade,
     OverrideRecord,
     QuestionStats,
@@ -65,6 +67,8 @@ from db.records import (
     SessionStatus,
     SessionSummary,
     StudentRecord,
+    SuspensionReason,
+    SuspensionRecord,
     check_extra_time,
     check_point_credits,
 )
@@ -292,9 +296,10 @@ class Repository:
         mode: str,
         *,
         deadline: datetime | None = None,
+        topics: Sequence[str] = (),
     ) -> QuizSessionRecord:
-        """A session asking `questions` in this order (until `deadline` when timed); unfinished older
-        sessions of the bank are abandoned."""
+        """A session asking `questions` in this order (until `deadline` when timed), chosen from `topics`
+        (none: the whole bank); unfinished older sessions of the bank are abandoned."""
         if not questions:
             raise TentaError("a quiz session needs at least one question")
         question_ids = [question.id for question in questions]
@@ -320,6 +325,7 @@ class Repository:
                 started_at=now,
                 updated_at=now,
                 deadline=deadline,
+                topics=list(dict.fromkeys(topics)) or None,
             )
             quiz.items = [
                 SessionItem(
@@ -677,11 +683,13 @@ class Repository:
         pins: Mapping[int, str] | None = None,
         confirm: Mapping[str, int] | None = None,
         unconfirm: Sequence[str] = (),
+        events: Sequence[NewAuditEvent] = (),
     ) -> GroupLayout:
         """One teacher's change to the groups, in one transaction: `pins` (answer id → group key) place
         answers, `confirm` (group key → last answer id seen) marks groups reviewed, `unconfirm` drops that.
 
-        Every pinned answer must be an answer to the question, else nothing changes.
+        Every pinned answer must be an answer to the question, else nothing changes. `events` go to the
+        answers' audit trails in the same transaction, with the teacher as actor.
         """
         if not teacher.strip():
             raise TentaError("changing answer groups needs the teacher's name")
@@ -719,6 +727,9 @@ class Repository:
                         confirmed_by=teacher.strip(),
                     )
                 )
+            for entry in events:
+                _require(session, Answer, entry.answer_id)
+                _audit(session, entry.answer_id, entry.kind, teacher.strip(), entry.detail)
 
         self._write(work)
         return self.group_layout(bank_id, question_id)
@@ -806,6 +817,7 @@ class Repository:
                     max_points=item.snapshot.max_points,
                     draft=item.draft,
                     answer=details.get(item.answer_id) if item.answer_id else None,
+                    flagged=item.flagged,
                 )
                 for item in quiz.items
             ]
@@ -927,9 +939,14 @@ class Repository:
         return self._read(work)
 
     def save_review_card(
-        self, record: ReviewCardRecord, log_entry: ReviewLogEntry | None = None
+        self,
+        record: ReviewCardRecord,
+        log_entry: ReviewLogEntry | None = None,
+        *,
+        suspend_as_leech: bool = False,
     ) -> ReviewCardRecord:
-        """Store a card's new FSRS state and, in the same transaction, the review that produced it."""
+        """Store a card's new FSRS state and, in the same transaction, the review that produced it (and,
+        with `suspend_as_leech`, the question's suspension as a leech)."""
 
         def work(session: Session) -> ReviewCardRecord:
             card = _card(session, record.student_id, record.bank_id, record.question_id)
@@ -939,11 +956,24 @@ class Repository:
                     student_id=record.student_id, bank_id=record.bank_id, question_id=record.question_id
                 )
                 session.add(card)
-            for field in ("state", "step", "stability", "difficulty", "due", "last_review"):
+            for field in (
+                "state",
+                "step",
+                "stability",
+                "difficulty",
+                "due",
+                "last_review",
+                "lapses",
+                "leech",
+            ):
                 setattr(card, field, getattr(record, field))
             session.flush()
             if log_entry is not None:
                 session.add(ReviewLogRow(card_id=card.id, **log_entry.model_dump()))
+            if suspend_as_leech:
+                self._suspend(
+                    session, record.student_id, record.bank_id, record.question_id, SuspensionReason.LEECH
+                )
             return _card_record(card)
 
         return self._write(work, retry_on_conflict=True)
@@ -992,6 +1022,68 @@ class Repository:
             ]
 
         return self._read(work)
+
+    # ---------------------------------------------------------------- suspended questions
+
+    def suspend_question(
+        self,
+        student_id: int,
+        bank_id: str,
+        question_id: str,
+        reason: SuspensionReason = SuspensionReason.MANUAL,
+    ) -> SuspensionRecord:
+        """Keep the question out of the student's practice, due today and weakest first until
+        unsuspended; suspending a suspended question keeps its first suspension."""
+
+        def work(session: Session) -> SuspensionRecord:
+            _require(session, Student, student_id)
+            return _suspension_record(self._suspend(session, student_id, bank_id, question_id, reason))
+
+        return self._write(work, retry_on_conflict=True)
+
+    def unsuspend_question(self, student_id: int, bank_id: str, question_id: str) -> SuspensionRecord | None:
+        """Let the question come up again; the suspension removed, or None when it was not suspended."""
+
+        def work(session: Session) -> SuspensionRecord | None:
+            row = session.get(Suspension, (student_id, bank_id, question_id))
+            if row is None:
+                return None
+            removed = _suspension_record(row)
+            session.delete(row)
+            return removed
+
+        return self._write(work)
+
+    def suspended_questions(self, student_id: int, bank_id: str) -> list[SuspensionRecord]:
+        """The student's suspended questions of the bank, oldest suspension first."""
+
+        def work(session: Session) -> list[SuspensionRecord]:
+            query = (
+                select(Suspension)
+                .where(Suspension.student_id == student_id, Suspension.bank_id == bank_id)
+                .order_by(Suspension.suspended_at, Suspension.question_id)
+            )
+            return [_suspension_record(row) for row in session.scalars(query)]
+
+        return self._read(work)
+
+    def _suspend(
+        self, session: Session, student_id: int, bank_id: str, question_id: str, reason: SuspensionReason
+    ) -> Suspension:
+        if not question_id.strip():
+            raise TentaError("suspending a question needs the question's id")
+        row = session.get(Suspension, (student_id, bank_id, question_id))
+        if row is None:
+            row = Suspension(
+                student_id=student_id,
+                bank_id=bank_id,
+                question_id=question_id,
+                reason=reason.value,
+                suspended_at=self._clock(),
+            )
+            session.add(row)
+            session.flush()
+        return row
 
     # ---------------------------------------------------------------- course material
 
@@ -1099,6 +1191,57 @@ class Repository:
                     continue
                 raise
         raise AssertionError("unreachable")
+
+    def withdraw_overrides(
+        self, withdrawn: Mapping[int, Sequence[int]], teacher: str, detail: Mapping[str, Any]
+    ) -> list[AnswerDetail]:
+        """Withdraw overrides (answer id → its override ids), one transaction: the rows go, so each final
+        score falls back to the answer's remaining override or its auto grade, and every answer's audit
+        trail gets a GROUP_RELEASED entry naming what was withdrawn (score, teacher, comment, group).
+
+        An override id that is not the answer's changes nothing. Returns the answers as they are now.
+        """
+        if not teacher.strip():
+            raise TentaError("releasing a decision needs the teacher's name")
+
+        def work(session: Session) -> list[AnswerDetail]:
+            answers = []
+            for answer_id, override_ids in withdrawn.items():
+                answer = _require(session, Answer, answer_id)
+                before = _details(session, [answer])[0].final_score
+                rows = list(
+                    session.scalars(
+                        select(Override)
+                        .where(Override.answer_id == answer_id, Override.id.in_(list(override_ids)))
+                        .order_by(Override.id)
+                    )
+                )
+                if len(rows) != len(set(override_ids)):
+                    raise TentaError(f"answer {answer_id}: an override to withdraw is not this answer's")
+                removed = [
+                    {
+                        "override_id": row.id,
+                        "score": row.score,
+                        "teacher": row.teacher,
+                        "group": row.group_key,
+                    }
+                    for row in rows
+                ]
+                for row in rows:
+                    session.delete(row)
+                session.flush()
+                answers.append(answer)
+                after = _details(session, [answer])[0].final_score
+                _audit(
+                    session,
+                    answer_id,
+                    AuditKind.GROUP_RELEASED,
+                    teacher.strip(),
+                    {**detail, "score": after, "previous_score": before, "withdrawn": removed},
+                )
+            return _details(session, answers)
+
+        return self._write(work)
 
 
 # -------------------------------------------------------------------- helpers (rows → records)
@@ -1278,6 +1421,7 @@ def _session_record(quiz: QuizSession) -> QuizSessionRecord:
         finished_at=quiz.finished_at,
         deadline=quiz.deadline,
         question_ids=[item.question_id for item in quiz.items],
+        topics=[str(topic) for topic in quiz.topics or []],
         drafts={item.question_id: item.draft for item in quiz.items if item.draft is not None},
         answer_ids={item.question_id: item.answer_id for item in quiz.items if item.answer_id is not None},
         flagged=[item.question_id for item in quiz.items if item.flagged],
@@ -1398,6 +1542,7 @@ def _summary(quiz: QuizSession, details: dict[int, AnswerDetail]) -> SessionSumm
         bank_id=quiz.bank_id,
         bank_version=quiz.bank_version,
         mode=quiz.mode,
+        topics=[str(topic) for topic in quiz.topics or []],
         status=SessionStatus(quiz.status),
         started_at=quiz.started_at,
         finished_at=quiz.finished_at,
@@ -1430,6 +1575,18 @@ def _card_record(card: ReviewCard) -> ReviewCardRecord:
         difficulty=card.difficulty,
         due=card.due,
         last_review=card.last_review,
+        lapses=card.lapses,
+        leech=card.leech,
+    )
+
+
+def _suspension_record(row: Suspension) -> SuspensionRecord:
+    return SuspensionRecord(
+        student_id=row.student_id,
+        bank_id=row.bank_id,
+        question_id=row.question_id,
+        reason=SuspensionReason(row.reason),
+        suspended_at=row.suspended_at,
     )
 
 
