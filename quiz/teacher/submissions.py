@@ -701,11 +701,6 @@ def _collect_rows(parsed: ParsedSubmissions, columns: _Columns, values: Mapping[
     for header, number in pairs:
         if columns.form and values.get(header, "").strip() in MISSING_MARKERS:
             continue  # a form question left blank (optional, or not shown by the form's branching)
-        if columns.wide and values.get(header, "").strip() in MISSING_MARKERS:
-            parsed.warnings.append(
-                InputFileError(path, "not answered; nothing stored", line=line, field=header)
-            )
-            continue
         question_key = number or value(columns.question)
         answer_field = header if columns.wide else columns.answer
         answer = values.get(answer_field or "", "")
@@ -713,7 +708,11 @@ def _collect_rows(parsed: ParsedSubmissions, columns: _Columns, values: Mapping[
             parsed.errors.append(InputFileError(path, "no question given", line=line, field=columns.question))
             continue
         if answer.strip() in MISSING_MARKERS:
-            parsed.errors.append(InputFileError(path, "empty answer", line=line, field=answer_field))
+            # A blank cell is a question the student left unanswered (it counts 0 in the gradebook), not
+            # a mistake in the file the teacher could fix.
+            parsed.warnings.append(
+                InputFileError(path, "not answered; nothing stored", line=line, field=answer_field)
+            )
             continue
         parsed.rows.append(
             SubmissionRow(

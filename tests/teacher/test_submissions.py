@@ -112,11 +112,13 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept(tmp_path: Path) -> Non
     assert [row.student_name for row in parsed.rows] == ["anna", "dan", "fia"]
     assert [(error.line, error.reason.split(" (")[0]) for error in parsed.errors] == [
         (3, "no student given"),
-        (4, "empty answer"),
         (5, "broken CSV quoting"),
         (7, "a quoted field is never closed"),
     ]
     assert all(str(path) in error.message for error in parsed.errors)
+    assert [warning.message for warning in parsed.warnings] == [
+        f"{path}:4: answer: not answered; nothing stored"
+    ]
 
 
 def test_missing_required_column_is_fatal_with_line_one(tmp_path: Path) -> None:

@@ -145,8 +145,10 @@ def test_bad_rows_name_sheet_row_and_column_letter_and_the_good_rows_stay(tmp_pa
 
     assert [(row.student_name, row.question_key) for row in parsed.rows] == [("Åsa", "1")]
     assert [error.message for error in parsed.errors] == [
-        f"{path}:3: sheet 'Blad1', column C (answer): empty answer",
         f"{path}:4: sheet 'Blad1', column D: has text but no header",
+    ]
+    assert [warning.message for warning in parsed.warnings] == [
+        f"{path}:3: sheet 'Blad1', column C (answer): not answered; nothing stored"
     ]
 
 
