@@ -159,6 +159,8 @@ class QuizSession(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline: Mapped[datetime | None] = mapped_column()
     """A timed exam's end: answers typed by then are submitted even when the student is not there."""
+    topics: Mapped[list[Any] | None] = mapped_column()
+    """The topics the questions were chosen from (quiz.topics); NULL: the whole bank."""
 
     student: Mapped[Student] = relationship()
     items: Mapped[list[SessionItem]] = relationship(
@@ -331,6 +333,23 @@ class ReviewCard(Base):
     difficulty: Mapped[float | None] = mapped_column(Float)
     due: Mapped[datetime] = mapped_column(index=True)
     last_review: Mapped[datetime | None] = mapped_column()
+    lapses: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """Times the question was forgotten after it had been learnt (Anki's lapses: Again on a review)."""
+    leech: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Lapsed often enough to be a leech (Anki's leech tag); stays set, as Anki's tag does."""
+
+
+class Suspension(Base):
+    """A question a student suspended (or that was suspended as a leech): practice, due today and
+    weakest first never ask it until it is unsuspended (Anki's suspend)."""
+
+    __tablename__ = "suspended_questions"
+
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), primary_key=True)
+    bank_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    suspended_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ReviewLogRow(Base):
