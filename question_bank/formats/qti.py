@@ -10,7 +10,10 @@ imsmanifest.xml lists the question files):
   `<equal tolerance…>`, or from a `<gte>`/`<lte>` range around the value, as Moodle's QTI 2 export
   writes it), `extendedTextInteraction` -> free_text whose reference answer is the scorer's
   `<rubricBlock>` (a 'Max score: 4' line there is the points, '[2] criterion' lines weighted criteria),
-  else a `<correctResponse>` value, else the `<modalFeedback>`. Choice shares follow the response
+  else a `<correctResponse>` value, else the `<modalFeedback>`. `matchInteraction` -> one multiple-choice
+  question per choice of its first match set among the second set's (formats/matching.py), each worth its
+  right pairs' mapped values (equal shares under match_correct; a row with several right answers shares
+  its credit, wrong pairs cost what the mapping says). Choice shares follow the response
   processing: map_response (template or inline `<mapResponse>`) by the `<mapping>` weights (defaultValue
   for unlisted choices, upperBound capping), match_correct (template in any QTI version, or inline
   `<match>` of the response with its correct value setting SCORE) by the `<correctResponse>` alone: a
@@ -35,7 +38,8 @@ imsmanifest.xml lists the question files):
   course export (.imscc) is read once per question: Canvas's own copy of each quiz (not its Common
   Cartridge copy), and the question-bank questions no quiz copies; a New Quizzes stimulus leads the
   prompts of the questions that name it. Canvas's multiple dropdowns and fill in multiple blanks become
-  one question per blank, its matching one question per item to match (formats/matching.py); question
+  one question per blank, its matching (and Blackboard's, whose textless labels stand for the
+  RIGHT_MATCH_BLOCK's answers by position) one question per item to match (formats/matching.py); question
   groups give their points_per_item and are named in the notes when the quiz draws fewer questions than
   they hold.
   Ids come from the item `ident`; items sharing one (Brightspace library copies) are named by their
@@ -47,7 +51,7 @@ images their LaTeX; an <object>'s fallback content is kept, since tenta's text c
 answer rows without credit (Canvas keeps the ones a teacher left empty) are dropped. A package whose test
 names an item file the package lacks is an error rather than a quiz with questions missing.
 
-Items tenta has no type for (QTI 2 and Blackboard matching, ordering, hotspot, upload, several blanks
+Items tenta has no type for (QTI 2 gap match and associate, ordering, hotspot, upload, several blanks
 in one item, essays without a model answer …) are unsupported: an error, or left out with `skipped`.
 Items with no interaction (texts shown between questions) are left out, each named in the notes. Files
 are parsed with defusedxml and errors name the file (the member inside a zip) and the line of the item.
@@ -953,6 +957,98 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
     )
 
 
+def _match_interaction(item: Element) -> Element | None:
+    """The item's one match interaction (QTI 2), when that is all it asks."""
+    body = item.find("itemBody") if item.tag == "assessmentItem" else None
+    interactions = _interactions(body) if body is not None else []
+    if len(interactions) == 1 and interactions[0].tag == "matchInteraction":
+        return interactions[0]
+    return None
+
+
+def _match_pairs(item: Element, declaration: Element | None) -> list[tuple[str, str, float]]:
+    """The (source, target, worth) pairs that score: the mapping's values unless match_correct scores
+    the item (a wrong pair the mapping makes cost comes with its negative value), else each pair of the
+    correct response worth 1."""
+    response = declaration.get("identifier", "") if declaration is not None else ""
+    mapped = _mapping(declaration) if _scoring(item, response) != "match_correct" else []
+    listed = mapped or [(value, 1.0) for value in _values(declaration)]
+    pairs = []
+    for key, worth in listed:
+        ends = key.split()
+        if len(ends) != 2:
+            raise _QtiError(f"matching pair {key!r} does not name two choices")
+        pairs.append((ends[0], ends[1], worth))
+    return pairs
+
+
+def _qti2_matching_questions(
+    document: _Document, item: Element, interaction: Element, topics: list[str]
+) -> list[MoodleQuestion]:
+    """A QTI 2 matchInteraction: one question per choice of the first match set (formats/matching.py),
+    choosing among the second set's in the file's order, each worth the mapped values of its right pairs
+    (equal shares under match_correct); a choice with no right pair (a match table's row left empty) is
+    not asked."""
+    sets = interaction.findall("simpleMatchSet")
+    if len(sets) != 2:
+        raise _QtiError(f"a match interaction needs two simpleMatchSets, not {len(sets)}")
+    sources, targets = (
+        {
+            choice.get("identifier", ""): _readable(choice)
+            for choice in match_set.findall("simpleAssociableChoice")
+        }
+        for match_set in sets
+    )
+    declaration = next(
+        (
+            declared
+            for declared in item.findall("responseDeclaration")
+            if declared.get("identifier") == interaction.get("responseIdentifier")
+        ),
+        None,
+    )
+    oriented = []
+    for first, second, worth in _match_pairs(item, declaration):
+        source, target = (second, first) if first in targets and second in sources else (first, second)
+        if source not in sources or target not in targets:
+            raise _QtiError(f"matching pair '{first} {second}' names a choice the interaction does not have")
+        oriented.append((source, target, worth))
+    order = list(sources)
+    oriented.sort(key=lambda pair: order.index(pair[0]))  # asked in the order the file shows them
+    pairs = [matching.Pair("", text) for text in targets.values()]
+    pairs += [
+        matching.Pair(sources[source], targets[target], weight=worth, row=source)
+        for source, target, worth in oriented
+    ]
+    points = _declared_points(item) or _mapping_maximum(declaration, True) or 1.0
+    try:
+        asked = matching.asked_items(pairs, _weighted(points, document.weight) or points)
+    except matching.MatchingError as error:
+        raise _QtiError(str(error)) from None
+    body = item.find("itemBody")
+    prompt = "\n\n".join([*document.stimuli, _readable(body)])
+    general = _modal_feedback(item, set()).shown
+    identifier, title = item.get("identifier", ""), (item.get("title") or "").strip()
+    questions = []
+    for index, part in enumerate(asked, start=1):
+        several = len(asked) > 1
+        question = _question(
+            document,
+            item,
+            identifier=f"{identifier}-{index}" if several else identifier,
+            prompt=prompt + part.asking if prompt else "",
+            data=part.data,
+            topics=topics,
+            general_feedback=general,
+            reference="",
+            points=part.points,
+        )
+        questions.append(
+            replace(question, title=f"{title} ({index})" if title and several else question.title)
+        )
+    return questions
+
+
 def _weighted(points: float | None, weight: float | None) -> float | None:
     """An item's points in the test: its own points (1 when it states none) times the test's weight."""
     if weight is None:
@@ -1847,6 +1943,14 @@ def _collect(
                 questions = _canvas_matching_questions(document, item, item_topics)
                 if len(questions) > 1:
                     local.note(matching.SPLIT_NOTE.format(count=len(questions)), line=line, field=label)
+            elif _metadata(item).get("bbmd_questiontype", "").strip().lower() == "matching":
+                questions = _blackboard_matching_questions(document, item, item_topics)
+                if len(questions) > 1:
+                    local.note(matching.SPLIT_NOTE.format(count=len(questions)), line=line, field=label)
+            elif (match := _match_interaction(item)) is not None:
+                questions = _qti2_matching_questions(document, item, match, item_topics)
+                if len(questions) > 1:
+                    local.note(matching.SPLIT_NOTE.format(count=len(questions)), line=line, field=label)
             else:
                 single = reader(document, item, item_topics)
                 questions = [single] if single is not None else []
@@ -2088,6 +2192,66 @@ def _canvas_matching_questions(document: _Document, item: Element, topics: list[
             document,
             item,
             identifier=f"{ident}-{index}" if several else ident,
+            prompt=prompt + part.asking if prompt else "",
+            data=part.data,
+            topics=topics,
+            general_feedback=general,
+            reference="",
+            points=part.points,
+        )
+        questions.append(
+            replace(question, title=f"{title} ({index})" if title and several else question.title)
+        )
+    return questions
+
+
+def _blackboard_matching_questions(
+    document: _Document, item: Element, topics: list[str]
+) -> list[MoodleQuestion]:
+    """Blackboard's matching: each item to match is a block of the RESPONSE_BLOCK with its own
+    <response_lid>, whose n-th (textless) label stands for the n-th answer of the RIGHT_MATCH_BLOCK; the
+    condition showing 'correct' for a label names the item's answer. One question per item among every
+    answer (formats/matching.py), an equal share of the points each."""
+    presentation = item.find("presentation")
+    flows = list(presentation.iter("flow")) if presentation is not None else []
+    answers_block = next((flow for flow in flows if flow.get("class") == "RIGHT_MATCH_BLOCK"), None)
+    responses_block = next((flow for flow in flows if flow.get("class") == "RESPONSE_BLOCK"), None)
+    if answers_block is None or responses_block is None:
+        raise _QtiError("a Blackboard matching question needs a RESPONSE_BLOCK and a RIGHT_MATCH_BLOCK")
+    answers = [_material_text(block) for block in answers_block.findall("flow")]
+    right: dict[str, str] = {}
+    for scored in _scored_conditions(item):
+        for test in scored.condition.iter("varequal") if scored.fraction > 0 else ():
+            right.setdefault(test.get("respident", ""), (test.text or "").strip())
+    pairs = [matching.Pair("", text) for text in answers]  # every answer, distractors too
+    for block in responses_block.findall("flow"):
+        response = block.find("response_lid")
+        if response is None:
+            continue
+        ident = response.get("ident", "")
+        text = _material_text(block, _RESPONSES)
+        labels = [label.get("ident", "") for label in response.iter("response_label")]
+        chosen = labels.index(right[ident]) if right.get(ident) in labels else None
+        if chosen is None or chosen >= len(answers):
+            raise _QtiError(f"matching item {text!r} ({ident}) has no right answer among the answers")
+        pairs.append(matching.Pair(text, answers[chosen]))
+    try:
+        asked = matching.asked_items(pairs, _qti1_points(_metadata(item)) or 1.0)
+    except matching.MatchingError as error:
+        raise _QtiError(str(error)) from None
+    feedback = _item_feedback(item)
+    general = _qti1_outcome_feedback(item, feedback, _qti1_general_feedback(item, feedback))
+    question_block = next((flow for flow in flows if flow.get("class") == "QUESTION_BLOCK"), None)
+    prompt = _material_text(question_block)
+    identifier = item.get("ident", "") or _metadata(item).get("bbmd_asi_object_id", "")
+    title = (item.get("title") or "").strip()
+    questions = []
+    for index, part in enumerate(asked, start=1):
+        several = len(asked) > 1
+        question = _question(
+            document,
+            item,
+            identifier=f"{identifier}-{index}" if several else identifier,
             prompt=prompt + part.asking if prompt else "",
             data=part.data,
             topics=topics,

@@ -191,8 +191,8 @@ def test_unsupported_items_refuse_the_package_naming_member_and_line(tmp_path: P
         import_qti(package)
     messages = [error.message for error in raised.value.errors]
     assert messages == [
-        f"{package}/DT2024_omtenta/ID_2101508-item.xml:2: item 'ID_2101508' (Para ihop): matching items "
-        "(matchInteraction) are not supported by tenta; remove or convert this item",
+        f"{package}/DT2024_omtenta/ID_2101508-item.xml:2: item 'ID_2101508' (Ordna): ordering items "
+        "(orderInteraction) are not supported by tenta; remove or convert this item",
         f"{package}/DT2024_omtenta/ID_2101509-item.xml:2: item 'ID_2101509' (Egen reflektion): essay has no "
         "model answer: give it a scorer rubric block, a correct response or general feedback (Canvas: "
         "grading notes or the general comments; Blackboard: the sample answer) and export again",
@@ -400,7 +400,7 @@ def test_blackboard_pool_export(tmp_path: Path) -> None:
     assert channels.type is QuestionType.SHORT_EXACT
     assert [c.text for c in channels.choices] == ["3", "tre"]
     assert [error.path.name for error in skipped] == ["res00001.dat"]
-    assert "matching questions (type 'Matching') are not supported" in skipped[0].reason
+    assert "ordering questions (type 'Ordering') are not supported" in skipped[0].reason
 
 
 def test_qti_12_without_type_metadata_is_read_from_its_response_elements(tmp_path: Path) -> None:

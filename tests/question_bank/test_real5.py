@@ -1,0 +1,169 @@
+"""Round 5 of real exchange files written by other tools (tests/question_bank/data/real5, sources in its
+README): each imported and checked question by question against what the file means."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from question_bank.errors import InputFileErrors
+from question_bank.formats.detect import import_file
+from question_bank.models import QuestionType
+from tests.question_bank.conftest import DATA_DIR
+
+REAL = DATA_DIR / "real5"
+
+
+def _right(choices: object) -> list[str]:
+    return [choice.text for choice in choices if choice.fraction > 0]  # type: ignore[attr-defined]
+
+
+def test_qti21_match_interaction_becomes_a_choice_per_character_worth_its_mapped_value() -> None:
+    """ONYX (OPAL) 'Characters and Plays' (was: refused as unsupported): one choice among the three plays
+    per character, in the file's order, each worth its mapped value of MAXSCORE 3 (0.5 for the two
+    Midsummer characters, 1 for the others); the right/wrong modal feedback is kept."""
+    notes: list[str] = []
+    characters = import_file(REAL / "qti21_onyx_match_characters_and_plays.xml", notes=notes).questions
+    assert [question.prompt["en"].rsplit("\n", 1)[-1] for question in characters] == [
+        "Capulet → _____",
+        "Demetrius → _____",
+        "Lysander → _____",
+        "Prospero → _____",
+    ]
+    assert (
+        characters[0]
+        .prompt["en"]
+        .startswith("Match the following characters to the Shakespeare play they appeared in:\n\n")
+    )
+    assert all(question.type is QuestionType.MULTIPLE_CHOICE for question in characters)
+    assert [c.text for c in characters[0].choices] == [
+        "A Midsummer-Night's Dream",
+        "Romeo and Juliet",
+        "The Tempest",
+    ]
+    assert [_right(question.choices) for question in characters] == [
+        ["Romeo and Juliet"],
+        ["A Midsummer-Night's Dream"],
+        ["A Midsummer-Night's Dream"],
+        ["The Tempest"],
+    ]
+    assert [question.max_points for question in characters] == [1.0, 0.5, 0.5, 1.0]
+    assert characters[0].general_feedback == "If right: Correct FeedBack\n\nIf wrong: Incorrect Feedback"
+    assert [question.id for question in characters] == [
+        f"id63c1aa3b-3b8f-42fd-bc63-a26bed21202f-{n}" for n in range(1, 5)
+    ]
+    assert len(notes) == 1 and "a matching question with 4 items: imported as 4 questions" in notes[0]
+
+
+def test_qti21_match_table_row_with_two_answers_and_wrong_pairs_that_cost() -> None:
+    """rqti's multiple-choice table: a row ticked in two columns is one question whose two answers split
+    its credit, each wrong tick costing its mapped -0.25 (as a share of the row's 2 points); the row with
+    no right column ('4*7 =') is not asked; the 5 points follow the mapped values."""
+    rows = import_file(REAL / "qti21_rqti_multiple_choice_table.xml").questions
+    assert [question.prompt["en"].rsplit("\n", 1)[-1] for question in rows] == [
+        "3*9 = → _____",
+        "5*5 = → _____",
+        "2*3 = → _____",
+        "12*3 = → _____",
+    ]
+    assert [question.max_points for question in rows] == [1.0, 1.0, 1.0, 2.0]
+    assert [(c.text, c.fraction) for c in rows[3].choices] == [
+        ("27", -0.125),
+        ("36", 0.5),
+        ("25", -0.125),
+        ("6", -0.125),
+        ("72/2", 0.5),
+    ]
+    assert [(c.text, c.fraction) for c in rows[0].choices][:2] == [("27", 1.0), ("36", -0.25)]
+    assert not rows[3].all_or_nothing  # the file says what a wrong tick costs
+
+
+def test_qti2_match_without_mapping_asks_each_item_with_equal_shares(tmp_path: Path) -> None:
+    """match_correct scoring: each pair of the correct response worth the same; a pair written target
+    first (as some tools do) is read the same way; a row with two right answers and no stated cost needs
+    both and no other."""
+    path = tmp_path / "match.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="layers" title="Lager">
+  <responseDeclaration identifier="RESPONSE" cardinality="multiple" baseType="directedPair">
+    <correctResponse><value>A X</value><value>Y B</value>
+      <value>C X</value><value>C Y</value></correctResponse>
+  </responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <itemBody>
+    <matchInteraction responseIdentifier="RESPONSE" shuffle="true" maxAssociations="4">
+      <prompt>Para ihop lagertyp med uppgift.</prompt>
+      <simpleMatchSet>
+        <simpleAssociableChoice identifier="A" matchMax="1">Conv2D</simpleAssociableChoice>
+        <simpleAssociableChoice identifier="B" matchMax="1">LSTM</simpleAssociableChoice>
+        <simpleAssociableChoice identifier="C" matchMax="2">Attention</simpleAssociableChoice>
+      </simpleMatchSet>
+      <simpleMatchSet>
+        <simpleAssociableChoice identifier="X" matchMax="2">Bilder</simpleAssociableChoice>
+        <simpleAssociableChoice identifier="Y" matchMax="2">Sekvenser</simpleAssociableChoice>
+        <simpleAssociableChoice identifier="Z" matchMax="1">Tabeller</simpleAssociableChoice>
+      </simpleMatchSet>
+    </matchInteraction>
+  </itemBody>
+  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
+</assessmentItem>
+""",
+        encoding="utf-8",
+    )
+    conv, lstm, attention = import_file(path).questions
+    assert list(conv.prompt.values()) == ["Para ihop lagertyp med uppgift.\n\nConv2D → _____"]
+    assert [(c.text, c.fraction) for c in lstm.choices] == [
+        ("Bilder", 0.0),
+        ("Sekvenser", 1.0),
+        ("Tabeller", 0.0),
+    ]
+    assert [(c.text, c.fraction) for c in attention.choices][:2] == [("Bilder", 0.5), ("Sekvenser", 0.5)]
+    assert attention.all_or_nothing and not conv.all_or_nothing
+    assert [conv.max_points, lstm.max_points, attention.max_points] == [0.25, 0.25, 0.5]
+
+
+def test_qti2_match_naming_a_choice_it_does_not_have_is_an_error_at_the_item(tmp_path: Path) -> None:
+    path = tmp_path / "broken_match.xml"
+    original = (REAL / "qti21_onyx_match_characters_and_plays.xml").read_text(encoding="utf-8")
+    path.write_text(original.replace('mapKey="P T"', 'mapKey="P Q"'), encoding="utf-8")
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(path)
+    [error] = raised.value.errors
+    assert (error.line, error.field) == (
+        2,
+        "item 'id63c1aa3b-3b8f-42fd-bc63-a26bed21202f' (Characters and Plays)",
+    )
+    assert error.reason == "matching pair 'P Q' names a choice the interaction does not have"
+    assert not error.unsupported
+
+
+def test_blackboard_matching_reads_the_right_match_block_by_label_position() -> None:
+    """Blackboard 6 matching (was: refused as unsupported): an item's n-th label is the n-th answer of
+    the RIGHT_MATCH_BLOCK; cat is a mammal, frog and newt amphibians, as Moodle's importer reads them;
+    the 3 points shared equally."""
+    notes: list[str] = []
+    cat, frog, newt = import_file(REAL / "blackboard_qti_matching_excerpt.dat", notes=notes).questions
+    assert cat.prompt == {"en": "Classify the animals.\n\ncat → _____"}
+    assert [c.text for c in cat.choices] == ["insect", "mammal", "amphibian"]
+    assert [_right(q.choices) for q in (cat, frog, newt)] == [["mammal"], ["amphibian"], ["amphibian"]]
+    assert [q.max_points for q in (cat, frog, newt)] == [1.0, 1.0, 1.0]
+    assert cat.id == "9C5DBA6A142A4B5887C61D333CFFEDA9-1"
+    assert len(notes) == 1 and "a matching question with 3 items" in notes[0]
+
+
+def test_blackboard_matching_whose_answer_label_is_missing_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "res00001.dat"
+    original = (REAL / "blackboard_qti_matching_excerpt.dat").read_text(encoding="utf-8")
+    path.write_text(
+        original.replace('">8A9B69A93B0943AFAB890702199AB290</varequal>', '">NOT-A-LABEL</varequal>'),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(path)
+    [error] = raised.value.errors
+    assert error.line == 5
+    assert error.reason == (
+        "matching item 'frog' (0933892218204F5AB561E62A27701447) has no right answer among the answers"
+    )
