@@ -73,6 +73,8 @@ class Dashboard:
     new: int
     resumable: QuizSessionRecord | None
     time_limit_minutes: float | None = None
+    suspended: int = 0
+    """Questions the student suspended (or that were suspended as leeches): not in due or new."""
 
     def line(self) -> str:
         """The one-line summary shown on the home screen."""
@@ -81,7 +83,8 @@ class Dashboard:
         else:
             quizzes = "quiz" if self.finished_sessions == 1 else "quizzes"
             studied = f"{self.finished_sessions} {quizzes} · mastery {self.mastery or 0:.0%}"
-        return f"{self.bank_title}: {studied} · {self.due} due today · {self.new} new"
+        suspended = f" · {self.suspended} suspended" if self.suspended else ""
+        return f"{self.bank_title}: {studied} · {self.due} due today · {self.new} new{suspended}"
 
 
 def question_label(question: Question) -> str:
@@ -215,6 +218,9 @@ def dashboard(ctx: AppContext, student: StudentRecord, bank_id: str, now: dateti
         due=len(due.due),
         new=len(due.new),
         resumable=repository.resumable_session(student.id, bank.id),
+        suspended=len(
+            scheduling.suspended_ids(repository, student.id, bank.id) & {q.id for q in bank.questions}
+        ),
     )
 
 

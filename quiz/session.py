@@ -46,18 +46,21 @@ class QuizRequest(BaseModel):
         default=None, ge=1, description="Questions to ask; None means the mode's default."
     )
     topics: tuple[str, ...] = Field(
-        default=(), description="Only questions of these topics (quiz.topics.NO_TOPIC: untagged); () = all."
+        default=(), description="Only questions of these topics (quiz.modes.NO_TOPIC: untagged); () = all."
     )
 
 
 def choose_questions(
     ctx: AppContext, request: QuizRequest, bank: Bank, *, now: datetime, rng: random.Random
 ) -> list[Question]:
-    """The questions of a new quiz, in the order they are asked, from the chosen topics only."""
+    """The questions of a new quiz, in the order they are asked, from the chosen topics only; practice,
+    due today and weakest first leave out the student's suspended questions (a full exam asks all)."""
     ordered = sorted(bank.questions, key=lambda question: (question.number or 10**9, question.id))
     pool = topics.restrict(ordered, request.topics)
     if request.mode is QuizMode.FULL:
         return pool
+    suspended = scheduling.suspended_ids(ctx.repository, request.student_id, bank.id)
+    pool = [question for question in pool if question.id not in suspended]
     if request.mode is QuizMode.PRACTICE:
         count = min(request.count or DEFAULT_PRACTICE_COUNT, len(pool))
         return rng.sample(pool, count)
@@ -69,7 +72,8 @@ def choose_questions(
         return chosen[: request.count] if request.count else chosen
     answers = progress.student_answers(ctx.repository, request.student_id, bank.id)
     weakest = progress.weakest_first(topics.narrowed(bank, request.topics), answers)
-    return [bank.question(question.id) for question in weakest[: request.count or DEFAULT_PRACTICE_COUNT]]
+    kept = [bank.question(question.id) for question in weakest if question.id not in suspended]
+    return kept[: request.count or DEFAULT_PRACTICE_COUNT]
 
 
 @dataclass(frozen=True)
@@ -121,24 +125,34 @@ def start_quiz(ctx: AppContext, request: QuizRequest, *, now: datetime, rng: ran
     bank = ctx.catalog.load(request.bank_id)
     questions = choose_questions(ctx, request, bank, now=now, rng=rng)
     if not questions:
-        raise TentaError(nothing_to_ask(request, bank))
+        suspended = scheduling.suspended_ids(ctx.repository, request.student_id, bank.id)
+        raise TentaError(nothing_to_ask(request, bank, suspended=len(suspended)))
     timed = request.mode is QuizMode.FULL and bank.time_limit_minutes is not None and not request.topics
     extra_time = ctx.repository.extra_time_for(request.student_id, bank.id) if timed else None
     deadline = exam_deadline(bank, request.mode, now, extra_time) if timed else None
     record = ctx.repository.start_session(
-        request.student_id, bank, questions, request.mode.value, deadline=deadline
+        request.student_id, bank, questions, request.mode.value, deadline=deadline, topics=request.topics
     )
     return ActiveQuiz(ctx, bank, record)
 
 
-def nothing_to_ask(request: QuizRequest, bank: Bank) -> str:
-    """Why a mode has no question: said of the chosen topics when there are some."""
+def nothing_to_ask(request: QuizRequest, bank: Bank, *, suspended: int = 0) -> str:
+    """Why a mode has no question: said of the chosen topics when there are some; when questions are
+    suspended, how to get them back."""
+    unsuspend = (
+        f" ({suspended} suspended question(s) are left out: unsuspend them with u on the home screen "
+        "or `tenta study unsuspend`)"
+        if suspended and request.mode is not QuizMode.FULL
+        else ""
+    )
     if not request.topics:
-        return f"Nothing to ask in {request.mode.label.lower()} mode for {bank.title} right now."
+        return f"Nothing to ask in {request.mode.label.lower()} mode for {bank.title} right now{unsuspend}."
     chosen = topics.describe(request.topics)
     if request.mode is QuizMode.DUE:
-        return f"No question of {chosen} is due today; choose other topics or practise them instead."
-    return f"No question of {chosen} in {request.mode.label.lower()} mode; choose other topics."
+        return (
+            f"No question of {chosen} is due today{unsuspend}; choose other topics or practise them instead."
+        )
+    return f"No question of {chosen} in {request.mode.label.lower()} mode{unsuspend}; choose other topics."
 
 
 def resume_quiz(ctx: AppContext, session_id: int) -> ActiveQuiz:
@@ -158,6 +172,10 @@ class GradeOutcome:
     question: Question
     grade: GradeRecord
     review: ReviewCardRecord | None
+    leech: bool = False
+    """This answer's lapse made the question a leech (tell the student, once)."""
+    suspended: bool = False
+    """... and suspended it as one."""
 
     @property
     def fraction(self) -> float:
@@ -224,6 +242,8 @@ class ActiveQuiz:
     failures: dict[int, str] = field(init=False, default_factory=dict)
     time_spent: dict[str, float] = field(init=False, default_factory=dict)
     flagged: set[str] = field(init=False, default_factory=set)
+    suspended: set[str] = field(init=False, default_factory=set)
+    """The student's suspended questions of the bank (asked in a full exam, never in practice)."""
     position: int = field(init=False)
     finished_at: datetime | None = field(init=False, default=None)
 
@@ -237,6 +257,7 @@ class ActiveQuiz:
         self.questions = [self.bank.question(question_id) for question_id in self.session.question_ids]
         self.drafts = dict(self.session.drafts)
         self.flagged = set(self.session.flagged)
+        self.suspended = scheduling.suspended_ids(self.ctx.repository, self.session.student_id, self.bank.id)
         self.position = min(max(self.session.position, 0), len(self.questions) - 1)
         for question_id, answer_id in self.session.answer_ids.items():
             self.answers[question_id] = self.ctx.repository.get_answer(answer_id).answer
@@ -248,6 +269,11 @@ class ActiveQuiz:
     @property
     def mode(self) -> QuizMode:
         return QuizMode(self.session.mode)
+
+    @property
+    def topics(self) -> list[str]:
+        """The topics the questions were chosen from (kept with the session, so a resume keeps them)."""
+        return self.session.topics
 
     @property
     def total(self) -> int:
@@ -303,6 +329,20 @@ class ActiveQuiz:
             if self.questions[position].id in self.flagged:
                 return position
         return None
+
+    def is_suspended(self, question: Question | None = None) -> bool:
+        return (question or self.current).id in self.suspended
+
+    def set_suspended(self, question: Question, suspended: bool) -> None:
+        """Suspend a question for this student (practice, due today and weakest first leave it out) or
+        unsuspend it; this quiz still asks it."""
+        repository, student_id = self.ctx.repository, self.session.student_id
+        if suspended:
+            repository.suspend_question(student_id, self.bank.id, question.id)
+            self.suspended.add(question.id)
+        else:
+            repository.unsuspend_question(student_id, self.bank.id, question.id)
+            self.suspended.discard(question.id)
 
     def add_time(self, seconds: float) -> None:
         question_id = self.current.id
@@ -388,7 +428,8 @@ class ActiveQuiz:
             self.failures[answer.id] = str(error)
             raise
         question = self.bank.question(answer.question_id)
-        review = scheduling.update(
+        settings = self.ctx.settings
+        review = scheduling.review(
             self.ctx.repository,
             student_id=answer.student_id,
             bank_id=answer.bank_id,
@@ -397,8 +438,18 @@ class ActiveQuiz:
             now=now,
             answer_id=answer.id,
             duration_s=answer.time_taken_s,
+            leeches=scheduling.LeechPolicy(settings.leech_threshold, settings.leech_action == "suspend"),
         )
-        outcome = GradeOutcome(answer=answer, question=question, grade=grade, review=review)
+        if review.suspended:
+            self.suspended.add(answer.question_id)
+        outcome = GradeOutcome(
+            answer=answer,
+            question=question,
+            grade=grade,
+            review=review.card,
+            leech=review.leech,
+            suspended=review.suspended,
+        )
         self.outcomes[answer.id] = outcome
         return outcome
 

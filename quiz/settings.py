@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field
@@ -63,6 +64,17 @@ class Settings(BaseSettings):
             "Grades with confidence below this are flagged for teacher review; confidence is the grade's "
             "rank among out-of-fold grades by estimated reliability, so 0.2 flags about the least sure 20%."
         ),
+    )
+    leech_threshold: int = Field(
+        default=8,
+        ge=1,
+        description="Lapses (forgotten after being learnt) that make a question a leech, as in Anki; "
+        "it is flagged again every half as many lapses after that.",
+    )
+    leech_action: Literal["suspend", "tag"] = Field(
+        default="suspend",
+        description="What happens to a leech: 'suspend' (Anki's default: left out of practice until "
+        "unsuspended) or 'tag' (only marked, the student told).",
     )
 
     @classmethod

@@ -14,17 +14,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from question_bank.models import Bank, Question
+from quiz.modes import NO_TOPIC, topic_label
 
 if TYPE_CHECKING:
     from db.repository import Repository
-
-NO_TOPIC = ""
-"""The topic of questions that list none (bank topics are never blank, so this never clashes)."""
-NO_TOPIC_LABEL = "(no topic)"
-
-
-def topic_label(topic: str) -> str:
-    return NO_TOPIC_LABEL if topic == NO_TOPIC else topic
 
 
 def topics_of(question: Question) -> tuple[str, ...]:

@@ -11,9 +11,9 @@ from question_bank.errors import TentaError
 from question_bank.models import Bank
 from quiz import scheduling
 from quiz.context import AppContext
-from quiz.modes import QuizMode
+from quiz.modes import NO_TOPIC, QuizMode
 from quiz.session import QuizRequest, choose_questions, resume_quiz, start_quiz
-from quiz.topics import NO_TOPIC, bank_topics, describe, known_topics
+from quiz.topics import bank_topics, describe, known_topics
 from tests.quiz.conftest import NOW
 
 REGULARIZATION = ["q05-keras-code", "q06-regularization-purpose", "q07-dropout", "q08-early-stopping"]
