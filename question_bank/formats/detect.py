@@ -23,6 +23,7 @@ from question_bank.formats.csv_rows import import_csv, looks_like_csv
 from question_bank.formats.gift import dump_gift, import_gift, looks_like_gift
 from question_bank.formats.moodle_xml import dump_moodle_xml, import_moodle_xml, looks_like_moodle_xml
 from question_bank.formats.qti import import_qti, looks_like_qti
+from question_bank.formats.qti_export import write_qti_package
 from question_bank.formats.seed_markdown import import_seed_markdown
 from question_bank.formats.spreadsheet import OTHER_SPREADSHEETS, WORKBOOK_SUFFIXES, import_xlsx
 from question_bank.formats.yaml_json import dump_json, dump_yaml, read_native
@@ -58,7 +59,7 @@ EXPORTERS: dict[str, Callable[[Bank], str]] = {
 }
 """Writers of a bank, by format name (tenta's own YAML/JSON, and what Moodle imports)."""
 PackageWriter = Callable[[Bank, Path, Mapping[str, Path]], list[str]]
-PACKAGE_EXPORTERS: dict[str, PackageWriter] = {"anki": write_anki_package}
+PACKAGE_EXPORTERS: dict[str, PackageWriter] = {"anki": write_anki_package, "qti": write_qti_package}
 """Writers of a bank as a binary package file, by format name: (bank, file, media files by name) -> the
 media names packed. They write the file atomically and cannot print to stdout."""
 SKIPPING: dict[str, SkippingImporter] = {

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from question_bank.formats.qti_export import qti_losses
 from question_bank.models import Bank, Question
 
-_KEEPS_ALL_OR_NOTHING = frozenset({"yaml", "json", "aiken"})
-"""Formats that grade an all-or-nothing question as tenta does: the native files, and Aiken, whose
-questions have one correct answer to pick (and which refuses the others)."""
+_KEEPS_ALL_OR_NOTHING = frozenset({"yaml", "json", "aiken", "qti"})
+"""Formats that grade an all-or-nothing question as tenta does: the native files, QTI (match_correct), and
+Aiken, whose questions have one correct answer to pick (and which refuses the others)."""
 _FORMAT_LABELS = {
     "gift": "GIFT",
     "moodle-xml": "Moodle XML",
@@ -21,10 +22,11 @@ _FORMAT_LABELS = {
     "yaml": "YAML",
     "json": "JSON",
     "anki": "Anki",
+    "qti": "QTI",
 }
-_CARRIES_MEDIA = frozenset({"moodle-xml", "yaml", "json", "anki"})
-"""Formats that keep a question's pictures and sound: embedded (Moodle XML, the Anki package) or in the
-media folder copied beside the written file (native YAML/JSON)."""
+_CARRIES_MEDIA = frozenset({"moodle-xml", "yaml", "json", "anki", "qti"})
+"""Formats that keep a question's pictures and sound: embedded (Moodle XML, the Anki and QTI packages) or
+in the media folder copied beside the written file (native YAML/JSON)."""
 _SELF_GRADED = frozenset({"anki"})
 """Formats whose cards the student grades by hand: no tenta grading survives, said once for the bank."""
 SELF_GRADED_LOSS = (
@@ -52,6 +54,8 @@ def export_losses(
         for question in bank.questions
         if format_name not in _KEEPS_ALL_OR_NOTHING and _is_multiple_all_or_nothing(question)
     ]
+    if format_name == "qti":
+        losses = qti_losses(bank) + losses
     return losses + _media_losses(bank, format_name, label, to_file=to_file, missing=media_missing)
 
 
@@ -70,7 +74,7 @@ def _media_losses(
 ) -> list[str]:
     """Each question's media the written bank will not have: all of it where the output cannot carry
     media, else the files the bank's media folder lacks."""
-    carried = format_name in ("moodle-xml", "anki") or (format_name in _CARRIES_MEDIA and to_file)
+    carried = format_name in ("moodle-xml", "anki", "qti") or (format_name in _CARRIES_MEDIA and to_file)
     if carried:
         reason = "not in the bank's media folder"
     elif format_name in _CARRIES_MEDIA:

@@ -28,6 +28,7 @@ class ExportFormat(StrEnum):
     MOODLE_XML = "moodle-xml"
     AIKEN = "aiken"
     ANKI = "anki"
+    QTI = "qti"
 
 
 class ImportFormat(StrEnum):
@@ -276,10 +277,10 @@ def export(
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Write a bank as native YAML/JSON, as Moodle XML, GIFT or Aiken for Moodle, or as an Anki package
-    (.apkg, needs --out). Pictures and sound go along where the format can: embedded in Moodle XML and
-    the Anki package, in a <name>.media folder beside a YAML/JSON file; what stays behind is named on
-    stderr."""
+    """Write a bank as native YAML/JSON, as Moodle XML, GIFT or Aiken for Moodle, as an Anki package
+    (.apkg, needs --out), or as a QTI 2.1 package for Inspera, ONYX, TAO, Canvas (.zip, needs --out).
+    Pictures and sound go along where the format can: embedded in Moodle XML and the Anki and QTI
+    packages, in a <name>.media folder beside a YAML/JSON file; what stays behind is named on stderr."""
     from question_bank.formats.detect import EXPORTERS, PACKAGE_EXPORTERS
     from question_bank.formats.export_losses import export_losses
     from question_bank.formats.moodle_xml import dump_moodle_xml
@@ -308,13 +309,13 @@ def export(
 def _write_package(
     bank: Bank, format_name: ExportFormat, out: Path | None, files: dict[str, Path], console: Console
 ) -> None:
-    """The bank as a binary package (an Anki .apkg) at `out`: a zip cannot go to the terminal."""
+    """The bank as a binary package (an Anki .apkg, a QTI .zip) at `out`: a zip cannot go to the terminal."""
     from question_bank.formats.detect import PACKAGE_EXPORTERS
 
     if out is None:
         raise TentaError(
             f"--format {format_name.value} writes a binary package: name the file with --out "
-            f"(e.g. --out {bank.id}.apkg)"
+            f"(e.g. --out {bank.id}.{'zip' if format_name is ExportFormat.QTI else 'apkg'})"
         )
     packed = PACKAGE_EXPORTERS[format_name.value](bank, out, files)
     media_note = f", {len(packed)} media files" if packed else ""

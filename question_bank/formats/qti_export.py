@@ -1,0 +1,730 @@
+"""IMS QTI 2.1 content packages of a bank, for Inspera, ONYX, TAO and Canvas New Quizzes.
+
+The package (a .zip) holds imsmanifest.xml, one `assessmentItem` file per question ("<id>-item.xml", the
+item identifier the question id), an `assessmentTest` listing the items in bank order, and the questions'
+pictures and sound under media/. Every item declares SCORE and MAXSCORE (the question's points) and is
+written in the bank's main language (xml:lang on the item):
+
+- free text -> `extendedTextInteraction`, scored by hand; the reference answer and the weighted key points
+  ('Marking:' with '- key point (1.5 p)' lines) are a `<rubricBlock view="scorer">`, which Inspera and TAO
+  show to graders only and tenta's importer (formats/qti.py) reads back as reference answer and rubric.
+  Where that reading would not give the same reference and key points back (one key point, a reference
+  that itself looks like a marking scheme) the key points are headings there instead, which graders see
+  and the importer passes over: the reference comes back whole and new key points are proposed.
+- multiple choice and true/false -> `choiceInteraction` (one answer when some choice alone earns full
+  points, else any number): the standard map_response template with each choice's share of the points as
+  its mapEntry (bounded to 0..points, as tenta adds the ticked shares up and clamps); all-or-nothing by
+  the match_correct rules written out with the question's points as the score (the template gives 1).
+- short exact -> `textEntryInteraction` (string) mapping the accepted answers case-insensitively to their
+  share of the points; numerical -> `textEntryInteraction` (float) with one `<equal toleranceMode=
+  "absolute">` condition per accepted value, tried in order as tenta does.
+- choice feedback -> `feedbackInline` in the choice; general feedback -> a `modalFeedback`, both shown
+  by setting the FEEDBACK outcome (which needs the response processing written out, not a template).
+- code -> `<pre><code class="language-…">` after the prompt; media markers ("[image: name]") -> `<img>`
+  (pictures) or `<object>` (sound, video) referring to the copy in media/, files no marker places after
+  the prompt. Topics -> the manifest's item labels (as Inspera writes them); the time limit -> the
+  test's `timeLimits`.
+
+Not kept (named by `qti_losses`, said by `tenta bank export`): the second language, the feedback on
+single short or numerical answers, the wildcard '*' of short answers, code languages other than python
+(for tenta's importer, which reads <pre> as python). Key point ids and paraphrases have no place in QTI.
+Text is escaped by the XML writer; characters XML 1.0 cannot hold (control codes) are left out.
+"""
+
+from __future__ import annotations
+
+import math
+import mimetypes
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from pathlib import Path
+from urllib.parse import quote
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from question_bank.errors import TentaError
+from question_bank.formats.common import html_to_text
+from question_bank.formats.media_files import bank_media_names
+from question_bank.keypoints import read_marking_scheme
+from question_bank.models import Bank, Choice, Question, QuestionType
+
+QTI_NAMESPACE = "http://www.imsglobal.org/xsd/imsqti_v2p1"
+QTI_SCHEMA = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
+CONTENT_PACKAGE_NAMESPACE = "http://www.imsglobal.org/xsd/imscp_v1p1"
+METADATA_NAMESPACE = "http://www.imsglobal.org/xsd/imsmd_v1p2"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_TEMPLATES = "http://www.imsglobal.org/question/qti_v2p1/rptemplates/"
+TEST_FILE = "assessmentTest.xml"
+MEDIA_FOLDER = "media"
+RESPONSE = "RESPONSE"
+GENERAL_FEEDBACK = "GENERAL"
+_MEDIA_MARKER = re.compile(r"\[(image|sound|video): ([^\]\n]+)\]")
+_IMAGE_NAME = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|tiff?|avif)$", re.IGNORECASE)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_LABELS = {
+    "sv": ("Modellsvar", "Bedömning:", "Nyckelpunkter"),
+    "en": ("Model answer", "Marking:", "Key points"),
+}
+"""The scorer rubric's heading, criteria label and fallback heading, by language ('Bedömning:' and
+'Marking:' are both labels tenta's importer knows)."""
+
+
+def item_identifier(question: Question) -> str:
+    """The question id as a QTI identifier (an XML NCName, which cannot start with a digit: '_' first)."""
+    return question.id if question.id[0].isalpha() else f"_{question.id}"
+
+
+def item_file(question: Question) -> str:
+    return f"{item_identifier(question)}-item.xml"
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: Windows line ends as \\n, control codes and lone surrogates left out."""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _number(value: float) -> str:
+    """A float as QTI writes it: integers without '.0', others exactly (repr)."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _root(tag: str, namespace: str, schema: str, attributes: Mapping[str, str]) -> Element:
+    """A document element declaring its namespace and schema location as literal attributes (the
+    children are written without prefixes, so they are in that namespace)."""
+    return Element(
+        tag,
+        {
+            "xmlns": namespace,
+            "xmlns:xsi": _XSI,
+            "xsi:schemaLocation": f"{namespace} {schema}",
+            **attributes,
+        },
+    )
+
+
+def _serialised(root: Element) -> bytes:
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode("utf-8")
+
+
+# ---- text and media ------------------------------------------------------------------------------------
+
+
+def _append_text(parent: Element, text: str) -> None:
+    """Add `text` after what `parent` already holds."""
+    if not text:
+        return
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def _append_lines(parent: Element, text: str) -> None:
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            SubElement(parent, "br")
+        _append_text(parent, line)
+
+
+class _MediaPlacer:
+    """Puts a question's media where its "[image: name]" / "[sound: name]" markers are, as <img> or
+    <object> referring to the package's copy; a picture marker naming no file (its alt text) takes the
+    next picture no marker names. Remembers what it placed, so the rest can follow the prompt."""
+
+    def __init__(self, question: Question, packed: Collection[str]) -> None:
+        texts = [*question.prompt.values(), *(choice.text for choice in question.choices)]
+        marked = {match.group(2) for text in texts for match in _MEDIA_MARKER.finditer(text)}
+        self.names = [name for name in question.media if name in packed]
+        self._spare = iter([name for name in self.names if name not in marked and _IMAGE_NAME.search(name)])
+        self.placed: list[str] = []
+
+    def inline(self, parent: Element, text: str) -> None:
+        """Append `text` to `parent`: line breaks as <br/>, media markers as the media they name."""
+        end = 0
+        for match in _MEDIA_MARKER.finditer(text):
+            _append_lines(parent, text[end : match.start()])
+            kind, label = match.groups()
+            name = label if label in self.names else (next(self._spare, None) if kind == "image" else None)
+            if name is None:
+                _append_text(parent, match.group(0))
+            else:
+                self.placed.append(name)
+                _media_element(parent, name, label)
+            end = match.end()
+        _append_lines(parent, text[end:])
+
+    def unplaced(self) -> list[str]:
+        return [name for name in self.names if name not in self.placed]
+
+
+def _media_element(parent: Element, name: str, label: str) -> Element:
+    """A picture as <img> (alt: what the marker said), sound or video as <object> with its MIME type."""
+    source = f"{MEDIA_FOLDER}/{quote(name, safe='')}"
+    if _IMAGE_NAME.search(name):
+        return SubElement(parent, "img", {"src": source, "alt": label})
+    mime_type = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+    return SubElement(parent, "object", {"data": source, "type": mime_type})
+
+
+def _blocks(parent: Element, text: str, media: _MediaPlacer | None = None) -> None:
+    """Plain text as paragraphs (blank lines apart) with line breaks, media placed where marked."""
+    for paragraph in _PARAGRAPH_BREAK.split(_xml_text(text).strip()):
+        element = SubElement(parent, "p")
+        if media is None:
+            _append_lines(element, paragraph)
+        else:
+            media.inline(element, paragraph)
+
+
+# ---- scorer rubric -------------------------------------------------------------------------------------
+
+
+def _labels(language: str) -> tuple[str, str, str]:
+    return _LABELS.get(language, _LABELS["en"])
+
+
+def _point_line(question: Question, index: int) -> str:
+    point = question.rubric[index]
+    points = float(f"{point.weight * question.max_points:.4g}")
+    return f"{' '.join(_xml_text(point.text).split())} ({_number(points)} p)"
+
+
+def _markup(element: Element) -> str:
+    return tostring(element, encoding="unicode")
+
+
+def _reads_back(question: Question, reference: Element, rubric: Element) -> bool:
+    """Whether tenta's importer, reading `rubric` (headings left out) as a marking scheme, gets the same
+    reference answer and key points (texts up to case and end punctuation, weights to 0.1 %)."""
+    shown = Element("div")
+    shown.extend(child for child in rubric if child.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"))
+    scheme = read_marking_scheme(html_to_text(_markup(shown)))
+    if not scheme.from_criteria or scheme.reference != html_to_text(_markup(reference)):
+        return False
+    if len(scheme.points) != len(question.rubric):
+        return False
+    total = sum(point.weight for point in scheme.points)
+    return all(
+        _comparable(read.text) == _comparable(written.text)
+        and math.isclose(read.weight / total, written.weight, rel_tol=1e-3)
+        for read, written in zip(scheme.points, question.rubric, strict=True)
+    )
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.split()).strip(" .;,:").casefold()
+
+
+def _scorer_rubric(question: Question, language: str) -> Element:
+    """The reference answer and the weighted key points, for graders only."""
+    heading, criteria_label, fallback_heading = _labels(language)
+    reference = Element("div")
+    _blocks(reference, question.reference_in(language))
+    rubric = Element("rubricBlock", {"view": "scorer"})
+    SubElement(rubric, "h2").text = heading
+    rubric.extend(reference)
+    SubElement(rubric, "p").text = criteria_label
+    listed = SubElement(rubric, "ul")
+    for index in range(len(question.rubric)):
+        SubElement(listed, "li").text = _point_line(question, index)
+    if _reads_back(question, reference, rubric):
+        return rubric
+    rubric.remove(listed)
+    rubric.remove(rubric[-1])  # the criteria label
+    SubElement(rubric, "h3").text = fallback_heading
+    for index in range(len(question.rubric)):
+        SubElement(rubric, "h4").text = _point_line(question, index)
+    return rubric
+
+
+# ---- items ---------------------------------------------------------------------------------------------
+
+
+def _declare_outcomes(item: Element, question: Question, *, feedback: bool) -> None:
+    points = _number(question.max_points)
+    score = SubElement(
+        item,
+        "outcomeDeclaration",
+        {"identifier": "SCORE", "cardinality": "single", "baseType": "float", "normalMaximum": points},
+    )
+    SubElement(SubElement(score, "defaultValue"), "value").text = "0"
+    maximum = SubElement(
+        item, "outcomeDeclaration", {"identifier": "MAXSCORE", "cardinality": "single", "baseType": "float"}
+    )
+    SubElement(SubElement(maximum, "defaultValue"), "value").text = points
+    if feedback:
+        SubElement(
+            item,
+            "outcomeDeclaration",
+            {"identifier": "FEEDBACK", "cardinality": "multiple", "baseType": "identifier"},
+        )
+
+
+def _letter(index: int) -> str:
+    """A, B, … Z, AA, AB …: choice identifiers in the order shown."""
+    label = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        label = chr(ord("A") + remainder) + label
+    return label
+
+
+def _is_single_answer(question: Question) -> bool:
+    """One choice to pick: some choice alone earns full points (true/false always), unless all or nothing."""
+    if question.type is QuestionType.TRUE_FALSE:
+        return True
+    return not question.all_or_nothing and max(choice.fraction for choice in question.choices) >= 1.0
+
+
+def _response_declaration(item: Element, cardinality: str, base_type: str) -> Element:
+    return SubElement(
+        item,
+        "responseDeclaration",
+        {"identifier": RESPONSE, "cardinality": cardinality, "baseType": base_type},
+    )
+
+
+def _correct_values(declaration: Element, values: Sequence[str]) -> None:
+    correct = SubElement(declaration, "correctResponse")
+    for value in values:
+        SubElement(correct, "value").text = value
+
+
+def _mapping(
+    declaration: Element, entries: Sequence[tuple[str, float]], question: Question, **extra: str
+) -> None:
+    """Each key's points (its share of the question's), the total bounded to 0..points as tenta clamps."""
+    mapping = SubElement(
+        declaration,
+        "mapping",
+        {"lowerBound": "0", "upperBound": _number(question.max_points), "defaultValue": "0"},
+    )
+    for key, fraction in entries:
+        attributes = {"mapKey": key, "mappedValue": _number(fraction * question.max_points), **extra}
+        SubElement(mapping, "mapEntry", attributes)
+
+
+def _best_first(choices: Sequence[Choice]) -> Choice:
+    return max(choices, key=lambda choice: choice.fraction)
+
+
+def _choice_response(item: Element, question: Question, identifiers: Sequence[str]) -> None:
+    single = _is_single_answer(question)
+    declaration = _response_declaration(item, "single" if single else "multiple", "identifier")
+    if single:
+        best = _best_first(question.choices)
+        correct = [identifiers[question.choices.index(best)]]
+    else:
+        correct = [
+            key for key, choice in zip(identifiers, question.choices, strict=True) if choice.fraction > 0
+        ]
+    _correct_values(declaration, correct)
+    if not question.all_or_nothing:
+        entries = [
+            (key, choice.fraction)
+            for key, choice in zip(identifiers, question.choices, strict=True)
+            if choice.fraction != 0
+        ]
+        _mapping(declaration, entries, question)
+
+
+def _text_entry_response(item: Element, question: Question) -> None:
+    if question.type is QuestionType.NUMERICAL:
+        declaration = _response_declaration(item, "single", "float")
+        best = max(question.numerical, key=lambda answer: answer.fraction)
+        _correct_values(declaration, [_number(best.value)])
+        if len(question.numerical) > 1:
+            _mapping(declaration, [(_number(a.value), a.fraction) for a in question.numerical], question)
+        return
+    declaration = _response_declaration(item, "single", "string")
+    accepted = [choice for choice in question.choices if choice.fraction > 0]
+    _correct_values(declaration, [_xml_text(_best_first(accepted).text)])
+    entries = [(_xml_text(choice.text), choice.fraction) for choice in accepted]
+    _mapping(declaration, entries, question, caseSensitive="false")
+
+
+def _value(base_type: str, text: str) -> Element:
+    element = Element("baseValue", {"baseType": base_type})
+    element.text = text
+    return element
+
+
+def _set_score(parent: Element, expression: Element) -> None:
+    SubElement(parent, "setOutcomeValue", {"identifier": "SCORE"}).append(expression)
+
+
+def _variable(identifier: str) -> Element:
+    return Element("variable", {"identifier": identifier})
+
+
+def _map_rules(processing: Element) -> None:
+    """map_response written out: no answer scores 0, else the mapped points."""
+    condition = SubElement(processing, "responseCondition")
+    none = SubElement(condition, "responseIf")
+    SubElement(none, "isNull").append(_variable(RESPONSE))
+    _set_score(none, _value("float", "0"))
+    mapped = Element("mapResponse", {"identifier": RESPONSE})
+    _set_score(SubElement(condition, "responseElse"), mapped)
+
+
+def _match_rules(processing: Element, question: Question) -> None:
+    """match_correct written out with the question's points (the template's score is 1)."""
+    condition = SubElement(processing, "responseCondition")
+    matched = SubElement(condition, "responseIf")
+    match = SubElement(matched, "match")
+    match.extend([_variable(RESPONSE), Element("correct", {"identifier": RESPONSE})])
+    _set_score(matched, _value("float", _number(question.max_points)))
+    _set_score(SubElement(condition, "responseElse"), _value("float", "0"))
+
+
+def _numerical_rules(processing: Element, question: Question) -> None:
+    """One condition per accepted value, the first within its tolerance giving its share of the points."""
+    condition = SubElement(processing, "responseCondition")
+    for index, answer in enumerate(question.numerical):
+        branch = SubElement(condition, "responseIf" if index == 0 else "responseElseIf")
+        equal = SubElement(
+            branch, "equal", {"toleranceMode": "absolute", "tolerance": _number(answer.tolerance)}
+        )
+        equal.extend([_variable(RESPONSE), _value("float", _number(answer.value))])
+        _set_score(branch, _value("float", _number(answer.fraction * question.max_points)))
+
+
+def _has_choice_feedback(question: Question) -> bool:
+    return question.type in _CHOICE_TYPES and any(choice.feedback.strip() for choice in question.choices)
+
+
+def _response_processing(item: Element, question: Question) -> None:
+    """Scoring as tenta grades, and the FEEDBACK outcome that shows choice and general feedback."""
+    choice_feedback = _has_choice_feedback(question)
+    general = bool(question.general_feedback.strip())
+    mapped = question.type in (*_CHOICE_TYPES, QuestionType.SHORT_EXACT) and not question.all_or_nothing
+    if mapped and not (choice_feedback or general):
+        SubElement(item, "responseProcessing", {"template": f"{_TEMPLATES}map_response"})
+        return
+    if question.type is QuestionType.FREE_TEXT and not general:
+        return  # graded by hand
+    processing = SubElement(item, "responseProcessing")
+    if mapped:
+        _map_rules(processing)
+    elif question.all_or_nothing:
+        _match_rules(processing, question)
+    elif question.type is QuestionType.NUMERICAL:
+        _numerical_rules(processing, question)
+    if choice_feedback or general:
+        shown = SubElement(SubElement(processing, "setOutcomeValue", {"identifier": "FEEDBACK"}), "multiple")
+        if choice_feedback:
+            shown.append(_variable(RESPONSE))
+        if general:
+            shown.append(_value("identifier", GENERAL_FEEDBACK))
+
+
+_CHOICE_TYPES = (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE)
+
+
+def _choice_interaction(
+    body: Element, question: Question, identifiers: Sequence[str], media: _MediaPlacer
+) -> None:
+    interaction = SubElement(
+        body,
+        "choiceInteraction",
+        {
+            "responseIdentifier": RESPONSE,
+            "shuffle": "false",
+            "maxChoices": "1" if _is_single_answer(question) else "0",
+        },
+    )
+    for identifier, choice in zip(identifiers, question.choices, strict=True):
+        element = SubElement(interaction, "simpleChoice", {"identifier": identifier})
+        media.inline(element, _xml_text(choice.text))
+        if choice.feedback.strip():
+            feedback = SubElement(
+                element,
+                "feedbackInline",
+                {"outcomeIdentifier": "FEEDBACK", "identifier": identifier, "showHide": "show"},
+            )
+            _append_lines(feedback, " " + _xml_text(choice.feedback.strip()))
+
+
+def _expected_length(question: Question) -> str:
+    if question.type is QuestionType.NUMERICAL:
+        texts = [_number(answer.value) for answer in question.numerical]
+    else:
+        texts = [choice.text for choice in question.choices]
+    return str(max(10, max(len(text) for text in texts) + 5))
+
+
+def _item_body(item: Element, question: Question, language: str, packed: Collection[str]) -> None:
+    """Rubric for graders, prompt with its media, code, then what the candidate answers."""
+    body = SubElement(item, "itemBody")
+    if question.type is QuestionType.FREE_TEXT:
+        body.append(_scorer_rubric(question, language))
+    media = _MediaPlacer(question, packed)
+    _blocks(body, question.prompt_in(language), media)
+    identifiers = [_letter(index) for index in range(len(question.choices))]
+    if question.type in _CHOICE_TYPES:
+        choices = Element("div")  # placed before the rest of the media is known, shown after the code
+        _choice_interaction(choices, question, identifiers, media)
+    rest = media.unplaced()
+    if rest:
+        shown = SubElement(body, "p")
+        for name in rest:
+            _append_text(shown, " " if len(shown) else "")
+            _media_element(shown, name, name)
+    if question.code is not None:
+        pre = SubElement(body, "pre")
+        code = SubElement(pre, "code", {"class": f"language-{question.code.language}"})
+        code.text = _xml_text(question.code.source)
+    if question.type in _CHOICE_TYPES:
+        body.extend(choices)
+    elif question.type is QuestionType.FREE_TEXT:
+        SubElement(body, "extendedTextInteraction", {"responseIdentifier": RESPONSE, "expectedLines": "15"})
+    else:
+        blank = SubElement(body, "p")
+        attributes = {"responseIdentifier": RESPONSE, "expectedLength": _expected_length(question)}
+        SubElement(blank, "textEntryInteraction", attributes)
+
+
+def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()) -> Element:
+    """One question as a QTI 2.1 assessmentItem; `packed`: the media names the package holds."""
+    language = bank.languages[0]
+    item = _root(
+        "assessmentItem",
+        QTI_NAMESPACE,
+        QTI_SCHEMA,
+        {
+            "identifier": item_identifier(question),
+            "title": question.id,
+            "adaptive": "false",
+            "timeDependent": "false",
+            "xml:lang": language,
+        },
+    )
+    identifiers = [_letter(index) for index in range(len(question.choices))]
+    if question.type in _CHOICE_TYPES:
+        _choice_response(item, question, identifiers)
+    elif question.type is QuestionType.FREE_TEXT:
+        _response_declaration(item, "single", "string")
+    else:
+        _text_entry_response(item, question)
+    feedback = _has_choice_feedback(question) or bool(question.general_feedback.strip())
+    _declare_outcomes(item, question, feedback=feedback)
+    _item_body(item, question, language, packed)
+    _response_processing(item, question)
+    if question.general_feedback.strip():
+        modal = SubElement(
+            item,
+            "modalFeedback",
+            {"outcomeIdentifier": "FEEDBACK", "identifier": GENERAL_FEEDBACK, "showHide": "show"},
+        )
+        _blocks(modal, question.general_feedback)
+    return item
+
+
+# ---- test and manifest ---------------------------------------------------------------------------------
+
+
+def assessment_test(bank: Bank) -> Element:
+    """The bank's questions in order, in one section, the test's score their sum."""
+    test = _root(
+        "assessmentTest",
+        QTI_NAMESPACE,
+        QTI_SCHEMA,
+        {"identifier": "TEST", "title": _xml_text(bank.title), "xml:lang": bank.languages[0]},
+    )
+    SubElement(
+        test, "outcomeDeclaration", {"identifier": "SCORE", "cardinality": "single", "baseType": "float"}
+    )
+    if bank.time_limit_minutes is not None:
+        SubElement(test, "timeLimits", {"maxTime": _number(round(bank.time_limit_minutes * 60, 3))})
+    part = SubElement(
+        test,
+        "testPart",
+        {"identifier": "PART_1", "navigationMode": "nonlinear", "submissionMode": "simultaneous"},
+    )
+    section = SubElement(
+        part,
+        "assessmentSection",
+        {"identifier": "SECTION_1", "title": _xml_text(bank.title), "visible": "false"},
+    )
+    for question in bank.questions:
+        SubElement(
+            section,
+            "assessmentItemRef",
+            {"identifier": item_identifier(question), "href": item_file(question)},
+        )
+    processing = SubElement(test, "outcomeProcessing")
+    total = SubElement(SubElement(processing, "setOutcomeValue", {"identifier": "SCORE"}), "sum")
+    SubElement(total, "testVariables", {"variableIdentifier": "SCORE"})
+    return test
+
+
+def _lom_title(parent: Element, title: str, language: str) -> Element:
+    lom = SubElement(parent, "imsmd:lom")
+    general = SubElement(lom, "imsmd:general")
+    text = SubElement(SubElement(general, "imsmd:title"), "imsmd:langstring", {"xml:lang": language})
+    text.text = _xml_text(title)
+    return lom
+
+
+def _labels_metadata(resource: Element, question: Question, language: str) -> None:
+    """The question id and its topics as Inspera's item labels (one taxon path per topic)."""
+    lom = _lom_title(SubElement(resource, "metadata"), question.id, language)
+    for topic in question.topics:
+        classification = SubElement(lom, "imsmd:classification")
+        path = SubElement(classification, "imsmd:taxonpath")
+        SubElement(SubElement(path, "imsmd:source"), "imsmd:langstring").text = "Inspera labels"
+        entry = SubElement(SubElement(SubElement(path, "imsmd:taxon"), "imsmd:entry"), "imsmd:langstring")
+        entry.text = _xml_text(topic)
+
+
+def _media_path(name: str) -> str:
+    return f"{MEDIA_FOLDER}/{name}"
+
+
+def manifest(bank: Bank, packed: Sequence[str] = ()) -> Element:
+    """imsmanifest.xml: the test, every item (with its labels and the media it shows), every media file."""
+    language = bank.languages[0]
+    root = Element(
+        "manifest",
+        {
+            "xmlns": CONTENT_PACKAGE_NAMESPACE,
+            "xmlns:imsmd": METADATA_NAMESPACE,
+            "xmlns:xsi": _XSI,
+            "identifier": "MANIFEST",
+            "xsi:schemaLocation": (
+                f"{CONTENT_PACKAGE_NAMESPACE} http://www.imsglobal.org/xsd/imscp_v1p1.xsd "
+                f"{METADATA_NAMESPACE} http://www.imsglobal.org/xsd/imsmd_v1p2p4.xsd "
+                f"{QTI_NAMESPACE} {QTI_SCHEMA}"
+            ),
+        },
+    )
+    metadata = SubElement(root, "metadata")
+    SubElement(metadata, "schema").text = "QTIv2.1 Package"
+    SubElement(metadata, "schemaversion").text = "1.0.0"
+    _lom_title(metadata, bank.title, language)
+    SubElement(root, "organizations")
+    resources = SubElement(root, "resources")
+    test = SubElement(
+        resources, "resource", {"identifier": "RES_TEST", "type": "imsqti_test_xmlv2p1", "href": TEST_FILE}
+    )
+    SubElement(test, "file", {"href": TEST_FILE})
+    media_ids = {name: f"RES_MEDIA_{index}" for index, name in enumerate(packed, start=1)}
+    for question in bank.questions:
+        resource_id = f"RES_ITEM_{item_identifier(question)}"
+        SubElement(test, "dependency", {"identifierref": resource_id})
+        resource = SubElement(
+            resources,
+            "resource",
+            {"identifier": resource_id, "type": "imsqti_item_xmlv2p1", "href": item_file(question)},
+        )
+        _labels_metadata(resource, question, language)
+        SubElement(resource, "file", {"href": item_file(question)})
+        for name in dict.fromkeys(question.media):
+            if name in media_ids:
+                SubElement(resource, "dependency", {"identifierref": media_ids[name]})
+    for name, resource_id in media_ids.items():
+        href = quote(_media_path(name))
+        resource = SubElement(
+            resources, "resource", {"identifier": resource_id, "type": "webcontent", "href": href}
+        )
+        SubElement(resource, "file", {"href": href})
+    return root
+
+
+# ---- the package ---------------------------------------------------------------------------------------
+
+
+def package_media(bank: Bank, media_files: Mapping[str, Path]) -> list[str]:
+    """The media names the package holds: every file a question lists that the media folder has."""
+    return [name for name in bank_media_names(bank) if name in media_files]
+
+
+def package_members(bank: Bank, packed: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    """(member name, content) of the package's XML files: manifest, test, one file per item."""
+    yield "imsmanifest.xml", _serialised(manifest(bank, packed))
+    yield TEST_FILE, _serialised(assessment_test(bank))
+    for question in bank.questions:
+        yield item_file(question), _serialised(assessment_item(bank, question, packed))
+
+
+def _file_mode(out: Path) -> int:
+    """The permissions `out` has, or those a plain new file gets (not mkstemp's 0600)."""
+    if out.exists():
+        return out.stat().st_mode & 0o777
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_qti_package(bank: Bank, out: Path, media_files: Mapping[str, Path] | None = None) -> list[str]:
+    """Write `bank` to `out` as a QTI 2.1 content package (.zip), atomically: a failure leaves the old
+    file or none. `media_files`: the bank's media files by name. Returns the media names packed."""
+    media_files = media_files or {}
+    out = Path(out)
+    packed = package_media(bank, media_files)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as error:
+        raise TentaError(f"cannot write {out}: {error.strerror or error}") from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+            for member, content in package_members(bank, packed):
+                archive.writestr(member, content)
+            for media_name in packed:
+                archive.write(media_files[media_name], _media_path(media_name))
+        temporary.chmod(_file_mode(out))
+        temporary.replace(out)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise TentaError(f"cannot write {out}: {error.strerror or error}") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return packed
+
+
+# ---- what is lost --------------------------------------------------------------------------------------
+
+
+def qti_losses(bank: Bank) -> list[str]:
+    """What a QTI package of `bank` cannot carry that a student or grader would miss: the second language
+    (once for the bank), then per question the feedback on short or numerical answers, the wildcard of a
+    short answer, code whose language is not python."""
+    main = bank.languages[0]
+    other = sorted(
+        {language for q in bank.questions for language in (*q.prompt, *q.reference_answer)} - {main}
+    )
+    losses = []
+    if other:
+        losses.append(
+            f"texts in {', '.join(other)} are left out: a QTI item carries one language, the bank's main "
+            f"language {main}"
+        )
+    for question in bank.questions:
+        losses += [f"question {question.id}: {loss}" for loss in _question_losses(question)]
+    return losses
+
+
+def _question_losses(question: Question) -> Iterator[str]:
+    if question.type is QuestionType.NUMERICAL and any(
+        answer.feedback.strip() for answer in question.numerical
+    ):
+        yield "the feedback on single numerical answers is left out (a QTI text entry has none)"
+    if question.type is QuestionType.SHORT_EXACT:
+        if any(choice.feedback.strip() for choice in question.choices):
+            yield "the feedback on single short answers is left out (a QTI text entry has none)"
+        wildcards = [choice.text for choice in question.choices if "*" in choice.text and choice.fraction > 0]
+        if wildcards:
+            listed = ", ".join(repr(text) for text in wildcards)
+            yield f"QTI matches {listed} literally: '*' is no wildcard there"
+    if question.code is not None and question.code.language.strip().lower() != "python":
+        yield (
+            f"its {question.code.language} code is shown as preformatted text; tenta reads a QTI code "
+            "block back as python"
+        )
