@@ -42,7 +42,7 @@ import zipfile
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote
-from xml.etree.ElementTree import Element, SubElement, tostring
+from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from question_bank.errors import TentaError
 from question_bank.formats.common import html_to_text
@@ -103,6 +103,12 @@ def _root(tag: str, namespace: str, schema: str, attributes: Mapping[str, str]) 
             **attributes,
         },
     )
+
+
+def _indented(root: Element) -> Element:
+    """Manifest and test indented for people reading them (items are not: their text is mixed content)."""
+    indent(root)
+    return root
 
 
 def _serialised(root: Element) -> bytes:
@@ -533,7 +539,7 @@ def assessment_test(bank: Bank) -> Element:
         "assessmentTest",
         QTI_NAMESPACE,
         QTI_SCHEMA,
-        {"identifier": "TEST", "title": _xml_text(bank.title), "xml:lang": bank.languages[0]},
+        {"identifier": "TEST", "title": _xml_text(bank.title)},
     )
     SubElement(
         test, "outcomeDeclaration", {"identifier": "SCORE", "cardinality": "single", "baseType": "float"}
@@ -645,8 +651,8 @@ def package_media(bank: Bank, media_files: Mapping[str, Path]) -> list[str]:
 
 def package_members(bank: Bank, packed: Sequence[str]) -> Iterator[tuple[str, bytes]]:
     """(member name, content) of the package's XML files: manifest, test, one file per item."""
-    yield "imsmanifest.xml", _serialised(manifest(bank, packed))
-    yield TEST_FILE, _serialised(assessment_test(bank))
+    yield "imsmanifest.xml", _serialised(_indented(manifest(bank, packed)))
+    yield TEST_FILE, _serialised(_indented(assessment_test(bank)))
     for question in bank.questions:
         yield item_file(question), _serialised(assessment_item(bank, question, packed))
 
