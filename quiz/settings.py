@@ -77,6 +77,14 @@ class Settings(BaseSettings):
         "unsuspended) or 'tag' (only marked, the student told).",
     )
 
+    anonymous_grading: bool = Field(
+        default=False,
+        description=(
+            "Teachers grade without names: review, answer groups and audit show a stable pseudonym "
+            "('Student 4821') per student; exports keep the names."
+        ),
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -39,6 +39,7 @@ from quiz.cli import bank as bank_cli
 from quiz.context import AppContext
 from quiz.grading_service import ensure_grader
 from quiz.teacher import analysis, grouping
+from quiz.teacher.anonymous import Pseudonyms, pseudonyms_for, shown
 from quiz.teacher.batch import (
     DEFAULT_BATCH_SIZE,
     answer_details,
@@ -105,6 +106,14 @@ GradeScaleOption = Annotated[
 ]
 TeacherOption = Annotated[
     str | None, typer.Option("--teacher", help="Name recorded with the decision (default: your login).")
+]
+AnonymousOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--anonymous/--names",
+        help="Hide student names behind a stable pseudonym ('Student 4821') while grading; default: the "
+        "TENTA_ANONYMOUS_GRADING setting.",
+    ),
 ]
 EXCERPT_LENGTH = 70
 TABLE_ROWS = 25
@@ -302,6 +311,12 @@ def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:
         console.print(f"{review} answer(s) need review: run `tenta review --bank {bank.id}`.")
 
 
+def _pseudonyms(ctx: AppContext, anonymous: bool | None) -> Pseudonyms | None:
+    """Pseudonyms when grading anonymously (the option, else the setting), None to show names."""
+    hidden = ctx.settings.anonymous_grading if anonymous is None else anonymous
+    return pseudonyms_for(ctx.repository, ctx.settings.data_dir) if hidden else None
+
+
 def _external_ids(ctx: AppContext) -> dict[int, str | None]:
     return {student.id: student.external_id for student in ctx.repository.list_students()}
 
@@ -359,7 +374,15 @@ def groups_command(
         ),
     ] = None,
     unconfirm: Annotated[str | None, typer.Option(help="GROUP: drop its reviewed mark.")] = None,
+    release: Annotated[
+        str | None,
+        typer.Option(
+            help="GROUP: undo its decision: members decided by a group go back to their auto grade "
+            "(own overrides kept unless --replace-own); audited."
+        ),
+    ] = None,
     teacher: TeacherOption = None,
+    anonymous: AnonymousOption = None,
     show_all: AllOption = False,
 ) -> None:
     """Cluster similar answers to a question so one decision can grade a whole group; move answers
@@ -370,6 +393,7 @@ def groups_command(
         "--out": take_out is not None,
         "--confirm": confirm is not None,
         "--unconfirm": unconfirm is not None,
+        "--release": release is not None,
         "--apply": apply is not None,
         "--show": show is not None,
     }
@@ -378,8 +402,8 @@ def groups_command(
         raise TentaError(f"{' and '.join(chosen)} are separate operations: give one at a time")
     if apply is None and show is None and (score is not None or point):
         raise TentaError("--score and --point decide a group: name it with --apply GROUP")
-    if replace_own and apply is None:
-        raise TentaError("--replace-own goes with --apply GROUP")
+    if replace_own and apply is None and release is None:
+        raise TentaError("--replace-own goes with --apply GROUP or --release GROUP")
     if (to is not None) != (move is not None or merge is not None):
         raise TentaError("--move ANSWER_ID and --merge GROUP need --to GROUP (and --to needs one of them)")
     ctx = make_context()
@@ -403,6 +427,8 @@ def groups_command(
         console.print(grouping.confirm_group(ctx.repository, groups, find_group(groups, confirm), who) + ".")
     elif unconfirm is not None:
         console.print(grouping.unconfirm_group(ctx.repository, find_group(groups, unconfirm), who) + ".")
+    elif release is not None:
+        _release(ctx, find_group(groups, release), who, replace_own, _pseudonyms(ctx, anonymous))
     elif apply is not None:
         group = find_group(groups, apply)
         given = parse_score(score, group.representative.max_points) if score is not None else None
@@ -419,7 +445,8 @@ def groups_command(
         shown = " / ".join(_points(value, group.representative.max_points) for value in scores)
         console.print(result.summary(group.id) + (f" Now scoring {shown}." if shown else ""))
     elif show is not None:
-        _show_group(find_group(groups, show), score, point_decisions(point or []), comment)
+        chosen_group = find_group(groups, show)
+        _show_group(chosen_group, score, point_decisions(point or []), comment, _pseudonyms(ctx, anonymous))
     else:
         _list_groups(found.id, groups, members, show_all)
 
@@ -446,12 +473,17 @@ def _list_groups(
     console.print(
         f"Decide a whole group: tenta groups {question_id} --apply GROUP --score SCORE "
         "(or --point ID=covered ...) --comment TEXT. See a group's answers: --show GROUP; "
-        "reshape: --move ANSWER_ID --to GROUP, --out ANSWER_ID, --merge GROUP --to GROUP, --confirm GROUP"
+        "reshape: --move ANSWER_ID --to GROUP, --out ANSWER_ID, --merge GROUP --to GROUP, --confirm GROUP; "
+        "undo a decision: --release GROUP"
     )
 
 
 def _show_group(
-    group: grouping.AnswerGroup, score: str | None, decisions: dict[str, float], comment: str
+    group: grouping.AnswerGroup,
+    score: str | None,
+    decisions: dict[str, float],
+    comment: str,
+    pseudonyms: Pseudonyms | None,
 ) -> None:
     """Every member with who decided it; with a decision given, what applying it would do to each."""
     max_points = group.representative.max_points
@@ -461,7 +493,12 @@ def _show_group(
         planned = grouping.plan_group_decision(group, score=given, point_credits=decisions, comment=comment)
         plans = {plan.detail.answer.id: plan for plan in planned}
     state = f" ({group.state})" if group.state else ""
-    table = Table(title=f"group {group.id}{state}: {group.size} answer(s)")
+    confirmed = (
+        f", confirmed by {group.confirmation.confirmed_by} {group.confirmation.created_at:%Y-%m-%d %H:%M}"
+        if group.confirmation is not None
+        else ""
+    )
+    table = Table(title=f"group {group.id}{state}: {group.size} answer(s){confirmed}")
     for column in ("answer", "student", "member", "auto", "now", "decided by"):
         table.add_column(column)
     if plans:
@@ -480,7 +517,7 @@ def _show_group(
         )
         cells = [
             str(answer_id),
-            detail.answer.student_name,
+            shown(detail, pseudonyms).answer.student_name,
             role,
             _points(scaled_auto_score(detail), max_points),
             _points(detail.final_score, max_points),
@@ -496,6 +533,27 @@ def _show_group(
         )
 
 
+def _release(
+    ctx: AppContext,
+    group: grouping.AnswerGroup,
+    teacher: str,
+    replace_own: bool,
+    pseudonyms: Pseudonyms | None,
+) -> None:
+    """Withdraw the group's decision and list each answer it changed, before → after."""
+    max_points = group.representative.max_points
+    result = grouping.release_group_decision(ctx.repository, group, teacher=teacher, replace_own=replace_own)
+    console.print(result.summary(group.id))
+    for plan in result.released:
+        detail = plan.detail
+        after = "own override" if plan.outcome is grouping.ReleaseOutcome.TO_OWN else "auto"
+        console.print(
+            f"  answer {detail.answer.id} ({shown(detail, pseudonyms).answer.student_name}): "
+            f"{_points(detail.final_score, max_points)} ({grouping.decision_label(detail)}) → "
+            f"{_points(plan.score, max_points)} ({after})"
+        )
+
+
 def _plan_text(plan: grouping.MemberPlan, max_points: float) -> str:
     points = _points(plan.score, max_points)
     if plan.outcome is grouping.MemberOutcome.KEEP_OWN:
@@ -508,10 +566,13 @@ def _plan_text(plan: grouping.MemberPlan, max_points: float) -> str:
 # --- review, override, audit -----------------------------------------------------------------------
 
 
-def review_command(bank_id: BankOption = None, show_all: AllOption = False) -> None:
+def review_command(
+    bank_id: BankOption = None, anonymous: AnonymousOption = None, show_all: AllOption = False
+) -> None:
     """List answers that need a teacher: uncertain auto grades and regrade requests."""
     ctx = make_context()
     queue = ctx.repository.review_queue(bank_id)
+    pseudonyms = _pseudonyms(ctx, anonymous)
     if not queue:
         console.print("Nothing to review.")
         return
@@ -528,7 +589,7 @@ def review_command(bank_id: BankOption = None, show_all: AllOption = False) -> N
             reasons.append(", ".join(grade.flags) or "low confidence")
         table.add_row(
             str(detail.answer.id),
-            detail.answer.student_name,
+            shown(detail, pseudonyms).answer.student_name,
             detail.answer.question_id,
             _points(scaled_auto_score(detail), detail.max_points),
             _number(grade.confidence if grade else None),
@@ -543,7 +604,7 @@ def review_command(bank_id: BankOption = None, show_all: AllOption = False) -> N
     )
 
 
-def override_command(
+def override_command(  # noqa: PLR0917 - typer maps parameters to options
     answer_id: Annotated[int, typer.Argument(help="Answer id (see `tenta review`).")],
     score: Annotated[
         str | None,
@@ -555,10 +616,11 @@ def override_command(
     point: PointOption = None,
     comment: Annotated[str, typer.Option(help="Why; shown in the audit trail and exports.")] = "",
     teacher: TeacherOption = None,
+    anonymous: AnonymousOption = None,
 ) -> None:
     """Set an answer's final score, or decide its key points; it survives regrading and is audited."""
     ctx = make_context()
-    detail = ctx.repository.get_answer(answer_id)
+    detail = shown(ctx.repository.get_answer(answer_id), _pseudonyms(ctx, anonymous))
     decisions = point_decisions(point or [])
     given = parse_score(score, detail.max_points) if score is not None else None
     stored = apply_override(
@@ -581,10 +643,13 @@ def override_command(
         _print_key_points(ctx.repository.get_answer(answer_id))
 
 
-def audit_command(answer_id: Annotated[int, typer.Argument(help="Answer id.")]) -> None:
-    """Every submission, grade, regrade request and override of an answer, oldest first."""
+def audit_command(
+    answer_id: Annotated[int, typer.Argument(help="Answer id.")], anonymous: AnonymousOption = None
+) -> None:
+    """Every submission, grade, regrade request and override of an answer, and every change to its
+    answer group (moved, taken out, merged, confirmed, released), oldest first, with who and when."""
     ctx = make_context()
-    detail = ctx.repository.get_answer(answer_id)
+    detail = shown(ctx.repository.get_answer(answer_id), _pseudonyms(ctx, anonymous))
     console.print(
         f"Answer {answer_id} by {detail.answer.student_name} to {detail.answer.question_id}: "
         f"final {_points(detail.final_score, detail.max_points)}"
@@ -605,12 +670,19 @@ def audit_command(answer_id: Annotated[int, typer.Argument(help="Answer id.")]) 
 
 
 def _audit_cell(detail: dict[str, Any]) -> str:
-    """key=value pairs, and an override's key-point decisions on a line of their own."""
+    """key=value pairs, an override's key-point decisions and a release's withdrawn overrides on lines
+    of their own."""
     cell = ", ".join(
         f"{key}={value}"
         for key, value in detail.items()
-        if key != "point_credits" and value not in (None, "")
+        if key not in ("point_credits", "withdrawn") and value not in (None, "")
     )
+    for withdrawn in detail.get("withdrawn") or []:
+        decided = f"group {withdrawn['group']}" if withdrawn.get("group") else "own"
+        cell += (
+            f"\nwithdrew override {withdrawn['override_id']}: {format_score(float(withdrawn['score']))} "
+            f"({decided} · {withdrawn['teacher']})"
+        )
     decisions = detail.get("point_credits") or {}
     if decisions:
         listed = ", ".join(f"{point_id}={_decision(float(credit))}" for point_id, credit in decisions.items())

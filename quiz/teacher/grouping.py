@@ -24,16 +24,23 @@ explicitly replaces it, and a member that already has exactly this decision gets
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from db.records import AnswerDetail, GroupConfirmationRecord, OverrideRecord, check_point_credits
+from db.records import (
+    AnswerDetail,
+    AuditKind,
+    GroupConfirmationRecord,
+    NewAuditEvent,
+    OverrideRecord,
+    check_point_credits,
+)
 from question_bank.errors import TentaError
-from quiz.teacher.review import score_from_points
+from quiz.teacher.review import scaled_auto_score, score_from_points
 
 if TYPE_CHECKING:
     from db.repository import Repository
@@ -282,11 +289,17 @@ def group_of(groups: Sequence[AnswerGroup], answer_id: int) -> AnswerGroup:
 
 @dataclass
 class _Change:
-    """Pins and confirmations one teacher action writes, in one transaction."""
+    """Pins, confirmations and the audit entries of one teacher action, written in one transaction."""
 
     pins: dict[int, str] = field(default_factory=dict)
     confirm: dict[str, int] = field(default_factory=dict)
     unconfirm: list[str] = field(default_factory=list)
+    events: list[NewAuditEvent] = field(default_factory=list)
+
+    def audit(self, answer_ids: Iterable[int], kind: AuditKind, **detail: object) -> None:
+        self.events.extend(
+            NewAuditEvent(answer_id=answer_id, kind=kind, detail=detail) for answer_id in answer_ids
+        )
 
     def leave(self, group: AnswerGroup, answer_ids: set[int]) -> None:
         """`answer_ids` leave `group`: when they take the answer its key names, its other pinned members
@@ -312,6 +325,7 @@ class _Change:
             pins=self.pins,
             confirm=self.confirm,
             unconfirm=self.unconfirm,
+            events=self.events,
         )
 
 
@@ -328,6 +342,7 @@ def move_answer(
     if not target.pinned:
         change.pins.update(dict.fromkeys((member.answer.id for member in target.members), target.id))
     change.pins[answer_id] = target.id
+    change.audit([answer_id], AuditKind.MOVED_TO_GROUP, group=target.id, previous_group=source.id)
     change.save(repository, target, teacher)
     return f"answer {answer_id} moved to group {target.id}"
 
@@ -340,6 +355,9 @@ def take_out(repository: Repository, groups: Sequence[AnswerGroup], answer_id: i
     change = _Change()
     change.leave(source, {answer_id})
     change.pins[answer_id] = group_key(answer_id)
+    change.audit(
+        [answer_id], AuditKind.TAKEN_OUT_OF_GROUP, group=group_key(answer_id), previous_group=source.id
+    )
     change.save(repository, source, teacher)
     return f"answer {answer_id} is now a group of its own: {group_key(answer_id)}"
 
@@ -354,6 +372,12 @@ def merge_groups(repository: Repository, source: AnswerGroup, target: AnswerGrou
     if not target.pinned:
         change.pins.update(dict.fromkeys((member.answer.id for member in target.members), target.id))
     change.pins.update(dict.fromkeys((member.answer.id for member in source.members), target.id))
+    change.audit(
+        (member.answer.id for member in source.members),
+        AuditKind.GROUP_MERGED,
+        group=target.id,
+        previous_group=source.id,
+    )
     change.save(repository, target, teacher)
     return f"group {source.id} ({source.size} answer(s)) merged into {target.id}"
 
@@ -366,6 +390,15 @@ def confirm_group(
     last_seen = max(member.answer.id for each in groups for member in each.members)
     change = _Change(confirm={group.id: last_seen})
     change.pins.update(dict.fromkeys((member.answer.id for member in group.members), group.id))
+    earlier = group.confirmation
+    change.audit(
+        (member.answer.id for member in group.members),
+        AuditKind.GROUP_CONFIRMED,
+        group=group.id,
+        answers=group.size,
+        new=len(group.new_ids),
+        confirmed_before_by=earlier.confirmed_by if earlier is not None else None,
+    )
     change.save(repository, group, teacher)
     return f"group {group.id} confirmed ({group.size} answer(s) reviewed)"
 
@@ -374,7 +407,14 @@ def unconfirm_group(repository: Repository, group: AnswerGroup, teacher: str) ->
     """Drop the review mark; the members stay pinned where the teacher put them."""
     if group.confirmation is None:
         raise TentaError(f"group {group.id} is not confirmed")
-    _Change(unconfirm=[group.id]).save(repository, group, teacher)
+    change = _Change(unconfirm=[group.id])
+    change.audit(
+        sorted(group.pinned_ids),
+        AuditKind.GROUP_UNCONFIRMED,
+        group=group.id,
+        confirmed_by=group.confirmation.confirmed_by,
+    )
+    change.save(repository, group, teacher)
     return f"group {group.id} is no longer confirmed"
 
 
@@ -510,4 +550,97 @@ def apply_group_decision(
         overrides=overrides,
         unchanged=[plan.detail.answer.id for plan in plans if plan.outcome is MemberOutcome.UNCHANGED],
         kept_own=[plan for plan in plans if plan.outcome is MemberOutcome.KEEP_OWN],
+    )
+
+
+# --- releasing a group decision --------------------------------------------------------------------
+
+
+class ReleaseOutcome(StrEnum):
+    TO_AUTO = "to auto"
+    """Its group decision is withdrawn: the auto grade decides again."""
+    TO_OWN = "to own"
+    """Its group decision is withdrawn: an own override given before it decides again."""
+    KEEP_OWN = "keep own"
+    """Its own override decides and is kept (say `replace_own` to withdraw it too)."""
+    AUTO_ALREADY = "auto already"
+    """No teacher decision: nothing to release."""
+
+
+@dataclass(frozen=True)
+class ReleasePlan:
+    detail: AnswerDetail
+    outcome: ReleaseOutcome
+    score: float | None
+    """The final score after releasing."""
+    withdrawn: tuple[OverrideRecord, ...] = ()
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.withdrawn)
+
+
+def plan_member_release(member: AnswerDetail, *, replace_own: bool = False) -> ReleasePlan:
+    """What releasing its group's decision does to one member.
+
+    Group decisions are withdrawn when one decides the member's score (any group's: the member is in
+    this group now); its own overrides stay, so an own override given before a group decision decides
+    again. `replace_own` withdraws every override: the member goes back to its auto grade.
+    """
+    overrides = member.overrides
+    auto = scaled_auto_score(member)
+    if not overrides:
+        return ReleasePlan(member, ReleaseOutcome.AUTO_ALREADY, auto)
+    if replace_own:
+        return ReleasePlan(member, ReleaseOutcome.TO_AUTO, auto, tuple(overrides))
+    if overrides[-1].group_key is None:
+        return ReleasePlan(member, ReleaseOutcome.KEEP_OWN, overrides[-1].score)
+    own = [override for override in overrides if override.group_key is None]
+    withdrawn = tuple(override for override in overrides if override.group_key is not None)
+    if own:
+        return ReleasePlan(member, ReleaseOutcome.TO_OWN, own[-1].score, withdrawn)
+    return ReleasePlan(member, ReleaseOutcome.TO_AUTO, auto, withdrawn)
+
+
+def plan_release(group: AnswerGroup, *, replace_own: bool = False) -> list[ReleasePlan]:
+    """What releasing the group's decision would do to each member (the preview and the release alike)."""
+    return [plan_member_release(member, replace_own=replace_own) for member in group.members]
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    released: list[ReleasePlan]
+    kept_own: list[ReleasePlan]
+
+    def summary(self, group_id: str) -> str:
+        if not self.released:
+            parts = [f"Group {group_id}: no answer changed (no group decision to release)"]
+        else:
+            to_own = sum(1 for plan in self.released if plan.outcome is ReleaseOutcome.TO_OWN)
+            to_auto = len(self.released) - to_own
+            parts = [f"Group {group_id}: {to_auto} answer(s) back to their auto grade (audited)"]
+            if to_own:
+                parts.append(f"{to_own} back to their own override")
+        if self.kept_own:
+            kept = ", ".join(str(plan.detail.answer.id) for plan in self.kept_own)
+            parts.append(f"kept their own override: {kept} — withdraw them too with --replace-own")
+        return "; ".join(parts) + "."
+
+
+def release_group_decision(
+    repository: Repository, group: AnswerGroup, *, teacher: str, replace_own: bool = False
+) -> ReleaseResult:
+    """Undo a group decision: its overrides are withdrawn in one transaction (each answer's audit trail
+    says what was withdrawn, by whom), so each member's score follows its auto grade again. Releasing
+    again finds nothing to withdraw and changes nothing."""
+    plans = plan_release(group, replace_own=replace_own)
+    released = [plan for plan in plans if plan.changes]
+    if released:
+        repository.withdraw_overrides(
+            {plan.detail.answer.id: [override.id for override in plan.withdrawn] for plan in released},
+            teacher,
+            {"group": group.id, "replace_own": replace_own},
+        )
+    return ReleaseResult(
+        released=released, kept_own=[plan for plan in plans if plan.outcome is ReleaseOutcome.KEEP_OWN]
     )

@@ -1,0 +1,73 @@
+"""Pseudonyms for anonymous grading: stable per student, unique, keyed, and names never leak through."""
+
+from __future__ import annotations
+
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from db.records import StudentRecord
+from question_bank.models import Bank
+from quiz.context import AppContext
+from quiz.teacher.anonymous import KEY_FILE, Pseudonyms, anonymity_key, pseudonyms_for, shown
+
+WHEN = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def _students(count: int, start: int = 1) -> list[StudentRecord]:
+    return [
+        StudentRecord(id=i, name=f"Name {i}", external_id=f"x{i}", is_default=False, created_at=WHEN)
+        for i in range(start, start + count)
+    ]
+
+
+def test_the_key_is_made_once_readable_by_the_owner_only_and_kept(tmp_path: Path) -> None:
+    key = anonymity_key(tmp_path / "data")
+
+    path = tmp_path / "data" / KEY_FILE
+    assert len(key) == 32 and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert anonymity_key(tmp_path / "data") == key
+    assert anonymity_key(tmp_path / "other") != key
+    assert list(path.parent.iterdir()) == [path]
+
+
+def test_pseudonyms_are_unique_and_a_new_student_changes_no_one_elses() -> None:
+    key = b"k" * 32
+    before = Pseudonyms.for_students(_students(2000), key)
+    after = Pseudonyms.for_students(_students(2001)[::-1], key)
+
+    assert len(set(before.names.values())) == 2000
+    assert all(after.names[i] == name for i, name in before.names.items())
+    assert all(name.startswith("Student ") and name[8:].isdigit() for name in after.names.values())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=10**6), min_size=1, max_size=40, unique=True))
+def test_a_pseudonym_depends_on_the_key_not_on_the_id_alone(ids: list[int]) -> None:
+    students = [s.model_copy(update={"id": i}) for s, i in zip(_students(len(ids)), ids, strict=True)]
+    first = Pseudonyms.for_students(students, b"a" * 32)
+    second = Pseudonyms.for_students(students, b"b" * 32)
+
+    assert len(set(first.names.values())) == len(ids)
+    assert sum(first.names[i] != second.names[i] for i in ids) >= len(ids) // 2
+
+
+def test_a_hidden_answer_carries_the_pseudonym_and_the_stored_answer_keeps_the_name(
+    ctx: AppContext, bank: Bank
+) -> None:
+    repository = ctx.repository
+    student = repository.get_or_create_student("Örjan Åkesson", "oaks-12")
+    answer = repository.submit_answer(student.id, bank, bank.questions[0], "Dropout turns units off.")
+    pseudonyms = pseudonyms_for(repository, ctx.settings.data_dir)
+
+    hidden = shown(repository.get_answer(answer.id), pseudonyms)
+
+    assert hidden.answer.student_name == pseudonyms.name(student.id)
+    assert "Örjan" not in hidden.model_dump_json() and "oaks-12" not in hidden.model_dump_json()
+    assert hidden.answer.text == "Dropout turns units off."
+    assert repository.get_answer(answer.id).answer.student_name == "Örjan Åkesson"
+    assert pseudonyms_for(repository, ctx.settings.data_dir).name(student.id) == pseudonyms.name(student.id)
+    assert shown(repository.get_answer(answer.id), None).answer.student_name == "Örjan Åkesson"
