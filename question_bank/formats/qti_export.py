@@ -16,7 +16,8 @@ written in the bank's main language (xml:lang on the item):
   its mapEntry (bounded to 0..points, as tenta adds the ticked shares up and clamps); all-or-nothing by
   the match_correct rules written out with the question's points as the score (the template gives 1).
 - short exact -> `textEntryInteraction` (string) mapping the accepted answers case-insensitively to their
-  share of the points; numerical -> `textEntryInteraction` (float) with one `<equal toleranceMode=
+  share of the points (a QTI player compares the typed text as it is: tenta also forgives a trailing full
+  stop and extra spaces); numerical -> `textEntryInteraction` (float) with one `<equal toleranceMode=
   "absolute">` condition per accepted value, tried in order as tenta does.
 - choice feedback -> `feedbackInline` in the choice; general feedback -> a `modalFeedback`, both shown
   by setting the FEEDBACK outcome (which needs the response processing written out, not a template).

@@ -220,6 +220,19 @@ def test_a_single_key_point_is_shown_to_graders_and_the_reference_comes_back_who
     assert _round_trip(bank, tmp_path).question("one-point").reference_in("en") == "Zero."
 
 
+def test_a_reference_the_marking_reader_would_cut_is_written_whole(tmp_path: Path) -> None:
+    """A paragraph starting 'Max …' reads as a total line next to criteria: the key points become headings
+    and the reference comes back as written."""
+    data = _every_type_data()
+    reference = "Pooling shrinks feature maps.\n\nMax pooling keeps the largest value of each window."
+    data["questions"][0]["reference_answer"]["en"] = reference
+    bank = Bank.model_validate(data)
+    rubric = assessment_item(bank, bank.question("essay")).find("itemBody/rubricBlock")
+    assert rubric is not None
+    assert [element.tag for element in rubric] == ["h2", "p", "p", "h3", "h4", "h4"]
+    assert _round_trip(bank, tmp_path).question("essay").reference_in("en") == reference
+
+
 def _members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
@@ -296,6 +309,37 @@ def test_hostile_text_survives_as_text(tmp_path: Path) -> None:
     assert again.question("essay").reference_in("en") == "Use ]]> and <br> & friends literally."
     assert again.question("single").choices[1].text == "a < b & c"
     assert again.question("short").choices[2].text == "x<y & ]]>"
+
+
+def test_hostile_title_and_topics_and_the_time_limit_reach_the_test_and_manifest(tmp_path: Path) -> None:
+    data = {**_every_type_data(), "title": "Exam ]]> <1> & co", "time_limit_minutes": 90}
+    data["questions"][0]["topics"] = ["a < b", "c & d"]
+    bank = Bank.model_validate(data)
+    out = tmp_path / "bank.zip"
+    write_qti_package(bank, out)
+    test = SafeTree.fromstring(_members(out)["assessmentTest.xml"])
+    assert test.get("title") == "Exam ]]> <1> & co"
+    limits = test.find(f"{QTI}timeLimits")
+    assert limits is not None and limits.get("maxTime") == "5400"
+    again = import_file(out)
+    assert again.title == "Exam ]]> <1> & co"
+    assert again.question("essay").topics == ("a < b", "c & d")
+
+
+def test_media_no_marker_places_follow_the_prompt_before_the_code(
+    tmp_path: Path, media_files: dict[str, Path]
+) -> None:
+    data = _every_type_data()
+    data["questions"][8]["media"] = ["graph.png"]
+    bank = Bank.model_validate(data)
+    body = assessment_item(bank, bank.question("pi"), packed=["graph.png"]).find("itemBody")
+    assert body is not None
+    assert [child.tag for child in body] == ["p", "p", "pre", "p"]  # prompt, picture, code, the blank
+    image = body[1].find("img")
+    assert image is not None and image.attrib == {"src": "media/graph.png", "alt": "graph.png"}
+    again = _round_trip(bank, tmp_path, media_files).question("pi")
+    assert again.prompt_in("en") == "Give pi.\n\n[image: graph.png]"
+    assert (again.media, again.code) == (("graph.png",), bank.question("pi").code)
 
 
 # ---- scoring: a small QTI 2.1 scorer for what the exporter writes ------------------------------------
