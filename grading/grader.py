@@ -10,7 +10,6 @@ question types are graded exactly, without the model.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ from grading.features import (
     rescale,
 )
 from grading.models import Grade, GradeFlag, Passage, PointResult
+from grading.numerical import numerical_credit
 from grading.retrieval import CourseIndex, GradedAnswerIndex, TextEncoder, TokenTextEncoder
 from grading.rubric import feedback_text, point_status, rubric_credit, rubric_is_authored
 from grading.text import (
@@ -654,11 +654,11 @@ def _supporting_passage(
 
 
 # ---------------------------------------------------------------------- exact question types
-_NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?")
 
 
-def _normalise(text: str) -> str:
-    return " ".join(clean(text).casefold().strip(" .!?").split())
+def _normalise(text: str, *, keep_case: bool = False) -> str:
+    cleaned = clean(text) if keep_case else clean(text).casefold()
+    return " ".join(cleaned.strip(" .!?").split())
 
 
 def grade_exactly(question: Question, answer: str, grader: Grader) -> Grade:
@@ -669,12 +669,8 @@ def grade_exactly(question: Question, answer: str, grader: Grader) -> Grade:
     if not text:
         flags, feedback = (GradeFlag.EMPTY,), "No answer was given."
     elif question.type is QuestionType.NUMERICAL:
-        match = _NUMBER.search(text)
-        value = float(match.group(0).replace(",", ".").replace("−", "-")) if match else math.nan
-        for accepted in question.numerical:
-            if math.isfinite(value) and abs(value - accepted.value) <= accepted.tolerance + 1e-12:
-                fraction, feedback = accepted.fraction, accepted.feedback
-                break
+        credit = numerical_credit(question, text)
+        fraction, feedback = credit.fraction, credit.feedback
     else:
         selected = _selected_choices(question, text)
         fraction, verdict = _choice_credit(question, selected)
@@ -716,8 +712,9 @@ def _choice_credit(question: Question, selected: Sequence[int]) -> tuple[float, 
 
 def _selected_choices(question: Question, text: str) -> list[int]:
     """Choices named by the answer: by full text, by letter (a, b, …) or number, comma/newline separated."""
-    normalised = _normalise(text)
-    texts = [_normalise(choice.text) for choice in question.choices]
+    keep_case = question.case_sensitive  # short exact only (Moodle's usecase, SHORTANSWER_C)
+    normalised = _normalise(text, keep_case=keep_case)
+    texts = [_normalise(choice.text, keep_case=keep_case) for choice in question.choices]
     if question.type is QuestionType.SHORT_EXACT:
         for index, choice in enumerate(texts):
             pattern = "^" + ".*".join(re.escape(part) for part in choice.split("*")) + "$"

@@ -11,7 +11,7 @@ import json
 import math
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -78,6 +78,25 @@ class NumericalAnswer(_Strict):
     feedback: str = ""
 
 
+class NumericalUnit(_Strict):
+    """A unit an answer may be written in: its value in the question's (first) unit is the written value
+    divided by the multiplier (Moodle: 'cm' with multiplier 100 when the answer is in 'm')."""
+
+    name: NonBlank
+    multiplier: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+
+
+class NumericalUnits(_Strict):
+    """Moodle's units of a numerical question: an answer may carry one of them, and a missing or unknown
+    unit costs `penalty` as `grading` says: 'optional' costs nothing, 'mark' the penalty times the
+    answer's credit, 'max' the penalty of full credit. `left`: the unit is written before the number."""
+
+    units: tuple[NumericalUnit, ...] = Field(min_length=1)
+    grading: Literal["optional", "mark", "max"] = "optional"
+    penalty: float = Field(default=0.0, ge=0.0, le=1.0)
+    left: bool = False
+
+
 class Question(_Strict):
     """One exam question; free-text questions carry a reference answer and a rubric."""
 
@@ -101,6 +120,14 @@ class Question(_Strict):
         default=False,
         description="Multiple choice only: full points when exactly the positive-fraction choices are "
         "ticked, else none (QTI match_correct, Moodle multichoiceset, Blackboard without partial credit).",
+    )
+    units: NumericalUnits | None = Field(
+        default=None, description="Numerical only: the units an answer may carry (Moodle's units)."
+    )
+    case_sensitive: bool = Field(
+        default=False,
+        description="Short exact only: an answer must match an accepted one's upper and lower case "
+        "(Moodle's usecase, Cloze SHORTANSWER_C).",
     )
 
     @field_validator("media")
@@ -127,6 +154,10 @@ class Question(_Strict):
             raise ValueError("numerical question needs at least one accepted value")
         if self.all_or_nothing and self.type is not QuestionType.MULTIPLE_CHOICE:
             raise ValueError("all_or_nothing applies to multiple_choice questions only")
+        if self.units is not None and self.type is not QuestionType.NUMERICAL:
+            raise ValueError("units apply to numerical questions only")
+        if self.case_sensitive and self.type is not QuestionType.SHORT_EXACT:
+            raise ValueError("case_sensitive applies to short_exact questions only")
         point_ids = [point.id for point in self.rubric]
         if len(point_ids) != len(set(point_ids)):
             raise ValueError("rubric point ids must be unique within a question")
@@ -154,10 +185,14 @@ class Question(_Strict):
 
     def content_hash(self) -> str:
         """Stable hash of everything that affects asking and grading (for snapshots and caches)."""
-        unset = {name for name in ("media", "all_or_nothing") if not getattr(self, name)}
+        unset = {name for name in _ADDED_LATER if not getattr(self, name)}
         data = self.model_dump(mode="json", exclude=unset)  # old hashes stay for questions without them
         payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_ADDED_LATER = ("media", "all_or_nothing", "units", "case_sensitive")
+"""Fields a question without them leaves out of its content hash, so hashes made before they existed hold."""
 
 
 class Bank(_Strict):

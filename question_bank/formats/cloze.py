@@ -2,8 +2,8 @@
 
 A tenta question takes one answer, so a Cloze question becomes one question per gap: the whole text is
 shown with that gap as '_____' and the others as '[…]', worth the gap's weight in points and graded by the
-gap's kind: SHORTANSWER as short exact answers with Moodle's '*' wildcard (SHORTANSWER_C's case
-sensitivity is lost, as for Moodle's short-answer questions), NUMERICAL as numbers with their tolerance,
+gap's kind: SHORTANSWER as short exact answers with Moodle's '*' wildcard (SHORTANSWER_C case
+sensitive), NUMERICAL as numbers with their tolerance,
 MULTICHOICE (any layout) as one choice, MULTIRESPONSE as several choices sharing the points. Answers are
 `=` (full marks) or `%n%` (n %), each with an optional `#feedback`; `\\~ \\} \\# \\/ \\"` are literal
 characters.
@@ -23,6 +23,7 @@ ASKED = "_____"
 OTHER_GAP = "[…]"
 
 _SHORT = frozenset({"SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC"})
+_CASE_SENSITIVE = frozenset({"SHORTANSWER_C", "SAC", "MWC"})
 _NUMERICAL = frozenset({"NUMERICAL", "NM"})
 _ONE_CHOICE = frozenset(
     {
@@ -121,7 +122,11 @@ def _gap_data(kind: str, answers: list[_Answer]) -> dict[str, Any]:
     if not any(answer.fraction > 0 for answer in answers):
         raise ClozeError("no right answer ('=' or a positive %weight%)")
     if kind in _SHORT:
-        return {"type": QuestionType.SHORT_EXACT.value, "choices": _as_given(answers)}
+        return {
+            "type": QuestionType.SHORT_EXACT.value,
+            "choices": _as_given(answers),
+            "case_sensitive": kind in _CASE_SENSITIVE,
+        }
     if kind in _NUMERICAL:
         return {"type": QuestionType.NUMERICAL.value, "numerical": _numbers(answers)}
     if kind in _ONE_CHOICE:

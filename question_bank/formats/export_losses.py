@@ -15,6 +15,9 @@ from question_bank.models import Bank, Question
 _KEEPS_ALL_OR_NOTHING = frozenset({"yaml", "json", "aiken", "qti"})
 """Formats that grade an all-or-nothing question as tenta does: the native files, QTI (match_correct), and
 Aiken, whose questions have one correct answer to pick (and which refuses the others)."""
+_KEEPS_UNITS_AND_CASE = frozenset({"yaml", "json", "moodle-xml"})
+"""Formats that keep a numerical question's units and a short answer's case sensitivity (Moodle XML's
+<units> and <usecase>); GIFT, Aiken and QTI as written here grade the bare number and ignore case."""
 _FORMAT_LABELS = {
     "gift": "GIFT",
     "moodle-xml": "Moodle XML",
@@ -54,6 +57,8 @@ def export_losses(
         for question in bank.questions
         if format_name not in _KEEPS_ALL_OR_NOTHING and _is_multiple_all_or_nothing(question)
     ]
+    if format_name not in _KEEPS_UNITS_AND_CASE:
+        losses += _unit_and_case_losses(bank, label)
     if format_name == "qti":
         losses = qti_losses(bank) + losses
     return losses + _media_losses(bank, format_name, label, to_file=to_file, missing=media_missing)
@@ -92,3 +97,20 @@ def _media_losses(
 def _is_multiple_all_or_nothing(question: Question) -> bool:
     """All or nothing with several correct choices (with one, any single-answer question is already)."""
     return question.all_or_nothing and sum(choice.fraction > 0 for choice in question.choices) > 1
+
+
+def _unit_and_case_losses(bank: Bank, label: str) -> list[str]:
+    """Questions graded by their units or by case, which `label` cannot say."""
+    losses = []
+    for question in bank.questions:
+        if question.units is not None:
+            names = ", ".join(unit.name for unit in question.units.units)
+            losses.append(
+                f"question {question.id} takes answers in units ({names}), which {label} cannot say: "
+                "only the number, in the first unit, is graded"
+            )
+        if question.case_sensitive:
+            losses.append(
+                f"question {question.id} is case sensitive, which {label} cannot say: any case is accepted"
+            )
+    return losses

@@ -30,8 +30,10 @@ the file names them; choices, feedback, names and categories take the first lang
 
 Feedback for a right, partly right or wrong answer, a numerical question's "any other answer" (`*`)
 feedback and the hints for another try are kept in the general feedback under labels ('If right: …').
-Lost on the way: shuffling and numbering of choices (the quiz decides), case sensitivity of short
-answers, numerical units.
+A numerical question's `<units>` (each with its multiplier), `<unitgradingtype>`, `<unitpenalty>` and
+`<unitsleft>` are kept and graded as Moodle grades them (a question whose `<showunits>` is 3 does not use
+units); a short answer's `<usecase>` makes it case sensitive. Lost on the way: shuffling and numbering of
+choices (the quiz decides).
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ from question_bank.formats.media_files import (
     plain_media_name,
 )
 from question_bank.formats.xml_source import parse_with_lines
-from question_bank.models import Bank, Question, QuestionType
+from question_bank.models import Bank, NumericalUnits, Question, QuestionType
 
 _UNSUPPORTED_NAMES = {
     "randomsamatch": "random short-answer matching",
@@ -270,7 +272,8 @@ def _short_answer(question: Element) -> dict[str, Any]:
         choices.append({"text": text, "fraction": _fraction(answer), "feedback": feedback})
     if not choices:
         raise _MoodleXmlError("a short-answer question needs at least one accepted answer")
-    return {"type": QuestionType.SHORT_EXACT.value, "choices": choices}
+    case_sensitive = (question.findtext("usecase") or "0").strip() not in ("", "0", "false")
+    return {"type": QuestionType.SHORT_EXACT.value, "choices": choices, "case_sensitive": case_sensitive}
 
 
 def _other_answer_feedback(question: Element) -> str:
@@ -304,7 +307,42 @@ def _numerical(question: Element) -> dict[str, Any]:
         )
     if not accepted:
         raise _MoodleXmlError("a numerical question needs at least one accepted value")
-    return {"type": QuestionType.NUMERICAL.value, "numerical": accepted}
+    return {"type": QuestionType.NUMERICAL.value, "numerical": accepted, "units": _units(question)}
+
+
+_UNIT_GRADING = {"0": "optional", "1": "mark", "2": "max"}
+"""Moodle's unitgradingtype: 0 a unit is optional, 1 a wrong unit costs the penalty times the answer's
+mark, 2 the penalty of the question's maximum."""
+_UNITS_NOT_USED = "3"
+"""showunits 3 (UNITNONE): only the number is graded, whatever units the question lists."""
+
+
+def _units(question: Element) -> dict[str, Any] | None:
+    """A numerical question's units (`<units><unit><multiplier>100</multiplier><unit_name>cm</unit_name>`)
+    and how a wrong or missing unit is graded; None when it lists none or does not use them."""
+    showunits = (question.findtext("showunits") or "").strip()
+    units = []
+    for unit in question.iterfind("units/unit"):
+        name = (unit.findtext("unit_name") or "").strip()
+        if name:
+            multiplier = _number(unit.findtext("multiplier") or "1", f"unit {name!r} multiplier")
+            if multiplier <= 0:
+                raise _MoodleXmlError(f"unit {name!r} multiplier {multiplier:g} is not positive")
+            units.append({"name": name, "multiplier": multiplier})
+    if not units or showunits == _UNITS_NOT_USED:
+        return None
+    grading_type = (question.findtext("unitgradingtype") or "0").strip()
+    if grading_type not in _UNIT_GRADING:
+        raise _MoodleXmlError(f"unitgradingtype {grading_type!r} is not 0, 1 or 2")
+    penalty = _number(question.findtext("unitpenalty") or "0", "unitpenalty")
+    if not 0 <= penalty <= 1:
+        raise _MoodleXmlError(f"unitpenalty {penalty:g} is outside 0..1")
+    return {
+        "units": units,
+        "grading": _UNIT_GRADING[grading_type],
+        "penalty": penalty,
+        "left": (question.findtext("unitsleft") or "0").strip() == "1",
+    }
 
 
 def _multiple_response(question: Element, *, all_or_nothing: bool) -> dict[str, Any]:
@@ -836,6 +874,8 @@ def _question_element(quiz: Element, question: Question, language: str, media: M
                 element, f"{accepted.value!r}", accepted.fraction, accepted.feedback, None, files=files
             )
             SubElement(answer, "tolerance").text = f"{accepted.tolerance!r}"
+        if question.units is not None:
+            _units_element(element, question.units)
     else:
         fractions = moodle_choice_fractions(question)  # all or nothing as core multichoice comes closest
         if question.type is QuestionType.MULTIPLE_CHOICE:
@@ -843,7 +883,7 @@ def _question_element(quiz: Element, question: Question, language: str, media: M
             SubElement(element, "single").text = "true" if single else "false"
             SubElement(element, "shuffleanswers").text = "1"
         if question.type is QuestionType.SHORT_EXACT:
-            SubElement(element, "usecase").text = "0"
+            SubElement(element, "usecase").text = "1" if question.case_sensitive else "0"
         for choice, fraction in zip(question.choices, fractions, strict=True):
             text = choice.text
             if question.type is QuestionType.TRUE_FALSE:
@@ -853,6 +893,20 @@ def _question_element(quiz: Element, question: Question, language: str, media: M
         tags = SubElement(element, "tags")
         for topic in question.topics[1:]:
             SubElement(SubElement(tags, "tag"), "text").text = topic
+
+
+def _units_element(element: Element, units: NumericalUnits) -> None:
+    """The units as Moodle exports them: <units>, then how a wrong unit is graded, the unit typed in."""
+    listed = SubElement(element, "units")
+    for unit in units.units:
+        entry = SubElement(listed, "unit")
+        SubElement(entry, "multiplier").text = f"{unit.multiplier!r}"
+        SubElement(entry, "unit_name").text = unit.name
+    grading_type = {grading: code for code, grading in _UNIT_GRADING.items()}[units.grading]
+    SubElement(element, "unitgradingtype").text = grading_type
+    SubElement(element, "unitpenalty").text = f"{units.penalty!r}"
+    SubElement(element, "showunits").text = "0"
+    SubElement(element, "unitsleft").text = "1" if units.left else "0"
 
 
 def dump_moodle_xml(bank: Bank, media: Mapping[str, bytes] | None = None) -> str:

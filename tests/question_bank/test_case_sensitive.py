@@ -1,0 +1,92 @@
+"""Case-sensitive short answers (was: lost, so Moodle's 'h2o', marked wrong with its own feedback, earned
+the 'H2O' answer's full marks): Moodle's <usecase>1 and Cloze SHORTANSWER_C are read, graded by the real
+Grader, kept by native YAML and the Moodle XML export, and named as lost by GIFT."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from question_bank.formats.detect import import_file
+from question_bank.formats.export_losses import export_losses
+from question_bank.formats.moodle_xml import dump_moodle_xml
+from question_bank.formats.yaml_json import dump_yaml
+from question_bank.models import Bank
+from tests.question_bank.conftest import DATA_DIR
+
+if TYPE_CHECKING:
+    from grading.embedder import Embedder
+    from grading.grader import Grader
+
+CLOZE = DATA_DIR / "real4" / "moodle_cloze_all_types.xml"
+SHORT_ANSWER = DATA_DIR / "real4" / "moodle_shortanswer_fractions_wildcard.xml"
+
+
+@pytest.fixture(scope="module")
+def minilm_grader(minilm_embedder: Embedder) -> Grader:
+    from grading.grader import Grader
+
+    return Grader.create(minilm_embedder)
+
+
+def _water() -> Bank:
+    bank = import_file(CLOZE)
+    return bank.model_copy(update={"questions": (bank.question("all-cloze-types-in-one-question-15"),)})
+
+
+def test_cloze_shortanswer_c_gap_is_case_sensitive_and_the_others_are_not() -> None:
+    questions = {question.id: question for question in import_file(CLOZE).questions}
+    assert questions["all-cloze-types-in-one-question-15"].case_sensitive
+    assert not questions["all-cloze-types-in-one-question-16"].case_sensitive  # SHORTANSWER
+
+
+@pytest.mark.parametrize(
+    ("answer", "score", "feedback"),
+    [
+        ("H2O", 1.0, "That is correct."),
+        ("h2o", 0.0, "Both Oxygen and Hydrogen are used with upper case letters."),
+        ("H2o", 0.0, "Both Oxygen and Hydrogen are used with upper case letters."),
+    ],
+)
+def test_the_real_grader_tells_case_apart(
+    minilm_grader: Grader, answer: str, score: float, feedback: str
+) -> None:
+    (question,) = _water().questions
+    grade = minilm_grader.grade(question, answer)
+    assert grade.score == pytest.approx(score * question.max_points)
+    assert feedback in grade.feedback
+
+
+def test_moodle_usecase_is_read_and_case_insensitive_answers_stay_so(
+    tmp_path: Path, minilm_grader: Grader
+) -> None:
+    (insensitive,) = import_file(SHORT_ANSWER).questions  # <usecase>0</usecase>
+    assert not insensitive.case_sensitive
+    assert minilm_grader.grade(insensitive, "FROG").score == insensitive.max_points
+    path = tmp_path / "usecase.xml"
+    path.write_text(
+        SHORT_ANSWER.read_text(encoding="utf-8").replace("<usecase>0</usecase>", "<usecase>1</usecase>"),
+        encoding="utf-8",
+    )
+    (sensitive,) = import_file(path).questions
+    assert sensitive.case_sensitive
+    assert minilm_grader.grade(sensitive, "FROG").score == 0
+    assert minilm_grader.grade(sensitive, "frog").score == sensitive.max_points
+
+
+def test_case_sensitivity_survives_yaml_and_moodle_xml_and_gift_says_it_is_lost(tmp_path: Path) -> None:
+    bank = _water()
+    native = tmp_path / "bank.yaml"
+    native.write_text(dump_yaml(bank), encoding="utf-8")
+    assert import_file(native).questions[0].case_sensitive
+    exported = tmp_path / "export.xml"
+    exported.write_text(dump_moodle_xml(bank), encoding="utf-8")
+    assert "<usecase>1</usecase>" in exported.read_text(encoding="utf-8")
+    assert import_file(exported).questions[0].case_sensitive
+    assert export_losses(bank, "moodle-xml") == []
+    assert export_losses(bank, "gift") == [
+        "question all-cloze-types-in-one-question-15 is case sensitive, which GIFT cannot say: any case is "
+        "accepted"
+    ]
