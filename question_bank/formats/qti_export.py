@@ -12,19 +12,23 @@ written in the bank's main language (xml:lang on the item):
   that itself looks like a marking scheme) the key points are headings there instead, which graders see
   and the importer passes over: the reference comes back whole and new key points are proposed.
 - multiple choice and true/false -> `choiceInteraction` (one answer when some choice alone earns full
-  points, else any number): the standard map_response template with each choice's share of the points as
-  its mapEntry (bounded to 0..points, as tenta adds the ticked shares up and clamps); all-or-nothing by
-  the match_correct rules written out with the question's points as the score (the template gives 1).
+  points, else any number) scored by map_response with each choice's share of the points as its mapEntry
+  (bounded to 0..points, as tenta adds the ticked shares up and clamps); all-or-nothing by match_correct
+  with the question's points as the score (the template gives 1).
 - short exact -> `textEntryInteraction` (string) mapping the accepted answers case-insensitively to their
   share of the points (a QTI player compares the typed text as it is: tenta also forgives a trailing full
   stop and extra spaces); numerical -> `textEntryInteraction` (float) with one `<equal toleranceMode=
   "absolute">` condition per accepted value, tried in order as tenta does.
-- choice feedback -> `feedbackInline` in the choice; general feedback -> a `modalFeedback`, both shown
-  by setting the FEEDBACK outcome (which needs the response processing written out, not a template).
+- response processing is written out, never a template: Inspera's import reads no template but
+  match_correct. It then sets Inspera's FEEDBACK outcome (feedback_unanswered, feedback_correct,
+  feedback_partially_correct, feedback_wrong; feedback_answered for an essay), which Inspera asks of
+  items scored by their own rules.
+- choice feedback -> `feedbackInline` in the choice (shown through CHOICE_FEEDBACK, set to the response);
+  general feedback -> a `modalFeedback` (shown through GENERAL_FEEDBACK, always set).
 - code -> `<pre><code class="language-…">` after the prompt; media markers ("[image: name]") -> `<img>`
   (pictures) or `<object>` (sound, video) referring to the copy in media/, files no marker places after
-  the prompt. Topics -> the manifest's item labels (as Inspera writes them); the time limit -> the
-  test's `timeLimits`.
+  the prompt. Topics -> the manifest's item labels (taxon paths, as Inspera documents them); the time
+  limit -> the test's `timeLimits`.
 
 Not kept (named by `qti_losses`, said by `tenta bank export`): the second language, the feedback on
 single short or numerical answers, the wildcard '*' of short answers, code languages other than python
@@ -56,11 +60,13 @@ QTI_SCHEMA = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
 CONTENT_PACKAGE_NAMESPACE = "http://www.imsglobal.org/xsd/imscp_v1p1"
 METADATA_NAMESPACE = "http://www.imsglobal.org/xsd/imsmd_v1p2"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
-_TEMPLATES = "http://www.imsglobal.org/question/qti_v2p1/rptemplates/"
 TEST_FILE = "assessmentTest.xml"
 MEDIA_FOLDER = "media"
 RESPONSE = "RESPONSE"
-GENERAL_FEEDBACK = "GENERAL"
+INSPERA_FEEDBACK = "FEEDBACK"
+"""Inspera reads how an answer went from this outcome (feedback_correct …), so it shows nothing itself."""
+CHOICE_FEEDBACK = "CHOICE_FEEDBACK"
+GENERAL_FEEDBACK = "GENERAL_FEEDBACK"
 _MEDIA_MARKER = re.compile(r"\[(image|sound|video): ([^\]\n]+)\]")
 _IMAGE_NAME = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|tiff?|avif)$", re.IGNORECASE)
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -250,7 +256,13 @@ def _scorer_rubric(question: Question, language: str) -> Element:
 # ---- items ---------------------------------------------------------------------------------------------
 
 
-def _declare_outcomes(item: Element, question: Question, *, feedback: bool) -> None:
+def _identifier_outcome(item: Element, identifier: str, cardinality: str) -> None:
+    attributes = {"identifier": identifier, "cardinality": cardinality, "baseType": "identifier"}
+    SubElement(item, "outcomeDeclaration", attributes)
+
+
+def _declare_outcomes(item: Element, question: Question) -> None:
+    """SCORE and MAXSCORE; Inspera's FEEDBACK (how the answer went); the outcomes that show feedback."""
     points = _number(question.max_points)
     score = SubElement(
         item,
@@ -262,12 +274,11 @@ def _declare_outcomes(item: Element, question: Question, *, feedback: bool) -> N
         item, "outcomeDeclaration", {"identifier": "MAXSCORE", "cardinality": "single", "baseType": "float"}
     )
     SubElement(SubElement(maximum, "defaultValue"), "value").text = points
-    if feedback:
-        SubElement(
-            item,
-            "outcomeDeclaration",
-            {"identifier": "FEEDBACK", "cardinality": "multiple", "baseType": "identifier"},
-        )
+    _identifier_outcome(item, INSPERA_FEEDBACK, "single")
+    if _has_choice_feedback(question):
+        _identifier_outcome(item, CHOICE_FEEDBACK, "single" if _is_single_answer(question) else "multiple")
+    if question.general_feedback.strip():
+        _identifier_outcome(item, GENERAL_FEEDBACK, "single")
 
 
 def _letter(index: int) -> str:
@@ -404,29 +415,45 @@ def _has_choice_feedback(question: Question) -> bool:
     return question.type in _CHOICE_TYPES and any(choice.feedback.strip() for choice in question.choices)
 
 
-def _response_processing(item: Element, question: Question) -> None:
-    """Scoring as tenta grades, and the FEEDBACK outcome that shows choice and general feedback."""
-    choice_feedback = _has_choice_feedback(question)
-    general = bool(question.general_feedback.strip())
-    mapped = question.type in (*_CHOICE_TYPES, QuestionType.SHORT_EXACT) and not question.all_or_nothing
-    if mapped and not (choice_feedback or general):
-        SubElement(item, "responseProcessing", {"template": f"{_TEMPLATES}map_response"})
+def _set_identifier(parent: Element, outcome: str, value: str) -> None:
+    SubElement(parent, "setOutcomeValue", {"identifier": outcome}).append(_value("identifier", value))
+
+
+def _answer_state_rules(processing: Element, question: Question) -> None:
+    """Inspera's FEEDBACK: feedback_unanswered, then feedback_answered for an essay (scored by hand), or
+    feedback_correct / feedback_partially_correct / feedback_wrong by the score."""
+    condition = SubElement(processing, "responseCondition")
+    unanswered = SubElement(condition, "responseIf")
+    SubElement(unanswered, "isNull").append(_variable(RESPONSE))
+    _set_identifier(unanswered, INSPERA_FEEDBACK, "feedback_unanswered")
+    if question.type is QuestionType.FREE_TEXT:
+        _set_identifier(SubElement(condition, "responseElse"), INSPERA_FEEDBACK, "feedback_answered")
         return
-    if question.type is QuestionType.FREE_TEXT and not general:
-        return  # graded by hand
+    for test, other, state in (
+        ("gte", _variable("MAXSCORE"), "feedback_correct"),
+        ("gt", _value("float", "0"), "feedback_partially_correct"),
+    ):
+        branch = SubElement(condition, "responseElseIf")
+        SubElement(branch, test).extend([_variable("SCORE"), other])
+        _set_identifier(branch, INSPERA_FEEDBACK, state)
+    _set_identifier(SubElement(condition, "responseElse"), INSPERA_FEEDBACK, "feedback_wrong")
+
+
+def _response_processing(item: Element, question: Question) -> None:
+    """Scoring as tenta grades, written out (Inspera reads no template but match_correct, whose score of 1
+    is not the question's points), then the outcomes that say how the answer went and show feedback."""
     processing = SubElement(item, "responseProcessing")
-    if mapped:
-        _map_rules(processing)
-    elif question.all_or_nothing:
+    if question.all_or_nothing:
         _match_rules(processing, question)
     elif question.type is QuestionType.NUMERICAL:
         _numerical_rules(processing, question)
-    if choice_feedback or general:
-        shown = SubElement(SubElement(processing, "setOutcomeValue", {"identifier": "FEEDBACK"}), "multiple")
-        if choice_feedback:
-            shown.append(_variable(RESPONSE))
-        if general:
-            shown.append(_value("identifier", GENERAL_FEEDBACK))
+    elif question.type is not QuestionType.FREE_TEXT:
+        _map_rules(processing)
+    _answer_state_rules(processing, question)
+    if _has_choice_feedback(question):
+        SubElement(processing, "setOutcomeValue", {"identifier": CHOICE_FEEDBACK}).append(_variable(RESPONSE))
+    if question.general_feedback.strip():
+        _set_identifier(processing, GENERAL_FEEDBACK, "GENERAL")
 
 
 _CHOICE_TYPES = (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE)
@@ -451,7 +478,7 @@ def _choice_interaction(
             feedback = SubElement(
                 element,
                 "feedbackInline",
-                {"outcomeIdentifier": "FEEDBACK", "identifier": identifier, "showHide": "show"},
+                {"outcomeIdentifier": CHOICE_FEEDBACK, "identifier": identifier, "showHide": "show"},
             )
             _append_lines(feedback, " " + _xml_text(choice.feedback.strip()))
 
@@ -517,15 +544,14 @@ def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()
         _response_declaration(item, "single", "string")
     else:
         _text_entry_response(item, question)
-    feedback = _has_choice_feedback(question) or bool(question.general_feedback.strip())
-    _declare_outcomes(item, question, feedback=feedback)
+    _declare_outcomes(item, question)
     _item_body(item, question, language, packed)
     _response_processing(item, question)
     if question.general_feedback.strip():
         modal = SubElement(
             item,
             "modalFeedback",
-            {"outcomeIdentifier": "FEEDBACK", "identifier": GENERAL_FEEDBACK, "showHide": "show"},
+            {"outcomeIdentifier": GENERAL_FEEDBACK, "identifier": "GENERAL", "showHide": "show"},
         )
         _blocks(modal, question.general_feedback)
     return item
@@ -583,7 +609,6 @@ def _labels_metadata(resource: Element, question: Question, language: str) -> No
     for topic in question.topics:
         classification = SubElement(lom, "imsmd:classification")
         path = SubElement(classification, "imsmd:taxonpath")
-        SubElement(SubElement(path, "imsmd:source"), "imsmd:langstring").text = "Inspera labels"
         entry = SubElement(SubElement(SubElement(path, "imsmd:taxon"), "imsmd:entry"), "imsmd:langstring")
         entry.text = _xml_text(topic)
 

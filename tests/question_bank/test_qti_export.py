@@ -376,14 +376,17 @@ def _expression(expression: Element, declaration: Element, response: list[str]) 
     raise AssertionError(f"unexpected expression {tag}")
 
 
+def _sets_score(condition: Element) -> bool:
+    return condition.find(f"{QTI}responseIf/{QTI}setOutcomeValue[@identifier='SCORE']") is not None
+
+
 def _qti_score(item: Element, response: list[str]) -> float:
-    """SCORE after response processing: the map_response template, or the rules the exporter writes."""
+    """SCORE after the response processing the exporter writes (no templates: Inspera reads none)."""
     declaration = _qti(item, "responseDeclaration")
     processing = _qti(item, "responseProcessing")
-    if processing.get("template", "").endswith("map_response"):
-        return _mapped(declaration, response) if response else 0.0
+    assert processing.get("template") is None
     score = 0.0
-    for condition in processing.iter(f"{QTI}responseCondition"):
+    for condition in filter(_sets_score, processing.iter(f"{QTI}responseCondition")):
         for branch in condition:
             passed = branch.tag == f"{QTI}responseElse" or _expression(branch[0], declaration, response)
             if passed:
@@ -432,6 +435,29 @@ def test_response_processing_scores_as_tenta_grades(question_id: str) -> None:
     for response in responses:
         expected = _tenta_score(question, response, identifiers)
         assert math.isclose(_qti_score(item, response), expected, abs_tol=0.01), (question_id, response)
+
+
+def _states(item: Element) -> list[str]:
+    setters = item.iter(f"{QTI}setOutcomeValue")
+    return [
+        value.text or "" for setter in setters if setter.get("identifier") == "FEEDBACK" for value in setter
+    ]
+
+
+def test_items_set_insperas_feedback_outcome_by_how_the_answer_went() -> None:
+    """Inspera asks items scored by their own rules to set FEEDBACK: answered or not for an essay, else
+    right, partly right or wrong."""
+    bank = Bank.model_validate(_every_type_data())
+    for question in bank.questions:
+        item = assessment_item(bank, question)
+        declared = item.find("outcomeDeclaration[@identifier='FEEDBACK']")
+        assert declared is not None and declared.attrib["cardinality"] == "single"
+        expected = (
+            ["feedback_unanswered", "feedback_answered"]
+            if question.type.value == "free_text"
+            else ["feedback_unanswered", "feedback_correct", "feedback_partially_correct", "feedback_wrong"]
+        )
+        assert _states(SafeTree.fromstring(tostring(item))) == expected
 
 
 # ---- what is said, the command -----------------------------------------------------------------------
