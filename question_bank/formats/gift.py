@@ -14,8 +14,9 @@ Mapping to tenta: `{=a ~b}` multiple_choice, `{T}`/`{FALSE}` true_false, `{=a =b
 where Moodle keeps feedback shown after the attempt); key points are proposed from it. An essay without
 one is an error naming the line, since tenta cannot grade it. A matching question (`{=item -> answer …}`)
 becomes one multiple-choice question per item among all the answers (formats/matching.py; `= -> answer`
-is a distractor; as in Moodle, an item may carry its own [format] and a pair has no feedback of its own),
-named in the notes; descriptions (text without answers) are left out, each named in the notes.
+is a distractor; as in Moodle, an item may carry its own [format] and a pair has no feedback of its own;
+text after its answers is read on, without the blank Moodle puts there, since each item is asked as
+_____), named in the notes; descriptions (text without answers) are left out, each named in the notes.
 A numerical question's "any other answer" feedback (`~#…`) is kept in the general feedback as 'If wrong: …'.
 """
 
@@ -400,12 +401,14 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> list[MoodleQuestion]:
             "more than one {…} answer block: separate questions with a blank line, "
             "and write literal braces as \\{ and \\}"
         )
-    question_text = text[:start] + ("_____" + text[finish + 1 :] if after else "")
     general_feedback = ""
     separator = answer_text.rfind("####")
     if separator != -1:
         general_feedback = answer_text[separator + 4 :]
         answer_text = answer_text[:separator].strip()
+    question_text = text[:start] + ("_____" + text[finish + 1 :] if after else "")
+    if after and _is_matching(answer_text):  # no blank in the text: its items are asked after it
+        question_text = f"{text[:start].rstrip()} {text[finish + 1 :].lstrip()}"
     prompt, text_format = _formatted(question_text.strip())
     general_feedback = _formatted(general_feedback.strip(), text_format)[0]
     pairs: list[matching.Pair] = []
@@ -418,7 +421,7 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> list[MoodleQuestion]:
         )
     elif "~" in answer_text:
         data = _multiple_choice(answer_text, text_format)
-    elif "=" in answer_text and "->" in answer_text:
+    elif _is_matching(answer_text):
         pairs = _matching_pairs(answer_text, text_format)
         data = {"type": QuestionType.MULTIPLE_CHOICE.value}
     elif answer_text.split("#", 1)[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
@@ -434,6 +437,12 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> list[MoodleQuestion]:
         paragraph.line, title, prompt, data, general_feedback, topics, moodle_id, reference
     )
     return _matching_questions(question, pairs) if pairs else [question]
+
+
+def _is_matching(answer_text: str) -> bool:
+    """Pairs ('=item -> answer'), not numbers ('#…') or choices ('~…')."""
+    is_other = answer_text.startswith("#") or "~" in answer_text
+    return not is_other and "=" in answer_text and "->" in answer_text
 
 
 def _id_and_tags(comments: str) -> tuple[str, list[str]]:

@@ -167,3 +167,27 @@ def test_blackboard_matching_whose_answer_label_is_missing_is_an_error(tmp_path:
     assert error.reason == (
         "matching item 'frog' (0933892218204F5AB561E62A27701447) has no right answer among the answers"
     )
+
+
+def test_gift_matching_with_text_after_the_answers_asks_each_item_with_one_blank(tmp_path: Path) -> None:
+    """Moodle's GIFT matching with words after its '}' (was: the text's own _____ and the item's, two
+    blanks in one question): the text is read without a blank, each item asked after it as before."""
+    source = DATA_DIR / "real4" / "gift_moodle_questions.gift"
+    path = tmp_path / "matching_text_after.gift"
+    path.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "    = -> Chat\n}", "    = -> Chat\n} (Chat is left over.)"
+        ),
+        encoding="utf-8",
+    )
+    questions = import_file(path, skipped=[]).questions  # its essay has no model answer
+    forum = next(question for question in questions if "Forum" in _right(question.choices))
+    assert forum.prompt_in("en") == (
+        "Match the activity to the description. (Chat is left over.)\n\n"
+        "An activity supporting asynchronous discussions. → _____"
+    )
+    assert forum.prompt_in("en").count("_____") == 1
+    short = tmp_path / "short_answer_text_after.gift"
+    short.write_text("Two plus two is {=four =4} in base ten.\n", encoding="utf-8")
+    (blank,) = import_file(short).questions
+    assert blank.prompt_in(next(iter(blank.prompt))) == "Two plus two is _____ in base ten."  # still a blank
