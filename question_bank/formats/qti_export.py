@@ -313,16 +313,25 @@ def _correct_values(declaration: Element, values: Sequence[str]) -> None:
 
 
 def _mapping(
-    declaration: Element, entries: Sequence[tuple[str, float]], question: Question, **extra: str
+    declaration: Element,
+    entries: Sequence[tuple[str, float]],
+    question: Question,
+    *,
+    case_sensitive: bool = True,
 ) -> None:
-    """Each key's points (its share of the question's), the total bounded to 0..points as tenta clamps."""
+    """Each key's points (its share of the question's), the total bounded to 0..points as tenta clamps;
+    every entry says whether case counts (QTI 2.1 requires it)."""
     mapping = SubElement(
         declaration,
         "mapping",
         {"lowerBound": "0", "upperBound": _number(question.max_points), "defaultValue": "0"},
     )
     for key, fraction in entries:
-        attributes = {"mapKey": key, "mappedValue": _number(fraction * question.max_points), **extra}
+        attributes = {
+            "mapKey": key,
+            "mappedValue": _number(fraction * question.max_points),
+            "caseSensitive": "true" if case_sensitive else "false",
+        }
         SubElement(mapping, "mapEntry", attributes)
 
 
@@ -362,7 +371,7 @@ def _text_entry_response(item: Element, question: Question) -> None:
     accepted = [choice for choice in question.choices if choice.fraction > 0]
     _correct_values(declaration, [_xml_text(_best_first(accepted).text)])
     entries = [(_xml_text(choice.text), choice.fraction) for choice in accepted]
-    _mapping(declaration, entries, question, caseSensitive="false")
+    _mapping(declaration, entries, question, case_sensitive=False)
 
 
 def _value(base_type: str, text: str) -> Element:

@@ -261,6 +261,7 @@ def test_manifest_lists_every_item_and_media_file_and_the_test_keeps_bank_order(
     assert members["media/graph.png"] == PNG
     test = SafeTree.fromstring(members["assessmentTest.xml"])
     assert test.tag == f"{QTI}assessmentTest"
+    assert _missing_attributes(test) == []
     assert [ref.get("href") for ref in test.iter(f"{QTI}assessmentItemRef")] == [
         item_file(question) for question in bank.questions
     ]
@@ -275,6 +276,41 @@ _ITEM_ORDER = [
     "responseProcessing",
     "modalFeedback",
 ]
+
+
+_REQUIRED = {
+    "assessmentItem": {"identifier", "title", "adaptive", "timeDependent"},
+    "responseDeclaration": {"identifier", "cardinality"},
+    "outcomeDeclaration": {"identifier", "cardinality"},
+    "mapEntry": {"mapKey", "mappedValue", "caseSensitive"},
+    "choiceInteraction": {"responseIdentifier", "maxChoices"},
+    "simpleChoice": {"identifier"},
+    "textEntryInteraction": {"responseIdentifier"},
+    "extendedTextInteraction": {"responseIdentifier"},
+    "rubricBlock": {"view"},
+    "feedbackInline": {"outcomeIdentifier", "identifier", "showHide"},
+    "modalFeedback": {"outcomeIdentifier", "identifier", "showHide"},
+    "img": {"src", "alt"},
+    "object": {"data", "type"},
+    "setOutcomeValue": {"identifier"},
+    "baseValue": {"baseType"},
+    "assessmentTest": {"identifier", "title"},
+    "testPart": {"identifier", "navigationMode", "submissionMode"},
+    "assessmentSection": {"identifier", "title", "visible"},
+    "assessmentItemRef": {"identifier", "href"},
+}
+"""Attributes the QTI 2.1 information model requires of the elements the exporter writes (no XSD for QTI
+2.1 is available offline to validate against, so these are checked by name)."""
+
+
+def _missing_attributes(root: Element) -> list[tuple[str, set[str]]]:
+    found = []
+    for element in root.iter():
+        tag = element.tag.removeprefix(QTI)
+        missing = _REQUIRED.get(tag, set()) - set(element.attrib)
+        if missing:
+            found.append((tag, missing))
+    return found
 
 
 def test_every_item_is_well_formed_qti_2_1_with_its_parts_in_schema_order(
@@ -293,6 +329,7 @@ def test_every_item_is_well_formed_qti_2_1_with_its_parts_in_schema_order(
         assert item.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
         maximum = item.find(f"{QTI}outcomeDeclaration[@identifier='MAXSCORE']/{QTI}defaultValue/{QTI}value")
         assert maximum is not None and float(maximum.text or "") == question.max_points
+        assert _missing_attributes(item) == []
         for image in item.iter(f"{QTI}img"):
             assert image.get("alt") and image.get("src", "").startswith("media/")
 
