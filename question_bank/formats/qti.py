@@ -13,7 +13,9 @@ imsmanifest.xml lists the question files):
   else a `<correctResponse>` value, else the `<modalFeedback>`. `matchInteraction` -> one multiple-choice
   question per choice of its first match set among the second set's (formats/matching.py), each worth its
   right pairs' mapped values (equal shares under match_correct; a row with several right answers shares
-  its credit, wrong pairs cost what the mapping says). Choice shares follow the response
+  its credit, wrong pairs cost what the mapping says, or its negative default); `gapMatchInteraction` ->
+  one such question per gap, the text shown with that gap as _____ and the others as […], choosing among
+  the gap texts. Choice shares follow the response
   processing: map_response (template or inline `<mapResponse>`) by the `<mapping>` weights (defaultValue
   for unlisted choices, upperBound capping), match_correct (template in any QTI version, or inline
   `<match>` of the response with its correct value setting SCORE) by the `<correctResponse>` alone: a
@@ -51,7 +53,7 @@ images their LaTeX; an <object>'s fallback content is kept, since tenta's text c
 answer rows without credit (Canvas keeps the ones a teacher left empty) are dropped. A package whose test
 names an item file the package lacks is an error rather than a quiz with questions missing.
 
-Items tenta has no type for (QTI 2 gap match and associate, ordering, hotspot, upload, several blanks
+Items tenta has no type for (QTI 2 associate, ordering, hotspot, upload, several blanks
 in one item, essays without a model answer …) are unsupported: an error, or left out with `skipped`.
 Items with no interaction (texts shown between questions) are left out, each named in the notes. Files
 are parsed with defusedxml and errors name the file (the member inside a zip) and the line of the item.
@@ -957,19 +959,22 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
     )
 
 
+_ASSOCIATING = frozenset({"matchInteraction", "gapMatchInteraction"})
+
+
 def _match_interaction(item: Element) -> Element | None:
-    """The item's one match interaction (QTI 2), when that is all it asks."""
+    """The item's one match or gap match interaction (QTI 2/3), when that is all it asks."""
     body = item.find("itemBody") if item.tag == "assessmentItem" else None
     interactions = _interactions(body) if body is not None else []
-    if len(interactions) == 1 and interactions[0].tag == "matchInteraction":
+    if len(interactions) == 1 and interactions[0].tag in _ASSOCIATING:
         return interactions[0]
     return None
 
 
-def _match_pairs(item: Element, declaration: Element | None) -> list[tuple[str, str, float]]:
-    """The (source, target, worth) pairs that score: the mapping's values unless match_correct scores
-    the item (a wrong pair the mapping makes cost comes with its negative value), else each pair of the
-    correct response worth 1."""
+def _scored_pairs(item: Element, declaration: Element | None) -> list[tuple[str, str, float]]:
+    """The pairs that score, as (one end, other end, worth): the mapping's values unless match_correct
+    scores the item (a wrong pair the mapping makes cost comes with its negative value), else each pair
+    of the correct response worth 1."""
     response = declaration.get("identifier", "") if declaration is not None else ""
     mapped = _mapping(declaration) if _scoring(item, response) != "match_correct" else []
     listed = mapped or [(value, 1.0) for value in _values(declaration)]
@@ -982,13 +987,44 @@ def _match_pairs(item: Element, declaration: Element | None) -> list[tuple[str, 
     return pairs
 
 
-def _qti2_matching_questions(
-    document: _Document, item: Element, interaction: Element, topics: list[str]
-) -> list[MoodleQuestion]:
-    """A QTI 2 matchInteraction: one question per choice of the first match set (formats/matching.py),
-    choosing among the second set's in the file's order, each worth the mapped values of its right pairs
-    (equal shares under match_correct); a choice with no right pair (a match table's row left empty) is
-    not asked."""
+def _row_pairs(
+    item: Element, declaration: Element | None, rows: dict[str, str], answers: dict[str, str]
+) -> list[matching.Pair]:
+    """Every answer (distractors too), then each scoring pair as a row (an item to match, a gap) with its
+    answer, rows in the file's order; either end may come first in the file's pairs. With a negative
+    mapping default (1EdTech's gap_match: -1) every other answer of a scored row costs that much."""
+    found: dict[str, dict[str, float]] = {row: {} for row in rows}
+    for first, second, worth in _scored_pairs(item, declaration):
+        row, answer = (second, first) if first in answers and second in rows else (first, second)
+        if row not in rows or answer not in answers:
+            raise _QtiError(f"matching pair '{first} {second}' names a choice the interaction does not have")
+        found[row][answer] = worth
+    default = _mapping_default(declaration) if _mapping(declaration) else 0.0
+    pairs = [matching.Pair("", text) for text in answers.values()]
+    for row, scored in found.items():
+        costs = (
+            {answer: default for answer in answers if answer not in scored} if scored and default < 0 else {}
+        )
+        pairs += [
+            matching.Pair(rows[row], answers[answer], weight=worth, row=row)
+            for answer, worth in {**scored, **costs}.items()
+        ]
+    return pairs
+
+
+def _association_parts(
+    interaction: Element,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The rows to ask and the answers to choose among: a match interaction's first and second sets, a
+    gap match interaction's gaps (by id) and its gap texts (images by their label)."""
+    if interaction.tag == "gapMatchInteraction":
+        gaps = {gap.get("identifier", ""): gap.get("identifier", "") for gap in interaction.iter("gap")}
+        texts = {
+            choice.get("identifier", ""): _readable(choice)
+            for choice in interaction
+            if choice.tag in ("gapText", "gapImg")
+        }
+        return gaps, texts
     sets = interaction.findall("simpleMatchSet")
     if len(sets) != 2:
         raise _QtiError(f"a match interaction needs two simpleMatchSets, not {len(sets)}")
@@ -999,6 +1035,36 @@ def _qti2_matching_questions(
         }
         for match_set in sets
     )
+    return sources, targets
+
+
+def _gap_shown(body: Element, interaction: Element, asked: str) -> str:
+    """The item's text with the asked gap as _____ and the other gaps as […], the gap texts (the
+    answers to choose among) left out."""
+    copy = deepcopy(body)
+    position = list(body.iter()).index(interaction)
+    shown = list(copy.iter())[position]
+    for choice in [child for child in shown if child.tag in ("gapText", "gapImg")]:
+        shown.remove(choice)
+    for prompt in shown.findall("prompt"):
+        prompt.tag = "p"
+    shown.tag = "div"
+    for gap in shown.iter("gap"):
+        identifier = gap.get("identifier", "")
+        gap.tag, gap.text = "span", _BLANK if identifier == asked else "[…]"
+        gap.attrib.clear()
+    return _readable(copy)
+
+
+def _qti2_matching_questions(
+    document: _Document, item: Element, interaction: Element, topics: list[str]
+) -> list[MoodleQuestion]:
+    """A QTI 2/3 match interaction (one question per choice of its first set, asked as '<choice> → _____'
+    among the second set's) or gap match interaction (one question per gap, the text shown with that gap
+    as _____, among the gap texts), in the file's order (formats/matching.py). Each is worth the mapped
+    values of its right pairs (equal shares under match_correct); a row with no right pair (a match
+    table's row left empty) is not asked."""
+    rows, answers = _association_parts(interaction)
     declaration = next(
         (
             declared
@@ -1007,36 +1073,28 @@ def _qti2_matching_questions(
         ),
         None,
     )
-    oriented = []
-    for first, second, worth in _match_pairs(item, declaration):
-        source, target = (second, first) if first in targets and second in sources else (first, second)
-        if source not in sources or target not in targets:
-            raise _QtiError(f"matching pair '{first} {second}' names a choice the interaction does not have")
-        oriented.append((source, target, worth))
-    order = list(sources)
-    oriented.sort(key=lambda pair: order.index(pair[0]))  # asked in the order the file shows them
-    pairs = [matching.Pair("", text) for text in targets.values()]
-    pairs += [
-        matching.Pair(sources[source], targets[target], weight=worth, row=source)
-        for source, target, worth in oriented
-    ]
+    pairs = _row_pairs(item, declaration, rows, answers)
     points = _declared_points(item) or _mapping_maximum(declaration, True) or 1.0
     try:
         asked = matching.asked_items(pairs, _weighted(points, document.weight) or points)
     except matching.MatchingError as error:
         raise _QtiError(str(error)) from None
     body = item.find("itemBody")
-    prompt = "\n\n".join([*document.stimuli, _readable(body)])
+    if body is None:
+        raise _QtiError("the item has no <itemBody>")
+    asked_rows = list(dict.fromkeys(pair.row for pair in pairs if pair.row and pair.item and pair.weight > 0))
+    gaps = interaction.tag == "gapMatchInteraction"
     general = _modal_feedback(item, set()).shown
     identifier, title = item.get("identifier", ""), (item.get("title") or "").strip()
     questions = []
-    for index, part in enumerate(asked, start=1):
+    for index, (row, part) in enumerate(zip(asked_rows, asked, strict=True), start=1):
         several = len(asked) > 1
+        text = _gap_shown(body, interaction, row) if gaps else _readable(body) + part.asking
         question = _question(
             document,
             item,
             identifier=f"{identifier}-{index}" if several else identifier,
-            prompt=prompt + part.asking if prompt else "",
+            prompt="\n\n".join([*document.stimuli, text]),
             data=part.data,
             topics=topics,
             general_feedback=general,

@@ -191,3 +191,57 @@ def test_gift_matching_with_text_after_the_answers_asks_each_item_with_one_blank
     short.write_text("Two plus two is {=four =4} in base ten.\n", encoding="utf-8")
     (blank,) = import_file(short).questions
     assert blank.prompt_in(next(iter(blank.prompt))) == "Two plus two is _____ in base ten."  # still a blank
+
+
+def test_qti3_match_from_the_1edtech_examples_reads_like_its_qti21_export() -> None:
+    """QTI 3's kebab-case match interaction: the same four questions as ONYX's QTI 2.1 copy, worth the
+    mapped 1/0.5/0.5/1 (no MAXSCORE: the mapping's most, 3); the choice text wrapped over two lines reads
+    as one."""
+    characters = import_file(REAL / "qti3_ims_match.xml").questions
+    assert [_right(question.choices) for question in characters] == [
+        ["Romeo and Juliet"],
+        ["A Midsummer-Night's Dream"],
+        ["A Midsummer-Night's Dream"],
+        ["The Tempest"],
+    ]
+    assert [c.text for c in characters[0].choices][-1] == "The Tempest"
+    assert [question.max_points for question in characters] == [1.0, 0.5, 0.5, 1.0]
+
+
+def test_qti3_gap_match_becomes_a_choice_per_gap_with_the_text_around_it() -> None:
+    """1EdTech's gap_match (was: refused as unsupported): one question per gap, the quote shown with that
+    gap as _____ and the other as […], choosing among the four words; G1 worth its mapped 1 point, G2 2;
+    the mapping's default -1 makes each wrong word cost (as a share of the gap's points)."""
+    notes: list[str] = []
+    first, second = import_file(REAL / "qti3_ims_gap_match.xml", notes=notes).questions
+    assert first.prompt_in("en") == (
+        "Identify the missing words in this famous quote from Shakespeare's Richard III.\n\n"
+        "Now is the _____ of our discontent\nMade glorious […] by this sun of York;\n"
+        "And all the clouds that lour'd upon our house\nIn the deep bosom of the ocean buried."
+    )
+    assert "Now is the […] of our discontent\nMade glorious _____ by" in second.prompt_in("en")
+    assert [(c.text, c.fraction) for c in first.choices] == [
+        ("winter", 1.0),
+        ("spring", -1.0),
+        ("summer", -1.0),
+        ("autumn", -1.0),
+    ]
+    assert [(c.text, c.fraction) for c in second.choices][2] == ("summer", 1.0)
+    assert [c.fraction for c in second.choices if c.text != "summer"] == [-0.5, -0.5, -0.5]
+    assert (first.id, first.max_points, second.id, second.max_points) == (
+        "gapMatch-1",
+        1.0,
+        "gapMatch-2",
+        2.0,
+    )
+    assert len(notes) == 1 and "imported as 2 questions" in notes[0]
+
+
+def test_a_gap_match_whose_key_names_a_missing_gap_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "gap_match.xml"
+    original = (REAL / "qti3_ims_gap_match.xml").read_text(encoding="utf-8")
+    path.write_text(original.replace('map-key="Su G2"', 'map-key="Su G9"'), encoding="utf-8")
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(path)
+    [error] = raised.value.errors
+    assert error.reason == "matching pair 'Su G9' names a choice the interaction does not have"
