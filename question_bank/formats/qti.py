@@ -1988,7 +1988,9 @@ def _collect(
     group_points = _group_points(document)
     stimuli = _stimulus_idents(document.root) if document.root.tag != "assessmentItem" else set()
     for item, item_topics in items:
-        identifier = item.get("identifier") or item.get("ident") or ""
+        identifier = (
+            item.get("identifier") or item.get("ident") or _metadata(item).get("bbmd_asi_object_id", "")
+        )  # Blackboard's items have no ident: their object id names them
         title = (item.get("title") or "").strip()
         label = f"item {identifier!r}" + (f" ({title})" if title and title != identifier else "")
         line = document.line(item)
