@@ -1,8 +1,9 @@
 """Answer groups of one question (Gradescope's answer groups): similar answers side by side, so one
 decision — a score or key-point decisions — grades a whole group, each member's score following its own
 key points. The teacher moves answers between groups, takes one out, merges and confirms groups (stored:
-regrouping keeps them), and sees who decided each member. Opened from the review queue on the current
-answer's question."""
+regrouping keeps them), and sees who decided each member; `r` releases a group's decision (previewed
+first) so its members follow their auto grade again. With anonymous grading (the setting, or `n`)
+members are shown by their pseudonym. Opened from the review queue on the current answer's question."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from textual.worker import get_current_worker
 from db.records import AnswerDetail
 from question_bank.errors import TentaError
 from quiz.teacher import grouping
+from quiz.teacher.anonymous import Pseudonyms, pseudonyms_for, shown
 from quiz.teacher.exports import format_score
 from quiz.teacher.grouping import (
     DEFAULT_THRESHOLD,
@@ -27,10 +29,13 @@ from quiz.teacher.grouping import (
     MemberOutcome,
     answer_groups,
     apply_group_decision,
+    plan_release,
+    release_group_decision,
 )
 from quiz.teacher.review import parse_score
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.group_picker import GroupPicker
+from quiz.tui.screens.release_dialog import ReleaseDialog
 from quiz.tui.widgets.point_decisions import PointDecisions
 
 EXCERPT_LENGTH = 70
@@ -106,9 +111,10 @@ def score_after(
     }[plan.outcome]
 
 
-class AnswerGroupsScreen(TentaScreen[None]):
+class AnswerGroupsScreen(TentaScreen[bool]):
     """Pick a group, read its members, decide its key points or type a score, apply: one override per
-    member (audited), written only after every member has been checked."""
+    member (audited), written only after every member has been checked. Dismissed with whether names
+    were hidden, so the review queue follows a toggle made here."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the review queue."),
@@ -135,13 +141,30 @@ class AnswerGroupsScreen(TentaScreen[None]):
         Binding("m", "move", "Move", tooltip="Move the highlighted member into another group."),
         Binding("o", "take_out", "Take out", tooltip="Make the highlighted member a group of its own."),
         Binding("j", "merge", "Merge", tooltip="Move every answer of this group into another group."),
+        Binding(
+            "r",
+            "release",
+            "Release",
+            tooltip="Undo the group's decision: its members follow their auto grade again (previewed first).",
+        ),
+        Binding(
+            "n",
+            "toggle_names",
+            "Anonymous",
+            tooltip="Show students by name or by a stable pseudonym (anonymous grading).",
+        ),
     ]
 
-    def __init__(self, bank_id: str, question_id: str, teacher: str) -> None:
+    def __init__(
+        self, bank_id: str, question_id: str, teacher: str, *, anonymous: bool | None = None
+    ) -> None:
+        """`anonymous` None follows the TENTA_ANONYMOUS_GRADING setting."""
         super().__init__()
         self.bank_id = bank_id
         self.question_id = question_id
         self.teacher = teacher
+        self.anonymous = anonymous
+        self.pseudonyms: Pseudonyms | None = None
         self.threshold = DEFAULT_THRESHOLD
         self.groups: list[AnswerGroup] = []
         self.selected: AnswerGroup | None = None
@@ -185,6 +208,8 @@ class AnswerGroupsScreen(TentaScreen[None]):
             "Student", "Auto", "Now", "Decided by", "After", "Answer"
         )
         self.query_one("#groups").display = False
+        if self.anonymous is None:
+            self.anonymous = self.tenta.ctx.settings.anonymous_grading
         self.load_groups()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -195,15 +220,19 @@ class AnswerGroupsScreen(TentaScreen[None]):
             groups = answer_groups(
                 ctx.repository, ctx.embedder, self.bank_id, self.question_id, threshold=self.threshold
             )
+            pseudonyms = pseudonyms_for(ctx.repository, ctx.settings.data_dir) if self.anonymous else None
         except Exception as error:  # a missing or broken model must not take the screen down
             message = error.message if isinstance(error, TentaError) else f"{type(error).__name__}: {error}"
             self.app.call_from_thread(self.notify, message, title="Answer groups", severity="error")
             return
         if not get_current_worker().is_cancelled:  # a newer threshold asked again meanwhile
-            self.app.call_from_thread(self._show_groups, groups, keep)
+            self.app.call_from_thread(self._show_groups, groups, keep, pseudonyms)
 
-    def _show_groups(self, groups: list[AnswerGroup], keep: str | None) -> None:
+    def _show_groups(
+        self, groups: list[AnswerGroup], keep: str | None, pseudonyms: Pseudonyms | None = None
+    ) -> None:
         self.groups = groups
+        self.pseudonyms = pseudonyms
         table = self.query_one("#groups-table", DataTable)
         table.clear()
         for group in groups:
@@ -217,6 +246,7 @@ class AnswerGroupsScreen(TentaScreen[None]):
         self.query_one("#groups-title", Static).update(
             f"[b]Answer groups[/b] · {self._question_label()} · {answers} answer(s) in {len(groups)} group(s)"
             f" · similarity ≥ {self.threshold:.2f} · teacher {self.teacher}"
+            + (" · [b]anonymous[/b]" if pseudonyms is not None else "")
         )
         if not has_groups:
             self.selected = None
@@ -307,7 +337,7 @@ class AnswerGroupsScreen(TentaScreen[None]):
         for member in group.members:
             grade = member.latest_grade
             table.add_row(
-                member.answer.student_name + (" • new" if member.answer.id in group.new_ids else ""),
+                self._student(member) + (" • new" if member.answer.id in group.new_ids else ""),
                 format_score(grade.score) if grade else "–",
                 format_score(member.final_score) + (" ✎" if member.overrides else ""),
                 decided_by(member),
@@ -452,5 +482,44 @@ class AnswerGroupsScreen(TentaScreen[None]):
         self.threshold = threshold
         self.load_groups(keep=self.selected.id if self.selected else None)
 
+    def _student(self, member: AnswerDetail) -> str:
+        return shown(member, self.pseudonyms).answer.student_name
+
+    def action_toggle_names(self) -> None:
+        self.anonymous = not self.anonymous
+        self.load_groups(keep=self.selected.id if self.selected else None)
+
+    def action_release(self) -> None:
+        """Preview what releasing the group's decision does to each member, then withdraw it when the
+        teacher confirms (own overrides follow the 'Replace own overrides' box, as applying does)."""
+        group = self.selected
+        if group is None:
+            return
+        replace_own = self.query_one("#groups-replace", Checkbox).value
+        plans = plan_release(group, replace_own=replace_own)
+        if not any(plan.changes for plan in plans):
+            kept = any(plan.outcome is grouping.ReleaseOutcome.KEEP_OWN for plan in plans)
+            self.notify(
+                f"Nothing to release in group {group.id}: no member's score comes from a group decision"
+                + (" (own overrides are kept unless 'Replace own overrides' is ticked)." if kept else "."),
+                severity="warning",
+            )
+            return
+
+        def confirmed(release: bool | None) -> None:
+            if not release:
+                return
+            self._shape(lambda: self._release(group, replace_own), group.id)
+
+        names = [self._student(plan.detail) for plan in plans]
+        self.app.push_screen(ReleaseDialog(group.id, plans, names, replace_own), confirmed)
+
+    def _release(self, group: AnswerGroup, replace_own: bool) -> str:
+        result = release_group_decision(
+            self.tenta.ctx.repository, group, teacher=self.teacher, replace_own=replace_own
+        )
+        summary = result.summary(group.id).replace("--replace-own", "tick 'Replace own overrides'")
+        return summary.removesuffix(".")
+
     def action_back(self) -> None:
-        self.dismiss()
+        self.dismiss(bool(self.anonymous))

@@ -1,5 +1,6 @@
 """Teacher review queue: answers flagged for review or with a regrade request; decide the key points
-(the score follows them) or type a score, add a comment, save."""
+(the score follows them) or type a score, add a comment, save. With anonymous grading (the setting, or
+`n`) students are shown by their pseudonym."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from db.records import AnswerDetail
 from question_bank.errors import TentaError
+from quiz.teacher.anonymous import Pseudonyms, pseudonyms_for, shown
 from quiz.teacher.exports import format_score
 from quiz.teacher.review import score_from_points
 from quiz.tui.screens.base import TentaScreen
@@ -43,12 +45,21 @@ class ReviewQueueScreen(TentaScreen[None]):
             "Answer groups",
             tooltip="Grade the current answer's question by groups of similar answers.",
         ),
+        Binding(
+            "n",
+            "toggle_names",
+            "Anonymous",
+            tooltip="Show students by name or by a stable pseudonym (anonymous grading).",
+        ),
     ]
 
-    def __init__(self, bank_id: str | None, teacher: str) -> None:
+    def __init__(self, bank_id: str | None, teacher: str, *, anonymous: bool | None = None) -> None:
+        """`anonymous` None follows the TENTA_ANONYMOUS_GRADING setting."""
         super().__init__()
         self.bank_id = bank_id
         self.teacher = teacher
+        self.anonymous = anonymous
+        self.pseudonyms: Pseudonyms | None = None
         self._queue: list[AnswerDetail] = []
         self._selected: AnswerDetail | None = None
 
@@ -77,19 +88,24 @@ class ReviewQueueScreen(TentaScreen[None]):
         for field in self.query(Input):
             field.cursor_blink = self.tenta.cursor_blink
         self.query_one(DataTable).add_columns("Student", "Question", "Auto", "Why")
+        if self.anonymous is None:
+            self.anonymous = self.tenta.ctx.settings.anonymous_grading
         self.load_queue()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load_queue(self) -> None:
-        queue = self.tenta.ctx.repository.review_queue(self.bank_id)
-        self.app.call_from_thread(self._show_queue, queue)
+        ctx = self.tenta.ctx
+        queue = ctx.repository.review_queue(self.bank_id)
+        pseudonyms = pseudonyms_for(ctx.repository, ctx.settings.data_dir) if self.anonymous else None
+        self.app.call_from_thread(self._show_queue, queue, pseudonyms)
 
-    def _show_queue(self, queue: list[AnswerDetail]) -> None:
+    def _show_queue(self, queue: list[AnswerDetail], pseudonyms: Pseudonyms | None = None) -> None:
         self._queue = queue
+        self.pseudonyms = pseudonyms
         table = self.query_one(DataTable)
         table.clear()
         for detail in queue:
-            table.add_row(*queue_cells(detail), key=str(detail.answer.id))
+            table.add_row(*queue_cells(shown(detail, pseudonyms)), key=str(detail.answer.id))
         has_items = bool(queue)
         self.query_one("#queue").display = has_items
         empty = self.query_one("#queue-empty", Static)
@@ -97,13 +113,17 @@ class ReviewQueueScreen(TentaScreen[None]):
         empty.update(
             "Nothing to review — answers the grader is unsure about and regrade requests appear here."
         )
+        anonymous = " · [b]anonymous[/b]" if pseudonyms is not None else ""
         self.query_one("#queue-title", Static).update(
             f"[b]Review queue[/b] · {len(queue)} answer(s) · {self.bank_id or 'all banks'}"
-            f" · teacher {self.teacher}"
+            f" · teacher {self.teacher}{anonymous}"
         )
         if has_items:
             table.focus()
-            self._select(queue[0])
+            kept = self._selected.answer.id if self._selected is not None else None
+            row = next((index for index, item in enumerate(queue) if item.answer.id == kept), 0)
+            table.move_cursor(row=row)
+            self._select(queue[row])
         else:
             self._selected = None
         self.refresh_bindings()
@@ -124,7 +144,7 @@ class ReviewQueueScreen(TentaScreen[None]):
 
     def _select(self, detail: AnswerDetail) -> None:
         self._selected = detail
-        self.query_one(AnswerView).show(detail)
+        self.query_one(AnswerView).show(shown(detail, self.pseudonyms))
         points = self.query_one(PointDecisions)
         points.show(detail)
         has_points = bool(points.rows)
@@ -185,9 +205,8 @@ class ReviewQueueScreen(TentaScreen[None]):
             self.notify(error.message, severity="error")
             return
         decided = f" ({len(point_credits)} key point(s) decided)" if point_credits else ""
-        self.notify(
-            f"Saved {score:g} for {detail.answer.student_name}, {detail.answer.question_id}{decided}."
-        )
+        name = shown(detail, self.pseudonyms).answer.student_name
+        self.notify(f"Saved {score:g} for {name}, {detail.answer.question_id}{decided}.")
         self.load_queue()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -201,11 +220,20 @@ class ReviewQueueScreen(TentaScreen[None]):
         detail = self._selected
         if detail is None:
             return
-        screen = AnswerGroupsScreen(detail.answer.bank_id, detail.answer.question_id, self.teacher)
+        screen = AnswerGroupsScreen(
+            detail.answer.bank_id, detail.answer.question_id, self.teacher, anonymous=self.anonymous
+        )
         self.app.push_screen(screen, callback=self._groups_closed)
 
-    def _groups_closed(self, _: None) -> None:
-        """Answers decided by group leave the queue."""
+    def _groups_closed(self, anonymous: bool | None) -> None:
+        """Answers decided by group leave the queue; names stay hidden or shown as they were left."""
+        if anonymous is not None:
+            self.anonymous = anonymous
+        self.load_queue()
+
+    def action_toggle_names(self) -> None:
+        """Names ⇄ pseudonyms; the highlighted answer stays highlighted."""
+        self.anonymous = not self.anonymous
         self.load_queue()
 
     def action_back(self) -> None:
