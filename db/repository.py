@@ -1223,6 +1223,7 @@ class Repository:
                         "override_id": row.id,
                         "score": row.score,
                         "teacher": row.teacher,
+                        "comment": row.comment,
                         "group": row.group_key,
                     }
                     for row in rows
