@@ -13,8 +13,9 @@ an error: tenta cannot grade it). `category` pseudo-questions set the topic of t
 tags become extra topics, `<idnumber>` is the id (else a slug of the name), `<defaultgrade>` the
 question's points; descriptions and random-question slots are left out, each named in the notes. An
 embedded-answers (Cloze), select-missing-words or drag-and-drop-into-text question becomes one question
-per gap (formats/cloze.py), named in the notes when it has several. Every other type (matching, drag and
-drop onto images, calculated …) is an error naming the question, so nothing is half-imported. Texts in
+per gap (formats/cloze.py), a matching or drag-and-drop matching (qtype_ddmatch) question one per item
+(formats/matching.py), named in the notes when it has several. Every other type (drag and drop onto
+images, calculated, ordering …) is an error naming the question, so nothing is half-imported. Texts in
 html / moodle_auto_format become readable text, images as "[image: alt]" (or the file name), as is Moodle
 1.9's separate `<image>`;
 Markdown texts stay Markdown with their pictures marked the same way and links to their own sound files as
@@ -97,6 +98,7 @@ _CLOZE_SPLIT = (
 )
 _SPLIT_KIND_NAMES = {
     "matching": "matching",
+    "ddmatch": "drag-and-drop matching",
     "cloze": "Cloze",
     "multianswer": "Cloze",
     "gapselect": "select-missing-words",
@@ -503,6 +505,8 @@ def _parse_question(
 
 
 _CLOZE_KINDS = frozenset({"cloze", "multianswer"})
+_MATCHING_KINDS = frozenset({"matching", "ddmatch"})
+"""Moodle's matching and the drag-and-drop matching plugin (qtype_ddmatch), whose answers may be HTML."""
 _SPLIT_KINDS = frozenset(_SPLIT_KIND_NAMES)
 _PLACEHOLDER = re.compile(r"\[\[(\d+)\]\]")
 
@@ -562,7 +566,7 @@ class _Part:
 
 def _parts(question: Element, kind: str) -> list[_Part]:
     markup = _text(question.find("questiontext"))
-    if kind == "matching":
+    if kind in _MATCHING_KINDS:
         return _matching_parts(question, markup)
     found = _cloze_gaps(markup) if kind in _CLOZE_KINDS else _gap_choice_gaps(question, markup)
     return [
@@ -672,7 +676,7 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
                 split = _split_questions(shown, line, name, topic, media=media, source=question)
                 parsed += split
                 if len(split) > 1:
-                    part = "item" if kind == "matching" else "gap"
+                    part = "item" if kind in _MATCHING_KINDS else "gap"
                     reason = _CLOZE_SPLIT.format(
                         kind=_SPLIT_KIND_NAMES[kind], count=len(split), parts=f"{part}s", part=part
                     )

@@ -249,3 +249,20 @@ def test_a_gap_match_whose_key_names_a_missing_gap_is_an_error(tmp_path: Path) -
         import_file(path)
     [error] = raised.value.errors
     assert error.reason == "matching pair 'Su G9' names a choice the interaction does not have"
+
+
+def test_moodle_drag_and_drop_matching_reads_like_matching() -> None:
+    """The qtype_ddmatch plugin's own fixture (was: refused as unsupported): one choice per animal among
+    the four classes (the empty item makes 'insect' a distractor), a third of the point each, its
+    right/wrong feedback kept."""
+    notes: list[str] = []
+    frog, cat, newt = import_file(REAL / "moodle_ddmatch.xml", notes=notes).questions
+    assert cat.prompt_in(next(iter(cat.prompt))) == "Classify the animals.\n\ncat → _____"
+    assert [c.text for c in cat.choices] == ["amphibian", "mammal", "insect"]
+    assert [_right(q.choices) for q in (frog, cat, newt)] == [["amphibian"], ["mammal"], ["amphibian"]]
+    assert frog.max_points == pytest.approx(1 / 3)
+    assert frog.topics == ("Test questions",)
+    assert frog.general_feedback == (
+        "General feedback.\n\nIf right: Well done!\n\nIf wrong: That is not right at all."
+    )
+    assert len(notes) == 1 and "a drag-and-drop matching question with 3 items" in notes[0]
