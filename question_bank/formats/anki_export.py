@@ -195,11 +195,13 @@ def _correct(question: Question, media: _MediaPlacer) -> str:
             for choice in question.choices
             if choice.fraction > 0
         ]
-        label = "Accepted"
+        label = "Accepted (case sensitive)" if question.case_sensitive else "Accepted"
     elif question.type is QuestionType.NUMERICAL:
+        unit = f" {html.escape(question.units.units[0].name)}" if question.units else ""
         lines = [
             _number(answer.value)
             + (f" ± {_number(answer.tolerance)}" if answer.tolerance else "")
+            + unit
             + (f" ({_percent(answer.fraction)})" if answer.fraction < 1 else "")
             for answer in question.numerical
         ]

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from question_bank.formats.anki_export import write_anki_package
 from question_bank.formats.detect import import_file
 from question_bank.formats.export_losses import export_losses
 from question_bank.formats.moodle_xml import dump_moodle_xml
 from question_bank.formats.yaml_json import dump_yaml
 from question_bank.models import Bank
 from tests.question_bank.conftest import DATA_DIR
+from tests.question_bank.test_anki_export import _notes
 
 if TYPE_CHECKING:
     from grading.embedder import Embedder
@@ -90,3 +92,10 @@ def test_case_sensitivity_survives_yaml_and_moodle_xml_and_gift_says_it_is_lost(
         "question all-cloze-types-in-one-question-15 is case sensitive, which GIFT cannot say: any case is "
         "accepted"
     ]
+
+
+def test_anki_cards_say_that_case_matters(tmp_path: Path) -> None:
+    package = tmp_path / "water.apkg"
+    write_anki_package(_water(), package)
+    (card,) = _notes(package, tmp_path)
+    assert card["Answer"].startswith('<div class="correct">Accepted (case sensitive):<br>H2O<br>H2O')

@@ -14,10 +14,12 @@ import pytest
 
 from grading.numerical import numerical_credit
 from question_bank.errors import InputFileErrors
+from question_bank.formats.anki_export import write_anki_package
 from question_bank.formats.detect import import_file
 from question_bank.formats.moodle_xml import dump_moodle_xml
 from question_bank.formats.yaml_json import dump_yaml
 from question_bank.models import NumericalUnits, Question
+from tests.question_bank.test_anki_export import _notes
 
 if TYPE_CHECKING:
     from grading.embedder import Embedder
@@ -79,10 +81,14 @@ def minilm_grader(minilm_embedder: Embedder) -> Grader:
     return Grader.create(minilm_embedder)
 
 
-def _gravity(tmp_path: Path, *, grading: str = "1", show: str = "0") -> Question:
+def _gravity_file(tmp_path: Path, *, grading: str = "1", show: str = "0") -> Path:
     path = tmp_path / "gravity.xml"
     path.write_text(GRAVITY.format(grading=grading, show=show), encoding="utf-8")
-    (question,) = import_file(path).questions
+    return path
+
+
+def _gravity(tmp_path: Path, *, grading: str = "1", show: str = "0") -> Question:
+    (question,) = import_file(_gravity_file(tmp_path, grading=grading, show=show)).questions
     return question
 
 
@@ -168,3 +174,11 @@ def test_question_without_units_is_hashed_as_before() -> None:
     assert question.content_hash() == hashlib.sha256(payload).hexdigest()
     units = NumericalUnits.model_validate({"units": [{"name": "m"}]})
     assert question.model_copy(update={"units": units}).content_hash() != question.content_hash()
+
+
+def test_anki_cards_show_the_unit(tmp_path: Path) -> None:
+    """Anki cards are self-graded: the back must say what a right answer is, its unit included."""
+    package = tmp_path / "gravity.apkg"
+    write_anki_package(import_file(_gravity_file(tmp_path)), package)
+    (note,) = _notes(package, tmp_path)
+    assert note["Answer"] == '<div class="correct">Accepted:<br>9.81 ± 0.05 m/s^2<br>10 m/s^2 (50%)</div>'
