@@ -182,3 +182,24 @@ def test_anki_cards_show_the_unit(tmp_path: Path) -> None:
     write_anki_package(import_file(_gravity_file(tmp_path)), package)
     (note,) = _notes(package, tmp_path)
     assert note["Answer"] == '<div class="correct">Accepted:<br>9.81 ± 0.05 m/s^2<br>10 m/s^2 (50%)</div>'
+
+
+def test_a_unit_written_before_the_number() -> None:
+    """Moodle's unitsleft: '$ 25' or 'SEK25' (the multiplier still divides: 2500 öre is 25 SEK)."""
+    price = Question.model_validate(
+        {
+            "id": "price",
+            "type": "numerical",
+            "prompt": {"en": "What does it cost?"},
+            "numerical": [{"value": 25}],
+            "units": {
+                "units": [{"name": "SEK"}, {"name": "öre", "multiplier": 100}],
+                "grading": "max",
+                "penalty": 0.5,
+                "left": True,
+            },
+        }
+    )
+    assert numerical_credit(price, "SEK 25").fraction == 1.0
+    assert numerical_credit(price, "öre2500").fraction == 1.0
+    assert numerical_credit(price, "25 SEK").fraction == 0.5  # the unit on the wrong side is no unit
