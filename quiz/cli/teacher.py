@@ -381,6 +381,12 @@ def groups_command(
             "(own overrides kept unless --replace-own); audited."
         ),
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="With --release: show what it would do to each answer; store nothing."
+        ),
+    ] = False,
     teacher: TeacherOption = None,
     anonymous: AnonymousOption = None,
     show_all: AllOption = False,
@@ -404,6 +410,8 @@ def groups_command(
         raise TentaError("--score and --point decide a group: name it with --apply GROUP")
     if replace_own and apply is None and release is None:
         raise TentaError("--replace-own goes with --apply GROUP or --release GROUP")
+    if dry_run and release is None:
+        raise TentaError("--dry-run goes with --release GROUP (--show GROUP --score … previews --apply)")
     if (to is not None) != (move is not None or merge is not None):
         raise TentaError("--move ANSWER_ID and --merge GROUP need --to GROUP (and --to needs one of them)")
     ctx = make_context()
@@ -428,7 +436,10 @@ def groups_command(
     elif unconfirm is not None:
         console.print(grouping.unconfirm_group(ctx.repository, find_group(groups, unconfirm), who) + ".")
     elif release is not None:
-        _release(ctx, find_group(groups, release), who, replace_own, _pseudonyms(ctx, anonymous))
+        group = find_group(groups, release)
+        _release(
+            ctx, group, who, replace_own=replace_own, pseudonyms=_pseudonyms(ctx, anonymous), dry_run=dry_run
+        )
     elif apply is not None:
         group = find_group(groups, apply)
         given = parse_score(score, group.representative.max_points) if score is not None else None
@@ -533,25 +544,46 @@ def _show_group(
         )
 
 
+_RELEASE_OUTCOMES = {
+    grouping.ReleaseOutcome.TO_AUTO: "auto",
+    grouping.ReleaseOutcome.TO_OWN: "own override again",
+    grouping.ReleaseOutcome.KEEP_OWN: "kept (own)",
+    grouping.ReleaseOutcome.AUTO_ALREADY: "auto already",
+}
+
+
 def _release(
     ctx: AppContext,
     group: grouping.AnswerGroup,
     teacher: str,
+    *,
     replace_own: bool,
     pseudonyms: Pseudonyms | None,
+    dry_run: bool,
 ) -> None:
-    """Withdraw the group's decision and list each answer it changed, before → after."""
-    max_points = group.representative.max_points
+    """Withdraw the group's decision and list each answer it changed, before → after; with `dry_run`
+    list what it would do to every member and store nothing."""
+    if dry_run:
+        plans = grouping.plan_release(group, replace_own=replace_own)
+        for plan in plans:
+            console.print(_release_line(plan, group.representative.max_points, pseudonyms))
+        changing = sum(1 for plan in plans if plan.changes)
+        console.print(f"Dry run: --release {group.id} would change {changing} answer(s); nothing was stored.")
+        return
     result = grouping.release_group_decision(ctx.repository, group, teacher=teacher, replace_own=replace_own)
     console.print(result.summary(group.id))
     for plan in result.released:
-        detail = plan.detail
-        after = "own override" if plan.outcome is grouping.ReleaseOutcome.TO_OWN else "auto"
-        console.print(
-            f"  answer {detail.answer.id} ({shown(detail, pseudonyms).answer.student_name}): "
-            f"{_points(detail.final_score, max_points)} ({grouping.decision_label(detail)}) → "
-            f"{_points(plan.score, max_points)} ({after})"
-        )
+        console.print(_release_line(plan, group.representative.max_points, pseudonyms))
+
+
+def _release_line(plan: grouping.ReleasePlan, max_points: float, pseudonyms: Pseudonyms | None) -> str:
+    """'  answer 12 (Anna): 1.5/2 (group g3 · Kim) → 1.87/2 (auto)'."""
+    detail = plan.detail
+    return (
+        f"  answer {detail.answer.id} ({shown(detail, pseudonyms).answer.student_name}): "
+        f"{_points(detail.final_score, max_points)} ({grouping.decision_label(detail)}) → "
+        f"{_points(plan.score, max_points)} ({_RELEASE_OUTCOMES[plan.outcome]})"
+    )
 
 
 def _plan_text(plan: grouping.MemberPlan, max_points: float) -> str:
@@ -679,9 +711,10 @@ def _audit_cell(detail: dict[str, Any]) -> str:
     )
     for withdrawn in detail.get("withdrawn") or []:
         decided = f"group {withdrawn['group']}" if withdrawn.get("group") else "own"
+        said = f" {withdrawn['comment']!r}" if withdrawn.get("comment") else ""
         cell += (
             f"\nwithdrew override {withdrawn['override_id']}: {format_score(float(withdrawn['score']))} "
-            f"({decided} · {withdrawn['teacher']})"
+            f"({decided} · {withdrawn['teacher']}){said}"
         )
     decisions = detail.get("point_credits") or {}
     if decisions:

@@ -46,6 +46,16 @@ def test_release_sends_group_decisions_back_to_auto_keeps_own_and_a_second_relea
     tenta("override", own_after, "1.5", "--comment", "alone after", "--teacher", "Kim")
     auto = {m.answer.id: scaled_auto_score(m) for m in good.members}
 
+    preview = _groups("--release", good.id, "--dry-run")
+    assert f"Dry run: --release {good.id} would change 2 answer(s); nothing was stored." in preview
+    assert re.search(
+        rf"answer {own_before} \(\w+\): 0\.5/2 \(group {good.id} · Lo\) → 1/2 \(own override again\)", preview
+    )
+    assert re.search(rf"answer {own_after} \(\w+\): 1\.5/2 \(own · Kim\) → 1\.5/2 \(kept \(own\)\)", preview)
+    assert ctx.repository.get_answer(plain).final_score == 0.5
+    with pytest.raises(TentaError, match="--dry-run goes with --release GROUP"):
+        _groups("--apply", good.id, "--score", "1", "--dry-run")
+
     stdout = _groups("--release", good.id, "--teacher", "Lo")
 
     summary = f"Group {good.id}: 1 answer(s) back to their auto grade (audited); 1 back to their own override"
@@ -74,7 +84,11 @@ def test_release_sends_group_decisions_back_to_auto_keeps_own_and_a_second_relea
     assert code == 0
     released = [line for line in stdout.splitlines() if "group_released" in line]
     assert len(released) == 1 and "Lo" in released[0] and "replace_own=True" in released[0]
-    assert "withdrew override" in stdout and "(own · Kim)" in stdout and f"(group {good.id} · Lo)" in stdout
+    assert (
+        "withdrew override" in stdout
+        and "(own · Kim) 'alone after'" in stdout
+        and f"(group {good.id} · Lo)" in stdout
+    )
 
 
 def test_release_needs_a_group_and_replace_own_goes_with_apply_or_release(
