@@ -69,7 +69,10 @@ file the package or folder lacks, or a path leading out of it, is left out with 
 reference: the question itself is complete. Web addresses are not fetched. Feedback and scorer media are
 not attached (they would give the answer away), nor a shared stimulus's.
 
-Lost on the way: shuffling, case sensitivity, correct/incorrect feedback, custom response processing
+A short answer is case sensitive when every accepted answer says so (QTI 2 `caseSensitive="true"` on its
+map entries, QTI 1.2 `<varequal case="Yes">`) or when, none saying otherwise, two of them differ only in
+case; otherwise any case is accepted.
+Lost on the way: shuffling, correct/incorrect feedback, custom response processing
 beyond the templates (the correct response is what counts).
 """
 
@@ -887,7 +890,24 @@ def _text_entry_item(item: Element, declaration: Element | None, scoring: _Scori
     if not strings:
         raise _QtiError("the correct response is empty")
     choices = [{"text": text, "fraction": fraction} for text, fraction in strings.items()]
-    return {"type": QuestionType.SHORT_EXACT.value, "choices": choices}
+    entries = declaration.findall("mapping/mapEntry") if declaration is not None and mapping else []
+    return {
+        "type": QuestionType.SHORT_EXACT.value,
+        "choices": choices,
+        "case_sensitive": _case_sensitive(entries, list(strings)),
+    }
+
+
+def _case_sensitive(entries: Sequence[Element], accepted: Sequence[str]) -> bool:
+    """Whether a text entry tells case apart: every map entry says caseSensitive="true", or, none saying
+    "false", two accepted answers differ only in case (the 1EdTech example's 'York' 1 and 'york' 0.5).
+    tenta has one setting per question; without a word on it any case is accepted."""
+    said = [entry.get("caseSensitive", "").strip().lower() for entry in entries]
+    if "false" in said:
+        return False
+    every_entry_says_so = bool(said) and all(value == "true" for value in said)
+    folded = [text.casefold() for text in accepted]
+    return every_entry_says_so or len(set(folded)) < len(folded)
 
 
 def _essay_reference(item: Element, body: Element, declaration: Element | None) -> tuple[str, bool]:
@@ -1483,6 +1503,18 @@ def _qti1_short(item: Element, feedback: dict[str, str]) -> list[dict[str, Any]]
     ]
 
 
+def _qti1_case_sensitive(item: Element) -> bool:
+    """Whether every accepted answer is compared with its case (`<varequal case="Yes">`); QTI 1.2's
+    default and Blackboard's usual 'No' accept any case."""
+    tests = [
+        test
+        for scored in _scored_conditions(item)
+        if scored.fraction > 0
+        for test in scored.condition.iter("varequal")
+    ]
+    return bool(tests) and all(test.get("case", "").strip().lower() == "yes" for test in tests)
+
+
 def _qti1_numerical(item: Element, feedback: dict[str, str]) -> list[dict[str, Any]]:
     answers = []
     for scored in _scored_conditions(item):
@@ -1676,7 +1708,11 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         )
         data = {"type": question_type.value, "choices": choices, "all_or_nothing": all_or_nothing}
     elif kind == "short":
-        data = {"type": QuestionType.SHORT_EXACT.value, "choices": _qti1_short(item, feedback)}
+        data = {
+            "type": QuestionType.SHORT_EXACT.value,
+            "choices": _qti1_short(item, feedback),
+            "case_sensitive": _qti1_case_sensitive(item),
+        }
     elif kind == "numerical":
         data = {"type": QuestionType.NUMERICAL.value, "numerical": _qti1_numerical(item, feedback)}
     else:

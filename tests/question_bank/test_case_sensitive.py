@@ -1,6 +1,7 @@
 """Case-sensitive short answers (was: lost, so Moodle's 'h2o', marked wrong with its own feedback, earned
-the 'H2O' answer's full marks): Moodle's <usecase>1 and Cloze SHORTANSWER_C are read, graded by the real
-Grader, kept by native YAML and the Moodle XML export, and named as lost by GIFT."""
+the 'H2O' answer's full marks): Moodle's <usecase>1, Cloze SHORTANSWER_C and QTI text entries that tell
+case apart are read, graded by the real Grader, kept by native YAML and the Moodle XML export, shown on
+Anki cards and named as lost by GIFT."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 CLOZE = DATA_DIR / "real4" / "moodle_cloze_all_types.xml"
 SHORT_ANSWER = DATA_DIR / "real4" / "moodle_shortanswer_fractions_wildcard.xml"
+REAL5 = DATA_DIR / "real5"
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +101,42 @@ def test_anki_cards_say_that_case_matters(tmp_path: Path) -> None:
     write_anki_package(_water(), package)
     (card,) = _notes(package, tmp_path)
     assert card["Answer"].startswith('<div class="correct">Accepted (case sensitive):<br>H2O<br>H2O')
+
+
+@pytest.mark.parametrize(("answer", "score"), [("York", 1.0), ("york", 0.5), ("YORK", 0.0)])
+def test_qti3_text_entry_whose_answers_differ_only_in_case_tells_case_apart(
+    minilm_grader: Grader, answer: str, score: float
+) -> None:
+    """1EdTech's 'Richard III (Take 3)' maps 'York' to 1 and 'york' to 0.5: the file tells case apart
+    (was: 'york' earned the full point, 'YORK' too)."""
+    (question,) = import_file(REAL5 / "qti3_ims_text_entry_york.xml").questions
+    assert question.case_sensitive
+    assert minilm_grader.grade(question, answer).score == pytest.approx(score)
+
+
+def test_qti_text_entries_say_case_sensitive_only_when_every_answer_does(tmp_path: Path) -> None:
+    inspera = import_file(DATA_DIR / "qti_inspera" / "ID_2101504-item.xml").questions[0]
+    assert not inspera.case_sensitive  # caseSensitive="false" on its entries
+    source = (REAL5 / "qti3_ims_text_entry_york.xml").read_text(encoding="utf-8")
+    said = tmp_path / "said.xml"
+    said.write_text(
+        source.replace('map-key="york" mapped-value="0.5"', 'map-key="Lancaster" mapped-value="0.5"').replace(
+            'mapped-value="1"/>', 'mapped-value="1" case-sensitive="true"/>'
+        ),
+        encoding="utf-8",
+    )
+    assert not import_file(said).questions[0].case_sensitive  # one entry says nothing
+    said.write_text(said.read_text(encoding="utf-8").replace('"0.5"/>', '"0.5" case-sensitive="true"/>'))
+    assert import_file(said).questions[0].case_sensitive
+
+
+def test_qti12_short_answer_compared_with_its_case(tmp_path: Path) -> None:
+    """Blackboard's fill in the blank writes case="No" (any case); case="Yes" on every accepted answer
+    makes the question case sensitive."""
+    source = DATA_DIR / "real4" / "canvas_fib_feedback.xml"
+    (insensitive,) = import_file(source).questions
+    assert not insensitive.case_sensitive
+    path = tmp_path / "fib_case.xml"
+    path.write_text(source.read_text(encoding="utf-8").replace("<varequal ", '<varequal case="Yes" '))
+    (sensitive,) = import_file(path).questions
+    assert sensitive.case_sensitive
