@@ -235,7 +235,7 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
         typer.Option(
             "--skip-unsupported",
             help="Leave out questions tenta has no type for (calculated, ordering, drag and drop onto "
-            "images, QTI 2 and Blackboard matching, polls, essays without a model answer) and name each one, "
+            "images, QTI associate, polls, essays without a model answer) and name each one, "
             "instead of refusing the file.",
         ),
     ] = False,
