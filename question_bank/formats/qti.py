@@ -2045,8 +2045,9 @@ def _collect(
                     local.note(matching.SPLIT_NOTE.format(count=len(questions)), line=line, field=label)
             elif (match := _match_interaction(item)) is not None:
                 questions = _qti2_matching_questions(document, item, match, item_topics)
+                split = _GAPS_SPLIT if match.tag == "gapMatchInteraction" else matching.SPLIT_NOTE
                 if len(questions) > 1:
-                    local.note(matching.SPLIT_NOTE.format(count=len(questions)), line=line, field=label)
+                    local.note(split.format(count=len(questions)), line=line, field=label)
             else:
                 single = reader(document, item, item_topics)
                 questions = [single] if single is not None else []
@@ -2076,6 +2077,12 @@ def _collect(
 _BLANKS_SPLIT = (
     "a question with {count} blanks: imported as {count} questions, one per blank, each asking it as _____ "
     "and worth an equal share of the points"
+)
+
+
+_GAPS_SPLIT = (
+    "a gap match question with {count} gaps: imported as {count} questions, one per gap, each asking it as "
+    "_____ and worth its points"
 )
 
 

@@ -238,7 +238,10 @@ def test_qti3_gap_match_becomes_a_choice_per_gap_with_the_text_around_it() -> No
         "gapMatch-2",
         2.0,
     )
-    assert len(notes) == 1 and "imported as 2 questions" in notes[0]
+    assert (
+        len(notes) == 1
+        and "a gap match question with 2 gaps: imported as 2 questions, one per gap" in notes[0]
+    )
 
 
 def test_a_gap_match_whose_key_names_a_missing_gap_is_an_error(tmp_path: Path) -> None:
