@@ -757,7 +757,7 @@ def _print_key_points(detail: AnswerDetail) -> None:
 # --- regrade ---------------------------------------------------------------------------------------
 
 
-def regrade_command(
+def regrade_command(  # noqa: PLR0917 - typer maps parameters to options
     bank_id: Annotated[
         str | None, typer.Option("--bank", "-b", help="Only this bank (default: all).")
     ] = None,
@@ -768,10 +768,12 @@ def regrade_command(
         bool, typer.Option("--dry-run", help="Show what would change; store nothing.")
     ] = False,
     batch_size: Annotated[int, typer.Option(min=1)] = DEFAULT_BATCH_SIZE,
+    anonymous: AnonymousOption = None,
     show_all: AllOption = False,
 ) -> None:
     """Grade answers again with the current model and calibration; teacher overrides stay final."""
     ctx = make_context()
+    pseudonyms = _pseudonyms(ctx, anonymous)
     since_moment = _since(since)
     details = answers_to_regrade(ctx.repository, bank_id=bank_id, since=since_moment)
     if not details:
@@ -797,7 +799,7 @@ def regrade_command(
         for change in _shown(changes, show_all):
             table.add_row(
                 str(change.answer_id),
-                change.student,
+                pseudonyms.name(change.student_id) if pseudonyms else change.student,
                 change.question_id,
                 _points(change.old_final, change.max_points),
                 _points(change.new_final, change.max_points),
@@ -812,7 +814,7 @@ def regrade_command(
         for change in _shown(kept, show_all):
             table.add_row(
                 str(change.answer_id),
-                change.student,
+                pseudonyms.name(change.student_id) if pseudonyms else change.student,
                 change.question_id,
                 _points(change.old_auto, change.max_points),
                 _points(change.new_auto, change.max_points),

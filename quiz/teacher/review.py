@@ -140,6 +140,7 @@ class RegradeChange:
     answer_id: int
     student: str
     question_id: str
+    student_id: int
     max_points: float
     old_auto: float | None
     new_auto: float
@@ -244,6 +245,7 @@ def _change(detail: AnswerDetail, new_auto: float) -> RegradeChange | None:
         answer_id=detail.answer.id,
         student=detail.answer.student_name,
         question_id=detail.answer.question_id,
+        student_id=detail.answer.student_id,
         max_points=detail.max_points,
         old_auto=old_auto,
         new_auto=new_auto,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from db.records import AuditKind
+from db.records import AuditKind, NewGrade
 from question_bank.errors import TentaError
 from quiz.cli import teacher as teacher_cli
 from quiz.context import AppContext
@@ -170,6 +170,12 @@ def test_anonymous_grading_shows_one_stable_pseudonym_per_student_and_exports_ke
 
     code, named, _ = tenta("review", "--bank", "teacher-test")
     assert representative.student_name in named and not PSEUDONYM.search(named)
+
+    stale = NewGrade(score=0.0, max_points=2.0, confidence=0.9, grader_version="old", model_id="old")
+    ctx.repository.save_grade(representative.id, stale)
+    code, regraded, _ = tenta("regrade", "--bank", "teacher-test", "--dry-run", "--anonymous")
+    row = next(line for line in regraded.splitlines() if line.startswith(f"│ {representative.id} "))
+    assert pseudonym.group() in row and "0/2" in row and representative.student_name not in regraded
 
     monkeypatch.setenv("TENTA_ANONYMOUS_GRADING", "true")
     same = ctx.settings
