@@ -248,3 +248,31 @@ def progress_report(ctx: AppContext, student_id: int, bank_id: str, now: datetim
         mastery=question_mastery(bank, answers),
         forecast=scheduling.forecast(repository, student_id, bank.id, now),
     )
+
+
+@dataclass(frozen=True)
+class SuspendedQuestion:
+    """A question the student suspended (or that was suspended as a leech), as lists show it."""
+
+    question_id: str
+    label: str
+    prompt: str
+    lapses: int
+    leech: bool
+
+
+def suspended_questions(repository: Repository, student_id: int, bank: Bank) -> list[SuspendedQuestion]:
+    """The student's suspended questions that the bank still has, in bank order."""
+    suspended = {suspension.question_id for suspension in repository.suspended_questions(student_id, bank.id)}
+    cards = {card.question_id: card for card in repository.review_cards(student_id, bank.id)}
+    return [
+        SuspendedQuestion(
+            question_id=question.id,
+            label=question_label(question),
+            prompt=question.prompt_in(bank.languages[0]),
+            lapses=cards[question.id].lapses if question.id in cards else 0,
+            leech=question.id in cards and cards[question.id].leech,
+        )
+        for question in bank.questions
+        if question.id in suspended
+    ]

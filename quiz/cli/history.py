@@ -15,6 +15,7 @@ from db.records import AnswerDetail, SessionDetail, SessionSummary
 from db.repository import Repository
 from question_bank.errors import TentaError
 from quiz.context import AppContext
+from quiz.modes import session_label
 
 PROMPT_PREVIEW = 160
 
@@ -95,7 +96,7 @@ def history(
     if several_students:
         table.add_column("Student", min_width=8)
     table.add_column("Bank", no_wrap=True)
-    table.add_column("Mode", no_wrap=True)
+    table.add_column("Mode", min_width=9)
     table.add_column("Status", no_wrap=True)
     table.add_column("Done", justify="right", no_wrap=True)
     table.add_column("Score", justify="right", no_wrap=True)
@@ -108,7 +109,7 @@ def history(
             cells.append(escape(summary.student_name))
         cells += [
             escape(summary.bank_id),
-            summary.mode,
+            escape(session_label(summary.mode, summary.topics)),
             summary.status.value.replace("_", " "),
             f"{summary.answered_count}/{summary.question_count}",
             _score(summary),
@@ -127,16 +128,22 @@ def _print_session(detail: SessionDetail) -> None:
     summary = detail.summary
     console.print(
         f"[bold]Session {summary.session_id}[/] · {escape(summary.student_name)} · "
-        f"{escape(summary.bank_id)} v{escape(summary.bank_version)} · {summary.mode} · "
+        f"{escape(summary.bank_id)} v{escape(summary.bank_version)} · "
+        f"{escape(session_label(summary.mode, summary.topics))} · "
         f"{summary.status.value.replace('_', ' ')} · {_when(summary.started_at)}"
     )
     console.print(
         f"Score: {_score(summary)} ({_percent(summary)}), {summary.answered_count} of "
         f"{summary.question_count} answered"
     )
+    flagged = [str(item.position + 1) for item in detail.items if item.flagged]
+    if flagged:
+        console.print(f"Flagged ⚑: question {', '.join(flagged)}")
     for item in detail.items:
+        flag = " ⚑ flagged" if item.flagged else ""
         console.rule(
-            f"{item.position + 1}. {escape(item.question_id)} ({_points(item.max_points)} p)", align="left"
+            f"{item.position + 1}. {escape(item.question_id)} ({_points(item.max_points)} p){flag}",
+            align="left",
         )
         prompt = item.prompt if len(item.prompt) <= PROMPT_PREVIEW else item.prompt[:PROMPT_PREVIEW] + "…"
         console.print(f"[dim]{escape(prompt)}[/]")

@@ -73,7 +73,7 @@ def test_history_lists_sessions_newest_first_with_scores(sessions: tuple[int, in
 def test_history_for_one_student(sessions: tuple[int, int]) -> None:
     result = runner.invoke(app, ["history", "--student", "Bo"], env=WIDE)
     assert result.exit_code == 0, result.output
-    assert "practice" in result.output and "exam" not in result.output
+    assert "Practice" in result.output and "exam" not in result.output
 
 
 def test_history_of_one_session_shows_each_answer_grade_override_and_feedback(

@@ -54,7 +54,7 @@ async def test_session_detail_shows_scores_key_points_and_the_override(ctx: AppC
         ]
         text = screen_text(pilot)
         for expected in (
-            "dl-course · practice · 2025-02-22 09:30 · 4.5 / 9",
+            "dl-course · Practice · 2025-02-22 09:30 · 4.5 / 9",
             "Hur är AI, Maskininlärning och Deep Learning relaterat?",
             "Final 1.0 / 2 p",
             "auto 0.5 / 2, confidence 85%",

@@ -1,8 +1,10 @@
-"""Feedback: the grade of a submitted answer, key point by key point, and the reference answer."""
+"""Feedback: the grade of a submitted answer, key point by key point, and the reference answer; the place
+to suspend a question (Anki's suspend), and where a student hears, once, that a question became a leech."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -12,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Collapsible, Footer, Header, Label, LoadingIndicator, Markdown, Static
 
 from db.records import AnswerRecord
+from question_bank.errors import TentaError
 from quiz.session import ActiveQuiz, GradeOutcome
 from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
@@ -27,13 +30,36 @@ class FeedbackChoice(StrEnum):
     FINISH = "finish"
 
 
+def leech_note(lapses: int, suspended: bool) -> str:
+    """What a student is told, once, when a question becomes a leech (Anki's leech warning)."""
+    where = (
+        "It is suspended: practice, due today and weakest first leave it out until you unsuspend it "
+        "(s here, u on the home screen)."
+        if suspended
+        else "It is marked as a leech; s suspends it so practice leaves it out for now."
+    )
+    return (
+        f"This question keeps slipping — you have forgotten it {lapses} times after learning it. {where} "
+        "Rework it before it comes back: read the course notes on it, write the key points in your own "
+        "words, or split it into smaller facts."
+    )
+
+
 class FeedbackScreen(TentaScreen[FeedbackChoice]):
     """Shows a spinner until the grade arrives (GradeReady / GradeFailed), then the evidence."""
 
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "choose('next')", "Next", tooltip="Continue with the next question."),
         Binding("e,escape", "choose('edit')", "Edit answer", tooltip="Back to this question to improve it."),
         Binding("d", "disagree", "I disagree", tooltip="Ask a teacher to review this grade."),
+        Binding(
+            "s",
+            "toggle_suspend",
+            "Suspend",
+            tooltip="Suspend this question: practice, due today and weakest first leave it out (again: "
+            "unsuspend).",
+        ),
         Binding("ctrl+f", "choose('finish')", "Finish", tooltip="End the quiz and see the results."),
     ]
 
@@ -59,6 +85,8 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
                 yield Label(self._pending_text(), id="fb-pending-text")
             yield ScoreBar(id="fb-score")
             yield Static("", id="fb-review")
+            yield Static("", id="fb-leech")
+            yield Static("", id="fb-suspended")
             yield Label("Key points", classes="section-title fb-graded")
             yield PointList(id="fb-points", classes="fb-graded")
             yield Label("Your answer", classes="section-title")
@@ -82,6 +110,8 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
     def on_mount(self) -> None:
         self.query_one(AnswerText).show(self.answer.text)
         self._set_graded(False)
+        self.query_one("#fb-leech").display = False
+        self._show_suspended()
         self.query_one("#disagree", Button).disabled = True
         self.query_one("#next", Button).label = "Results" if self.quiz.is_last else "Next"
 
@@ -117,6 +147,10 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         self.query_one("#fb-comment", Static).update(grade.feedback)
         self._set_graded(True)
         self.query_one("#fb-comment").display = bool(grade.feedback)
+        if outcome.leech and outcome.review is not None:
+            self.query_one("#fb-leech", Static).update(leech_note(outcome.review.lapses, outcome.suspended))
+            self.query_one("#fb-leech").display = True
+        self._show_suspended()
         self.query_one("#disagree", Button).disabled = False
         self.query_one("#next", Button).focus()
 
@@ -145,6 +179,27 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         if chosen is FeedbackChoice.NEXT and self.quiz.is_last and self.quiz.total == len(self.quiz.answers):
             chosen = FeedbackChoice.FINISH
         self.dismiss(chosen)
+
+    def _show_suspended(self) -> None:
+        suspended = self.quiz.is_suspended(self.question)
+        line = self.query_one("#fb-suspended", Static)
+        line.update("⏸ Suspended: practice, due today and weakest first leave it out (s: unsuspend).")
+        line.display = suspended and not self.query_one("#fb-leech").display
+
+    def action_toggle_suspend(self) -> None:
+        """Suspend the question for this profile, or unsuspend it; this quiz still asks it."""
+        suspend = not self.quiz.is_suspended(self.question)
+        try:
+            self.quiz.set_suspended(self.question, suspend)
+        except TentaError as error:
+            self.notify(error.message, title="Not changed", severity="error")
+            return
+        self.query_one("#fb-leech").display = False
+        self._show_suspended()
+        if suspend:
+            self.notify("Suspended — it stays out of practice until you unsuspend it (s, or u at home).")
+        else:
+            self.notify("Unsuspended — it comes up in practice and reviews again.")
 
     def action_disagree(self) -> None:
         if self.outcome is None:

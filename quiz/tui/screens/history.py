@@ -11,16 +11,9 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db.records import SessionSummary
-from quiz.modes import QuizMode
+from quiz.modes import session_label
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
-
-
-def mode_label(mode: str) -> str:
-    try:
-        return QuizMode(mode).label
-    except ValueError:
-        return mode
 
 
 def summary_cells(summary: SessionSummary) -> tuple[str, ...]:
@@ -30,7 +23,7 @@ def summary_cells(summary: SessionSummary) -> tuple[str, ...]:
     return (
         f"{summary.started_at:%Y-%m-%d %H:%M}",
         summary.bank_id,
-        mode_label(summary.mode),
+        session_label(summary.mode, summary.topics),
         summary.status.value.replace("_", " "),
         f"{summary.answered_count}/{summary.question_count}",
         score,
@@ -55,7 +48,7 @@ class HistoryScreen(TentaScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="history"):
-            yield Input(placeholder="Filter: bank, mode, date, status…", id="history-filter")
+            yield Input(placeholder="Filter: bank, mode, topic, date, status…", id="history-filter")
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             yield Static("Loading…", id="history-empty", classes="empty-state")
         yield Footer()

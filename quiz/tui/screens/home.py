@@ -1,5 +1,6 @@
 """Home: choose a profile and a bank, see where you stand, and start a quiz in one of four modes,
-on every topic of the bank or on the topics chosen with t (kept per profile and bank)."""
+on every topic of the bank or on the topics chosen with t (kept per profile and bank); u lists the
+suspended questions to bring them back."""
 
 from __future__ import annotations
 
@@ -48,6 +49,13 @@ class HomeScreen(TentaScreen[None]):
         Binding("w", "start('weakest')", "Weakest", tooltip="Questions of your weakest topics first."),
         Binding(
             "t", "choose_topics", "Topics", tooltip="Study only some topics (Anki decks, Moodle categories)."
+        ),
+        Binding(
+            "u",
+            "suspended",
+            "Suspended",
+            show=False,
+            tooltip="Questions you suspended (or that were suspended as leeches): bring them back.",
         ),
         Binding("h", "open('history')", "History", tooltip="Past quizzes and every graded answer."),
         Binding("g", "open('progress')", "Progress", tooltip="Charts: scores over time, mastery, forecast."),
@@ -194,19 +202,20 @@ class HomeScreen(TentaScreen[None]):
         self._scope, self._scope_of = scope, (summary.student.id, summary.bank_id)
         self.tenta.preload_model_soon()
         self._show_scope(scope)
+        line = summary.line() + (" · [@click=screen.suspended]u: show[/]" if summary.suspended else "")
         exam = self.query_one("#mode-full", Button)
         if scope.chosen:
-            self.query_one("#summary", Static).update(summary.line())
+            self.query_one("#summary", Static).update(line)
             exam.label = f"Full exam ({scope.questions})"
             exam.tooltip = "The chosen topics' questions in exam order, untimed."
         elif limit is None:
-            self.query_one("#summary", Static).update(summary.line())
+            self.query_one("#summary", Static).update(line)
             exam.label = f"Full exam ({summary.question_count})"
             exam.tooltip = None
         else:
             whose = " (your extra time)" if limit.extra_time else ""
             timed = f"Timed full exam: {limit.describe()}{whose}"
-            self.query_one("#summary", Static).update(f"{summary.line()}\n{timed}")
+            self.query_one("#summary", Static).update(f"{line}\n{timed}")
             exam.label = f"Full exam ({summary.question_count}, {minutes_text(limit.minutes)} min)"
             exam.tooltip = timed
         due = self.query_one("#mode-due", Button)
@@ -318,6 +327,35 @@ class HomeScreen(TentaScreen[None]):
         except TentaError as error:
             self.notify(error.message, title="Topics not saved", severity="error")
             return
+        self.refresh_dashboard()
+
+    def action_suspended(self) -> None:
+        student, bank_id = self.tenta.current_student, self.tenta.current_bank_id
+        if student is None or not bank_id:
+            self.notify("Still loading — try again in a moment.")
+            return
+        from quiz.progress import suspended_questions
+        from quiz.tui.screens.suspended_dialog import SuspendedDialog
+
+        ctx = self.tenta.ctx
+        questions = suspended_questions(ctx.repository, student.id, ctx.catalog.load(bank_id))
+        if not questions:
+            self.notify("No question is suspended: s on a question's feedback suspends it.")
+            return
+        self.app.push_screen(SuspendedDialog(questions), callback=self._unsuspend)
+
+    def _unsuspend(self, question_ids: list[str] | None) -> None:
+        student, bank_id = self.tenta.current_student, self.tenta.current_bank_id
+        if not question_ids or student is None or not bank_id:
+            return
+        try:
+            for question_id in question_ids:
+                self.tenta.ctx.repository.unsuspend_question(student.id, bank_id, question_id)
+        except TentaError as error:
+            self.notify(error.message, title="Not unsuspended", severity="error")
+        else:
+            count = len(question_ids)
+            self.notify(f"{count} question{'s' if count != 1 else ''} back in practice and reviews.")
         self.refresh_dashboard()
 
     def action_open(self, name: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,22 +12,27 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from db.records import SessionDetail, SessionItemDetail
+from quiz.modes import session_label
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
 
 
 def item_cells(item: SessionItemDetail) -> tuple[str, str, str]:
+    """'#' (with ⚑ when the student flagged the question, as in the finish summary), id, score (✎ when
+    a teacher overrode it, 'review' while a teacher should look at it)."""
+    number = f"{item.position + 1} ⚑" if item.flagged else str(item.position + 1)
     detail = item.answer
     if detail is None:
-        return str(item.position + 1), item.question_id, "skipped"
+        return number, item.question_id, "skipped"
     if detail.final_score is None:
-        return str(item.position + 1), item.question_id, "not graded"
-    mark = " ✎" if detail.overrides else (" ⚑" if detail.needs_review else "")
-    return str(item.position + 1), item.question_id, f"{detail.final_score:.1f} / {item.max_points:g}{mark}"
+        return number, item.question_id, "not graded"
+    mark = " ✎" if detail.overrides else (" review" if detail.needs_review else "")
+    return number, item.question_id, f"{detail.final_score:.1f} / {item.max_points:g}{mark}"
 
 
 class SessionDetailScreen(TentaScreen[None]):
-    """Left: the questions of the session. Right: the highlighted one in full (✎ = teacher override)."""
+    """Left: the questions of the session (⚑ = flagged by the student). Right: the highlighted one in
+    full (✎ = teacher override)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", tooltip="Back to history.")]
 
@@ -41,6 +47,7 @@ class SessionDetailScreen(TentaScreen[None]):
         with Vertical(id="detail"):
             yield DataTable(id="detail-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail-answer"):
+                yield Static("", id="detail-flag", classes="muted")
                 yield AnswerView(id="detail-view")
                 yield Static("", id="detail-empty", classes="empty-state")
         yield Footer()
@@ -58,8 +65,11 @@ class SessionDetailScreen(TentaScreen[None]):
         self._detail = detail
         summary = detail.summary
         score = f"{summary.score:.1f} / {summary.max_points:g}" if summary.score is not None else "not graded"
+        flagged = sum(item.flagged for item in detail.items)
+        flags = f" · ⚑ {flagged} flagged" if flagged else ""
         self.query_one("#detail-title", Static).update(
-            f"[b]{summary.bank_id}[/b] · {summary.mode} · {summary.started_at:%Y-%m-%d %H:%M} · {score}"
+            f"[b]{escape(summary.bank_id)}[/b] · {escape(session_label(summary.mode, summary.topics))} · "
+            f"{summary.started_at:%Y-%m-%d %H:%M} · {score}{flags}"
         )
         table = self.query_one(DataTable)
         table.clear()
@@ -76,6 +86,9 @@ class SessionDetailScreen(TentaScreen[None]):
             self._show_item(next(item for item in self._detail.items if item.position == position))
 
     def _show_item(self, item: SessionItemDetail) -> None:
+        flag = self.query_one("#detail-flag", Static)
+        flag.display = item.flagged
+        flag.update("⚑ You flagged this question to come back to it.")
         view = self.query_one(AnswerView)
         empty = self.query_one("#detail-empty", Static)
         view.display = item.answer is not None
