@@ -67,7 +67,8 @@ def test_bad_rows_are_reported_with_line_numbers_and_the_run_fails(ctx: AppConte
         assert f"mixed.csv:{line}: " in stderr
         if field:
             assert f"mixed.csv:{line}: {field}" in stderr
-    assert "4 row(s) not imported" in stderr
+    assert "mixed.csv:5: answer: not answered; nothing stored" in stderr, "a blank answer is a warning"
+    assert "3 row(s) not imported" in stderr
     assert len(ctx.repository.answer_history(bank_id="teacher-test")) == 2
 
 
