@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import Button, DataTable, Label, Static
 
 from db.records import ReviewCardRecord, SuspensionReason
 from quiz.context import AppContext
@@ -17,6 +17,7 @@ from quiz.session import QuizRequest, start_quiz
 from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.quiz import QuizScreen
+from quiz.tui.screens.resume_dialog import ResumeDialog
 from quiz.tui.screens.session_detail import SessionDetailScreen
 from quiz.tui.screens.suspended_dialog import SuspendedDialog
 from tests.tui.conftest import NOW, make_app
@@ -77,6 +78,8 @@ async def test_s_on_the_feedback_suspends_and_u_at_home_brings_it_back(ctx: AppC
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "back to the question")
         quiz_screen = pilot.app.screen
         assert isinstance(quiz_screen, QuizScreen)
+        position = str(quiz_screen.query_one("#quiz-position", Label).render())
+        assert position == "Question 1/12 · 2 p · ⏸ suspended"
         quiz_screen.action_leave()
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "home")
         await wait_until(pilot, lambda: "1 suspended" in _text(pilot.app.screen, "#summary"), "the count")
@@ -162,3 +165,21 @@ async def test_history_shows_the_topics_and_the_detail_the_flags(ctx: AppContext
         await settle(pilot)
         assert detail.query_one("#detail-flag").display
         assert "You flagged this question" in _text(detail, "#detail-flag")
+
+
+async def test_resuming_a_topic_quiz_says_so_and_keeps_the_topics(ctx: AppContext) -> None:
+    student = ctx.repository.default_student()
+    request = QuizRequest(
+        student_id=student.id, bank_id="dl-course", mode=QuizMode.PRACTICE, count=2, topics=("cnn",)
+    )
+    left = start_quiz(ctx, request, now=NOW, rng=random.Random(4))
+    async with make_app(ctx).run_test(size=(100, 32)) as pilot:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResumeDialog), "the resume offer")
+        dialog = pilot.app.screen
+        labels = [str(label.render()) for label in dialog.query(Label)]
+        assert any(label.startswith("Practice · topics: cnn started") for label in labels), labels
+        dialog.query_one("#resume", Button).press()
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the resumed quiz")
+        quiz_screen = pilot.app.screen
+        assert isinstance(quiz_screen, QuizScreen)
+        assert quiz_screen.quiz.session_id == left.session_id and quiz_screen.quiz.topics == ["cnn"]

@@ -127,11 +127,13 @@ class QuizScreen(TentaScreen[None]):
         self._confirm_empty = False
 
     def _show_position(self) -> None:
-        """'Question 3/12 · 2 p', with '· ⚑ flagged' when the student flagged it."""
+        """'Question 3/12 · 2 p', with '· ⚑ flagged' when the student flagged it and '· ⏸ suspended' when
+        it is one of their suspended questions (a full exam still asks those)."""
         quiz = self.quiz
         flag = " · ⚑ flagged" if quiz.is_flagged() else ""
+        suspended = " · ⏸ suspended" if quiz.is_suspended() else ""
         self.query_one("#quiz-position", Label).update(
-            f"Question {quiz.position + 1}/{quiz.total} · {quiz.current.max_points:g} p{flag}"
+            f"Question {quiz.position + 1}/{quiz.total} · {quiz.current.max_points:g} p{flag}{suspended}"
         )
 
     def _countdown(self) -> QuizTimer:
@@ -259,6 +261,7 @@ class QuizScreen(TentaScreen[None]):
         self.post_message(messages.AnswerSubmitted(self.quiz, answer, feedback))
 
     def _after_feedback(self, choice: FeedbackChoice | None) -> None:
+        self._show_position()  # the feedback may have suspended the question
         if choice is FeedbackChoice.FINISH:
             self.action_finish()
         elif choice is FeedbackChoice.NEXT:

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
-from quiz.modes import QuizMode
+from quiz.modes import session_label
 from quiz.tui.widgets.quiz_timer import format_duration
 
 if TYPE_CHECKING:
@@ -45,10 +45,7 @@ class ResumeDialog(ModalScreen[ResumeChoice]):
         answered = len(session.answer_ids)
         current = session.current_question_id
         has_draft = bool(current and session.drafts.get(current, "").strip())
-        try:
-            mode = QuizMode(session.mode).label
-        except ValueError:
-            mode = session.mode
+        mode = session_label(session.mode, session.topics)
         with Vertical(classes="dialog"):
             yield Label("Continue where you left off?", classes="dialog-title")
             yield Label(
