@@ -97,6 +97,21 @@ class NumericalUnits(_Strict):
     left: bool = False
 
 
+class OutcomeFeedback(_Strict):
+    """What a student is told by how the answer did (Moodle's combined feedback, QTI's modalFeedback for a
+    right or wrong answer): full points, some, none."""
+
+    correct: str = ""
+    partially_correct: str = ""
+    incorrect: str = ""
+
+    def for_score(self, score: float, max_points: float) -> str:
+        """The text for a result: full points -> correct, some -> partially correct, none -> incorrect."""
+        if max_points > 0 and score >= max_points - 1e-9:
+            return self.correct
+        return self.partially_correct if score > 1e-9 else self.incorrect
+
+
 class Question(_Strict):
     """One exam question; free-text questions carry a reference answer and a rubric."""
 
@@ -129,6 +144,22 @@ class Question(_Strict):
         description="Short exact only: an answer must match an accepted one's upper and lower case "
         "(Moodle's usecase, Cloze SHORTANSWER_C).",
     )
+    outcome_feedback: OutcomeFeedback | None = Field(
+        default=None,
+        description="Feedback by how the answer did, shown above the general feedback after an exactly "
+        "graded question (Moodle's correct / partially correct / incorrect feedback).",
+    )
+    hints: tuple[NonBlank, ...] = Field(
+        default=(), description="Shown one more after each wrong or partly right try (Moodle's hints)."
+    )
+
+    @field_validator("outcome_feedback")
+    @classmethod
+    def _none_when_empty(cls, feedback: OutcomeFeedback | None) -> OutcomeFeedback | None:
+        """All three texts blank says nothing: kept as None, so the content hash stays as without it."""
+        if feedback is None or not any(text.strip() for text in feedback.model_dump().values()):
+            return None
+        return feedback
 
     @field_validator("media")
     @classmethod
@@ -183,6 +214,13 @@ class Question(_Strict):
             return ""
         return self.reference_answer.get(language) or next(iter(self.reference_answer.values()))
 
+    def outcome_feedback_for(self, score: float, max_points: float) -> str:
+        """The outcome feedback for a result of an exactly graded question ('' for free text, whose score
+        is an estimate, and when the question has none)."""
+        if self.outcome_feedback is None or self.type is QuestionType.FREE_TEXT:
+            return ""
+        return self.outcome_feedback.for_score(score, max_points).strip()
+
     def content_hash(self) -> str:
         """Stable hash of everything that affects asking and grading (for snapshots and caches)."""
         unset = {name for name in _ADDED_LATER if not getattr(self, name)}
@@ -191,7 +229,7 @@ class Question(_Strict):
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-_ADDED_LATER = ("media", "all_or_nothing", "units", "case_sensitive")
+_ADDED_LATER = ("media", "all_or_nothing", "units", "case_sensitive", "outcome_feedback", "hints")
 """Fields a question without them leaves out of its content hash, so hashes made before they existed hold."""
 
 

@@ -9,7 +9,8 @@ importing an updated export updates the notes (keeping their review history) ins
 Front: the prompt in the bank's first language with the other language smaller below it, the code as
 <pre>, the choices of a multiple-choice or true/false question as a lettered list. Back: the correct
 choices or accepted values, the reference answer (both languages), the key points with their weights and
-points, the general feedback. Anki cards are self-graded, so the rubric is shown, not used to grade.
+points, the general feedback, then the feedback for a right, partly right and wrong answer and the hints,
+each under its label. Anki cards are self-graded, so the rubric is shown, not used to grade.
 
 Pictures and sound the question lists go into the package; the prompt's "[image: name]" markers become
 <img src="name"> and "[sound: name]" / "[video: name]" become Anki's [sound:name]; a listed file no
@@ -223,6 +224,20 @@ def _key_points(question: Question) -> str:
     return f"<ul>{items}</ul>"
 
 
+def _extra(question: Question) -> str:
+    """The general feedback, then the outcome feedback and hints under their labels: a self-graded card
+    shows them all at once on its back."""
+    outcome = question.outcome_feedback
+    labelled = [
+        ("If right", outcome.correct if outcome else ""),
+        ("If partly right", outcome.partially_correct if outcome else ""),
+        ("If wrong", outcome.incorrect if outcome else ""),
+        *((f"Hint {number}", hint) for number, hint in enumerate(question.hints, start=1)),
+    ]
+    parts = [question.general_feedback.strip()] + [f"{label}: {text.strip()}" for label, text in labelled]
+    return "\n\n".join(part for part in parts if part and not part.endswith(": "))
+
+
 def _in_two_languages(texts: Mapping[str, str], main: str) -> tuple[str, str]:
     """The text in `main` (else the first one written) and the text in another language ('' if none)."""
     shown = main if main in texts else next(iter(texts), "")
@@ -253,7 +268,7 @@ def _fields(bank: Bank, question: Question, packed: Collection[str]) -> list[str
         answer,
         _escaped(other_reference),
         _key_points(question),
-        _escaped(question.general_feedback),
+        _escaped(_extra(question)),
         html.escape(question.id),
     ]
 

@@ -441,27 +441,33 @@ _BOILERPLATE_OUTCOMES = frozenset(
 the score tenta's feedback opens with."""
 
 
-def with_outcome_feedback(
+def outcome_fields(
     general: str,
     *,
     correct: str = "",
     partial: str = "",
     incorrect: str = "",
     hints: Sequence[str] = (),
-) -> str:
-    """The general feedback followed by what another tool shows for a right, partly right or wrong answer
-    and the hints it gives before another try, each under a label: tenta shows one feedback after every
-    answer, so these are kept there instead of dropped (Moodle's default wordings are left out)."""
-    labelled = [("If right", correct), ("If partly right", partial), ("If wrong", incorrect)]
-    labelled += [("Hint", hint) for hint in hints]
-    parts = [general] if general else []
+) -> dict[str, Any]:
+    """A question's `outcome_feedback` and `hints` fields from what another tool shows for a right, partly
+    right or wrong answer and before another try; only the ones with something to say (Moodle's default
+    wordings, and a text that repeats the general feedback, are left out)."""
     seen = {general.strip()}
-    for label, raw in labelled:
+
+    def kept(raw: str) -> str:
         text = raw.strip()
-        if text and text not in seen and text.rstrip(".!").casefold() not in _BOILERPLATE_OUTCOMES:
-            seen.add(text)
-            parts.append(f"{label}: {text}")
-    return "\n\n".join(parts)
+        if not text or text in seen or text.rstrip(".!").casefold() in _BOILERPLATE_OUTCOMES:
+            return ""
+        return text
+
+    fields: dict[str, Any] = {}
+    outcome = {"correct": kept(correct), "partially_correct": kept(partial), "incorrect": kept(incorrect)}
+    if any(outcome.values()):
+        fields["outcome_feedback"] = outcome
+    kept_hints = list(dict.fromkeys(text for hint in hints if (text := kept(hint))))
+    if kept_hints:
+        fields["hints"] = kept_hints
+    return fields
 
 
 _QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from question_bank.formats.qti_export import qti_losses
-from question_bank.models import Bank, Question
+from question_bank.models import Bank, Question, QuestionType
 
 _KEEPS_ALL_OR_NOTHING = frozenset({"yaml", "json", "aiken", "qti"})
 """Formats that grade an all-or-nothing question as tenta does: the native files, QTI (match_correct), and
@@ -18,6 +18,12 @@ Aiken, whose questions have one correct answer to pick (and which refuses the ot
 _KEEPS_UNITS_AND_CASE = frozenset({"yaml", "json", "moodle-xml"})
 """Formats that keep a numerical question's units and a short answer's case sensitivity (Moodle XML's
 <units> and <usecase>); GIFT, Aiken and QTI as written here grade the bare number and ignore case."""
+_KEEPS_OUTCOME_FEEDBACK = frozenset({"yaml", "json", "moodle-xml", "qti"})
+_KEEPS_HINTS = frozenset({"yaml", "json", "moodle-xml"})
+"""Formats with a place for feedback by how the answer did and for hints (GIFT and Aiken have only the
+general feedback and, GIFT, the feedback on each answer; QTI gives hints only in adaptive items)."""
+_MOODLE_OUTCOME_TYPES = frozenset({QuestionType.MULTIPLE_CHOICE})
+"""The question types whose right/partly right/wrong feedback Moodle shows (its combined feedback)."""
 _FORMAT_LABELS = {
     "gift": "GIFT",
     "moodle-xml": "Moodle XML",
@@ -59,6 +65,7 @@ def export_losses(
     ]
     if format_name not in _KEEPS_UNITS_AND_CASE:
         losses += _unit_and_case_losses(bank, label)
+    losses += _feedback_losses(bank, format_name, label)
     if format_name == "qti":
         losses = qti_losses(bank) + losses
     return losses + _media_losses(bank, format_name, label, to_file=to_file, missing=media_missing)
@@ -91,6 +98,34 @@ def _media_losses(
         lost = [name for name in question.media if not carried or name in missing]
         if lost:
             losses.append(f"question {question.id}: media {', '.join(lost)} left behind ({reason})")
+    return losses
+
+
+def _feedback_losses(bank: Bank, format_name: str, label: str) -> list[str]:
+    """Outcome feedback and hints `format_name` has no place for (QTI names its own in qti_losses)."""
+    losses = []
+    for question in bank.questions:
+        outcome = question.outcome_feedback
+        if outcome is not None and format_name not in _KEEPS_OUTCOME_FEEDBACK:
+            losses.append(
+                f"question {question.id}: its right/partly right/wrong feedback is left out ({label} has "
+                "only general feedback and feedback on each answer)"
+            )
+        elif (
+            outcome is not None and format_name == "moodle-xml" and question.type not in _MOODLE_OUTCOME_TYPES
+        ):
+            kept = (
+                "; its wrong-answer feedback is the '*' answer's"
+                if question.type is QuestionType.NUMERICAL
+                else ""
+            )
+            losses.append(
+                f"question {question.id}: Moodle shows right/partly right/wrong feedback only for multiple "
+                f"choice, so Moodle leaves this {question.type.value.replace('_', ' ')} question's out{kept} "
+                "(tenta reads it back)"
+            )
+        if question.hints and format_name not in _KEEPS_HINTS and format_name != "qti":
+            losses.append(f"question {question.id}: its {len(question.hints)} hint(s) are left out ({label})")
     return losses
 
 

@@ -17,7 +17,7 @@ becomes one multiple-choice question per item among all the answers (formats/mat
 is a distractor; as in Moodle, an item may carry its own [format] and a pair has no feedback of its own;
 text after its answers is read on, without the blank Moodle puts there, since each item is asked as
 _____), named in the notes; descriptions (text without answers) are left out, each named in the notes.
-A numerical question's "any other answer" feedback (`~#…`) is kept in the general feedback as 'If wrong: …'.
+A numerical question's "any other answer" feedback (`~#…`) is its outcome feedback for a wrong answer.
 """
 
 from __future__ import annotations
@@ -38,11 +38,11 @@ from question_bank.formats.common import (
     bank_languages,
     build_bank,
     html_to_text,
+    outcome_fields,
     read_text,
     slugify,
     tidy_number,
     title_from_path,
-    with_outcome_feedback,
 )
 from question_bank.formats.media_files import name_images
 from question_bank.keypoints import read_marking_scheme
@@ -416,8 +416,8 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> list[MoodleQuestion]:
         data: dict[str, Any] = {"type": QuestionType.FREE_TEXT.value}
     elif answer_text.startswith("#"):
         data = _numerical(answer_text, text_format)
-        general_feedback = with_outcome_feedback(
-            general_feedback, incorrect=_other_answer_feedback(answer_text, text_format)
+        data.update(
+            outcome_fields(general_feedback, incorrect=_other_answer_feedback(answer_text, text_format))
         )
     elif "~" in answer_text:
         data = _multiple_choice(answer_text, text_format)

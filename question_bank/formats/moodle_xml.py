@@ -29,8 +29,8 @@ Multi-language texts (the multilang filters' `<span lang="sv" class="multilang">
 give each question a prompt, and an essay a model answer, per language, the bank's languages in the order
 the file names them; choices, feedback, names and categories take the first language's version.
 
-Feedback for a right, partly right or wrong answer, a numerical question's "any other answer" (`*`)
-feedback and the hints for another try are kept in the general feedback under labels ('If right: …').
+Feedback for a right, partly right or wrong answer (a numerical question's "any other answer" (`*`)
+feedback as the wrong one) becomes the question's outcome feedback, the hints for another try its hints.
 A numerical question's `<units>` (each with its multiplier), `<unitgradingtype>`, `<unitpenalty>` and
 `<unitsleft>` are kept and graded as Moodle grades them (a question whose `<showunits>` is 3 does not use
 units); a short answer's `<usecase>` makes it case sensitive. Lost on the way: shuffling and numbering of
@@ -57,11 +57,11 @@ from question_bank.formats import cloze, matching, multilang
 from question_bank.formats.common import (
     ImportProblems,
     html_to_text,
+    outcome_fields,
     read_text,
     response_shares,
     tidy_number,
     title_from_path,
-    with_outcome_feedback,
 )
 from question_bank.formats.gift import (
     DESCRIPTION_LEFT_OUT,
@@ -480,13 +480,10 @@ def _parse_question(
             reference, general_feedback = general_feedback, ""
     else:
         data = _BUILDERS[kind](question)
-    general_feedback = with_outcome_feedback(
-        general_feedback,
-        correct=_formatted(question.find("correctfeedback")),
-        partial=_formatted(question.find("partiallycorrectfeedback")),
-        incorrect=_formatted(question.find("incorrectfeedback"))
-        or (_other_answer_feedback(question) if kind == "numerical" else ""),
-        hints=[_formatted(hint) for hint in question.findall("hint")],
+    data.update(
+        _outcome_and_hints(
+            question, general_feedback, _other_answer_feedback(question) if kind == "numerical" else ""
+        )
     )
     topics = list(dict.fromkeys(item for item in (topic, *_tags(question)) if item))
     if source in media.names:
@@ -501,6 +498,18 @@ def _parse_question(
         reference=reference,
         topics=topics,
         max_points=_max_points(question),
+    )
+
+
+def _outcome_and_hints(question: Element, general: str, other_answer: str = "") -> dict[str, Any]:
+    """The question's outcome_feedback and hints fields: Moodle's correct / partially correct / incorrect
+    feedback (`other_answer`, a numerical question's '*' feedback, when it has no incorrect one), <hint>s."""
+    return outcome_fields(
+        general,
+        correct=_formatted(question.find("correctfeedback")),
+        partial=_formatted(question.find("partiallycorrectfeedback")),
+        incorrect=_formatted(question.find("incorrectfeedback")) or other_answer,
+        hints=[_formatted(hint) for hint in question.findall("hint")],
     )
 
 
@@ -599,18 +608,13 @@ def _split_questions(
     question, named '<name> (1)', '<name> (2)' … and, with an idnumber, '<idnumber>-1' …; each shows the
     question's feedback."""
     parts = _parts(question, question.get("type", "").strip().lower())
-    general = with_outcome_feedback(
-        _formatted(question.find("generalfeedback")),
-        correct=_formatted(question.find("correctfeedback")),
-        partial=_formatted(question.find("partiallycorrectfeedback")),
-        incorrect=_formatted(question.find("incorrectfeedback")),
-        hints=[_formatted(hint) for hint in question.findall("hint")],
-    )
+    general = _formatted(question.find("generalfeedback"))
+    feedback_fields = _outcome_and_hints(question, general)
     moodle_id = _text(question.find("idnumber")).strip()
     several = len(parts) > 1
     questions = []
     for index, part in enumerate(parts):
-        data = dict(part.data)
+        data = {**part.data, **feedback_fields}
         if source in media.names:
             data["media"] = list(media.names[source])
         prompt = _prompt(_with_question_text(question, part.markup), media.renamed.get(source, {}))
@@ -878,6 +882,7 @@ def _question_element(quiz: Element, question: Question, language: str, media: M
                 element, f"{accepted.value!r}", accepted.fraction, accepted.feedback, None, files=files
             )
             SubElement(answer, "tolerance").text = f"{accepted.tolerance!r}"
+        _any_other_answer(element, question)
         if question.units is not None:
             _units_element(element, question.units)
     else:
@@ -893,10 +898,37 @@ def _question_element(quiz: Element, question: Question, language: str, media: M
             if question.type is QuestionType.TRUE_FALSE:
                 text = "true" if choice.text.strip().lower() == TRUE_TEXT.lower() else "false"
             _answer(element, text, fraction, choice.feedback, "moodle_auto_format", files=files)
+    _outcome_feedback_and_hints(element, question)
     if len(question.topics) > 1:
         tags = SubElement(element, "tags")
         for topic in question.topics[1:]:
             SubElement(SubElement(tags, "tag"), "text").text = topic
+
+
+def _any_other_answer(element: Element, question: Question) -> None:
+    """A numerical question's feedback for a wrong answer as Moodle's '*' answer worth nothing: Moodle's
+    numerical questions have no incorrect feedback of their own."""
+    if question.outcome_feedback is not None and question.outcome_feedback.incorrect.strip():
+        answer = SubElement(element, "answer", {"fraction": "0"})
+        SubElement(answer, "text").text = "*"
+        _field(answer, "feedback", question.outcome_feedback.incorrect)
+        SubElement(answer, "tolerance").text = "0"
+
+
+def _outcome_feedback_and_hints(element: Element, question: Question) -> None:
+    """<correctfeedback>, <partiallycorrectfeedback>, <incorrectfeedback> (Moodle shows them for multiple
+    choice; tenta reads them back for every type) and one <hint> per hint, shown after each try."""
+    outcome = question.outcome_feedback
+    if outcome is not None:
+        for tag, text in (
+            ("correctfeedback", outcome.correct),
+            ("partiallycorrectfeedback", outcome.partially_correct),
+            ("incorrectfeedback", outcome.incorrect),
+        ):
+            if text.strip():
+                _field(element, tag, text)
+    for hint in question.hints:
+        _field(element, "hint", hint)
 
 
 def _units_element(element: Element, units: NumericalUnits) -> None:
@@ -916,7 +948,8 @@ def _units_element(element: Element, units: NumericalUnits) -> None:
 def dump_moodle_xml(bank: Bank, media: Mapping[str, bytes] | None = None) -> str:
     """Moodle XML that Moodle's question import takes: main-language prompts (Markdown), topics as
     categories and tags, essays with the reference answer as information for graders, the question's
-    points as default grade. Rubrics and second-language texts have no place in Moodle and are left out.
+    points as default grade, outcome feedback and hints in Moodle's elements for them. Rubrics and
+    second-language texts have no place in Moodle and are left out.
 
     With `media` (the bytes of the bank's files by name) each question's pictures and sound are embedded
     as Moodle exports them: base64 <file>s in the text that shows them, an <img> (or a link, which

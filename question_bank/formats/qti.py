@@ -72,7 +72,11 @@ not attached (they would give the answer away), nor a shared stimulus's.
 A short answer is case sensitive when every accepted answer says so (QTI 2 `caseSensitive="true"` on its
 map entries, QTI 1.2 `<varequal case="Yes">`) or when, none saying otherwise, two of them differ only in
 case; otherwise any case is accepted.
-Lost on the way: shuffling, correct/incorrect feedback, custom response processing
+Feedback for a right, partly right or wrong answer (modalFeedback shown by the response processing's test of
+the answer, or named CORRECT / INCORRECT …; Canvas's correct_fb and general_incorrect_fb, Blackboard's
+correct and incorrect itemfeedback) becomes the question's outcome feedback, hint feedback (QTI 2 HINT,
+Brightspace's <hint>) its hints.
+Lost on the way: shuffling, custom response processing
 beyond the templates (the correct response is what counts).
 """
 
@@ -100,11 +104,11 @@ from question_bank.formats import matching
 from question_bank.formats.common import (
     ImportProblems,
     html_to_text,
+    outcome_fields,
     read_text,
     response_shares,
     tidy_number,
     title_from_path,
-    with_outcome_feedback,
 )
 from question_bank.formats.gift import HTML_TAG, MoodleQuestion, is_question_id, moodle_bank
 from question_bank.formats.mathml import math_text
@@ -595,9 +599,8 @@ class _ModalFeedback:
     by_choice: dict[str, str] = field(default_factory=dict)
     general: str = ""
     """The feedback shown whatever the answer."""
-    shown: str = ""
-    """The general feedback with the feedback for right, partly right and wrong answers and the hints
-    after it under their labels (common.with_outcome_feedback)."""
+    outcome: dict[str, Any] = field(default_factory=dict)
+    """The question's outcome_feedback and hints fields (common.outcome_fields)."""
 
 
 def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
@@ -625,7 +628,7 @@ def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
         else:
             general.append(text)
     feedback.general = "\n\n".join(dict.fromkeys(general))
-    feedback.shown = with_outcome_feedback(
+    feedback.outcome = outcome_fields(
         feedback.general,
         correct="\n\n".join(outcomes["correct"]),
         partial="\n\n".join(outcomes["partial"]),
@@ -789,7 +792,7 @@ def _is_multiple(interaction: Element, declaration: Element | None) -> bool:
 
 def _choice_item(
     item: Element, interaction: Element, declaration: Element | None
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], _ModalFeedback]:
     choices = interaction.findall(".//simpleChoice")
     if len(choices) < 2:
         raise _QtiError("a choice interaction needs at least two choices")
@@ -823,7 +826,7 @@ def _choice_item(
     if not multiple and _is_true_false([choice["text"] for choice in data]):
         kind = QuestionType.TRUE_FALSE
     shape = {"type": kind.value, "choices": data, "all_or_nothing": _is_all_or_nothing(multiple, scoring)}
-    return shape, modal.shown
+    return shape, modal
 
 
 def _range_bounds(processing: Element, response: str) -> list[float]:
@@ -955,15 +958,15 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
     declaration = declarations.get(interaction.get("responseIdentifier"))
     reference = ""
     if interaction.tag == "choiceInteraction":
-        data, general_feedback = _choice_item(item, interaction, declaration)
+        data, modal = _choice_item(item, interaction, declaration)
     elif interaction.tag == "textEntryInteraction":
         scoring = _scoring(item, interaction.get("responseIdentifier", ""))
         data = _text_entry_item(item, declaration, scoring)
-        general_feedback = _modal_feedback(item, set()).shown
+        modal = _modal_feedback(item, set())
     else:
         data = {"type": QuestionType.FREE_TEXT.value}
         reference, from_feedback = _essay_reference(item, body, declaration)
-        general_feedback = "" if from_feedback else _modal_feedback(item, set()).shown
+        modal = _ModalFeedback() if from_feedback else _modal_feedback(item, set())
         if not reference:
             raise _QtiUnsupported(_MISSING_REFERENCE)
     return _question(
@@ -971,9 +974,9 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
         item,
         identifier=item.get("identifier", ""),
         prompt="\n\n".join([*document.stimuli, _TRAILING_BLANK.sub("", _readable(body))]),
-        data=data,
+        data={**data, **modal.outcome},
         topics=topics,
-        general_feedback=general_feedback,
+        general_feedback=modal.general,
         reference=reference,
         points=_weighted(_item_points(item, body, interaction, declaration), document.weight),
     )
@@ -1104,7 +1107,7 @@ def _qti2_matching_questions(
         raise _QtiError("the item has no <itemBody>")
     asked_rows = list(dict.fromkeys(pair.row for pair in pairs if pair.row and pair.item and pair.weight > 0))
     gaps = interaction.tag == "gapMatchInteraction"
-    general = _modal_feedback(item, set()).shown
+    modal = _modal_feedback(item, set())
     identifier, title = item.get("identifier", ""), (item.get("title") or "").strip()
     questions = []
     for index, (row, part) in enumerate(zip(asked_rows, asked, strict=True), start=1):
@@ -1115,9 +1118,9 @@ def _qti2_matching_questions(
             item,
             identifier=f"{identifier}-{index}" if several else identifier,
             prompt="\n\n".join([*document.stimuli, text]),
-            data=part.data,
+            data={**part.data, **modal.outcome},
             topics=topics,
-            general_feedback=general,
+            general_feedback=modal.general,
             reference="",
             points=part.points,
         )
@@ -1648,13 +1651,13 @@ def _qti1_general_feedback(item: Element, feedback: dict[str, str]) -> str:
     )
 
 
-def _qti1_outcome_feedback(item: Element, feedback: dict[str, str], general: str) -> str:
-    """The general feedback with the feedback for a right or wrong answer (Canvas's correct_fb and
-    general_incorrect_fb, Blackboard's correct and incorrect) and the item's hints (Brightspace's <hint>)
-    after it under their labels."""
+def _qti1_outcome_feedback(item: Element, feedback: dict[str, str], general: str) -> dict[str, Any]:
+    """The question's outcome_feedback and hints fields: the feedback for a right or wrong answer (Canvas's
+    correct_fb and general_incorrect_fb, Blackboard's correct and incorrect) and the item's hints
+    (Brightspace's <hint>)."""
     hints = [_material_text(hint) for hint in item.findall("hint")]
     by_ident = {ident.lower(): text for ident, text in feedback.items()}
-    return with_outcome_feedback(
+    return outcome_fields(
         general,
         correct=by_ident.get("correct_fb") or by_ident.get("correct", ""),
         incorrect=by_ident.get("general_incorrect_fb") or by_ident.get("incorrect", ""),
@@ -1725,7 +1728,7 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         general = "" if reference == general else general
         if not reference:
             raise _QtiUnsupported(_MISSING_REFERENCE)
-    general = _qti1_outcome_feedback(item, feedback, general)
+    outcome = _qti1_outcome_feedback(item, feedback, general)
     prompt = _with_response_labels(_material_text(item.find("presentation"), _RESPONSES), item)
     stimulus = _qti1_stimulus(document, metadata.get("parent_stimulus_item_ident", ""))
     return _question(
@@ -1733,7 +1736,7 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         item,
         identifier=item.get("ident", "") or metadata.get("bbmd_asi_object_id", ""),
         prompt="\n\n".join(text for text in (stimulus, prompt) if text) if prompt else "",
-        data=data,
+        data={**data, **outcome},
         topics=topics,
         general_feedback=general,
         reference=reference,
@@ -2206,7 +2209,8 @@ def _canvas_blank_questions(document: _Document, item: Element, topics: list[str
             accepted.setdefault(test.get("respident", ""), set()).add((test.text or "").strip())
     feedback = _item_feedback(item)
     by_value = _feedback_by_value(item, feedback)
-    general = _qti1_outcome_feedback(item, feedback, _qti1_general_feedback(item, feedback))
+    general = _qti1_general_feedback(item, feedback)
+    outcome = _qti1_outcome_feedback(item, feedback, general)
     presentation = item.find("presentation")
     markup = _material_markup(presentation, _RESPONSES) if presentation is not None else ""
     names = [_material_text(response.find("material")) for response in responses]
@@ -2236,7 +2240,7 @@ def _canvas_blank_questions(document: _Document, item: Element, topics: list[str
             item,
             identifier=f"{item.get('ident', '')}-{index + 1}",
             prompt=html_to_text(asked),
-            data=data,
+            data={**data, **outcome},
             topics=topics,
             general_feedback=general,
             reference="",
@@ -2284,7 +2288,8 @@ def _canvas_matching_questions(document: _Document, item: Element, topics: list[
         asked = matching.asked_items(pairs, _qti1_points(_metadata(item)) or 1.0)
     except matching.MatchingError as error:
         raise _QtiError(str(error)) from None
-    general = _qti1_outcome_feedback(item, feedback, _qti1_general_feedback(item, feedback))
+    general = _qti1_general_feedback(item, feedback)
+    outcome = _qti1_outcome_feedback(item, feedback, general)
     presentation = item.find("presentation")
     prompt = _material_text(presentation, _RESPONSES) if presentation is not None else ""
     title, ident = (item.get("title") or "").strip(), item.get("ident", "")
@@ -2296,7 +2301,7 @@ def _canvas_matching_questions(document: _Document, item: Element, topics: list[
             item,
             identifier=f"{ident}-{index}" if several else ident,
             prompt=prompt + part.asking if prompt else "",
-            data=part.data,
+            data={**part.data, **outcome},
             topics=topics,
             general_feedback=general,
             reference="",
@@ -2343,7 +2348,8 @@ def _blackboard_matching_questions(
     except matching.MatchingError as error:
         raise _QtiError(str(error)) from None
     feedback = _item_feedback(item)
-    general = _qti1_outcome_feedback(item, feedback, _qti1_general_feedback(item, feedback))
+    general = _qti1_general_feedback(item, feedback)
+    outcome = _qti1_outcome_feedback(item, feedback, general)
     question_block = next((flow for flow in flows if flow.get("class") == "QUESTION_BLOCK"), None)
     prompt = _material_text(question_block)
     identifier = item.get("ident", "") or _metadata(item).get("bbmd_asi_object_id", "")
@@ -2356,7 +2362,7 @@ def _blackboard_matching_questions(
             item,
             identifier=f"{identifier}-{index}" if several else identifier,
             prompt=prompt + part.asking if prompt else "",
-            data=part.data,
+            data={**part.data, **outcome},
             topics=topics,
             general_feedback=general,
             reference="",

@@ -24,15 +24,18 @@ written in the bank's main language (xml:lang on the item):
   feedback_partially_correct, feedback_wrong; feedback_answered for an essay), which Inspera asks of
   items scored by their own rules.
 - choice feedback -> `feedbackInline` in the choice (shown through CHOICE_FEEDBACK, set to the response);
-  general feedback -> a `modalFeedback` (shown through GENERAL_FEEDBACK, always set).
+  general feedback -> a `modalFeedback` (shown through GENERAL_FEEDBACK, always set); outcome feedback ->
+  a `modalFeedback` per outcome shown through Inspera's FEEDBACK (feedback_correct,
+  feedback_partially_correct, feedback_wrong), after the general one as tenta shows them.
 - code -> `<pre><code class="language-…">` after the prompt; media markers ("[image: name]") -> `<img>`
   (pictures) or `<object>` (sound, video) referring to the copy in media/, files no marker places after
   the prompt. Topics -> the manifest's item labels (taxon paths, as Inspera documents them); the time
   limit -> the test's `timeLimits`.
 
 Not kept (named by `qti_losses`, said by `tenta bank export`): the second language, the feedback on
-single short or numerical answers, the wildcard '*' of short answers, code languages other than python
-(for tenta's importer, which reads <pre> as python). Key point ids and paraphrases have no place in QTI.
+single short or numerical answers, hints (QTI asks for an adaptive item to give them one by one), the
+wildcard '*' of short answers, code languages other than python (for tenta's importer, which reads <pre>
+as python). Key point ids and paraphrases have no place in QTI.
 Text is escaped by the XML writer; characters XML 1.0 cannot hold (control codes) are left out.
 """
 
@@ -563,7 +566,27 @@ def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()
             {"outcomeIdentifier": GENERAL_FEEDBACK, "identifier": "GENERAL", "showHide": "show"},
         )
         _blocks(modal, question.general_feedback)
+    _outcome_modals(item, question)
     return item
+
+
+_OUTCOME_STATES = (
+    ("correct", "feedback_correct"),
+    ("partially_correct", "feedback_partially_correct"),
+    ("incorrect", "feedback_wrong"),
+)
+"""Which of Inspera's FEEDBACK values (set by _answer_state_rules from the score) shows which text."""
+
+
+def _outcome_modals(item: Element, question: Question) -> None:
+    """The outcome feedback: one modalFeedback per text, shown when FEEDBACK says the answer went so."""
+    if question.outcome_feedback is None or question.type is QuestionType.FREE_TEXT:
+        return
+    texts = question.outcome_feedback.model_dump()
+    for name, state in _OUTCOME_STATES:
+        if texts[name].strip():
+            attributes = {"outcomeIdentifier": INSPERA_FEEDBACK, "identifier": state, "showHide": "show"}
+            _blocks(SubElement(item, "modalFeedback", attributes), texts[name])
 
 
 # ---- test and manifest ---------------------------------------------------------------------------------
@@ -753,6 +776,10 @@ def qti_losses(bank: Bank) -> list[str]:
 
 
 def _question_losses(question: Question) -> Iterator[str]:
+    if question.hints:
+        yield f"its {len(question.hints)} hint(s) are left out (QTI gives hints only in adaptive items)"
+    if question.type is QuestionType.FREE_TEXT and question.outcome_feedback is not None:
+        yield "its right/wrong feedback is left out (an essay is scored by hand, after the test)"
     if question.type is QuestionType.NUMERICAL and any(
         answer.feedback.strip() for answer in question.numerical
     ):

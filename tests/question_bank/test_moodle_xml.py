@@ -10,7 +10,7 @@ from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import import_file
 from question_bank.formats.moodle_xml import import_moodle_xml, looks_like_moodle_xml
 from question_bank.formats.yaml_json import dump_yaml, read_native
-from question_bank.models import Bank, QuestionType
+from question_bank.models import Bank, OutcomeFeedback, QuestionType
 from tests.question_bank.conftest import DATA_DIR
 
 EXPORT = DATA_DIR / "moodle_export_dl.xml"
@@ -90,7 +90,8 @@ def test_truefalse_shortanswer_and_numerical() -> None:
         (0.001, 0.0001, 1.0, "Rätt."),
         (0.01, 0.001, 0.5, ""),
     ]
-    assert rate.general_feedback == "If wrong: Se Kingma & Ba (2015)."
+    assert rate.general_feedback == ""
+    assert rate.outcome_feedback == OutcomeFeedback(incorrect="Se Kingma & Ba (2015).")
 
 
 def test_essay_reference_comes_from_grader_info_as_readable_text() -> None:
@@ -506,7 +507,8 @@ def test_drag_and_drop_into_text_chooses_among_the_gaps_group(tmp_path: Path) ->
     assert [(c.text, c.fraction) for c in first.choices] == [("Pooling", 1.0), ("Dropout", 0.0)]
     assert [(c.text, c.fraction) for c in second.choices] == [("ReLU", 1.0), ("Softmax", 0.0)]
     assert (first.max_points, second.max_points) == (1.0, 1.0)
-    assert first.general_feedback == "If right: Bra!"
+    assert first.general_feedback == ""
+    assert first.outcome_feedback == second.outcome_feedback == OutcomeFeedback(correct="Bra!")
 
 
 def test_a_gap_naming_no_option_is_an_error(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from question_bank.formats import qti
 from question_bank.formats.detect import detect_format, import_file
 from question_bank.formats.qti import import_qti, looks_like_qti
 from question_bank.formats.yaml_json import dump_yaml, read_native
-from question_bank.models import Bank, Question, QuestionType
+from question_bank.models import Bank, OutcomeFeedback, Question, QuestionType
 from quiz.cli.main import app
 from quiz.settings import Settings
 from tests.question_bank.conftest import DATA_DIR
@@ -139,8 +139,9 @@ def test_inspera_choice_items(tmp_path: Path) -> None:
         ("Stänger slumpvis av neuroner", 1.0, "Rätt!"),  # feedbackInline is feedback, not choice text
         ("Tar bort lager permanent", 0.0, ""),
     ]
-    # "feedback_correct"/"feedback_wrong" depend on the answer: kept under their labels, not as plain text
-    assert dropout.general_feedback == "If right: Bra jobbat!\n\nIf wrong: Läs kapitel 7 igen."
+    # "feedback_correct"/"feedback_wrong" depend on the answer: outcome feedback, not general feedback
+    assert dropout.general_feedback == ""
+    assert dropout.outcome_feedback == OutcomeFeedback(correct="Bra jobbat!", incorrect="Läs kapitel 7 igen.")
     several = bank.question("ID_2101502")
     assert several.prompt == {"sv": "Vilka av följande är regulariseringstekniker? Välj alla som stämmer."}
     assert _choices(bank, "ID_2101502") == [

@@ -11,7 +11,7 @@ import pytest
 from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import import_file
 from question_bank.formats.qti import import_qti
-from question_bank.models import QuestionType
+from question_bank.models import OutcomeFeedback, QuestionType
 from tests.question_bank.conftest import DATA_DIR
 
 REAL = DATA_DIR / "real3"
@@ -23,7 +23,8 @@ def test_brightspace_quiz_export_points_answer_key_and_choice_feedback() -> None
     written, choice = import_file(REAL / "d2l_quiz_export.xml").questions
     assert written.type is QuestionType.FREE_TEXT
     assert written.reference_answer == {"en": "This is the answer key text"}  # was: the feedback
-    assert written.general_feedback == "This is the feedback text\n\nHint: This is the hint text"
+    assert written.general_feedback == "This is the feedback text"
+    assert written.hints == ("This is the hint text",)
     assert written.max_points == 1.0
     assert choice.max_points == 2.0  # was: 1, qti_metadatafield was not read
     assert [(c.text, c.fraction, c.feedback) for c in choice.choices] == [
@@ -32,7 +33,8 @@ def test_brightspace_quiz_export_points_answer_key_and_choice_feedback() -> None
         ("This is incorrect answer 2", 0.0, "This is feedback for option 3"),
         ("This is partially correct", 0.25, "This is feedback for option 4"),
     ]
-    assert choice.general_feedback == "This is the feedback text\n\nHint: This is the hint text"
+    assert choice.general_feedback == "This is the feedback text"
+    assert choice.hints == ("This is the hint text",)
     assert written.topics == choice.topics == ("TestImport",)
 
 
@@ -496,7 +498,7 @@ def test_openolat_right_and_wrong_feedback_is_not_general_feedback(tmp_path: Pat
     )
     question = import_qti(path).questions[0]
     assert [(c.text, c.fraction) for c in question.choices] == [("Downsamples", 1.0), ("Normalises", 0.0)]
-    assert question.general_feedback == (  # right/wrong feedback kept under labels since round 4
-        "Pooling keeps the largest value of each window.\n\n"
-        "If right: This is the correct answer\n\nIf wrong: This is the wrong answer"
+    assert question.general_feedback == "Pooling keeps the largest value of each window."
+    assert question.outcome_feedback == OutcomeFeedback(
+        correct="This is the correct answer", incorrect="This is the wrong answer"
     )

@@ -9,7 +9,7 @@ import pytest
 
 from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import import_file
-from question_bank.models import QuestionType
+from question_bank.models import OutcomeFeedback, QuestionType
 from tests.question_bank.conftest import DATA_DIR
 
 REAL = DATA_DIR / "real3"
@@ -67,8 +67,10 @@ def test_moodle_multiple_answers_share_the_points_and_keep_general_feedback() ->
         ("Barcelona", 0.0),
         ("Paris", 0.5),
     ]
-    # Moodle's default 'Your answer is correct.' wordings say nothing; the hints are kept (round 4)
-    assert question.general_feedback == "Berlin, Paris and London\n\nHint: First hint\n\nHint: Second hint"
+    # Moodle's default 'Your answer is correct.' wordings say nothing; the hints are the question's hints
+    assert question.general_feedback == "Berlin, Paris and London"
+    assert question.outcome_feedback is None
+    assert question.hints == ("First hint", "Second hint")
 
 
 def test_gift_examples_from_moodles_format_php() -> None:
@@ -190,8 +192,9 @@ def test_canvas_answer_feedback_and_general_feedback() -> None:
         ("C", 0.0, "Answer C Feedback"),
         ("D", 0.0, "Answer D Feedback"),
     ]
-    assert question.general_feedback == (  # right/wrong feedback kept under labels (round 4)
-        "General Feedback\n\nIf right: General Correct Feedback\n\nIf wrong: General Incorrect Feedback"
+    assert question.general_feedback == "General Feedback"
+    assert question.outcome_feedback == OutcomeFeedback(
+        correct="General Correct Feedback", incorrect="General Incorrect Feedback"
     )
 
 
@@ -218,10 +221,9 @@ def test_canvas_true_false_and_short_answer_with_per_answer_feedback() -> None:
         ("Blank", 1.0, "Answer Feedback, Correct, Blank"),
         ("blank", 1.0, "Answer Feedback, Correct, blank"),
     ]
-    expected = (
-        "Item Feedback, Neutral\n\nIf right: Item Feedback, Correct\n\nIf wrong: Item Feedback, Incorrect"
-    )
-    assert truth.general_feedback == blank.general_feedback == expected
+    assert truth.general_feedback == blank.general_feedback == "Item Feedback, Neutral"
+    expected = OutcomeFeedback(correct="Item Feedback, Correct", incorrect="Item Feedback, Incorrect")
+    assert truth.outcome_feedback == blank.outcome_feedback == expected
 
 
 def test_moodle_aiken_fixture_with_html_characters_in_the_text() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from question_bank.errors import InputFileError
 from question_bank.formats.detect import import_file
-from question_bank.models import QuestionType
+from question_bank.models import OutcomeFeedback, QuestionType
 from tests.question_bank.conftest import DATA_DIR
 
 REAL = DATA_DIR / "real4"
@@ -45,7 +45,9 @@ def test_moodle_default_right_wrong_wordings_are_dropped_and_hints_kept() -> Non
         ("London", 0.5),
         ("Paris", 0.5),
     ]
-    assert question.general_feedback == "Berlin, Paris and London\n\nHint: First hint\n\nHint: Second hint"
+    assert question.general_feedback == "Berlin, Paris and London"
+    assert question.outcome_feedback is None  # Moodle's default wordings only
+    assert question.hints == ("First hint", "Second hint")
 
 
 def test_moodle_matching_becomes_a_choice_per_item() -> None:
@@ -65,10 +67,11 @@ def test_moodle_matching_becomes_a_choice_per_item() -> None:
         ("insect", 0.0),
     ]
     assert all(item.max_points == pytest.approx(1 / 3) for item in items)
-    assert items[0].general_feedback == (
-        "General feedback.\n\nIf right: Well done!\n\n"
-        "If partly right: Parts, but only parts, of your response are correct.\n\n"
-        "If wrong: That is not right at all."
+    assert items[0].general_feedback == "General feedback."
+    assert items[0].outcome_feedback == OutcomeFeedback(
+        correct="Well done!",
+        partially_correct="Parts, but only parts, of your response are correct.",
+        incorrect="That is not right at all.",
     )
     assert [note.removeprefix(f"{REAL}/") for note in notes] == [
         "moodle_matching.xml:12: matching-001: a matching question with 3 items: imported as 3 questions, "
@@ -125,7 +128,8 @@ def test_gift_moodle_import_fixture_weights_ranges_and_true_false_feedback() -> 
         ("blue", -1.0),
     ]
     assert [(n.value, n.tolerance) for n in questions["Q5"].numerical] == [(3.0, 2.0)]
-    assert questions["Q5"].general_feedback == "If wrong: Completely wrong"  # '~#…': any other answer
+    assert questions["Q5"].general_feedback == ""
+    assert questions["Q5"].outcome_feedback == OutcomeFeedback(incorrect="Completely wrong")  # '~#…'
     assert [(c.text, c.fraction) for c in questions["Shortanswer"].choices][:2] == [
         ("Frog", 1.0),
         ("Cat", 0.5),
@@ -177,7 +181,8 @@ def test_canvas_numeric_answers_without_type_metadata_are_numbers_with_their_mar
         (77.0, 7.0, "Margin of error answer comment"),
         (4.0, 0.1, "Range answer comment"),
     ]
-    assert first.general_feedback == "General Feedback\n\nIf right: General Correct Feedback"
+    assert first.general_feedback == "General Feedback"
+    assert first.outcome_feedback == OutcomeFeedback(correct="General Correct Feedback")
     assert [(n.value, n.feedback) for n in second.numerical] == [
         (10.0, "First answer comment"),
         (20.0, ""),
@@ -185,22 +190,23 @@ def test_canvas_numeric_answers_without_type_metadata_are_numbers_with_their_mar
     ]
 
 
-def test_qti2_hint_and_right_wrong_feedback_are_kept_under_labels() -> None:
+def test_qti2_hint_and_right_wrong_feedback_are_kept_in_their_fields() -> None:
     """The hint (shown on request) was taken as general feedback and the right/wrong feedback dropped."""
     (question,) = import_file(REAL / "qti22_hint_and_outcome_feedback.xml").questions
     assert [(c.text, c.fraction) for c in question.choices if c.fraction] == [("Vicente Fox", 1.0)]
     assert question.choices[0].feedback == "No, he is the President of the USA."
-    assert question.general_feedback == (
-        "If right: Yes, that is correct.\n\n"
-        "If wrong: No, the correct answer is Vicente Fox.\n\n"
-        "Hint: Tony lives in the United Kingdom and George lives in Washington."
+    assert question.general_feedback == ""
+    assert question.outcome_feedback == OutcomeFeedback(
+        correct="Yes, that is correct.", incorrect="No, the correct answer is Vicente Fox."
     )
+    assert question.hints == ("Tony lives in the United Kingdom and George lives in Washington.",)
 
 
 def test_qti2_feedback_the_processing_sets_after_testing_the_answer() -> None:
     (question,) = import_file(REAL / "qti22_modal_feedback_true_false.xml").questions
     assert (question.type, question.max_points) == (QuestionType.TRUE_FALSE, 10.0)
-    assert question.general_feedback == "If right: correct\n\nIf wrong: incorrect"
+    assert question.general_feedback == ""
+    assert question.outcome_feedback == OutcomeFeedback(correct="correct", incorrect="incorrect")
 
 
 def test_qti21_extended_text_scorer_rubric_is_the_marking_guide() -> None:
@@ -246,8 +252,9 @@ def test_blackboard_right_and_wrong_item_feedback_is_kept() -> None:
     assert question.id == "E03EE0034702442C9306629CBF618049"
     assert question.type is QuestionType.TRUE_FALSE
     assert [(c.text, c.fraction) for c in question.choices] == [("true", 0.0), ("false", 1.0)]
-    assert question.general_feedback == (
-        "If right: You gave the right answer.\n\nIf wrong: 42 is the Ultimate Answer."
+    assert question.general_feedback == ""
+    assert question.outcome_feedback == OutcomeFeedback(
+        correct="You gave the right answer.", incorrect="42 is the Ultimate Answer."
     )
 
 
@@ -295,8 +302,9 @@ def test_canvas_short_answer_spellings_keep_their_feedback_and_the_right_wrong_f
         ("Blank", 1.0, "Feedback on response 5344"),
         ("BLANK", 1.0, "Feedback on response 3391"),
     ]
-    assert question.general_feedback == (
-        "Generic feedback\n\nIf right: Correct Feedback\n\nIf wrong: Incorrect Feedback"
+    assert question.general_feedback == "Generic feedback"
+    assert question.outcome_feedback == OutcomeFeedback(
+        correct="Correct Feedback", incorrect="Incorrect Feedback"
     )
 
 
@@ -360,7 +368,8 @@ def test_moodle_select_missing_words_becomes_a_choice_per_gap() -> None:
         assert gap.type is QuestionType.MULTIPLE_CHOICE
         assert [(c.text, c.fraction) for c in gap.choices] == [(o, float(o == right)) for o in options]
         assert gap.max_points == pytest.approx(1 / 3)
-        assert gap.general_feedback == "The cat sat on the mat.\n\nHint: First hint\n\nHint: Second hint"
+        assert gap.general_feedback == "The cat sat on the mat."
+        assert gap.hints == ("First hint", "Second hint")
     assert "a select-missing-words question with 3 gaps: imported as 3 questions" in notes[0]
 
 
@@ -381,7 +390,9 @@ def test_canvas_multiple_dropdowns_become_a_choice_per_blank() -> None:
     ]
     assert [(c.text, c.fraction) for c in second.choices] == [("blue", 1.0), ("paisely", 0.0)]
     assert first.max_points == second.max_points == 0.5
-    assert "If right: Completing the poem, is left to you." in first.general_feedback
+    assert first.outcome_feedback is not None
+    assert first.outcome_feedback.correct == "Completing the poem, is left to you."
+    assert "Completing the poem" not in first.general_feedback
     assert "a question with 2 blanks: imported as 2 questions, one per blank" in notes[0]
 
 
@@ -408,7 +419,8 @@ def test_canvas_matching_with_empty_rows_distractors_and_pair_comments() -> None
     ]
     assert [c.text for c in first.choices] == ["1", "2", "C", "D", "E", "F", "3", "4", "5", "6"]
     assert (first.max_points, second.max_points) == (0.5, 0.5)
-    assert first.general_feedback == "Neutral\n\nIf right: Correct\n\nIf wrong: Incorrect"
+    assert first.general_feedback == "Neutral"
+    assert first.outcome_feedback == OutcomeFeedback(correct="Correct", incorrect="Incorrect")
     assert [note.removeprefix(f"{REAL}/") for note in notes] == [
         "canvas_matching_feedback.xml:11: item 'i43dbc4f8278e6ded31674b351f9a1c37' (Question): a matching "
         "question with 2 items: imported as 2 questions, one per item, each asking it as _____ and worth its "

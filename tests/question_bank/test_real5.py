@@ -9,7 +9,7 @@ import pytest
 
 from question_bank.errors import InputFileErrors
 from question_bank.formats.detect import import_file
-from question_bank.models import QuestionType
+from question_bank.models import OutcomeFeedback, QuestionType
 from tests.question_bank.conftest import DATA_DIR
 
 REAL = DATA_DIR / "real5"
@@ -49,7 +49,10 @@ def test_qti21_match_interaction_becomes_a_choice_per_character_worth_its_mapped
         ["The Tempest"],
     ]
     assert [question.max_points for question in characters] == [1.0, 0.5, 0.5, 1.0]
-    assert characters[0].general_feedback == "If right: Correct FeedBack\n\nIf wrong: Incorrect Feedback"
+    assert characters[0].general_feedback == ""
+    assert characters[0].outcome_feedback == OutcomeFeedback(
+        correct="Correct FeedBack", incorrect="Incorrect Feedback"
+    )
     assert [question.id for question in characters] == [
         f"id63c1aa3b-3b8f-42fd-bc63-a26bed21202f-{n}" for n in range(1, 5)
     ]
@@ -265,7 +268,8 @@ def test_moodle_drag_and_drop_matching_reads_like_matching() -> None:
     assert [_right(q.choices) for q in (frog, cat, newt)] == [["amphibian"], ["mammal"], ["amphibian"]]
     assert frog.max_points == pytest.approx(1 / 3)
     assert frog.topics == ("Test questions",)
-    assert frog.general_feedback == (
-        "General feedback.\n\nIf right: Well done!\n\nIf wrong: That is not right at all."
+    assert frog.general_feedback == "General feedback."
+    assert frog.outcome_feedback == OutcomeFeedback(
+        correct="Well done!", incorrect="That is not right at all."
     )
     assert len(notes) == 1 and "a drag-and-drop matching question with 3 items" in notes[0]
