@@ -78,7 +78,8 @@ class QuestionFeedback:
     override: OverrideRecord | None = None
     points: tuple[PointFeedback, ...] = ()
     feedback: str = ""
-    """The grader's own feedback, shown for questions without key points (choices, numbers)."""
+    """The grader's own feedback, shown for questions without key points (choices, numbers), with the
+    question's outcome feedback for the final score before its general feedback."""
     reference: Reference | None = None
 
 
@@ -210,8 +211,32 @@ def question_feedback(
         auto_score=scaled_auto_score(detail),
         override=detail.latest_override,
         points=tuple(point_feedback(point, detail.max_points) for point in detail.final_points),
-        feedback=feedback_remarks(grade.feedback) if grade is not None and not asked.rubric else "",
+        feedback=feedback_with_outcome(
+            feedback_remarks(grade.feedback), asked, detail.final_score or 0.0, detail.max_points
+        )
+        if grade is not None and not asked.rubric
+        else "",
     )
+
+
+def feedback_with_outcome(feedback: str, question: Question, score: float, max_points: float) -> str:
+    """The grader's feedback with the question's outcome feedback for `score` (Moodle's right / partly
+    right / wrong feedback) put before the general feedback the grader ends with, as Moodle orders them."""
+    outcome = question.outcome_feedback_for(score, max_points)
+    if not outcome:
+        return feedback
+    general = question.general_feedback.strip()
+    text = feedback.rstrip()
+    if general and text.endswith(general):
+        before = text.removesuffix(general).rstrip()
+        return "\n".join(part for part in (before, outcome, general) if part)
+    return "\n".join(part for part in (text, outcome) if part)
+
+
+def hints_after_tries(question: Question, tries: int) -> list[str]:
+    """The hints a student has earned after `tries` wrong or partly right answers, one more per try as in
+    Moodle's interactive mode, each as 'Hint n: …'."""
+    return [f"Hint {number}: {hint}" for number, hint in enumerate(question.hints[:tries], start=1)]
 
 
 def collect_feedback(

@@ -16,6 +16,7 @@ from textual.widgets import Button, Collapsible, Footer, Header, Label, LoadingI
 from db.records import AnswerRecord
 from question_bank.errors import TentaError
 from quiz.session import ActiveQuiz, GradeOutcome
+from quiz.teacher.feedback.model import feedback_with_outcome, hints_after_tries
 from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
@@ -92,6 +93,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             yield Label("Your answer", classes="section-title")
             yield AnswerText(id="fb-answer")
             yield Static("", id="fb-comment", classes="fb-graded")
+            yield Static("", id="fb-hints", classes="fb-graded")
             with Collapsible(
                 title="Reference answer", collapsed=False, id="fb-reference", classes="fb-graded"
             ):
@@ -144,15 +146,28 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             review.update(f"Confidence {grade.confidence:.0%}")
         self.query_one(PointList).show(points)
         self.query_one(AnswerText).show(self.answer.text, points)
-        self.query_one("#fb-comment", Static).update(grade.feedback)
+        comment = feedback_with_outcome(grade.feedback, self.question, grade.score, grade.max_points)
+        self.query_one("#fb-comment", Static).update(comment)
+        hints = hints_after_tries(self.question, self._tries_short_of_full_points())
+        self.query_one("#fb-hints", Static).update("\n".join(hints))
         self._set_graded(True)
-        self.query_one("#fb-comment").display = bool(grade.feedback)
+        self.query_one("#fb-comment").display = bool(comment)
+        self.query_one("#fb-hints").display = bool(hints) and outcome.fraction < 1
         if outcome.leech and outcome.review is not None:
             self.query_one("#fb-leech", Static).update(leech_note(outcome.review.lapses, outcome.suspended))
             self.query_one("#fb-leech").display = True
         self._show_suspended()
         self.query_one("#disagree", Button).disabled = False
         self.query_one("#next", Button).focus()
+
+    def _tries_short_of_full_points(self) -> int:
+        """This sitting's graded answers to the question that earned less than full points: one more hint
+        is shown after each (Moodle's interactive mode)."""
+        return sum(
+            1
+            for graded in self.quiz.outcomes.values()
+            if graded.answer.question_id == self.question.id and graded.fraction < 1
+        )
 
     @on(messages.GradeFailed)
     def show_failure(self, message: messages.GradeFailed) -> None:

@@ -1,0 +1,80 @@
+"""After a multiple-choice answer the feedback screen says the outcome feedback matching the result above the
+general feedback, and after each wrong or partly right try one more hint (Moodle's interactive mode)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Select, Static, TextArea
+
+from question_bank.models import Bank
+from quiz.context import AppContext
+from quiz.tui.screens.feedback import FeedbackScreen
+from quiz.tui.screens.quiz import QuizScreen
+from tests.tui.conftest import make_app
+from tests.tui.helpers import graded_feedback, home_ready, wait_until
+
+pytestmark = pytest.mark.anyio
+
+BANK = Bank.model_validate(
+    {
+        "id": "pooling",
+        "title": "Pooling",
+        "questions": [
+            {
+                "id": "downsample",
+                "number": 1,
+                "type": "multiple_choice",
+                "prompt": {"en": "Which layer downsamples a feature map?"},
+                "choices": [{"text": "Max pooling", "fraction": 1}, {"text": "Dropout"}],
+                "general_feedback": "Pooling keeps the largest value of each window.",
+                "outcome_feedback": {"correct": "Well done!", "incorrect": "Read chapter 5 again."},
+                "hints": ["Think of the feature map's size.", "Dropout changes no sizes."],
+            }
+        ],
+    }
+)
+
+
+def _shown(feedback: FeedbackScreen, widget_id: str) -> str:
+    widget = feedback.query_one(widget_id, Static)
+    return str(widget.render()) if widget.display else ""
+
+
+async def _answer(pilot: Pilot[None], text: str) -> FeedbackScreen:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+    editor = pilot.app.screen.query_one("#answer", TextArea)
+    editor.text = text
+    await pilot.press("ctrl+s")
+    return await graded_feedback(pilot)
+
+
+async def test_a_wrong_choice_shows_the_wrong_answer_feedback_and_one_more_hint_per_try(
+    ctx: AppContext,
+) -> None:
+    ctx.catalog.install(BANK)
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        pilot.app.screen.query_one("#bank", Select).value = "pooling"
+        await pilot.pause()
+        await pilot.press("n")
+
+        feedback = await _answer(pilot, "B")
+        comment = _shown(feedback, "#fb-comment")
+        assert "Read chapter 5 again." in comment and "Well done!" not in comment
+        assert comment.index("Read chapter 5 again.") < comment.index("Pooling keeps the largest value")
+        assert _shown(feedback, "#fb-hints") == "Hint 1: Think of the feature map's size."
+
+        await pilot.press("e")  # another try, still wrong: the second hint joins the first
+        feedback = await _answer(pilot, "B")
+        assert _shown(feedback, "#fb-hints") == (
+            "Hint 1: Think of the feature map's size.\nHint 2: Dropout changes no sizes."
+        )
+
+        await pilot.press("e")
+        feedback = await _answer(pilot, "A")
+        comment = _shown(feedback, "#fb-comment")
+        assert "Well done!" in comment and "Read chapter 5 again." not in comment
+        assert comment.index("Well done!") < comment.index("Pooling keeps the largest value")
+        assert _shown(feedback, "#fb-hints") == ""
