@@ -129,11 +129,31 @@ def _question_details(question: Question, bank: Bank, missing_media: frozenset[s
     for choice in question.choices:
         feedback = f"  — {escape(choice.feedback)}" if choice.feedback else ""
         lines.append(f"  [{choice.fraction:+.0%}] {escape(choice.text)}{feedback}")
+    unit = f" {question.units.units[0].name}" if question.units else ""
     for answer in question.numerical:
-        lines.append(f"  [{answer.fraction:+.0%}] {answer.value:g} ± {answer.tolerance:g}")
+        feedback = f"  — {escape(answer.feedback)}" if answer.feedback else ""
+        lines.append(
+            f"  [{answer.fraction:+.0%}] {answer.value:g} ± {answer.tolerance:g}{escape(unit)}{feedback}"
+        )
+    if question.units is not None and len(question.units.units) > 1:
+        listed = ", ".join(f"{item.name} (×{item.multiplier:g})" for item in question.units.units)
+        lines.append(f"units: {escape(listed)}")
     for point in question.rubric:
         lines.append(f"  • {point.weight:.0%}  {escape(point.text)}")
-    return "\n".join(lines)
+    return "\n".join(lines + _feedback_lines(question))
+
+
+def _feedback_lines(question: Question) -> list[str]:
+    """General feedback, the outcome feedback by result and the hints, as the student meets them."""
+    outcome = question.outcome_feedback
+    labelled = [
+        ("general feedback", question.general_feedback),
+        ("if right", outcome.correct if outcome else ""),
+        ("if partly right", outcome.partially_correct if outcome else ""),
+        ("if wrong", outcome.incorrect if outcome else ""),
+        *((f"hint {number}", hint) for number, hint in enumerate(question.hints, start=1)),
+    ]
+    return [f"{label}: {escape(text.strip())}" for label, text in labelled if text.strip()]
 
 
 @bank_app.command()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from question_bank.formats.anki_export import write_anki_package
 from question_bank.formats.detect import import_file
@@ -19,6 +20,8 @@ from question_bank.formats.moodle_xml import dump_moodle_xml
 from question_bank.formats.qti_export import write_qti_package
 from question_bank.formats.yaml_json import dump_json, dump_yaml
 from question_bank.models import Bank, OutcomeFeedback, Question
+from quiz.cli.main import app
+from tests.question_bank.test_numerical_units import GRAVITY
 
 HASH_BEFORE_THE_FIELDS = "232d17c4e92688b8a8865cd582fad802d9833564c8fbfb58d557ce80f4c53909"
 """content_hash of `_pick(outcome=None, hints=())` computed by models.py before the fields existed."""
@@ -171,3 +174,35 @@ def test_anki_back_says_the_outcome_feedback_and_the_hints(tmp_path: Path) -> No
         "If wrong: Read chapter 5 again.<br><br>Hint 1: Think of the feature map&#x27;s size.<br><br>"
         "Hint 2: Two of them do."
     ) in mc
+
+
+def test_bank_show_lists_feedback_hints_and_the_unit_of_numerical_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TENTA_DATA_DIR", str(tmp_path / "data"))
+    source = tmp_path / "gravity.xml"
+    source.write_text(GRAVITY.format(grading="1", show="0"), encoding="utf-8")
+    with_feedback = Bank.model_validate(
+        {
+            **_bank().model_dump(),
+            "questions": [*_bank().model_dump()["questions"], import_file(source).questions[0].model_dump()],
+        }
+    )
+    path = tmp_path / "bank.yaml"
+    path.write_text(dump_yaml(with_feedback), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["bank", "import", str(path)]).exit_code == 0
+    shown = runner.invoke(app, ["bank", "show", "feedback-bank", "-q", "mc"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines()[-6:] == [
+        "general feedback: Both shrink the feature map.",
+        "if right: Well done!",
+        "if partly right: Almost.",
+        "if wrong: Read chapter 5 again.",
+        "hint 1: Think of the feature map's size.",
+        "hint 2: Two of them do.",
+    ]
+    gravity = runner.invoke(app, ["bank", "show", "feedback-bank", "-q", "gravity"]).output
+    assert "  [+100%] 9.81 ± 0.05 m/s^2  — Right." in gravity
+    assert "  [+50%] 10 ± 0 m/s^2  — Rounded." in gravity
+    assert "units: m/s^2 (×1), cm/s^2 (×100)" in gravity
