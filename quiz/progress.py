@@ -6,14 +6,17 @@ The progress screen draws these; the 'weakest first' quiz mode orders questions 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import fmean
 from typing import TYPE_CHECKING
 
 from db.records import QuizSessionRecord, SessionStatus, StudentRecord
+from question_bank.grade_scales import GradeBoundary, final_grade
 from question_bank.models import Bank, Question
+from quiz.modes import topic_label
+from quiz.topics import bank_topics, restrict
 
 if TYPE_CHECKING:
     from db.repository import Repository
@@ -23,6 +26,12 @@ UNKNOWN_MASTERY = 0.5
 """What an unattempted question counts as when ranking weakness: neither known nor failed."""
 
 UNTAGGED_TOPIC = "other"
+POINT_EPSILON = 1e-9
+
+
+def points_text(points: float) -> str:
+    """Points with at most one decimal: 21.4, 30, 22.5."""
+    return f"{points:.1f}".removesuffix(".0")
 
 
 @dataclass(frozen=True)
@@ -233,6 +242,7 @@ class ProgressReport:
     topics: dict[str, list[ScorePoint]]
     mastery: list[QuestionMastery]
     forecast: list[tuple[date, int]]
+    outlook: ExamOutlook
 
 
 def progress_report(ctx: AppContext, student_id: int, bank_id: str, now: datetime) -> ProgressReport:
@@ -247,6 +257,7 @@ def progress_report(ctx: AppContext, student_id: int, bank_id: str, now: datetim
         topics=topic_scores_over_time(bank, answers),
         mastery=question_mastery(bank, answers),
         forecast=scheduling.forecast(repository, student_id, bank.id, now),
+        outlook=exam_outlook(repository, student_id, bank, now),
     )
 
 
@@ -276,3 +287,208 @@ def suspended_questions(repository: Repository, student_id: int, bank: Bank) -> 
         for question in bank.questions
         if question.id in suspended
     ]
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    """A row of the per-topic mastery table: how much of the topic the student has seen and knows."""
+
+    topic: str
+    questions: int
+    seen: int
+    mean_latest: float | None
+    """Mean of the latest score fraction of the topic's questions the student has answered."""
+    due: int
+    """Reviews of the topic's questions due today (unseen and suspended questions are not counted)."""
+
+    @property
+    def label(self) -> str:
+        return topic_label(self.topic)
+
+
+def topic_progress(
+    bank: Bank, answers: Sequence[GradedAnswer], due_ids: Collection[str]
+) -> list[TopicProgress]:
+    """Every topic of the bank ("(no topic)" included), weakest first.
+
+    Weakness is the topic's mean latest score, a topic never practised counting as half-known, as in the
+    'weakest first' quiz mode; ties go to the topic with fewer questions seen, then bank order."""
+    latest = {item.question_id: item.latest for item in question_mastery(bank, answers)}
+    rows = []
+    for topic, count in bank_topics(bank):
+        question_ids = [question.id for question in restrict(bank.questions, [topic])]
+        known = [value for qid in question_ids if (value := latest[qid]) is not None]
+        rows.append(
+            TopicProgress(
+                topic=topic,
+                questions=count,
+                seen=len(known),
+                mean_latest=fmean(known) if known else None,
+                due=sum(qid in due_ids for qid in question_ids),
+            )
+        )
+
+    def weakness(row: TopicProgress) -> tuple[float, float]:
+        mean = UNKNOWN_MASTERY if row.mean_latest is None else row.mean_latest
+        return mean, row.seen / row.questions
+
+    return sorted(rows, key=weakness)
+
+
+@dataclass(frozen=True)
+class PracticeState:
+    """What the readiness estimate needs to know of one exam question."""
+
+    question_id: str
+    label: str
+    max_points: float
+    latest: float | None
+    """Latest score fraction (teacher override wins); None when never graded."""
+    retrievability: float | None
+    """FSRS's probability of recalling it today; None when the answer scheduled no review (e.g. imported)."""
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class ExpectedScore:
+    """One question's share of the estimate."""
+
+    question_id: str
+    label: str
+    prompt: str
+    max_points: float
+    expected_points: float
+    practised: bool
+
+    @property
+    def gain(self) -> float:
+        """Points the estimate would gain if the question were mastered."""
+        return self.max_points - self.expected_points
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """An estimate of the full exam's score if it were today, from the student's practice."""
+
+    total: float
+    max_points: float
+    questions: tuple[ExpectedScore, ...]
+    scale: tuple[GradeBoundary, ...]
+
+    @property
+    def grade(self) -> str | None:
+        """The grade the estimated total would earn (None when the bank sets no grade scale)."""
+        return final_grade(self.total, self.max_points, self.scale)
+
+    @property
+    def next_grade(self) -> tuple[str, float] | None:
+        """The grade above the estimate and the points it needs; None at the top or without a scale."""
+        grades = [boundary.grade for boundary in self.scale]
+        if self.grade is None:
+            return None
+        above = self.scale[grades.index(self.grade) + 1 :]
+        if not above:
+            return None
+        return above[0].grade, above[0].min_percent / 100.0 * self.max_points
+
+    @property
+    def not_practised(self) -> list[ExpectedScore]:
+        return [item for item in self.questions if not item.practised]
+
+    def biggest_gains(self, count: int = 3) -> list[ExpectedScore]:
+        """The questions that would add the most points if mastered (bank order breaks ties)."""
+        gaining = [item for item in self.questions if item.gain > POINT_EPSILON]
+        return sorted(gaining, key=lambda item: -item.gain)[:count]
+
+    def headline(self) -> str:
+        """'Estimated today: 21.4 / 30 p → G (VG needs 22.5 p)'."""
+        text = f"Estimated today: {points_text(self.total)} / {points_text(self.max_points)} p"
+        if self.grade is None:
+            share = self.total / self.max_points if self.max_points else 0.0
+            return f"{text} ({share:.0%})"
+        upcoming = self.next_grade
+        if upcoming is None:
+            return f"{text} → {self.grade} (the highest grade)"
+        name, needed = upcoming
+        return f"{text} → {self.grade} ({name} needs {points_text(needed)} p)"
+
+
+def estimate_readiness(states: Sequence[PracticeState], scale: Sequence[GradeBoundary] = ()) -> Readiness:
+    """Expected points per question: the latest score fraction (clamped to 0..1) times the chance of
+    still recalling it today, times its points; a question never answered counts 0.
+
+    Without a review card (an answer graded outside practice) the latest score counts as it stands."""
+    expected = []
+    for state in states:
+        practised = state.latest is not None
+        fraction = min(max(state.latest or 0.0, 0.0), 1.0)
+        recall = 1.0 if state.retrievability is None else min(max(state.retrievability, 0.0), 1.0)
+        expected.append(
+            ExpectedScore(
+                question_id=state.question_id,
+                label=state.label,
+                prompt=state.prompt,
+                max_points=state.max_points,
+                expected_points=fraction * recall * state.max_points if practised else 0.0,
+                practised=practised,
+            )
+        )
+    return Readiness(
+        total=sum(item.expected_points for item in expected),
+        max_points=sum(state.max_points for state in states),
+        questions=tuple(expected),
+        scale=tuple(scale),
+    )
+
+
+def practice_states(
+    repository: Repository, student_id: int, bank: Bank, answers: Sequence[GradedAnswer], now: datetime
+) -> list[PracticeState]:
+    """Each exam question's latest score and FSRS retrievability today, in bank order."""
+    from quiz import scheduling
+
+    scheduler = scheduling.default_scheduler()
+    cards = {card.question_id: card for card in repository.review_cards(student_id, bank.id)}
+    latest = {item.question_id: item.latest for item in question_mastery(bank, answers)}
+    states = []
+    for question in bank.questions:
+        card = cards.get(question.id)
+        recall = (
+            None
+            if card is None
+            else scheduler.get_card_retrievability(scheduling.card_from_record(card), now)
+        )
+        states.append(
+            PracticeState(
+                question_id=question.id,
+                label=question_label(question),
+                max_points=question.max_points,
+                latest=latest[question.id],
+                retrievability=recall,
+                prompt=question.prompt_in(bank.languages[0]),
+            )
+        )
+    return states
+
+
+@dataclass(frozen=True)
+class ExamOutlook:
+    """The readiness estimate and the per-topic table, for the progress screen and `tenta progress`."""
+
+    bank_title: str
+    readiness: Readiness
+    topics: list[TopicProgress]
+
+
+def exam_outlook(repository: Repository, student_id: int, bank: Bank, now: datetime) -> ExamOutlook:
+    from quiz import scheduling
+
+    answers = student_answers(repository, student_id, bank.id)
+    due = scheduling.due_today(repository, student_id, bank.id, [q.id for q in bank.questions], now)
+    return ExamOutlook(
+        bank_title=bank.title,
+        readiness=estimate_readiness(
+            practice_states(repository, student_id, bank, answers, now), bank.grade_scale
+        ),
+        topics=topic_progress(bank, answers, set(due.due)),
+    )

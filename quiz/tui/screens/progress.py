@@ -1,24 +1,41 @@
-"""Progress: score over time (overall and per topic), mastery per question, and the review forecast."""
+"""Progress: an exam-readiness estimate, mastery per topic, score over time (overall and per topic), mastery
+per question, and the review forecast."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from quiz.progress import ProgressReport
+from question_bank.grade_scales import describe_scale
+from quiz.progress import ExamOutlook, ProgressReport, points_text
 from quiz.tui.screens.base import TentaScreen
 
-TABS = (
+TABLE_TABS = (
+    ("readiness", "Readiness"),
+    ("topic-table", "Topics"),
+)
+CHART_TABS = (
     ("over-time", "Over time"),
-    ("topics", "Per topic"),
-    ("mastery", "Mastery"),
+    ("topics", "Topic trend"),
+    ("mastery", "Per question"),
     ("forecast", "Forecast"),
 )
+TABS = TABLE_TABS + CHART_TABS
+ESTIMATE_NOTE = (
+    "An estimate from your practice, not a prediction of the real exam: each question's latest score, "
+    "weighted by how likely you still recall it today (FSRS), times its points. Questions never "
+    "practised count 0."
+)
+PROMPT_ROOM = 44
+"""Characters of a question's prompt shown next to it in the readiness list."""
 
 
 def _sparse_labels(labels: list[str], room: int) -> tuple[list[float], list[str]]:
@@ -30,8 +47,47 @@ def _sparse_labels(labels: list[str], room: int) -> tuple[list[float], list[str]
     return [float(tick) for tick in ticks], [labels[tick - 1] for tick in ticks]
 
 
+def _short(text: str, room: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= room else line[: room - 1].rstrip() + "…"
+
+
+def readiness_text(outlook: ExamOutlook) -> Text:
+    """The readiness tab's text: the estimate, where the points are, what was never practised."""
+    readiness = outlook.readiness
+    text = Text()
+    text.append(readiness.headline() + "\n", style="bold")
+    text.append(ESTIMATE_NOTE + "\n\n", style="dim")
+    gains = readiness.biggest_gains()
+    if gains:
+        text.append("Most points to gain if mastered\n", style="bold")
+        for item in gains:
+            gain = f"+{points_text(item.gain)} p"
+            state = (
+                "not practised"
+                if not item.practised
+                else f"now {points_text(item.expected_points)} / {points_text(item.max_points)} p"
+            )
+            text.append(f"  {item.label:<4} {gain:<7} {state:<14} {_short(item.prompt, PROMPT_ROOM)}\n")
+    else:
+        text.append("Every question is mastered and fresh in memory.\n")
+    unseen = readiness.not_practised
+    if unseen:
+        text.append(f"\nNot practised ({len(unseen)}): ", style="bold")
+        text.append(", ".join(item.label for item in unseen) + "\n")
+    if readiness.scale:
+        scale = describe_scale(readiness.scale, readiness.max_points)
+        text.append(f"\nGrade scale: {scale}", style="dim")
+    else:
+        text.append("\nThis bank sets no grade scale, so no grade is estimated.", style="dim")
+    return text
+
+
 class ProgressScreen(TentaScreen[None]):
-    """Four charts in tabs; each shows a hint instead of an empty plot when there is no data yet."""
+    """The readiness estimate and topic table, then four charts, in tabs; each shows a hint instead of an
+    empty plot when there is no data yet."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the home screen."),
@@ -48,7 +104,15 @@ class ProgressScreen(TentaScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="progress-tabs"):
-            for tab_id, title in TABS:
+            with TabPane("Readiness", id="readiness"), VerticalScroll(id="readiness-scroll"):
+                yield Static("Loading…", id="readiness-summary")
+            with TabPane("Topics", id="topic-table"):
+                yield Static(
+                    "Weakest first · mean of the latest score of the questions seen · reviews due today",
+                    id="topic-table-caption",
+                )
+                yield DataTable(id="topic-mastery", zebra_stripes=True, cursor_type="row")
+            for tab_id, title in CHART_TABS:
                 with TabPane(title, id=tab_id):
                     yield PlotextPlot(id=f"{tab_id}-plot")
                     yield Static("Loading…", id=f"{tab_id}-empty", classes="empty-state")
@@ -69,6 +133,8 @@ class ProgressScreen(TentaScreen[None]):
     def _show(self, report: ProgressReport) -> None:
         self.report = report
         self.sub_title = report.bank_title
+        self._readiness(report.outlook)
+        self._topic_table(report.outlook)
         self._over_time(report)
         self._topics(report)
         self._mastery(report)
@@ -83,6 +149,26 @@ class ProgressScreen(TentaScreen[None]):
         plot.plt.clear_data()
         plot.plt.clear_figure()
         return plot
+
+    def _readiness(self, outlook: ExamOutlook) -> None:
+        self.query_one("#readiness-summary", Static).update(readiness_text(outlook))
+
+    def _topic_table(self, outlook: ExamOutlook) -> None:
+        table = self.query_one("#topic-mastery", DataTable)
+        table.clear(columns=True)
+        table.add_column("Topic", key="topic")
+        for label in ("Questions", "Seen", "Mean score", "Due today"):
+            table.add_column(label, key=label.lower())
+        for row in outlook.topics:
+            mean = "—" if row.mean_latest is None else f"{row.mean_latest:.0%}"
+            table.add_row(
+                row.label,
+                str(row.questions),
+                f"{row.seen}/{row.questions}",
+                mean,
+                str(row.due),
+                key=row.label,
+            )
 
     def _over_time(self, report: ProgressReport) -> None:
         points = report.sessions
