@@ -105,28 +105,39 @@ def _feedback_losses(bank: Bank, format_name: str, label: str) -> list[str]:
     """Outcome feedback and hints `format_name` has no place for (QTI names its own in qti_losses)."""
     losses = []
     for question in bank.questions:
-        outcome = question.outcome_feedback
-        if outcome is not None and format_name not in _KEEPS_OUTCOME_FEEDBACK:
-            losses.append(
-                f"question {question.id}: its right/partly right/wrong feedback is left out ({label} has "
-                "only general feedback and feedback on each answer)"
-            )
-        elif (
-            outcome is not None and format_name == "moodle-xml" and question.type not in _MOODLE_OUTCOME_TYPES
-        ):
-            kept = (
-                "; its wrong-answer feedback is the '*' answer's"
-                if question.type is QuestionType.NUMERICAL
-                else ""
-            )
-            losses.append(
-                f"question {question.id}: Moodle shows right/partly right/wrong feedback only for multiple "
-                f"choice, so Moodle leaves this {question.type.value.replace('_', ' ')} question's out{kept} "
-                "(tenta reads it back)"
-            )
+        outcome_loss = _outcome_loss(question, format_name, label)
+        if outcome_loss:
+            losses.append(f"question {question.id}: {outcome_loss}")
         if question.hints and format_name not in _KEEPS_HINTS and format_name != "qti":
             losses.append(f"question {question.id}: its {len(question.hints)} hint(s) are left out ({label})")
     return losses
+
+
+def _outcome_loss(question: Question, format_name: str, label: str) -> str:
+    """What becomes of a question's outcome feedback in `format_name`, when it is not all kept ('' else)."""
+    outcome = question.outcome_feedback
+    if outcome is None:
+        return ""
+    numerical = question.type is QuestionType.NUMERICAL
+    if (
+        format_name == "gift"
+        and numerical
+        and not (outcome.correct.strip() or outcome.partially_correct.strip())
+    ):
+        return ""  # the wrong-answer feedback alone is GIFT's '~#…'
+    if format_name not in _KEEPS_OUTCOME_FEEDBACK:
+        return (
+            f"its right/partly right/wrong feedback is left out ({label} has only general feedback and "
+            "feedback on each answer)"
+        )
+    if format_name == "moodle-xml" and question.type not in _MOODLE_OUTCOME_TYPES:
+        kept = "; its wrong-answer feedback is the '*' answer's" if numerical else ""
+        kind = question.type.value.replace("_", " ")
+        return (
+            f"Moodle shows right/partly right/wrong feedback only for multiple choice, so Moodle leaves this "
+            f"{kind} question's out{kept} (tenta reads it back)"
+        )
+    return ""
 
 
 def _is_multiple_all_or_nothing(question: Question) -> bool:

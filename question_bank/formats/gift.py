@@ -709,6 +709,9 @@ def _answer_block(question: Question, language: str) -> list[str]:
             + (f"#{_escape(answer.feedback)}" if answer.feedback else "")
             for answer in question.numerical
         ]
+        wrong = question.outcome_feedback.incorrect.strip() if question.outcome_feedback else ""
+        if wrong:  # Moodle's "any other answer" feedback
+            lines.append(f"\t~#{_escape(wrong)}")
     opener = "{#" if question.type is QuestionType.NUMERICAL else "{"
     feedback = [f"\t####{_escape(general)}"] if general else []
     return [opener, *lines, *feedback, "}"]

@@ -156,9 +156,14 @@ def test_gift_names_what_it_cannot_carry(tmp_path: Path) -> None:
         "feedback on each answer)"
     ) in losses
     assert "question mc: its 2 hint(s) are left out (GIFT)" in losses
+    assert not any(loss.startswith("question rate: its right") for loss in losses)  # '~#…' says it
     path = tmp_path / "bank.gift"
     path.write_text(dump_gift(bank), encoding="utf-8")
-    assert import_file(path).question("mc").general_feedback == "Both shrink the feature map."
+    again = import_file(path)
+    assert again.question("mc").general_feedback == "Both shrink the feature map."
+    assert again.question("mc").outcome_feedback is None
+    assert again.question("rate").outcome_feedback == OutcomeFeedback(incorrect="See Kingma & Ba (2015).")
+    assert again.question("rate").numerical == bank.question("rate").numerical
 
 
 def test_anki_back_says_the_outcome_feedback_and_the_hints(tmp_path: Path) -> None:
