@@ -6,7 +6,7 @@ from __future__ import annotations
 from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.grading_service import grade_and_store
-from quiz.teacher.feedback.model import question_feedback
+from quiz.teacher.feedback.model import feedback_with_outcome, question_feedback
 
 BANK = Bank.model_validate(
     {
@@ -42,3 +42,13 @@ def test_the_outcome_feedback_follows_the_final_score(ctx: AppContext) -> None:
     shown = question_feedback("Question 1", question, 1.0, repository.get_answer(answer.id), "en")
     assert shown.score == 1
     assert "Well done!" in shown.feedback and "Read chapter 5 again." not in shown.feedback
+
+
+def test_without_the_general_feedback_at_the_end_the_outcome_feedback_comes_last() -> None:
+    """A grade written before the bank's general feedback changed does not end with it."""
+    question = BANK.questions[0]
+    wrong = feedback_with_outcome("Score 0 of 1.", question, 0.0, 1.0)
+    assert wrong == "Score 0 of 1.\nRead chapter 5 again."
+    assert feedback_with_outcome("Score 1 of 1.", question, 1.0, 1.0) == "Score 1 of 1.\nWell done!"
+    plain = question.model_copy(update={"outcome_feedback": None})
+    assert feedback_with_outcome("Score 0 of 1.", plain, 0.0, 1.0) == "Score 0 of 1."
