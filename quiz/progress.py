@@ -27,6 +27,12 @@ UNKNOWN_MASTERY = 0.5
 
 UNTAGGED_TOPIC = "other"
 POINT_EPSILON = 1e-9
+ESTIMATE_NOTE = (
+    "An estimate from your practice, not a prediction of the real exam: each question's latest score, "
+    "weighted by how likely you still recall it today (FSRS), times its points. Questions never "
+    "practised count 0."
+)
+"""Said wherever the estimate is shown: it comes from practice, it is not a promise."""
 
 
 def points_text(points: float) -> str:

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from question_bank.errors import TentaError
-from quiz.cli import bank, database, grading, history, model, students, study, teacher
+from quiz.cli import bank, database, grading, history, model, progress, students, study, teacher
 
 app = typer.Typer(
     name="tenta",
@@ -19,7 +19,7 @@ app = typer.Typer(
 )
 error_console = Console(stderr=True, soft_wrap=True)  # one error = one line, however long
 
-for group in (bank, database, history, model, grading, teacher, students, study):
+for group in (bank, database, history, model, grading, teacher, students, study, progress):
     group.register(app)
 
 

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from textual_plotext import PlotextPlot
 
 from question_bank.grade_scales import describe_scale
-from quiz.progress import ExamOutlook, ProgressReport, points_text
+from quiz.progress import ESTIMATE_NOTE, ExamOutlook, ProgressReport, points_text
 from quiz.tui.screens.base import TentaScreen
 
 TABLE_TABS = (
@@ -29,11 +29,6 @@ CHART_TABS = (
     ("forecast", "Forecast"),
 )
 TABS = TABLE_TABS + CHART_TABS
-ESTIMATE_NOTE = (
-    "An estimate from your practice, not a prediction of the real exam: each question's latest score, "
-    "weighted by how likely you still recall it today (FSRS), times its points. Questions never "
-    "practised count 0."
-)
 PROMPT_ROOM = 44
 """Characters of a question's prompt shown next to it in the readiness list."""
 

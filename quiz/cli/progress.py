@@ -1,0 +1,101 @@
+"""`tenta progress`: am I ready for the exam? The readiness estimate and mastery per topic, as the app's
+Progress screen shows them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from db.records import StudentRecord
+from question_bank.grade_scales import describe_scale
+from quiz.cli.students import find_student
+from quiz.context import AppContext
+from quiz.progress import ESTIMATE_NOTE, ExamOutlook, exam_outlook, points_text
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _student(ctx: AppContext, name: str | None) -> StudentRecord:
+    """The named student, else the profile the app opens with (TENTA_STUDENT or the local profile)."""
+    if name:
+        return find_student(ctx.repository, name)
+    if ctx.settings.student:
+        return ctx.repository.get_or_create_student(ctx.settings.student)
+    return ctx.repository.default_student()
+
+
+def _gains_table(outlook: ExamOutlook) -> Table:
+    table = Table(title="Most points to gain if mastered", title_justify="left", expand=False)
+    table.add_column("Question")
+    table.add_column("Gain", justify="right")
+    table.add_column("Now", justify="right")
+    table.add_column("Prompt", overflow="ellipsis", no_wrap=True, max_width=60)
+    for item in outlook.readiness.biggest_gains():
+        now = (
+            f"{points_text(item.expected_points)} / {points_text(item.max_points)} p"
+            if item.practised
+            else "not practised"
+        )
+        prompt = " ".join(item.prompt.split())
+        table.add_row(escape(item.label), f"+{points_text(item.gain)} p", now, escape(prompt))
+    return table
+
+
+def _topics_table(outlook: ExamOutlook) -> Table:
+    table = Table(title="Mastery per topic, weakest first", title_justify="left")
+    table.add_column("Topic")
+    table.add_column("Questions", justify="right")
+    table.add_column("Seen", justify="right")
+    table.add_column("Mean score", justify="right")
+    table.add_column("Due today", justify="right")
+    for row in outlook.topics:
+        mean = "—" if row.mean_latest is None else f"{row.mean_latest:.0%}"
+        table.add_row(
+            escape(row.label), str(row.questions), f"{row.seen}/{row.questions}", mean, str(row.due)
+        )
+    return table
+
+
+def progress(
+    student: Annotated[
+        str | None,
+        typer.Option(
+            "--student", "-s", help="The student's name or id (default: your profile, as in the app)."
+        ),
+    ] = None,
+    bank: Annotated[
+        str | None, typer.Option("--bank", "-b", help="The bank (default: the settings').")
+    ] = None,
+) -> None:
+    """Am I ready for the exam? Today's estimated exam score and grade, and mastery per topic."""
+    ctx = AppContext()
+    loaded = ctx.catalog.load(bank or ctx.settings.default_bank)
+    who = _student(ctx, student)
+    outlook = exam_outlook(ctx.repository, who.id, loaded, datetime.now(UTC))
+    readiness = outlook.readiness
+    console = _console()
+    console.print(f"[bold]{escape(loaded.title)}[/] · {escape(who.name)}")
+    console.print(f"[bold]{escape(readiness.headline())}[/]")
+    console.print(f"[dim]{escape(ESTIMATE_NOTE)}[/]")
+    if readiness.biggest_gains():
+        console.print(_gains_table(outlook))
+    unseen = readiness.not_practised
+    if unseen:
+        console.print(f"Not practised ({len(unseen)}): " + escape(", ".join(item.label for item in unseen)))
+    if readiness.scale:
+        console.print(f"Grade scale: {escape(describe_scale(readiness.scale, readiness.max_points))}")
+    else:
+        console.print(f"Bank {escape(loaded.id)} sets no grade scale, so no grade is estimated.")
+    console.print(_topics_table(outlook))
+
+
+def register(app: typer.Typer) -> None:
+    """Add `tenta progress` to the root app."""
+    app.command("progress")(progress)

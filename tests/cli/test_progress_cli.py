@@ -1,0 +1,96 @@
+"""`tenta progress`: the readiness estimate and the topic table from a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from typer.testing import CliRunner
+
+from db.records import NewGrade
+from db.repository import open_repository
+from question_bank.errors import TentaError
+from question_bank.models import Bank
+from quiz import scheduling
+from quiz.cli.main import app
+from quiz.context import AppContext
+from quiz.settings import Settings
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "160"}
+
+
+def _practise(
+    settings: Settings, student: str, fractions: dict[str, float], bank_id: str = "dl-course"
+) -> None:
+    """Answers graded and reviewed an hour ago (the command reads the real clock)."""
+    ctx = AppContext(settings)
+    bank = ctx.catalog.load(bank_id)
+    repository = open_repository(settings.resolved_database_url)
+    when = datetime.now(UTC) - timedelta(hours=1)
+    try:
+        who = repository.get_or_create_student(student)
+        for question_id, fraction in fractions.items():
+            question = bank.question(question_id)
+            answer = repository.submit_answer(who.id, bank, question, "answer", submitted_at=when)
+            repository.save_grade(
+                answer.id,
+                NewGrade(
+                    score=fraction * question.max_points,
+                    max_points=question.max_points,
+                    confidence=0.9,
+                    grader_version="test",
+                    model_id="none",
+                ),
+            )
+            scheduling.update(
+                repository,
+                student_id=who.id,
+                bank_id=bank.id,
+                question_id=question.id,
+                fraction=fraction,
+                now=when,
+                answer_id=answer.id,
+            )
+    finally:
+        repository.close()
+
+
+def test_progress_prints_estimate_gains_and_topics(settings: Settings) -> None:
+    ctx = AppContext(settings)
+    bundled = ctx.catalog.load("dl-course")
+    ctx.catalog.install(
+        Bank.model_validate({**bundled.model_dump(), "id": "dl-graded", "grade_scale": "ug-vg"})
+    )
+    _practise(
+        settings,
+        "Alva",
+        {"q05-keras-code": 1.0, "q10-cnn-how": 0.5, "q04-train-validation-test": 1.0, "q12-cpu-gpu": 0.0},
+        bank_id="dl-graded",
+    )
+    result = runner.invoke(app, ["progress", "--student", "Alva", "--bank", "dl-graded"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"{bundled.title} · Alva"
+    assert lines[1] == "Estimated today: 9 / 30 p → U (G needs 15 p)"
+    assert "An estimate from your practice" in result.output
+    assert "Not practised (8): Q1, Q2, Q3, Q6, Q7, Q8, Q9, Q11" in result.output
+    assert "Grade scale: U 0% · G 50% (15 p) · VG 75% (22.5 p)" in result.output
+    gains = result.output.split("Most points to gain if mastered")[1].split("Not practised")[0]
+    assert [line.split("│")[1].strip() for line in gains.splitlines() if line.count("│") > 2] == [
+        "Q7",
+        "Q1",
+        "Q2",
+    ], "3 points unseen, then 2-point gains in bank order (Q10's half of 4 points included)"
+    topics = result.output.split("Mastery per topic, weakest first")[1]
+    first_row = next(line for line in topics.splitlines() if "hardware" in line)
+    assert [cell.strip() for cell in first_row.split("│")[1:-1]] == ["hardware", "1", "1/1", "0%", "1"]
+
+
+def test_progress_without_practice_or_scale_and_an_unknown_student(settings: Settings) -> None:
+    result = runner.invoke(app, ["progress"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "Estimated today: 0 / 30 p (0%)" in result.output
+    assert "Bank dl-course sets no grade scale" in result.output
+    unknown = runner.invoke(app, ["progress", "--student", "Nobody"], env=WIDE)
+    assert isinstance(unknown.exception, TentaError)
+    assert "no student named 'Nobody'" in str(unknown.exception)
