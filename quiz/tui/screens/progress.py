@@ -29,6 +29,8 @@ CHART_TABS = (
     ("forecast", "Forecast"),
 )
 TABS = TABLE_TABS + CHART_TABS
+LISTED_UNSEEN = 30
+"""Questions named in the 'Not practised' line; a larger bank says how many more there are."""
 PROMPT_ROOM = 44
 """Characters of a question's prompt shown next to it in the readiness list."""
 
@@ -63,13 +65,15 @@ def readiness_text(outlook: ExamOutlook) -> Text:
                 if not item.practised
                 else f"now {points_text(item.expected_points)} / {points_text(item.max_points)} p"
             )
-            text.append(f"  {item.label:<4} {gain:<7} {state:<14} {_short(item.prompt, PROMPT_ROOM)}\n")
+            text.append(f"{item.label:<4} {gain:<7} {state:<14} {_short(item.prompt, PROMPT_ROOM)}\n")
     else:
         text.append("Every question is mastered and fresh in memory.\n")
     unseen = readiness.not_practised
     if unseen:
         text.append(f"\nNot practised ({len(unseen)}): ", style="bold")
-        text.append(", ".join(item.label for item in unseen) + "\n")
+        listed = ", ".join(item.label for item in unseen[:LISTED_UNSEEN])
+        more = f" … and {len(unseen) - LISTED_UNSEEN} more" if len(unseen) > LISTED_UNSEEN else ""
+        text.append(listed + more + "\n")
     if readiness.scale:
         scale = describe_scale(readiness.scale, readiness.max_points)
         text.append(f"\nGrade scale: {scale}", style="dim")
