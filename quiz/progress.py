@@ -16,7 +16,7 @@ from db.records import QuizSessionRecord, SessionStatus, StudentRecord
 from question_bank.grade_scales import GradeBoundary, final_grade
 from question_bank.models import Bank, Question
 from quiz.modes import topic_label
-from quiz.topics import bank_topics, restrict
+from quiz.topics import bank_topics, restrict, topics_of
 
 if TYPE_CHECKING:
     from db.repository import Repository
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 UNKNOWN_MASTERY = 0.5
 """What an unattempted question counts as when ranking weakness: neither known nor failed."""
 
-UNTAGGED_TOPIC = "other"
 POINT_EPSILON = 1e-9
 ESTIMATE_NOTE = (
     "An estimate from your practice, not a prediction of the real exam: each question's latest score, "
@@ -141,7 +140,7 @@ def topic_mastery(bank: Bank, answers: Sequence[GradedAnswer]) -> list[TopicMast
     latest = {item.question_id: item.latest for item in question_mastery(bank, answers)}
     topics: dict[str, list[str]] = defaultdict(list)
     for question in bank.questions:
-        for topic in question.topics or (UNTAGGED_TOPIC,):
+        for topic in topics_of(question):
             topics[topic].append(question.id)
     result = []
     for topic, question_ids in topics.items():
@@ -189,10 +188,10 @@ def session_scores(repository: Repository, student_id: int, bank_id: str) -> lis
 
 def topic_scores_over_time(bank: Bank, answers: Sequence[GradedAnswer]) -> dict[str, list[ScorePoint]]:
     """Per topic, the mean fraction of its answers on each day the student answered it."""
-    topics_of = {question.id: question.topics or (UNTAGGED_TOPIC,) for question in bank.questions}
+    question_topics = {question.id: topics_of(question) for question in bank.questions}
     per_day: dict[str, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
     for answer in answers:
-        for topic in topics_of.get(answer.question_id, ()):
+        for topic in question_topics.get(answer.question_id, ()):
             per_day[topic][answer.submitted_at.date()].append(answer.fraction)
     series: dict[str, list[ScorePoint]] = {}
     for topic, days in per_day.items():

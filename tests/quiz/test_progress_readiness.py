@@ -160,3 +160,20 @@ def test_untagged_questions_form_the_no_topic_row(ctx: AppContext, bank: Bank, s
     rows = progress.topic_progress(changed, [], set())
     (no_topic,) = [row for row in rows if row.topic == NO_TOPIC]
     assert no_topic.label == "(no topic)" and no_topic.questions == 1
+
+
+def test_untagged_questions_are_not_mixed_with_a_topic_called_other(bank: Bank) -> None:
+    """Untagged questions used to be filed under 'other', merging them with a real topic of that name."""
+    untagged = bank.questions[0].model_copy(update={"topics": ()})
+    other = bank.questions[1].model_copy(update={"topics": ("other",)})
+    changed = bank.model_copy(update={"questions": (untagged, other, *bank.questions[2:])})
+    answers = [
+        progress.GradedAnswer(untagged.id, NOW, 0.0),
+        progress.GradedAnswer(other.id, NOW, 1.0),
+    ]
+    mastery = {item.topic: item for item in progress.topic_mastery(changed, answers)}
+    assert mastery[NO_TOPIC].question_ids == (untagged.id,) and mastery[NO_TOPIC].mastery == 0.0
+    assert mastery["other"].question_ids == (other.id,) and mastery["other"].mastery == 1.0
+    series = progress.topic_scores_over_time(changed, answers)
+    assert series[NO_TOPIC][0].fraction == 0.0 and series["other"][0].fraction == 1.0
+    assert progress.weakest_first(changed, answers)[0].id == untagged.id

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from textual_plotext import PlotextPlot
 
 from question_bank.grade_scales import describe_scale
+from quiz.modes import topic_label
 from quiz.progress import ESTIMATE_NOTE, ExamOutlook, ProgressReport, points_text
 from quiz.tui.screens.base import TentaScreen
 
@@ -198,7 +199,7 @@ class ProgressScreen(TentaScreen[None]):
                 [index[point.label] for point in series],
                 [100 * point.fraction for point in series],
                 marker="braille",
-                label=topic,
+                label=topic_label(topic),
             )
         ticks, labels = _sparse_labels(days, plot.size.width or 70)
         plt.xticks(ticks, labels)
