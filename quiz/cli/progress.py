@@ -17,6 +17,9 @@ from quiz.cli.students import find_student
 from quiz.context import AppContext
 from quiz.progress import ESTIMATE_NOTE, ExamOutlook, exam_outlook, points_text
 
+PROMPT_ROOM = 70
+"""Characters of a prompt shown in the gains table (a narrow terminal wraps them)."""
+
 
 def _console() -> Console:
     return Console(highlight=False, soft_wrap=True)
@@ -33,10 +36,10 @@ def _student(ctx: AppContext, name: str | None) -> StudentRecord:
 
 def _gains_table(outlook: ExamOutlook) -> Table:
     table = Table(title="Most points to gain if mastered", title_justify="left", expand=False)
-    table.add_column("Question")
-    table.add_column("Gain", justify="right")
-    table.add_column("Now", justify="right")
-    table.add_column("Prompt", overflow="ellipsis", no_wrap=True, max_width=60)
+    table.add_column("Question", no_wrap=True)
+    table.add_column("Gain", justify="right", no_wrap=True)
+    table.add_column("Now", justify="right", no_wrap=True)
+    table.add_column("Prompt", overflow="fold")
     for item in outlook.readiness.biggest_gains():
         now = (
             f"{points_text(item.expected_points)} / {points_text(item.max_points)} p"
@@ -44,6 +47,7 @@ def _gains_table(outlook: ExamOutlook) -> Table:
             else "not practised"
         )
         prompt = " ".join(item.prompt.split())
+        prompt = prompt if len(prompt) <= PROMPT_ROOM else prompt[: PROMPT_ROOM - 1].rstrip() + "…"
         table.add_row(escape(item.label), f"+{points_text(item.gain)} p", now, escape(prompt))
     return table
 

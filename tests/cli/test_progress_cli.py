@@ -94,3 +94,11 @@ def test_progress_without_practice_or_scale_and_an_unknown_student(settings: Set
     unknown = runner.invoke(app, ["progress", "--student", "Nobody"], env=WIDE)
     assert isinstance(unknown.exception, TentaError)
     assert "no student named 'Nobody'" in str(unknown.exception)
+
+
+def test_progress_tables_fit_80_columns(settings: Settings) -> None:
+    result = runner.invoke(app, ["progress"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    table_lines = [line for line in result.output.splitlines() if line[:1] in "┏┃┡│└"]
+    assert table_lines and all(len(line) <= 80 for line in table_lines)
+    assert result.output.count("│ not practised │") == 3
