@@ -15,9 +15,12 @@ from question_bank.models import Bank, Question, QuestionType
 _KEEPS_ALL_OR_NOTHING = frozenset({"yaml", "json", "aiken", "qti"})
 """Formats that grade an all-or-nothing question as tenta does: the native files, QTI (match_correct), and
 Aiken, whose questions have one correct answer to pick (and which refuses the others)."""
-_KEEPS_UNITS_AND_CASE = frozenset({"yaml", "json", "moodle-xml"})
-"""Formats that keep a numerical question's units and a short answer's case sensitivity (Moodle XML's
-<units> and <usecase>); GIFT, Aiken and QTI as written here grade the bare number and ignore case."""
+_KEEPS_UNITS = frozenset({"yaml", "json", "moodle-xml"})
+"""Formats that keep a numerical question's units (Moodle XML's <units>); GIFT, Aiken and QTI as written
+here grade the bare number."""
+_KEEPS_CASE = frozenset({"yaml", "json", "moodle-xml", "qti"})
+"""Formats that keep a short answer's case sensitivity (Moodle XML's <usecase>, QTI's caseSensitive on
+each map entry); GIFT and Aiken accept any case."""
 _KEEPS_OUTCOME_FEEDBACK = frozenset({"yaml", "json", "moodle-xml", "qti"})
 _KEEPS_HINTS = frozenset({"yaml", "json", "moodle-xml"})
 """Formats with a place for feedback by how the answer did and for hints (GIFT and Aiken have only the
@@ -63,8 +66,9 @@ def export_losses(
         for question in bank.questions
         if format_name not in _KEEPS_ALL_OR_NOTHING and _is_multiple_all_or_nothing(question)
     ]
-    if format_name not in _KEEPS_UNITS_AND_CASE:
-        losses += _unit_and_case_losses(bank, label)
+    losses += _unit_and_case_losses(
+        bank, label, units=format_name not in _KEEPS_UNITS, case=format_name not in _KEEPS_CASE
+    )
     losses += _feedback_losses(bank, format_name, label)
     if format_name == "qti":
         losses = qti_losses(bank) + losses
@@ -145,17 +149,17 @@ def _is_multiple_all_or_nothing(question: Question) -> bool:
     return question.all_or_nothing and sum(choice.fraction > 0 for choice in question.choices) > 1
 
 
-def _unit_and_case_losses(bank: Bank, label: str) -> list[str]:
-    """Questions graded by their units or by case, which `label` cannot say."""
+def _unit_and_case_losses(bank: Bank, label: str, *, units: bool, case: bool) -> list[str]:
+    """Questions graded by their units (when `units`: `label` loses them) or by case (when `case`)."""
     losses = []
     for question in bank.questions:
-        if question.units is not None:
+        if units and question.units is not None:
             names = ", ".join(unit.name for unit in question.units.units)
             losses.append(
                 f"question {question.id} takes answers in units ({names}), which {label} cannot say: "
                 "only the number, in the first unit, is graded"
             )
-        if question.case_sensitive:
+        if case and question.case_sensitive:
             losses.append(
                 f"question {question.id} is case sensitive, which {label} cannot say: any case is accepted"
             )

@@ -15,10 +15,10 @@ written in the bank's main language (xml:lang on the item):
   points, else any number) scored by map_response with each choice's share of the points as its mapEntry
   (bounded to 0..points, as tenta adds the ticked shares up and clamps); all-or-nothing by match_correct
   with the question's points as the score (the template gives 1).
-- short exact -> `textEntryInteraction` (string) mapping the accepted answers case-insensitively to their
-  share of the points (a QTI player compares the typed text as it is: tenta also forgives a trailing full
-  stop and extra spaces); numerical -> `textEntryInteraction` (float) with one `<equal toleranceMode=
-  "absolute">` condition per accepted value, tried in order as tenta does.
+- short exact -> `textEntryInteraction` (string) mapping the accepted answers to their share of the points,
+  each map entry caseSensitive as the question is (a QTI player compares the typed text as it is: tenta
+  also forgives a trailing full stop and extra spaces); numerical -> `textEntryInteraction` (float) with
+  one `<equal toleranceMode="absolute">` condition per accepted value, tried in order as tenta does.
 - response processing is written out, never a template: Inspera's import reads no template but
   match_correct. It then sets Inspera's FEEDBACK outcome (feedback_unanswered, feedback_correct,
   feedback_partially_correct, feedback_wrong; feedback_answered for an essay), which Inspera asks of
@@ -374,7 +374,7 @@ def _text_entry_response(item: Element, question: Question) -> None:
     accepted = [choice for choice in question.choices if choice.fraction > 0]
     _correct_values(declaration, [_xml_text(_best_first(accepted).text)])
     entries = [(_xml_text(choice.text), choice.fraction) for choice in accepted]
-    _mapping(declaration, entries, question, case_sensitive=False)
+    _mapping(declaration, entries, question, case_sensitive=question.case_sensitive)
 
 
 def _value(base_type: str, text: str) -> Element:

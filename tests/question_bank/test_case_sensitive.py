@@ -5,6 +5,7 @@ Anki cards and named as lost by GIFT."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from question_bank.formats.anki_export import write_anki_package
 from question_bank.formats.detect import import_file
 from question_bank.formats.export_losses import export_losses
 from question_bank.formats.moodle_xml import dump_moodle_xml
+from question_bank.formats.qti_export import write_qti_package
 from question_bank.formats.yaml_json import dump_yaml
 from question_bank.models import Bank
 from tests.question_bank.conftest import DATA_DIR
@@ -94,6 +96,25 @@ def test_case_sensitivity_survives_yaml_and_moodle_xml_and_gift_says_it_is_lost(
         "question all-cloze-types-in-one-question-15 is case sensitive, which GIFT cannot say: any case is "
         "accepted"
     ]
+
+
+def test_case_sensitivity_survives_tentas_qti_export_and_import(
+    tmp_path: Path, minilm_grader: Grader
+) -> None:
+    """Was: the QTI export wrote caseSensitive="false" on every map entry and warned that case is lost."""
+    bank = _water()
+    package = tmp_path / "water.zip"
+    write_qti_package(bank, package)
+    with zipfile.ZipFile(package) as archive:
+        item = archive.read("all-cloze-types-in-one-question-15-item.xml").decode("utf-8")
+    assert 'caseSensitive="true"' in item and 'caseSensitive="false"' not in item
+    (again,) = import_file(package).questions
+    assert again.case_sensitive
+    assert minilm_grader.grade(again, "h2o").score == 0
+    assert not any("case" in loss for loss in export_losses(bank, "qti"))
+    insensitive = bank.model_copy(update={"questions": (again.model_copy(update={"case_sensitive": False}),)})
+    write_qti_package(insensitive, package)
+    assert not import_file(package).questions[0].case_sensitive
 
 
 def test_anki_cards_say_that_case_matters(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from grading.numerical import numerical_credit
 from question_bank.errors import InputFileErrors
 from question_bank.formats.anki_export import write_anki_package
 from question_bank.formats.detect import import_file
+from question_bank.formats.export_losses import export_losses
 from question_bank.formats.moodle_xml import dump_moodle_xml
 from question_bank.formats.yaml_json import dump_yaml
 from question_bank.models import NumericalUnits, Question
@@ -153,6 +154,16 @@ def test_units_survive_native_yaml_and_the_moodle_xml_export(tmp_path: Path) -> 
     exported = tmp_path / "export.xml"
     exported.write_text(dump_moodle_xml(bank), encoding="utf-8")
     assert import_file(exported).questions[0].units == question.units
+
+
+def test_qti_and_gift_exports_say_the_units_are_lost(tmp_path: Path) -> None:
+    """QTI keeps case sensitivity now, not units: the warning about units stays."""
+    _gravity(tmp_path)
+    bank = import_file(tmp_path / "gravity.xml")
+    for format_name, label in (("qti", "QTI"), ("gift", "GIFT")):
+        (loss,) = [loss for loss in export_losses(bank, format_name) if "units" in loss]
+        assert f"which {label} cannot say: only the number, in the first unit, is graded" in loss
+    assert not any("units" in loss for loss in export_losses(bank, "moodle-xml"))
 
 
 def test_a_unit_without_a_positive_multiplier_is_an_error_at_the_question(tmp_path: Path) -> None:

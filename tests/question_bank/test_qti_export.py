@@ -390,9 +390,20 @@ def _qti(element: Element, tag: str) -> Element:
 
 def _mapped(declaration: Element, response: list[str]) -> float:
     mapping = _qti(declaration, "mapping")
-    entries = {e.get("mapKey", "").casefold(): float(e.get("mappedValue", "")) for e in mapping}
-    total = sum(entries.get(value.casefold(), float(mapping.get("defaultValue", "0"))) for value in response)
+    default = float(mapping.get("defaultValue", "0"))
+    total = sum(
+        next((_points(entry) for entry in mapping if _maps(entry, value)), default) for value in response
+    )
     return min(float(mapping.get("upperBound", "inf")), max(float(mapping.get("lowerBound", "-inf")), total))
+
+
+def _maps(entry: Element, value: str) -> bool:
+    key = entry.get("mapKey", "")
+    return key == value if entry.get("caseSensitive") == "true" else key.casefold() == value.casefold()
+
+
+def _points(entry: Element) -> float:
+    return float(entry.get("mappedValue", ""))
 
 
 def _expression(expression: Element, declaration: Element, response: list[str]) -> Any:
