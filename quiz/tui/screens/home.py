@@ -1,6 +1,6 @@
 """Home: choose a profile and a bank, see where you stand, and start a quiz in one of four modes,
 on every topic of the bank or on the topics chosen with t (kept per profile and bank); u lists the
-suspended questions to bring them back."""
+suspended questions to bring them back; b browses the bank's questions."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ class HomeScreen(TentaScreen[None]):
             show=False,
             tooltip="Questions you suspended (or that were suspended as leeches): bring them back.",
         ),
+        Binding("b", "browse", "Browse", tooltip="Every question with your scores, due dates and marks."),
         Binding("h", "open('history')", "History", tooltip="Past quizzes and every graded answer."),
         Binding("g", "open('progress')", "Progress", tooltip="Charts: scores over time, mastery, forecast."),
         Binding(
@@ -357,6 +358,15 @@ class HomeScreen(TentaScreen[None]):
             count = len(question_ids)
             self.notify(f"{count} question{'s' if count != 1 else ''} back in practice and reviews.")
         self.refresh_dashboard()
+
+    def action_browse(self) -> None:
+        student, bank_id = self.tenta.current_student, self.tenta.current_bank_id
+        if student is None or not bank_id:
+            self.notify("Still loading — try again in a moment.")
+            return
+        from quiz.tui.screens.browser import BrowserScreen
+
+        self.app.push_screen(BrowserScreen(student.id, bank_id))
 
     def action_open(self, name: str) -> None:
         student, bank_id = self.tenta.current_student, self.tenta.current_bank_id
