@@ -6,9 +6,10 @@ imsmanifest.xml lists the question files):
 - QTI 2.1/2.2 (and 3.0, whose kebab-case names are mapped onto 2.x's) `<assessmentItem>` files, as
   Inspera, ONYX, TAO and Canvas New Quizzes write them. `choiceInteraction` -> multiple_choice (several
   answers when maxChoices allows; a True/False or Sant/Falskt pair -> true_false), `textEntryInteraction`
-  -> short_exact, or numerical when the response's baseType is float/integer (tolerance from
-  `<equal tolerance…>`, or from a `<gte>`/`<lte>` range around the value, as Moodle's QTI 2 export
-  writes it), `extendedTextInteraction` -> free_text whose reference answer is the scorer's
+  -> short_exact, or numerical when the response's baseType is float/integer (each accepted value's
+  tolerance from the `<equal tolerance…>` comparing the response with it, a relative one as that
+  percentage of the value, or from a `<gte>`/`<lte>` range around it, as Moodle's QTI 2 export writes
+  it), `extendedTextInteraction` -> free_text whose reference answer is the scorer's
   `<rubricBlock>` (a 'Max score: 4' line there is the points, '[2] criterion' lines weighted criteria),
   else a `<correctResponse>` value, else the `<modalFeedback>`. `matchInteraction` -> one multiple-choice
   question per choice of its first match set among the second set's (formats/matching.py), each worth its
@@ -845,26 +846,58 @@ def _range_bounds(processing: Element, response: str) -> list[float]:
 
 
 def _tolerance(item: Element, value: float, response: str) -> float:
-    """Tolerance of a numerical response from <equal toleranceMode=…>, <equalRounded>, or a range of
-    <gte>/<lte> comparisons around the value (0 when exact)."""
+    """Tolerance of one accepted value of a numerical response: that of the condition comparing the
+    response with this value (an `<equal>` naming it, or a `<gte>`/`<lte>` range around it: tenta's own
+    export and Moodle's write one condition per value, each with its own tolerance), else of a comparison
+    with no value of its own (with `<correct>`), else any other; `<equalRounded>` last (0 when exact)."""
     processing = item.find("responseProcessing")
     if processing is None:
         return 0.0
-    bounds = _range_bounds(processing, response)
-    if len(bounds) >= 2 and min(bounds) <= value <= max(bounds):
-        return tidy_number(max(value - min(bounds), max(bounds) - value))
-    for equal in processing.iter("equal"):
-        mode = equal.get("toleranceMode", "exact")
-        bounds = [_number(part, "tolerance") for part in equal.get("tolerance", "0").split()]
-        widest = max((abs(bound) for bound in bounds), default=0.0)
-        if mode == "absolute":
-            return widest
-        if mode == "relative":
-            return tidy_number(abs(value) * widest / 100)
+    for branch in processing.iter():
+        if branch.tag in ("responseIf", "responseElseIf") and len(branch):
+            own = _own_tolerance(branch[0], value, response)
+            if own is not None:
+                return own
+    own = _own_tolerance(processing, value, response)
+    if own is not None:
+        return own
+    equals = list(processing.iter("equal"))
+    for equal in [equal for equal in equals if not _compared_values(equal)] + equals:
+        tolerance = _equal_tolerance(equal, value)
+        if tolerance is not None:
+            return tolerance
     for rounded in processing.iter("equalRounded"):
         if rounded.get("roundingMode", "significantFigures") == "decimalPlaces":
             return 0.5 * 10.0 ** -int(_number(rounded.get("figures"), "figures"))
     return 0.0
+
+
+def _own_tolerance(expression: Element, value: float, response: str) -> float | None:
+    """The tolerance `expression` (one branch's test) gives `value`, or None when it tests another value."""
+    bounds = _range_bounds(expression, response)
+    if len(bounds) >= 2 and min(bounds) <= value <= max(bounds):
+        return tidy_number(max(value - min(bounds), max(bounds) - value))
+    for equal in expression.iter("equal"):
+        if any(math.isclose(compared, value, rel_tol=1e-12) for compared in _compared_values(equal)):
+            return _equal_tolerance(equal, value) or 0.0
+    return None
+
+
+def _compared_values(equal: Element) -> list[float]:
+    return [_number(operand.text, "compared value") for operand in equal if operand.tag == "baseValue"]
+
+
+def _equal_tolerance(equal: Element, value: float) -> float | None:
+    """An `<equal>`'s tolerance as an absolute one (a relative tolerance is a percentage of the value);
+    None when it compares exactly."""
+    bounds = [_number(part, "tolerance") for part in equal.get("tolerance", "0").split()]
+    widest = max((abs(bound) for bound in bounds), default=0.0)
+    mode = equal.get("toleranceMode", "exact")
+    if mode == "absolute":
+        return widest
+    if mode == "relative":
+        return tidy_number(abs(value) * widest / 100)
+    return None
 
 
 def _text_entry_item(item: Element, declaration: Element | None, scoring: _Scoring) -> dict[str, Any]:

@@ -491,6 +491,56 @@ def test_qti_3_item_with_kebab_case_names(tmp_path: Path) -> None:
     assert [(a.value, a.tolerance) for a in question.numerical] == [(0.01, 0.001)]  # 10 % relative
 
 
+def _numerical_item(conditions: str) -> str:
+    return f"""<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="g" title="g">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="float">
+    <correctResponse><value>9.81</value></correctResponse>
+    <mapping defaultValue="0"><mapEntry mapKey="9.81" mappedValue="2"/><mapEntry mapKey="10" mappedValue="1"/>
+      <mapEntry mapKey="32" mappedValue="1"/></mapping>
+  </responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float" normalMaximum="2"/>
+  <itemBody><p>g in m/s^2?</p><textEntryInteraction responseIdentifier="RESPONSE"/></itemBody>
+  <responseProcessing><responseCondition>{conditions}</responseCondition></responseProcessing>
+</assessmentItem>"""
+
+
+def _equal(branch: str, mode: str, tolerance: str, compared: str, points: str) -> str:
+    return f"""<{branch}><equal toleranceMode="{mode}" tolerance="{tolerance}">
+      <variable identifier="RESPONSE"/>{compared}</equal>
+      <setOutcomeValue identifier="SCORE"><baseValue baseType="float">{points}</baseValue></setOutcomeValue>
+    </{branch}>"""
+
+
+def test_each_numerical_value_takes_the_tolerance_of_its_own_condition(tmp_path: Path) -> None:
+    """Was: every accepted value took the first <equal>'s tolerance (9.81's 0.05 for 10 and 32 too). A
+    relative tolerance is that percentage of the value; a condition comparing with <correct> names the
+    correct value's."""
+    path = tmp_path / "g.xml"
+    path.write_text(
+        _numerical_item(
+            _equal("responseIf", "absolute", "0.05", '<baseValue baseType="float">9.81</baseValue>', "2")
+            + _equal("responseElseIf", "relative", "10", '<baseValue baseType="float">32</baseValue>', "1")
+            + _equal("responseElseIf", "absolute", "0.5", '<baseValue baseType="float">10</baseValue>', "1")
+        ),
+        encoding="utf-8",
+    )
+    (question,) = import_file(path).questions
+    assert [(a.value, a.tolerance, a.fraction) for a in question.numerical] == [
+        (9.81, 0.05, 1.0),
+        (10.0, 0.5, 0.5),
+        (32.0, 3.2, 0.5),
+    ]
+    path.write_text(
+        _numerical_item(
+            _equal("responseIf", "absolute", "0.5", '<baseValue baseType="float">10</baseValue>', "1")
+            + _equal("responseElseIf", "absolute", "0.02", '<correct identifier="RESPONSE"/>', "2")
+        ),
+        encoding="utf-8",
+    )
+    tolerances = {a.value: a.tolerance for a in import_file(path).questions[0].numerical}
+    assert tolerances == {9.81: 0.02, 10.0: 0.5, 32.0: 0.02}
+
+
 def test_qti_3_shared_stimulus_is_put_before_the_question(tmp_path: Path) -> None:
     item = """<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0" identifier="read-1"
   title="Läsförståelse">
