@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Markdown, Static, TabbedContent
+from textual.widgets import DataTable, Input, Markdown, Static, TabbedContent, TextArea
 
 from question_bank.models import Bank
 from quiz.context import AppContext
@@ -19,14 +19,16 @@ from quiz.tui.screens.browser import BrowserScreen
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.question_detail import QuestionDetailScreen
 from quiz.tui.screens.quiz import QuizScreen
+from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.widgets.answer_view import AnswerView
 from tests.tui.conftest import NOW, make_app
-from tests.tui.helpers import home_ready, settle, wait_until
+from tests.tui.helpers import graded_feedback, home_ready, settle, wait_until
 
 pytestmark = pytest.mark.anyio
 
 DROPOUT = "q07-dropout"
 FIRST = "q01-ai-ml-dl"
+PARAMETERS = "q03-parameters-hyperparameters"
 
 
 def answer(ctx: AppContext, question_ids: list[str], texts: list[str], days_ago: int) -> None:
@@ -298,15 +300,32 @@ async def test_s_suspends_and_unsuspends_from_the_list_and_the_question(ctx: App
         await wait_until(pilot, lambda: "⏸" in cells(browser, "q02-tensorflow-keras")["marks"], "the mark")
 
 
-async def test_p_practises_the_highlighted_question_alone(ctx: AppContext) -> None:
+async def test_p_practises_the_highlighted_question_alone_and_the_list_shows_the_new_score(
+    ctx: AppContext,
+) -> None:
     async with make_app(ctx).run_test(size=(80, 24)) as pilot:
-        await open_browser(pilot)
+        browser = await open_browser(pilot)
         await pilot.press("down", "down", "p")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the practice quiz")
         quiz_screen = pilot.app.screen
         assert isinstance(quiz_screen, QuizScreen)
-        assert [question.id for question in quiz_screen.quiz.questions] == ["q03-parameters-hyperparameters"]
+        assert [question.id for question in quiz_screen.quiz.questions] == [PARAMETERS]
         assert quiz_screen.quiz.mode is QuizMode.PRACTICE
+        quiz_screen.query_one("#answer", TextArea).insert(
+            "Parameters are learnt from the data during training, like weights. Hyperparameters are set "
+            "before training, like the learning rate."
+        )
+        await pilot.press("ctrl+s")
+        feedback = await graded_feedback(pilot)
+        assert feedback.outcome is not None
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: pilot.app.screen is browser, "back in the browser")
+        await wait_until(pilot, lambda: cells(browser, PARAMETERS)["attempts"] == "1", "the new try")
+        score = feedback.outcome.grade.score
+        assert cells(browser, PARAMETERS)["last"] == cells(browser, PARAMETERS)["best"] == f"{score:g}"
+        assert cells(browser, PARAMETERS)["state"] != "new"
 
 
 async def test_p_with_an_unfinished_quiz_asks_first_and_marks_its_flags(ctx: AppContext) -> None:

@@ -29,7 +29,7 @@ from quiz.modes import QuizMode, mode_label
 from quiz.progress import question_label
 from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
-from quiz.tui.screens.question_detail import QuestionDetailScreen, set_suspended
+from quiz.tui.screens.question_detail import QuestionDetailScreen, due_text, set_suspended
 
 if TYPE_CHECKING:
     from db.repository import Repository
@@ -136,11 +136,7 @@ def _score(value: float | None) -> str:
 
 
 def _due(row: BrowserRow, now: datetime) -> str:
-    if row.card is None:
-        return "–"
-    if row.card.due <= scheduling.end_of_day(now):
-        return "today" if row.card.due.date() >= now.date() else "overdue"
-    return f"{row.card.due:%d %b}" if row.card.due.year == now.year else f"{row.card.due:%Y-%m}"
+    return due_text(row.card.due, now) if row.card is not None else "–"
 
 
 def _truncated(text: str, width: int) -> str:

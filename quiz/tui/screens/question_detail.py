@@ -57,16 +57,24 @@ def reference_markdown(question: Question, language: str) -> str:
     return "_No reference answer._"
 
 
+def due_text(due: datetime, now: datetime) -> str:
+    """'today', 'overdue' (due before today: 'due today' asks it too), else the day: '13 Apr', or
+    '2026-01' in another year."""
+    if due <= scheduling.end_of_day(now):
+        return "today" if due.date() >= now.date() else "overdue"
+    return f"{due:%d %b}" if due.year == now.year else f"{due:%Y-%m}"
+
+
 def standing_line(question: Question, card: ReviewCardRecord | None, suspended: bool, now: datetime) -> str:
-    """'Q3 · cnn, keras · 2 p · review, due 2025-03-05 · 1 lapse · leech · ⏸ suspended'."""
+    """'Q3 · cnn, keras · 2 p · review, due 2025-03-05 · 1 lapse · ↯ leech · ⏸ suspended'."""
     parts = [f"[b]{escape(question_label(question))}[/b]"]
     parts.append(escape(", ".join(topic_label(topic) for topic in topics.topics_of(question))))
     parts.append(f"{question.max_points:g} p")
     if card is None:
         parts.append("new")
     else:
-        due = "today" if card.due <= scheduling.end_of_day(now) else f"{card.due:%Y-%m-%d}"
-        parts.append(f"{STATE_NAMES.get(card.state, '?')}, due {due}")
+        when = {"today": " (today)", "overdue": " (overdue)"}.get(due_text(card.due, now), "")
+        parts.append(f"{STATE_NAMES.get(card.state, '?')}, due {card.due:%Y-%m-%d}{when}")
         parts.append(f"{card.lapses} lapse{'s' if card.lapses != 1 else ''}")
         if card.leech:
             parts.append("↯ leech")
