@@ -11,6 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Markdown, Static, TabbedContent, TextArea
 
+from db.records import ReviewCardRecord
 from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.modes import QuizMode
@@ -108,6 +109,9 @@ async def test_b_lists_every_question_with_the_students_standing(ctx: AppContext
     card = ctx.repository.get_review_card(student.id, "dl-course", DROPOUT)
     assert card is not None
     async with make_app(ctx).run_test(size=(100, 32)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        commands = {command.title for command in pilot.app.get_system_commands(pilot.app.screen)}
+        assert "Browse" in commands, "the command palette offers the browser too"
         browser = await open_browser(pilot)
         assert focused_id(browser) == "browser-table"
         assert shown_ids(browser)[:2] == [FIRST, "q02-tensorflow-keras"] and len(shown_ids(browser)) == 12
@@ -215,9 +219,25 @@ async def test_typing_filters_on_prompts_in_both_languages_and_topics(ctx: AppCo
 async def test_the_topic_choice_is_respected_and_a_shows_all(ctx: AppContext) -> None:
     student = ctx.repository.default_student()
     ctx.repository.set_topic_filter(student.id, "dl-course", ["cnn", "hardware"])
+    leech = ReviewCardRecord(
+        student_id=student.id,
+        bank_id="dl-course",
+        question_id="q10-cnn-how",
+        state=2,
+        stability=2.0,
+        difficulty=8.0,
+        due=NOW + timedelta(days=3),
+        last_review=NOW - timedelta(days=1),
+        lapses=8,
+        leech=True,
+    )
+    ctx.repository.save_review_card(leech, suspend_as_leech=True)
     async with make_app(ctx).run_test(size=(80, 24)) as pilot:
         browser = await open_browser(pilot)
         assert shown_ids(browser) == ["q09-image-network", "q10-cnn-how", "q12-cpu-gpu"]
+        assert cells(browser, "q10-cnn-how")["marks"] == "⏸↯", "suspended as a leech"
+        assert cells(browser, "q10-cnn-how")["due"] == f"{NOW + timedelta(days=3):%d %b}"
+        assert "lapses" not in cells(browser, "q10-cnn-how"), "left out at 80 columns"
         title = str(browser.query_one("#browser-title", Static).render())
         assert "topics: cnn, hardware · 3 of 12 · a: all" in title
         await pilot.press("a")

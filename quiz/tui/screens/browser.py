@@ -236,6 +236,9 @@ class BrowserScreen(TentaScreen[None]):
         self.descending = False
         self.show_all = False
         self.shown: list[BrowserRow] = []
+        self._rows: dict[str, BrowserRow] = {}
+        self._rows_language: str | None = None
+        """The language `_rows` were made in (None: to be made again, after a reload)."""
         self._practice_armed: str | None = None
         """A question whose practice was asked for while an unfinished quiz exists: p again confirms."""
 
@@ -275,7 +278,7 @@ class BrowserScreen(TentaScreen[None]):
 
     def _show(self, data: BrowserData) -> None:
         first_time = self.data is None
-        self.data = data
+        self.data, self._rows_language = data, None
         if self.language is None or self.language not in data.bank.languages:
             self.language = data.bank.languages[0]
         self.fill()
@@ -288,12 +291,15 @@ class BrowserScreen(TentaScreen[None]):
         """The questions in scope (chosen topics unless all are shown) that match the filter, sorted."""
         if self.data is None or self.language is None:
             return []
+        if self._rows_language != self.language:
+            data, language = self.data, self.language
+            self._rows = {
+                question.id: browser_row(question, data, language) for question in data.bank.questions
+            }
+            self._rows_language = self.language
         chosen = [] if self.show_all else self.data.chosen_topics
         query = self.query_one("#browser-filter", Input).value
-        rows = [
-            browser_row(question, self.data, self.language)
-            for question in topics.restrict(self.data.bank.questions, chosen)
-        ]
+        rows = [self._rows[question.id] for question in topics.restrict(self.data.bank.questions, chosen)]
         return sorted_rows(
             [row for row in rows if matches(row, query)], self.sort_key, descending=self.descending
         )
