@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 import sqlite3
 import tempfile
@@ -35,7 +34,7 @@ from pathlib import Path
 
 import genanki
 
-from question_bank.errors import TentaError
+from question_bank.formats.exporting import IMAGE_NAME, MEDIA_MARKER, MediaPlacement, letter, write_atomically
 from question_bank.formats.media_files import bank_media_names
 from question_bank.models import Bank, Question, QuestionType
 
@@ -44,8 +43,6 @@ NOTE_TYPE_VERSION = 1
 instead of fitting new fields into the old one."""
 FIELDS = ("Prompt", "OtherPrompt", "Code", "Choices", "Answer", "OtherAnswer", "KeyPoints", "Extra", "Id")
 _SHOWN_CHOICES = frozenset({QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE})
-_MEDIA_MARKER = re.compile(r"\[(image|sound|video): ([^\]\n]+)\]")
-_IMAGE_NAME = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|tiff?|avif)$", re.IGNORECASE)
 
 _FRONT = """\
 <div class="prompt">{{Prompt}}</div>
@@ -114,24 +111,15 @@ def _shown(name: str) -> str:
     return f'<img src="{html.escape(name)}">'
 
 
-class _MediaPlacer:
-    """Turns a question's "[image: name]" / "[sound: name]" markers into the markup Anki shows, and
-    remembers which of its files were placed. A picture marker naming no file (its alt text) takes the
-    next picture no marker names, in order."""
-
-    def __init__(self, question: Question, packed: Collection[str]) -> None:
-        texts = [*question.prompt.values(), *(choice.text for choice in question.choices)]
-        marked = {match.group(2) for text in texts for match in _MEDIA_MARKER.finditer(text)}
-        self.names = [name for name in question.media if name in packed]
-        self._spare = iter([name for name in self.names if name not in marked and _IMAGE_NAME.search(name)])
-        self.placed: list[str] = []
+class _MediaPlacer(MediaPlacement):
+    """Turns a question's "[image: name]" / "[sound: name]" markers into the markup Anki shows."""
 
     def html(self, text: str, *, show_media: bool = True) -> str:
         """`text` as HTML; without `show_media` the markers of the question's files are left out (the
         same picture is already shown with the main language)."""
         parts: list[str] = []
         end = 0
-        for match in _MEDIA_MARKER.finditer(text):
+        for match in MEDIA_MARKER.finditer(text):
             parts.append(_escaped(text[end : match.start()]))
             parts.append(self._markup(match) if show_media else self._dropped(match))
             end = match.end()
@@ -140,29 +128,19 @@ class _MediaPlacer:
 
     def _markup(self, match: re.Match[str]) -> str:
         kind, label = match.groups()
-        name = label if label in self.names else (next(self._spare, None) if kind == "image" else None)
+        name = self.place(kind, label)
         if name is None:
             return _escaped(match.group(0))
-        self.placed.append(name)
         return _shown(name) if kind == "image" else _played(name)
 
     def _dropped(self, match: re.Match[str]) -> str:
         return "" if match.group(2) in self.names else _escaped(match.group(0))
 
-    def unplaced(self) -> str:
+    def unplaced_markup(self) -> str:
         """The markup of the question's files no marker placed, shown after the prompt."""
-        rest = [name for name in self.names if name not in self.placed]
-        return " ".join(_shown(name) if _IMAGE_NAME.search(name) else _played(name) for name in rest)
-
-
-def _letter(index: int) -> str:
-    """A, B, … Z, AA, AB …: the labels of <ol type="A">."""
-    label = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        label = chr(ord("A") + remainder) + label
-    return label
+        return " ".join(
+            _shown(name) if IMAGE_NAME.search(name) else _played(name) for name in self.unplaced()
+        )
 
 
 def _number(value: float) -> str:
@@ -184,7 +162,7 @@ def _correct(question: Question, media: _MediaPlacer) -> str:
     """What a right answer picks or says, for the types tenta grades exactly ('' for free text)."""
     if question.type in _SHOWN_CHOICES:
         lines = [
-            f"{_letter(index)}. {media.html(choice.text, show_media=False)}"
+            f"{letter(index)}. {media.html(choice.text, show_media=False)}"
             + (f" ({_percent(choice.fraction)})" if choice.fraction < 1 else "")
             for index, choice in enumerate(question.choices)
             if choice.fraction > 0
@@ -251,7 +229,7 @@ def _fields(bank: Bank, question: Question, packed: Collection[str]) -> list[str
     main_prompt, other_prompt = _in_two_languages(question.prompt, main)
     prompt = media.html(main_prompt)
     choices = _choices(question, media)
-    unplaced = media.unplaced()
+    unplaced = media.unplaced_markup()
     if unplaced:
         prompt = f"{prompt}<br>{unplaced}"
     reference, other_reference = _in_two_languages(question.reference_answer, main)
@@ -321,36 +299,14 @@ def _write_package(bank: Bank, target: Path, media_files: Mapping[str, Path], fo
             archive.write(file, str(index))
 
 
-def _file_mode(out: Path) -> int:
-    """The permissions `out` has, or those a plain new file gets (mkstemp's 0600 would hide it from
-    whoever the student hands the deck to)."""
-    if out.exists():
-        return out.stat().st_mode & 0o777
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def write_anki_package(bank: Bank, out: Path, media_files: Mapping[str, Path] | None = None) -> list[str]:
     """Write `bank` to `out` as an .apkg, atomically (a failure leaves the old file or none, never half
     of one); `media_files` are the bank's media files by name. Returns the names of the media packed."""
     media_files = media_files or {}
-    out = Path(out)
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as error:
-        raise TentaError(f"cannot write {out}: {error.strerror or error}") from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
+
+    def write(temporary: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="tenta-apkg-") as folder:
             _write_package(bank, temporary, media_files, Path(folder))
-        temporary.chmod(_file_mode(out))
-        temporary.replace(out)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise TentaError(f"cannot write {out}: {error.strerror or error}") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+
+    write_atomically(Path(out), write)
     return [packed for packed, _ in _package_media(bank, media_files)]

@@ -2300,10 +2300,7 @@ def _canvas_matching_questions(document: _Document, item: Element, topics: list[
     choosing among every answer offered (formats/matching.py), in Canvas's order; an item matched wrongly
     shows its pair's comment. Canvas's empty rows (no item, no answer) are dropped."""
     responses = [response for response in item.iter("response_lid") if response.get("ident")]
-    right: dict[str, str] = {}
-    for scored in _scored_conditions(item):
-        for test in scored.condition.iter("varequal") if scored.fraction > 0 else ():
-            right.setdefault(test.get("respident", ""), (test.text or "").strip())
+    right = _right_answers(item)
     answers: dict[str, str] = {}
     for response in responses:
         for label in response.iter("response_label"):
@@ -2317,33 +2314,11 @@ def _canvas_matching_questions(document: _Document, item: Element, topics: list[
         if text and not answers.get(right.get(ident, ""), ""):
             raise _QtiError(f"matching item {text!r} ({ident}) has no right answer among its choices")
         pairs.append(matching.Pair(text, answers.get(right.get(ident, ""), ""), comments.get(ident, "")))
-    try:
-        asked = matching.asked_items(pairs, _qti1_points(_metadata(item)) or 1.0)
-    except matching.MatchingError as error:
-        raise _QtiError(str(error)) from None
-    general = _qti1_general_feedback(item, feedback)
-    outcome = _qti1_outcome_feedback(item, feedback, general)
+    asked = _asked_items(item, pairs)
     presentation = item.find("presentation")
     prompt = _material_text(presentation, _RESPONSES) if presentation is not None else ""
-    title, ident = (item.get("title") or "").strip(), item.get("ident", "")
-    questions = []
-    for index, part in enumerate(asked, start=1):
-        several = len(asked) > 1
-        question = _question(
-            document,
-            item,
-            identifier=f"{ident}-{index}" if several else ident,
-            prompt=prompt + part.asking if prompt else "",
-            data={**part.data, **outcome},
-            topics=topics,
-            general_feedback=general,
-            reference="",
-            points=part.points,
-        )
-        questions.append(
-            replace(question, title=f"{title} ({index})" if title and several else question.title)
-        )
-    return questions
+    matched = _Matched(asked, prompt, item.get("ident", ""), feedback)
+    return _qti1_matching_questions(document, item, topics, matched)
 
 
 def _blackboard_matching_questions(
@@ -2360,10 +2335,7 @@ def _blackboard_matching_questions(
     if answers_block is None or responses_block is None:
         raise _QtiError("a Blackboard matching question needs a RESPONSE_BLOCK and a RIGHT_MATCH_BLOCK")
     answers = [_material_text(block) for block in answers_block.findall("flow")]
-    right: dict[str, str] = {}
-    for scored in _scored_conditions(item):
-        for test in scored.condition.iter("varequal") if scored.fraction > 0 else ():
-            right.setdefault(test.get("respident", ""), (test.text or "").strip())
+    right = _right_answers(item)
     pairs = [matching.Pair("", text) for text in answers]  # every answer, distractors too
     for block in responses_block.findall("flow"):
         response = block.find("response_lid")
@@ -2376,25 +2348,56 @@ def _blackboard_matching_questions(
         if chosen is None or chosen >= len(answers):
             raise _QtiError(f"matching item {text!r} ({ident}) has no right answer among the answers")
         pairs.append(matching.Pair(text, answers[chosen]))
+    asked = _asked_items(item, pairs)
+    feedback = _item_feedback(item)
+    question_block = next((flow for flow in flows if flow.get("class") == "QUESTION_BLOCK"), None)
+    identifier = item.get("ident", "") or _metadata(item).get("bbmd_asi_object_id", "")
+    matched = _Matched(asked, _material_text(question_block), identifier, feedback)
+    return _qti1_matching_questions(document, item, topics, matched)
+
+
+def _right_answers(item: Element) -> dict[str, str]:
+    """The answer ident each response ident is right with: the first a crediting condition tests."""
+    right: dict[str, str] = {}
+    for scored in _scored_conditions(item):
+        for test in scored.condition.iter("varequal") if scored.fraction > 0 else ():
+            right.setdefault(test.get("respident", ""), (test.text or "").strip())
+    return right
+
+
+def _asked_items(item: Element, pairs: Sequence[matching.Pair]) -> list[matching.AskedItem]:
+    """The matching's items as questions sharing the item's points (1 when it states none)."""
     try:
-        asked = matching.asked_items(pairs, _qti1_points(_metadata(item)) or 1.0)
+        return matching.asked_items(pairs, _qti1_points(_metadata(item)) or 1.0)
     except matching.MatchingError as error:
         raise _QtiError(str(error)) from None
-    feedback = _item_feedback(item)
-    general = _qti1_general_feedback(item, feedback)
-    outcome = _qti1_outcome_feedback(item, feedback, general)
-    question_block = next((flow for flow in flows if flow.get("class") == "QUESTION_BLOCK"), None)
-    prompt = _material_text(question_block)
-    identifier = item.get("ident", "") or _metadata(item).get("bbmd_asi_object_id", "")
-    title = (item.get("title") or "").strip()
+
+
+@dataclass(frozen=True)
+class _Matched:
+    """A QTI 1.2 matching item read: its items as questions, the prompt before them, its id, its feedback."""
+
+    asked: Sequence[matching.AskedItem]
+    prompt: str
+    identifier: str
+    feedback: dict[str, str]
+
+
+def _qti1_matching_questions(
+    document: _Document, item: Element, topics: list[str], matched: _Matched
+) -> list[MoodleQuestion]:
+    """One question per item to match, "<id>-<n>" and "<title> (<n>)" when there are several, each with
+    the item's general and right/wrong feedback."""
+    general = _qti1_general_feedback(item, matched.feedback)
+    outcome = _qti1_outcome_feedback(item, matched.feedback, general)
+    title, several = (item.get("title") or "").strip(), len(matched.asked) > 1
     questions = []
-    for index, part in enumerate(asked, start=1):
-        several = len(asked) > 1
+    for index, part in enumerate(matched.asked, start=1):
         question = _question(
             document,
             item,
-            identifier=f"{identifier}-{index}" if several else identifier,
-            prompt=prompt + part.asking if prompt else "",
+            identifier=f"{matched.identifier}-{index}" if several else matched.identifier,
+            prompt=matched.prompt + part.asking if matched.prompt else "",
             data={**part.data, **outcome},
             topics=topics,
             general_feedback=general,

@@ -43,17 +43,15 @@ from __future__ import annotations
 
 import math
 import mimetypes
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from question_bank.errors import TentaError
 from question_bank.formats.common import html_to_text
+from question_bank.formats.exporting import IMAGE_NAME, MEDIA_MARKER, MediaPlacement, letter, write_atomically
 from question_bank.formats.media_files import bank_media_names
 from question_bank.keypoints import read_marking_scheme
 from question_bank.models import Bank, Choice, Question, QuestionType
@@ -70,8 +68,6 @@ INSPERA_FEEDBACK = "FEEDBACK"
 """Inspera reads how an answer went from this outcome (feedback_correct …), so it shows nothing itself."""
 CHOICE_FEEDBACK = "CHOICE_FEEDBACK"
 GENERAL_FEEDBACK = "GENERAL_FEEDBACK"
-_MEDIA_MARKER = re.compile(r"\[(image|sound|video): ([^\]\n]+)\]")
-_IMAGE_NAME = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|tiff?|avif)$", re.IGNORECASE)
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _LABELS = {
@@ -145,41 +141,29 @@ def _append_lines(parent: Element, text: str) -> None:
         _append_text(parent, line)
 
 
-class _MediaPlacer:
+class _MediaPlacer(MediaPlacement):
     """Puts a question's media where its "[image: name]" / "[sound: name]" markers are, as <img> or
-    <object> referring to the package's copy; a picture marker naming no file (its alt text) takes the
-    next picture no marker names. Remembers what it placed, so the rest can follow the prompt."""
-
-    def __init__(self, question: Question, packed: Collection[str]) -> None:
-        texts = [*question.prompt.values(), *(choice.text for choice in question.choices)]
-        marked = {match.group(2) for text in texts for match in _MEDIA_MARKER.finditer(text)}
-        self.names = [name for name in question.media if name in packed]
-        self._spare = iter([name for name in self.names if name not in marked and _IMAGE_NAME.search(name)])
-        self.placed: list[str] = []
+    <object> referring to the package's copy."""
 
     def inline(self, parent: Element, text: str) -> None:
         """Append `text` to `parent`: line breaks as <br/>, media markers as the media they name."""
         end = 0
-        for match in _MEDIA_MARKER.finditer(text):
+        for match in MEDIA_MARKER.finditer(text):
             _append_lines(parent, text[end : match.start()])
             kind, label = match.groups()
-            name = label if label in self.names else (next(self._spare, None) if kind == "image" else None)
+            name = self.place(kind, label)
             if name is None:
                 _append_text(parent, match.group(0))
             else:
-                self.placed.append(name)
                 _media_element(parent, name, label)
             end = match.end()
         _append_lines(parent, text[end:])
-
-    def unplaced(self) -> list[str]:
-        return [name for name in self.names if name not in self.placed]
 
 
 def _media_element(parent: Element, name: str, label: str) -> Element:
     """A picture as <img> (alt: what the marker said), sound or video as <object> with its MIME type."""
     source = f"{MEDIA_FOLDER}/{quote(name, safe='')}"
-    if _IMAGE_NAME.search(name):
+    if IMAGE_NAME.search(name):
         return SubElement(parent, "img", {"src": source, "alt": label})
     mime_type = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
     return SubElement(parent, "object", {"data": source, "type": mime_type})
@@ -282,16 +266,6 @@ def _declare_outcomes(item: Element, question: Question) -> None:
         _identifier_outcome(item, CHOICE_FEEDBACK, "single" if _is_single_answer(question) else "multiple")
     if question.general_feedback.strip():
         _identifier_outcome(item, GENERAL_FEEDBACK, "single")
-
-
-def _letter(index: int) -> str:
-    """A, B, … Z, AA, AB …: choice identifiers in the order shown."""
-    label = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        label = chr(ord("A") + remainder) + label
-    return label
 
 
 def _is_single_answer(question: Question) -> bool:
@@ -510,7 +484,7 @@ def _item_body(item: Element, question: Question, language: str, packed: Collect
         body.append(_scorer_rubric(question, language))
     media = _MediaPlacer(question, packed)
     _blocks(body, question.prompt_in(language), media)
-    identifiers = [_letter(index) for index in range(len(question.choices))]
+    identifiers = [letter(index) for index in range(len(question.choices))]
     if question.type in _CHOICE_TYPES:
         choices = Element("div")  # placed before the rest of the media is known, shown after the code
         _choice_interaction(choices, question, identifiers, media)
@@ -549,7 +523,7 @@ def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()
             "xml:lang": language,
         },
     )
-    identifiers = [_letter(index) for index in range(len(question.choices))]
+    identifiers = [letter(index) for index in range(len(question.choices))]
     if question.type in _CHOICE_TYPES:
         _choice_response(item, question, identifiers)
     elif question.type is QuestionType.FREE_TEXT:
@@ -715,41 +689,20 @@ def package_members(bank: Bank, packed: Sequence[str]) -> Iterator[tuple[str, by
         yield item_file(question), _serialised(assessment_item(bank, question, packed))
 
 
-def _file_mode(out: Path) -> int:
-    """The permissions `out` has, or those a plain new file gets (not mkstemp's 0600)."""
-    if out.exists():
-        return out.stat().st_mode & 0o777
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def write_qti_package(bank: Bank, out: Path, media_files: Mapping[str, Path] | None = None) -> list[str]:
     """Write `bank` to `out` as a QTI 2.1 content package (.zip), atomically: a failure leaves the old
     file or none. `media_files`: the bank's media files by name. Returns the media names packed."""
     media_files = media_files or {}
-    out = Path(out)
     packed = package_media(bank, media_files)
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as error:
-        raise TentaError(f"cannot write {out}: {error.strerror or error}") from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
+
+    def write(temporary: Path) -> None:
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
             for member, content in package_members(bank, packed):
                 archive.writestr(member, content)
             for media_name in packed:
                 archive.write(media_files[media_name], _media_path(media_name))
-        temporary.chmod(_file_mode(out))
-        temporary.replace(out)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise TentaError(f"cannot write {out}: {error.strerror or error}") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+
+    write_atomically(Path(out), write)
     return packed
 
 
