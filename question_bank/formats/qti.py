@@ -16,7 +16,9 @@ imsmanifest.xml lists the question files):
   right pairs' mapped values (equal shares under match_correct; a row with several right answers shares
   its credit, wrong pairs cost what the mapping says, or its negative default); `gapMatchInteraction` ->
   one such question per gap, the text shown with that gap as _____ and the others as […], choosing among
-  the gap texts. Choice shares follow the response
+  the gap texts; `associateInteraction` like matching when its right pairs match one set of its choices
+  to another one to one (the first end written is the item to match, the other ends and the choices no
+  pair names the answers), else refused. Choice shares follow the response
   processing: map_response (template or inline `<mapResponse>`) by the `<mapping>` weights (defaultValue
   for unlisted choices, upperBound capping), match_correct (template in any QTI version, or inline
   `<match>` of the response with its correct value setting SCORE) by the `<correctResponse>` alone: a
@@ -54,8 +56,9 @@ images their LaTeX; an <object>'s fallback content is kept, since tenta's text c
 answer rows without credit (Canvas keeps the ones a teacher left empty) are dropped. A package whose test
 names an item file the package lacks is an error rather than a quiz with questions missing.
 
-Items tenta has no type for (QTI 2 associate, ordering, hotspot, upload, several blanks
-in one item, essays without a model answer …) are unsupported: an error, or left out with `skipped`.
+Items tenta has no type for (QTI 2 associate that is no one-to-one matching, ordering, hotspot, upload,
+several blanks in one item, essays without a model answer …) are unsupported: an error, or left out with
+`skipped`.
 Items with no interaction (texts shown between questions) are left out, each named in the notes. Files
 are parsed with defusedxml and errors name the file (the member inside a zip) and the line of the item.
 A package is read without extracting it: only XML members listed in the manifest, each bounded in size.
@@ -351,7 +354,7 @@ def _readable(element: Element | None) -> str:
 
 _UNSUPPORTED_INTERACTIONS = {
     "matchInteraction": "matching",
-    "associateInteraction": "associate (pairing)",
+    "associateInteraction": "associate (pairing, not one to one)",
     "orderInteraction": "ordering",
     "gapMatchInteraction": "drag words into gaps",
     "inlineChoiceInteraction": "inline choice (drop-down in text)",
@@ -1019,12 +1022,51 @@ _ASSOCIATING = frozenset({"matchInteraction", "gapMatchInteraction"})
 
 
 def _match_interaction(item: Element) -> Element | None:
-    """The item's one match or gap match interaction (QTI 2/3), when that is all it asks."""
+    """The item's one match or gap match interaction (QTI 2/3), or associate interaction whose right
+    pairs match one set of its choices to another one to one, when that is all it asks."""
     body = item.find("itemBody") if item.tag == "assessmentItem" else None
     interactions = _interactions(body) if body is not None else []
-    if len(interactions) == 1 and interactions[0].tag in _ASSOCIATING:
-        return interactions[0]
+    if len(interactions) != 1:
+        return None
+    interaction = interactions[0]
+    if interaction.tag in _ASSOCIATING:
+        return interaction
+    if interaction.tag == "associateInteraction" and _associate_sides(item, interaction) is not None:
+        return interaction
     return None
+
+
+def _declaration_of(item: Element, interaction: Element) -> Element | None:
+    return next(
+        (
+            declared
+            for declared in item.findall("responseDeclaration")
+            if declared.get("identifier") == interaction.get("responseIdentifier")
+        ),
+        None,
+    )
+
+
+def _associate_sides(item: Element, interaction: Element) -> tuple[dict[str, str], dict[str, str]] | None:
+    """An associate interaction's choices split into items to match (the first end of each right pair,
+    in the file's order) and answers (the other ends, then the choices no pair names, as distractors);
+    None unless the right pairs are one to one (no choice in two of them) and every pair that scores
+    joins an item to an answer. QTI pairs are unordered: the first end written is the item."""
+    choices = {
+        choice.get("identifier", ""): _readable(choice)
+        for choice in interaction.iter("simpleAssociableChoice")
+    }
+    pairs = _scored_pairs(item, _declaration_of(item, interaction))
+    right = [(first, second) for first, second, worth in pairs if worth > 0]
+    ends = [end for pair in right for end in pair]
+    if not right or len(set(ends)) != len(ends) or not set(ends) <= choices.keys():
+        return None
+    rows = {first for first, _ in right}
+    if any((first in rows) == (second in rows) for first, second, _ in pairs):
+        return None  # a scored pair of two items or of two answers
+    items = {identifier: text for identifier, text in choices.items() if identifier in rows}
+    answers = {identifier: text for identifier, text in choices.items() if identifier not in rows}
+    return items, answers
 
 
 def _scored_pairs(item: Element, declaration: Element | None) -> list[tuple[str, str, float]]:
@@ -1068,11 +1110,15 @@ def _row_pairs(
     return pairs
 
 
-def _association_parts(
-    interaction: Element,
-) -> tuple[dict[str, str], dict[str, str]]:
+def _association_parts(item: Element, interaction: Element) -> tuple[dict[str, str], dict[str, str]]:
     """The rows to ask and the answers to choose among: a match interaction's first and second sets, a
-    gap match interaction's gaps (by id) and its gap texts (images by their label)."""
+    gap match interaction's gaps (by id) and its gap texts (images by their label), an associate
+    interaction's choices split by its right pairs."""
+    if interaction.tag == "associateInteraction":
+        sides = _associate_sides(item, interaction)
+        if sides is None:
+            raise _QtiError("the associate interaction's right pairs are not one to one")
+        return sides
     if interaction.tag == "gapMatchInteraction":
         gaps = {gap.get("identifier", ""): gap.get("identifier", "") for gap in interaction.iter("gap")}
         texts = {
@@ -1120,15 +1166,8 @@ def _qti2_matching_questions(
     as _____, among the gap texts), in the file's order (formats/matching.py). Each is worth the mapped
     values of its right pairs (equal shares under match_correct); a row with no right pair (a match
     table's row left empty) is not asked."""
-    rows, answers = _association_parts(interaction)
-    declaration = next(
-        (
-            declared
-            for declared in item.findall("responseDeclaration")
-            if declared.get("identifier") == interaction.get("responseIdentifier")
-        ),
-        None,
-    )
+    rows, answers = _association_parts(item, interaction)
+    declaration = _declaration_of(item, interaction)
     pairs = _row_pairs(item, declaration, rows, answers)
     points = _declared_points(item) or _mapping_maximum(declaration, True) or 1.0
     try:

@@ -273,3 +273,73 @@ def test_moodle_drag_and_drop_matching_reads_like_matching() -> None:
         correct="Well done!", incorrect="That is not right at all."
     )
     assert len(notes) == 1 and "a drag-and-drop matching question with 3 items" in notes[0]
+
+
+def test_qti21_associate_whose_pairs_are_one_to_one_becomes_a_choice_per_first_end() -> None:
+    """The IMS 'Shakespearian Rivals' associate item (was: refused as unsupported): its right pairs A-P,
+    C-M, D-L match Antonio, Capulet and Demetrius one to one with Prospero, Montague and Lysander, so each
+    of the three is asked among the other side, worth its mapped value (2, 1, 1 of the mapping's 4)."""
+    notes: list[str] = []
+    rivals = import_file(REAL / "qti21_ims_associate_rivals.xml", notes=notes).questions
+    assert [question.id for question in rivals] == ["associate-1", "associate-2", "associate-3"]
+    assert [question.prompt["en"].rsplit("\n", 1)[-1] for question in rivals] == [
+        "Antonio → _____",
+        "Capulet → _____",
+        "Demetrius → _____",
+    ]
+    assert (
+        rivals[0]
+        .prompt["en"]
+        .startswith(
+            "Hidden in this list of characters from famous Shakespeare plays are three pairs of rivals. "
+        )
+    )
+    assert all(question.type is QuestionType.MULTIPLE_CHOICE for question in rivals)
+    assert [c.text for c in rivals[0].choices] == ["Lysander", "Montague", "Prospero"]
+    assert [_right(question.choices) for question in rivals] == [["Prospero"], ["Montague"], ["Lysander"]]
+    assert [question.max_points for question in rivals] == [2.0, 1.0, 1.0]
+    assert any("3 questions" in note for note in notes)
+
+
+def test_qti21_associate_offers_the_choices_no_pair_names_as_distractors() -> None:
+    """EPAM's CAP theorem associate item: three concepts paired with their definitions, a fourth
+    definition (Scalability) in no pair is offered as a wrong answer to each."""
+    concepts = import_file(REAL / "qti21_epam_associate_cap_theorem.xml").questions
+    assert [question.prompt["en"].rsplit("\n", 1)[-1] for question in concepts] == [
+        "Consistency → _____",
+        "Availability → _____",
+        "Partition Tolerance → _____",
+    ]
+    assert [len(question.choices) for question in concepts] == [4, 4, 4]
+    assert concepts[0].choices[-1].text == "Ability to handle increased load by adding resources"
+    assert [_right(question.choices) for question in concepts] == [
+        ["Ensures all nodes see the same data at the same time"],
+        ["Ensures that every request receives a response, even in case of partial failure"],
+        ["Ensures the system continues to operate despite network partitions"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"D L" mappedValue="1"/>', '"D L" mappedValue="1"/><mapEntry mapKey="D P" mappedValue="1"/>'),
+        ('"D L" mappedValue="1"/>', '"D L" mappedValue="1"/><mapEntry mapKey="A C" mappedValue="-1"/>'),
+    ],
+)
+def test_qti21_associate_that_is_no_one_to_one_matching_is_still_refused(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    """Pairs sharing a choice, or a scored pair joining two items to match, have no matching question:
+    the item is refused as unsupported, naming the interaction, as before."""
+    path = tmp_path / "associate.xml"
+    original = (REAL / "qti21_ims_associate_rivals.xml").read_text(encoding="utf-8")
+    assert old in original
+    path.write_text(original.replace(old, new), encoding="utf-8")
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(path)
+    [error] = raised.value.errors
+    assert error.unsupported
+    assert error.reason == (
+        "associate (pairing, not one to one) items (associateInteraction) are not supported by tenta; "
+        "remove or convert this item"
+    )
