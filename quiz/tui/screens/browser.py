@@ -165,7 +165,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "topics",
         "Topics",
-        12,
+        14,
         lambda row, _: ", ".join(row.question.topics),
         lambda row: ", ".join(row.question.topics).casefold() or None,
         wide_only=True,
@@ -322,6 +322,8 @@ class BrowserScreen(TentaScreen[None]):
         highlighted = self.highlighted()
         self.shown = self.rows()
         columns = self.columns()
+        if self.sort_key not in {column.key for column in columns}:  # narrowed past the sorted column
+            self.sort_key, self.descending = "number", False
         labels = {column.key: column.label + self._arrow(column.key) for column in columns}
         widths = {column.key: max(column.width, len(labels[column.key])) + GAP for column in columns}
         fixed = sum(width for key, width in widths.items() if key != "prompt")
@@ -332,8 +334,7 @@ class BrowserScreen(TentaScreen[None]):
         for column in columns:
             table.add_column(labels[column.key], width=widths[column.key], key=column.key)
         for row in self.shown:
-            cells = [column.cell(row, now) for column in columns]
-            cells[1] = _truncated(cells[1], prompt_width)
+            cells = [_truncated(column.cell(row, now), widths[column.key] - GAP) for column in columns]
             table.add_row(*cells, key=row.question.id)
         if highlighted is not None and highlighted.question.id in {row.question.id for row in self.shown}:
             table.move_cursor(row=table.get_row_index(highlighted.question.id))
@@ -358,11 +359,8 @@ class BrowserScreen(TentaScreen[None]):
         if data.chosen_topics:
             scope += f" · a: {'only chosen' if self.show_all else 'all'}"
         shown = f" · {len(self.shown)} shown" if len(self.shown) != in_scope else ""
-        sort = next(column.label for column in COLUMNS if column.key == self.sort_key)
-        order = "↓" if self.descending else "↑"
         self.query_one("#browser-title", Static).update(
-            f"[b]{escape(data.bank.title)}[/b] · {escape(scope)}{shown} · sorted by {sort} {order}"
-            f" · {self.language}"
+            f"[b]{escape(data.bank.title)}[/b] · {self.language} · {escape(scope)}{shown}"
         )
 
     def highlighted(self) -> BrowserRow | None:
