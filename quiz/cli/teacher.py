@@ -63,7 +63,7 @@ from quiz.teacher.exports import (
 from quiz.teacher.feedback.as_pdf import find_font_files
 from quiz.teacher.feedback.files import FeedbackFormat, write_feedback
 from quiz.teacher.feedback.model import collect_feedback, select_students
-from quiz.teacher.grouping import DEFAULT_THRESHOLD, answer_groups, find_group
+from quiz.teacher.grouping import answer_groups, find_group
 from quiz.teacher.review import (
     POINT_DECISIONS,
     agreement,
@@ -329,8 +329,14 @@ def groups_command(
     *,
     bank_id: BankOption = None,
     threshold: Annotated[
-        float, typer.Option(min=0.0, max=1.0, help="Similarity to the representative needed to join a group.")
-    ] = DEFAULT_THRESHOLD,
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Cosine similarity to the representative needed to join a group (the auto grades must "
+            "agree too). Default: the model's, as far above its chance level (e5 0.92, MiniLM 0.67).",
+        ),
+    ] = None,
     members: Annotated[int, typer.Option(min=0, help="Other answers to show per group.")] = 2,
     show: Annotated[
         str | None,
@@ -419,6 +425,8 @@ def groups_command(
     found = resolve_question(bank, question)
     if found is None:
         raise TentaError(f"bank {bank.id!r} has no question {question!r}")
+    if threshold is None:
+        threshold = grouping.default_threshold(ctx.embedder)
     groups = answer_groups(ctx.repository, ctx.embedder, bank.id, found.id, threshold=threshold)
     if not groups:
         console.print(f"No answers to {found.id} yet.")
@@ -459,13 +467,16 @@ def groups_command(
         chosen_group = find_group(groups, show)
         _show_group(chosen_group, score, point_decisions(point or []), comment, _pseudonyms(ctx, anonymous))
     else:
-        _list_groups(found.id, groups, members, show_all)
+        _list_groups(found.id, groups, members, show_all, threshold)
 
 
 def _list_groups(
-    question_id: str, groups: Sequence[grouping.AnswerGroup], members: int, show_all: bool
+    question_id: str, groups: Sequence[grouping.AnswerGroup], members: int, show_all: bool, threshold: float
 ) -> None:
-    table = Table(title=f"{question_id}: {sum(g.size for g in groups)} answers in {len(groups)} groups")
+    table = Table(
+        title=f"{question_id}: {sum(g.size for g in groups)} answers in {len(groups)} groups "
+        f"(similarity ≥ {threshold:.2f}, auto grades agree)"
+    )
     for column in ("group", "size", "state", "mean auto", "decided", "representative answer / other members"):
         table.add_column(column)
     for group in _shown(groups, show_all):
@@ -608,10 +619,16 @@ def review_command(
     if not queue:
         console.print("Nothing to review.")
         return
-    table = Table(title=f"{len(queue)} answer(s) to review")
-    for column in ("answer", "student", "question", "auto", "confidence", "why"):
-        table.add_column(column)
-    table.add_column("answer text", no_wrap=True, overflow="ellipsis")
+    # The id is what `tenta override` needs: the fixed columns keep their width (80 columns, or a pipe,
+    # still shows them whole) and the reasons and the answer text take what is left.
+    table = Table(title=f"{len(queue)} answer(s) to review", expand=True)
+    table.add_column("answer", no_wrap=True)
+    table.add_column("student", no_wrap=True, overflow="ellipsis", max_width=14)
+    table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=20)
+    table.add_column("auto", no_wrap=True)
+    table.add_column("conf", no_wrap=True)
+    table.add_column("why", ratio=1, min_width=6, overflow="ellipsis")
+    table.add_column("answer text", ratio=2, min_width=8, no_wrap=True, overflow="ellipsis")
     for detail in _shown(queue, show_all):
         grade = detail.latest_grade
         reasons = []
@@ -688,8 +705,10 @@ def audit_command(
     )
     console.print(f"[dim]{_excerpt(detail.answer.text, 200)}[/]")
     table = Table()
-    for column in ("when (UTC)", "event", "by", "detail"):
-        table.add_column(column)
+    table.add_column("when (UTC)", no_wrap=True)
+    table.add_column("event", no_wrap=True)
+    table.add_column("by", max_width=18)
+    table.add_column("detail", ratio=1, min_width=16)
     for event in ctx.repository.audit_trail(answer_id):
         table.add_row(
             event.at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -878,17 +897,20 @@ def agreement_command(
         )
     console.print(table)
     points = Table(
-        title="Key points: auto status × the teacher's decision of the point, or of the whole answer"
+        title="Key points: auto status × the teacher's decision of the point, or of the whole answer",
+        expand=True,
     )
-    for column in ("question", "key point", "vs teacher's", "n", "r", "agree"):
-        points.add_column(column)
+    points.add_column("question / key point", ratio=1, min_width=16)
+    for column in ("vs", "n", "r", "agree"):
+        points.add_column(column, no_wrap=True)
     for status in _AUTO_COLUMNS:
-        points.add_column(f"auto {status}")
-    for point in report.points:
+        points.add_column(f"auto\n{status}", no_wrap=True)
+    for index, point in enumerate(report.points):
+        if index == 0 or report.points[index - 1].question_id != point.question_id:
+            points.add_row(f"[b]{point.question_id}[/]")
         points.add_row(
-            point.question_id,
-            _excerpt(f"{point.point_id}: {point.text}", 44),
-            "point c/p/m" if point.basis is analysis.AgreementBasis.POINT else "answer f/p/z",
+            _excerpt(f"{point.point_id}: {point.text}", 60),
+            "point" if point.basis is analysis.AgreementBasis.POINT else "answer",
             str(point.n),
             _number(point.pearson),
             _percent(point.agreement),
@@ -912,11 +934,24 @@ def _confusion_cell(row: dict[str, int], teacher_columns: Sequence[str]) -> str:
     return "/".join(str(row.get(column, 0)) for column in teacher_columns)
 
 
-def stats_command(bank_id: BankOption = None, grade_scale: GradeScaleOption = None) -> None:
+def stats_command(
+    bank_id: BankOption = None,
+    grade_scale: GradeScaleOption = None,
+    points: Annotated[
+        bool,
+        typer.Option(
+            "--points", help="Per key point: how many answers covered, partly covered or missed it."
+        ),
+    ] = False,
+) -> None:
     """Item analysis per question (Moodle-style): facility, spread, discrimination index; and the
-    distribution of final grades when the bank (or --grade-scale) has a grade scale."""
+    distribution of final grades when the bank (or --grade-scale) has a grade scale. With --points:
+    which key points the class covered and missed (Gradescope's rubric item statistics)."""
     ctx = make_context()
     bank = _bank(ctx, bank_id)
+    if points:
+        _key_point_stats(ctx, bank)
+        return
     gradebook = ctx.repository.gradebook(bank.id)
     max_total = sum(question_columns(gradebook, bank).values())
     scale = _grade_scale(grade_scale, bank, max_total)
@@ -924,9 +959,11 @@ def stats_command(bank_id: BankOption = None, grade_scale: GradeScaleOption = No
         console.print(f"No graded answers in bank {bank.id} yet.")
         return
     items, exam = analysis.item_analysis([row.scores for row in gradebook.rows], gradebook.max_points)
-    table = Table(title=f"Item analysis — {bank.title}")
-    for column in ("question", "students", "mean", "SD", "facility", "discrimination", "remarks"):
-        table.add_column(column, justify="left" if column in ("question", "remarks") else "right")
+    table = Table(title=f"Item analysis — {bank.title}", expand=True)
+    table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=20)
+    for column in ("n", "mean", "SD", "facility", "discrim."):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("remarks", ratio=1, min_width=8)
     for item in items:
         table.add_row(
             item.question_id,
@@ -946,9 +983,39 @@ def stats_command(bank_id: BankOption = None, grade_scale: GradeScaleOption = No
         counts = grade_counts(final_grades(gradebook, bank, scale), scale)
         console.print(f"Final grades ({describe_scale(scale, max_total)}): {_grade_counts_line(counts)}")
     console.print(
-        "[dim]Facility: mean share of max points. Discrimination: correlation between the question's score "
-        "and the rest of the test (Moodle's discrimination index); below 20% the question separates "
-        "strong and weak students poorly.[/]"
+        "[dim]n: students who answered. Facility: mean share of max points. Discrim. (discrimination "
+        "index, as Moodle's): correlation between the question's score and the rest of the test; "
+        "below 20% the question separates strong and weak students poorly.[/]"
+    )
+
+
+def _key_point_stats(ctx: AppContext, bank: Bank) -> None:
+    tallies = analysis.key_point_tallies(ctx.repository.answer_history(bank_id=bank.id))
+    if not tallies:
+        console.print(f"No graded answers with key points in bank {bank.id} yet.")
+        return
+    table = Table(title=f"Key points — {bank.title}", expand=True)
+    table.add_column("question / key point", ratio=1, min_width=20)
+    for column in ("covered", "partly", "missed", "% missed", "teacher"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for index, tally in enumerate(tallies):
+        if index == 0 or tallies[index - 1].question_id != tally.question_id:
+            table.add_row(f"[b]{tally.question_id}[/]", end_section=False)
+        last_of_question = index + 1 == len(tallies) or tallies[index + 1].question_id != tally.question_id
+        table.add_row(
+            f"{tally.point_id}: {tally.text}",
+            str(tally.covered),
+            str(tally.partial),
+            str(tally.missing),
+            _percent(tally.missed_share),
+            str(tally.decided),
+            end_section=last_of_question,
+        )
+    console.print(table)
+    console.print(
+        "[dim]Every graded answer counts once per key point; where a teacher decided a point "
+        "(`tenta override --point`, a group decision) that decision counts instead of the grader's "
+        "('teacher': how many).[/]"
     )
 
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from db.records import credit_status
+from db.records import AnswerDetail, credit_status
 from grading.evaluate import pearson
 from grading.models import PointStatus
 
@@ -345,3 +345,52 @@ def cronbach_alpha(table: Sequence[Sequence[float]]) -> float | None:
 def _variance(values: Sequence[float]) -> float:
     mean = sum(values) / len(values)
     return sum((value - mean) ** 2 for value in values) / (len(values) - 1)
+
+
+STATUSES = tuple(status.value for status in PointStatus)
+"""covered, partial, missing: the key-point statuses a tally counts."""
+
+
+class KeyPointTally(_Value):
+    """How the class did on one key point (Gradescope's rubric item statistics): answers that covered,
+    partly covered or missed it, a teacher's decision of the point counting instead of the grader's."""
+
+    question_id: str
+    point_id: str
+    text: str
+    covered: int = 0
+    partial: int = 0
+    missing: int = 0
+    decided: int = 0
+    """Answers whose status here is a teacher's decision."""
+
+    @property
+    def answers(self) -> int:
+        return self.covered + self.partial + self.missing
+
+    @property
+    def missed_share(self) -> float | None:
+        return self.missing / self.answers if self.answers else None
+
+
+def key_point_tallies(answers: Iterable[AnswerDetail]) -> list[KeyPointTally]:
+    """One tally per key point, by question number then rubric order; only graded answers count."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    texts: dict[tuple[str, str], str] = {}
+    order: dict[tuple[str, str], tuple[int, str, int]] = {}
+    for detail in answers:
+        question = detail.question
+        position = {point.id: index for index, point in enumerate(question.rubric)}
+        for point in detail.final_points:
+            key = (question.id, str(point.get("point_id")))
+            tally = counts.setdefault(key, dict.fromkeys((*STATUSES, "decided"), 0))
+            status = str(point.get("status"))
+            if status in STATUSES:
+                tally[status] += 1
+            tally["decided"] += int("decided_by" in point)
+            texts[key] = str(point.get("text", ""))
+            order[key] = (question.number or 0, question.id, position.get(key[1], len(position)))
+    return [
+        KeyPointTally(question_id=key[0], point_id=key[1], text=texts[key], **counts[key])
+        for key in sorted(counts, key=lambda key: order[key])
+    ]

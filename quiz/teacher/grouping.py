@@ -2,10 +2,15 @@
 
 Answers are embedded with the grader's model and grouped with faiss: every answer's neighbours
 above a cosine threshold are found with a range search, then the answer with the most ungrouped
-neighbours becomes a group's representative and takes those neighbours with it. Every member is
-therefore close to the representative the teacher reads, which is what makes applying one score
-to the whole group safe. A group's id is its representative's answer id, so it stays the same
-between `tenta groups` and `tenta groups --apply` as long as the answers do.
+neighbours becomes a group's representative and takes those neighbours with it. An answer joins
+only when it is close to the representative in meaning AND its auto grade agrees with the
+representative's (see `AutoGradeProfile.agrees`): an answer on the same topic that says something
+wrong ("dropout removes outliers") reads much like a right one to an embedding model, but the
+rubric tells them apart. Every member is therefore close to the representative the teacher reads,
+in wording and in grade, which is what makes applying one score to the whole group safe.
+
+A group's id is its representative's answer id, so it stays the same between `tenta groups` and
+`tenta groups --apply` as long as the answers do.
 
 A teacher shapes groups by moving an answer, taking it out, merging two groups or confirming one.
 Groups are computed again at every look (another threshold, new answers), so those decisions are
@@ -46,9 +51,100 @@ if TYPE_CHECKING:
     from db.repository import Repository
     from grading.embedder import Embedder
 
-DEFAULT_THRESHOLD = 0.85
-"""Cosine similarity to the representative needed to join its group."""
 SCORE_EPSILON = 1e-6
+
+GRADE_AGREEMENT = 0.1
+"""Largest difference of two auto grades, as a share of max points, for their answers to share a group."""
+
+SIMILARITY_ABOVE_CHANCE = 0.65
+"""The default threshold's place between chance and identity: `chance + 0.65 × (1 − chance)`.
+
+Raw cosines mean different things per model: multilingual-e5-small scores unrelated sentences about
+0.77 and answers to one question about 0.87 (median), all-MiniLM-L6-v2 0.06 and 0.35. Measured on
+tests/data/dl_course_answers.jsonl (bench/grouping_agreement.py), grouped pairs with e5 agree with the
+human grades about as well as answers do once the auto grades agree, at 0.65 of the way from chance
+to identity (e5: 0.92): below that the mean human disagreement of grouped pairs rises quickly.
+"""
+
+UNRELATED_TEXTS = (
+    "The train to Uppsala leaves at seven.",
+    "Photosynthesis turns light into chemical energy.",
+    "Hon köpte tre kilo äpplen på torget.",
+    "The treaty was signed in 1648.",
+    "Gradient descent updates the weights.",
+    "Min katt sover hela dagen.",
+    "Interest rates rose again this quarter.",
+    "A sonnet has fourteen lines.",
+    "Vi spelade fotboll i regnet.",
+    "The bridge is closed for repairs.",
+    "Proteins fold into three-dimensional shapes.",
+    "Kaffet var för starkt i morse.",
+)
+"""Sentences on unrelated subjects, Swedish and English: their mean cosine is the model's chance level."""
+
+_chance_by_model: dict[str, float] = {}
+
+
+def chance_similarity(embedder: Embedder) -> float:
+    """Mean cosine between unrelated sentences under this model (once per model and process)."""
+    if embedder.model_id not in _chance_by_model:
+        vectors = embedder.encode(list(UNRELATED_TEXTS))
+        similarity = vectors @ vectors.T
+        off_diagonal = similarity[~np.eye(len(UNRELATED_TEXTS), dtype=bool)]
+        _chance_by_model[embedder.model_id] = float(off_diagonal.mean())
+    return _chance_by_model[embedder.model_id]
+
+
+def default_threshold(embedder: Embedder) -> float:
+    """The model's default similarity threshold, the same distance above its chance level for every
+    model (e5 0.92, MiniLM 0.67, any other sentence-transformers folder measured the same way)."""
+    chance = chance_similarity(embedder)
+    return round(chance + SIMILARITY_ABOVE_CHANCE * (1.0 - chance), 2)
+
+
+@dataclass(frozen=True)
+class AutoGradeProfile:
+    """What the grader said about an answer: its score as a share of max points, each key point's status."""
+
+    fraction: float | None
+    """None: not auto-graded yet."""
+    statuses: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, detail: AnswerDetail) -> AutoGradeProfile:
+        grade = detail.latest_grade
+        if grade is None:
+            return cls(None)
+        statuses = {str(point.get("point_id")): str(point.get("status")) for point in grade.points}
+        return cls(grade.score / grade.max_points, statuses)
+
+    def agrees(self, other: AutoGradeProfile) -> bool:
+        """Scores within `GRADE_AGREEMENT` of max points and no key point covered by one and missing in
+        the other (a partial on one side is tolerated). Ungraded answers agree only with ungraded ones.
+
+        Measured on dl_course_answers.jsonl (e5, cosine ≥ 0.92): the score rule alone leaves grouped
+        pairs 0.14 apart in human score; the key-point rule takes out a few more pairs where the auto
+        scores match by chance; demanding the same status on every point keeps too few pairs to help.
+        """
+        if self.fraction is None or other.fraction is None:
+            return self.fraction is None and other.fraction is None
+        if abs(self.fraction - other.fraction) > GRADE_AGREEMENT + SCORE_EPSILON:
+            return False
+        return not any(
+            {status, other.statuses[point]} == {"covered", "missing"}
+            for point, status in self.statuses.items()
+            if point in other.statuses
+        )
+
+
+def agreement_matrix(profiles: Sequence[AutoGradeProfile]) -> np.ndarray:
+    """`matrix[i, j]`: answers i and j may share a group as far as their auto grades go."""
+    count = len(profiles)
+    matrix = np.ones((count, count), dtype=bool)
+    for i in range(count):
+        for j in range(i + 1, count):
+            matrix[i, j] = matrix[j, i] = profiles[i].agrees(profiles[j])
+    return matrix
 
 
 def group_key(answer_id: int) -> str:
@@ -129,10 +225,12 @@ def decision_label(detail: AnswerDetail) -> str:
     return f"own · {override.teacher}"
 
 
-def cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:
+def cluster(vectors: np.ndarray, threshold: float, agree: np.ndarray | None = None) -> list[list[int]]:
     """Groups of row indexes of unit `vectors`; each group starts with its representative.
 
-    Deterministic: ties go to the lower index, so the same vectors always give the same groups.
+    Two rows are neighbours when their cosine reaches `threshold` and, given `agree` (a boolean
+    matrix, see `agreement_matrix`), their auto grades agree. Deterministic: ties go to the lower
+    index, so the same vectors always give the same groups.
     """
     import faiss
 
@@ -148,7 +246,9 @@ def cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:
     for row in range(count):
         start, end = int(limits[row]), int(limits[row + 1])
         found = {
-            int(j): float(s) for j, s in zip(neighbour_ids[start:end], similarities[start:end], strict=True)
+            int(j): float(s)
+            for j, s in zip(neighbour_ids[start:end], similarities[start:end], strict=True)
+            if agree is None or agree[row, int(j)]
         }
         found[row] = max(found.get(row, 1.0), 1.0)
         neighbours.append(found)
@@ -170,16 +270,25 @@ def answer_groups(
     bank_id: str,
     question_id: str,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
 ) -> list[AnswerGroup]:
     """Groups of the answers to one question, largest first: the teacher's pinned groups as stored
-    (a later answer matching a confirmed one joins it as new), the other answers clustered."""
+    (a later answer matching a confirmed one joins it as new), the other answers clustered.
+
+    `threshold` is the cosine to the representative needed to join its group (None: the model's
+    `default_threshold`); the auto grades must agree as well, at any threshold."""
     details = sorted(
         repository.answer_history(bank_id=bank_id, question_id=question_id), key=lambda d: d.answer.id
     )
     if not details:
         return []
-    answers = _EmbeddedAnswers(details, embedder.encode([detail.answer.text for detail in details]))
+    if threshold is None:
+        threshold = default_threshold(embedder)
+    answers = _EmbeddedAnswers(
+        details,
+        embedder.encode([detail.answer.text for detail in details]),
+        agreement_matrix([AutoGradeProfile.of(detail) for detail in details]),
+    )
     layout = repository.group_layout(bank_id, question_id)
     row_of = {detail.answer.id: row for row, detail in enumerate(details)}
     pinned: dict[str, list[int]] = {}
@@ -198,7 +307,7 @@ def answer_groups(
     ]
     joined = {row for rows in joining.values() for row in rows}
     rest = [row for row in free if row not in joined]
-    for rows in cluster(answers.vectors[rest], threshold):
+    for rows in cluster(answers.vectors[rest], threshold, answers.agree[np.ix_(rest, rest)]):
         leader = rest[rows[0]]
         key = group_key(details[leader].answer.id)
         groups.append(answers.group(key, leader, [], [rest[row] for row in rows[1:]]))
@@ -207,10 +316,11 @@ def answer_groups(
 
 @dataclass(frozen=True)
 class _EmbeddedAnswers:
-    """One question's answers by id, with their unit vectors in the same rows."""
+    """One question's answers by id, with their unit vectors and grade agreement in the same rows."""
 
     details: Sequence[AnswerDetail]
     vectors: np.ndarray
+    agree: np.ndarray
 
     def pinned_leader(self, key: str, rows: Sequence[int]) -> int:
         """The answer the key names when it is still pinned there, else the oldest pinned member."""
@@ -222,8 +332,9 @@ class _EmbeddedAnswers:
         confirmed: Mapping[str, tuple[int, GroupConfirmationRecord]],
         threshold: float,
     ) -> dict[str, list[int]]:
-        """Unpinned answers that came after a confirmed group's review and match its representative
-        (`confirmed`: key → leader row and confirmation); the closest group wins, ties the first key."""
+        """Unpinned answers that came after a confirmed group's review and match its representative in
+        meaning and auto grade (`confirmed`: key → leader row and confirmation); the closest group wins,
+        ties the first key."""
         keys = sorted(confirmed)
         if not keys or not free:
             return {}
@@ -234,8 +345,10 @@ class _EmbeddedAnswers:
             best: tuple[float, str] | None = None
             for k, key in enumerate(keys):
                 value = float(similarity[position, k])
-                later = answer_id > confirmed[key][1].last_answer_id
-                if later and value >= threshold and (best is None or value > best[0]):
+                leader, confirmation = confirmed[key]
+                later = answer_id > confirmation.last_answer_id
+                matches = value >= threshold and bool(self.agree[row, leader])
+                if later and matches and (best is None or value > best[0]):
                     best = (value, key)
             if best is not None:
                 joining.setdefault(best[1], []).append(row)

@@ -136,9 +136,8 @@ def test_override_by_key_points_is_scored_audited_compared_and_exported(
 
     code, stdout, _ = tenta("agreement", "--bank", "teacher-test")
     assert code == 0
-    assert (
-        "point c/p/m" in stdout and "answer f/p/z" in stdout and "overfitting: Reduces overfitting" in stdout
-    )
+    assert "│ point " in stdout and "│ answer " in stdout and "overfitting: Reduces overfitting" in stdout
+    assert "c/p/m" in stdout and "f/p/z" in stdout, "the legend explains both row kinds"
 
     answers = tmp_path / "answers.jsonl"
     assert tenta("export", "answers", "--bank", "teacher-test", "--out", answers)[0] == 0

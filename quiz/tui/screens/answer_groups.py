@@ -23,7 +23,6 @@ from quiz.teacher import grouping
 from quiz.teacher.anonymous import Pseudonyms, pseudonyms_for, shown
 from quiz.teacher.exports import format_score
 from quiz.teacher.grouping import (
-    DEFAULT_THRESHOLD,
     AnswerGroup,
     DecisionSource,
     MemberOutcome,
@@ -165,7 +164,8 @@ class AnswerGroupsScreen(TentaScreen[bool]):
         self.teacher = teacher
         self.anonymous = anonymous
         self.pseudonyms: Pseudonyms | None = None
-        self.threshold = DEFAULT_THRESHOLD
+        self.threshold: float | None = None
+        """None until the first grouping: then the model's default threshold."""
         self.groups: list[AnswerGroup] = []
         self.selected: AnswerGroup | None = None
 
@@ -217,6 +217,8 @@ class AnswerGroupsScreen(TentaScreen[bool]):
         """Embedding the answers may load the model first, so it runs off the UI thread."""
         ctx = self.tenta.ctx
         try:
+            if self.threshold is None:
+                self.threshold = grouping.default_threshold(ctx.embedder)
             groups = answer_groups(
                 ctx.repository, ctx.embedder, self.bank_id, self.question_id, threshold=self.threshold
             )
@@ -245,7 +247,7 @@ class AnswerGroupsScreen(TentaScreen[bool]):
         answers = sum(group.size for group in groups)
         self.query_one("#groups-title", Static).update(
             f"[b]Answer groups[/b] · {self._question_label()} · {answers} answer(s) in {len(groups)} group(s)"
-            f" · similarity ≥ {self.threshold:.2f} · teacher {self.teacher}"
+            f" · similarity ≥ {self.threshold or 0.0:.2f}, grades agree · teacher {self.teacher}"
             + (" · [b]anonymous[/b]" if pseudonyms is not None else "")
         )
         if not has_groups:
@@ -475,6 +477,8 @@ class AnswerGroupsScreen(TentaScreen[bool]):
     def _regroup(self, step: float) -> None:
         """Group again at another threshold, as `tenta groups --threshold` does; the chosen group stays
         chosen while its representative still leads a group."""
+        if self.threshold is None:  # the first grouping has not finished yet
+            return
         low, high = THRESHOLD_RANGE
         threshold = round(min(max(self.threshold + step, low), high), 2)
         if threshold == self.threshold:

@@ -1,0 +1,135 @@
+"""Teacher tables at 80 columns (a default terminal, or stdout piped), and `tenta stats --points`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from quiz.context import AppContext
+from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
+from tests.teacher.fixtures import write_csv
+
+LONG_NAMES = ["Ann-Kristin Johansson-Lindqvist", "Björn", "Cecilia Östergren"]
+ROW = re.compile(r"^│ (\d+)\s+│ (.*?)\s+│ (\S+)\s+│ (\S+)\s+│ (\S+)\s+│")
+
+
+@pytest.fixture
+def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+@pytest.fixture
+def graded(ctx: AppContext, tmp_path: Path) -> list[int]:
+    """Long-winded answers by students with long names, graded; every answer asks for a regrade."""
+    rows = [
+        [name, question, text]
+        for name in LONG_NAMES
+        for question, text in [
+            (
+                "dropout",
+                "Dropout turns off random neurons during training, which reduces overfitting a lot " * 3,
+            ),
+            ("early-stopping", "It stops training when the validation loss stops improving " * 3),
+        ]
+    ]
+    assert tenta("grade", write_csv(tmp_path / "long.csv", rows), "--bank", "teacher-test")[0] == 0
+    ids = [detail.answer.id for detail in ctx.repository.answer_history(bank_id="teacher-test")]
+    for answer_id in ids:
+        ctx.repository.request_regrade(answer_id, "I think my answer deserves more points than this, please")
+    return sorted(ids)
+
+
+@pytest.mark.usefixtures("narrow")
+def test_review_at_80_columns_shows_each_id_student_question_and_auto_score(
+    ctx: AppContext, graded: list[int]
+) -> None:
+    code, stdout, _ = tenta("review", "--bank", "teacher-test")
+
+    assert code == 0
+    assert max(len(line) for line in stdout.splitlines()) <= 80
+    rows = [match.groups() for match in map(ROW.match, stdout.splitlines()) if match]
+    assert sorted(int(answer_id) for answer_id, *_ in rows) == graded
+    for answer_id, student, question, auto, confidence in rows:
+        detail = ctx.repository.get_answer(int(answer_id))
+        assert question == detail.answer.question_id
+        assert detail.answer.student_name.startswith(student.removesuffix("…"))
+        assert re.fullmatch(r"[\d.]+/2", auto) and re.fullmatch(r"[\d.]+", confidence)
+    assert any(student == "Björn" for _, student, *_ in rows)
+    # What the table shows is what `tenta override` takes.
+    first = rows[0][0]
+    assert tenta("override", first, "1", "--comment", "read at 80 columns")[0] == 0
+    assert ctx.repository.get_answer(int(first)).final_score == 1.0
+
+
+@pytest.mark.usefixtures("narrow", "graded")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("groups", "dropout", "--bank", "teacher-test"),
+        ("stats", "--bank", "teacher-test"),
+        ("stats", "--points", "--bank", "teacher-test"),
+        ("agreement", "--bank", "teacher-test"),
+    ],
+)
+def test_other_teacher_tables_fit_80_columns_and_keep_their_first_column_whole(
+    ctx: AppContext, command: tuple[str, ...]
+) -> None:
+    dropout = ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")
+    ctx.repository.add_override(dropout[0].answer.id, 0.5, "", "Kim", point_credits={"overfitting": 0.0})
+
+    code, stdout, _ = tenta(*command)
+
+    assert code == 0
+    assert max(len(line) for line in stdout.splitlines()) <= 80
+    first_cells = [line.split("│")[1].strip() for line in stdout.splitlines() if line.startswith("│ ")]
+    assert first_cells and not any(cell.endswith("…") and len(cell) <= 3 for cell in first_cells)
+    assert "dropout" in stdout
+
+
+def test_stats_points_counts_covered_partial_missed_and_a_teacher_decision_wins(
+    ctx: AppContext, graded: list[int]
+) -> None:
+    dropout = [
+        detail
+        for detail in ctx.repository.answer_history(bank_id="teacher-test")
+        if detail.answer.question_id == "dropout"
+    ]
+    auto_missed = sum(
+        1
+        for detail in dropout
+        for point in detail.final_points
+        if point["point_id"] == "overfitting" and point["status"] == "missing"
+    )
+    decided = next(
+        detail
+        for detail in dropout
+        if any(p["point_id"] == "overfitting" and p["status"] != "missing" for p in detail.final_points)
+    )
+    ctx.repository.add_override(decided.answer.id, 1.0, "", "Kim", point_credits={"overfitting": 0.0})
+
+    code, stdout, _ = tenta("stats", "--points", "--bank", "teacher-test")
+
+    assert code == 0
+    cells = {
+        line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
+        for line in stdout.splitlines()
+        if line.startswith("│ ") and ":" in line.split("│")[1]
+    }
+    covered, partly, missed, share, teacher = cells["overfitting: Reduces overfitting"]
+    assert int(covered) + int(partly) + int(missed) == len(dropout) == 3
+    assert int(missed) == auto_missed + 1, "the teacher's 'missing' counts instead of the grader's status"
+    assert teacher == "1" and share == f"{100 * int(missed) / 3:.0f}%"
+    assert cells["random-units: Randomly deactivates neurons during training"][4] == "0"
+    assert stdout.index("dropout") < stdout.index("early-stopping")
+    assert {
+        "validation: Monitors the validation loss",
+        "stop: Stops training when it no longer improves",
+    } <= set(cells)
+
+
+def test_stats_points_without_answers_says_so() -> None:
+    code, stdout, _ = tenta("stats", "--points", "--bank", "teacher-test")
+
+    assert code == 0 and "No graded answers with key points in bank teacher-test yet." in stdout
