@@ -372,3 +372,33 @@ async def test_p_with_an_unfinished_quiz_asks_first_and_marks_its_flags(ctx: App
         quiz_screen = pilot.app.screen
         assert isinstance(quiz_screen, QuizScreen)
         assert [question.id for question in quiz_screen.quiz.questions] == [FIRST]
+
+
+async def test_a_bank_without_numbers_and_in_one_language(ctx: AppContext) -> None:
+    """An imported bank (GIFT, CSV…) may number nothing and speak one language: ids show whole."""
+    bundled = ctx.catalog.load("dl-course")
+    questions = [
+        question.model_copy(
+            update={
+                "number": None,
+                "prompt": {"en": question.prompt["en"]},
+                "reference_answer": {"en": question.reference_in("en")},
+            }
+        ).model_dump()
+        for question in bundled.questions[:3]
+    ]
+    plain = {**bundled.model_dump(), "id": "plain", "languages": ["en"], "questions": questions}
+    ctx.catalog.install(Bank.model_validate(plain))
+    app = make_app(ctx)
+    app.current_bank_id = "plain"
+    async with app.run_test(size=(80, 24)) as pilot:
+        browser = await open_browser(pilot)
+        assert [cells(browser, question_id)["number"] for question_id in shown_ids(browser)] == [
+            "q01-ai-ml-dl",
+            "q02-tensorflow-…",
+            "q03-parameters-…",
+        ]
+        assert cells(browser, FIRST)["prompt"].startswith("How are AI")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert cells(browser, FIRST)["prompt"].startswith("How are AI"), "one language: nothing to switch"

@@ -44,6 +44,8 @@ GAP = 1
 """Blank cells after each column (the table's own padding would spend two per column)."""
 EDGES = 6
 """Columns of the screen the table cannot use: the screen's padding, the scrollbar, a spare one."""
+MAX_ID_WIDTH = 16
+"""The widest the # column grows for a bank whose questions have ids but no numbers."""
 
 
 def folded(text: str) -> str:
@@ -326,6 +328,8 @@ class BrowserScreen(TentaScreen[None]):
             self.sort_key, self.descending = "number", False
         labels = {column.key: column.label + self._arrow(column.key) for column in columns}
         widths = {column.key: max(column.width, len(labels[column.key])) + GAP for column in columns}
+        numbers = [len(question_label(row.question)) for row in self.shown]  # ids when a bank has no numbers
+        widths["number"] = max(widths["number"], min(max(numbers, default=0), MAX_ID_WIDTH) + GAP)
         fixed = sum(width for key, width in widths.items() if key != "prompt")
         prompt_width = max(self.size.width - fixed - EDGES, 12)
         widths["prompt"] = prompt_width + GAP
