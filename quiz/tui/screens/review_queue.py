@@ -1,6 +1,6 @@
 """Teacher review queue: answers flagged for review or with a regrade request; decide the key points
 (the score follows them) or type a score, add a comment, save. With anonymous grading (the setting, or
-`n`) students are shown by their pseudonym."""
+`n`) students are shown by their pseudonym; `k` shows which key points the class missed."""
 
 from __future__ import annotations
 
@@ -44,6 +44,13 @@ class ReviewQueueScreen(TentaScreen[None]):
             "groups",
             "Answer groups",
             tooltip="Grade the current answer's question by groups of similar answers.",
+        ),
+        Binding(
+            "k",
+            "point_stats",
+            "Key points",
+            show=False,
+            tooltip="Which key points the class covered, partly covered and missed.",
         ),
         Binding(
             "n",
@@ -224,6 +231,15 @@ class ReviewQueueScreen(TentaScreen[None]):
             detail.answer.bank_id, detail.answer.question_id, self.teacher, anonymous=self.anonymous
         )
         self.app.push_screen(screen, callback=self._groups_closed)
+
+    def action_point_stats(self) -> None:
+        """Per key point, how the class did (`tenta stats --points`), over this queue's bank(s)."""
+        from quiz.teacher.analysis import key_point_tallies
+        from quiz.tui.screens.key_point_stats import KeyPointStatsScreen
+
+        tallies = key_point_tallies(self.tenta.ctx.repository.answer_history(bank_id=self.bank_id))
+        where = f"bank {self.bank_id}" if self.bank_id else "every bank"
+        self.app.push_screen(KeyPointStatsScreen(f"Key points — {where}", tallies))
 
     def _groups_closed(self, anonymous: bool | None) -> None:
         """Answers decided by group leave the queue; names stay hidden or shown as they were left."""
