@@ -12,13 +12,13 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Markdown, Static, TabbedContent, TextArea
 
 from db.records import ReviewCardRecord
-from question_bank.models import Bank
+from question_bank.models import Bank, Choice, NumericalAnswer, Question, QuestionType
 from quiz.context import AppContext
 from quiz.modes import QuizMode
 from quiz.session import ActiveQuiz, QuizRequest, start_quiz
 from quiz.tui.screens.browser import BrowserScreen
 from quiz.tui.screens.home import HomeScreen
-from quiz.tui.screens.question_detail import QuestionDetailScreen
+from quiz.tui.screens.question_detail import QuestionDetailScreen, key_points_text, reference_markdown
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.widgets.answer_view import AnswerView
@@ -402,3 +402,25 @@ async def test_a_bank_without_numbers_and_in_one_language(ctx: AppContext) -> No
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert cells(browser, FIRST)["prompt"].startswith("How are AI"), "one language: nothing to switch"
+
+
+def test_a_closed_questions_reference_is_its_accepted_answers() -> None:
+    choice = Question(
+        id="mc",
+        type=QuestionType.MULTIPLE_CHOICE,
+        prompt={"en": "Which of these regularise a network?"},
+        choices=(
+            Choice(text="Dropout", fraction=0.5),
+            Choice(text="A larger learning rate", fraction=-0.5),
+            Choice(text="Early stopping", fraction=0.5),
+        ),
+    )
+    assert reference_markdown(choice, "sv") == "- **A.** Dropout (50%)\n- **C.** Early stopping (50%)"
+    number = Question(
+        id="num",
+        type=QuestionType.NUMERICAL,
+        prompt={"en": "How many layers?"},
+        numerical=(NumericalAnswer(value=3, tolerance=0.5),),
+    )
+    assert reference_markdown(number, "en") == "- 3 ± 0.5"
+    assert key_points_text(number) == "This question has no rubric key points."
