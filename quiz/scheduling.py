@@ -146,32 +146,6 @@ def review(
     return Review(card=stored, lapsed=lapsed, leech=leech, suspended=suspend)
 
 
-def update(
-    repository: Repository,
-    *,
-    student_id: int,
-    bank_id: str,
-    question_id: str,
-    fraction: float,
-    now: datetime,
-    answer_id: int | None = None,
-    duration_s: float | None = None,
-    scheduler: Scheduler | None = None,
-) -> ReviewCardRecord:
-    """`review` with the default leech policy, for callers that only need the card's new state."""
-    return review(
-        repository,
-        student_id=student_id,
-        bank_id=bank_id,
-        question_id=question_id,
-        fraction=fraction,
-        now=now,
-        answer_id=answer_id,
-        duration_s=duration_s,
-        scheduler=scheduler,
-    ).card
-
-
 def suspended_ids(repository: Repository, student_id: int, bank_id: str) -> set[str]:
     """The questions the student suspended (or that were suspended as leeches) in the bank."""
     return {suspension.question_id for suspension in repository.suspended_questions(student_id, bank_id)}

@@ -42,7 +42,7 @@ def _practise(
                     model_id="none",
                 ),
             )
-            scheduling.update(
+            scheduling.review(
                 repository,
                 student_id=who.id,
                 bank_id=bank.id,

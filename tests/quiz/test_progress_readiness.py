@@ -114,7 +114,7 @@ def _practise(ctx: AppContext, student_id: int, fractions: dict[str, float], day
                 model_id="none",
             ),
         )
-        scheduling.update(
+        scheduling.review(
             ctx.repository,
             student_id=student_id,
             bank_id="dl-course",

@@ -32,7 +32,7 @@ def test_score_fraction_maps_to_rating_bands(fraction: float, rating: Rating) ->
 
 def test_first_review_stores_card_and_log(repository: Repository, bank: Bank, student_id: int) -> None:
     question = bank.questions[0]
-    card = scheduling.update(
+    card = scheduling.review(
         repository,
         student_id=student_id,
         bank_id=bank.id,
@@ -40,7 +40,7 @@ def test_first_review_stores_card_and_log(repository: Repository, bank: Bank, st
         fraction=0.9,
         now=NOW,
         duration_s=42.5,
-    )
+    ).card
     stored = repository.get_review_card(student_id, bank.id, question.id)
     assert stored is not None and stored.due == card.due
     assert stored.last_review == NOW
@@ -53,12 +53,12 @@ def test_weak_answer_comes_back_sooner_than_strong(
     repository: Repository, bank: Bank, student_id: int
 ) -> None:
     weak, strong = bank.questions[0], bank.questions[1]
-    weak_card = scheduling.update(
+    weak_card = scheduling.review(
         repository, student_id=student_id, bank_id=bank.id, question_id=weak.id, fraction=0.1, now=NOW
-    )
-    strong_card = scheduling.update(
+    ).card
+    strong_card = scheduling.review(
         repository, student_id=student_id, bank_id=bank.id, question_id=strong.id, fraction=1.0, now=NOW
-    )
+    ).card
     assert weak_card.due < strong_card.due
     assert weak_card.due - NOW < timedelta(hours=1)
     assert strong_card.due - NOW >= timedelta(days=1)
@@ -69,10 +69,10 @@ def test_due_today_lists_due_reviews_then_unseen(repository: Repository, bank: B
     fresh = scheduling.due_today(repository, student_id, bank.id, ids, NOW)
     assert fresh.due == [] and fresh.new == ids
 
-    scheduling.update(
+    scheduling.review(
         repository, student_id=student_id, bank_id=bank.id, question_id=ids[0], fraction=0.0, now=NOW
     )
-    scheduling.update(
+    scheduling.review(
         repository, student_id=student_id, bank_id=bank.id, question_id=ids[1], fraction=1.0, now=NOW
     )
     later = scheduling.due_today(repository, student_id, bank.id, ids, NOW + timedelta(minutes=30))
@@ -86,9 +86,9 @@ def test_repeated_good_reviews_grow_the_interval(repository: Repository, bank: B
     now = NOW
     intervals = []
     for _ in range(4):
-        card = scheduling.update(
+        card = scheduling.review(
             repository, student_id=student_id, bank_id=bank.id, question_id=question_id, fraction=0.7, now=now
-        )
+        ).card
         intervals.append(card.due - now)
         now = card.due
     assert intervals[-1] > intervals[1] > timedelta(0)
@@ -100,10 +100,10 @@ def test_forecast_counts_cards_per_day_with_overdue_today(
 ) -> None:
     ids = [question.id for question in bank.questions]
     for question_id in ids[:3]:
-        scheduling.update(
+        scheduling.review(
             repository, student_id=student_id, bank_id=bank.id, question_id=question_id, fraction=1.0, now=NOW
         )
-    scheduling.update(
+    scheduling.review(
         repository, student_id=student_id, bank_id=bank.id, question_id=ids[3], fraction=0.0, now=NOW
     )
     later = NOW + timedelta(hours=2)

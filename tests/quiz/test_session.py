@@ -49,7 +49,7 @@ def test_practice_draws_n_distinct_questions_reproducibly(ctx: AppContext, stude
 
 def test_due_mode_asks_due_reviews_before_new_questions(ctx: AppContext, bank: Bank, student_id: int) -> None:
     reviewed = bank.questions[5].id
-    scheduling.update(
+    scheduling.review(
         ctx.repository, student_id=student_id, bank_id=bank.id, question_id=reviewed, fraction=0.0, now=NOW
     )
     quiz = start_quiz(ctx, _request(student_id, QuizMode.DUE, 3), now=NOW, rng=random.Random(0))
@@ -62,7 +62,7 @@ def test_due_mode_asks_due_reviews_before_new_questions(ctx: AppContext, bank: B
 
 def test_due_mode_with_nothing_due_says_so(ctx: AppContext, bank: Bank, student_id: int) -> None:
     for question in bank.questions:
-        scheduling.update(
+        scheduling.review(
             ctx.repository,
             student_id=student_id,
             bank_id=bank.id,

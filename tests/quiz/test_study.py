@@ -94,7 +94,7 @@ def test_the_forecast_and_due_count_leave_suspended_questions_out(
 ) -> None:
     repository = ctx.repository
     for question_id in CNN:
-        scheduling.update(
+        scheduling.review(
             repository, student_id=student_id, bank_id=bank.id, question_id=question_id, fraction=0.0, now=NOW
         )
     ids = [question.id for question in bank.questions]

@@ -49,7 +49,7 @@ def test_practice_draws_only_from_the_chosen_topic_and_no_more_than_it_has(
 
 def test_due_today_counts_only_the_chosen_topic(ctx: AppContext, bank: Bank, student_id: int) -> None:
     for question_id in [*CNN, "q01-ai-ml-dl"]:
-        scheduling.update(
+        scheduling.review(
             ctx.repository,
             student_id=student_id,
             bank_id=bank.id,

@@ -58,7 +58,7 @@ def seed_practice(ctx: AppContext) -> None:
                     model_id="seed",
                 ),
             )
-            scheduling.update(
+            scheduling.review(
                 repository,
                 student_id=student.id,
                 bank_id=bank.id,

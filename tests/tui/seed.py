@@ -99,7 +99,7 @@ def seed_history(ctx: AppContext) -> int:
             )
             needs_review = days == DAYS[-1] and question is questions[-1]
             repository.save_grade(answer.id, _grade(question, fraction, needs_review=needs_review))
-            scheduling.update(
+            scheduling.review(
                 repository,
                 student_id=student.id,
                 bank_id=bank.id,

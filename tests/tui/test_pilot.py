@@ -111,7 +111,7 @@ async def test_due_review_session_asks_only_due_cards_and_reschedules_them(ctx: 
     due_ids = [bank.questions[2].id, bank.questions[7].id]
     for question in bank.questions:
         fraction = 0.0 if question.id in due_ids else 1.0
-        scheduling.update(
+        scheduling.review(
             repository,
             student_id=student.id,
             bank_id=bank.id,

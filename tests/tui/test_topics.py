@@ -95,7 +95,7 @@ async def test_choosing_topics_restricts_the_quiz_and_is_kept_for_the_profile(
 async def test_a_topic_with_nothing_due_says_so_and_a_clears_the_choice(ctx: AppContext) -> None:
     student = ctx.repository.get_or_create_student("Alva")
     for question_id in CNN:
-        scheduling.update(
+        scheduling.review(
             ctx.repository,
             student_id=student.id,
             bank_id="dl-course",

@@ -59,7 +59,12 @@ class HomeScreen(TentaScreen[None]):
         ),
         Binding("b", "browse", "Browse", tooltip="Every question with your scores, due dates and marks."),
         Binding("h", "open('history')", "History", tooltip="Past quizzes and every graded answer."),
-        Binding("g", "open('progress')", "Progress", tooltip="Charts: scores over time, mastery, forecast."),
+        Binding(
+            "g",
+            "open('progress')",
+            "Progress",
+            tooltip="Am I ready? Estimated exam score and grade, mastery per topic, charts, forecast.",
+        ),
         Binding(
             "r",
             "open('review')",
