@@ -6,14 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from typer.testing import CliRunner
 
-from db.records import NewGrade
 from db.repository import open_repository
 from question_bank.errors import TentaError
 from question_bank.models import Bank
-from quiz import scheduling
 from quiz.cli.main import app
 from quiz.context import AppContext
 from quiz.settings import Settings
+from tests.practice import grade_and_review
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "160"}
@@ -32,24 +31,14 @@ def _practise(
         for question_id, fraction in fractions.items():
             question = bank.question(question_id)
             answer = repository.submit_answer(who.id, bank, question, "answer", submitted_at=when)
-            repository.save_grade(
-                answer.id,
-                NewGrade(
-                    score=fraction * question.max_points,
-                    max_points=question.max_points,
-                    confidence=0.9,
-                    grader_version="test",
-                    model_id="none",
-                ),
-            )
-            scheduling.review(
+            grade_and_review(
                 repository,
                 student_id=who.id,
                 bank_id=bank.id,
-                question_id=question.id,
-                fraction=fraction,
-                now=when,
+                question=question,
                 answer_id=answer.id,
+                fraction=fraction,
+                when=when,
             )
     finally:
         repository.close()

@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from db.records import NewGrade
 from question_bank.grade_scales import PRESETS, GradeBoundary
 from question_bank.models import Bank
-from quiz import progress, scheduling
+from quiz import progress
 from quiz.context import AppContext
 from quiz.modes import NO_TOPIC, QuizMode
 from quiz.progress import PracticeState, estimate_readiness
 from quiz.session import QuizRequest, start_quiz
+from tests.practice import grade_and_review
 from tests.quiz.conftest import NOW
 
 UG_VG = PRESETS["ug-vg"]
@@ -103,25 +103,14 @@ def _practise(ctx: AppContext, student_id: int, fractions: dict[str, float], day
             continue
         quiz.go_to(position)
         answer = quiz.submit("answer", now=when)
-        fraction = fractions[question.id]
-        ctx.repository.save_grade(
-            answer.id,
-            NewGrade(
-                score=fraction * question.max_points,
-                max_points=question.max_points,
-                confidence=0.9,
-                grader_version="test",
-                model_id="none",
-            ),
-        )
-        scheduling.review(
+        grade_and_review(
             ctx.repository,
             student_id=student_id,
             bank_id="dl-course",
-            question_id=question.id,
-            fraction=fraction,
-            now=when,
+            question=question,
             answer_id=answer.id,
+            fraction=fractions[question.id],
+            when=when,
         )
     quiz.finish(now=when)
 

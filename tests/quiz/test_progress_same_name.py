@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from db.records import NewGrade
 from question_bank.models import Bank
 from quiz import progress
 from quiz.context import AppContext
+from tests.practice import fixed_grade
 
 
 def test_progress_of_one_anna_leaves_out_the_other_annas_answers(ctx: AppContext, bank: Bank) -> None:
@@ -15,16 +15,7 @@ def test_progress_of_one_anna_leaves_out_the_other_annas_answers(ctx: AppContext
     question = bank.questions[0]
     for student, fraction in ((mine, 0.25), (namesake, 1.0)):
         answer = repository.submit_answer(student.id, bank, question, "svar", source="import")
-        repository.save_grade(
-            answer.id,
-            NewGrade(
-                score=fraction * question.max_points,
-                max_points=question.max_points,
-                confidence=0.9,
-                grader_version="test",
-                model_id="none",
-            ),
-        )
+        repository.save_grade(answer.id, fixed_grade(question, fraction))
 
     answers = progress.student_answers(repository, mine.id, bank.id)
 

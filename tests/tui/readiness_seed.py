@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from db.records import NewGrade
 from question_bank.models import Bank
-from quiz import scheduling
 from quiz.context import AppContext
+from tests.practice import grade_and_review
 from tests.tui.conftest import NOW
 from tests.tui.seed import clocked
 
@@ -47,25 +46,14 @@ def seed_practice(ctx: AppContext) -> None:
             answer = repository.submit_answer(
                 student.id, bank, question, "answer", session_id=session.id, submitted_at=when
             )
-            fraction = fractions[question.id]
-            repository.save_grade(
-                answer.id,
-                NewGrade(
-                    score=fraction * question.max_points,
-                    max_points=question.max_points,
-                    confidence=0.9,
-                    grader_version="seed",
-                    model_id="seed",
-                ),
-            )
-            scheduling.review(
+            grade_and_review(
                 repository,
                 student_id=student.id,
                 bank_id=bank.id,
-                question_id=question.id,
-                fraction=fraction,
-                now=when,
+                question=question,
                 answer_id=answer.id,
+                fraction=fractions[question.id],
+                when=when,
             )
         clock.now = when + timedelta(minutes=10)
         repository.finish_session(session.id)
