@@ -49,3 +49,49 @@ def insert_question_snapshot(
         question_json=question.model_dump(mode="json"),
         created_at=when,
     )
+
+
+def insert_session(
+    connection: Connection,
+    tables: Mapping[str, Table],
+    student_id: int,
+    when: datetime,
+    *,
+    mode: str,
+    bank_id: str = "dl-test",
+    **columns: object,
+) -> int:
+    """A quiz session in progress since `when`; `columns` are those a later schema added."""
+    return insert_row(
+        connection,
+        tables["quiz_sessions"],
+        student_id=student_id,
+        bank_id=bank_id,
+        bank_version="1",
+        mode=mode,
+        status="in_progress",
+        position=0,
+        started_at=when,
+        updated_at=when,
+        **columns,
+    )
+
+
+def insert_session_item(
+    connection: Connection,
+    tables: Mapping[str, Table],
+    session_id: int,
+    question: Question,
+    snapshot_id: int,
+    **columns: object,
+) -> int:
+    """The session's first question; `columns` are those a later schema added (draft, flagged …)."""
+    return insert_row(
+        connection,
+        tables["session_items"],
+        session_id=session_id,
+        position=0,
+        question_id=question.id,
+        snapshot_id=snapshot_id,
+        **columns,
+    )

@@ -14,7 +14,7 @@ from db.models import ExtraTime
 from db.records import ExtraTimeRecord
 from db.repository import RecordNotFound, Repository, open_repository
 from question_bank.errors import TentaError
-from tests.db.old_rows import insert_row, schema_at
+from tests.db.old_rows import insert_row, insert_session, schema_at
 
 WHEN = datetime(2025, 5, 12, 8, 0, tzinfo=UTC)
 
@@ -116,18 +116,8 @@ def test_upgrade_from_0003_keeps_students_and_a_running_exam_and_adds_extra_time
             anna_id = insert_row(
                 connection, tables["students"], name="Anna", is_default=False, created_at=WHEN
             )
-            session_id = insert_row(
-                connection,
-                tables["quiz_sessions"],
-                student_id=anna_id,
-                bank_id="dl-timed",
-                bank_version="1",
-                mode="full",
-                status="in_progress",
-                position=0,
-                started_at=WHEN,
-                updated_at=WHEN,
-                deadline=deadline,
+            session_id = insert_session(
+                connection, tables, anna_id, WHEN, mode="full", bank_id="dl-timed", deadline=deadline
             )
     finally:
         engine.dispose()

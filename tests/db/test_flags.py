@@ -13,7 +13,13 @@ from db.engine import create_engine_for
 from db.repository import Repository, open_repository
 from question_bank.errors import TentaError
 from question_bank.models import Bank
-from tests.db.old_rows import insert_question_snapshot, insert_row, schema_at
+from tests.db.old_rows import (
+    insert_question_snapshot,
+    insert_row,
+    insert_session,
+    insert_session_item,
+    schema_at,
+)
 
 WHEN = datetime(2025, 2, 10, 9, 0, tzinfo=UTC)
 
@@ -70,28 +76,9 @@ def test_upgrade_from_0006_keeps_sessions_unflagged_and_adds_topic_filters(
                 connection, tables["students"], name="Anna", is_default=False, created_at=WHEN
             )
             snapshot_id = insert_question_snapshot(connection, tables, question, WHEN)
-            session_id = insert_row(
-                connection,
-                tables["quiz_sessions"],
-                student_id=student_id,
-                bank_id="dl-test",
-                bank_version="1",
-                mode="full",
-                status="in_progress",
-                position=0,
-                started_at=WHEN,
-                updated_at=WHEN,
-            )
-            insert_row(
-                connection,
-                tables["session_items"],
-                session_id=session_id,
-                position=0,
-                question_id=question.id,
-                snapshot_id=snapshot_id,
-                draft="en kärna glider",
-                draft_saved_at=WHEN,
-            )
+            session_id = insert_session(connection, tables, student_id, WHEN, mode="full")
+            draft = {"draft": "en kärna glider", "draft_saved_at": WHEN}
+            insert_session_item(connection, tables, session_id, question, snapshot_id, **draft)
     finally:
         engine.dispose()
 

@@ -16,7 +16,13 @@ from db.records import NewGrade
 from db.repository import AmbiguousStudentName, Repository, open_repository
 from question_bank.models import Bank
 from tests.db.banks import sample_bank
-from tests.db.old_rows import insert_question_snapshot, insert_row, schema_at
+from tests.db.old_rows import (
+    insert_question_snapshot,
+    insert_row,
+    insert_session,
+    insert_session_item,
+    schema_at,
+)
 
 ANNA = "Anna Öberg"
 WHEN = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
@@ -159,27 +165,9 @@ def test_upgrade_from_0004_keeps_every_row_and_lets_names_repeat(empty_database_
                 created_at=WHEN,
             )
             insert_row(connection, tables["extra_time"], student_id=anna_id, percent=25.0, updated_at=WHEN)
-            session_id = insert_row(
-                connection,
-                tables["quiz_sessions"],
-                student_id=anna_id,
-                bank_id="dl-test",
-                bank_version="1",
-                mode="exam",
-                status="in_progress",
-                position=0,
-                started_at=WHEN,
-                updated_at=WHEN,
-            )
+            session_id = insert_session(connection, tables, anna_id, WHEN, mode="exam")
             snapshot_id = insert_question_snapshot(connection, tables, question, WHEN)
-            insert_row(
-                connection,
-                tables["session_items"],
-                session_id=session_id,
-                position=0,
-                question_id=question.id,
-                snapshot_id=snapshot_id,
-            )
+            insert_session_item(connection, tables, session_id, question, snapshot_id)
             answer_id = insert_row(
                 connection,
                 tables["answers"],

@@ -15,7 +15,13 @@ from db.records import ReviewCardRecord, ReviewLogEntry, SuspensionReason
 from db.repository import Repository, open_repository
 from question_bank.errors import TentaError
 from question_bank.models import Bank
-from tests.db.old_rows import insert_question_snapshot, insert_row, schema_at
+from tests.db.old_rows import (
+    insert_question_snapshot,
+    insert_row,
+    insert_session,
+    insert_session_item,
+    schema_at,
+)
 
 WHEN = datetime(2025, 2, 10, 9, 0, tzinfo=UTC)
 
@@ -138,27 +144,8 @@ def test_upgrade_from_0007_keeps_sessions_and_counts_the_lapses_of_existing_card
                 connection, tables["students"], name="Anna", is_default=False, created_at=WHEN
             )
             snapshot_id = insert_question_snapshot(connection, tables, question, WHEN)
-            session_id = insert_row(
-                connection,
-                tables["quiz_sessions"],
-                student_id=student_id,
-                bank_id="dl-test",
-                bank_version="1",
-                mode="practice",
-                status="in_progress",
-                position=0,
-                started_at=WHEN,
-                updated_at=WHEN,
-            )
-            insert_row(
-                connection,
-                tables["session_items"],
-                session_id=session_id,
-                position=0,
-                question_id=question.id,
-                snapshot_id=snapshot_id,
-                flagged=True,
-            )
+            session_id = insert_session(connection, tables, student_id, WHEN, mode="practice")
+            insert_session_item(connection, tables, session_id, question, snapshot_id, flagged=True)
             # Good, Good: learnt; Again: lapse; Good: relearnt; Again: lapse; Again, Hard, Easy: relearning.
             lapsed_twice = _card_with_reviews(connection, tables, student_id, [3, 3, 1, 3, 1, 1, 2, 4])
             # Again in learning is no lapse; Easy learns at once; Good in review keeps it.
