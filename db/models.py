@@ -388,3 +388,14 @@ class DocumentChunk(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+
+
+class AppSecret(Base):
+    """A secret every tenta process on this database shares (the anonymous-grading pseudonym key), so
+    teachers on different machines see the same thing. Stored once, never printed or exported."""
+
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ from db import migrate
 from db.engine import create_engine_for, describe_url, write_engine
 from db.models import (
     Answer,
+    AppSecret,
     AuditRow,
     Document,
     DocumentChunk,
@@ -1152,6 +1153,24 @@ class Repository:
 
         return self._read(work)
 
+    # ---------------------------------------------------------------- shared secrets
+
+    def shared_secret(self, name: str, make: Callable[[], str]) -> str:
+        """The secret stored under `name`, storing `make()` first when there is none yet.
+
+        Every process on this database gets the same value: when two store one at the same moment,
+        one insert wins, the other hits the primary key and both return the winner's value."""
+        stored = self._read(lambda session: _secret(session, name))
+        if stored is not None:
+            return stored
+        proposed = make()
+        with suppress(exc.IntegrityError):  # stored by another process since we looked: theirs wins
+            self._write(lambda session: session.add(AppSecret(name=name, value=proposed)))
+        stored = self._read(lambda session: _secret(session, name))
+        if stored is None:
+            raise TentaError(f"{self.name}: the shared secret {name!r} vanished right after it was stored")
+        return stored
+
     # ---------------------------------------------------------------- transactions
 
     def _stamp_new_rows(self, session: Session, _context: object, _instances: object) -> None:
@@ -1254,6 +1273,10 @@ def _is_contention(error: BaseException | None) -> bool:
     message = str(error.orig).lower()
     sqlstate = getattr(error.orig, "sqlstate", None)
     return "database is locked" in message or "database is busy" in message or sqlstate in ("40001", "40P01")
+
+
+def _secret(session: Session, name: str) -> str | None:
+    return session.scalar(select(AppSecret.value).where(AppSecret.name == name))
 
 
 ModelT = TypeVar("ModelT", Student, QuizSession, Answer)

@@ -2,8 +2,9 @@
 
 While grading, a teacher sees "Student 4821" instead of a name or a student number, so the name cannot
 sway the score. The pseudonym is a keyed hash (HMAC-SHA256) of the student's id with a random key kept
-in the data dir: the same student gets the same pseudonym in every screen and every run, yet it cannot
-be worked back to the id (ids are listed next to names by `tenta student list`) without the key.
+in the database: the same student gets the same pseudonym in every screen, every run and on every
+teacher's machine sharing the database, yet it cannot be worked back to the id (ids are listed next to
+names by `tenta student list`) without the key.
 Numbers are given to students in id order, a clash moving the later student to its next candidate, so
 a new student never changes anyone's pseudonym. Exports (gradebook, feedback) keep the real names.
 """
@@ -12,19 +13,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.records import AnswerDetail, StudentRecord
+from question_bank.errors import TentaError
 
 if TYPE_CHECKING:
     from db.repository import Repository
 
 KEY_FILE = "anonymous-grading.key"
+"""Where the key was kept before it moved into the database; read once, when the database has none."""
+SECRET_NAME = "anonymous-grading-key"
 KEY_BYTES = 32
 PSEUDONYM_DIGITS = 4
 """Four digits ("Student 4821") while they last; a clash tries the next candidate."""
@@ -32,23 +36,25 @@ TRIES_PER_WIDTH = 64
 """Candidates tried at one width before a longer number is used (only with thousands of students)."""
 
 
-def anonymity_key(data_dir: Path) -> bytes:
-    """The installation's pseudonym key, made on first use (readable by the owner only)."""
-    path = data_dir / KEY_FILE
-    if path.exists():
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    data_dir.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as file:
-        file.write(secrets.token_hex(KEY_BYTES) + "\n")
-    try:
-        os.link(partial, path)  # another process may have made it first: theirs wins
-    except FileExistsError:
-        pass
-    finally:
-        partial.unlink()
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+def anonymity_key(repository: Repository, data_dir: Path) -> bytes:
+    """The pseudonym key of everyone using this database, made on first use.
+
+    Before it lived in the database, the key was a file in each machine's data dir (KEY_FILE), so teachers
+    sharing one PostgreSQL database saw different pseudonyms. When the database has no key yet and this
+    data dir has that file, the file's key is stored, so this installation's pseudonyms stay as they were;
+    from then on the database's key wins and the file is no longer read (it is left in place, unused).
+    """
+    legacy = data_dir / KEY_FILE
+    return bytes.fromhex(repository.shared_secret(SECRET_NAME, lambda: _legacy_or_new_key(legacy)))
+
+
+def _legacy_or_new_key(legacy: Path) -> str:
+    if not legacy.is_file():
+        return secrets.token_hex(KEY_BYTES)
+    key = legacy.read_text(encoding="ascii", errors="replace").strip()
+    if len(key) != 2 * KEY_BYTES or any(digit not in string.hexdigits for digit in key):
+        raise TentaError(f"{legacy}: not an anonymous-grading key ({2 * KEY_BYTES} hex digits expected)")
+    return key
 
 
 def _candidate(key: bytes, student_id: int, attempt: int) -> int:
@@ -92,4 +98,4 @@ def shown(detail: AnswerDetail, pseudonyms: Pseudonyms | None) -> AnswerDetail:
 
 def pseudonyms_for(repository: Repository, data_dir: Path) -> Pseudonyms:
     """Every student's pseudonym, with this installation's key."""
-    return Pseudonyms.for_students(repository.list_students(), anonymity_key(data_dir))
+    return Pseudonyms.for_students(repository.list_students(), anonymity_key(repository, data_dir))

@@ -160,7 +160,7 @@ def test_anonymous_grading_shows_one_stable_pseudonym_per_student_and_exports_ke
     pseudonym = PSEUDONYM.search(row)
     assert pseudonym is not None and representative.student_name not in row
     assert not any(name in review for name in NAMES)
-    assert (ctx.settings.data_dir / KEY_FILE).exists()
+    assert not (ctx.settings.data_dir / KEY_FILE).exists(), "the key is kept in the database (0009)"
 
     show = _groups("--show", good.id, "--anonymous")
     assert pseudonym.group() in show and not any(name in show for name in NAMES)

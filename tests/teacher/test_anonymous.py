@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from db.records import StudentRecord
+from question_bank.errors import TentaError
 from question_bank.models import Bank
 from quiz.context import AppContext
-from quiz.teacher.anonymous import KEY_FILE, Pseudonyms, anonymity_key, pseudonyms_for, shown
+from quiz.teacher.anonymous import KEY_BYTES, KEY_FILE, Pseudonyms, anonymity_key, pseudonyms_for, shown
 
 WHEN = datetime(2025, 1, 1, tzinfo=UTC)
+OLD_KEY = "0123456789abcdef" * 4
 
 
 def _students(count: int, start: int = 1) -> list[StudentRecord]:
@@ -24,14 +26,55 @@ def _students(count: int, start: int = 1) -> list[StudentRecord]:
     ]
 
 
-def test_the_key_is_made_once_readable_by_the_owner_only_and_kept(tmp_path: Path) -> None:
-    key = anonymity_key(tmp_path / "data")
+def test_the_key_is_made_once_in_the_database_and_no_key_file_is_written(ctx: AppContext) -> None:
+    data_dir = ctx.settings.data_dir
+    key = anonymity_key(ctx.repository, data_dir)
 
-    path = tmp_path / "data" / KEY_FILE
-    assert len(key) == 32 and stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert anonymity_key(tmp_path / "data") == key
-    assert anonymity_key(tmp_path / "other") != key
-    assert list(path.parent.iterdir()) == [path]
+    assert len(key) == KEY_BYTES
+    assert anonymity_key(ctx.repository, data_dir) == key
+    assert not (data_dir / KEY_FILE).exists()
+
+
+def test_an_existing_key_file_keeps_its_pseudonyms_and_then_the_database_key_wins(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    """An installation from before the key moved into the database; then a second teacher's machine
+    with its own old key file joins the same database."""
+    data_dir = ctx.settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / KEY_FILE).write_text(OLD_KEY + "\n", encoding="ascii")
+    students = [ctx.repository.get_or_create_student(f"Name {n}", f"x{n}") for n in range(12)]
+    before_upgrade = Pseudonyms.for_students(students, bytes.fromhex(OLD_KEY))
+
+    assert pseudonyms_for(ctx.repository, data_dir) == before_upgrade
+    (data_dir / KEY_FILE).write_text("ff" * KEY_BYTES + "\n", encoding="ascii")
+    assert pseudonyms_for(ctx.repository, data_dir) == before_upgrade, "the database's key wins"
+    (data_dir / KEY_FILE).unlink()
+    assert pseudonyms_for(ctx.repository, data_dir) == before_upgrade, "the file is no longer needed"
+
+    other_machine = tmp_path / "other-machine"
+    other_machine.mkdir()
+    (other_machine / KEY_FILE).write_text("ab" * KEY_BYTES, encoding="ascii")
+    other = AppContext(
+        ctx.settings.model_copy(
+            update={"data_dir": other_machine, "database_url": ctx.settings.resolved_database_url}
+        )
+    )
+    try:
+        assert pseudonyms_for(other.repository, other_machine) == before_upgrade
+    finally:
+        other.repository.close()
+
+
+def test_a_damaged_key_file_is_refused_naming_the_file(ctx: AppContext) -> None:
+    data_dir = ctx.settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / KEY_FILE).write_text("not a key\n", encoding="ascii")
+
+    with pytest.raises(TentaError, match=f"{KEY_FILE}: not an anonymous-grading key"):
+        anonymity_key(ctx.repository, data_dir)
+    (data_dir / KEY_FILE).unlink()
+    assert len(anonymity_key(ctx.repository, data_dir)) == KEY_BYTES, "nothing bad was stored"
 
 
 def test_pseudonyms_are_unique_and_a_new_student_changes_no_one_elses() -> None:
