@@ -59,8 +59,8 @@ async def test_session_detail_shows_scores_key_points_and_the_override(ctx: AppC
             "Final 1.0 / 2 p",
             "auto 0.5 / 2, confidence 85%",
             "They are nested fields: deep learning is a subfield of machine",
-            "✔ covered Machine learning is a subset (subfield) of",
-            "✘ missing In machine learning the system learns from data",
+            "✔ covered (0.55 p) Machine learning is a subset",
+            "✘ missing (0.36 p) In machine learning the system learns",
             "✎ Lind",
         ):
             assert expected in text, (expected, text)

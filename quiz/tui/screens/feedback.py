@@ -144,7 +144,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             review.add_class("flagged")
         else:
             review.update(f"Confidence {grade.confidence:.0%}")
-        self.query_one(PointList).show(points)
+        self.query_one(PointList).show(points, max_points=grade.max_points)
         self.query_one(AnswerText).show(self.answer.text, points)
         comment = feedback_with_outcome(grade.feedback, self.question, grade.score, grade.max_points)
         self.query_one("#fb-comment", Static).update(comment)

@@ -60,7 +60,7 @@ class AnswerView(Vertical):
             flags.append(f"regrade requested: {detail.regrade_reason or 'no reason given'}")
         self.query_one(".av-flags", Static).update(" · ".join(flags))
         self.query_one(AnswerText).show(answer.text, points)
-        self.query_one(PointList).show(points, decided_by)
+        self.query_one(PointList).show(points, decided_by, max_points=detail.max_points)
         overrides = [
             f"[b]Teacher {override.teacher}[/b] set {override.score:g} on {override.created_at:%Y-%m-%d}: "
             f"{override.comment or '(no comment)'}"

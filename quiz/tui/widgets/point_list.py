@@ -21,8 +21,15 @@ def points_from_dicts(points: Sequence[dict[str, object]]) -> list[PointResult]:
     return [PointResult.model_validate(point) for point in points]
 
 
-def render_points(points: Sequence[PointResult], decided_by: Mapping[str, str] | None = None) -> Content:
-    """`decided_by`: point id → teacher, for points whose status a teacher set (marked ✎)."""
+def render_points(
+    points: Sequence[PointResult],
+    decided_by: Mapping[str, str] | None = None,
+    *,
+    max_points: float,
+) -> Content:
+    """`decided_by`: point id → teacher, for points whose status a teacher set (marked ✎). With the
+    question's `max_points`, each point says what it is worth in points, as a Gradescope rubric item does
+    (an unlabelled percentage after the text read like a similarity)."""
     decided_by = decided_by or {}
     lines: list[Content] = []
     for point in points:
@@ -32,8 +39,8 @@ def render_points(points: Sequence[PointResult], decided_by: Mapping[str, str] |
             Content.assemble(
                 (f"{label:<10}", f"bold {style}"),
                 " ",
+                (f"({_worth(point.weight, max_points)}) ", "$text-muted"),
                 point.text,
-                (f"  {point.weight:.0%}", "$text-muted"),
                 (f"  ✎ {teacher}" if teacher else "", "italic $text-accent"),
             )
         )
@@ -55,8 +62,19 @@ def render_points(points: Sequence[PointResult], decided_by: Mapping[str, str] |
     return Content("\n").join(lines) if lines else Content("This question has no rubric key points.")
 
 
+def _worth(weight: float, max_points: float) -> str:
+    """What the point is worth, before its text as a rubric item shows it (never split by wrapping)."""
+    return f"{weight * max_points:.2f}".rstrip("0").rstrip(".") + " p"
+
+
 class PointList(Static):
     """The rubric outcome of one grade."""
 
-    def show(self, points: Sequence[PointResult], decided_by: Mapping[str, str] | None = None) -> None:
-        self.update(render_points(points, decided_by))
+    def show(
+        self,
+        points: Sequence[PointResult],
+        decided_by: Mapping[str, str] | None = None,
+        *,
+        max_points: float,
+    ) -> None:
+        self.update(render_points(points, decided_by, max_points=max_points))
