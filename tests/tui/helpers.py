@@ -14,6 +14,7 @@ from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.modes import QuizMode
 from quiz.tui import messages
+from quiz.tui.screens.browser import BrowserScreen
 from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.quiz import QuizScreen
@@ -108,3 +109,18 @@ async def start_timed_exam(pilot: Pilot[None]) -> QuizScreen:
     screen = pilot.app.screen
     assert isinstance(screen, QuizScreen)
     return screen
+
+
+async def open_browser(pilot: Pilot[None]) -> BrowserScreen:
+    """From the home screen, `b` and wait until the question browser has its data."""
+    await wait_until(pilot, home_ready(pilot), "the home screen")
+    await pilot.press("b")
+    await wait_until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, BrowserScreen) and pilot.app.screen.data is not None,
+        "the browser",
+    )
+    await settle(pilot)
+    browser = pilot.app.screen
+    assert isinstance(browser, BrowserScreen)
+    return browser

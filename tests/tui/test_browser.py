@@ -23,7 +23,7 @@ from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.widgets.answer_view import AnswerView
 from tests.tui.conftest import NOW, make_app
-from tests.tui.helpers import graded_feedback, home_ready, settle, wait_until
+from tests.tui.helpers import graded_feedback, home_ready, open_browser, settle, wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -55,20 +55,6 @@ def seed(ctx: AppContext) -> Bank:
     answer(ctx, [DROPOUT, FIRST], [dropout.reference_in("en"), first.reference_in("sv")], days_ago=4)
     answer(ctx, [DROPOUT], ["Jag vet inte."], days_ago=1)
     return bank
-
-
-async def open_browser(pilot: Pilot[None]) -> BrowserScreen:
-    await wait_until(pilot, home_ready(pilot), "the home screen")
-    await pilot.press("b")
-    await wait_until(
-        pilot,
-        lambda: isinstance(pilot.app.screen, BrowserScreen) and pilot.app.screen.data is not None,
-        "the browser",
-    )
-    await settle(pilot)
-    browser = pilot.app.screen
-    assert isinstance(browser, BrowserScreen)
-    return browser
 
 
 def shown_ids(browser: BrowserScreen) -> list[str]:

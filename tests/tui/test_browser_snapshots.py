@@ -13,10 +13,9 @@ from textual.pilot import Pilot
 
 from db.records import SuspensionReason
 from quiz.context import AppContext
-from quiz.tui.screens.browser import BrowserScreen
 from quiz.tui.screens.question_detail import QuestionDetailScreen
 from tests.tui.conftest import make_app
-from tests.tui.helpers import home_ready, steady, wait_until
+from tests.tui.helpers import open_browser, steady, wait_until
 from tests.tui.seed import seed_history
 
 SnapCompare = Callable[..., bool]
@@ -30,13 +29,7 @@ def _seed(ctx: AppContext) -> None:
 
 
 async def _browser(pilot: Pilot[None]) -> None:
-    await wait_until(pilot, home_ready(pilot), "the home screen")
-    await pilot.press("b")
-    await wait_until(
-        pilot,
-        lambda: isinstance(pilot.app.screen, BrowserScreen) and pilot.app.screen.data is not None,
-        "the browser",
-    )
+    await open_browser(pilot)
     await steady(pilot)
 
 
