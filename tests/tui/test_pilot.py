@@ -325,6 +325,8 @@ async def test_teacher_decides_key_points_in_the_review_queue_and_the_score_foll
         assert score.value == "1.44"
         rendered = str(points.get_option_at_index(3).prompt)
         assert "✘ missing" in rendered and "✎" in rendered
+        assert rendered.splitlines()[1].startswith("(0.22 p) "), "worth in points, as the student reads it"
+        assert "%" not in rendered
 
         screen.query_one("#override-comment", Input).value = "Names the TensorFlow backend."
         await pilot.press("ctrl+s")

@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 from db.records import AnswerDetail, credit_status
 from grading.models import PointStatus
 from quiz.teacher.review import POINT_DECISIONS
-from quiz.tui.widgets.point_list import STATUS_LOOK
+from quiz.tui.widgets.point_list import STATUS_LOOK, point_worth
 
 CYCLE = tuple(POINT_DECISIONS)
 """covered → partial → missing → covered …"""
@@ -24,7 +24,8 @@ CYCLE = tuple(POINT_DECISIONS)
 class PointRow:
     point_id: str
     text: str
-    weight: float
+    worth: str
+    """What the point is worth in the question's points, '0.55 p'."""
     auto: PointStatus | None
     """The grader's status; None when the answer was never graded."""
     decision: float | None = None
@@ -67,7 +68,7 @@ class PointDecisions(OptionList):
             PointRow(
                 point_id=point.id,
                 text=point.text,
-                weight=point.weight,
+                worth=point_worth(point.weight, detail.max_points),
                 auto=PointStatus(auto[point.id]["status"]) if point.id in auto else None,
                 decision=earlier.get(point.id),
             )
@@ -93,7 +94,8 @@ class PointDecisions(OptionList):
 
 
 def render_row(row: PointRow) -> Content:
-    """'✔ covered  → ✎ ◐ partial  20%' over the point's text (which wraps at full width)."""
+    """'auto ✔ covered  yours ✎ ◐ partial' over '(0.55 p) the point's text' (which wraps at full width),
+    worth shown as the student's feedback shows it."""
     auto_label, auto_style = STATUS_LOOK[row.auto] if row.auto else ("– ungraded", "$text-muted")
     if row.decision is None:
         teacher = Content.styled("  (auto)   ", "$text-muted")
@@ -107,7 +109,7 @@ def render_row(row: PointRow) -> Content:
         (f"{auto_label:<10}", auto_style),
         ("  yours ", "$text-muted"),
         teacher,
-        (f"  {row.weight:.0%}", "$text-muted"),
         "\n",
+        (f"({row.worth}) ", "$text-muted"),
         row.text,
     )

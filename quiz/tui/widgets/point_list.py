@@ -39,7 +39,7 @@ def render_points(
             Content.assemble(
                 (f"{label:<10}", f"bold {style}"),
                 " ",
-                (f"({_worth(point.weight, max_points)}) ", "$text-muted"),
+                (f"({point_worth(point.weight, max_points)}) ", "$text-muted"),
                 point.text,
                 (f"  ✎ {teacher}" if teacher else "", "italic $text-accent"),
             )
@@ -62,8 +62,9 @@ def render_points(
     return Content("\n").join(lines) if lines else Content("This question has no rubric key points.")
 
 
-def _worth(weight: float, max_points: float) -> str:
-    """What the point is worth, before its text as a rubric item shows it (never split by wrapping)."""
+def point_worth(weight: float, max_points: float) -> str:
+    """What the point is worth, '0.55 p', before its text as a rubric item shows it (never split by
+    wrapping). Shared by every view of key points so the student and the teacher read the same thing."""
     return f"{weight * max_points:.2f}".rstrip("0").rstrip(".") + " p"
 
 
