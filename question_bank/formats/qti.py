@@ -37,8 +37,12 @@ imsmanifest.xml lists the question files):
   answer is the Blackboard "solution", Brightspace's `<answer_key>` or Canvas's general feedback.
   `points_possible` / `qmd_absolutescore_max` / `qmd_weighting` (Brightspace, in `qti_metadatafield`s) /
   `qmd_maximumscore` give the points, section (question group) titles the topics, `<itemfeedback>` the
-  feedback: a choice's own when the condition testing that choice (or alternatives under `<or>`) shows it,
-  the general feedback when no condition shows it (as Brightspace writes it).
+  feedback: a choice's own when the condition testing that choice (or alternatives under `<or>`) shows it
+  (Brightspace's `…_IF<n>` for answer `…_A<n>` also when no condition shows it), the general feedback when
+  no condition shows it (as Brightspace writes it). Respondus's items (`respondusapi_qpoints` the points)
+  show QUE_<n>_ALL (general), _C and _IC (right and wrong answer) from every answer's condition; a
+  Respondus question worth 0 has its right answer where the score is set rather than added to, as
+  Canvas reads it, and is imported worth 1 point with a note (as is a Canvas question worth 0).
   MathML inside HTML text (Brightspace, MathType) becomes the same one-line text as below. A Canvas
   course export (.imscc) is read once per question: Canvas's own copy of each quiz (not its Common
   Cartridge copy), and the question-bank questions no quiz copies; a New Quizzes stimulus leads the
@@ -1401,6 +1405,16 @@ class _Scored:
 
 
 _ITEM_WIDE_FEEDBACK = frozenset({"general_fb", "correct_fb", "general_incorrect_fb", "correct", "incorrect"})
+_RESPONDUS_FEEDBACK = re.compile(r"^QUE_\d+_(ALL|C|IC)$")
+"""Respondus names an item's feedback QUE_<n>_ALL (general), QUE_<n>_C (right answer) and QUE_<n>_IC (wrong
+answer), and shows them from every answer's condition along with the answer's own (QUE_<n>_AC / _AIC)."""
+_RESPONDUS_ROLES = {"ALL": "general", "C": "correct", "IC": "incorrect"}
+
+
+def _respondus_role(ident: str) -> str:
+    """'general', 'correct' or 'incorrect' for Respondus's item-wide feedback, else ''."""
+    named = _RESPONDUS_FEEDBACK.match(ident)
+    return _RESPONDUS_ROLES[named.group(1)] if named else ""
 
 
 def _links(condition: Element) -> list[str]:
@@ -1409,7 +1423,11 @@ def _links(condition: Element) -> list[str]:
 
 def _linked_feedback(links: Sequence[str], feedback: dict[str, str]) -> str:
     """The texts of the answer-specific feedback a condition shows (item-wide feedback left out)."""
-    texts = [feedback[link] for link in links if link not in _ITEM_WIDE_FEEDBACK and feedback.get(link)]
+    texts = [
+        feedback[link]
+        for link in links
+        if link not in _ITEM_WIDE_FEEDBACK and not _respondus_role(link) and feedback.get(link)
+    ]
     return "\n\n".join(dict.fromkeys(texts))
 
 
@@ -1547,20 +1565,44 @@ def _qti1_choices(
                 before = fractions.get(ident)
                 fractions[ident] = fraction if before is None else max(before, fraction)
     if not any(fraction > 0 for fraction in fractions.values()):
-        raise _QtiError("no correct answer: no scoring condition gives points to a choice")
+        correct = _respondus_set_as_correct(item, idents)
+        if not correct:
+            raise _QtiError("no correct answer: no scoring condition gives points to a choice")
+        share, _ = response_shares(len(correct), penalise_wrong=False)
+        fractions = {ident: share if ident in correct else 0.0 for ident in idents}
     by_value = _feedback_by_value(item, feedback)
     choices = []
     for ident, label in labels:
         text = _material_text(label)
         if not _keep_choice(text, fractions.get(ident, 0.0), f"answer {ident!r}"):
             continue
-        choice_feedback = feedback.get(ident) or feedback.get(f"{ident}_fb") or by_value.get(ident, "")
+        choice_feedback = (
+            feedback.get(ident)
+            or feedback.get(f"{ident}_fb")
+            or by_value.get(ident)
+            or feedback.get(_brightspace_feedback_ident(ident), "")
+        )
         choices.append(
             {"text": text, "fraction": round(fractions.get(ident, 0.0), 7), "feedback": choice_feedback}
         )
     if len(choices) < 2:
         raise _QtiError("a choice question needs at least two answers with text")
     return choices, all_or_nothing
+
+
+def _respondus_set_as_correct(item: Element, idents: Sequence[str]) -> set[str]:
+    """The right answers of a Respondus item whose conditions give no points (a question worth 0): Respondus
+    *sets* the score for a right answer and *adds* to it for a wrong one, and Canvas's import reads the
+    right answers so. Empty for items other tools wrote."""
+    processing = item.find("resprocessing")
+    if processing is None or "respondusapi_qtype" not in _metadata(item):
+        return set()
+    setting = [
+        condition
+        for condition in processing.iter("respcondition")
+        if any((setvar.get("action") or "").strip().lower() == "set" for setvar in condition.iter("setvar"))
+    ]
+    return {ident for condition in setting for ident in _required(condition, "varequal") if ident in idents}
 
 
 def _qti1_short(item: Element, feedback: dict[str, str]) -> list[dict[str, Any]]:
@@ -1711,11 +1753,15 @@ _OUTCOME_FEEDBACK = frozenset({"correct", "incorrect"})
 
 
 def _qti1_general_feedback(item: Element, feedback: dict[str, str]) -> str:
-    """Canvas's general_fb, else the feedback no response condition shows and no outcome names:
-    Brightspace writes its general feedback so, under the item's label."""
+    """Canvas's general_fb (Respondus's QUE_<n>_ALL), else the feedback no response condition shows and
+    no outcome names: Brightspace writes its general feedback so, under the item's label."""
     if "general_fb" in feedback:
         return feedback["general_fb"]
+    respondus = [text for ident, text in feedback.items() if _respondus_role(ident) == "general" and text]
+    if respondus:
+        return "\n\n".join(respondus)
     shown = {display.get("linkrefid", "") for display in item.iter("displayfeedback")}
+    shown |= {_brightspace_feedback_ident(ident) for ident, _ in _labels(item)}
     return "\n\n".join(
         text
         for ident, text in feedback.items()
@@ -1723,12 +1769,22 @@ def _qti1_general_feedback(item: Element, feedback: dict[str, str]) -> str:
     )
 
 
+_BRIGHTSPACE_ANSWER = re.compile(r"^(.+)_A(\d+)$")
+
+
+def _brightspace_feedback_ident(choice_ident: str) -> str:
+    """The itemfeedback Brightspace writes for an answer: QUES_…_IF4710353 for QUES_…_A4710353. Its
+    multi-select items score all answers in one condition that shows none of them."""
+    answer = _BRIGHTSPACE_ANSWER.match(choice_ident)
+    return f"{answer.group(1)}_IF{answer.group(2)}" if answer else ""
+
+
 def _qti1_outcome_feedback(item: Element, feedback: dict[str, str], general: str) -> dict[str, Any]:
     """The question's outcome_feedback and hints fields: the feedback for a right or wrong answer (Canvas's
-    correct_fb and general_incorrect_fb, Blackboard's correct and incorrect) and the item's hints
-    (Brightspace's <hint>)."""
+    correct_fb and general_incorrect_fb, Blackboard's correct and incorrect, Respondus's QUE_<n>_C and
+    QUE_<n>_IC) and the item's hints (Brightspace's <hint>)."""
     hints = [_material_text(hint) for hint in item.findall("hint")]
-    by_ident = {ident.lower(): text for ident, text in feedback.items()}
+    by_ident = {_respondus_role(ident) or ident.lower(): text for ident, text in feedback.items()}
     return outcome_fields(
         general,
         correct=by_ident.get("correct_fb") or by_ident.get("correct", ""),
@@ -1737,9 +1793,28 @@ def _qti1_outcome_feedback(item: Element, feedback: dict[str, str], general: str
     )
 
 
-_POINTS_METADATA = ("points_possible", "qmd_absolutescore_max", "qmd_weighting", "qmd_maximumscore")
+_POINTS_METADATA = (
+    "points_possible",
+    "qmd_absolutescore_max",
+    "qmd_weighting",
+    "qmd_maximumscore",
+    "respondusapi_qpoints",
+)
 """Where QTI 1.2 writers put an item's points: Canvas, Blackboard, Brightspace (and the QTI 1.2
-qmd_weighting), the QTI 1.2 maximum score; Blackboard writes qmd_weighting 0, so zero means unset."""
+qmd_weighting), the QTI 1.2 maximum score, Respondus; Blackboard writes qmd_weighting 0, so zero means
+unset."""
+
+
+_ZERO_POINTS = "worth 0 points in the file: imported as worth 1 point (a tenta question is worth more than 0)"
+_ZERO_MEANS_ZERO = ("points_possible", "respondusapi_qpoints")
+"""The points fields whose 0 is a question worth nothing (Canvas, Respondus), not an unset value."""
+
+
+def _stated_zero_points(item: Element) -> bool:
+    """Whether the item says it is worth nothing (tenta keeps no such question as it is)."""
+    metadata = _metadata(item)
+    stated = [metadata[name] for name in _ZERO_MEANS_ZERO if metadata.get(name, "").strip()]
+    return bool(stated) and all(_number(raw, "points") == 0 for raw in stated)
 
 
 def _qti1_points(metadata: dict[str, str]) -> float | None:
@@ -2070,6 +2145,31 @@ def read_qti_media(path: Path, names: Collection[str]) -> Iterator[tuple[str, by
 # ---- documents, packages and the bank --------------------------------------------------------------------
 
 
+def _item_label(item: Element) -> str:
+    """How problems and notes name an item: item 'ident' (title)."""
+    identifier = (
+        item.get("identifier") or item.get("ident") or _metadata(item).get("bbmd_asi_object_id", "")
+    )  # Blackboard's items have no ident: their object id names them
+    title = (item.get("title") or "").strip()
+    return f"item {identifier!r}" + (f" ({title})" if title and title != identifier else "")
+
+
+def _single_question(
+    document: _Document,
+    item: Element,
+    topics: list[str],
+    reader: Callable[[_Document, Element, list[str]], MoodleQuestion | None],
+    note: Callable[..., None],
+) -> list[MoodleQuestion]:
+    """The item's one question (none for a text between questions), noting points it cannot keep."""
+    question = reader(document, item, topics)
+    if question is None:
+        return []
+    if _stated_zero_points(item):
+        note(_ZERO_POINTS, line=document.line(item), field=_item_label(item))
+    return [question]
+
+
 def _collect(
     document: _Document,
     topics: list[str],
@@ -2099,11 +2199,7 @@ def _collect(
     group_points = _group_points(document)
     stimuli = _stimulus_idents(document.root) if document.root.tag != "assessmentItem" else set()
     for item, item_topics in items:
-        identifier = (
-            item.get("identifier") or item.get("ident") or _metadata(item).get("bbmd_asi_object_id", "")
-        )  # Blackboard's items have no ident: their object id names them
-        title = (item.get("title") or "").strip()
-        label = f"item {identifier!r}" + (f" ({title})" if title and title != identifier else "")
+        label = _item_label(item)
         line = document.line(item)
         try:
             question_type = _metadata(item).get("question_type", "")
@@ -2124,8 +2220,7 @@ def _collect(
                 if len(questions) > 1:
                     local.note(split.format(count=len(questions)), line=line, field=label)
             else:
-                single = reader(document, item, item_topics)
-                questions = [single] if single is not None else []
+                questions = _single_question(document, item, item_topics, reader, local.note)
             questions = [
                 _placed(
                     _with_media(question, document, item, files, label),
@@ -2143,7 +2238,7 @@ def _collect(
         else:
             parsed += questions
             if (
-                not questions and identifier not in stimuli
+                not questions and item.get("ident") not in stimuli
             ):  # a stimulus is shown with the questions naming it
                 local.left_out(_INFORMATION_LEFT_OUT, line=line, field=label)
     problems.texts_left_out += local.texts_left_out

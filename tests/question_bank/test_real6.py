@@ -1,0 +1,220 @@
+"""Round 6 of real exchange files written by other tools (tests/question_bank/data/real6, sources in its
+README): each imported and checked question by question against what the file means."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from question_bank.errors import InputFileErrors
+from question_bank.formats.detect import import_file
+from question_bank.models import OutcomeFeedback, QuestionType
+from tests.question_bank.conftest import DATA_DIR
+
+REAL = DATA_DIR / "real6"
+
+
+def _shares(choices: object) -> list[tuple[str, float]]:
+    return [(choice.text, choice.fraction) for choice in choices]  # type: ignore[attr-defined]
+
+
+def test_respondus_question_worth_nothing_keeps_its_right_answer_and_says_what_its_points_became() -> None:
+    """Respondus writes a 0-point question's right answer as the condition that *sets* the score (to 0),
+    the wrong ones *add* 0 (was: refused, 'no correct answer'). Its QUE_…_ALL feedback is the general
+    feedback and _C / _IC the right / wrong answer's (was: all three glued into every choice's feedback);
+    the 0 points cannot be kept (a tenta question is worth more) and the note says so."""
+    notes: list[str] = []
+    (question,) = import_file(REAL / "respondus_zero_point_mc.xml", notes=notes).questions
+    assert question.id == "QUE_1006_zero_weight"
+    assert question.type is QuestionType.MULTIPLE_CHOICE
+    assert question.prompt["en"] == "This question is worth 0 points and the resprocessing sets score to 0"
+    assert _shares(question.choices) == [
+        ("Answer choice 1 (correct)", 1.0),
+        ("Answer choice 2", 0.0),
+        ("Answer choice 3", 0.0),
+        ("Answer choice 4", 0.0),
+    ]
+    assert [choice.feedback for choice in question.choices] == [
+        "choice 1 feedback",
+        "choice 2 feedback",
+        "choice 3 feedback",
+        "choice 4 feedback",
+    ]
+    assert question.general_feedback == "This is some general feedback."
+    assert question.outcome_feedback == OutcomeFeedback(
+        correct="This is the correct answer feedback", incorrect="This is the incorrect answer feedback"
+    )
+    assert question.max_points == 1.0
+    assert [note.removeprefix(f"{REAL}/") for note in notes] == [
+        "respondus_zero_point_mc.xml:5: item 'QUE_1006_zero_weight' (MC Question 1): worth 0 points in the "
+        "file: imported as worth 1 point (a tenta question is worth more than 0)"
+    ]
+
+
+def test_respondus_points_come_from_its_own_metadata(tmp_path: Path) -> None:
+    """respondusapi_qpoints is the question's points (was: ignored, every Respondus question worth 1); a
+    right answer that sets a score is read from the score as usual, with no note."""
+    path = tmp_path / "respondus.xml"
+    original = (REAL / "respondus_zero_point_mc.xml").read_text(encoding="iso-8859-1")
+    worth_two = original.replace("<fieldentry>0</fieldentry>", "<fieldentry>2</fieldentry>").replace(
+        'action="Set">0<', 'action="Set">2<'
+    )
+    path.write_text(worth_two, encoding="iso-8859-1")
+    notes: list[str] = []
+    (question,) = import_file(path, notes=notes).questions
+    assert question.max_points == 2.0
+    assert _shares(question.choices)[0] == ("Answer choice 1 (correct)", 1.0)
+    assert notes == []
+
+
+def test_a_zero_score_set_by_another_tool_is_still_no_right_answer(tmp_path: Path) -> None:
+    """Reading 'Set' as right is Respondus's convention only: the same item without Respondus's metadata
+    is refused as before, naming the item."""
+    path = tmp_path / "other.xml"
+    original = (REAL / "respondus_zero_point_mc.xml").read_text(encoding="iso-8859-1")
+    path.write_text(original.replace("respondusapi_", "vendor_"), encoding="iso-8859-1")
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(path)
+    [error] = raised.value.errors
+    assert (error.line, error.field) == (5, "item 'QUE_1006_zero_weight' (MC Question 1)")
+    assert error.reason == "no correct answer: no scoring condition gives points to a choice"
+
+
+def test_brightspace_multi_select_keeps_each_answers_feedback_on_its_answer() -> None:
+    """Brightspace's Multi-Select scores the whole set in one condition that shows no feedback; answer
+    QUES_…_A4710353's feedback is QUES_…_IF4710353 (was: taken for the question's general feedback)."""
+    (question,) = import_file(REAL / "d2l_multi_select.xml").questions
+    assert question.id == "OBJ_3503039"
+    assert question.prompt["en"] == "how about the even numbers?"
+    assert question.type is QuestionType.MULTIPLE_CHOICE
+    assert _shares(question.choices) == [("1", 0.0), ("2", 0.5), ("3", 0.0), ("4", 0.5)]
+    assert question.all_or_nothing  # one condition needs exactly 2 and 4
+    assert [choice.feedback for choice in question.choices] == ["a", "", "", ""]
+    assert question.general_feedback == ""
+    assert question.topics == ("02gilback",)
+    assert question.max_points == 1.0
+
+
+def test_brightspace_multi_short_answer_is_refused_naming_file_line_and_item() -> None:
+    """Several boxes, each accepting any of the answers once: tenta has no such type, so the file is
+    refused (or the item left out with --skip-unsupported), not imported as one short answer."""
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(REAL / "d2l_multi_short_answer.xml")
+    [error] = raised.value.errors
+    assert (error.path.name, error.line, error.field) == (
+        "d2l_multi_short_answer.xml",
+        5,
+        "item 'OBJ_3503044' (multiple short answer)",
+    )
+    assert "type 'Multi-Short Answer'" in error.reason and "not supported" in error.reason
+    assert error.unsupported
+
+
+def test_gift_documentation_examples_with_every_escaped_control_character() -> None:
+    """Moodle's GIFT documentation examples: 14 questions, comments left out, weights and feedback kept,
+    escaped control characters (and an escaped backslash) read as the characters themselves."""
+    questions = import_file(REAL / "gift_options_escaped_control_characters.gift").questions
+    assert [(q.id, q.type) for q in questions] == [
+        ("q1", QuestionType.NUMERICAL),
+        ("kanji-origins", QuestionType.SHORT_EXACT),
+        ("thanksgiving-date", QuestionType.MULTIPLE_CHOICE),
+        ("q4", QuestionType.MULTIPLE_CHOICE),
+        ("q5", QuestionType.SHORT_EXACT),
+        ("q6", QuestionType.SHORT_EXACT),
+        ("q7", QuestionType.TRUE_FALSE),
+        ("q8", QuestionType.MULTIPLE_CHOICE),
+        ("jesus-hometown", QuestionType.MULTIPLE_CHOICE),
+        ("jesus-hometown-10", QuestionType.SHORT_EXACT),
+        ("q11", QuestionType.MULTIPLE_CHOICE),
+        ("q12", QuestionType.MULTIPLE_CHOICE),
+        ("q13", QuestionType.MULTIPLE_CHOICE),
+        ("gift-control-characters", QuestionType.MULTIPLE_CHOICE),
+    ]
+    by_id = {question.id: question for question in questions}
+    assert [(answer.value, answer.tolerance) for answer in by_id["q1"].numerical] == [(4.0, 0.0)]
+    thanksgiving = by_id["thanksgiving-date"]
+    assert thanksgiving.prompt["en"] == (
+        "The American holiday of Thanksgiving is\ncelebrated on the _____ Thursday of November."
+    )
+    assert _shares(thanksgiving.choices) == [("second", 0.0), ("third", 0.0), ("fourth", 1.0)]
+    assert by_id["q6"].prompt["en"] == "Who's buried in **Grant's tomb**?"
+    assert _shares(by_id["q6"].choices) == [("no one", 1.0), ("nobody", 1.0)]
+    assert _shares(by_id["q7"].choices) == [("True", 0.0), ("False", 1.0)]
+    assert by_id["q7"].choices[0].feedback == "No one is buried in Grant's tomb."
+    hometown = by_id["jesus-hometown"]
+    assert _shares(hometown.choices) == [
+        ("Jerusalem", 0.0),
+        ("Bethlehem", 0.25),
+        ("Galilee", 0.5),
+        ("Nazareth", 1.0),
+    ]
+    assert hometown.choices[3].feedback == "Yes! That's right!"
+    assert _shares(by_id["jesus-hometown-10"].choices) == [
+        ("Nazareth", 1.0),
+        ("Nazereth", 0.75),
+        ("Bethlehem", 0.25),
+    ]
+    assert _shares(by_id["q12"].choices) == [
+        ("No one", -0.5),
+        ("Grant", 0.5),
+        ("Grant's wife", 0.5),
+        ("Grant's father", -0.5),
+    ]
+    assert _shares(by_id["q13"].choices) == [("= 2 + 2", 0.0), ("= 2 + 3", 1.0), ("= 2 + 4", 0.0)]
+    control = by_id["gift-control-characters"]
+    assert _shares(control.choices) == [
+        ("~", 0.0),
+        ("=", 0.0),
+        ("#", 0.0),
+        ("{", 0.0),
+        ("}", 0.0),
+        ("\\", 1.0),
+    ]
+    assert control.choices[3].feedback == "{ is a control character."
+    assert control.choices[5].feedback.startswith("Correct! \\ (backslash) is not a control character. BUT,")
+    assert all(question.max_points == 1.0 for question in questions)
+
+
+def test_moodle_drag_and_drop_into_text_becomes_one_choice_per_gap() -> None:
+    """Moodle's own ddwtos test question: one question per gap among the five words, a third of the point
+    each, the general feedback and both hints on every gap."""
+    notes: list[str] = []
+    gaps = import_file(REAL / "moodle_ddwtos.xml", notes=notes).questions
+    assert [next(iter(gap.prompt.values())) for gap in gaps] == [
+        "The _____ […] on the […].",
+        "The […] _____ on the […].",
+        "The […] […] on the _____.",
+    ]
+    words = ["cat", "sat", "mat", "dog", "table"]
+    for gap, right in zip(gaps, ["cat", "sat", "mat"], strict=True):
+        assert gap.type is QuestionType.MULTIPLE_CHOICE
+        assert _shares(gap.choices) == [(word, 1.0 if word == right else 0.0) for word in words]
+        assert gap.max_points == pytest.approx(1 / 3)
+        assert gap.general_feedback == "The cat sat on the mat."
+        assert gap.outcome_feedback is None  # Moodle's default wordings only: they say nothing more
+        assert gap.hints == ("First hint", "Second hint")
+    assert [gap.id for gap in gaps] == [f"imported-drag-and-drop-into-text-001-{n}" for n in (1, 2, 3)]
+    assert len(notes) == 1 and "a select-missing-words question with 3 gaps" in notes[0]
+
+
+def test_canvas_question_worth_nothing_is_named_in_the_notes(tmp_path: Path) -> None:
+    """Canvas's points_possible 0 means a question worth nothing (unlike Blackboard's qmd_weighting 0, an
+    unset value): imported worth 1 point, as before, and now said so."""
+    path = tmp_path / "canvas.xml"
+    original = (DATA_DIR / "real3" / "canvas_mc_feedback.xml").read_text(encoding="utf-8")
+    worthless = original.replace(
+        "<fieldlabel>points_possible</fieldlabel>\n              <fieldentry>1.0</fieldentry>",
+        "<fieldlabel>points_possible</fieldlabel>\n              <fieldentry>0.0</fieldentry>",
+    )
+    assert worthless != original
+    path.write_text(worthless, encoding="utf-8")
+    notes: list[str] = []
+    (question,) = import_file(path, notes=notes).questions
+    assert question.max_points == 1.0
+    assert notes == [
+        f"{path}:11: item 'g5a997009fe86a353f1616f0c81746649' (Question): worth 0 points in the file: "
+        "imported as worth 1 point (a tenta question is worth more than 0)"
+    ]
+    import_file(DATA_DIR / "real3" / "canvas_mc_feedback.xml", notes=(unchanged := []))
+    assert unchanged == []
