@@ -63,7 +63,8 @@ names an item file the package lacks is an error rather than a quiz with questio
 Items tenta has no type for (QTI 2 associate that is no one-to-one matching, ordering, hotspot, upload,
 several blanks in one item, essays without a model answer …) are unsupported: an error, or left out with
 `skipped`.
-Items with no interaction (texts shown between questions) are left out, each named in the notes. Files
+Items with no interaction (texts shown between questions; Canvas's text-only and Brightspace's Text
+Information and Image items) are left out, each named in the notes. Files
 are parsed with defusedxml and errors name the file (the member inside a zip) and the line of the item.
 A package is read without extracting it: only XML members listed in the manifest, each bounded in size.
 
@@ -1264,6 +1265,8 @@ _CANVAS_TYPES = {
     "multi-select": "multiple",
     "long answer": "essay",
     "short answer": "short",
+    "text information": "text",
+    "image": "text",
     # IMS Common Cartridge profiles
     "cc.multiple_choice.v0p1": "choice",
     "cc.true_false.v0p1": "true_false",

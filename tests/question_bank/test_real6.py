@@ -218,3 +218,40 @@ def test_canvas_question_worth_nothing_is_named_in_the_notes(tmp_path: Path) -> 
     ]
     import_file(DATA_DIR / "real3" / "canvas_mc_feedback.xml", notes=(unchanged := []))
     assert unchanged == []
+
+
+def test_brightspace_text_information_and_image_items_are_texts_between_questions(tmp_path: Path) -> None:
+    """Brightspace's 'Text Information' and 'Image' items have nothing to answer (was: refused as
+    unsupported question types): left out like Canvas's text-only items, each named in the notes; a file
+    of nothing else is refused saying so."""
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(REAL / "d2l_text_information_and_image.xml")
+    assert "no questions found, only 2 texts with nothing to answer" in str(raised.value)
+
+    path = tmp_path / "quiz.xml"
+    text_items = (REAL / "d2l_text_information_and_image.xml").read_text(encoding="utf-8")
+    question = """<item ident="OBJ_1" label="QUES_1" title="cyclist">
+        <itemmetadata><qtimetadata><qti_metadatafield><fieldlabel>qmd_questiontype</fieldlabel>
+          <fieldentry>Short Answer</fieldentry></qti_metadatafield></qtimetadata></itemmetadata>
+        <presentation><flow><material><mattext texttype="text/plain">Who won?</mattext></material>
+          <response_str ident="QUES_1_STR" rcardinality="Single"><render_fib fibtype="String">
+            <response_label ident="QUES_1_ANS"/></render_fib></response_str></flow></presentation>
+        <resprocessing><respcondition><conditionvar>
+          <varequal respident="QUES_1_ANS" case="no">Nydam</varequal></conditionvar>
+          <setvar action="Set">100</setvar></respcondition></resprocessing>
+      </item>
+    </section>"""
+    path.write_text(text_items.replace("</section>", question), encoding="utf-8")
+    notes: list[str] = []
+    (asked,) = import_file(path, notes=notes).questions
+    assert (asked.id, asked.type, _shares(asked.choices)) == (
+        "OBJ_1",
+        QuestionType.SHORT_EXACT,
+        [("Nydam", 1.0)],
+    )
+    assert notes == [
+        f"{path}:5: item 'OBJ_3503037' (text only q 1): an item with nothing to answer (text shown between "
+        "questions) is not a question; left out",
+        f"{path}:35: item 'OBJ_3503037' (text only q 2): an item with nothing to answer (text shown between "
+        "questions) is not a question; left out",
+    ]
