@@ -120,7 +120,7 @@ class AnswerGroupsScreen(TentaScreen[bool]):
         Binding(
             "ctrl+s",
             "apply",
-            "Apply to group",
+            "Apply",
             priority=True,
             tooltip="Store the decision as an override of every answer in the group.",
         ),
@@ -196,7 +196,7 @@ class AnswerGroupsScreen(TentaScreen[bool]):
                         yield Button("Apply", id="groups-apply", variant="primary")
                     yield Checkbox("Replace own overrides", id="groups-replace")
         yield Static("", id="groups-empty", classes="empty-state")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for field in self.query(Input):

@@ -37,7 +37,9 @@ class ReviewQueueScreen(TentaScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the home screen."),
-        Binding("ctrl+s", "save", "Save override", priority=True, tooltip="Store the score and comment."),
+        Binding(
+            "ctrl+s", "save", "Save", priority=True, tooltip="Store the score and comment as an override."
+        ),
         Binding("ctrl+a", "accept", "Accept auto", priority=True, tooltip="Keep the automatic score."),
         Binding(
             "g",
@@ -48,8 +50,7 @@ class ReviewQueueScreen(TentaScreen[None]):
         Binding(
             "k",
             "point_stats",
-            "Key points",
-            show=False,
+            "Point stats",
             tooltip="Which key points the class covered, partly covered and missed.",
         ),
         Binding(
@@ -89,7 +90,7 @@ class ReviewQueueScreen(TentaScreen[None]):
                     yield Input(placeholder="Comment for the student", id="override-comment")
                     yield Button("Save", id="override-save", variant="primary")
         yield Static("", id="queue-empty", classes="empty-state")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for field in self.query(Input):

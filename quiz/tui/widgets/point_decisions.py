@@ -43,9 +43,7 @@ class PointDecisions(OptionList):
     """One line per key point; cycling a point records the teacher's decision and posts Changed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "space", "select", "Cycle point", tooltip="Cycle the key point: covered → partial → missing."
-        ),
+        Binding("space", "select", "Cycle", tooltip="Cycle the key point: covered → partial → missing."),
     ]
 
     class Changed(Message):
