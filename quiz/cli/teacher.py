@@ -940,7 +940,9 @@ def stats_command(
     points: Annotated[
         bool,
         typer.Option(
-            "--points", help="Per key point: how many answers covered, partly covered or missed it."
+            "--points",
+            help="Per key point: how many students covered, partly covered or missed it (each student's "
+            "latest graded answer to the question counts once).",
         ),
     ] = False,
 ) -> None:
@@ -994,7 +996,7 @@ def _key_point_stats(ctx: AppContext, bank: Bank) -> None:
     if not tallies:
         console.print(f"No graded answers with key points in bank {bank.id} yet.")
         return
-    table = Table(title=f"Key points — {bank.title}", expand=True)
+    table = Table(title=f"Key points — {bank.title} (each student's latest answer)", expand=True)
     table.add_column("question / key point", ratio=1, min_width=20)
     for column in ("covered", "partly", "missed", "% missed", "teacher"):
         table.add_column(column, justify="right", no_wrap=True)
@@ -1013,9 +1015,9 @@ def _key_point_stats(ctx: AppContext, bank: Bank) -> None:
         )
     console.print(table)
     console.print(
-        "[dim]Every graded answer counts once per key point; where a teacher decided a point "
-        "(`tenta override --point`, a group decision) that decision counts instead of the grader's "
-        "('teacher': how many).[/]"
+        "[dim]Each student counts once per question: their latest graded answer (earlier attempts do "
+        "not count). Where a teacher decided a point of that answer (`tenta override --point`, a group "
+        "decision) the decision counts instead of the grader's ('teacher': how many).[/]"
     )
 
 

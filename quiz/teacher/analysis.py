@@ -15,6 +15,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from db.records import AnswerDetail, credit_status
+from db.repository import latest_per_student_question
 from grading.evaluate import pearson
 from grading.models import PointStatus
 
@@ -352,8 +353,9 @@ STATUSES = tuple(status.value for status in PointStatus)
 
 
 class KeyPointTally(_Value):
-    """How the class did on one key point (Gradescope's rubric item statistics): answers that covered,
-    partly covered or missed it, a teacher's decision of the point counting instead of the grader's."""
+    """How the class did on one key point (Gradescope's rubric item statistics): students whose latest
+    graded answer covered, partly covered or missed it, a teacher's decision of the point counting instead
+    of the grader's."""
 
     question_id: str
     point_id: str
@@ -362,7 +364,7 @@ class KeyPointTally(_Value):
     partial: int = 0
     missing: int = 0
     decided: int = 0
-    """Answers whose status here is a teacher's decision."""
+    """Students whose counted answer has a teacher's decision of this point."""
 
     @property
     def answers(self) -> int:
@@ -374,11 +376,14 @@ class KeyPointTally(_Value):
 
 
 def key_point_tallies(answers: Iterable[AnswerDetail]) -> list[KeyPointTally]:
-    """One tally per key point, by question number then rubric order; only graded answers count."""
+    """One tally per key point, by question number then rubric order. Each student counts once per
+    question, with their latest graded answer (as the gradebook counts it), so a student who tried a
+    question three times does not weigh three times; a teacher's decision on that answer still wins."""
     counts: dict[tuple[str, str], dict[str, int]] = {}
     texts: dict[tuple[str, str], str] = {}
     order: dict[tuple[str, str], tuple[int, str, int]] = {}
-    for detail in answers:
+    graded = [detail for detail in answers if detail.final_points]
+    for detail in latest_per_student_question(graded).values():
         question = detail.question
         position = {point.id: index for index, point in enumerate(question.rubric)}
         for point in detail.final_points:

@@ -133,3 +133,51 @@ def test_stats_points_without_answers_says_so() -> None:
     code, stdout, _ = tenta("stats", "--points", "--bank", "teacher-test")
 
     assert code == 0 and "No graded answers with key points in bank teacher-test yet." in stdout
+
+
+def test_stats_points_counts_each_students_latest_answer_once_with_its_teacher_decision(
+    ctx: AppContext, graded: list[int], tmp_path: Path
+) -> None:
+    """Björn answers dropout twice more; only his last answer counts, and a decision on it wins."""
+    retries = [
+        ["Björn", "dropout", "Dropout randomly deactivates neurons during training and reduces overfitting."],
+        ["Björn", "dropout", "I do not remember."],
+    ]
+    for index, row in enumerate(retries):
+        assert (
+            tenta("grade", write_csv(tmp_path / f"retry{index}.csv", [row]), "--bank", "teacher-test")[0] == 0
+        )
+    bjorn = [
+        detail
+        for detail in ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")
+        if detail.answer.student_name == "Björn"
+    ]
+    assert len(bjorn) == 3, "three attempts by one student"
+    latest = bjorn[0]  # newest first
+    ctx.repository.add_override(latest.answer.id, 1.0, "", "Kim", point_credits={"overfitting": 1.0})
+    others = [
+        detail
+        for detail in ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")
+        if detail.answer.student_name != "Björn"
+    ]
+    auto_random_units_missed = sum(
+        1
+        for detail in others
+        for point in detail.final_points
+        if point["point_id"] == "random-units" and point["status"] == "missing"
+    )
+
+    code, stdout, _ = tenta("stats", "--points", "--bank", "teacher-test")
+
+    assert code == 0
+    cells = {
+        line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
+        for line in stdout.splitlines()
+        if line.startswith("│ ") and ":" in line.split("│")[1]
+    }
+    covered, partly, missed, _share, teacher = cells["overfitting: Reduces overfitting"]
+    assert int(covered) + int(partly) + int(missed) == 3, "three students, not five attempts"
+    assert teacher == "1"
+    random_units = cells["random-units: Randomly deactivates neurons during training"]
+    assert int(random_units[2]) == auto_random_units_missed + 1, "Björn's last answer missed it"
+    assert "latest graded answer" in " ".join(stdout.split())

@@ -61,7 +61,8 @@ class KeyPointStatsScreen(ModalScreen[None]):
             else:
                 yield Label("No graded answers with key points yet.", id="point-stats-empty")
             yield Label(
-                "A teacher's decision of a point counts instead of the grader's · escape closes",
+                "Each student's latest graded answer to a question counts once; a teacher's decision of "
+                "a point counts instead of the grader's · escape closes",
                 classes="muted",
             )
 
