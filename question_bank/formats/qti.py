@@ -57,8 +57,9 @@ imsmanifest.xml lists the question files):
 QTI 3 shared stimuli (`<qti-assessment-stimulus-ref>`, a reading passage in its own file) are put before
 the question text; MathML becomes one line of text (E = mc^2, (−b±√(b^2−4ac))/(2a)) and Canvas equation
 images their LaTeX; an <object>'s fallback content is kept, since tenta's text cannot show the file. Blank
-answer rows without credit (Canvas keeps the ones a teacher left empty) are dropped. A package whose test
-names an item file the package lacks is an error rather than a quiz with questions missing.
+answer rows without credit (Canvas keeps the ones a teacher left empty) are dropped. A QTI 2 text that is
+nothing but HTML written as text (ANGEL's CDATA item bodies and feedback) is read as HTML. A package
+whose test names an item file the package lacks is an error rather than a quiz with questions missing.
 
 Items tenta has no type for (QTI 2 associate that is no one-to-one matching, ordering, hotspot, upload,
 several blanks in one item, essays without a model answer …) are unsupported: an error, or left out with
@@ -301,11 +302,23 @@ def _is_scorer_rubric(element: Element) -> bool:
 def _inner_markup(element: Element) -> str:
     """The HTML inside a QTI 2 element, interactions replaced by their prompt (or a blank when inline),
     feedback, templates and scorer-only rubrics left out."""
-    parts = [escape(element.text or "")]
+    parts = [_text_markup(element.text or "", element.tag)]
     for child in element:
         parts.append(_element_markup(child))
-        parts.append(escape(child.tail or ""))
+        parts.append(_text_markup(child.tail or "", element.tag))
     return "".join(parts)
+
+
+_CODE_TAGS = frozenset({"pre", "code", "samp", "kbd"})
+
+
+def _text_markup(text: str, parent_tag: str) -> str:
+    """A text of the item as HTML: escaped, unless it is nothing but HTML written as text (in CDATA or
+    escaped, as ANGEL writes its item bodies and feedback), which is read as the markup it is. A code
+    example in <pre>/<code> stays text."""
+    stripped = text.strip()
+    is_markup = stripped.startswith("<") and stripped.endswith(">") and HTML_TAG.search(stripped)
+    return text if is_markup and parent_tag not in _CODE_TAGS else escape(text)
 
 
 def _element_markup(element: Element) -> str:

@@ -255,3 +255,46 @@ def test_brightspace_text_information_and_image_items_are_texts_between_question
         f"{path}:35: item 'OBJ_3503037' (text only q 2): an item with nothing to answer (text shown between "
         "questions) is not a question; left out",
     ]
+
+
+def test_angel_html_written_as_cdata_text_is_read_as_html() -> None:
+    """ANGEL writes its item body and feedback as HTML inside CDATA (was: the tags kept in the prompt,
+    '<div>What is an LMS</div><div></div>', and in the feedback); the item has no identifier, so the
+    title names it."""
+    (question,) = import_file(REAL / "angel_qti2_multiple_choice.xml").questions
+    assert question.id == "multiple-choice-question-title"
+    assert question.prompt["en"] == "What is an LMS"
+    assert question.type is QuestionType.MULTIPLE_CHOICE
+    assert _shares(question.choices) == [
+        ("Learning microsoft system", 0.0),
+        ("Listening management system", 0.0),
+        ("Liberal management system", 0.0),
+        ("learning management system", 1.0),
+    ]
+    assert question.outcome_feedback == OutcomeFeedback(incorrect="You wrong!\n\nso wrong")
+    assert question.general_feedback == ""
+    assert question.max_points == 1.0
+
+
+def test_html_shown_as_code_stays_text(tmp_path: Path) -> None:
+    """Only a text that is nothing but HTML is read as markup: a tag named inside a sentence or shown in
+    <pre>/<code> is what the student reads."""
+    path = tmp_path / "tags.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="tags" title="Tags">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">
+    <correctResponse><value>A</value></correctResponse></responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <itemBody><p>Which tag does &lt;b&gt;bold&lt;/b&gt; use?</p><pre>&lt;b&gt;bold&lt;/b&gt;</pre>
+    <choiceInteraction responseIdentifier="RESPONSE" maxChoices="1">
+      <simpleChoice identifier="A">b</simpleChoice><simpleChoice identifier="B">i</simpleChoice>
+    </choiceInteraction></itemBody>
+  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
+</assessmentItem>
+""",
+        encoding="utf-8",
+    )
+    (question,) = import_file(path).questions
+    assert question.prompt["en"] == "Which tag does <b>bold</b> use?"
+    assert question.code is not None and question.code.source == "<b>bold</b>"
