@@ -7,6 +7,7 @@ repository first, then graded, then the grade is stored, then the FSRS card is r
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -238,7 +239,6 @@ class ActiveQuiz:
     questions: list[Question] = field(init=False)
     drafts: dict[str, str] = field(init=False)
     answers: dict[str, AnswerRecord] = field(init=False, default_factory=dict)
-    outcomes: dict[int, GradeOutcome] = field(init=False, default_factory=dict)
     failures: dict[int, str] = field(init=False, default_factory=dict)
     time_spent: dict[str, float] = field(init=False, default_factory=dict)
     flagged: set[str] = field(init=False, default_factory=set)
@@ -442,7 +442,7 @@ class ActiveQuiz:
         )
         if review.suspended:
             self.suspended.add(answer.question_id)
-        outcome = GradeOutcome(
+        return GradeOutcome(
             answer=answer,
             question=question,
             grade=grade,
@@ -450,8 +450,22 @@ class ActiveQuiz:
             leech=review.leech,
             suspended=review.suspended,
         )
-        self.outcomes[answer.id] = outcome
-        return outcome
+
+    def tries_short_of_full_points(self, question: Question) -> int:
+        """The graded answers to `question` in this session that earned less than full points (a
+        teacher's override counting instead of the grade), read from the database so that the count
+        (one more hint per try, Moodle's interactive mode) survives quitting and resuming."""
+        attempts = self.ctx.repository.answer_history(
+            self.session.student_id, self.bank.id, question_id=question.id
+        )
+        return sum(
+            1
+            for attempt in attempts
+            if attempt.answer.session_id == self.session_id
+            and attempt.final_score is not None
+            and attempt.final_score < attempt.max_points
+            and not math.isclose(attempt.final_score, attempt.max_points)
+        )
 
     def finish(self, *, now: datetime) -> None:
         """Close the session; answers already submitted keep grading in the background."""

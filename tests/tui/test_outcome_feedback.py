@@ -3,6 +3,8 @@ general feedback, and after each wrong or partly right try one more hint (Moodle
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select, Static, TextArea
@@ -11,6 +13,7 @@ from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.quiz import QuizScreen
+from quiz.tui.screens.resume_dialog import ResumeDialog
 from tests.tui.conftest import make_app
 from tests.tui.helpers import graded_feedback, home_ready, wait_until
 
@@ -78,3 +81,32 @@ async def test_a_wrong_choice_shows_the_wrong_answer_feedback_and_one_more_hint_
         assert "Well done!" in comment and "Read chapter 5 again." not in comment
         assert comment.index("Well done!") < comment.index("Pooling keeps the largest value")
         assert _shown(feedback, "#fb-hints") == ""
+
+
+async def test_the_hints_earned_before_quitting_are_still_shown_after_resuming(
+    make_ctx: Callable[[], AppContext],
+) -> None:
+    ctx = make_ctx()
+    ctx.catalog.install(BANK)
+    first = make_app(ctx)
+    async with first.run_test(size=(100, 40)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        pilot.app.screen.query_one("#bank", Select).value = "pooling"
+        await pilot.pause()
+        await pilot.press("n")
+        feedback = await _answer(pilot, "B")
+        assert _shown(feedback, "#fb-hints") == "Hint 1: Think of the feature map's size."
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        await pilot.press("ctrl+q")
+
+    second = make_app(make_ctx())
+    async with second.run_test(size=(100, 40)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        pilot.app.screen.query_one("#bank", Select).value = "pooling"
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResumeDialog), "the resume offer")
+        await pilot.press("enter")
+        feedback = await _answer(pilot, "B")
+        assert _shown(feedback, "#fb-hints") == (
+            "Hint 1: Think of the feature map's size.\nHint 2: Dropout changes no sizes."
+        ), "the try before quitting still counts"

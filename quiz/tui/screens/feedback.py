@@ -148,7 +148,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         self.query_one(AnswerText).show(self.answer.text, points)
         comment = feedback_with_outcome(grade.feedback, self.question, grade.score, grade.max_points)
         self.query_one("#fb-comment", Static).update(comment)
-        hints = hints_after_tries(self.question, self._tries_short_of_full_points())
+        hints = hints_after_tries(self.question, self.quiz.tries_short_of_full_points(self.question))
         self.query_one("#fb-hints", Static).update("\n".join(hints))
         self._set_graded(True)
         self.query_one("#fb-comment").display = bool(comment)
@@ -159,15 +159,6 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         self._show_suspended()
         self.query_one("#disagree", Button).disabled = False
         self.query_one("#next", Button).focus()
-
-    def _tries_short_of_full_points(self) -> int:
-        """This sitting's graded answers to the question that earned less than full points: one more hint
-        is shown after each (Moodle's interactive mode)."""
-        return sum(
-            1
-            for graded in self.quiz.outcomes.values()
-            if graded.answer.question_id == self.question.id and graded.fraction < 1
-        )
 
     @on(messages.GradeFailed)
     def show_failure(self, message: messages.GradeFailed) -> None:
