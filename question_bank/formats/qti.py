@@ -16,8 +16,11 @@ imsmanifest.xml lists the question files):
   right pairs' mapped values (equal shares under match_correct; a row with several right answers shares
   its credit, wrong pairs cost what the mapping says, or its negative default); `gapMatchInteraction` ->
   one such question per gap, the text shown with that gap as _____ and the others as […], choosing among
-  the gap texts; `associateInteraction` like matching when its right pairs match one set of its choices
-  to another one to one (the first end written is the item to match, the other ends and the choices no
+  the gap texts; a cloze text of several `textEntryInteraction`s and `inlineChoiceInteraction`s (TAO,
+  ONYX) -> one question per blank shown the same way (an inline choice as multiple choice), each worth
+  its mapping's most or what its rule adds to SCORE, scaled to MAXSCORE; `associateInteraction` like
+  matching when its right pairs match one set of its choices to another one to one (the first end
+  written is the item to match, the other ends and the choices no
   pair names the answers), else refused. Choice shares follow the response
   processing: map_response (template or inline `<mapResponse>`) by the `<mapping>` weights (defaultValue
   for unlisted choices, upperBound capping), match_correct (template in any QTI version, or inline
@@ -62,8 +65,8 @@ nothing but HTML written as text (ANGEL's CDATA item bodies and feedback) is rea
 whose test names an item file the package lacks is an error rather than a quiz with questions missing.
 
 Items tenta has no type for (QTI 2 associate that is no one-to-one matching, ordering, hotspot, upload,
-several blanks in one item, essays without a model answer …) are unsupported: an error, or left out with
-`skipped`.
+several interactions of different kinds in one item, essays without a model answer …) are unsupported:
+an error, or left out with `skipped`.
 Items with no interaction (texts shown between questions; Canvas's text-only and Brightspace's Text
 Information and Image items) are left out, each named in the notes. Files
 are parsed with defusedxml and errors name the file (the member inside a zip) and the line of the item.
@@ -815,7 +818,7 @@ def _is_multiple(interaction: Element, declaration: Element | None) -> bool:
 def _choice_item(
     item: Element, interaction: Element, declaration: Element | None
 ) -> tuple[dict[str, Any], _ModalFeedback]:
-    choices = interaction.findall(".//simpleChoice")
+    choices = [choice for choice in interaction.iter() if choice.tag in ("simpleChoice", "inlineChoice")]
     if len(choices) < 2:
         raise _QtiError("a choice interaction needs at least two choices")
     identifiers = [choice.get("identifier", "") for choice in choices]
@@ -988,8 +991,6 @@ def _essay_reference(item: Element, body: Element, declaration: Element | None) 
 def _unsupported_interactions(interactions: Sequence[Element]) -> str | None:
     tags = [interaction.tag for interaction in interactions]
     if len(tags) > 1:
-        if set(tags) == {"textEntryInteraction"}:
-            return f"items with several blanks ({len(tags)} text entries) are not supported by tenta"
         return f"items with several interactions ({', '.join(tags)}) are not supported by tenta"
     if tags[0] not in ("choiceInteraction", "textEntryInteraction", "extendedTextInteraction"):
         label = _UNSUPPORTED_INTERACTIONS.get(tags[0], tags[0])
@@ -1216,6 +1217,105 @@ def _qti2_matching_questions(
         )
         questions.append(
             replace(question, title=f"{title} ({index})" if title and several else question.title)
+        )
+    return questions
+
+
+def _inline_blanks(item: Element) -> list[Element] | None:
+    """The blanks of a cloze item (QTI 2/3): its inline interactions (text entries, inline choices) when
+    it asks nothing else and has several of them or a drop-down; None for any other item, a lone text
+    entry being an ordinary short answer."""
+    body = item.find("itemBody") if item.tag == "assessmentItem" else None
+    interactions = _interactions(body) if body is not None else []
+    if not interactions or any(interaction.tag not in _INLINE_INTERACTIONS for interaction in interactions):
+        return None
+    if len(interactions) == 1 and interactions[0].tag == "textEntryInteraction":
+        return None
+    return interactions
+
+
+def _cloze_text(body: Element, blanks: Sequence[Element], asked: Element) -> str:
+    """The item's text with the asked blank as _____ and the other blanks as […]."""
+    copy = deepcopy(body)
+    for original, shown in zip(list(body.iter()), list(copy.iter()), strict=True):
+        if any(original is blank for blank in blanks):
+            shown.tag, shown.text = "span", _BLANK if original is asked else "[…]"
+            shown.attrib.clear()
+            for child in list(shown):
+                shown.remove(child)
+    return _readable(copy)
+
+
+def _added_score(item: Element, response: str) -> float | None:
+    """What inline response processing adds to SCORE when `response` is right (`<match><variable R/>
+    <correct R/></match>` then SCORE = SCORE + 1, as TAO writes a cloze item)."""
+    processing = item.find("responseProcessing")
+    if processing is None:
+        return None
+    added = [
+        _number(value.text, "score")
+        for branch in _branches_setting_score(processing)
+        if len(branch) and _is_match_correct(branch[0], response)
+        for rule in branch
+        if rule.tag == "setOutcomeValue" and rule.get("identifier", "").upper() == "SCORE"
+        for value in rule.iter("baseValue")
+    ]
+    return max(added, default=0.0) or None
+
+
+def _blank_points(item: Element, blank: Element, declaration: Element | None) -> float | None:
+    response = blank.get("responseIdentifier", "")
+    if _scoring(item, response) == "map_response":
+        mapped = _mapping_maximum(declaration, False)
+        if mapped is not None:
+            return mapped
+    return _added_score(item, response)
+
+
+def _qti2_blank_questions(
+    document: _Document, item: Element, blanks: Sequence[Element], topics: list[str]
+) -> list[MoodleQuestion]:
+    """A cloze item (QTI 2/3 text entries and inline choices in one text): one question per blank, the
+    text shown with that blank as _____ and the others as […], a text entry read as a short or numerical
+    answer and an inline choice as multiple choice. Each blank is worth what its own scoring gives (its
+    mapping's most, or what its rule adds to SCORE), scaled to the points the item declares; an equal
+    share of them (of 1 when it declares none) when a blank says nothing. A test's weight multiplies them."""
+    body = item.find("itemBody")
+    if body is None:
+        raise _QtiError("the item has no <itemBody>")
+    declarations = [_declaration_of(item, blank) for blank in blanks]
+    own = [_blank_points(item, blank, declared) for blank, declared in zip(blanks, declarations, strict=True)]
+    declared = _declared_points(item)
+    if all(own):
+        shares = [worth or 0.0 for worth in own]
+        total = declared or sum(shares)
+    else:
+        shares = [1.0] * len(blanks)
+        total = declared or 1.0
+    points = [_weighted(tidy_number(total * share / sum(shares)), document.weight) for share in shares]
+    modal = _modal_feedback(item, set())
+    identifier, title = item.get("identifier", ""), (item.get("title") or "").strip()
+    questions = []
+    for index, (blank, declaration, worth) in enumerate(
+        zip(blanks, declarations, points, strict=True), start=1
+    ):
+        if blank.tag == "inlineChoiceInteraction":
+            data, _ = _choice_item(item, blank, declaration)
+        else:
+            data = _text_entry_item(item, declaration, _scoring(item, blank.get("responseIdentifier", "")))
+        question = _question(
+            document,
+            item,
+            identifier=f"{identifier}-{index}" if len(blanks) > 1 else identifier,
+            prompt="\n\n".join([*document.stimuli, _cloze_text(body, blanks, blank)]),
+            data={**data, **modal.outcome},
+            topics=topics,
+            general_feedback=modal.general,
+            reference="",
+            points=worth,
+        )
+        questions.append(
+            replace(question, title=f"{title} ({index})" if title and len(blanks) > 1 else question.title)
         )
     return questions
 
@@ -2230,6 +2330,10 @@ def _collect(
                 questions = _blackboard_matching_questions(document, item, item_topics)
                 if len(questions) > 1:
                     local.note(matching.SPLIT_NOTE.format(count=len(questions)), line=line, field=label)
+            elif (blanks := _inline_blanks(item)) is not None:
+                questions = _qti2_blank_questions(document, item, blanks, item_topics)
+                if len(questions) > 1:
+                    local.note(_INLINE_SPLIT.format(count=len(questions)), line=line, field=label)
             elif (match := _match_interaction(item)) is not None:
                 questions = _qti2_matching_questions(document, item, match, item_topics)
                 split = _GAPS_SPLIT if match.tag == "gapMatchInteraction" else matching.SPLIT_NOTE
@@ -2266,6 +2370,10 @@ _BLANKS_SPLIT = (
 )
 
 
+_INLINE_SPLIT = (
+    "a question with {count} blanks: imported as {count} questions, one per blank, each asking it as _____ "
+    "and worth its points"
+)
 _GAPS_SPLIT = (
     "a gap match question with {count} gaps: imported as {count} questions, one per gap, each asking it as "
     "_____ and worth its points"

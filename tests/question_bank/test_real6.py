@@ -298,3 +298,86 @@ def test_html_shown_as_code_stays_text(tmp_path: Path) -> None:
     (question,) = import_file(path).questions
     assert question.prompt["en"] == "Which tag does <b>bold</b> use?"
     assert question.code is not None and question.code.source == "<b>bold</b>"
+
+
+def test_tao_drop_downs_in_one_sentence_become_one_question_per_blank() -> None:
+    """TAO's two inline choices in one sentence (was: refused, 'items with several interactions'): one
+    multiple-choice question per drop-down, the sentence shown with it as _____ and the other as […],
+    each worth the 1 its rule adds to SCORE."""
+    notes: list[str] = []
+    first, second = import_file(REAL / "tao_qti21_two_inline_choices.xml", notes=notes).questions
+    assert [first.prompt["en"], second.prompt["en"]] == [
+        "I have a _____ , I have an […] .",
+        "I have a […] , I have an _____ .",
+    ]
+    assert (first.type, second.type) == (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
+    assert _shares(first.choices) == [("pen", 1.0), ("pan", 0.0), ("ten", 0.0)]
+    assert _shares(second.choices) == [("apple", 1.0), ("ant", 0.0), ("ape", 0.0)]
+    assert (first.max_points, second.max_points) == (1.0, 1.0)
+    assert (first.id, second.id) == ("i148159551650113789-1", "i148159551650113789-2")
+    assert [note.removeprefix(f"{REAL}/") for note in notes] == [
+        "tao_qti21_two_inline_choices.xml:2: item 'i148159551650113789' (TL Canvas 08): a question with 2 "
+        "blanks: imported as 2 questions, one per blank, each asking it as _____ and worth its points"
+    ]
+
+
+_CLOZE = """<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="cloze" title="Lager">
+  <responseDeclaration identifier="R1" cardinality="single" baseType="string">
+    <correctResponse><value>ReLU</value></correctResponse>
+    <mapping defaultValue="0">
+      <mapEntry mapKey="ReLU" mappedValue="2"/><mapEntry mapKey="relu" mappedValue="1"/>
+    </mapping></responseDeclaration>
+  <responseDeclaration identifier="R2" cardinality="single" baseType="float">
+    <correctResponse><value>0.5</value></correctResponse>
+    <mapping defaultValue="0"><mapEntry mapKey="0.5" mappedValue="1"/></mapping></responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  MAXSCORE
+  <itemBody><p>Aktiveringen <textEntryInteraction responseIdentifier="R1"/> och dropout
+    <textEntryInteraction responseIdentifier="R2"/>.</p></itemBody>
+  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/map_response"/>
+</assessmentItem>
+"""
+
+
+@pytest.mark.parametrize(("maxscore", "points"), [("", [2.0, 1.0]), ("6", [4.0, 2.0])])
+def test_text_entry_blanks_are_worth_their_mapping_scaled_to_the_declared_maximum(
+    tmp_path: Path, maxscore: str, points: list[float]
+) -> None:
+    """A cloze of two text entries: a short answer and a number, each worth its mapping's most, scaled so
+    that they sum to MAXSCORE when the item declares one."""
+    declared = (
+        f'<outcomeDeclaration identifier="MAXSCORE" cardinality="single" baseType="float">'
+        f"<defaultValue><value>{maxscore}</value></defaultValue></outcomeDeclaration>"
+        if maxscore
+        else ""
+    )
+    path = tmp_path / "cloze.xml"
+    path.write_text(_CLOZE.replace("MAXSCORE", declared), encoding="utf-8")
+    word, number = import_file(path).questions
+    assert list(word.prompt.values()) == ["Aktiveringen _____ och dropout […]."]
+    assert list(number.prompt.values()) == ["Aktiveringen […] och dropout _____."]
+    assert (word.type, number.type) == (QuestionType.SHORT_EXACT, QuestionType.NUMERICAL)
+    assert _shares(word.choices) == [("ReLU", 1.0), ("relu", 0.5)]
+    assert [(answer.value, answer.fraction) for answer in number.numerical] == [(0.5, 1.0)]
+    assert [word.max_points, number.max_points] == points
+
+
+def test_an_item_mixing_a_blank_and_a_choice_list_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.xml"
+    path.write_text(
+        _CLOZE.replace("MAXSCORE", "").replace(
+            '<textEntryInteraction responseIdentifier="R2"/>',
+            '</p><choiceInteraction responseIdentifier="R2" maxChoices="1"><simpleChoice identifier="A">'
+            'a</simpleChoice><simpleChoice identifier="B">b</simpleChoice></choiceInteraction><p>',
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(path)
+    [error] = raised.value.errors
+    assert error.reason == (
+        "items with several interactions (textEntryInteraction, choiceInteraction) are not supported by "
+        "tenta; remove or convert this item"
+    )
+    assert error.unsupported
