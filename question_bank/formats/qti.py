@@ -1682,6 +1682,20 @@ def _qti1_choices(
                 fractions[ident] = fraction if before is None else max(before, fraction)
     if not any(fraction > 0 for fraction in fractions.values()):
         correct = _respondus_set_as_correct(item, idents)
+        unknown = [
+            value
+            for scored in conditions
+            if scored.fraction > 0
+            for value in _required(scored.condition, "varequal")
+            if value not in idents
+        ]
+        if not correct and unknown:
+            raise _QtiError(
+                "no correct answer: the scoring gives points to answers the item does not have ("
+                + ", ".join(repr(value) for value in dict.fromkeys(unknown))
+                + "); its answers are "
+                + ", ".join(repr(ident) for ident in idents)
+            )
         if not correct:
             raise _QtiError("no correct answer: no scoring condition gives points to a choice")
         share, _ = response_shares(len(correct), penalise_wrong=False)

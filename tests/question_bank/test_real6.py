@@ -381,3 +381,24 @@ def test_an_item_mixing_a_blank_and_a_choice_list_is_still_refused(tmp_path: Pat
         "tenta; remove or convert this item"
     )
     assert error.unsupported
+
+
+def test_blackboard_ultra_scoring_of_answers_the_item_lacks_is_refused_naming_them() -> None:
+    """Blackboard Ultra wrote the right answer under an id none of the item's answers has: which answer it
+    is cannot be known, so the file is refused saying so and naming both (was: 'no scoring condition
+    gives points to a choice', which sent the teacher looking for a missing right answer)."""
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(REAL / "blackboard_ultra_answer_ids_mismatch.xml")
+    [error] = raised.value.errors
+    assert (error.path.name, error.line, error.field) == (
+        "blackboard_ultra_answer_ids_mismatch.xml",
+        61,
+        "item '_2978313_1'",
+    )
+    assert error.reason == (
+        "no correct answer: the scoring gives points to answers the item does not have "
+        "('4a5d396910f8480a8eaf2d14846a3418'); its answers are 'new_737b553c-d6a6-44a5-b35f-9db46dee58df', "
+        "'new_abe0e40b-beb3-4429-b6cb-57724daec7b9', 'new_dc28d500-df92-4572-afc5-bcb3caee7448', "
+        "'new_458c2d9d-0b9a-4bb9-9689-6051771cf7f7'"
+    )
+    assert not error.unsupported
