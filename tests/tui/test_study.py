@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Label, Static
+from textual.widgets import Button, DataTable, Label, Static, TextArea
 
 from db.records import ReviewCardRecord, SuspensionReason
 from quiz.context import AppContext
@@ -92,6 +92,30 @@ async def test_s_on_the_feedback_suspends_and_u_at_home_brings_it_back(ctx: AppC
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "home again")
         await wait_until(pilot, lambda: "suspended" not in _text(pilot.app.screen, "#summary"), "no count")
         assert _suspended(ctx) == []
+
+
+async def test_f4_on_the_question_saves_the_typed_answer_then_suspends_and_again_unsuspends(
+    ctx: AppContext,
+) -> None:
+    async with make_app(ctx).run_test(size=(100, 32)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        quiz_screen = pilot.app.screen
+        assert isinstance(quiz_screen, QuizScreen)
+        await pilot.press(*"AI contains ML")
+        await pilot.press("f4")  # at once: before the typing pause would have saved the draft
+        session = ctx.repository.get_session(quiz_screen.quiz.session_id)
+        assert session.drafts == {FIRST: "AI contains ML"}, "the answer is saved first"
+        assert _suspended(ctx) == [(FIRST, SuspensionReason.MANUAL)]
+        assert quiz_screen.query_one("#answer", TextArea).text == "AI contains ML", "f4 types nothing"
+        position = str(quiz_screen.query_one("#quiz-position", Label).render())
+        assert position == "Question 1/12 · 2 p · ⏸ suspended"
+        assert "Suspended" in str(quiz_screen.query_one("#quiz-status", Static).render())
+
+        await pilot.press("f4")
+        assert _suspended(ctx) == []
+        assert "suspended" not in str(quiz_screen.query_one("#quiz-position", Label).render())
 
 
 async def test_u_says_so_when_nothing_is_suspended(ctx: AppContext) -> None:

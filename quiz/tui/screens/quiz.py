@@ -58,6 +58,15 @@ class QuizScreen(TentaScreen[None]):
             priority=True,
             tooltip="Open the question's picture or sound in the system viewer; again for the next one.",
         ),
+        Binding(
+            "f4",
+            "toggle_suspend",
+            "Suspend",
+            priority=True,
+            tooltip="Suspend this question (Anki's suspend): practice, due today and weakest first leave it "
+            "out; this quiz still asks it (again: unsuspend). A function key, so it never types into the "
+            "answer.",
+        ),
         Binding("escape", "leave", "Pause", tooltip="Back to home; resume later where you left off."),
     ]
 
@@ -308,6 +317,24 @@ class QuizScreen(TentaScreen[None]):
             self._set_status("Flagged — ctrl+r goes to the next flagged question; the finish lists it.")
         else:
             self._set_status()
+
+    def action_toggle_suspend(self) -> None:
+        """Suspend the question for this profile, or unsuspend it, after saving the answer typed so far."""
+        self.flush_draft()
+        question = self.quiz.current
+        suspend = not self.quiz.is_suspended(question)
+        try:
+            self.quiz.set_suspended(question, suspend)
+        except TentaError as error:
+            self.notify(error.message, title="Not changed", severity="error")
+            return
+        self._show_position()
+        if suspend:
+            self._set_status(
+                "Suspended — practice leaves it out until you unsuspend it (f4 again, or u at home)."
+            )
+        else:
+            self._set_status("Unsuspended — it comes up in practice and reviews again.")
 
     def action_next_flagged(self) -> None:
         position = self.quiz.next_flagged()
