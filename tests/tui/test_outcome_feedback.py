@@ -7,13 +7,15 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Select, Static, TextArea
+from textual.widgets import DataTable, Select, Static, TextArea
 
 from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.quiz import QuizScreen
+from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.resume_dialog import ResumeDialog
+from quiz.tui.screens.session_detail import SessionDetailScreen
 from tests.tui.conftest import make_app
 from tests.tui.helpers import graded_feedback, home_ready, wait_until
 
@@ -110,3 +112,27 @@ async def test_the_hints_earned_before_quitting_are_still_shown_after_resuming(
         assert _shown(feedback, "#fb-hints") == (
             "Hint 1: Think of the feature map's size.\nHint 2: Dropout changes no sizes."
         ), "the try before quitting still counts"
+
+
+async def test_session_detail_shows_the_outcome_feedback_of_each_answer_that_has_one(ctx: AppContext) -> None:
+    ctx.catalog.install(BANK)
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        pilot.app.screen.query_one("#bank", Select).value = "pooling"
+        await pilot.pause()
+        await pilot.press("n")
+        await _answer(pilot, "B")
+        await pilot.press("n")  # the last question: finishes the quiz
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
+        await pilot.press("escape")
+        await wait_until(pilot, home_ready(pilot), "home")
+        await pilot.press("h")
+        await wait_until(pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == 1, "the session")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "its detail")
+        detail = pilot.app.screen
+        await wait_until(pilot, lambda: detail.query_one("#detail-feedback").display, "the feedback")
+        shown = str(detail.query_one("#detail-feedback", Static).render())
+        assert "Read chapter 5 again." in shown and "Well done!" not in shown
+        assert shown.index("Read chapter 5 again.") < shown.index("Pooling keeps the largest value")

@@ -11,10 +11,20 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from db.records import SessionDetail, SessionItemDetail
+from db.records import AnswerDetail, SessionDetail, SessionItemDetail
 from quiz.modes import session_label
+from quiz.teacher.feedback.model import feedback_with_outcome
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
+
+
+def outcome_feedback(detail: AnswerDetail) -> str:
+    """The feedback the student read after answering, with the question's right / partly right / wrong
+    feedback for the final score (a teacher's override deciding it); '' when the question has none."""
+    grade, score = detail.latest_grade, detail.final_score
+    if grade is None or score is None or not detail.question.outcome_feedback_for(score, detail.max_points):
+        return ""
+    return feedback_with_outcome(grade.feedback, detail.question, score, detail.max_points)
 
 
 def item_cells(item: SessionItemDetail) -> tuple[str, str, str]:
@@ -49,6 +59,7 @@ class SessionDetailScreen(TentaScreen[None]):
             with VerticalScroll(id="detail-answer"):
                 yield Static("", id="detail-flag", classes="muted")
                 yield AnswerView(id="detail-view")
+                yield Static("", id="detail-feedback")
                 yield Static("", id="detail-empty", classes="empty-state")
         yield Footer()
 
@@ -93,6 +104,9 @@ class SessionDetailScreen(TentaScreen[None]):
         empty = self.query_one("#detail-empty", Static)
         view.display = item.answer is not None
         empty.display = item.answer is None
+        feedback = outcome_feedback(item.answer) if item.answer is not None else ""
+        self.query_one("#detail-feedback", Static).update(escape(feedback))
+        self.query_one("#detail-feedback").display = bool(feedback)
         if item.answer is not None:
             view.show(item.answer)
         else:
