@@ -24,6 +24,11 @@ the filled options, else the answer, are the accepted answers), Open-Ended (free
 answer column, else its only option); Poll and Draw rows are unsupported (no answer to grade), and a row of
 column explanations right under the header (Quizizz's) is passed over. An image-link column's web address
 is kept in the prompt as "[image: URL]" (tenta fetches nothing from the web).
+
+Moodle's CSV question format plugin (qformat_csv): choices in columns A, B, C, D, the right one's letter
+in 'Answer 1' and a second right one's in 'Answer 2' (each then worth half, a wrong tick costing nothing,
+as in Moodle), questionname as id, defaultmark as points, correct/partially correct/incorrect feedback
+as the question's outcome feedback; its answernumbering, penalty and hidden columns are read past.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from question_bank.formats.common import (
     common_prefix,
     has_cloze,
     html_to_text,
+    outcome_fields,
     read_text,
     replace_clozes,
     response_shares,
@@ -128,13 +134,20 @@ COLUMN_ALIASES = {
         "comment",
         "förklaring",
         "kommentar",
+        "generalfeedback",
     ),
+    "correct_feedback": ("correct_feedback", "correctfeedback"),
+    "partial_feedback": ("partially_correct_feedback", "partiallycorrectfeedback", "partial_feedback"),
+    "incorrect_feedback": ("incorrect_feedback", "incorrectfeedback", "wrong_feedback"),
     "deck": ("deck", "kortlek"),
     "time_limit": ("time_limit", "time", "time_in_seconds", "tidsgräns", "tid"),
+    "answer_numbering": ("answernumbering", "answer_numbering", "penalty", "hidden"),
     "question_type": ("question_type", "type", "frågetyp"),
     "image": ("image_link", "image", "image_url", "picture", "bild"),
 }
-"""Known columns. A time limit per question (Kahoot, Quizizz) has no use in tenta and is read past."""
+"""Known columns. A time limit per question (Kahoot, Quizizz) and the Moodle CSV plugin's numbering of
+choices, penalty for another try and hidden flag have no use in tenta and are read past."""
+_READ_PAST = frozenset({"time_limit", "answer_numbering"})
 _QUESTION_TYPES = {
     "multiple_choice": "one",
     "single_choice": "one",
@@ -164,6 +177,10 @@ _CHOICE_COLUMN = re.compile(
     r"(?:answer|option|choice|alternative|alternativ|svarsalternativ)_?(?:\d{1,2}|[a-h])", re.IGNORECASE
 )
 """'Answer 1', 'Option B', 'Alternativ 3': the choices of a multiple-choice row (Kahoot, Quizizz, Blooket)."""
+_LETTER_COLUMN = re.compile(r"[a-h]")
+"""'A', 'B', 'C', 'D': the choices as the Moodle CSV question format plugin (qformat_csv) names them; its
+'Answer 1' and 'Answer 2' columns then hold the letters of the right choices."""
+_ANSWER_KEY_COLUMN = re.compile(r"answer_?\d{1,2}", re.IGNORECASE)
 HEADER_SEARCH_ROWS = 10
 """How far down a file or sheet the header row may sit (below a title line and instructions)."""
 HeaderScore = Callable[[Sequence[str]], int]
@@ -192,7 +209,7 @@ def _canonical(header: str) -> str | None:
     for canonical, aliases in COLUMN_ALIASES.items():
         if name in aliases:
             return canonical
-    return "choice" if _CHOICE_COLUMN.fullmatch(name) else None
+    return "choice" if _CHOICE_COLUMN.fullmatch(name) or _LETTER_COLUMN.fullmatch(name) else None
 
 
 def _preamble(text: str) -> tuple[str, dict[str, str]]:
@@ -368,6 +385,7 @@ class _Columns:
 
     positions: dict[str, int] = field(default_factory=dict)
     choices: list[int] = field(default_factory=list)  # the choice columns of multiple-choice rows, in order
+    answer_keys: list[int] = field(default_factory=list)  # qformat_csv's 'Answer 1', 'Answer 2' (letters)
     width: int = 0
     html: bool = False
     topics_split_on_spaces: bool = False  # Anki's tags column: "cnn pooling"
@@ -407,7 +425,7 @@ def _header_columns(
         canonical = _canonical(name)
         if canonical == "choice":
             columns.choices.append(index)
-        elif canonical == "time_limit":
+        elif canonical in _READ_PAST:
             continue
         elif canonical is None:
             used_at = _first_text_in_column(data, index)
@@ -426,10 +444,25 @@ def _header_columns(
             problems.add(f"column {name!r} appears twice", line=line, field=label(index))
         else:
             columns.positions[canonical] = index
+    _letter_choices_and_answer_keys(header, columns)
     for required in REQUIRED:
         if required not in columns.positions:
             problems.add(f"missing required column {required!r}", line=line)
     return columns
+
+
+def _letter_choices_and_answer_keys(header: list[str], columns: _Columns) -> None:
+    """With choices named A, B, C … (qformat_csv) the 'Answer 1', 'Answer 2' columns are no choices but
+    the letters of the right ones, read together as the row's answer."""
+    names = {index: re.sub(r"[\s\-_.]+", "_", header[index].strip().lower()) for index in columns.choices}
+    if not any(_LETTER_COLUMN.fullmatch(name) for name in names.values()):
+        return
+    keys = [index for index, name in names.items() if _ANSWER_KEY_COLUMN.fullmatch(name)]
+    if not keys or "reference_answer" in columns.positions:
+        return
+    columns.choices = [index for index in columns.choices if index not in keys]
+    columns.answer_keys = keys
+    columns.positions["reference_answer"] = keys[0]
 
 
 def _positional_columns(
@@ -475,6 +508,8 @@ def _row_data(
     """One row as question fields (prompt/reference still plain strings), or None after reporting problems."""
     before = len(problems.errors)
     question, reference = columns.cell(cells, "question"), columns.cell(cells, "reference_answer")
+    if columns.answer_keys:
+        reference = ",".join(key for index in columns.answer_keys if (key := _at(cells, index)))
     extra = ""
     if has_cloze(question):  # an Anki cloze: asked blanked, answered filled in, its Back Extra as feedback
         extra, reference = reference, replace_clozes(question, filled=True)
@@ -521,6 +556,14 @@ def _row_data(
     feedback = columns.cell(cells, "feedback") or extra
     if feedback:
         data["general_feedback"] = feedback
+    data.update(
+        outcome_fields(
+            feedback,
+            correct=columns.cell(cells, "correct_feedback"),
+            partial=columns.cell(cells, "partial_feedback"),
+            incorrect=columns.cell(cells, "incorrect_feedback"),
+        )
+    )
     if len(problems.errors) > before:
         return None
     data["prompt"], data["reference_answer"] = question, reference
@@ -585,8 +628,12 @@ def _is_explanation_row(cells: list[str], columns: _Columns) -> bool:
     )
 
 
+def _at(cells: list[str], index: int) -> str:
+    return cells[index].strip() if index < len(cells) else ""
+
+
 def _choice_texts(cells: list[str], columns: _Columns) -> list[str]:
-    return [cells[index].strip() if index < len(cells) else "" for index in columns.choices]
+    return [_at(cells, index) for index in columns.choices]
 
 
 def _accepted_answers(
@@ -636,7 +683,8 @@ def _choice_fields(
             field=where,
         )
         return {}
-    share, wrong = response_shares(len(correct), penalise_wrong=len(correct) > 1)
+    # qformat_csv's rows are Moodle multiple-choice questions: a wrong tick costs nothing there
+    share, wrong = response_shares(len(correct), penalise_wrong=len(correct) > 1 and not columns.answer_keys)
     choices = [
         {"text": text, "fraction": share if index in correct else wrong}
         for index, text in enumerate(texts)

@@ -56,8 +56,9 @@ def test_missing_and_unknown_columns(tmp_path: Path) -> None:
         1,
         "column 2",
         "unknown column 'answr' "
-        "(known: question, reference_answer, key_points, max_points, topic, id, feedback, deck, time_limit, "
-        "question_type, image, answer 1 … (choices))",
+        "(known: question, reference_answer, key_points, max_points, topic, id, feedback, correct_feedback, "
+        "partial_feedback, incorrect_feedback, deck, time_limit, answer_numbering, question_type, image, "
+        "answer 1 … (choices))",
     ) in reasons
     assert any("missing required column 'reference_answer'" in reason for _, _, reason in reasons)
 

@@ -402,3 +402,59 @@ def test_blackboard_ultra_scoring_of_answers_the_item_lacks_is_refused_naming_th
         "'new_458c2d9d-0b9a-4bb9-9689-6051771cf7f7'"
     )
     assert not error.unsupported
+
+
+def test_moodle_csv_plugin_letter_columns_and_answer_keys() -> None:
+    """qformat_csv's sample (was: refused, "unknown column 'A'" … and 'Answer 1' read as a choice): four
+    choices in columns A-D, the right letter in 'Answer 1'; Question2 names two (A and B), each worth
+    half with no cost for a wrong tick, as Moodle grades it."""
+    questions = import_file(REAL / "moodle_qformat_csv_sample.csv").questions
+    assert [question.id for question in questions] == [f"question{n}" for n in range(1, 11)]
+    assert all(question.type is QuestionType.MULTIPLE_CHOICE for question in questions)
+    first, second = questions[0], questions[1]
+    assert first.prompt["en"] == "The dmesg command"
+    assert _shares(first.choices) == [
+        ("Shows user login logoff attempts", 0.0),
+        ("Shows the syslog file for info messages", 0.0),
+        ("kernel log messages", 1.0),
+        ("Shows the daemon log messages", 0.0),
+    ]
+    assert next(iter(second.prompt.values())) == "The command \u201cmknod myfifo b 4 16\u201d"
+    assert _shares(second.choices) == [
+        ("Will create a block device if user is root", 0.5),
+        ("Will create a block device for all users", 0.5),
+        ("Will create a FIFO if user is not root", 0.0),
+        ("None ,of the mentioned", 0.0),
+    ]
+    right = [[c.text for c in question.choices if c.fraction > 0] for question in questions[2:]]
+    assert right == [
+        ["stty"],
+        ["script"],
+        ["uname"],
+        ["uname -r"],
+        ["\u2013i"],
+        ["List all files and directories recursively starting from /"],
+        ["ulimit"],
+        ["lpr"],
+    ]
+    assert all(question.max_points == 1.0 for question in questions)
+
+
+def test_moodle_csv_plugin_extended_columns_give_points_and_drop_default_feedback() -> None:
+    """The extended sample's defaultmark is the points (5 or 10); its feedback columns hold Moodle's
+    default wordings only, which say nothing, and its answernumbering is read past."""
+    questions = import_file(REAL / "moodle_qformat_csv_extended_sample.csv").questions
+    assert [question.max_points for question in questions] == [5, 10, 5, 5, 10, 5, 10, 5, 5, 10]
+    assert all(question.outcome_feedback is None for question in questions)
+    assert [c.fraction for c in questions[1].choices] == [0.5, 0.5, 0.0, 0.0]
+
+
+def test_moodle_csv_plugin_feedback_of_its_own_is_the_outcome_feedback(tmp_path: Path) -> None:
+    path = tmp_path / "quiz.csv"
+    original = (REAL / "moodle_qformat_csv_extended_sample.csv").read_text(encoding="utf-8")
+    path.write_text(
+        original.replace("Your answer is correct.,", "Yes: dmesg prints the kernel ring buffer.,", 1),
+        encoding="utf-8",
+    )
+    first = import_file(path).questions[0]
+    assert first.outcome_feedback == OutcomeFeedback(correct="Yes: dmesg prints the kernel ring buffer.")
