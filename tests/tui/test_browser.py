@@ -176,11 +176,21 @@ async def test_sorting_by_key_and_by_clicking_a_header(ctx: AppContext) -> None:
         assert scores == sorted(scores)
 
 
+def escape_in_footer(pilot: Pilot[None]) -> str:
+    """What the footer says escape does now."""
+    active = pilot.app.screen.active_bindings["escape"]
+    assert active.binding.show and active.enabled
+    return active.binding.description
+
+
 async def test_typing_filters_on_prompts_in_both_languages_and_topics(ctx: AppContext) -> None:
     async with make_app(ctx).run_test(size=(80, 24)) as pilot:
         browser = await open_browser(pilot)
+        assert escape_in_footer(pilot) == "Home"
         await pilot.press("slash")
         assert focused_id(browser) == "browser-filter"
+        await pilot.pause()
+        assert escape_in_footer(pilot) == "Clear filter"
         await type_text(pilot, "oversiktligt")
         assert shown_ids(browser) == ["q10-cnn-how"], "Swedish, typed without the accent"
         browser.query_one("#browser-filter", Input).value = ""
@@ -201,6 +211,7 @@ async def test_typing_filters_on_prompts_in_both_languages_and_topics(ctx: AppCo
         assert isinstance(pilot.app.screen, BrowserScreen), "escape clears the filter box first"
         assert browser.query_one("#browser-filter", Input).value == "" and len(shown_ids(browser)) == 12
         assert focused_id(browser) == "browser-table"
+        assert escape_in_footer(pilot) == "Home"
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "home again")
 

@@ -209,7 +209,10 @@ class BrowserScreen(TentaScreen[None]):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the home screen."),
+        Binding("escape", "back", "Home", tooltip="Back to the home screen."),
+        Binding(
+            "escape", "clear_filter", "Clear filter", tooltip="Empty the filter and go back to the list."
+        ),
         Binding(
             "slash",
             "focus_filter",
@@ -420,13 +423,22 @@ class BrowserScreen(TentaScreen[None]):
 
     # ----- actions ---------------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape clears the filter while the filter box has focus and goes home from the list; only the
+        one it does is in the footer."""
+        if action in ("back", "clear_filter"):
+            in_filter = self.focused is self.query_one("#browser-filter", Input)
+            return in_filter == (action == "clear_filter")
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
     def action_back(self) -> None:
-        """In the filter box escape clears it and returns to the list; in the list it leaves."""
-        query = self.query_one("#browser-filter", Input)
-        if self.focused is not query:
-            self.dismiss()
-            return
-        query.value = ""
+        self.dismiss()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#browser-filter", Input).value = ""
         self.fill()
         self.query_one(DataTable).focus()
 
