@@ -4,12 +4,14 @@ Moodle exports GIFT as .txt and people save exams as .txt or .md, so a .txt/.md 
 a <quiz> root -> Moodle XML; a QTI root -> QTI; GIFT answer blocks, titles or categories -> GIFT; a CSV
 header naming question and reference_answer -> CSV; `ANSWER: X` after options -> Aiken; otherwise a
 numbered Markdown/text exam. An .xml file is QTI when its root is <questestinterop>, <assessmentItem> or
-<assessmentTest>, else Moodle XML. Anki packages (.apkg, .colpkg) and QTI packages (.zip) are zip files
-and go by their suffix only, as do Excel workbooks (.xlsx, .xlsm).
+<assessmentTest>, else Moodle XML. A Blackboard .dat file is QTI or, from Blackboard 6, a <POOL>
+(formats/blackboard_pool.py), both imported under the name qti. Anki packages (.apkg, .colpkg) and QTI
+packages (.zip) are zip files and go by their suffix only, as do Excel workbooks (.xlsx, .xlsm).
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
@@ -18,6 +20,7 @@ from question_bank.errors import InputFileError
 from question_bank.formats.aiken import dump_aiken, import_aiken, looks_like_aiken
 from question_bank.formats.anki import import_anki
 from question_bank.formats.anki_export import write_anki_package
+from question_bank.formats.blackboard_pool import import_blackboard_pool, looks_like_blackboard_pool
 from question_bank.formats.common import read_text
 from question_bank.formats.csv_rows import import_csv, looks_like_csv
 from question_bank.formats.gift import dump_gift, import_gift, looks_like_gift
@@ -96,8 +99,8 @@ def detect_format(path: Path) -> str:
     stripped = text.lstrip()
     if looks_like_moodle_xml(text):
         return "moodle-xml"
-    if looks_like_qti(text):
-        return "qti"
+    if looks_like_qti(text) or looks_like_blackboard_pool(text):
+        return "qti"  # Blackboard's .dat files: QTI, or the older pool layout (read by its own module)
     if stripped.startswith(("{", "[")) and not looks_like_gift(text):
         return "json"
     if looks_like_csv(text):
@@ -109,6 +112,13 @@ def detect_format(path: Path) -> str:
     if stripped.startswith(("id:", "title:", "questions:", "---\nid:")):
         return "yaml"
     return "markdown"
+
+
+def _is_blackboard_pool(path: Path) -> bool:
+    """A Blackboard 6 pool file (not a zip package, whose members are QTI)."""
+    return not zipfile.is_zipfile(path) and looks_like_blackboard_pool(
+        read_text(path, windows_encodings=True)
+    )
 
 
 def import_file(
@@ -128,6 +138,8 @@ def import_file(
     name = format_name or detect_format(path)
     if name == "xlsx":
         return import_xlsx(path, notes=notes, skipped=skipped)
+    if name == "qti" and _is_blackboard_pool(path):
+        return import_blackboard_pool(path, skipped=skipped, notes=notes)
     if name == "qti":
         return import_qti(path, skipped=skipped, notes=notes)
     if name == "gift":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from question_bank.errors import InputFileErrors
+from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import import_file
 from question_bank.models import OutcomeFeedback, QuestionType
 from tests.question_bank.conftest import DATA_DIR
@@ -458,3 +458,93 @@ def test_moodle_csv_plugin_feedback_of_its_own_is_the_outcome_feedback(tmp_path:
     )
     first = import_file(path).questions[0]
     assert first.outcome_feedback == OutcomeFeedback(correct="Yes: dmesg prints the kernel ring buffer.")
+
+
+def test_blackboard6_pool_is_read_question_by_question() -> None:
+    """Blackboard 6's <POOL> layout (was: not recognised, read as a Markdown exam and refused): every
+    class of Moodle's sample pool, its matching as one question per animal among the three classes."""
+    notes: list[str] = []
+    bank = import_file(REAL / "blackboard6_pool.dat", notes=notes)
+    assert bank.title == "exam 3 2008-9"
+    questions = {question.id: question for question in bank.questions}
+    assert list(questions) == ["q1", "q7", "q8", "q39-44-1", "q39-44-2", "q39-44-3", "q9", "q27"]
+    truth = questions["q1"]
+    assert (truth.type, truth.prompt["en"]) == (
+        QuestionType.TRUE_FALSE,
+        "42 is the Absolute Answer to everything.",
+    )
+    assert _shares(truth.choices) == [("False", 0.0), ("True", 1.0)]
+    assert truth.outcome_feedback == OutcomeFeedback(
+        correct="You gave the right answer.", incorrect="42 is the Ultimate Answer."
+    )
+    assert _shares(questions["q7"].choices) == [("red", 0.0), ("yellow", 1.0), ("blue", 0.0)]
+    several = questions["q8"]
+    assert _shares(several.choices) == [("yellow", 0.5), ("red", 0.0), ("off-beige", 0.5), ("blue", 0.0)]
+    assert several.all_or_nothing
+    frog, cat, newt = questions["q39-44-1"], questions["q39-44-2"], questions["q39-44-3"]
+    assert frog.prompt["en"] == "Classify the animals.\n\nfrog → _____"
+    assert _shares(cat.choices) == [("mammal", 1.0), ("insect", 0.0), ("amphibian", 0.0)]
+    assert [_shares(q.choices)[2] for q in (frog, newt)] == [("amphibian", 1.0), ("amphibian", 1.0)]
+    assert [q.max_points for q in (frog, cat, newt)] == pytest.approx([1 / 3] * 3)
+    essay = questions["q9"]
+    assert (essay.type, essay.reference_in("en")) == (
+        QuestionType.FREE_TEXT,
+        "Blackboard answer for essay questions will be imported as informations for graders.",
+    )
+    blank = questions["q27"]
+    assert (blank.type, blank.prompt["en"], _shares(blank.choices)) == (
+        QuestionType.SHORT_EXACT,
+        "Name an amphibian: __________.",
+        [("frog", 1.0)],
+    )
+    assert all(questions[name].max_points == 1.0 for name in ("q1", "q7", "q8", "q9", "q27"))
+    assert [note.removeprefix(f"{REAL}/") for note in notes] == [
+        "blackboard6_pool.dat:82: QUESTION_MATCH 'q39-44': a matching question with 3 items: imported as 3 "
+        "questions, one per item, each asking it as _____ and worth its points"
+    ]
+
+
+def test_blackboard6_pool_points_and_problems(tmp_path: Path) -> None:
+    """The QUESTIONLIST's points are each question's; a class tenta has no type for is named with its
+    line (left out with --skip-unsupported), and an essay without a sample answer is refused."""
+    original = (REAL / "blackboard6_pool.dat").read_text(encoding="utf-8")
+    worth = tmp_path / "worth.dat"
+    worth.write_text(
+        original.replace(
+            "id='q7' class='QUESTION_MULTIPLECHOICE' points='1'",
+            "id='q7' class='QUESTION_MULTIPLECHOICE' points='2.5'",
+        ),
+        encoding="utf-8",
+    )
+    assert import_file(worth).question("q7").max_points == 2.5
+
+    ordering = tmp_path / "ordering.dat"
+    ordering.write_text(
+        original.replace("<QUESTION_FILLINBLANK id='q27'>", "<QUESTION_ORDER id='q27'>").replace(
+            "</QUESTION_FILLINBLANK>", "</QUESTION_ORDER>"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(ordering)
+    [error] = raised.value.errors
+    assert (error.line, error.field, error.unsupported) == (128, "QUESTION_ORDER 'q27'", True)
+    assert error.reason == (
+        "order questions (QUESTION_ORDER) are not supported by tenta; remove or convert this question"
+    )
+    skipped: list[InputFileError] = []
+    assert len(import_file(ordering, skipped=skipped).questions) == 7
+    assert [problem.line for problem in skipped] == [128]
+
+    no_answer = tmp_path / "essay.dat"
+    no_answer.write_text(
+        original.replace(
+            "<TEXT><![CDATA[Blackboard answer for essay questions will be imported as informations for "
+            "graders.]]></TEXT>",
+            "<TEXT></TEXT>",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(no_answer)
+    assert "essay question has no sample answer" in str(raised.value)
