@@ -548,3 +548,18 @@ def test_blackboard6_pool_points_and_problems(tmp_path: Path) -> None:
     with pytest.raises(InputFileErrors) as raised:
         import_file(no_answer)
     assert "essay question has no sample answer" in str(raised.value)
+
+
+def test_openolat_gap_text_gives_each_blank_its_share_of_maxscore() -> None:
+    """OpenOLAT's gap text (was: refused, 'items with several blanks'): each blank a short answer with its
+    mapped alternatives (0.8 of the credit), the blanks scored through outcomes of their own, so each
+    gets an equal share of MAXSCORE 2. A mapped wrong answer ('Previous', -1) only lowers a blank that
+    tenta scores no lower than 0 anyway."""
+    gap, what = import_file(REAL / "openolat_qti21_gap_text_two_blanks.xml").questions
+    assert gap.prompt["en"] == "This interaction is a _____\n\nWhat is […]"
+    assert what.prompt["en"] == "This interaction is a […]\n\nWhat is _____"
+    assert (gap.type, what.type) == (QuestionType.SHORT_EXACT, QuestionType.SHORT_EXACT)
+    assert _shares(gap.choices) == [("gap", 1.0), ("text", 0.8), ("textEntry", 0.8)]
+    assert _shares(what.choices) == [("Next", 1.0)]
+    assert not gap.case_sensitive
+    assert (gap.max_points, what.max_points) == (1.0, 1.0)
