@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from statistics import fmean
 from typing import TYPE_CHECKING
@@ -16,7 +16,7 @@ from db.records import QuizSessionRecord, SessionStatus, StudentRecord
 from question_bank.grade_scales import GradeBoundary, final_grade
 from question_bank.models import Bank, Question
 from quiz.modes import topic_label
-from quiz.topics import bank_topics, restrict, topics_of
+from quiz.topics import bank_topics, describe, known_topics, restrict, topics_of
 
 if TYPE_CHECKING:
     from db.repository import Repository
@@ -379,6 +379,22 @@ class Readiness:
     max_points: float
     questions: tuple[ExpectedScore, ...]
     scale: tuple[GradeBoundary, ...]
+    topics: tuple[str, ...] = ()
+    """The chosen topics the estimate covers; empty: the whole exam."""
+    exam_questions: int = 0
+    exam_points: float = 0.0
+    """The whole exam's size, to say how much of it the chosen topics cover."""
+
+    def coverage(self) -> str:
+        """Which questions the estimate covers: the whole exam, or the chosen topics' share of it (then
+        without a grade: the grade scale is for the whole exam)."""
+        if not self.topics:
+            return f"Covers the whole exam: {len(self.questions)} questions, all topics."
+        points = f"{points_text(self.max_points)} of {points_text(self.exam_points)} p"
+        return (
+            f"Covers your chosen topics only ({describe(self.topics)}): {len(self.questions)} of "
+            f"{self.exam_questions} questions, {points}; no grade, as the grade scale is for the whole exam."
+        )
 
     @property
     def grade(self) -> str | None:
@@ -485,15 +501,28 @@ class ExamOutlook:
     topics: list[TopicProgress]
 
 
-def exam_outlook(repository: Repository, student_id: int, bank: Bank, now: datetime) -> ExamOutlook:
+def exam_outlook(
+    repository: Repository, student_id: int, bank: Bank, now: datetime, topics: Sequence[str] | None = None
+) -> ExamOutlook:
+    """`topics` None: the student's stored topic choice (t on the home screen), so the estimate covers
+    what they study; [] the whole exam. The per-topic table always lists every topic."""
     from quiz import scheduling
 
+    chosen = known_topics(bank, repository.topic_filter(student_id, bank.id) if topics is None else topics)
+    in_scope = {question.id for question in restrict(bank.questions, chosen)}
     answers = student_answers(repository, student_id, bank.id)
+    states = practice_states(repository, student_id, bank, answers, now)
+    readiness = estimate_readiness(
+        [state for state in states if state.question_id in in_scope], () if chosen else bank.grade_scale
+    )
     due = scheduling.due_today(repository, student_id, bank.id, [q.id for q in bank.questions], now)
     return ExamOutlook(
         bank_title=bank.title,
-        readiness=estimate_readiness(
-            practice_states(repository, student_id, bank, answers, now), bank.grade_scale
+        readiness=replace(
+            readiness,
+            topics=tuple(chosen),
+            exam_questions=len(bank.questions),
+            exam_points=sum(question.max_points for question in bank.questions),
         ),
         topics=topic_progress(bank, answers, set(due.due)),
     )

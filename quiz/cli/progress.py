@@ -3,6 +3,7 @@ Progress screen shows them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -12,10 +13,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from db.records import StudentRecord
+from question_bank.errors import TentaError
 from question_bank.grade_scales import describe_scale
+from question_bank.models import Bank
 from quiz.cli.students import find_student
 from quiz.context import AppContext
+from quiz.modes import topic_label
 from quiz.progress import ESTIMATE_NOTE, ExamOutlook, exam_outlook, points_text
+from quiz.topics import bank_topics
 
 PROMPT_ROOM = 70
 """Characters of a prompt shown in the gains table (a narrow terminal wraps them)."""
@@ -32,6 +37,16 @@ def _student(ctx: AppContext, name: str | None) -> StudentRecord:
     if ctx.settings.student:
         return ctx.repository.get_or_create_student(ctx.settings.student)
     return ctx.repository.default_student()
+
+
+def _known_topics(bank: Bank, wanted: Sequence[str]) -> list[str]:
+    """`wanted` as the bank's topics; a topic the bank does not have is an error that lists them."""
+    present = [name for name, _count in bank_topics(bank)]
+    unknown = [name for name in wanted if name not in present]
+    if unknown:
+        listed = ", ".join(topic_label(name) for name in present)
+        raise TentaError(f"Bank {bank.id} has no topic {', '.join(unknown)}; its topics: {listed}.")
+    return list(wanted)
 
 
 def _gains_table(outlook: ExamOutlook) -> Table:
@@ -77,16 +92,31 @@ def progress(
     bank: Annotated[
         str | None, typer.Option("--bank", "-b", help="The bank (default: the settings').")
     ] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--topic",
+            "-t",
+            help="Estimate only these topics' questions (repeatable; default: the topics chosen in the app "
+            "with t on the home screen).",
+        ),
+    ] = None,
+    all_topics: Annotated[
+        bool, typer.Option("--all-topics", help="Estimate the whole exam, whatever topics are chosen.")
+    ] = False,
 ) -> None:
-    """Am I ready for the exam? Today's estimated exam score and grade, and mastery per topic."""
+    """Am I ready for the exam? Today's estimated exam score and grade, and mastery per topic. The estimate
+    covers the topics chosen in the app (or --topic, or --all-topics) and says which."""
     ctx = AppContext()
     loaded = ctx.catalog.load(bank or ctx.settings.default_bank)
     who = _student(ctx, student)
-    outlook = exam_outlook(ctx.repository, who.id, loaded, datetime.now(UTC))
+    chosen = [] if all_topics else _known_topics(loaded, topic) if topic else None
+    outlook = exam_outlook(ctx.repository, who.id, loaded, datetime.now(UTC), chosen)
     readiness = outlook.readiness
     console = _console()
     console.print(f"[bold]{escape(loaded.title)}[/] · {escape(who.name)}")
     console.print(f"[bold]{escape(readiness.headline())}[/]")
+    console.print(escape(readiness.coverage()))
     console.print(f"[dim]{escape(ESTIMATE_NOTE)}[/]")
     if readiness.biggest_gains():
         console.print(_gains_table(outlook))
@@ -95,7 +125,7 @@ def progress(
         console.print(f"Not practised ({len(unseen)}): " + escape(", ".join(item.label for item in unseen)))
     if readiness.scale:
         console.print(f"Grade scale: {escape(describe_scale(readiness.scale, readiness.max_points))}")
-    else:
+    elif not readiness.topics:  # chosen topics: the coverage line says why no grade
         console.print(f"Bank {escape(loaded.id)} sets no grade scale, so no grade is estimated.")
     console.print(_topics_table(outlook))
 

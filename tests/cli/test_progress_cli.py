@@ -91,3 +91,42 @@ def test_progress_tables_fit_80_columns(settings: Settings) -> None:
     table_lines = [line for line in result.output.splitlines() if line[:1] in "┏┃┡│└"]
     assert table_lines and all(len(line) <= 80 for line in table_lines)
     assert result.output.count("│ not practised │") == 3
+
+
+def test_progress_covers_the_chosen_topics_and_says_which(settings: Settings) -> None:
+    """The app's topic choice (cnn) narrows the estimate; --topic and --all-topics choose here."""
+    _practise(settings, "Alva", {"q10-cnn-how": 0.5, "q12-cpu-gpu": 1.0})
+    repository = open_repository(settings.resolved_database_url)
+    try:
+        alva = repository.get_or_create_student("Alva")
+        repository.set_topic_filter(alva.id, "dl-course", ["cnn"])
+    finally:
+        repository.close()
+
+    chosen = runner.invoke(app, ["progress", "--student", "Alva"], env=WIDE)
+    assert chosen.exit_code == 0, chosen.output
+    lines = chosen.output.splitlines()
+    assert lines[1] == "Estimated today: 2 / 6 p (33%)", "Q10's half of 4 p; Q9 not practised; Q12 not cnn"
+    assert lines[2] == (
+        "Covers your chosen topics only (cnn): 2 of 12 questions, 6 of 30 p; no grade, as the grade scale "
+        "is for the whole exam."
+    )
+    assert "Not practised (1): Q9" in chosen.output
+
+    hardware = runner.invoke(app, ["progress", "--student", "Alva", "--topic", "hardware"], env=WIDE)
+    assert hardware.exit_code == 0, hardware.output
+    assert hardware.output.splitlines()[1] == "Estimated today: 2 / 2 p (100%)"
+    assert "Covers your chosen topics only (hardware): 1 of 12 questions" in hardware.output
+
+    whole = runner.invoke(app, ["progress", "--student", "Alva", "--all-topics"], env=WIDE)
+    assert whole.exit_code == 0, whole.output
+    assert whole.output.splitlines()[1:3] == [
+        "Estimated today: 4 / 30 p (13%)",
+        "Covers the whole exam: 12 questions, all topics.",
+    ]
+
+    unknown = runner.invoke(app, ["progress", "--topic", "biology"], env=WIDE)
+    assert isinstance(unknown.exception, TentaError)
+    assert "Bank dl-course has no topic biology; its topics: foundations, frameworks" in str(
+        unknown.exception
+    )

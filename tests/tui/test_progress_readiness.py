@@ -107,3 +107,22 @@ async def test_a_bank_without_grade_scale_and_nothing_practised(make_ctx: Callab
         assert "Not practised (12)" in text
         assert "This bank sets no grade scale" in text
         await pilot.press("ctrl+q")
+
+
+async def test_readiness_covers_the_students_chosen_topics_and_says_which(
+    make_ctx: Callable[[], AppContext],
+) -> None:
+    ctx = make_ctx()
+    install_graded_bank(ctx)
+    scores = practise_with_the_real_grader(ctx)
+    student = ctx.repository.default_student()
+    ctx.repository.set_topic_filter(student.id, GRADED_BANK, ["regularization", "hardware"])
+    async with make_app(ctx).run_test(size=(100, 32)) as pilot:
+        screen = await open_progress(pilot, GRADED_BANK)
+        text = _text(screen, "#readiness-summary")
+        lines = text.splitlines()
+    assert "no grade scale" not in text and "Grade scale" not in text
+    in_scope = scores["q07-dropout"] + scores["q12-cpu-gpu"]  # q01 is foundations: left out
+    assert lines[0].startswith(f"Estimated today: {points_text(in_scope)} / "), "no grade for a part"
+    assert "→" not in lines[0]
+    assert lines[1].startswith("Covers your chosen topics only (regularization, hardware): 5 of 12 questions")

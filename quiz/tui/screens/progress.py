@@ -55,6 +55,7 @@ def readiness_text(outlook: ExamOutlook) -> Text:
     readiness = outlook.readiness
     text = Text()
     text.append(readiness.headline() + "\n", style="bold")
+    text.append(readiness.coverage() + "\n")
     text.append(ESTIMATE_NOTE + "\n\n", style="dim")
     gains = readiness.biggest_gains()
     if gains:
@@ -78,7 +79,7 @@ def readiness_text(outlook: ExamOutlook) -> Text:
     if readiness.scale:
         scale = describe_scale(readiness.scale, readiness.max_points)
         text.append(f"\nGrade scale: {scale}", style="dim")
-    else:
+    elif not readiness.topics:  # with chosen topics the coverage line says why there is no grade
         text.append("\nThis bank sets no grade scale, so no grade is estimated.", style="dim")
     return text
 
