@@ -1234,6 +1234,24 @@ def _inline_blanks(item: Element) -> list[Element] | None:
     return interactions
 
 
+def _compares_blanks(item: Element, blanks: Sequence[Element]) -> bool:
+    """Whether the response processing compares one blank's answer with another's (a test whose operands
+    are two of the blanks): the blanks are then not graded each on its own."""
+    responses = {blank.get("responseIdentifier", "") for blank in blanks}
+    processing = item.find("responseProcessing")
+    if processing is None:
+        return False
+    for test in processing.iter():
+        named = [
+            operand.get("identifier", "")
+            for operand in test
+            if operand.tag == "variable" and operand.get("identifier", "") in responses
+        ]
+        if len(set(named)) > 1:
+            return True
+    return False
+
+
 def _cloze_text(body: Element, blanks: Sequence[Element], asked: Element) -> str:
     """The item's text with the asked blank as _____ and the other blanks as […]."""
     copy = deepcopy(body)
@@ -1283,6 +1301,11 @@ def _qti2_blank_questions(
     body = item.find("itemBody")
     if body is None:
         raise _QtiError("the item has no <itemBody>")
+    if _compares_blanks(item, blanks):
+        raise _QtiUnsupported(
+            "blanks whose answers are compared with each other (each of several accepted answers used "
+            "once, OpenOLAT's 'no duplicates') are not supported by tenta; remove or convert this item"
+        )
     declarations = [_declaration_of(item, blank) for blank in blanks]
     own = [_blank_points(item, blank, declared) for blank, declared in zip(blanks, declarations, strict=True)]
     declared = _declared_points(item)

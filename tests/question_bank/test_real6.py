@@ -563,3 +563,20 @@ def test_openolat_gap_text_gives_each_blank_its_share_of_maxscore() -> None:
     assert _shares(what.choices) == [("Next", 1.0)]
     assert not gap.case_sensitive
     assert (gap.max_points, what.max_points) == (1.0, 1.0)
+
+
+def test_openolat_blanks_that_must_differ_are_refused_not_split() -> None:
+    """Three blanks each accepting 0, 1 or 2 but each number once: split into independent questions,
+    '0, 0, 0' would earn full marks, so the item is refused (or left out with --skip-unsupported)."""
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(REAL / "openolat_qti21_gap_text_no_duplicates.xml")
+    [error] = raised.value.errors
+    assert (error.line, error.field, error.unsupported) == (
+        1,
+        "item 'fib5d17d212044ffa1557b41c0fa0f4e' (Gap text not same blank)",
+        True,
+    )
+    assert error.reason == (
+        "blanks whose answers are compared with each other (each of several accepted answers used once, "
+        "OpenOLAT's 'no duplicates') are not supported by tenta; remove or convert this item"
+    )
