@@ -278,18 +278,26 @@ def _image(alt: str, source: str) -> str:
 
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_IMG_ATTRIBUTE = re.compile(r"""\b(alt|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_IMG_ATTRIBUTE = re.compile(
+    r"""\b(alt|src|class|data-equation-content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE
+)
 
 
 _SCRIPT = re.compile(r"<(sup|sub)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
 def _html_string(markup: str) -> str:
-    """An HTML string (Canvas/Blackboard mattext) with images named by file when they lack alt text, and
-    super/subscripts kept as ^ and _ (10<sup>-3</sup> -> 10^-3), which html_to_text would flatten."""
+    """An HTML string (Canvas/Blackboard mattext) with images named by file when they lack alt text,
+    Canvas equation images as their LaTeX, and super/subscripts kept as ^ and _ (10<sup>-3</sup> ->
+    10^-3), which html_to_text would flatten."""
 
     def named(match: re.Match[str]) -> str:
         attributes = {key.lower(): a or b for key, a, b in _IMG_ATTRIBUTE.findall(match.group(0))}
+        equation = attributes.get("data-equation-content", "")
+        if not equation.strip() and "equation_image" in attributes.get("class", "").split():
+            equation = attributes.get("alt", "")  # Canvas's equation editor: the alt text is its LaTeX
+        if equation.strip():
+            return escape(html.unescape(equation))
         return _image(attributes.get("alt", ""), attributes.get("src", ""))
 
     scripted = _SCRIPT.sub(

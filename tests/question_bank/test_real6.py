@@ -580,3 +580,35 @@ def test_openolat_blanks_that_must_differ_are_refused_not_split() -> None:
         "blanks whose answers are compared with each other (each of several accepted answers used once, "
         "OpenOLAT's 'no duplicates') are not supported by tenta; remove or convert this item"
     )
+
+
+def test_canvas_classic_export_reads_every_type_and_equation_images_as_latex() -> None:
+    """A real Canvas Classic quiz export: each question type as Canvas grades it, and the equation
+    editor's image in an answer comment read as its LaTeX (was '[image: \\int3x^{2\\:-\\lambda}]', a
+    picture the student cannot see)."""
+    notes: list[str] = []
+    questions = import_file(REAL / "canvas_classic_quiz_export_canvasr.xml", notes=notes).questions
+    first, comments, truth, feedback_tf, short, blank1, blank2, several = questions
+    assert first.prompt["en"] == "This is question 1"
+    assert _shares(first.choices)[0] == ("Correct answer", 1.0)
+    assert [c.feedback for c in comments.choices] == [
+        "with comments if student chooses this answer",
+        "with comments if student chooses this answer",
+        "with comments if student chooses this answer",
+        "with math comments 2^3 + \\int3x^{2\\:-\\lambda}",
+    ]
+    assert (truth.type, _shares(truth.choices)) == (QuestionType.TRUE_FALSE, [("True", 1.0), ("False", 0.0)])
+    assert _shares(feedback_tf.choices) == [("True", 0.0), ("False", 1.0)]
+    assert feedback_tf.general_feedback == "general answer comments."
+    assert feedback_tf.outcome_feedback == OutcomeFeedback(
+        correct="correct answer comments", incorrect="wrong answer comments."
+    )
+    assert (short.type, _shares(short.choices)) == (QuestionType.SHORT_EXACT, [("True", 1.0), ("False", 1.0)])
+    assert blank1.prompt["en"] == "Fill in multiple blanks _____ + […]"
+    assert (_shares(blank1.choices), _shares(blank2.choices)) == (
+        [("yes", 1.0), ("no", 1.0)],
+        [("maybe", 1.0), ("so", 1.0)],
+    )
+    assert (blank1.max_points, blank2.max_points) == (0.5, 0.5)
+    assert [round(c.fraction, 3) for c in several.choices] == [-0.333, 0.333, -0.333, 0.333, 0.333]
+    assert len(notes) == 1 and "a question with 2 blanks" in notes[0]
