@@ -22,6 +22,7 @@ from quiz.tui.screens.session_detail import SessionDetailScreen
 from quiz.tui.screens.suspended_dialog import SuspendedDialog
 from tests.tui.conftest import NOW, make_app
 from tests.tui.helpers import graded_feedback, home_ready, settle, wait_until
+from tests.tui.test_teacher_footer import visible_footer_keys
 
 pytestmark = pytest.mark.anyio
 
@@ -97,12 +98,13 @@ async def test_s_on_the_feedback_suspends_and_u_at_home_brings_it_back(ctx: AppC
 async def test_f4_on_the_question_saves_the_typed_answer_then_suspends_and_again_unsuspends(
     ctx: AppContext,
 ) -> None:
-    async with make_app(ctx).run_test(size=(100, 32)) as pilot:
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, home_ready(pilot), "the home screen")
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
         quiz_screen = pilot.app.screen
         assert isinstance(quiz_screen, QuizScreen)
+        assert "toggle_suspend" in visible_footer_keys(pilot), "f4 in the footer, left of the palette"
         await pilot.press(*"AI contains ML")
         await pilot.press("f4")  # at once: before the typing pause would have saved the draft
         session = ctx.repository.get_session(quiz_screen.quiz.session_id)

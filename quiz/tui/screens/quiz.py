@@ -49,6 +49,15 @@ class QuizScreen(TentaScreen[None]):
         ),
         Binding("ctrl+f", "finish", "Finish", priority=True, tooltip="End the quiz (lists unsubmitted)."),
         Binding(
+            "f4",
+            "toggle_suspend",
+            "Suspend",
+            priority=True,
+            tooltip="Suspend this question (Anki's suspend): practice, due today and weakest first leave it "
+            "out; this quiz still asks it (again: unsuspend). A function key, so it never types into the "
+            "answer.",
+        ),
+        Binding(
             "ctrl+r", "next_flagged", "Next flagged", priority=True, tooltip="The next flagged question."
         ),
         Binding(
@@ -57,15 +66,6 @@ class QuizScreen(TentaScreen[None]):
             "Open media",
             priority=True,
             tooltip="Open the question's picture or sound in the system viewer; again for the next one.",
-        ),
-        Binding(
-            "f4",
-            "toggle_suspend",
-            "Suspend",
-            priority=True,
-            tooltip="Suspend this question (Anki's suspend): practice, due today and weakest first leave it "
-            "out; this quiz still asks it (again: unsuspend). A function key, so it never types into the "
-            "answer.",
         ),
         Binding("escape", "leave", "Pause", tooltip="Back to home; resume later where you left off."),
     ]
@@ -102,7 +102,7 @@ class QuizScreen(TentaScreen[None]):
             placeholder="Type your answer here (Swedish or English)…",
         )
         yield Static("", id="quiz-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         editor = self.query_one("#answer", TextArea)
