@@ -15,7 +15,8 @@ reference answer is its ANSWER (the sample answer), QUESTION_MATCH -> one questi
 among the CHOICEs (formats/matching.py). The QUESTIONLIST gives the points; the feedback for a right and a
 wrong answer becomes the question's outcome feedback; HTML text (ISHTML) becomes readable text. Other
 classes (ordering, hot spot, calculated …) are unsupported, and an essay without a sample answer cannot
-be graded. The title names the bank, the pool's `id` attributes the questions.
+be graded. The title names the bank, the pool's `id` attributes the questions. A pool inside a Blackboard
+export package is read by the QTI importer with the package's other files (formats/qti.py).
 """
 
 from __future__ import annotations
@@ -171,13 +172,10 @@ def _listed_points(root: Element) -> dict[str, float]:
     return points
 
 
-def import_blackboard_pool(
-    path: Path, *, skipped: list[InputFileError] | None = None, notes: list[str] | None = None
-) -> Bank:
-    """A bank from a Blackboard 6 pool file; with `skipped`, questions tenta has no type for are left out
-    and recorded there instead of failing the import."""
-    problems = ImportProblems(path, skipped=skipped, notes=notes)
-    root, lines = parse_with_lines(read_text(path, windows_encodings=True), path)
+def pool_questions(text: str, path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestion], str]:
+    """The questions of a pool's text and its title; problems are recorded in `problems` at their line
+    (`path` names the file, or the member of a package)."""
+    root, lines = parse_with_lines(text, path)
     if root.tag != "POOL":
         raise InputFileError(path, f"not a Blackboard pool: the document element is <{root.tag}>", line=1)
     points = _listed_points(root)
@@ -206,5 +204,14 @@ def import_blackboard_pool(
             problems.note(matching.SPLIT_NOTE.format(count=len(read)), line=line, field=field)
         parsed += read
     title_element = root.find("TITLE")
-    title = (title_element.get("value", "") if title_element is not None else "").strip()
+    return parsed, (title_element.get("value", "") if title_element is not None else "").strip()
+
+
+def import_blackboard_pool(
+    path: Path, *, skipped: list[InputFileError] | None = None, notes: list[str] | None = None
+) -> Bank:
+    """A bank from a Blackboard 6 pool file; with `skipped`, questions tenta has no type for are left out
+    and recorded there instead of failing the import."""
+    problems = ImportProblems(path, skipped=skipped, notes=notes)
+    parsed, title = pool_questions(read_text(path, windows_encodings=True), path, problems)
     return moodle_bank(path, parsed, problems, title=title or path.stem, missing_reference=_MISSING_REFERENCE)

@@ -67,6 +67,8 @@ whose test names an item file the package lacks is an error rather than a quiz w
 Items tenta has no type for (QTI 2 associate that is no one-to-one matching, ordering, hotspot, upload,
 several interactions of different kinds in one item, essays without a model answer …) are unsupported:
 an error, or left out with `skipped`.
+A Blackboard 6 pool (`<POOL>`, not QTI) inside a package is read by formats/blackboard_pool.py, after the
+package's QTI questions.
 Items with no interaction (texts shown between questions; Canvas's text-only and Brightspace's Text
 Information and Image items) are left out, each named in the notes. Files
 are parsed with defusedxml and errors name the file (the member inside a zip) and the line of the item.
@@ -114,6 +116,7 @@ from xml.etree.ElementTree import Element
 
 from question_bank.errors import InputFileError
 from question_bank.formats import matching
+from question_bank.formats.blackboard_pool import looks_like_blackboard_pool, pool_questions
 from question_bank.formats.common import (
     ImportProblems,
     html_to_text,
@@ -2751,6 +2754,8 @@ class _Package:
     topics: dict[str, list[str]]
     sizes: dict[str, int]
     """Every member's unpacked size, by name."""
+    pools: list[tuple[str, str]] = field(default_factory=list)
+    """Blackboard 6 pools (member name, text): not QTI, read by formats/blackboard_pool.py."""
 
 
 def _taxon_labels(resource: Element) -> list[str]:
@@ -2837,10 +2842,13 @@ def _read_package(path: Path) -> _Package:
             if len(names) > MAX_DOCUMENTS:
                 raise InputFileError(path, f"the package lists more than {MAX_DOCUMENTS} files")
             documents = []
+            pools = []
             for name in names:
                 text = _read_member(archive, infos[name], path, budget)
                 if looks_like_qti(text):
                     documents.append(_parse(text, Path(f"{path}/{name}"), name))
+                elif looks_like_blackboard_pool(text):
+                    pools.append((name, text))
             documents += _test_items(
                 documents, infos, lambda name: _read_member(archive, infos[name], path, budget), path
             )
@@ -2858,7 +2866,7 @@ def _read_package(path: Path) -> _Package:
         raise InputFileError(path, "file not found") from None
     except OSError as error:
         raise InputFileError(path, f"cannot read file: {error.strerror or error}") from None
-    return _Package(documents, title, topics, {name: info.file_size for name, info in infos.items()})
+    return _Package(documents, title, topics, {name: info.file_size for name, info in infos.items()}, pools)
 
 
 def _test_items(
@@ -3083,16 +3091,18 @@ def _is_package(path: Path) -> bool:
 
 def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestion], str, _MediaFiles]:
     """Every question of a QTI file or package in test order, the bank's title, and the media shown."""
+    pools: list[tuple[str, str]] = []
     if _is_package(path):
         package = _read_package(path)
         documents, manifest_topics, package_title = package.documents, package.topics, package.title
         files = _MediaFiles(package.sizes.get, "the package")
+        pools = package.pools
     else:
         documents, manifest_topics, package_title = _standalone_documents(path), {}, ""
         files = _MediaFiles(_folder_file_size(path.parent.resolve()), f"the folder of {path.name}")
     read = _without_cartridge_copies(documents)
     items, section_topics = _ordered(read)
-    if not items:
+    if not items and not pools:
         raise InputFileError(path, "no QTI questions found (no assessmentItem or questestinterop file)")
     quizzes = {document.name for document in items if document.root.tag == "questestinterop"}
     used_bank_items = _bank_items_quizzes_use(items)
@@ -3105,7 +3115,27 @@ def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestio
     banks = {bank.get("ident", "") for document in read for bank in document.root.iter("objectbank")}
     for document in read:
         _note_draws(document, ImportProblems(document.path, notes=problems.notes), banks)
+    pool_titles = [
+        _collect_pool(path, name, text, problems, parsed, several=len(pools) > 1) for name, text in pools
+    ]
+    if not package_title and not documents and len(set(pool_titles)) == 1:
+        package_title = pool_titles[0]
     return parsed, _bank_title(path, package_title, documents), files
+
+
+def _collect_pool(
+    path: Path, name: str, text: str, problems: ImportProblems, parsed: list[MoodleQuestion], *, several: bool
+) -> str:
+    """The questions of a Blackboard 6 pool in the package (after its QTI questions), its title their
+    topic when the package holds several pools; returns the title."""
+    where = Path(f"{path}/{name}")
+    member = ImportProblems(where, errors=problems.errors, skipped=problems.skipped, notes=problems.notes)
+    pool, title = pool_questions(text, where, member)
+    parsed += [
+        replace(question, topics=[title, *question.topics]) if several and title else question
+        for question in pool
+    ]
+    return title
 
 
 def import_qti(

@@ -3,6 +3,7 @@ README): each imported and checked question by question against what the file me
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -612,3 +613,29 @@ def test_canvas_classic_export_reads_every_type_and_equation_images_as_latex() -
     assert (blank1.max_points, blank2.max_points) == (0.5, 0.5)
     assert [round(c.fraction, 3) for c in several.choices] == [-0.333, 0.333, -0.333, 0.333, 0.333]
     assert len(notes) == 1 and "a question with 2 blanks" in notes[0]
+
+
+def test_blackboard6_pool_inside_an_export_package(tmp_path: Path) -> None:
+    """Blackboard exports a pool as a zip whose manifest names res00001.dat by its bb:file (was: 'no QTI
+    questions found', the pool not being QTI): read like the pool file itself, its title the bank's."""
+    package = tmp_path / "pool_export.zip"
+    manifest = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="man00001" xmlns:bb="http://www.blackboard.com/content-packaging/">
+  <organizations/>
+  <resources>
+    <resource bb:file="res00001.dat" bb:title="exam 3 2008-9" identifier="res00001"
+      type="assessment/x-bb-pool" xml:base="res00001"/>
+  </resources>
+</manifest>"""
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("imsmanifest.xml", manifest)
+        archive.write(REAL / "blackboard6_pool.dat", "res00001.dat")
+    notes: list[str] = []
+    packed = import_file(package, notes=notes)
+    alone = import_file(REAL / "blackboard6_pool.dat")
+    assert packed.title == "exam 3 2008-9"
+    assert [q.model_dump() for q in packed.questions] == [q.model_dump() for q in alone.questions]
+    assert notes == [
+        f"{package}/res00001.dat:82: QUESTION_MATCH 'q39-44': a matching question with 3 items: "
+        "imported as 3 questions, one per item, each asking it as _____ and worth its points"
+    ]
