@@ -92,7 +92,7 @@ def _choice_data(question: Element, kind: str) -> dict[str, Any]:
     return {
         "type": QuestionType.MULTIPLE_CHOICE.value,
         "choices": choices,
-        "all_or_nothing": kind == "multiple" and len(right) > 1,
+        "all_or_nothing": kind == "multiple",  # a multiple-answer question: exactly the right ones
     }
 
 
@@ -125,6 +125,7 @@ def _match_pairs(question: Element) -> list[matching.Pair]:
 def _questions(
     question: Element, kind: str, line: int, title: str, points: float | None
 ) -> list[MoodleQuestion]:
+    """One pool question as tenta's (several for a matching question, one per item)."""
     gradable = question.find("GRADABLE")
     outcome = outcome_fields(
         "",
