@@ -639,3 +639,12 @@ def test_blackboard6_pool_inside_an_export_package(tmp_path: Path) -> None:
         f"{package}/res00001.dat:82: QUESTION_MATCH 'q39-44': a matching question with 3 items: "
         "imported as 3 questions, one per item, each asking it as _____ and worth its points"
     ]
+
+
+def test_blackboard6_multiple_answer_with_one_right_answer_is_all_or_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "one_right.dat"
+    original = (REAL / "blackboard6_pool.dat").read_text(encoding="utf-8")
+    path.write_text(original.replace("<CORRECTANSWER answer_id='q8_a3'/>", ""), encoding="utf-8")
+    several = import_file(path).question("q8")
+    assert _shares(several.choices)[:3] == [("yellow", 1.0), ("red", 0.0), ("off-beige", 0.0)]
+    assert several.all_or_nothing  # ticking off-beige too earns nothing
