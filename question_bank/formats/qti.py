@@ -323,16 +323,17 @@ def _inner_markup(element: Element) -> str:
     return "".join(parts)
 
 
-_CODE_TAGS = frozenset({"pre", "code", "samp", "kbd"})
+_BLOCK_HOLDERS = frozenset({"itemBody", "modalFeedback"})
+"""Where QTI 2 allows only elements, never bare text: ANGEL writes its HTML there as text (CDATA)."""
 
 
 def _text_markup(text: str, parent_tag: str) -> str:
-    """A text of the item as HTML: escaped, unless it is nothing but HTML written as text (in CDATA or
-    escaped, as ANGEL writes its item bodies and feedback), which is read as the markup it is. A code
-    example in <pre>/<code> stays text."""
+    """A text of the item as HTML: escaped, unless it is nothing but HTML written as text where QTI 2
+    allows no text (ANGEL's CDATA item bodies and feedback), which is read as the markup it is. A tag
+    shown as text anywhere else ('<b>' as a choice, in a paragraph or <pre>) stays text."""
     stripped = text.strip()
     is_markup = stripped.startswith("<") and stripped.endswith(">") and HTML_TAG.search(stripped)
-    return text if is_markup and parent_tag not in _CODE_TAGS else escape(text)
+    return text if is_markup and parent_tag in _BLOCK_HOLDERS else escape(text)
 
 
 def _element_markup(element: Element) -> str:

@@ -278,8 +278,8 @@ def test_angel_html_written_as_cdata_text_is_read_as_html() -> None:
 
 
 def test_html_shown_as_code_stays_text(tmp_path: Path) -> None:
-    """Only a text that is nothing but HTML is read as markup: a tag named inside a sentence or shown in
-    <pre>/<code> is what the student reads."""
+    """Only HTML written as text where QTI allows no text is read as markup: a tag named in a sentence,
+    shown in <pre> or offered as a choice is what the student reads."""
     path = tmp_path / "tags.xml"
     path.write_text(
         """<?xml version="1.0" encoding="UTF-8"?>
@@ -289,7 +289,8 @@ def test_html_shown_as_code_stays_text(tmp_path: Path) -> None:
   <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
   <itemBody><p>Which tag does &lt;b&gt;bold&lt;/b&gt; use?</p><pre>&lt;b&gt;bold&lt;/b&gt;</pre>
     <choiceInteraction responseIdentifier="RESPONSE" maxChoices="1">
-      <simpleChoice identifier="A">b</simpleChoice><simpleChoice identifier="B">i</simpleChoice>
+      <simpleChoice identifier="A">&lt;b&gt;</simpleChoice>
+      <simpleChoice identifier="B">&lt;i&gt;</simpleChoice>
     </choiceInteraction></itemBody>
   <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
 </assessmentItem>
@@ -299,6 +300,7 @@ def test_html_shown_as_code_stays_text(tmp_path: Path) -> None:
     (question,) = import_file(path).questions
     assert question.prompt["en"] == "Which tag does <b>bold</b> use?"
     assert question.code is not None and question.code.source == "<b>bold</b>"
+    assert _shares(question.choices) == [("<b>", 1.0), ("<i>", 0.0)]
 
 
 def test_tao_drop_downs_in_one_sentence_become_one_question_per_blank() -> None:
