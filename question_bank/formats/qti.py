@@ -60,9 +60,10 @@ imsmanifest.xml lists the question files):
 QTI 3 shared stimuli (`<qti-assessment-stimulus-ref>`, a reading passage in its own file) are put before
 the question text; MathML becomes one line of text (E = mc^2, (−b±√(b^2−4ac))/(2a)) and Canvas equation
 images their LaTeX; an <object>'s fallback content is kept, since tenta's text cannot show the file. Blank
-answer rows without credit (Canvas keeps the ones a teacher left empty) are dropped. A QTI 2 text that is
-nothing but HTML written as text (ANGEL's CDATA item bodies and feedback) is read as HTML. A package
-whose test names an item file the package lacks is an error rather than a quiz with questions missing.
+answer rows without credit (Canvas keeps the ones a teacher left empty) are dropped. HTML written as text
+straight in a QTI 2 itemBody or modalFeedback, where QTI allows no text (ANGEL's CDATA), is read as HTML.
+A package whose test names an item file the package lacks is an error rather than a quiz with questions
+missing.
 
 Items tenta has no type for (QTI 2 associate that is no one-to-one matching, ordering, hotspot, upload,
 several interactions of different kinds in one item, essays without a model answer …) are unsupported:
