@@ -24,6 +24,7 @@ from quiz.modes import topic_label
 from quiz.progress import question_label
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
+from quiz.tui.widgets.point_list import point_worth
 from quiz.tui.widgets.question_view import OPTION_LETTERS, QuestionView
 
 if TYPE_CHECKING:
@@ -33,9 +34,13 @@ STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 
 
 def key_points_text(question: Question) -> str:
-    """'40 %  The layers learn features…' per rubric point, weights as shares of the question's points."""
+    """'(1.2 p) The layers learn features…' per rubric point: its share of the question's points, as the
+    feedback and the teacher's decisions show it."""
     total = sum(point.weight for point in question.rubric)
-    lines = [f"{point.weight / total:>4.0%}  {escape(point.text)}" for point in question.rubric]
+    lines = [
+        f"({point_worth(point.weight / total, question.max_points)}) {escape(point.text)}"
+        for point in question.rubric
+    ]
     return "\n".join(lines) if lines else "This question has no rubric key points."
 
 
