@@ -268,35 +268,51 @@ def build_bank(
 
 
 class _TextFromHtml(HTMLParser):
-    """Readable text from Moodle's HTML: paragraphs and <br> become newlines, <pre> becomes a code fence.
+    """Readable text from Moodle's HTML: paragraphs and <br> become newlines, <pre> becomes a code fence,
+    a superscript is marked ^ as its loss changes the meaning (O(n<sup>3</sup>) is O(n^3), not O(n3));
+    a subscript is an index that reads as well run in (H<sub>2</sub>O is H2O).
 
     Outside <pre>, runs of spaces, tabs and newlines in the source are one space, as a browser shows
-    them; `keep_newlines` keeps source newlines as line breaks instead (Moodle's auto-format).
+    them; `keep_newlines` keeps source newlines as line breaks instead (Moodle's auto-format). A table
+    is a line per row, its cells separated by |, so paragraphs inside a cell are run in; scripts and
+    style sheets (a teacher's jQuery in a question text) are never shown, so they are left out.
     """
 
     _BLOCKS = frozenset({"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"})
+    _HIDDEN = frozenset({"script", "style"})
 
     def __init__(self, *, keep_newlines: bool) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.keep_newlines = keep_newlines
         self.pre_depth = 0
+        self.cell_depth = 0
+        self.hidden_depth = 0  # inside <script> or <style>
         self.math_stack: list[Element] = []  # the open elements of a MathML formula being read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.math_stack or local_name(tag) == "math":
             self._open_math_element(tag, attrs)
+        elif tag in self._HIDDEN:
+            self.hidden_depth += 1
+        elif self.cell_depth and (tag == "br" or tag in self._BLOCKS - {"table"}):
+            self._space()
         elif tag == "br":
             self.parts.append("\n")
+        elif tag == "sup":
+            self.parts.append("^")
         elif tag == "pre":
             self.pre_depth += 1
             self.parts.append("\n\n```\n")
         elif tag == "li":
             self.parts.append("\n- ")
         elif tag in ("tr", "hr"):
+            self.cell_depth = 0  # a cell whose end tag HTML left out ends with its row
             self.parts.append("\n")
         elif tag in ("td", "th"):
-            self.parts.append(" | ")
+            self.cell_depth += 1
+            self._space()
+            self.parts.append("| ")
         elif tag == "img":
             alt = (dict(attrs).get("alt") or "").strip()
             before = "" if not self.parts or self.parts[-1][-1:].isspace() else " "
@@ -307,13 +323,29 @@ class _TextFromHtml(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if self.math_stack:
             self._close_math_element(tag)
+        elif tag in self._HIDDEN:
+            self.hidden_depth = max(0, self.hidden_depth - 1)
+        elif tag in ("td", "th"):
+            self.cell_depth = max(0, self.cell_depth - 1)
+        elif tag == "table":
+            self.cell_depth = 0
+            self.parts.append("\n\n")
+        elif self.cell_depth and tag in self._BLOCKS:
+            self._space()
         elif tag == "pre":
             self.pre_depth = max(0, self.pre_depth - 1)
             self.parts.append("\n```\n\n")
         elif tag in self._BLOCKS:
             self.parts.append("\n\n")
 
+    def _space(self) -> None:
+        """One space between words, none at the start of a line."""
+        if self.parts and self.parts[-1][-1:] not in (" ", "\n"):
+            self.parts.append(" ")
+
     def handle_data(self, data: str) -> None:
+        if self.hidden_depth:
+            return
         if self.math_stack:
             innermost = self.math_stack[-1]
             if len(innermost):
