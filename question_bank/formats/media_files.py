@@ -7,6 +7,7 @@ model accepts, so "../../x.png" is stored as "x.png" inside the bank's media fol
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Hashable
@@ -42,8 +43,26 @@ def media_folder(bank_file: Path) -> Path:
     return bank_file.with_suffix(".media")
 
 
+_DATA_URI_IMAGE = re.compile(r"data:image/([a-z+.-]+);base64,([A-Za-z0-9+/=\s]+)$", re.IGNORECASE)
+_IMAGE_SUFFIXES = {"jpeg": "jpg", "svg+xml": "svg", "x-icon": "ico"}
+
+
+def data_uri_image(url: str) -> tuple[str, str] | None:
+    """(file name, base64 content) of a picture written into the page as a data: URI (pasted into
+    Moodle's editor), named by its content so the same picture gets the same name; None for other URLs."""
+    match = _DATA_URI_IMAGE.match(url.strip())
+    if match is None:
+        return None
+    kind, encoded = match.group(1).lower(), "".join(match.group(2).split())
+    digest = hashlib.sha256(encoded.encode("ascii")).hexdigest()[:12]
+    return f"image-{digest}.{_IMAGE_SUFFIXES.get(kind, kind)}", encoded
+
+
 def file_name_of_url(url: str) -> str:
-    """The decoded last path component of a URL or path ('@@PLUGINFILE@@/my%20fig.png' -> 'my fig.png')."""
+    """The decoded last path component of a URL or path ('@@PLUGINFILE@@/my%20fig.png' -> 'my fig.png'),
+    or the name data_uri_image gives a picture written as a data: URI."""
+    if (embedded := data_uri_image(url)) is not None:
+        return embedded[0]
     return unquote(url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0].split("#", 1)[0])
 
 

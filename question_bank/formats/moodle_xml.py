@@ -19,9 +19,10 @@ images, calculated, ordering …) is an error naming the question, so nothing is
 html / moodle_auto_format become readable text, images as "[image: alt]" (or the file name), as is Moodle
 1.9's separate `<image>`;
 Markdown texts stay Markdown with their pictures marked the same way and links to their own sound files as
-"[sound: name]". The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name) in what a student
-sees while answering, the question text and the choices, are listed as the question's media under
-bank-wide unique names; `read_moodle_media` decodes them. Files of feedback and grader information are not
+"[sound: name]". The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name, or a picture pasted
+into the editor as an `<img src="data:image/…;base64,…">`, named by its content) in what a student sees
+while answering, the question text and the choices, are listed as the question's media under bank-wide
+unique names; `read_moodle_media` decodes them. Files of feedback and grader information are not
 attached (they would give the answer away). A course backup's questions file (root `<question_categories>`
 or `<MOODLE_BACKUP>`) is refused with how to export the questions instead.
 
@@ -76,6 +77,7 @@ from question_bank.formats.gift import (
 from question_bank.formats.media_files import (
     MAX_MEDIA_FILE_BYTES,
     UniqueNames,
+    data_uri_image,
     file_name_of_url,
     name_images,
     plain_media_name,
@@ -115,6 +117,7 @@ _QUIZ_ROOT = re.compile(
 
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _PLUGINFILE_LINK = re.compile(
     r"""<a\b([^>]*\bhref\s*=\s*["']@@PLUGINFILE@@/[^"']*["'][^>]*)>[^<]*</a>""", re.IGNORECASE
 )
@@ -422,7 +425,8 @@ class _EmbeddedMedia:
 
 def _shown_files(question: Element) -> Iterator[tuple[str, str, Element]]:
     """(name, base64 text, element) of the files a student sees while answering: the question text's
-    and the choices' `<file>`s, and Moodle 1.9's `<image_base64>`."""
+    and the choices' `<file>`s and pictures written into their HTML as data: URIs, and Moodle 1.9's
+    `<image_base64>`."""
     holders = [question.find("questiontext"), *question.findall("answer")]
     for holder in holders:
         for element in holder.findall("file") if holder is not None else ():
@@ -430,10 +434,20 @@ def _shown_files(question: Element) -> Iterator[tuple[str, str, Element]]:
             encoded = "".join((element.text or "").split())
             if name and encoded and element.get("encoding", "base64").lower() == "base64":
                 yield name, encoded, element
+        if holder is not None:
+            for name, encoded in _data_uri_images(holder.findtext("text") or ""):
+                yield name, encoded, holder
     legacy = question.find("image_base64")
     image_name = plain_media_name(file_name_of_url(question.findtext("image") or ""))
     if legacy is not None and image_name and (encoded := "".join((legacy.text or "").split())):
         yield image_name, encoded, legacy
+
+
+def _data_uri_images(markup: str) -> Iterator[tuple[str, str]]:
+    """(name, base64 content) of each picture the HTML holds as a data: URI."""
+    for double_quoted, single_quoted in _IMAGE_SOURCE.findall(markup):
+        if (embedded := data_uri_image(html.unescape(double_quoted or single_quoted))) is not None:
+            yield embedded
 
 
 def _embedded_media(root: Element) -> _EmbeddedMedia:

@@ -8,7 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from question_bank.formats.detect import import_file
+from question_bank.formats.media import read_media
 from question_bank.models import Question, QuestionType
+
+PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
 
 
 def _prompt(question: Question) -> str:
@@ -153,3 +156,39 @@ def test_a_table_of_a_database_exam_reads_a_row_per_line(tmp_path: Path) -> None
     assert [(choice.text, choice.fraction) for choice in question.choices] == [("Mubarak", 1.0)]
     # cells whose end tags HTML leaves out end with their row and table: the text after runs on as usual
     assert _prompt(unclosed) == "| hnaam | adres\n| Vue | Churchillplein 9\n\nWelk hotel?\n\nHet adres."
+
+
+def test_a_picture_pasted_as_a_data_uri_is_kept_as_media(tmp_path: Path) -> None:
+    """Pictures pasted into Moodle's editor are written into the question text as
+    <img src="data:image/png;base64,…"> rather than as a <file> (was: named by the tail of its base64,
+    '[image: …ErkJggg==]', and not kept). It becomes a media file named by its content, listed with
+    the question's <file>s, and its bytes are read back when the bank is installed; the same picture
+    twice is one file."""
+    path = _moodle_xml(
+        tmp_path,
+        f"""
+  <question type="multichoice">
+    <name><text>1. integriteitsregel</text></name>
+    <questiontext format="html"><text><![CDATA[<p><span lang="NL">(<span role="presentation"><img
+    src="data:image/png;base64,{PNG_1X1}"></span> en NN is verplicht,
+    <img src='data:image/png;base64,{PNG_1X1}'> zonder NN is optioneel)</span></p>
+<p><img src="@@PLUGINFILE@@/opgave1-diagram.PNG" alt="" role="presentation" width="400" height="434"></p>
+<p>Welke integriteitsregel geldt?</p>]]></text>
+      <file name="opgave1-diagram.PNG" path="/" encoding="base64">{PNG_1X1}</file>
+    </questiontext>
+    <single>true</single>
+    <answer fraction="100"><text>Entiteitsintegriteit</text></answer>
+    <answer fraction="0"><text>Referentiële integriteit</text></answer>
+  </question>""",
+    )
+    (question,) = import_file(path).questions
+    pasted = "image-" + question.media[1].removeprefix("image-")
+    assert question.media == ("opgave1-diagram.PNG", pasted)
+    assert pasted.endswith(".png") and len(pasted) == len("image-") + 12 + len(".png")
+    assert question.prompt["nl"] == (
+        f"( [image: {pasted}] en NN is verplicht, [image: {pasted}] zonder NN is optioneel)\n\n"
+        "[image: opgave1-diagram.PNG]\n\nWelke integriteitsregel geldt?"
+    )
+    media = read_media(path, question.media)
+    assert media[pasted].startswith(b"\x89PNG\r\n\x1a\n")
+    assert media[pasted] == media["opgave1-diagram.PNG"]
