@@ -23,8 +23,9 @@ Markdown texts stay Markdown with their pictures marked the same way and links t
 into the editor as an `<img src="data:image/…;base64,…">`, named by its content) in what a student sees
 while answering, the question text and the choices, are listed as the question's media under bank-wide
 unique names; `read_moodle_media` decodes them. Files of feedback and grader information are not
-attached (they would give the answer away). A course backup's questions file (root `<question_categories>`
-or `<MOODLE_BACKUP>`) is refused with how to export the questions instead.
+attached (they would give the answer away). A course backup's question bank (the `questions.xml` of an
+unpacked .mbz, root `<question_categories>`) is read as the export it stands for (formats/moodle_backup.py);
+a Moodle 1.9 backup (`<MOODLE_BACKUP>`) is refused with how to export the questions instead.
 
 Multi-language texts (the multilang filters' `<span lang="sv" class="multilang">` and `{mlang sv}` blocks)
 give each question a prompt, and an essay a model answer, per language, the bank's languages in the order
@@ -82,6 +83,7 @@ from question_bank.formats.media_files import (
     name_images,
     plain_media_name,
 )
+from question_bank.formats.moodle_backup import backup_as_quiz
 from question_bank.formats.xml_source import parse_with_lines
 from question_bank.models import Bank, NumericalUnits, Question, QuestionType
 
@@ -142,7 +144,6 @@ class _MoodleXmlError(ValueError):
     """A problem inside one question; becomes an InputFileError at that question's line."""
 
 
-_BACKUP_ROOTS = ("question_categories", "MOODLE_BACKUP")
 """Roots of the question files inside Moodle course backups (a .mbz's questions.xml; Moodle 1.9's
 moodle.xml), which hold questions in backup form rather than as an export."""
 
@@ -150,7 +151,9 @@ moodle.xml), which hold questions in backup form rather than as an export."""
 def _parse_document(text: str, path: Path) -> tuple[Element, dict[Element, int]]:
     """The <quiz> root and each element's line; malformed XML or entity tricks are one clean error."""
     root, lines = parse_with_lines(text, path)
-    if root.tag in _BACKUP_ROOTS:
+    if root.tag == "question_categories":
+        return backup_as_quiz(root, lines), lines
+    if root.tag == "MOODLE_BACKUP":
         raise InputFileError(
             path,
             f"this is a Moodle course backup file (root element <{root.tag}>), not a question export: in "

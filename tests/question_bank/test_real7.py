@@ -192,3 +192,287 @@ def test_a_picture_pasted_as_a_data_uri_is_kept_as_media(tmp_path: Path) -> None
     media = read_media(path, question.media)
     assert media[pasted].startswith(b"\x89PNG\r\n\x1a\n")
     assert media[pasted] == media["opgave1-diagram.PNG"]
+
+
+BACKUP_QUESTIONS = """<?xml version="1.0" encoding="UTF-8"?>
+<question_categories>
+  <question_category id="10">
+    <name>top</name>
+    <parent>0</parent>
+    <questions></questions>
+  </question_category>
+  <question_category id="211">
+    <name>Default for OER-Math</name>
+    <parent>10</parent>
+    <questions>
+      <question id="1352">
+        <parent>1352</parent>
+        <name>Random (Default for OER-Math and subcategories)</name>
+        <questiontext>1</questiontext>
+        <questiontextformat>0</questiontextformat>
+        <defaultmark>1.0000000</defaultmark>
+        <qtype>random</qtype>
+      </question>
+    </questions>
+  </question_category>
+  <question_category id="212">
+    <name>C1-Mod_1</name>
+    <parent>211</parent>
+    <questions>
+      <question id="1358">
+        <parent>0</parent>
+        <name>Course shell - purpose</name>
+        <questiontext>&lt;p&gt;What is the stated purpose of the course shell?&lt;/p&gt;</questiontext>
+        <questiontextformat>1</questiontextformat>
+        <generalfeedback>&lt;p&gt;Review Module 1&lt;/p&gt;</generalfeedback>
+        <generalfeedbackformat>1</generalfeedbackformat>
+        <defaultmark>2.0000000</defaultmark>
+        <qtype>multichoice</qtype>
+        <plugin_qtype_multichoice_question>
+          <answers>
+            <answer id="4427">
+              <answertext>&lt;p&gt;Resources to build your own lesson with OER.&lt;/p&gt;</answertext>
+              <answerformat>1</answerformat>
+              <fraction>1.0000000</fraction>
+              <feedback>&lt;p&gt;Yes, it is a starting point.&lt;/p&gt;</feedback>
+              <feedbackformat>1</feedbackformat>
+            </answer>
+            <answer id="4428">
+              <answertext>&lt;p&gt;I don't know.&lt;/p&gt;</answertext>
+              <answerformat>1</answerformat>
+              <fraction>0.0000000</fraction>
+              <feedback></feedback>
+              <feedbackformat>1</feedbackformat>
+            </answer>
+            <answer id="4429">
+              <answertext>&lt;p&gt;A Moodle course I can use to help my students learn.&lt;/p&gt;</answertext>
+              <answerformat>1</answerformat>
+              <fraction>0.5000000</fraction>
+              <feedback>&lt;p&gt;True, but not the entire purpose: half credit.&lt;/p&gt;</feedback>
+              <feedbackformat>1</feedbackformat>
+            </answer>
+          </answers>
+          <multichoice id="967">
+            <single>1</single>
+            <correctfeedback>&lt;p&gt;Well done: that is its purpose.&lt;/p&gt;</correctfeedback>
+            <correctfeedbackformat>1</correctfeedbackformat>
+          </multichoice>
+        </plugin_qtype_multichoice_question>
+        <question_hints>
+          <question_hint id="5">
+            <hint>&lt;p&gt;Look at the course outline.&lt;/p&gt;</hint><hintformat>1</hintformat>
+          </question_hint>
+        </question_hints>
+        <tags>
+          <tag id="2" contextid="1135"><name>mod1</name><rawname>Mod1</rawname></tag>
+        </tags>
+      </question>
+      <question id="1359">
+        <parent>0</parent>
+        <name>OER licence</name>
+        <questiontext>Une ressource éducative libre peut être réutilisée.</questiontext>
+        <questiontextformat>0</questiontextformat>
+        <defaultmark>1.0000000</defaultmark>
+        <qtype>truefalse</qtype>
+        <plugin_qtype_truefalse_question>
+          <answers>
+            <answer id="4440">
+              <answertext>Vrai</answertext><answerformat>0</answerformat><fraction>1.0000000</fraction>
+              <feedback>Oui.</feedback><feedbackformat>1</feedbackformat>
+            </answer>
+            <answer id="4441">
+              <answertext>Faux</answertext><answerformat>0</answerformat><fraction>0.0000000</fraction>
+              <feedback>Si, selon sa licence.</feedback><feedbackformat>1</feedbackformat>
+            </answer>
+          </answers>
+          <truefalse id="80"><trueanswer>4440</trueanswer><falseanswer>4441</falseanswer></truefalse>
+        </plugin_qtype_truefalse_question>
+      </question>
+    </questions>
+  </question_category>
+  <question_category id="213">
+    <name>C1-Mod_2 / numbers</name>
+    <parent>211</parent>
+    <questions>
+      <question id="1360">
+        <parent>0</parent>
+        <name>Half of a dozen</name>
+        <questiontext>&lt;p&gt;How many eggs are half a dozen?&lt;/p&gt;</questiontext>
+        <questiontextformat>1</questiontextformat>
+        <defaultmark>1.0000000</defaultmark>
+        <qtype>numerical</qtype>
+        <plugin_qtype_numerical_question>
+          <answers>
+            <answer id="4450">
+              <answertext>6</answertext><answerformat>0</answerformat><fraction>1.0000000</fraction>
+              <feedback></feedback><feedbackformat>1</feedbackformat>
+            </answer>
+          </answers>
+          <numerical_options>
+            <numerical_option id="3"><showunits>3</showunits></numerical_option>
+          </numerical_options>
+          <numerical_records>
+            <numerical_record id="31"><answer>4450</answer><tolerance>0.5</tolerance></numerical_record>
+          </numerical_records>
+        </plugin_qtype_numerical_question>
+      </question>
+      <question id="1361">
+        <parent>0</parent>
+        <name>OER site</name>
+        <questiontext>Which site lists OER for adult education?</questiontext>
+        <questiontextformat>2</questiontextformat>
+        <defaultmark>1.0000000</defaultmark>
+        <qtype>shortanswer</qtype>
+        <plugin_qtype_shortanswer_question>
+          <answers>
+            <answer id="4460">
+              <answertext>OER Commons</answertext><answerformat>0</answerformat><fraction>1.0000000</fraction>
+              <feedback></feedback><feedbackformat>1</feedbackformat>
+            </answer>
+          </answers>
+          <shortanswer id="40"><usecase>1</usecase></shortanswer>
+        </plugin_qtype_shortanswer_question>
+      </question>
+      <question id="1362">
+        <parent>0</parent>
+        <name>Course Outcomes -matching</name>
+        <questiontext>&lt;p&gt;Match the stated course outcomes.&lt;/p&gt;</questiontext>
+        <questiontextformat>1</questiontextformat>
+        <defaultmark>2.0000000</defaultmark>
+        <qtype>match</qtype>
+        <plugin_qtype_match_question>
+          <matchoptions id="50"><shuffleanswers>1</shuffleanswers></matchoptions>
+          <matches>
+            <match id="231">
+              <questiontext>&lt;p&gt;You will learn to search for OER.&lt;/p&gt;</questiontext>
+              <questiontextformat>1</questiontextformat>
+              <answertext>Stated outcome</answertext>
+            </match>
+            <match id="234">
+              <questiontext>&lt;p&gt;You will learn how to create an OER.&lt;/p&gt;</questiontext>
+              <questiontextformat>1</questiontextformat>
+              <answertext>This was not a stated outcome.</answertext>
+            </match>
+          </matches>
+        </plugin_qtype_match_question>
+      </question>
+      <question id="1363">
+        <parent>0</parent>
+        <name>Reflection</name>
+        <questiontext>&lt;p&gt;Why would you use OER in your class?&lt;/p&gt;</questiontext>
+        <questiontextformat>1</questiontextformat>
+        <defaultmark>5.0000000</defaultmark>
+        <qtype>essay</qtype>
+        <plugin_qtype_essay_question>
+          <essay id="7">
+            <graderinfo>&lt;p&gt;OER are free to use and adapt, so lessons fit the
+            learners.&lt;/p&gt;</graderinfo>
+            <graderinfoformat>1</graderinfoformat>
+          </essay>
+        </plugin_qtype_essay_question>
+      </question>
+    </questions>
+  </question_category>
+</question_categories>
+"""
+
+
+def test_a_course_backups_question_bank_is_read_as_the_export_it_stands_for(tmp_path: Path) -> None:
+    """LINCS publishes its Moodle courses as unpacked backups; their question bank is questions.xml with
+    root <question_categories> (was: refused, 'export the questions from Moodle'). Each category is a
+    topic named by its path (Moodle's 'top' and 'Default for' left out, a '/' in a name kept), each
+    question keeps its type, points, fractions, feedback, hints and tags; true/false answers are known by
+    the ids the backup names, whatever their label; random slots are left out as in an export."""
+    path = tmp_path / "questions.xml"
+    path.write_text(BACKUP_QUESTIONS, encoding="utf-8")
+    notes: list[str] = []
+    purpose, licence, eggs, site, searching, creating, reflection = import_file(path, notes=notes).questions
+    assert purpose.type is QuestionType.MULTIPLE_CHOICE
+    assert _prompt(purpose) == "What is the stated purpose of the course shell?"
+    assert (purpose.max_points, purpose.topics) == (2.0, ("C1-Mod_1", "Mod1"))
+    assert [(c.text, c.fraction, c.feedback) for c in purpose.choices] == [
+        ("Resources to build your own lesson with OER.", 1.0, "Yes, it is a starting point."),
+        ("I don't know.", 0.0, ""),
+        (
+            "A Moodle course I can use to help my students learn.",
+            0.5,
+            "True, but not the entire purpose: half credit.",
+        ),
+    ]
+    assert purpose.general_feedback == "Review Module 1"
+    assert purpose.outcome_feedback is not None
+    assert purpose.outcome_feedback.correct == "Well done: that is its purpose."
+    assert purpose.hints == ("Look at the course outline.",)
+    assert licence.type is QuestionType.TRUE_FALSE
+    assert [(c.fraction, c.feedback) for c in licence.choices] == [
+        (1.0, "Oui."),
+        (0.0, "Si, selon sa licence."),
+    ]
+    assert eggs.type is QuestionType.NUMERICAL and eggs.topics == ("C1-Mod_2 / numbers",)
+    assert [(n.value, n.tolerance, n.fraction) for n in eggs.numerical] == [(6.0, 0.5, 1.0)]
+    assert site.type is QuestionType.SHORT_EXACT and site.case_sensitive
+    assert [(c.text, c.fraction) for c in site.choices] == [("OER Commons", 1.0)]
+    assert _prompt(searching).endswith("You will learn to search for OER. → _____")
+    assert [(c.text, c.fraction) for c in creating.choices] == [
+        ("Stated outcome", 0.0),
+        ("This was not a stated outcome.", 1.0),
+    ]
+    assert (searching.max_points, creating.max_points) == (1.0, 1.0)
+    assert reflection.type is QuestionType.FREE_TEXT and reflection.max_points == 5.0
+    assert reflection.reference_answer["en"] == "OER are free to use and adapt, so lessons fit the learners."
+    random_line = _line_of(BACKUP_QUESTIONS, '<question id="1352">')
+    matching_line = _line_of(BACKUP_QUESTIONS, '<question id="1362">')
+    assert [note.removeprefix(f"{path}:") for note in notes] == [
+        f"{random_line}: Random (Default for OER-Math and "
+        "subcategories): a random-question placeholder (Moodle draws a question from its category when the "
+        "quiz runs) is not a question; left out",
+        f"{matching_line}: Course Outcomes -matching: a matching "
+        "question with 2 items: imported as 2 questions, one per item, each asking it as _____ and worth its "
+        "points",
+    ]
+
+
+def _line_of(text: str, marker: str) -> int:
+    return text[: text.index(marker)].count("\n") + 1
+
+
+def test_a_cloze_question_in_a_course_backup_gets_its_gaps_back(tmp_path: Path) -> None:
+    """A backup keeps a Cloze question's text with {#1}, {#2} … and each gap as a question of its own
+    (parent = the Cloze) holding its {1:SHORTANSWER:…}; the gaps are put back in their places and the
+    Cloze imported as one question per gap, as from an export (the gaps are not questions of their own)."""
+    cloze = """
+      <question id="1400">
+        <parent>0</parent>
+        <name>Fill in</name>
+        <questiontext>&lt;p&gt;OER stands for {#1} educational {#2}.&lt;/p&gt;</questiontext>
+        <questiontextformat>1</questiontextformat>
+        <defaultmark>2.0000000</defaultmark>
+        <qtype>multianswer</qtype>
+        <plugin_qtype_multianswer_question>
+          <multianswer id="9"><question>1400</question><sequence>1401,1402</sequence></multianswer>
+        </plugin_qtype_multianswer_question>
+      </question>
+      <question id="1401">
+        <parent>1400</parent>
+        <name>Fill in</name>
+        <questiontext>{1:SHORTANSWER:=Open~%50%Free}</questiontext>
+        <questiontextformat>0</questiontextformat>
+        <defaultmark>1.0000000</defaultmark>
+        <qtype>shortanswer</qtype>
+      </question>
+      <question id="1402">
+        <parent>1400</parent>
+        <name>Fill in</name>
+        <questiontext>{1:MULTICHOICE:=resources~rules}</questiontext>
+        <questiontextformat>0</questiontextformat>
+        <defaultmark>1.0000000</defaultmark>
+        <qtype>multichoice</qtype>
+      </question>"""
+    end = "    </questions>\n  </question_category>\n</question_categories>"
+    path = tmp_path / "questions.xml"
+    path.write_text(BACKUP_QUESTIONS.replace(end, cloze + "\n" + end), encoding="utf-8")
+    *_, acronym, resources = import_file(path).questions
+    assert _prompt(acronym) == "OER stands for _____ educational [\u2026]."
+    assert [(c.text, c.fraction) for c in acronym.choices] == [("Open", 1.0), ("Free", 0.5)]
+    assert resources.type is QuestionType.MULTIPLE_CHOICE
+    assert [(c.text, c.fraction) for c in resources.choices] == [("resources", 1.0), ("rules", 0.0)]

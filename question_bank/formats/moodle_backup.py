@@ -1,0 +1,179 @@
+"""A Moodle course backup's question bank: the `questions.xml` of an unpacked .mbz (`<question_categories>`).
+
+Teachers publish whole courses as unpacked backups; their question bank is not a Moodle XML export but the
+backup's own layout: each `<question_category>` names its parent category, each `<question>` its `<qtype>`
+and keeps its answers in a `<plugin_qtype_…_question>` element, texts are HTML escaped as text with a
+numeric format (0 auto, 1 html, 2 plain, 4 markdown) and a fraction is a share (1.0, not 100). Rather than
+a second importer, `backup_as_quiz` writes the same questions as the Moodle XML export would (categories
+as category pseudo-questions in the file's order, tags, hints, idnumber), so they are read and checked by
+formats/moodle_xml.py as any export is, each at its line in the backup file. Multiple choice, true/false,
+short answer, numerical, matching and essay questions keep their answers; any other type keeps only its
+name and type, so the importer names it as unsupported (`random` and `description` are left out as in an
+export). A Cloze (multianswer) question's gaps are stored as questions of their own, their texts put back
+where the Cloze's text has {#1}, {#2} …, so it is read as the export's Cloze. Pictures stay in the
+backup's files/ folder, which is not read; each is named in the text as "[image: name]".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from xml.etree.ElementTree import Element, SubElement
+
+_FORMATS = {"0": "moodle_auto_format", "1": "html", "2": "plain_text", "4": "markdown"}
+_ANSWER_KINDS = ("multichoice", "truefalse", "shortanswer", "numerical")
+_FEEDBACKS = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+_OPTIONS = {
+    "multichoice": "multichoice",
+    "truefalse": "truefalse",
+    "shortanswer": "shortanswer",
+    "numerical": "numerical_options/numerical_option",
+    "match": "matchoptions",
+    "essay": "essay",
+}
+
+
+def backup_as_quiz(root: Element, lines: dict[Element, int]) -> Element:
+    """The questions of a backup's `<question_categories>` as a Moodle XML `<quiz>`; `lines` gets each new
+    question at the line of the backup question it comes from."""
+    quiz = Element("quiz")
+    categories = {category.get("id", ""): category for category in root.findall("question_category")}
+    gaps = {
+        question.get("id", ""): question
+        for question in root.iterfind("question_category/questions/question")
+        if not _stands_alone(question)
+    }
+    for category in root.findall("question_category"):
+        questions = [
+            question for question in category.iterfind("questions/question") if _stands_alone(question)
+        ]
+        if not questions:
+            continue
+        _category(quiz, _category_path(category, categories))
+        for question in questions:
+            lines[_question(quiz, question, gaps)] = lines.get(question, 0)
+    return quiz
+
+
+def _stands_alone(question: Element) -> bool:
+    """False for a Cloze question's gap, which the backup keeps as a question whose parent is the Cloze."""
+    return _text(question, "parent") in ("", "0", question.get("id", ""))
+
+
+def _cloze_text(question: Element, gaps: dict[str, Element]) -> str:
+    """A Cloze question's text with its gaps back in place: the backup writes {#1}, {#2} … for the gaps
+    its `sequence` lists, each gap's own text being its {1:SHORTANSWER:…} as the teacher wrote it."""
+    text = question.findtext("questiontext") or ""
+    sequence = _text(question, "plugin_qtype_multianswer_question/multianswer/sequence")
+    for number, gap_id in enumerate(filter(None, sequence.split(",")), start=1):
+        if (gap := gaps.get(gap_id.strip())) is not None:
+            text = text.replace(f"{{#{number}}}", gap.findtext("questiontext") or "")
+    return text
+
+
+def _text(element: Element, path: str) -> str:
+    return (element.findtext(path) or "").strip()
+
+
+def _category_path(category: Element, categories: dict[str, Element]) -> str:
+    """'$course$/Parent/Child': names up the parent chain the file holds (Moodle's 'top' left out), a '/'
+    inside a name written '//' as Moodle writes it."""
+    names: list[str] = []
+    seen: set[str] = set()
+    current: Element | None = category
+    while current is not None and current.get("id", "") not in seen:
+        seen.add(current.get("id", ""))
+        if _text(current, "name") != "top":
+            names.append(_text(current, "name").replace("/", "//"))
+        current = categories.get(_text(current, "parent"))
+    return "/".join(["$course$", *reversed(names)])
+
+
+def _category(quiz: Element, path: str) -> None:
+    element = SubElement(quiz, "question", type="category")
+    SubElement(SubElement(element, "category"), "text").text = path
+
+
+def _formatted(parent: Element, tag: str, text: str, text_format: str) -> Element:
+    element = SubElement(parent, tag, format=_FORMATS.get(text_format, "html"))
+    SubElement(element, "text").text = text
+    return element
+
+
+def _copied(parent: Element, tag: str, source: Element, name: str) -> Element:
+    """The backup's text `name` (with its `{name}format`) as the export's `tag`."""
+    return _formatted(parent, tag, source.findtext(name) or "", _text(source, f"{name}format"))
+
+
+def _question(quiz: Element, source: Element, gaps: dict[str, Element]) -> Element:
+    kind = _text(source, "qtype")
+    element = SubElement(quiz, "question", type="matching" if kind == "match" else kind)
+    SubElement(SubElement(element, "name"), "text").text = _text(source, "name")
+    if kind == "multianswer":
+        _formatted(element, "questiontext", _cloze_text(source, gaps), _text(source, "questiontextformat"))
+    else:
+        _copied(element, "questiontext", source, "questiontext")
+    _copied(element, "generalfeedback", source, "generalfeedback")
+    SubElement(element, "defaultgrade").text = _text(source, "defaultmark") or "1"
+    if idnumber := _text(source, "idnumber"):
+        SubElement(element, "idnumber").text = idnumber
+    plugin = source.find(f"plugin_qtype_{kind}_question")
+    if plugin is not None:
+        _plugin_data(element, kind, plugin)
+    for hint in source.iterfind("question_hints/question_hint"):
+        _copied(element, "hint", hint, "hint")
+    tags = [_text(tag, "rawname") or _text(tag, "name") for tag in source.iterfind("tags/tag")]
+    if any(tags):
+        holder = SubElement(element, "tags")
+        for tag in filter(None, tags):
+            SubElement(SubElement(holder, "tag"), "text").text = tag
+    return element
+
+
+def _plugin_data(element: Element, kind: str, plugin: Element) -> None:
+    """The answers and options of a question type, as the export writes them."""
+    options = plugin.find(_OPTIONS[kind]) if kind in _OPTIONS else None
+    if options is not None:
+        if kind == "multichoice":
+            SubElement(element, "single").text = "true" if _text(options, "single") == "1" else "false"
+        if kind == "shortanswer":
+            SubElement(element, "usecase").text = _text(options, "usecase") or "0"
+        for feedback in _FEEDBACKS:
+            if options.find(feedback) is not None:
+                _copied(element, feedback, options, feedback)
+    if kind in _ANSWER_KINDS:
+        tolerances = {
+            _text(record, "answer"): _text(record, "tolerance")
+            for record in plugin.iterfind("numerical_records/numerical_record")
+        }
+        truth = (
+            {_text(options, "trueanswer"): "true", _text(options, "falseanswer"): "false"}
+            if (kind == "truefalse" and options is not None)
+            else {}
+        )
+        for answer in plugin.iterfind("answers/answer"):
+            identifier = answer.get("id", "")
+            _answer(element, answer, truth.get(identifier), tolerances.get(identifier, ""))
+    if kind == "match":
+        for match in _matches(plugin):
+            subquestion = _copied(element, "subquestion", match, "questiontext")
+            SubElement(SubElement(subquestion, "answer"), "text").text = match.findtext("answertext") or ""
+    if kind == "essay" and options is not None:
+        _copied(element, "graderinfo", options, "graderinfo")
+
+
+def _answer(element: Element, answer: Element, truth: str | None, tolerance: str) -> None:
+    """An answer as the export writes it: its fraction in per cent, a true/false answer as 'true' or
+    'false' (the backup keeps the label the teacher saw, 'Vrai'), a numerical one with its tolerance."""
+    fraction = float(_text(answer, "fraction") or 0) * 100
+    text = truth or answer.findtext("answertext") or ""
+    written = _formatted(element, "answer", text, _text(answer, "answerformat"))
+    written.set("fraction", f"{fraction:g}")
+    if tolerance:
+        SubElement(written, "tolerance").text = tolerance
+    _copied(written, "feedback", answer, "feedback")
+
+
+def _matches(plugin: Element) -> Iterator[Element]:
+    """A matching question's pairs: `matches/match` since Moodle 3.0, `match_subquestions` before."""
+    yield from plugin.iterfind("matches/match")
+    yield from plugin.iterfind("match_subquestions/match_subquestion")
