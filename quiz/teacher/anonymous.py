@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,9 @@ PSEUDONYM_DIGITS = 4
 """Four digits ("Student 4821") while they last; a clash tries the next candidate."""
 TRIES_PER_WIDTH = 64
 """Candidates tried at one width before a longer number is used (only with thousands of students)."""
+CASE_BLIND_LENGTH = 4
+"""Name parts this long or longer are hidden in any case ("anna" signs as Anna); shorter ones ("Bo", "Li")
+only as written in the name, so the Swedish verb "bo" in an answer stays."""
 
 
 def anonymity_key(repository: Repository, data_dir: Path) -> bytes:
@@ -69,26 +73,70 @@ class Pseudonyms:
     """Student id → "Student 4821"."""
 
     names: dict[int, str]
+    signatures: dict[int, re.Pattern[str]] = field(default_factory=dict)
+    """Student id → the student's name, its parts and external id as they may appear in an answer."""
 
     @classmethod
     def for_students(cls, students: Iterable[StudentRecord], key: bytes) -> Pseudonyms:
         taken: set[int] = set()
         names: dict[int, str] = {}
+        signatures: dict[int, re.Pattern[str]] = {}
         for student in sorted(students, key=lambda each: each.id):
             attempt = 0
             while (number := _candidate(key, student.id, attempt)) in taken:
                 attempt += 1
             taken.add(number)
             names[student.id] = f"Student {number}"
-        return cls(names)
+            if (signature := _signature(student)) is not None:
+                signatures[student.id] = signature
+        return cls(names, signatures)
 
     def name(self, student_id: int) -> str:
         return self.names.get(student_id, "Student ?")
 
     def hide(self, detail: AnswerDetail) -> AnswerDetail:
-        """The answer as a grader sees it anonymously: the student's name replaced by the pseudonym."""
-        answer = detail.answer.model_copy(update={"student_name": self.name(detail.answer.student_id)})
-        return detail.model_copy(update={"answer": answer})
+        """The answer as a grader sees it anonymously: the student's name replaced by the pseudonym, also
+        where the student signed the answer text ("/Anna Berg", a student number), as the matched
+        sentences of the key points quote it."""
+        student_id = detail.answer.student_id
+        pseudonym = self.name(student_id)
+        signature = self.signatures.get(student_id)
+
+        def unsigned(text: str) -> str:
+            return signature.sub(f"[{pseudonym}]", text) if signature is not None else text
+
+        answer = detail.answer.model_copy(
+            update={"student_name": pseudonym, "text": unsigned(detail.answer.text)}
+        )
+        grades = [
+            grade.model_copy(
+                update={
+                    "feedback": unsigned(grade.feedback),
+                    "points": [
+                        {
+                            name: unsigned(value) if isinstance(value, str) else value
+                            for name, value in point.items()
+                        }
+                        for point in grade.points
+                    ],
+                }
+            )
+            for grade in detail.grades
+        ]
+        return detail.model_copy(update={"answer": answer, "grades": grades})
+
+
+def _signature(student: StudentRecord) -> re.Pattern[str] | None:
+    """A pattern for the student's full name, each part of it and the external id, as whole words."""
+    words = {student.name.strip(), *re.split(r"[\s\-]+", student.name), student.external_id or ""}
+    words = {word for word in words if len(word) >= 2}
+    if not words:
+        return None
+    alternatives = [
+        re.escape(word) if len(word) >= CASE_BLIND_LENGTH else f"(?-i:{re.escape(word)})"
+        for word in sorted(words, key=len, reverse=True)
+    ]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
 
 
 def shown(detail: AnswerDetail, pseudonyms: Pseudonyms | None) -> AnswerDetail:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.records import StudentRecord
+from db.records import NewGrade, StudentRecord
 from question_bank.errors import TentaError
 from question_bank.models import Bank
 from quiz.context import AppContext
@@ -114,3 +114,34 @@ def test_a_hidden_answer_carries_the_pseudonym_and_the_stored_answer_keeps_the_n
     assert repository.get_answer(answer.id).answer.student_name == "Örjan Åkesson"
     assert pseudonyms_for(repository, ctx.settings.data_dir).name(student.id) == pseudonyms.name(student.id)
     assert shown(repository.get_answer(answer.id), None).answer.student_name == "Örjan Åkesson"
+
+
+def test_a_name_or_student_number_signed_in_the_answer_is_hidden_too(ctx: AppContext, bank: Bank) -> None:
+    repository = ctx.repository
+    student = repository.get_or_create_student("Bo Åkesson-Lind", "oaks-12")
+    signed = "Dropout turns units off, so we bo less on one unit.\n/ Bo ÅKESSON-lind, oaks-12"
+    answer = repository.submit_answer(student.id, bank, bank.questions[0], signed)
+    repository.save_grade(
+        answer.id,
+        NewGrade(
+            score=1.0,
+            max_points=2.0,
+            points=[{"id": "p1", "sentence": "Bo Åkesson-Lind, oaks-12", "similarity": 0.4}],
+            feedback="Matched: Bo Åkesson-Lind",
+            confidence=0.9,
+            grader_version="test",
+            model_id="test",
+        ),
+    )
+    pseudonyms = pseudonyms_for(repository, ctx.settings.data_dir)
+    pseudonym = pseudonyms.name(student.id)
+
+    hidden = shown(repository.get_answer(answer.id), pseudonyms)
+
+    assert hidden.answer.text == (
+        f"Dropout turns units off, so we bo less on one unit.\n/ [{pseudonym}], [{pseudonym}]"
+    )
+    dumped = hidden.model_dump_json()
+    assert "Åkesson" not in dumped and "ÅKESSON" not in dumped and "oaks-12" not in dumped
+    assert hidden.grades[-1].points[0]["similarity"] == 0.4
+    assert repository.get_answer(answer.id).answer.text == signed
