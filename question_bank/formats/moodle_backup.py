@@ -10,15 +10,27 @@ formats/moodle_xml.py as any export is, each at its line in the backup file. Mul
 short answer, numerical, matching and essay questions keep their answers; any other type keeps only its
 name and type, so the importer names it as unsupported (`random` and `description` are left out as in an
 export). A Cloze (multianswer) question's gaps are stored as questions of their own, their texts put back
-where the Cloze's text has {#1}, {#2} …, so it is read as the export's Cloze. Pictures stay in the
-backup's files/ folder, which is not read; each is named in the text as "[image: name]".
+where the Cloze's text has {#1}, {#2} …, so it is read as the export's Cloze. Pictures are in the
+backup's files/ folder, listed in files.xml beside questions.xml: those of question texts and answers are
+embedded as the export embeds them, so they become the questions' media (without files.xml they are only
+named, "[image: name]").
 """
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement
 
+from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, plain_media_name
+from question_bank.formats.xml_source import parse_with_lines
+
+_Files = dict[tuple[str, str], list[tuple[str, Path]]]
+"""A backup's files by (file area, item id): each file's name and where its content is."""
+
+_CONTENT_HASH = re.compile(r"[0-9a-f]{40}")
 _FORMATS = {"0": "moodle_auto_format", "1": "html", "2": "plain_text", "4": "markdown"}
 _ANSWER_KINDS = ("multichoice", "truefalse", "shortanswer", "numerical")
 _FEEDBACKS = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
@@ -32,10 +44,13 @@ _OPTIONS = {
 }
 
 
-def backup_as_quiz(root: Element, lines: dict[Element, int]) -> Element:
+def backup_as_quiz(root: Element, lines: dict[Element, int], folder: Path) -> Element:
     """The questions of a backup's `<question_categories>` as a Moodle XML `<quiz>`; `lines` gets each new
-    question at the line of the backup question it comes from."""
+    question at the line of the backup question it comes from. The pictures of question texts and
+    answers are embedded from the backup's files (files.xml and files/ in `folder`) as the export embeds
+    them."""
     quiz = Element("quiz")
+    files = _backup_files(folder)
     categories = {category.get("id", ""): category for category in root.findall("question_category")}
     gaps = {
         question.get("id", ""): question
@@ -50,8 +65,38 @@ def backup_as_quiz(root: Element, lines: dict[Element, int]) -> Element:
             continue
         _category(quiz, _category_path(category, categories))
         for question in questions:
-            lines[_question(quiz, question, gaps)] = lines.get(question, 0)
+            lines[_question(quiz, question, gaps, files)] = lines.get(question, 0)
     return quiz
+
+
+def _backup_files(folder: Path) -> _Files:
+    """The question files files.xml lists whose content is in files/ (a backup unpacked without them
+    has none); a file larger than tenta takes is left to be named only."""
+    listing = folder / "files.xml"
+    if not listing.is_file():
+        return {}
+    root, _lines = parse_with_lines(listing.read_text(encoding="utf-8"), listing)
+    files: _Files = {}
+    for file in root.iterfind("file"):
+        name = plain_media_name(_text(file, "filename"))
+        content_hash = _text(file, "contenthash")
+        content = folder / "files" / content_hash[:2] / content_hash
+        if (
+            _text(file, "component") != "question"
+            or name is None
+            or not _CONTENT_HASH.fullmatch(content_hash)
+        ):
+            continue  # a hash is all a content path is made of, so nothing else is ever read
+        if content.is_file() and content.stat().st_size <= MAX_MEDIA_FILE_BYTES:
+            files.setdefault((_text(file, "filearea"), _text(file, "itemid")), []).append((name, content))
+    return files
+
+
+def _embed(element: Element, files: list[tuple[str, Path]]) -> None:
+    """The files as the export's base64 `<file>`s of the text element that shows them."""
+    for name, content in files:
+        embedded = SubElement(element, "file", name=name, path="/", encoding="base64")
+        embedded.text = base64.b64encode(content.read_bytes()).decode("ascii")
 
 
 def _stands_alone(question: Element) -> bool:
@@ -104,21 +149,24 @@ def _copied(parent: Element, tag: str, source: Element, name: str) -> Element:
     return _formatted(parent, tag, source.findtext(name) or "", _text(source, f"{name}format"))
 
 
-def _question(quiz: Element, source: Element, gaps: dict[str, Element]) -> Element:
+def _question(quiz: Element, source: Element, gaps: dict[str, Element], files: _Files) -> Element:
     kind = _text(source, "qtype")
     element = SubElement(quiz, "question", type="matching" if kind == "match" else kind)
     SubElement(SubElement(element, "name"), "text").text = _text(source, "name")
     if kind == "multianswer":
-        _formatted(element, "questiontext", _cloze_text(source, gaps), _text(source, "questiontextformat"))
+        text = _formatted(
+            element, "questiontext", _cloze_text(source, gaps), _text(source, "questiontextformat")
+        )
     else:
-        _copied(element, "questiontext", source, "questiontext")
+        text = _copied(element, "questiontext", source, "questiontext")
+    _embed(text, files.get(("questiontext", source.get("id", "")), []))
     _copied(element, "generalfeedback", source, "generalfeedback")
     SubElement(element, "defaultgrade").text = _text(source, "defaultmark") or "1"
     if idnumber := _text(source, "idnumber"):
         SubElement(element, "idnumber").text = idnumber
     plugin = source.find(f"plugin_qtype_{kind}_question")
     if plugin is not None:
-        _plugin_data(element, kind, plugin)
+        _plugin_data(element, kind, plugin, files)
     for hint in source.iterfind("question_hints/question_hint"):
         _copied(element, "hint", hint, "hint")
     tags = [_text(tag, "rawname") or _text(tag, "name") for tag in source.iterfind("tags/tag")]
@@ -129,7 +177,7 @@ def _question(quiz: Element, source: Element, gaps: dict[str, Element]) -> Eleme
     return element
 
 
-def _plugin_data(element: Element, kind: str, plugin: Element) -> None:
+def _plugin_data(element: Element, kind: str, plugin: Element, files: _Files) -> None:
     """The answers and options of a question type, as the export writes them."""
     options = plugin.find(_OPTIONS[kind]) if kind in _OPTIONS else None
     if options is not None:
@@ -152,7 +200,8 @@ def _plugin_data(element: Element, kind: str, plugin: Element) -> None:
         )
         for answer in plugin.iterfind("answers/answer"):
             identifier = answer.get("id", "")
-            _answer(element, answer, truth.get(identifier), tolerances.get(identifier, ""))
+            written = _answer(element, answer, truth.get(identifier), tolerances.get(identifier, ""))
+            _embed(written, files.get(("answer", identifier), []))
     if kind == "match":
         for match in _matches(plugin):
             subquestion = _copied(element, "subquestion", match, "questiontext")
@@ -161,7 +210,7 @@ def _plugin_data(element: Element, kind: str, plugin: Element) -> None:
         _copied(element, "graderinfo", options, "graderinfo")
 
 
-def _answer(element: Element, answer: Element, truth: str | None, tolerance: str) -> None:
+def _answer(element: Element, answer: Element, truth: str | None, tolerance: str) -> Element:
     """An answer as the export writes it: its fraction in per cent, a true/false answer as 'true' or
     'false' (the backup keeps the label the teacher saw, 'Vrai'), a numerical one with its tolerance."""
     fraction = float(_text(answer, "fraction") or 0) * 100
@@ -171,6 +220,7 @@ def _answer(element: Element, answer: Element, truth: str | None, tolerance: str
     if tolerance:
         SubElement(written, "tolerance").text = tolerance
     _copied(written, "feedback", answer, "feedback")
+    return written
 
 
 def _matches(plugin: Element) -> Iterator[Element]:

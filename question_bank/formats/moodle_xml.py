@@ -152,7 +152,7 @@ def _parse_document(text: str, path: Path) -> tuple[Element, dict[Element, int]]
     """The <quiz> root and each element's line; malformed XML or entity tricks are one clean error."""
     root, lines = parse_with_lines(text, path)
     if root.tag == "question_categories":
-        return backup_as_quiz(root, lines), lines
+        return backup_as_quiz(root, lines, path.parent), lines
     if root.tag == "MOODLE_BACKUP":
         raise InputFileError(
             path,

@@ -5,6 +5,8 @@ and the README names the bank it comes from."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from pathlib import Path
 
 from question_bank.formats.detect import import_file
@@ -476,3 +478,71 @@ def test_a_cloze_question_in_a_course_backup_gets_its_gaps_back(tmp_path: Path) 
     assert [(c.text, c.fraction) for c in acronym.choices] == [("Open", 1.0), ("Free", 0.5)]
     assert resources.type is QuestionType.MULTIPLE_CHOICE
     assert [(c.text, c.fraction) for c in resources.choices] == [("resources", 1.0), ("rules", 0.0)]
+
+
+def test_a_course_backups_pictures_come_from_its_files_folder(tmp_path: Path) -> None:
+    """LINCS's licence questions show each Creative Commons logo as @@PLUGINFILE@@/by-nc-sa.png, whose
+    content an unpacked backup keeps in files/<2 hex>/<hash>, named by files.xml (was: refused with the
+    rest of the backup). The pictures of the question text and of an answer become the question's media
+    and are read back on install; a listed file whose hash is no content hash is never read."""
+    picture = base64.b64decode(PNG_1X1)
+    content_hash = hashlib.sha1(picture).hexdigest()
+    (tmp_path / "files" / content_hash[:2]).mkdir(parents=True)
+    (tmp_path / "files" / content_hash[:2] / content_hash).write_bytes(picture)
+    listed = "".join(
+        f"<file><contenthash>{content}</contenthash><component>question</component><filearea>{area}</filearea>"
+        f"<itemid>{item}</itemid><filepath>/</filepath><filename>{name}</filename></file>"
+        for content, area, item, name in [
+            (content_hash, "questiontext", "1367", "by-nc-sa.png"),
+            (content_hash, "answer", "4462", "nc.png"),
+            ("../../../../etc/passwd", "answer", "4463", "passwd.png"),
+        ]
+    )
+    (tmp_path / "files.xml").write_text(f'<?xml version="1.0"?>\n<files>{listed}</files>\n', encoding="utf-8")
+    path = tmp_path / "questions.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<question_categories>
+  <question_category id="212">
+    <name>C1-Mod_3</name>
+    <parent>0</parent>
+    <questions>
+      <question id="1367">
+        <parent>0</parent>
+        <name>CC BY NC SA Logo</name>
+        <questiontext>&lt;p&gt;&lt;img src="@@PLUGINFILE@@/by-nc-sa.png" alt="" width="88"
+        height="31" /&gt;This image represents a certain Creative Commons License.&lt;/p&gt;</questiontext>
+        <questiontextformat>1</questiontextformat>
+        <defaultmark>1.0000000</defaultmark>
+        <qtype>multichoice</qtype>
+        <plugin_qtype_multichoice_question>
+          <answers>
+            <answer id="4462">
+              <answertext>&lt;p&gt;Attribution NonCommercial ShareAlike &lt;img src="@@PLUGINFILE@@/nc.png"
+              alt="" /&gt;&lt;/p&gt;</answertext>
+              <answerformat>1</answerformat><fraction>1.0000000</fraction>
+              <feedback></feedback><feedbackformat>1</feedbackformat>
+            </answer>
+            <answer id="4463">
+              <answertext>&lt;p&gt;Attribution&lt;/p&gt;</answertext>
+              <answerformat>1</answerformat><fraction>0.0000000</fraction>
+              <feedback></feedback><feedbackformat>1</feedbackformat>
+            </answer>
+          </answers>
+          <multichoice id="976"><single>1</single></multichoice>
+        </plugin_qtype_multichoice_question>
+      </question>
+    </questions>
+  </question_category>
+</question_categories>
+""",
+        encoding="utf-8",
+    )
+    (logo,) = import_file(path).questions
+    assert logo.media == ("by-nc-sa.png", "nc.png")
+    assert _prompt(logo) == "[image: by-nc-sa.png] This image represents a certain Creative Commons License."
+    assert [(c.text, c.fraction) for c in logo.choices] == [
+        ("Attribution NonCommercial ShareAlike [image: nc.png]", 1.0),
+        ("Attribution", 0.0),
+    ]
+    assert read_media(path, logo.media) == {"by-nc-sa.png": picture, "nc.png": picture}
