@@ -5,7 +5,8 @@ backup's own layout: each `<question_category>` names its parent category, each 
 and keeps its answers in a `<plugin_qtype_…_question>` element, texts are HTML escaped as text with a
 numeric format (0 auto, 1 html, 2 plain, 4 markdown) and a fraction is a share (1.0, not 100). Rather than
 a second importer, `backup_as_quiz` writes the same questions as the Moodle XML export would (categories
-as category pseudo-questions in the file's order, tags, hints, idnumber), so they are read and checked by
+as category pseudo-questions in the file's order, tags, hints, idnumber; from Moodle 4.0 the latest version
+of each question bank entry; a field the backup writes '$@NULL@$' is empty), so they are read and checked by
 formats/moodle_xml.py as any export is, each at its line in the backup file. Multiple choice, true/false,
 short answer, numerical, matching and essay questions keep their answers; any other type keeps only its
 name and type, so the importer names it as unsupported (`random` and `description` are left out as in an
@@ -30,6 +31,7 @@ from question_bank.formats.xml_source import parse_with_lines
 _Files = dict[tuple[str, str], list[tuple[str, Path]]]
 """A backup's files by (file area, item id): each file's name and where its content is."""
 
+_NULL = "$@NULL@$"
 _CONTENT_HASH = re.compile(r"[0-9a-f]{40}")
 _FORMATS = {"0": "moodle_auto_format", "1": "html", "2": "plain_text", "4": "markdown"}
 _ANSWER_KINDS = ("multichoice", "truefalse", "shortanswer", "numerical")
@@ -52,21 +54,38 @@ def backup_as_quiz(root: Element, lines: dict[Element, int], folder: Path) -> El
     quiz = Element("quiz")
     files = _backup_files(folder)
     categories = {category.get("id", ""): category for category in root.findall("question_category")}
+    held = {category: list(_held_questions(category)) for category in categories.values()}
     gaps = {
         question.get("id", ""): question
-        for question in root.iterfind("question_category/questions/question")
+        for questions in held.values()
+        for question, _idnumber in questions
         if not _stands_alone(question)
     }
-    for category in root.findall("question_category"):
-        questions = [
-            question for question in category.iterfind("questions/question") if _stands_alone(question)
-        ]
-        if not questions:
+    for category, questions in held.items():
+        shown = [(question, idnumber) for question, idnumber in questions if _stands_alone(question)]
+        if not shown:
             continue
         _category(quiz, _category_path(category, categories))
-        for question in questions:
-            lines[_question(quiz, question, gaps, files)] = lines.get(question, 0)
+        for question, idnumber in shown:
+            lines[_question(quiz, question, idnumber, gaps, files)] = lines.get(question, 0)
     return quiz
+
+
+def _held_questions(category: Element) -> Iterator[tuple[Element, str]]:
+    """(question, idnumber) of each question the category holds: directly until Moodle 3.11, from 4.0 the
+    latest version of each question bank entry (whose idnumber the entry keeps)."""
+    for question in category.iterfind("questions/question"):
+        yield question, _text(question, "idnumber")
+    for entry in category.iterfind("question_bank_entries/question_bank_entry"):
+        versions = entry.findall("question_version/question_versions")
+        if versions:
+            latest = max(versions, key=lambda version: _number(_text(version, "version")))
+            for question in latest.iterfind("questions/question"):
+                yield question, _text(entry, "idnumber") or _text(question, "idnumber")
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else 0
 
 
 def _backup_files(folder: Path) -> _Files:
@@ -107,16 +126,22 @@ def _stands_alone(question: Element) -> bool:
 def _cloze_text(question: Element, gaps: dict[str, Element]) -> str:
     """A Cloze question's text with its gaps back in place: the backup writes {#1}, {#2} … for the gaps
     its `sequence` lists, each gap's own text being its {1:SHORTANSWER:…} as the teacher wrote it."""
-    text = question.findtext("questiontext") or ""
+    text = _raw(question, "questiontext")
     sequence = _text(question, "plugin_qtype_multianswer_question/multianswer/sequence")
     for number, gap_id in enumerate(filter(None, sequence.split(",")), start=1):
         if (gap := gaps.get(gap_id.strip())) is not None:
-            text = text.replace(f"{{#{number}}}", gap.findtext("questiontext") or "")
+            text = text.replace(f"{{#{number}}}", _raw(gap, "questiontext"))
     return text
 
 
+def _raw(element: Element, path: str) -> str:
+    """The text at `path`; a backup writes a field that is NULL in Moodle's database as '$@NULL@$'."""
+    text = element.findtext(path) or ""
+    return "" if text == _NULL else text
+
+
 def _text(element: Element, path: str) -> str:
-    return (element.findtext(path) or "").strip()
+    return _raw(element, path).strip()
 
 
 def _category_path(category: Element, categories: dict[str, Element]) -> str:
@@ -146,10 +171,12 @@ def _formatted(parent: Element, tag: str, text: str, text_format: str) -> Elemen
 
 def _copied(parent: Element, tag: str, source: Element, name: str) -> Element:
     """The backup's text `name` (with its `{name}format`) as the export's `tag`."""
-    return _formatted(parent, tag, source.findtext(name) or "", _text(source, f"{name}format"))
+    return _formatted(parent, tag, _raw(source, name), _text(source, f"{name}format"))
 
 
-def _question(quiz: Element, source: Element, gaps: dict[str, Element], files: _Files) -> Element:
+def _question(
+    quiz: Element, source: Element, idnumber: str, gaps: dict[str, Element], files: _Files
+) -> Element:
     kind = _text(source, "qtype")
     element = SubElement(quiz, "question", type="matching" if kind == "match" else kind)
     SubElement(SubElement(element, "name"), "text").text = _text(source, "name")
@@ -162,7 +189,7 @@ def _question(quiz: Element, source: Element, gaps: dict[str, Element], files: _
     _embed(text, files.get(("questiontext", source.get("id", "")), []))
     _copied(element, "generalfeedback", source, "generalfeedback")
     SubElement(element, "defaultgrade").text = _text(source, "defaultmark") or "1"
-    if idnumber := _text(source, "idnumber"):
+    if idnumber:
         SubElement(element, "idnumber").text = idnumber
     plugin = source.find(f"plugin_qtype_{kind}_question")
     if plugin is not None:
@@ -205,7 +232,7 @@ def _plugin_data(element: Element, kind: str, plugin: Element, files: _Files) ->
     if kind == "match":
         for match in _matches(plugin):
             subquestion = _copied(element, "subquestion", match, "questiontext")
-            SubElement(SubElement(subquestion, "answer"), "text").text = match.findtext("answertext") or ""
+            SubElement(SubElement(subquestion, "answer"), "text").text = _raw(match, "answertext")
     if kind == "essay" and options is not None:
         _copied(element, "graderinfo", options, "graderinfo")
 
@@ -214,7 +241,7 @@ def _answer(element: Element, answer: Element, truth: str | None, tolerance: str
     """An answer as the export writes it: its fraction in per cent, a true/false answer as 'true' or
     'false' (the backup keeps the label the teacher saw, 'Vrai'), a numerical one with its tolerance."""
     fraction = float(_text(answer, "fraction") or 0) * 100
-    text = truth or answer.findtext("answertext") or ""
+    text = truth or _raw(answer, "answertext")
     written = _formatted(element, "answer", text, _text(answer, "answerformat"))
     written.set("fraction", f"{fraction:g}")
     if tolerance:

@@ -546,3 +546,102 @@ def test_a_course_backups_pictures_come_from_its_files_folder(tmp_path: Path) ->
         ("Attribution", 0.0),
     ]
     assert read_media(path, logo.media) == {"by-nc-sa.png": picture, "nc.png": picture}
+
+
+def test_a_moodle_4_backup_gives_the_latest_version_of_each_question(tmp_path: Path) -> None:
+    """From Moodle 4.0 a backup keeps every version of a question under its question bank entry, and
+    writes an empty idnumber as '$@NULL@$': only the latest version is a question (not one per version),
+    with the entry's idnumber, and a NULL idnumber or feedback is no text."""
+    path = tmp_path / "questions.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<question_categories>
+  <question_category id="5">
+    <name>Module 2</name>
+    <parent>0</parent>
+    <question_bank_entries>
+      <question_bank_entry id="71">
+        <idnumber>licence-check</idnumber>
+        <question_version>
+          <question_versions id="101">
+            <version>1</version>
+            <status>ready</status>
+            <questions>
+              <question id="901">
+                <parent>0</parent><name>Check the license</name>
+                <questiontext>Should you check a licence?</questiontext>
+                <questiontextformat>2</questiontextformat>
+                <generalfeedback>$@NULL@$</generalfeedback><generalfeedbackformat>1</generalfeedbackformat>
+                <defaultmark>1.0000000</defaultmark><qtype>truefalse</qtype><idnumber>$@NULL@$</idnumber>
+              </question>
+            </questions>
+          </question_versions>
+          <question_versions id="102">
+            <version>2</version>
+            <status>ready</status>
+            <questions>
+              <question id="902">
+                <parent>0</parent><name>Check the license</name>
+                <questiontext>Should you always check the licence of what you find online?</questiontext>
+                <questiontextformat>2</questiontextformat>
+                <generalfeedback>$@NULL@$</generalfeedback><generalfeedbackformat>1</generalfeedbackformat>
+                <defaultmark>1.0000000</defaultmark><qtype>truefalse</qtype><idnumber>$@NULL@$</idnumber>
+                <plugin_qtype_truefalse_question>
+                  <answers>
+                    <answer id="1"><answertext>True</answertext><answerformat>0</answerformat>
+                      <fraction>1.0000000</fraction><feedback>$@NULL@$</feedback><feedbackformat>1</feedbackformat>
+                    </answer>
+                    <answer id="2"><answertext>False</answertext><answerformat>0</answerformat>
+                      <fraction>0.0000000</fraction><feedback>Always.</feedback><feedbackformat>1</feedbackformat>
+                    </answer>
+                  </answers>
+                  <truefalse id="3"><trueanswer>1</trueanswer><falseanswer>2</falseanswer></truefalse>
+                </plugin_qtype_truefalse_question>
+              </question>
+            </questions>
+          </question_versions>
+        </question_version>
+      </question_bank_entry>
+      <question_bank_entry id="72">
+        <idnumber>$@NULL@$</idnumber>
+        <question_version>
+          <question_versions id="103">
+            <version>1</version>
+            <status>ready</status>
+            <questions>
+              <question id="903">
+                <parent>0</parent><name>Reuse</name>
+                <questiontext>May you adapt a CC BY work?</questiontext>
+                <questiontextformat>2</questiontextformat>
+                <generalfeedback></generalfeedback><generalfeedbackformat>1</generalfeedbackformat>
+                <defaultmark>1.0000000</defaultmark><qtype>truefalse</qtype><idnumber>$@NULL@$</idnumber>
+                <plugin_qtype_truefalse_question>
+                  <answers>
+                    <answer id="4"><answertext>True</answertext><answerformat>0</answerformat>
+                      <fraction>1.0000000</fraction><feedback></feedback><feedbackformat>1</feedbackformat>
+                    </answer>
+                    <answer id="5"><answertext>False</answertext><answerformat>0</answerformat>
+                      <fraction>0.0000000</fraction><feedback></feedback><feedbackformat>1</feedbackformat>
+                    </answer>
+                  </answers>
+                  <truefalse id="6"><trueanswer>4</trueanswer><falseanswer>5</falseanswer></truefalse>
+                </plugin_qtype_truefalse_question>
+              </question>
+            </questions>
+          </question_versions>
+        </question_version>
+      </question_bank_entry>
+    </question_bank_entries>
+  </question_category>
+</question_categories>
+""",
+        encoding="utf-8",
+    )
+    check, reuse = import_file(path).questions
+    assert (check.id, _prompt(check)) == (
+        "licence-check",
+        "Should you always check the licence of what you find online?",
+    )
+    assert check.general_feedback == ""
+    assert [(c.fraction, c.feedback) for c in check.choices] == [(1.0, ""), (0.0, "Always.")]
+    assert (reuse.id, reuse.topics) == ("Reuse", ("Module 2",))
