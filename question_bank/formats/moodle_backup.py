@@ -5,16 +5,17 @@ backup's own layout: each `<question_category>` names its parent category, each 
 and keeps its answers in a `<plugin_qtype_…_question>` element, texts are HTML escaped as text with a
 numeric format (0 auto, 1 html, 2 plain, 4 markdown) and a fraction is a share (1.0, not 100). Rather than
 a second importer, `backup_as_quiz` writes the same questions as the Moodle XML export would (categories
-as category pseudo-questions in the file's order, tags, hints, idnumber; from Moodle 4.0 the latest version
-of each question bank entry; a field the backup writes '$@NULL@$' is empty), so they are read and checked by
-formats/moodle_xml.py as any export is, each at its line in the backup file. Multiple choice, true/false,
-short answer, numerical, matching and essay questions keep their answers; any other type keeps only its
-name and type, so the importer names it as unsupported (`random` and `description` are left out as in an
-export). A Cloze (multianswer) question's gaps are stored as questions of their own, their texts put back
-where the Cloze's text has {#1}, {#2} …, so it is read as the export's Cloze. Pictures are in the
-backup's files/ folder, listed in files.xml beside questions.xml: those of question texts and answers are
-embedded as the export embeds them, so they become the questions' media (without files.xml they are only
-named, "[image: name]").
+as category pseudo-questions in the file's order, tags, hints, idnumber; from Moodle 4.0 the latest
+version of each question bank entry; a field the backup writes '$@NULL@$' is empty), so they are read and
+checked by formats/moodle_xml.py as any export is, each at its line in the backup file.
+
+Multiple choice, true/false, short answer, numerical (with its units), matching and essay questions keep
+their answers; any other type keeps only its name and type, so the importer names it as unsupported
+(`random` and `description` are left out as in an export). A Cloze (multianswer) question's gaps are
+stored as questions of their own, their texts put back where the Cloze's text has {#1}, {#2} …, so it is
+read as the export's Cloze. Pictures are in the backup's files/ folder, listed in files.xml beside
+questions.xml: those of question texts and answers are embedded as the export embeds them, so they become
+the questions' media (without files.xml they are only named, "[image: name]").
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _NULL = "$@NULL@$"
 _CONTENT_HASH = re.compile(r"[0-9a-f]{40}")
 _FORMATS = {"0": "moodle_auto_format", "1": "html", "2": "plain_text", "4": "markdown"}
 _ANSWER_KINDS = ("multichoice", "truefalse", "shortanswer", "numerical")
+_UNIT_SETTINGS = ("showunits", "unitsleft", "unitgradingtype", "unitpenalty")
 _FEEDBACKS = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
 _OPTIONS = {
     "multichoice": "multichoice",
@@ -212,6 +214,10 @@ def _plugin_data(element: Element, kind: str, plugin: Element, files: _Files) ->
             SubElement(element, "single").text = "true" if _text(options, "single") == "1" else "false"
         if kind == "shortanswer":
             SubElement(element, "usecase").text = _text(options, "usecase") or "0"
+        if kind == "numerical":
+            for setting in _UNIT_SETTINGS:
+                if value := _text(options, setting):
+                    SubElement(element, setting).text = value
         for feedback in _FEEDBACKS:
             if options.find(feedback) is not None:
                 _copied(element, feedback, options, feedback)
@@ -229,6 +235,12 @@ def _plugin_data(element: Element, kind: str, plugin: Element, files: _Files) ->
             identifier = answer.get("id", "")
             written = _answer(element, answer, truth.get(identifier), tolerances.get(identifier, ""))
             _embed(written, files.get(("answer", identifier), []))
+    if kind == "numerical" and (units := plugin.findall("numerical_units/numerical_unit")):
+        written = SubElement(element, "units")
+        for unit in units:
+            holder = SubElement(written, "unit")
+            SubElement(holder, "multiplier").text = _text(unit, "multiplier")
+            SubElement(holder, "unit_name").text = _text(unit, "unit")
     if kind == "match":
         for match in _matches(plugin):
             subquestion = _copied(element, "subquestion", match, "questiontext")

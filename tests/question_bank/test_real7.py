@@ -645,3 +645,53 @@ def test_a_moodle_4_backup_gives_the_latest_version_of_each_question(tmp_path: P
     assert check.general_feedback == ""
     assert [(c.fraction, c.feedback) for c in check.choices] == [(1.0, ""), (0.0, "Always.")]
     assert (reuse.id, reuse.topics) == ("Reuse", ("Module 2",))
+
+
+def test_a_numerical_question_in_a_course_backup_keeps_its_units(tmp_path: Path) -> None:
+    """A backup keeps a numerical question's units and how they are graded in numerical_units and
+    numerical_options; they are kept as from an export (here a unit is required and a wrong one costs
+    a tenth)."""
+    path = tmp_path / "questions.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<question_categories>
+  <question_category id="5">
+    <name>Measures</name>
+    <parent>0</parent>
+    <questions>
+      <question id="1">
+        <parent>0</parent><name>Table length</name>
+        <questiontext>How long is the table?</questiontext><questiontextformat>2</questiontextformat>
+        <defaultmark>1.0000000</defaultmark><qtype>numerical</qtype>
+        <plugin_qtype_numerical_question>
+          <answers>
+            <answer id="11"><answertext>2</answertext><answerformat>0</answerformat>
+              <fraction>1.0000000</fraction><feedback></feedback><feedbackformat>1</feedbackformat>
+            </answer>
+          </answers>
+          <numerical_records>
+            <numerical_record id="3"><answer>11</answer><tolerance>0.1</tolerance></numerical_record>
+          </numerical_records>
+          <numerical_options>
+            <numerical_option id="4">
+              <showunits>0</showunits><unitsleft>0</unitsleft><unitgradingtype>1</unitgradingtype>
+              <unitpenalty>0.1000000</unitpenalty>
+            </numerical_option>
+          </numerical_options>
+          <numerical_units>
+            <numerical_unit id="5"><multiplier>1.0000000</multiplier><unit>m</unit></numerical_unit>
+            <numerical_unit id="6"><multiplier>100.0000000</multiplier><unit>cm</unit></numerical_unit>
+          </numerical_units>
+        </plugin_qtype_numerical_question>
+      </question>
+    </questions>
+  </question_category>
+</question_categories>
+""",
+        encoding="utf-8",
+    )
+    (table,) = import_file(path).questions
+    assert [(n.value, n.tolerance) for n in table.numerical] == [(2.0, 0.1)]
+    assert table.units is not None
+    assert [(unit.name, unit.multiplier) for unit in table.units.units] == [("m", 1.0), ("cm", 100.0)]
+    assert (table.units.grading, table.units.penalty, table.units.left) == ("mark", 0.1, False)
