@@ -9,9 +9,11 @@ as category pseudo-questions in the file's order, tags, hints, idnumber; from Mo
 version of each question bank entry; a field the backup writes '$@NULL@$' is empty), so they are read and
 checked by formats/moodle_xml.py as any export is, each at its line in the backup file.
 
-Multiple choice, true/false, short answer, numerical (with its units), matching and essay questions keep
-their answers; any other type keeps only its name and type, so the importer names it as unsupported
-(`random` and `description` are left out as in an export). A Cloze (multianswer) question's gaps are
+Multiple choice (also all-or-nothing multichoiceset), true/false, short answer, numerical (with its
+units), matching, essay, drag-and-drop into text and select missing words (each word's group read from
+the settings the backup keeps in its feedback field) keep their answers; any other type
+keeps only its name and type, so the importer names it as unsupported or incomplete (`random` and
+`description` are left out as in an export). A Cloze (multianswer) question's gaps are
 stored as questions of their own, their texts put back where the Cloze's text has {#1}, {#2} …, so it is
 read as the export's Cloze. Pictures are in the backup's files/ folder, listed in files.xml beside
 questions.xml: those of question texts and answers are embedded as the export embeds them, so they become
@@ -35,7 +37,9 @@ _Files = dict[tuple[str, str], list[tuple[str, Path]]]
 _NULL = "$@NULL@$"
 _CONTENT_HASH = re.compile(r"[0-9a-f]{40}")
 _FORMATS = {"0": "moodle_auto_format", "1": "html", "2": "plain_text", "4": "markdown"}
-_ANSWER_KINDS = ("multichoice", "truefalse", "shortanswer", "numerical")
+_ANSWER_KINDS = ("multichoice", "multichoiceset", "truefalse", "shortanswer", "numerical")
+_GAP_OPTION_TAGS = {"ddwtos": "dragbox", "gapselect": "selectoption"}
+_SERIALIZED_GROUP = re.compile(r'"(?:drag|select)group";(?:s:\d+:"(\d+)"|i:(\d+));')
 _UNIT_SETTINGS = ("showunits", "unitsleft", "unitgradingtype", "unitpenalty")
 _FEEDBACKS = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
 _OPTIONS = {
@@ -45,6 +49,9 @@ _OPTIONS = {
     "numerical": "numerical_options/numerical_option",
     "match": "matchoptions",
     "essay": "essay",
+    "ddwtos": "ddwtos",
+    "gapselect": "gapselect",
+    "multichoiceset": "multichoiceset",
 }
 
 
@@ -241,12 +248,27 @@ def _plugin_data(element: Element, kind: str, plugin: Element, files: _Files) ->
             holder = SubElement(written, "unit")
             SubElement(holder, "multiplier").text = _text(unit, "multiplier")
             SubElement(holder, "unit_name").text = _text(unit, "unit")
+    if kind in _GAP_OPTION_TAGS:
+        for answer in plugin.iterfind("answers/answer"):
+            option = SubElement(element, _GAP_OPTION_TAGS[kind])
+            SubElement(option, "text").text = _raw(answer, "answertext")
+            SubElement(option, "group").text = _group(_raw(answer, "feedback"))
     if kind == "match":
         for match in _matches(plugin):
             subquestion = _copied(element, "subquestion", match, "questiontext")
             SubElement(SubElement(subquestion, "answer"), "text").text = _raw(match, "answertext")
     if kind == "essay" and options is not None:
         _copied(element, "graderinfo", options, "graderinfo")
+
+
+def _group(settings: str) -> str:
+    """A drag-and-drop or drop-down word's group, which the backup keeps in the answer's feedback field:
+    select missing words the number itself ('2'), drag and drop into text PHP-serialized
+    (`s:9:"draggroup";s:1:"2";`); 1 when it says none."""
+    if settings.strip().isdigit():
+        return settings.strip()
+    found = _SERIALIZED_GROUP.search(settings)
+    return (found.group(1) or found.group(2)) if found else "1"
 
 
 def _answer(element: Element, answer: Element, truth: str | None, tolerance: str) -> Element:

@@ -695,3 +695,67 @@ def test_a_numerical_question_in_a_course_backup_keeps_its_units(tmp_path: Path)
     assert table.units is not None
     assert [(unit.name, unit.multiplier) for unit in table.units.units] == [("m", 1.0), ("cm", 100.0)]
     assert (table.units.grading, table.units.penalty, table.units.left) == ("mark", 0.1, False)
+
+
+def _answer_xml(identifier: int, text: str, fraction: str, feedback: str) -> str:
+    return (
+        f'<answer id="{identifier}"><answertext>{text}</answertext><answerformat>0</answerformat>'
+        f"<fraction>{fraction}</fraction><feedback>{feedback}</feedback><feedbackformat>0</feedbackformat></answer>"
+    )
+
+
+def test_word_gaps_and_all_or_nothing_choices_in_a_course_backup(tmp_path: Path) -> None:
+    """Drag-and-drop into text and select missing words keep each word's group in the answer's feedback
+    field (ddwtos PHP-serialized, gapselect the bare number): each gap chooses among its group's words
+    (was: 'gap [[1]] names no answer: the question has 0'). An all-or-nothing multichoiceset keeps its
+    right answers."""
+    drag = "".join(
+        _answer_xml(
+            number, word, "0", f'O:8:"stdClass":2:{{s:9:"draggroup";s:1:"{group}";s:8:"infinite";i:0;}}'
+        )
+        for number, word, group in [(1, "cat", 1), (2, "mat", 2), (3, "dog", 1), (4, "sofa", 2)]
+    )
+    select = "".join(
+        _answer_xml(number, word, "0", group)
+        for number, word, group in [(5, "4", 1), (6, "dry", 2), (7, "5", 1)]
+    )
+    pick = "".join(
+        _answer_xml(number, word, fraction, "")
+        for number, word, fraction in [(8, "2", "1.0000000"), (9, "3", "1.0000000"), (10, "4", "0.0000000")]
+    )
+    path = tmp_path / "questions.xml"
+    path.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<question_categories>
+  <question_category id="1"><name>Words</name><parent>0</parent>
+    <questions>
+      <question id="50"><parent>0</parent><name>Drag words</name>
+        <questiontext>The [[1]] sat on the [[2]].</questiontext><questiontextformat>1</questiontextformat>
+        <defaultmark>2</defaultmark><qtype>ddwtos</qtype>
+        <plugin_qtype_ddwtos_question><answers>{drag}</answers></plugin_qtype_ddwtos_question>
+      </question>
+      <question id="51"><parent>0</parent><name>Pick words</name>
+        <questiontext>2 + 2 = [[1]] and water is not [[2]].</questiontext>
+        <questiontextformat>1</questiontextformat>
+        <defaultmark>2</defaultmark><qtype>gapselect</qtype>
+        <plugin_qtype_gapselect_question><answers>{select}</answers></plugin_qtype_gapselect_question>
+      </question>
+      <question id="52"><parent>0</parent><name>Primes</name>
+        <questiontext>Which are prime?</questiontext><questiontextformat>1</questiontextformat>
+        <defaultmark>1</defaultmark><qtype>multichoiceset</qtype>
+        <plugin_qtype_multichoiceset_question><answers>{pick}</answers></plugin_qtype_multichoiceset_question>
+      </question>
+    </questions>
+  </question_category>
+</question_categories>
+""",
+        encoding="utf-8",
+    )
+    cat, mat, four, dry, primes = import_file(path).questions
+    assert [(c.text, c.fraction) for c in cat.choices] == [("cat", 1.0), ("dog", 0.0)]
+    assert [(c.text, c.fraction) for c in mat.choices] == [("mat", 1.0), ("sofa", 0.0)]
+    assert [(c.text, c.fraction) for c in four.choices] == [("4", 1.0), ("5", 0.0)]
+    assert [(c.text, c.fraction) for c in dry.choices] == [("dry", 1.0)]
+    assert (cat.max_points, four.max_points) == (1.0, 1.0)
+    assert primes.all_or_nothing
+    assert [(c.text, c.fraction) for c in primes.choices if c.fraction > 0] == [("2", 0.5), ("3", 0.5)]
