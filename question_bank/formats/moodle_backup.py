@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement
 
+from question_bank.formats.common import read_text
 from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, plain_media_name
 from question_bank.formats.xml_source import parse_with_lines
 
@@ -103,18 +104,18 @@ def _backup_files(folder: Path) -> _Files:
     listing = folder / "files.xml"
     if not listing.is_file():
         return {}
-    root, _lines = parse_with_lines(listing.read_text(encoding="utf-8"), listing)
+    root, _lines = parse_with_lines(read_text(listing), listing)
     files: _Files = {}
     for file in root.iterfind("file"):
         name = plain_media_name(_text(file, "filename"))
         content_hash = _text(file, "contenthash")
-        content = folder / "files" / content_hash[:2] / content_hash
         if (
             _text(file, "component") != "question"
             or name is None
             or not _CONTENT_HASH.fullmatch(content_hash)
         ):
             continue  # a hash is all a content path is made of, so nothing else is ever read
+        content = folder / "files" / content_hash[:2] / content_hash
         if content.is_file() and content.stat().st_size <= MAX_MEDIA_FILE_BYTES:
             files.setdefault((_text(file, "filearea"), _text(file, "itemid")), []).append((name, content))
     return files
