@@ -46,6 +46,18 @@ def _shown(feedback: FeedbackScreen, widget_id: str) -> str:
     return str(widget.render()) if widget.display else ""
 
 
+async def _pick_bank(pilot: Pilot[None]) -> None:
+    await wait_until(pilot, home_ready(pilot), "the home screen")
+    pilot.app.screen.query_one("#bank", Select).value = "pooling"
+    await pilot.pause()
+
+
+async def _start_quiz(pilot: Pilot[None]) -> None:
+    """From home: choose the pooling bank and start a new quiz on it."""
+    await _pick_bank(pilot)
+    await pilot.press("n")
+
+
 async def _answer(pilot: Pilot[None], text: str) -> FeedbackScreen:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
     editor = pilot.app.screen.query_one("#answer", TextArea)
@@ -60,10 +72,7 @@ async def test_a_wrong_choice_shows_the_wrong_answer_feedback_and_one_more_hint_
     ctx.catalog.install(BANK)
     app = make_app(ctx)
     async with app.run_test(size=(100, 40)) as pilot:
-        await wait_until(pilot, home_ready(pilot), "the home screen")
-        pilot.app.screen.query_one("#bank", Select).value = "pooling"
-        await pilot.pause()
-        await pilot.press("n")
+        await _start_quiz(pilot)
 
         feedback = await _answer(pilot, "B")
         comment = _shown(feedback, "#fb-comment")
@@ -92,10 +101,7 @@ async def test_the_hints_earned_before_quitting_are_still_shown_after_resuming(
     ctx.catalog.install(BANK)
     first = make_app(ctx)
     async with first.run_test(size=(100, 40)) as pilot:
-        await wait_until(pilot, home_ready(pilot), "the home screen")
-        pilot.app.screen.query_one("#bank", Select).value = "pooling"
-        await pilot.pause()
-        await pilot.press("n")
+        await _start_quiz(pilot)
         feedback = await _answer(pilot, "B")
         assert _shown(feedback, "#fb-hints") == "Hint 1: Think of the feature map's size."
         await pilot.press("e")
@@ -104,8 +110,7 @@ async def test_the_hints_earned_before_quitting_are_still_shown_after_resuming(
 
     second = make_app(make_ctx())
     async with second.run_test(size=(100, 40)) as pilot:
-        await wait_until(pilot, home_ready(pilot), "the home screen")
-        pilot.app.screen.query_one("#bank", Select).value = "pooling"
+        await _pick_bank(pilot)
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResumeDialog), "the resume offer")
         await pilot.press("enter")
         feedback = await _answer(pilot, "B")
@@ -118,10 +123,7 @@ async def test_session_detail_shows_the_outcome_feedback_of_each_answer_that_has
     ctx.catalog.install(BANK)
     app = make_app(ctx)
     async with app.run_test(size=(100, 40)) as pilot:
-        await wait_until(pilot, home_ready(pilot), "the home screen")
-        pilot.app.screen.query_one("#bank", Select).value = "pooling"
-        await pilot.pause()
-        await pilot.press("n")
+        await _start_quiz(pilot)
         await _answer(pilot, "B")
         await pilot.press("n")  # the last question: finishes the quiz
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
