@@ -39,8 +39,18 @@ def mode_label(mode: str) -> str:
         return mode
 
 
-def session_label(mode: str, topics: Sequence[str]) -> str:
-    """How history names a session: 'Practice', or 'Practice · topics: CNN, Optimisation'."""
+ROW_TOPICS = 2
+"""Topics a history row names; more read '+3 more' (the session detail names them all)."""
+
+
+def session_label(mode: str, topics: Sequence[str], *, max_topics: int | None = None) -> str:
+    """How history names a session: 'Practice', or 'Practice · topics: CNN, Optimisation'.
+
+    A table gives `max_topics` so a session of many topics does not push the score off an 80-column
+    screen: 'Practice · topics: CNN, Optimisation +3 more' (the session detail names them all)."""
     if not topics:
         return mode_label(mode)
-    return f"{mode_label(mode)} · topics: {', '.join(topic_label(topic) for topic in topics)}"
+    names = [topic_label(topic) for topic in topics]
+    shown = names if max_topics is None or len(names) <= max_topics else names[:max_topics]
+    more = f" +{len(names) - len(shown)} more" if len(shown) < len(names) else ""
+    return f"{mode_label(mode)} · topics: {', '.join(shown)}{more}"

@@ -15,7 +15,7 @@ from db.records import AnswerDetail, SessionDetail, SessionSummary
 from db.repository import Repository
 from question_bank.errors import TentaError
 from quiz.context import AppContext
-from quiz.modes import session_label
+from quiz.modes import ROW_TOPICS, session_label
 
 PROMPT_PREVIEW = 160
 
@@ -109,7 +109,7 @@ def history(
             cells.append(escape(summary.student_name))
         cells += [
             escape(summary.bank_id),
-            escape(session_label(summary.mode, summary.topics)),
+            escape(session_label(summary.mode, summary.topics, max_topics=ROW_TOPICS)),
             summary.status.value.replace("_", " "),
             f"{summary.answered_count}/{summary.question_count}",
             _score(summary),

@@ -51,6 +51,10 @@ def test_session_label_names_untagged_questions_and_unknown_modes() -> None:
     assert session_label("practice", ["CNN", "Optimisation"]) == "Practice · topics: CNN, Optimisation"
     assert session_label("due", ["", "CNN"]) == "Due today · topics: (no topic), CNN"
     assert session_label("exam", []) == "exam"
+    assert session_label("practice", ["CNN", "RNN", "GAN", "VAE"], max_topics=2) == (
+        "Practice · topics: CNN, RNN +2 more"
+    )
+    assert session_label("practice", ["CNN", "RNN"], max_topics=2) == "Practice · topics: CNN, RNN"
 
 
 def test_suspended_questions_stay_out_of_practice_due_and_weakest_but_not_the_full_exam(

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db.records import SessionSummary
-from quiz.modes import session_label
+from quiz.modes import ROW_TOPICS, session_label
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
 
@@ -23,7 +23,7 @@ def summary_cells(summary: SessionSummary) -> tuple[str, ...]:
     return (
         f"{summary.started_at:%Y-%m-%d %H:%M}",
         summary.bank_id,
-        session_label(summary.mode, summary.topics),
+        session_label(summary.mode, summary.topics, max_topics=ROW_TOPICS),
         summary.status.value.replace("_", " "),
         f"{summary.answered_count}/{summary.question_count}",
         score,
