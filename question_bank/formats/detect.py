@@ -79,6 +79,7 @@ _BY_SUFFIX = {
     ".csv": "csv",
     ".tsv": "csv",
     ".xml": "moodle-xml",
+    ".mbz": "moodle-xml",  # a Moodle course backup: its question bank is read
     ".apkg": "anki",
     ".colpkg": "anki",
     ".zip": "qti",
@@ -91,7 +92,7 @@ _BY_SUFFIX = {
 def detect_format(path: Path) -> str:
     """The name of the format `path` is written in (a key of FORMATS)."""
     by_suffix = _BY_SUFFIX.get(path.suffix.lower())
-    if by_suffix == "moodle-xml":
+    if by_suffix == "moodle-xml" and path.suffix.lower() == ".xml":
         return "qti" if looks_like_qti(read_text(path, windows_encodings=True)) else by_suffix
     if by_suffix:
         return by_suffix

@@ -1,13 +1,15 @@
-"""A Moodle course backup's question bank: the `questions.xml` of an unpacked .mbz (`<question_categories>`).
+"""A Moodle course backup's question bank: `questions.xml` (`<question_categories>`) in a .mbz or unpacked.
 
-Teachers publish whole courses as unpacked backups; their question bank is not a Moodle XML export but the
-backup's own layout: each `<question_category>` names its parent category, each `<question>` its `<qtype>`
-and keeps its answers in a `<plugin_qtype_…_question>` element, texts are HTML escaped as text with a
-numeric format (0 auto, 1 html, 2 plain, 4 markdown) and a fraction is a share (1.0, not 100). Rather than
-a second importer, `backup_as_quiz` writes the same questions as the Moodle XML export would (categories
-as category pseudo-questions in the file's order, tags, hints, idnumber; from Moodle 4.0 the latest
-version of each question bank entry; a field the backup writes '$@NULL@$' is empty), so they are read and
-checked by formats/moodle_xml.py as any export is, each at its line in the backup file.
+Teachers keep and publish whole courses as backups (a .mbz file, a gzipped tar or before Moodle 2.6 a
+zip, read here without unpacking it, or its unpacked folder); their question bank is not a Moodle XML
+export but the backup's own layout: each `<question_category>` names its parent category, each
+`<question>` its `<qtype>` and keeps its answers in a `<plugin_qtype_…_question>` element, texts are HTML
+escaped as text with a numeric format (0 auto, 1 html, 2 plain, 4 markdown) and a fraction is a share
+(1.0, not 100). Rather than a second importer, `backup_as_quiz` writes the same questions as the Moodle
+XML export would (categories as category pseudo-questions in the file's order, tags, hints, idnumber;
+from Moodle 4.0 the latest version of each question bank entry; a field the backup writes '$@NULL@$' is
+empty), so they are read and checked by formats/moodle_xml.py as any export is, each at its line in the
+backup's questions.xml.
 
 Multiple choice (also all-or-nothing multichoiceset), true/false, short answer, numerical (with its
 units), matching, essay, drag-and-drop into text and select missing words (each word's group read from
@@ -17,24 +19,33 @@ keeps only its name and type, so the importer names it as unsupported or incompl
 stored as questions of their own, their texts put back where the Cloze's text has {#1}, {#2} …, so it is
 read as the export's Cloze. Pictures are in the backup's files/ folder, listed in files.xml beside
 questions.xml: those of question texts and answers are embedded as the export embeds them, so they become
-the questions' media (without files.xml they are only named, "[image: name]").
+the questions' media (without files.xml they are only named, "[image: name]"); a .mbz is read in one pass
+per lookup, and only the members named questions.xml, files.xml and files/<2 hex>/<content hash>.
 """
 
 from __future__ import annotations
 
 import base64
 import re
+import tarfile
+import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement
 
+from question_bank.errors import InputFileError
 from question_bank.formats.common import read_text
 from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, plain_media_name
 from question_bank.formats.xml_source import parse_with_lines
 
-_Files = dict[tuple[str, str], list[tuple[str, Path]]]
-"""A backup's files by (file area, item id): each file's name and where its content is."""
+_Files = dict[tuple[str, str], list[tuple[str, bytes]]]
+"""A backup's question files by (file area, item id): each file's name and content."""
+_Listed = list[tuple[str, str, str, str]]
+"""(file area, item id, name, content hash) of each question file files.xml lists."""
 
+_QUESTIONS = "questions.xml"
+_FILES_LISTING = "files.xml"
 _NULL = "$@NULL@$"
 _CONTENT_HASH = re.compile(r"[0-9a-f]{40}")
 _FORMATS = {"0": "moodle_auto_format", "1": "html", "2": "plain_text", "4": "markdown"}
@@ -56,13 +67,28 @@ _OPTIONS = {
 }
 
 
-def backup_as_quiz(root: Element, lines: dict[Element, int], folder: Path) -> Element:
-    """The questions of a backup's `<question_categories>` as a Moodle XML `<quiz>`; `lines` gets each new
-    question at the line of the backup question it comes from. The pictures of question texts and
-    answers are embedded from the backup's files (files.xml and files/ in `folder`) as the export embeds
-    them."""
+def is_backup_archive(path: Path) -> bool:
+    """True for a Moodle course backup file (.mbz: a gzipped tar, or a zip before Moodle 2.6)."""
+    return path.suffix.lower() == ".mbz"
+
+
+def backup_questions_text(path: Path) -> str:
+    """The questions.xml of a .mbz backup file, as text."""
+    content = _archive_members(path, {_QUESTIONS}).get(_QUESTIONS)
+    if content is None:
+        raise InputFileError(
+            path, "this Moodle backup has no questions.xml (a backup without its question bank?)"
+        )
+    return _decoded(content, path)
+
+
+def backup_as_quiz(root: Element, lines: dict[Element, int], path: Path) -> Element:
+    """The questions of a backup's `<question_categories>` (read from `path`: questions.xml of an unpacked
+    backup, or a .mbz) as a Moodle XML `<quiz>`; `lines` gets each new question at the line of the
+    backup question it comes from. The pictures of question texts and answers are embedded from the
+    backup's files (files.xml and files/) as the export embeds them."""
     quiz = Element("quiz")
-    files = _backup_files(folder)
+    files = _archive_files(path) if is_backup_archive(path) else _folder_files(path.parent)
     categories = {category.get("id", ""): category for category in root.findall("question_category")}
     held = {category: list(_held_questions(category)) for category in categories.values()}
     gaps = {
@@ -98,34 +124,95 @@ def _number(text: str) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def _backup_files(folder: Path) -> _Files:
-    """The question files files.xml lists whose content is in files/ (a backup unpacked without them
-    has none); a file larger than tenta takes is left to be named only."""
-    listing = folder / "files.xml"
-    if not listing.is_file():
-        return {}
-    root, _lines = parse_with_lines(read_text(listing), listing)
-    files: _Files = {}
+def _listed_files(listing: str, where: Path) -> _Listed:
+    """The question files a files.xml lists whose hash is a content hash: a hash is all a content path is
+    made of, so nothing else is ever read."""
+    root, _lines = parse_with_lines(listing, where)
+    listed = []
     for file in root.iterfind("file"):
         name = plain_media_name(_text(file, "filename"))
         content_hash = _text(file, "contenthash")
         if (
-            _text(file, "component") != "question"
-            or name is None
-            or not _CONTENT_HASH.fullmatch(content_hash)
+            _text(file, "component") == "question"
+            and name is not None
+            and _CONTENT_HASH.fullmatch(content_hash)
         ):
-            continue  # a hash is all a content path is made of, so nothing else is ever read
+            listed.append((_text(file, "filearea"), _text(file, "itemid"), name, content_hash))
+    return listed
+
+
+def _folder_files(folder: Path) -> _Files:
+    """The question files of an unpacked backup (files.xml, contents in files/<2 hex>/<hash>); one without
+    files.xml has none, and a file larger than tenta takes is left to be named only."""
+    listing = folder / "files.xml"
+    if not listing.is_file():
+        return {}
+    files: _Files = {}
+    for area, item, name, content_hash in _listed_files(read_text(listing), listing):
         content = folder / "files" / content_hash[:2] / content_hash
         if content.is_file() and content.stat().st_size <= MAX_MEDIA_FILE_BYTES:
-            files.setdefault((_text(file, "filearea"), _text(file, "itemid")), []).append((name, content))
+            files.setdefault((area, item), []).append((name, content.read_bytes()))
     return files
 
 
-def _embed(element: Element, files: list[tuple[str, Path]]) -> None:
+def _archive_files(path: Path) -> _Files:
+    """The question files of a .mbz: files.xml, then the listed contents in a second pass."""
+    listing = _archive_members(path, {_FILES_LISTING}).get(_FILES_LISTING)
+    if listing is None:
+        return {}
+    listed = _listed_files(_decoded(listing, path), path)
+    contents = _archive_members(path, {_content_member(content_hash) for *_rest, content_hash in listed})
+    files: _Files = {}
+    for area, item, name, content_hash in listed:
+        if (content := contents.get(_content_member(content_hash))) is not None:
+            files.setdefault((area, item), []).append((name, content))
+    return files
+
+
+def _content_member(content_hash: str) -> str:
+    return f"files/{content_hash[:2]}/{content_hash}"
+
+
+def _archive_members(path: Path, wanted: set[str]) -> dict[str, bytes]:
+    """The wanted members of a .mbz (gzipped tar, or zip), read in one pass; a member over tenta's size
+    limit for a file is left out."""
+    found: dict[str, bytes] = {}
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for info in archive.infolist():
+                    name = info.filename.removeprefix("./")
+                    if name in wanted and not info.is_dir() and info.file_size <= MAX_MEDIA_FILE_BYTES:
+                        found[name] = archive.read(info)
+            return found
+        with tarfile.open(path, "r:*") as archive:
+            for member in archive:
+                name = member.name.removeprefix("./")
+                if name in wanted and member.isfile() and member.size <= MAX_MEDIA_FILE_BYTES:
+                    content = archive.extractfile(member)
+                    if content is not None:
+                        found[name] = content.read()
+    except OSError as error:
+        raise InputFileError(path, f"cannot be read: {error.strerror or error}") from None
+    except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError):
+        raise InputFileError(
+            path, "not a Moodle backup (.mbz): neither a gzipped tar nor a zip archive"
+        ) from None
+    return found
+
+
+def _decoded(content: bytes, path: Path) -> str:
+    try:
+        return content.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        raise InputFileError(path, "the backup's XML is not UTF-8") from None
+
+
+def _embed(element: Element, files: list[tuple[str, bytes]]) -> None:
     """The files as the export's base64 `<file>`s of the text element that shows them."""
     for name, content in files:
         embedded = SubElement(element, "file", name=name, path="/", encoding="base64")
-        embedded.text = base64.b64encode(content.read_bytes()).decode("ascii")
+        embedded.text = base64.b64encode(content).decode("ascii")
 
 
 def _stands_alone(question: Element) -> bool:

@@ -23,8 +23,9 @@ Markdown texts stay Markdown with their pictures marked the same way and links t
 into the editor as an `<img src="data:image/…;base64,…">`, named by its content) in what a student sees
 while answering, the question text and the choices, are listed as the question's media under bank-wide
 unique names; `read_moodle_media` decodes them. Files of feedback and grader information are not
-attached (they would give the answer away). A course backup's question bank (the `questions.xml` of an
-unpacked .mbz, root `<question_categories>`) is read as the export it stands for (formats/moodle_backup.py);
+attached (they would give the answer away). A course backup's question bank (a .mbz file, or the
+`questions.xml` of an unpacked one, root `<question_categories>`) is read as the export it stands for
+(formats/moodle_backup.py);
 a Moodle 1.9 backup (`<MOODLE_BACKUP>`) is refused with how to export the questions instead.
 
 Multi-language texts (the multilang filters' `<span lang="sv" class="multilang">` and `{mlang sv}` blocks)
@@ -83,7 +84,7 @@ from question_bank.formats.media_files import (
     name_images,
     plain_media_name,
 )
-from question_bank.formats.moodle_backup import backup_as_quiz
+from question_bank.formats.moodle_backup import backup_as_quiz, backup_questions_text, is_backup_archive
 from question_bank.formats.xml_source import parse_with_lines
 from question_bank.models import Bank, NumericalUnits, Question, QuestionType
 
@@ -152,7 +153,7 @@ def _parse_document(text: str, path: Path) -> tuple[Element, dict[Element, int]]
     """The <quiz> root and each element's line; malformed XML or entity tricks are one clean error."""
     root, lines = parse_with_lines(text, path)
     if root.tag == "question_categories":
-        return backup_as_quiz(root, lines, path.parent), lines
+        return backup_as_quiz(root, lines, path), lines
     if root.tag == "MOODLE_BACKUP":
         raise InputFileError(
             path,
@@ -736,7 +737,7 @@ def import_moodle_xml(
 
     With a `skipped` list, questions tenta has no type for are recorded there instead of failing; a
     `notes` list gets the descriptions left out."""
-    text = read_text(path, windows_encodings=True)
+    text = _document_text(path)
     problems = ImportProblems(path, skipped=skipped, notes=notes)
     return moodle_bank(
         path,
@@ -748,9 +749,14 @@ def import_moodle_xml(
     )
 
 
+def _document_text(path: Path) -> str:
+    """The XML to read: the file's text, or a course backup file's questions.xml."""
+    return backup_questions_text(path) if is_backup_archive(path) else read_text(path, windows_encodings=True)
+
+
 def read_moodle_media(path: Path, names: Collection[str]) -> Iterator[tuple[str, bytes]]:
     """(name, decoded bytes) of the named embedded files (names as the importer listed them)."""
-    root, lines = _parse_document(read_text(path, windows_encodings=True), path)
+    root, lines = _parse_document(_document_text(path), path)
     for name, (encoded, element) in _embedded_media(root).content.items():
         if name not in names:
             continue

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+import tarfile
+import zipfile
 from pathlib import Path
 
+import pytest
+
+from question_bank.errors import InputFileError
 from question_bank.formats.detect import import_file
 from question_bank.formats.media import read_media
 from question_bank.models import Question, QuestionType
@@ -759,3 +765,71 @@ def test_word_gaps_and_all_or_nothing_choices_in_a_course_backup(tmp_path: Path)
     assert (cat.max_points, four.max_points) == (1.0, 1.0)
     assert primes.all_or_nothing
     assert [(c.text, c.fraction) for c in primes.choices if c.fraction > 0] == [("2", 0.5), ("3", 0.5)]
+
+
+def _logo_backup_members(picture: bytes) -> dict[str, bytes]:
+    """A backup's question bank with one picture question, as the members of its .mbz."""
+    content_hash = hashlib.sha1(picture).hexdigest()
+    questions = """<?xml version="1.0" encoding="UTF-8"?>
+<question_categories>
+  <question_category id="212"><name>C1-Mod_3</name><parent>0</parent>
+    <questions>
+      <question id="1367"><parent>0</parent><name>CC BY NC SA Logo</name>
+        <questiontext>&lt;p&gt;&lt;img src="@@PLUGINFILE@@/by-nc-sa.png" alt="" /&gt;Which
+        licence?&lt;/p&gt;</questiontext>
+        <questiontextformat>1</questiontextformat><defaultmark>1</defaultmark><qtype>shortanswer</qtype>
+        <plugin_qtype_shortanswer_question><answers>
+          <answer id="1"><answertext>CC BY-NC-SA</answertext><answerformat>0</answerformat>
+          <fraction>1.0000000</fraction><feedback></feedback><feedbackformat>1</feedbackformat></answer>
+        </answers></plugin_qtype_shortanswer_question>
+      </question>
+    </questions>
+  </question_category>
+</question_categories>
+"""
+    listing = (
+        f'<?xml version="1.0"?>\n<files><file><contenthash>{content_hash}</contenthash>'
+        "<component>question</component><filearea>questiontext</filearea><itemid>1367</itemid>"
+        "<filepath>/</filepath><filename>by-nc-sa.png</filename></file></files>\n"
+    )
+    return {
+        "moodle_backup.xml": b"<moodle_backup/>",
+        "questions.xml": questions.encode(),
+        "files.xml": listing.encode(),
+        f"files/{content_hash[:2]}/{content_hash}": picture,
+    }
+
+
+@pytest.mark.parametrize("packing", ["tar.gz", "zip"])
+def test_a_course_backup_file_mbz_is_read_without_unpacking_it(tmp_path: Path, packing: str) -> None:
+    """A teacher downloads a course backup as one .mbz file (a gzipped tar since Moodle 2.6, a zip before):
+    its questions.xml and the pictures files.xml names are read from it directly (was: read as text,
+    'contains NUL bytes'). A .mbz that is neither is a clean error."""
+    picture = base64.b64decode(PNG_1X1)
+    path = tmp_path / "backup-moodle2-course-46-oer-math.mbz"
+    if packing == "zip":
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, content in _logo_backup_members(picture).items():
+                archive.writestr(name, content)
+    else:
+        with tarfile.open(path, "w:gz") as archive:
+            for name, content in _logo_backup_members(picture).items():
+                member = tarfile.TarInfo(name)
+                member.size = len(content)
+                archive.addfile(member, io.BytesIO(content))
+    (logo,) = import_file(path).questions
+    assert (logo.type, logo.topics, logo.media) == (
+        QuestionType.SHORT_EXACT,
+        ("C1-Mod_3",),
+        ("by-nc-sa.png",),
+    )
+    assert _prompt(logo) == "[image: by-nc-sa.png] Which licence?"
+    assert [(c.text, c.fraction) for c in logo.choices] == [("CC BY-NC-SA", 1.0)]
+    assert read_media(path, logo.media) == {"by-nc-sa.png": picture}
+
+
+def test_a_mbz_that_is_no_archive_is_a_clean_error(tmp_path: Path) -> None:
+    path = tmp_path / "course.mbz"
+    path.write_bytes(b"\x00\x01 not an archive")
+    with pytest.raises(InputFileError, match=r"not a Moodle backup \(\.mbz\)"):
+        import_file(path)
