@@ -440,6 +440,17 @@ def test_a_course_backups_question_bank_is_read_as_the_export_it_stands_for(tmp_
     ]
 
 
+def _backup_questions(tmp_path: Path, categories: str) -> Path:
+    """A course backup's questions.xml holding these <question_category> elements."""
+    path = tmp_path / "questions.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<question_categories>\n{categories}</question_categories>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def _line_of(text: str, marker: str) -> int:
     return text[: text.index(marker)].count("\n") + 1
 
@@ -505,11 +516,9 @@ def test_a_course_backups_pictures_come_from_its_files_folder(tmp_path: Path) ->
         ]
     )
     (tmp_path / "files.xml").write_text(f'<?xml version="1.0"?>\n<files>{listed}</files>\n', encoding="utf-8")
-    path = tmp_path / "questions.xml"
-    path.write_text(
-        """<?xml version="1.0" encoding="UTF-8"?>
-<question_categories>
-  <question_category id="212">
+    path = _backup_questions(
+        tmp_path,
+        """  <question_category id="212">
     <name>C1-Mod_3</name>
     <parent>0</parent>
     <questions>
@@ -540,9 +549,7 @@ def test_a_course_backups_pictures_come_from_its_files_folder(tmp_path: Path) ->
       </question>
     </questions>
   </question_category>
-</question_categories>
 """,
-        encoding="utf-8",
     )
     (logo,) = import_file(path).questions
     assert logo.media == ("by-nc-sa.png", "nc.png")
@@ -558,11 +565,9 @@ def test_a_moodle_4_backup_gives_the_latest_version_of_each_question(tmp_path: P
     """From Moodle 4.0 a backup keeps every version of a question under its question bank entry, and
     writes an empty idnumber as '$@NULL@$': only the latest version is a question (not one per version),
     with the entry's idnumber, and a NULL idnumber or feedback is no text."""
-    path = tmp_path / "questions.xml"
-    path.write_text(
-        """<?xml version="1.0" encoding="UTF-8"?>
-<question_categories>
-  <question_category id="5">
+    path = _backup_questions(
+        tmp_path,
+        """  <question_category id="5">
     <name>Module 2</name>
     <parent>0</parent>
     <question_bank_entries>
@@ -639,9 +644,7 @@ def test_a_moodle_4_backup_gives_the_latest_version_of_each_question(tmp_path: P
       </question_bank_entry>
     </question_bank_entries>
   </question_category>
-</question_categories>
 """,
-        encoding="utf-8",
     )
     check, reuse = import_file(path).questions
     assert (check.id, _prompt(check)) == (
@@ -657,11 +660,9 @@ def test_a_numerical_question_in_a_course_backup_keeps_its_units(tmp_path: Path)
     """A backup keeps a numerical question's units and how they are graded in numerical_units and
     numerical_options; they are kept as from an export (here a unit is required and a wrong one costs
     a tenth)."""
-    path = tmp_path / "questions.xml"
-    path.write_text(
-        """<?xml version="1.0" encoding="UTF-8"?>
-<question_categories>
-  <question_category id="5">
+    path = _backup_questions(
+        tmp_path,
+        """  <question_category id="5">
     <name>Measures</name>
     <parent>0</parent>
     <questions>
@@ -692,9 +693,7 @@ def test_a_numerical_question_in_a_course_backup_keeps_its_units(tmp_path: Path)
       </question>
     </questions>
   </question_category>
-</question_categories>
 """,
-        encoding="utf-8",
     )
     (table,) = import_file(path).questions
     assert [(n.value, n.tolerance) for n in table.numerical] == [(2.0, 0.1)]
@@ -729,11 +728,9 @@ def test_word_gaps_and_all_or_nothing_choices_in_a_course_backup(tmp_path: Path)
         _answer_xml(number, word, fraction, "")
         for number, word, fraction in [(8, "2", "1.0000000"), (9, "3", "1.0000000"), (10, "4", "0.0000000")]
     )
-    path = tmp_path / "questions.xml"
-    path.write_text(
-        f"""<?xml version="1.0" encoding="UTF-8"?>
-<question_categories>
-  <question_category id="1"><name>Words</name><parent>0</parent>
+    path = _backup_questions(
+        tmp_path,
+        f"""  <question_category id="1"><name>Words</name><parent>0</parent>
     <questions>
       <question id="50"><parent>0</parent><name>Drag words</name>
         <questiontext>The [[1]] sat on the [[2]].</questiontext><questiontextformat>1</questiontextformat>
@@ -753,9 +750,7 @@ def test_word_gaps_and_all_or_nothing_choices_in_a_course_backup(tmp_path: Path)
       </question>
     </questions>
   </question_category>
-</question_categories>
 """,
-        encoding="utf-8",
     )
     cat, mat, four, dry, primes = import_file(path).questions
     assert [(c.text, c.fraction) for c in cat.choices] == [("cat", 1.0), ("dog", 0.0)]
