@@ -232,8 +232,9 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
     file: Annotated[
         Path,
         typer.Argument(
-            help="Moodle XML or GIFT, QTI (.xml or .zip package: Inspera, Canvas, Blackboard, Brightspace, "
-            "ONYX, TAO; a Canvas course export .imscc), Aiken, Anki .apkg, CSV or Excel .xlsx, "
+            help="Moodle XML, a Moodle course backup (.mbz or its questions.xml) or GIFT, QTI (.xml or .zip "
+            "package: Inspera, Canvas, Blackboard, Brightspace, Respondus, ONYX, OpenOLAT, TAO; a Canvas "
+            "course export .imscc; a Blackboard 6 pool .dat), Aiken, Anki .apkg, CSV or Excel .xlsx, "
             "Markdown/text exam, or native YAML/JSON."
         ),
     ],
