@@ -904,9 +904,19 @@ def _tolerance(item: Element, value: float, response: str) -> float:
         if tolerance is not None:
             return tolerance
     for rounded in processing.iter("equalRounded"):
-        if rounded.get("roundingMode", "significantFigures") == "decimalPlaces":
-            return 0.5 * 10.0 ** -int(_number(rounded.get("figures"), "figures"))
+        return _rounding_tolerance(rounded, value)
     return 0.0
+
+
+def _rounding_tolerance(rounded: Element, value: float) -> float:
+    """`<equalRounded>` accepts what rounds to the value: half a unit of the last kept decimal place, or of
+    the last significant figure of this value (3 figures of 9.81 → ±0.005, of 1230 → ±5)."""
+    figures = int(_number(rounded.get("figures"), "figures"))
+    if rounded.get("roundingMode", "significantFigures") == "decimalPlaces":
+        return tidy_number(0.5 * 10.0**-figures)
+    if value == 0 or figures < 1:
+        return 0.0
+    return tidy_number(0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - figures + 1))
 
 
 def _own_tolerance(expression: Element, value: float, response: str) -> float | None:

@@ -541,6 +541,34 @@ def test_each_numerical_value_takes_the_tolerance_of_its_own_condition(tmp_path:
     assert tolerances == {9.81: 0.02, 10.0: 0.5, 32.0: 0.02}
 
 
+@pytest.mark.parametrize(
+    ("mode", "figures", "tolerances"),
+    [
+        # 9.81 to 3 significant figures: what rounds to 9.81 is within 0.005; 32 and 10 keep theirs too.
+        ("significantFigures", "3", {9.81: 0.005, 10.0: 0.05, 32.0: 0.05}),
+        ("significantFigures", "1", {9.81: 0.5, 10.0: 5.0, 32.0: 5.0}),
+        ("decimalPlaces", "1", {9.81: 0.05, 10.0: 0.05, 32.0: 0.05}),
+    ],
+)
+def test_equal_rounded_accepts_what_rounds_to_the_value(
+    tmp_path: Path, mode: str, figures: str, tolerances: dict[float, float]
+) -> None:
+    """Was: significant figures read as an exact comparison (tolerance 0), so '9.812' earned nothing for
+    9.81 to three figures."""
+    path = tmp_path / "rounded.xml"
+    path.write_text(
+        _numerical_item(
+            f"""<responseIf><equalRounded roundingMode="{mode}" figures="{figures}">
+      <variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></equalRounded>
+      <setOutcomeValue identifier="SCORE"><baseValue baseType="float">2</baseValue></setOutcomeValue>
+    </responseIf>"""
+        ),
+        encoding="utf-8",
+    )
+    (question,) = import_file(path).questions
+    assert {a.value: a.tolerance for a in question.numerical} == tolerances
+
+
 def test_qti_3_shared_stimulus_is_put_before_the_question(tmp_path: Path) -> None:
     item = """<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0" identifier="read-1"
   title="Läsförståelse">
