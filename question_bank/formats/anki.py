@@ -15,11 +15,14 @@ were. `read_anki_media` reads their bytes, each bounded in size. Media of the an
 Each note becomes one question, however many cards it makes (Basic-and-reversed is still one question):
 the Front/Question/Text field (else the first) is the prompt and Back/Answer/Svar (else the next field) the
 reference answer, as in the CSV importer's Anki text export. A cloze note is asked with its deletions blanked
-out and answered with them filled in. Extra / Back Extra fields become feedback. The note's deck below the
-package's common deck (Anki's `A::B` kept) and its tags are topics; the common deck titles the bank. An Id
-field holding a valid id (tenta's own export writes one) is the question id; otherwise the note's guid, which
-Anki keeps across exports, gives a stable one. Every unusable note is reported by its first field, and
-nothing is imported while any is.
+out and answered with them filled in. A note whose card asks to type the answer in (`{{type:Back}}`, the
+"Basic (type in the answer)" note type) is an exact short answer, as Anki compares what was typed. Extra /
+Back Extra fields become feedback (a cloze there filled in). Image Occlusion notes, whose answers are masks
+on a picture, are unsupported: they refuse the package unless the caller asks to skip them. The note's
+deck below the package's common deck (Anki's `A::B` kept) and its tags are topics; the common deck titles
+the bank. An Id field holding a valid id (tenta's own export writes one) is the question id; otherwise the
+note's guid, which Anki keeps across exports, gives a stable one. Every unusable note is reported by its
+first field, and nothing is imported while any is.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ from question_bank.formats.media_files import (
 )
 from question_bank.keypoints import propose_key_points
 from question_bank.language import detect_bank_languages
-from question_bank.models import Bank
+from question_bank.models import Bank, QuestionType
 
 COLLECTION_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 MAX_MEMBER_BYTES = 500 * 1024 * 1024
@@ -88,6 +91,7 @@ _MEDIA_REFERENCE = re.compile(
 _MEDIA_MAP_MEMBER = "media"
 MAX_MEDIA_MAP_BYTES = 64 * 1024 * 1024
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}")
+_TYPED_FIELD = re.compile(r"\{\{type:(?:nc:)?(?!cloze:)([^}]+)\}\}")  # not {{type:cloze:Text}}
 
 
 @dataclass
@@ -111,6 +115,7 @@ class _PackageMedia:
 class _NoteType:
     name: str
     field_names: list[str]
+    typed_fields: set[str] = field(default_factory=set)  # fields a card asks to type in: {{type:Back}}
 
 
 @dataclass
@@ -178,7 +183,11 @@ def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) 
     raw_prompt = note.fields[prompt_at] if note.fields else ""
     used = {prompt_at}
     if "image-occlusion:" in raw_prompt:
-        problems.add("image occlusion notes cannot be asked as text", field=note.label())
+        problems.unsupported(
+            "image occlusion notes cannot be asked as text (their answers are masks drawn on a picture)",
+            line=note.number,
+            field=note.label(),
+        )
         return None
     shown_markup = replace_clozes(raw_prompt, filled=False) if has_cloze(raw_prompt) else raw_prompt
     if has_cloze(raw_prompt):
@@ -199,6 +208,9 @@ def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) 
         problems.add(f"reference answer (field {answer_name!r}) is empty", field=note.label())
     if not prompt or not reference:
         return None
+    typed_in = (
+        not has_cloze(raw_prompt) and answer_name in note.note_type.typed_fields and "\n" not in reference
+    )
     id_at = _pick(names, ID_FIELDS, used)
     given_id = _clean(note.fields[id_at]) if id_at is not None else ""
     if id_at is not None:
@@ -208,13 +220,17 @@ def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) 
         "id": given_id if _IDENTIFIER.fullmatch(given_id) else anki_note_id(note.guid, note.number),
         "prompt": prompt,
         "reference_answer": reference,
-        "rubric": [point.model_dump() for point in propose_key_points(reference)],
     }
+    if typed_in:  # Anki compares the typed answer with the field: tenta's exact short answer
+        data["type"] = QuestionType.SHORT_EXACT.value
+        data["choices"] = [{"text": reference, "fraction": 1.0}]
+    else:
+        data["rubric"] = [point.model_dump() for point in propose_key_points(reference)]
     shown = _media_of(shown_markup, media)  # not a cloze's hidden picture: that is the answer
     if shown:
         data["media"] = shown
-    feedback = [
-        _clean(note.fields[index])
+    feedback = [  # a cloze there is not asked on its own card: shown filled in, as it reads on the back
+        _clean(replace_clozes(note.fields[index], filled=True))
         for index, name in enumerate(names)
         if index not in used and _field_key(name) in FEEDBACK_FIELDS
     ]
@@ -480,14 +496,43 @@ def _note_types(connection: sqlite3.Connection, tables: set[str], path: Path) ->
         }
         for ntid, _, name in connection.execute("SELECT ntid, ord, name FROM fields ORDER BY ntid, ord"):
             types.setdefault(ntid, _NoteType("", [])).field_names.append(name)
+        if "templates" in tables:
+            for ntid, config in connection.execute("SELECT ntid, config FROM templates"):
+                if ntid in types:
+                    types[ntid].typed_fields |= _typed_fields(_question_format(config, path))
         return types
     types = {}
     for key, model in _legacy_json(connection, "models", path).items():
         fields = sorted(model.get("flds") or [], key=lambda item: item.get("ord", 0))
+        typed = {
+            name for card in model.get("tmpls") or [] for name in _typed_fields(str(card.get("qfmt", "")))
+        }
         types[int(model.get("id", key))] = _NoteType(
-            str(model.get("name", "")), [str(item.get("name", "")) for item in fields]
+            str(model.get("name", "")), [str(item.get("name", "")) for item in fields], typed
         )
     return types
+
+
+def _question_format(config: object, path: Path) -> str:
+    """The question side of a schema 18 card template: field 1 (q_format) of its TemplateConfig protobuf."""
+    if not isinstance(config, bytes):
+        return ""
+    try:
+        return next(
+            (
+                value.decode("utf-8")
+                for number, value in _protobuf_fields(config)
+                if number == 1 and isinstance(value, bytes)
+            ),
+            "",
+        )
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InputFileError(path, f"a card template of the collection is corrupt ({error})") from None
+
+
+def _typed_fields(question_format: str) -> set[str]:
+    """Names of the fields a card's front asks the student to type in."""
+    return {name.strip() for name in _TYPED_FIELD.findall(question_format)}
 
 
 def _deck_names(connection: sqlite3.Connection, tables: set[str], path: Path) -> dict[int, str]:
@@ -538,11 +583,13 @@ def _read_package(path: Path) -> tuple[list[_Note], _PackageMedia]:
             raise InputFileError(path, f"not a readable Anki collection: {error}") from None
 
 
-def import_anki(path: Path) -> Bank:
-    """A bank of free-text questions from an Anki .apkg/.colpkg; every note is checked before returning."""
+def import_anki(path: Path, *, skipped: list[InputFileError] | None = None) -> Bank:
+    """A bank of free-text questions from an Anki .apkg/.colpkg; every note is checked before returning.
+
+    With a `skipped` list, Image Occlusion notes are recorded there and left out instead of failing."""
     path = Path(path)
     notes, media = _read_package(path)
-    problems = ImportProblems(path)
+    problems = ImportProblems(path, skipped=skipped)
     parsed = [(note, data) for note in notes if (data := _question_data(note, problems, media)) is not None]
     root = common_prefix([note.deck for note in notes])
     prompt_language, answer_language = detect_bank_languages(
@@ -561,7 +608,9 @@ def import_anki(path: Path) -> Bank:
         if topics:
             data["topics"] = topics
         data["prompt"] = {prompt_language: data["prompt"]}
-        data["reference_answer"] = {answer_language: data["reference_answer"]}
+        reference = data.pop("reference_answer")
+        if "choices" not in data:  # an exact short answer is graded by its accepted choice alone
+            data["reference_answer"] = {answer_language: reference}
         drafts.append(QuestionDraft(line=note.number, data=data, label=note.label()))
     languages = bank_languages(prompt_language, answer_language)
     title = root[-1] if root else title_from_path(path)
