@@ -128,8 +128,12 @@ class _Note:
     deck: list[str] = field(default_factory=list)  # deck path components; empty for the Default deck
 
     def label(self) -> str:
-        first = _clean(self.fields[0]) if self.fields else ""
-        first = re.sub(r"\s+", " ", first)
+        """The note by its number and first field (an Image Occlusion note by its header, not its masks)."""
+        shown = self.fields[0] if self.fields else ""
+        if "image-occlusion:" in shown:
+            keys = [_field_key(name) for name in self.note_type.field_names[: len(self.fields)]]
+            shown = self.fields[keys.index("header")] if "header" in keys else ""
+        first = re.sub(r"\s+", " ", _clean(shown))
         shortened = first if len(first) <= 50 else first[:49].rstrip() + "…"
         return f"note {self.number} ({shortened!r})" if shortened else f"note {self.number}"
 

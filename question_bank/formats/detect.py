@@ -66,6 +66,7 @@ PACKAGE_EXPORTERS: dict[str, PackageWriter] = {"anki": write_anki_package, "qti"
 """Writers of a bank as a binary package file, by format name: (bank, file, media files by name) -> the
 media names packed. They write the file atomically and cannot print to stdout."""
 SKIPPING: dict[str, SkippingImporter] = {
+    "anki": import_anki,  # Image Occlusion notes
     "csv": import_csv,
     "gift": import_gift,
     "moodle-xml": import_moodle_xml,

@@ -117,7 +117,16 @@ def test_image_occlusion_refuses_the_package_naming_the_note() -> None:
     [error] = caught.value.errors
     assert error.unsupported
     assert error.line == 3
+    assert "note 3 ('Vilket lager är dolt?')" in error.message  # its header, not its mask markup
     assert "image occlusion notes cannot be asked as text" in error.message
+
+
+def test_bank_import_skip_unsupported_leaves_image_occlusion_out() -> None:
+    """What `tenta bank import --skip-unsupported` calls."""
+    skipped: list[InputFileError] = []
+    bank = import_file(COLLECTION, skipped=skipped)
+    assert [error.line for error in skipped] == [8]
+    assert len(bank.questions) == 7
 
 
 @pytest.mark.parametrize("path", [WEEK_2, LEGACY, COLLECTION], ids=lambda path: path.name)
