@@ -11,7 +11,7 @@ package Anki wrote), exports them and the bundled dl-course with the repository'
 imports each package into a fresh collection with Anki's own importer, as File > Import does. It prints
 what Anki holds (notes, fields, tags, decks, media), checks every question became one note whose Id
 field is the question id, that every card renders, that Anki's media check finds no missing or unused
-file, and that importing the same package again updates the notes instead of adding copies. It exits
+file, and that importing the same package, or a later export of the bank, again adds no copies. It exits
 non-zero on the first mismatch.
 """
 
@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import yaml
@@ -51,11 +52,11 @@ def fail(message: str) -> None:
     sys.exit(f"MISMATCH: {message}")
 
 
-def import_into_anki(col: Collection, package: Path) -> tuple[int, int]:
-    """(new, updated) notes of one import, as Anki's File > Import with default options."""
+def import_into_anki(col: Collection, package: Path) -> tuple[int, int, int]:
+    """(new, updated, unchanged) notes of one import, as Anki's File > Import with default options."""
     request = ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions())
     log = col.import_anki_package(request).log
-    return len(log.new), len(log.updated)
+    return len(log.new), len(log.updated), len(log.duplicate)
 
 
 def check_bank(work: Path, data_dir: Path, bank_id: str) -> None:
@@ -71,7 +72,7 @@ def check_bank(work: Path, data_dir: Path, bank_id: str) -> None:
 
     (work / f"{bank_id}-anki").mkdir()
     col = Collection(str(work / f"{bank_id}-anki" / "collection.anki2"))
-    new, updated = import_into_anki(col, package)
+    new, updated, _ = import_into_anki(col, package)
     print(f"  Anki import: {new} new notes, {updated} updated")
     note_ids = col.find_notes("")
     if new != len(questions) or len(note_ids) != len(questions):
@@ -108,13 +109,25 @@ def check_bank(work: Path, data_dir: Path, bank_id: str) -> None:
                 fail(f"{bank_id}/{note['Id']}: the Prompt field does not show {name!r}")
         shown = {name: value[:70] for name, value in note.items() if value}
         print(f"  {note['Id']}: tags {note.tags}; fields {shown}")
-    new_again, updated_again = import_into_anki(col, package)
-    print(
-        f"  same package again: {new_again} new, {updated_again} updated; notes now {len(col.find_notes(''))}"
-    )
-    if new_again or len(col.find_notes("")) != len(questions):
-        fail(f"{bank_id}: importing the package again added notes")
+    for what, again in (
+        ("the same package", package),
+        ("a later export", export_later(data_dir, bank_id, work)),
+    ):
+        new_again, updated_again, unchanged = import_into_anki(col, again)
+        notes_now = len(col.find_notes(""))
+        media_now = sorted(path.name for path in media_dir.iterdir())
+        print(f"  {what} again: {new_again} new, {updated_again} updated, {unchanged} unchanged")
+        if new_again or notes_now != len(questions) or media_now != in_anki:
+            fail(f"{bank_id}: importing {what} again left {notes_now} notes, media {media_now}")
     col.close()
+
+
+def export_later(data_dir: Path, bank_id: str, work: Path) -> Path:
+    """The bank exported again a second later: Anki updates notes whose package copy is newer."""
+    time.sleep(1.1)
+    package = work / f"{bank_id}-later.apkg"
+    tenta(data_dir, "bank", "export", bank_id, "--format", "anki", "--out", str(package))
+    return package
 
 
 def main() -> None:
