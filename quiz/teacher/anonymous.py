@@ -35,9 +35,8 @@ PSEUDONYM_DIGITS = 4
 """Four digits ("Student 4821") while they last; a clash tries the next candidate."""
 TRIES_PER_WIDTH = 64
 """Candidates tried at one width before a longer number is used (only with thousands of students)."""
-CASE_BLIND_LENGTH = 4
-"""Name parts this long or longer are hidden in any case ("anna" signs as Anna); shorter ones ("Bo", "Li")
-only as written in the name, so the Swedish verb "bo" in an answer stays."""
+MATCHED_SENTENCE = "matched_sentence"
+"""The key of a stored key-point result that quotes the answer (grading.models.PointResult)."""
 
 
 def anonymity_key(repository: Repository, data_dir: Path) -> bytes:
@@ -74,7 +73,7 @@ class Pseudonyms:
 
     names: dict[int, str]
     signatures: dict[int, re.Pattern[str]] = field(default_factory=dict)
-    """Student id → the student's name, its parts and external id as they may appear in an answer."""
+    """Student id → the student's name (either order) and external id as they may appear in an answer."""
 
     @classmethod
     def for_students(cls, students: Iterable[StudentRecord], key: bytes) -> Pseudonyms:
@@ -96,8 +95,8 @@ class Pseudonyms:
 
     def hide(self, detail: AnswerDetail) -> AnswerDetail:
         """The answer as a grader sees it anonymously: the student's name replaced by the pseudonym, also
-        where the student signed the answer text ("/Anna Berg", a student number), as the matched
-        sentences of the key points quote it."""
+        where the student signed the answer text ("/Anna Berg", a student number), in the key points'
+        matched sentences that quote it and in the grade's feedback."""
         student_id = detail.answer.student_id
         pseudonym = self.name(student_id)
         signature = self.signatures.get(student_id)
@@ -113,10 +112,9 @@ class Pseudonyms:
                 update={
                     "feedback": unsigned(grade.feedback),
                     "points": [
-                        {
-                            name: unsigned(value) if isinstance(value, str) else value
-                            for name, value in point.items()
-                        }
+                        {**point, MATCHED_SENTENCE: unsigned(point[MATCHED_SENTENCE])}
+                        if isinstance(point.get(MATCHED_SENTENCE), str)
+                        else point
                         for point in grade.points
                     ],
                 }
@@ -127,16 +125,18 @@ class Pseudonyms:
 
 
 def _signature(student: StudentRecord) -> re.Pattern[str] | None:
-    """A pattern for the student's full name, each part of it and the external id, as whole words."""
-    words = {student.name.strip(), *re.split(r"[\s\-]+", student.name), student.external_id or ""}
-    words = {word for word in words if len(word) >= 2}
-    if not words:
+    """A pattern for the student's full name ("Anna Berg", "Berg, Anna", any case and spacing) and external
+    id, as whole words. Not a part of the name alone: a first name is often a word of the subject (a
+    student called Max writing about max pooling)."""
+    parts = student.name.split()
+    names = [r"\s+".join(map(re.escape, parts))] if len(parts) > 1 else []
+    if len(parts) > 1:
+        names.append(rf"{re.escape(parts[-1])},?\s+" + r"\s+".join(map(re.escape, parts[:-1])))
+    if student.external_id and len(student.external_id) >= 2:
+        names.append(re.escape(student.external_id))
+    if not names:
         return None
-    alternatives = [
-        re.escape(word) if len(word) >= CASE_BLIND_LENGTH else f"(?-i:{re.escape(word)})"
-        for word in sorted(words, key=len, reverse=True)
-    ]
-    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(names)})(?!\w)", re.IGNORECASE)
 
 
 def shown(detail: AnswerDetail, pseudonyms: Pseudonyms | None) -> AnswerDetail:

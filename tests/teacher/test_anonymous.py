@@ -126,7 +126,10 @@ def test_a_name_or_student_number_signed_in_the_answer_is_hidden_too(ctx: AppCon
         NewGrade(
             score=1.0,
             max_points=2.0,
-            points=[{"id": "p1", "sentence": "Bo Åkesson-Lind, oaks-12", "similarity": 0.4}],
+            points=[
+                {"point_id": "p1", "matched_sentence": "Bo Åkesson-Lind, oaks-12", "similarity": 0.4},
+                {"point_id": "p2", "text": "Max pooling keeps the largest value"},
+            ],
             feedback="Matched: Bo Åkesson-Lind",
             confidence=0.9,
             grader_version="test",
@@ -144,4 +147,22 @@ def test_a_name_or_student_number_signed_in_the_answer_is_hidden_too(ctx: AppCon
     dumped = hidden.model_dump_json()
     assert "Åkesson" not in dumped and "ÅKESSON" not in dumped and "oaks-12" not in dumped
     assert hidden.grades[-1].points[0]["similarity"] == 0.4
+    assert hidden.grades[-1].points[1] == {"point_id": "p2", "text": "Max pooling keeps the largest value"}
     assert repository.get_answer(answer.id).answer.text == signed
+
+
+def test_a_first_name_that_is_a_word_of_the_subject_stays_in_the_answer(ctx: AppContext, bank: Bank) -> None:
+    """Only the whole name (either order) and the student number are hidden: a student called Max Lind
+    writing about max pooling keeps the words the teacher grades."""
+    repository = ctx.repository
+    student = repository.get_or_create_student("Max Lind", "ml-7")
+    text = "Max pooling keeps the largest value; lind is a tree.\nLind, Max (ml-7)"
+    answer = repository.submit_answer(student.id, bank, bank.questions[0], text)
+    pseudonyms = pseudonyms_for(repository, ctx.settings.data_dir)
+    pseudonym = pseudonyms.name(student.id)
+
+    hidden = shown(repository.get_answer(answer.id), pseudonyms)
+
+    assert hidden.answer.text == (
+        f"Max pooling keeps the largest value; lind is a tree.\n[{pseudonym}] ([{pseudonym}])"
+    )
