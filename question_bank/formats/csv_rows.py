@@ -201,11 +201,16 @@ _POINTS = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*(?:p|pts?|points?|poäng|marks?)
 _LIST_MARKER = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 
 
-def _canonical(header: str) -> str | None:
+def _header_key(header: str) -> str:
+    """A header as the column tables spell it: 'Answer 1' -> 'answer_1', '"Points (max)":' -> 'points'."""
     name = header.strip().strip("\"'*:").strip().lower()
     name = re.sub(r"\s+[-–—]\s+.*$", "", name)  # Kahoot's "Question - max 120 characters" -> "question"
     name = re.sub(r"\s*\([^)]*\)$", "", name)  # "Points (max)" -> "points"
-    name = re.sub(r"[\s\-_.]+", "_", name).strip("_")
+    return re.sub(r"[\s\-_.]+", "_", name).strip("_")
+
+
+def _canonical(header: str) -> str | None:
+    name = _header_key(header)
     for canonical, aliases in COLUMN_ALIASES.items():
         if name in aliases:
             return canonical
@@ -454,7 +459,7 @@ def _header_columns(
 def _letter_choices_and_answer_keys(header: list[str], columns: _Columns) -> None:
     """With choices named A, B, C … (qformat_csv) the 'Answer 1', 'Answer 2' columns are no choices but
     the letters of the right ones, read together as the row's answer."""
-    names = {index: re.sub(r"[\s\-_.]+", "_", header[index].strip().lower()) for index in columns.choices}
+    names = {index: _header_key(header[index]) for index in columns.choices}
     if not any(_LETTER_COLUMN.fullmatch(name) for name in names.values()):
         return
     keys = [index for index, name in names.items() if _ANSWER_KEY_COLUMN.fullmatch(name)]
