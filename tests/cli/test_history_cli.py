@@ -52,7 +52,9 @@ def sessions(settings: Settings) -> tuple[int, int]:
     )
     repository.save_grade(drop.id, _grade(1.0, 1.0, feedback="All key points covered."))
     repository.finish_session(exam.id)
-    practice = repository.start_session(bo.id, bank, bank.questions[:2], "practice")
+    practice = repository.start_session(
+        bo.id, bank, bank.questions[:2], "practice", topics=("cnn", "regularization", "activations")
+    )
     answer = repository.submit_answer(bo.id, bank, bank.questions[0], "vet ej", session_id=practice.id)
     repository.save_grade(answer.id, _grade(0.0, 2.0, feedback="No key point found."))
     repository.close()
@@ -73,7 +75,8 @@ def test_history_lists_sessions_newest_first_with_scores(sessions: tuple[int, in
 def test_history_for_one_student(sessions: tuple[int, int]) -> None:
     result = runner.invoke(app, ["history", "--student", "Bo"], env=WIDE)
     assert result.exit_code == 0, result.output
-    assert "Practice" in result.output and "exam" not in result.output
+    assert "Practice · topics: cnn, regularization +1 more" in result.output, "a row names two topics"
+    assert "exam" not in result.output
 
 
 def test_history_of_one_session_shows_each_answer_grade_override_and_feedback(

@@ -164,7 +164,7 @@ async def test_history_shows_the_topics_and_the_detail_the_flags(ctx: AppContext
         bank_id="dl-course",
         mode=QuizMode.PRACTICE,
         count=2,
-        topics=("cnn", "hardware"),
+        topics=("cnn", "hardware", "keras"),
     )
     quiz = start_quiz(ctx, request, now=NOW, rng=random.Random(4))
     quiz.go_to(1)
@@ -177,12 +177,12 @@ async def test_history_shows_the_topics_and_the_detail_the_flags(ctx: AppContext
             pilot, lambda: pilot.app.screen.query(DataTable).first().row_count == 1, "the session"
         )
         table = pilot.app.screen.query_one(DataTable)
-        assert table.get_row_at(0)[2] == "Practice · topics: cnn, hardware"
+        assert table.get_row_at(0)[2] == "Practice · topics: cnn, hardware +1 more", "a row names two"
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the detail")
         await settle(pilot)
         detail = pilot.app.screen
-        assert "Practice · topics: cnn, hardware" in _text(detail, "#detail-title")
+        assert "Practice · topics: cnn, hardware, keras" in _text(detail, "#detail-title")
         assert "⚑ 1 flagged" in _text(detail, "#detail-title")
         rows = detail.query_one("#detail-table", DataTable)
         assert [rows.get_row_at(row)[0] for row in range(rows.row_count)] == ["1", "2 ⚑"]
