@@ -16,6 +16,7 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # "rich" keeps docstring line breaks in the Commands panel
 )
 error_console = Console(stderr=True, soft_wrap=True)  # one error = one line, however long
 

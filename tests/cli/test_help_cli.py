@@ -1,0 +1,44 @@
+"""`tenta --help`: every command's summary reads as one paragraph, wrapped only where the panel is full."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from quiz.cli.main import app
+
+runner = CliRunner()
+PANEL_LINE = re.compile(r"^│ (?P<name>\S*)\s+(?P<text>.*?)\s*│$")
+
+
+def summary_lines(help_text: str) -> list[tuple[str, str, int]]:
+    """(command, text, room left) for every line of the Commands panel."""
+    lines = []
+    inside = False
+    for line in help_text.splitlines():
+        if line.startswith("╭─ Commands"):
+            inside = True
+        elif line.startswith("╰"):
+            inside = False
+        elif inside and (match := PANEL_LINE.match(line)):
+            room = len(line) - len(line.rstrip("│").rstrip()) - 2  # the border and its padding
+            lines.append((match["name"], match["text"], room))
+    return lines
+
+
+@pytest.mark.parametrize("command", [[], ["bank"], ["export"]])
+def test_command_summaries_wrap_only_where_the_line_is_full(command: list[str]) -> None:
+    """A docstring's own line breaks must not show: 'move answers' then a half-empty line was typer's
+    rich mode keeping them in the Commands panel."""
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"})
+    assert result.exit_code == 0
+    lines = summary_lines(result.stdout)
+    assert len(lines) > 3
+    for (_, text, room), (name, following, _) in itertools.pairwise(lines):
+        if name:  # the next command starts: the previous summary may end anywhere
+            continue
+        first_word = following.split()[0]
+        assert len(first_word) + 1 > room, f"{first_word!r} would fit after {text!r}"
