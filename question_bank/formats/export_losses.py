@@ -16,15 +16,18 @@ _KEEPS_ALL_OR_NOTHING = frozenset({"yaml", "json", "aiken", "qti"})
 """Formats that grade an all-or-nothing question as tenta does: the native files, QTI (match_correct), and
 Aiken, whose questions have one correct answer to pick (and which refuses the others)."""
 _KEEPS_UNITS = frozenset({"yaml", "json", "moodle-xml"})
-"""Formats that keep a numerical question's units (Moodle XML's <units>); GIFT, Aiken and QTI as written
-here grade the bare number."""
+"""Formats that keep a numerical question's units (Moodle XML's <units>); GIFT and Aiken grade the bare
+number."""
+_NAMES_ITS_OWN = frozenset({"qti"})
+"""Formats that keep part of the units and hints, their exporter naming the rest (qti_export.qti_losses:
+the unit printed by the box, hints behind a button)."""
 _KEEPS_CASE = frozenset({"yaml", "json", "moodle-xml", "qti"})
 """Formats that keep a short answer's case sensitivity (Moodle XML's <usecase>, QTI's caseSensitive on
 each map entry); GIFT and Aiken accept any case."""
 _KEEPS_OUTCOME_FEEDBACK = frozenset({"yaml", "json", "moodle-xml", "qti"})
-_KEEPS_HINTS = frozenset({"yaml", "json", "moodle-xml"})
+_KEEPS_HINTS = frozenset({"yaml", "json", "moodle-xml", *_NAMES_ITS_OWN})
 """Formats with a place for feedback by how the answer did and for hints (GIFT and Aiken have only the
-general feedback and, GIFT, the feedback on each answer; QTI gives hints only in adaptive items)."""
+general feedback and, GIFT, the feedback on each answer)."""
 _MOODLE_OUTCOME_TYPES = frozenset({QuestionType.MULTIPLE_CHOICE})
 """The question types whose right/partly right/wrong feedback Moodle shows (its combined feedback)."""
 _FORMAT_LABELS = {
@@ -67,7 +70,10 @@ def export_losses(
         if format_name not in _KEEPS_ALL_OR_NOTHING and _is_multiple_all_or_nothing(question)
     ]
     losses += _unit_and_case_losses(
-        bank, label, units=format_name not in _KEEPS_UNITS, case=format_name not in _KEEPS_CASE
+        bank,
+        label,
+        units=format_name not in _KEEPS_UNITS | _NAMES_ITS_OWN,
+        case=format_name not in _KEEPS_CASE,
     )
     losses += _feedback_losses(bank, format_name, label)
     if format_name == "qti":
@@ -106,13 +112,13 @@ def _media_losses(
 
 
 def _feedback_losses(bank: Bank, format_name: str, label: str) -> list[str]:
-    """Outcome feedback and hints `format_name` has no place for (QTI names its own in qti_losses)."""
+    """Outcome feedback and hints `format_name` has no place for."""
     losses = []
     for question in bank.questions:
         outcome_loss = _outcome_loss(question, format_name, label)
         if outcome_loss:
             losses.append(f"question {question.id}: {outcome_loss}")
-        if question.hints and format_name not in _KEEPS_HINTS and format_name != "qti":
+        if question.hints and format_name not in _KEEPS_HINTS:
             losses.append(f"question {question.id}: its {len(question.hints)} hint(s) are left out ({label})")
     return losses
 

@@ -19,6 +19,14 @@ written in the bank's main language (xml:lang on the item):
   each map entry caseSensitive as the question is (a QTI player compares the typed text as it is: tenta
   also forgives a trailing full stop and extra spaces); numerical -> `textEntryInteraction` (float) with
   one `<equal toleranceMode="absolute">` condition per accepted value, tried in order as tenta does.
+  A float box takes a number and nothing else, so a question's unit is printed by the box (after it, or
+  before it for units written left) and the values are those typed in that unit: the unit worth itself
+  (Moodle's first), else the first, scaling the values by its multiplier. Answers in its other units and
+  a penalty for leaving the unit out have no place (the importer reads the unit back as prompt text).
+- hints -> the adaptive item of the QTI examples: an `endAttemptInteraction` bound to the boolean
+  HINTREQUEST (a 'Show hint' button ending the attempt without scoring it), each press counting one more
+  hint in HINTS_SHOWN and showing the hints so far through HINT_FEEDBACK's `modalFeedback`s (HINT_1 …,
+  which tenta's importer reads back as the hints in order); an answer sets completionStatus to completed.
 - response processing is written out, never a template: Inspera's import reads no template but
   match_correct. It then sets Inspera's FEEDBACK outcome (feedback_unanswered, feedback_correct,
   feedback_partially_correct, feedback_wrong; feedback_answered for an essay), which Inspera asks of
@@ -33,9 +41,10 @@ written in the bank's main language (xml:lang on the item):
   limit -> the test's `timeLimits`.
 
 Not kept (named by `qti_losses`, said by `tenta bank export`): the second language, the feedback on
-single short or numerical answers, hints (QTI asks for an adaptive item to give them one by one), the
-wildcard '*' of short answers, code languages other than python (for tenta's importer, which reads <pre>
-as python). Key point ids and paraphrases have no place in QTI.
+single short or numerical answers, units other than the printed one and the unit penalty, hints after
+each wrong try (they come on request, and the package's test submits all answers at once, where players
+show none), the wildcard '*' of short answers, code languages other than python (for tenta's importer,
+which reads <pre> as python). Key point ids and paraphrases have no place in QTI.
 Text is escaped by the XML writer; characters XML 1.0 cannot hold (control codes) are left out.
 """
 
@@ -54,7 +63,15 @@ from question_bank.formats.common import html_to_text
 from question_bank.formats.exporting import IMAGE_NAME, MEDIA_MARKER, MediaPlacement, letter, write_atomically
 from question_bank.formats.media_files import bank_media_names
 from question_bank.keypoints import read_marking_scheme
-from question_bank.models import Bank, Choice, Question, QuestionType
+from question_bank.models import (
+    Bank,
+    Choice,
+    NumericalAnswer,
+    NumericalUnit,
+    NumericalUnits,
+    Question,
+    QuestionType,
+)
 
 QTI_NAMESPACE = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_SCHEMA = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -68,6 +85,11 @@ INSPERA_FEEDBACK = "FEEDBACK"
 """Inspera reads how an answer went from this outcome (feedback_correct …), so it shows nothing itself."""
 CHOICE_FEEDBACK = "CHOICE_FEEDBACK"
 GENERAL_FEEDBACK = "GENERAL_FEEDBACK"
+HINT_REQUEST = "HINTREQUEST"
+"""The hint button's response (true when the candidate pressed it), named as in the QTI examples."""
+HINTS_SHOWN = "HINTS_SHOWN"
+HINT_FEEDBACK = "HINT_FEEDBACK"
+"""The hints shown so far (HINT_1 … HINT_n): multiple, so each press adds one and keeps the earlier."""
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _LABELS = {
@@ -76,6 +98,8 @@ _LABELS = {
 }
 """The scorer rubric's heading, criteria label and fallback heading, by language ('Bedömning:' and
 'Marking:' are both labels tenta's importer knows)."""
+_HINT_LABELS = {"sv": ("Visa ledtråd", "Ledtråd"), "en": ("Show hint", "Hint")}
+"""The hint button's title and each hint's title ('Hint 2'), by language."""
 
 
 def item_identifier(question: Question) -> str:
@@ -186,6 +210,10 @@ def _labels(language: str) -> tuple[str, str, str]:
     return _LABELS.get(language, _LABELS["en"])
 
 
+def _hint_labels(language: str) -> tuple[str, str]:
+    return _HINT_LABELS.get(language, _HINT_LABELS["en"])
+
+
 def _point_line(question: Question, index: int) -> str:
     point = question.rubric[index]
     points = float(f"{point.weight * question.max_points:.4g}")
@@ -266,6 +294,14 @@ def _declare_outcomes(item: Element, question: Question) -> None:
         _identifier_outcome(item, CHOICE_FEEDBACK, "single" if _is_single_answer(question) else "multiple")
     if question.general_feedback.strip():
         _identifier_outcome(item, GENERAL_FEEDBACK, "single")
+    if question.hints:
+        shown = SubElement(
+            item,
+            "outcomeDeclaration",
+            {"identifier": HINTS_SHOWN, "cardinality": "single", "baseType": "integer"},
+        )
+        SubElement(SubElement(shown, "defaultValue"), "value").text = "0"
+        _identifier_outcome(item, HINT_FEEDBACK, "multiple")
 
 
 def _is_single_answer(question: Question) -> bool:
@@ -275,11 +311,13 @@ def _is_single_answer(question: Question) -> bool:
     return not question.all_or_nothing and max(choice.fraction for choice in question.choices) >= 1.0
 
 
-def _response_declaration(item: Element, cardinality: str, base_type: str) -> Element:
+def _response_declaration(
+    item: Element, cardinality: str, base_type: str, identifier: str = RESPONSE
+) -> Element:
     return SubElement(
         item,
         "responseDeclaration",
-        {"identifier": RESPONSE, "cardinality": cardinality, "baseType": base_type},
+        {"identifier": identifier, "cardinality": cardinality, "baseType": base_type},
     )
 
 
@@ -336,13 +374,33 @@ def _choice_response(item: Element, question: Question, identifiers: Sequence[st
         _mapping(declaration, entries, question)
 
 
+def shown_unit(units: NumericalUnits) -> NumericalUnit:
+    """The unit the item prints by a numerical question's box, the number typed in it: the one worth
+    itself (multiplier 1, Moodle's first unit), else the first."""
+    return next((unit for unit in units.units if unit.multiplier == 1), units.units[0])
+
+
+def _typed_values(question: Question) -> list[NumericalAnswer]:
+    """The accepted values and tolerances as typed in the shown unit (written = value x multiplier, as
+    tenta reads '981 cm/s^2' as 9.81 m/s^2): the question's own when it has no units or the unit is 1."""
+    if question.units is None or (unit := shown_unit(question.units)).multiplier == 1:
+        return list(question.numerical)
+    return [
+        answer.model_copy(
+            update={"value": answer.value * unit.multiplier, "tolerance": answer.tolerance * unit.multiplier}
+        )
+        for answer in question.numerical
+    ]
+
+
 def _text_entry_response(item: Element, question: Question) -> None:
     if question.type is QuestionType.NUMERICAL:
         declaration = _response_declaration(item, "single", "float")
-        best = max(question.numerical, key=lambda answer: answer.fraction)
+        values = _typed_values(question)
+        best = max(values, key=lambda answer: answer.fraction)
         _correct_values(declaration, [_number(best.value)])
-        if len(question.numerical) > 1:
-            _mapping(declaration, [(_number(a.value), a.fraction) for a in question.numerical], question)
+        if len(values) > 1:
+            _mapping(declaration, [(_number(a.value), a.fraction) for a in values], question)
         return
     declaration = _response_declaration(item, "single", "string")
     accepted = [choice for choice in question.choices if choice.fraction > 0]
@@ -388,7 +446,7 @@ def _match_rules(processing: Element, question: Question) -> None:
 def _numerical_rules(processing: Element, question: Question) -> None:
     """One condition per accepted value, the first within its tolerance giving its share of the points."""
     condition = SubElement(processing, "responseCondition")
-    for index, answer in enumerate(question.numerical):
+    for index, answer in enumerate(_typed_values(question)):
         branch = SubElement(condition, "responseIf" if index == 0 else "responseElseIf")
         equal = SubElement(
             branch, "equal", {"toleranceMode": "absolute", "tolerance": _number(answer.tolerance)}
@@ -425,10 +483,45 @@ def _answer_state_rules(processing: Element, question: Question) -> None:
     _set_identifier(SubElement(condition, "responseElse"), INSPERA_FEEDBACK, "feedback_wrong")
 
 
+def _hint_identifier(number: int) -> str:
+    return f"HINT_{number}"
+
+
+def _show_hints(parent: Element, count: int) -> None:
+    """Set HINT_FEEDBACK to the first `count` hints."""
+    shown = SubElement(SubElement(parent, "setOutcomeValue", {"identifier": HINT_FEEDBACK}), "multiple")
+    shown.extend(_value("identifier", _hint_identifier(number)) for number in range(1, count + 1))
+
+
+def _hint_rules(processing: Element, count: int) -> None:
+    """The hint button (the QTI examples' HINTREQUEST): a press counts one hint more, shows the hints up
+    to that count (all of them once every one has been asked for) and ends the processing, so a hint
+    request scores nothing and leaves the item open for the answer."""
+    condition = SubElement(processing, "responseCondition")
+    requested = SubElement(condition, "responseIf")
+    requested.append(_variable(HINT_REQUEST))
+    counted = SubElement(SubElement(requested, "setOutcomeValue", {"identifier": HINTS_SHOWN}), "sum")
+    counted.extend([_variable(HINTS_SHOWN), _value("integer", "1")])
+    if count == 1:
+        _show_hints(requested, 1)
+    else:
+        by_count = SubElement(requested, "responseCondition")
+        for number in range(count, 1, -1):
+            branch = SubElement(by_count, "responseIf" if number == count else "responseElseIf")
+            SubElement(branch, "gte").extend([_variable(HINTS_SHOWN), _value("integer", str(number))])
+            _show_hints(branch, number)
+        _show_hints(SubElement(by_count, "responseElse"), 1)
+    SubElement(requested, "exitResponse")
+
+
 def _response_processing(item: Element, question: Question) -> None:
     """Scoring as tenta grades, written out (Inspera reads no template but match_correct, whose score of 1
-    is not the question's points), then the outcomes that say how the answer went and show feedback."""
+    is not the question's points), then the outcomes that say how the answer went and show feedback. An
+    item with hints answers a hint request first; an answer then completes it (an adaptive item stays
+    open until its processing says so)."""
     processing = SubElement(item, "responseProcessing")
+    if question.hints:
+        _hint_rules(processing, len(question.hints))
     if question.all_or_nothing:
         _match_rules(processing, question)
     elif question.type is QuestionType.NUMERICAL:
@@ -440,6 +533,8 @@ def _response_processing(item: Element, question: Question) -> None:
         SubElement(processing, "setOutcomeValue", {"identifier": CHOICE_FEEDBACK}).append(_variable(RESPONSE))
     if question.general_feedback.strip():
         _set_identifier(processing, GENERAL_FEEDBACK, "GENERAL")
+    if question.hints:
+        _set_identifier(processing, "completionStatus", "completed")
 
 
 _CHOICE_TYPES = (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE)
@@ -471,7 +566,7 @@ def _choice_interaction(
 
 def _expected_length(question: Question) -> str:
     if question.type is QuestionType.NUMERICAL:
-        texts = [_number(answer.value) for answer in question.numerical]
+        texts = [_number(answer.value) for answer in _typed_values(question)]
     else:
         texts = [choice.text for choice in question.choices]
     return str(max(10, max(len(text) for text in texts) + 5))
@@ -503,9 +598,24 @@ def _item_body(item: Element, question: Question, language: str, packed: Collect
     elif question.type is QuestionType.FREE_TEXT:
         SubElement(body, "extendedTextInteraction", {"responseIdentifier": RESPONSE, "expectedLines": "15"})
     else:
-        blank = SubElement(body, "p")
-        attributes = {"responseIdentifier": RESPONSE, "expectedLength": _expected_length(question)}
-        SubElement(blank, "textEntryInteraction", attributes)
+        _text_entry(body, question)
+    if question.hints:
+        button = SubElement(body, "p")
+        attributes = {"responseIdentifier": HINT_REQUEST, "title": _hint_labels(language)[0]}
+        SubElement(button, "endAttemptInteraction", attributes)
+
+
+def _text_entry(body: Element, question: Question) -> None:
+    """The answer box in a paragraph of its own, a numerical question's unit printed after it (before it
+    when the question writes units left), so the number is typed in that unit."""
+    blank = SubElement(body, "p")
+    units = question.units
+    if units is not None and units.left:
+        blank.text = f"{_xml_text(shown_unit(units).name)} "
+    attributes = {"responseIdentifier": RESPONSE, "expectedLength": _expected_length(question)}
+    box = SubElement(blank, "textEntryInteraction", attributes)
+    if units is not None and not units.left:
+        box.tail = f" {_xml_text(shown_unit(units).name)}"
 
 
 def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()) -> Element:
@@ -518,7 +628,7 @@ def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()
         {
             "identifier": item_identifier(question),
             "title": question.id,
-            "adaptive": "false",
+            "adaptive": "true" if question.hints else "false",
             "timeDependent": "false",
             "xml:lang": language,
         },
@@ -530,6 +640,8 @@ def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()
         _response_declaration(item, "single", "string")
     else:
         _text_entry_response(item, question)
+    if question.hints:
+        _response_declaration(item, "single", "boolean", HINT_REQUEST)
     _declare_outcomes(item, question)
     _item_body(item, question, language, packed)
     _response_processing(item, question)
@@ -541,6 +653,7 @@ def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()
         )
         _blocks(modal, question.general_feedback)
     _outcome_modals(item, question)
+    _hint_modals(item, question, language)
     return item
 
 
@@ -561,6 +674,19 @@ def _outcome_modals(item: Element, question: Question) -> None:
         if texts[name].strip():
             attributes = {"outcomeIdentifier": INSPERA_FEEDBACK, "identifier": state, "showHide": "show"}
             _blocks(SubElement(item, "modalFeedback", attributes), texts[name])
+
+
+def _hint_modals(item: Element, question: Question, language: str) -> None:
+    """One modalFeedback per hint ('Hint 2'), shown once HINT_FEEDBACK holds it."""
+    title = _hint_labels(language)[1]
+    for number, hint in enumerate(question.hints, start=1):
+        attributes = {
+            "outcomeIdentifier": HINT_FEEDBACK,
+            "identifier": _hint_identifier(number),
+            "showHide": "show",
+            "title": f"{title} {number}",
+        }
+        _blocks(SubElement(item, "modalFeedback", attributes), hint)
 
 
 # ---- test and manifest ---------------------------------------------------------------------------------
@@ -711,8 +837,9 @@ def write_qti_package(bank: Bank, out: Path, media_files: Mapping[str, Path] | N
 
 def qti_losses(bank: Bank) -> list[str]:
     """What a QTI package of `bank` cannot carry that a student or grader would miss: the second language
-    (once for the bank), then per question the feedback on short or numerical answers, the wildcard of a
-    short answer, code whose language is not python."""
+    (once for the bank), then per question how its hints are given, the units it cannot grade, the
+    feedback on short or numerical answers, the wildcard of a short answer, code whose language is not
+    python."""
     main = bank.languages[0]
     other = sorted(
         {language for q in bank.questions for language in (*q.prompt, *q.reference_answer)} - {main}
@@ -730,7 +857,11 @@ def qti_losses(bank: Bank) -> list[str]:
 
 def _question_losses(question: Question) -> Iterator[str]:
     if question.hints:
-        yield f"its {len(question.hints)} hint(s) are left out (QTI gives hints only in adaptive items)"
+        yield (
+            f"its {len(question.hints)} hint(s) come one more per press of the item's hint button, not after "
+            "each wrong try; QTI players show none in this package's test, which submits all answers at once"
+        )
+    yield from _unit_losses(question)
     if question.type is QuestionType.FREE_TEXT and question.outcome_feedback is not None:
         yield "its right/wrong feedback is left out (an essay is scored by hand, after the test)"
     if question.type is QuestionType.NUMERICAL and any(
@@ -748,4 +879,21 @@ def _question_losses(question: Question) -> Iterator[str]:
         yield (
             f"its {question.code.language} code is shown as preformatted text; tenta reads a QTI code "
             "block back as python"
+        )
+
+
+def _unit_losses(question: Question) -> Iterator[str]:
+    """The units a QTI number box cannot grade: the other units than the one printed by the box, and the
+    penalty for leaving the unit out (the student types the number alone)."""
+    units = question.units
+    if units is None:
+        return
+    unit = shown_unit(units)
+    lost = [f"answers in {other.name}" for other in units.units if other is not unit]
+    if units.grading != "optional" and units.penalty > 0:
+        lost.append(f"the {units.penalty:.0%} penalty for a missing or unknown unit")
+    if lost:
+        yield (
+            f"the item prints its unit {unit.name} by the answer box, the number typed alone; left out: "
+            f"{', '.join(lost)}"
         )

@@ -156,13 +156,18 @@ def test_units_survive_native_yaml_and_the_moodle_xml_export(tmp_path: Path) -> 
     assert import_file(exported).questions[0].units == question.units
 
 
-def test_qti_and_gift_exports_say_the_units_are_lost(tmp_path: Path) -> None:
-    """QTI keeps case sensitivity now, not units: the warning about units stays."""
+def test_qti_and_gift_exports_say_what_of_the_units_is_lost(tmp_path: Path) -> None:
+    """GIFT loses the units; QTI prints the first by the answer box (test_qti_hints_units.py) and names
+    the other unit and the penalty."""
     _gravity(tmp_path)
     bank = import_file(tmp_path / "gravity.xml")
-    for format_name, label in (("qti", "QTI"), ("gift", "GIFT")):
-        (loss,) = [loss for loss in export_losses(bank, format_name) if "units" in loss]
-        assert f"which {label} cannot say: only the number, in the first unit, is graded" in loss
+    (loss,) = [loss for loss in export_losses(bank, "gift") if "units" in loss]
+    assert "which GIFT cannot say: only the number, in the first unit, is graded" in loss
+    (loss,) = [loss for loss in export_losses(bank, "qti") if "unit" in loss]
+    assert loss == (
+        "question gravity: the item prints its unit m/s^2 by the answer box, the number typed alone; left "
+        "out: answers in cm/s^2, the 20% penalty for a missing or unknown unit"
+    )
     assert not any("units" in loss for loss in export_losses(bank, "moodle-xml"))
 
 

@@ -286,6 +286,7 @@ _REQUIRED = {
     "choiceInteraction": {"responseIdentifier", "maxChoices"},
     "simpleChoice": {"identifier"},
     "textEntryInteraction": {"responseIdentifier"},
+    "endAttemptInteraction": {"responseIdentifier", "title"},
     "extendedTextInteraction": {"responseIdentifier"},
     "rubricBlock": {"view"},
     "feedbackInline": {"outcomeIdentifier", "identifier", "showHide"},
