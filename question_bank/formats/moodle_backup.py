@@ -12,15 +12,17 @@ empty), so they are read and checked by formats/moodle_xml.py as any export is, 
 backup's questions.xml.
 
 Multiple choice (also all-or-nothing multichoiceset), true/false, short answer, numerical (with its
-units), matching, essay, drag-and-drop into text and select missing words (each word's group read from
-the settings the backup keeps in its feedback field) keep their answers; any other type
-keeps only its name and type, so the importer names it as unsupported or incomplete (`random` and
-`description` are left out as in an export). A Cloze (multianswer) question's gaps are
-stored as questions of their own, their texts put back where the Cloze's text has {#1}, {#2} …, so it is
-read as the export's Cloze. Pictures are in the backup's files/ folder, listed in files.xml beside
-questions.xml: those of question texts and answers are embedded as the export embeds them, so they become
-the questions' media (without files.xml they are only named, "[image: name]"); a .mbz is read in one pass
-per lookup, and only the members named questions.xml, files.xml and files/<2 hex>/<content hash>.
+units), matching and drag-and-drop matching (qtype_ddmatch, whose backup keeps its pairs as matching's;
+one without pairs, backed up where the plugin was missing, is an error naming it), essay, drag-and-drop
+into text and select missing words (each word's group read from the settings the backup keeps in its
+feedback field) keep their answers; any other type keeps only its name and type, so the importer names it
+as unsupported or incomplete (`random` and `description` are left out as in an export). A Cloze
+(multianswer) question's gaps are stored as questions of their own, their texts put back where the Cloze's
+text has {#1}, {#2} …, so it is read as the export's Cloze. Pictures are in the backup's files/ folder,
+listed in files.xml beside questions.xml: those of question texts and answers are embedded as the export
+embeds them, so they become the questions' media (without files.xml they are only named, "[image: name]");
+a .mbz is read in one pass per lookup, and only the members named questions.xml, files.xml and
+files/<2 hex>/<content hash>.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ _FORMATS = {"0": "moodle_auto_format", "1": "html", "2": "plain_text", "4": "mar
 _ANSWER_KINDS = ("multichoice", "multichoiceset", "truefalse", "shortanswer", "numerical")
 _GAP_OPTION_TAGS = {"ddwtos": "dragbox", "gapselect": "selectoption"}
 _SERIALIZED_GROUP = re.compile(r'"(?:drag|select)group";(?:s:\d+:"(\d+)"|i:(\d+));')
+_MATCHING_KINDS = {"match": "matching", "ddmatch": "drag-and-drop matching"}
+"""Moodle's matching and the drag-and-drop matching plugin (qtype_ddmatch), whose backups keep the pairs
+alike (`matches/match`, ddmatch adding each answer's format)."""
 _UNIT_SETTINGS = ("showunits", "unitsleft", "unitgradingtype", "unitpenalty")
 _FEEDBACKS = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
 _OPTIONS = {
@@ -60,6 +65,7 @@ _OPTIONS = {
     "shortanswer": "shortanswer",
     "numerical": "numerical_options/numerical_option",
     "match": "matchoptions",
+    "ddmatch": "matchoptions",
     "essay": "essay",
     "ddwtos": "ddwtos",
     "gapselect": "gapselect",
@@ -103,8 +109,28 @@ def backup_as_quiz(root: Element, lines: dict[Element, int], path: Path) -> Elem
             continue
         _category(quiz, _category_path(category, categories))
         for question, idnumber in shown:
+            _check_pairs(question, path, lines)
             lines[_question(quiz, question, idnumber, gaps, files)] = lines.get(question, 0)
     return quiz
+
+
+def _check_pairs(question: Element, path: Path, lines: dict[Element, int]) -> None:
+    """A matching question must bring its pairs: a backup made where the question type's plugin was not
+    installed keeps the question but not them, which is said here rather than as a matching question
+    without items."""
+    kind = _text(question, "qtype")
+    if kind not in _MATCHING_KINDS:
+        return
+    plugin = question.find(f"plugin_qtype_{kind}_question")
+    if plugin is None or next(_matches(plugin), None) is None:
+        raise InputFileError(
+            path,
+            f"this {_MATCHING_KINDS[kind]} question has no pairs in the backup (no "
+            f"<plugin_qtype_{kind}_question><matches><match>; was the qtype_{kind} plugin installed on the "
+            "site that made it?)",
+            line=lines.get(question),
+            field=_text(question, "name") or question.get("id", ""),
+        )
 
 
 def _held_questions(category: Element) -> Iterator[tuple[Element, str]]:
@@ -341,12 +367,21 @@ def _plugin_data(element: Element, kind: str, plugin: Element, files: _Files) ->
             option = SubElement(element, _GAP_OPTION_TAGS[kind])
             SubElement(option, "text").text = _raw(answer, "answertext")
             SubElement(option, "group").text = _group(_raw(answer, "feedback"))
-    if kind == "match":
-        for match in _matches(plugin):
-            subquestion = _copied(element, "subquestion", match, "questiontext")
-            SubElement(SubElement(subquestion, "answer"), "text").text = _raw(match, "answertext")
+    if kind in _MATCHING_KINDS:
+        _pairs(element, plugin)
     if kind == "essay" and options is not None:
         _copied(element, "graderinfo", options, "graderinfo")
+
+
+def _pairs(element: Element, plugin: Element) -> None:
+    """A matching question's pairs as the export's `<subquestion>`s, a drag-and-drop matching answer with
+    the format the backup gives it (its export writes one too)."""
+    for match in _matches(plugin):
+        subquestion = _copied(element, "subquestion", match, "questiontext")
+        answer = SubElement(subquestion, "answer")
+        if answer_format := _text(match, "answertextformat"):
+            answer.set("format", _FORMATS.get(answer_format, "html"))
+        SubElement(answer, "text").text = _raw(match, "answertext")
 
 
 def _group(settings: str) -> str:
