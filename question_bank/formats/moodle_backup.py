@@ -41,12 +41,14 @@ from question_bank.formats.common import read_text
 from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, plain_media_name
 from question_bank.formats.xml_source import parse_with_lines
 
-_Files = dict[tuple[str, str], list[tuple[str, bytes]]]
-"""A backup's question files by (file area, item id): each file's name and content."""
+QuestionFiles = dict[tuple[str, str], list[tuple[str, bytes]]]
+"""A backup's question files by (file area, item id): each file's name and content (Moodle 1.9's
+separate question picture under the area "image")."""
 _Listed = list[tuple[str, str, str, str]]
 """(file area, item id, name, content hash) of each question file files.xml lists."""
 
 _QUESTIONS = "questions.xml"
+_LEGACY_BACKUP = "moodle.xml"
 _FILES_LISTING = "files.xml"
 _NULL = "$@NULL@$"
 _CONTENT_HASH = re.compile(r"[0-9a-f]{40}")
@@ -74,16 +76,21 @@ _OPTIONS = {
 
 
 def is_backup_archive(path: Path) -> bool:
-    """True for a Moodle course backup file (.mbz: a gzipped tar, or a zip before Moodle 2.6)."""
-    return path.suffix.lower() == ".mbz"
+    """True for a Moodle course backup file: a .mbz (a gzipped tar, or a zip before Moodle 2.6), or any
+    zip, as Moodle 1.9 wrote its backups (backup-<course>-<date>.zip holding moodle.xml)."""
+    return path.suffix.lower() == ".mbz" or (path.is_file() and zipfile.is_zipfile(path))
 
 
 def backup_questions_text(path: Path) -> str:
-    """The questions.xml of a .mbz backup file, as text."""
-    content = _archive_members(path, {_QUESTIONS}).get(_QUESTIONS)
+    """The question bank of a backup file, as text: its questions.xml, or a Moodle 1.9 backup's
+    moodle.xml."""
+    members = archive_members(path, {_QUESTIONS, _LEGACY_BACKUP})
+    content = members.get(_QUESTIONS, members.get(_LEGACY_BACKUP))
     if content is None:
         raise InputFileError(
-            path, "this Moodle backup has no questions.xml (a backup without its question bank?)"
+            path,
+            "this Moodle backup has neither questions.xml nor (Moodle 1.9) moodle.xml (a backup without "
+            "its question bank?)",
         )
     return _decoded(content, path)
 
@@ -93,8 +100,14 @@ def backup_as_quiz(root: Element, lines: dict[Element, int], path: Path) -> Elem
     backup, or a .mbz) as a Moodle XML `<quiz>`; `lines` gets each new question at the line of the
     backup question it comes from. The pictures of question texts and answers are embedded from the
     backup's files (files.xml and files/) as the export embeds them."""
-    quiz = Element("quiz")
     files = _archive_files(path) if is_backup_archive(path) else _folder_files(path.parent)
+    return quiz_of_categories(root, lines, path, files)
+
+
+def quiz_of_categories(root: Element, lines: dict[Element, int], path: Path, files: QuestionFiles) -> Element:
+    """The questions of a `<question_categories>` as a Moodle XML `<quiz>`, with these files embedded
+    (see backup_as_quiz)."""
+    quiz = Element("quiz")
     categories = {category.get("id", ""): category for category in root.findall("question_category")}
     held = {category: list(_held_questions(category)) for category in categories.values()}
     gaps = {
@@ -167,13 +180,13 @@ def _listed_files(listing: str, where: Path) -> _Listed:
     return listed
 
 
-def _folder_files(folder: Path) -> _Files:
+def _folder_files(folder: Path) -> QuestionFiles:
     """The question files of an unpacked backup (files.xml, contents in files/<2 hex>/<hash>); one without
     files.xml has none, and a file larger than tenta takes is left to be named only."""
     listing = folder / "files.xml"
     if not listing.is_file():
         return {}
-    files: _Files = {}
+    files: QuestionFiles = {}
     for area, item, name, content_hash in _listed_files(read_text(listing), listing):
         content = folder / "files" / content_hash[:2] / content_hash
         if content.is_file() and content.stat().st_size <= MAX_MEDIA_FILE_BYTES:
@@ -181,14 +194,14 @@ def _folder_files(folder: Path) -> _Files:
     return files
 
 
-def _archive_files(path: Path) -> _Files:
+def _archive_files(path: Path) -> QuestionFiles:
     """The question files of a .mbz: files.xml, then the listed contents in a second pass."""
-    listing = _archive_members(path, {_FILES_LISTING}).get(_FILES_LISTING)
+    listing = archive_members(path, {_FILES_LISTING}).get(_FILES_LISTING)
     if listing is None:
         return {}
     listed = _listed_files(_decoded(listing, path), path)
-    contents = _archive_members(path, {_content_member(content_hash) for *_rest, content_hash in listed})
-    files: _Files = {}
+    contents = archive_members(path, {_content_member(content_hash) for *_rest, content_hash in listed})
+    files: QuestionFiles = {}
     for area, item, name, content_hash in listed:
         if (content := contents.get(_content_member(content_hash))) is not None:
             files.setdefault((area, item), []).append((name, content))
@@ -199,7 +212,7 @@ def _content_member(content_hash: str) -> str:
     return f"files/{content_hash[:2]}/{content_hash}"
 
 
-def _archive_members(path: Path, wanted: set[str]) -> dict[str, bytes]:
+def archive_members(path: Path, wanted: set[str]) -> dict[str, bytes]:
     """The wanted members of a .mbz (gzipped tar, or zip), read in one pass; a member over tenta's size
     limit for a file is left out."""
     found: dict[str, bytes] = {}
@@ -298,7 +311,7 @@ def _copied(parent: Element, tag: str, source: Element, name: str) -> Element:
 
 
 def _question(
-    quiz: Element, source: Element, idnumber: str, gaps: dict[str, Element], files: _Files
+    quiz: Element, source: Element, idnumber: str, gaps: dict[str, Element], files: QuestionFiles
 ) -> Element:
     kind = _text(source, "qtype")
     element = SubElement(quiz, "question", type="matching" if kind == "match" else kind)
@@ -310,6 +323,8 @@ def _question(
     else:
         text = _copied(element, "questiontext", source, "questiontext")
     _embed(text, files.get(("questiontext", source.get("id", "")), []))
+    if image := _text(source, "image"):
+        _legacy_image(element, image, files.get(("image", source.get("id", "")), []))
     _copied(element, "generalfeedback", source, "generalfeedback")
     SubElement(element, "defaultgrade").text = _text(source, "defaultmark") or "1"
     if idnumber:
@@ -327,7 +342,15 @@ def _question(
     return element
 
 
-def _plugin_data(element: Element, kind: str, plugin: Element, files: _Files) -> None:
+def _legacy_image(element: Element, image: str, files: list[tuple[str, bytes]]) -> None:
+    """Moodle 1.9's question picture (a course file or a web address) as its XML export wrote it: the
+    `<image>` path and, when the backup holds the file, its `<image_base64>` content."""
+    SubElement(element, "image").text = image
+    for _name, content in files[:1]:
+        SubElement(element, "image_base64").text = base64.b64encode(content).decode("ascii")
+
+
+def _plugin_data(element: Element, kind: str, plugin: Element, files: QuestionFiles) -> None:
     """The answers and options of a question type, as the export writes them."""
     options = plugin.find(_OPTIONS[kind]) if kind in _OPTIONS else None
     if options is not None:
@@ -397,14 +420,22 @@ def _group(settings: str) -> str:
 def _answer(element: Element, answer: Element, truth: str | None, tolerance: str) -> Element:
     """An answer as the export writes it: its fraction in per cent, a true/false answer as 'true' or
     'false' (the backup keeps the label the teacher saw, 'Vrai'), a numerical one with its tolerance."""
-    fraction = float(_text(answer, "fraction") or 0) * 100
     text = truth or _raw(answer, "answertext")
     written = _formatted(element, "answer", text, _text(answer, "answerformat"))
-    written.set("fraction", f"{fraction:g}")
+    written.set("fraction", _percent(_text(answer, "fraction") or "0"))
     if tolerance:
         SubElement(written, "tolerance").text = tolerance
     _copied(written, "feedback", answer, "feedback")
     return written
+
+
+def _percent(share: str) -> str:
+    """A backup's share (0.5) as the export's per cent ('50'); a value that is no number is passed on
+    as written, for the importer to name at the question."""
+    try:
+        return f"{float(share) * 100:g}"
+    except ValueError:
+        return share
 
 
 def _matches(plugin: Element) -> Iterator[Element]:

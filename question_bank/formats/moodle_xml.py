@@ -25,8 +25,8 @@ while answering, the question text and the choices, are listed as the question's
 unique names; `read_moodle_media` decodes them. Files of feedback and grader information are not
 attached (they would give the answer away). A course backup's question bank (a .mbz file, or the
 `questions.xml` of an unpacked one, root `<question_categories>`) is read as the export it stands for
-(formats/moodle_backup.py);
-a Moodle 1.9 backup (`<MOODLE_BACKUP>`) is refused with how to export the questions instead.
+(formats/moodle_backup.py), as is a Moodle 1.9 backup (its .zip, or its moodle.xml, root
+`<MOODLE_BACKUP>`: formats/moodle19_backup.py).
 
 Multi-language texts (the multilang filters' `<span lang="sv" class="multilang">` and `{mlang sv}` blocks)
 give each question a prompt, and an essay a model answer, per language, the bank's languages in the order
@@ -84,6 +84,7 @@ from question_bank.formats.media_files import (
     name_images,
     plain_media_name,
 )
+from question_bank.formats.moodle19_backup import legacy_backup_as_quiz
 from question_bank.formats.moodle_backup import backup_as_quiz, backup_questions_text, is_backup_archive
 from question_bank.formats.xml_source import parse_with_lines
 from question_bank.models import Bank, NumericalUnits, Question, QuestionType
@@ -155,13 +156,7 @@ def _parse_document(text: str, path: Path) -> tuple[Element, dict[Element, int]]
     if root.tag == "question_categories":
         return backup_as_quiz(root, lines, path), lines
     if root.tag == "MOODLE_BACKUP":
-        raise InputFileError(
-            path,
-            f"this is a Moodle course backup file (root element <{root.tag}>), not a question export: in "
-            "Moodle, open the course's Question bank, choose Export and save the questions in \"Moodle XML "
-            'format", then import that file',
-            line=lines.get(root),
-        )
+        return legacy_backup_as_quiz(root, lines, path), lines
     if root.tag != "quiz":
         raise InputFileError(
             path,

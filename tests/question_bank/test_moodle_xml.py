@@ -445,20 +445,6 @@ def test_all_or_nothing_exports_as_core_multichoice_where_a_wrong_tick_costs_eve
     ]
 
 
-def test_a_moodle_19_course_backup_says_how_to_export_instead(tmp_path: Path) -> None:
-    """A Moodle 1.9 backup's moodle.xml is not an export (was: 'the root element is <MOODLE_BACKUP>,
-    expected <quiz>'); a later backup's questions.xml is read (test_real7)."""
-    path = tmp_path / "moodle.xml"
-    path.write_text(
-        "<MOODLE_BACKUP><INFO><NAME>backup-dl.zip</NAME></INFO></MOODLE_BACKUP>", encoding="utf-8"
-    )
-    with pytest.raises(InputFileError) as caught:
-        import_file(path)
-    message = str(caught.value)
-    assert "Moodle course backup" in message
-    assert "Question bank" in message and '"Moodle XML format"' in message
-
-
 def test_essay_grader_information_under_a_heading_has_its_criteria_as_reference(tmp_path: Path) -> None:
     """graderinfo '<h4>Grading notes</h4><p>Marking:</p><ul>…' gave the model answer 'Grading notes'."""
     path = _write(
