@@ -374,7 +374,7 @@ def _choice_response(item: Element, question: Question, identifiers: Sequence[st
         _mapping(declaration, entries, question)
 
 
-def shown_unit(units: NumericalUnits) -> NumericalUnit:
+def _shown_unit(units: NumericalUnits) -> NumericalUnit:
     """The unit the item prints by a numerical question's box, the number typed in it: the one worth
     itself (multiplier 1, Moodle's first unit), else the first."""
     return next((unit for unit in units.units if unit.multiplier == 1), units.units[0])
@@ -383,7 +383,7 @@ def shown_unit(units: NumericalUnits) -> NumericalUnit:
 def _typed_values(question: Question) -> list[NumericalAnswer]:
     """The accepted values and tolerances as typed in the shown unit (written = value x multiplier, as
     tenta reads '981 cm/s^2' as 9.81 m/s^2): the question's own when it has no units or the unit is 1."""
-    if question.units is None or (unit := shown_unit(question.units)).multiplier == 1:
+    if question.units is None or (unit := _shown_unit(question.units)).multiplier == 1:
         return list(question.numerical)
     return [
         answer.model_copy(
@@ -611,11 +611,11 @@ def _text_entry(body: Element, question: Question) -> None:
     blank = SubElement(body, "p")
     units = question.units
     if units is not None and units.left:
-        blank.text = f"{_xml_text(shown_unit(units).name)} "
+        blank.text = f"{_xml_text(_shown_unit(units).name)} "
     attributes = {"responseIdentifier": RESPONSE, "expectedLength": _expected_length(question)}
     box = SubElement(blank, "textEntryInteraction", attributes)
     if units is not None and not units.left:
-        box.tail = f" {_xml_text(shown_unit(units).name)}"
+        box.tail = f" {_xml_text(_shown_unit(units).name)}"
 
 
 def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()) -> Element:
@@ -888,7 +888,7 @@ def _unit_losses(question: Question) -> Iterator[str]:
     units = question.units
     if units is None:
         return
-    unit = shown_unit(units)
+    unit = _shown_unit(units)
     lost = [f"answers in {other.name}" for other in units.units if other is not unit]
     if units.grading != "optional" and units.penalty > 0:
         lost.append(f"the {units.penalty:.0%} penalty for a missing or unknown unit")
