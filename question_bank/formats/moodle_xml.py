@@ -8,8 +8,9 @@ weights, per-answer feedback) -> multiple_choice, as are the multiple-response p
 (`all_or_nothing`) and `oumultiresponse`, whose right answers are all marked 100 % (each gets an equal
 share); `truefalse` -> true_false, `shortanswer` -> short_exact (Moodle's `*` wildcards are kept; the
 grader understands them), `numerical` -> numerical (answer + absolute tolerance), `essay` -> free_text
-whose reference answer is the grader information, else the general feedback (an essay with neither is
-an error: tenta cannot grade it). `category` pseudo-questions set the topic of the questions after them,
+whose reference answer is the grader information, else the comment Moodle 1.9 showed every answer (its
+export's `<answer><feedback>`), else the general feedback (an essay with none is an error: tenta cannot
+grade it). `category` pseudo-questions set the topic of the questions after them,
 tags become extra topics, `<idnumber>` is the id (else a slug of the name), `<defaultgrade>` the
 question's points; descriptions and random-question slots are left out, each named in the notes. An
 embedded-answers (Cloze), select-missing-words or drag-and-drop-into-text question becomes one question
@@ -488,7 +489,7 @@ def _parse_question(
     reference = ""
     if kind == "essay":
         data: dict[str, Any] = {"type": QuestionType.FREE_TEXT.value}
-        reference = _formatted(question.find("graderinfo"))
+        reference = _formatted(question.find("graderinfo")) or _formatted(question.find("answer/feedback"))
         if not reference:
             reference, general_feedback = general_feedback, ""
     else:

@@ -167,3 +167,42 @@ def test_a_moodle_19_backup_without_questions_says_so(tmp_path: Path) -> None:
         "this Moodle 1.9 course backup has no question bank (no COURSE/QUESTION_CATEGORIES in moodle.xml): "
         "back the course up with its quizzes, or export the questions as Moodle XML",
     )
+
+
+ESSAY_19_EXPORT = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+<!-- question: 407  -->
+  <question type="essay">
+    <name><text>Osmosis</text></name>
+    <questiontext format="moodle_auto_format">
+<text>Explain what happens to a red blood cell in pure water.</text>
+    </questiontext>
+    <generalfeedback>
+<text></text>
+    </generalfeedback>
+    <defaultgrade>4</defaultgrade>
+    <penalty>0</penalty>
+    <hidden>0</hidden>
+    <shuffleanswers>0</shuffleanswers>
+<answer fraction="0">
+    <feedback><text>Water flows into the cell by osmosis, so it swells and bursts.</text>
+</feedback>
+</answer>
+  </question>
+</quiz>
+"""
+"""The essay of the backup as Moodle 1.9's XML export (question/format/xml/format.php) writes it: its
+comment for every answer as the one answer's <feedback>."""
+
+
+def test_an_essay_reads_the_same_from_the_backup_and_from_moodle_19s_xml_export(tmp_path: Path) -> None:
+    path = tmp_path / "essay-19.xml"
+    path.write_text(ESSAY_19_EXPORT, encoding="utf-8")
+    (exported,) = import_file(path).questions
+    backed_up = next(q for q in import_file(MOODLE_XML).questions if q.id == "Osmosis")
+    assert exported.reference_answer == backed_up.reference_answer
+    assert (exported.type, exported.max_points, exported.prompt) == (
+        backed_up.type,
+        backed_up.max_points,
+        backed_up.prompt,
+    )
