@@ -42,7 +42,7 @@ from grading.features import (
     LEXICAL_FEATURES,
     TOKEN_FEATURES,
 )
-from grading.grader import GradedExample, Grader, topicality
+from grading.grader import GradedExample, Grader, GradeRequest, topicality
 from grading.retrieval import TextEncoder, TokenTextEncoder
 from grading.text import clean
 
@@ -53,6 +53,8 @@ DATASET_FILES = {
     "beetle": "beetle_train.jsonl",
 }
 FOLDS = 5
+EXTRACT_BATCH = 512
+"""Answers encoded per model call while extracting features (their token states stay in memory)."""
 RIDGE_ALPHA = 1.0
 SEED = 13
 TREE_SETTINGS = {
@@ -141,11 +143,16 @@ def extract(records: Sequence[GradedRecord], grader: Grader, *, log: bool = True
     """Base features for every answer, and kNN features from the other answer folds of the same question."""
     questions = questions_for(records)
     base: list[dict[str, float]] = []
-    for index, (record, question) in enumerate(zip(records, questions, strict=True)):
-        result = grader.features(question, record.student_answer)
-        base.append(result.values if result else {})
-        if log and index % 2000 == 0:
-            print(f"  base features {index}/{len(records)}", file=sys.stderr, flush=True)
+    for start in range(0, len(records), EXTRACT_BATCH):
+        if log:
+            print(f"  base features {start}/{len(records)}", file=sys.stderr, flush=True)
+        requests = [
+            GradeRequest(question=question, answer=record.student_answer)
+            for record, question in zip(
+                records[start : start + EXTRACT_BATCH], questions[start : start + EXTRACT_BATCH], strict=True
+            )
+        ]
+        base.extend(result.values if result else {} for result in grader.features_many(requests))
     knn = [dict(row) for row in base]
     by_group: dict[str, list[int]] = {}
     for index, record in enumerate(records):
@@ -158,13 +165,16 @@ def extract(records: Sequence[GradedRecord], grader: Grader, *, log: bool = True
         for fold_number, fold in enumerate(folds):
             answer_folds[fold] = fold_number
             held = set(fold.tolist())
-            examples = [
+            examples = tuple(
                 GradedExample(answer=records[i].student_answer, fraction=records[i].fraction)
                 for i in indexes
                 if i not in held
+            )
+            requests = [
+                GradeRequest(question=questions[i], answer=records[i].student_answer, examples=examples)
+                for i in fold
             ]
-            for i in fold:
-                result = grader.features(questions[i], records[i].student_answer, examples=examples)
+            for i, result in zip(fold, grader.features_many(requests), strict=True):
                 if result is not None:
                     knn[i] = result.values
     return Table(

@@ -118,6 +118,32 @@ def test_grade_many_equals_grade_one_by_one(minilm_grader: Grader, small_bank: B
     assert batch == single
 
 
+def test_features_of_a_batch_equal_features_one_by_one(minilm_embedder: Embedder, small_bank: Bank) -> None:
+    """Fitting extracts features in batches (one model call each); each answer must get the features it
+    gets alone, including its graded neighbours when several requests share the same examples."""
+    question = small_bank.questions[0]
+    examples = (
+        GradedExample(answer="Dropout switches off random neurons while training.", fraction=1.0),
+        GradedExample(answer="It removes outliers from the data set.", fraction=0.0),
+        GradedExample(answer="Neurons are dropped at random so the net cannot overfit.", fraction=1.0),
+    )
+    answers = ["Random neurons are turned off during training.", "   ", "Dropout deletes bad rows."]
+    requests = [GradeRequest(question=question, answer=answer, examples=examples) for answer in answers]
+
+    batched = Grader.create(minilm_embedder).features_many(requests)
+    alone = [
+        Grader.create(minilm_embedder).features(question, answer, examples=examples) for answer in answers
+    ]
+
+    assert batched[1] is None and alone[1] is None
+    for batch_result, alone_result in ((batched[0], alone[0]), (batched[2], alone[2])):
+        assert batch_result is not None and alone_result is not None
+        assert "knn_tok_good" in batch_result.values
+        assert batch_result.values == pytest.approx(alone_result.values, abs=1e-4)
+    assert batched[0] is not None and batched[2] is not None
+    assert batched[0].values["ref_cos"] != pytest.approx(batched[2].values["ref_cos"], abs=1e-3)
+
+
 def test_graded_neighbours_move_the_score(minilm_grader: Grader, dropout_question: Question) -> None:
     answer = "It turns neurons off."
     examples_low = [GradedExample(answer=f"It turns neurons off{'!' * i}", fraction=0.0) for i in range(5)]
