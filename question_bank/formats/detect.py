@@ -95,6 +95,8 @@ def detect_format(path: Path) -> str:
     by_suffix = _BY_SUFFIX.get(path.suffix.lower())
     if by_suffix == "moodle-xml" and path.suffix.lower() == ".xml":
         return "qti" if looks_like_qti(read_text(path, windows_encodings=True)) else by_suffix
+    if by_suffix == "qti" and path.suffix.lower() == ".zip" and _is_moodle_backup_zip(path):
+        return "moodle-xml"
     if by_suffix:
         return by_suffix
     text = read_text(path, windows_encodings=True)
@@ -114,6 +116,21 @@ def detect_format(path: Path) -> str:
     if stripped.startswith(("id:", "title:", "questions:", "---\nid:")):
         return "yaml"
     return "markdown"
+
+
+_MOODLE_BACKUP_ROOTS = frozenset({"moodle.xml", "moodle_backup.xml"})
+"""What a Moodle backup zip holds at its root: moodle.xml (Moodle 1.9, backup-<course>-<date>.zip) or
+moodle_backup.xml (a .mbz of Moodle 2.0–2.5, a zip, renamed)."""
+
+
+def _is_moodle_backup_zip(path: Path) -> bool:
+    """A zip with a Moodle backup's root file and no QTI/Common Cartridge manifest."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False  # the QTI reader names what is wrong with the file
+    return "imsmanifest.xml" not in names and bool(names & _MOODLE_BACKUP_ROOTS)
 
 
 def _is_blackboard_pool(path: Path) -> bool:

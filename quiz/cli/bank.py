@@ -232,7 +232,8 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
     file: Annotated[
         Path,
         typer.Argument(
-            help="Moodle XML, a Moodle course backup (.mbz or its questions.xml) or GIFT, QTI (.xml or .zip "
+            help="Moodle XML, a Moodle course backup (.mbz or its questions.xml; Moodle 1.9: its .zip or "
+            "moodle.xml) or GIFT, QTI (.xml or .zip "
             "package: Inspera, Canvas, Blackboard, Brightspace, Respondus, ONYX, OpenOLAT, TAO; a Canvas "
             "course export .imscc; a Blackboard 6 pool .dat), Aiken, Anki .apkg, CSV or Excel .xlsx, "
             "Markdown/text exam, or native YAML/JSON."

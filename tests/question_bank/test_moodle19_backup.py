@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from question_bank.errors import InputFileError, InputFileErrors
-from question_bank.formats.detect import import_file
+from question_bank.formats.detect import detect_format, import_file
 from question_bank.formats.media import read_media
 from question_bank.models import NumericalAnswer, NumericalUnits, OutcomeFeedback, QuestionType
 
@@ -109,8 +109,8 @@ def test_the_pictures_come_from_course_files() -> None:
 
 
 def test_the_backup_zip_is_read_without_unpacking_it(tmp_path: Path) -> None:
-    """`tenta bank import backup-….zip --format moodle-xml` (a .zip is taken for a QTI package unless
-    told): the same questions, the pictures read from the zip's course_files/."""
+    """`tenta bank import backup-….zip`: the same questions, the pictures read from the zip's
+    course_files/."""
     path = _zipped(tmp_path)
     bank = import_file(path, "moodle-xml")
     unpacked = import_file(MOODLE_XML)
@@ -118,6 +118,16 @@ def test_the_backup_zip_is_read_without_unpacking_it(tmp_path: Path) -> None:
     assert read_media(path, ["cell.png", "mitosis.gif"], "moodle-xml") == read_media(
         MOODLE_XML, ["cell.png", "mitosis.gif"]
     )
+
+
+def test_the_backup_zip_is_recognised_as_a_moodle_backup(tmp_path: Path) -> None:
+    """A .zip is a QTI package unless it holds a Moodle backup's moodle.xml and no manifest."""
+    path = _zipped(tmp_path)
+    assert detect_format(path) == "moodle-xml"
+    assert import_file(path).questions == import_file(MOODLE_XML).questions
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("imsmanifest.xml", "<manifest/>")
+    assert detect_format(path) == "qti"
 
 
 def _edited(tmp_path: Path, old: str, new: str) -> Path:
