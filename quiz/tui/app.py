@@ -50,7 +50,19 @@ class TentaApp(App[None]):
     """Home is the base screen, so nothing else is composed before the first paint."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "toggle_dark", "Light/dark", tooltip="Switch between the light and dark theme."),
+        Binding(
+            "f1",
+            "show_keys",
+            "Keys",
+            tooltip="List every key of this screen, also those the footer has no room for.",
+        ),
+        Binding(
+            "f2",
+            "toggle_dark",
+            "Light/dark",
+            show=False,
+            tooltip="Switch between the light and dark theme.",
+        ),
     ]
 
     model_state: reactive[str] = reactive("idle")
@@ -120,9 +132,14 @@ class TentaApp(App[None]):
     # ----- command palette -------------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every key binding of the current screen is also a command, so the palette lists every action."""
-        yield from super().get_system_commands(screen)
-        seen: set[str] = {"Theme", "Quit", "Keys", "Screenshot", "Maximize", "Minimize"}
+        """Every key binding of the current screen is also a command (its help names the key), so the palette
+        lists every action."""
+        from quiz.tui.screens.keys_dialog import key_name
+
+        # Textual's "Keys" opens its key panel, which starts with the focused widget's cursor keys; f1's
+        # list (the "Keys" binding below) shows the screen's own keys.
+        yield from (command for command in super().get_system_commands(screen) if command.title != "Keys")
+        seen: set[str] = {"Theme", "Quit", "Screenshot", "Maximize", "Minimize"}
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.description in seen or not active.enabled:
@@ -130,9 +147,18 @@ class TentaApp(App[None]):
             seen.add(binding.description)
             yield SystemCommand(
                 binding.description,
-                binding.tooltip or f"Key: {binding.key}",
+                f"{binding.tooltip} Key: {key_name(binding)}."
+                if binding.tooltip
+                else f"Key: {key_name(binding)}.",
                 partial(self.run_action, binding.action, active.node),
             )
+
+    def action_show_keys(self) -> None:
+        """f1: every key of the current screen in a list (the footer leaves the minor ones out on a narrow
+        terminal; a function key, so it never types into an answer or a filter box)."""
+        from quiz.tui.screens.keys_dialog import KeysDialog, screen_keys
+
+        self.push_screen(KeysDialog(screen_keys(self.screen)))
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -139,12 +139,12 @@ async def test_sorting_by_key_and_by_clicking_a_header(ctx: AppContext) -> None:
     seed(ctx)
     async with make_app(ctx).run_test(size=(100, 32)) as pilot:
         browser = await open_browser(pilot)
-        await pilot.press("o")  # # → Question
+        await pilot.press("ctrl+o")  # # → Question
         await settle(pilot)
         assert browser.sort_key == "prompt"
         prompts = [cells(browser, question_id)["prompt"].casefold() for question_id in shown_ids(browser)]
         assert prompts == sorted(prompts)
-        await pilot.press("O")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         reversed_prompts = [
             cells(browser, question_id)["prompt"].casefold() for question_id in shown_ids(browser)
@@ -162,12 +162,12 @@ async def test_sorting_by_key_and_by_clicking_a_header(ctx: AppContext) -> None:
         assert (browser.sort_key, browser.descending) == ("attempts", True)
         assert shown_ids(browser)[:2] == [DROPOUT, FIRST], "2 tries, then 1"
         assert str(table.columns[columns[tries].key].label) == "Tries▼"
-        await pilot.press("o", "o", "o")  # Tries → State → Due → Lapses
+        await pilot.press("ctrl+o", "ctrl+o", "ctrl+o")  # Tries → State → Due → Lapses
         await settle(pilot)
         assert browser.sort_key == "lapses"
-        await pilot.press("o", "o")  # → Mark → # (wraps around)
+        await pilot.press("ctrl+o", "ctrl+o")  # → Mark → # (wraps around)
         assert browser.sort_key == "number"
-        await pilot.press("o", "o", "o", "o")  # → Question → Topics → Pts → Last
+        await pilot.press("ctrl+o", "ctrl+o", "ctrl+o", "ctrl+o")  # → Question → Topics → Pts → Last
         await settle(pilot)
         assert browser.sort_key == "last"
         order = shown_ids(browser)
@@ -216,7 +216,46 @@ async def test_typing_filters_on_prompts_in_both_languages_and_topics(ctx: AppCo
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "home again")
 
 
-async def test_the_topic_choice_is_respected_and_a_shows_all(ctx: AppContext) -> None:
+async def test_typing_in_the_list_starts_the_filter(ctx: AppContext) -> None:
+    """A file manager's type-ahead: a printable key typed in the list goes to the filter, the letters that
+    were the list's actions (s, p, o, a) too; '/' focuses the filter without typing itself."""
+    student = ctx.repository.default_student()
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        browser = await open_browser(pilot)
+        box = browser.query_one("#browser-filter", Input)
+        assert focused_id(browser) == "browser-table"
+        await type_text(pilot, "save")
+        assert focused_id(browser) == "browser-filter" and box.value == "save"
+        assert shown_ids(browser) == ["q11-save-load-model"]
+        assert ctx.repository.suspended_questions(student.id, "dl-course") == [], "s was typed, not run"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert focused_id(browser) == "browser-table" and box.value == "save"
+        await type_text(pilot, "dropout")
+        assert box.value == "dropout", "typing in the list starts a new filter"
+        assert isinstance(pilot.app.screen, BrowserScreen), "p was typed: no practice quiz"
+        assert browser.sort_key == "number", "o was typed: the sort is unchanged"
+        assert DROPOUT in shown_ids(browser) and len(shown_ids(browser)) < 12
+        await pilot.press("escape")
+        await settle(pilot)
+        assert focused_id(browser) == "browser-table" and box.value == ""
+        await pilot.press("space")
+        await settle(pilot)
+        assert focused_id(browser) == "browser-table" and box.value == "", "a space starts no filter"
+        await type_text(pilot, "Q3")
+        assert box.value == "Q3" and shown_ids(browser) == [PARAMETERS], "capitals and digits too"
+        await pilot.press("enter", "slash")
+        await settle(pilot)
+        assert focused_id(browser) == "browser-filter" and box.value == "Q3", "'/' is not typed"
+        await type_text(pilot, "Q7")
+        assert box.value == "Q7", "'/' selects the filter's text, so typing replaces it"
+        await pilot.press("enter", "f4")
+        await settle(pilot)
+        suspended = ctx.repository.suspended_questions(student.id, "dl-course")
+        assert [question.question_id for question in suspended] == [DROPOUT], "the list's keys still work"
+
+
+async def test_the_topic_choice_is_respected_and_ctrl_t_shows_all(ctx: AppContext) -> None:
     student = ctx.repository.default_student()
     ctx.repository.set_topic_filter(student.id, "dl-course", ["cnn", "hardware"])
     leech = ReviewCardRecord(
@@ -239,14 +278,14 @@ async def test_the_topic_choice_is_respected_and_a_shows_all(ctx: AppContext) ->
         assert cells(browser, "q10-cnn-how")["due"] == f"{NOW + timedelta(days=3):%d %b}"
         assert "lapses" not in cells(browser, "q10-cnn-how"), "left out at 80 columns"
         title = str(browser.query_one("#browser-title", Static).render())
-        assert "topics: cnn, hardware · 3 of 12 · a: all" in title
-        await pilot.press("a")
+        assert "topics: cnn, hardware · 3 of 12 · ctrl+t: all" in title
+        await pilot.press("ctrl+t")
         await settle(pilot)
         assert len(shown_ids(browser)) == 12
-        assert "all topics · 12 questions · a: only chosen" in str(
+        assert "all topics · 12 questions · ctrl+t: only chosen" in str(
             browser.query_one("#browser-title", Static).render()
         )
-        await pilot.press("a")
+        await pilot.press("ctrl+t")
         await settle(pilot)
         assert len(shown_ids(browser)) == 3
 
@@ -297,7 +336,7 @@ async def test_enter_opens_the_question_in_full_with_past_answers(ctx: AppContex
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, BrowserScreen), "the list again")
 
 
-async def test_s_suspends_and_unsuspends_from_the_list_and_the_question(ctx: AppContext) -> None:
+async def test_f4_suspends_and_unsuspends_from_the_list_and_s_too_in_the_question(ctx: AppContext) -> None:
     student = ctx.repository.default_student()
 
     def suspended() -> list[str]:
@@ -305,11 +344,11 @@ async def test_s_suspends_and_unsuspends_from_the_list_and_the_question(ctx: App
 
     async with make_app(ctx).run_test(size=(80, 24)) as pilot:
         browser = await open_browser(pilot)
-        await pilot.press("down", "s")
+        await pilot.press("down", "f4")
         await wait_until(pilot, lambda: "⏸" in cells(browser, "q02-tensorflow-keras")["marks"], "the mark")
         assert suspended() == ["q02-tensorflow-keras"]
         assert highlighted_id(browser) == "q02-tensorflow-keras", "the highlight stays on the question"
-        await pilot.press("s")
+        await pilot.press("f4")
         await wait_until(pilot, lambda: cells(browser, "q02-tensorflow-keras")["marks"] == "", "no mark")
         assert suspended() == []
         await pilot.press("enter")
@@ -325,12 +364,12 @@ async def test_s_suspends_and_unsuspends_from_the_list_and_the_question(ctx: App
         await wait_until(pilot, lambda: "⏸" in cells(browser, "q02-tensorflow-keras")["marks"], "the mark")
 
 
-async def test_p_practises_the_highlighted_question_alone_and_the_list_shows_the_new_score(
+async def test_f5_practises_the_highlighted_question_alone_and_the_list_shows_the_new_score(
     ctx: AppContext,
 ) -> None:
     async with make_app(ctx).run_test(size=(80, 24)) as pilot:
         browser = await open_browser(pilot)
-        await pilot.press("down", "down", "p")
+        await pilot.press("down", "down", "f5")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the practice quiz")
         quiz_screen = pilot.app.screen
         assert isinstance(quiz_screen, QuizScreen)
@@ -353,7 +392,7 @@ async def test_p_practises_the_highlighted_question_alone_and_the_list_shows_the
         assert cells(browser, PARAMETERS)["state"] != "new"
 
 
-async def test_p_with_an_unfinished_quiz_asks_first_and_marks_its_flags(ctx: AppContext) -> None:
+async def test_f5_with_an_unfinished_quiz_asks_first_and_marks_its_flags(ctx: AppContext) -> None:
     bank = ctx.catalog.load("dl-course")
     student = ctx.repository.default_student()
     request = QuizRequest(student_id=student.id, bank_id=bank.id, mode=QuizMode.FULL)
@@ -365,11 +404,11 @@ async def test_p_with_an_unfinished_quiz_asks_first_and_marks_its_flags(ctx: App
     async with app.run_test(size=(80, 24)) as pilot:
         browser = await open_browser(pilot)
         assert cells(browser, "q04-train-validation-test")["marks"] == "⚑"
-        await pilot.press("p")
+        await pilot.press("f5")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, BrowserScreen), "the first p only warns"
+        assert isinstance(pilot.app.screen, BrowserScreen), "the first f5 only warns"
         assert ctx.repository.resumable_session(student.id, bank.id) is not None
-        await pilot.press("p")
+        await pilot.press("f5")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the practice quiz")
         quiz_screen = pilot.app.screen
         assert isinstance(quiz_screen, QuizScreen)

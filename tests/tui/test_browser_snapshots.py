@@ -35,7 +35,9 @@ async def _browser(pilot: Pilot[None]) -> None:
 
 async def _sorted_by_best(pilot: Pilot[None]) -> None:
     await _browser(pilot)
-    await pilot.press("o", "o", "o", "o", "O")  # # → Question → Pts → Last → Best, descending
+    await pilot.press(
+        "ctrl+o", "ctrl+o", "ctrl+o", "ctrl+o", "ctrl+r"
+    )  # # → Question → Pts → Last → Best, descending
     await steady(pilot)
 
 

@@ -94,7 +94,7 @@ async def test_a_flagged_question_keeps_the_summary_open_when_everything_is_subm
         pilot.app.screen.query_one("#practice-count", Input).value = "1"
         await pilot.press("p")
         quiz_screen = await _quiz_screen(pilot)
-        assert "ctrl+r" not in _footer_keys(pilot), "'Next flagged' appears once something is flagged"
+        assert "ctrl+r" not in _footer_keys(pilot), "'Next ⚑' appears once something is flagged"
         await pilot.press(*"Parameters are learned; hyperparameters are chosen before training.")
         await pilot.press("ctrl+g", "ctrl+s")
         await graded_feedback(pilot)

@@ -1,7 +1,9 @@
 """The question browser (Anki's Browse, Moodle's question bank preview): every question of the bank with the
 student's standing on it — last and best score, attempts, FSRS state and due date, lapses, suspended /
 leech / flagged marks — sortable by any column, filtered by typing, with the chosen topics or all of them.
-Enter opens a question in full; s suspends or unsuspends it; p practises it alone, now."""
+Enter opens a question in full; f4 suspends or unsuspends it; f5 practises it alone, now. Every printable
+key typed in the list goes to the filter (a file manager's type-ahead), so the list's own actions are on
+ctrl and function keys."""
 
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.events import Resize
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.events import Key, Resize
+from textual.widgets import DataTable, Header, Input, Static
 
 from db.records import AnswerDetail, QuizSessionRecord, ReviewCardRecord, SessionStatus
 from question_bank.errors import TentaError
@@ -30,6 +32,7 @@ from quiz.progress import question_label
 from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.question_detail import QuestionDetailScreen, due_text, set_suspended
+from quiz.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from db.repository import Repository
@@ -46,6 +49,9 @@ EDGES = 6
 """Columns of the screen the table cannot use: the screen's padding, the scrollbar, a spare one."""
 MAX_ID_WIDTH = 16
 """The widest the # column grows for a bank whose questions have ids but no numbers."""
+FOOTER_MINOR = ("focus_filter", "toggle_language", "toggle_all")
+"""Keys the footer leaves out first (in this order) on a narrow terminal: the filter box says typing
+filters, the title names ctrl+t when topics are chosen, and f1 lists every key."""
 
 
 def folded(text: str) -> str:
@@ -205,7 +211,8 @@ def sorted_rows(rows: Sequence[BrowserRow], key: str, *, descending: bool) -> li
 
 
 class BrowserScreen(TentaScreen[None]):
-    """Top: a filter box. Middle: the questions. Enter opens one; s, p, o, a act on the list."""
+    """Top: a filter box. Middle: the questions. Enter opens one; typing filters; ctrl and function keys
+    act on the list."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -217,15 +224,21 @@ class BrowserScreen(TentaScreen[None]):
             "slash",
             "focus_filter",
             "Filter",
-            tooltip="Type words of a prompt (Swedish or English) or a topic.",
+            tooltip="Type words of a prompt (Swedish or English) or a topic; typing in the list starts "
+            "a filter too.",
         ),
-        Binding("o", "next_sort", "Sort", tooltip="Sort by the next column (or click a column's header)."),
-        Binding("O", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order."),
         Binding(
-            "a", "toggle_all", "All topics", tooltip="Show every topic's questions, or only the chosen ones."
+            "ctrl+o", "next_sort", "Sort", tooltip="Sort by the next column (or click a column's header)."
         ),
-        Binding("s", "toggle_suspend", "Suspend", tooltip="Suspend or unsuspend the highlighted question."),
-        Binding("p", "practice", "Practise it", tooltip="A practice quiz on the highlighted question alone."),
+        Binding("ctrl+r", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order."),
+        Binding(
+            "ctrl+t",
+            "toggle_all",
+            "All topics",
+            tooltip="Show every topic's questions, or only the chosen ones.",
+        ),
+        Binding("f4", "toggle_suspend", "Suspend", tooltip="Suspend or unsuspend the highlighted question."),
+        Binding("f5", "practice", "Practise", tooltip="A practice quiz on the highlighted question alone."),
         Binding(
             "ctrl+l", "toggle_language", "Language", tooltip="Show the prompts in the bank's other language."
         ),
@@ -245,17 +258,21 @@ class BrowserScreen(TentaScreen[None]):
         self._rows_language: str | None = None
         """The language `_rows` were made in (None: to be made again, after a reload)."""
         self._practice_armed: str | None = None
-        """A question whose practice was asked for while an unfinished quiz exists: p again confirms."""
+        """A question whose practice was asked for while an unfinished quiz exists: f5 again confirms."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="browser"):
-            yield Input(placeholder="Filter: words of a prompt (sv/en), a topic, Q3…", id="browser-filter")
+            yield Input(
+                placeholder="Type to filter: words of a prompt (sv/en), a topic, Q3…",
+                id="browser-filter",
+                select_on_focus=False,
+            )
             yield Static("Loading…", id="browser-title")
             yield DataTable(id="browser-table", cursor_type="row", zebra_stripes=True, cell_padding=0)
             yield Static("", id="browser-empty", classes="empty-state")
             yield Static(LEGEND, id="browser-legend", classes="muted")
-        yield Footer()
+        yield KeyFooter(minor=FOOTER_MINOR)
 
     def on_mount(self) -> None:
         self.query_one("#browser-filter", Input).cursor_blink = self.tenta.cursor_blink
@@ -364,7 +381,7 @@ class BrowserScreen(TentaScreen[None]):
                 f"topics: {topics.describe(data.chosen_topics)} · {in_scope} of {len(data.bank.questions)}"
             )
         if data.chosen_topics:
-            scope += f" · a: {'only chosen' if self.show_all else 'all'}"
+            scope += f" · ctrl+t: {'only chosen' if self.show_all else 'all'}"
         shown = f" · {len(self.shown)} shown" if len(self.shown) != in_scope else ""
         self.query_one("#browser-title", Static).update(
             f"[b]{escape(data.bank.title)}[/b] · {self.language} · {escape(scope)}{shown}"
@@ -442,8 +459,29 @@ class BrowserScreen(TentaScreen[None]):
         self.fill()
         self.query_one(DataTable).focus()
 
+    def on_key(self, event: Key) -> None:
+        """A printable key typed in the list starts the filter with it, as '/' and the key would: the new
+        text replaces the old filter. Keys bound on this screen, such as '/', keep their action, and a
+        space starts nothing (no word begins with one)."""
+        character = event.character
+        if not event.is_printable or character is None or not character.strip():
+            return
+        if event.key in self.active_bindings:
+            return
+        if self.focused is not self.query_one(DataTable):
+            return
+        event.stop()
+        event.prevent_default()
+        box = self.query_one("#browser-filter", Input)
+        box.value = character
+        box.cursor_position = len(box.value)
+        box.focus()
+
     def action_focus_filter(self) -> None:
-        self.query_one("#browser-filter", Input).focus()
+        """Focus the filter with its text selected, so typing replaces it and arrows keep it."""
+        box = self.query_one("#browser-filter", Input)
+        box.focus()
+        box.select_all()
 
     def action_next_sort(self) -> None:
         keys = [column.key for column in self.columns()]
@@ -494,7 +532,7 @@ class BrowserScreen(TentaScreen[None]):
 
     def _practice(self, question_id: str) -> None:
         """Start a practice session asking this question alone. An unfinished quiz of the bank would be
-        set aside (as any new quiz does), so the first p only says so and a second p goes ahead."""
+        set aside (as any new quiz does), so the first f5 only says so and a second f5 goes ahead."""
         if self.data is None:
             return
         unfinished = self.data.unfinished
@@ -503,7 +541,7 @@ class BrowserScreen(TentaScreen[None]):
             answered = f"{len(unfinished.answer_ids)}/{len(unfinished.question_ids)} answered"
             self.notify(
                 f"Your unfinished {mode_label(unfinished.mode).lower()} ({answered}) would be set aside; "
-                "its submitted answers are kept. Press p again to practise this question.",
+                "its submitted answers are kept. Press f5 again to practise this question.",
                 title="Unfinished quiz",
                 severity="warning",
             )

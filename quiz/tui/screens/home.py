@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from db.records import minutes_text
 from question_bank.errors import TentaError
@@ -21,12 +21,17 @@ from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.profile_dialog import ProfileDialog
 from quiz.tui.screens.resume_dialog import ResumeChoice, ResumeDialog
+from quiz.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from db.records import StudentRecord
     from quiz.progress import Dashboard
     from quiz.session import ExamTimeLimit
     from quiz.topics import TopicScope
+
+FOOTER_MINOR = ("choose_topics", "open('history')", "open('progress')")
+"""Keys the footer leaves out first on a narrow terminal: the topic line says 't: choose' and History and
+Progress are buttons; Browse has no button, so it stays (f1 lists every key)."""
 
 
 def profile_label(student: StudentRecord, students: Sequence[StudentRecord]) -> str:
@@ -124,7 +129,7 @@ class HomeScreen(TentaScreen[None]):
                 yield Button("Progress", id="open-progress")
                 yield Button("Review queue", id="open-review")
             yield Static("", id="hint", classes="empty-state")
-        yield Footer()
+        yield KeyFooter(minor=FOOTER_MINOR)
 
     def on_mount(self) -> None:
         self.query_one("#practice-count", Input).cursor_blink = self.tenta.cursor_blink

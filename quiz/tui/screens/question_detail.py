@@ -1,6 +1,7 @@
 """One question of the browser in full (read-only): prompt and code, the reference answer and weighted key
-points in the chosen language, and every answer the student gave to it with its grade. s suspends or
-unsuspends it; p leaves with the question's id, for the browser to start a practice quiz on it."""
+points in the chosen language, and every answer the student gave to it with its grade. f4 (or s) suspends or
+unsuspends it; f5 (or p) leaves with the question's id, for the browser to start a practice quiz on it:
+the same keys as in the list, where letters type into the filter."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Label, Markdown, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Label, Markdown, Static, TabbedContent, TabPane
 
 from db.records import AnswerDetail, ReviewCardRecord
 from question_bank.errors import TentaError
@@ -24,6 +25,7 @@ from quiz.modes import topic_label
 from quiz.progress import question_label
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
+from quiz.tui.widgets.key_footer import KeyFooter
 from quiz.tui.widgets.point_list import point_worth
 from quiz.tui.widgets.question_view import OPTION_LETTERS, QuestionView
 
@@ -118,8 +120,15 @@ class QuestionDetailScreen(TentaScreen[str | None]):
         Binding("escape", "back", "Back", tooltip="Back to the question list."),
         Binding("1", "tab('question')", "Question", tooltip="The question, reference answer and key points."),
         Binding("2", "tab('answers')", "Your answers", tooltip="Your answers to this question, graded."),
-        Binding("s", "toggle_suspend", "Suspend", tooltip="Suspend or unsuspend this question."),
-        Binding("p", "practice", "Practise it", tooltip="A practice quiz on this question alone."),
+        Binding(
+            "f4,s",
+            "toggle_suspend",
+            "Suspend",
+            tooltip="Suspend or unsuspend this question (as in the list).",
+        ),
+        Binding(
+            "f5,p", "practice", "Practise", tooltip="A practice quiz on this question alone (as in the list)."
+        ),
         Binding("ctrl+l", "toggle_language", "Language", tooltip="Show the question in the other language."),
     ]
 
@@ -158,11 +167,11 @@ class QuestionDetailScreen(TentaScreen[str | None]):
                 with VerticalScroll(id="qd-answer"):
                     yield AnswerView(id="qd-answer-view")
                     yield Static(
-                        "You have not answered this question yet — p practises it now.",
+                        "You have not answered this question yet — f5 practises it now.",
                         id="qd-no-answers",
                         classes="empty-state",
                     )
-        yield Footer()
+        yield KeyFooter(minor=("toggle_language",))
 
     def on_mount(self) -> None:
         self._show_language()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, ProgressBar, Static, TextArea
+from textual.widgets import Header, Label, ProgressBar, Static, TextArea
 
 from question_bank.errors import TentaError
 from quiz.session import ActiveQuiz, ItemState, student_time_limit
@@ -19,6 +19,7 @@ from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.feedback import FeedbackChoice, FeedbackScreen
 from quiz.tui.screens.finish_dialog import FINISH, FinishDialog
+from quiz.tui.widgets.key_footer import KeyFooter
 from quiz.tui.widgets.media_line import MediaLine
 from quiz.tui.widgets.question_view import QuestionView
 from quiz.tui.widgets.quiz_timer import QuizTimer, format_duration
@@ -27,6 +28,10 @@ DRAFT_SAVE_DELAY_S = 0.6
 """Save the draft this long after the last keystroke (and always when leaving the question)."""
 TIME_WARNINGS_S = (5 * 60, 60)
 """A timed exam warns when this much time is left (Moodle shows its timer in red for the last minutes)."""
+FOOTER_MINOR = ("next_flagged", "open_media", "toggle_language", "command_palette")
+"""Keys the footer leaves out first (in this order) on a narrow terminal: the status and media lines name
+ctrl+r and ctrl+o where they apply, and f1's list names ctrl+p; submit, skip, back, flag, finish, suspend,
+pause and f1 stay at 80 columns."""
 
 
 class QuizScreen(TentaScreen[None]):
@@ -57,13 +62,11 @@ class QuizScreen(TentaScreen[None]):
             "out; this quiz still asks it (again: unsuspend). A function key, so it never types into the "
             "answer.",
         ),
-        Binding(
-            "ctrl+r", "next_flagged", "Next flagged", priority=True, tooltip="The next flagged question."
-        ),
+        Binding("ctrl+r", "next_flagged", "Next ⚑", priority=True, tooltip="The next flagged question."),
         Binding(
             "ctrl+o",
             "open_media",
-            "Open media",
+            "Media",
             priority=True,
             tooltip="Open the question's picture or sound in the system viewer; again for the next one.",
         ),
@@ -102,7 +105,7 @@ class QuizScreen(TentaScreen[None]):
             placeholder="Type your answer here (Swedish or English)…",
         )
         yield Static("", id="quiz-status")
-        yield Footer(compact=True)
+        yield KeyFooter(minor=FOOTER_MINOR)
 
     def on_mount(self) -> None:
         editor = self.query_one("#answer", TextArea)
@@ -219,7 +222,7 @@ class QuizScreen(TentaScreen[None]):
         self.query_one("#quiz-media", MediaLine).show(names, missing, self._media_index)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer 'Open media' only on questions that have some, 'Next flagged' once something is flagged."""
+        """Offer 'Media' only on questions that have some, 'Next ⚑' once something is flagged."""
         if action == "open_media":
             return bool(self.quiz.current.media)
         if action == "next_flagged":
