@@ -1,5 +1,6 @@
-"""Every key a teacher needs on the review queue and the answer groups is on screen in the footer, at the
-terminal sizes the snapshots use (a key cut off at the right edge cannot be discovered)."""
+"""Every key a teacher needs on the review queue and the answer groups is on screen in the footer, with f1
+(the key list), at the terminal sizes the snapshots use (a key cut off at the right edge cannot be
+discovered)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ async def test_the_review_queue_footer_shows_every_teacher_key_at_100_columns(ct
         await pilot.press("enter")
         await settle(pilot)
         shown = visible_footer_keys(pilot)
-    assert {"back", "save", "accept", "groups", "point_stats", "toggle_names", "select"} <= shown
+    assert {"back", "save", "accept", "groups", "point_stats", "toggle_names", "select", "show_keys"} <= shown
 
 
 async def test_the_answer_groups_footer_shows_every_teacher_key_at_120_columns(ctx: AppContext) -> None:
@@ -52,4 +53,4 @@ async def test_the_answer_groups_footer_shows_every_teacher_key_at_120_columns(c
         await settle(pilot)
         shown = visible_footer_keys(pilot)
     expected = {"back", "apply", "tighter", "looser", "confirm", "move", "take_out", "merge", "release"}
-    assert expected | {"toggle_names", "select"} <= shown
+    assert expected | {"toggle_names", "select", "show_keys"} <= shown

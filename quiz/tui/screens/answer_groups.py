@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from db.records import AnswerDetail
@@ -35,6 +35,7 @@ from quiz.teacher.review import parse_score
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.group_picker import GroupPicker
 from quiz.tui.screens.release_dialog import ReleaseDialog
+from quiz.tui.widgets.key_footer import TEACHER_FOOTER_MINOR, KeyFooter
 from quiz.tui.widgets.point_decisions import PointDecisions
 
 EXCERPT_LENGTH = 70
@@ -196,7 +197,7 @@ class AnswerGroupsScreen(TentaScreen[bool]):
                         yield Button("Apply", id="groups-apply", variant="primary")
                     yield Checkbox("Replace own overrides", id="groups-replace")
         yield Static("", id="groups-empty", classes="empty-state")
-        yield Footer(compact=True)
+        yield KeyFooter(minor=TEACHER_FOOTER_MINOR)
 
     def on_mount(self) -> None:
         for field in self.query(Input):

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
 from db.records import AnswerDetail
 from question_bank.errors import TentaError
@@ -19,6 +19,7 @@ from quiz.teacher.exports import format_score
 from quiz.teacher.review import score_from_points
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
+from quiz.tui.widgets.key_footer import TEACHER_FOOTER_MINOR, KeyFooter
 from quiz.tui.widgets.point_decisions import PointDecisions
 
 
@@ -90,7 +91,7 @@ class ReviewQueueScreen(TentaScreen[None]):
                     yield Input(placeholder="Comment for the student", id="override-comment")
                     yield Button("Save", id="override-save", variant="primary")
         yield Static("", id="queue-empty", classes="empty-state")
-        yield Footer(compact=True)
+        yield KeyFooter(minor=TEACHER_FOOTER_MINOR)
 
     def on_mount(self) -> None:
         for field in self.query(Input):

@@ -12,6 +12,9 @@ from textual.widgets._footer import FooterKey
 
 PALETTE = "command_palette"
 """The action of the command palette's key, which a screen may name among its minor keys too."""
+TEACHER_FOOTER_MINOR = (PALETTE,)
+"""The review queue and answer groups show every teacher key (grading without a key list); f1's list names
+ctrl+p, so its hint goes first when the row is full."""
 
 
 def outer_width(widget: Widget) -> int:
