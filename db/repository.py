@@ -114,7 +114,7 @@ def open_repository(url: str, *, clock: Clock = utcnow) -> Repository:
     """Open (creating if needed) the database at `url` and migrate it to the current schema.
 
     `clock` stamps every row the repository writes (tests and imports of past exams pass their own)."""
-    engine = create_engine_for(url)
+    engine = _engine(url)
     name = describe_url(engine.url)
     try:
         with database_errors(name):
@@ -123,6 +123,22 @@ def open_repository(url: str, *, clock: Clock = utcnow) -> Repository:
         engine.dispose()
         raise
     return Repository(engine, clock=clock)
+
+
+def _engine(url: str) -> Engine:
+    """The engine, or one line on a URL that does not parse or an SQLite folder that cannot be made (the
+    URL itself is left out of the message: it may hold a password)."""
+    try:
+        return create_engine_for(url)
+    except exc.ArgumentError as error:
+        raise TentaError(
+            "the database URL (TENTA_DATABASE_URL or database_url in config.toml) is not a database URL; "
+            "use e.g. sqlite:////path/to/tenta.sqlite3 or postgresql://user@host/tenta"
+        ) from error
+    except OSError as error:
+        folder = error.filename or describe_url(url)
+        reason = error.strerror or error
+        raise TentaError(f"{folder}: cannot create the database's folder ({reason})") from error
 
 
 @contextmanager

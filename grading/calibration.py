@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from question_bank.errors import TentaError
+from question_bank.errors import InputFileError, TentaError
+from question_bank.formats.common import read_text
 
 MAX_KNOTS = 64
 
@@ -58,11 +59,20 @@ class Calibration(BaseModel):
     @classmethod
     def load(cls, path: Path, *, model_id: str | None = None) -> Calibration:
         """Read a calibration file; it must have been fitted for `model_id` when one is given."""
+        text = read_text(path)
         try:
-            calibration = cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, ValidationError) as error:
-            first = str(error).splitlines()[0]
-            raise TentaError(f"{path}: not a tenta calibration file: {first}") from error
+            payload = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputFileError(
+                path, f"not a tenta calibration file: not valid JSON ({error.msg})", line=error.lineno
+            ) from error
+        try:
+            calibration = cls.model_validate(payload)
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or None
+            message = str(first.get("ctx", {}).get("error") or first["msg"])
+            raise InputFileError(path, f"{message} (not a tenta calibration file)", field=field) from error
         if model_id is not None and calibration.model_id != model_id:
             raise TentaError(
                 f"{path}: calibration was fitted for model {calibration.model_id!r}, "

@@ -13,8 +13,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from grading.rubric import derive_rubric
 from question_bank.errors import InputFileError
+from question_bank.formats.common import read_text
 from question_bank.language import detect_language
 from question_bank.models import Bank, Question
+
+_NEEDS_QUESTION = "empty; a record needs question and reference_answer, or question_number and --bank"
+
+
+class FieldError(ValueError):
+    """A check across fields that is still about one field, so the file's error can name it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class GradedRecord(BaseModel):
@@ -51,7 +62,7 @@ class GradedRecord(BaseModel):
     @model_validator(mode="after")
     def _score_in_range(self) -> GradedRecord:
         if not 0 <= self.score <= self.max_score:
-            raise ValueError(f"score {self.score} is outside 0..max_score ({self.max_score})")
+            raise FieldError("score", f"{self.score:g} is outside 0..max_score ({self.max_score:g})")
         return self
 
     @property
@@ -85,14 +96,16 @@ class GradedRecord(BaseModel):
 
 def read_records(path: Path) -> list[GradedRecord]:
     """All records of a JSONL file; a bad line is an InputFileError naming the line and field."""
+    return [record for _, record in read_numbered_records(path)]
+
+
+def read_numbered_records(path: Path) -> list[tuple[int, GradedRecord]]:
+    """(line number, record) for every record, so a later check can still point at the line."""
     return list(_iter_records(path))
 
 
-def _iter_records(path: Path) -> Iterator[GradedRecord]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputFileError(path, f"cannot read: {error}") from error
+def _iter_records(path: Path) -> Iterator[tuple[int, GradedRecord]]:
+    lines = read_text(path).splitlines()  # UTF-8 with or without BOM, CRLF; anything else names the line
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -103,11 +116,19 @@ def _iter_records(path: Path) -> Iterator[GradedRecord]:
         if not isinstance(payload, dict):
             raise InputFileError(path, "each line must be a JSON object", line=number)
         try:
-            yield GradedRecord.model_validate(payload)
+            yield number, GradedRecord.model_validate(payload)
         except ValidationError as error:
-            first = error.errors()[0]
-            field = ".".join(str(part) for part in first["loc"]) or None
-            raise InputFileError(path, first["msg"], line=number, field=field) from error
+            raise _located(path, number, error) from error
+
+
+def _located(path: Path, line: int, error: ValidationError) -> InputFileError:
+    """The first validation problem as an error naming the field (a cross-field check names its own)."""
+    first = error.errors()[0]
+    cause = first.get("ctx", {}).get("error")
+    if isinstance(cause, FieldError):
+        return InputFileError(path, str(cause), line=line, field=cause.field)
+    field = ".".join(str(part) for part in first["loc"]) or None
+    return InputFileError(path, first["msg"], line=line, field=field)
 
 
 def _identifier(text: str) -> str:
@@ -142,10 +163,9 @@ def question_for(record: GradedRecord, bank: Bank | None = None) -> Question:
         found = bank_question(record, bank)
         if found is not None:
             return found
-        if not record.reference_answer.strip():
-            raise ValueError(f"bank {bank.id!r} has no question {record.question_key or record.question!r}")
-    if not record.reference_answer.strip() or not record.question.strip():
-        raise ValueError("record needs question and reference_answer (or a question_number and --bank)")
+    problem = _question_problem(record, bank)
+    if problem is not None:
+        raise problem
     return Question(
         id=_identifier(record.group),
         prompt={detect_language([record.question], default="en"): record.question},
@@ -153,6 +173,30 @@ def question_for(record: GradedRecord, bank: Bank | None = None) -> Question:
         rubric=derive_rubric(record.all_references),
         max_points=record.max_score,
     )
+
+
+def _question_problem(record: GradedRecord, bank: Bank | None) -> FieldError | None:
+    """Why a record that is not one of the bank's questions cannot be graded: it lacks its own question."""
+    if bank is not None and not record.reference_answer.strip():
+        field = "question_number" if record.question_number is not None else "question_id"
+        named = record.question_key or record.question
+        return FieldError(field, f"bank {bank.id!r} has no question {named!r}")
+    if not record.reference_answer.strip():
+        return FieldError("reference_answer", _NEEDS_QUESTION)
+    if not record.question.strip():
+        return FieldError("question", _NEEDS_QUESTION)
+    return None
+
+
+def check_questions(path: Path, numbered: Sequence[tuple[int, GradedRecord]], bank: Bank | None) -> None:
+    """Fail before any grading on the first record that names no question it can be graded against, at
+    its line and field (records are read before the bank is chosen, so this cannot happen while reading)."""
+    for line, record in numbered:
+        if bank is not None and bank_question(record, bank) is not None:
+            continue
+        problem = _question_problem(record, bank)
+        if problem is not None:
+            raise InputFileError(path, str(problem), line=line, field=problem.field)
 
 
 def questions_for(records: Sequence[GradedRecord], bank: Bank | None = None) -> list[Question]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -22,7 +23,8 @@ from pydantic import BaseModel, ConfigDict
 from grading.models import Passage
 from grading.text import clean
 from grading.tokens import TokenStates, align
-from question_bank.errors import TentaError
+from question_bank.errors import InputFileError, TentaError
+from question_bank.formats.common import file_errors, read_text
 
 IVF_THRESHOLD = 50_000
 """Past this many chunks a flat index gets slow to search per key point; an IVF index takes over."""
@@ -105,18 +107,36 @@ def _word_count(parts: Sequence[str]) -> int:
 
 
 def read_document(path: Path) -> str:
-    """The text of a Markdown, text or PDF file (PDF through pypdf)."""
-    try:
-        if path.suffix.lower() == ".pdf":
-            from pypdf import PdfReader
+    """The text of a Markdown, text or PDF file (PDF through pypdf); a file with no text is an error, so
+    a scanned PDF or an empty file is not ingested as if it were course material."""
+    pdf = path.suffix.lower() == ".pdf"
+    text = _read_pdf(path) if pdf else read_text(path, windows_encodings=True)
+    if not text.strip():
+        hint = " (a scanned PDF holds only images: run OCR on it first)" if pdf else ""
+        raise InputFileError(path, f"has no text to ingest{hint}")
+    return text
 
+
+def _read_pdf(path: Path) -> str:
+    """A PDF's text; pypdf's warnings about damage stay out of the terminal, its errors become one line."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError
+
+    pypdf_logger = logging.getLogger("pypdf")
+    level = pypdf_logger.level
+    pypdf_logger.setLevel(logging.ERROR)
+    try:
+        with file_errors(path):
             reader = PdfReader(str(path))
             return "\n\n".join(page.extract_text() or "" for page in reader.pages)
-        return path.read_text(encoding="utf-8", errors="replace")
-    except (OSError, ValueError) as error:
-        raise TentaError(f"{path}: cannot read course material: {error}") from error
-    except Exception as error:  # pypdf raises its own error family for damaged files
-        raise TentaError(f"{path}: not a readable PDF: {error}") from error
+    except FileNotDecryptedError as error:
+        raise InputFileError(path, "the PDF is password-protected; ingest a copy saved without it") from error
+    except InputFileError:
+        raise
+    except Exception as error:  # pypdf raises its own error family (and ValueError, KeyError) for damage
+        raise InputFileError(path, f"not a readable PDF (damaged or cut short?): {error}") from error
+    finally:
+        pypdf_logger.setLevel(level)
 
 
 MATERIAL_SUFFIXES = (".md", ".markdown", ".txt", ".pdf")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from question_bank.errors import TentaError
 from quiz.settings import Settings
 
 if TYPE_CHECKING:
@@ -37,7 +38,13 @@ class AppContext:
         """The database, migrated to the current schema on first use."""
         from db.repository import open_repository
 
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise TentaError(
+                f"{self.settings.data_dir}: cannot create the data folder ({error.strerror or error}); "
+                "set TENTA_DATA_DIR to a folder you can write"
+            ) from error
         return open_repository(self.settings.resolved_database_url)
 
     @cached_property

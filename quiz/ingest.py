@@ -27,13 +27,13 @@ class IngestResult:
 
 def ingest_paths(ctx: AppContext, paths: Sequence[Path]) -> IngestResult:
     """Store each file's chunks in the database (unchanged files are skipped) and rebuild the index."""
-    from grading.retrieval import chunks_for_file, content_hash, material_files, read_document
+    from grading.retrieval import chunk_markdown, content_hash, material_files, read_document
 
     files = material_files(paths)
+    texts = [read_document(file) for file in files]  # every file read before any is stored
     chunk_count = 0
-    for file in files:
-        text = read_document(file)
-        chunks = chunks_for_file(file)
+    for file, text in zip(files, texts, strict=True):
+        chunks = chunk_markdown(text, source=file.name)
         chunk_count += len(chunks)
         ctx.repository.register_document(
             str(file.resolve()), content_hash(text), [(chunk.position, chunk.text) for chunk in chunks]

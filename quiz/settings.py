@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from question_bank.errors import InputFileError, TentaError
 
 APP_NAME = "tenta"
 
@@ -27,6 +31,17 @@ def default_cache_dir() -> Path:
 
 def default_config_file() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def _settings_error(error: ValidationError) -> TentaError:
+    """A bad setting as one line naming where it came from: the TENTA_* variable, else config.toml."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"])
+    variable = f"TENTA_{field}".upper()
+    environment = {name.upper(): value for name, value in os.environ.items()}
+    if variable in environment:
+        return TentaError(f"{variable}={environment[variable]!r}: {first['msg']}")
+    return InputFileError(default_config_file(), first["msg"], field=field)
 
 
 class Settings(BaseSettings):
@@ -84,6 +99,14 @@ class Settings(BaseSettings):
             "('Student 4821') per student; exports keep the names."
         ),
     )
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise _settings_error(error) from None
+        except tomllib.TOMLDecodeError as error:
+            raise InputFileError(default_config_file(), f"not valid TOML: {error}") from None
 
     @classmethod
     def settings_customise_sources(

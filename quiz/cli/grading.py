@@ -151,6 +151,22 @@ def _print_languages(report: EvaluationReport) -> None:
     _console().print(table)
 
 
+def _check_destination(path: Path | None) -> None:
+    """Refuse an output path that cannot be written before the model loads and grading starts."""
+    from quiz.teacher.exports import check_writable
+
+    if path is not None:
+        check_writable(path)
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise TentaError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
 def _sibling_examples(dataset: Path, records: Sequence[GradedRecord]) -> list[GradedRecord]:
     """Human-graded answers to the evaluated questions in the training files beside the dataset (a test
     split next to its train split, as SemEval and ../shared/datasets lay them out): the graded neighbours
@@ -204,11 +220,13 @@ def eval_command(  # noqa: PLR0917 - typer maps parameters to options
     ] = True,
 ) -> None:
     """Grade a human-graded dataset and print Pearson, Spearman, RMSE, QWK, accuracy and macro-F1."""
-    from grading.datasets import read_records
+    from grading.datasets import check_questions, read_numbered_records, read_records
     from grading.evaluate import evaluate_records
 
+    _check_destination(json_path)
     ctx = AppContext()
-    records = read_records(dataset)
+    numbered = read_numbered_records(dataset)
+    records = [record for _, record in numbered]
     if not records:
         raise TentaError(f"{dataset}: no records")
     if examples is not None:
@@ -216,6 +234,7 @@ def eval_command(  # noqa: PLR0917 - typer maps parameters to options
     else:
         example_records = _sibling_examples(dataset, records) if find_examples else []
     the_bank = _records_bank(ctx, bank, records, match=match_bank)
+    check_questions(dataset, numbered, the_bank)
     grader = _grader(
         ctx,
         calibration=calibration,
@@ -238,7 +257,7 @@ def eval_command(  # noqa: PLR0917 - typer maps parameters to options
     _print_report(report, per_question=per_question)
     if json_path is not None:
         payload = report.model_dump(mode="json", exclude={"predictions", "confidences"})
-        json_path.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
+        _write_text(json_path, json.dumps(payload, indent=1, ensure_ascii=False))
 
 
 def calibrate_command(
@@ -259,6 +278,7 @@ def calibrate_command(
 
     if (dataset is None) == (not from_overrides):
         raise TentaError("give a DATASET.jsonl or --from-overrides (one of them)")
+    _check_destination(out)
     ctx = AppContext()
     grader = _grader(ctx, calibration=None, course_material=False, profile=None)
     if from_overrides:
@@ -270,7 +290,10 @@ def calibrate_command(
         source = str(dataset)
     calibration = isotonic_fit(raw, target, model_id=grader.model_id, source=source)
     destination = out or ctx.settings.data_dir / "calibration.json"
-    calibration.save(destination)
+    try:
+        calibration.save(destination)
+    except OSError as error:
+        raise TentaError(f"{destination}: cannot write the calibration: {error.strerror or error}") from None
     _console().print(
         f"Calibration for {grader.model_id} from {len(raw)} answers ({escape(source)}) written to "
         f"{escape(str(destination))} ({len(calibration.x)} knots)."
@@ -281,14 +304,15 @@ def _dataset_pairs(
     ctx: AppContext, grader: Grader, dataset: Path, bank: str | None, *, match_bank: bool
 ) -> tuple[list[float], list[float]]:
     """(raw grader score, human fraction) for every record of a graded dataset."""
-    from grading.datasets import questions_for, read_records
+    from grading.datasets import check_questions, questions_for, read_numbered_records
 
-    records = read_records(dataset)
+    numbered = read_numbered_records(dataset)
+    records = [record for _, record in numbered]
+    if not records:
+        raise TentaError(f"{dataset}: no records")
     the_bank = _records_bank(ctx, bank, records, match=match_bank)
-    try:
-        questions = questions_for(records, the_bank)
-    except ValueError as error:
-        raise TentaError(f"{dataset}: {error}") from error
+    check_questions(dataset, numbered, the_bank)
+    questions = questions_for(records, the_bank)
     raw, target = [], []
     for record, question in zip(records, questions, strict=True):
         value = grader.raw_score(question, record.student_answer, bank=the_bank)

@@ -51,6 +51,7 @@ from quiz.teacher.batch import (
 )
 from quiz.teacher.exports import (
     GradebookFormat,
+    check_writable,
     final_grades,
     format_score,
     grade_counts,
@@ -239,6 +240,8 @@ def grade_command(
     batch_size: Annotated[int, typer.Option(min=1, help="Answers per grading batch.")] = DEFAULT_BATCH_SIZE,
 ) -> None:
     """Store every answer of a submissions file, grade the ungraded ones in batches, and summarise."""
+    if out is not None:
+        check_writable(out)
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     parsed = read_submissions(submissions)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -107,6 +108,16 @@ def format_score(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def check_writable(path: Path) -> None:
+    """Refuse an output path that could not be written, before any work whose result would go there (so a
+    typo in --out does not cost minutes of grading, or leave a submissions file half handled)."""
+    if path.is_dir():
+        raise TentaError(f"{path}: is a folder; give a file name to write")
+    existing = next(parent for parent in (path.parent, *path.parent.parents) if parent.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise TentaError(f"{path}: cannot write there ({existing} is not a writable folder)")
 
 
 @contextmanager

@@ -302,6 +302,14 @@ def _read_text(path: Path) -> tuple[str, list[InputFileError]]:
         raw = path.read_bytes()
     except OSError as error:
         raise InputFileError(path, f"cannot read the file ({error.strerror or error})") from error
+    text, warnings = _decode(path, raw)
+    if "\x00" in text:  # text never holds NUL; a workbook or other binary file saved under a text name does
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputFileError(path, "contains NUL bytes; is this a binary file?", line=line)
+    return text, warnings
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str, list[InputFileError]]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), []
     try:
