@@ -43,6 +43,8 @@ from question_bank.models import Bank, Question
 MAX_RECORD_LINES = 500
 """A quoted field open for more lines than this is taken to be a broken quote, not a long answer."""
 
+_NO_ROWS = "has a header row but no answers under it (is this the right file or sheet?)"
+
 MISSING_MARKERS = frozenset({"", "-", "–"})
 """What exports write for "no response" (Moodle uses '-')."""
 
@@ -431,6 +433,8 @@ def _parse_workbook(path: Path) -> ParsedSubmissions:
         columns = _Columns.from_headers(header, path=path, line=header_line)
     except InputFileError as error:
         raise table.locate(error, header) from None
+    if not any(any(cell.strip() for cell in cells) for _, cells in data):
+        raise table.locate(InputFileError(path, _NO_ROWS, line=header_line))
     for line, cells in data:
         unheaded = _unheaded_text(header, cells)
         if unheaded is not None:
@@ -487,9 +491,11 @@ def _parse_csv(path: Path, text: str) -> ParsedSubmissions:
         raise InputFileError(path, "the file is empty")
     header_line, header_fields = header
     columns = _Columns.from_headers(header_fields, path=path, line=header_line)
+    data_rows = 0
     for line_number, fields in records:
         if not any(field.strip() for field in fields):
             continue
+        data_rows += 1
         if len(fields) != len(header_fields):
             parsed.errors.append(
                 InputFileError(
@@ -500,6 +506,8 @@ def _parse_csv(path: Path, text: str) -> ParsedSubmissions:
             )
             continue
         _collect_rows(parsed, columns, dict(zip(header_fields, fields, strict=True)), line_number)
+    if not data_rows and not parsed.errors:
+        raise InputFileError(path, _NO_ROWS, line=header_line)
     return parsed
 
 

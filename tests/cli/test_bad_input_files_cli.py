@@ -267,3 +267,13 @@ def test_grade_refuses_a_binary_file_named_csv_in_one_line(tmp_path: Path) -> No
     result = runner.invoke(app, ["grade", str(workbook)])
     assert _error(result) == f"{workbook}:2: contains NUL bytes; is this a binary file?"
     assert _stored_answers(tmp_path) == 0
+
+
+def test_grade_refuses_a_csv_with_a_header_and_no_answers(tmp_path: Path) -> None:
+    header_only = tmp_path / "export.csv"  # e.g. the wrong sheet or an export taken before the exam
+    header_only.write_text("student,question,answer\r\n", encoding="utf-8-sig")
+    result = runner.invoke(app, ["grade", str(header_only)])
+    assert _error(result) == (
+        f"{header_only}:1: has a header row but no answers under it (is this the right file or sheet?)"
+    )
+    assert _stored_answers(tmp_path) == 0
