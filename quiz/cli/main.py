@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 import typer
@@ -16,12 +17,27 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",  # "rich" keeps docstring line breaks in the Commands panel
 )
 error_console = Console(stderr=True, soft_wrap=True)  # one error = one line, however long
 
 for group in (bank, database, history, model, grading, teacher, students, study, progress):
     group.register(app)
+
+
+def one_line_summaries(typer_app: typer.Typer) -> None:
+    """Typer's rich help keeps a docstring's line breaks in the Commands panel, leaving half-empty
+    lines; each command's summary there becomes its first paragraph on one line (its own --help is
+    unchanged)."""
+    for command in typer_app.registered_commands:
+        if command.short_help is None and command.callback is not None:
+            text = command.help if isinstance(command.help, str) else inspect.getdoc(command.callback)
+            command.short_help = " ".join((text or "").split("\n\n")[0].split()) or None
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            one_line_summaries(group.typer_instance)
+
+
+one_line_summaries(app)
 
 
 @app.callback(invoke_without_command=True)
