@@ -36,7 +36,18 @@ correlates with the human grade at Pearson 0.671 by sentence similarity alone an
 
 LEXICAL_FEATURES = ("lex_recall", "lex_precision", "point_lex", "q_restate")
 EMBEDDING_FEATURES = ("ref_cos", "ref_sent_cos", "point_cov", "point_min", "q_cos", "len_ratio")
-KNN_FEATURES = ("knn_mean", "knn_top", "knn_gap", "knn_sim", "knn_lex")
+KNN_FEATURES = (
+    "knn_mean",
+    "knn_top",
+    "knn_gap",
+    "knn_sim",
+    "knn_lex",
+    "proto_good",
+    "proto_bad",
+    "proto_gap",
+)
+"""Nearest graded answers, and similarity to the mean correct and the mean wrong graded answer
+(prototypes: out of fold, unseen answers, SciEntsBank Pearson 0.699 -> 0.711, Mohler 0.790 -> 0.799)."""
 KNN_TOKEN_FEATURES = ("knn_tok_good", "knn_tok_bad", "knn_tok_mean", "knn_tok_top")
 """Graded answers as extra model answers: how well the answer aligns, token by token, with the best
 correct and the best wrong graded answer, and what the best-aligned ones scored."""
@@ -260,11 +271,18 @@ def knn_features(examples: GradedAnswerIndex, vector: np.ndarray, floor: float) 
     sims = rescale(cosines, floor)
     weights = np.maximum(sims, 1e-3) ** 4
     good, bad = sims[fractions >= 0.5], sims[fractions < 0.5]
+    proto_good, proto_bad = (
+        float(rescale(np.array([prototype @ vector]), floor)[0]) if prototype is not None else 0.0
+        for prototype in examples.prototypes
+    )
     return {
         "knn_mean": float(weights @ fractions / weights.sum()),
         "knn_top": float(fractions[0]),
         "knn_gap": float((good.max() if len(good) else 0.0) - (bad.max() if len(bad) else 0.0)),
         "knn_sim": float(sims[0]),
+        "proto_good": proto_good,
+        "proto_bad": proto_bad,
+        "proto_gap": proto_good - proto_bad,
     }
 
 

@@ -276,6 +276,10 @@ class GradedAnswerIndex:
         """Token states of the graded answers (when the model gives them), for token-level votes."""
         self._index = faiss.IndexFlatIP(vectors.shape[1])
         self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        passed = self.fractions >= 0.5
+        self.prototypes = (_prototype(vectors[passed]), _prototype(vectors[~passed]))
+        """Unit mean vector of the correct (at least half marks) and of the wrong graded answers (None
+        when the question has none of that kind): what a right and a wrong answer look like on average."""
 
     def __len__(self) -> int:
         return len(self.fractions)
@@ -300,3 +304,11 @@ class GradedAnswerIndex:
     def token_agreement(self, answer: TokenStates, floor: float) -> np.ndarray:
         """Token-alignment F1 of the answer with every graded answer (both ways, rarity weighted)."""
         return np.array([align(other, answer, _NO_TOKENS, floor).f1 for other in self.tokens])
+
+
+def _prototype(vectors: np.ndarray) -> np.ndarray | None:
+    if not len(vectors):
+        return None
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm > 0 else None

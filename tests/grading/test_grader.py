@@ -144,6 +144,31 @@ def test_features_of_a_batch_equal_features_one_by_one(minilm_embedder: Embedder
     assert batched[0].values["ref_cos"] != pytest.approx(batched[2].values["ref_cos"], abs=1e-3)
 
 
+def test_answers_like_the_correct_graded_ones_are_closer_to_their_prototype(
+    minilm_grader: Grader, dropout_question: Question
+) -> None:
+    """proto_good / proto_bad: similarity to the mean correct and the mean wrong graded answer."""
+    examples = [
+        GradedExample(answer="Dropout switches off random neurons while training.", fraction=1.0),
+        GradedExample(answer="Neurons are dropped at random so the network cannot overfit.", fraction=0.8),
+        GradedExample(answer="It removes outliers from the data set.", fraction=0.0),
+        GradedExample(answer="Dropout deletes bad rows of the training data.", fraction=0.2),
+    ]
+    right = minilm_grader.features(
+        dropout_question, "Random neurons are turned off in training.", examples=examples
+    )
+    wrong = minilm_grader.features(dropout_question, "It throws away noisy rows of data.", examples=examples)
+    only_right = minilm_grader.features(
+        dropout_question, "Random neurons are turned off in training.", examples=examples[:2] + examples[:1]
+    )
+    assert right is not None and wrong is not None and only_right is not None
+    assert right.values["proto_good"] > right.values["proto_bad"]
+    assert wrong.values["proto_bad"] > wrong.values["proto_good"]
+    assert right.values["proto_gap"] > 0 > wrong.values["proto_gap"]
+    assert only_right.values["proto_bad"] == 0.0  # no wrong graded answer: no wrong prototype
+    assert only_right.values["proto_gap"] == only_right.values["proto_good"]
+
+
 def test_graded_neighbours_move_the_score(minilm_grader: Grader, dropout_question: Question) -> None:
     answer = "It turns neurons off."
     examples_low = [GradedExample(answer=f"It turns neurons off{'!' * i}", fraction=0.0) for i in range(5)]
