@@ -31,6 +31,7 @@ def ingest_paths(ctx: AppContext, paths: Sequence[Path]) -> IngestResult:
 
     files = material_files(paths)
     texts = [read_document(file) for file in files]  # every file read before any is stored
+    ctx.embedder  # noqa: B018 - a missing or broken model fails here, before anything is stored
     chunk_count = 0
     for file, text in zip(files, texts, strict=True):
         chunks = chunk_markdown(text, source=file.name)

@@ -158,6 +158,15 @@ def test_ingest_refuses_a_binary_file_named_md_and_stores_none_of_the_files(tmp_
     assert _stored_chunks() == 0
 
 
+def test_ingest_with_a_broken_model_stores_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model is loaded before any document is stored, so the saved index never falls behind."""
+    monkeypatch.setenv("TENTA_MODEL", str(tmp_path / "no-such-model"))
+    result = runner.invoke(app, ["ingest", str(_notes(tmp_path))])
+    assert "no-such-model" in _error(result)
+    monkeypatch.setenv("TENTA_MODEL", "all-MiniLM-L6-v2")
+    assert _stored_chunks() == 0
+
+
 def test_ingest_refuses_a_pdf_without_text_and_stores_none_of_the_files(tmp_path: Path) -> None:
     scanned = _pdf(tmp_path / "scan.pdf", None)
     result = runner.invoke(app, ["ingest", str(_notes(tmp_path)), str(scanned)])
