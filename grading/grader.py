@@ -180,15 +180,8 @@ class Grader:
             else:
                 pending.append((position, prepared))
         if pending:
-            vectors, tokens = self._encode_answers(
-                [text for _, prepared in pending for text in prepared.encoded]
-            )
-            offset = 0
-            for position, prepared in pending:
-                count = len(prepared.encoded)
-                unit_vectors = with_whole_answer(vectors[offset : offset + count])
-                answer_tokens = self._joined(tokens[offset : offset + count]) if tokens is not None else None
-                offset += count
+            encoded = self._encoded([prepared for _, prepared in pending])
+            for (position, prepared), (unit_vectors, answer_tokens) in zip(pending, encoded, strict=True):
                 grades[position] = self._grade_free_text(
                     requests[position], prepared, unit_vectors, answer_tokens
                 )
@@ -210,32 +203,16 @@ class Grader:
         """`features` of a batch, every answer encoded in one model call: fitting on the datasets
         encodes 10k answers, which one at a time takes three times as long."""
         prepared = [prepare_answer(request.answer) for request in requests]
-        vectors, tokens = self._encode_answers([unit for item in prepared if item for unit in item.encoded])
+        encoded = iter(self._encoded([item for item in prepared if item is not None]))
         results: list[FeatureResult | None] = []
-        indexes: dict[tuple[str, int], GradedAnswerIndex | None] = {}  # requests often share examples
-        offset = 0
         for request, item in zip(requests, prepared, strict=True):
             if item is None:
                 results.append(None)
                 continue
-            count, shared = len(item.encoded), (request.question.id, id(request.examples))
-            if shared not in indexes:
-                indexes[shared] = self._examples_index(request.question, request.examples)
-            joined = self._joined(tokens[offset : offset + count]) if tokens is not None else None
-            results.append(
-                compute_features(
-                    self.profile(request.question),
-                    answer_text=item.text,
-                    language=item.language,
-                    unit_vectors=with_whole_answer(vectors[offset : offset + count]),
-                    floor=self.scoring.floor,
-                    examples=indexes[shared],
-                    answer_tokens=joined,
-                    token_floor=self.scoring.token_floor,
-                    bridge=self.scoring.language_bridge,
-                )
-            )
-            offset += count
+            unit_vectors, answer_tokens = next(encoded)
+            examples = self._examples_index(request.question, request.examples)
+            profile = self.profile(request.question)
+            results.append(self._features(profile, item, unit_vectors, answer_tokens, examples))
         return results
 
     def raw_score(
@@ -276,17 +253,7 @@ class Grader:
         question = request.question
         profile = self.profile(question)
         examples = self._examples_index(question, request.examples)
-        result = compute_features(
-            profile,
-            answer_text=prepared.text,
-            language=prepared.language,
-            unit_vectors=unit_vectors,
-            floor=self.scoring.floor,
-            examples=examples,
-            answer_tokens=answer_tokens,
-            token_floor=self.scoring.token_floor,
-            bridge=self.scoring.language_bridge,
-        )
+        result = self._features(profile, prepared, unit_vectors, answer_tokens, examples)
         key, combiner = self.scoring.combiner(
             with_examples=examples is not None, lexical=result.lexical_available, profile=self._profile_name
         )
@@ -506,6 +473,13 @@ class Grader:
     ) -> GradedAnswerIndex | None:
         """The graded answers as a nearest-neighbour index, encoded exactly like answers being graded
         (sentences, their mean, their tokens), so an answer and its graded twin compare as equal."""
+        digest = hashlib.sha256(question.id.encode())
+        for example in examples:  # keyed before preparing: a batch sharing its examples prepares them once
+            digest.update(f"{example.fraction:.6f}\x00{example.answer}\x01".encode("utf-8", "surrogatepass"))
+        key = digest.hexdigest()
+        cached = self._example_indexes.get(key)
+        if cached is not None:
+            return cached
         usable = [
             (example, prepared)
             for example in examples
@@ -513,32 +487,50 @@ class Grader:
         ]
         if len(usable) < MIN_EXAMPLES:
             return None
-        digest = hashlib.sha256(question.id.encode())
-        for example, _ in usable:
-            digest.update(f"{example.fraction:.6f}\x00{example.answer}\x01".encode("utf-8", "surrogatepass"))
-        key = digest.hexdigest()
-        cached = self._example_indexes.get(key)
-        if cached is None:
-            vectors, tokens = self._encode_answers(
-                [unit for _, prepared in usable for unit in prepared.encoded]
-            )
-            wholes, joined, offset = [], [], 0
-            for _, prepared in usable:
-                count = len(prepared.encoded)
-                wholes.append(with_whole_answer(vectors[offset : offset + count])[-1])
-                if tokens is not None:
-                    joined.append(self._joined(tokens[offset : offset + count]))
-                offset += count
-            cached = GradedAnswerIndex(
-                np.stack(wholes),
-                [example.fraction for example, _ in usable],
-                [frozenset(content_words(prepared.text, prepared.language)) for _, prepared in usable],
-                joined,
-            )
-            self._example_indexes[key] = cached
-            if len(self._example_indexes) > _PROFILE_CACHE_SIZE:
-                self._example_indexes.popitem(last=False)
+        encoded = self._encoded([prepared for _, prepared in usable])
+        cached = GradedAnswerIndex(
+            np.stack([unit_vectors[-1] for unit_vectors, _ in encoded]),
+            [example.fraction for example, _ in usable],
+            [frozenset(content_words(prepared.text, prepared.language)) for _, prepared in usable],
+            [tokens for _, tokens in encoded if tokens is not None],
+        )
+        self._example_indexes[key] = cached
+        if len(self._example_indexes) > _PROFILE_CACHE_SIZE:
+            self._example_indexes.popitem(last=False)
         return cached
+
+    def _encoded(self, prepared: Sequence[_Prepared]) -> list[tuple[np.ndarray, TokenStates | None]]:
+        """Each prepared answer's unit vectors (its sentences, then the whole answer) and its joined token
+        states, every answer encoded in one model call."""
+        vectors, tokens = self._encode_answers([unit for item in prepared for unit in item.encoded])
+        encoded: list[tuple[np.ndarray, TokenStates | None]] = []
+        offset = 0
+        for item in prepared:
+            count = len(item.encoded)
+            joined = self._joined(tokens[offset : offset + count]) if tokens is not None else None
+            encoded.append((with_whole_answer(vectors[offset : offset + count]), joined))
+            offset += count
+        return encoded
+
+    def _features(
+        self,
+        profile: QuestionProfile,
+        prepared: _Prepared,
+        unit_vectors: np.ndarray,
+        answer_tokens: TokenStates | None,
+        examples: GradedAnswerIndex | None,
+    ) -> FeatureResult:
+        return compute_features(
+            profile,
+            answer_text=prepared.text,
+            language=prepared.language,
+            unit_vectors=unit_vectors,
+            floor=self.scoring.floor,
+            examples=examples,
+            answer_tokens=answer_tokens,
+            token_floor=self.scoring.token_floor,
+            bridge=self.scoring.language_bridge,
+        )
 
 
 def with_whole_answer(sentence_vectors: np.ndarray) -> np.ndarray:
