@@ -47,7 +47,7 @@ KNN_FEATURES = (
     "proto_gap",
 )
 """Nearest graded answers, and similarity to the mean correct and the mean wrong graded answer
-(prototypes: out of fold, unseen answers, SciEntsBank Pearson 0.699 -> 0.711, Mohler 0.790 -> 0.799)."""
+(prototypes: out of fold, unseen answers, SciEntsBank Pearson 0.699 -> 0.712, Mohler 0.790 -> 0.801)."""
 KNN_TOKEN_FEATURES = ("knn_tok_good", "knn_tok_bad", "knn_tok_mean", "knn_tok_top")
 """Graded answers as extra model answers: how well the answer aligns, token by token, with the best
 correct and the best wrong graded answer, and what the best-aligned ones scored."""
