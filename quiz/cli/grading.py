@@ -16,6 +16,7 @@ from rich.table import Table
 
 from question_bank.errors import TentaError
 from quiz.context import AppContext
+from quiz.teacher.exports import check_writable
 
 if TYPE_CHECKING:
     from grading.calibration import Calibration
@@ -151,14 +152,6 @@ def _print_languages(report: EvaluationReport) -> None:
     _console().print(table)
 
 
-def _check_destination(path: Path | None) -> None:
-    """Refuse an output path that cannot be written before the model loads and grading starts."""
-    from quiz.teacher.exports import check_writable
-
-    if path is not None:
-        check_writable(path)
-
-
 def _write_text(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -223,7 +216,7 @@ def eval_command(  # noqa: PLR0917 - typer maps parameters to options
     from grading.datasets import check_questions, read_numbered_records, read_records
     from grading.evaluate import evaluate_records
 
-    _check_destination(json_path)
+    check_writable(json_path)
     ctx = AppContext()
     numbered = read_numbered_records(dataset)
     records = [record for _, record in numbered]
@@ -278,7 +271,7 @@ def calibrate_command(
 
     if (dataset is None) == (not from_overrides):
         raise TentaError("give a DATASET.jsonl or --from-overrides (one of them)")
-    _check_destination(out)
+    check_writable(out)
     ctx = AppContext()
     grader = _grader(ctx, calibration=None, course_material=False, profile=None)
     if from_overrides:

@@ -240,8 +240,7 @@ def grade_command(
     batch_size: Annotated[int, typer.Option(min=1, help="Answers per grading batch.")] = DEFAULT_BATCH_SIZE,
 ) -> None:
     """Store every answer of a submissions file, grade the ungraded ones in batches, and summarise."""
-    if out is not None:
-        check_writable(out)
+    check_writable(out)
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     parsed = read_submissions(submissions)

@@ -110,9 +110,12 @@ def format_score(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def check_writable(path: Path) -> None:
+def check_writable(path: Path | None) -> None:
     """Refuse an output path that could not be written, before any work whose result would go there (so a
-    typo in --out does not cost minutes of grading, or leave a submissions file half handled)."""
+    typo in --out does not cost minutes of grading, or leave a submissions file half handled). None (no
+    output asked for) passes."""
+    if path is None:
+        return
     if path.is_dir():
         raise TentaError(f"{path}: is a folder; give a file name to write")
     existing = next(parent for parent in (path.parent, *path.parent.parents) if parent.exists())
