@@ -650,6 +650,7 @@ def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
     general: list[str] = []
     outcomes: dict[str, list[str]] = {"correct": [], "partial": [], "incorrect": [], "hint": []}
     switched_on = _switched_on_by_correctness(item)
+    flags = _flags_set_by_correctness(item)
     for modal in item.findall("modalFeedback"):
         text = _readable(modal)
         identifier = modal.get("identifier", "")
@@ -657,6 +658,9 @@ def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
             continue
         if identifier in choice_ids:
             feedback.by_choice[identifier] = text
+        elif (flag := flags.get(modal.get("outcomeIdentifier", ""))) is not None and identifier == "true":
+            if flag:
+                outcomes[flag].append(text)
         elif identifier in switched_on or _CONDITIONAL_FEEDBACK.search(identifier):
             outcome = switched_on.get(identifier) or _outcome_named(identifier)
             if outcome:
@@ -740,6 +744,19 @@ def _switched_on_by_correctness(item: Element) -> dict[str, str]:
                     if value.get("baseType") == "identifier":
                         switched.setdefault((value.text or "").strip(), outcome)
     return switched
+
+
+def _flags_set_by_correctness(item: Element) -> dict[str, str]:
+    """Boolean outcomes that response processing sets, outside any condition, to whether the answer is
+    right or wrong, each with what it says ('correct', 'incorrect', 'partial', or '' when the test does
+    not tell): ONYX 3 sets FEEDBACK_1666978 to match(FEEDBACKBASIC, 'correct') and shows the modalFeedback
+    of that outcome whose identifier is 'true'."""
+    processing = item.find("responseProcessing")
+    return {
+        setter.get("identifier", ""): _condition_outcome(setter[0])
+        for setter in (processing.findall("setOutcomeValue") if processing is not None else ())
+        if len(setter) and _tests_correctness(setter[0])
+    }
 
 
 def _is_true_false(texts: Sequence[str]) -> bool:

@@ -1,0 +1,113 @@
+"""Round 8 of real exchange files written by other tools (sources in
+tests/question_bank/data/real8/README.md).
+None of the files that exposed a problem carries a licence that allows a copy into this MIT project, so
+each test writes the construct that exposed it in a file of its own, in the producer's layout and with
+words of its own, and the README names the file it comes from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from question_bank.formats.detect import import_file
+from question_bank.models import OutcomeFeedback, Question
+
+
+def _prompt(question: Question) -> str:
+    (prompt,) = question.prompt.values()
+    return prompt
+
+
+def _onyx3_item(identifier: str, declarations: str, body: str, scoring: str) -> str:
+    """An item as ONYX Editor 3.4 (BPS Bildungsportal Sachsen) writes it: FEEDBACKBASIC set to 'correct'
+    or 'incorrect', then, outside any condition, one boolean outcome per feedback set to whether
+    FEEDBACKBASIC says so; each modalFeedback has identifier 'true' and names its boolean outcome."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<!--This file was created using: Onyx Editor, Version 3.4.1 (Full, licensed version)-->
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1"
+    identifier="{identifier}" title="{identifier}" adaptive="false" timeDependent="false">
+  {declarations}
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float">
+    <defaultValue><value>0.0</value></defaultValue></outcomeDeclaration>
+  <outcomeDeclaration identifier="MAXSCORE" cardinality="single" baseType="float">
+    <defaultValue><value>1.0</value></defaultValue></outcomeDeclaration>
+  <outcomeDeclaration identifier="FEEDBACKBASIC" cardinality="single" baseType="identifier">
+    <defaultValue><value>empty</value></defaultValue></outcomeDeclaration>
+  <outcomeDeclaration identifier="FEEDBACK_111" cardinality="single" baseType="boolean"
+      view="testConstructor">
+    <defaultValue><value>false</value></defaultValue></outcomeDeclaration>
+  <outcomeDeclaration identifier="FEEDBACK_222" cardinality="single" baseType="boolean"
+      view="testConstructor">
+    <defaultValue><value>false</value></defaultValue></outcomeDeclaration>
+  <itemBody>{body}</itemBody>
+  <responseProcessing>
+    <responseCondition>
+      <responseIf>
+        <isNull><variable identifier="RESPONSE" /></isNull>
+        <setOutcomeValue identifier="FEEDBACKBASIC">
+          <baseValue baseType="identifier">empty</baseValue></setOutcomeValue>
+      </responseIf>
+      <responseElseIf>
+        {scoring}
+        <setOutcomeValue identifier="SCORE">
+          <sum><variable identifier="SCORE" /><variable identifier="MAXSCORE" /></sum></setOutcomeValue>
+        <setOutcomeValue identifier="FEEDBACKBASIC">
+          <baseValue baseType="identifier">correct</baseValue></setOutcomeValue>
+      </responseElseIf>
+      <responseElse>
+        <setOutcomeValue identifier="FEEDBACKBASIC">
+          <baseValue baseType="identifier">incorrect</baseValue></setOutcomeValue>
+      </responseElse>
+    </responseCondition>
+    <setOutcomeValue identifier="FEEDBACK_111">
+      <and><match><baseValue baseType="identifier">correct</baseValue>
+        <variable identifier="FEEDBACKBASIC" /></match></and>
+    </setOutcomeValue>
+    <setOutcomeValue identifier="FEEDBACK_222">
+      <and><match><baseValue baseType="identifier">incorrect</baseValue>
+        <variable identifier="FEEDBACKBASIC" /></match></and>
+    </setOutcomeValue>
+  </responseProcessing>
+  <modalFeedback identifier="true" outcomeIdentifier="FEEDBACK_111" showHide="show"
+    title="Richtig!">Well done: two rivers.</modalFeedback>
+  <modalFeedback identifier="true" outcomeIdentifier="FEEDBACK_222" showHide="show"
+    title="Leider falsch!">Look at the map again.</modalFeedback>
+</assessmentItem>
+"""
+
+
+_MATCH_CORRECT = '<match><variable identifier="RESPONSE" /><correct identifier="RESPONSE" /></match>'
+
+
+def test_onyx3_feedback_for_a_right_and_a_wrong_answer_is_told_apart(tmp_path: Path) -> None:
+    """ONYX 3.4 shows each modalFeedback (identifier 'true') when a boolean outcome is true, and sets that
+    outcome, outside any condition, to whether FEEDBACKBASIC is 'correct' or 'incorrect' (was: both texts
+    glued into the feedback for a right answer, none for a wrong one). From qti-sdk's Sachsen items."""
+    path = tmp_path / "Choicemultiple.xml"
+    path.write_text(
+        _onyx3_item(
+            "Choicemultiple_1",
+            '<responseDeclaration identifier="RESPONSE" cardinality="multiple" baseType="identifier">'
+            "<correctResponse><value>c2</value><value>c4</value></correctResponse></responseDeclaration>",
+            "<div>Which rivers flow through the town?</div>"
+            '<choiceInteraction responseIdentifier="RESPONSE" shuffle="false" maxChoices="0">'
+            '<simpleChoice identifier="c1">Rhine</simpleChoice>'
+            '<simpleChoice identifier="c2">Elbe</simpleChoice>'
+            '<simpleChoice identifier="c3">Danube</simpleChoice>'
+            '<simpleChoice identifier="c4">Mulde</simpleChoice>'
+            "</choiceInteraction>",
+            _MATCH_CORRECT,
+        ),
+        encoding="utf-8",
+    )
+    (question,) = import_file(path).questions
+    assert _prompt(question) == "Which rivers flow through the town?"
+    assert [(choice.text, choice.fraction) for choice in question.choices] == [
+        ("Rhine", 0.0),
+        ("Elbe", 0.5),
+        ("Danube", 0.0),
+        ("Mulde", 0.5),
+    ]
+    assert question.all_or_nothing
+    assert question.outcome_feedback == OutcomeFeedback(
+        correct="Well done: two rivers.", incorrect="Look at the map again."
+    )
