@@ -2229,10 +2229,12 @@ class _MediaFiles:
         if local:
             outside = all(path == ".." or path.startswith("../") for _, path in local)
             problem = "points outside" if outside else "is not in"
-            self.notes.append(
+            note = (
                 f"{document.path}: {label}: {word} {shown.references[0]!r} {problem} {self.where}; "
                 "left out (the text still names it)"
             )
+            if note not in self.notes:  # once, not once per question the item was split into
+                self.notes.append(note)
         return None
 
     def name(self, path: str) -> str | None:
@@ -2246,13 +2248,25 @@ class _MediaFiles:
 
 
 def _with_media(
-    question: MoodleQuestion, document: _Document, item: Element, files: _MediaFiles, label: str
+    question: MoodleQuestion,
+    document: _Document,
+    item: Element,
+    files: _MediaFiles,
+    label: str,
+    *,
+    one_of_several: bool,
 ) -> MoodleQuestion:
     """The question listing the files it shows under their bank-wide names, its text naming each file as
-    the bank stores it ('[image: chart-2.png]' after a clash)."""
+    the bank stores it ('[image: chart-2.png]' after a clash). One of several questions an item was split
+    into shows only the files its own text names: an ONYX matching item of five pictures gives five
+    questions, each about one of them."""
     names: list[str] = []
     renamed: dict[str, str] = {}
+    texts = [question.prompt, *(choice["text"] for choice in question.data.get("choices", ()))]
     for shown in _shown_in(item):
+        placeholder = f"[{shown.kind}: {_file_name(shown.references[0])}]"
+        if one_of_several and not any(placeholder in text for text in texts):
+            continue
         path = files.locate(document, shown, label)
         bank_name = files.name(path) if path is not None else None
         if bank_name is None:
@@ -2420,7 +2434,7 @@ def _collect(
                 questions = _single_question(document, item, item_topics, reader, local.note)
             questions = [
                 _placed(
-                    _with_media(question, document, item, files, label),
+                    _with_media(question, document, item, files, label, one_of_several=len(questions) > 1),
                     item,
                     label_ids,
                     group_points,

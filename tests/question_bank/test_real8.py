@@ -6,10 +6,13 @@ words of its own, and the README names the file it comes from."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from question_bank.formats.detect import import_file
 from question_bank.models import OutcomeFeedback, Question
+
+PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
 
 
 def _prompt(question: Question) -> str:
@@ -111,3 +114,54 @@ def test_onyx3_feedback_for_a_right_and_a_wrong_answer_is_told_apart(tmp_path: P
     assert question.outcome_feedback == OutcomeFeedback(
         correct="Well done: two rivers.", incorrect="Look at the map again."
     )
+
+
+def test_an_onyx_matching_of_pictures_gives_each_question_its_own_picture(tmp_path: Path) -> None:
+    """An ONYX matching item whose items are pictures is split into a question per picture; each shows
+    only the picture it asks about (was: every question listed all of them, so the student saw five
+    pictures and one blank), and a missing picture is noted once, not once per question."""
+    picture = base64.b64decode(PNG_1X1)
+    (tmp_path / "media").mkdir()
+    for name in ("church", "opera"):
+        (tmp_path / "media" / f"{name}.png").write_bytes(picture)
+    pairs = [("m_church", "church"), ("m_opera", "opera"), ("m_tower", "tower")]
+    items = "".join(
+        f'<simpleAssociableChoice identifier="{ident}" matchMax="1"><img src="media/{name}.png" alt="" />'
+        "</simpleAssociableChoice>"
+        for ident, name in pairs
+    )
+    path = tmp_path / "Matchmultiple.xml"
+    path.write_text(
+        _onyx3_item(
+            "Matchmultiple_1",
+            '<responseDeclaration identifier="RESPONSE" cardinality="multiple" baseType="directedPair">'
+            "<correctResponse><value>m_church t_dresden</value><value>m_opera t_dresden</value>"
+            "<value>m_tower t_leipzig</value></correctResponse></responseDeclaration>",
+            "<div>Which town is each sight in?</div>"
+            '<matchInteraction responseIdentifier="RESPONSE" shuffle="true" maxAssociations="0">'
+            f"<simpleMatchSet>{items}</simpleMatchSet><simpleMatchSet>"
+            '<simpleAssociableChoice identifier="t_dresden" matchMax="0">Dresden</simpleAssociableChoice>'
+            '<simpleAssociableChoice identifier="t_leipzig" matchMax="0">Leipzig</simpleAssociableChoice>'
+            "</simpleMatchSet></matchInteraction>",
+            _MATCH_CORRECT,
+        ),
+        encoding="utf-8",
+    )
+    notes: list[str] = []
+    questions = import_file(path, notes=notes).questions
+    assert [question.media for question in questions] == [("church.png",), ("opera.png",), ()]
+    assert [_prompt(question).rsplit("\n", 1)[-1] for question in questions] == [
+        "[image: church.png] → _____",
+        "[image: opera.png] → _____",
+        "[image: tower.png] → _____",
+    ]
+    assert [[choice.text for choice in q.choices if choice.fraction == 1.0] for q in questions] == [
+        ["Dresden"],
+        ["Dresden"],
+        ["Leipzig"],
+    ]
+    missing = [note for note in notes if "is not in" in note]
+    assert [note.removeprefix(f"{path}: ") for note in missing] == [
+        "item 'Matchmultiple_1': picture 'media/tower.png' is not in the folder of "
+        "Matchmultiple.xml; left out (the text still names it)"
+    ]
