@@ -168,6 +168,16 @@ class _GiftError(ValueError):
     """A problem inside one question; becomes an InputFileError at that question's line."""
 
 
+class _GiftUnsupported(ValueError):
+    """A well-formed question of a kind tenta has no type for (skippable with --skip-unsupported)."""
+
+
+_PLUGIN_BLOCK = (
+    "an answer block starting with '>' ({>2 …}) is for a Moodle plugin question type (ordering: the items "
+    "in order, one a line; essay auto-grade; speak): not supported by tenta; remove or convert this question"
+)
+
+
 def _weight(answer: str, *, default: float) -> tuple[float, str]:
     match = _WEIGHT.match(answer)
     if not match:
@@ -411,6 +421,7 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> list[MoodleQuestion]:
         question_text = f"{text[:start].rstrip()} {text[finish + 1 :].lstrip()}"
     prompt, text_format = _formatted(question_text.strip())
     general_feedback = _formatted(general_feedback.strip(), text_format)[0]
+    _refuse_plugin_block(answer_text)
     pairs: list[matching.Pair] = []
     if answer_text == "":
         data: dict[str, Any] = {"type": QuestionType.FREE_TEXT.value}
@@ -437,6 +448,13 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> list[MoodleQuestion]:
         paragraph.line, title, prompt, data, general_feedback, topics, moodle_id, reference
     )
     return _matching_questions(question, pairs) if pairs else [question]
+
+
+def _refuse_plugin_block(answer_text: str) -> None:
+    """Moodle's GIFT import hands a block starting with '>' to the question type plugins that read one
+    (qtype_ordering exports '{>2 none' and its items in order): none is a type tenta has."""
+    if answer_text.startswith(">"):
+        raise _GiftUnsupported(_PLUGIN_BLOCK)
 
 
 def _is_matching(answer_text: str) -> bool:
@@ -487,6 +505,9 @@ def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[MoodleQu
             questions = _parse_question(paragraph_after, topic)
         except _GiftError as error:
             problems.add(str(error), line=paragraph_after.line, field=_title_of(paragraph_after.text))
+            continue
+        except _GiftUnsupported as error:
+            problems.unsupported(str(error), line=paragraph_after.line, field=_title_of(paragraph_after.text))
             continue
         parsed += questions
         if len(questions) > 1:

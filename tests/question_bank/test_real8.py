@@ -9,6 +9,9 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import pytest
+
+from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import import_file
 from question_bank.models import OutcomeFeedback, Question
 
@@ -165,3 +168,28 @@ def test_an_onyx_matching_of_pictures_gives_each_question_its_own_picture(tmp_pa
         "item 'Matchmultiple_1': picture 'media/tower.png' is not in the folder of "
         "Matchmultiple.xml; left out (the text still names it)"
     ]
+
+
+def test_a_gift_ordering_question_is_unsupported_not_a_short_answer(tmp_path: Path) -> None:
+    """Moodle's ordering question type exports GIFT as '{>2 none' and the items in order, one a line, and
+    Moodle's GIFT import hands a block starting with '>' to such plugins (was: imported as a short answer
+    whose one accepted answer was '>2 none Modular Object …'). It is unsupported: an error naming its
+    line, or left out with --skip-unsupported. From qtype_ordering's testexport.gift.txt."""
+    path = tmp_path / "ordering.gift"
+    path.write_text(
+        "// question: 7  name: Planets\n"
+        "// [id:planets]\n"
+        "::Planets::[html]Order the planets from the sun outwards.{>3     none\n"
+        "Mercury\nVenus\nEarth\nMars\n}\n\n"
+        "::Moon::The Moon orbits which planet?{=Earth}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(path)
+    (error,) = raised.value.errors
+    assert (error.line, error.field) == (3, "Planets")
+    assert "a Moodle plugin question type (ordering" in error.message
+    skipped: list[InputFileError] = []
+    (question,) = import_file(path, skipped=skipped).questions
+    assert (question.id, [choice.text for choice in question.choices]) == ("Moon", ["Earth"])
+    assert [(problem.line, problem.field) for problem in skipped] == [(3, "Planets")]
