@@ -19,6 +19,8 @@ from question_bank.formats.common import html_to_text, tidy_number
 from question_bank.models import QuestionType
 
 GAP = re.compile(r"\{(\d*(?:\.\d+)?):([A-Za-z_]+):((?:\\.|[^\\}])*)\}")
+_ANSWERLESS_GAP = re.compile(r"\{\d*(?:\.\d+)?:([A-Za-z_]+)\}")
+"""'{1:MULTICHOICE}': a gap of a known kind with no answers (Moodle refuses it too)."""
 ASKED = "_____"
 OTHER_GAP = "[…]"
 
@@ -34,6 +36,7 @@ _ONE_CHOICE = frozenset(
 _SEVERAL_CHOICES = frozenset(
     {"MULTIRESPONSE", "MR", "MULTIRESPONSE_H", "MRH", "MULTIRESPONSE_S", "MRS", "MULTIRESPONSE_HS", "MRHS"}
 )
+_KINDS = _SHORT | _NUMERICAL | _ONE_CHOICE | _SEVERAL_CHOICES
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _ESCAPED = re.compile(r"\\(.)")
 
@@ -62,6 +65,11 @@ class _Answer:
 def gaps(markup: str) -> list[Gap]:
     """The gaps of a question text (HTML or plain), in order; a gap tenta cannot read is a ClozeError
     naming it by its number."""
+    for answerless in _ANSWERLESS_GAP.finditer(markup):
+        if answerless.group(1).upper() in _KINDS:
+            raise ClozeError(
+                f"gap {answerless.group(0)} has no answers (write them after a colon: =right~wrong)"
+            )
     found = []
     for number, match in enumerate(GAP.finditer(markup), start=1):
         weight, kind, body = match.group(1), match.group(2).upper(), match.group(3)

@@ -193,3 +193,31 @@ def test_a_gift_ordering_question_is_unsupported_not_a_short_answer(tmp_path: Pa
     (question,) = import_file(path, skipped=skipped).questions
     assert (question.id, [choice.text for choice in question.choices]) == ("Moon", ["Earth"])
     assert [(problem.line, problem.field) for problem in skipped] == [(3, "Planets")]
+
+
+def test_a_cloze_gap_without_answers_is_named_as_such(tmp_path: Path) -> None:
+    """'{1:MULTICHOICE}' is a gap whose answers were left out (Moodle's broken_cloze_questions.xml); the
+    error names that gap (was: 'a Cloze question without gaps', which the author could not match to the
+    text), at the question's line, and nothing is imported."""
+    path = tmp_path / "cloze.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n'
+        '  <question type="cloze">\n'
+        "    <name><text>Rivers</text></name>\n"
+        '    <questiontext format="html"><text>The Elbe flows into the {1:MULTICHOICE}</text>'
+        "</questiontext>\n"
+        "  </question>\n"
+        '  <question type="cloze">\n'
+        "    <name><text>Capital</text></name>\n"
+        '    <questiontext format="html"><text>Berlin is {1:SHORTANSWER:=Germany}\'s capital.</text>'
+        "</questiontext>\n"
+        "  </question>\n</quiz>\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(path)
+    (error,) = raised.value.errors
+    assert (error.line, error.field) == (3, "Rivers")
+    assert error.message.endswith(
+        "Cloze gap {1:MULTICHOICE} has no answers (write them after a colon: =right~wrong)"
+    )
