@@ -95,8 +95,9 @@ class Settings(BaseSettings):
     anonymous_grading: bool = Field(
         default=False,
         description=(
-            "Teachers grade without names: review, answer groups and audit show a stable pseudonym "
-            "('Student 4821') per student; exports keep the names."
+            "Teachers grade without names: review, answer groups and audit show a pseudonym "
+            "('Student 4821') per student and bank, so knowing it in one exam tells nothing in another; "
+            "exports keep the names."
         ),
     )
 

@@ -112,8 +112,8 @@ AnonymousOption = Annotated[
     bool | None,
     typer.Option(
         "--anonymous/--names",
-        help="Hide student names behind a stable pseudonym ('Student 4821') while grading; default: the "
-        "TENTA_ANONYMOUS_GRADING setting.",
+        help="Hide student names behind a pseudonym ('Student 4821'), the same for a student throughout "
+        "one bank and different in each bank, while grading; default: the TENTA_ANONYMOUS_GRADING setting.",
     ),
 ]
 EXCERPT_LENGTH = 70
@@ -811,6 +811,7 @@ def regrade_command(  # noqa: PLR0917 - typer maps parameters to options
             batch_size=batch_size,
             progress=lambda done: progress.advance(task, done),
         )
+    banks = {detail.answer.id: detail.answer.bank_id for detail in details}
     changes = report.final_changes
     verb = "would change" if dry_run else "changed"
     if changes:
@@ -820,7 +821,7 @@ def regrade_command(  # noqa: PLR0917 - typer maps parameters to options
         for change in _shown(changes, show_all):
             table.add_row(
                 str(change.answer_id),
-                pseudonyms.name(change.student_id) if pseudonyms else change.student,
+                pseudonyms.name(change.student_id, banks[change.answer_id]) if pseudonyms else change.student,
                 change.question_id,
                 _points(change.old_final, change.max_points),
                 _points(change.new_final, change.max_points),
@@ -835,7 +836,7 @@ def regrade_command(  # noqa: PLR0917 - typer maps parameters to options
         for change in _shown(kept, show_all):
             table.add_row(
                 str(change.answer_id),
-                pseudonyms.name(change.student_id) if pseudonyms else change.student,
+                pseudonyms.name(change.student_id, banks[change.answer_id]) if pseudonyms else change.student,
                 change.question_id,
                 _points(change.old_auto, change.max_points),
                 _points(change.new_auto, change.max_points),

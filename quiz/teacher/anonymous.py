@@ -1,12 +1,15 @@
 """Anonymous grading (Gradescope's "hide student names", Moodle's and Canvas's anonymous marking).
 
 While grading, a teacher sees "Student 4821" instead of a name or a student number, so the name cannot
-sway the score. The pseudonym is a keyed hash (HMAC-SHA256) of the student's id with a random key kept
-in the database: the same student gets the same pseudonym in every screen, every run and on every
-teacher's machine sharing the database, yet it cannot be worked back to the id (ids are listed next to
-names by `tenta student list`) without the key.
-Numbers are given to students in id order, a clash moving the later student to its next candidate, so
-a new student never changes anyone's pseudonym. Exports (gradebook, feedback) keep the real names.
+sway the score. A student has a pseudonym of their own in each exam (bank), as Gradescope and Moodle give
+one per assignment: a teacher who learns who "Student 4821" is in one exam learns nothing about the
+student's answers in another. The pseudonym is a keyed hash (HMAC-SHA256) of the bank id and the
+student's id with a random key kept in the database: in one bank the same student gets the same
+pseudonym in every screen, every run and on every teacher's machine sharing the database, yet it cannot
+be worked back to the id (ids are listed next to names by `tenta student list`) without the key.
+Within a bank, numbers are given to students in id order, a clash moving the later student to its next
+candidate, so a new student never changes anyone's pseudonym in that bank. Exports (gradebook, feedback)
+keep the real names.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import hmac
 import re
 import secrets
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,8 +47,9 @@ def anonymity_key(repository: Repository, data_dir: Path) -> bytes:
 
     Before it lived in the database, the key was a file in each machine's data dir (KEY_FILE), so teachers
     sharing one PostgreSQL database saw different pseudonyms. When the database has no key yet and this
-    data dir has that file, the file's key is stored, so this installation's pseudonyms stay as they were;
-    from then on the database's key wins and the file is no longer read (it is left in place, unused).
+    data dir has that file, the file's key is stored, so this installation keeps its key (the pseudonyms
+    themselves changed once, when they became per bank); from then on the database's key wins and the
+    file is no longer read (it is left in place, unused).
     """
     legacy = data_dir / KEY_FILE
     return bytes.fromhex(repository.shared_secret(SECRET_NAME, lambda: _legacy_or_new_key(legacy)))
@@ -60,45 +64,66 @@ def _legacy_or_new_key(legacy: Path) -> str:
     return key
 
 
-def _candidate(key: bytes, student_id: int, attempt: int) -> int:
+def _candidate(key: bytes, bank_id: str, student_id: int, attempt: int) -> int:
+    """The `attempt`-th number to try for the student in the bank. The bank id comes last, after the two
+    numbers, so no other (bank, student, attempt) hashes the same message."""
     digits = PSEUDONYM_DIGITS + attempt // TRIES_PER_WIDTH
     low: int = 10 ** (digits - 1)
-    digest = hmac.new(key, f"{student_id}:{attempt}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, f"{student_id}:{attempt}:{bank_id}".encode(), hashlib.sha256).digest()
     return low + int.from_bytes(digest[:8], "big") % (9 * low)
+
+
+def _numbered(key: bytes, bank_id: str, student_ids: Iterable[int]) -> dict[int, str]:
+    """Every student's pseudonym in one bank, students taken in id order (`student_ids` is sorted)."""
+    taken: set[int] = set()
+    names: dict[int, str] = {}
+    for student_id in student_ids:
+        attempt = 0
+        while (number := _candidate(key, bank_id, student_id, attempt)) in taken:
+            attempt += 1
+        taken.add(number)
+        names[student_id] = f"Student {number}"
+    return names
 
 
 @dataclass(frozen=True)
 class Pseudonyms:
-    """Student id → "Student 4821"."""
+    """(Student id, bank id) → "Student 4821". There is no name without a bank: each bank's names are
+    numbered the first time they are asked for, over every student known when this was made."""
 
-    names: dict[int, str]
+    key: bytes = field(repr=False)
+    student_ids: tuple[int, ...]
+    """Sorted: the order clashes are resolved in."""
     signatures: dict[int, re.Pattern[str]] = field(default_factory=dict)
     """Student id → the student's name (either order) and external id as they may appear in an answer."""
+    _banks: dict[str, dict[int, str]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    """Bank id → its names, filled on first use (a screen may never look at most banks)."""
 
     @classmethod
     def for_students(cls, students: Iterable[StudentRecord], key: bytes) -> Pseudonyms:
-        taken: set[int] = set()
-        names: dict[int, str] = {}
-        signatures: dict[int, re.Pattern[str]] = {}
-        for student in sorted(students, key=lambda each: each.id):
-            attempt = 0
-            while (number := _candidate(key, student.id, attempt)) in taken:
-                attempt += 1
-            taken.add(number)
-            names[student.id] = f"Student {number}"
-            if (signature := _signature(student)) is not None:
-                signatures[student.id] = signature
-        return cls(names, signatures)
+        ordered = sorted(students, key=lambda each: each.id)
+        signatures = {
+            student.id: signature for student in ordered if (signature := _signature(student)) is not None
+        }
+        return cls(key, tuple(student.id for student in ordered), signatures)
 
-    def name(self, student_id: int) -> str:
-        return self.names.get(student_id, "Student ?")
+    def in_bank(self, bank_id: str) -> Mapping[int, str]:
+        """Every student's pseudonym in the bank."""
+        names = self._banks.get(bank_id)
+        if names is None:
+            names = self._banks[bank_id] = _numbered(self.key, bank_id, self.student_ids)
+        return names
+
+    def name(self, student_id: int, bank_id: str) -> str:
+        return self.in_bank(bank_id).get(student_id, "Student ?")
 
     def hide(self, detail: AnswerDetail) -> AnswerDetail:
         """The answer as a grader sees it anonymously: the student's name replaced by the pseudonym, also
         where the student signed the answer text ("/Anna Berg", a student number), in the key points'
-        matched sentences that quote it and in the grade's feedback."""
+        matched sentences that quote it and in the grade's feedback. The pseudonym is the one of the
+        answer's bank."""
         student_id = detail.answer.student_id
-        pseudonym = self.name(student_id)
+        pseudonym = self.name(student_id, detail.answer.bank_id)
         signature = self.signatures.get(student_id)
 
         def unsigned(text: str) -> str:
@@ -145,5 +170,5 @@ def shown(detail: AnswerDetail, pseudonyms: Pseudonyms | None) -> AnswerDetail:
 
 
 def pseudonyms_for(repository: Repository, data_dir: Path) -> Pseudonyms:
-    """Every student's pseudonym, with this installation's key."""
+    """Every student's pseudonyms (one per bank), with this installation's key."""
     return Pseudonyms.for_students(repository.list_students(), anonymity_key(repository, data_dir))

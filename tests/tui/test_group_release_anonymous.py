@@ -10,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Static
 
+from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.teacher.anonymous import KEY_FILE, pseudonyms_for
 from quiz.teacher.review import scaled_auto_score
@@ -17,8 +18,9 @@ from quiz.tui.screens.answer_groups import AnswerGroupsScreen
 from quiz.tui.screens.release_dialog import ReleaseDialog
 from quiz.tui.screens.review_queue import ReviewQueueScreen
 from quiz.tui.widgets.answer_view import AnswerView
-from tests.tui.conftest import make_app
-from tests.tui.helpers import settle, wait_until
+from tests.teacher.fixtures import TEACHER_BANK
+from tests.tui.conftest import NOW, make_app
+from tests.tui.helpers import home_ready, settle, wait_until
 from tests.tui.test_answer_groups import (
     KERAS,
     OTHERS,
@@ -38,6 +40,13 @@ FIXED_KEY = "5e" * 32
 
 def _column(table: DataTable[str], column: int) -> list[str]:
     return [str(table.get_row_at(row)[column]) for row in range(table.row_count)]
+
+
+def _fixed_key(ctx: AppContext) -> None:
+    """Anonymous grading with FIXED_KEY, taken over from a legacy key file as an older installation's."""
+    ctx.settings = ctx.settings.model_copy(update={"anonymous_grading": True})
+    ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (ctx.settings.data_dir / KEY_FILE).write_text(FIXED_KEY + "\n", encoding="ascii")
 
 
 def _messages(pilot: Pilot[None]) -> list[str]:
@@ -108,8 +117,9 @@ async def test_anonymous_grading_hides_names_in_the_queue_and_the_groups_and_n_t
         screen = await open_groups(pilot)
         pseudonyms = pseudonyms_for(repository, ctx.settings.data_dir)
         members = screen.query_one("#groups-members", DataTable)
-        students = [repository.get_answer(answer_id).answer.student_id for answer_id in keras]
-        expected = [pseudonyms.name(student_id) for student_id in students]
+        members_answers = [repository.get_answer(answer_id).answer for answer_id in keras]
+        students = [answer.student_id for answer in members_answers]
+        expected = [pseudonyms.name(answer.student_id, answer.bank_id) for answer in members_answers]
         assert sorted(_column(members, 0)) == sorted(expected)
         assert all(PSEUDONYM.match(name) for name in _column(members, 0))
         assert "anonymous" in str(screen.query_one("#groups-title", Static).render())
@@ -139,12 +149,58 @@ async def test_anonymous_grading_hides_names_in_the_queue_and_the_groups_and_n_t
     assert others
 
 
+def _two_banks_under_review(ctx: AppContext) -> list[int]:
+    """Three students, each with an answer waiting for review in dl-course and in teacher-test."""
+    repository = ctx.repository
+    ctx.catalog.install(Bank.model_validate(TEACHER_BANK))
+    banks = [ctx.catalog.load("dl-course"), ctx.catalog.load("teacher-test")]
+    questions = [_question(ctx), banks[1].questions[0]]
+    ids = []
+    for name in ("Anna Berg", "Bo Lind", "Cleo Holm"):
+        student = repository.get_or_create_student(name)
+        for bank, question in zip(banks, questions, strict=True):
+            answer = repository.submit_answer(student.id, bank, question, "Not sure.", submitted_at=NOW)
+            repository.save_grade(answer.id, _fixed_grade(question, [0.5] * len(question.rubric)))
+            ids.append(answer.id)
+    return ids
+
+
+async def test_the_review_queue_shows_each_answer_by_its_own_banks_pseudonym(ctx: AppContext) -> None:
+    """The queue over every bank (bank None): the same student is one pseudonym in dl-course and another
+    in teacher-test, in the list and in the answer shown."""
+    _fixed_key(ctx)
+    ids = _two_banks_under_review(ctx)
+    repository = ctx.repository
+    answers = {answer_id: repository.get_answer(answer_id).answer for answer_id in ids}
+    async with make_app(ctx).run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        queue = ReviewQueueScreen(None, teacher="Kim")
+        await pilot.app.push_screen(queue)
+        await wait_until(pilot, lambda: queue._selected is not None, "the review queue of every bank")
+        table = queue.query_one("#queue-table", DataTable)
+        rows = [int(str(row.key.value)) for row in table.ordered_rows]
+        shown_names = dict(zip(rows, _column(table, 0), strict=True))
+        pseudonyms = pseudonyms_for(repository, ctx.settings.data_dir)
+
+        assert sorted(rows) == sorted(ids)
+        assert all(PSEUDONYM.match(name) for name in shown_names.values())
+        for answer_id, answer in answers.items():
+            assert shown_names[answer_id] == pseudonyms.name(answer.student_id, answer.bank_id)
+        for first, second in zip(ids[::2], ids[1::2], strict=True):
+            assert answers[first].student_id == answers[second].student_id
+            assert answers[first].bank_id != answers[second].bank_id
+            assert shown_names[first] != shown_names[second]
+
+        table.move_cursor(row=rows.index(ids[1]))
+        await settle(pilot)
+        view = str(queue.query_one(AnswerView).query_one(".av-question", Static).render())
+        assert shown_names[ids[1]] in view and shown_names[ids[0]] not in view
+
+
 def test_release_preview_with_hidden_names(snap_compare: Callable[..., bool], ctx: AppContext) -> None:
     """Three Keras answers decided by the group at 1.5, one of them since given its own 0.5: the preview
     lists each member (by pseudonym) with its score now and after."""
-    ctx.settings = ctx.settings.model_copy(update={"anonymous_grading": True})
-    ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
-    (ctx.settings.data_dir / KEY_FILE).write_text(FIXED_KEY + "\n", encoding="ascii")
+    _fixed_key(ctx)
     question = _question(ctx)
     ids = _submit(ctx, [*KERAS[:3], *OTHERS])
     credits = [

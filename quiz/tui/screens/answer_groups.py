@@ -3,7 +3,8 @@ decision — a score or key-point decisions — grades a whole group, each membe
 key points. The teacher moves answers between groups, takes one out, merges and confirms groups (stored:
 regrouping keeps them), and sees who decided each member; `r` releases a group's decision (previewed
 first) so its members follow their auto grade again. With anonymous grading (the setting, or `n`)
-members are shown by their pseudonym. Opened from the review queue on the current answer's question."""
+members are shown by their pseudonym in the question's bank. Opened from the review queue on the current
+answer's question."""
 
 from __future__ import annotations
 
@@ -151,7 +152,7 @@ class AnswerGroupsScreen(TentaScreen[bool]):
             "n",
             "toggle_names",
             "Anonymous",
-            tooltip="Show students by name or by a stable pseudonym (anonymous grading).",
+            tooltip="Show students by name or by pseudonym (anonymous grading): one per student and bank.",
         ),
     ]
 

@@ -1,6 +1,7 @@
 """Teacher review queue: answers flagged for review or with a regrade request; decide the key points
 (the score follows them) or type a score, add a comment, save. With anonymous grading (the setting, or
-`n`) students are shown by their pseudonym; `k` shows which key points the class missed."""
+`n`) students are shown by their pseudonym, each row by the one of its own answer's bank (the queue may
+span several); `k` shows which key points the class missed."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ class ReviewQueueScreen(TentaScreen[None]):
             "n",
             "toggle_names",
             "Anonymous",
-            tooltip="Show students by name or by a stable pseudonym (anonymous grading).",
+            tooltip="Show students by name or by pseudonym (anonymous grading): one per student and bank.",
         ),
     ]
 
