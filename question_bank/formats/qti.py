@@ -966,11 +966,20 @@ def _equal_tolerance(equal: Element, value: float) -> float | None:
 
 def _text_entry_item(item: Element, declaration: Element | None, scoring: _Scoring) -> dict[str, Any]:
     """Accepted answers: the correct response, and unless match_correct scores the item (which ignores
-    the mapping) the mapped alternatives with their shares."""
+    the mapping) the mapped alternatives with their shares; without either, the texts response
+    processing compares the response with to give points (Respondus)."""
     accepted = [(value, 1.0) for value in _values(declaration)]
     mapping = _mapping(declaration) if scoring != "match_correct" else []
     best = max((value for _, value in mapping), default=0.0)
     accepted += [(key, _share(value, best)) for key, value in mapping if value > 0]
+    response = declaration.get("identifier", "") if declaration is not None else ""
+    compared = [] if accepted else _compared_texts(item, response)
+    if compared:
+        return {
+            "type": QuestionType.SHORT_EXACT.value,
+            "choices": [{"text": text, "fraction": 1.0} for text in dict.fromkeys(t for t, _ in compared)],
+            "case_sensitive": all(case for _, case in compared),
+        }
     if not accepted:
         raise _QtiError("no correct answer: the response has neither a correctResponse nor a mapping")
     base_type = declaration.get("baseType", "string") if declaration is not None else "string"
@@ -996,6 +1005,38 @@ def _text_entry_item(item: Element, declaration: Element | None, scoring: _Scori
         "choices": choices,
         "case_sensitive": _case_sensitive(entries, list(strings)),
     }
+
+
+def _compared_texts(item: Element, response: str) -> list[tuple[str, bool]]:
+    """The texts a response is compared with in branches that give points, each with whether case counts:
+    Respondus's fill in the blank converted to QTI 2 has neither correctResponse nor mapping but
+    `<stringMatch caseSensitive="false"><variable identifier="R"/><baseValue>two</baseValue></stringMatch>`
+    adding 100 to QUE_SCORE, one branch per accepted answer."""
+    processing = item.find("responseProcessing")
+    compared = []
+    for branch in processing.iter() if processing is not None else ():
+        if branch.tag not in ("responseIf", "responseElseIf") or not len(branch):
+            continue
+        condition, operands = branch[0], list(branch[0])
+        if condition.tag not in ("stringMatch", "match") or len(operands) != 2:
+            continue
+        literal = next((operand for operand in operands if operand.tag == "baseValue"), None)
+        compares = any(o.tag == "variable" and o.get("identifier") == response for o in operands)
+        if compares and literal is not None and (literal.text or "").strip() and _adds_points(branch):
+            case = condition.get("caseSensitive", "true").strip().lower() != "false"
+            compared.append(((literal.text or "").strip(), case))
+    return compared
+
+
+def _adds_points(branch: Element) -> bool:
+    """Whether a branch sets a score outcome (SCORE, Respondus's QUE_SCORE) to, or adds to it, a positive
+    constant."""
+    return any(
+        rule.get("identifier", "").upper().endswith("SCORE")
+        and any(_number(value.text, "score") > 0 for value in rule.iter("baseValue"))
+        for rule in branch
+        if rule.tag == "setOutcomeValue"
+    )
 
 
 def _case_sensitive(entries: Sequence[Element], accepted: Sequence[str]) -> bool:
@@ -1028,6 +1069,14 @@ def _essay_reference(item: Element, body: Element, declaration: Element | None) 
     return _modal_feedback(item, set()).general, True
 
 
+def _typed_answers_only(item: Element, body: Element, declaration: Element | None) -> bool:
+    """An extended-text box that is a short answer: no model answer (scorer rubric, correct response)
+    but texts response processing gives points for (Respondus writes its fill in the blank so)."""
+    response = declaration.get("identifier", "") if declaration is not None else ""
+    has_model_answer = bool(_scorer_rubrics(body) or _values(declaration) or _mapping(declaration))
+    return not has_model_answer and bool(_compared_texts(item, response))
+
+
 def _unsupported_interactions(interactions: Sequence[Element]) -> str | None:
     tags = [interaction.tag for interaction in interactions]
     if len(tags) > 1:
@@ -1054,7 +1103,7 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
     reference = ""
     if interaction.tag == "choiceInteraction":
         data, modal = _choice_item(item, interaction, declaration)
-    elif interaction.tag == "textEntryInteraction":
+    elif interaction.tag == "textEntryInteraction" or _typed_answers_only(item, body, declaration):
         scoring = _scoring(item, interaction.get("responseIdentifier", ""))
         data = _text_entry_item(item, declaration, scoring)
         modal = _modal_feedback(item, set())

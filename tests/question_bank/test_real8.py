@@ -13,7 +13,7 @@ import pytest
 
 from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import import_file
-from question_bank.models import OutcomeFeedback, Question
+from question_bank.models import OutcomeFeedback, Question, QuestionType
 
 PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
 
@@ -221,3 +221,49 @@ def test_a_cloze_gap_without_answers_is_named_as_such(tmp_path: Path) -> None:
     assert error.message.endswith(
         "Cloze gap {1:MULTICHOICE} has no answers (write them after a colon: =right~wrong)"
     )
+
+
+def test_a_respondus_fill_in_the_blank_in_qti2_is_a_short_answer(tmp_path: Path) -> None:
+    """Respondus converts its fill in the blank to a QTI 2 extended-text box with neither correctResponse
+    nor mapping: each accepted answer is a branch `stringMatch(response, 'two')` adding 100 to QUE_SCORE
+    (was: an essay whose model answer was the feedback, with a criterion made of its last sentence). The
+    texts compared with are the accepted answers, any case; the feedback every branch shows is general."""
+    branches = "".join(
+        f'<{tag}><stringMatch caseSensitive="false" substring="false"><variable identifier="R_RS"/>'
+        f'<baseValue baseType="string">{answer}</baseValue></stringMatch>'
+        '<setOutcomeValue identifier="QUE_SCORE"><sum><variable identifier="QUE_SCORE"/>'
+        '<baseValue baseType="integer">100</baseValue></sum></setOutcomeValue>'
+        '<setOutcomeValue identifier="FEEDBACK"><multiple><variable identifier="FEEDBACK"/>'
+        f'<baseValue baseType="identifier">QUE_9_ALL</baseValue></multiple></setOutcomeValue></{tag}>'
+        for tag, answer in (("responseIf", "Oslo"), ("responseElseIf", "Kristiania"))
+    )
+    path = tmp_path / "respondus.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="QUE_8"'
+        ' title="Fill in the Blank Question" adaptive="false" timeDependent="false">\n'
+        '<responseDeclaration identifier="R_RS" cardinality="single" baseType="string"/>\n'
+        '<outcomeDeclaration identifier="FEEDBACK" cardinality="multiple" baseType="identifier"/>\n'
+        '<outcomeDeclaration identifier="QUE_SCORE" cardinality="single" baseType="integer">'
+        "<defaultValue><value>0</value></defaultValue></outcomeDeclaration>\n"
+        "<itemBody><p>The capital of Norway is __________</p>"
+        '<extendedTextInteraction responseIdentifier="R_RS" class="Box"/></itemBody>\n'
+        f"<responseProcessing><responseCondition>{branches}"
+        '<responseElseIf><baseValue baseType="boolean">true</baseValue>'
+        '<setOutcomeValue identifier="FEEDBACK"><multiple><variable identifier="FEEDBACK"/>'
+        '<baseValue baseType="identifier">QUE_9_ALL</baseValue></multiple></setOutcomeValue></responseElseIf>'
+        "</responseCondition></responseProcessing>\n"
+        '<modalFeedback outcomeIdentifier="FEEDBACK" showHide="show" identifier="QUE_9_ALL">'
+        "<p>Oslo was called Kristiania until 1925.</p></modalFeedback>\n</assessmentItem>\n",
+        encoding="utf-8",
+    )
+    (question,) = import_file(path).questions
+    assert question.type is QuestionType.SHORT_EXACT
+    assert [(choice.text, choice.fraction) for choice in question.choices] == [
+        ("Oslo", 1.0),
+        ("Kristiania", 1.0),
+    ]
+    assert not question.case_sensitive
+    assert question.general_feedback == "Oslo was called Kristiania until 1925."
+    assert question.reference_answer == {}
+    assert question.rubric == ()
