@@ -10,13 +10,15 @@ import pytest
 
 from db.records import AuditKind, NewGrade
 from question_bank.errors import TentaError
+from question_bank.models import Bank
 from quiz.cli import teacher as teacher_cli
 from quiz.context import AppContext
 from quiz.settings import Settings
-from quiz.teacher.anonymous import KEY_FILE
+from quiz.teacher.anonymous import KEY_FILE, pseudonyms_for
 from quiz.teacher.grouping import AnswerGroup, answer_groups
 from quiz.teacher.review import scaled_auto_score
 from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
+from tests.teacher.fixtures import TEACHER_BANK
 
 NAMES = ("Åsa", "Björn", "Cecilia", "Dan", "Eva", "Örjan")
 PSEUDONYM = re.compile(r"Student \d{4}")
@@ -190,3 +192,38 @@ def test_anonymous_grading_shows_one_stable_pseudonym_per_student_and_exports_ke
 
     code, gradebook, _ = tenta("export", "gradebook", "--bank", "teacher-test")
     assert code == 0 and all(name in gradebook for name in NAMES) and not PSEUDONYM.search(gradebook)
+
+
+def test_review_and_regrade_over_two_banks_name_each_answer_by_its_own_banks_pseudonym(
+    ctx: AppContext, class_submissions: Path
+) -> None:
+    """The same class sat the quiz and its retake (two banks): without --bank, review and regrade list
+    both, and one student's two answers carry two different pseudonyms, the same in both commands."""
+    ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (ctx.settings.data_dir / KEY_FILE).write_text("5e" * 32 + "\n", encoding="ascii")
+    ctx.catalog.install(Bank.model_validate({**TEACHER_BANK, "id": "retake"}))
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+    tenta("grade", class_submissions, "--bank", "retake")
+    answers = [
+        next(
+            detail.answer
+            for detail in ctx.repository.answer_history(bank_id=bank_id)
+            if detail.answer.student_name == "Cecilia" and detail.answer.question_id == "dropout"
+        )
+        for bank_id in ("teacher-test", "retake")
+    ]
+    stale = NewGrade(score=0.0, max_points=2.0, confidence=0.9, grader_version="old", model_id="old")
+    for answer in answers:
+        ctx.repository.request_regrade(answer.id, "please look again")
+        ctx.repository.save_grade(answer.id, stale)
+    pseudonyms = pseudonyms_for(ctx.repository, ctx.settings.data_dir)
+    expected = [pseudonyms.name(answer.student_id, answer.bank_id) for answer in answers]
+
+    _, review, _ = tenta("review", "--anonymous", "--all")
+    _, regraded, _ = tenta("regrade", "--dry-run", "--anonymous", "--all")
+
+    assert expected[0] != expected[1]
+    for stdout in (review, regraded):
+        rows = [next(line for line in stdout.splitlines() if line.startswith(f"│ {a.id} ")) for a in answers]
+        assert [PSEUDONYM.findall(row) for row in rows] == [[expected[0]], [expected[1]]]
+        assert not any(name in stdout for name in NAMES)
