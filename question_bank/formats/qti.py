@@ -1754,6 +1754,37 @@ def _excluded(condition: Element) -> set[str]:
     }
 
 
+_NUMBERED_IDENT = re.compile(r"^(.*?)(\d+)$")
+
+
+def _counted_from_one(item: Element, idents: Sequence[str]) -> Element:
+    """The item with its scoring's answer numbers counted from one, as its answers are, where the scoring
+    counts from zero: Blackboard Learn 9 labels the answers answer_1 … answer_4 but may score them as
+    answer_0 … answer_3 (Canvas's bb9 multiple_answers fixture). Only when a value names no answer and
+    every value, moved up by one, names one; otherwise the item as it is."""
+    numbered = [_NUMBERED_IDENT.match(ident) for ident in idents]
+    prefixes = {match.group(1) for match in numbered if match}
+    if len(prefixes) != 1 or None in numbered:
+        return item
+    (prefix,) = prefixes
+    tested = [node for node in item.iter("varequal") if (node.text or "").strip()]
+    values = {(node.text or "").strip() for node in tested}
+    if values <= set(idents):
+        return item
+    moved: dict[str, str] = {}
+    for value in values:
+        match = _NUMBERED_IDENT.match(value)
+        if not match or match.group(1) != prefix or f"{prefix}{int(match.group(2)) + 1}" not in idents:
+            return item
+        moved[value] = f"{prefix}{int(match.group(2)) + 1}"
+    copy = deepcopy(item)
+    for node in copy.iter("varequal"):
+        value = (node.text or "").strip()
+        if value in moved:
+            node.text = moved[value]
+    return copy
+
+
 def _qti1_choices(
     item: Element, multiple: bool, feedback: dict[str, str], *, partial_credit: bool
 ) -> tuple[list[dict[str, Any]], bool]:
@@ -1766,6 +1797,7 @@ def _qti1_choices(
     if len(labels) < 2:
         raise _QtiError("a choice question needs at least two answers")
     idents = [ident for ident, _ in labels]
+    item = _counted_from_one(item, idents)
     conditions = _scored_conditions(item)
     scored = [(set(_required(s.condition, "varequal")) & set(idents), s.fraction) for s in conditions]
     scored = [(named, fraction) for named, fraction in scored if named and fraction != 0]

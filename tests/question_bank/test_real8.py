@@ -267,3 +267,58 @@ def test_a_respondus_fill_in_the_blank_in_qti2_is_a_short_answer(tmp_path: Path)
     assert question.general_feedback == "Oslo was called Kristiania until 1925."
     assert question.reference_answer == {}
     assert question.rubric == ()
+
+
+def _blackboard9_label(ident: str, text: str) -> str:
+    return (
+        f'<flow_label class="Block"><response_label ident="{ident}" rarea="Ellipse" rrange="Exact">'
+        '<flow_mat class="FORMATTED_TEXT_BLOCK"><material><mat_extension>'
+        f'<mat_formattedtext type="SMART_TEXT">{text}</mat_formattedtext>'
+        "</mat_extension></material></flow_mat></response_label></flow_label>"
+    )
+
+
+def test_a_blackboard9_multiple_answer_scored_from_answer_0_keeps_its_right_answers(tmp_path: Path) -> None:
+    """Blackboard Learn 9 labels the answers answer_1 … answer_4 but its scoring condition names answer_0
+    … answer_3 (Canvas's bb9 multiple_answers fixture; Canvas reads them as the first to fourth answer).
+    Was: answer_0 ignored and every other answer shifted, so two wrong answers were right and two right
+    ones cost points. Now counted from one, the condition requires the first, third and fourth answer and
+    excludes the second: all or nothing, as Blackboard grades it without partial credit."""
+    labels = "".join(
+        _blackboard9_label(f"answer_{number}", text)
+        for number, text in enumerate(("Granite", "Sandstone", "Basalt", "Obsidian"), start=1)
+    )
+    path = tmp_path / "bb9.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<questestinterop><assessment title="Rocks">'
+        '<section><item maxattempts="0"><itemmetadata><bbmd_asi_object_id>question_3_1</bbmd_asi_object_id>'
+        "<bbmd_questiontype>Multiple Answer</bbmd_questiontype><bbmd_partialcredit>false</bbmd_partialcredit>"
+        "<qmd_absolutescore_max>2.0</qmd_absolutescore_max></itemmetadata>"
+        '<presentation><flow class="Block"><flow class="QUESTION_BLOCK"><flow class="FORMATTED_TEXT_BLOCK">'
+        '<material><mat_extension><mat_formattedtext type="SMART_TEXT">Which rocks are igneous?'
+        "</mat_formattedtext></mat_extension></material></flow></flow>"
+        '<flow class="RESPONSE_BLOCK"><response_lid ident="response" rcardinality="Single">'
+        f'<render_choice maxnumber="0" minnumber="0" shuffle="Yes">{labels}</render_choice>'
+        "</response_lid></flow></flow></presentation>"
+        '<resprocessing scoremodel="SumOfScores"><outcomes><decvar defaultval="0.0" maxvalue="2.0"'
+        ' minvalue="0.0" varname="SCORE" vartype="Decimal"/></outcomes>'
+        '<respcondition title="correct"><conditionvar><and>'
+        '<varequal case="No" respident="response">answer_0</varequal>'
+        '<not><varequal case="No" respident="response">answer_1</varequal></not>'
+        '<varequal case="No" respident="response">answer_2</varequal>'
+        '<varequal case="No" respident="response">answer_3</varequal>'
+        '</and></conditionvar><setvar action="Set" variablename="SCORE">SCORE.max</setvar></respcondition>'
+        '<respcondition title="incorrect"><conditionvar><other/></conditionvar>'
+        '<setvar action="Set" variablename="SCORE">0.0</setvar></respcondition>'
+        "</resprocessing></item></section></assessment></questestinterop>\n",
+        encoding="utf-8",
+    )
+    (question,) = import_file(path).questions
+    assert [(choice.text, choice.fraction) for choice in question.choices] == [
+        ("Granite", 0.3333333),
+        ("Sandstone", 0.0),
+        ("Basalt", 0.3333333),
+        ("Obsidian", 0.3333333),
+    ]
+    assert question.all_or_nothing
+    assert question.max_points == 2.0
