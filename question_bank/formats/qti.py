@@ -317,24 +317,32 @@ def _is_scorer_rubric(element: Element) -> bool:
 def _inner_markup(element: Element) -> str:
     """The HTML inside a QTI 2 element, interactions replaced by their prompt (or a blank when inline),
     feedback, templates and scorer-only rubrics left out."""
-    parts = [_text_markup(element.text or "", element.tag)]
+    source = _is_html_source(element)
+    parts = [_text_markup(element.text or "", element.tag, html_source=source)]
     for child in element:
         parts.append(_element_markup(child))
-        parts.append(_text_markup(child.tail or "", element.tag))
+        parts.append(_text_markup(child.tail or "", element.tag, html_source=source))
     return "".join(parts)
+
+
+def _is_html_source(element: Element) -> bool:
+    """`<div class="html">`: Canvas's converter writes HTML it kept as source text so (its weird_html
+    fixture's 'viva la mol&amp;eacute;' is 'viva la molé')."""
+    return element.tag == "div" and "html" in element.get("class", "").split()
 
 
 _BLOCK_HOLDERS = frozenset({"itemBody", "modalFeedback"})
 """Where QTI 2 allows only elements, never bare text: ANGEL writes its HTML there as text (CDATA)."""
 
 
-def _text_markup(text: str, parent_tag: str) -> str:
+def _text_markup(text: str, parent_tag: str, *, html_source: bool = False) -> str:
     """A text of the item as HTML: escaped, unless it is nothing but HTML written as text where QTI 2
-    allows no text (ANGEL's CDATA item bodies and feedback), which is read as the markup it is. A tag
-    shown as text anywhere else ('<b>' as a choice, in a paragraph or <pre>) stays text."""
+    allows no text (ANGEL's CDATA item bodies and feedback), which is read as the markup it is, or its
+    element says it holds HTML source (`html_source`). A tag shown as text anywhere else ('<b>' as a
+    choice, in a paragraph or <pre>) stays text."""
     stripped = text.strip()
     is_markup = stripped.startswith("<") and stripped.endswith(">") and HTML_TAG.search(stripped)
-    return text if is_markup and parent_tag in _BLOCK_HOLDERS else escape(text)
+    return text if html_source or (is_markup and parent_tag in _BLOCK_HOLDERS) else escape(text)
 
 
 def _element_markup(element: Element) -> str:

@@ -322,3 +322,25 @@ def test_a_blackboard9_multiple_answer_scored_from_answer_0_keeps_its_right_answ
     ]
     assert question.all_or_nothing
     assert question.max_points == 2.0
+
+
+def test_html_source_in_a_canvas_html_div_is_read_as_html(tmp_path: Path) -> None:
+    """Canvas's converter keeps HTML it could not parse as source text in `<div class="html">` (its
+    weird_html fixture: 'viva la mol&amp;eacute;', which Canvas shows as 'viva la molé'). Was: the entity
+    shown as written, '&eacute;'. A tag written as text in any other element stays text."""
+    path = tmp_path / "essay.xml"
+    path.write_text(
+        '<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="essay1" title="essay"'
+        ' adaptive="false" timeDependent="false">\n'
+        '  <responseDeclaration identifier="response1" cardinality="single" baseType="string"/>\n'
+        '  <outcomeDeclaration identifier="FEEDBACK" cardinality="multiple" baseType="identifier"/>\n'
+        "  <itemBody><p>Name the dish and write &lt;b&gt; as you would in HTML.</p>"
+        '<extendedTextInteraction responseIdentifier="response1"/></itemBody>\n'
+        '  <modalFeedback outcomeIdentifier="FEEDBACK" showHide="show" identifier="general_fb">'
+        '<div class="html">Cr&amp;egrave;me br&amp;ucirc;l&amp;eacute;e &amp;lt;b&amp;gt;</div>'
+        "</modalFeedback>\n</assessmentItem>\n",
+        encoding="utf-8",
+    )
+    (question,) = import_file(path).questions
+    assert _prompt(question) == "Name the dish and write <b> as you would in HTML."
+    assert question.reference_answer == {"en": "Crème brûlée <b>"}
