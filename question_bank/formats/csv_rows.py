@@ -12,7 +12,9 @@ unknown column is an error, so nothing is dropped silently. Errors name the row'
 
 Anki's "Notes in Plain Text" export: its `#key:value` header (and any '#' comment after it) is read, the
 deck column names the bank (the common deck) and each row's first topic (the deck below it), and a cloze
-row is asked with its deletions blanked out and answered with them filled in (Back Extra as feedback).
+row is asked with its deletions blanked out and answered with them filled in (Back Extra as feedback). A
+note of the stock 'Basic (type in the answer)' type (notetype column or '#notetype:') with a one-line
+Back is an exact short answer, as the same note read from an .apkg.
 Quizlet's unquoted 'term<TAB>definition' export continues a definition on lines without a tab.
 
 Quiz templates (Kahoot, Quizizz, Blooket, hand-made): choice columns 'Answer 1' … / 'Option A' … make a row
@@ -196,7 +198,9 @@ _ANKI_HEADER = re.compile(
     r"|if matches):(.*)",
     re.IGNORECASE,
 )
-_ANKI_METADATA_COLUMNS = ("notetype column",)
+_ANKI_TYPE_IN_NOTETYPE = "basic (type in the answer)"
+"""Anki's stock note type whose card asks to type the Back in ({{type:Back}}): an exact short answer, as
+the same note read from an .apkg."""
 _POINTS = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*(?:p|pts?|points?|poäng|marks?)?\.?", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 
@@ -394,6 +398,7 @@ class _Columns:
     width: int = 0
     html: bool = False
     topics_split_on_spaces: bool = False  # Anki's tags column: "cnn pooling"
+    notetype: str = ""  # Anki's '#notetype:' header: every row's note type unless a column says
     label: ColumnLabel = _column_number
 
     def cell(self, cells: list[str], name: str) -> str:
@@ -481,7 +486,7 @@ def _positional_columns(
     The usual row width bounds them, so an answer split by an unquoted comma is an error, not a key point.
     """
     try:
-        skipped = {int(options[key]) - 1 for key in _ANKI_METADATA_COLUMNS if key in options}
+        notetype = int(options["notetype column"]) - 1 if "notetype column" in options else None
         tags = int(options["tags column"]) - 1 if "tags column" in options else None
         deck = int(options["deck column"]) - 1 if "deck column" in options else None
         guid = int(options["guid column"]) - 1 if "guid column" in options else None
@@ -490,7 +495,9 @@ def _positional_columns(
     widths = [len(_without_trailing_empty(cells)) for _, cells in rows]
     usual_width = max(set(widths), key=widths.count)
     names = iter(name for name in POSITIONAL if tags is None or name != "topic")
-    columns = _Columns(topics_split_on_spaces=tags is not None, label=label)
+    columns = _Columns(
+        topics_split_on_spaces=tags is not None, label=label, notetype=options.get("notetype", "")
+    )
     for index in range(max(usual_width, (tags or 0) + 1, (deck or 0) + 1)):
         if index == tags:
             columns.positions["topic"] = index
@@ -498,7 +505,9 @@ def _positional_columns(
             columns.positions["deck"] = index
         elif index == guid:
             columns.positions["guid"] = index
-        elif index not in skipped:
+        elif index == notetype:
+            columns.positions["notetype"] = index
+        else:
             name = next(names, None)
             if name is None:
                 break
@@ -607,6 +616,8 @@ def _row_kind(cells: list[str], columns: _Columns, line: int, problems: ImportPr
     columns ('choice'), else free text; None after reporting a type tenta cannot take."""
     written = columns.cell(cells, "question_type")
     key = _type_key(written)
+    if not key and _is_typed_in(cells, columns):
+        return "short_exact"
     if not key:
         return "choice" if columns.choices else "free_text"
     where = columns.where("question_type")
@@ -620,6 +631,14 @@ def _row_kind(cells: list[str], columns: _Columns, line: int, problems: ImportPr
         problems.add(f"a {written} question needs option columns (Option 1, Option 2 …)", line=line)
         return None
     return kind
+
+
+def _is_typed_in(cells: list[str], columns: _Columns) -> bool:
+    """An Anki note of the stock 'Basic (type in the answer)' type (its notetype column, else the file's
+    '#notetype:') whose one-line Back is what the student types."""
+    notetype = columns.cell(cells, "notetype") or columns.notetype
+    answer = columns.cell(cells, "reference_answer")
+    return notetype.strip().lower() == _ANKI_TYPE_IN_NOTETYPE and bool(answer) and "\n" not in answer
 
 
 def _is_explanation_row(cells: list[str], columns: _Columns) -> bool:

@@ -344,3 +344,32 @@ def test_html_source_in_a_canvas_html_div_is_read_as_html(tmp_path: Path) -> Non
     (question,) = import_file(path).questions
     assert _prompt(question) == "Name the dish and write <b> as you would in HTML."
     assert question.reference_answer == {"en": "Crème brûlée <b>"}
+
+
+def test_an_anki_text_export_type_in_note_is_a_short_answer_as_from_an_apkg(tmp_path: Path) -> None:
+    """Anki's 'Notes in Plain Text' export names each note's type in its notetype column; a 'Basic (type in
+    the answer)' note asks the student to type the Back, which an .apkg import already reads as an exact
+    short answer (was: free text graded by key points, unlike the same deck's .apkg). A multi-line Back
+    stays free text, as from an .apkg; a Basic note stays free text. From a published Anki deck of a
+    Wi-Fi security course (guid, notetype, deck and tags columns, HTML fields)."""
+    path = tmp_path / "notes.txt"
+    path.write_text(
+        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n\n"
+        "a1B2c3D4e5\tBasic (type in the answer)\tNet::Wi-Fi\tWhich tool turns <code>wlan0</code> into a"
+        " monitor interface?\t<code>airmon-ng</code>\twifi\n"
+        "f6G7h8I9j0\tBasic\tNet::Wi-Fi\tWhy is WPA cracking slow?\tBecause PBKDF2 is run for every"
+        " candidate.\twifi\n"
+        "k1L2m3N4o5\tBasic (type in the answer)\tNet::Wi-Fi\tName two capture tools.\tairodump-ng<br>"
+        "tcpdump\twifi\n",
+        encoding="utf-8",
+    )
+    typed, basic, two_lines = import_file(path).questions
+    assert (typed.id, typed.type, [c.text for c in typed.choices]) == (
+        "a1B2c3D4e5",
+        QuestionType.SHORT_EXACT,
+        ["airmon-ng"],
+    )
+    assert _prompt(typed) == "Which tool turns wlan0 into a monitor interface?"
+    assert basic.type is QuestionType.FREE_TEXT
+    assert two_lines.type is QuestionType.FREE_TEXT
+    assert typed.topics == basic.topics == ("wifi",)
