@@ -2,11 +2,12 @@
 
 Moodle exports GIFT as .txt and people save exams as .txt or .md, so a .txt/.md file is sniffed:
 a <quiz> root -> Moodle XML; a QTI root -> QTI; GIFT answer blocks, titles or categories -> GIFT; a CSV
-header naming question and reference_answer -> CSV; `ANSWER: X` after options -> Aiken; otherwise a
-numbered Markdown/text exam. An .xml file is QTI when its root is <questestinterop>, <assessmentItem> or
-<assessmentTest>, else Moodle XML. A Blackboard .dat file is QTI or, from Blackboard 6, a <POOL>
-(formats/blackboard_pool.py), both imported under the name qti. Anki packages (.apkg, .colpkg) and QTI
-packages (.zip) are zip files and go by their suffix only, as do Excel workbooks (.xlsx, .xlsm).
+header naming question and reference_answer, or Blackboard's tab-separated upload lines (MC, TF …) -> CSV;
+`ANSWER: X` after options -> Aiken; otherwise a numbered Markdown/text exam. An .xml file is QTI when
+its root is <questestinterop>, <assessmentItem> or <assessmentTest>, else Moodle XML. A Blackboard .dat
+file is QTI or, from Blackboard 6, a <POOL> (formats/blackboard_pool.py), both imported under the name
+qti. Anki packages (.apkg, .colpkg) and QTI packages (.zip) are zip files and go by their suffix only, as
+do Excel workbooks (.xlsx, .xlsm).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from question_bank.formats.aiken import dump_aiken, import_aiken, looks_like_aik
 from question_bank.formats.anki import import_anki
 from question_bank.formats.anki_export import write_anki_package
 from question_bank.formats.blackboard_pool import import_blackboard_pool, looks_like_blackboard_pool
+from question_bank.formats.blackboard_upload import import_blackboard_upload, looks_like_blackboard_upload
 from question_bank.formats.common import read_text
 from question_bank.formats.csv_rows import import_csv, looks_like_csv
 from question_bank.formats.gift import dump_gift, import_gift, looks_like_gift
@@ -107,8 +109,8 @@ def detect_format(path: Path) -> str:
         return "qti"  # Blackboard's .dat files: QTI, or the older pool layout (read by its own module)
     if stripped.startswith(("{", "[")) and not looks_like_gift(text):
         return "json"
-    if looks_like_csv(text):
-        return "csv"
+    if looks_like_csv(text) or looks_like_blackboard_upload(text):
+        return "csv"  # a Blackboard "Upload Questions" file is read through the CSV importer
     if looks_like_gift(text):
         return "gift"
     if looks_like_aiken(text):
@@ -131,6 +133,13 @@ def _is_moodle_backup_zip(path: Path) -> bool:
     except (OSError, zipfile.BadZipFile):
         return False  # the QTI reader names what is wrong with the file
     return "imsmanifest.xml" not in names and bool(names & _MOODLE_BACKUP_ROOTS)
+
+
+def _is_blackboard_upload(path: Path) -> bool:
+    """A Blackboard "Upload Questions" text file (read under the name csv, not a zip or workbook)."""
+    return not zipfile.is_zipfile(path) and looks_like_blackboard_upload(
+        read_text(path, windows_encodings=True)
+    )
 
 
 def _is_blackboard_pool(path: Path) -> bool:
@@ -161,6 +170,8 @@ def import_file(
         return import_blackboard_pool(path, skipped=skipped, notes=notes)
     if name == "qti":
         return import_qti(path, skipped=skipped, notes=notes)
+    if name == "csv" and _is_blackboard_upload(path):
+        return import_blackboard_upload(path, skipped=skipped, notes=notes)
     if name == "gift":
         return import_gift(path, skipped=skipped, notes=notes)
     if name == "moodle-xml":
