@@ -2219,7 +2219,6 @@ def _qti1_title(root: Element) -> str:
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CANVAS_FILE_BASE = re.compile(r"^\$IMS[-_]CC[-_]FILEBASE\$/")
 _CANVAS_FILE_FOLDER = "web_resources"
-_HTML_IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _KIND_WORDS: dict[MediaKind, str] = {"image": "picture", "sound": "sound", "video": "video"}
 
 
@@ -2230,6 +2229,12 @@ class _Shown:
 
     kind: MediaKind
     references: list[str]
+    alt: str = ""
+    """A picture's alt text, which the question's text calls it by ('[image: Moon]')."""
+
+    def placeholder(self) -> str:
+        """How the question's text names the file where it is shown."""
+        return f"[{self.kind}: {self.alt.strip() or _file_name(self.references[0])}]"
 
 
 def _qti2_shown(element: Element | None) -> Iterator[_Shown]:
@@ -2244,7 +2249,7 @@ def _qti2_shown(element: Element | None) -> Iterator[_Shown]:
             and child.get("src", "").strip()
             and not child.get("data-equation-content", "").strip()
         ):
-            yield _Shown("image", [child.get("src", "")])
+            yield _Shown("image", [child.get("src", "")], child.get("alt", ""))
         elif tag == "object" and child.get("data", "").strip():
             kind = _media_kind(child.get("type", ""), child.get("data", ""))
             if kind is not None:
@@ -2262,12 +2267,14 @@ def _qti1_shown(presentation: Element | None) -> Iterator[_Shown]:
     for node in presentation.iter() if presentation is not None else ():
         uri = node.get("uri", "").strip()
         if node.tag == "matimage" and uri:
-            yield _Shown("image", [uri])
+            yield _Shown("image", [uri], node.get("label", ""))
         elif node.tag in ("mataudio", "matvideo") and uri:
             yield _Shown("sound" if node.tag == "mataudio" else "video", [uri])
         elif node.tag in _TEXT_HOLDERS and _holds_html(node):
-            for match in _HTML_IMAGE_SOURCE.finditer(node.text or ""):
-                yield _Shown("image", [html.unescape(match.group(1) or match.group(2) or "")])
+            for match in _IMG_TAG.finditer(node.text or ""):
+                attributes = {key.lower(): a or b for key, a, b in _IMG_ATTRIBUTE.findall(match.group(0))}
+                if source := attributes.get("src", ""):
+                    yield _Shown("image", [html.unescape(source)], html.unescape(attributes.get("alt", "")))
 
 
 def _shown_in(item: Element) -> list[_Shown]:
@@ -2353,8 +2360,7 @@ def _with_media(
     renamed: dict[str, str] = {}
     texts = [question.prompt, *(choice["text"] for choice in question.data.get("choices", ()))]
     for shown in _shown_in(item):
-        placeholder = f"[{shown.kind}: {_file_name(shown.references[0])}]"
-        if one_of_several and not any(placeholder in text for text in texts):
+        if one_of_several and not any(shown.placeholder() in text for text in texts):
             continue
         path = files.locate(document, shown, label)
         bank_name = files.name(path) if path is not None else None

@@ -373,3 +373,41 @@ def test_an_anki_text_export_type_in_note_is_a_short_answer_as_from_an_apkg(tmp_
     assert basic.type is QuestionType.FREE_TEXT
     assert two_lines.type is QuestionType.FREE_TEXT
     assert typed.topics == basic.topics == ("wifi",)
+
+
+def test_split_questions_keep_pictures_their_text_names_by_alt_text(tmp_path: Path) -> None:
+    """TAO's planet-and-moon associate item (extension-tao-itemqti's sample-planet-moon.xml) shows a picture
+    with alt text in every choice, and the text names a picture by its alt ('[image: Moon]'). Each question
+    the item is split into shows the pictures its own text names: its item's and its choices' (a first
+    version of the per-question filter matched file names only and dropped them all)."""
+    picture = base64.b64decode(PNG_1X1)
+    (tmp_path / "img").mkdir()
+    choices = [("Ea", "earth", "Earth"), ("Mo", "moon", "Moon"), ("Ma", "mars", "Mars"), ("Ph", "phobos", "")]
+    for _, name, _ in choices:
+        (tmp_path / "img" / f"{name}.png").write_bytes(picture)
+    associable = "".join(
+        f'<simpleAssociableChoice identifier="{ident}" matchMax="1"><img src="img/{name}.png" alt="{alt}"/>'
+        f"<br/>{name.title()}</simpleAssociableChoice>"
+        for ident, name, alt in choices
+    )
+    path = tmp_path / "planets.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="planet-moon"'
+        ' title="Planets and moons" adaptive="false" timeDependent="false">'
+        '<responseDeclaration identifier="RESPONSE" cardinality="multiple" baseType="pair">'
+        "<correctResponse><value>Ea Mo</value><value>Ma Ph</value></correctResponse>"
+        '<mapping defaultValue="0"><mapEntry mapKey="Ea Mo" mappedValue="1"/>'
+        '<mapEntry mapKey="Ma Ph" mappedValue="1"/></mapping></responseDeclaration>'
+        '<outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>'
+        "<itemBody><p>Pair each planet with its moon.</p>"
+        f'<associateInteraction responseIdentifier="RESPONSE" shuffle="true" maxAssociations="2">'
+        f"{associable}</associateInteraction></itemBody>"
+        '<responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/map_response"/>'
+        "</assessmentItem>\n",
+        encoding="utf-8",
+    )
+    earth, mars = import_file(path).questions
+    assert _prompt(earth).endswith("[image: Earth]\nEarth → _____")
+    assert earth.media == ("earth.png", "moon.png", "phobos.png")
+    assert mars.media == ("moon.png", "mars.png", "phobos.png")  # in the order the item shows them
