@@ -1085,6 +1085,18 @@ def _typed_answers_only(item: Element, body: Element, declaration: Element | Non
     return not has_model_answer and bool(_compared_texts(item, response))
 
 
+def _canvas_unsupported_type(item: Element) -> str | None:
+    """Canvas's QTI 2 items name their question type (`<instructureField name="question_type">`): a formula
+    question is written as a bare text box whose answers live in Canvas's own extension, so it is named
+    as what it is rather than read as an essay without a model answer."""
+    for field_element in item.iter("instructureField"):
+        if field_element.get("name") == "question_type":
+            kind = field_element.get("value", "").strip().lower()
+            if kind in _UNSUPPORTED_TYPES:
+                return f"{_UNSUPPORTED_TYPES[kind]} questions (type {kind!r}) are not supported by tenta"
+    return None
+
+
 def _unsupported_interactions(interactions: Sequence[Element]) -> str | None:
     tags = [interaction.tag for interaction in interactions]
     if len(tags) > 1:
@@ -1102,7 +1114,7 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
     interactions = _interactions(body)
     if not interactions:
         return None  # an information page between questions
-    unsupported = _unsupported_interactions(interactions)
+    unsupported = _canvas_unsupported_type(item) or _unsupported_interactions(interactions)
     if unsupported:
         raise _QtiUnsupported(f"{unsupported}; remove or convert this item")
     interaction = interactions[0]

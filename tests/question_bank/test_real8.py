@@ -411,3 +411,27 @@ def test_split_questions_keep_pictures_their_text_names_by_alt_text(tmp_path: Pa
     assert _prompt(earth).endswith("[image: Earth]\nEarth → _____")
     assert earth.media == ("earth.png", "moon.png", "phobos.png")
     assert mars.media == ("moon.png", "mars.png", "phobos.png")  # in the order the item shows them
+
+
+def test_a_canvas_formula_question_in_qti2_is_named_as_such(tmp_path: Path) -> None:
+    """Canvas's QTI 2 item of a formula question is a bare text box whose answers live in Canvas's own
+    <itemproc_extension> (canvas-lms fixture canvas/calculated_simple.xml); its instructureField names the
+    type. Was: refused as an essay without a model answer; now named as the unsupported formula question."""
+    path = tmp_path / "formula.xml"
+    path.write_text(
+        '<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="f1" title="Formula"'
+        ' adaptive="false" timeDependent="false"><instructureMetadata>'
+        '<instructureField name="points_possible" value="3"/>'
+        '<instructureField name="question_type" value="calculated_question"/></instructureMetadata>'
+        '<responseDeclaration identifier="response1" cardinality="single" baseType="string"/>'
+        "<itemBody><p>2*[y]</p>"
+        '<extendedTextInteraction responseIdentifier="response1"/></itemBody>'
+        "<itemproc_extension><calculated><formulas><formula>2 * y</formula></formulas></calculated>"
+        "</itemproc_extension></assessmentItem>\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(path)
+    (error,) = raised.value.errors
+    assert error.unsupported
+    assert "formula (calculated) questions (type 'calculated_question') are not supported" in error.message
