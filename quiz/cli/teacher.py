@@ -51,6 +51,7 @@ from quiz.teacher.batch import (
 )
 from quiz.teacher.exports import (
     GradebookFormat,
+    check_folder,
     check_writable,
     final_grades,
     format_score,
@@ -1153,6 +1154,7 @@ def export_feedback_command(  # noqa: PLR0917 - typer maps parameters to options
     Answers not graded yet or waiting for review read "not graded yet" and leave the student without a
     final grade; those students are named on stderr.
     """
+    check_folder(out)
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     gradebook = ctx.repository.gradebook(bank.id)

@@ -123,6 +123,16 @@ def check_writable(path: Path | None) -> None:
         raise TentaError(f"{path}: cannot write there ({existing} is not a writable folder)")
 
 
+def check_folder(path: Path) -> None:
+    """Refuse an output folder that is an existing file or cannot be made, before any work: the files
+    written into it would otherwise fail one by one with an OS error."""
+    if path.exists() and not path.is_dir():
+        raise TentaError(f"{path}: is a file; give a folder for the files to write")
+    existing = next(parent for parent in (path, *path.parents) if parent.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise TentaError(f"{path}: cannot write there ({existing} is not a writable folder)")
+
+
 @contextmanager
 def atomic_writer(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """Write to a temporary file next to `path` and move it into place only when everything went well."""
