@@ -260,7 +260,10 @@ class ActiveQuiz:
         self.suspended = scheduling.suspended_ids(self.ctx.repository, self.session.student_id, self.bank.id)
         self.position = min(max(self.session.position, 0), len(self.questions) - 1)
         for question_id, answer_id in self.session.answer_ids.items():
-            self.answers[question_id] = self.ctx.repository.get_answer(answer_id).answer
+            answer = self.ctx.repository.get_answer(answer_id).answer
+            self.answers[question_id] = answer
+            # Submitting clears the stored draft; the editor shows the submitted text, as before quitting.
+            self.drafts.setdefault(question_id, answer.text)
 
     @property
     def session_id(self) -> int:
