@@ -61,7 +61,8 @@ class AppContext:
     def course_index(self) -> CourseIndex | None:
         """The faiss index of ingested course material, or None before anything was ingested.
 
-        The app and `tenta grade-one` ingest the bundled notes on first run (quiz.ingest.ensure_course_index).
+        The app, `tenta grade-one`, `tenta grade` and `tenta regrade` ingest the bundled notes on first run
+        (quiz.ingest.ensure_course_index).
         """
         from grading.retrieval import CourseIndex
 

@@ -258,7 +258,7 @@ def grade_command(
     failures: dict[int, str] = {}
     if pending:
         with console.status("Loading the grading model…"):
-            ensure_grader(ctx)
+            ensure_grader(ctx, ingest_course_material=True)
         started = time.perf_counter()
         with _progress() as progress:
             task = progress.add_task("Grading", total=len(pending))
@@ -802,7 +802,7 @@ def regrade_command(  # noqa: PLR0917 - typer maps parameters to options
         console.print("No answers to regrade.")
         return
     with console.status("Loading the grading model…"):
-        ensure_grader(ctx)
+        ensure_grader(ctx, ingest_course_material=True)
     with _progress() as progress:
         task = progress.add_task("Regrading", total=len(details))
         report = regrade(
