@@ -156,6 +156,14 @@ def _bank(ctx: AppContext, bank_id: str | None) -> Bank:
     return ctx.catalog.load(bank_id or ctx.settings.default_bank)
 
 
+def _check_bank_filter(ctx: AppContext, bank_id: str | None) -> None:
+    """A --bank filter that found nothing must not read as "nothing to do" when the id is a typo: unless
+    the bank is installed, say so. Called only on an empty result, so answers to a bank removed since
+    they were given are still found by its id."""
+    if bank_id is not None:
+        ctx.catalog.load(bank_id)
+
+
 def _grade_scale(text: str | None, bank: Bank, max_total: float) -> tuple[GradeBoundary, ...]:
     """--grade-scale when given (points converted with the exam's total), else the bank's own scale."""
     override = scale_option(text, max_points=max_total or None)
@@ -620,6 +628,7 @@ def review_command(
     queue = ctx.repository.review_queue(bank_id)
     pseudonyms = _pseudonyms(ctx, anonymous)
     if not queue:
+        _check_bank_filter(ctx, bank_id)
         console.print("Nothing to review.")
         return
     # The id is what `tenta override` needs: the fixed columns keep their width (80 columns, or a pipe,
@@ -799,6 +808,7 @@ def regrade_command(  # noqa: PLR0917 - typer maps parameters to options
     since_moment = _since(since)
     details = answers_to_regrade(ctx.repository, bank_id=bank_id, since=since_moment)
     if not details:
+        _check_bank_filter(ctx, bank_id)
         console.print("No answers to regrade.")
         return
     with console.status("Loading the grading model…"):
@@ -874,6 +884,7 @@ def agreement_command(
     ctx = make_context()
     report = agreement(ctx.repository, bank_id)
     if report.overall is None:
+        _check_bank_filter(ctx, bank_id)
         console.print("No overridden answers yet: agreement needs teacher decisions (`tenta override`).")
         return
     table = Table(title="Auto grade vs teacher override")
