@@ -304,11 +304,13 @@ class TentaApp(App[None]):
         self.push_screen(build_screen(message.name, message.student_id, message.bank_id, student_name))
 
     async def action_quit(self) -> None:
-        """Save the draft being typed before leaving, so nothing typed is lost."""
+        """Save the draft being typed before leaving, so nothing typed is lost: also when a dialog (f1's
+        keys, the command palette, the finish summary) is open over the quiz."""
         from quiz.tui.screens.quiz import QuizScreen
 
-        if isinstance(self.screen, QuizScreen):
-            self.screen.flush_draft()
+        for screen in self.screen_stack:
+            if isinstance(screen, QuizScreen):
+                screen.flush_draft()
         self.exit()
 
 
