@@ -74,6 +74,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         self.language = language
         self.waiting_for_model = waiting_for_model
         self.outcome: GradeOutcome | None = None
+        self.regrade_requested = False
 
     def compose(self) -> ComposeResult:
         question = self.question
@@ -158,6 +159,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             self.query_one("#fb-leech").display = True
         self._show_suspended()
         self.query_one("#disagree", Button).disabled = False
+        self.refresh_bindings()
         self.query_one("#next", Button).focus()
 
     @on(messages.GradeFailed)
@@ -207,15 +209,25 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         else:
             self.notify("Unsuspended — it comes up in practice and reviews again.")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """'I disagree' once there is a grade to disagree with, and once: as its button, the key is shown
+        dimmed before (and after) that, so a second request cannot replace the first reason."""
+        if action == "disagree":
+            return True if self.outcome is not None and not self.regrade_requested else None
+        return True
+
     def action_disagree(self) -> None:
-        if self.outcome is None:
-            self.notify("Wait for the grade first.")
-            return
         self.app.push_screen(DisagreeDialog(), callback=self._disagreed)
 
     def _disagreed(self, reason: str | None) -> None:
         if reason is None:
             return
-        self.tenta.ctx.repository.request_regrade(self.answer.id, reason or "student disagrees")
+        try:
+            self.tenta.ctx.repository.request_regrade(self.answer.id, reason or "student disagrees")
+        except TentaError as error:
+            self.notify(error.message, title="Regrade not requested; try again", severity="error")
+            return
+        self.regrade_requested = True
         self.query_one("#disagree", Button).disabled = True
+        self.refresh_bindings()
         self.notify("Regrade requested — a teacher will look at this answer.", title="Thanks")
