@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -154,6 +155,17 @@ def nothing_to_ask(request: QuizRequest, bank: Bank, *, suspended: int = 0) -> s
             f"No question of {chosen} is due today{unsuspend}; choose other topics or practise them instead."
         )
     return f"No question of {chosen} in {request.mode.label.lower()} mode{unsuspend}; choose other topics."
+
+
+def unfinished_quiz_bank(ctx: AppContext, student_id: int, bank_ids: Sequence[str]) -> str | None:
+    """The bank of the student's most recently started unfinished quiz among `bank_ids`, so that opening
+    the app offers to resume it (and hands in a timed exam whose time ran out) whichever bank it was on."""
+    sessions = [
+        session
+        for bank_id in bank_ids
+        if (session := ctx.repository.resumable_session(student_id, bank_id)) is not None
+    ]
+    return max(sessions, key=lambda session: session.started_at).bank_id if sessions else None
 
 
 def resume_quiz(ctx: AppContext, session_id: int) -> ActiveQuiz:

@@ -144,7 +144,12 @@ class HomeScreen(TentaScreen[None]):
 
     @work(thread=True, exclusive=True, group="home-profiles", exit_on_error=False)
     def load_profiles(self) -> None:
-        """Open the database and catalog off the UI thread (migrations and YAML parsing take a moment)."""
+        """Open the database and catalog off the UI thread (migrations and YAML parsing take a moment).
+
+        On first load the bank shown is that of the profile's unfinished quiz, if any, so it is offered
+        for resuming; else the default bank."""
+        from quiz.session import unfinished_quiz_bank
+
         ctx = self.tenta.ctx
         try:
             students = ctx.repository.list_students()
@@ -152,11 +157,15 @@ class HomeScreen(TentaScreen[None]):
             if current.id not in {student.id for student in students}:
                 students = ctx.repository.list_students()
             banks = [(summary.title, summary.id) for summary in ctx.catalog.summaries()]
+            bank_ids = [bank_id for _, bank_id in banks]
+            chosen: str | None = (
+                self.tenta.current_bank_id
+                or unfinished_quiz_bank(ctx, current.id, bank_ids)
+                or ctx.settings.default_bank
+            )
         except Exception as error:
             self.app.call_from_thread(self.app.notify, str(error), title="Cannot open data", severity="error")
             return
-        bank_ids = [bank_id for _, bank_id in banks]
-        chosen: str | None = self.tenta.current_bank_id or ctx.settings.default_bank
         if chosen not in bank_ids:
             chosen = bank_ids[0] if bank_ids else None
         self.app.call_from_thread(self._show_profiles, students, current, banks, chosen)
