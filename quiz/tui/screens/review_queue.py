@@ -28,9 +28,17 @@ def queue_cells(detail: AnswerDetail) -> tuple[str, str, str, str]:
     answer = detail.answer
     grade = detail.latest_grade
     auto = f"{grade.score:.1f} / {detail.max_points:g}" if grade else "–"
-    why = "regrade" if detail.regrade_requested else "unsure"
+    why = "regrade" if detail.regrade_requested else _flagged_for(detail)
     number = detail.question.number
     return answer.student_name, f"Q{number}" if number is not None else answer.question_id, auto, why
+
+
+def _flagged_for(detail: AnswerDetail) -> str:
+    """Why the grader sent the answer here, as `tenta review` says it: its flags ('wrong question',
+    'off topic'), else 'unsure' (low confidence alone)."""
+    grade = detail.latest_grade
+    flags = [flag for flag in (grade.flags if grade else []) if flag != "low_confidence"]
+    return ", ".join(flag.replace("_", " ") for flag in flags) or "unsure"
 
 
 class ReviewQueueScreen(TentaScreen[None]):
