@@ -102,7 +102,9 @@ def feedback_text(
     lines.extend(notes)
     covered = [result for result in results if result.status is PointStatus.COVERED]
     if covered:
-        lines.append("Covered: " + "; ".join(short_quote(result.text, 12) for result in covered) + ".")
+        lines.append(
+            _sentence("Covered: " + "; ".join(short_quote(result.text, 12).rstrip(".") for result in covered))
+        )
     for result in results:
         if result.status is PointStatus.COVERED:
             continue
@@ -111,6 +113,11 @@ def feedback_text(
         if result.supporting_passage is not None:
             lines.append(f"  Read: {_cite(result.supporting_passage)}")
     return "\n".join(lines)
+
+
+def _sentence(text: str) -> str:
+    """The text ended by one full stop, not a second after a point's own or after a shortened quote's …."""
+    return text if text.endswith(("…", ".", "!", "?")) else text + "."
 
 
 _SCORE_LINE = re.compile(r"\AScore [\d.]+ of [\d.]+\.[ \t]*\n?")

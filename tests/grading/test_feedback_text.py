@@ -37,3 +37,16 @@ def test_remarks_are_the_feedback_without_its_score_line(score: float, max_point
 
 def test_remarks_leave_feedback_without_a_score_line_as_it_is() -> None:
     assert feedback_remarks("Covered: everything.") == "Covered: everything."
+
+
+def test_covered_points_end_in_one_full_stop() -> None:
+    """A point's own full stop, or a shortened quote's …, is not followed by a second one."""
+    ends_in_stop = RESULTS[0].model_copy(update={"text": "Deep learning is a subfield of machine learning."})
+    long_point = RESULTS[0].model_copy(update={"text": " ".join(["word"] * 20) + " is not bias."})
+    feedback = feedback_text([ends_in_stop, long_point], score=2.0, max_points=2.0)
+    covered = feedback.splitlines()[1]
+    assert covered.startswith("Covered: Deep learning is a subfield of machine learning; word")
+    assert covered.endswith(" …")
+    assert ".." not in feedback and "…." not in feedback
+    plain = feedback_text(RESULTS, score=1.0, max_points=2.0).splitlines()[1]
+    assert plain == "Covered: Dropout switches off neurons."
