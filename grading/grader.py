@@ -37,6 +37,7 @@ from grading.text import (
     copies_code,
     guess_language,
     is_code_only,
+    is_no_attempt,
     split_sentences,
     truncate,
 )
@@ -553,9 +554,10 @@ def topicality(values: dict[str, float]) -> float:
 
 
 def prepare_answer(answer: str) -> _Prepared | None:
-    """Clean, truncate and split an answer; None when nothing is left to grade."""
+    """Clean, truncate and split an answer; None when nothing is left to grade (blank, or only "I don't
+    know")."""
     text = clean(answer)
-    if not any(char.isalnum() for char in text):
+    if not any(char.isalnum() for char in text) or is_no_attempt(text):
         return None
     text, truncated = truncate(text)
     sentences = split_sentences(text)[:MAX_UNITS] or [text]

@@ -98,6 +98,48 @@ def clean(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+NO_ATTEMPT_ANSWERS = frozenset(
+    line.strip()
+    for line in """
+    i don't know
+    i dont know
+    i do not know
+    don't know
+    dont know
+    idk
+    no idea
+    i have no idea
+    no clue
+    not sure
+    i'm not sure
+    pass
+    skip
+    n/a
+    vet inte
+    jag vet inte
+    vet ej
+    vet ej svaret
+    jag vet inte svaret
+    ingen aning
+    har ingen aning
+    jag har ingen aning
+    inget svar
+    kan inte
+    jag kan inte
+    osäker
+    jag är osäker
+    """.strip().splitlines()
+)
+"""Whole answers that only say the student does not know (English and Swedish), after is_no_attempt's
+normalising. Embedding similarity gives such a text some credit with high confidence; a grader gives 0."""
+
+
+def is_no_attempt(text: str) -> bool:
+    """True when the whole answer says only "I don't know" (or "vet inte", "no idea", …), not an attempt."""
+    said = " ".join(clean(text).casefold().replace("\u2019", "'").replace("`", "'").split())
+    return said.strip(" .!?,;:-–—()*_\"'") in NO_ATTEMPT_ANSWERS
+
+
 def truncate(text: str, limit: int = MAX_ANSWER_CHARS) -> tuple[str, bool]:
     """Cut `text` at a word boundary before `limit` characters; the flag says whether anything was cut."""
     if len(text) <= limit:

@@ -93,6 +93,33 @@ def test_empty_answer_scores_zero_without_model_call(
     assert grade.score == 0 and GradeFlag.EMPTY in grade.flags and grade.confidence == 1.0
 
 
+@pytest.mark.parametrize(
+    "answer", ["I don't know.", "I DON\u2019T KNOW", "Vet inte", "jag vet inte!", "No idea", "ingen aning"]
+)
+def test_an_answer_saying_only_i_dont_know_scores_zero_as_no_answer(
+    minilm_embedder: Embedder, dropout_question: Question, answer: str
+) -> None:
+    """Embedding similarity gave "I don't know." 0.23 of 2, confidence 0.95: never reviewed."""
+    encoder = CountingEncoder(minilm_embedder)
+    grade = Grader.create(encoder).grade(dropout_question, answer)
+    assert encoder.calls == 0
+    assert grade.score == 0 and GradeFlag.EMPTY in grade.flags
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "I don't know the exact rate, but dropout switches off random neurons",
+        "Vet inte om det är rätt: dropout",
+    ],
+)
+def test_an_attempt_that_also_says_i_dont_know_is_graded(
+    minilm_embedder: Embedder, dropout_question: Question, answer: str
+) -> None:
+    grade = Grader.create(minilm_embedder).grade(dropout_question, answer)
+    assert GradeFlag.EMPTY not in grade.flags and grade.score > 0
+
+
 def test_answer_to_another_question_is_flagged(minilm_grader: Grader, small_bank: Bank) -> None:
     dropout = small_bank.question("dropout")
     answer = "The learning rate is the size of the step gradient descent takes when updating the weights."
