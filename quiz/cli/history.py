@@ -15,6 +15,7 @@ from db.records import AnswerDetail, SessionDetail, SessionSummary
 from db.repository import Repository
 from question_bank.errors import TentaError
 from quiz.context import AppContext
+from quiz.local_time import local_minute
 from quiz.modes import ROW_TOPICS, session_label
 
 PROMPT_PREVIEW = 160
@@ -22,10 +23,6 @@ PROMPT_PREVIEW = 160
 
 def _console() -> Console:
     return Console(highlight=False)
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _short_when(moment: datetime) -> str:
@@ -130,7 +127,7 @@ def _print_session(detail: SessionDetail) -> None:
         f"[bold]Session {summary.session_id}[/] · {escape(summary.student_name)} · "
         f"{escape(summary.bank_id)} v{escape(summary.bank_version)} · "
         f"{escape(session_label(summary.mode, summary.topics))} · "
-        f"{summary.status.value.replace('_', ' ')} · {_when(summary.started_at)}"
+        f"{summary.status.value.replace('_', ' ')} · {local_minute(summary.started_at)}"
     )
     console.print(
         f"Score: {_score(summary)} ({_percent(summary)}), {summary.answered_count} of "
@@ -154,7 +151,7 @@ def _print_session(detail: SessionDetail) -> None:
 
 
 def _print_answer(console: Console, detail: AnswerDetail) -> None:
-    console.print(f"[bold]Answer[/] ({_when(detail.answer.submitted_at)}):")
+    console.print(f"[bold]Answer[/] ({local_minute(detail.answer.submitted_at)}):")
     console.print(escape(detail.answer.text.strip()) or "[dim](empty)[/]")
     grade, override = detail.latest_grade, detail.latest_override
     final = (

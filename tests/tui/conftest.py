@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +27,20 @@ NOW = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
 
 def frozen_clock() -> datetime:
     return NOW
+
+
+@pytest.fixture(autouse=True, scope="session")
+def utc_screen_times() -> Iterator[None]:
+    """The app shows times in the machine's zone; snapshots and expected texts are written in UTC."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if saved is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db.records import SessionSummary
+from quiz.local_time import local_minute
 from quiz.modes import ROW_TOPICS, session_label
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
@@ -21,7 +22,7 @@ def summary_cells(summary: SessionSummary) -> tuple[str, ...]:
     percent = f"{summary.percent:.0f}%" if summary.percent is not None else "–"
     review = f"⚑ {summary.needs_review_count}" if summary.needs_review_count else ""
     return (
-        f"{summary.started_at:%Y-%m-%d %H:%M}",
+        local_minute(summary.started_at),
         summary.bank_id,
         session_label(summary.mode, summary.topics, max_topics=ROW_TOPICS),
         summary.status.value.replace("_", " "),

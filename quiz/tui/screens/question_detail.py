@@ -21,6 +21,7 @@ from db.records import AnswerDetail, ReviewCardRecord
 from question_bank.errors import TentaError
 from question_bank.models import Bank, Question, QuestionType
 from quiz import scheduling, topics
+from quiz.local_time import local_minute
 from quiz.modes import topic_label
 from quiz.progress import question_label
 from quiz.tui.screens.base import TentaScreen
@@ -109,7 +110,7 @@ def answer_cells(detail: AnswerDetail) -> tuple[str, str]:
     else:
         mark = " ✎" if detail.overrides else (" review" if detail.needs_review else "")
         score = f"{detail.final_score:g} / {detail.max_points:g}{mark}"
-    return f"{detail.answer.submitted_at:%Y-%m-%d %H:%M}", score
+    return local_minute(detail.answer.submitted_at), score
 
 
 class QuestionDetailScreen(TentaScreen[str | None]):

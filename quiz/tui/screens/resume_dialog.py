@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from quiz.local_time import local_minute
 from quiz.modes import session_label
 from quiz.tui.widgets.quiz_timer import format_duration
 
@@ -49,7 +50,7 @@ class ResumeDialog(ModalScreen[ResumeChoice]):
         with Vertical(classes="dialog"):
             yield Label("Continue where you left off?", classes="dialog-title")
             yield Label(
-                f"{mode} started {session.started_at:%Y-%m-%d %H:%M}: {answered} of {total} answered.",
+                f"{mode} started {local_minute(session.started_at)}: {answered} of {total} answered.",
             )
             flagged = f" {len(session.flagged)} flagged." if session.flagged else ""
             yield Label(

@@ -12,6 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from db.records import AnswerDetail, SessionDetail, SessionItemDetail
+from quiz.local_time import local_minute
 from quiz.modes import session_label
 from quiz.teacher.feedback.model import feedback_with_outcome
 from quiz.tui.screens.base import TentaScreen
@@ -80,7 +81,7 @@ class SessionDetailScreen(TentaScreen[None]):
         flags = f" · ⚑ {flagged} flagged" if flagged else ""
         self.query_one("#detail-title", Static).update(
             f"[b]{escape(summary.bank_id)}[/b] · {escape(session_label(summary.mode, summary.topics))} · "
-            f"{summary.started_at:%Y-%m-%d %H:%M} · {score}{flags}"
+            f"{local_minute(summary.started_at)} · {score}{flags}"
         )
         table = self.query_one(DataTable)
         table.clear()

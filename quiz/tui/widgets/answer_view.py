@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, Static
 
 from db.records import AnswerDetail
+from quiz.local_time import local_minute
 from quiz.tui.widgets.answer_text import AnswerText
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
 from quiz.tui.widgets.score_bar import ScoreBar
@@ -42,7 +43,7 @@ class AnswerView(Vertical):
             if "decided_by" in point
         }
         self.query_one(".av-question", Static).update(
-            f"[b]{answer.question_id}[/b] · {answer.student_name} · {answer.submitted_at:%Y-%m-%d %H:%M}\n"
+            f"[b]{answer.question_id}[/b] · {answer.student_name} · {local_minute(answer.submitted_at)}\n"
             f"{detail.prompt}"
         )
         bar = self.query_one(ScoreBar)
