@@ -111,6 +111,10 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
                 )
             )
             continue
+        exported = _exported_answer(repository, bank, question, row)
+        if exported is not None:
+            stored.setdefault(exported.id, exported)
+            continue
         try:
             identity = (row.student_name, row.student_external_id)
             if identity not in students:
@@ -138,6 +142,22 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
         for column, count in unmatched_columns.items()
     )
     return StoredSubmissions(answers=list(stored.values()), errors=errors)
+
+
+def _exported_answer(
+    repository: Repository, bank: Bank, question: Question, row: SubmissionRow
+) -> AnswerRecord | None:
+    """The stored answer a row of `tenta export answers` came from, when it is still the same answer (bank,
+    question, student and text): reading the export back then stores no copy, which would take the place
+    of the original, and its overrides, in the gradebook."""
+    if row.tenta_answer_id is None:
+        return None
+    try:
+        answer = repository.get_answer(row.tenta_answer_id).answer
+    except TentaError:  # no such answer in this database (the export came from another one)
+        return None
+    stored = (answer.bank_id, answer.question_id, answer.student_name, answer.text.strip())
+    return answer if stored == (bank.id, question.id, row.student_name, row.answer.strip()) else None
 
 
 def pending_answers(repository: Repository, answers: Sequence[AnswerRecord]) -> list[AnswerRecord]:

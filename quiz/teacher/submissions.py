@@ -137,6 +137,8 @@ SUBMITTED_AT_ALIASES = (
     "tidstämpel",
 )
 ROW_ID_ALIASES = ("answer_id", "submission_id", "response_id", "row_id", "external_id")
+TENTA_ANSWER_ID = "tenta_answer_id"
+"""The column `tenta export answers` names each stored answer by: reading that export back finds them."""
 _KNOWN_COLUMNS = frozenset(
     STUDENT_NAME_ALIASES
     + STUDENT_ID_ALIASES
@@ -146,6 +148,7 @@ _KNOWN_COLUMNS = frozenset(
     + ANSWER_ALIASES
     + SUBMITTED_AT_ALIASES
     + ROW_ID_ALIASES
+    + (TENTA_ANSWER_ID,)
 )
 
 WIDE_COLUMN_PATTERNS = (
@@ -204,6 +207,8 @@ class SubmissionRow(BaseModel):
     answer: str
     submitted_at: datetime | None = None
     row_id: str | None = None
+    tenta_answer_id: int | None = None
+    """The stored answer this row was exported from (`tenta export answers`), when the file says so."""
     column: str | None = None
     """The header the answer was under when a form's columns are its questions (question_key is then
     the question's text, matched to a prompt when the rows are stored)."""
@@ -614,6 +619,7 @@ class _Columns:
     """(header, question number) pairs for the wide layout; empty for one-answer-per-row files."""
     form: bool = False
     """The wide columns are a form's questions, keyed by their text rather than a number."""
+    tenta_answer_id: str | None = None
 
     @classmethod
     def from_headers(cls, headers: Sequence[str], *, path: Path, line: int) -> _Columns:
@@ -634,6 +640,7 @@ class _Columns:
             submitted_at=pick(SUBMITTED_AT_ALIASES),
             row_id=pick(ROW_ID_ALIASES),
             wide=() if pick(QUESTION_ALIASES) else _wide_columns(by_name),
+            tenta_answer_id=pick((TENTA_ANSWER_ID,)),
         )
         if not columns.wide and columns.question is None and columns.answer is None:
             columns = columns._as_form(headers)
@@ -739,9 +746,15 @@ def _collect_rows(parsed: ParsedSubmissions, columns: _Columns, values: Mapping[
                 answer=answer.strip("\r\n"),
                 submitted_at=submitted_at,
                 row_id=(value(columns.row_id) or None) if not columns.wide else None,
+                tenta_answer_id=_answer_number(value(columns.tenta_answer_id)) if not columns.wide else None,
                 column=header if columns.form else None,
             )
         )
+
+
+def _answer_number(text: str) -> int | None:
+    cleaned = text.strip().removesuffix(".0")
+    return int(cleaned) if cleaned.isdigit() else None
 
 
 def _report_duplicate_row_ids(parsed: ParsedSubmissions) -> None:
