@@ -110,7 +110,7 @@ async def test_the_hints_earned_before_quitting_are_still_shown_after_resuming(
 
     second = make_app(make_ctx())
     async with second.run_test(size=(100, 40)) as pilot:
-        await _pick_bank(pilot)
+        # The app opens on the unfinished quiz's bank (pooling) and offers to resume it straight away.
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResumeDialog), "the resume offer")
         await pilot.press("enter")
         feedback = await _answer(pilot, "B")
