@@ -118,9 +118,7 @@ def check_writable(path: Path | None) -> None:
         return
     if path.is_dir():
         raise TentaError(f"{path}: is a folder; give a file name to write")
-    existing = next(parent for parent in (path.parent, *path.parent.parents) if parent.exists())
-    if not existing.is_dir() or not os.access(existing, os.W_OK):
-        raise TentaError(f"{path}: cannot write there ({existing} is not a writable folder)")
+    _check_creatable(path, path.parent)
 
 
 def check_folder(path: Path) -> None:
@@ -128,7 +126,13 @@ def check_folder(path: Path) -> None:
     written into it would otherwise fail one by one with an OS error."""
     if path.exists() and not path.is_dir():
         raise TentaError(f"{path}: is a file; give a folder for the files to write")
-    existing = next(parent for parent in (path, *path.parents) if parent.exists())
+    _check_creatable(path, path)
+
+
+def _check_creatable(path: Path, folder: Path) -> None:
+    """Refuse `path` unless the nearest existing one of `folder` and its parents is a writable folder (the
+    missing ones are made when writing)."""
+    existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK):
         raise TentaError(f"{path}: cannot write there ({existing} is not a writable folder)")
 
