@@ -138,7 +138,11 @@ SUBMITTED_AT_ALIASES = (
 )
 ROW_ID_ALIASES = ("answer_id", "submission_id", "response_id", "row_id", "external_id")
 TENTA_ANSWER_ID = "tenta_answer_id"
-"""The column `tenta export answers` names each stored answer by: reading that export back finds them."""
+"""The column `tenta export answers` names each stored answer by in a CSV: reading it back finds them."""
+EXPORTED_ANSWER_ID_COLUMNS = (TENTA_ANSWER_ID, "answer_id")
+"""Where an answers export names the stored answer: the CSV's tenta_answer_id, the JSONL's answer_id.
+Another tool's answer_id is also its row id; a row only counts as the stored answer it names when bank,
+question, student and text match too (quiz.teacher.batch), so a foreign id never stands for another answer."""
 _KNOWN_COLUMNS = frozenset(
     STUDENT_NAME_ALIASES
     + STUDENT_ID_ALIASES
@@ -640,7 +644,7 @@ class _Columns:
             submitted_at=pick(SUBMITTED_AT_ALIASES),
             row_id=pick(ROW_ID_ALIASES),
             wide=() if pick(QUESTION_ALIASES) else _wide_columns(by_name),
-            tenta_answer_id=pick((TENTA_ANSWER_ID,)),
+            tenta_answer_id=pick(EXPORTED_ANSWER_ID_COLUMNS),
         )
         if not columns.wide and columns.question is None and columns.answer is None:
             columns = columns._as_form(headers)

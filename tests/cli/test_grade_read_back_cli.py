@@ -1,0 +1,33 @@
+"""`tenta grade` of files it cannot use as they are: its own JSONL answers export, and a file without one
+readable row. Real SQLite file, real MiniLM, the real `tenta` app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from quiz.context import AppContext
+from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
+
+
+def test_reading_back_the_jsonl_answers_export_stores_no_copies_and_keeps_overrides(
+    ctx: AppContext, class_submissions: Path, tmp_path: Path
+) -> None:
+    """The JSONL export names each answer by `answer_id`; it was read as another tool's row id, so every
+    answer was stored again and the gradebook took the copies, without the teacher's overrides."""
+    tenta("grade", class_submissions, "--bank", "teacher-test")
+    target = ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")[0]
+    ctx.repository.add_override(target.answer.id, 1.25, "", "Kim")
+    answers = tmp_path / "answers.jsonl"
+    assert tenta("export", "answers", "--bank", "teacher-test", "--out", answers)[0] == 0
+
+    code, stdout, _ = tenta("grade", answers, "--bank", "teacher-test")
+
+    assert code == 0 and "0 to grade, 18 already graded" in stdout
+    assert len(ctx.repository.answer_history(bank_id="teacher-test")) == 18
+    again = tmp_path / "again.jsonl"
+    assert tenta("export", "answers", "--bank", "teacher-test", "--out", again)[0] == 0
+    records = [json.loads(line) for line in again.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 18
+    overridden = next(record for record in records if record["answer_id"] == target.answer.id)
+    assert overridden["final_score"] == 1.25 and overridden["override"]["teacher"] == "Kim"
