@@ -12,10 +12,11 @@ import time
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -258,6 +259,8 @@ def grade_command(
     stored = store_submissions(ctx.repository, bank, parsed)
     problems = parsed.errors + stored.errors
     problems.sort(key=lambda problem: problem.line or 0)
+    if not stored.answers:
+        _refuse_unreadable(submissions, problems, parsed.warnings)
     pending = pending_answers(ctx.repository, stored.answers)
     console.print(
         f"Stored {len(stored.answers)} answers from {submissions.name} for bank {bank.id}: "
@@ -294,6 +297,23 @@ def grade_command(
             "fix them and run the same command again (stored answers are not duplicated)."
         )
         raise typer.Exit(1)
+
+
+def _refuse_unreadable(
+    path: Path, problems: Sequence[InputFileError], warnings: Sequence[InputFileError]
+) -> NoReturn:
+    """A file none of whose rows could be stored gets the reasons and a clear failure, not a summary of
+    nothing that reads as if the file had been graded."""
+    _report_problems(problems, warnings)
+    if problems:
+        reason = f"{len(problems)} row(s) not imported, see the errors above"
+    else:
+        reason = "see the warnings above" if warnings else "every answer is empty"
+    error_console.print(
+        f"[bold red]error:[/] no answer could be read from {escape(str(path))} ({reason}); "
+        "nothing was stored."
+    )
+    raise typer.Exit(1)
 
 
 def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from quiz.context import AppContext
 from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
+from tests.teacher.fixtures import GOOD_DROPOUT, write_csv
 
 
 def test_reading_back_the_jsonl_answers_export_stores_no_copies_and_keeps_overrides(
@@ -31,3 +32,22 @@ def test_reading_back_the_jsonl_answers_export_stores_no_copies_and_keeps_overri
     assert len(records) == 18
     overridden = next(record for record in records if record["answer_id"] == target.answer.id)
     assert overridden["final_score"] == 1.25 and overridden["override"]["teacher"] == "Kim"
+
+
+def test_a_file_without_one_readable_row_says_so_stores_nothing_and_fails(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    """Every row bad printed the row errors under an empty summary table, as if the file had been read."""
+    path = write_csv(tmp_path / "all-bad.csv", [["anna", "7", GOOD_DROPOUT], ["", "1", GOOD_DROPOUT]])
+    out = tmp_path / "results.csv"
+
+    code, stdout, stderr = tenta("grade", path, "--bank", "teacher-test", "--out", out)
+
+    assert code == 1
+    assert "all-bad.csv:2: question: bank 'teacher-test' has no question '7'" in stderr
+    assert "all-bad.csv:3: student: no student given" in stderr
+    assert "no answer could be read from" in stderr and "all-bad.csv" in stderr
+    assert "this file" not in stdout, "no summary table of nothing"
+    assert ctx.repository.answer_history(bank_id="teacher-test") == []
+    assert ctx.repository.list_students() == []
+    assert not out.exists()
