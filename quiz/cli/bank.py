@@ -167,6 +167,7 @@ def show(
     """Questions of a bank with prompts, type, points, topics, media and weighted key points."""
     catalog = AppContext().catalog
     bank = catalog.load(bank_id)
+    questions = bank.questions if question is None else (_shown_question(bank, question),)
     console = _console()
     console.print(
         f"[bold]{escape(bank.title)}[/] ({bank.id}, version {bank.version}, {len(bank.questions)} questions)"
@@ -184,18 +185,32 @@ def show(
     missing = frozenset(names) - set(catalog.media_files(bank.id))
     if names:
         console.print(f"media folder: {escape(str(catalog.media_dir(bank.id)))}")
-    questions = bank.questions
-    if question is not None:
-        try:
-            questions = (bank.question(question),)
-        except KeyError as error:
-            raise TentaError(str(error.args[0])) from None
     for item in questions:
         console.print()
         console.print(_question_details(item, bank, missing))
         if reference and item.reference_answer:
             for language, text in item.reference_answer.items():
                 console.print(f"reference ({language}):\n{escape(text)}")
+
+
+def _shown_question(bank: Bank, key: str) -> Question:
+    """The question `bank show -q` asks for, checked before anything is printed so a wrong number fails
+    on its own, saying which numbers the bank has."""
+    try:
+        return bank.question(key)
+    except KeyError as error:
+        raise TentaError(f"{error.args[0]}: give {_valid_numbers(bank)}a question id") from None
+
+
+def _valid_numbers(bank: Bank) -> str:
+    """'a number from 1 to 12 or ' (or the numbers one by one where some are skipped); '' when the bank's
+    questions have no numbers."""
+    numbers = sorted(item.number for item in bank.questions if item.number is not None)
+    if not numbers:
+        return ""
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"a number from {numbers[0]} to {numbers[-1]} or "
+    return f"one of the numbers {', '.join(map(str, numbers))} or "
 
 
 @bank_app.command()
