@@ -17,6 +17,7 @@ from question_bank.errors import TentaError
 from quiz.context import AppContext
 from quiz.local_time import local_minute
 from quiz.modes import ROW_TOPICS, session_label
+from quiz.scores import format_score, score_out_of
 
 PROMPT_PREVIEW = 160
 
@@ -35,14 +36,10 @@ def _short_when(moment: datetime) -> str:
     )
 
 
-def _points(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def _score(summary: SessionSummary) -> str:
     if summary.score is None:
         return "-"
-    return f"{_points(summary.score)}/{_points(summary.max_points)}"
+    return f"{format_score(summary.score)}/{format_score(summary.max_points)}"
 
 
 def _percent(summary: SessionSummary) -> str:
@@ -139,7 +136,7 @@ def _print_session(detail: SessionDetail) -> None:
     for item in detail.items:
         flag = " ⚑ flagged" if item.flagged else ""
         console.rule(
-            f"{item.position + 1}. {escape(item.question_id)} ({_points(item.max_points)} p){flag}",
+            f"{item.position + 1}. {escape(item.question_id)} ({format_score(item.max_points)} p){flag}",
             align="left",
         )
         prompt = item.prompt if len(item.prompt) <= PROMPT_PREVIEW else item.prompt[:PROMPT_PREVIEW] + "…"
@@ -157,17 +154,17 @@ def _print_answer(console: Console, detail: AnswerDetail) -> None:
     final = (
         "not graded yet"
         if detail.final_score is None
-        else f"{_points(detail.final_score)} / {_points(detail.max_points)}"
+        else score_out_of(detail.final_score, detail.max_points)
     )
     console.print(f"[bold]Score:[/] {final}" + ("  [yellow]needs review[/]" if detail.needs_review else ""))
     if grade is not None:
         console.print(
-            f"  auto: {_points(grade.score)} / {_points(grade.max_points)}, "
+            f"  auto: {score_out_of(grade.score, grade.max_points)}, "
             f"confidence {grade.confidence:.2f} ({escape(grade.grader_version)}, {escape(grade.model_id)})"
         )
     if override is not None:
         comment = f": {escape(override.comment)}" if override.comment else ""
-        console.print(f"  override by {escape(override.teacher)}: {_points(override.score)}{comment}")
+        console.print(f"  override by {escape(override.teacher)}: {format_score(override.score)}{comment}")
         decided = [point for point in detail.final_points if "decided_by" in point]
         if decided:
             listed = "; ".join(

@@ -39,6 +39,7 @@ from question_bank.models import Bank
 from quiz.cli import bank as bank_cli
 from quiz.context import AppContext
 from quiz.grading_service import ensure_grader
+from quiz.scores import format_score
 from quiz.teacher import analysis, grouping
 from quiz.teacher.anonymous import Pseudonyms, pseudonyms_for, shown
 from quiz.teacher.batch import (
@@ -55,7 +56,6 @@ from quiz.teacher.exports import (
     check_folder,
     check_writable,
     final_grades,
-    format_score,
     grade_counts,
     gradebook_table,
     last_answer_dates,

@@ -42,6 +42,7 @@ from db.records import AnswerDetail, Gradebook, GradebookRow
 from question_bank.errors import TentaError
 from question_bank.grade_scales import GradeBoundary, describe_scale, final_grade
 from question_bank.models import Bank
+from quiz.scores import format_score
 
 CSV_ENCODING = "utf-8-sig"
 LMS_ENCODING = "utf-8"
@@ -101,13 +102,6 @@ class GradebookTable:
     """One-line remarks for the teacher (unidentified students, ungraded answers, LMS limits)."""
     grade_counts: tuple[tuple[str, int], ...] = ()
     """Students per final grade in the scale's order, then those without one; empty without a scale."""
-
-
-def format_score(value: float | None) -> str:
-    """Scores with at most two decimals and no trailing zeros; blank when there is none."""
-    if value is None:
-        return ""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def check_writable(path: Path | None) -> None:

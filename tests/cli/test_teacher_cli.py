@@ -17,8 +17,8 @@ import pytest
 from question_bank.errors import TentaError
 from question_bank.formats.detect import EXPORTERS
 from quiz.context import AppContext
+from quiz.scores import format_score
 from quiz.teacher.batch import store_submissions
-from quiz.teacher.exports import format_score
 from quiz.teacher.grouping import AnswerGroup, answer_groups, find_group
 from quiz.teacher.submissions import read_submissions
 from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture

@@ -16,10 +16,10 @@ from question_bank.formats.detect import EXPORTERS, import_file
 from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.grading_service import grade_and_store
+from quiz.scores import format_score
 from quiz.teacher.batch import answer_details, store_submissions
 from quiz.teacher.exports import (
     GradebookFormat,
-    format_score,
     gradebook_table,
     write_answers,
     write_gradebook,

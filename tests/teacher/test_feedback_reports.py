@@ -23,8 +23,8 @@ from quiz.cli import teacher as teacher_cli
 from quiz.cli.main import app
 from quiz.context import AppContext
 from quiz.grading_service import grade_and_store
+from quiz.scores import format_score
 from quiz.teacher.batch import store_submissions
-from quiz.teacher.exports import format_score
 from quiz.teacher.feedback.files import FeedbackFormat, file_stems, write_feedback
 from quiz.teacher.feedback.model import FeedbackExam, StudentFeedback, collect_feedback, select_students
 from quiz.teacher.submissions import read_submissions

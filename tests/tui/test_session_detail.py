@@ -56,7 +56,7 @@ async def test_session_detail_shows_scores_key_points_and_the_override(ctx: AppC
         for expected in (
             "dl-course · Practice · 2025-02-22 09:30 · 4.5 / 9",
             "Hur är AI, Maskininlärning och Deep Learning relaterat?",
-            "Final 1.0 / 2 p",
+            "Final 1 / 2 p",
             "auto 0.5 / 2, confidence 85%",
             "They are nested fields: deep learning is a subfield of machine",
             "✔ covered (0.55 p) Machine learning is a subset",

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from question_bank.grade_scales import describe_scale
-from quiz.teacher.exports import format_score
+from quiz.scores import format_score
 from quiz.teacher.feedback.model import FeedbackExam, QuestionFeedback, Reference, StudentFeedback
 from quiz.teacher.feedback.wording import (
     bank_line,

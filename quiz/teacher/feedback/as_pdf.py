@@ -22,7 +22,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
 from question_bank.grade_scales import describe_scale
-from quiz.teacher.exports import format_score
+from quiz.scores import format_score
 from quiz.teacher.feedback.model import (
     FeedbackExam,
     PointFeedback,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from quiz.teacher.exports import format_score
+from quiz.scores import format_score, score_out_of
 from quiz.teacher.feedback.model import (
     FeedbackExam,
     PointFeedback,
@@ -50,10 +50,6 @@ def text_segments(text: str) -> list[tuple[str | None, list[str]]]:
     return segments
 
 
-def points_text(score: float | None, max_points: float) -> str:
-    return f"{format_score(score) or '–'} / {format_score(max_points)}"
-
-
 def score_line(question: QuestionFeedback) -> str:
     if question.state is QuestionState.UNANSWERED:
         return f"Not answered: 0 / {format_score(question.max_points)} points"
@@ -64,7 +60,7 @@ def score_line(question: QuestionFeedback) -> str:
             "Not graded yet: the teacher is reviewing this answer "
             f"(max {format_score(question.max_points)} points)"
         )
-    return f"Score: {points_text(question.score, question.max_points)} points"
+    return f"Score: {score_out_of(question.score, question.max_points)} points"
 
 
 def teacher_line(question: QuestionFeedback) -> str | None:
@@ -95,7 +91,7 @@ def grade_line(student: StudentFeedback) -> str:
 
 
 def total_line(student: StudentFeedback) -> str:
-    total = points_text(student.total, student.max_total)
+    total = score_out_of(student.total, student.max_total)
     if student.pending:
         return f"{total} points so far (not final: {len(student.pending)} answer(s) not graded yet)"
     percent = 100.0 * student.total / student.max_total if student.max_total else 0.0
@@ -103,7 +99,7 @@ def total_line(student: StudentFeedback) -> str:
 
 
 def index_total(student: StudentFeedback) -> str:
-    return points_text(student.total, student.max_total) + (" so far" if student.pending else "")
+    return score_out_of(student.total, student.max_total) + (" so far" if student.pending else "")
 
 
 def student_heading(student: StudentFeedback) -> str:
@@ -118,14 +114,14 @@ def bank_line(exam: FeedbackExam) -> str:
 def summary_cells(question: QuestionFeedback) -> tuple[str, str]:
     """The question's points and its state, for the table at the top of a student's document."""
     if question.state is QuestionState.UNANSWERED:
-        return points_text(0.0, question.max_points), "not answered"
+        return score_out_of(0.0, question.max_points), "not answered"
     if question.state is QuestionState.NOT_GRADED:
-        return points_text(None, question.max_points), "not graded yet"
+        return score_out_of(None, question.max_points), "not graded yet"
     if question.state is QuestionState.IN_REVIEW:
-        return points_text(None, question.max_points), "being reviewed"
+        return score_out_of(None, question.max_points), "being reviewed"
     override, auto = question.override, question.auto_score
     changed = override is not None and (auto is None or abs(auto - override.score) >= 0.005)
-    return points_text(question.score, question.max_points), "set by the teacher" if changed else "graded"
+    return score_out_of(question.score, question.max_points), "set by the teacher" if changed else "graded"
 
 
 def reference_point_line(point: ReferencePoint) -> str:

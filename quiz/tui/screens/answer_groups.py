@@ -20,9 +20,9 @@ from textual.worker import get_current_worker
 
 from db.records import AnswerDetail
 from question_bank.errors import TentaError
+from quiz.scores import format_score, score_out_of
 from quiz.teacher import grouping
 from quiz.teacher.anonymous import Pseudonyms, pseudonyms_for, shown
-from quiz.teacher.exports import format_score
 from quiz.teacher.grouping import (
     AnswerGroup,
     DecisionSource,
@@ -54,10 +54,6 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     return flat if len(flat) <= length else flat[: length - 1] + "…"
 
 
-def points_text(score: float | None, max_points: float) -> str:
-    return f"{format_score(score) or '–'} / {format_score(max_points)}"
-
-
 def group_cells(group: AnswerGroup) -> tuple[str, str, str, str, str, str]:
     """Group id, size, state (confirmed / shaped), mean automatic score, members a teacher decided,
     representative answer."""
@@ -66,7 +62,7 @@ def group_cells(group: AnswerGroup) -> tuple[str, str, str, str, str, str]:
         group.id,
         str(group.size),
         group.state,
-        points_text(group.mean_auto_score, max_points),
+        score_out_of(group.mean_auto_score, max_points),
         f"{group.overridden}/{group.size}",
         excerpt(group.representative.answer.text, GROUP_EXCERPT_LENGTH),
     )

@@ -13,12 +13,13 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from db.records import SessionSummary
 from quiz.local_time import local_minute
 from quiz.modes import ROW_TOPICS, session_label
+from quiz.scores import score_out_of
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
 
 
 def summary_cells(summary: SessionSummary) -> tuple[str, ...]:
-    score = f"{summary.score:.1f} / {summary.max_points:g}" if summary.score is not None else "–"
+    score = score_out_of(summary.score, summary.max_points) if summary.score is not None else "–"
     percent = f"{summary.percent:.0f}%" if summary.percent is not None else "–"
     review = f"⚑ {summary.needs_review_count}" if summary.needs_review_count else ""
     return (

@@ -24,6 +24,7 @@ from quiz import scheduling, topics
 from quiz.local_time import local_minute
 from quiz.modes import topic_label
 from quiz.progress import question_label
+from quiz.scores import score_out_of
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
 from quiz.tui.widgets.key_footer import KeyFooter
@@ -109,7 +110,7 @@ def answer_cells(detail: AnswerDetail) -> tuple[str, str]:
         score = "not graded"
     else:
         mark = " ✎" if detail.overrides else (" review" if detail.needs_review else "")
-        score = f"{detail.final_score:g} / {detail.max_points:g}{mark}"
+        score = f"{score_out_of(detail.final_score, detail.max_points)}{mark}"
     return local_minute(detail.answer.submitted_at), score
 
 

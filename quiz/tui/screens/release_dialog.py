@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label
 
-from quiz.teacher.exports import format_score
+from quiz.scores import format_score
 from quiz.teacher.grouping import ReleaseOutcome, ReleasePlan, decision_label
 
 OUTCOME_TEXT = {

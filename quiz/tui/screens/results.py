@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from quiz.scores import score_out_of
 from quiz.session import ActiveQuiz, ItemResult
 from quiz.tui import messages
 from quiz.tui.widgets.quiz_timer import format_duration
@@ -78,11 +79,7 @@ class ResultsScreen(Screen[None]):
         number = str(question.number) if question.number is not None else str(item.position + 1)
         prompt = " ".join(item.prompt.split())
         prompt = prompt if len(prompt) <= 38 else prompt[:37] + "…"
-        score = (
-            f"{item.score:.1f} / {item.max_points:g}"
-            if item.score is not None
-            else f"– / {item.max_points:g}"
-        )
+        score = score_out_of(item.score, item.max_points)
         seconds = item.answer.answer.time_taken_s if item.answer else None
         return number, prompt, score, format_duration(seconds) if seconds else "–", STATUS_TEXT[item.status]
 

@@ -15,8 +15,8 @@ from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
 from db.records import AnswerDetail
 from question_bank.errors import TentaError
+from quiz.scores import format_score, score_out_of
 from quiz.teacher.anonymous import Pseudonyms, pseudonyms_for, shown
-from quiz.teacher.exports import format_score
 from quiz.teacher.review import score_from_points
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
@@ -27,7 +27,7 @@ from quiz.tui.widgets.point_decisions import PointDecisions
 def queue_cells(detail: AnswerDetail) -> tuple[str, str, str, str]:
     answer = detail.answer
     grade = detail.latest_grade
-    auto = f"{grade.score:.1f} / {detail.max_points:g}" if grade else "–"
+    auto = score_out_of(grade.score, detail.max_points) if grade else "–"
     why = "regrade" if detail.regrade_requested else _flagged_for(detail)
     number = detail.question.number
     return answer.student_name, f"Q{number}" if number is not None else answer.question_id, auto, why

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from db.records import AnswerDetail, SessionDetail, SessionItemDetail
 from quiz.local_time import local_minute
 from quiz.modes import session_label
+from quiz.scores import score_out_of
 from quiz.teacher.feedback.model import feedback_with_outcome
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
@@ -38,7 +39,7 @@ def item_cells(item: SessionItemDetail) -> tuple[str, str, str]:
     if detail.final_score is None:
         return number, item.question_id, "not graded"
     mark = " ✎" if detail.overrides else (" review" if detail.needs_review else "")
-    return number, item.question_id, f"{detail.final_score:.1f} / {item.max_points:g}{mark}"
+    return number, item.question_id, score_out_of(detail.final_score, item.max_points) + mark
 
 
 class SessionDetailScreen(TentaScreen[None]):
@@ -76,7 +77,7 @@ class SessionDetailScreen(TentaScreen[None]):
     def _show(self, detail: SessionDetail) -> None:
         self._detail = detail
         summary = detail.summary
-        score = f"{summary.score:.1f} / {summary.max_points:g}" if summary.score is not None else "not graded"
+        score = score_out_of(summary.score, summary.max_points) if summary.score is not None else "not graded"
         flagged = sum(item.flagged for item in detail.items)
         flags = f" · ⚑ {flagged} flagged" if flagged else ""
         self.query_one("#detail-title", Static).update(

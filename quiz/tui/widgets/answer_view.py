@@ -8,6 +8,7 @@ from textual.widgets import Label, Static
 
 from db.records import AnswerDetail
 from quiz.local_time import local_minute
+from quiz.scores import format_score, score_out_of
 from quiz.tui.widgets.answer_text import AnswerText
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
 from quiz.tui.widgets.score_bar import ScoreBar
@@ -54,7 +55,9 @@ class AnswerView(Vertical):
         if grade is None:
             flags.append("not graded yet (`tenta regrade` grades it)")
         else:
-            flags.append(f"auto {grade.score:.1f} / {grade.max_points:g}, confidence {grade.confidence:.0%}")
+            flags.append(
+                f"auto {score_out_of(grade.score, grade.max_points)}, confidence {grade.confidence:.0%}"
+            )
         if detail.needs_review:
             flags.append("⚑ needs teacher review")
         if detail.regrade_requested:
@@ -63,7 +66,8 @@ class AnswerView(Vertical):
         self.query_one(AnswerText).show(answer.text, points)
         self.query_one(PointList).show(points, decided_by, max_points=detail.max_points)
         overrides = [
-            f"[b]Teacher {override.teacher}[/b] set {override.score:g} on {override.created_at:%Y-%m-%d}: "
+            f"[b]Teacher {override.teacher}[/b] set {format_score(override.score)} "
+            f"on {override.created_at:%Y-%m-%d}: "
             f"{override.comment or '(no comment)'}"
             for override in detail.overrides
         ]

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from grading.models import PointResult, PointStatus
+from quiz.scores import format_score
 
 STATUS_LOOK = {
     PointStatus.COVERED: ("✔ covered", "$text-success"),
@@ -65,7 +66,7 @@ def render_points(
 def point_worth(weight: float, max_points: float) -> str:
     """What the point is worth, '0.55 p', before its text as a rubric item shows it (never split by
     wrapping). Shared by every view of key points so the student and the teacher read the same thing."""
-    return f"{weight * max_points:.2f}".rstrip("0").rstrip(".") + " p"
+    return f"{format_score(weight * max_points)} p"
 
 
 class PointList(Static):

@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
+from quiz.scores import format_score
+
 
 def score_class(fraction: float) -> str:
     """CSS class for a score: weak, fair or strong (thresholds match the FSRS rating bands)."""
@@ -17,7 +19,7 @@ def score_class(fraction: float) -> str:
 
 
 class ScoreBar(Horizontal):
-    """'Score 1.5 / 2 p' followed by a bar and the percentage."""
+    """'Score 1.47 / 2 p' followed by a bar and the percentage."""
 
     def __init__(self, *, label: str = "Score", id: str | None = None) -> None:
         super().__init__(id=id, classes="score-bar")
@@ -29,7 +31,9 @@ class ScoreBar(Horizontal):
 
     def show(self, score: float, max_points: float) -> None:
         fraction = score / max_points if max_points > 0 else 0.0
-        self.query_one(".score-text", Label).update(f"{self._label} [b]{score:.1f}[/b] / {max_points:g} p")
+        self.query_one(".score-text", Label).update(
+            f"{self._label} [b]{format_score(score)}[/b] / {format_score(max_points)} p"
+        )
         bar = self.query_one(ProgressBar)
         bar.update(total=max_points if max_points > 0 else 1.0, progress=score)
         for name in ("weak", "fair", "strong"):
