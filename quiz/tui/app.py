@@ -55,6 +55,7 @@ class TentaApp(App[None]):
             "show_keys",
             "Keys",
             tooltip="List every key of this screen, also those the footer has no room for.",
+            priority=True,
         ),
         Binding(
             "f2",
@@ -152,6 +153,15 @@ class TentaApp(App[None]):
                 else f"Key: {key_name(binding)}.",
                 partial(self.run_action, binding.action, active.node),
             )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """f1 is a priority key because a dialog (finishing the quiz, resuming, disagreeing) shuts out the
+        app's other keys; over the key list itself it is the list's own key, which closes it."""
+        if action == "show_keys":
+            from quiz.tui.screens.keys_dialog import KeysDialog
+
+            return not isinstance(self.screen, KeysDialog)
+        return True
 
     def action_show_keys(self) -> None:
         """f1: every key of the current screen in a list (the footer leaves the minor ones out on a narrow
