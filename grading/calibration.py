@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from question_bank.errors import InputFileError, TentaError
+from question_bank.errors import InputFileError, TentaError, field_name
 from question_bank.formats.common import read_text
 
 MAX_KNOTS = 64
@@ -70,7 +70,7 @@ class Calibration(BaseModel):
             calibration = cls.model_validate(payload)
         except ValidationError as error:
             first = error.errors()[0]
-            field = ".".join(str(part) for part in first["loc"]) or None
+            field = field_name(first["loc"]) or None
             message = str(first.get("ctx", {}).get("error") or first["msg"])
             raise InputFileError(path, f"{message} (not a tenta calibration file)", field=field) from error
         if model_id is not None and calibration.model_id != model_id:

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from grading.rubric import derive_rubric
-from question_bank.errors import InputFileError
+from question_bank.errors import InputFileError, field_name
 from question_bank.formats.common import read_text
 from question_bank.language import detect_language
 from question_bank.models import Bank, Question
@@ -127,7 +127,7 @@ def _located(path: Path, line: int, error: ValidationError) -> InputFileError:
     cause = first.get("ctx", {}).get("error")
     if isinstance(cause, FieldError):
         return InputFileError(path, str(cause), line=line, field=cause.field)
-    field = ".".join(str(part) for part in first["loc"]) or None
+    field = field_name(first["loc"]) or None
     return InputFileError(path, first["msg"], line=line, field=field)
 
 

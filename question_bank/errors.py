@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -47,3 +48,10 @@ class InputFileErrors(TentaError):
         first = errors[0].message if errors else "no details"
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(first + more)
+
+
+def field_name(loc: Sequence[int | str]) -> str:
+    """pydantic's location of a problem, ('rubric', 0, 'weight'), as the field an InputFileError names:
+    'rubric.0.weight'. One spelling for settings, datasets and calibration files (a setting's name is also
+    its TENTA_* variable); '' for a problem of the whole record."""
+    return ".".join(str(part) for part in loc)

@@ -16,7 +16,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from question_bank.errors import InputFileError, TentaError
+from question_bank.errors import InputFileError, TentaError, field_name
 
 APP_NAME = "tenta"
 
@@ -36,7 +36,7 @@ def default_config_file() -> Path:
 def _settings_error(error: ValidationError) -> TentaError:
     """A bad setting as one line naming where it came from: the TENTA_* variable, else config.toml."""
     first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"])
+    field = field_name(first["loc"])
     variable = f"TENTA_{field}".upper()
     environment = {name.upper(): value for name, value in os.environ.items()}
     if variable in environment:
