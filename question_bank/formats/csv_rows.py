@@ -13,8 +13,9 @@ unknown column is an error, so nothing is dropped silently. Errors name the row'
 Anki's "Notes in Plain Text" export: its `#key:value` header (and any '#' comment after it) is read, the
 deck column names the bank (the common deck) and each row's first topic (the deck below it), and a cloze
 row is asked with its deletions blanked out and answered with them filled in (Back Extra as feedback). A
-note of the stock 'Basic (type in the answer)' type (notetype column or '#notetype:') with a one-line
-Back is an exact short answer, as the same note read from an .apkg.
+note of the stock 'Basic (type in the answer)' type (notetype column or '#notetype:'; its English name or
+Anki's name for it in another language, e.g. 'Bas (skriv in svaret)') with a one-line Back is an exact
+short answer, as the same note read from an .apkg.
 Quizlet's unquoted 'term<TAB>definition' export continues a definition on lines without a tab.
 
 Quiz templates (Kahoot, Quizizz, Blooket, hand-made): choice columns 'Answer 1' … / 'Option A' … make a row
@@ -198,9 +199,29 @@ _ANKI_HEADER = re.compile(
     r"|if matches):(.*)",
     re.IGNORECASE,
 )
-_ANKI_TYPE_IN_NOTETYPE = "basic (type in the answer)"
-"""Anki's stock note type whose card asks to type the Back in ({{type:Back}}): an exact short answer, as
-the same note read from an .apkg."""
+_ANKI_TYPE_IN_NOTETYPES = frozenset(
+    name.lower()
+    for name in (
+        # Anki names its stock note types in the language it runs in when it creates them, and a text
+        # export writes that name. notetypes-basic-type-answer-name in ankitects/anki-core-i18n,
+        # core/<language>/notetypes.ftl:
+        "Basic (type in the answer)",  # en (anki's ftl/core/notetypes.ftl)
+        "Bas (skriv in svaret)",  # sv-SE
+        "Einfach (Antwort eintippen)",  # de
+        "Basique (saisissez la réponse)",  # fr
+        "Básico (teclear la respuesta)",  # es
+        "Básico (digite a resposta)",  # pt-BR, pt-PT
+        "Basisch (typ het antwoord in)",  # nl
+        "Basilare (digita la risposta)",  # it
+        "Podstawowy (wpisywanie odpowiedzi)",  # pl
+        "Basic (解答タイピング入力)",  # ja
+        "问答题（输入答案）",  # zh-CN
+        "基本型 (輸入答案)",  # zh-TW
+    )
+)
+"""Anki's stock note type whose card asks to type the Back in ({{type:Back}}), by its English and its
+localised names: an exact short answer, as the same note read from an .apkg (which goes by the card
+template, whatever the note type is called)."""
 _POINTS = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*(?:p|pts?|points?|poäng|marks?)?\.?", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 
@@ -638,7 +659,7 @@ def _is_typed_in(cells: list[str], columns: _Columns) -> bool:
     '#notetype:') whose one-line Back is what the student types."""
     notetype = columns.cell(cells, "notetype") or columns.notetype
     answer = columns.cell(cells, "reference_answer")
-    return notetype.strip().lower() == _ANKI_TYPE_IN_NOTETYPE and bool(answer) and "\n" not in answer
+    return notetype.strip().lower() in _ANKI_TYPE_IN_NOTETYPES and bool(answer) and "\n" not in answer
 
 
 def _is_explanation_row(cells: list[str], columns: _Columns) -> bool:

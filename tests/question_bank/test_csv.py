@@ -272,6 +272,39 @@ def test_anki_cloze_rows_are_asked_blanked_and_answered_filled(tmp_path: Path) -
     assert question.general_feedback == "Not at inference time."
 
 
+@pytest.mark.parametrize(
+    ("notetype", "basic"),
+    [
+        ("Bas (skriv in svaret)", "Grundläggande"),  # Anki in Swedish
+        ("Einfach (Antwort eintippen)", "Einfach"),  # German
+        ("问答题（输入答案）", "问答题"),  # Simplified Chinese, full-width brackets
+    ],
+)
+def test_anki_type_in_note_is_a_short_answer_under_its_localised_name(
+    tmp_path: Path, notetype: str, basic: str
+) -> None:
+    """Anki names its stock note types in the language it runs in, and the 'Notes in Plain Text' export
+    writes that name: 'Basic (type in the answer)' in Swedish, German or Chinese is a typed short answer
+    too (was: free text, read by its English name only), in the notetype column and in '#notetype:'.
+    The plain Basic type stays free text."""
+    columns = tmp_path / "columns.txt"
+    columns.write_text(
+        "#separator:tab\n#html:true\n#notetype column:1\n#deck column:2\n"
+        f"{notetype}\tKemi\tVilken ädelgas har atomnummer 10?\tneon\n"
+        f"{basic}\tKemi\tVarför reagerar ädelgaser sällan?\tDe har fulla yttre elektronskal.\n",
+        encoding="utf-8",
+    )
+    typed, plain = import_file(columns).questions
+    assert (typed.type, [choice.text for choice in typed.choices]) == (QuestionType.SHORT_EXACT, ["neon"])
+    assert plain.type is QuestionType.FREE_TEXT
+    header = tmp_path / "header.txt"
+    header.write_text(
+        f"#separator:tab\n#notetype:{notetype}\nVilken ädelgas har atomnummer 18?\targon\n", encoding="utf-8"
+    )
+    (only,) = import_file(header).questions
+    assert (only.type, [choice.text for choice in only.choices]) == (QuestionType.SHORT_EXACT, ["argon"])
+
+
 def test_quizlet_export_with_a_definition_over_several_lines(tmp_path: Path) -> None:
     """Quizlet writes 'term<TAB>definition' without quoting; a line without a tab continues the card above."""
     path = tmp_path / "quizlet.txt"
