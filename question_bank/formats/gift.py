@@ -2,8 +2,9 @@
 
 Parsing follows Moodle's own qformat_gift rules: questions are separated by blank lines, '//' lines are
 comments (Moodle's `// [id:…]` and `// [tag:…]` give the question's id and extra topics), `$CATEGORY:`
-switches the category (kept as the question's topic), `::title::` names a question (its id unless an
-[id:…] is given), `[html]`/`[markdown]`/`[plain]`/`[moodle]` mark the text format (HTML becomes readable
+switches the category (kept as the question's topic; the narrowest one holding every question titles the
+bank, else the file name does), `::title::` names a question (its id unless an [id:…] is given),
+`[html]`/`[markdown]`/`[plain]`/`[moodle]` mark the text format (HTML becomes readable
 text, images as "[image: alt]"), `\\:` `\\=` `\\~` `\\#` `\\{` `\\}` `\\n` are escapes, and the {…} block
 holds the answers with `####` general feedback. Where Moodle would silently garble a file we are kinder
 or stricter: a `::title::` line right after a finished question starts a new one, and a second answer
@@ -37,6 +38,7 @@ from question_bank.formats.common import (
     QuestionDraft,
     bank_languages,
     build_bank,
+    common_prefix,
     html_to_text,
     outcome_fields,
     read_text,
@@ -345,6 +347,8 @@ class MoodleQuestion:
     """The prompt in the file's other languages (Moodle multi-language text), by language."""
     reference_translations: dict[str, str] = field(default_factory=dict)
     """An essay's model answer in the other languages, by language."""
+    category: tuple[str, ...] = ()
+    """The names of the category the file puts the question in, below Moodle's automatic ones."""
 
 
 DESCRIPTION_LEFT_OUT = (
@@ -388,8 +392,9 @@ def _matching_questions(question: MoodleQuestion, pairs: list[matching.Pair]) ->
     ]
 
 
-def _parse_question(paragraph: _Paragraph, topic: str) -> list[MoodleQuestion]:
-    """The question of a paragraph (several for a matching question, none for a description)."""
+def _parse_question(paragraph: _Paragraph, category: tuple[str, ...]) -> list[MoodleQuestion]:
+    """The question of a paragraph in `category` (several for a matching question, none for a
+    description); the category's path is its first topic."""
     text = _protect(paragraph.text)
     title = ""
     if text.startswith("::"):
@@ -440,12 +445,12 @@ def _parse_question(paragraph: _Paragraph, topic: str) -> list[MoodleQuestion]:
     else:
         data = _short_answer(answer_text, text_format)
     moodle_id, tags = _id_and_tags(paragraph.comments)
-    topics = [item for item in (topic, *tags) if item]
+    topics = [item for item in ("/".join(category), *tags) if item]
     reference = ""
     if data["type"] == QuestionType.FREE_TEXT.value:  # an essay's general feedback is its model answer
         reference, general_feedback = general_feedback, ""
     question = MoodleQuestion(
-        paragraph.line, title, prompt, data, general_feedback, topics, moodle_id, reference
+        paragraph.line, title, prompt, data, general_feedback, topics, moodle_id, reference, category=category
     )
     return _matching_questions(question, pairs) if pairs else [question]
 
@@ -475,8 +480,9 @@ def _id_and_tags(comments: str) -> tuple[str, list[str]]:
     return moodle_id, tags
 
 
-def category_topic(category: str) -> str:
-    """'$course$/top/Default for DL101/CNN' -> 'CNN': Moodle's context and automatic parents are dropped.
+def category_path(category: str) -> tuple[str, ...]:
+    """'$course$/top/Default for DL101/CNN' -> ('CNN',): the names of a category below Moodle's context and
+    automatic parents ('top', 'Default for <course>').
 
     Moodle writes a '/' inside a category name as '//' (in GIFT and Moodle XML alike)."""
     path = re.sub(r"^\$(?:course|cat\d|module|system)\$/?", "", _restore(category).strip())
@@ -484,17 +490,26 @@ def category_topic(category: str) -> str:
     parts = [" ".join(name.replace(_ESCAPED_SLASH, "/").split()) for name in names if name.strip()]
     while parts and (parts[0] == "top" or _DEFAULT_CATEGORY.search(parts[0])):
         parts.pop(0)
-    return "/".join(parts)
+    return tuple(parts)
+
+
+def category_title(questions: Sequence[MoodleQuestion]) -> str:
+    """The name of the narrowest category holding every question, '' when a question is in none or they
+    share none. Moodle exports one category (with its subcategories, each written after it) and names the
+    file after it, so this is the name the file gives its questions; the automatic 'Default for <course>'
+    names no bank."""
+    shared = common_prefix([list(question.category) for question in questions])
+    return shared[-1] if shared else ""
 
 
 def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[MoodleQuestion]:
     """Every question of a GIFT file; problems are collected, not raised."""
-    topic = ""
+    category: tuple[str, ...] = ()
     parsed = []
     for paragraph in _paragraphs(text):
         stripped = paragraph.text.lstrip()
         if stripped.startswith("$CATEGORY:"):
-            topic = category_topic(stripped[len("$CATEGORY:") :].split("\n", 1)[0])
+            category = category_path(stripped[len("$CATEGORY:") :].split("\n", 1)[0])
             remainder = stripped.split("\n", 1)[1] if "\n" in stripped else ""
             if not remainder.strip():
                 continue
@@ -502,7 +517,7 @@ def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[MoodleQu
         else:
             paragraph_after = paragraph
         try:
-            questions = _parse_question(paragraph_after, topic)
+            questions = _parse_question(paragraph_after, category)
         except _GiftError as error:
             problems.add(str(error), line=paragraph_after.line, field=_title_of(paragraph_after.text))
             continue
@@ -550,11 +565,13 @@ def import_gift(
     `notes` list gets the descriptions left out."""
     text = read_text(path, windows_encodings=True)
     problems = ImportProblems(path, skipped=skipped, notes=notes)
+    parsed = parse_gift(text, path, problems)
     return moodle_bank(
         path,
-        parse_gift(text, path, problems),
+        parsed,
         problems,
-        title=title_from_path(path),
+        title=category_title(parsed) or title_from_path(path),
+        bank_id=slugify(title_from_path(path)),
         missing_reference="essay question has no reference answer: put it after '####' (general feedback) "
         "inside the braces, e.g. {####A good answer says …}",
     )
@@ -567,6 +584,7 @@ def moodle_bank(
     *,
     title: str,
     missing_reference: str,
+    bank_id: str = "",
 ) -> Bank:
     """The bank of questions read from a Moodle format: ids from Moodle's idnumber or the title, one
     prompt language and one answer language for the file, essays with the rubric their grader information
@@ -629,7 +647,7 @@ def moodle_bank(
             data["max_points"] = question.max_points
         drafts.append(QuestionDraft(line=question.line, data=data, label=label))
     languages = list(dict.fromkeys([*bank_languages(prompt_language, answer_language), *other_languages]))
-    bank_fields = {"id": slugify(title), "title": title, "languages": languages}
+    bank_fields = {"id": bank_id or slugify(title), "title": title, "languages": languages}
     return build_bank(path, drafts, bank_fields=bank_fields, problems=problems)
 
 

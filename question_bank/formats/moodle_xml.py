@@ -10,8 +10,9 @@ share); `truefalse` -> true_false, `shortanswer` -> short_exact (Moodle's `*` wi
 grader understands them), `numerical` -> numerical (answer + absolute tolerance), `essay` -> free_text
 whose reference answer is the grader information, else the comment Moodle 1.9 showed every answer (its
 export's `<answer><feedback>`), else the general feedback (an essay with none is an error: tenta cannot
-grade it). `category` pseudo-questions set the topic of the questions after them,
-tags become extra topics, `<idnumber>` is the id (else a slug of the name), `<defaultgrade>` the
+grade it). `category` pseudo-questions set the topic of the questions after them (the narrowest category
+holding every question, the one Moodle exported, titles the bank; else the file name), tags become extra
+topics, `<idnumber>` is the id (else a slug of the name), `<defaultgrade>` the
 question's points; descriptions and random-question slots are left out, each named in the notes. An
 embedded-answers (Cloze), select-missing-words or drag-and-drop-into-text question becomes one question
 per gap (formats/cloze.py), a matching or drag-and-drop matching (qtype_ddmatch) question one per item
@@ -64,6 +65,7 @@ from question_bank.formats.common import (
     outcome_fields,
     read_text,
     response_shares,
+    slugify,
     tidy_number,
     title_from_path,
 )
@@ -73,7 +75,8 @@ from question_bank.formats.gift import (
     HTML_TAG,
     TRUE_TEXT,
     MoodleQuestion,
-    category_topic,
+    category_path,
+    category_title,
     moodle_bank,
     moodle_choice_fractions,
 )
@@ -384,9 +387,10 @@ _BUILDERS = {
 }
 
 
-def _category_path_topic(category: Element) -> str:
-    """The topic a <question type="category"> sets: Moodle's context, 'top' and 'Default for …' dropped."""
-    return category_topic(_text(category.find("category")))
+def _category(category: Element) -> tuple[str, ...]:
+    """The category a <question type="category"> puts the questions after it in: its names, Moodle's
+    context, 'top' and 'Default for …' dropped."""
+    return category_path(_text(category.find("category")))
 
 
 def _tags(question: Element) -> list[str]:
@@ -472,13 +476,13 @@ def _parse_question(
     kind: str,
     line: int,
     name: str,
-    topic: str,
+    category: tuple[str, ...],
     *,
     media: _EmbeddedMedia,
     source: Element | None = None,
 ) -> MoodleQuestion:
-    """One question; `source` is the <question> of the file when `question` is its copy in one language
-    (the media are found by the file's element)."""
+    """One question in `category` (its path the first topic); `source` is the <question> of the file when
+    `question` is its copy in one language (the media are found by the file's element)."""
     source = question if source is None else source
     if kind in _UNSUPPORTED_NAMES or (kind not in _BUILDERS and kind != "essay"):
         label = _UNSUPPORTED_NAMES.get(kind, kind or "untyped")
@@ -499,7 +503,7 @@ def _parse_question(
             question, general_feedback, _other_answer_feedback(question) if kind == "numerical" else ""
         )
     )
-    topics = list(dict.fromkeys(item for item in (topic, *_tags(question)) if item))
+    topics = list(dict.fromkeys(item for item in ("/".join(category), *_tags(question)) if item))
     if source in media.names:
         data["media"] = list(media.names[source])
     return MoodleQuestion(
@@ -512,6 +516,7 @@ def _parse_question(
         reference=reference,
         topics=topics,
         max_points=_max_points(question),
+        category=category,
     )
 
 
@@ -615,7 +620,13 @@ def _matching_parts(question: Element, markup: str) -> list[_Part]:
 
 
 def _split_questions(
-    question: Element, line: int, name: str, topic: str, *, media: _EmbeddedMedia, source: Element
+    question: Element,
+    line: int,
+    name: str,
+    category: tuple[str, ...],
+    *,
+    media: _EmbeddedMedia,
+    source: Element,
 ) -> list[MoodleQuestion]:
     """One question per gap of an embedded-answers (Cloze, formats/cloze.py), select-missing-words or
     drag-and-drop-into-text question (the whole text with its gap as _____), and per item of a matching
@@ -640,8 +651,9 @@ def _split_questions(
                 prompt=prompt + part.suffix,
                 data=data,
                 general_feedback=general,
-                topics=list(dict.fromkeys(item for item in (topic, *_tags(question)) if item)),
+                topics=list(dict.fromkeys(item for item in ("/".join(category), *_tags(question)) if item)),
                 max_points=part.points,
+                category=category,
             )
         )
     return questions
@@ -673,14 +685,14 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
     """Every question of a Moodle XML export; problems inside questions are collected, not raised."""
     root, lines = _parse_document(text, path)
     media = _embedded_media(root)
-    topic = ""
+    category: tuple[str, ...] = ()
     parsed = []
     for position, question in enumerate(root.iter("question"), start=1):
         kind = question.get("type", "").strip().lower()
         line = lines.get(question, 0)
         spoken = _languages_of(question)
         if kind == "category":
-            topic = _category_path_topic(_in_language(question, spoken[0]) if spoken else question)
+            category = _category(_in_language(question, spoken[0]) if spoken else question)
             continue
         name = _name(_in_language(question, spoken[0]) if spoken else question) or f"question {position}"
         if kind in ("description", "random"):
@@ -691,7 +703,7 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
         try:
             if kind in _SPLIT_KINDS:
                 shown = _in_language(question, spoken[0]) if spoken else question
-                split = _split_questions(shown, line, name, topic, media=media, source=question)
+                split = _split_questions(shown, line, name, category, media=media, source=question)
                 parsed += split
                 if len(split) > 1:
                     part = "item" if kind in _MATCHING_KINDS else "gap"
@@ -701,11 +713,11 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
                     problems.note(reason, line=line, field=name)
                 continue
             if not spoken:
-                parsed.append(_parse_question(question, kind, line, name, topic, media=media))
+                parsed.append(_parse_question(question, kind, line, name, category, media=media))
                 continue
             versions = [
                 _parse_question(
-                    _in_language(question, language), kind, line, name, topic, media=media, source=question
+                    _in_language(question, language), kind, line, name, category, media=media, source=question
                 )
                 for language in spoken
             ]
@@ -735,11 +747,13 @@ def import_moodle_xml(
     `notes` list gets the descriptions left out."""
     text = _document_text(path)
     problems = ImportProblems(path, skipped=skipped, notes=notes)
+    parsed = parse_moodle_xml(text, path, problems)
     return moodle_bank(
         path,
-        parse_moodle_xml(text, path, problems),
+        parsed,
         problems,
-        title=title_from_path(path),
+        title=category_title(parsed) or title_from_path(path),
+        bank_id=slugify(title_from_path(path)),
         missing_reference="essay question has no reference answer: write one in Moodle's 'Information for "
         "graders' (or the general feedback) and export again",
     )

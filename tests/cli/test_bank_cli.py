@@ -131,6 +131,26 @@ def test_reimport_keeps_the_imported_bank_unless_replace_is_given(settings: Sett
     assert load_bank_file(settings.banks_dir / "mine.yaml").title == "Edited elsewhere"
 
 
+def test_import_with_id_titles_a_moodle_export_by_its_category_unless_title_is_given(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A GIFT export of Moodle category 'Faltning' imported under --id is titled 'Faltning' (was: the file
+    name, 'questions-DL101-Faltning-20240512-0930'); --title still wins."""
+    path = tmp_path / "questions-DL101-Faltning-20240512-0930.txt"
+    path.write_text(
+        "$CATEGORY: $course$/top/Standard för DL101/Faltning\n\n"
+        "::kanaler::Hur många kanaler har en RGB-bild? {#3}\n\n"
+        "::pool::Vad kallas operationen som tar största värdet i ett fönster? {=max pooling}\n",
+        encoding="utf-8",
+    )
+    imported = runner.invoke(app, ["bank", "import", str(path), "--id", "faltning"])
+    assert imported.exit_code == 0, imported.output
+    assert load_bank_file(settings.banks_dir / "faltning.yaml").title == "Faltning"
+    titled = runner.invoke(app, ["bank", "import", str(path), "--id", "cnn", "--title", "CNN, vecka 3"])
+    assert titled.exit_code == 0, titled.output
+    assert load_bank_file(settings.banks_dir / "cnn.yaml").title == "CNN, vecka 3"
+
+
 def test_schema_is_json(tmp_path: Path) -> None:
     result = runner.invoke(app, ["bank", "schema"])
     assert result.exit_code == 0

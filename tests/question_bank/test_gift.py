@@ -363,3 +363,51 @@ def test_matching_answer_keeps_a_hash_and_needs_two_pairs(tmp_path: Path) -> Non
     assert error.reason == "a matching question needs at least two pairs (=item -> answer)"
     path.write_text("::lang:: Pair them {=Microsoft -> C# =Sun -> Java}\n", encoding="utf-8")
     assert [c.text for c in import_gift(path).question("lang-1").choices] == ["C#", "Java"]
+
+
+def _gift_in_categories(tmp_path: Path, name: str, *categories: str) -> Path:
+    """A GIFT file with one short-answer question in each category ('': no category line before it)."""
+    path = tmp_path / name
+    path.write_text(
+        "".join(
+            (f"$CATEGORY: {category}\n\n" if category else "")
+            + f"::q{number}::Vad är {number} + 1? {{={number + 1}}}\n\n"
+            for number, category in enumerate(categories, start=1)
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_category_a_gift_export_was_made_of_titles_the_bank(tmp_path: Path) -> None:
+    """Moodle exports a category with its subcategories and names the file after it; that category's name
+    is the bank's title (was: the file name, also under `tenta bank import --id`), and the id still comes
+    from the file name."""
+    path = _gift_in_categories(
+        tmp_path,
+        "questions-DL101-Djupinlärning-20240512-0930.txt",
+        "$course$/top/Standard för DL101/Djupinlärning",
+        "$course$/top/Standard för DL101/Djupinlärning/CNN",
+        "$course$/top/Standard för DL101/Djupinlärning/Regularisering",
+    )
+    bank = import_file(path)
+    assert (bank.id, bank.title) == ("questions-dl101-djupinlarning-20240512-0930", "Djupinlärning")
+    assert [q.topics for q in bank.questions] == [
+        ("Djupinlärning",),
+        ("Djupinlärning/CNN",),
+        ("Djupinlärning/Regularisering",),
+    ]
+
+
+@pytest.mark.parametrize(
+    "categories",
+    [
+        ("$course$/top/Default for DL101/CNN", "$course$/top/Default for DL101/Regularisering"),  # siblings
+        ("$course$/top/Default for DL101", "$course$/top/Default for DL101"),  # Moodle's own, no name
+        ("", "$course$/top/CNN"),  # a question before any category line
+    ],
+)
+def test_a_gift_file_whose_questions_share_no_named_category_is_titled_by_its_name(
+    tmp_path: Path, categories: tuple[str, ...]
+) -> None:
+    assert import_file(_gift_in_categories(tmp_path, "dl_week_3.gift", *categories)).title == "dl week 3"

@@ -502,3 +502,19 @@ def test_a_gap_naming_no_option_is_an_error(tmp_path: Path) -> None:
     [error] = caught.value.errors
     assert (error.line, error.field) == (3, "Fel")
     assert error.reason == "gap [[3]] names no answer: the question has 1"
+
+
+def test_the_category_a_moodle_export_was_made_of_titles_the_bank() -> None:
+    """Moodle's own fixture of an export of category Iota with its subcategories (Kappa, Kappa/Lambda, Mu;
+    Kappa's essay has no model answer and is left out): the bank is titled Iota (was: the file name, also
+    under `tenta bank import --id`), its id still the file's. An export whose questions sit in sibling
+    categories under Moodle's 'Default for DL101' names no category of its own and keeps the file name."""
+    nested = import_file(DATA_DIR / "real3" / "moodle_nested_categories_with_questions.xml", skipped=[])
+    assert (nested.id, nested.title) == ("moodle-nested-categories-with-questions", "Iota")
+    assert {topic for question in nested.questions for topic in question.topics} == {
+        "Iota",
+        "Iota/Kappa",
+        "Iota/Kappa/Lambda",
+        "Iota/Mu",
+    }
+    assert import_moodle_xml(EXPORT).title == "moodle export dl"
