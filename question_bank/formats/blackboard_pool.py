@@ -28,7 +28,7 @@ from xml.etree.ElementTree import Element
 
 from question_bank.errors import InputFileError
 from question_bank.formats import matching
-from question_bank.formats.common import ImportProblems, html_to_text, outcome_fields, read_text
+from question_bank.formats.common import ImportProblems, html_to_text, outcome_fields
 from question_bank.formats.gift import HTML_TAG, MoodleQuestion, moodle_bank
 from question_bank.formats.xml_source import parse_with_lines
 from question_bank.models import Bank, QuestionType
@@ -209,10 +209,10 @@ def pool_questions(text: str, path: Path, problems: ImportProblems) -> tuple[lis
 
 
 def import_blackboard_pool(
-    path: Path, *, skipped: list[InputFileError] | None = None, notes: list[str] | None = None
+    path: Path, text: str, *, skipped: list[InputFileError] | None = None, notes: list[str] | None = None
 ) -> Bank:
-    """A bank from a Blackboard 6 pool file; with `skipped`, questions tenta has no type for are left out
-    and recorded there instead of failing the import."""
+    """A bank from a Blackboard 6 pool file, whose `text` was read to tell its format; with `skipped`,
+    questions tenta has no type for are left out and recorded there instead of failing the import."""
     problems = ImportProblems(path, skipped=skipped, notes=notes)
-    parsed, title = pool_questions(read_text(path, windows_encodings=True), path, problems)
+    parsed, title = pool_questions(text, path, problems)
     return moodle_bank(path, parsed, problems, title=title or path.stem, missing_reference=_MISSING_REFERENCE)

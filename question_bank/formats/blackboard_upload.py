@@ -27,7 +27,6 @@ from question_bank.formats import matching
 from question_bank.formats.common import (
     ImportProblems,
     html_to_text,
-    read_text,
     response_shares,
     title_from_path,
 )
@@ -198,13 +197,13 @@ def parse_blackboard_upload(text: str, problems: ImportProblems) -> list[MoodleQ
 
 
 def import_blackboard_upload(
-    path: Path, *, skipped: list[InputFileError] | None = None, notes: list[str] | None = None
+    path: Path, text: str, *, skipped: list[InputFileError] | None = None, notes: list[str] | None = None
 ) -> Bank:
-    """A bank from a Blackboard "Upload Questions" file; essays take their example answer as reference.
+    """A bank from a Blackboard "Upload Questions" file, whose `text` was read to tell its format; essays
+    take their example answer as reference.
 
     With a `skipped` list, questions tenta has no type for are recorded there instead of failing; a
     `notes` list gets the matching questions split into one question per item."""
-    text = read_text(path, windows_encodings=True)
     problems = ImportProblems(path, skipped=skipped, notes=notes)
     return moodle_bank(
         path,

@@ -94,14 +94,26 @@ _BY_SUFFIX = {
 
 def detect_format(path: Path) -> str:
     """The name of the format `path` is written in (a key of FORMATS)."""
+    return _detect(path)[0]
+
+
+def _detect(path: Path) -> tuple[str, str | None]:
+    """The format's name and, when telling it took reading the file, the file's text: the importer takes
+    it from there instead of reading the file again (which a pipe, `<(unzip -p …)`, cannot give twice)."""
     by_suffix = _BY_SUFFIX.get(path.suffix.lower())
     if by_suffix == "moodle-xml" and path.suffix.lower() == ".xml":
-        return "qti" if looks_like_qti(read_text(path, windows_encodings=True)) else by_suffix
+        text = read_text(path, windows_encodings=True)
+        return ("qti" if looks_like_qti(text) else by_suffix), text
     if by_suffix == "qti" and path.suffix.lower() == ".zip" and _is_moodle_backup_zip(path):
-        return "moodle-xml"
+        return "moodle-xml", None
     if by_suffix:
-        return by_suffix
+        return by_suffix, None
     text = read_text(path, windows_encodings=True)
+    return _format_of_text(text), text
+
+
+def _format_of_text(text: str) -> str:
+    """The format of a file whose suffix does not tell, from its content."""
     stripped = text.lstrip()
     if looks_like_moodle_xml(text):
         return "moodle-xml"
@@ -135,18 +147,10 @@ def _is_moodle_backup_zip(path: Path) -> bool:
     return "imsmanifest.xml" not in names and bool(names & _MOODLE_BACKUP_ROOTS)
 
 
-def _is_blackboard_upload(path: Path) -> bool:
-    """A Blackboard "Upload Questions" text file (read under the name csv, not a zip or workbook)."""
-    return not zipfile.is_zipfile(path) and looks_like_blackboard_upload(
-        read_text(path, windows_encodings=True)
-    )
-
-
-def _is_blackboard_pool(path: Path) -> bool:
-    """A Blackboard 6 pool file (not a zip package, whose members are QTI)."""
-    return not zipfile.is_zipfile(path) and looks_like_blackboard_pool(
-        read_text(path, windows_encodings=True)
-    )
+def _unpacked_text(path: Path) -> str | None:
+    """The text of a file that is no zip package (whose members the importer reads), to tell a Blackboard
+    pool from QTI or an upload file from CSV; None for a package."""
+    return None if zipfile.is_zipfile(path) else read_text(path, windows_encodings=True)
 
 
 def import_file(
@@ -163,15 +167,17 @@ def import_file(
     the file was read where there was a choice (which sheet of a workbook) or what was left out (a
     picture a QTI package lacks, a Moodle description or QTI text-only item, which are no questions)."""
     path = Path(path)
-    name = format_name or detect_format(path)
+    name, text = (format_name, None) if format_name else _detect(path)
     if name == "xlsx":
         return import_xlsx(path, notes=notes, skipped=skipped)
-    if name == "qti" and _is_blackboard_pool(path):
-        return import_blackboard_pool(path, skipped=skipped, notes=notes)
+    if name in ("qti", "csv") and text is None:
+        text = _unpacked_text(path)
+    if name == "qti" and text is not None and looks_like_blackboard_pool(text):
+        return import_blackboard_pool(path, text, skipped=skipped, notes=notes)
     if name == "qti":
         return import_qti(path, skipped=skipped, notes=notes)
-    if name == "csv" and _is_blackboard_upload(path):
-        return import_blackboard_upload(path, skipped=skipped, notes=notes)
+    if name == "csv" and text is not None and looks_like_blackboard_upload(text):
+        return import_blackboard_upload(path, text, skipped=skipped, notes=notes)
     if name == "gift":
         return import_gift(path, skipped=skipped, notes=notes)
     if name == "moodle-xml":
