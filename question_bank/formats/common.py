@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.mathml import local_name, math_text
+from question_bank.formats.text_decoding import NotUtf8, decode_text
 from question_bank.models import Bank, Question
 
 _DASHED_RUN = re.compile(r"[_.]*-[-_.]*")
@@ -82,31 +83,9 @@ def read_text(path: Path, *, windows_encodings: bool = False) -> str:
     """
     with file_errors(path):
         raw = path.read_bytes()
-    try:
-        text = _decode(raw, windows_encodings=windows_encodings)
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputFileError(path, "not UTF-8 text (save the file as UTF-8)", line=line) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise InputFileError(path, "contains NUL bytes; is this a binary file?", line=line)
+    policy = NotUtf8.WINDOWS if windows_encodings else NotUtf8.REFUSE
+    text = decode_text(path, raw, policy=policy).text
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _decode(raw: bytes, *, windows_encodings: bool) -> str:
-    """UTF-8 first; with `windows_encodings`, UTF-16 (BOM) and then Windows-1252 / Latin-1 for text
-    without NUL bytes (a binary file keeps failing)."""
-    if windows_encodings and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if not windows_encodings or b"\x00" in raw:
-            raise
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
 
 
 def line_of_offset(text: str, offset: int) -> int:

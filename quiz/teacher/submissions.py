@@ -38,6 +38,7 @@ from question_bank.formats.spreadsheet import (
     column_label,
     read_sheet,
 )
+from question_bank.formats.text_decoding import NotUtf8, decode_text
 from question_bank.models import Bank, Question
 
 MAX_RECORD_LINES = 500
@@ -309,28 +310,21 @@ def _parse_with_formats(cleaned: str) -> datetime | None:
 
 
 def _read_text(path: Path) -> tuple[str, list[InputFileError]]:
+    """The file's text and, when it is not UTF-8, a warning naming the line: it is read on as
+    Windows-1252 (what Excel saves on a Swedish Windows), so no student's answer is lost."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise InputFileError(path, f"cannot read the file ({error.strerror or error})") from error
-    text, warnings = _decode(path, raw)
-    if "\x00" in text:  # text never holds NUL; a workbook or other binary file saved under a text name does
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InputFileError(path, "contains NUL bytes; is this a binary file?", line=line)
-    return text, warnings
-
-
-def _decode(path: Path, raw: bytes) -> tuple[str, list[InputFileError]]:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), []
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        warning = InputFileError(
-            path, "not valid UTF-8; read as Windows-1252 (save as UTF-8 to be sure of å, ä, ö)", line=line
-        )
-        return raw.decode("cp1252", errors="replace"), [warning]
+    decoded = decode_text(path, raw, policy=NotUtf8.REPLACE)
+    if decoded.not_utf8_line is None:
+        return decoded.text, []
+    warning = InputFileError(
+        path,
+        "not valid UTF-8; read as Windows-1252 (save as UTF-8 to be sure of å, ä, ö)",
+        line=decoded.not_utf8_line,
+    )
+    return decoded.text, [warning]
 
 
 def _looks_like_jsonl(path: Path, text: str) -> bool:
