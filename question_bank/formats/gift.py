@@ -3,12 +3,13 @@
 Parsing follows Moodle's own qformat_gift rules: questions are separated by blank lines, '//' lines are
 comments (Moodle's `// [id:…]` and `// [tag:…]` give the question's id and extra topics), `$CATEGORY:`
 switches the category (kept as the question's topic; the narrowest one holding every question titles the
-bank, else the file name does), `::title::` names a question (its id unless an [id:…] is given),
-`[html]`/`[markdown]`/`[plain]`/`[moodle]` mark the text format (HTML becomes readable
-text, images as "[image: alt]"), `\\:` `\\=` `\\~` `\\#` `\\{` `\\}` `\\n` are escapes, and the {…} block
-holds the answers with `####` general feedback. Where Moodle would silently garble a file we are kinder
-or stricter: a `::title::` line right after a finished question starts a new one, and a second answer
-block inside one question is an error.
+bank, else the file name does, unless the file is tenta's own export: its first line
+`// Title (tenta bank id, version v)` gives the bank back its title, id and version), `::title::` names a
+question (its id unless an [id:…] is given), `[html]`/`[markdown]`/`[plain]`/`[moodle]` mark the text
+format (HTML becomes readable text, images as "[image: alt]"), `\\:` `\\=` `\\~` `\\#` `\\{` `\\}` `\\n`
+are escapes, and the {…} block holds the answers with `####` general feedback. Where Moodle would
+silently garble a file we are kinder or stricter: a `::title::` line right after a finished question
+starts a new one, and a second answer block inside one question is an error.
 
 Mapping to tenta: `{=a ~b}` multiple_choice, `{T}`/`{FALSE}` true_false, `{=a =b}` short_exact,
 `{#…}` numerical, `{}` essay -> free_text. An essay's reference answer is its general feedback (`####`,
@@ -502,6 +503,44 @@ def category_title(questions: Sequence[MoodleQuestion]) -> str:
     return shared[-1] if shared else ""
 
 
+@dataclass(frozen=True)
+class BankNames:
+    """What a Moodle-format file names its bank: title, id and version (None: the bank's default)."""
+
+    title: str
+    bank_id: str
+    version: str | None = None
+
+
+_TENTA_HEADER = re.compile(
+    r"(?P<title>\S(?:.*\S)?) \(tenta bank (?P<id>[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}), "
+    r"version (?P<version>.*)\)",
+    re.DOTALL,
+)
+
+
+def tenta_header(comment: str) -> BankNames | None:
+    """The bank named by the comment tenta's GIFT and Moodle XML exports open with ('Title (tenta bank id,
+    version v)'), None for any other comment: Moodle drops comments, so only a file tenta wrote carries it,
+    and a teacher's own remark must not rename a bank."""
+    match = _TENTA_HEADER.fullmatch(comment)
+    return BankNames(match["title"], match["id"], match["version"]) if match else None
+
+
+def gift_header(text: str) -> BankNames | None:
+    """The bank a GIFT file's first line names when it is the comment tenta's export writes there."""
+    first_line = text.split("\n", 1)[0].rstrip()
+    return tenta_header(first_line.removeprefix("// ")) if first_line.startswith("// ") else None
+
+
+def bank_names(header: BankNames | None, parsed: Sequence[MoodleQuestion], path: Path) -> BankNames:
+    """The names of a bank read from a Moodle format: those tenta's own export wrote in its header, else
+    the category Moodle exported (or the file name) as title and the file name as id."""
+    if header is not None:
+        return header
+    return BankNames(category_title(parsed) or title_from_path(path), slugify(title_from_path(path)))
+
+
 def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[MoodleQuestion]:
     """Every question of a GIFT file; problems are collected, not raised."""
     category: tuple[str, ...] = ()
@@ -566,12 +605,14 @@ def import_gift(
     text = read_text(path, windows_encodings=True)
     problems = ImportProblems(path, skipped=skipped, notes=notes)
     parsed = parse_gift(text, path, problems)
+    names = bank_names(gift_header(text), parsed, path)
     return moodle_bank(
         path,
         parsed,
         problems,
-        title=category_title(parsed) or title_from_path(path),
-        bank_id=slugify(title_from_path(path)),
+        title=names.title,
+        bank_id=names.bank_id,
+        version=names.version,
         missing_reference="essay question has no reference answer: put it after '####' (general feedback) "
         "inside the braces, e.g. {####A good answer says …}",
     )
@@ -585,11 +626,13 @@ def moodle_bank(
     title: str,
     missing_reference: str,
     bank_id: str = "",
+    version: str | None = None,
 ) -> Bank:
     """The bank of questions read from a Moodle format: ids from Moodle's idnumber or the title, one
     prompt language and one answer language for the file, essays with the rubric their grader information
     lists as criteria (else a proposed one); an essay without a model answer is `missing_reference` (a
-    question tenta cannot grade)."""
+    question tenta cannot grade). The bank's version is `version` (tenta's own export names it), else the
+    default."""
     schemes = [read_marking_scheme(question.reference) if question.reference else None for question in parsed]
     prompt_language, answer_language = detect_bank_languages(
         (question.prompt for question in parsed), (scheme.reference for scheme in schemes if scheme)
@@ -648,6 +691,8 @@ def moodle_bank(
         drafts.append(QuestionDraft(line=question.line, data=data, label=label))
     languages = list(dict.fromkeys([*bank_languages(prompt_language, answer_language), *other_languages]))
     bank_fields = {"id": bank_id or slugify(title), "title": title, "languages": languages}
+    if version is not None:
+        bank_fields["version"] = version
     return build_bank(path, drafts, bank_fields=bank_fields, problems=problems)
 
 

@@ -65,20 +65,20 @@ from question_bank.formats.common import (
     outcome_fields,
     read_text,
     response_shares,
-    slugify,
     tidy_number,
-    title_from_path,
 )
 from question_bank.formats.gift import (
     DESCRIPTION_LEFT_OUT,
     FALSE_TEXT,
     HTML_TAG,
     TRUE_TEXT,
+    BankNames,
     MoodleQuestion,
+    bank_names,
     category_path,
-    category_title,
     moodle_bank,
     moodle_choice_fractions,
+    tenta_header,
 )
 from question_bank.formats.media_files import (
     MAX_MEDIA_FILE_BYTES,
@@ -122,6 +122,8 @@ _QUIZ_ROOT = re.compile(
     r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<quiz[\s>/]", re.DOTALL
 )
 
+_TENTA_COMMENT = re.compile(r"(?:<\?xml[^>]*\?>\s*)?<quiz>\s*<!-- (?P<comment>.*?) -->", re.DOTALL)
+"""tenta's export: the XML declaration, <quiz> and the comment naming the bank before any question."""
 
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -748,12 +750,14 @@ def import_moodle_xml(
     text = _document_text(path)
     problems = ImportProblems(path, skipped=skipped, notes=notes)
     parsed = parse_moodle_xml(text, path, problems)
+    names = bank_names(moodle_xml_header(text), parsed, path)
     return moodle_bank(
         path,
         parsed,
         problems,
-        title=category_title(parsed) or title_from_path(path),
-        bank_id=slugify(title_from_path(path)),
+        title=names.title,
+        bank_id=names.bank_id,
+        version=names.version,
         missing_reference="essay question has no reference answer: write one in Moodle's 'Information for "
         "graders' (or the general feedback) and export again",
     )
@@ -783,6 +787,13 @@ def read_moodle_media(path: Path, names: Collection[str]) -> Iterator[tuple[str,
                 path, f"embedded file {name!r} is not valid base64", line=lines.get(element)
             ) from None
         yield name, content
+
+
+def moodle_xml_header(text: str) -> BankNames | None:
+    """The bank a Moodle XML file names when its <quiz> opens with the comment tenta's export writes
+    there (' Title (tenta bank id, version v) '); a comment anywhere else names nothing."""
+    match = _TENTA_COMMENT.match(text)
+    return tenta_header(match["comment"]) if match else None
 
 
 def looks_like_moodle_xml(text: str) -> bool:
