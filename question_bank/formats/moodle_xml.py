@@ -124,6 +124,10 @@ _QUIZ_ROOT = re.compile(
 
 _TENTA_COMMENT = re.compile(r"(?:<\?xml[^>]*\?>\s*)?<quiz>\s*<!-- (?P<comment>.*?) -->", re.DOTALL)
 """tenta's export: the XML declaration, <quiz> and the comment naming the bank before any question."""
+_SOFT_HYPHEN = "\u00ad"
+_DOUBLE_DASH = re.compile(r"-(?=-)")
+_SPLIT_DOUBLE_DASH = re.compile(rf"(?<=-){_SOFT_HYPHEN}(?=-)")
+"""A '--' the export wrote into its comment as '-\u00ad-' (XML comments may not hold '--')."""
 
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -793,7 +797,7 @@ def moodle_xml_header(text: str) -> BankNames | None:
     """The bank a Moodle XML file names when its <quiz> opens with the comment tenta's export writes
     there (' Title (tenta bank id, version v) '); a comment anywhere else names nothing."""
     match = _TENTA_COMMENT.match(text)
-    return tenta_header(match["comment"]) if match else None
+    return tenta_header(_SPLIT_DOUBLE_DASH.sub("", match["comment"])) if match else None
 
 
 def looks_like_moodle_xml(text: str) -> bool:
@@ -989,6 +993,13 @@ def _units_element(element: Element, units: NumericalUnits) -> None:
     SubElement(element, "unitsleft").text = "1" if units.left else "0"
 
 
+def _comment_text(text: str) -> str:
+    """`text` fit for an XML comment, which may not hold '--' (a title 'DL101 -- vecka 4' made the file
+    one neither Moodle nor tenta reads): an invisible soft hyphen goes between two dashes, and
+    moodle_xml_header takes it out again."""
+    return _DOUBLE_DASH.sub("-" + _SOFT_HYPHEN, text)
+
+
 def dump_moodle_xml(bank: Bank, media: Mapping[str, bytes] | None = None) -> str:
     """Moodle XML that Moodle's question import takes: main-language prompts (Markdown), topics as
     categories and tags, essays with the reference answer as information for graders, the question's
@@ -1000,7 +1011,7 @@ def dump_moodle_xml(bank: Bank, media: Mapping[str, bytes] | None = None) -> str
     Moodle's media filter plays) where the text's "[image: name]" marker was."""
     language = bank.languages[0]
     quiz = Element("quiz")
-    quiz.append(Comment(f" {bank.title} (tenta bank {bank.id}, version {bank.version}) "))
+    quiz.append(Comment(_comment_text(f" {bank.title} (tenta bank {bank.id}, version {bank.version}) ")))
     current_topic: str | None = None
     for question in bank.questions:
         topic = question.topics[0] if question.topics else ""

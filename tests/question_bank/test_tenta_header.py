@@ -105,3 +105,13 @@ def test_a_moodle_xml_comment_other_than_tentas_header_renames_nothing(tmp_path:
     path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n{document}\n', encoding="utf-8")
     bank = import_file(path)
     assert (bank.title, bank.id) == ("Faltning", "questions-dl101-faltning-20240512-0930")
+
+
+def test_double_dashes_in_the_names_leave_the_moodle_xml_well_formed_and_come_back(tmp_path: Path) -> None:
+    """An XML comment may not hold '--': before, a title 'DL101 -- vecka 4' made an export that neither
+    Moodle nor tenta could read ('not well-formed XML')."""
+    data = {**sample_bank_data("dl101--v4", version="2024--2"), "title": "DL101 --- vecka 4"}
+    path = tmp_path / "export.xml"
+    path.write_text(dump_moodle_xml(Bank.model_validate(data)), encoding="utf-8")
+    again = import_file(path)
+    assert (again.title, again.id, again.version) == ("DL101 --- vecka 4", "dl101--v4", "2024--2")
