@@ -258,7 +258,10 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
         bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")
     ] = False,
     new_id: Annotated[
-        str | None, typer.Option("--id", help="Bank id to use instead of the file name.")
+        str | None,
+        typer.Option(
+            "--id", help="Bank id to use instead of the one the file gives (its tenta header, else its name)."
+        ),
     ] = None,
     title: Annotated[str | None, typer.Option(help="Bank title to use.")] = None,
     format_name: Annotated[
