@@ -807,7 +807,8 @@ def dump_gift(bank: Bank) -> str:
     Rubrics and second-language prompts have no place in GIFT and are left out.
     """
     language = bank.languages[0]
-    out = [f"// {bank.title} (tenta bank {bank.id}, version {bank.version})", ""]
+    title = " ".join(bank.title.split())  # a comment is one line: a title on two would break the header
+    out = [f"// {title} (tenta bank {bank.id}, version {bank.version})", ""]
     current_topic: str | None = None
     for question in bank.questions:
         topic = question.topics[0] if question.topics else ""

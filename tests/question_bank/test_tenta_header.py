@@ -115,3 +115,14 @@ def test_double_dashes_in_the_names_leave_the_moodle_xml_well_formed_and_come_ba
     path.write_text(dump_moodle_xml(Bank.model_validate(data)), encoding="utf-8")
     again = import_file(path)
     assert (again.title, again.id, again.version) == ("DL101 --- vecka 4", "dl101--v4", "2024--2")
+
+
+def test_a_gift_round_trip_keeps_a_title_written_on_two_lines_as_one_line(tmp_path: Path) -> None:
+    """A GIFT comment is one line: before, the title's second line fell outside it, the header no longer
+    matched and the bank came back under the category's name."""
+    data = _one_topic_bank().model_dump()
+    data["title"] = "DL101\nvecka 4"
+    path = tmp_path / "export.gift"
+    path.write_text(dump_gift(Bank.model_validate(data)), encoding="utf-8")
+    again = import_file(path)
+    assert (again.title, again.id, again.version) == ("DL101 vecka 4", "dl101-v4", "3")
