@@ -74,12 +74,8 @@ def grade_and_store(ctx: AppContext, answers: Sequence[AnswerRecord]) -> list[Gr
     """
     if not answers:
         return []
-    from grading.grader import GradeRequest
-
     grader = ensure_grader(ctx)
-    banks: dict[str, Bank | None] = {}
-    teacher_grades: dict[tuple[str, str], list[tuple[int, GradedExample]]] = {}
-    requests = [_request_for(ctx, answer, GradeRequest, banks, teacher_grades) for answer in answers]
+    requests = grade_requests(ctx, answers)
     try:
         grades = grader.grade_many(requests)
     except Exception:  # fall back to one by one so one bad answer doesn't block a batch
@@ -105,6 +101,17 @@ def _grade_one_by_one(
     if failures:
         raise GradingFailedError(failures, stored)
     return stored
+
+
+def grade_requests(ctx: AppContext, answers: Sequence[AnswerRecord]) -> list[GradeRequest]:
+    """What grading `answers` asks the grader: each question as asked, its bank, and the teacher's
+    overrides of other answers as graded neighbours. A regrade's dry run asks the same, so its preview
+    is what the regrade then stores."""
+    from grading.grader import GradeRequest
+
+    banks: dict[str, Bank | None] = {}
+    teacher_grades: dict[tuple[str, str], list[tuple[int, GradedExample]]] = {}
+    return [_request_for(ctx, answer, GradeRequest, banks, teacher_grades) for answer in answers]
 
 
 def _request_for(

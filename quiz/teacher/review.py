@@ -17,13 +17,12 @@ from db.records import AnswerDetail, OverrideRecord, check_point_credits
 from grading.models import PointStatus
 from grading.rubric import weighted_credit
 from question_bank.errors import TentaError
-from question_bank.models import Bank, Question
-from quiz.grading_service import ensure_grader, grade_and_store
+from question_bank.models import Question
+from quiz.grading_service import ensure_grader, grade_and_store, grade_requests
 from quiz.teacher.analysis import AgreementReport, PointCredit, ScoredPair, agreement_report
 
 if TYPE_CHECKING:
     from db.repository import Repository
-    from grading.grader import GradeRequest
     from quiz.context import AppContext
 
 SCORE_CHANGE_EPSILON = 1e-6
@@ -211,29 +210,14 @@ def _stored_scores(ctx: AppContext, batch: Sequence[AnswerDetail]) -> list[float
 
 
 def _dry_run_scores(ctx: AppContext, batch: Sequence[AnswerDetail]) -> list[float]:
-    from grading.grader import GradeRequest
-
-    banks: dict[str, Bank | None] = {}
-    requests: list[GradeRequest] = []
-    for detail in batch:
-        bank_id = detail.answer.bank_id
-        if bank_id not in banks:
-            banks[bank_id] = _installed_bank(ctx, bank_id)
-        requests.append(
-            GradeRequest(question=detail.question, answer=detail.answer.text, bank=banks[bank_id])
-        )
+    """The auto scores a regrade would store, asked exactly as grade_and_store asks (graded neighbours
+    included), without storing them."""
+    requests = grade_requests(ctx, [detail.answer for detail in batch])
     grades = ensure_grader(ctx).grade_many(requests)
     return [
         grade.score * detail.max_points / grade.max_points
         for detail, grade in zip(batch, grades, strict=True)
     ]
-
-
-def _installed_bank(ctx: AppContext, bank_id: str) -> Bank | None:
-    try:
-        return ctx.catalog.load(bank_id)
-    except TentaError:
-        return None
 
 
 def _change(detail: AnswerDetail, new_auto: float) -> RegradeChange | None:

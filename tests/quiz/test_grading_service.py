@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from grading.embedder import Embedder
 from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.grading_service import grade_and_store, teacher_graded_examples
+from quiz.teacher.review import regrade
 
 WRONG_BUT_ON_TOPIC = [
     "Machine learning and AI are the same thing, and deep learning is older than both of them.",
@@ -51,3 +54,24 @@ def test_an_answer_is_never_its_own_neighbour(ctx: AppContext, bank: Bank, minil
     (stored,) = grade_and_store(ctx, [regraded])
 
     assert stored.score == ctx.grader.grade(bank.question(1), regraded.text, bank=bank).score
+
+
+def test_a_regrade_dry_run_previews_what_the_regrade_stores(
+    ctx: AppContext, bank: Bank, minilm_embedder: Embedder
+) -> None:
+    """The dry run asks the grader what the regrade asks, teacher overrides as graded neighbours included;
+    before, it graded without them and previewed the auto grade the regrade would not store."""
+    ctx.__dict__["embedder"] = minilm_embedder
+    later = _submit(ctx, bank, "student9", WRONG_BUT_ON_TOPIC[3])
+    grade_and_store(ctx, [ctx.repository.get_answer(later).answer])
+    for i, text in enumerate(WRONG_BUT_ON_TOPIC[:3]):
+        ctx.repository.add_override(_submit(ctx, bank, f"student{i}", text), 0.0, "Wrong.", "teacher")
+
+    previewed = regrade(ctx, [ctx.repository.get_answer(later)], dry_run=True).changes
+    stored = regrade(ctx, [ctx.repository.get_answer(later)]).changes
+
+    assert [change.answer_id for change in previewed] == [change.answer_id for change in stored] == [later]
+    preview = previewed[0]
+    assert preview.new_auto == pytest.approx(stored[0].new_auto)
+    assert preview.new_auto < preview.old_auto
+    assert ctx.repository.get_answer(later).final_score == pytest.approx(preview.new_auto)
