@@ -285,6 +285,7 @@ _GMT_OFFSET = re.compile(r"\s(?:GMT|UTC)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$")
 _TIMESTAMP_FORMATS = (
     "%d %B %Y %I:%M %p",  # Moodle: 4 March 2024 10:15 AM
     "%d %B %Y, %I:%M %p",
+    "%d %B %Y, %H:%M",  # Moodle in Swedish: 4 mars 2024, 10:15 (month names made English first)
     "%d %B %Y %H:%M",
     "%d %b %Y %H:%M",
     "%d/%m/%Y %H:%M",
@@ -300,10 +301,27 @@ _TIMESTAMP_FORMATS = (
 )
 
 
+_SWEDISH_MONTHS = {
+    "januari": "January",
+    "februari": "February",
+    "mars": "March",
+    "maj": "May",
+    "juni": "June",
+    "juli": "July",
+    "augusti": "August",
+    "oktober": "October",
+    "okt": "Oct",
+}
+"""Swedish month names that differ from the English ones strptime knows (april, september, november and
+december are spelled alike): a Swedish Moodle site writes its dates with them."""
+_SWEDISH_MONTH = re.compile(rf"\b({'|'.join(_SWEDISH_MONTHS)})\b", re.IGNORECASE)
+
+
 def _parse_with_formats(cleaned: str) -> datetime | None:
+    english = _SWEDISH_MONTH.sub(lambda match: _SWEDISH_MONTHS[match.group(1).lower()], cleaned)
     for pattern in _TIMESTAMP_FORMATS:
         try:
-            return datetime.strptime(cleaned, pattern)
+            return datetime.strptime(english, pattern)
         except ValueError:
             continue
     return None

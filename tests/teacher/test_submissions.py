@@ -168,6 +168,24 @@ def test_timestamps_in_common_formats() -> None:
     assert parse_timestamp("next tuesday") is None
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("12 januari 2026, 09:05", datetime(2026, 1, 12, 9, 5)),
+        ("4 mars 2024, 16:15", datetime(2024, 3, 4, 16, 15)),
+        ("1 Maj 2024,  08:30", datetime(2024, 5, 1, 8, 30)),
+        ("31 oktober 2025, 23:59", datetime(2025, 10, 31, 23, 59)),
+        ("3 okt 2024 10:15", datetime(2024, 10, 3, 10, 15)),
+        ("2 december 2024, 12:00", datetime(2024, 12, 2, 12, 0)),
+    ],
+)
+def test_swedish_moodle_dates_are_read_in_local_time(written: str, expected: datetime) -> None:
+    """A Swedish Moodle site writes its 'Avslutad' times as '12 januari 2026, 09:05' (langconfig sv:
+    '%d %B %Y, %H:%M'); before, every row warned 'unreadable time' and the exam date became the day
+    of grading."""
+    assert parse_timestamp(written) == expected.astimezone(UTC)
+
+
 def test_swedish_moodle_responses_download_with_averages_row(tmp_path: Path) -> None:
     """A Swedish Moodle site names the columns Efternamn/Förnamn/E-postadress/Avslutad/Svar N."""
     path = write(
