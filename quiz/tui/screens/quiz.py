@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.events import DescendantFocus, Key
 from textual.timer import Timer
 from textual.widgets import Header, Label, ProgressBar, Static, TextArea
 
@@ -82,6 +83,8 @@ class QuizScreen(TentaScreen[None]):
         self._confirm_empty = False
         self._media_index = 0
         self._warned: set[int] = set()
+        self._out_of_box = False
+        """Whether the focus left the answer box (the status line then says how to come back)."""
 
     def compose(self) -> ComposeResult:
         quiz = self.quiz
@@ -228,6 +231,30 @@ class QuizScreen(TentaScreen[None]):
         if action == "next_flagged":
             return bool(self.quiz.flagged)
         return True
+
+    # ----- the editor's focus ----------------------------------------------------------------------------
+
+    def on_key(self, event: Key) -> None:
+        """A character typed while the answer box is not focused goes into the answer. Escape in the box
+        only moves the focus out (tab indents there, so escape is the way to the question's scroll); the
+        student sees no change and would otherwise type on into nothing."""
+        editor = self.query_one("#answer", TextArea)
+        if not event.is_printable or event.character is None or editor.has_focus or editor.read_only:
+            return
+        event.stop()
+        event.prevent_default()
+        editor.focus()
+        editor.replace(event.character, *editor.selection)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Say where the keys go while the focus is out of the answer box (escape moves it out, so the
+        arrow keys can scroll a long question) and how to come back; back in the box, the usual line."""
+        in_box = event.widget is self.query_one("#answer", TextArea)
+        if in_box and self._out_of_box:
+            self._set_status()
+        elif not in_box:
+            self._set_status("↑↓ scroll the question · esc pauses · typing returns to your answer")
+        self._out_of_box = not in_box
 
     # ----- drafts ----------------------------------------------------------------------------------------
 
