@@ -66,11 +66,13 @@ def describe(topics: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class TopicCount:
-    """A topic of the bank with how many questions it has, and how many a 'due today' quiz would ask."""
+    """A topic of the bank with how many questions it has, how many of them are reviews due today and how
+    many are new (never studied): a 'due today' quiz asks both, as the home line counts them."""
 
     topic: str
     questions: int
     due: int
+    new: int
 
     @property
     def label(self) -> str:
@@ -109,14 +111,15 @@ def topic_scope(
 
     picked = known_topics(bank, repository.topic_filter(student_id, bank.id) if chosen is None else chosen)
     due = due_today(repository, student_id, bank.id, [question.id for question in bank.questions], now)
-    due_ids = set(due.due) | set(due.new)
 
-    def due_in(questions: Sequence[Question]) -> int:
-        return sum(question.id in due_ids for question in questions)
+    def among(questions: Sequence[Question], ids: Sequence[str]) -> int:
+        return sum(question.id in ids for question in questions)
 
-    counts = [
-        TopicCount(topic, count, due_in(restrict(bank.questions, [topic])))
-        for topic, count in bank_topics(bank)
-    ]
+    def count(topic: str, size: int) -> TopicCount:
+        questions = restrict(bank.questions, [topic])
+        return TopicCount(topic, size, among(questions, due.due), among(questions, due.new))
+
+    counts = [count(topic, size) for topic, size in bank_topics(bank)]
     pool = restrict(bank.questions, picked)
-    return TopicScope(picked, counts, len(pool), due_in(pool), len(bank.questions))
+    asked = among(pool, due.due) + among(pool, due.new)
+    return TopicScope(picked, counts, len(pool), asked, len(bank.questions))

@@ -7,12 +7,13 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Select, SelectionList, Static
+from textual.widgets import Button, DataTable, Select, SelectionList, Static
 
 from question_bank.models import Bank
 from quiz import scheduling
 from quiz.context import AppContext
 from quiz.tui.screens.home import HomeScreen
+from quiz.tui.screens.progress import ProgressScreen
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.topic_dialog import TopicDialog
 from tests.tui.conftest import NOW, make_app
@@ -55,8 +56,8 @@ async def test_choosing_topics_restricts_the_quiz_and_is_kept_for_the_profile(
         dialog = await _pick_topics(pilot, *["down"] * 5, "space", "down", "space")
         options = dialog.query_one(SelectionList)
         first = str(options.get_option_at_index(0).prompt)
-        assert first.split() == ["foundations", "1", "question", "·", "1", "due", "today"]
-        assert "4 questions · 4 due today" in str(options.get_option_at_index(5).prompt)
+        assert first.split() == ["foundations", "1", "question", "·", "0", "due", "·", "1", "new"]
+        assert "4 questions · 0 due · 4 new" in str(options.get_option_at_index(5).prompt)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "home again")
         await settle(pilot)
@@ -118,7 +119,7 @@ async def test_a_topic_with_nothing_due_says_so_and_a_clears_the_choice(ctx: App
         dialog = await _pick_topics(pilot)
         options = dialog.query_one(SelectionList)
         assert options.selected == ["cnn"]
-        assert "2 questions · 0 due today" in str(options.get_option_at_index(6).prompt)
+        assert "2 questions · 0 due · 0 new" in str(options.get_option_at_index(6).prompt)
         await pilot.press("a")
         await wait_until(pilot, lambda: "Topics: all" in _text(pilot, "#topic-line"), "every topic again")
         assert str(_home(pilot).query_one("#mode-due", Button).label) == "Due today (10)"
@@ -157,3 +158,40 @@ async def test_the_topic_link_opens_the_picker_and_a_bank_without_topics_says_so
         assert isinstance(pilot.app.screen, HomeScreen)
         shown = [str(notification.message) for notification in pilot.app._notifications]
         assert any("name no topics" in message for message in shown), shown
+
+
+async def test_the_picker_counts_due_reviews_and_new_apart_as_home_and_progress_do(ctx: AppContext) -> None:
+    """A topic of new questions is not 'due today' in the picker while the home line and Progress's topic
+    table count no review due for it: each counts reviews due and new questions apart."""
+    student = ctx.repository.default_student()
+    yesterday = NOW.replace(day=NOW.day - 1)
+    for question_id, fraction in (("q07-dropout", 0.0), ("q08-early-stopping", 1.0)):
+        scheduling.review(
+            ctx.repository,
+            student_id=student.id,
+            bank_id="dl-course",
+            question_id=question_id,
+            fraction=fraction,
+            now=yesterday,
+        )
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        assert "1 due today · 10 new" in _text(pilot, "#summary")
+        dialog = await _pick_topics(pilot)
+        options = dialog.query_one(SelectionList)
+        prompts = [str(options.get_option_at_index(index).prompt) for index in range(options.option_count)]
+        labels = {prompt.split()[0]: prompt.split(maxsplit=1)[1] for prompt in prompts}
+        assert labels["regularization"] == "4 questions · 1 due · 2 new"
+        assert labels["cnn"] == "2 questions · 0 due · 2 new"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "home again")
+        await pilot.press("g")
+        await wait_until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, ProgressScreen) and pilot.app.screen.report is not None,
+            "the progress screen",
+        )
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#topic-mastery", DataTable)
+        due_today = {str(table.get_row(key)[0]): str(table.get_row(key)[-1]) for key in table.rows}
+        assert due_today["regularization"] == "1" and due_today["cnn"] == "0"

@@ -1,7 +1,8 @@
 """Choose the topics to study (Anki's decks and tags, Moodle's question categories).
 
 Space picks or drops a topic, enter uses the choice, a goes back to every topic. Each topic says how
-many questions it has and how many are due today, so an empty choice for a mode is visible up front.
+many questions it has, how many are due for review today and how many are new, so an empty choice for a
+mode is visible up front.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ HELP = "space: pick · enter: use them · a: all topics · esc: cancel"
 
 
 def option_label(count: TopicCount) -> str:
-    """'regularization          4 questions · 2 due today'."""
+    """'regularization          4 questions · 1 due · 2 new': reviews due today and questions never studied
+    apart, as the home line and Progress's topic table count them."""
     name = count.label if len(count.label) <= LABEL_WIDTH else count.label[: LABEL_WIDTH - 1] + "…"
     noun = "question" if count.questions == 1 else "questions"
-    return f"{name:<{LABEL_WIDTH}} {count.questions:>3} {noun} · {count.due} due today"
+    return f"{name:<{LABEL_WIDTH}} {count.questions:>3} {noun} · {count.due} due · {count.new} new"
 
 
 class TopicList(SelectionList[str]):
