@@ -46,7 +46,7 @@ async def test_session_detail_shows_scores_key_points_and_the_override(ctx: AppC
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the session")
         await steady(pilot)
         detail = pilot.app.screen.query_one("#detail-table", DataTable)
-        assert [detail.get_row_at(row)[1] for row in range(detail.row_count)] == [
+        assert [detail.get_row_at(row)[2] for row in range(detail.row_count)] == [
             "q01-ai-ml-dl",
             "q02-tensorflow-keras",
             "q03-parameters-hyperparameters",
@@ -64,3 +64,28 @@ async def test_session_detail_shows_scores_key_points_and_the_override(ctx: AppC
             "✎ Lind",
         ):
             assert expected in text, (expected, text)
+
+
+async def test_every_score_of_a_session_is_readable_at_80_columns(ctx: AppContext) -> None:
+    """The score column comes before the question id, which a narrow terminal cuts: at 34 columns after
+    the id, 'q03-parameters-hyperparameters' left its score unreadable."""
+    seed_history(ctx)
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("h")
+        await wait_until(
+            pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == len(DAYS), "every session"
+        )
+        table = pilot.app.screen.query_one(DataTable)
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the session")
+        await steady(pilot)
+        detail = pilot.app.screen.query_one("#detail-table", DataTable)
+        rows = [[str(cell) for cell in detail.get_row_at(row)] for row in range(detail.row_count)]
+        assert any("q03-parameters-hyperparameters" in row for row in rows)
+        scores = [next(cell for cell in row if " / " in cell) for row in rows]
+        assert scores == ["1 / 2 ✎", "1 / 2", "0.5 / 2", "2 / 3"]
+        text = screen_text(pilot)
+        for score in scores:
+            assert f" {score} " in text, (score, text)

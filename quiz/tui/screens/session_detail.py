@@ -30,16 +30,17 @@ def outcome_feedback(detail: AnswerDetail) -> str:
 
 
 def item_cells(item: SessionItemDetail) -> tuple[str, str, str]:
-    """'#' (with ⚑ when the student flagged the question, as in the finish summary), id, score (✎ when
-    a teacher overrode it, 'review' while a teacher should look at it)."""
+    """'#' (with ⚑ when the student flagged the question, as in the finish summary), score (✎ when a
+    teacher overrode it, 'review' while a teacher should look at it), id. The score comes before the id,
+    which a narrow terminal cuts (the answer pane names the question in full)."""
     number = f"{item.position + 1} ⚑" if item.flagged else str(item.position + 1)
     detail = item.answer
     if detail is None:
-        return number, item.question_id, "skipped"
+        return number, "skipped", item.question_id
     if detail.final_score is None:
-        return number, item.question_id, "not graded"
+        return number, "not graded", item.question_id
     mark = " ✎" if detail.overrides else (" review" if detail.needs_review else "")
-    return number, item.question_id, score_out_of(detail.final_score, item.max_points) + mark
+    return number, score_out_of(detail.final_score, item.max_points) + mark, item.question_id
 
 
 class SessionDetailScreen(TentaScreen[None]):
@@ -66,7 +67,7 @@ class SessionDetailScreen(TentaScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("#", "Question", "Score")
+        self.query_one(DataTable).add_columns("#", "Score", "Question")
         self.load_detail()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
