@@ -551,12 +551,18 @@ def _show_group(
         if group.confirmation is not None
         else ""
     )
+    # The id is what --move and --out take: it and the scores keep their width (80 columns, or a pipe,
+    # still shows them whole), the other columns wrap and the answer text takes what is left.
     table = Table(title=f"group {group.id}{state}: {group.size} answer(s){confirmed}")
-    for column in ("answer", "student", "member", "auto", "now", "decided by"):
-        table.add_column(column)
+    table.add_column("answer", no_wrap=True)
+    table.add_column("student")
+    table.add_column("member", overflow="fold")
+    table.add_column("auto", no_wrap=True)
+    table.add_column("now", no_wrap=True)
+    table.add_column("decided by")
     if plans:
         table.add_column("after --apply")
-    table.add_column("answer text", no_wrap=True, overflow="ellipsis")
+    table.add_column("answer text", overflow="fold")
     for detail in group.members:
         answer_id = detail.answer.id
         role = (

@@ -181,3 +181,39 @@ def test_stats_points_counts_each_students_latest_answer_once_with_its_teacher_d
     random_units = cells["random-units: Randomly deactivates neurons during training"]
     assert int(random_units[2]) == auto_random_units_missed + 1, "Björn's last answer missed it"
     assert "latest graded answer" in " ".join(stdout.split())
+
+
+@pytest.mark.usefixtures("narrow")
+def test_a_group_shown_at_80_columns_keeps_each_answer_id_and_score_whole(
+    ctx: AppContext, graded: list[int]
+) -> None:
+    """`tenta groups Q --show G --score S` names the answers --move and --out take; before, at 80 columns
+    the answer text kept its full width and squeezed the id, student and score columns to nothing."""
+    dropout = {
+        d.answer.id for d in ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")
+    }
+    _, listing, _ = tenta("groups", "dropout", "--bank", "teacher-test")
+    group = next(
+        match.group(1) for match in map(re.compile(r"^│ (g\d+) ").match, listing.splitlines()) if match
+    )
+
+    code, stdout, _ = tenta("groups", "dropout", "--bank", "teacher-test", "--show", group, "--score", "1")
+
+    assert code == 0
+    assert max(len(line) for line in stdout.splitlines()) <= 80
+    rows = [
+        [cell.strip() for cell in line.split("│")[1:-1]]
+        for line in stdout.splitlines()
+        if line.startswith("│ ") and line.split("│")[1].strip()
+    ]
+    assert rows and {int(row[0]) for row in rows} <= dropout
+    for answer_id, _student, _member, auto, now, _decided, after, _text in rows:
+        assert auto == now == _points_of(int(answer_id), ctx) and after == "1/2"
+    assert "Dropout" in stdout, "the answers' text is still shown, wrapped"
+    assert tenta("groups", "dropout", "--bank", "teacher-test", "--out", rows[0][0])[0] == 0
+
+
+def _points_of(answer_id: int, ctx: AppContext) -> str:
+    score = ctx.repository.get_answer(answer_id).final_score
+    assert score is not None
+    return f"{score:g}/2"
