@@ -1001,7 +1001,9 @@ def stats_command(
     if not gradebook.rows:
         console.print(f"No graded answers in bank {bank.id} yet.")
         return
-    items, exam = analysis.item_analysis([row.scores for row in gradebook.rows], gradebook.max_points)
+    items, exam = analysis.item_analysis(
+        [row.scores for row in gradebook.rows], gradebook.max_points, max_total=max_total
+    )
     table = Table(title=f"Item analysis — {bank.title}", expand=True)
     table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=20)
     for column in ("n", "mean", "SD", "facility", "discrim."):

@@ -269,13 +269,15 @@ def sample_sd(values: Sequence[float]) -> float | None:
 
 
 def item_analysis(
-    scores: Sequence[dict[str, float | None]], max_points: dict[str, float]
+    scores: Sequence[dict[str, float | None]], max_points: dict[str, float], *, max_total: float | None = None
 ) -> tuple[list[ItemStats], ExamStats]:
     """Per-question and whole-test statistics from a students × questions table of final scores.
 
     `scores` has one dict per student (question id → final score, None when not answered or not yet
     graded). The discrimination of a question uses only the students who answered it; their rest-of-
-    test score counts unanswered questions as 0, as Moodle does.
+    test score counts unanswered questions as 0, as Moodle does. `max_total` is the exam's full points
+    when it has questions nobody answered (the gradebook's and the grade scale's total); by default the
+    answered questions' points.
     """
     question_ids = list(max_points)
     totals = [sum(score or 0.0 for score in row.values()) for row in scores]
@@ -284,7 +286,7 @@ def item_analysis(
     ]
     test = ExamStats(
         students=len(scores),
-        max_total=sum(max_points.values()),
+        max_total=sum(max_points.values()) if max_total is None else max_total,
         mean_total=sum(totals) / len(totals) if totals else None,
         sd_total=sample_sd(totals),
         cronbach_alpha=cronbach_alpha(

@@ -217,3 +217,16 @@ def _points_of(answer_id: int, ctx: AppContext) -> str:
     score = ctx.repository.get_answer(answer_id).final_score
     assert score is not None
     return f"{score:g}/2"
+
+
+@pytest.mark.usefixtures("graded")
+def test_stats_total_is_out_of_the_exams_points_as_in_the_gradebook() -> None:
+    """Nobody answered the 1-point gpu question: the mean total is still out of the bank's 5 points, the
+    gradebook's max_total; before, stats said '/4', the answered questions' points only."""
+    _, gradebook, _ = tenta("export", "gradebook", "--bank", "teacher-test")
+    max_total = {line.split(",")[-2] for line in gradebook.splitlines()[1:]}
+
+    code, stdout, _ = tenta("stats", "--bank", "teacher-test")
+
+    assert code == 0 and max_total == {"5"}
+    assert re.search(r"students; total mean [\d.]+/5,", stdout)
