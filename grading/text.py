@@ -295,4 +295,11 @@ def _unfence(match: re.Match[str]) -> str:
 
 def _looks_like_prose(line: str) -> bool:
     tokens = words(line)
-    return len(tokens) >= 6 and sum(token in STOPWORDS for token in tokens) >= len(tokens) / 4
+    if len(tokens) >= 6 and sum(token in STOPWORDS for token in tokens) >= len(tokens) / 4:
+        return True
+    return all(_DEFINITION.fullmatch(part) for part in re.split(r"[,;]", line.strip().rstrip(".")))
+
+
+_DEFINITION = re.compile(r"\s*[^\W\d_]+\s*=\s*[^\W\d_]+(?:[ -][^\W\d_]+)+\s*")
+"""'CPU = central processing unit': a term defined in words. Code assigns one name or an expression
+('lr = 0.01', 'model = Sequential()'), never several bare words, so such a line is prose."""

@@ -79,6 +79,16 @@ def test_code_only_detection() -> None:
     assert not is_code_only("")
 
 
+def test_terms_defined_with_equals_signs_are_prose_not_code() -> None:
+    """'CPU = central processing unit' was flagged code_only (halving the grade's confidence)."""
+    assert not is_code_only("CPU = central processing unit, GPU = graphics processing unit.")
+    assert not is_code_only("CPU = centralprocessor; GPU = grafikprocessor med många kärnor")
+    assert not is_code_only("AI = artificiell intelligens\nML = maskininlärning")
+    assert is_code_only("n_cols = x_train.shape[1]\nlr = 0.01")
+    assert is_code_only("activation = relu\nmodel = Sequential()")
+    assert is_code_only("x = a + b")
+
+
 def test_truncate_cuts_at_word_boundary() -> None:
     text = "word " * 5000
     cut, truncated = truncate(text)
