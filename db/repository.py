@@ -466,14 +466,17 @@ class Repository:
         submitted_at: datetime | None = None,
         source: str = "quiz",
         external_key: str | None = None,
+        earlier_key: str | None = None,
     ) -> AnswerRecord:
-        """Store an answer and commit before returning; a repeated `external_key` returns the stored one."""
+        """Store an answer and commit before returning; a repeated `external_key`, or an answer stored
+        under `earlier_key` (the key the same row had before, e.g. while its time could not be read),
+        returns the stored one."""
         if time_taken_s is not None and time_taken_s < 0:
             raise TentaError("time taken cannot be negative")
 
         def work(session: Session) -> AnswerRecord:
-            if external_key is not None:
-                existing = _answer_by_key(session, bank.id, external_key)
+            for key in (external_key, earlier_key):
+                existing = _answer_by_key(session, bank.id, key) if key is not None else None
                 if existing is not None:
                     return _answer_record(existing)
             _require(session, Student, student_id)

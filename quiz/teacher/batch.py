@@ -89,6 +89,15 @@ def submission_key(bank_id: str, row: SubmissionRow, question_id: str) -> str:
     return f"sub:{digest[:40]}"
 
 
+def _key_without_time(bank_id: str, row: SubmissionRow, question_id: str) -> str | None:
+    """The key the row had when its time could not be read (a format tenta learnt to read later, such as
+    a Swedish Moodle site's '12 januari 2026, 09:05'): grading the file again finds that answer instead
+    of storing it twice."""
+    if row.row_id is not None or row.submitted_at is None:
+        return None
+    return submission_key(bank_id, row.model_copy(update={"submitted_at": None}), question_id)
+
+
 def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissions) -> StoredSubmissions:
     """Store every valid row (each committed on its own); rows naming unknown questions are errors, except
     a form's question column that matches no prompt: one warning for the column, added to parsed.warnings."""
@@ -127,6 +136,7 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
                 submitted_at=row.submitted_at,
                 source=IMPORT_SOURCE,
                 external_key=submission_key(bank.id, row, question.id),
+                earlier_key=_key_without_time(bank.id, row, question.id),
             )
         except TentaError as error:
             errors.append(InputFileError(parsed.path, error.message, line=row.line))

@@ -108,6 +108,28 @@ def test_the_same_text_resubmitted_later_is_a_new_answer(ctx: AppContext, bank: 
     assert len(stored.answers) == 2
 
 
+def test_a_time_read_on_a_later_run_finds_the_answer_stored_without_it(
+    ctx: AppContext, bank: Bank, tmp_path: Path
+) -> None:
+    """Graded while its 'Avslutad' time was unreadable, the same Swedish Moodle file graded again once the
+    time is read (285b7fc) keeps its answer, override and all; before, it was stored a second time."""
+    header = ("Efternamn", "Förnamn", "E-postadress", "Avslutad", "Svar 1")
+    unreadable = ["Öberg", "Åsa", "asa@x.se", "?", "Överanpassning minskar."]
+    readable = [*unreadable[:3], "12 januari 2026, 09:05", *unreadable[4:]]
+    first = store_submissions(
+        ctx.repository, bank, read_submissions(write_csv(tmp_path / "a.csv", [unreadable], header))
+    )
+    ctx.repository.add_override(first.answers[0].id, 1.0, "Bra", "Kim")
+
+    again = store_submissions(
+        ctx.repository, bank, read_submissions(write_csv(tmp_path / "b.csv", [readable], header))
+    )
+
+    assert [answer.id for answer in again.answers] == [answer.id for answer in first.answers]
+    assert len(ctx.repository.answer_history(bank_id=bank.id)) == 1
+    assert ctx.repository.get_answer(first.answers[0].id).final_score == 1.0
+
+
 def test_question_keys_by_id_number_label_and_prompt(bank: Bank) -> None:
     def resolved(key: str) -> str | None:
         question = resolve_question(bank, key)
