@@ -301,7 +301,8 @@ class TentaApp(App[None]):
         if isinstance(self.screen, QuizScreen):
             self.pop_screen()
         self.notify(
-            "Your place and draft are saved; you can resume from the home screen.", title="Quiz paused"
+            "Your place and draft are saved; starting a quiz of this bank offers to resume it.",
+            title="Quiz paused",
         )
 
     # ----- navigation ------------------------------------------------------------------------------------

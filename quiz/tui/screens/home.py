@@ -5,6 +5,7 @@ suspended questions to bring them back; b browses the bank's questions."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -314,7 +315,26 @@ class HomeScreen(TentaScreen[None]):
         if quiz_mode is QuizMode.PRACTICE:
             value = self.query_one("#practice-count", Input).value.strip()
             count = int(value) if value.isdigit() and int(value) > 0 else DEFAULT_PRACTICE_COUNT
-        self.post_message(messages.StartQuiz(student.id, bank_id, quiz_mode, count, self._chosen_topics()))
+        request = messages.StartQuiz(student.id, bank_id, quiz_mode, count, self._chosen_topics())
+        resumable = self.tenta.ctx.repository.resumable_session(student.id, bank_id)
+        if resumable is None:
+            self.post_message(request)
+            return
+        dialog = ResumeDialog(resumable, now=self.tenta.clock())
+        self.app.push_screen(dialog, callback=partial(self._resume_or_start, resumable.id, request))
+
+    def _resume_or_start(
+        self, session_id: int, request: messages.StartQuiz, choice: ResumeChoice | None
+    ) -> None:
+        """A new quiz sets the bank's unfinished one aside, drafts and all; a quiz paused with escape is
+        offered once per run, so a mode key asks again: resume it, discard it and start the new quiz, or
+        (later) neither."""
+        if choice is ResumeChoice.RESUME:
+            self.post_message(messages.ResumeQuiz(session_id))
+        elif choice is ResumeChoice.DISCARD:
+            self.tenta.ctx.repository.abandon_session(session_id)
+            self.notify("The unfinished quiz was discarded; its submitted answers are kept.")
+            self.post_message(request)
 
     def _chosen_topics(self) -> tuple[str, ...]:
         """The topics chosen for the profile and bank on screen (none while they are still loading)."""
