@@ -196,8 +196,9 @@ POINTS_SUFFIX = re.compile(
     r"\s*[\[(]\s*\d+(?:[.,]\d+)?\s*(?:p|pt|pts|points?|poäng|marks?|mark)\.?\s*[\])]\s*$", re.IGNORECASE
 )
 """'Vad är dropout? [2 poäng]', 'What is dropout? (1 point)': points a form author put in the title."""
-SUMMARY_ROW_NAMES = frozenset({"overall average"})
-"""What Moodle writes in the name column of the averages row at the end of a quiz report download."""
+SUMMARY_ROW_NAMES = frozenset({"overall average", "övergripande medelbetyg"})
+"""What Moodle writes in the name column of the averages row at the end of a quiz report download
+(grades' 'overallaverage': in English, and on a Swedish site)."""
 
 
 class SubmissionRow(BaseModel):

@@ -209,6 +209,25 @@ def test_swedish_moodle_responses_download_with_averages_row(tmp_path: Path) -> 
     assert [warning.line for warning in parsed.warnings] == [3]
 
 
+def test_a_swedish_moodle_sites_averages_row_is_skipped_not_read_as_a_student(tmp_path: Path) -> None:
+    """Moodle in Swedish names the averages row 'Övergripande medelbetyg'; before, it was read as a
+    student whose every answer cell ('-') warned 'not answered'."""
+    path = write(
+        tmp_path / "svar.csv",
+        'Efternamn,Förnamn,E-postadress,Avslutad,"Betyg/2,00",Svar 1,Svar 2\n'
+        'Öberg,Åsa,asa@x.se,"4 mars 2024, 10:15","2,00",Överanpassning,Dropout\n'
+        'Övergripande medelbetyg,,,,"2,00",-,-\n',
+    )
+
+    parsed = read_submissions(path)
+
+    assert [row.student_name for row in parsed.rows] == ["Åsa Öberg", "Åsa Öberg"]
+    assert [warning.line for warning in parsed.warnings] == [3]
+    assert str(parsed.warnings[0]).endswith(
+        "svar.csv:3: 'Övergripande medelbetyg' row skipped (not a student)"
+    )
+
+
 def test_moodle_json_download_is_one_array_of_pretty_printed_records(tmp_path: Path) -> None:
     records = [
         {"Surname": "Berg", "First name": "Per", "Email address": "per@x.se", "Response 1": "Ett {svar}"},
