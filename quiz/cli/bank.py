@@ -139,7 +139,7 @@ def _question_details(question: Question, bank: Bank, missing_media: frozenset[s
         listed = ", ".join(f"{item.name} (×{item.multiplier:g})" for item in question.units.units)
         lines.append(f"units: {escape(listed)}")
     for point in question.rubric:
-        lines.append(f"  • {point.weight:.0%}  {escape(point.text)}")
+        lines.append(f"  • {escape(point.id)}  {point.weight:.0%}  {escape(point.text)}")
     return "\n".join(lines + _feedback_lines(question))
 
 

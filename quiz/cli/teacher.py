@@ -134,7 +134,8 @@ def register(app: typer.Typer) -> None:
     app.command("grade")(grade_command)
     app.command("groups")(groups_command)
     app.command("review")(review_command)
-    app.command("override")(override_command)
+    # A negative score ('-0.5') is an argument for the command's own range check, not an unknown option.
+    app.command("override", context_settings={"ignore_unknown_options": True})(override_command)
     app.command("audit")(audit_command)
     app.command("regrade")(regrade_command)
     app.command("agreement")(agreement_command)
@@ -1135,11 +1136,16 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
         error_console.print(f"{format_name.value}: {note}", soft_wrap=True)
     if table.grade_counts:
         error_console.print(f"Final grades: {_grade_counts_line(table.grade_counts)}", soft_wrap=True)
-    in_review = len(ctx.repository.review_queue(bank.id))
+    in_review = ctx.repository.review_queue(bank.id)
     if in_review:
         error_console.print(
-            f"{in_review} answer(s) are in the review queue (tenta review); their current scores are "
-            "exported",
+            f"{len(in_review)} answer(s) are in the review queue (tenta review); their current scores are "
+            "exported:",
+            soft_wrap=True,
+        )
+    for detail in in_review:
+        error_console.print(
+            f"  answer {detail.answer.id}: {escape(detail.answer.student_name)}, {detail.answer.question_id}",
             soft_wrap=True,
         )
     if out is not None:

@@ -37,7 +37,7 @@ CLI's `--point` and the review queue's cycling both decide through it."""
 def parse_score(text: str, max_points: float) -> float:
     """A teacher's score: points ('1.5', '1,5') or a share of max points ('75%'), within 0..max."""
     cleaned = text.strip().replace(",", ".")
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(%?)", cleaned)
+    match = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(%?)", cleaned)
     if not match:
         raise TentaError(f"score {text!r} is not a number of points (e.g. 1.5) or a percentage (e.g. 75%)")
     value = float(match.group(1))

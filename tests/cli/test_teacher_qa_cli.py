@@ -1,0 +1,70 @@
+"""Teacher CLI QA findings: a negative override score, key point ids in `bank show -q`, open reviews named
+by the gradebook export, agreement in bank order, blank answers summarised, wrapped why/detail columns."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from question_bank.errors import TentaError
+from quiz.context import AppContext
+from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
+
+
+@pytest.fixture
+def graded(ctx: AppContext, class_submissions: Path) -> AppContext:
+    assert tenta("grade", class_submissions, "--bank", "teacher-test")[0] == 0
+    return ctx
+
+
+def _answer_id(ctx: AppContext, question_id: str, index: int = 0) -> int:
+    return ctx.repository.answer_history(bank_id="teacher-test", question_id=question_id)[index].answer.id
+
+
+def test_a_negative_override_score_gets_the_range_error_and_options_still_work(graded: AppContext) -> None:
+    answer_id = _answer_id(graded, "dropout")
+
+    # Before, click read '-0.5' as an unknown option: exit 2, "No such option: -0".
+    with pytest.raises(TentaError, match=re.escape("score '-0.5' is outside 0-2 points")):
+        tenta("override", answer_id, "-0.5")
+    assert graded.repository.get_answer(answer_id).overrides == []
+
+    code, _, _ = tenta("override", answer_id, "--comment", "half", "1.5", "--point", "overfitting=covered")
+
+    assert code == 0
+    override = graded.repository.get_answer(answer_id).latest_override
+    assert override is not None
+    assert (override.score, override.comment, override.point_credits) == (1.5, "half", {"overfitting": 1.0})
+
+
+def test_b_bank_show_question_names_each_key_points_id_as_override_takes_it(graded: AppContext) -> None:
+    code, stdout, _ = tenta("bank", "show", "teacher-test", "-q", "1")
+
+    assert code == 0
+    assert "• random-units  50%  Randomly deactivates neurons during training" in stdout
+    assert "• overfitting  50%  Reduces overfitting" in stdout
+    # The id shown is the one `tenta override --point` takes.
+    answer_id = _answer_id(graded, "dropout")
+    decisions = ("--point", "random-units=covered", "--point", "overfitting=missing")
+    assert tenta("override", answer_id, *decisions)[0] == 0
+    assert graded.repository.get_answer(answer_id).final_score == 1.0
+
+
+def test_f_gradebook_export_names_each_answer_in_the_review_queue_on_stderr(graded: AppContext) -> None:
+    queued = {detail.answer.id: detail for detail in graded.repository.review_queue("teacher-test")}
+    for question_id in ("dropout", "early-stopping"):
+        answer_id = _answer_id(graded, question_id, 1)
+        if answer_id not in queued:
+            graded.repository.request_regrade(answer_id, "please look again")
+    queued = {detail.answer.id: detail for detail in graded.repository.review_queue("teacher-test")}
+
+    code, _, stderr = tenta("export", "gradebook", "--bank", "teacher-test")
+
+    assert code == 0
+    assert f"{len(queued)} answer(s) are in the review queue" in stderr
+    lines = stderr.splitlines()
+    for answer_id, detail in queued.items():
+        line = f"  answer {answer_id}: {detail.answer.student_name}, {detail.answer.question_id}"
+        assert lines.count(line) == 1
