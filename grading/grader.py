@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from grading.acronyms import defined_acronyms, spell_out
 from grading.calibration import Calibration
 from grading.combine import MINILM_MODEL_ID, ScoringModel, shipped_scoring_model
 from grading.features import (
@@ -175,7 +176,7 @@ class Grader:
             if request.question.type is not QuestionType.FREE_TEXT:
                 grades[position] = grade_exactly(request.question, request.answer, self)
                 continue
-            prepared = prepare_answer(request.answer)
+            prepared = prepare_answer(request.answer, question_acronyms(request.question))
             if prepared is None:
                 grades[position] = self._empty_grade(request.question)
             else:
@@ -203,7 +204,9 @@ class Grader:
     def features_many(self, requests: Sequence[GradeRequest]) -> list[FeatureResult | None]:
         """`features` of a batch, every answer encoded in one model call: fitting on the datasets
         encodes 10k answers, which one at a time takes three times as long."""
-        prepared = [prepare_answer(request.answer) for request in requests]
+        prepared = [
+            prepare_answer(request.answer, question_acronyms(request.question)) for request in requests
+        ]
         encoded = iter(self._encoded([item for item in prepared if item is not None]))
         results: list[FeatureResult | None] = []
         for request, item in zip(requests, prepared, strict=True):
@@ -481,10 +484,11 @@ class Grader:
         cached = self._example_indexes.get(key)
         if cached is not None:
             return cached
+        acronyms = question_acronyms(question)
         usable = [
             (example, prepared)
             for example in examples
-            if (prepared := prepare_answer(example.answer)) is not None
+            if (prepared := prepare_answer(example.answer, acronyms)) is not None
         ]
         if len(usable) < MIN_EXAMPLES:
             return None
@@ -553,13 +557,19 @@ def topicality(values: dict[str, float]) -> float:
     return max(values["ref_cos"], values["q_cos"], values["point_cov"])
 
 
-def prepare_answer(answer: str) -> _Prepared | None:
-    """Clean, truncate and split an answer; None when nothing is left to grade (blank, or only "I don't
-    know")."""
+def question_acronyms(question: Question) -> dict[str, str]:
+    """The acronyms the question's references, prompts and key points define (grading.acronyms)."""
+    point_texts = (text for point in question.rubric for text in (point.text, *point.paraphrases))
+    return defined_acronyms([*question.reference_answer.values(), *question.prompt.values(), *point_texts])
+
+
+def prepare_answer(answer: str, acronyms: Mapping[str, str] | None = None) -> _Prepared | None:
+    """Clean, truncate and split an answer, spelling out the question's acronyms it uses bare; None when
+    nothing is left to grade (blank, or only "I don't know")."""
     text = clean(answer)
     if not any(char.isalnum() for char in text) or is_no_attempt(text):
         return None
-    text, truncated = truncate(text)
+    text, truncated = truncate(spell_out(text, acronyms or {}))
     sentences = split_sentences(text)[:MAX_UNITS] or [text]
     units = [*sentences, text] if len(sentences) > 1 else [text]
     return _Prepared(
