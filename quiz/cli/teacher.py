@@ -659,14 +659,15 @@ def review_command(
         console.print("Nothing to review.")
         return
     # The id is what `tenta override` needs: the fixed columns keep their width (80 columns, or a pipe,
-    # still shows them whole) and the reasons and the answer text take what is left.
+    # still shows them whole) and the reasons and the answer text take what is left; a reason wraps (a
+    # flag folds) rather than ending in "…", since it is why the teacher looks.
     table = Table(title=f"{len(queue)} answer(s) to review", expand=True)
     table.add_column("answer", no_wrap=True)
     table.add_column("student", no_wrap=True, overflow="ellipsis", max_width=14)
     table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=20)
     table.add_column("auto", no_wrap=True)
     table.add_column("conf", no_wrap=True)
-    table.add_column("why", ratio=1, min_width=6, overflow="ellipsis")
+    table.add_column("why", ratio=1, min_width=6, overflow="fold")
     table.add_column("answer text", ratio=2, min_width=8, no_wrap=True, overflow="ellipsis")
     for detail in _shown(queue, show_all):
         grade = detail.latest_grade
@@ -747,7 +748,7 @@ def audit_command(
     table.add_column("when (UTC)", no_wrap=True)
     table.add_column("event", no_wrap=True)
     table.add_column("by", max_width=18)
-    table.add_column("detail", ratio=1, min_width=16)
+    table.add_column("detail", ratio=1, min_width=16, overflow="fold")
     for event in ctx.repository.audit_trail(answer_id):
         table.add_row(
             event.at.strftime("%Y-%m-%d %H:%M:%S"),

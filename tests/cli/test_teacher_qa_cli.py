@@ -68,3 +68,33 @@ def test_f_gradebook_export_names_each_answer_in_the_review_queue_on_stderr(grad
     for answer_id, detail in queued.items():
         line = f"  answer {answer_id}: {detail.answer.student_name}, {detail.answer.question_id}"
         assert lines.count(line) == 1
+
+
+def _column(stdout: str, index: int) -> str:
+    """One column's text of every table row, joined without the spaces and line breaks of the layout."""
+    cells = [line.split("│")[index] for line in stdout.splitlines() if line.startswith("│")]
+    return "".join("".join(cells).split())
+
+
+def test_g_at_80_columns_review_reasons_and_audit_details_wrap_whole(
+    graded: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    answer_id = _answer_id(graded, "dropout")
+    reason = "the_grader_flagged_low_confidence_but_my_answer_names_both_key_points"
+    graded.repository.request_regrade(answer_id, reason)
+
+    code, stdout, _ = tenta("review", "--bank", "teacher-test", "--all")
+
+    assert code == 0
+    assert max(len(line) for line in stdout.splitlines()) <= 80
+    assert f"regraderequested:{reason}" in _column(stdout, 6)
+
+    comment = "previously_underrated_since_the_answer_covers_overfitting_too"
+    assert tenta("override", answer_id, "1.5", "--comment", comment)[0] == 0
+    code, stdout, _ = tenta("audit", answer_id)
+
+    assert code == 0
+    assert max(len(line) for line in stdout.splitlines()) <= 80
+    assert f"comment={comment}" in _column(stdout, 4)
+    assert "…" not in stdout
