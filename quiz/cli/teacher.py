@@ -8,7 +8,9 @@ rows have been handled.
 from __future__ import annotations
 
 import getpass
+import re
 import time
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -78,7 +80,7 @@ from quiz.teacher.review import (
     regrade,
     scaled_auto_score,
 )
-from quiz.teacher.submissions import parse_timestamp, read_submissions
+from quiz.teacher.submissions import NOT_ANSWERED, parse_timestamp, read_submissions
 
 T = TypeVar("T")
 
@@ -207,10 +209,28 @@ def _print_more(rows: Sequence[object], show_all: bool) -> None:
 
 
 def _report_problems(problems: Sequence[InputFileError], warnings: Sequence[InputFileError] = ()) -> None:
+    blank = [warning for warning in warnings if warning.reason == NOT_ANSWERED]
+    summed = len(blank) > 1
     for warning in warnings:
-        error_console.print(f"[yellow]warning:[/] {warning.message}")
+        if not (summed and warning.reason == NOT_ANSWERED):
+            error_console.print(f"[yellow]warning:[/] {escape(warning.message)}")
+    if summed:
+        error_console.print(f"[yellow]warning:[/] {escape(_blank_answers_line(blank))}", soft_wrap=True)
     for problem in problems:
         error_console.print(f"[bold red]error:[/] {problem.message}")
+
+
+def _blank_answers_line(blank: Sequence[InputFileError]) -> str:
+    """Blank answer cells in one line with a count per answer column: a class's exam leaves dozens, and a
+    line each buried the warnings that need the teacher."""
+    per_column = Counter(warning.field or "answer" for warning in blank)
+    counts = ", ".join(f"{column} ×{per_column[column]}" for column in sorted(per_column, key=_natural))
+    return f"{blank[0].path}: {len(blank)} blank answers (not answered) were not stored: {counts}"
+
+
+def _natural(text: str) -> list[str | int]:
+    """'Svar 2' before 'Svar 10'."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 class RateColumn(ProgressColumn):

@@ -201,6 +201,10 @@ SUMMARY_ROW_NAMES = frozenset({"overall average", "övergripande medelbetyg"})
 (grades' 'overallaverage': in English, and on a Swedish site)."""
 
 
+NOT_ANSWERED = "not answered; nothing stored"
+"""The reason of a blank answer cell's warning (`tenta grade` sums these up per column)."""
+
+
 class SubmissionRow(BaseModel):
     """One answer read from a submissions file, still unresolved against a bank."""
 
@@ -750,9 +754,7 @@ def _collect_rows(parsed: ParsedSubmissions, columns: _Columns, values: Mapping[
         if answer.strip() in MISSING_MARKERS:
             # A blank cell is a question the student left unanswered (it counts 0 in the gradebook), not
             # a mistake in the file the teacher could fix.
-            parsed.warnings.append(
-                InputFileError(path, "not answered; nothing stored", line=line, field=answer_field)
-            )
+            parsed.warnings.append(InputFileError(path, NOT_ANSWERED, line=line, field=answer_field))
             continue
         parsed.rows.append(
             SubmissionRow(

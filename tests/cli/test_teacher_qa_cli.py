@@ -11,6 +11,7 @@ import pytest
 from question_bank.errors import TentaError
 from quiz.context import AppContext
 from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
+from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, write_csv
 
 
 @pytest.fixture
@@ -98,3 +99,24 @@ def test_g_at_80_columns_review_reasons_and_audit_details_wrap_whole(
     assert max(len(line) for line in stdout.splitlines()) <= 80
     assert f"comment={comment}" in _column(stdout, 4)
     assert "…" not in stdout
+
+
+def test_d_grade_sums_up_blank_answers_in_one_line_and_keeps_other_warnings(
+    graded: AppContext, tmp_path: Path
+) -> None:
+    rows = [
+        ["Anna", "2024-03-04T10:00", GOOD_DROPOUT, "", "GPU"],
+        ["Bo", "last tuesday", "", "", "GPU"],
+        ["Cia", "2024-03-04T10:05", "-", GOOD_STOPPING, ""],
+    ]
+    path = write_csv(tmp_path / "wide.csv", rows, ("Name", "Completed", "Svar 1", "Svar 2", "Svar 3"))
+
+    code, _, stderr = tenta("grade", path, "--bank", "teacher-test")
+
+    assert code == 0
+    warnings = [line for line in stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: {path}:3: Completed: unreadable time 'last tuesday' ignored (use ISO 8601, e.g. "
+        "2024-03-04T10:15)",
+        f"warning: {path}: 5 blank answers (not answered) were not stored: Svar 1 ×2, Svar 2 ×2, Svar 3 ×1",
+    ]
