@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import re
-import time
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -234,11 +233,19 @@ def _natural(text: str) -> list[str | int]:
 
 
 class RateColumn(ProgressColumn):
-    """Throughput in answers per second."""
+    """Throughput in answers per second since the bar started: the span the summary line's rate covers.
+    (rich's own speed leaves out the time to the first step, the first batch, so it read several times
+    the summary's rate.)"""
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
+        speed = _rate(task)
         return Text("– answers/s" if speed is None else f"{speed:.1f} answers/s", style="cyan")
+
+
+def _rate(task: Task) -> float | None:
+    """Answers per second from the task's start to its end (or now); None before any time has passed."""
+    elapsed = task.finished_time or task.elapsed
+    return task.completed / elapsed if elapsed else None
 
 
 def _progress() -> Progress:
@@ -291,18 +298,18 @@ def grade_command(
     if pending:
         with console.status("Loading the grading model…"):
             ensure_grader(ctx, ingest_course_material=True)
-        started = time.perf_counter()
         with _progress() as progress:
             task = progress.add_task("Grading", total=len(pending))
             run = grade_pending(
                 ctx, pending, batch_size=batch_size, progress=lambda done: progress.advance(task, done)
             )
-        elapsed = time.perf_counter() - started
+        bar = progress.tasks[0]
+        elapsed = bar.finished_time or bar.elapsed or 0.0
         failures = run.failures
-        rate = run.graded / elapsed if elapsed > 0 else 0.0
+        rate = _rate(bar) or 0.0
         console.print(
             f"Graded {run.graded} answers in {elapsed:.1f} s "
-            f"([bold]{rate:.1f} answers/s[/], model loading not counted)."
+            f"([bold]{rate:.1f} answers/s[/], as the bar: model loading not counted)."
         )
     details = answer_details(ctx.repository, stored.answers)
     _print_summary(bank, details)

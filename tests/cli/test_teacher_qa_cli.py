@@ -120,3 +120,14 @@ def test_d_grade_sums_up_blank_answers_in_one_line_and_keeps_other_warnings(
         "2024-03-04T10:15)",
         f"warning: {path}: 5 blank answers (not answered) were not stored: Svar 1 ×2, Svar 2 ×2, Svar 3 ×1",
     ]
+
+
+def test_e_the_grading_bar_and_the_summary_give_the_same_rate(class_submissions: Path) -> None:
+    code, stdout, _ = tenta("grade", class_submissions, "--bank", "teacher-test", "--batch-size", "5")
+
+    assert code == 0
+    bar = re.search(r"18/18 ([\d.]+) answers/s", stdout)
+    summary = re.search(r"Graded 18 answers in [\d.]+ s \(([\d.]+) answers/s", stdout)
+    assert bar is not None and summary is not None, stdout
+    # Before, the bar left out the first batch (rich's speed starts at the first step): 134.9 vs 23.9.
+    assert bar.group(1) == summary.group(1)
