@@ -930,6 +930,13 @@ def _since(value: str | None) -> datetime | None:
 # --- agreement and stats ---------------------------------------------------------------------------
 
 
+def _installed_banks(ctx: AppContext, bank_id: str | None) -> list[Bank]:
+    """The bank a --bank filter names, or every installed bank: what gives the questions their order."""
+    if bank_id is not None:
+        return [ctx.catalog.load(bank_id)] if bank_id in ctx.catalog.bank_ids() else []
+    return [ctx.catalog.load(installed) for installed in ctx.catalog.bank_ids()]
+
+
 def agreement_command(
     bank_id: Annotated[
         str | None, typer.Option("--bank", "-b", help="Only this bank (default: all).")
@@ -937,7 +944,7 @@ def agreement_command(
 ) -> None:
     """How auto grades compare with teacher overrides, per question and per key point."""
     ctx = make_context()
-    report = agreement(ctx.repository, bank_id)
+    report = agreement(ctx.repository, bank_id, _installed_banks(ctx, bank_id))
     if report.overall is None:
         _check_bank_filter(ctx, bank_id)
         console.print("No overridden answers yet: agreement needs teacher decisions (`tenta override`).")

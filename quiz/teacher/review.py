@@ -17,7 +17,7 @@ from db.records import AnswerDetail, OverrideRecord, check_point_credits
 from grading.models import PointStatus
 from grading.rubric import weighted_credit
 from question_bank.errors import TentaError
-from question_bank.models import Question
+from question_bank.models import Bank, Question
 from quiz.grading_service import ensure_grader, grade_and_store, grade_requests
 from quiz.teacher.analysis import AgreementReport, PointCredit, ScoredPair, agreement_report
 
@@ -307,6 +307,19 @@ def scored_pairs(details: Sequence[AnswerDetail]) -> list[ScoredPair]:
     return pairs
 
 
-def agreement(repository: Repository, bank_id: str | None = None) -> AgreementReport:
-    """Auto grades against teacher overrides (see quiz.teacher.analysis.agreement_report)."""
-    return agreement_report(scored_pairs(answers_to_regrade(repository, bank_id=bank_id)))
+def agreement(
+    repository: Repository, bank_id: str | None = None, banks: Sequence[Bank] = ()
+) -> AgreementReport:
+    """Auto grades against teacher overrides (see quiz.teacher.analysis.agreement_report), the questions
+    of `banks` in bank order, as `tenta stats` lists them, and the rest (a removed bank's) after them in
+    the order they were answered."""
+    position = {
+        (bank.id, question.id): (index, number)
+        for index, bank in enumerate(banks)
+        for number, question in enumerate(bank.questions)
+    }
+    details = sorted(
+        answers_to_regrade(repository, bank_id=bank_id),
+        key=lambda detail: position.get((detail.answer.bank_id, detail.answer.question_id), (len(banks), 0)),
+    )
+    return agreement_report(scored_pairs(details))

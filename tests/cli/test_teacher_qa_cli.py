@@ -131,3 +131,26 @@ def test_e_the_grading_bar_and_the_summary_give_the_same_rate(class_submissions:
     assert bar is not None and summary is not None, stdout
     # Before, the bar left out the first batch (rich's speed starts at the first step): 134.9 vs 23.9.
     assert bar.group(1) == summary.group(1)
+
+
+def test_c_agreement_lists_questions_and_key_points_in_bank_order(graded: AppContext) -> None:
+    stopping = min(_ids(graded, "early-stopping"))
+    dropout = max(_ids(graded, "dropout"))
+    assert stopping < dropout, "the early-stopping answer comes first in answer order"
+    for answer_id in (stopping, dropout):
+        assert tenta("override", answer_id, "1", "--comment", "checked")[0] == 0
+
+    code, stdout, _ = tenta("agreement", "--bank", "teacher-test")
+
+    assert code == 0
+    lines = stdout.splitlines()
+    question_rows = [line.split("│")[1].strip() for line in lines if line.startswith("│")]
+    assert question_rows[:3] == ["dropout", "early-stopping", "all"]
+    point_rows = [line.split("│")[1].strip() for line in lines if line.startswith("│")][3:]
+    named = [row.split(":")[0] for row in point_rows if row]
+    assert named == ["dropout", "random-units", "overfitting", "early-stopping", "validation", "stop"]
+
+
+def _ids(ctx: AppContext, question_id: str) -> list[int]:
+    details = ctx.repository.answer_history(bank_id="teacher-test", question_id=question_id)
+    return [detail.answer.id for detail in details]
