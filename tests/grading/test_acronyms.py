@@ -38,7 +38,8 @@ def test_parentheses_that_are_not_a_definition_define_nothing(text: str) -> None
 
 def test_bare_acronyms_are_spelt_out_once_and_others_left_alone() -> None:
     glossary = defined_acronyms([REFERENCE])
-    assert spell_out("Jag skulle säga CNN.", glossary) == "Jag skulle säga Convolutional Neural Networks (CNN)."
+    spelt = "Jag skulle säga Convolutional Neural Networks (CNN)."
+    assert spell_out("Jag skulle säga CNN.", glossary) == spelt
     assert spell_out("CNNs on a GPU", glossary) == (
         "Convolutional Neural Networks (CNNs) on a Graphics Processing Unit (GPU)"
     )
