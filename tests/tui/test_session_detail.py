@@ -31,21 +31,26 @@ def screen_text(pilot: Pilot[None]) -> str:
     return " ".join(joined.split())
 
 
+async def open_last_session(pilot: Pilot[None]) -> DataTable[object]:
+    """From the home screen, history (`h`), then the last of the seeded sessions: its detail table."""
+    await wait_until(pilot, home_ready(pilot), "the home screen")
+    await pilot.press("h")
+    await settle(pilot)
+    await wait_until(
+        pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == len(DAYS), "every session"
+    )
+    table = pilot.app.screen.query_one(DataTable)
+    table.move_cursor(row=table.row_count - 1)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the session")
+    await steady(pilot)
+    return pilot.app.screen.query_one("#detail-table", DataTable)
+
+
 async def test_session_detail_shows_scores_key_points_and_the_override(ctx: AppContext) -> None:
     seed_history(ctx)
     async with make_app(ctx).run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, home_ready(pilot), "the home screen")
-        await pilot.press("h")
-        await settle(pilot)
-        await wait_until(
-            pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == len(DAYS), "every session"
-        )
-        table = pilot.app.screen.query_one(DataTable)
-        table.move_cursor(row=table.row_count - 1)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the session")
-        await steady(pilot)
-        detail = pilot.app.screen.query_one("#detail-table", DataTable)
+        detail = await open_last_session(pilot)
         assert [detail.get_row_at(row)[2] for row in range(detail.row_count)] == [
             "q01-ai-ml-dl",
             "q02-tensorflow-keras",
@@ -71,17 +76,7 @@ async def test_every_score_of_a_session_is_readable_at_80_columns(ctx: AppContex
     the id, 'q03-parameters-hyperparameters' left its score unreadable."""
     seed_history(ctx)
     async with make_app(ctx).run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, home_ready(pilot), "the home screen")
-        await pilot.press("h")
-        await wait_until(
-            pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == len(DAYS), "every session"
-        )
-        table = pilot.app.screen.query_one(DataTable)
-        table.move_cursor(row=table.row_count - 1)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the session")
-        await steady(pilot)
-        detail = pilot.app.screen.query_one("#detail-table", DataTable)
+        detail = await open_last_session(pilot)
         rows = [[str(cell) for cell in detail.get_row_at(row)] for row in range(detail.row_count)]
         assert any("q03-parameters-hyperparameters" in row for row in rows)
         scores = [next(cell for cell in row if " / " in cell) for row in rows]
