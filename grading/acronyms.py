@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterable, Mapping
 
 _ACRONYM = r"[A-Z][A-Z0-9]{1,5}"
-_LONG_THEN_ACRONYM = re.compile(rf"((?:[^\W\d_][\w-]*\s+){{1,8}}?)?\(\s*({_ACRONYM})s?\s*\)")
+_PARENTHESISED_ACRONYM = re.compile(rf"\(\s*({_ACRONYM})s?\s*\)")
+_LONG_FORM_REACH = 120
+"""Characters before the parenthesis searched for the long form (a few words)."""
 _ACRONYM_THEN_LONG = re.compile(rf"\b({_ACRONYM})s?\s*\(\s*([^\W\d_][\w\s-]{{2,80}}?)\s*\)")
 _WORDS = re.compile(r"[^\W\d_][\w]*")
 _BARE = re.compile(rf"(?<![\w(])({_ACRONYM})(s?)(?![\w)])")
@@ -52,9 +54,9 @@ def defined_acronyms(texts: Iterable[str]) -> dict[str, str]:
     """Acronym → long form, for every acronym the texts define (the first definition wins)."""
     glossary: dict[str, str] = {}
     for text in texts:
-        for match in _LONG_THEN_ACRONYM.finditer(text):
-            acronym = match.group(2)
-            long_form = _long_form(acronym, match.group(1) or "")
+        for match in _PARENTHESISED_ACRONYM.finditer(text):
+            acronym = match.group(1)
+            long_form = _long_form(acronym, text[max(0, match.start() - _LONG_FORM_REACH) : match.start()])
             if long_form and acronym not in glossary:
                 glossary[acronym] = long_form
         for match in _ACRONYM_THEN_LONG.finditer(text):
