@@ -115,7 +115,10 @@ def test_quiz_and_batch_grading_write_at_the_same_time(empty_database_url: str) 
         writer("batch", empty_database_url, str(count), "--wait"),
     ]
     for child in children:  # both opened (and migrated) the database; now start writing together
-        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        assert child.stdout is not None
+        if child.stdout.readline().strip() != "ready":
+            _out, err = child.communicate(timeout=60)
+            pytest.fail(f"a writer stopped before opening the database (exit {child.returncode}):\n{err}")
     for child in children:
         assert child.stdin is not None
         child.stdin.write("go\n")
