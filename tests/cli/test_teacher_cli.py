@@ -491,28 +491,3 @@ def test_calibrate_from_overrides_fits_the_teachers_scale(
         and saved["source"] == "teacher overrides in bank teacher-test"
     )
     assert min(saved["y"]) == 1.0  # every override gave full marks, so the teacher's scale maps everything up
-
-
-def test_reading_back_the_answers_export_stores_no_copies_and_keeps_overrides(
-    ctx: AppContext, class_submissions: Path, tmp_path: Path
-) -> None:
-    """`tenta export answers` then `tenta grade` of that CSV stored every answer again (its submitted_at
-    never matched the first import's key), and the gradebook then took the copies, without the overrides."""
-    tenta("grade", class_submissions, "--bank", "teacher-test")
-    target = ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")[0]
-    ctx.repository.add_override(target.answer.id, 1.25, "", "Kim")
-    answers = tmp_path / "answers.csv"
-    assert tenta("export", "answers", "--bank", "teacher-test", "--out", answers)[0] == 0
-
-    code, stdout, _ = tenta("grade", answers, "--bank", "teacher-test")
-
-    assert code == 0 and "0 to grade, 18 already graded" in stdout
-    assert len(ctx.repository.answer_history(bank_id="teacher-test")) == 18
-    gradebook = tmp_path / "gradebook.csv"
-    assert tenta("export", "gradebook", "--bank", "teacher-test", "--out", gradebook)[0] == 0
-    row = next(
-        line
-        for line in csv.DictReader(io.StringIO(gradebook.read_text(encoding="utf-8-sig")))
-        if line["student"] == target.answer.student_name
-    )
-    assert "1.25" in row.values()
