@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -40,6 +40,20 @@ def profile_label(student: StudentRecord, students: Sequence[StudentRecord]) -> 
     if sum(other.name == student.name for other in students) < 2:
         return student.name
     return f"{student.name} ({student.external_id or f'#{student.id}'})"
+
+
+class CountInput(Input):
+    """The practice count box: digits type into it; any other key goes on to the screen, so the mode keys
+    (n, p, d, w) and the other letter keys work while the box has focus, as they do everywhere else on home
+    (an Input takes every printable key, and with focus in the box pressing p did nothing)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Only digits are the box's; the screen's letter bindings stay active (and in the footer)."""
+        return character is not None and character.isdigit()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable and not self.check_consume_key(event.key, event.character):
+            event.prevent_default()  # not typed; the key bubbles on to the screen's bindings
 
 
 class HomeScreen(TentaScreen[None]):
@@ -115,7 +129,7 @@ class HomeScreen(TentaScreen[None]):
                 yield Button("Full exam", id="mode-full", variant="primary")
                 with Horizontal(id="practice-group"):
                     yield Button("Practice", id="mode-practice")
-                    yield Input(
+                    yield CountInput(
                         str(DEFAULT_PRACTICE_COUNT),
                         id="practice-count",
                         type="integer",
