@@ -21,6 +21,7 @@ from quiz.topics import bank_topics, describe, known_topics, restrict, topics_of
 if TYPE_CHECKING:
     from db.repository import Repository
     from quiz.context import AppContext
+    from quiz.scheduling import DueSummary
 
 UNKNOWN_MASTERY = 0.5
 """What an unattempted question counts as when ranking weakness: neither known nor failed."""
@@ -84,7 +85,9 @@ class Dashboard:
     graded_answers: int
     mastery: float | None
     due: int
+    """Reviews due today in the student's chosen topics (all topics when none are chosen)."""
     new: int
+    """Questions of the chosen topics never studied: a 'due today' quiz asks them after the reviews."""
     resumable: QuizSessionRecord | None
     time_limit_minutes: float | None = None
     suspended: int = 0
@@ -98,7 +101,14 @@ class Dashboard:
             quizzes = "quiz" if self.finished_sessions == 1 else "quizzes"
             studied = f"{self.finished_sessions} {quizzes} · mastery {self.mastery or 0:.0%}"
         suspended = f" · {self.suspended} suspended" if self.suspended else ""
-        return f"{self.bank_title}: {studied} · {self.due} due today · {self.new} new{suspended}"
+        due = f"{self.due_today} due today ({self.new} new)"
+        return f"{self.bank_title}: {studied} · {due}{suspended}"
+
+    @property
+    def due_today(self) -> int:
+        """How many questions a 'due today' quiz asks now: the due reviews, then the new questions. The
+        home line and the Due today button both show this number, so they cannot disagree."""
+        return self.due + self.new
 
 
 def question_label(question: Question) -> str:
@@ -206,6 +216,16 @@ def topic_scores_over_time(bank: Bank, answers: Sequence[GradedAnswer]) -> dict[
     return series
 
 
+def due_in_chosen_topics(repository: Repository, student_id: int, bank: Bank, now: datetime) -> DueSummary:
+    """What a 'due today' quiz started from home asks: the due reviews and new questions of the student's
+    chosen topics (the whole bank when none are chosen), suspended questions left out."""
+    from quiz import scheduling
+
+    chosen = known_topics(bank, repository.topic_filter(student_id, bank.id))
+    pool = restrict(bank.questions, chosen)
+    return scheduling.due_today(repository, student_id, bank.id, [question.id for question in pool], now)
+
+
 def dashboard(ctx: AppContext, student: StudentRecord, bank_id: str, now: datetime) -> Dashboard:
     """Everything the home screen shows for a student and bank, in one call (run off the UI thread)."""
     from quiz import scheduling
@@ -214,7 +234,7 @@ def dashboard(ctx: AppContext, student: StudentRecord, bank_id: str, now: dateti
     bank = ctx.catalog.load(bank_id)
     answers = student_answers(repository, student.id, bank.id)
     mastery = [item.latest for item in question_mastery(bank, answers) if item.latest is not None]
-    due = scheduling.due_today(repository, student.id, bank.id, [q.id for q in bank.questions], now)
+    due = due_in_chosen_topics(repository, student.id, bank, now)
     finished = [
         summary
         for summary in repository.history(student_id=student.id, bank_id=bank.id)

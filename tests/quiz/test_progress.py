@@ -76,7 +76,8 @@ def test_weakest_first_puts_failed_topics_before_unknown_and_known(
 def test_dashboard_line_and_session_series(ctx: AppContext, bank: Bank, student_id: int) -> None:
     student = next(s for s in ctx.repository.list_students() if s.id == student_id)
     empty = progress.dashboard(ctx, student, bank.id, NOW)
-    assert empty.line() == f"{bank.title}: nothing answered yet · 0 due today · {len(bank.questions)} new"
+    new = len(bank.questions)
+    assert empty.line() == f"{bank.title}: nothing answered yet · {new} due today ({new} new)"
     _answer_all(ctx, student_id, {bank.questions[0].id: 0.5, bank.questions[1].id: 1.0})
     summary = progress.dashboard(ctx, student, bank.id, NOW)
     assert summary.finished_sessions == 1 and summary.graded_answers == 2

@@ -176,7 +176,7 @@ async def test_the_picker_counts_due_reviews_and_new_apart_as_home_and_progress_
         )
     async with make_app(ctx).run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, home_ready(pilot), "the home screen")
-        assert "1 due today · 10 new" in _text(pilot, "#summary")
+        assert "11 due today (10 new)" in _text(pilot, "#summary")
         dialog = await _pick_topics(pilot)
         options = dialog.query_one(SelectionList)
         prompts = [str(options.get_option_at_index(index).prompt) for index in range(options.option_count)]

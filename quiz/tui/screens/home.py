@@ -254,7 +254,7 @@ class HomeScreen(TentaScreen[None]):
             exam.label = f"Full exam ({summary.question_count}, {minutes_text(limit.minutes)} min)"
             exam.tooltip = timed
         due = self.query_one("#mode-due", Button)
-        due.label = f"Due today ({scope.due})"
+        due.label = f"Due today ({summary.due_today})"
         for button in (exam, due):  # a new label does not resize a button by itself
             button.refresh(layout=True)
         hint = self.query_one("#hint", Static)
