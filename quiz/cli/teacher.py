@@ -739,7 +739,7 @@ def override_command(  # noqa: PLR0917 - typer maps parameters to options
     detail = shown(ctx.repository.get_answer(answer_id), _pseudonyms(ctx, anonymous))
     decisions = point_decisions(point or [])
     given = parse_score(score, detail.max_points) if score is not None else None
-    stored = apply_override(
+    outcome = apply_override(
         ctx.repository,
         detail,
         score=given,
@@ -750,11 +750,16 @@ def override_command(  # noqa: PLR0917 - typer maps parameters to options
     source = (
         "" if not decisions else (" (given; key points kept)" if given is not None else " from key points")
     )
-    before = _points(detail.final_score, detail.max_points)
-    console.print(
-        f"Answer {answer_id} ({detail.answer.student_name}, {detail.answer.question_id}): final score "
-        f"{_points(stored.score, detail.max_points)}{source}, was {before}."
-    )
+    final = _points(outcome.override.score, detail.max_points)
+    answer = f"Answer {answer_id} ({detail.answer.student_name}, {detail.answer.question_id})"
+    if outcome.stored:
+        before = _points(detail.final_score, detail.max_points)
+        console.print(f"{answer}: final score {final}{source}, was {before}.")
+    else:
+        console.print(
+            f"{answer}: already has this decision, {final}{source} "
+            f"(override {outcome.override.id} by {outcome.override.teacher}); nothing stored."
+        )
     if decisions:
         _print_key_points(ctx.repository.get_answer(answer_id))
 

@@ -101,6 +101,15 @@ def score_from_points(detail: AnswerDetail, decisions: Mapping[str, float]) -> f
     return round(share * detail.max_points, SCORE_DECIMALS)
 
 
+@dataclass(frozen=True)
+class OverrideOutcome:
+    """What `apply_override` did: `override` is the new row, or the latest one when it already said
+    the same (`stored` False)."""
+
+    override: OverrideRecord
+    stored: bool
+
+
 def apply_override(
     repository: Repository,
     detail: AnswerDetail,
@@ -109,10 +118,12 @@ def apply_override(
     point_credits: Mapping[str, float],
     comment: str,
     teacher: str,
-) -> OverrideRecord:
+) -> OverrideOutcome:
     """Store a teacher's decision: the score given, else the score the key-point decisions add up to.
 
     The decisions are stored with the score either way (a given score wins over the points' sum).
+    Giving the answer's latest decision again stores nothing, as Gradescope and Moodle treat a regrade
+    that changes nothing: a second row would only repeat the audit trail (see `repeats_latest_override`).
     """
     if score is None:
         if not point_credits:
@@ -120,7 +131,33 @@ def apply_override(
                 f"answer {detail.answer.id}: give a score or key-point decisions (ID=covered|partial|missing)"
             )
         score = score_from_points(detail, point_credits)
-    return repository.add_override(detail.answer.id, score, comment, teacher, point_credits=point_credits)
+    latest = repeats_latest_override(detail, score, point_credits, comment)
+    if latest is not None:
+        return OverrideOutcome(latest, stored=False)
+    stored = repository.add_override(detail.answer.id, score, comment, teacher, point_credits=point_credits)
+    return OverrideOutcome(stored, stored=True)
+
+
+def repeats_latest_override(
+    detail: AnswerDetail, score: float, point_credits: Mapping[str, float], comment: str
+) -> OverrideRecord | None:
+    """The answer's latest override when it is this decision already: the same score, key-point
+    decisions and comment, decided for this answer alone (a group's decision becomes the answer's own
+    by deciding it again), and no regrade request since (deciding again is the answer to it).
+
+    Who decided is not compared, as for a group decision a member already has: the decision is the
+    same, and the trail keeps who made it first.
+    """
+    latest = detail.latest_override
+    if latest is None or latest.group_key is not None or detail.regrade_requested:
+        return None
+    decisions = check_point_credits(detail.answer.id, detail.question, point_credits)
+    same = (
+        abs(latest.score - score) <= SCORE_CHANGE_EPSILON
+        and latest.point_credits == decisions
+        and latest.comment == comment
+    )
+    return latest if same else None
 
 
 def scaled_auto_score(detail: AnswerDetail) -> float | None:

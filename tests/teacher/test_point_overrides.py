@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from db.records import AnswerDetail, AnswerRecord, NewGrade
+from db.records import AnswerDetail, AnswerRecord, AuditKind, NewGrade
 from db.repository import Repository, open_repository
 from question_bank.errors import TentaError
 from question_bank.models import Bank
@@ -122,8 +122,11 @@ def test_apply_override_scores_from_points_unless_a_score_is_given(
         repository, detail, score=1.0, point_credits={"sum": 0.5}, comment="strict", teacher="Olle"
     )
 
-    assert (from_points.score, from_points.point_credits) == (1.67, {"sum": 0.5})
-    assert (given.score, given.point_credits) == (1.0, {"sum": 0.5}), "the score wins, the decisions stay"
+    assert from_points.stored and given.stored
+    assert (from_points.override.score, from_points.override.point_credits) == (1.67, {"sum": 0.5})
+    assert (given.override.score, given.override.point_credits) == (1.0, {"sum": 0.5}), (
+        "the score wins, the decisions stay"
+    )
     assert repository.get_answer(detail.answer.id).final_score == 1.0
     with pytest.raises(TentaError, match=f"answer {detail.answer.id}: give a score or key-point decisions"):
         apply_override(repository, detail, score=None, point_credits={}, comment="", teacher="Eva")
@@ -178,3 +181,53 @@ def test_jsonl_export_carries_the_decisions_and_the_final_key_points(
     statuses = {point["point_id"]: point["status"] for point in record["final_key_points"]}
     assert statuses == {"kernel": "covered", "sum": "partial"}
     assert record["auto_grade"]["key_points"][1]["status"] == "missing", "the auto grade is kept as it was"
+
+
+def test_giving_the_latest_decision_again_stores_nothing_and_any_change_is_stored(
+    repository: Repository, conv_bank: Bank
+) -> None:
+    answer = _answer(repository, conv_bank)
+    _graded(repository, answer, "covered", "missing")
+
+    def decide(score: float | None, points: dict[str, float], comment: str, teacher: str = "Eva") -> bool:
+        detail = repository.get_answer(answer.id)
+        return apply_override(
+            repository, detail, score=score, point_credits=points, comment=comment, teacher=teacher
+        ).stored
+
+    assert decide(1.5, {}, "kort men rätt")
+    assert not decide(1.5, {}, "kort men rätt"), "the same score and comment"
+    assert not decide(1.5, {}, "kort men rätt", teacher="Olle"), "the same decision by another teacher"
+    assert decide(1.0, {}, "kort men rätt"), "another score"
+    assert decide(1.0, {}, "strängare"), "another comment"
+    assert decide(None, {"sum": 0.5}, "strängare"), "key points decided (1.67 from points)"
+    assert not decide(None, {"sum": 0.5}, "strängare"), "the same points give the same score"
+    assert decide(1.67, {}, "strängare"), "the same score without the key-point decisions"
+    repository.request_regrade(answer.id, "titta igen", requested_by="student")
+    assert decide(1.67, {}, "strängare"), "deciding again answers the student's regrade request"
+
+    overrides = repository.get_answer(answer.id).overrides
+    assert [(o.score, o.comment, o.point_credits) for o in overrides] == [
+        (1.5, "kort men rätt", {}),
+        (1.0, "kort men rätt", {}),
+        (1.0, "strängare", {}),
+        (1.67, "strängare", {"sum": 0.5}),
+        (1.67, "strängare", {}),
+        (1.67, "strängare", {}),
+    ]
+    kinds = [event.kind for event in repository.audit_trail(answer.id)]
+    assert kinds.count(AuditKind.OVERRIDDEN) == len(overrides)
+    assert not repository.get_answer(answer.id).regrade_requested
+
+
+def test_a_groups_decision_given_to_the_answer_alone_is_stored_as_its_own(
+    repository: Repository, conv_bank: Bank
+) -> None:
+    answer = _answer(repository, conv_bank)
+    _graded(repository, answer, "covered", "missing")
+    repository.add_override(answer.id, 1.5, "gruppen", "Eva", group_key=f"g{answer.id}")
+    detail = repository.get_answer(answer.id)
+
+    outcome = apply_override(repository, detail, score=1.5, point_credits={}, comment="gruppen", teacher="E")
+
+    assert outcome.stored and outcome.override.group_key is None
