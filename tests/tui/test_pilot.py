@@ -371,7 +371,8 @@ async def test_the_student_sees_the_teachers_key_point_decisions(ctx: AppContext
         pilot.app.screen.query_one("#history-table", DataTable).focus()
         await pilot.press("enter")
         await settle(pilot)
-        lines = str(pilot.app.screen.query_one(".av-points").render()).splitlines()
+        rows = pilot.app.screen.query(".av-points > Horizontal")
+        lines = [" ".join(str(part.render()) for part in row.query(Static)) for row in rows]
     kp1 = next(line for line in lines if "key point kp1" in line)
     kp2 = next(line for line in lines if "key point kp2" in line)
     assert "covered" in kp1 and "✎" not in kp1, "an undecided point keeps the grader's status"

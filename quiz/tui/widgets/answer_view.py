@@ -30,7 +30,7 @@ class AnswerView(Vertical):
         yield Label("Answer", classes="section-title")
         yield AnswerText("", classes="av-answer")
         yield Label("Key points", classes="section-title av-points-title")
-        yield PointList("", classes="av-points")
+        yield PointList(classes="av-points")
         yield Static("", classes="av-overrides")
 
     def show(self, detail: AnswerDetail) -> None:

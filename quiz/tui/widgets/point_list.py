@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
@@ -22,45 +23,51 @@ def points_from_dicts(points: Sequence[dict[str, object]]) -> list[PointResult]:
     return [PointResult.model_validate(point) for point in points]
 
 
-def render_points(
+def point_lines(
     points: Sequence[PointResult],
     decided_by: Mapping[str, str] | None = None,
     *,
     max_points: float,
-) -> Content:
-    """`decided_by`: point id → teacher, for points whose status a teacher set (marked ✎). With the
+) -> list[tuple[Content, Content]]:
+    """Each line of the list as (status label, text): the label is empty on a point's evidence and 'Read:'
+    lines, which belong to the point above.
+
+    `decided_by`: point id → teacher, for points whose status a teacher set (marked ✎). With the
     question's `max_points`, each point says what it is worth in points, as a Gradescope rubric item does
     (an unlabelled percentage after the text read like a similarity)."""
     decided_by = decided_by or {}
-    lines: list[Content] = []
+    lines: list[tuple[Content, Content]] = []
     for point in points:
         label, style = STATUS_LOOK[point.status]
         teacher = decided_by.get(point.point_id)
         lines.append(
-            Content.assemble(
-                (f"{label:<10}", f"bold {style}"),
-                " ",
-                (f"({point_worth(point.weight, max_points)}) ", "$text-muted"),
-                point.text,
-                (f"  ✎ {teacher}" if teacher else "", "italic $text-accent"),
+            (
+                Content.styled(label, f"bold {style}"),
+                Content.assemble(
+                    (f"({point_worth(point.weight, max_points)}) ", "$text-muted"),
+                    point.text,
+                    (f"  ✎ {teacher}" if teacher else "", "italic $text-accent"),
+                ),
             )
         )
         if point.matched_sentence and point.status is not PointStatus.MISSING:
-            lines.append(Content.assemble("           ", (f"“{point.matched_sentence}”", f"italic {style}")))
+            lines.append((Content(), Content.styled(f"“{point.matched_sentence}”", f"italic {style}")))
         if point.status is not PointStatus.COVERED and point.supporting_passage is not None:
             passage = point.supporting_passage
             excerpt = " ".join(passage.text.split())
             if len(excerpt) > 320:
                 excerpt = excerpt[:317].rstrip() + "…"
             lines.append(
-                Content.assemble(
-                    "           ",
-                    ("Read: ", "bold $text-accent"),
-                    (excerpt, "$text-muted"),
-                    (f" ({passage.source})", "$text-muted italic"),
+                (
+                    Content(),
+                    Content.assemble(
+                        ("Read: ", "bold $text-accent"),
+                        (excerpt, "$text-muted"),
+                        (f" ({passage.source})", "$text-muted italic"),
+                    ),
                 )
             )
-    return Content("\n").join(lines) if lines else Content("This question has no rubric key points.")
+    return lines
 
 
 def point_worth(weight: float, max_points: float) -> str:
@@ -69,8 +76,25 @@ def point_worth(weight: float, max_points: float) -> str:
     return f"{format_score(weight * max_points)} p"
 
 
-class PointList(Static):
-    """The rubric outcome of one grade."""
+class PointList(Vertical):
+    """The rubric outcome of one grade, one row per line of `point_lines`: the status label in a column of
+    its own, so a long point, its evidence or the passage to read wraps under its own text (as one text
+    block, the wrapped lines started at column 0, under the labels)."""
+
+    DEFAULT_CSS = """
+    PointList {
+        height: auto;
+    }
+    PointList > Horizontal {
+        height: auto;
+    }
+    PointList .point-label {
+        width: 11;  /* '✘ missing' and a space */
+    }
+    PointList .point-text {
+        width: 1fr;
+    }
+    """
 
     def show(
         self,
@@ -79,4 +103,12 @@ class PointList(Static):
         *,
         max_points: float,
     ) -> None:
-        self.update(render_points(points, decided_by, max_points=max_points))
+        self.remove_children()
+        lines = point_lines(points, decided_by, max_points=max_points)
+        if not lines:
+            self.mount(Static("This question has no rubric key points."))
+            return
+        self.mount_all(
+            Horizontal(Static(label, classes="point-label"), Static(text, classes="point-text"))
+            for label, text in lines
+        )
