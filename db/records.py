@@ -27,6 +27,9 @@ class SessionStatus(StrEnum):
 class AuditKind(StrEnum):
     SUBMITTED = "submitted"
     GRADED = "graded"
+    REGRADED = "regraded"
+    """An auto grade of an answer graded before (`tenta regrade`, a regrade request); its detail has the
+    previous auto score, so the trail tells it from the first grading."""
     REGRADE_REQUESTED = "regrade_requested"
     OVERRIDDEN = "overridden"
     MOVED_TO_GROUP = "moved_to_group"

@@ -565,26 +565,29 @@ class Repository:
     # ---------------------------------------------------------------- grades and overrides
 
     def save_grade(self, answer_id: int, grade: NewGrade) -> GradeRecord:
-        """Add an automatic grade (one row, one transaction); earlier grades stay in the history."""
+        """Add an automatic grade (one row, one transaction); earlier grades stay in the history, and
+        the audit names a second grading 'regraded', with the score it had before."""
 
         def work(session: Session) -> GradeRecord:
             answer = _require(session, Answer, answer_id)
+            previous = session.scalars(
+                select(GradeRow).where(GradeRow.answer_id == answer_id).order_by(GradeRow.id.desc()).limit(1)
+            ).first()
             row = GradeRow(answer_id=answer_id, **grade.model_dump())
             session.add(row)
             answer.regrade_pending = False
             session.flush()
-            _audit(
-                session,
-                answer_id,
-                AuditKind.GRADED,
-                f"{grade.grader_version} / {grade.model_id}",
-                {
-                    "grade_id": row.id,
-                    "score": grade.score,
-                    "max_points": grade.max_points,
-                    "needs_review": grade.needs_review,
-                },
-            )
+            detail: dict[str, Any] = {
+                "grade_id": row.id,
+                "score": grade.score,
+                "max_points": grade.max_points,
+                "needs_review": grade.needs_review,
+            }
+            kind = AuditKind.GRADED
+            if previous is not None:
+                kind = AuditKind.REGRADED
+                detail["previous_score"] = previous.score
+            _audit(session, answer_id, kind, f"{grade.grader_version} / {grade.model_id}", detail)
             return _grade_record(row)
 
         return self._write(work)

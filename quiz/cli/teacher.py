@@ -793,12 +793,13 @@ def audit_command(
 
 
 def _audit_cell(detail: dict[str, Any]) -> str:
-    """key=value pairs, an override's key-point decisions and a release's withdrawn overrides on lines
-    of their own."""
+    """key=value pairs, the score as 'score=before → after' when the event says what it was before (a
+    regrade, an override), an override's key-point decisions and a release's withdrawn overrides on
+    lines of their own."""
     cell = ", ".join(
-        f"{key}={value}"
+        _audit_pair(key, value, detail.get("previous_score"))
         for key, value in detail.items()
-        if key not in ("point_credits", "withdrawn") and value not in (None, "")
+        if key not in ("point_credits", "withdrawn", "previous_score") and value not in (None, "")
     )
     for withdrawn in detail.get("withdrawn") or []:
         decided = f"group {withdrawn['group']}" if withdrawn.get("group") else "own"
@@ -812,6 +813,12 @@ def _audit_cell(detail: dict[str, Any]) -> str:
         listed = ", ".join(f"{point_id}={_decision(float(credit))}" for point_id, credit in decisions.items())
         cell += f"\nkey points: {listed}"
     return cell
+
+
+def _audit_pair(key: str, value: object, previous_score: object) -> str:
+    if key == "score" and previous_score is not None:
+        return f"score={previous_score} → {value}"
+    return f"{key}={value}"
 
 
 def _decision(credit: float) -> str:

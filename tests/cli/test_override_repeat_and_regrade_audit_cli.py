@@ -47,3 +47,14 @@ def test_the_same_override_twice_is_stored_once_and_says_so(ctx: AppContext, ans
     assert code == 0 and "final score 1/2, was 1.5/2." in stdout
     assert [o.score for o in ctx.repository.get_answer(answer_id).overrides] == [1.5, 1.5, 1.0]
     assert _audit_events(answer_id) == ["submitted", "graded", "overridden", "overridden", "overridden"]
+
+
+def test_the_audit_shows_a_regrade_as_regraded_with_the_score_before(ctx: AppContext, answer_id: int) -> None:
+    assert tenta("regrade", "--bank", "teacher-test")[0] == 0
+    first, second = ctx.repository.get_answer(answer_id).grades
+
+    assert _audit_events(answer_id) == ["submitted", "graded", "regraded"]
+    code, stdout, _ = tenta("audit", answer_id)
+    assert code == 0
+    assert f"score={first.score} → {second.score}, max_points=2.0" in stdout
+    assert "previous_score" not in stdout

@@ -246,10 +246,12 @@ def test_regrade_adds_a_grade_and_the_override_survives(repo: Repository, bank: 
         AuditKind.GRADED,
         AuditKind.OVERRIDDEN,
         AuditKind.REGRADE_REQUESTED,
-        AuditKind.GRADED,
+        AuditKind.REGRADED,
     ]
-    overridden = repo.audit_trail(answer.id)[2]
-    assert overridden.actor == "Eva" and overridden.detail["previous_score"] == 1.0
+    trail = repo.audit_trail(answer.id)
+    assert trail[2].actor == "Eva" and trail[2].detail["previous_score"] == 1.0
+    assert "previous_score" not in trail[1].detail, "the first grading has no score before it"
+    assert (trail[4].detail["previous_score"], trail[4].detail["score"]) == (1.0, 2.0)
 
 
 def test_latest_override_wins_and_scores_are_checked(repo: Repository, bank: Bank) -> None:
