@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -92,6 +94,12 @@ class Settings(BaseSettings):
         "unsuspended) or 'tag' (only marked, the student told).",
     )
 
+    theme: str = Field(
+        default="textual-dark",
+        description="The app's colour theme: 'textual-dark', 'textual-light' or another Textual theme; "
+        "switching theme in the app (f2, or Theme in the command palette) writes the choice here.",
+    )
+
     anonymous_grading: bool = Field(
         default=False,
         description=(
@@ -143,3 +151,50 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         """faiss indexes, rebuildable from the database."""
         return self.data_dir / "indexes"
+
+
+TABLE_HEADER = re.compile(r"^\s*\[")
+"""A [table] line: top-level keys, the settings, all come before the first one."""
+
+
+def save_setting(name: str, value: str) -> Path:
+    """Write one setting into config.toml for the next run (a choice made in the app: the theme), keeping
+    the rest of the file, comments and all, as it was: the key's top-level line is replaced, else added at
+    the top. The file is only written when it then reads back as before with just that setting changed."""
+    path = default_config_file()
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        before = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputFileError(path, f"not valid TOML: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise TentaError(f"{path}: cannot read it ({error})") from None
+    line = f"{name} = {json.dumps(value, ensure_ascii=False)}"
+    updated = _with_top_level_line(text.splitlines(), name, line)
+    try:
+        unchanged_otherwise = tomllib.loads(updated) == {**before, name: value}
+    except tomllib.TOMLDecodeError:
+        unchanged_otherwise = False
+    if not unchanged_otherwise:
+        raise InputFileError(
+            path, f"cannot be set here without changing other settings; write {line}", field=name
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.new")
+        partial.write_text(updated, encoding="utf-8")
+        partial.replace(path)
+    except OSError as error:
+        raise TentaError(f"{path}: cannot write it ({error.strerror or error})") from None
+    return path
+
+
+def _with_top_level_line(lines: list[str], name: str, line: str) -> str:
+    """The file's lines with `line` in place of the key's line before the first [table], else first."""
+    key = re.compile(rf"^\s*{re.escape(name)}\s*=")
+    for index, existing in enumerate(lines):
+        if TABLE_HEADER.match(existing):
+            break
+        if key.match(existing):
+            return "\n".join([*lines[:index], line, *lines[index + 1 :]]) + "\n"
+    return "\n".join([line, *lines]) + "\n"

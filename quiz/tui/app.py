@@ -110,6 +110,34 @@ class TentaApp(App[None]):
 
     # ----- lifecycle -------------------------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        """Start in the theme chosen in an earlier run (the `theme` setting) and keep every later choice."""
+        try:
+            saved = self.ctx.settings.theme
+        except TentaError:  # a bad config.toml: the home screen's data loading reports it
+            saved = self.theme
+        if saved in self.available_themes:
+            self.theme = saved
+        else:
+            self.notify(
+                f"No theme is named {saved!r} (the theme setting); f2 switches light and dark.",
+                title="Theme",
+                severity="warning",
+            )
+        self.watch(self, "theme", self._remember_theme, init=False)
+
+    def _remember_theme(self, theme: str) -> None:
+        """Write the chosen theme into the user's config.toml, so the next run starts in it."""
+        from quiz.settings import save_setting
+
+        try:
+            save_setting("theme", theme)
+        except TentaError as error:
+            self.notify(error.message, title="Theme not remembered", severity="warning")
+            return
+        if self._ctx is not None:
+            self._ctx.settings = self._ctx.settings.model_copy(update={"theme": theme})
+
     def preload_model_soon(self) -> None:
         """Start loading the model once the home screen has its data (so the two don't compete)."""
         if self.preload_model and self.model_state == "idle":

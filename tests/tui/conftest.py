@@ -43,6 +43,13 @@ def utc_screen_times() -> Iterator[None]:
     time.tzset()
 
 
+@pytest.fixture(autouse=True)
+def isolated_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app writes choices such as the theme into config.toml: the test's own, never the user's (and
+    no setting of the user's changes what a test sees)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
