@@ -24,20 +24,25 @@ for group in (bank, database, history, model, grading, teacher, students, study,
     group.register(app)
 
 
-def one_line_summaries(typer_app: typer.Typer) -> None:
-    """Typer's rich help keeps a docstring's line breaks in the Commands panel, leaving half-empty
-    lines; each command's summary there becomes its first paragraph on one line (its own --help is
-    unchanged)."""
+def reflow_help(typer_app: typer.Typer) -> None:
+    """Typer's rich help keeps a docstring's line breaks (it joins only the first paragraph's), leaving
+    half-empty lines: in the Commands panel each command's summary becomes its first paragraph on one
+    line (short_help), and in its own --help every paragraph becomes one line that rich wraps where
+    the terminal is full ('leaves the total' alone on a line of `export gradebook --help` at 80)."""
     for command in typer_app.registered_commands:
-        if command.short_help is None and command.callback is not None:
-            text = command.help if isinstance(command.help, str) else inspect.getdoc(command.callback)
-            command.short_help = " ".join((text or "").split("\n\n")[0].split()) or None
+        text = command.help if isinstance(command.help, str) else inspect.getdoc(command.callback)
+        if not text:
+            continue
+        paragraphs = [" ".join(paragraph.split()) for paragraph in text.split("\n\n")]
+        command.help = "\n\n".join(paragraphs)
+        if command.short_help is None:
+            command.short_help = paragraphs[0] or None
     for group in typer_app.registered_groups:
         if group.typer_instance is not None:
-            one_line_summaries(group.typer_instance)
+            reflow_help(group.typer_instance)
 
 
-one_line_summaries(app)
+reflow_help(app)
 
 
 @app.callback(invoke_without_command=True)
