@@ -84,7 +84,9 @@ from quiz.teacher.submissions import NOT_ANSWERED, parse_timestamp, read_submiss
 T = TypeVar("T")
 
 console = Console(highlight=False)
-error_console = Console(stderr=True, highlight=False)
+error_console = Console(stderr=True, highlight=False, soft_wrap=True)
+"""One warning or error = one line, however long: `file:line: field:` is how an editor or grep finds it,
+and stderr often goes to a file, where rich would otherwise wrap at 80 columns."""
 
 BankOption = Annotated[
     str | None, typer.Option("--bank", "-b", help="Bank id (default: the configured default bank).")
@@ -214,7 +216,7 @@ def _report_problems(problems: Sequence[InputFileError], warnings: Sequence[Inpu
         if not (summed and warning.reason == NOT_ANSWERED):
             error_console.print(f"[yellow]warning:[/] {escape(warning.message)}")
     if summed:
-        error_console.print(f"[yellow]warning:[/] {escape(_blank_answers_line(blank))}", soft_wrap=True)
+        error_console.print(f"[yellow]warning:[/] {escape(_blank_answers_line(blank))}")
     for problem in problems:
         error_console.print(f"[bold red]error:[/] {problem.message}")
 
@@ -1180,20 +1182,18 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
     )
     write_table(table, out)
     for note in table.notes:
-        error_console.print(f"{format_name.value}: {note}", soft_wrap=True)
+        error_console.print(f"{format_name.value}: {note}")
     if table.grade_counts:
-        error_console.print(f"Final grades: {_grade_counts_line(table.grade_counts)}", soft_wrap=True)
+        error_console.print(f"Final grades: {_grade_counts_line(table.grade_counts)}")
     in_review = ctx.repository.review_queue(bank.id)
     if in_review:
         error_console.print(
             f"{len(in_review)} answer(s) are in the review queue (tenta review); their current scores are "
-            "exported:",
-            soft_wrap=True,
+            "exported:"
         )
     for detail in in_review:
         error_console.print(
-            f"  answer {detail.answer.id}: {escape(detail.answer.student_name)}, {detail.answer.question_id}",
-            soft_wrap=True,
+            f"  answer {detail.answer.id}: {escape(detail.answer.student_name)}, {detail.answer.question_id}"
         )
     if out is not None:
         console.print(f"Wrote the {format_name.value} gradebook of {table.students} students to {out}")
@@ -1263,8 +1263,7 @@ def export_feedback_command(  # noqa: PLR0917 - typer maps parameters to options
     if format_name is FeedbackFormat.PDF and fonts is None:
         error_console.print(
             "DejaVu Sans was not found (fonts-dejavu-core): the PDFs use the core fonts, and characters "
-            "outside Windows-1252 are approximated (accents dropped, Greek spelled out, others '?')",
-            soft_wrap=True,
+            "outside Windows-1252 are approximated (accents dropped, Greek spelled out, others '?')"
         )
     written = write_feedback(out, chosen, exam, format_name, pdf_fonts=fonts)
     if waiting:
@@ -1272,8 +1271,7 @@ def export_feedback_command(  # noqa: PLR0917 - typer maps parameters to options
         what = "are skipped (--only-final)" if only_final else "get files saying so and no final grade"
         error_console.print(
             f"{len(waiting)} student(s) have answers not graded yet or waiting for review (tenta grade, "
-            f"tenta review) and {what}: {names}",
-            soft_wrap=True,
+            f"tenta review) and {what}: {names}"
         )
     console.print(
         f"Wrote feedback for {len(written) - 1} student(s) of bank {bank.id} to {out} "
