@@ -86,7 +86,6 @@ class TopicScope:
     chosen: list[str]
     topics: list[TopicCount]
     questions: int
-    due: int
     bank_questions: int
 
     @property
@@ -120,6 +119,4 @@ def topic_scope(
         return TopicCount(topic, size, among(questions, due.due), among(questions, due.new))
 
     counts = [count(topic, size) for topic, size in bank_topics(bank)]
-    pool = restrict(bank.questions, picked)
-    asked = among(pool, due.due) + among(pool, due.new)
-    return TopicScope(picked, counts, len(pool), asked, len(bank.questions))
+    return TopicScope(picked, counts, len(restrict(bank.questions, picked)), len(bank.questions))
