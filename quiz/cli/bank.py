@@ -92,8 +92,9 @@ def list_banks() -> None:
     catalog = AppContext().catalog
     console = _console()
     table = Table(title="Question banks")
-    for column in ("id", "title", "version", "questions", "languages", "source"):
+    for column in ("id", "title", "version", "questions", "languages"):
         table.add_column(column)
+    table.add_column("source", overflow="fold")  # the whole path: where an imported bank is edited
     for summary in catalog.summaries():
         table.add_row(
             summary.id,

@@ -32,6 +32,22 @@ def test_list_shows_the_bundled_course(settings: Settings) -> None:
     assert "dl-course" in result.output and "bundled" in result.output
 
 
+def test_list_at_80_columns_shows_an_imported_banks_whole_path(settings: Settings) -> None:
+    """The path is where the teacher edits the imported bank: before, it ended in '…' ('/tmp/h70/dat…')."""
+    if not SEED_EXAM.exists():
+        pytest.skip(f"seed exam not present at {SEED_EXAM}")
+    assert runner.invoke(app, ["bank", "import", str(SEED_EXAM)]).exit_code == 0
+
+    result = runner.invoke(app, ["bank", "list"], env={"COLUMNS": "80"})
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    sources = "".join(line.split("│")[6].strip() for line in lines if line.startswith("│"))
+    (installed,) = [path for path in _user_banks(settings) if path.suffix == ".yaml"]
+    assert sources.replace("bundled", "") == str(installed)
+
+
 def test_import_dry_run_shows_the_seed_questions_and_writes_nothing(settings: Settings) -> None:
     if not SEED_EXAM.exists():
         pytest.skip(f"seed exam not present at {SEED_EXAM}")
