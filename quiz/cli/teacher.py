@@ -781,7 +781,7 @@ def audit_command(
     table = Table()
     table.add_column("when (UTC)", no_wrap=True)
     table.add_column("event", no_wrap=True)
-    table.add_column("by", max_width=18)
+    table.add_column("by", max_width=18, overflow="fold")  # a teacher's e-mail, a model id: whole
     table.add_column("detail", ratio=1, min_width=16, overflow="fold")
     for event in ctx.repository.audit_trail(answer_id):
         table.add_row(

@@ -58,3 +58,19 @@ def test_the_audit_shows_a_regrade_as_regraded_with_the_score_before(ctx: AppCon
     assert code == 0
     assert f"score={first.score} → {second.score}, max_points=2.0" in stdout
     assert "previous_score" not in stdout
+
+
+def test_the_audit_at_80_columns_shows_who_whole(answer_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    teacher = "anna-karin.lindqvist@skolan.example.se"
+    assert tenta("override", answer_id, "1.5", "--teacher", teacher)[0] == 0
+    monkeypatch.setenv("COLUMNS", "80")
+
+    code, stdout, _ = tenta("audit", answer_id)
+
+    assert code == 0
+    lines = stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    by = "".join(
+        line.split("│")[3].strip() for line in lines if line.startswith("│") and line.count("│") == 5
+    )
+    assert teacher in by, "before, the e-mail ended in '…'"
