@@ -169,7 +169,8 @@ class QuizSession(Base):
 
 
 class SessionItem(Base):
-    """A question's place in a session, with the draft being typed and the answer submitted."""
+    """A question's place in a session, with the draft being typed, the time spent and the answer
+    submitted."""
 
     __tablename__ = "session_items"
     __table_args__ = (
@@ -187,6 +188,8 @@ class SessionItem(Base):
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id"))
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Flagged by the student to come back to (Moodle's "Flag question"); kept for resuming."""
+    time_spent_s: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
+    """Seconds spent on the question over every sitting, so a resumed quiz hands it in with all of them."""
 
     session: Mapped[QuizSession] = relationship(back_populates="items")
     snapshot: Mapped[QuestionSnapshot] = relationship()

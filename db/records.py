@@ -122,6 +122,9 @@ class QuizSessionRecord(_Record):
     drafts: dict[str, str] = Field(description="Unsubmitted text per question id.")
     answer_ids: dict[str, int] = Field(description="Latest submitted answer per question id.")
     flagged: list[str] = Field(default_factory=list, description="Question ids flagged to come back to.")
+    time_spent: dict[str, float] = Field(
+        default_factory=dict, description="Seconds spent per question id over every sitting (0: left out)."
+    )
     topics: list[str] = Field(
         default_factory=list, description="The topics the questions were chosen from; empty: the whole bank."
     )

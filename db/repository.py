@@ -7,6 +7,7 @@ is on disk before any grading starts, and a crash can never leave half a grade b
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -14,7 +15,7 @@ from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, Select, event, exc, select
+from sqlalchemy import ColumnElement, Engine, Select, event, exc, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from db import migrate
@@ -401,6 +402,25 @@ class Repository:
         def work(session: Session) -> None:
             quiz = _open_session(session, session_id)
             _item(quiz, question_id).flagged = flagged
+            quiz.updated_at = self._clock()
+
+        self._write(work)
+
+    def add_time(self, session_id: int, question_id: str, seconds: float) -> None:
+        """Add time spent on a question of an unfinished session to what earlier sittings stored, so a
+        resumed quiz hands the answer in with the time of every sitting. The sum is taken by the database
+        (one UPDATE), so two writers adding at once both count."""
+        if not math.isfinite(seconds) or seconds < 0:
+            raise TentaError(f"time spent must be a number of seconds, 0 or more (got {seconds})")
+
+        def work(session: Session) -> None:
+            quiz = _open_session(session, session_id)
+            item = _item(quiz, question_id)
+            session.execute(
+                update(SessionItem)
+                .where(SessionItem.id == item.id)
+                .values(time_spent_s=SessionItem.time_spent_s + seconds)
+            )
             quiz.updated_at = self._clock()
 
         self._write(work)
@@ -1471,6 +1491,7 @@ def _session_record(quiz: QuizSession) -> QuizSessionRecord:
         drafts={item.question_id: item.draft for item in quiz.items if item.draft is not None},
         answer_ids={item.question_id: item.answer_id for item in quiz.items if item.answer_id is not None},
         flagged=[item.question_id for item in quiz.items if item.flagged],
+        time_spent={item.question_id: item.time_spent_s for item in quiz.items if item.time_spent_s},
     )
 
 
