@@ -269,6 +269,7 @@ class ActiveQuiz:
         self.questions = [self.bank.question(question_id) for question_id in self.session.question_ids]
         self.drafts = dict(self.session.drafts)
         self.flagged = set(self.session.flagged)
+        self.time_spent = dict(self.session.time_spent)
         self.suspended = scheduling.suspended_ids(self.ctx.repository, self.session.student_id, self.bank.id)
         self.position = min(max(self.session.position, 0), len(self.questions) - 1)
         for question_id, answer_id in self.session.answer_ids.items():
@@ -360,8 +361,13 @@ class ActiveQuiz:
             self.suspended.discard(question.id)
 
     def add_time(self, seconds: float) -> None:
+        """Count time spent on the current question, stored with the session so that the answer handed in
+        after a pause or a quit and a resume carries the time of every sitting (a clock set back counts 0)."""
+        if seconds <= 0:
+            return
         question_id = self.current.id
-        self.time_spent[question_id] = self.time_spent.get(question_id, 0.0) + max(seconds, 0.0)
+        self.ctx.repository.add_time(self.session_id, question_id, seconds)
+        self.time_spent[question_id] = self.time_spent.get(question_id, 0.0) + seconds
 
     @property
     def deadline(self) -> datetime | None:
@@ -505,7 +511,7 @@ class ActiveQuiz:
         return detail.summary, items
 
     def elapsed_seconds(self) -> float:
-        """Time spent on the questions in this sitting (what the timer shows)."""
+        """Time spent on the questions, over every sitting (what the timer shows)."""
         return sum(self.time_spent.values())
 
 

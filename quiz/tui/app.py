@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -343,13 +344,17 @@ class TentaApp(App[None]):
         self.push_screen(build_screen(message.name, message.student_id, message.bank_id, student_name))
 
     async def action_quit(self) -> None:
-        """Save the draft being typed before leaving, so nothing typed is lost: also when a dialog (f1's
-        keys, the command palette, the finish summary) is open over the quiz."""
+        """Save the draft being typed and the time spent on the question before leaving, as pausing does,
+        so nothing typed is lost and a resumed quiz hands the answer in with this sitting's time too: also
+        when a dialog (f1's keys, the command palette, the finish summary) is open over the quiz. A database
+        that refuses the time does not stop the quit (only this sitting's time is lost)."""
         from quiz.tui.screens.quiz import QuizScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, QuizScreen):
                 screen.flush_draft()
+                with suppress(TentaError):
+                    screen._bank_time()
         self.exit()
 
 

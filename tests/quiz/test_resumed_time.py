@@ -1,18 +1,11 @@
-"""Known defect, kept as a strict xfail until the database keeps it: the time spent on a question lives
-only in the ActiveQuiz's memory, so a quiz paused (or quit) and resumed hands its answers in with the time
-of the last sitting only; a timed exam resumed after its deadline shows 00:00 in its results.
-
-Needed (db/ and a migration, outside the quiz layer): a session_items.time_spent_s column (float, not
-null, server default 0), QuizSessionRecord.time_spent filled from it, and a Repository.add_time(session_id,
-question_id, seconds) that ActiveQuiz.add_time calls; ActiveQuiz then starts from session.time_spent, and
-the app's ctrl+q banks the time on screen before it saves the draft, as escape does."""
+"""The time spent on a question is stored with the session (session_items.time_spent_s), so a quiz paused
+(or quit) and resumed hands its answers in with the time of every sitting, not only the last one; a timed
+exam resumed after its deadline used to show 00:00 in its results."""
 
 from __future__ import annotations
 
 import random
 from datetime import timedelta
-
-import pytest
 
 from quiz.context import AppContext
 from quiz.modes import QuizMode
@@ -20,7 +13,6 @@ from quiz.session import QuizRequest, resume_quiz, start_quiz
 from tests.quiz.conftest import NOW
 
 
-@pytest.mark.xfail(strict=True, reason="time per question is not stored: needs session_items.time_spent_s")
 def test_time_spent_before_a_pause_counts_after_the_resume(ctx: AppContext, student_id: int) -> None:
     request = QuizRequest(student_id=student_id, bank_id="dl-course", mode=QuizMode.FULL)
     quiz = start_quiz(ctx, request, now=NOW, rng=random.Random(0))
@@ -31,3 +23,27 @@ def test_time_spent_before_a_pause_counts_after_the_resume(ctx: AppContext, stud
     (answer,) = resumed.hand_in(now=NOW + timedelta(minutes=40))
 
     assert answer.time_taken_s == 180.0
+
+
+def test_every_sitting_adds_to_its_own_question(ctx: AppContext, student_id: int) -> None:
+    """Three sittings on two questions: each answer carries the sum of its own question's time, and the
+    resumed quiz's clock starts from all of it."""
+    request = QuizRequest(student_id=student_id, bank_id="dl-course", mode=QuizMode.FULL)
+    first = start_quiz(ctx, request, now=NOW, rng=random.Random(0))
+    first.save_draft("AI ⊃ ML ⊃ DL")
+    first.add_time(70.5)
+    first.go_to(1)
+    first.add_time(30.0)
+
+    second = resume_quiz(ctx, first.session_id)
+    assert second.position == 1 and second.elapsed_seconds() == 100.5
+    second.save_draft("Keras är TensorFlows API på hög nivå.")
+    second.add_time(45.0)
+    second.go_to(0)
+    second.add_time(-5.0)  # a clock set back between two looks counts nothing
+    second.add_time(19.5)
+
+    third = resume_quiz(ctx, first.session_id)
+    assert third.time_spent == {third.questions[0].id: 90.0, third.questions[1].id: 75.0}
+    times = {answer.question_id: answer.time_taken_s for answer in third.hand_in(now=NOW)}
+    assert times == {third.questions[0].id: 90.0, third.questions[1].id: 75.0}
