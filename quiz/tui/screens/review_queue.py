@@ -17,7 +17,7 @@ from db.records import AnswerDetail
 from question_bank.errors import TentaError
 from quiz.scores import format_score, score_out_of
 from quiz.teacher.anonymous import Pseudonyms, pseudonyms_for, shown
-from quiz.teacher.review import score_from_points
+from quiz.teacher.review import apply_override, score_from_points
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
 from quiz.tui.widgets.key_footer import TEACHER_FOOTER_MINOR, KeyFooter
@@ -215,16 +215,34 @@ class ReviewQueueScreen(TentaScreen[None]):
     def _store(
         self, detail: AnswerDetail, score: float, comment: str, point_credits: dict[str, float] | None = None
     ) -> None:
+        """Store the decision as `tenta override` does (`apply_override`): the same decision as the
+        answer's latest one stores nothing and says so. The answer is read again first, as the queue
+        shown may be older than a decision saved since (a second ctrl+s, or `tenta override`)."""
+        repository = self.tenta.ctx.repository
+        decisions = point_credits or {}
         try:
-            self.tenta.ctx.repository.add_override(
-                detail.answer.id, score, comment, self.teacher, point_credits=point_credits
+            outcome = apply_override(
+                repository,
+                repository.get_answer(detail.answer.id),
+                score=score,
+                point_credits=decisions,
+                comment=comment,
+                teacher=self.teacher,
             )
         except TentaError as error:
             self.notify(error.message, severity="error")
             return
-        decided = f" ({len(point_credits)} key point(s) decided)" if point_credits else ""
-        name = shown(detail, self.pseudonyms).answer.student_name
-        self.notify(f"Saved {score:g} for {name}, {detail.answer.question_id}{decided}.")
+        answer = f"{shown(detail, self.pseudonyms).answer.student_name}, {detail.answer.question_id}"
+        if outcome.stored:
+            decided = f" ({len(decisions)} key point(s) decided)" if decisions else ""
+            self.notify(f"Saved {score:g} for {answer}{decided}.")
+        else:
+            latest = outcome.override
+            self.notify(
+                f"{answer}: already has this decision, {score_out_of(latest.score, detail.max_points)} "
+                f"(override {latest.id} by {latest.teacher}); nothing stored.",
+                severity="warning",
+            )
         self.load_queue()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
