@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -33,7 +33,7 @@ from rich.table import Table
 from rich.text import Text
 
 from db.records import AnswerDetail, credit_status
-from grading.models import PointStatus
+from grading.models import GradeFlag, PointStatus
 from question_bank.errors import InputFileError, TentaError
 from question_bank.grade_scales import PRESETS, GradeBoundary, describe_scale, scale_option
 from question_bank.models import Bank
@@ -124,6 +124,10 @@ AnonymousOption = Annotated[
 EXCERPT_LENGTH = 70
 TABLE_ROWS = 25
 """Rows shown per listing unless --all is given; the rest are counted."""
+WHY_MIN_WIDTH = max(
+    len(word) for text in [*GradeFlag, "regrade requested:"] for word in text.replace("_", " ").split()
+)
+"""`tenta review`'s why column fits every word of a flag's name and of 'regrade requested:' whole."""
 _AUTO_COLUMNS = analysis.POINT_STATUSES
 
 
@@ -688,31 +692,29 @@ def review_command(
         console.print("Nothing to review.")
         return
     # The id is what `tenta override` needs: the fixed columns keep their width (80 columns, or a pipe,
-    # still shows them whole) and the reasons and the answer text take what is left; a reason wraps (a
-    # flag folds) rather than ending in "…", since it is why the teacher looks.
+    # still shows them whole) and the last column takes what is left. Its reasons are why the teacher
+    # looks, so they wrap at spaces rather than ending in "…", with the answer's first words under them
+    # cut to the width: one column, never narrower than a flag's longest word ('confidence'), even with
+    # the longest student and question cells at 80 columns, so a flag is not cut ("low_co/nfiden/ce").
     table = Table(title=f"{len(queue)} answer(s) to review", expand=True)
     table.add_column("answer", no_wrap=True)
     table.add_column("student", no_wrap=True, overflow="ellipsis", max_width=14)
     table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=20)
     table.add_column("auto", no_wrap=True)
     table.add_column("conf", no_wrap=True)
-    table.add_column("why", ratio=1, min_width=6, overflow="fold")
-    table.add_column("answer text", ratio=2, min_width=8, no_wrap=True, overflow="ellipsis")
+    table.add_column("why", ratio=1, min_width=WHY_MIN_WIDTH, overflow="fold")
     for detail in _shown(queue, show_all):
         grade = detail.latest_grade
-        reasons = []
-        if detail.regrade_requested:
-            reasons.append(f"regrade requested: {detail.regrade_reason or ''}".strip())
-        if grade is not None and detail.needs_review:
-            reasons.append(", ".join(grade.flags) or "low confidence")
         table.add_row(
             str(detail.answer.id),
             shown(detail, pseudonyms).answer.student_name,
             detail.answer.question_id,
             _points(scaled_auto_score(detail), detail.max_points),
             _number(grade.confidence if grade else None),
-            "; ".join(reasons),
-            _excerpt(detail.answer.text, 50),
+            Group(
+                Text("\n".join(_review_reasons(detail))),
+                Text(_excerpt(detail.answer.text, 50), style="dim", no_wrap=True, overflow="ellipsis"),
+            ),
         )
     console.print(table)
     _print_more(queue, show_all)
@@ -720,6 +722,19 @@ def review_command(
         'Set the final score: tenta override ANSWER_ID SCORE --comment "why", or decide key points: '
         "tenta override ANSWER_ID --point ID=covered --point ID=partial --point ID=missing"
     )
+
+
+def _review_reasons(detail: AnswerDetail) -> list[str]:
+    """Why the answer is in the queue, a line each: the regrade request with the student's reason, and
+    the grader's flags in words ('wrong question, low confidence'; 'low confidence' when it set none)."""
+    reasons = []
+    if detail.regrade_requested:
+        reasons.append(f"regrade requested: {detail.regrade_reason or ''}".strip())
+    grade = detail.latest_grade
+    if grade is not None and detail.needs_review:
+        flags = grade.flags or [GradeFlag.LOW_CONFIDENCE]
+        reasons.append(", ".join(flag.replace("_", " ") for flag in flags))
+    return reasons
 
 
 def override_command(  # noqa: PLR0917 - typer maps parameters to options
