@@ -145,11 +145,14 @@ class ScoringModel(BaseModel):
     notes: str = ""
 
     def combiner(
-        self, *, with_examples: bool, lexical: bool, profile: str | None = None
+        self, *, with_examples: bool, lexical: bool, classmates: bool = False, profile: str | None = None
     ) -> tuple[str, Combiner]:
-        """The combiner for the features at hand; a dataset profile's own combiner when one was fitted."""
+        """The combiner for the features at hand; a dataset profile's own combiner when one was fitted.
+        Classmates' features (grading.classmates) only count without graded neighbours."""
         key = ("knn" if with_examples else "base") + ("" if lexical else "_nolex")
-        for candidate in (key, key.removesuffix("_nolex"), "base"):
+        key += "_class" if classmates and not with_examples else ""
+        alone = key.removesuffix("_class")
+        for candidate in dict.fromkeys((key, alone, alone.removesuffix("_nolex"), "base")):
             if profile is not None and f"{candidate}@{profile}" in self.combiners:
                 return candidate, self.combiners[f"{candidate}@{profile}"]
             if candidate in self.combiners:

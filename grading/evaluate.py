@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from grading.datasets import GradedRecord, questions_for
 from grading.grader import GradedExample, Grader, GradeRequest
+from grading.models import Grade
 from question_bank.models import Bank
 
 ProgressCallback = Callable[[int, int], None]
@@ -176,11 +177,14 @@ def evaluate_records(
     examples: Sequence[GradedRecord] = (),
     batch_size: int = 64,
     progress: ProgressCallback | None = None,
+    classmates: bool = True,
 ) -> EvaluationReport:
     """Grade every record and compare with the human scores.
 
     `examples` are human-graded answers that inform records with the same question id (records that
-    are themselves being evaluated are never used as their own examples).
+    are themselves being evaluated are never used as their own examples). With `classmates`, the other
+    records' answers to the same question are each answer's classmates (grading.classmates; their
+    scores are never used), as when a teacher grades a class's submissions together.
     """
     questions = questions_for(records, bank)
     evaluated = {(record.group, record.student_answer) for record in records}
@@ -190,26 +194,38 @@ def evaluate_records(
             by_question[example.group].append(
                 GradedExample(answer=example.student_answer, fraction=example.fraction)
             )
-    predictions: list[float] = []
-    confidences: list[float] = []
-    languages: list[str] = []
-    for start in range(0, len(records), batch_size):
-        batch = [
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        by_group[record.group].append(index)
+    class_of = {
+        group: tuple(records[index].student_answer for index in indexes) if classmates else ()
+        for group, indexes in by_group.items()
+    }
+    order = [index for indexes in by_group.values() for index in indexes]  # a class graded together
+    grades: dict[int, Grade] = {}
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        requests = [
             GradeRequest(
                 question=questions[index],
                 answer=records[index].student_answer,
                 bank=bank,
                 examples=tuple(by_question.get(records[index].group, ())),
+                classmates=class_of[records[index].group],
             )
-            for index in range(start, min(len(records), start + batch_size))
+            for index in batch
         ]
-        for offset, grade in enumerate(grader.grade_many(batch)):
-            record = records[start + offset]
-            predictions.append(_on_record_scale(grade.score, grade.max_points, record))
-            confidences.append(grade.confidence)
-            languages.append(record.language or grade.language or UNKNOWN_LANGUAGE)
+        grades.update(zip(batch, grader.grade_many(requests), strict=True))
         if progress is not None:
-            progress(len(predictions), len(records))
+            progress(len(grades), len(records))
+    predictions = [
+        _on_record_scale(grades[index].score, grades[index].max_points, record)
+        for index, record in enumerate(records)
+    ]
+    confidences = [grades[index].confidence for index in range(len(records))]
+    languages = [
+        record.language or grades[index].language or UNKNOWN_LANGUAGE for index, record in enumerate(records)
+    ]
     actual = [record.score for record in records]
     max_scores = [record.max_score for record in records]
 

@@ -137,11 +137,13 @@ def compute_features(
     answer_tokens: TokenStates | None = None,
     token_floor: float = 0.0,
     bridge: LanguageBridge | None = None,
+    class_values: dict[str, float] | None = None,
 ) -> FeatureResult:
     """Features of an answer whose units (sentences, then the whole answer last) are already encoded.
 
     With a `bridge`, similarities measured against texts that are all in another language than the
     answer are mapped to what they would be within one language (grading.language_bridge).
+    `class_values` are the answer's place among its classmates (grading.classmates), bridged with them.
     """
     whole = unit_vectors[-1]
     ref_cos = float(rescale(profile.reference_vectors @ whole, floor).max())
@@ -216,6 +218,7 @@ def compute_features(
     }
     if answer_tokens is not None and profile.reference_tokens:
         values.update(token_features(profile, answer_tokens, token_floor))
+    values.update(class_values or {})
     if bridge is not None:
         crosses = all_in_other_language(profile.reference_languages, language)
         values = bridge.across(

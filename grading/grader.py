@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from grading.acronyms import defined_acronyms, spell_out
 from grading.calibration import Calibration
+from grading.classmates import MIN_CLASSMATES, ClassIndex
 from grading.combine import MINILM_MODEL_ID, ScoringModel, shipped_scoring_model
 from grading.features import (
     FeatureResult,
@@ -78,6 +79,10 @@ class GradeRequest(BaseModel):
     answer: str
     bank: Bank | None = None
     examples: tuple[GradedExample, ...] = ()
+    classmates: tuple[str, ...] = ()
+    """Other students' answers to the same question (ungraded; the answer itself may be among them, one
+    copy is left out): with enough of them in the answer's language, the answer's place in its class
+    informs the grade (grading.classmates). A class is prepared once per question and language."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,9 @@ class Grader:
         self.review_threshold = review_threshold
         self._profiles: OrderedDict[str, QuestionProfile] = OrderedDict()
         self._example_indexes: OrderedDict[str, GradedAnswerIndex] = OrderedDict()
+        self._class_indexes: OrderedDict[tuple[str, tuple[str, ...], str | None], ClassIndex | None] = (
+            OrderedDict()
+        )
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._tokens: OrderedDict[str, TokenStates] = OrderedDict()
         self._bank_reference_vectors: OrderedDict[str, list[tuple[str, np.ndarray]]] = OrderedDict()
@@ -216,7 +224,10 @@ class Grader:
             unit_vectors, answer_tokens = next(encoded)
             examples = self._examples_index(request.question, request.examples)
             profile = self.profile(request.question)
-            results.append(self._features(profile, item, unit_vectors, answer_tokens, examples))
+            classmates = self._class_values(request, profile, item, unit_vectors[-1], examples)
+            results.append(
+                self._features(profile, item, unit_vectors, answer_tokens, examples, class_values=classmates)
+            )
         return results
 
     def raw_score(
@@ -233,9 +244,11 @@ class Grader:
         result = self.features(question, answer, bank=bank, examples=examples)
         if result is None:
             return None
-        with_examples = "knn_mean" in result.values
         _, combiner = self.scoring.combiner(
-            with_examples=with_examples, lexical=result.lexical_available, profile=self._profile_name
+            with_examples="knn_mean" in result.values,
+            lexical=result.lexical_available,
+            classmates="class_mean" in result.values,
+            profile=self._profile_name,
         )
         return combiner.predict(result.values)
 
@@ -257,9 +270,15 @@ class Grader:
         question = request.question
         profile = self.profile(question)
         examples = self._examples_index(question, request.examples)
-        result = self._features(profile, prepared, unit_vectors, answer_tokens, examples)
+        classmates = self._class_values(request, profile, prepared, unit_vectors[-1], examples)
+        result = self._features(
+            profile, prepared, unit_vectors, answer_tokens, examples, class_values=classmates
+        )
         key, combiner = self.scoring.combiner(
-            with_examples=examples is not None, lexical=result.lexical_available, profile=self._profile_name
+            with_examples=examples is not None,
+            lexical=result.lexical_available,
+            classmates=classmates is not None,
+            profile=self._profile_name,
         )
         raw = combiner.predict(result.values)
         calibration = self.calibration or self.scoring.calibration(key, self._profile_name)
@@ -504,6 +523,52 @@ class Grader:
             self._example_indexes.popitem(last=False)
         return cached
 
+    def _class_values(
+        self,
+        request: GradeRequest,
+        profile: QuestionProfile,
+        prepared: _Prepared,
+        whole: np.ndarray,
+        examples: GradedAnswerIndex | None,
+    ) -> dict[str, float] | None:
+        """The answer's place among its classmates, when it has enough in its language and no graded
+        neighbours (which say more); None otherwise."""
+        if examples is not None or len(request.classmates) < MIN_CLASSMATES:
+            return None
+        index = self._class_index(request, profile, prepared.language)
+        return index.features(prepared.text, whole) if index is not None else None
+
+    def _class_index(
+        self, request: GradeRequest, profile: QuestionProfile, language: str | None
+    ) -> ClassIndex | None:
+        """The classmates in `language` (and those whose language is unclear; an answer whose language is
+        unclear reads the whole class), prepared and encoded exactly like the answers being graded (a
+        batch's own answers come from the memo), once per question, class and language."""
+        key = (request.question.content_hash(), request.classmates, language)
+        if key in self._class_indexes:
+            self._class_indexes.move_to_end(key)
+            return self._class_indexes[key]
+        acronyms = question_acronyms(request.question)
+        same_language = [
+            prepared
+            for text in request.classmates
+            if (prepared := prepare_answer(text, acronyms)) is not None
+            and (language is None or prepared.language in (language, None))
+        ]
+        index = None
+        if len(same_language) >= MIN_CLASSMATES:
+            vectors = np.stack([unit_vectors[-1] for unit_vectors, _ in self._encoded(same_language)])
+            index = ClassIndex(
+                [prepared.text for prepared in same_language],
+                vectors,
+                profile.reference_vectors,
+                floor=self.scoring.floor,
+            )
+        self._class_indexes[key] = index
+        if len(self._class_indexes) > _PROFILE_CACHE_SIZE:
+            self._class_indexes.popitem(last=False)
+        return index
+
     def _encoded(self, prepared: Sequence[_Prepared]) -> list[tuple[np.ndarray, TokenStates | None]]:
         """Each prepared answer's unit vectors (its sentences, then the whole answer) and its joined token
         states, every answer encoded in one model call."""
@@ -524,6 +589,8 @@ class Grader:
         unit_vectors: np.ndarray,
         answer_tokens: TokenStates | None,
         examples: GradedAnswerIndex | None,
+        *,
+        class_values: dict[str, float] | None,
     ) -> FeatureResult:
         return compute_features(
             profile,
@@ -535,6 +602,7 @@ class Grader:
             answer_tokens=answer_tokens,
             token_floor=self.scoring.token_floor,
             bridge=self.scoring.language_bridge,
+            class_values=class_values,
         )
 
 

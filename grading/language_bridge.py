@@ -58,6 +58,8 @@ class LanguageBridge(BaseModel):
         `reference` is (answer language, reference language) when no reference is in the answer's.
         """
         factors = {**(self.reference if reference else {}), **(self.question if question else {})}
+        if reference and "ref_cos" in self.reference:  # the class's similarity to the reference too
+            factors.setdefault("class_ref", self.reference["ref_cos"])
         result = {
             name: bridged(value, factors[name]) if name in factors else value
             for name, value in values.items()

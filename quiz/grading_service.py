@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from db.records import AnswerRecord, GradeRecord, NewGrade
+from db.records import AnswerDetail, AnswerRecord, GradeRecord, NewGrade
 from grading.models import Grade
 from question_bank.errors import TentaError
 from question_bank.models import Bank
@@ -110,8 +111,17 @@ def grade_requests(ctx: AppContext, answers: Sequence[AnswerRecord]) -> list[Gra
     from grading.grader import GradeRequest
 
     banks: dict[str, Bank | None] = {}
-    teacher_grades: dict[tuple[str, str], list[tuple[int, GradedExample]]] = {}
-    return [_request_for(ctx, answer, GradeRequest, banks, teacher_grades) for answer in answers]
+    histories: dict[tuple[str, str], _QuestionHistory] = {}
+    return [_request_for(ctx, answer, GradeRequest, banks, histories) for answer in answers]
+
+
+@dataclass(frozen=True)
+class _QuestionHistory:
+    """What the stored answers to one question tell the grader about another answer to it."""
+
+    teacher_grades: list[tuple[int, GradedExample]]
+    classmates: dict[str, tuple[str, ...]]
+    """Per question content hash: each student's latest answer to that exact question text."""
 
 
 def _request_for(
@@ -119,20 +129,45 @@ def _request_for(
     answer: AnswerRecord,
     request_type: type[GradeRequest],
     banks: dict[str, Bank | None],
-    teacher_grades: dict[tuple[str, str], list[tuple[int, GradedExample]]],
+    histories: dict[tuple[str, str], _QuestionHistory],
 ) -> GradeRequest:
     """The grading request for an answer: the question snapshot it answered, with its bank when installed,
-    and the teacher's decisions on other answers to the same question as graded neighbours."""
+    the teacher's decisions on other answers to the same question as graded neighbours, and the class's
+    latest answers to it as classmates (grading.classmates)."""
     detail = ctx.repository.get_answer(answer.id)
     if answer.bank_id not in banks:
         banks[answer.bank_id] = _bank_or_none(ctx, answer.bank_id)
     key = (answer.bank_id, answer.question_id)
-    if key not in teacher_grades:
-        teacher_grades[key] = teacher_graded_examples(ctx, *key)
-    examples = tuple(example for answer_id, example in teacher_grades[key] if answer_id != answer.id)
+    if key not in histories:
+        histories[key] = _question_history(ctx, *key)
+    history = histories[key]
+    examples = tuple(example for answer_id, example in history.teacher_grades if answer_id != answer.id)
     return request_type(
-        question=detail.question, answer=answer.text, bank=banks[answer.bank_id], examples=examples
+        question=detail.question,
+        answer=answer.text,
+        bank=banks[answer.bank_id],
+        examples=examples,
+        classmates=history.classmates.get(answer.content_hash, ()),
     )
+
+
+def _question_history(ctx: AppContext, bank_id: str, question_id: str) -> _QuestionHistory:
+    details = ctx.repository.answer_history(bank_id=bank_id, question_id=question_id)
+    return _QuestionHistory(_teacher_graded(details), _latest_per_student(details))
+
+
+def _latest_per_student(details: Sequence[AnswerDetail]) -> dict[str, tuple[str, ...]]:
+    """Each student's latest answer per question text (`details` come newest first), in student order:
+    a student's practice attempts are one classmate, not a class."""
+    latest: dict[str, dict[int, str]] = {}
+    for detail in details:
+        latest.setdefault(detail.answer.content_hash, {}).setdefault(
+            detail.answer.student_id, detail.answer.text
+        )
+    return {
+        content_hash: tuple(text for _, text in sorted(by_student.items()))
+        for content_hash, by_student in latest.items()
+    }
 
 
 def teacher_graded_examples(
@@ -143,10 +178,14 @@ def teacher_graded_examples(
     The grader uses them as nearest graded neighbours once a question has a few; this is how the
     teacher's decisions improve the grades of the answers still to come.
     """
+    return _teacher_graded(ctx.repository.answer_history(bank_id=bank_id, question_id=question_id))
+
+
+def _teacher_graded(details: Sequence[AnswerDetail]) -> list[tuple[int, GradedExample]]:
     from grading.grader import GradedExample
 
     examples = []
-    for detail in ctx.repository.answer_history(bank_id=bank_id, question_id=question_id):
+    for detail in details:
         override = detail.latest_override
         if override is None or detail.max_points <= 0:
             continue

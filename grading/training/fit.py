@@ -1,6 +1,6 @@
 """Fit the shipped scoring model (floor, combiners, calibrations, error profiles) from ../shared/datasets.
 
-    python -m grading.training.fit --model all-MiniLM-L6-v2
+    python -m grading.training.fit --model all-MiniLM-L6-v2 --no-classmates
     python -m grading.training.fit --model multilingual-e5-small --report ../notes/eval_results.md
 
 Features come from the real Grader (same code path as the app). Everything reported is measured
@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from grading.calibration import Calibration, isotonic_fit
+from grading.classmates import CLASS_FEATURES
 from grading.combine import (
     CLOSE_ENOUGH,
     Combiner,
@@ -73,6 +74,8 @@ NOLEX_FEATURES = EMBEDDING_FEATURES + TOKEN_FEATURES
 COMBINER_FEATURES = {
     "base": BASE_FEATURES,
     "base_nolex": NOLEX_FEATURES,
+    "base_class": BASE_FEATURES + CLASS_FEATURES,
+    "base_nolex_class": NOLEX_FEATURES + CLASS_FEATURES,
     "knn": BASE_FEATURES + KNN_FEATURES + KNN_TOKEN_FEATURES,
     "knn_nolex": NOLEX_FEATURES + KNN_FEATURES + KNN_TOKEN_FEATURES,
 }
@@ -140,23 +143,31 @@ def measure_token_floor(
 
 
 def extract(records: Sequence[GradedRecord], grader: Grader, *, log: bool = True) -> Table:
-    """Base features for every answer, and kNN features from the other answer folds of the same question."""
+    """Base features for every answer (with its classmates: every answer to its question), and kNN
+    features from the other answer folds of the same question."""
     questions = questions_for(records)
+    by_group: dict[str, list[int]] = {}
+    for index, record in enumerate(records):
+        by_group.setdefault(f"{record.dataset}/{record.group}", []).append(index)
+    classmates = {
+        group: tuple(records[i].student_answer for i in indexes) for group, indexes in by_group.items()
+    }
     base: list[dict[str, float]] = []
     for start in range(0, len(records), EXTRACT_BATCH):
         if log:
             print(f"  base features {start}/{len(records)}", file=sys.stderr, flush=True)
         requests = [
-            GradeRequest(question=question, answer=record.student_answer)
+            GradeRequest(
+                question=question,
+                answer=record.student_answer,
+                classmates=classmates[f"{record.dataset}/{record.group}"],
+            )
             for record, question in zip(
                 records[start : start + EXTRACT_BATCH], questions[start : start + EXTRACT_BATCH], strict=True
             )
         ]
         base.extend(result.values if result else {} for result in grader.features_many(requests))
     knn = [dict(row) for row in base]
-    by_group: dict[str, list[int]] = {}
-    for index, record in enumerate(records):
-        by_group.setdefault(f"{record.dataset}/{record.group}", []).append(index)
     rng = np.random.default_rng(SEED)
     answer_folds = np.zeros(len(records), dtype=int)
     for indexes in by_group.values():
@@ -471,7 +482,9 @@ def off_topic_threshold(table: Table, *, max_mean_fraction: float = 0.05) -> flo
     return round(best, 2)
 
 
-def fit_scoring_model(table: Table, *, model_id: str, floor: float, token_floor: float) -> ScoringModel:
+def fit_scoring_model(
+    table: Table, *, model_id: str, floor: float, token_floor: float, classmates: bool = True
+) -> ScoringModel:
     """The shipped numbers: combiners on all data; calibrations and error profiles from out-of-fold runs.
 
     The plain keys ("base", "knn", …) are fitted on all datasets (what the app uses); "<key>@<dataset>"
@@ -483,6 +496,8 @@ def fit_scoring_model(table: Table, *, model_id: str, floor: float, token_floor:
     confidence_models: dict[str, TreeEnsemble] = {}
     confidence_ranks: dict[str, Calibration] = {}
     for key, names in COMBINER_FEATURES.items():
+        if key.endswith("_class") and not classmates:
+            continue
         with_knn = key.startswith("knn")
         x = table.matrix(names, with_knn=with_knn)
         combiners[key] = fit_combiner(x, table.fractions, sample_weights(table.datasets), names, profile=None)
@@ -571,6 +586,11 @@ def report_markdown(table: Table, scoring: ScoringModel) -> str:
     )
     unseen_questions = _profiled(table, BASE_FEATURES, with_knn=False, model_id=model_id)
     engine_base = metrics_by_dataset(table, unseen_questions)
+    pooled_class = metrics_by_dataset(
+        table, out_of_fold(table, COMBINER_FEATURES["base_class"], with_knn=False, model_id=model_id)[1]
+    )
+    with_classmates = _profiled(table, COMBINER_FEATURES["base_class"], with_knn=False, model_id=model_id)
+    engine_class = metrics_by_dataset(table, with_classmates)
     engine_knn = metrics_by_dataset(
         table, _profiled(table, COMBINER_FEATURES["knn"], with_knn=True, model_id=model_id)
     )
@@ -597,6 +617,8 @@ def report_markdown(table: Table, scoring: ScoringModel) -> str:
         lines.append(_row("plain cosine (calibrated)", baseline[name]))
         lines.append(_row("engine, unseen questions, pooled combiner (app default)", pooled_base[name]))
         lines.append(_row("engine, unseen questions, dataset profile", engine_base[name]))
+        lines.append(_row("engine, unseen questions with classmates, pooled", pooled_class[name]))
+        lines.append(_row("engine, unseen questions with classmates, dataset profile", engine_class[name]))
         lines.append(_row("engine, unseen answers (graded neighbours), pooled", pooled_knn[name]))
         lines.append(_row("engine, unseen answers (graded neighbours), dataset profile", engine_knn[name]))
         lines.append(_row("engine, unseen answers of known questions, dataset profile", known[name]))
@@ -625,11 +647,17 @@ def report_markdown(table: Table, scoring: ScoringModel) -> str:
         for name in sorted(knn_only)
     ]
     lines.append("| unseen answers: cosine + neighbours only | " + " | ".join(cells) + " |")
-    lines += ["", human_agreement_markdown(table, unseen_questions), "", confidence_markdown(table, scoring)]
+    lines += [
+        "",
+        human_agreement_markdown(table, unseen_questions, "alone"),
+        human_agreement_markdown(table, with_classmates, "with classmates"),
+        "",
+        confidence_markdown(table, scoring),
+    ]
     return "\n".join(lines)
 
 
-def human_agreement_markdown(table: Table, predicted: np.ndarray) -> str:
+def human_agreement_markdown(table: Table, predicted: np.ndarray, setting: str) -> str:
     """Where records carry each grader's score (Mohler): how well the graders agree with each other,
     next to how well the engine (unseen questions) agrees with each of them."""
     rows = [index for index, record in enumerate(table.records) if len(record.grader_fractions) == 2]
@@ -639,7 +667,8 @@ def human_agreement_markdown(table: Table, predicted: np.ndarray) -> str:
     engine = predicted[rows]
     return (
         f"Human agreement ({len(rows)} answers with two graders): Pearson grader 1 vs grader 2 "
-        f"{pearson(graders[:, 0], graders[:, 1]) or 0.0:.3f}; engine (unseen questions, dataset profile) "
+        f"{pearson(graders[:, 0], graders[:, 1]) or 0.0:.3f}; engine (unseen questions, dataset profile, "
+        f"{setting}) "
         f"vs grader 1 {pearson(engine, graders[:, 0]) or 0.0:.3f}, vs grader 2 "
         f"{pearson(engine, graders[:, 1]) or 0.0:.3f}, vs their average "
         f"{pearson(engine, table.fractions[rows]) or 0.0:.3f}."
@@ -662,7 +691,13 @@ def confidence_markdown(table: Table, scoring: ScoringModel) -> str:
         "Spearman(confidence, abs error) |",
         "|---|---|---|---|---|---|",
     ]
-    for key, label in (("base", "unseen questions"), ("knn", "unseen answers")):
+    for key, label in (
+        ("base", "unseen questions"),
+        ("base_class", "unseen questions, classmates"),
+        ("knn", "unseen answers"),
+    ):
+        if key not in scoring.calibrations:  # fitted without classmates
+            continue
         with_knn = key == "knn"
         names = COMBINER_FEATURES[key]
         raw, _ = out_of_fold(table, names, with_knn=with_knn, model_id=scoring.model_id)
@@ -712,6 +747,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--out", type=Path, default=None, help="default: grading/data/<model id>.json")
     parser.add_argument("--report", type=Path, default=None, help="also write the evaluation as Markdown")
+    parser.add_argument(
+        "--no-classmates",
+        action="store_true",
+        help="ship no combiners for classmates (grading.classmates), so the model grades every answer alone; "
+        "all-MiniLM-L6-v2 is fitted so, as its report shows no gain from them",
+    )
     args = parser.parse_args(argv)
     import platformdirs
 
@@ -724,7 +765,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         cache_dir=args.cache_dir or cache / "embeddings",
     )
     table, floor, token_floor = features_table(embedder, load_training_records())
-    scoring = fit_scoring_model(table, model_id=embedder.model_id, floor=floor, token_floor=token_floor)
+    scoring = fit_scoring_model(
+        table,
+        model_id=embedder.model_id,
+        floor=floor,
+        token_floor=token_floor,
+        classmates=not args.no_classmates,
+    )
     out = args.out or shipped_path(embedder.model_id)
     scoring.save(out)
     print(f"wrote {out}; now refit the authored-rubric scale (python -m grading.training.rubric_scale)")

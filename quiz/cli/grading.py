@@ -211,6 +211,14 @@ def eval_command(  # noqa: PLR0917 - typer maps parameters to options
             "beside DATASET."
         ),
     ] = True,
+    classmates: Annotated[
+        bool,
+        typer.Option(
+            "--classmates/--alone",
+            help="Read the other records' answers to a question as each answer's classmates (never their "
+            "scores), as when a class is graded together; --alone grades every answer by itself.",
+        ),
+    ] = True,
 ) -> None:
     """Grade a human-graded dataset and print Pearson, Spearman, RMSE, QWK, accuracy and macro-F1."""
     from grading.datasets import check_questions, read_numbered_records, read_records
@@ -244,6 +252,7 @@ def eval_command(  # noqa: PLR0917 - typer maps parameters to options
                 bank=the_bank,
                 examples=example_records,
                 progress=lambda done, _total: progress.update(task, completed=done),
+                classmates=classmates,
             )
         except ValueError as error:
             raise TentaError(f"{dataset}: {error}") from error

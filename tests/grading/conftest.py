@@ -20,6 +20,22 @@ def minilm_grader(minilm_embedder: Embedder) -> Grader:
     return Grader.create(minilm_embedder)
 
 
+DROPOUT_CLASS = (
+    "Dropout switches off random neurons while the network trains, so it cannot overfit to single units.",
+    "During training dropout randomly removes neurons, which reduces overfitting.",
+    "It randomly disables a share of the neurons in training to prevent overfitting.",
+    "Neurons are dropped at random during training; the net generalises better.",
+    "Dropout deactivates random neurons in each training step, a kind of regularisation.",
+    "Random neurons are turned off while training so the model does not overfit.",
+    "Dropout randomly sets some activations to zero during training to regularise the network.",
+    "By dropping random units in every training batch, dropout keeps the network from overfitting.",
+    "Dropout: at training time each neuron is kept only with some probability, against overfitting.",
+    "A regularisation method where random neurons are ignored during training.",
+    "Dropout turns off a random subset of neurons in each forward pass during training.",
+)
+"""A class's answers to the dropout question, right in other words (tests add wrong ones)."""
+
+
 def _dropout() -> Question:
     return Question(
         id="dropout",

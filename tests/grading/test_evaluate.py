@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from grading.datasets import GradedRecord
+from grading.embedder import Embedder
 from grading.evaluate import evaluate_records
 from grading.grader import Grader
 from question_bank.models import Bank
+from tests.grading.conftest import DROPOUT_CLASS
 
 ANSWERS = (
     ("Dropout switches off random neurons while training, so the network overfits less.", 4.0),
@@ -122,4 +124,36 @@ def test_agreement_is_reported_per_answer_language(minilm_grader: Grader, small_
     assert by_language["sv"].mean_difference == pytest.approx(sum(swedish_differences) / 2)
     assert report.mean_difference == pytest.approx(
         sum((p - a[1]) / 2.0 for p, a in zip(report.predictions, answers, strict=True)) / 4
+    )
+
+
+@pytest.mark.e5
+def test_a_class_is_read_together_unless_each_answer_is_graded_alone(
+    e5_embedder: Embedder, small_bank: Bank
+) -> None:
+    """Records of one question are each other's classmates (their scores unused); records come back in
+    input order even when two questions' records are interleaved."""
+    grader = Grader.create(e5_embedder)
+    step = "The learning rate is the step size of gradient descent."
+    records = []
+    wrong = (
+        "Dropout adds noise to the learning rate so that training converges faster.",
+        "Dropout is when students leave school.",
+    )
+    for answer in (*DROPOUT_CLASS, *wrong):
+        records.append(GradedRecord(question_id="dropout", student_answer=answer, score=1.0, max_score=2.0))
+        records.append(
+            GradedRecord(question_id="learning-rate", student_answer=step, score=1.0, max_score=1.0)
+        )
+    alone = evaluate_records(grader, records, bank=small_bank, classmates=False)
+    together = evaluate_records(grader, records, bank=small_bank)
+
+    one_by_one = [
+        grader.grade(small_bank.question(record.question_id), record.student_answer, bank=small_bank).score
+        for record in records
+    ]
+    assert alone.predictions == pytest.approx(one_by_one)
+    dropout = [index for index, record in enumerate(records) if record.question_id == "dropout"]
+    assert [together.predictions[i] for i in dropout] != pytest.approx(
+        [alone.predictions[i] for i in dropout]
     )

@@ -91,11 +91,11 @@ def test_human_agreement_compares_the_engine_with_each_grader() -> None:
         knn=[],
         answer_folds=np.zeros(200, dtype=int),
     )
-    line = human_agreement_markdown(table, first)
+    line = human_agreement_markdown(table, first, "alone")
     expected_between = np.corrcoef(first, second)[0, 1]
     assert f"grader 1 vs grader 2 {expected_between:.3f}" in line
     assert "vs grader 1 1.000" in line
-    assert human_agreement_markdown(_table(np.ones(10), np.array(["x"] * 10)), np.ones(10)) == ""
+    assert human_agreement_markdown(_table(np.ones(10), np.array(["x"] * 10)), np.ones(10), "alone") == ""
 
 
 def test_pooled_profile_reads_its_own_dataset_indicator() -> None:

@@ -7,7 +7,7 @@ import pytest
 from grading.embedder import Embedder
 from question_bank.models import Bank
 from quiz.context import AppContext
-from quiz.grading_service import grade_and_store, teacher_graded_examples
+from quiz.grading_service import grade_and_store, grade_requests, teacher_graded_examples
 from quiz.teacher.review import regrade
 
 WRONG_BUT_ON_TOPIC = [
@@ -75,3 +75,24 @@ def test_a_regrade_dry_run_previews_what_the_regrade_stores(
     assert preview.new_auto == pytest.approx(stored[0].new_auto)
     assert preview.new_auto < preview.old_auto
     assert ctx.repository.get_answer(later).final_score == pytest.approx(preview.new_auto)
+
+
+def test_the_class_latest_answers_are_each_answers_classmates(ctx: AppContext, bank: Bank) -> None:
+    """One classmate per student (their latest answer), only to the same question text; a student
+    practising alone has no class."""
+    practice = [_submit(ctx, bank, "Alva", f"Attempt {i}: AI contains machine learning.") for i in range(3)]
+    (alone,) = grade_requests(ctx, [ctx.repository.get_answer(practice[-1]).answer])
+    assert alone.classmates == ("Attempt 2: AI contains machine learning.",)
+
+    others = [_submit(ctx, bank, f"student{i}", text) for i, text in enumerate(WRONG_BUT_ON_TOPIC)]
+    other_question = ctx.repository.submit_answer(
+        ctx.repository.get_or_create_student("student0").id, bank, bank.question(2), "Another question."
+    )
+    answers = [ctx.repository.get_answer(answer_id).answer for answer_id in (practice[0], others[1])]
+    first, second = grade_requests(ctx, [*answers, other_question])[:2]
+
+    assert sorted(first.classmates) == sorted(
+        [*WRONG_BUT_ON_TOPIC, "Attempt 2: AI contains machine learning."]
+    )
+    assert first.classmates == second.classmates  # one class, prepared once by the grader
+    assert "Another question." not in first.classmates
