@@ -95,6 +95,17 @@ def test_only_features_measured_across_languages_are_bridged() -> None:
     assert bridge.across(values, reference=None, question=False) == values
 
 
+def test_the_class_similarity_to_the_reference_is_bridged_like_the_answers_own() -> None:
+    """A Swedish class answering an English reference sits lower for the same reason the answer does;
+    the classmates' similarity to each other is measured within one language and stays."""
+    bridge = LanguageBridge(reference={"ref_cos": 1.25})
+    values = {"ref_cos": 0.4, "class_ref": 0.6, "class_mean": 0.5}
+    assert bridge.across(values, reference=("sv", "en"), question=False) == pytest.approx(
+        {"ref_cos": 0.5, "class_ref": 0.75, "class_mean": 0.5}
+    )
+    assert bridge.across(values, reference=None, question=False) == values
+
+
 @pytest.mark.parametrize(
     ("languages", "answer_language", "expected"),
     [
