@@ -354,7 +354,7 @@ class TentaApp(App[None]):
             if isinstance(screen, QuizScreen):
                 screen.flush_draft()
                 with suppress(TentaError):
-                    screen._bank_time()
+                    screen.bank_time()
         self.exit()
 
 

@@ -190,7 +190,7 @@ class QuizScreen(TentaScreen[None]):
         left = self._time_left()
         if left <= 0:
             self.flush_draft()
-            self._bank_time()
+            self.bank_time()
             self.query_one("#answer", TextArea).read_only = True
             self.post_message(messages.TimeUp(self.quiz))
             return
@@ -204,7 +204,7 @@ class QuizScreen(TentaScreen[None]):
                 )
                 break
 
-    def _bank_time(self) -> None:
+    def bank_time(self) -> None:
         """Add the time spent on the current question since it was shown."""
         if self._shown_at is not None:
             now = self.tenta.clock()
@@ -284,7 +284,7 @@ class QuizScreen(TentaScreen[None]):
             self._set_status("The answer is empty — press ctrl+s again to submit it anyway (it scores 0).")
             return
         self.flush_draft()
-        self._bank_time()
+        self.bank_time()
         try:
             answer = self.quiz.submit(text, now=self.tenta.clock())
         except TentaError as error:  # the deadline passed between two timer ticks
@@ -324,7 +324,7 @@ class QuizScreen(TentaScreen[None]):
 
     def _go(self, position: int) -> None:
         self.flush_draft()
-        self._bank_time()
+        self.bank_time()
         self.quiz.go_to(position)
         self._show_question()
 
@@ -421,7 +421,7 @@ class QuizScreen(TentaScreen[None]):
         submitted and what is flagged (typed answers can be submitted with the finish, or the student
         goes back)."""
         self.flush_draft()
-        self._bank_time()
+        self.bank_time()
         items = self.quiz.summary()
         if all(item.state is ItemState.SUBMITTED and not item.flagged for item in items):
             self.post_message(messages.QuizFinished(self.quiz))
@@ -439,5 +439,5 @@ class QuizScreen(TentaScreen[None]):
 
     def action_leave(self) -> None:
         self.flush_draft()
-        self._bank_time()
+        self.bank_time()
         self.post_message(messages.QuizLeft(self.quiz))
