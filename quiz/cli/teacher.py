@@ -11,7 +11,7 @@ import getpass
 import re
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -40,6 +40,7 @@ from question_bank.models import Bank
 from quiz.cli import bank as bank_cli
 from quiz.context import AppContext
 from quiz.grading_service import ensure_grader
+from quiz.local_time import LOCAL_TIME_EXAMPLES, read_local_time
 from quiz.scores import format_score
 from quiz.teacher import analysis, grouping
 from quiz.teacher.anonymous import Pseudonyms, pseudonyms_for, shown
@@ -79,7 +80,7 @@ from quiz.teacher.review import (
     regrade,
     scaled_auto_score,
 )
-from quiz.teacher.submissions import NOT_ANSWERED, parse_timestamp, read_submissions
+from quiz.teacher.submissions import NOT_ANSWERED, read_submissions
 
 T = TypeVar("T")
 
@@ -877,7 +878,11 @@ def regrade_command(  # noqa: PLR0917 - typer maps parameters to options
         str | None, typer.Option("--bank", "-b", help="Only this bank (default: all).")
     ] = None,
     since: Annotated[
-        str | None, typer.Option(help="Only answers submitted at or after this date/time (ISO 8601).")
+        str | None,
+        typer.Option(
+            help="Only answers submitted at or after this date/time in your time zone, e.g. "
+            f"{LOCAL_TIME_EXAMPLES} (a date alone: from its first minute)."
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change; store nothing.")
@@ -948,11 +953,15 @@ def regrade_command(  # noqa: PLR0917 - typer maps parameters to options
 
 
 def _since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    moment = parse_timestamp(value)
+    """--since as a Swedish teacher types it (27/11/2026 14.30, igår), in UTC as answers are stored."""
+    return None if value is None else _local_time("--since", value).astimezone(UTC)
+
+
+def _local_time(option: str, value: str) -> datetime:
+    """A date option's moment in local time, or the error naming the option and the forms it reads."""
+    moment = read_local_time(value)
     if moment is None:
-        raise TentaError(f"--since {value!r} is not a date (use e.g. 2024-03-04 or 2024-03-04T10:00)")
+        raise TentaError(f"{option} {value!r} is not a date (use e.g. {LOCAL_TIME_EXAMPLES})")
     return moment
 
 
@@ -1162,11 +1171,11 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
     ] = False,
     grade_scale: GradeScaleOption = None,
     exam_date: Annotated[
-        datetime | None,
+        str | None,
         typer.Option(
             "--exam-date",
-            formats=["%Y-%m-%d"],
-            help="grades: the examination date for every student (default: the day of their last answer).",
+            help="grades: the examination date for every student, e.g. 2026-11-27, 27/11/2026 or "
+            "27 nov 2026 (default: the day of their last answer).",
         ),
     ] = None,
 ) -> None:
@@ -1185,7 +1194,7 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
     if format_name is GradebookFormat.GRADES:
         exam_dates = last_answer_dates(ctx.repository.answer_history(bank_id=bank.id))
         if exam_date is not None:
-            exam_dates = dict.fromkeys(exam_dates, exam_date.date())
+            exam_dates = dict.fromkeys(exam_dates, _local_time("--exam-date", exam_date).date())
     table = gradebook_table(
         gradebook,
         bank,

@@ -1,0 +1,151 @@
+"""Teacher CLI QA (session 15), as a Swedish teacher grading a class on the command line: dates typed the
+Swedish way in `regrade --since` and `export gradebook --exam-date`."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from question_bank.errors import TentaError
+from question_bank.models import Bank
+from quiz.context import AppContext
+from quiz.local_time import read_local_time
+from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
+from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, WEAK_DROPOUT, write_csv
+from tests.teacher.test_final_grades import exam_with_exact_scores
+
+
+@pytest.fixture
+def stockholm_winter(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """UTC+1 as a POSIX zone string, so no tz database is needed."""
+    monkeypatch.setenv("TZ", "CET-1")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2026-11-27 14:30", datetime(2026, 11, 27, 14, 30)),
+        ("2026-11-27 14.30", datetime(2026, 11, 27, 14, 30)),  # fromisoformat: 14:00:00.3
+        ("2026-11-27", datetime(2026, 11, 27)),
+        ("27/11/2026", datetime(2026, 11, 27)),
+        ("27.11.2026 kl 9.05", datetime(2026, 11, 27, 9, 5)),
+        ("27 nov 2026", datetime(2026, 11, 27)),
+        ("27 Nov. 2026, 14:30", datetime(2026, 11, 27, 14, 30)),
+        ("3 maj 2026 kl. 08.00", datetime(2026, 5, 3, 8, 0)),
+        ("27 oktober", datetime(2026, 10, 27)),
+        ("27/11", datetime(2026, 11, 27)),
+        ("igår", datetime(2026, 11, 26)),
+        ("I går kl 16.45", datetime(2026, 11, 26, 16, 45)),
+        ("idag", datetime(2026, 11, 27)),
+        ("14.30", datetime(2026, 11, 27, 14, 30)),
+        ("2026-11-27T14:30+00:00", datetime(2026, 11, 27, 15, 30)),
+    ],
+)
+def test_a_dates_are_read_as_a_swedish_teacher_types_them_in_local_time(
+    stockholm_winter: None, typed: str, expected: datetime
+) -> None:
+    now = datetime(2026, 11, 27, 0, 30).astimezone()  # just after midnight here, still the 26th in UTC
+
+    moment = read_local_time(typed, now)
+
+    assert moment is not None
+    assert moment.replace(tzinfo=None) == expected
+    assert moment.utcoffset() == timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    "typed", ["31/02/2026", "25:00", "11/27/2026", "27 brumaire 2026", "förra veckan", ""]
+)
+def test_a_what_is_not_a_date_is_none(typed: str) -> None:
+    assert read_local_time(typed) is None
+
+
+def test_a_regrade_since_reads_a_swedish_date_and_time_in_local_time(
+    ctx: AppContext, tmp_path: Path, stockholm_winter: None
+) -> None:
+    rows = [
+        ["Åsa", "dropout", GOOD_DROPOUT, "2026-11-27 14:10"],
+        ["Björn", "dropout", WEAK_DROPOUT, "2026-11-27 14:40"],
+        ["Cecilia", "early-stopping", GOOD_STOPPING, "2026-11-26 09:00"],
+    ]
+    path = write_csv(tmp_path / "tenta.csv", rows, ("student", "question", "answer", "submitted_at"))
+    assert tenta("grade", path, "--bank", "teacher-test")[0] == 0
+
+    regraded = {}
+    for since in (
+        "2026-11-27 14.30",
+        "27/11/2026 14:30",
+        "27 nov 2026 kl 14.30",
+        "27/11/2026",
+        "26 nov 2026",
+    ):
+        code, stdout, _ = tenta("regrade", "--bank", "teacher-test", "--since", since, "--dry-run")
+        assert code == 0
+        found = re.search(r"Regraded (\d+) answer", stdout)
+        assert found is not None, stdout
+        regraded[since] = int(found.group(1))
+
+    # Before: '2026-11-27 14.30' was read as 14:00:00.3 (2 answers); the others were 'not a date'.
+    assert regraded == {
+        "2026-11-27 14.30": 1,
+        "27/11/2026 14:30": 1,
+        "27 nov 2026 kl 14.30": 1,
+        "27/11/2026": 2,
+        "26 nov 2026": 3,
+    }
+
+
+def test_a_a_date_option_that_is_not_a_date_names_the_option_and_the_forms_it_reads(
+    ctx: AppContext, bank: Bank, tmp_path: Path
+) -> None:
+    exam_with_exact_scores(ctx, bank, tmp_path)
+
+    with pytest.raises(
+        TentaError, match=re.escape("--since '31/11/2026' is not a date (use e.g. 2026-11-27")
+    ):
+        tenta("regrade", "--since", "31/11/2026")
+    with pytest.raises(
+        TentaError, match=re.escape("--exam-date 'fredag' is not a date (use e.g. 2026-11-27")
+    ):
+        tenta(
+            "export",
+            "gradebook",
+            "-b",
+            "teacher-test",
+            "-f",
+            "grades",
+            "--grade-scale",
+            "ug-vg",
+            "--exam-date",
+            "fredag",
+        )
+
+
+def test_a_exam_date_reads_the_same_forms_as_since(ctx: AppContext, bank: Bank, tmp_path: Path) -> None:
+    exam_with_exact_scores(ctx, bank, tmp_path)
+
+    code, stdout, _ = tenta(
+        "export",
+        "gradebook",
+        "-b",
+        "teacher-test",
+        "-f",
+        "grades",
+        "--grade-scale",
+        "ug-vg",
+        "--exam-date",
+        "14/1/2025",
+    )
+
+    # Before, typer's %Y-%m-%d refused '14/1/2025' with a usage error (exit 2).
+    assert code == 0
+    assert {line.split(",")[3] for line in stdout.splitlines()[1:]} == {"2025-01-14"}
