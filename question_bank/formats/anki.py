@@ -58,6 +58,7 @@ from question_bank.formats.common import (
     replace_clozes,
     slugify,
     title_from_path,
+    unreadable_zip,
 )
 from question_bank.formats.csv_rows import COLUMN_ALIASES
 from question_bank.formats.media_files import (
@@ -285,9 +286,7 @@ def _open_package(path: Path) -> Iterator[zipfile.ZipFile]:
     except IsADirectoryError:
         raise InputFileError(path, "is a directory, expected a file") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError):
-        raise InputFileError(
-            path, "not an Anki package (.apkg/.colpkg): not a readable zip archive"
-        ) from None
+        raise InputFileError(path, f"not an Anki package (.apkg/.colpkg): {unreadable_zip(path)}") from None
     except (NotImplementedError, RuntimeError) as error:  # unsupported compression, encryption
         raise InputFileError(path, f"cannot unpack the Anki package: {error}") from None
 

@@ -88,6 +88,31 @@ def read_text(path: Path, *, windows_encodings: bool = False) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+"""How a zip archive begins: a member's local header, an empty archive's end record, a spanned archive."""
+
+
+def starts_like_zip(path: Path) -> bool:
+    """True when the regular file `path` begins as a zip archive does, readable or not. A package cut short
+    in a download or copy has lost the directory at its end, so `zipfile.is_zipfile` says no; read as text
+    it was refused as 'not UTF-8 text'. A pipe is never peeked at (its bytes can be read only once)."""
+    try:
+        if not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            return handle.read(4) in _ZIP_SIGNATURES
+    except OSError:
+        return False
+
+
+def unreadable_zip(path: Path, otherwise: str = "not a readable zip archive") -> str:
+    """Why `zipfile` could not read `path`, in the teacher's words: a file that begins as a zip archive is
+    damaged or incomplete (download it again); any other is no zip archive at all (`otherwise`)."""
+    if starts_like_zip(path):
+        return "a damaged or incomplete zip archive: cut short in a download or copy? Fetch it again"
+    return otherwise
+
+
 def line_of_offset(text: str, offset: int) -> int:
     """1-based line number of a character offset."""
     return text.count("\n", 0, max(offset, 0)) + 1

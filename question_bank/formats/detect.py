@@ -23,7 +23,7 @@ from question_bank.formats.anki import import_anki
 from question_bank.formats.anki_export import write_anki_package
 from question_bank.formats.blackboard_pool import import_blackboard_pool, looks_like_blackboard_pool
 from question_bank.formats.blackboard_upload import import_blackboard_upload, looks_like_blackboard_upload
-from question_bank.formats.common import read_text
+from question_bank.formats.common import read_text, starts_like_zip
 from question_bank.formats.csv_rows import import_csv, looks_like_csv
 from question_bank.formats.gift import dump_gift, import_gift, looks_like_gift
 from question_bank.formats.moodle_xml import dump_moodle_xml, import_moodle_xml, looks_like_moodle_xml
@@ -149,8 +149,11 @@ def _is_moodle_backup_zip(path: Path) -> bool:
 
 def _unpacked_text(path: Path) -> str | None:
     """The text of a file that is no zip package (whose members the importer reads), to tell a Blackboard
-    pool from QTI or an upload file from CSV; None for a package."""
-    return None if zipfile.is_zipfile(path) else read_text(path, windows_encodings=True)
+    pool from QTI or an upload file from CSV; None for a package, also a damaged one (whose importer
+    says so, rather than calling its bytes text that is not UTF-8)."""
+    if zipfile.is_zipfile(path) or starts_like_zip(path):
+        return None
+    return read_text(path, windows_encodings=True)
 
 
 def import_file(

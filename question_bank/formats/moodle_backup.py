@@ -37,7 +37,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement
 
 from question_bank.errors import InputFileError
-from question_bank.formats.common import read_text
+from question_bank.formats.common import read_text, starts_like_zip
 from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, plain_media_name
 from question_bank.formats.xml_source import parse_with_lines
 
@@ -234,10 +234,24 @@ def archive_members(path: Path, wanted: set[str]) -> dict[str, bytes]:
     except OSError as error:
         raise InputFileError(path, f"cannot be read: {error.strerror or error}") from None
     except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError):
-        raise InputFileError(
-            path, "not a Moodle backup (.mbz): neither a gzipped tar nor a zip archive"
-        ) from None
+        raise InputFileError(path, f"not a Moodle backup (.mbz): {_unreadable_archive(path)}") from None
     return found
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _unreadable_archive(path: Path) -> str:
+    """Why a backup file could not be unpacked: one that begins as a gzipped tar or a zip does is damaged
+    or cut short (a large course backup's download often is), anything else is no archive at all."""
+    try:
+        with path.open("rb") as handle:
+            gzipped = handle.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
+    except OSError:
+        gzipped = False
+    if gzipped or starts_like_zip(path):
+        return "a damaged or incomplete archive: cut short in a download or copy? Fetch it again"
+    return "neither a gzipped tar nor a zip archive"
 
 
 def _decoded(content: bytes, path: Path) -> str:

@@ -124,8 +124,10 @@ from question_bank.formats.common import (
     outcome_fields,
     read_text,
     response_shares,
+    starts_like_zip,
     tidy_number,
     title_from_path,
+    unreadable_zip,
 )
 from question_bank.formats.gift import HTML_TAG, MoodleQuestion, is_question_id, moodle_bank
 from question_bank.formats.mathml import math_text
@@ -2453,7 +2455,7 @@ def read_qti_media(path: Path, names: Collection[str]) -> Iterator[tuple[str, by
             for name, member in wanted.items():
                 yield name, _read_media_member(archive, member, path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile):
-        raise InputFileError(path, "not a QTI package: not a readable zip archive") from None
+        raise InputFileError(path, f"not a QTI package: {unreadable_zip(path)}") from None
 
 
 # ---- documents, packages and the bank --------------------------------------------------------------------
@@ -3011,7 +3013,7 @@ def _read_package(path: Path) -> _Package:
                 ),
             )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError):
-        raise InputFileError(path, "not a QTI package: not a readable zip archive") from None
+        raise InputFileError(path, f"not a QTI package: {unreadable_zip(path)}") from None
     except FileNotFoundError:
         raise InputFileError(path, "file not found") from None
     except OSError as error:
@@ -3236,7 +3238,7 @@ def _bank_items_quizzes_use(documents: Sequence[_Document]) -> set[str]:
 
 
 def _is_package(path: Path) -> bool:
-    return path.suffix.lower() == ".zip" or zipfile.is_zipfile(path)
+    return path.suffix.lower() == ".zip" or zipfile.is_zipfile(path) or starts_like_zip(path)
 
 
 def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestion], str, _MediaFiles]:

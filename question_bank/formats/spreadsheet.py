@@ -35,7 +35,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from question_bank.errors import InputFileError, InputFileErrors, TentaError
-from question_bank.formats.common import file_errors
+from question_bank.formats.common import file_errors, unreadable_zip
 from question_bank.formats.csv_rows import HEADER_SEARCH_ROWS, header_first, import_rows, recognised_columns
 from question_bank.models import Bank
 
@@ -202,7 +202,7 @@ def _open_workbook(path: Path, handle: IO[bytes]) -> Workbook:
         handle.seek(0)
         return load_workbook(handle, read_only=True, data_only=True, keep_links=False)
     except zipfile.BadZipFile:
-        raise _not_a_workbook(path, "not a zip archive") from None
+        raise _not_a_workbook(path, unreadable_zip(path, "not a zip archive")) from None
     except InputFileError:
         raise
     except Exception as error:  # a damaged workbook fails inside openpyxl in many ways

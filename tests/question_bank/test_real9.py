@@ -1,0 +1,167 @@
+"""Round 9 of exchange files written by other tools, as a teacher switching to tenta brings them. Each test
+writes the file in its producer's layout with words of its own (no copied fixture), and reads it through
+the same importer `tenta bank import` uses."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from question_bank.errors import InputFileError
+from question_bank.formats.detect import import_file
+from quiz.cli.main import app
+from quiz.settings import Settings
+
+runner = CliRunner()
+
+_CANVAS_ITEM = """<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2">
+  <assessment ident="g1" title="Kapitel 3: Överanpassning">
+    <section ident="root_section">
+      <item ident="i1" title="Fråga">
+        <itemmetadata><qtimetadata>
+          <qtimetadatafield><fieldlabel>question_type</fieldlabel>
+            <fieldentry>multiple_choice_question</fieldentry></qtimetadatafield>
+          <qtimetadatafield><fieldlabel>points_possible</fieldlabel><fieldentry>1.0</fieldentry></qtimetadatafield>
+        </qtimetadata></itemmetadata>
+        <presentation>
+          <material><mattext texttype="text/html">&lt;p&gt;Vad är överanpassning?&lt;/p&gt;</mattext>
+          </material>
+          <response_lid ident="response1" rcardinality="Single"><render_choice>
+            <response_label ident="a"><material><mattext texttype="text/plain">Brus inlärt</mattext>
+            </material></response_label>
+            <response_label ident="b"><material><mattext texttype="text/plain">För lite data</mattext>
+            </material></response_label>
+          </render_choice></response_lid>
+        </presentation>
+        <resprocessing>
+          <outcomes><decvar maxvalue="100" minvalue="0" varname="SCORE" vartype="Decimal"/></outcomes>
+          <respcondition continue="No"><conditionvar>
+            <varequal respident="response1">a</varequal></conditionvar>
+            <setvar action="Set" varname="SCORE">100</setvar></respcondition>
+        </resprocessing>
+      </item>
+    </section>
+  </assessment>
+</questestinterop>
+"""
+
+
+def _canvas_export(path: Path) -> Path:
+    """A Canvas quiz export: manifest, the quiz's QTI file and assessment_meta, plus a picture, deflated."""
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<manifest identifier="m1" xmlns="http://www.imsglobal.org/xsd/'
+        'imsccv1p1/imscp_v1p1"><resources><resource identifier="g1" type="imsqti_xmlv1p2">'
+        '<file href="g1/g1.xml"/><dependency identifierref="g1meta"/></resource></resources></manifest>\n'
+    )
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("imsmanifest.xml", manifest)
+        archive.writestr("g1/g1.xml", _CANVAS_ITEM)
+        archive.writestr("g1/assessment_meta.xml", "<quiz identifier='g1'><title>Kapitel 3</title></quiz>")
+        archive.writestr("web_resources/graf.png", bytes(range(256)) * 64)
+    return path
+
+
+def _cut_short(path: Path) -> Path:
+    """The file as a download that stopped half way leaves it: the zip directory at its end is gone."""
+    content = path.read_bytes()
+    path.write_bytes(content[: len(content) // 2])
+    return path
+
+
+@pytest.mark.parametrize("name", ["quiz-export.zip", "course-export.imscc", "quiz.qti"])
+def test_a_qti_package_cut_short_is_named_damaged_not_text_that_is_no_utf8(
+    settings: Settings, tmp_path: Path, name: str
+) -> None:
+    """A Canvas export whose download stopped half way begins as a zip but has no zip directory: it was
+    read as text and refused as 'not UTF-8 text (save the file as UTF-8)', sending the teacher to an
+    editor. It is a damaged package to fetch again, and the banks folder stays as it was."""
+    whole = _canvas_export(tmp_path / f"whole-{name}")
+    assert [q.choices[0].text for q in import_file(whole).questions] == ["Brus inlärt"]
+    cut = _cut_short(_canvas_export(tmp_path / name))
+
+    result = runner.invoke(app, ["bank", "import", str(cut)])
+
+    assert result.exit_code != 0
+    message = str(result.exception)
+    assert message.startswith(f"{cut}: not a QTI package: a damaged or incomplete zip archive")
+    assert "UTF-8" not in message
+    assert not settings.banks_dir.exists() or list(settings.banks_dir.iterdir()) == []
+
+
+def _anki_package(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("collection.anki2", bytes(range(256)) * 256)
+        archive.writestr("media", "{}")
+    return path
+
+
+def _workbook(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Fråga", "Svar"])
+    for number in range(200):
+        sheet.append([f"Vad är {number} + {number}?", f"{2 * number} (två gånger {number})"])
+    workbook.save(path)
+    return path
+
+
+def _backup(path: Path) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for name, content in [
+            ("moodle_backup.xml", b"<moodle_backup/>"),
+            ("files/3f/3f1e", bytes(range(256)) * 512),
+            ("questions.xml", b"<question_categories/>"),
+        ]:
+            member = tarfile.TarInfo(name)
+            member.size = len(content)
+            archive.addfile(member, io.BytesIO(content))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "write", "said"),
+    [
+        ("kortlek.apkg", _anki_package, "not an Anki package (.apkg/.colpkg): a damaged or incomplete zip"),
+        ("samling.colpkg", _anki_package, "not an Anki package (.apkg/.colpkg): a damaged or incomplete zip"),
+        ("frågor.xlsx", _workbook, "is not an Excel workbook (a damaged or incomplete zip archive"),
+        ("course-7.mbz", _backup, "not a Moodle backup (.mbz): a damaged or incomplete archive"),
+    ],
+)
+def test_other_packages_cut_short_say_so(tmp_path: Path, name: str, write: object, said: str) -> None:
+    """The same for an Anki package, a workbook and a Moodle course backup (a large .mbz download is the
+    likeliest to stop half way): they said 'not a readable zip archive', '(not a zip archive)' and
+    'neither a gzipped tar nor a zip archive', which a file that is one, damaged, is not."""
+    assert callable(write)
+    cut = _cut_short(write(tmp_path / name))
+    with pytest.raises(InputFileError) as raised:
+        import_file(cut)
+    assert str(raised.value).startswith(f"{cut}: {said}")
+    assert "cut short in a download or copy? Fetch it again" in str(raised.value)
+
+
+def test_files_that_are_no_archive_at_all_are_still_named_so(tmp_path: Path) -> None:
+    """Only a file that begins as an archive is called damaged: text saved under a package's name is no
+    archive, and an empty .zip is no zip."""
+    text = tmp_path / "frågor.apkg"
+    text.write_text("Fråga;Svar\n", encoding="utf-8")
+    empty = tmp_path / "tom.zip"
+    empty.write_bytes(b"")
+    backup = tmp_path / "kurs.mbz"
+    backup.write_text("<moodle_backup/>", encoding="utf-8")
+    for path, said in [
+        (text, "not an Anki package (.apkg/.colpkg): not a readable zip archive"),
+        (empty, "not a QTI package: not a readable zip archive"),
+        (backup, "not a Moodle backup (.mbz): neither a gzipped tar nor a zip archive"),
+    ]:
+        with pytest.raises(InputFileError) as raised:
+            import_file(path)
+        assert str(raised.value) == f"{path}: {said}"
