@@ -62,7 +62,23 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             "unsuspend).",
         ),
         Binding("ctrl+f", "choose('finish')", "Finish", tooltip="End the quiz and see the results."),
+        Binding(
+            "pagedown",
+            "read('page_down')",
+            "Read on",
+            show=False,
+            tooltip="Scroll the feedback (also pgup, ↓ ↑, home, end): on a small terminal the key points, "
+            "your answer and the reference answer go on below the edge.",
+        ),
+        Binding("pageup", "read('page_up')", show=False),
+        Binding("down", "read('scroll_down')", show=False),
+        Binding("up", "read('scroll_up')", show=False),
+        Binding("home", "read('scroll_home')", show=False),
+        Binding("end", "read('scroll_end')", show=False),
     ]
+    """The scroll keys are the screen's, as the focus rests on the Next button below the feedback once the
+    grade is in (enter goes on): a focused button takes no scroll key, so with only the scroll area's own
+    keys pgdn and ↓ did nothing until the student found shift+tab twice."""
 
     def __init__(
         self, quiz: ActiveQuiz, answer: AnswerRecord, *, language: str, waiting_for_model: bool
@@ -187,6 +203,10 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         if chosen is FeedbackChoice.NEXT and self.quiz.is_last and self.quiz.total == len(self.quiz.answers):
             chosen = FeedbackChoice.FINISH
         self.dismiss(chosen)
+
+    async def action_read(self, scroll: str) -> None:
+        """Scroll the feedback as its own keys would (`scroll` names a scroll container's action)."""
+        await self.query_one("#feedback", VerticalScroll).run_action(scroll)
 
     def _show_suspended(self) -> None:
         suspended = self.quiz.is_suspended(self.question)
