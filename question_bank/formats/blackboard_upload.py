@@ -13,6 +13,11 @@ MAT one multiple-choice question per pair (formats/matching.py). ORD, FIB_PLUS, 
 and QUIZ_BOWL are unsupported (an error, or left out with --skip-unsupported). HTML in a text is read as
 HTML. A line of another type, a right/wrong word that is neither, or a missing answer is an error naming
 the line; nothing is imported then.
+
+Blackboard says to write the file in Excel, whose "Text (Tab delimited)" and "Unicode Text" saves put a
+cell holding a straight quote in quotes and double the quote (`print("hej")` becomes `"print(""hej"")"`);
+LibreOffice can quote every text cell, the type code too (`"MC"`). Such cells are read as the spreadsheet
+showed them. A cell merely wrapped in quotes by its author (`"Cogito, ergo sum"`) keeps them.
 """
 
 from __future__ import annotations
@@ -42,7 +47,9 @@ _UNSUPPORTED = {
     "JUMBLED_SENTENCE": "jumbled sentence",
     "QUIZ_BOWL": "quiz bowl",
 }
-_TYPE_CODE = re.compile(rf"^({'|'.join((*_SUPPORTED, *_UNSUPPORTED))})\t")
+_TYPE_CODE = re.compile(rf"^(\"?)({'|'.join((*_SUPPORTED, *_UNSUPPORTED))})\1\t")
+_QUOTED_CELL = re.compile(r'"((?:[^"]|"")*)"')
+"""A cell as a spreadsheet quotes it: in quotes, each quote inside doubled."""
 _RIGHT_WORDS = {"correct": True, "incorrect": False}
 _MISSING_REFERENCE = (
     "an essay or short response without an example answer has no reference answer, so tenta cannot grade "
@@ -63,6 +70,22 @@ def looks_like_blackboard_upload(text: str) -> bool:
     lines = [line for line in text.split("\n") if line.strip()]
     typed = sum(1 for line in lines if _TYPE_CODE.match(line.lstrip("\ufeff")))
     return typed > 0 and typed * 2 > len(lines)
+
+
+def _cells(line: str) -> list[str]:
+    """The line's tab-separated cells, each as the spreadsheet that saved the file showed it: a quoted
+    cell with a doubled quote inside is unquoted, and when the type code itself is quoted (every text
+    cell quoted) so is every quoted cell."""
+    cells = line.split("\t")
+    every = bool(_QUOTED_CELL.fullmatch(cells[0].strip()))
+    return [_unquoted(cell, every=every) for cell in cells]
+
+
+def _unquoted(cell: str, *, every: bool) -> str:
+    quoted = _QUOTED_CELL.fullmatch(cell.strip())
+    if quoted is None or not (every or '""' in quoted.group(1)):
+        return cell
+    return quoted.group(1).replace('""', '"')
 
 
 def _text(raw: str) -> str:
@@ -177,7 +200,7 @@ def parse_blackboard_upload(text: str, problems: ImportProblems) -> list[MoodleQ
     for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
-        cells = raw.lstrip("\ufeff").rstrip("\r").split("\t")
+        cells = _cells(raw.lstrip("\ufeff").rstrip("\r"))
         code = cells[0].strip()
         try:
             if code not in (*_SUPPORTED, *_UNSUPPORTED):

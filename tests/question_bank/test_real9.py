@@ -165,3 +165,48 @@ def test_files_that_are_no_archive_at_all_are_still_named_so(tmp_path: Path) -> 
         with pytest.raises(InputFileError) as raised:
             import_file(path)
         assert str(raised.value) == f"{path}: {said}"
+
+
+def test_a_blackboard_upload_file_saved_by_excel_reads_its_quoted_cells_as_excel_showed_them(
+    tmp_path: Path,
+) -> None:
+    """Blackboard says to write the Upload Questions file in Excel; saved as Text (Tab delimited) Excel
+    puts a cell holding a straight quote in quotes and doubles the quote. The prompt was imported as
+    '"Vad skriver print(""hej"")?"' and the choice with three quotes a side. A cell whose author
+    wrapped a quotation in quotes keeps them."""
+    lines = [
+        'MC\t"Vad skriver print(""hej"")?"\thej\tcorrect\t"""hej"""\tincorrect\t\t',
+        'TF\t"Cogito, ergo sum" skrev Descartes.\ttrue\t\t\t\t',
+        'FIB\t"Vilket ord saknas i ""Att vara eller ___ vara""?"\tinte\t\t\t\t',
+        'ESS\tVad är ett "hygge"?\t"Ett ""hygge"" är en kalavverkad skog."\t\t\t\t',
+    ]
+    path = tmp_path / "frågor för blackboard.txt"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+
+    print_, cogito, blank, hygge = import_file(path).questions
+
+    assert print_.prompt == {"sv": 'Vad skriver print("hej")?'}
+    assert [(c.text, c.fraction) for c in print_.choices] == [("hej", 1.0), ('"hej"', 0.0)]
+    assert cogito.prompt == {"sv": '"Cogito, ergo sum" skrev Descartes.'}
+    assert blank.prompt == {"sv": 'Vilket ord saknas i "Att vara eller ___ vara"?'}
+    assert [c.text for c in blank.choices] == ["inte"]
+    assert hygge.reference_answer == {"sv": 'Ett "hygge" är en kalavverkad skog.'}
+
+
+def test_a_blackboard_upload_file_with_every_text_cell_quoted_is_recognised_and_unquoted(
+    tmp_path: Path,
+) -> None:
+    """LibreOffice's 'Quote all text cells' quotes the type code too: the file was not recognised as an
+    upload file at all (read as a Markdown exam and refused)."""
+    path = tmp_path / "pool.txt"
+    path.write_text(
+        '"MC"\t"Vilken stad är störst?"\t"Stockholm"\t"correct"\t"Malmö"\t"incorrect"\n'
+        '"TF"\t"Göteborg ligger vid Östersjön."\t"false"\n',
+        encoding="utf-8",
+    )
+
+    city, coast = import_file(path).questions
+
+    assert city.prompt == {"sv": "Vilken stad är störst?"}
+    assert [(c.text, c.fraction) for c in city.choices] == [("Stockholm", 1.0), ("Malmö", 0.0)]
+    assert [(c.text, c.fraction) for c in coast.choices] == [("True", 0.0), ("False", 1.0)]
