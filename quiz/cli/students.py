@@ -61,9 +61,13 @@ def list_students() -> None:
     settings: dict[int, list[ExtraTimeRecord]] = {}
     for setting in repository.extra_time_settings():
         settings.setdefault(setting.student_id, []).append(setting)
+    longest_id = max(len(student.external_id or "-") for student in students)
     table = Table(box=box.SIMPLE_HEAD)
-    for column in ("student", "external id", "extra time on timed exams"):
-        table.add_column(column)
+    table.add_column("student", overflow="fold")
+    # The id is what the LMS and Ladok know a student by: on one line while it takes at most half the
+    # width (the other columns wrap), never cut to 'anna.lind@student.su.…'; folded on a narrower screen.
+    table.add_column("external id", no_wrap=longest_id <= console.width // 2, overflow="fold")
+    table.add_column("extra time on timed exams", overflow="fold")
     for student in students:
         name = escape(student.name) + (" [dim](this computer's profile)[/]" if student.is_default else "")
         table.add_row(

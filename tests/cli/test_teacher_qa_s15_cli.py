@@ -149,3 +149,26 @@ def test_a_exam_date_reads_the_same_forms_as_since(ctx: AppContext, bank: Bank, 
     # Before, typer's %Y-%m-%d refused '14/1/2025' with a usage error (exit 2).
     assert code == 0
     assert {line.split(",")[3] for line in stdout.splitlines()[1:]} == {"2025-01-14"}
+
+
+def test_b_student_list_at_80_columns_shows_each_external_id_whole(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mails = {
+        "Cecilia Karlsson": "cecilia.karlsson@student.su.se",
+        "Anna-Karin Lindqvist": "anna-karin.lindqvist@student.su.se",
+        "Örjan Ek": "orjan.ek@student.su.se",
+    }
+    rows = [[name, mail, "dropout", GOOD_DROPOUT] for name, mail in mails.items()]
+    path = write_csv(tmp_path / "class.csv", rows, ("student", "email", "question", "answer"))
+    assert tenta("grade", path, "--bank", "teacher-test")[0] == 0
+    monkeypatch.setenv("COLUMNS", "80")
+
+    code, stdout, _ = tenta("student", "list")
+
+    assert code == 0
+    assert max(len(line) for line in stdout.splitlines()) <= 80
+    # Before: 'anna-karin.lindqvist@student.su.…' beside an empty 25-column extra time column.
+    for mail in mails.values():
+        assert mail in stdout
+    assert "…" not in stdout
