@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.events import Key, Resize
 from textual.widgets import DataTable, Header, Input, Static
 
@@ -366,7 +367,9 @@ class BrowserScreen(TentaScreen[None]):
         empty = self.query_one("#browser-empty", Static)
         if not self.shown:
             query = self.query_one("#browser-filter", Input).value.strip()
-            empty.update(f"No question matches “{query}”." if query else "No question in the chosen topics.")
+            empty.update(
+                Content(f"No question matches “{query}”." if query else "No question in the chosen topics.")
+            )
         table.display = bool(self.shown)
         empty.display = not self.shown
 

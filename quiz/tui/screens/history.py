@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db.records import SessionSummary
@@ -88,7 +89,7 @@ class HistoryScreen(TentaScreen[None]):
         if not self._sessions:
             empty.update("No sessions yet — press escape, then n to start a quiz.")
         elif shown == 0:
-            empty.update(f"No session matches “{query}”.")
+            empty.update(Content(f"No session matches “{query}”."))
         table.display = shown > 0
         empty.display = shown == 0
 

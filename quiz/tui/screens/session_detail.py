@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from db.records import AnswerDetail, SessionDetail, SessionItemDetail
@@ -114,7 +115,7 @@ class SessionDetailScreen(TentaScreen[None]):
             view.show(item.answer)
         else:
             draft = f"\n\nUnsubmitted draft:\n{item.draft}" if item.draft else ""
-            empty.update(f"{item.prompt}\n\nThis question was skipped.{draft}")
+            empty.update(Content(f"{item.prompt}\n\nThis question was skipped.{draft}"))
 
     def action_back(self) -> None:
         self.dismiss()

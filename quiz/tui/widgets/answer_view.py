@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Label, Static
 
 from db.records import AnswerDetail
@@ -44,8 +45,13 @@ class AnswerView(Vertical):
             if "decided_by" in point
         }
         self.query_one(".av-question", Static).update(
-            f"[b]{answer.question_id}[/b] · {answer.student_name} · {local_minute(answer.submitted_at)}\n"
-            f"{detail.prompt}"
+            Content.from_markup(
+                "[b]$question[/b] · $student · $submitted\n$prompt",
+                question=answer.question_id,
+                student=answer.student_name,
+                submitted=local_minute(answer.submitted_at),
+                prompt=detail.prompt,
+            )
         )
         bar = self.query_one(ScoreBar)
         bar.display = detail.final_score is not None
@@ -62,14 +68,18 @@ class AnswerView(Vertical):
             flags.append("⚑ needs teacher review")
         if detail.regrade_requested:
             flags.append(f"regrade requested: {detail.regrade_reason or 'no reason given'}")
-        self.query_one(".av-flags", Static).update(" · ".join(flags))
+        self.query_one(".av-flags", Static).update(Content(" · ".join(flags)))
         self.query_one(AnswerText).show(answer.text, points)
         self.query_one(PointList).show(points, decided_by, max_points=detail.max_points)
         overrides = [
-            f"[b]Teacher {override.teacher}[/b] set {format_score(override.score)} "
-            f"on {override.created_at:%Y-%m-%d}: "
-            f"{override.comment or '(no comment)'}"
+            Content.from_markup(
+                "[b]Teacher $teacher[/b] set $score on $day: $comment",
+                teacher=override.teacher,
+                score=format_score(override.score),
+                day=f"{override.created_at:%Y-%m-%d}",
+                comment=override.comment or "(no comment)",
+            )
             for override in detail.overrides
         ]
-        self.query_one(".av-overrides", Static).update("\n".join(overrides))
+        self.query_one(".av-overrides", Static).update(Content("\n").join(overrides))
         self.query_one(".av-overrides").display = bool(overrides)
