@@ -62,6 +62,7 @@ from question_bank.formats.common import (
     slugify,
     title_from_path,
 )
+from question_bank.formats.media_files import name_images
 from question_bank.keypoints import parse_weighted_point, read_marking_scheme
 from question_bank.language import detect_bank_languages
 from question_bank.models import Bank
@@ -426,8 +427,8 @@ class _Columns:
         position = self.positions.get(name)
         if position is None or position >= len(cells):
             return ""
-        value = cells[position].strip()
-        return html_to_text(value).strip() if self.html else value
+        value = _named_sounds(cells[position].strip())
+        return html_to_text(name_images(value)).strip() if self.html else value
 
     def where(self, name: str) -> str:
         return f"{self.label(self.positions.get(name, 0))} ({name})"
@@ -819,6 +820,16 @@ def _header_or_positional_columns(
     if recognised_columns(rows[0][1]):
         return _header_columns(rows[0][1], rows[0][0], rows[1:], problems, label), rows[1:]
     return _positional_columns(options, rows, path, label), rows
+
+
+_ANKI_SOUND = re.compile(r"\[sound:([^\]]*)\]")
+
+
+def _named_sounds(cell: str) -> str:
+    """Anki's `[sound:uttal.mp3]` as '[sound: uttal.mp3]', as its package importer shows a sound: a text
+    export carries no media, so the name is what tells the teacher which recording the card played
+    (pictures likewise keep their file name as '[image: karta.jpg]', not a bare '[image]')."""
+    return _ANKI_SOUND.sub(lambda match: f"[sound: {match.group(1).strip()}]", cell)
 
 
 def _deck_path(deck: str) -> list[str]:

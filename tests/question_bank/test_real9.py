@@ -210,3 +210,22 @@ def test_a_blackboard_upload_file_with_every_text_cell_quoted_is_recognised_and_
     assert city.prompt == {"sv": "Vilken stad är störst?"}
     assert [(c.text, c.fraction) for c in city.choices] == [("Stockholm", 1.0), ("Malmö", 0.0)]
     assert [(c.text, c.fraction) for c in coast.choices] == [("True", 0.0), ("False", 1.0)]
+
+
+def test_an_anki_text_export_names_the_pictures_and_sounds_its_cards_showed(tmp_path: Path) -> None:
+    """Anki's 'Notes in Plain Text' (#html:true) keeps a field's `<img src="…">` and `[sound:…]` but no
+    media: the picture became a bare '[image]' and the sound stayed Anki's own '[sound:uttal_1.mp3]',
+    so nothing told which picture was meant. They read as the .apkg importer shows them."""
+    path = tmp_path / "Svenska__Glosor.txt"
+    path.write_text(
+        "#separator:tab\n#html:true\n#tags column:3\n"
+        'Vilket land visar kartan?<br><img src="karta%20sverige.jpg">\tSverige\tgeografi\n'
+        "Vad säger rösten? [sound:uttal_1.mp3]\t<i>hej</i>\tspråk\n",
+        encoding="utf-8",
+    )
+
+    country, voice = import_file(path).questions
+
+    assert country.prompt == {"sv": "Vilket land visar kartan?\n[image: karta sverige.jpg]"}
+    assert voice.prompt == {"sv": "Vad säger rösten? [sound: uttal_1.mp3]"}
+    assert voice.reference_answer == {"sv": "hej"}
