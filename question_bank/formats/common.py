@@ -6,9 +6,11 @@ validates them all, collects every problem with its line, and only returns a Ban
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -103,6 +105,29 @@ def starts_like_zip(path: Path) -> bool:
             return handle.read(4) in _ZIP_SIGNATURES
     except OSError:
         return False
+
+
+_UTF8_NAME_FLAG = 0x800
+"""The zip flag (general purpose bit 11) saying a member's name is UTF-8; without it zipfile reads cp437."""
+
+
+def repair_member_names(archive: zipfile.ZipFile) -> None:
+    """Give each member of `archive` the name its creator meant, so a manifest's or a question's reference
+    finds it. macOS's Compress writes names as decomposed UTF-8 without the flag that says so, which
+    zipfile reads as cp437 ('bilder/├ñlg.png' for 'bilder/älg.png'): a flagless name that is valid
+    UTF-8 is read as UTF-8 (Windows's compressed folders write the OEM code page, seldom valid UTF-8, and
+    cp437 reads å ä ö as cp850 writes them), and every name is composed (NFC) as the XML referring to it
+    is. `orig_filename`, which zipfile checks each member's header against, stays as read."""
+    for info in archive.infolist():
+        name = info.filename
+        if not info.flag_bits & _UTF8_NAME_FLAG:
+            with contextlib.suppress(UnicodeError):  # not UTF-8: the cp437 reading stands
+                name = name.encode("cp437").decode("utf-8")
+        name = unicodedata.normalize("NFC", name)
+        if name != info.filename:
+            archive.NameToInfo.pop(info.filename, None)
+            info.filename = name
+            archive.NameToInfo[name] = info
 
 
 def unreadable_zip(path: Path, otherwise: str = "not a readable zip archive") -> str:

@@ -37,7 +37,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement
 
 from question_bank.errors import InputFileError
-from question_bank.formats.common import read_text, starts_like_zip
+from question_bank.formats.common import read_text, repair_member_names, starts_like_zip
 from question_bank.formats.media_files import MAX_MEDIA_FILE_BYTES, plain_media_name
 from question_bank.formats.xml_source import parse_with_lines
 
@@ -219,6 +219,7 @@ def archive_members(path: Path, wanted: set[str]) -> dict[str, bytes]:
     try:
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
+                repair_member_names(archive)  # Moodle 1.9 zipped course files under UTF-8 names, unflagged
                 for info in archive.infolist():
                     name = info.filename.removeprefix("./")
                     if name in wanted and not info.is_dir() and info.file_size <= MAX_MEDIA_FILE_BYTES:

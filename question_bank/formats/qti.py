@@ -123,6 +123,7 @@ from question_bank.formats.common import (
     html_to_text,
     outcome_fields,
     read_text,
+    repair_member_names,
     response_shares,
     starts_like_zip,
     tidy_number,
@@ -2452,6 +2453,7 @@ def read_qti_media(path: Path, names: Collection[str]) -> Iterator[tuple[str, by
         return
     try:
         with zipfile.ZipFile(path) as archive:
+            repair_member_names(archive)
             for name, member in wanted.items():
                 yield name, _read_media_member(archive, member, path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile):
@@ -2975,6 +2977,7 @@ def _read_package(path: Path) -> _Package:
     """The QTI documents of a content package, in manifest order, without extracting anything."""
     try:
         with zipfile.ZipFile(path) as archive:
+            repair_member_names(archive)
             infos = {info.filename: info for info in archive.infolist() if not info.is_dir()}
             manifests = sorted(
                 (name for name in infos if posixpath.basename(name) == "imsmanifest.xml"),

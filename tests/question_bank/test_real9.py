@@ -14,8 +14,10 @@ from typer.testing import CliRunner
 
 from question_bank.errors import InputFileError
 from question_bank.formats.detect import import_file
+from question_bank.formats.media import read_media
 from quiz.cli.main import app
 from quiz.settings import Settings
+from tests.question_bank.conftest import DATA_DIR
 
 runner = CliRunner()
 
@@ -229,3 +231,97 @@ def test_an_anki_text_export_names_the_pictures_and_sounds_its_cards_showed(tmp_
     assert country.prompt == {"sv": "Vilket land visar kartan?\n[image: karta sverige.jpg]"}
     assert voice.prompt == {"sv": "Vad säger rösten? [sound: uttal_1.mp3]"}
     assert voice.reference_answer == {"sv": "hej"}
+
+
+class _UnflaggedName(zipfile.ZipInfo):
+    """A member named as macOS's Compress (and Moodle 1.9's zip) names it: the name's UTF-8 bytes without
+    the flag (general purpose bit 11) that says they are UTF-8."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:
+        return self.filename.encode("utf-8"), self.flag_bits & ~0x800
+
+
+class _OemName(zipfile.ZipInfo):
+    """A member named as Windows's compressed folders name it on a Swedish system: code page 850."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:
+        return self.filename.encode("cp850"), self.flag_bits & ~0x800
+
+
+_QTI21_ITEM = """<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="alg" title="Älgen"
+    adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">
+    <correctResponse><value>A</value></correctResponse></responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <itemBody><p>Vilket djur syns på bilden? <img src="../bilder/älg i skog.png" alt=""/></p>
+    <choiceInteraction responseIdentifier="RESPONSE" shuffle="false" maxChoices="1">
+      <simpleChoice identifier="A">Älg</simpleChoice><simpleChoice identifier="B">Ren</simpleChoice>
+    </choiceInteraction></itemBody>
+  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
+</assessmentItem>
+"""
+_QTI21_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="export">
+  <resources>
+    <resource identifier="alg" type="imsqti_item_xmlv2p1" href="frågor/älgen.xml">
+      <file href="frågor/älgen.xml"/><file href="bilder/älg i skog.png"/>
+    </resource>
+  </resources>
+</manifest>
+"""
+
+
+@pytest.mark.parametrize(
+    ("member", "form"),
+    [(_UnflaggedName, "NFD"), (_UnflaggedName, "NFC"), (_OemName, "NFC")],
+    ids=["macos-compress", "utf8-unflagged", "windows-compressed-folder"],
+)
+def test_a_qti_package_zipped_again_on_a_mac_finds_its_swedish_named_files(
+    tmp_path: Path, member: type[zipfile.ZipInfo], form: str
+) -> None:
+    """A teacher unpacks an ONYX/Inspera QTI export, fixes a typo and zips the folder again with the
+    Finder's Compress: the names are decomposed UTF-8 without the zip flag saying so, which Python reads
+    as cp437 ('fr├Ñgor/...'), so the manifest's 'frågor/älgen.xml' matched no member and the import said
+    'no QTI questions found'. Windows's compressed folders (code page 850) kept working and still do."""
+    import unicodedata
+
+    picture = bytes(range(256))
+    path = tmp_path / "Älgfrågor.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in [
+            ("imsmanifest.xml", _QTI21_MANIFEST.encode()),
+            ("frågor/älgen.xml", _QTI21_ITEM.encode()),
+            ("bilder/älg i skog.png", picture),
+        ]:
+            info = member(unicodedata.normalize(form, name))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    notes: list[str] = []
+
+    (moose,) = import_file(path, notes=notes).questions
+
+    assert notes == []
+    assert moose.prompt == {"sv": "Vilket djur syns på bilden? [image: älg i skog.png]"}
+    assert [(c.text, c.fraction) for c in moose.choices] == [("Älg", 1.0), ("Ren", 0.0)]
+    assert moose.media == ("älg i skog.png",)
+    assert read_media(path, moose.media) == {"älg i skog.png": picture}
+
+
+def test_a_moodle_19_backup_zip_finds_course_files_with_swedish_names(tmp_path: Path) -> None:
+    """Moodle 1.9 zipped its backups with the course files under their UTF-8 names, unflagged: a picture
+    in course_files/bilder/älg.png was read as missing and only named."""
+    backup = DATA_DIR / "moodle19_backup"
+    moodle_xml = (
+        (backup / "moodle.xml").read_text(encoding="utf-8").replace("pics/cell.png", "bilder/älg.png")
+    )
+    picture = (backup / "course_files/pics/cell.png").read_bytes()
+    path = tmp_path / "backup-bio101-20100315-0942.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(_UnflaggedName("moodle.xml"), moodle_xml)
+        archive.writestr(_UnflaggedName("course_files/bilder/älg.png"), picture)
+
+    moose = next(question for question in import_file(path, "moodle-xml").questions if question.media)
+
+    assert moose.media == ("älg.png",)
+    assert read_media(path, moose.media, "moodle-xml") == {"älg.png": picture}
