@@ -697,10 +697,12 @@ def review_command(
     # looks, so they wrap at spaces rather than ending in "…", with the answer's first words under them
     # cut to the width: one column, never narrower than a flag's longest word ('confidence'), even with
     # the longest student and question cells at 80 columns, so a flag is not cut ("low_co/nfiden/ce").
+    # The student and the question wrap within their widths (the row is several lines high anyway), so
+    # 'Fredrik Larsson' is not 'Fredrik Larss…' and two students or questions cut alike stay apart.
     table = Table(title=f"{len(queue)} answer(s) to review", expand=True)
     table.add_column("answer", no_wrap=True)
-    table.add_column("student", no_wrap=True, overflow="ellipsis", max_width=14)
-    table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=20)
+    table.add_column("student", overflow="fold", max_width=14)
+    table.add_column("question", overflow="fold", max_width=20)
     table.add_column("auto", no_wrap=True)
     table.add_column("conf", no_wrap=True)
     table.add_column("why", ratio=1, min_width=WHY_MIN_WIDTH, overflow="fold")

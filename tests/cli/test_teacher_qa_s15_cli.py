@@ -172,3 +172,37 @@ def test_b_student_list_at_80_columns_shows_each_external_id_whole(
     for mail in mails.values():
         assert mail in stdout
     assert "…" not in stdout
+
+
+def _column(stdout: str, index: int) -> list[str]:
+    """One column's text per table row (a row's lines joined at spaces); a row starts at an answer id."""
+    rows: list[list[str]] = []
+    for line in stdout.splitlines():
+        if not line.startswith("│"):
+            continue
+        cells = line.split("│")
+        if cells[1].strip():
+            rows.append([])
+        rows[-1].append(cells[index].strip())
+    return [" ".join(part for part in row if part) for row in rows]
+
+
+def test_c_review_at_80_columns_shows_each_students_name_whole(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ["Johan Gustafsson", "Johan Gustafsdottir", "Anna-Karin Lindqvist"]
+    rows = [[name, "early-stopping", GOOD_STOPPING] for name in names]
+    path = write_csv(tmp_path / "class.csv", rows)
+    assert tenta("grade", path, "--bank", "teacher-test")[0] == 0
+    for detail in ctx.repository.answer_history(bank_id="teacher-test"):
+        ctx.repository.request_regrade(detail.answer.id, "I named the validation loss")
+    monkeypatch.setenv("COLUMNS", "80")
+
+    code, stdout, _ = tenta("review", "--bank", "teacher-test")
+
+    assert code == 0
+    assert max(len(line) for line in stdout.splitlines()) <= 80
+    # Before: 'Johan Gustafs…' twice, one line each; 'Anna-Karin Li…'.
+    students = [cell.replace("- ", "-") for cell in _column(stdout, 2)]
+    assert sorted(students) == sorted(names)
+    assert set(_column(stdout, 3)) == {"early-stopping"}
