@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import re
 import unicodedata
 import zipfile
@@ -442,6 +443,17 @@ def replace_clozes(markup: str, filled: bool) -> str:
     while previous != markup:
         previous, markup = markup, _CLOZE.sub(replace, markup)
     return markup
+
+
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """Moodle auto-format text without tags as Moodle shows it: Moodle passes the text to the browser as
+    HTML, so `&lt;b&gt;` (how a teacher writes a tag to be shown) reads '<b>' and `&auml;` 'ä', as in
+    HTML text. Only references ending in ';' are decoded: 'R&D' or '&copy2024' are left as written."""
+    decoded = _CHARACTER_REFERENCE.sub(lambda match: html.unescape(match.group(0)), text)
+    return decoded.replace("\xa0", " ")
 
 
 def html_to_text(markup: str, *, keep_newlines: bool = False) -> str:

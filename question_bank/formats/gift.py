@@ -40,6 +40,7 @@ from question_bank.formats.common import (
     bank_languages,
     build_bank,
     common_prefix,
+    decode_entities,
     html_to_text,
     outcome_fields,
     read_text,
@@ -117,6 +118,8 @@ def _formatted(text: str, default_format: str = "moodle") -> tuple[str, str]:
     body = _restore(body).strip()
     if text_format == "html" or (text_format == "moodle" and HTML_TAG.search(body)):
         body = html_to_text(name_images(body), keep_newlines=text_format == "moodle")
+    elif text_format == "moodle":
+        body = decode_entities(body)
     return body, text_format
 
 

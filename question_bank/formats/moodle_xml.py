@@ -61,6 +61,7 @@ from question_bank.errors import InputFileError
 from question_bank.formats import cloze, matching, multilang
 from question_bank.formats.common import (
     ImportProblems,
+    decode_entities,
     html_to_text,
     outcome_fields,
     read_text,
@@ -183,7 +184,7 @@ def _readable(raw: str, text_format: str) -> str:
         return html_to_text(name_images(text), keep_newlines=text_format == "moodle_auto_format")
     if text_format == "markdown":
         return _markdown_media_marked(text)
-    return text
+    return decode_entities(text) if text_format == "moodle_auto_format" else text
 
 
 def _markdown_media_marked(text: str) -> str:

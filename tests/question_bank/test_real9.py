@@ -325,3 +325,53 @@ def test_a_moodle_19_backup_zip_finds_course_files_with_swedish_names(tmp_path: 
 
     assert moose.media == ("älg.png",)
     assert read_media(path, moose.media, "moodle-xml") == {"älg.png": picture}
+
+
+def test_moodle_auto_format_text_shows_its_character_references_as_moodle_does(tmp_path: Path) -> None:
+    """Moodle passes auto-format text to the browser as HTML, so a teacher who wants '<b>' shown types
+    `&lt;b&gt;`, and Moodle 1.9's editor wrote 'ä' as `&auml;`. Without a tag in the text these stayed
+    as written ('Vad gör taggen &lt;b&gt;?'), unlike the same text with a tag or in HTML format. Plain
+    text format is shown as written by Moodle too, and 'R&D' is no reference."""
+    xml = tmp_path / "html-kurs.xml"
+    xml.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="shortanswer">
+    <name><text>Taggen b</text></name>
+    <questiontext format="moodle_auto_format"><text>Vad g&amp;ouml;r taggen &amp;lt;b&amp;gt;?
+Svara med ett ord (R&amp;D-avdelningen vet).</text></questiontext>
+    <generalfeedback format="moodle_auto_format"><text>&amp;lt;b&amp;gt; &amp;auml;r fetstil.</text>
+    </generalfeedback>
+    <defaultgrade>1.0000000</defaultgrade>
+    <usecase>0</usecase>
+    <answer fraction="100" format="moodle_auto_format"><text>fetstil</text>
+      <feedback format="moodle_auto_format"><text>R&amp;auml;tt!</text></feedback></answer>
+    <answer fraction="0" format="plain_text"><text>&amp;lt;strong&amp;gt;</text>
+      <feedback format="plain_text"><text>&amp;lt;strong&amp;gt; &#228;r n&#229;got annat</text>
+      </feedback></answer>
+  </question>
+</quiz>
+""",
+        encoding="utf-8",
+    )
+    gift = tmp_path / "html-kurs.gift"
+    gift.write_text(
+        "::Taggen i::[moodle]Vad g&ouml;r taggen &lt;i&gt;?{=kursiv#R&auml;tt}\n\n"
+        "::Taggen u::Vad g&ouml;r &lt;u&gt; &amp; &lt;s&gt; (R&D)?{=understrykning}\n\n"
+        "::Rå text::[plain]Skriv &lt; som HTML{=&amp;lt;}\n",
+        encoding="utf-8",
+    )
+
+    (bold,) = import_file(xml).questions
+    italic, underline, raw = import_file(gift).questions
+
+    assert bold.prompt == {"sv": "Vad gör taggen <b>?\nSvara med ett ord (R&D-avdelningen vet)."}
+    assert bold.general_feedback == "<b> är fetstil."
+    assert [(c.text, c.feedback) for c in bold.choices] == [
+        ("fetstil", "Rätt!"),
+        ("&lt;strong&gt;", "&lt;strong&gt; är något annat"),
+    ]
+    assert italic.prompt == {"sv": "Vad gör taggen <i>?"}
+    assert [(c.text, c.feedback) for c in italic.choices] == [("kursiv", "Rätt")]
+    assert underline.prompt == {"sv": "Vad gör <u> & <s> (R&D)?"}
+    assert raw.prompt == {"sv": "Skriv &lt; som HTML"}
