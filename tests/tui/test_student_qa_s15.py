@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import pytest
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Static
+from textual.content import Content
+from textual.widgets import Button, DataTable, Select, SelectionList, Static
 
+from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
+from quiz.tui.screens.finish_dialog import PROMPT_EXCERPT, FinishDialog
 from quiz.tui.screens.history import HistoryScreen
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.keys_dialog import screen_keys
 from quiz.tui.screens.quiz import QuizScreen
+from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
+from quiz.tui.screens.suspended_dialog import SuspendedDialog
 from tests.tui.conftest import make_app
-from tests.tui.helpers import graded_feedback, home_ready, settle, wait_until
+from tests.tui.helpers import graded_feedback, home_ready, open_browser, settle, wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -94,3 +99,76 @@ async def test_a_students_draft_and_regrade_reason_are_shown_as_typed_in_history
         history = pilot.app.screen
         assert isinstance(history, HistoryScreen)
         assert str(history.query_one("#history-empty", Static).render()) == "No session matches “[/]”."
+
+
+BRACKET_BANK = "dl-brackets"
+TITLE = "Deep learning [ht25]"
+PROMPTS = {
+    "q01-ai-ml-dl": "En neuron räknar ut summan av w[i]·x[i] plus b. Vad är w[i], x[i] och b?",
+    "q02-tensorflow-keras": "I en RNN beror h[t] på h[t-1]. Vad betyder [t] här?",
+}
+
+
+def install_bracket_bank(ctx: AppContext) -> None:
+    """The bundled course as a user bank whose title and first two prompts have lowercase square brackets,
+    as a teacher writes indices."""
+    bundled = ctx.catalog.load("dl-course").model_dump()
+    for question in bundled["questions"]:
+        if question["id"] in PROMPTS:
+            question["prompt"] = {"sv": PROMPTS[question["id"]]}
+    ctx.catalog.install(Bank.model_validate({**bundled, "id": BRACKET_BANK, "title": TITLE}))
+
+
+def shown(cell: object) -> str:
+    """What a table cell or list option shows: a str is read as markup, a Text or Content as it is."""
+    return Content.from_markup(cell).plain if isinstance(cell, str) else str(cell)
+
+
+async def test_a_banks_square_brackets_are_shown_in_feedback_finish_results_home_browser(
+    ctx: AppContext,
+) -> None:
+    """A prompt's 'w[i]' and 'h[t-1]' and a title's '[ht25]' read as written on every student screen; they
+    were Rich markup there ('[i]' italicised the rest, '[t-1]' and '[ht25]' vanished)."""
+    install_bracket_bank(ctx)
+    first, second = PROMPTS.values()
+    async with make_app(ctx).run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        pilot.app.screen.query_one("#bank", Select).value = BRACKET_BANK
+        await wait_until(
+            pilot, lambda: TITLE in str(pilot.app.screen.query_one("#summary").render()), "the title"
+        )
+        assert str(pilot.app.screen.query_one("#summary", Static).render()).startswith(f"{TITLE}: nothing")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        await pilot.press(*"w är vikterna, x indata och b bias.", "ctrl+s")
+        feedback = await graded_feedback(pilot)
+        assert str(feedback.query_one("#fb-question", Static).render()) == f"Question 1 · {first}"
+        await pilot.press("s", "e")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "back to the question")
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
+        finish = pilot.app.screen.query_one("#finish-items", DataTable)
+        assert shown(finish.get_row_at(0)[1]) == second[: PROMPT_EXCERPT - 1] + "…"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
+        await settle(pilot)
+        results = pilot.app.screen
+        assert str(results.query_one("#results-title", Static).render()) == f"Full exam finished · {TITLE}"
+        rows = results.query_one("#results-table", DataTable)
+        assert [shown(rows.get_row_at(index)[1]) for index in (0, 1)] == [first[:37] + "…", second[:37] + "…"]
+
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "home")
+        await wait_until(
+            pilot, lambda: "suspended" in str(pilot.app.screen.query_one("#summary").render()), "1 suspended"
+        )
+        assert str(pilot.app.screen.query_one("#summary", Static).render()).startswith(f"{TITLE}: 1 quiz")
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SuspendedDialog), "the suspended list")
+        option = pilot.app.screen.query_one("#suspended-list", SelectionList).get_option_at_index(0)
+        assert shown(option.prompt).startswith(f"Q1   {first[:37]}…")
+        await pilot.press("escape")
+        browser = await open_browser(pilot)
+        cells = [shown(cell) for cell in browser.query_one(DataTable).get_row("q02-tensorflow-keras")]
+        prompt = cells[1].removesuffix("…")
+        assert len(prompt) > 20 and second.startswith(prompt), cells

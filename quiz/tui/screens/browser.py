@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -359,7 +360,7 @@ class BrowserScreen(TentaScreen[None]):
         for column in columns:
             table.add_column(labels[column.key], width=widths[column.key], key=column.key)
         for row in self.shown:
-            cells = [_truncated(column.cell(row, now), widths[column.key] - GAP) for column in columns]
+            cells = [Text(_truncated(column.cell(row, now), widths[column.key] - GAP)) for column in columns]
             table.add_row(*cells, key=row.question.id)
         if highlighted is not None and highlighted.question.id in {row.question.id for row in self.shown}:
             table.move_cursor(row=table.get_row_index(highlighted.question.id))

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Collapsible, Footer, Header, Label, LoadingIndicator, Markdown, Static
 
 from db.records import AnswerRecord
@@ -97,7 +98,12 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         number = f"Question {question.number}" if question.number is not None else question.id
         yield Header()
         with VerticalScroll(id="feedback"):
-            yield Static(f"[b]{number}[/b] · {question.prompt_in(self.language)}", id="fb-question")
+            yield Static(
+                Content.from_markup(
+                    "[b]$number[/b] · $prompt", number=number, prompt=question.prompt_in(self.language)
+                ),
+                id="fb-question",
+            )
             with Vertical(id="fb-pending"):
                 yield LoadingIndicator()
                 yield Label(self._pending_text(), id="fb-pending-text")

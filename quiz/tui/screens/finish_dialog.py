@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -57,12 +58,12 @@ class FinishDialog(ModalScreen[int | None]):
                     f"Submit all and finish hands in the {typed} typed answer(s) as they stand.",
                     classes="muted",
                 )
-            table: DataTable[str] = DataTable(id="finish-items", cursor_type="row", zebra_stripes=True)
+            table: DataTable[str | Text] = DataTable(id="finish-items", cursor_type="row", zebra_stripes=True)
             table.add_columns("#", "question", "state")
             for item in self.items:
                 if item.state is not ItemState.SUBMITTED or item.flagged:
                     number = f"{item.position + 1} {FLAG_MARK}" if item.flagged else str(item.position + 1)
-                    table.add_row(number, self._prompt(item), item.state.value, key=str(item.position))
+                    table.add_row(number, Text(self._prompt(item)), item.state.value, key=str(item.position))
             table.display = table.row_count > 0
             yield table
             with Horizontal(classes="dialog-buttons"):

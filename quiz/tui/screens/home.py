@@ -13,6 +13,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from db.records import minutes_text
@@ -237,7 +238,9 @@ class HomeScreen(TentaScreen[None]):
         self._scope, self._scope_of = scope, (summary.student.id, summary.bank_id)
         self.tenta.preload_model_soon()
         self._show_scope(scope)
-        line = summary.line() + (" · [@click=screen.suspended]u: show[/]" if summary.suspended else "")
+        line = Content(summary.line())
+        if summary.suspended:
+            line += Content.from_markup(" · [@click=screen.suspended]u: show[/]")
         exam = self.query_one("#mode-full", Button)
         if scope.chosen:
             self.query_one("#summary", Static).update(line)
@@ -250,7 +253,7 @@ class HomeScreen(TentaScreen[None]):
         else:
             whose = " (your extra time)" if limit.extra_time else ""
             timed = f"Timed full exam: {limit.describe()}{whose}"
-            self.query_one("#summary", Static).update(f"{line}\n{timed}")
+            self.query_one("#summary", Static).update(line + f"\n{timed}")
             exam.label = f"Full exam ({summary.question_count}, {minutes_text(limit.minutes)} min)"
             exam.tooltip = timed
         due = self.query_one("#mode-due", Button)
@@ -271,7 +274,7 @@ class HomeScreen(TentaScreen[None]):
     def _show_scope(self, scope: TopicScope) -> None:
         change = "change" if scope.chosen else "choose"
         link = f" · [@click=screen.choose_topics]t: {change}[/]" if scope.has_topics else ""
-        self.query_one("#topic-line", Static).update(scope.line() + link)
+        self.query_one("#topic-line", Static).update(Content(scope.line()) + Content.from_markup(link))
 
     def _resume_chosen(self, choice: ResumeChoice | None) -> None:
         resumable = self._dashboard.resumable if self._dashboard else None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -43,7 +45,12 @@ class ResultsScreen(Screen[None]):
         quiz = self.quiz
         yield Header()
         with Vertical(id="results"):
-            yield Static(f"[b]{quiz.mode.label}[/b] finished · {quiz.bank.title}", id="results-title")
+            yield Static(
+                Content.from_markup(
+                    "[b]$mode[/b] finished · $bank", mode=quiz.mode.label, bank=quiz.bank.title
+                ),
+                id="results-title",
+            )
             yield ScoreBar(label="Total", id="results-score")
             yield Static("", id="results-summary")
             yield DataTable(id="results-table", cursor_type="row", zebra_stripes=True)
@@ -74,14 +81,21 @@ class ResultsScreen(Screen[None]):
         for item in items:
             table.add_row(*self._row(item), key=str(item.position))
 
-    def _row(self, item: ItemResult) -> tuple[str, str, str, str, str]:
+    def _row(self, item: ItemResult) -> tuple[str, Text, str, str, str]:
+        """The question's cells; its prompt as text (a bank's 'w[i]' is no markup)."""
         question = self.quiz.questions[item.position]
         number = str(question.number) if question.number is not None else str(item.position + 1)
         prompt = " ".join(item.prompt.split())
         prompt = prompt if len(prompt) <= 38 else prompt[:37] + "…"
         score = score_out_of(item.score, item.max_points)
         seconds = item.answer.answer.time_taken_s if item.answer else None
-        return number, prompt, score, format_duration(seconds) if seconds else "–", STATUS_TEXT[item.status]
+        return (
+            number,
+            Text(prompt),
+            score,
+            format_duration(seconds) if seconds else "–",
+            STATUS_TEXT[item.status],
+        )
 
     @on(messages.GradeReady)
     @on(messages.GradeFailed)

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList
 
@@ -20,12 +21,12 @@ PROMPT_WIDTH = 38
 HELP = "space: pick · enter: unsuspend picked · a: unsuspend all · esc: close"
 
 
-def option_label(question: SuspendedQuestion) -> str:
+def option_label(question: SuspendedQuestion) -> Content:
     """'Q1   Hur är AI, Maskininlärning och Deep…  leech · 8 lapses', or '… by you'."""
     prompt = " ".join(question.prompt.split())
     prompt = prompt if len(prompt) <= PROMPT_WIDTH else prompt[: PROMPT_WIDTH - 1] + "…"
     why = f"leech · {question.lapses} lapses" if question.leech else "by you"
-    return f"{question.label:<4} {prompt:<{PROMPT_WIDTH}} {why}"
+    return Content(f"{question.label:<4} {prompt:<{PROMPT_WIDTH}} {why}")
 
 
 class SuspendedList(SelectionList[str]):
