@@ -33,6 +33,7 @@ from rich.table import Table
 from rich.text import Text
 
 from db.records import AnswerDetail, credit_status
+from db.repository import latest_per_student_question
 from grading.models import GradeFlag, PointStatus
 from question_bank.errors import InputFileError, TentaError
 from question_bank.grade_scales import PRESETS, GradeBoundary, describe_scale, scale_option
@@ -50,6 +51,7 @@ from quiz.teacher.batch import (
     grade_pending,
     pending_answers,
     resolve_question,
+    resubmissions,
     store_submissions,
     summarise,
 )
@@ -323,7 +325,7 @@ def grade_command(
     if out is not None:
         write_answers(out, details, _external_ids(ctx))
         console.print(f"Wrote {len(details)} graded answers to {out}")
-    _report_problems(problems, parsed.warnings)
+    _report_problems(problems, parsed.warnings + resubmissions(submissions, stored))
     for answer_id, reason in failures.items():
         error_console.print(f"[bold red]error:[/] answer {answer_id} could not be graded: {reason}")
     if problems or failures:
@@ -352,6 +354,8 @@ def _refuse_unreadable(
 
 
 def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:
+    """Per question, each student's latest answer in the file (what the gradebook counts: a second
+    attempt in the same file replaces the first); the review count names the earlier ones it includes."""
     table = Table(title=f"{bank.title} — this file", title_justify="left")
     for column, justify in (
         ("question", "left"),
@@ -362,7 +366,8 @@ def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:
         ("needs review", "right"),
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for item in summarise(bank, details):
+    latest = list(latest_per_student_question(details).values())
+    for item in summarise(bank, latest):
         table.add_row(
             item.question_id,
             str(item.answers),
@@ -373,8 +378,12 @@ def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:
         )
     console.print(table)
     review = sum(1 for detail in details if detail.needs_review or detail.regrade_requested)
+    superseded = review - sum(1 for detail in latest if detail.needs_review or detail.regrade_requested)
     if review:
-        console.print(f"{review} answer(s) need review: run `tenta review --bank {bank.id}`.")
+        earlier = (
+            f" ({superseded} of them an earlier answer the gradebook does not count)" if superseded else ""
+        )
+        console.print(f"{review} answer(s) need review{earlier}: run `tenta review --bank {bank.id}`.")
 
 
 def _pseudonyms(ctx: AppContext, anonymous: bool | None) -> Pseudonyms | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.records import AnswerDetail, AnswerRecord, StudentRecord
@@ -37,6 +39,8 @@ class StoredSubmissions:
 
     answers: list[AnswerRecord]
     errors: list[InputFileError]
+    lines: dict[int, int] = field(default_factory=dict)
+    """answer id → the file line of the (first) row it was stored from."""
 
 
 @dataclass
@@ -103,6 +107,7 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
     a form's question column that matches no prompt: one warning for the column, added to parsed.warnings."""
     students: dict[tuple[str, str | None], StudentRecord] = {}
     stored: dict[int, AnswerRecord] = {}
+    lines: dict[int, int] = {}
     errors: list[InputFileError] = []
     unmatched_columns: dict[str, int] = {}
     for row in parsed.rows:
@@ -123,6 +128,7 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
         exported = _exported_answer(repository, bank, question, row)
         if exported is not None:
             stored.setdefault(exported.id, exported)
+            lines.setdefault(exported.id, row.line)
             continue
         try:
             identity = (row.student_name, row.student_external_id)
@@ -142,6 +148,7 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
             errors.append(InputFileError(parsed.path, error.message, line=row.line))
             continue
         stored.setdefault(answer.id, answer)
+        lines.setdefault(answer.id, row.line)
     parsed.warnings.extend(
         InputFileError(
             parsed.path,
@@ -151,7 +158,45 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
         )
         for column, count in unmatched_columns.items()
     )
-    return StoredSubmissions(answers=list(stored.values()), errors=errors)
+    return StoredSubmissions(answers=list(stored.values()), errors=errors, lines=lines)
+
+
+def resubmissions(path: Path, stored: StoredSubmissions) -> list[InputFileError]:
+    """A warning per student who answered a question on more than one row of the file (a second Moodle
+    attempt, a corrected re-upload): every answer is stored, but only the latest submitted one counts in
+    the gradebook, which the teacher should know before reading the file's summary or exporting."""
+    by_question: dict[tuple[int, str], list[AnswerRecord]] = defaultdict(list)
+    for answer in stored.answers:
+        by_question[answer.student_id, answer.question_id].append(answer)
+    later: dict[int, list[AnswerRecord]] = defaultdict(list)
+    earlier: dict[int, list[AnswerRecord]] = defaultdict(list)
+    for (student_id, _question_id), answers in by_question.items():
+        if len(answers) > 1:
+            ordered = sorted(answers, key=lambda answer: (answer.submitted_at, answer.id))
+            later[student_id].append(ordered[-1])
+            earlier[student_id].extend(ordered[:-1])
+    return [
+        InputFileError(
+            path,
+            f"answered {len(latest)} question(s) again, first on line(s) "
+            f"{line_ranges(stored.lines[answer.id] for answer in earlier[student_id])}: the latest submitted "
+            "answer counts in the gradebook and the summary, the earlier ones stay stored (tenta audit)",
+            line=min(stored.lines[answer.id] for answer in latest),
+            field=latest[0].student_name,
+        )
+        for student_id, latest in later.items()
+    ]
+
+
+def line_ranges(lines: Iterable[int]) -> str:
+    """'3, 7-9, 12': file lines, runs of consecutive lines as one range."""
+    runs: list[list[int]] = []
+    for line in sorted(set(lines)):
+        if runs and line == runs[-1][-1] + 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
 
 
 def _exported_answer(

@@ -15,6 +15,7 @@ from question_bank.errors import TentaError
 from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.local_time import read_local_time
+from quiz.scores import format_score
 from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
 from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, WEAK_DROPOUT, write_csv
 from tests.teacher.test_final_grades import exam_with_exact_scores
@@ -206,3 +207,47 @@ def test_c_review_at_80_columns_shows_each_students_name_whole(
     students = [cell.replace("- ", "-") for cell in _column(stdout, 2)]
     assert sorted(students) == sorted(names)
     assert set(_column(stdout, 3)) == {"early-stopping"}
+
+
+def test_d_a_student_who_submitted_twice_is_named_and_counted_once_in_the_summary(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    rows = [
+        ["Anna", "dropout", GOOD_DROPOUT, "2026-11-27 10:00"],
+        ["Björn", "dropout", WEAK_DROPOUT, "2026-11-27 10:05"],
+        ["Björn", "early-stopping", "No idea.", "2026-11-27 10:05"],
+        ["Björn", "dropout", GOOD_DROPOUT, "2026-11-27 11:30"],
+        ["Björn", "early-stopping", GOOD_STOPPING, "2026-11-27 11:30"],
+    ]
+    path = write_csv(tmp_path / "attempts.csv", rows, ("student", "question", "answer", "submitted_at"))
+
+    code, stdout, stderr = tenta("grade", path, "--bank", "teacher-test")
+
+    assert code == 0
+    assert "Stored 5 answers" in stdout  # every attempt stays stored
+    # Before: no word of the second attempt, and the summary counted and averaged both.
+    assert (
+        f"warning: {path}:5: Björn: answered 2 question(s) again, first on line(s) 3-4: the latest submitted "
+        "answer counts in the gradebook and the summary, the earlier ones stay stored (tenta audit)"
+    ) in stderr.splitlines()
+    summary = {
+        line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
+        for line in stdout.splitlines()
+        if line.startswith("│")
+    }
+    latest = {
+        detail.answer.question_id: detail
+        for detail in ctx.repository.answer_history(bank_id="teacher-test")
+        if detail.answer.student_name == "Björn" and detail.answer.text in {GOOD_DROPOUT, GOOD_STOPPING}
+    }
+    anna = next(
+        d for d in ctx.repository.answer_history(bank_id="teacher-test") if d.answer.student_name == "Anna"
+    )
+    assert anna.final_score is not None and latest["dropout"].final_score is not None
+    assert summary["dropout"][:2] == ["2", "2"]
+    assert (
+        summary["dropout"][2] == f"{format_score((anna.final_score + latest['dropout'].final_score) / 2)}/2"
+    )
+    assert summary["early-stopping"][:2] == ["1", "1"]
+    row = next(r for r in ctx.repository.gradebook("teacher-test").rows if r.student_name == "Björn")
+    assert row.scores["dropout"] == latest["dropout"].final_score
