@@ -102,6 +102,12 @@ QUESTION_ALIASES = (
     "item_id",
     "question_name",
     "problem",
+    "fråga",
+    "fråga_nr",
+    "frågenummer",
+    "fråga_id",
+    "uppgift",
+    "uppgift_nr",
 )
 ANSWER_ALIASES = (
     "answer",

@@ -251,3 +251,28 @@ def test_d_a_student_who_submitted_twice_is_named_and_counted_once_in_the_summar
     assert summary["early-stopping"][:2] == ["1", "1"]
     row = next(r for r in ctx.repository.gradebook("teacher-test").rows if r.student_name == "Björn")
     assert row.scores["dropout"] == latest["dropout"].final_score
+
+
+def test_e_a_swedish_excel_file_with_a_fraga_column_is_read(ctx: AppContext, tmp_path: Path) -> None:
+    path = tmp_path / "tenta.csv"
+    lines = [
+        "Namn;E-post;Fråga;Svar;Inlämnad",
+        f"Åsa Ek;asa.ek@student.su.se;1;{GOOD_DROPOUT};2026-11-27 10:15",
+        f"Åsa Ek;asa.ek@student.su.se;2;{GOOD_STOPPING};2026-11-27 10:15",
+        "Bo Ek;bo.ek@student.su.se;1;;2026-11-27 10:20",
+        "Bo Ek;bo.ek@student.su.se;Q3;GPU;2026-11-27 10:20",
+    ]
+    # What Excel with a Swedish locale saves as 'CSV UTF-8': a BOM, semicolons, CRLF.
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+
+    code, stdout, stderr = tenta("grade", path, "--bank", "teacher-test")
+
+    # Before: exit 1, "no column for question (e.g. 'question', 'question_id'); columns found: 'Namn', ...".
+    assert code == 0, stderr
+    assert "Stored 3 answers" in stdout
+    stored = {
+        (detail.answer.student_name, detail.answer.question_id)
+        for detail in ctx.repository.answer_history(bank_id="teacher-test")
+    }
+    assert stored == {("Åsa Ek", "dropout"), ("Åsa Ek", "early-stopping"), ("Bo Ek", "gpu")}
+    assert f"warning: {path}:4: Svar: not answered; nothing stored" in stderr.splitlines()
