@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, DataTable, Select, SelectionList, Static
+from textual.widgets import Button, Collapsible, DataTable, Markdown, Select, SelectionList, Static
 
 from question_bank.models import Bank
 from quiz.context import AppContext
@@ -172,3 +172,34 @@ async def test_a_banks_square_brackets_are_shown_in_feedback_finish_results_home
         cells = [shown(cell) for cell in browser.query_one(DataTable).get_row("q02-tensorflow-keras")]
         prompt = cells[1].removesuffix("…")
         assert len(prompt) > 20 and second.startswith(prompt), cells
+
+
+async def test_the_feedback_on_a_code_question_has_the_code_the_prompt_speaks_of(ctx: AppContext) -> None:
+    """Question 5 asks 'Förklara vad nedanstående kod gör:' and its key points name the layers; the feedback
+    showed the prompt without the code below it, so the student went back to the question to compare.
+    The code is one click (or enter) away, folded so the grade stays on the first screen."""
+    source = ctx.catalog.load("dl-course").question("q05-keras-code").code
+    assert source is not None
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        await pilot.press(*["ctrl+n"] * 4, *"Ett nätverk med dropout.", "ctrl+s")
+        feedback = await graded_feedback(pilot)
+        code = feedback.query_one("#fb-code", Collapsible)
+        assert code.collapsed and code.region.y < feedback.query_one("#fb-score").region.y < 24
+        assert "nn_model.add(Dropout(rate=0.2))" in code.query_one(Markdown).source
+        await pilot.click("#fb-code CollapsibleTitle")
+        await settle(pilot)
+        assert not code.collapsed
+        assert feedback.query_one("#fb-code Markdown").region.height > 10
+
+
+async def test_a_question_without_code_has_no_code_fold(ctx: AppContext) -> None:
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        await pilot.press(*"AI omfattar ML.", "ctrl+s")
+        feedback = await graded_feedback(pilot)
+        assert not feedback.query("#fb-code")

@@ -23,6 +23,7 @@ from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.widgets.answer_text import AnswerText
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
+from quiz.tui.widgets.question_view import code_markdown
 from quiz.tui.widgets.score_bar import ScoreBar
 
 
@@ -104,6 +105,9 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
                 ),
                 id="fb-question",
             )
+            if question.code is not None:
+                with Collapsible(title="The question's code", id="fb-code"):
+                    yield Markdown(code_markdown(question))
             with Vertical(id="fb-pending"):
                 yield LoadingIndicator()
                 yield Label(self._pending_text(), id="fb-pending-text")

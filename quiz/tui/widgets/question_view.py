@@ -9,12 +9,19 @@ from question_bank.models import Question, QuestionType
 OPTION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+def code_markdown(question: Question) -> str:
+    """The question's code as a fenced block ('' when it has none)."""
+    if question.code is None:
+        return ""
+    return f"```{question.code.language}\n{question.code.source.rstrip()}\n```"
+
+
 def question_markdown(question: Question, language: str) -> str:
     """The Markdown source shown for `question` in `language` (falls back to the first language written)."""
     number = f"**{question.number}.** " if question.number is not None else ""
     parts = [f"{number}{question.prompt_in(language)}"]
     if question.code is not None:
-        parts.append(f"```{question.code.language}\n{question.code.source.rstrip()}\n```")
+        parts.append(code_markdown(question))
     if question.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE):
         options = [
             f"- **{OPTION_LETTERS[index]}.** {choice.text}" for index, choice in enumerate(question.choices)
