@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Collapsible, DataTable, Markdown, Select, SelectionList, Static
+from textual.widgets import Button, Collapsible, DataTable, Input, Markdown, Select, SelectionList, Static
 
 from question_bank.models import Bank
 from quiz.context import AppContext
@@ -203,3 +203,31 @@ async def test_a_question_without_code_has_no_code_fold(ctx: AppContext) -> None
         await pilot.press(*"AI omfattar ML.", "ctrl+s")
         feedback = await graded_feedback(pilot)
         assert not feedback.query("#fb-code")
+
+
+async def test_next_says_results_only_when_it_shows_them(ctx: AppContext) -> None:
+    """A practice of three with the first skipped: on the last question's feedback the button said 'Results'
+    and took the student back to the skipped first question. It says 'Next' there, and 'Results' once
+    every question is answered."""
+    async with make_app(ctx).run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        pilot.app.screen.query_one("#practice-count", Input).value = "3"
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        await pilot.press("ctrl+n", *"Ett svar.", "ctrl+s")
+        await graded_feedback(pilot)
+        await pilot.press("n", *"Ett annat svar.", "ctrl+s")
+        last = await graded_feedback(pilot)
+        assert str(last.query_one("#next", Button).label) == "Next"
+        await pilot.click("#next")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the skipped question")
+        quiz_screen = pilot.app.screen
+        assert isinstance(quiz_screen, QuizScreen) and quiz_screen.quiz.position == 0
+        await pilot.press(*"Det tredje svaret.", "ctrl+s")
+        first = await graded_feedback(pilot)
+        assert str(first.query_one("#next", Button).label) == "Next", "not the last question"
+        await pilot.press("e", "ctrl+n", "ctrl+n", "ctrl+s")
+        again = await graded_feedback(pilot)
+        assert str(again.query_one("#next", Button).label) == "Results"
+        await pilot.click("#next")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")

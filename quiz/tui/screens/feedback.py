@@ -142,7 +142,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         self.query_one("#fb-leech").display = False
         self._show_suspended()
         self.query_one("#disagree", Button).disabled = True
-        self.query_one("#next", Button).label = "Results" if self.quiz.is_last else "Next"
+        self.query_one("#next", Button).label = "Results" if self._all_answered_at_the_end() else "Next"
 
     def _set_graded(self, graded: bool) -> None:
         self.query_one("#fb-pending").display = not graded
@@ -210,9 +210,14 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
 
     def action_choose(self, choice: str) -> None:
         chosen = FeedbackChoice(choice)
-        if chosen is FeedbackChoice.NEXT and self.quiz.is_last and self.quiz.total == len(self.quiz.answers):
+        if chosen is FeedbackChoice.NEXT and self._all_answered_at_the_end():
             chosen = FeedbackChoice.FINISH
         self.dismiss(chosen)
+
+    def _all_answered_at_the_end(self) -> bool:
+        """Next shows the results only from the last question with every question answered; from the last
+        with some unanswered it goes to the first of those (the button said 'Results' there too)."""
+        return self.quiz.is_last and self.quiz.total == len(self.quiz.answers)
 
     async def action_read(self, scroll: str) -> None:
         """Scroll the feedback as its own keys would (`scroll` names a scroll container's action)."""
