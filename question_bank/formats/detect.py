@@ -27,7 +27,7 @@ from question_bank.formats.common import read_text, starts_like_zip
 from question_bank.formats.csv_rows import import_csv, looks_like_csv
 from question_bank.formats.gift import dump_gift, import_gift, looks_like_gift
 from question_bank.formats.moodle_xml import dump_moodle_xml, import_moodle_xml, looks_like_moodle_xml
-from question_bank.formats.qti import import_qti, looks_like_qti
+from question_bank.formats.qti import import_qti, looks_like_manifest, looks_like_qti, unpacked_manifest
 from question_bank.formats.qti_export import write_qti_package
 from question_bank.formats.seed_markdown import import_seed_markdown
 from question_bank.formats.spreadsheet import OTHER_SPREADSHEETS, WORKBOOK_SUFFIXES, import_xlsx
@@ -100,10 +100,12 @@ def detect_format(path: Path) -> str:
 def _detect(path: Path) -> tuple[str, str | None]:
     """The format's name and, when telling it took reading the file, the file's text: the importer takes
     it from there instead of reading the file again (which a pipe, `<(unzip -p …)`, cannot give twice)."""
+    if path.is_dir() and unpacked_manifest(path):
+        return "qti", None  # a package unpacked into a folder (macOS Safari unpacks a downloaded .zip)
     by_suffix = _BY_SUFFIX.get(path.suffix.lower())
     if by_suffix == "moodle-xml" and path.suffix.lower() == ".xml":
         text = read_text(path, windows_encodings=True)
-        return ("qti" if looks_like_qti(text) else by_suffix), text
+        return ("qti" if looks_like_qti(text) or looks_like_manifest(text) else by_suffix), text
     if by_suffix == "qti" and path.suffix.lower() == ".zip" and _is_moodle_backup_zip(path):
         return "moodle-xml", None
     if by_suffix:
@@ -151,7 +153,7 @@ def _unpacked_text(path: Path) -> str | None:
     """The text of a file that is no zip package (whose members the importer reads), to tell a Blackboard
     pool from QTI or an upload file from CSV; None for a package, also a damaged one (whose importer
     says so, rather than calling its bytes text that is not UTF-8)."""
-    if zipfile.is_zipfile(path) or starts_like_zip(path):
+    if path.is_dir() or zipfile.is_zipfile(path) or starts_like_zip(path):
         return None
     return read_text(path, windows_encodings=True)
 

@@ -1,7 +1,7 @@
 """IMS QTI: the exchange format of digital exam systems (Inspera, ONYX, TAO, Canvas, Blackboard).
 
 Two generations are read, each as a single XML file or as a content package (a .zip whose
-imsmanifest.xml lists the question files):
+imsmanifest.xml lists the question files, or the folder it was unpacked into, or that imsmanifest.xml):
 
 - QTI 2.1/2.2 (and 3.0, whose kebab-case names are mapped onto 2.x's) `<assessmentItem>` files, as
   Inspera, ONYX, TAO and Canvas New Quizzes write them. `choiceInteraction` -> multiple_choice (several
@@ -105,7 +105,7 @@ import re
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -223,6 +223,22 @@ def _root_element_name(text: str) -> str | None:
 def looks_like_qti(text: str) -> bool:
     """True when the text is XML whose root is a QTI 1.2 or 2.x/3.0 document."""
     return _root_element_name(text[:20_000]) in _QTI_ROOTS
+
+
+MANIFEST_NAME = "imsmanifest.xml"
+
+
+def looks_like_manifest(text: str) -> bool:
+    """True when the text is a content package's manifest (its imsmanifest.xml, read unpacked)."""
+    return _root_element_name(text[:20_000]) == "manifest"
+
+
+def unpacked_manifest(path: Path) -> Path | None:
+    """The manifest of a package unpacked into a folder, when `path` is that folder or its manifest (macOS
+    Safari unpacks a downloaded .zip by itself, leaving the teacher a folder); None otherwise."""
+    if path.is_dir():
+        return manifest if (manifest := path / MANIFEST_NAME).is_file() else None
+    return path if path.name.lower() == MANIFEST_NAME and path.is_file() else None
 
 
 # ---- text ------------------------------------------------------------------------------------------------
@@ -2439,8 +2455,8 @@ def read_qti_media(path: Path, names: Collection[str]) -> Iterator[tuple[str, by
     place, or from the files beside a single QTI file."""
     _, _, files = _questions(path, ImportProblems(path, skipped=[]))
     wanted = {name: files.paths[name] for name in names if name in files.paths}
-    if not _is_package(path):
-        folder = path.parent.resolve()
+    if (manifest := unpacked_manifest(path)) is not None or not _is_package(path):
+        folder = (manifest or path).parent.resolve()
         for name, relative in wanted.items():
             target = _folder_file(folder, relative)
             if target is None:
@@ -3025,7 +3041,7 @@ def _read_package(path: Path) -> _Package:
 
 
 def _test_items(
-    documents: list[_Document], available: Collection[str], read: Callable[[str], str], path: Path
+    documents: list[_Document], available: Container[str], read: Callable[[str], str], path: Path
 ) -> list[_Document]:
     """Items an assessmentTest refers to that the manifest did not list."""
     have = {document.name for document in documents}
@@ -3153,6 +3169,52 @@ def _standalone_documents(path: Path) -> list[_Document]:
     return documents
 
 
+def _unpacked_package(manifest_path: Path) -> _Package:
+    """A content package unpacked into a folder, read as its zip would be: the QTI files its manifest lists
+    (inside the folder only), named by their paths relative to it, with the manifest's title and labels."""
+    folder = manifest_path.parent.resolve()
+    manifest = _parse(read_text(manifest_path, windows_encodings=True), manifest_path, MANIFEST_NAME)
+    if manifest.root.tag != "manifest":
+        raise InputFileError(
+            manifest_path,
+            f"not a content package manifest: the root element is <{manifest.root.tag}>, expected <manifest>",
+            line=manifest.line(manifest.root),
+        )
+    listed, topics = _manifest_entries(manifest)
+    names = [name for name in listed if name.lower().endswith(_XML_SUFFIXES) and name in _FolderNames(folder)]
+    if len(names) > MAX_DOCUMENTS:
+        raise InputFileError(manifest_path, f"the manifest lists more than {MAX_DOCUMENTS} files")
+    documents: list[_Document] = []
+    pools: list[tuple[str, str]] = []
+    for name in names:
+        text = _folder_text(folder, name)
+        if looks_like_qti(text):
+            documents.append(_parse(text, folder / name, name))
+        elif looks_like_blackboard_pool(text):
+            pools.append((name, text))
+    documents += _test_items(documents, _FolderNames(folder), partial(_folder_text, folder), folder)
+    _attach_stimuli(documents, lambda name: _local_document(folder, name))
+    return _Package(documents, _manifest_title(manifest), topics, {}, pools)
+
+
+def _folder_text(folder: Path, name: str) -> str:
+    """The text of a file of an unpacked package, by its path relative to the package's folder."""
+    target = _folder_file(folder, name)
+    if target is None:
+        raise InputFileError(folder / name, "is not in the package's folder")
+    return read_text(target, windows_encodings=True)
+
+
+@dataclass(frozen=True)
+class _FolderNames:
+    """The files inside `folder`, by their paths relative to it, as a package's member names are."""
+
+    folder: Path
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and _folder_file(self.folder, name) is not None
+
+
 def _local_document(folder: Path, name: str) -> _Document | None:
     """A file an item refers to, by its path relative to the folder of the file being imported."""
     target = (folder / name).resolve()
@@ -3245,9 +3307,17 @@ def _is_package(path: Path) -> bool:
 
 
 def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestion], str, _MediaFiles]:
-    """Every question of a QTI file or package in test order, the bank's title, and the media shown."""
+    """Every question of a QTI file or package (zipped or unpacked) in test order, the bank's title, and
+    the media shown."""
     pools: list[tuple[str, str]] = []
-    if _is_package(path):
+    manifest = unpacked_manifest(path)
+    if manifest is not None:
+        package = _unpacked_package(manifest)
+        documents, manifest_topics, package_title = package.documents, package.topics, package.title
+        folder = manifest.parent.resolve()
+        files = _MediaFiles(_folder_file_size(folder), f"the folder {folder.name}")
+        pools = package.pools
+    elif _is_package(path):
         package = _read_package(path)
         documents, manifest_topics, package_title = package.documents, package.topics, package.title
         files = _MediaFiles(package.sizes.get, "the package")

@@ -375,3 +375,54 @@ Svara med ett ord (R&amp;D-avdelningen vet).</text></questiontext>
     assert [(c.text, c.feedback) for c in italic.choices] == [("kursiv", "Rätt")]
     assert underline.prompt == {"sv": "Vad gör <u> & <s> (R&D)?"}
     assert raw.prompt == {"sv": "Skriv &lt; som HTML"}
+
+
+def test_an_unpacked_qti_export_is_read_from_its_folder_or_its_manifest_as_from_the_zip(
+    tmp_path: Path,
+) -> None:
+    """Safari on a Mac unpacks a downloaded .zip by itself, so the teacher has the Inspera export as a
+    folder: importing it said 'is a directory, expected a file', and its imsmanifest.xml 'not a Moodle
+    XML question export: the root element is <manifest>'. Both now read as the zipped package does."""
+    folder = DATA_DIR / "qti_inspera"
+    package = tmp_path / "inspera-export.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        for file in sorted(folder.iterdir()):
+            archive.write(file, file.name)
+    zipped = import_file(package, skipped=[])
+
+    for path in (folder, folder / "imsmanifest.xml"):
+        unpacked = import_file(path, skipped=[])
+        assert (unpacked.title, unpacked.questions) == (zipped.title, zipped.questions)
+        assert unpacked.title == "Djupinlärning DT2024 – omtenta"
+
+
+def test_an_unpacked_package_takes_its_pictures_from_its_folder(settings: Settings, tmp_path: Path) -> None:
+    """`tenta bank import <folder>`: the picture the item shows comes from the folder, as from the zip."""
+    folder = tmp_path / "Älgfrågor"
+    (folder / "frågor").mkdir(parents=True)
+    (folder / "bilder").mkdir()
+    (folder / "imsmanifest.xml").write_text(_QTI21_MANIFEST, encoding="utf-8")
+    (folder / "frågor" / "älgen.xml").write_text(_QTI21_ITEM, encoding="utf-8")
+    picture = bytes(range(256))
+    (folder / "bilder" / "älg i skog.png").write_bytes(picture)
+
+    result = runner.invoke(app, ["bank", "import", str(folder)])
+
+    assert result.exit_code == 0, result.output
+    assert "imported 'algfragor' (1 questions, 1 media files)" in result.stdout
+    assert (settings.banks_dir / "algfragor.media" / "älg i skog.png").read_bytes() == picture
+
+
+def test_a_folder_without_a_manifest_or_a_manifest_reaching_outside_is_not_read(tmp_path: Path) -> None:
+    """Only a folder holding imsmanifest.xml is a package; a file the manifest names outside its folder is
+    not read (the item beside the folder stays unread, so nothing is found)."""
+    with pytest.raises(InputFileError, match="is a directory, expected a file"):
+        import_file(tmp_path)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (tmp_path / "älgen.xml").write_text(_QTI21_ITEM, encoding="utf-8")
+    (folder / "imsmanifest.xml").write_text(
+        _QTI21_MANIFEST.replace("frågor/älgen.xml", "../älgen.xml"), encoding="utf-8"
+    )
+    with pytest.raises(InputFileError, match="no QTI questions found"):
+        import_file(folder)
