@@ -41,7 +41,7 @@ from question_bank.models import Bank
 from quiz.cli import bank as bank_cli
 from quiz.context import AppContext
 from quiz.grading_service import ensure_grader
-from quiz.local_time import LOCAL_TIME_EXAMPLES, read_local_time
+from quiz.local_time import LOCAL_TIME_EXAMPLES, local_minute, read_local_time
 from quiz.scores import format_score
 from quiz.teacher import analysis, grouping
 from quiz.teacher.anonymous import Pseudonyms, pseudonyms_for, shown
@@ -802,17 +802,20 @@ def audit_command(
     detail = shown(ctx.repository.get_answer(answer_id), _pseudonyms(ctx, anonymous))
     console.print(
         f"Answer {answer_id} by {detail.answer.student_name} to {detail.answer.question_id}: "
-        f"final {_points(detail.final_score, detail.max_points)}"
+        f"final {_points(detail.final_score, detail.max_points)}, "
+        f"submitted {local_minute(detail.answer.submitted_at)}"
     )
     console.print(f"[dim]{_excerpt(detail.answer.text, 200)}[/]")
     table = Table()
-    table.add_column("when (UTC)", no_wrap=True)
+    # Local time, as `tenta history` shows times and `regrade --since` reads them: the submission time
+    # above (the file's, not the import's) is the one a teacher types.
+    table.add_column("when", no_wrap=True)
     table.add_column("event", no_wrap=True)
     table.add_column("by", max_width=18, overflow="fold")  # a teacher's e-mail, a model id: whole
     table.add_column("detail", ratio=1, min_width=16, overflow="fold")
     for event in ctx.repository.audit_trail(answer_id):
         table.add_row(
-            event.at.strftime("%Y-%m-%d %H:%M:%S"),
+            f"{event.at.astimezone():%Y-%m-%d %H:%M:%S}",
             event.kind.value,
             event.actor,
             _audit_cell(event.detail),

@@ -276,3 +276,25 @@ def test_e_a_swedish_excel_file_with_a_fraga_column_is_read(ctx: AppContext, tmp
     }
     assert stored == {("Åsa Ek", "dropout"), ("Åsa Ek", "early-stopping"), ("Bo Ek", "gpu")}
     assert f"warning: {path}:4: Svar: not answered; nothing stored" in stderr.splitlines()
+
+
+def test_f_audit_shows_local_time_that_regrade_since_reads_back(
+    ctx: AppContext, tmp_path: Path, stockholm_winter: None
+) -> None:
+    rows = [["Åsa", "dropout", GOOD_DROPOUT, "27 november 2026 11:00"]]
+    path = write_csv(tmp_path / "moodle.csv", rows, ("student", "question", "answer", "submitted_at"))
+    assert tenta("grade", path, "--bank", "teacher-test")[0] == 0
+    answer_id = ctx.repository.answer_history(bank_id="teacher-test")[0].answer.id
+
+    code, stdout, _ = tenta("audit", answer_id)
+
+    assert code == 0
+    # Before: only the import's time, in UTC ('when (UTC)'), not when the student handed in.
+    final = format_score(ctx.repository.get_answer(answer_id).final_score)
+    assert f"final {final}/2, submitted 2026-11-27 11:00" in stdout
+    event = ctx.repository.audit_trail(answer_id)[0]
+    submitted = next(line for line in stdout.splitlines() if "submitted" in line and line.startswith("│"))
+    assert submitted.split("│")[1].strip() == f"{event.at.astimezone():%Y-%m-%d %H:%M:%S}"
+    assert event.at.astimezone().utcoffset() == timedelta(hours=1)
+    code, stdout, _ = tenta("regrade", "--bank", "teacher-test", "--since", "2026-11-27 11:00", "--dry-run")
+    assert code == 0 and "Regraded 1 answer(s)" in stdout
