@@ -24,7 +24,8 @@ class NotUtf8(Enum):
     """tenta's own YAML/JSON and datasets: UTF-8 only (BOM tolerated); anything else is an error."""
     WINDOWS = "windows"
     """Exchange files from Windows tools (Excel, Notepad): UTF-16 with a BOM, else Windows-1252 (Latin-1
-    where a byte is undefined there). Text with NUL bytes is a binary file and stays an error."""
+    where a byte is undefined there), or Mac Roman where the bytes say so (Excel for Mac saves its plain
+    "Comma Separated Values" in Mac Roman). Text with NUL bytes is a binary file and stays an error."""
     REPLACE = "replace"
     """Student submissions: UTF-16 with a BOM, else Windows-1252 with undefined bytes replaced (U+FFFD),
     never an error, so every answer is read; the caller warns with `DecodedText.not_utf8_line`."""
@@ -70,10 +71,38 @@ def _decode(raw: bytes, policy: NotUtf8) -> DecodedText:
         line = _byte_line(raw, error.start)
     if policy is NotUtf8.REPLACE:
         return DecodedText(raw.decode("cp1252", errors="replace"), not_utf8_line=line)
+    if _looks_like_mac_roman(raw):
+        return DecodedText(raw.decode("mac_roman"), not_utf8_line=line)
     try:
         return DecodedText(raw.decode("cp1252"), not_utf8_line=line)
     except UnicodeDecodeError:
         return DecodedText(raw.decode("latin-1"), not_utf8_line=line)
+
+
+_UNDEFINED_IN_WINDOWS = frozenset(b"\x81\x8d\x8f\x90\x9d")
+"""Bytes Windows-1252 leaves undefined, letters in Mac Roman (Å ç è ê ù)."""
+_MAC_ROMAN_LETTERS = frozenset(b"\x87\x88\x89\x8a\x8c\x8e\x9a\x9f")
+"""Bytes that are common letters in Mac Roman (á à â ä å é ö ü) but rare in Windows-1252 (‡ ˆ ‰ Š Œ Ž š
+Ÿ), which names like 'Škoda' begin with: they count after an ASCII letter, inside a word ('Fr', 0x8C, 'ga').
+Mac Roman's € … † and curly quotes and dashes share bytes with Windows-1252's punctuation and tell
+nothing."""
+_WINDOWS_LETTERS = frozenset(b"\xc4\xc5\xd6\xe0\xe1\xe4\xe5\xe6\xe7\xe8\xe9\xf1\xf6\xf8\xfc")
+"""Bytes that are common letters in Windows-1252 (Ä Å Ö à á ä å æ ç è é ñ ö ø ü) but symbols in Mac Roman
+(ƒ ≈ ÷ ‡ · ‰ Â Ê Á Ë È Ò ˆ ˜ ¸)."""
+
+
+def _looks_like_mac_roman(raw: bytes) -> bool:
+    """True when more of the text's letters beyond ASCII read as letters in Mac Roman than in Windows-1252:
+    'Fråga' saved by Excel for Mac has å as byte 0x8C, which Windows-1252 reads 'FrŒga'. A tie, as in a text
+    whose only such bytes are quotes and dashes, stays Windows-1252."""
+    mac = sum(
+        1
+        for index, byte in enumerate(raw)
+        if byte in _UNDEFINED_IN_WINDOWS
+        or (byte in _MAC_ROMAN_LETTERS and index > 0 and raw[index - 1 : index].isalpha())
+    )
+    windows = sum(1 for byte in raw if byte in _WINDOWS_LETTERS)
+    return mac > windows
 
 
 def _byte_line(raw: bytes, offset: int) -> int:

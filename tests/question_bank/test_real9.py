@@ -426,3 +426,43 @@ def test_a_folder_without_a_manifest_or_a_manifest_reaching_outside_is_not_read(
     )
     with pytest.raises(InputFileError, match="no QTI questions found"):
         import_file(folder)
+
+
+def test_a_csv_saved_by_excel_for_mac_in_mac_roman_keeps_its_swedish_letters(tmp_path: Path) -> None:
+    """Excel for Mac saves 'Comma Separated Values (.csv)' in Mac Roman with CR line ends: 'Fråga' is
+    b'Fr\\x8cga', which was read as Windows-1252, so the header was an unknown column 'FrŒga' and every
+    'ä' an 'Š'. The file's letters tell Mac Roman from Windows-1252."""
+    rows = [
+        "Fråga;Svar;Poäng;Ämne",
+        "Vad är överanpassning?;När modellen lär sig brus – inte mönster;1;Maskininlärning",
+        "Vad betyder “café” på svenska?;Ett kafé… eller fik;1;Språk",
+    ]
+    path = tmp_path / "frågor från mac.csv"
+    path.write_bytes(("\r".join(rows) + "\r").encode("mac_roman"))
+
+    overfit, cafe = import_file(path).questions
+
+    assert overfit.prompt == {"sv": "Vad är överanpassning?"}
+    assert overfit.reference_answer == {"sv": "När modellen lär sig brus – inte mönster"}
+    assert overfit.topics == ("Maskininlärning",)
+    assert cafe.prompt == {"sv": "Vad betyder “café” på svenska?"}
+    assert cafe.reference_answer == {"sv": "Ett kafé… eller fik"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fråga;Svar\nVad är en räksmörgås?;En smörgås med räkor – gott\n",
+        "question,answer\nWhat’s “overfitting”?,Learning the noise… not the signal — and Š?\n",
+    ],
+    ids=["swedish", "english-with-curly-quotes"],
+)
+def test_a_windows_1252_csv_still_reads_as_windows_1252(tmp_path: Path, text: str) -> None:
+    """Windows-1252 files, Swedish or English whose only bytes beyond ASCII are quotes and dashes, read as
+    before."""
+    path = tmp_path / "rows.csv"
+    path.write_bytes(text.encode("cp1252"))
+    (question,) = import_file(path).questions
+    _, row = text.splitlines()
+    prompt, answer = row.split(";" if ";" in row else ",")
+    assert (question.prompt_in("sv"), question.reference_in("sv")) == (prompt, answer)
