@@ -21,6 +21,7 @@ from quiz.tui.screens.session_detail import SessionDetailScreen
 from quiz.tui.screens.suspended_dialog import SuspendedDialog
 from tests.tui.conftest import make_app
 from tests.tui.helpers import graded_feedback, home_ready, open_browser, settle, wait_until
+from tests.tui.test_teacher_footer import visible_footer_keys
 
 pytestmark = pytest.mark.anyio
 
@@ -231,3 +232,36 @@ async def test_next_says_results_only_when_it_shows_them(ctx: AppContext) -> Non
         assert str(again.query_one("#next", Button).label) == "Results"
         await pilot.click("#next")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
+
+
+async def test_enter_on_a_result_opens_that_answer_with_its_key_points(ctx: AppContext) -> None:
+    """The results table is a list of rows to pick, and enter did nothing: the answers handed in at the
+    finish (typed, never submitted one by one) had their per-key-point feedback nowhere on the way home.
+    Enter opens the highlighted question's answer as history shows it; esc comes back."""
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        pilot.app.screen.query_one("#practice-count", Input).value = "2"
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        quiz_screen = pilot.app.screen
+        assert isinstance(quiz_screen, QuizScreen)
+        second = quiz_screen.quiz.questions[1].id
+        await pilot.press(*"Ett svar.", "ctrl+n", *"Regularisering minskar överanpassning.", "ctrl+f")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
+        results = pilot.app.screen
+        await wait_until(
+            pilot, lambda: "grading" not in str(results.query_one("#results-summary").render()), "the grades"
+        )
+        assert "open_answer" in visible_footer_keys(pilot)
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the answer")
+        await settle(pilot)
+        detail = pilot.app.screen
+        assert detail.query_one("#detail-table", DataTable).cursor_row == 1
+        assert str(detail.query_one(".av-question", Static).render()).startswith(f"{second} · local")
+        assert "Regularisering minskar överanpassning." in str(detail.query_one(".av-answer").render())
+        assert detail.query_one(".av-points").display
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: pilot.app.screen is results, "back to the results")

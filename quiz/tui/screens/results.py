@@ -32,6 +32,13 @@ class ResultsScreen(Screen[None]):
     """Refreshes itself from the database whenever a grade that was still running arrives."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "open_answer",
+            "Answer",
+            priority=True,
+            tooltip="The highlighted question's answer, grade and key points with the passage to read.",
+        ),
         Binding("escape,h", "home", "Home", tooltip="Back to the home screen."),
         Binding("g", "progress", "Progress", tooltip="See your progress charts."),
     ]
@@ -101,6 +108,17 @@ class ResultsScreen(Screen[None]):
     @on(messages.GradeFailed)
     def _grade_arrived(self) -> None:
         self.refresh_results()
+
+    @on(DataTable.RowSelected)
+    def action_open_answer(self) -> None:
+        """The highlighted question in the session's detail, as history shows it: the per-key-point feedback
+        of the answers handed in at the finish is nowhere else on the way home."""
+        from quiz.tui.screens.session_detail import SessionDetailScreen
+
+        table = self.query_one(DataTable)
+        if table.row_count:
+            position = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
+            self.app.push_screen(SessionDetailScreen(self.quiz.session_id, position=position))
 
     def action_home(self) -> None:
         self.dismiss()

@@ -50,9 +50,11 @@ class SessionDetailScreen(TentaScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", tooltip="Back to history.")]
 
-    def __init__(self, session_id: int) -> None:
+    def __init__(self, session_id: int, *, position: int = 0) -> None:
+        """`position`: the question (its place in the quiz) shown first."""
         super().__init__()
         self.session_id = session_id
+        self.position = position
         self._detail: SessionDetail | None = None
 
     def compose(self) -> ComposeResult:
@@ -91,8 +93,10 @@ class SessionDetailScreen(TentaScreen[None]):
         for item in detail.items:
             table.add_row(*item_cells(item), key=str(item.position))
         table.focus()
-        if detail.items:
-            self._show_item(detail.items[0])
+        shown = next((item for item in detail.items if item.position == self.position), None)
+        if shown is not None:
+            table.move_cursor(row=table.get_row_index(str(shown.position)))
+            self._show_item(shown)
 
     @on(DataTable.RowHighlighted, "#detail-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
