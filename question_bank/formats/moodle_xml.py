@@ -454,6 +454,28 @@ def _shown_files(question: Element) -> Iterator[tuple[str, str, Element]]:
         yield image_name, encoded, legacy
 
 
+def _missing_pictures(question: Element) -> Iterator[str]:
+    """Why each picture the question text or a choice shows is not the question's: an @@PLUGINFILE@@ file
+    the export does not hold, or an address on the web (a picture pasted from another Moodle page, which
+    Moodle does not export with the question). The text still names it as "[image: …]"."""
+    embedded = {name for name, _encoded, _element in _shown_files(question)}
+    holders = [question.find("questiontext"), *question.findall("answer")]
+    for holder in holders:
+        for double_quoted, single_quoted in _IMAGE_SOURCE.findall(_text(holder)):
+            source = html.unescape(double_quoted or single_quoted).strip()
+            if not source or data_uri_image(source) is not None:
+                continue
+            name = plain_media_name(file_name_of_url(source))
+            if source.startswith("@@PLUGINFILE@@"):
+                if name not in embedded:
+                    yield f"picture {name!r} is not in the export; left out (the text still names it)"
+            elif "://" in source or source.startswith("//"):
+                yield (
+                    f"picture {source!r} is on the web, which tenta does not fetch; left out (the text still "
+                    "names it)"
+                )
+
+
 def _data_uri_images(markup: str) -> Iterator[tuple[str, str]]:
     """(name, base64 content) of each picture the HTML holds as a data: URI."""
     for double_quoted, single_quoted in _IMAGE_SOURCE.findall(markup):
@@ -707,6 +729,9 @@ def parse_moodle_xml(text: str, path: Path, problems: ImportProblems) -> list[Mo
                 DESCRIPTION_LEFT_OUT if kind == "description" else _RANDOM_LEFT_OUT, line=line, field=name
             )
             continue
+        if kind in _SPLIT_KINDS or kind in _BUILDERS or kind == "essay":
+            for reason in dict.fromkeys(_missing_pictures(question)):
+                problems.note(reason, line=line, field=name)
         try:
             if kind in _SPLIT_KINDS:
                 shown = _in_language(question, spoken[0]) if spoken else question

@@ -466,3 +466,49 @@ def test_a_windows_1252_csv_still_reads_as_windows_1252(tmp_path: Path, text: st
     _, row = text.splitlines()
     prompt, answer = row.split(";" if ";" in row else ",")
     assert (question.prompt_in("sv"), question.reference_in("sv")) == (prompt, answer)
+
+
+def test_a_moodle_picture_the_export_does_not_hold_is_named_in_the_notes(tmp_path: Path) -> None:
+    """A picture pasted into a question from another Moodle page keeps that page's address
+    (pluginfile.php/…), and Moodle exports no file for it; an @@PLUGINFILE@@ picture whose <file> is
+    missing is the same loss. Both were left out without a word (the prompt only said '[image: karta]'),
+    unlike in QTI packages. An embedded picture gives no note."""
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+    path = tmp_path / "geografi.xml"
+    path.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="shortanswer">
+    <name><text>Kartan</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Vilket land? <img
+      src="https://moodle.exempel.se/pluginfile.php/2291/mod_page/content/3/karta%20norden.png" alt="karta"
+      width="400"></p>]]></text></questiontext>
+    <defaultgrade>1.0000000</defaultgrade>
+    <answer fraction="100" format="moodle_auto_format"><text>Sverige</text></answer>
+  </question>
+  <question type="multichoice">
+    <name><text>Flaggan</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Vems flagga? <img src="@@PLUGINFILE@@/flagga.png"></p>]]>
+    </text></questiontext>
+    <defaultgrade>1.0000000</defaultgrade>
+    <single>true</single>
+    <answer fraction="100" format="html"><text><![CDATA[<p><img src="@@PLUGINFILE@@/sverige.png"
+      alt="Sverige"></p>]]></text>
+      <file name="sverige.png" path="/" encoding="base64">{png}</file></answer>
+    <answer fraction="0" format="html"><text>Norge</text></answer>
+  </question>
+</quiz>
+""",
+        encoding="utf-8",
+    )
+    notes: list[str] = []
+
+    map_question, flag = import_file(path, notes=notes).questions
+
+    assert notes == [
+        f"{path}:3: Kartan: picture 'https://moodle.exempel.se/pluginfile.php/2291/mod_page/content/3/"
+        "karta%20norden.png' is on the web, which tenta does not fetch; left out (the text still names it)",
+        f"{path}:11: Flaggan: picture 'flagga.png' is not in the export; left out (the text still names it)",
+    ]
+    assert map_question.prompt == {"sv": "Vilket land? [image: karta]"}
+    assert flag.media == ("sverige.png",)
