@@ -512,3 +512,26 @@ def test_a_moodle_picture_the_export_does_not_hold_is_named_in_the_notes(tmp_pat
     ]
     assert map_question.prompt == {"sv": "Vilket land? [image: karta]"}
     assert flag.media == ("sverige.png",)
+
+
+def test_a_moodle_gift_export_names_the_pictures_it_left_behind(tmp_path: Path) -> None:
+    """Moodle's GIFT export writes a question's HTML with its <img src="@@PLUGINFILE@@/…"> but no file:
+    GIFT is text only. The picture was dropped without a word; the note now says so and where to get it."""
+    path = tmp_path / "kartor.gift"
+    path.write_text(
+        "// question: 381  name: Kartan\n"
+        '::Kartan::[html]<p>Vilket land visar kartan? <img src\\="@@PLUGINFILE@@/karta%20norden.png" '
+        'alt\\="" width\\="300"></p>{\n\t=Sverige\n\t~Norge\n}\n\n'
+        "::Utan bild::Vilket land har flest invånare?{=Sverige ~Norge}\n",
+        encoding="utf-8",
+    )
+    notes: list[str] = []
+
+    with_picture, without = import_file(path, notes=notes).questions
+
+    assert notes == [
+        f"{path}:2: Kartan: picture 'karta norden.png' is not in the file: GIFT holds no pictures "
+        "(export the questions as Moodle XML to keep them); left out (the text still names it)"
+    ]
+    assert with_picture.prompt == {"sv": "Vilket land visar kartan? [image: karta norden.png]"}
+    assert without.media == ()
