@@ -7,7 +7,8 @@ Teachers write these by hand or from a spreadsheet and keep them as .txt, so the
 lines (most start with a type code and a tab), under the format name csv. Mapping to tenta, as
 Blackboard grades them: MC multiple choice with one right answer; MA multiple answer, its right answers
 sharing the points all or nothing (Blackboard's default, no partial credit); TF true/false; FIB an exact
-short answer accepting each answer given; NUM numerical (answer, optional tolerance); ESS and SR free
+short answer accepting each answer given; NUM numerical (answer, optional tolerance, each with a decimal
+point or, as Excel writes them in Swedish, a decimal comma); ESS and SR free
 text whose example answer is the reference answer (one without is unsupported: tenta cannot grade it);
 MAT one multiple-choice question per pair (formats/matching.py). ORD, FIB_PLUS, FIL, OP, JUMBLED_SENTENCE
 and QUIZ_BOWL are unsupported (an error, or left out with --skip-unsupported). HTML in a text is read as
@@ -139,12 +140,28 @@ def _true_false(cells: list[str]) -> dict[str, Any]:
     }
 
 
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3},\d{3}")
+
+
+def _number(cell: str) -> float:
+    """A NUM cell as a number: '2.5', or '2,5' as Excel writes it in Swedish and other decimal-comma
+    locales (ValueError for no number). '1,500' is refused, being 1.5 there and 1500 in English."""
+    text = cell.strip()
+    if _THOUSANDS.fullmatch(text):
+        decimal = f"{float(text.replace(',', '.')):g}"
+        raise _UploadError(f"{text!r} could be {decimal} or {text.replace(',', '')}: write it with a point")
+    return float(text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text)
+
+
 def _numerical(cells: list[str]) -> dict[str, Any]:
     if len(cells) not in (1, 2):
         raise _UploadError("a numeric (NUM) question ends with its answer and an optional tolerance")
     try:
-        value = float(cells[0].strip())
-        tolerance = abs(float(cells[1].strip())) if len(cells) == 2 and cells[1].strip() else 0.0
+        value = _number(cells[0])
+        tolerance = abs(_number(cells[1])) if len(cells) == 2 and cells[1].strip() else 0.0
+    except _UploadError:
+        raise
     except ValueError:
         raise _UploadError(f"{' '.join(cells)!r} is not a number with an optional tolerance") from None
     return {"type": QuestionType.NUMERICAL.value, "numerical": [{"value": value, "tolerance": tolerance}]}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from question_bank.errors import InputFileError
+from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import import_file
 from question_bank.formats.media import read_media
 from quiz.cli.main import app
@@ -535,3 +535,29 @@ def test_a_moodle_gift_export_names_the_pictures_it_left_behind(tmp_path: Path) 
     ]
     assert with_picture.prompt == {"sv": "Vilket land visar kartan? [image: karta norden.png]"}
     assert without.media == ()
+
+
+def test_a_blackboard_numeric_answer_with_a_decimal_comma_from_swedish_excel_is_a_number(
+    tmp_path: Path,
+) -> None:
+    """Excel in Swedish writes 2,5 for two and a half, so a NUM line's answer and tolerance came as '2,5'
+    and '0,1' and the line was refused ("'2,5 0,1' is not a number"). '1,500' is 1.5 in Swedish but 1500
+    in English, so it is refused naming both."""
+    path = tmp_path / "fysik.txt"
+    path.write_bytes(
+        "NUM\tHur många meter är 2,5 km?\t2500\t\t\r\n"
+        "NUM\tVad är g i m/s² med en decimal?\t9,8\t0,05\t\r\n"
+        "NUM\tVad är pi med två decimaler?\t3.14\t0.005\t\r\n".encode("cp1252")
+    )
+    km, gravity, pi = import_file(path).questions
+    assert [(n.value, n.tolerance) for q in (km, gravity, pi) for n in q.numerical] == [
+        (2500.0, 0.0),
+        (9.8, 0.05),
+        (3.14, 0.005),
+    ]
+
+    ambiguous = tmp_path / "tal.txt"
+    ambiguous.write_text("NUM\tHur många gram är 1,5 kg?\t1,500\n", encoding="utf-8")
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(ambiguous)
+    assert str(raised.value) == f"{ambiguous}:1: NUM: '1,500' could be 1.5 or 1500: write it with a point"
