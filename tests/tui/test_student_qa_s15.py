@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.events import Paste
 from textual.widgets import Button, Collapsible, DataTable, Input, Markdown, Select, SelectionList, Static
 
 from question_bank.models import Bank
@@ -265,3 +266,42 @@ async def test_enter_on_a_result_opens_that_answer_with_its_key_points(ctx: AppC
         assert detail.query_one(".av-points").display
         await pilot.press("escape")
         await wait_until(pilot, lambda: pilot.app.screen is results, "back to the results")
+
+
+async def test_why_a_whole_answer_scored_low_is_said_next_to_the_score(ctx: AppContext) -> None:
+    """A very long answer is graded on its beginning only, and an answer that pastes Q5's code scores 0; the
+    grader's comment said so, but under the whole answer (hundreds of lines down for the long one). The
+    note now sits under the score, on the first screen at 80x24."""
+    code = ctx.catalog.load("dl-course").question("q05-keras-code").code
+    assert code is not None
+    long_answer = "Regularisering minskar överanpassning genom att straffa stora vikter. " * 400
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        pilot.app.post_message(Paste(long_answer))
+        await pilot.press("ctrl+s")
+        feedback = await graded_feedback(pilot)
+        notes = feedback.query_one("#fb-notes", Static)
+        assert notes.display and notes.region.y < 24
+        assert (
+            str(notes.render()) == "⚠ Your answer is very long: only its first 6000 characters were graded."
+        )
+
+        await pilot.press("n", *["ctrl+n"] * 3)
+        pilot.app.post_message(Paste(code.source))
+        await pilot.press("ctrl+s")
+        feedback = await graded_feedback(pilot)
+        notes = feedback.query_one("#fb-notes", Static)
+        assert notes.display and notes.region.y < 24
+        assert "repeats the question's code" in str(notes.render())
+
+
+async def test_an_ordinary_answer_has_no_note(ctx: AppContext) -> None:
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        await pilot.press(*"Djupinlärning är en del av maskininlärning, som är en del av AI.", "ctrl+s")
+        feedback = await graded_feedback(pilot)
+        assert not feedback.query_one("#fb-notes").display

@@ -15,6 +15,8 @@ from textual.content import Content
 from textual.widgets import Button, Collapsible, Footer, Header, Label, LoadingIndicator, Markdown, Static
 
 from db.records import AnswerRecord
+from grading.models import GradeFlag
+from grading.text import MAX_ANSWER_CHARS
 from question_bank.errors import TentaError
 from quiz.session import ActiveQuiz, GradeOutcome
 from quiz.teacher.feedback.model import feedback_with_outcome, hints_after_tries
@@ -25,6 +27,23 @@ from quiz.tui.widgets.answer_text import AnswerText
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
 from quiz.tui.widgets.question_view import code_markdown
 from quiz.tui.widgets.score_bar import ScoreBar
+
+FLAG_NOTES = {
+    GradeFlag.WRONG_QUESTION: (
+        "⚠ This looks like an answer to another question: check that you answered the one asked."
+    ),
+    GradeFlag.TRUNCATED: (
+        f"⚠ Your answer is very long: only its first {MAX_ANSWER_CHARS} characters were graded."
+    ),
+    GradeFlag.COPIED_CODE: "⚠ Your answer repeats the question's code instead of explaining what it does.",
+}
+"""What the grader noticed about the whole answer, said next to the score: the grader's comment says it
+too, but under the answer, which for a very long one is hundreds of lines down."""
+
+
+def flag_notes(flags: list[str]) -> list[str]:
+    """The notes for the grade's flags that explain a low score, in the order of FLAG_NOTES."""
+    return [note for flag, note in FLAG_NOTES.items() if flag.value in flags]
 
 
 class FeedbackChoice(StrEnum):
@@ -113,6 +132,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
                 yield Label(self._pending_text(), id="fb-pending-text")
             yield ScoreBar(id="fb-score")
             yield Static("", id="fb-review")
+            yield Static("", id="fb-notes")
             yield Static("", id="fb-leech")
             yield Static("", id="fb-suspended")
             yield Label("Key points", classes="section-title fb-graded")
@@ -144,12 +164,16 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         self.query_one("#disagree", Button).disabled = True
         self.query_one("#next", Button).label = "Results" if self._all_answered_at_the_end() else "Next"
 
+    def _notes(self) -> list[str]:
+        return flag_notes(self.outcome.grade.flags) if self.outcome is not None else []
+
     def _set_graded(self, graded: bool) -> None:
         self.query_one("#fb-pending").display = not graded
         for widget in self.query(".fb-graded"):
             widget.display = graded
         self.query_one("#fb-score").display = graded
         self.query_one("#fb-review").display = graded
+        self.query_one("#fb-notes").display = graded and bool(self._notes())
 
     # ----- messages from the app --------------------------------------------------------------------------
 
@@ -171,6 +195,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             review.add_class("flagged")
         else:
             review.update(f"Confidence {grade.confidence:.0%}")
+        self.query_one("#fb-notes", Static).update(Content("\n".join(self._notes())))
         self.query_one(PointList).show(points, max_points=grade.max_points)
         self.query_one(AnswerText).show(self.answer.text, points)
         comment = feedback_with_outcome(grade.feedback, self.question, grade.score, grade.max_points)
