@@ -870,8 +870,11 @@ def _print_key_points(detail: AnswerDetail) -> None:
     decided = override.point_credits if override else {}
     auto = auto_point_credits(detail)
     table = Table(title="Key points", title_justify="left")
-    for column in ("key point", "weight", "auto", "teacher", "text"):
-        table.add_column(column, justify="right" if column == "weight" else "left")
+    for column in ("key point", "weight", "auto", "teacher"):
+        table.add_column(column, justify="right" if column == "weight" else "left", no_wrap=True)
+    # Whole, wrapped: the teacher decides each point by its text ('tenta override --point'), and 60
+    # characters cut most of this exam's points before what they ask for.
+    table.add_column("text", ratio=1, overflow="fold")
     for point in points:
         point_id = str(point.get("point_id", ""))
         table.add_row(
@@ -879,7 +882,7 @@ def _print_key_points(detail: AnswerDetail) -> None:
             f"{float(point.get('weight', 0.0)):.0%}",
             _decision(auto[point_id]) if point_id in auto else "–",
             _decision(decided[point_id]) if point_id in decided else "",
-            _excerpt(str(point.get("text", "")), 60),
+            str(point.get("text", "")),
         )
     console.print(table)
 

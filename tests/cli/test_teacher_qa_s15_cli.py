@@ -17,7 +17,7 @@ from quiz.context import AppContext
 from quiz.local_time import read_local_time
 from quiz.scores import format_score
 from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
-from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, WEAK_DROPOUT, write_csv
+from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, TEACHER_BANK, WEAK_DROPOUT, write_csv
 from tests.teacher.test_final_grades import exam_with_exact_scores
 
 
@@ -298,3 +298,30 @@ def test_f_audit_shows_local_time_that_regrade_since_reads_back(
     assert event.at.astimezone().utcoffset() == timedelta(hours=1)
     code, stdout, _ = tenta("regrade", "--bank", "teacher-test", "--since", "2026-11-27 11:00", "--dry-run")
     assert code == 0 and "Regraded 1 answer(s)" in stdout
+
+
+LONG_POINT = "During training a random fraction of the neurons is switched off at each training step"
+
+
+def test_g_audit_shows_each_key_points_whole_text(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    questions = [dict(question) for question in TEACHER_BANK["questions"]]  # type: ignore[call-overload]
+    questions[0]["rubric"] = [
+        {"id": "random-units", "text": LONG_POINT, "weight": 1},
+        {"id": "overfitting", "text": "Reduces overfitting", "weight": 1},
+    ]
+    ctx.catalog.install(Bank.model_validate({**TEACHER_BANK, "questions": questions}), replace=True)
+    path = write_csv(tmp_path / "class.csv", [["Åsa", "dropout", GOOD_DROPOUT]])
+    assert tenta("grade", path, "--bank", "teacher-test")[0] == 0
+    answer_id = ctx.repository.answer_history(bank_id="teacher-test")[0].answer.id
+    monkeypatch.setenv("COLUMNS", "80")
+
+    code, stdout, _ = tenta("audit", answer_id)
+
+    assert code == 0
+    assert max(len(line) for line in stdout.splitlines()) <= 80
+    key_points = stdout[stdout.index("Key points") :]
+    texts = " ".join(line.split("│")[5].strip() for line in key_points.splitlines() if line.startswith("│"))
+    # Before: cut to 60 characters, 'During training a random fraction of the neurons is switch…'.
+    assert LONG_POINT in " ".join(texts.split())
