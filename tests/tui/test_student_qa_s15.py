@@ -305,3 +305,35 @@ async def test_an_ordinary_answer_has_no_note(ctx: AppContext) -> None:
         await pilot.press(*"Djupinlärning är en del av maskininlärning, som är en del av AI.", "ctrl+s")
         feedback = await graded_feedback(pilot)
         assert not feedback.query_one("#fb-notes").display
+
+
+async def test_pgdn_reads_on_in_a_past_answer_while_the_arrows_pick_the_question(ctx: AppContext) -> None:
+    """At 80x24 a past answer's key points and passages run below the edge of the right pane; the focus is
+    on the question list, so only a mouse scrolled the pane. pgdn and pgup scroll it, ↑↓ still pick."""
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        pilot.app.screen.query_one("#practice-count", Input).value = "2"
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        await pilot.press(*"Ett svar.", "ctrl+n", *"Ett annat svar.", "ctrl+f")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
+        results = pilot.app.screen
+        await wait_until(
+            pilot, lambda: "grading" not in str(results.query_one("#results-summary").render()), "the grades"
+        )
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the answer")
+        await settle(pilot)
+        detail = pilot.app.screen
+        pane = detail.query_one("#detail-answer", VerticalScroll)
+        assert pane.max_scroll_y > pane.scrollable_content_region.height
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert pane.scroll_y == pane.scrollable_content_region.height
+        await pilot.press("pageup", "down")
+        await settle(pilot)
+        assert pane.scroll_y == 0
+        assert detail.query_one("#detail-table", DataTable).cursor_row == 1
+        assert "Read on" in [row.description for row in screen_keys(detail)]

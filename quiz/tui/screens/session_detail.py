@@ -48,7 +48,20 @@ class SessionDetailScreen(TentaScreen[None]):
     """Left: the questions of the session (⚑ = flagged by the student). Right: the highlighted one in
     full (✎ = teacher override)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", tooltip="Back to history.")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to history."),
+        Binding(
+            "pagedown",
+            "read('page_down')",
+            "Read on",
+            priority=True,
+            tooltip="Scroll the answer on the right (also pgup): its key points and the passages to read "
+            "go on below the edge; ↑↓ pick the question.",
+        ),
+        Binding("pageup", "read('page_up')", show=False, priority=True),
+    ]
+    """pgdn and pgup are the answer pane's, not the question list's (↑↓ pick a question, a quiz has a
+    screenful of them): the focus rests on the list, so without them the pane read only with a mouse."""
 
     def __init__(self, session_id: int, *, position: int = 0) -> None:
         """`position`: the question (its place in the quiz) shown first."""
@@ -120,6 +133,10 @@ class SessionDetailScreen(TentaScreen[None]):
         else:
             draft = f"\n\nUnsubmitted draft:\n{item.draft}" if item.draft else ""
             empty.update(Content(f"{item.prompt}\n\nThis question was skipped.{draft}"))
+
+    async def action_read(self, scroll: str) -> None:
+        """Scroll the answer pane as its own keys would (`scroll` names a scroll container's action)."""
+        await self.query_one("#detail-answer", VerticalScroll).run_action(scroll)
 
     def action_back(self) -> None:
         self.dismiss()
