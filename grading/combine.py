@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from grading.calibration import Calibration
 from grading.language_bridge import LanguageBridge
+from grading.wrong_question import WrongQuestionModel
 
 MINILM_MODEL_ID = "all-MiniLM-L6-v2"
 
@@ -116,7 +117,8 @@ class ScoringModel(BaseModel):
     token_floor: float = Field(
         default=0.0, description="Typical cosine of unrelated tokens (grading.tokens)."
     )
-    wrong_question_margin: float = 0.15
+    wrong_question: WrongQuestionModel | None = None
+    """Tells an answer filed under the wrong question (grading.wrong_question); None: no detection."""
     off_topic_below: float = 0.1
     """Answers whose best similarity to reference, prompt and points is below this are off topic (score 0)."""
     combiners: dict[str, Combiner]

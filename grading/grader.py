@@ -44,6 +44,7 @@ from grading.text import (
     truncate,
 )
 from grading.tokens import TokenStates
+from grading.wrong_question import question_similarities
 from question_bank.errors import TentaError
 from question_bank.models import Bank, Question, QuestionType
 
@@ -285,7 +286,7 @@ class Grader:
         model_fraction = min(1.0, max(0.0, calibration(raw)))
         fraction = self._with_rubric(profile, result, model_fraction, with_examples=examples is not None)
         flags = list(prepared.flags)
-        wrong_question = self._wrong_question(request, unit_vectors[-1], result.values["ref_cos"])
+        wrong_question = self._wrong_question(request, profile, unit_vectors[-1])
         if wrong_question is not None:
             flags.append(GradeFlag.WRONG_QUESTION)
         elif topicality(result.values) < self.scoring.off_topic_below:
@@ -384,26 +385,27 @@ class Grader:
             confidence *= 0.85
         return min(1.0, max(0.0, confidence))
 
-    def _wrong_question(self, request: GradeRequest, whole: np.ndarray, own_similarity: float) -> str | None:
-        """The id of another question in the bank whose reference the answer matches clearly better."""
-        if request.bank is None:
+    def _wrong_question(
+        self, request: GradeRequest, profile: QuestionProfile, whole: np.ndarray
+    ) -> str | None:
+        """The id of another question in the bank that the answer seems to answer (grading.wrong_question)."""
+        detector = self.scoring.wrong_question
+        if request.bank is None or detector is None:
             return None
-        best_id, best = None, -1.0
-        for other_id, reference_vectors in self._bank_references(request.bank):
-            if other_id == request.question.id:
-                continue
-            similarity = float(rescale(reference_vectors @ whole, self.scoring.floor).max())
-            if similarity > best:
-                best_id, best = other_id, similarity
-        if best_id is not None and best > own_similarity + self.scoring.wrong_question_margin and best >= 0.5:
-            return best_id
-        return None
+        others = [entry for entry in self._bank_references(request.bank) if entry[0] != request.question.id]
+        references = [profile.reference_vectors, *(vectors for _, vectors in others)]
+        similarities = question_similarities(whole, references, self.scoring.floor)
+        found = detector.detect(similarities, 0, references, self.scoring.floor)
+        return None if found is None else others[found - 1][0]
 
     def _bank_references(self, bank: Bank) -> list[tuple[str, np.ndarray]]:
         """Reference vectors of every free-text question in a bank, encoded in one call: all that
         wrong-question detection needs (a full profile per question made the first grade ~10 s slower)."""
         questions = [question for question in bank.questions if question.type is QuestionType.FREE_TEXT]
-        key = hashlib.sha256("".join(question.content_hash() for question in questions).encode()).hexdigest()
+        # Keyed by exactly what is cached (ids and reference texts): hashing whole questions took ~3 ms a
+        # grade for a 12-question bank.
+        identity = "\x1f".join("\x1e".join((q.id, *q.reference_answer.values())) for q in questions)
+        key = hashlib.sha256(identity.encode()).hexdigest()
         cached = self._bank_reference_vectors.get(key)
         if cached is None:
             texts = [[clean(text) for text in question.reference_answer.values()] for question in questions]
@@ -441,6 +443,13 @@ class Grader:
         )
 
     # ------------------------------------------------------------------ caches
+    def whole_answer_vectors(self, answers: Sequence[str]) -> list[np.ndarray | None]:
+        """Each answer's whole-answer vector exactly as grading computes it (None when there is nothing
+        to grade), for fitting answer-level decisions such as grading.wrong_question."""
+        prepared = [prepare_answer(answer) for answer in answers]
+        encoded = iter(self._encoded([item for item in prepared if item is not None]))
+        return [None if item is None else next(encoded)[0][-1] for item in prepared]
+
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Encode with a per-grader memo: a text seen before reuses its exact vector, so the same answer
         gets the same grade whether it was graded alone or in a batch (batching shifts the last bits)."""

@@ -6,9 +6,9 @@
 Features come from the real Grader (same code path as the app). Everything reported is measured
 out of fold: leave-questions-out (GroupKFold by question) for unseen questions, and per-question
 answer folds (the other answers of the question as graded neighbours) for unseen answers. The shipped
-coefficients are fitted on all training data only at the end. scikit-learn is used here only.
-The datasets have no authored rubrics, so the authored-rubric scale is reset here and refitted by
-`python -m grading.training.rubric_scale` afterwards.
+coefficients are fitted on all training data only at the end. scikit-learn is used in grading.training only.
+The shipped model's other parts are reset here and refitted on top of it afterwards, in this order:
+`python -m grading.training.language_bridge`, `.wrong_question` and `.rubric_scale`.
 """
 
 from __future__ import annotations
