@@ -284,9 +284,7 @@ async def test_why_a_whole_answer_scored_low_is_said_next_to_the_score(ctx: AppC
         feedback = await graded_feedback(pilot)
         notes = feedback.query_one("#fb-notes", Static)
         assert notes.display and notes.region.y < 24
-        assert (
-            str(notes.render()) == "⚠ Your answer is very long: only its first 6000 characters were graded."
-        )
+        assert str(notes.render()) == "⚠ The answer is very long: only its first 6000 characters were graded."
 
         await pilot.press("n", *["ctrl+n"] * 3)
         pilot.app.post_message(Paste(code.source))
@@ -337,3 +335,24 @@ async def test_pgdn_reads_on_in_a_past_answer_while_the_arrows_pick_the_question
         assert pane.scroll_y == 0
         assert detail.query_one("#detail-table", DataTable).cursor_row == 1
         assert "Read on" in [row.description for row in screen_keys(detail)]
+
+
+async def test_history_says_why_a_long_answer_scored_low(ctx: AppContext) -> None:
+    """History showed a very long answer's low score with no word that only its beginning was graded (the
+    grader's comment is not shown there); the note is under the score, as on the feedback."""
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        pilot.app.post_message(Paste("Regularisering minskar överanpassning. " * 300))
+        await pilot.press("ctrl+s")
+        await graded_feedback(pilot)
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the answer")
+        await settle(pilot)
+        flags = str(pilot.app.screen.query_one(".av-flags", Static).render())
+        assert flags.endswith("\n⚠ The answer is very long: only its first 6000 characters were graded.")

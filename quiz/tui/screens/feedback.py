@@ -15,8 +15,6 @@ from textual.content import Content
 from textual.widgets import Button, Collapsible, Footer, Header, Label, LoadingIndicator, Markdown, Static
 
 from db.records import AnswerRecord
-from grading.models import GradeFlag
-from grading.text import MAX_ANSWER_CHARS
 from question_bank.errors import TentaError
 from quiz.session import ActiveQuiz, GradeOutcome
 from quiz.teacher.feedback.model import feedback_with_outcome, hints_after_tries
@@ -24,26 +22,10 @@ from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.widgets.answer_text import AnswerText
+from quiz.tui.widgets.grade_notes import flag_notes
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
 from quiz.tui.widgets.question_view import code_markdown
 from quiz.tui.widgets.score_bar import ScoreBar
-
-FLAG_NOTES = {
-    GradeFlag.WRONG_QUESTION: (
-        "⚠ This looks like an answer to another question: check that you answered the one asked."
-    ),
-    GradeFlag.TRUNCATED: (
-        f"⚠ Your answer is very long: only its first {MAX_ANSWER_CHARS} characters were graded."
-    ),
-    GradeFlag.COPIED_CODE: "⚠ Your answer repeats the question's code instead of explaining what it does.",
-}
-"""What the grader noticed about the whole answer, said next to the score: the grader's comment says it
-too, but under the answer, which for a very long one is hundreds of lines down."""
-
-
-def flag_notes(flags: list[str]) -> list[str]:
-    """The notes for the grade's flags that explain a low score, in the order of FLAG_NOTES."""
-    return [note for flag, note in FLAG_NOTES.items() if flag.value in flags]
 
 
 class FeedbackChoice(StrEnum):

@@ -11,6 +11,7 @@ from db.records import AnswerDetail
 from quiz.local_time import local_minute
 from quiz.scores import format_score, score_out_of
 from quiz.tui.widgets.answer_text import AnswerText
+from quiz.tui.widgets.grade_notes import flag_notes
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
 from quiz.tui.widgets.score_bar import ScoreBar
 
@@ -68,7 +69,8 @@ class AnswerView(Vertical):
             flags.append("⚑ needs teacher review")
         if detail.regrade_requested:
             flags.append(f"regrade requested: {detail.regrade_reason or 'no reason given'}")
-        self.query_one(".av-flags", Static).update(Content(" · ".join(flags)))
+        notes = flag_notes(grade.flags) if grade is not None else []
+        self.query_one(".av-flags", Static).update(Content("\n".join([" · ".join(flags), *notes])))
         self.query_one(AnswerText).show(answer.text, points)
         self.query_one(PointList).show(points, decided_by, max_points=detail.max_points)
         overrides = [
