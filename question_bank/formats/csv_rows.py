@@ -243,6 +243,10 @@ def _canonical(header: str) -> str | None:
     return "choice" if _CHOICE_COLUMN.fullmatch(name) or _LETTER_COLUMN.fullmatch(name) else None
 
 
+_ANKI_EXPORT = "anki export"
+"""Set by `_preamble` when the file has an Anki `#key:value` header (an Excel `sep=` line is none)."""
+
+
 def _preamble(text: str) -> tuple[str, dict[str, str]]:
     """Excel `sep=;` and Anki `#key:value` lines before the data, blanked out so line numbers stay right."""
     lines = text.split("\n")
@@ -255,6 +259,7 @@ def _preamble(text: str) -> tuple[str, dict[str, str]]:
             options["separator"] = excel.group(1)
         elif anki:
             options[anki.group(1).lower()] = anki.group(2).strip()
+            options[_ANKI_EXPORT] = "true"
         elif stripped.startswith("#") and options:
             pass  # Anki skips every '#' line of its header, comments included
         elif stripped:
@@ -506,6 +511,9 @@ def _positional_columns(
     """Columns of a header-less file in the documented order, minus Anki's metadata and tags columns.
 
     The usual row width bounds them, so an answer split by an unquoted comma is an error, not a key point.
+    In an Anki notes export (a '#' header) only the first two note fields are tenta's: a note's further
+    fields are no key points or points but its own (Add Reverse's 'y', an Extra field), and are read past,
+    as the .apkg importer reads past them.
     """
     try:
         notetype = int(options["notetype column"]) - 1 if "notetype column" in options else None
@@ -516,7 +524,8 @@ def _positional_columns(
         raise InputFileError(path, "Anki column header is not a column number", line=1) from None
     widths = [len(_without_trailing_empty(cells)) for _, cells in rows]
     usual_width = max(set(widths), key=widths.count)
-    names = iter(name for name in POSITIONAL if tags is None or name != "topic")
+    anki_export = _ANKI_EXPORT in options
+    names = iter(POSITIONAL[:2] if anki_export else (n for n in POSITIONAL if tags is None or n != "topic"))
     columns = _Columns(
         topics_split_on_spaces=tags is not None, label=label, notetype=options.get("notetype", "")
     )
@@ -531,9 +540,10 @@ def _positional_columns(
             columns.positions["notetype"] = index
         else:
             name = next(names, None)
-            if name is None:
+            if name is None and not anki_export:
                 break
-            columns.positions[name] = index
+            if name is not None:
+                columns.positions[name] = index
         columns.width = index + 1
     return columns
 

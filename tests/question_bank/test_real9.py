@@ -561,3 +561,40 @@ def test_a_blackboard_numeric_answer_with_a_decimal_comma_from_swedish_excel_is_
     with pytest.raises(InputFileErrors) as raised:
         import_file(ambiguous)
     assert str(raised.value) == f"{ambiguous}:1: NUM: '1,500' could be 1.5 or 1500: write it with a point"
+
+
+def test_an_anki_notes_export_reads_past_a_notes_further_fields(tmp_path: Path) -> None:
+    """Anki's 'Basic (optional reversed card)' has a third field, Add Reverse, which holds 'y' on notes
+    that get a reversed card. In a 'Notes in Plain Text' export that third column was read as tenta's key
+    points column, so the note's only key point was 'y' and answers were graded against it. Fields after a
+    note's first two are its own (as the .apkg importer reads them past); the key points come from the
+    answer. An Excel `sep=;` file keeps tenta's documented column order."""
+    anki = tmp_path / "Svenska ord.txt"
+    anki.write_text(
+        "#separator:tab\n#html:true\n#notetype column:1\n#deck column:2\n#tags column:6\n"
+        "Basic (optional reversed card)\tSvenska\thund\ten hund är ett djur som skäller\ty\tdjur\n"
+        "Basic (optional reversed card)\tSvenska\tkatt\ten katt är ett djur som jamar\t\tdjur\n",
+        encoding="utf-8",
+    )
+    excel = tmp_path / "frågor.csv"
+    excel.write_text(
+        "sep=;\nVad gör en hund?;Den skäller och vaktar;skäller | vaktar;2;Djur\n", encoding="utf-8"
+    )
+
+    two_fields = tmp_path / "Svenska ord, Basic.txt"
+    two_fields.write_text(
+        "#separator:tab\n#html:true\n#notetype column:1\n#deck column:2\n#tags column:5\n"
+        "Basic\tSvenska\thund\ten hund är ett djur som skäller\tdjur\n",
+        encoding="utf-8",
+    )
+
+    dog, cat = import_file(anki).questions
+    (plain_dog,) = import_file(two_fields).questions
+    (barks,) = import_file(excel).questions
+
+    assert dog.reference_answer == {"sv": "en hund är ett djur som skäller"}
+    assert "y" not in [point.text for point in dog.rubric]
+    assert dog.rubric == plain_dog.rubric  # proposed from the answer, as for a two-field note
+    assert (dog.topics, cat.topics) == (("djur",), ("djur",))
+    assert [point.text for point in barks.rubric] == ["skäller", "vaktar"]
+    assert (barks.max_points, barks.topics) == (2.0, ("Djur",))
