@@ -357,6 +357,7 @@ def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:
     """Per question, each student's latest answer in the file (what the gradebook counts: a second
     attempt in the same file replaces the first); the review count names the earlier ones it includes."""
     table = Table(title=f"{bank.title} — this file", title_justify="left")
+    longest_id = max((len(detail.answer.question_id) for detail in details), default=0)
     for column, justify in (
         ("question", "left"),
         ("answers", "right"),
@@ -365,7 +366,11 @@ def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:
         ("mean %", "right"),
         ("needs review", "right"),
     ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        # A question id ('q03-parameters-hyperparameters') stays whole on its line while it takes at most
+        # 40 % of the width, the headers wrapping to make room, rather than ending in '…' at 80 columns;
+        # on a narrower screen it folds.
+        whole = column == "question" and longest_id <= console.width * 0.4
+        table.add_column(column, justify=justify, no_wrap=whole, overflow="fold")  # type: ignore[arg-type]
     latest = list(latest_per_student_question(details).values())
     for item in summarise(bank, latest):
         table.add_row(

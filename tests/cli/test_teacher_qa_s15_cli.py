@@ -325,3 +325,21 @@ def test_g_audit_shows_each_key_points_whole_text(
     texts = " ".join(line.split("│")[5].strip() for line in key_points.splitlines() if line.startswith("│"))
     # Before: cut to 60 characters, 'During training a random fraction of the neurons is switch…'.
     assert LONG_POINT in " ".join(texts.split())
+
+
+def test_h_the_grade_summary_shows_long_question_ids_whole_at_80_columns(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer = "En parameter lärs in från träningsdata, en hyperparameter väljs före träningen."
+    path = write_csv(
+        tmp_path / "tenta.csv", [["Åsa", "3", answer], ["Bo", "4", "Träning, validering, test."]]
+    )
+    monkeypatch.setenv("COLUMNS", "80")
+
+    code, stdout, _ = tenta("grade", path, "--bank", "dl-course")
+
+    assert code == 0
+    assert max(len(line) for line in stdout.splitlines()) <= 80
+    # Before: 'q03-parameters-hyperpar…' and 'q04-train-validation-te…'.
+    rows = [line.split("│")[1].strip() for line in stdout.splitlines() if line.startswith("│")]
+    assert rows == ["q03-parameters-hyperparameters", "q04-train-validation-test"]
