@@ -796,6 +796,8 @@ def _choice_credit(question: Question, selected: Sequence[int]) -> tuple[float, 
     when the ticked set is the set of positive-fraction choices and nothing otherwise; the verdict then
     says so and counts what was ticked, as Moodle's "number of correct responses" does."""
     if not question.all_or_nothing:
+        if len(selected) > 1 and question.takes_one_answer:
+            return 0.0, (f"This question takes one answer and {len(selected)} were given, so no points.")
         return sum(question.choices[index].fraction for index in selected), ""
     correct = {index for index, choice in enumerate(question.choices) if choice.fraction > 0}
     ticked = set(selected)

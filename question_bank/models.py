@@ -214,6 +214,16 @@ class Question(_Strict):
             return ""
         return self.reference_answer.get(language) or next(iter(self.reference_answer.values()))
 
+    @property
+    def takes_one_answer(self) -> bool:
+        """A choice question where one choice alone earns full points (Moodle's single-answer
+        multichoice, true/false, Aiken): the student names one choice, so naming several earns nothing
+        (adding them up would let 'A, B, C' earn the right one's points)."""
+        graded_by_choice = (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE)
+        if self.type not in graded_by_choice or self.all_or_nothing:
+            return False
+        return any(choice.fraction >= 1.0 for choice in self.choices)
+
     def outcome_feedback_for(self, score: float, max_points: float) -> str:
         """The outcome feedback for a result of an exactly graded question ('' for free text, whose score
         is an estimate, and when the question has none)."""

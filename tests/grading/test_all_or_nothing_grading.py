@@ -71,3 +71,47 @@ def test_one_correct_choice_all_or_nothing_is_a_single_answer(minilm_grader: Gra
     )
     assert minilm_grader.grade(question, "Adam").score == 1
     assert minilm_grader.grade(question, "a, b").score == 0
+
+
+def _one_answer() -> Question:
+    return Question(
+        id="optimiser",
+        type=QuestionType.MULTIPLE_CHOICE,
+        prompt={"en": "Which of these is an optimiser?"},
+        choices=(
+            Choice(text="ReLU", fraction=0.0),
+            Choice(text="Adam", fraction=1.0),
+            Choice(text="SGD without momentum", fraction=0.5),
+            Choice(text="Dropout", fraction=0.0),
+        ),
+        max_points=1,
+    )
+
+
+@pytest.mark.parametrize("answer", ["a, b, c", "A B C D", "b, c", "2\n4"])
+def test_naming_several_choices_of_a_one_answer_question_earns_nothing(
+    minilm_grader: Grader, answer: str
+) -> None:
+    """Helper 73: 'A, B, C' on a single-answer Aiken question scored full points."""
+    grade = minilm_grader.grade(_one_answer(), answer)
+    assert grade.score == 0
+    assert "takes one answer" in grade.feedback
+
+
+@pytest.mark.parametrize(("answer", "score"), [("b", 1.0), ("Adam", 1.0), ("c", 0.5), ("a", 0.0)])
+def test_one_choice_of_a_one_answer_question_earns_its_fraction(
+    minilm_grader: Grader, answer: str, score: float
+) -> None:
+    assert minilm_grader.grade(_one_answer(), answer).score == score
+
+
+def test_true_and_false_together_earn_nothing(minilm_grader: Grader) -> None:
+    question = Question(
+        id="relu-linear",
+        type=QuestionType.TRUE_FALSE,
+        prompt={"en": "ReLU is a linear function."},
+        choices=(Choice(text="True", fraction=0.0), Choice(text="False", fraction=1.0)),
+        max_points=1,
+    )
+    assert minilm_grader.grade(question, "a, b").score == 0
+    assert minilm_grader.grade(question, "false").score == 1
