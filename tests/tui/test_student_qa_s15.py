@@ -7,7 +7,17 @@ import pytest
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.events import Paste
-from textual.widgets import Button, Collapsible, DataTable, Input, Markdown, Select, SelectionList, Static
+from textual.widgets import (
+    Button,
+    Collapsible,
+    DataTable,
+    Input,
+    Label,
+    Markdown,
+    Select,
+    SelectionList,
+    Static,
+)
 
 from question_bank.models import Bank
 from quiz.context import AppContext
@@ -356,3 +366,24 @@ async def test_history_says_why_a_long_answer_scored_low(ctx: AppContext) -> Non
         await settle(pilot)
         flags = str(pilot.app.screen.query_one(".av-flags", Static).render())
         assert flags.endswith("\n⚠ The answer is very long: only its first 6000 characters were graded.")
+
+
+async def test_the_language_switch_is_named_and_clickable_at_80_columns(ctx: AppContext) -> None:
+    """At 80 columns the footer leaves ctrl+l out; the bar's ' sv   en ' now ends in '^l' and a click on it
+    shows the English prompt (and back)."""
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        quiz_screen = pilot.app.screen
+        assert isinstance(quiz_screen, QuizScreen)
+        assert "toggle_language" not in visible_footer_keys(pilot)
+        label = quiz_screen.query_one("#quiz-language", Label)
+        assert str(label.render()) == " sv   en  ^l"
+        await pilot.click("#quiz-language")
+        await settle(pilot)
+        assert quiz_screen.language == "en"
+        assert "How are AI, machine learning" in quiz_screen.query_one("#prompt", Markdown).source
+        await pilot.click("#quiz-language")
+        await settle(pilot)
+        assert quiz_screen.language == "sv"

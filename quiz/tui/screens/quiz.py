@@ -390,10 +390,15 @@ class QuizScreen(TentaScreen[None]):
         return [lang for lang in self.quiz.bank.languages if lang in self.quiz.current.prompt]
 
     def _show_language(self) -> None:
+        """' sv   en ' with the shown language reversed; with two or more, a click (or ctrl+l, named here as
+        the footer leaves it out at 80 columns) switches: an exchange student saw a Swedish question and
+        no way to the English one but f1's list."""
+        languages = self._languages()
         shown = " ".join(
-            f"[reverse] {lang} [/reverse]" if lang == self.language else f" {lang} "
-            for lang in self._languages()
+            f"[reverse] {lang} [/reverse]" if lang == self.language else f" {lang} " for lang in languages
         )
+        if len(languages) > 1:
+            shown = f"[@click=screen.toggle_language]{shown} [dim]^l[/dim][/]"
         self.query_one("#quiz-language", Label).update(shown)
 
     def action_open_media(self) -> None:
