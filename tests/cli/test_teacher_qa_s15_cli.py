@@ -1,5 +1,8 @@
 """Teacher CLI QA (session 15), as a Swedish teacher grading a class on the command line: dates typed the
-Swedish way in `regrade --since` and `export gradebook --exam-date`."""
+Swedish way in `regrade --since` and `export gradebook --exam-date` (a), external ids whole in `student list`
+(b), names whole in `review` (c), a student who submitted twice (d), an Excel list with a 'Fråga' column (e),
+`audit` in local time with the submission time (f) and whole key points (g), and long question ids whole in
+the `grade` summary (h), at 80 columns where it matters."""
 
 from __future__ import annotations
 
