@@ -778,7 +778,9 @@ class Repository:
         return self.group_layout(bank_id, question_id)
 
     def review_queue(self, bank_id: str | None = None) -> list[AnswerDetail]:
-        """Answers a teacher should look at: uncertain grades not yet overridden, and regrade requests."""
+        """Answers a teacher should look at: uncertain grades not yet overridden, and regrade requests.
+        An uncertain grade of an attempt the same student answered again later is left out: the
+        gradebook counts the latest answer only (a regrade request stays, the student asked for it)."""
 
         def work(session: Session) -> list[AnswerDetail]:
             flagged = select(GradeRow.answer_id).where(GradeRow.needs_review.is_(True))
@@ -786,7 +788,12 @@ class Repository:
             if bank_id is not None:
                 query = query.where(Answer.bank_id == bank_id)
             details = _details(session, list(session.scalars(query.order_by(Answer.submitted_at, Answer.id))))
-            return [detail for detail in details if detail.needs_review or detail.regrade_requested]
+            latest = _latest_answer_ids(session, [detail.answer for detail in details])
+            return [
+                detail
+                for detail in details
+                if detail.regrade_requested or (detail.needs_review and detail.answer.id in latest)
+            ]
 
         return self._read(work)
 
@@ -1690,6 +1697,24 @@ def _override_comments(answers: dict[str, AnswerDetail]) -> dict[str, str]:
         if override is not None and override.comment.strip():
             comments[question_id] = override.comment.strip()
     return comments
+
+
+def _latest_answer_ids(session: Session, answers: Sequence[AnswerRecord]) -> set[int]:
+    """Of the students' answers to the questions of `answers`, the latest per student, bank and question
+    (submission time, then id, as latest_per_student_question orders them)."""
+    if not answers:
+        return set()
+    rows = session.execute(
+        select(Answer.id, Answer.student_id, Answer.bank_id, Answer.question_id, Answer.submitted_at).where(
+            Answer.student_id.in_({answer.student_id for answer in answers}),
+            Answer.question_id.in_({answer.question_id for answer in answers}),
+        )
+    )
+    latest: dict[tuple[int, str, str], tuple[datetime, int]] = {}
+    for answer_id, student_id, bank, question_id, submitted_at in rows:
+        key = (student_id, bank, question_id)
+        latest[key] = max(latest.get(key, (submitted_at, answer_id)), (submitted_at, answer_id))
+    return {answer_id for _, answer_id in latest.values()}
 
 
 def latest_per_student_question(details: Iterable[AnswerDetail]) -> dict[tuple[int, str], AnswerDetail]:

@@ -382,13 +382,15 @@ def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:
             str(item.needs_review),
         )
     console.print(table)
-    review = sum(1 for detail in details if detail.needs_review or detail.regrade_requested)
-    superseded = review - sum(1 for detail in latest if detail.needs_review or detail.regrade_requested)
+    # As `tenta review` lists them: an earlier attempt only when its student asked for a regrade.
+    counted = {detail.answer.id for detail in latest}
+    review = sum(
+        1
+        for detail in details
+        if detail.regrade_requested or (detail.needs_review and detail.answer.id in counted)
+    )
     if review:
-        earlier = (
-            f" ({superseded} of them an earlier answer the gradebook does not count)" if superseded else ""
-        )
-        console.print(f"{review} answer(s) need review{earlier}: run `tenta review --bank {bank.id}`.")
+        console.print(f"{review} answer(s) need review: run `tenta review --bank {bank.id}`.")
 
 
 def _pseudonyms(ctx: AppContext, anonymous: bool | None) -> Pseudonyms | None:
