@@ -3,6 +3,8 @@ with the real MiniLM grader."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -387,3 +389,14 @@ async def test_the_language_switch_is_named_and_clickable_at_80_columns(ctx: App
         await pilot.click("#quiz-language")
         await settle(pilot)
         assert quiz_screen.language == "sv"
+
+
+async def test_the_profile_list_shows_a_typed_name_as_typed(ctx: AppContext) -> None:
+    """A new profile 'Åsa Öberg [ht25]' was listed as 'Åsa Öberg': the profile list read names as markup
+    (and a '[/]' in one stopped the app)."""
+    async with make_app(ctx).run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("ctrl+o", *"Åsa Öberg [ht25]", "enter")
+        await settle(pilot)
+        screen = html.unescape(pilot.app.export_screenshot()).replace("\xa0", " ")
+        assert ">Åsa Öberg [ht25]<" in screen

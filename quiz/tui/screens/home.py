@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -196,7 +197,7 @@ class HomeScreen(TentaScreen[None]):
         self._students = students
         self.tenta.current_student = current
         profile = self.query_one("#profile", Select)
-        profile.set_options([(profile_label(student, students), student.id) for student in students])
+        profile.set_options([(Text(profile_label(student, students)), student.id) for student in students])
         profile.value = current.id
         bank = self.query_one("#bank", Select)
         bank.set_options(banks)
