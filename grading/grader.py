@@ -132,6 +132,7 @@ class Grader:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._tokens: OrderedDict[str, TokenStates] = OrderedDict()
         self._bank_reference_vectors: OrderedDict[str, list[tuple[str, np.ndarray]]] = OrderedDict()
+        self._prepared: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], _Prepared | None] = OrderedDict()
         self._profile_name: str | None = None
 
     @classmethod
@@ -185,7 +186,7 @@ class Grader:
             if request.question.type is not QuestionType.FREE_TEXT:
                 grades[position] = grade_exactly(request.question, request.answer, self)
                 continue
-            prepared = prepare_answer(request.answer, question_acronyms(request.question))
+            prepared = self._prepare(request.answer, question_acronyms(request.question))
             if prepared is None:
                 grades[position] = self._empty_grade(request.question)
             else:
@@ -214,7 +215,7 @@ class Grader:
         """`features` of a batch, every answer encoded in one model call: fitting on the datasets
         encodes 10k answers, which one at a time takes three times as long."""
         prepared = [
-            prepare_answer(request.answer, question_acronyms(request.question)) for request in requests
+            self._prepare(request.answer, question_acronyms(request.question)) for request in requests
         ]
         encoded = iter(self._encoded([item for item in prepared if item is not None]))
         results: list[FeatureResult | None] = []
@@ -443,6 +444,18 @@ class Grader:
         )
 
     # ------------------------------------------------------------------ caches
+    def _prepare(self, answer: str, acronyms: Mapping[str, str]) -> _Prepared | None:
+        """prepare_answer, memoised like the vectors: graded with its class, an answer is prepared for its
+        own grade and again as its classmates' classmate (~2 ms each, mostly guessing the language)."""
+        key = (answer, tuple(sorted(acronyms.items())))
+        if key in self._prepared:
+            self._prepared.move_to_end(key)
+            return self._prepared[key]
+        prepared = self._prepared[key] = prepare_answer(answer, acronyms)
+        if len(self._prepared) > self.token_memo_size:
+            self._prepared.popitem(last=False)
+        return prepared
+
     def whole_answer_vectors(self, answers: Sequence[str]) -> list[np.ndarray | None]:
         """Each answer's whole-answer vector exactly as grading computes it (None when there is nothing
         to grade), for fitting answer-level decisions such as grading.wrong_question."""
@@ -561,7 +574,7 @@ class Grader:
         same_language = [
             prepared
             for text in request.classmates
-            if (prepared := prepare_answer(text, acronyms)) is not None
+            if (prepared := self._prepare(text, acronyms)) is not None
             and (language is None or prepared.language in (language, None))
         ]
         index = None
