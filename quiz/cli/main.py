@@ -13,7 +13,7 @@ from quiz.cli import bank, database, grading, history, model, progress, students
 
 app = typer.Typer(
     name="tenta",
-    help="Offline exam grader and quiz engine.",
+    help="Offline exam grader and quiz engine. Run `tenta` with no command to open the quiz app.",
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,

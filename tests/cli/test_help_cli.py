@@ -78,3 +78,10 @@ def test_a_commands_own_help_wraps_its_paragraphs_only_where_the_line_is_full(
         room = len(line) - len(line.rstrip()) - 1  # the right padding
         first_word = following.split()[0]
         assert len(first_word) + 1 > room, f"{first_word!r} would fit after {line.strip()!r}"
+
+
+def test_the_top_help_says_how_to_open_the_app() -> None:
+    """Helper 74: `tenta study` sounded like the app, and nothing said that `tenta` alone opens it."""
+    result = runner.invoke(app, ["--help"], terminal_width=200)
+    assert result.exit_code == 0
+    assert "Run `tenta` with no command to open the quiz app." in " ".join(result.output.split())
