@@ -1,5 +1,6 @@
-"""An all-or-nothing multiple-response question tells the student, before answering, to give every
-correct letter and that part of the set earns nothing; other choice questions keep their hint."""
+"""A choice question tells the student, before answering, how many choices to give: one for a question
+where one choice earns full points, every correct letter otherwise, and for an all-or-nothing question
+that part of the set earns nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from quiz.tui.widgets.question_view import QuestionView, question_markdown
 
 pytestmark = pytest.mark.anyio
 
-SINGLE_HINT = "*Answer with the letter or the text of your choice.*"
+SINGLE_HINT = "*Answer with the letter or the text of one choice.*"
+SEVERAL_HINT = (
+    "*Answer with the letters of every choice you think correct (e.g. A, C): each right one earns its share"
+)
 
 
 def _activations(*, all_or_nothing: bool) -> Question:
@@ -29,7 +33,33 @@ def test_the_hint_says_all_or_nothing_only_for_such_questions() -> None:
     flagged = question_markdown(_activations(all_or_nothing=True), "en")
     assert "every choice you think correct (e.g. A, C). All or nothing" in flagged
     assert SINGLE_HINT not in flagged
-    assert question_markdown(_activations(all_or_nothing=False), "en").endswith(SINGLE_HINT)
+    several = question_markdown(_activations(all_or_nothing=False), "en")
+    assert SEVERAL_HINT in several and SINGLE_HINT not in several
+
+
+def test_a_question_one_choice_answers_fully_asks_for_one_choice() -> None:
+    """Naming several choices of such a question earns nothing (Question.takes_one_answer)."""
+    question = Question(
+        id="optimiser",
+        type=QuestionType.MULTIPLE_CHOICE,
+        prompt={"en": "Which is an optimiser?"},
+        choices=(Choice(text="ReLU"), Choice(text="Adam", fraction=1.0)),
+    )
+    assert question_markdown(question, "en").endswith(SINGLE_HINT)
+
+
+def test_wrong_choices_that_cost_points_are_announced() -> None:
+    question = Question(
+        id="activations",
+        type=QuestionType.MULTIPLE_CHOICE,
+        prompt={"en": "Which are activation functions?"},
+        choices=(
+            Choice(text="ReLU", fraction=0.5),
+            Choice(text="Adam", fraction=-0.5),
+            Choice(text="tanh", fraction=0.5),
+        ),
+    )
+    assert question_markdown(question, "en").endswith("share of the points; a wrong one costs points.*")
 
 
 class _OneQuestion(App[None]):

@@ -32,8 +32,18 @@ def question_markdown(question: Question, language: str) -> str:
                 "*Answer with the letters of every choice you think correct (e.g. A, C). All or nothing: "
                 "points only for exactly the correct ones.*"
             )
+        elif question.takes_one_answer:
+            parts.append("*Answer with the letter or the text of one choice.*")
         else:
-            parts.append("*Answer with the letter or the text of your choice.*")
+            cost = (
+                "; a wrong one costs points"
+                if any(choice.fraction < 0 for choice in question.choices)
+                else ""
+            )
+            parts.append(
+                "*Answer with the letters of every choice you think correct (e.g. A, C): each right one "
+                f"earns its share of the points{cost}.*"
+            )
     elif question.type is QuestionType.NUMERICAL:
         parts.append("*Answer with a number.*")
     elif question.type is QuestionType.SHORT_EXACT:
