@@ -28,6 +28,8 @@ from quiz.tui import messages
 from quiz.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from db.records import AnswerRecord, StudentRecord
     from quiz.context import AppContext
     from quiz.session import ActiveQuiz, GradeOutcome
@@ -126,6 +128,20 @@ class TentaApp(App[None]):
                 severity="warning",
             )
         self.watch(self, "theme", self._remember_theme, init=False)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification shows its text as written: they name profiles, banks, files and errors,
+        none uses markup, and read as markup 'Switched to profile Åsa Öberg [ht25].' lost '[ht25]' (a
+        '[/]' in an error message stopped the app). Screens and widgets notify through here."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _remember_theme(self, theme: str) -> None:
         """Write the chosen theme into the user's config.toml, so the next run starts in it."""
