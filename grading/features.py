@@ -112,6 +112,13 @@ class FeatureResult:
     lexical_available: bool = True
 
 
+def _best_sentence(similarities: np.ndarray) -> int:
+    """The unit (row) to quote as the match: the best sentence, never the whole answer (the last unit
+    when there are several), which the score may use but which quoted says nothing."""
+    sentences = similarities[:-1] if len(similarities) > 1 else similarities
+    return int(np.unravel_index(int(np.argmax(sentences)), sentences.shape)[0])
+
+
 def rescale(cosines: np.ndarray, floor: float) -> np.ndarray:
     """Map raw cosine to ~0 for unrelated text and 1 for identical text, per model."""
     return np.clip((cosines - floor) / (1.0 - floor), 0.0, 1.0)
@@ -155,12 +162,12 @@ def compute_features(
     matches: list[PointMatch] = []
     for point in profile.points:
         sims = rescale(unit_vectors @ point.vectors.T, floor)
-        unit_index = int(np.unravel_index(int(np.argmax(sims)), sims.shape)[0])
+        unit_index = _best_sentence(sims)
         best, via_passage = float(sims.max()), False
         if point.passage_vector is not None:
             passage_sims = rescale(unit_vectors @ point.passage_vector, floor) * PASSAGE_DISCOUNT
             if float(passage_sims.max()) > best:
-                best, unit_index, via_passage = float(passage_sims.max()), int(np.argmax(passage_sims)), True
+                best, unit_index, via_passage = float(passage_sims.max()), _best_sentence(passage_sims), True
         evidence = best
         if answer_tokens is not None and point.tokens:
             coverage = point_token_coverage(point, answer_tokens, profile.question_tokens, token_floor)
