@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -236,7 +237,8 @@ class AnswerGroupsScreen(TentaScreen[bool]):
         table = self.query_one("#groups-table", DataTable)
         table.clear()
         for group in groups:
-            table.add_row(*group_cells(group), key=group.id)
+            *cells, representative = group_cells(group)
+            table.add_row(*cells, Text(representative), key=group.id)  # the answer as typed, not markup
         has_groups = bool(groups)
         self.query_one("#groups").display = has_groups
         empty = self.query_one("#groups-empty", Static)
@@ -337,12 +339,12 @@ class AnswerGroupsScreen(TentaScreen[bool]):
         for member in group.members:
             grade = member.latest_grade
             table.add_row(
-                self._student(member) + (" • new" if member.answer.id in group.new_ids else ""),
+                Text(self._student(member) + (" • new" if member.answer.id in group.new_ids else "")),
                 format_score(grade.score) if grade else "–",
                 format_score(member.final_score) + (" ✎" if member.overrides else ""),
                 decided_by(member),
                 score_after(member, score, decisions, comment=comment, replace_own=replace_own),
-                excerpt(member.answer.text, MEMBER_EXCERPT_LENGTH),
+                Text(excerpt(member.answer.text, MEMBER_EXCERPT_LENGTH)),  # names and answers as typed
                 key=str(member.answer.id),
             )
         if 0 < row < table.row_count:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -123,7 +124,8 @@ class ReviewQueueScreen(TentaScreen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for detail in queue:
-            table.add_row(*queue_cells(shown(detail, pseudonyms)), key=str(detail.answer.id))
+            student, *rest = queue_cells(shown(detail, pseudonyms))
+            table.add_row(Text(student), *rest, key=str(detail.answer.id))  # a name as typed, not markup
         has_items = bool(queue)
         self.query_one("#queue").display = has_items
         empty = self.query_one("#queue-empty", Static)
