@@ -24,7 +24,6 @@ A numerical question's "any other answer" feedback (`~#…`) is its outcome feed
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections import Counter
@@ -49,7 +48,7 @@ from question_bank.formats.common import (
     tidy_number,
     title_from_path,
 )
-from question_bank.formats.media_files import file_name_of_url, name_images
+from question_bank.formats.media_files import file_name_of_url, image_sources, name_images
 from question_bank.keypoints import read_marking_scheme
 from question_bank.language import detect_bank_languages
 from question_bank.models import Bank, Question, QuestionType
@@ -583,14 +582,11 @@ def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[MoodleQu
     return parsed
 
 
-_IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-
-
 def _pictures_left_behind(text: str) -> Iterator[str]:
     """A note per picture a question's HTML shows: GIFT is text only, so Moodle's GIFT export leaves every
     picture behind and the question shows '[image: …]' where it was."""
-    for double_quoted, single_quoted in _IMAGE_SOURCE.findall(_restore(_protect(text))):
-        if name := file_name_of_url(html.unescape(double_quoted or single_quoted).strip()):
+    for source in image_sources(_restore(_protect(text))):
+        if name := file_name_of_url(source.strip()):
             yield (
                 f"picture {name!r} is not in the file: GIFT holds no pictures (export the questions as "
                 "Moodle XML to keep them); left out (the text still names it)"

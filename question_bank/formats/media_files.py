@@ -8,9 +8,10 @@ model accepts, so "../../x.png" is stored as "x.png" inside the bank's media fol
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -56,6 +57,15 @@ def data_uri_image(url: str) -> tuple[str, str] | None:
     kind, encoded = match.group(1).lower(), "".join(match.group(2).split())
     digest = hashlib.sha256(encoded.encode("ascii")).hexdigest()[:12]
     return f"image-{digest}.{_IMAGE_SUFFIXES.get(kind, kind)}", encoded
+
+
+_IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def image_sources(markup: str) -> Iterator[str]:
+    """The src of every <img> in an HTML fragment, its character references decoded."""
+    for double_quoted, single_quoted in _IMAGE_SOURCE.findall(markup):
+        yield html.unescape(double_quoted or single_quoted)
 
 
 def file_name_of_url(url: str) -> str:

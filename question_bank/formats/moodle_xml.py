@@ -86,6 +86,7 @@ from question_bank.formats.media_files import (
     UniqueNames,
     data_uri_image,
     file_name_of_url,
+    image_sources,
     name_images,
     plain_media_name,
 )
@@ -132,7 +133,6 @@ _SPLIT_DOUBLE_DASH = re.compile(rf"(?<=-){_SOFT_HYPHEN}(?=-)")
 
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _PLUGINFILE_LINK = re.compile(
     r"""<a\b([^>]*\bhref\s*=\s*["']@@PLUGINFILE@@/[^"']*["'][^>]*)>[^<]*</a>""", re.IGNORECASE
 )
@@ -461,8 +461,7 @@ def _missing_pictures(question: Element) -> Iterator[str]:
     embedded = {name for name, _encoded, _element in _shown_files(question)}
     holders = [question.find("questiontext"), *question.findall("answer")]
     for holder in holders:
-        for double_quoted, single_quoted in _IMAGE_SOURCE.findall(_text(holder)):
-            source = html.unescape(double_quoted or single_quoted).strip()
+        for source in (source.strip() for source in image_sources(_text(holder))):
             if not source or data_uri_image(source) is not None:
                 continue
             name = plain_media_name(file_name_of_url(source))
@@ -478,8 +477,8 @@ def _missing_pictures(question: Element) -> Iterator[str]:
 
 def _data_uri_images(markup: str) -> Iterator[tuple[str, str]]:
     """(name, base64 content) of each picture the HTML holds as a data: URI."""
-    for double_quoted, single_quoted in _IMAGE_SOURCE.findall(markup):
-        if (embedded := data_uri_image(html.unescape(double_quoted or single_quoted))) is not None:
+    for source in image_sources(markup):
+        if (embedded := data_uri_image(source)) is not None:
             yield embedded
 
 
