@@ -82,7 +82,7 @@ from quiz.teacher.review import (
     regrade,
     scaled_auto_score,
 )
-from quiz.teacher.submissions import NOT_ANSWERED, read_submissions
+from quiz.teacher.submissions import NOT_ANSWERED, parse_timestamp, read_submissions
 
 T = TypeVar("T")
 
@@ -982,11 +982,13 @@ def _since(value: str | None) -> datetime | None:
 
 
 def _local_time(option: str, value: str) -> datetime:
-    """A date option's moment in local time, or the error naming the option and the forms it reads."""
-    moment = read_local_time(value)
+    """A date option's moment in local time, or the error naming the option and the forms it reads. Also
+    a time as a submissions file writes it ('4 March 2024 10:15 AM', Unix seconds), copied from the file
+    into the option: --since read those before it read a Swedish teacher's typing."""
+    moment = read_local_time(value) or parse_timestamp(value)
     if moment is None:
         raise TentaError(f"{option} {value!r} is not a date (use e.g. {LOCAL_TIME_EXAMPLES})")
-    return moment
+    return moment.astimezone()
 
 
 # --- agreement and stats ---------------------------------------------------------------------------

@@ -108,6 +108,23 @@ def test_a_regrade_since_reads_a_swedish_date_and_time_in_local_time(
     }
 
 
+def test_a_regrade_since_still_reads_a_time_copied_from_the_submissions_file(
+    ctx: AppContext, tmp_path: Path, stockholm_winter: None
+) -> None:
+    """The forms a submissions file writes ('27 November 2026 2:20 PM' from an English Moodle, Google
+    Forms' '2026/11/27 14:20:00') were read by --since before it read Swedish typing, and still are."""
+    rows = [
+        ["Åsa", "dropout", GOOD_DROPOUT, "2026-11-27 14:10"],
+        ["Björn", "dropout", WEAK_DROPOUT, "2026-11-27 14:40"],
+    ]
+    path = write_csv(tmp_path / "tenta.csv", rows, ("student", "question", "answer", "submitted_at"))
+    assert tenta("grade", path, "--bank", "teacher-test")[0] == 0
+    for since in ("27 November 2026 2:20 PM", "2026/11/27 14:20:00"):
+        code, stdout, _ = tenta("regrade", "--bank", "teacher-test", "--since", since, "--dry-run")
+        assert code == 0
+        assert "Regraded 1 answer" in stdout, (since, stdout)
+
+
 def test_a_a_date_option_that_is_not_a_date_names_the_option_and_the_forms_it_reads(
     ctx: AppContext, bank: Bank, tmp_path: Path
 ) -> None:
