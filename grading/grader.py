@@ -393,15 +393,16 @@ class Grader:
         detector = self.scoring.wrong_question
         if request.bank is None or detector is None:
             return None
-        others = [entry for entry in self._bank_references(request.bank) if entry[0] != request.question.id]
+        others = [entry for entry in self.bank_references(request.bank) if entry[0] != request.question.id]
         references = [profile.reference_vectors, *(vectors for _, vectors in others)]
         similarities = question_similarities(whole, references, self.scoring.floor)
         found = detector.detect(similarities, 0, references, self.scoring.floor)
         return None if found is None else others[found - 1][0]
 
-    def _bank_references(self, bank: Bank) -> list[tuple[str, np.ndarray]]:
-        """Reference vectors of every free-text question in a bank, encoded in one call: all that
-        wrong-question detection needs (a full profile per question made the first grade ~10 s slower)."""
+    def bank_references(self, bank: Bank) -> list[tuple[str, np.ndarray]]:
+        """(question id, reference vectors) of every free-text question in a bank, encoded in one call: all
+        that wrong-question detection needs (a full profile per question made the first grade ~10 s slower),
+        and what its fit and tests measure it on."""
         questions = [question for question in bank.questions if question.type is QuestionType.FREE_TEXT]
         # Keyed by exactly what is cached (ids and reference texts): hashing whole questions took ~3 ms a
         # grade for a 12-question bank.

@@ -48,13 +48,25 @@ class WrongQuestionModel(BaseModel):
 
         `similarities[i]` is the answer's similarity to question i (`question_similarities`) and
         `references[i]` that question's reference vectors."""
-        others = np.delete(np.arange(len(similarities)), own_index)
-        if not len(others):
+        found = detector_inputs(similarities, own_index, references, floor)
+        if found is None:
             return None
-        best = int(others[np.argmax(similarities[others])])
-        alike = references_alike(references[own_index], references[best], floor)
-        probability = self.probability(float(similarities[own_index]), float(similarities[best]), alike)
-        return best if probability > self.threshold else None
+        best, inputs = found
+        return best if self.probability(*inputs) > self.threshold else None
+
+
+def detector_inputs(
+    similarities: np.ndarray, own_index: int, references: Sequence[np.ndarray], floor: float
+) -> tuple[int, tuple[float, float, float]] | None:
+    """The best-matching other question and the model's inputs (own, other, alike) for an answer filed
+    under question `own_index`; None in a bank of one question. The fit (grading.training.wrong_question)
+    takes its rows from here, so it learns from what detection computes."""
+    others = np.delete(np.arange(len(similarities)), own_index)
+    if not len(others):
+        return None
+    best = int(others[np.argmax(similarities[others])])
+    alike = references_alike(references[own_index], references[best], floor)
+    return best, (float(similarities[own_index]), float(similarities[best]), alike)
 
 
 def question_similarities(whole: np.ndarray, references: Sequence[np.ndarray], floor: float) -> np.ndarray:

@@ -774,7 +774,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     out = args.out or shipped_path(embedder.model_id)
     scoring.save(out)
-    print(f"wrote {out}; now refit the authored-rubric scale (python -m grading.training.rubric_scale)")
+    print(
+        f"wrote {out}; now refit the parts reset here: python -m grading.training.language_bridge, "
+        "then .wrong_question, then .rubric_scale"
+    )
     if args.report:
         args.report.write_text(report_markdown(table, scoring) + "\n", encoding="utf-8")
         print(f"wrote {args.report}")

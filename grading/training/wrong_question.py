@@ -28,7 +28,7 @@ from grading.datasets import GradedRecord, questions_for, read_records
 from grading.grader import Grader
 from grading.text import clean
 from grading.training.fit import SEED, load_training_records
-from grading.wrong_question import WrongQuestionModel, question_similarities, references_alike
+from grading.wrong_question import WrongQuestionModel, detector_inputs, question_similarities
 
 BANK_SIZES = (5, 15)
 FLAGGED_RIGHT_ANSWERS = 0.02
@@ -55,12 +55,10 @@ class Cases:
 
 
 def row(similarities: np.ndarray, target: int, references: Sequence[np.ndarray], floor: float) -> list[float]:
-    """(own, other, alike) for an answer filed under question `target`, as WrongQuestionModel.detect
-    computes them."""
-    others = np.delete(np.arange(len(similarities)), target)
-    best = int(others[np.argmax(similarities[others])])
-    alike = references_alike(references[target], references[best], floor)
-    return [float(similarities[target]), float(similarities[best]), alike]
+    """(own, other, alike) for an answer filed under question `target` (banks have two questions or more)."""
+    found = detector_inputs(similarities, target, references, floor)
+    assert found is not None, "a bank of one question has no other question to file an answer under"
+    return list(found[1])
 
 
 def bank_cases(
@@ -163,16 +161,10 @@ def report_line(label: str, model: WrongQuestionModel | None, cases: Cases) -> s
 def course_cases(grader: Grader, bank_id: str, answers: Path) -> Cases:
     """A course's hand-graded answers in its whole bank, each also filed under every other question."""
     from question_bank.loader import BankCatalog
-    from question_bank.models import QuestionType
 
     bank = BankCatalog(None).load(bank_id)
     records = read_records(answers)
-    free = [question for question in bank.questions if question.type is QuestionType.FREE_TEXT]
-    references = [
-        grader.embedder.encode([clean(text) for text in question.reference_answer.values()])
-        for question in free
-    ]
-    ids = [question.id for question in free]
+    ids, references = zip(*grader.bank_references(bank), strict=True)
     vectors = grader.whole_answer_vectors([record.student_answer for record in records])
     kept = [
         (vector, ids.index(question.id), record.fraction >= 0.5)
@@ -183,7 +175,7 @@ def course_cases(grader: Grader, bank_id: str, answers: Path) -> Cases:
         [vector for vector, _, _ in kept],
         [owner for _, owner, _ in kept],
         [right for _, _, right in kept],
-        references=references,
+        references=list(references),
         floor=grader.scoring.floor,
         rng=np.random.default_rng(SEED),
         every_other=True,

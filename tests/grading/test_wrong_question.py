@@ -13,7 +13,6 @@ from grading.datasets import GradedRecord, questions_for, read_records
 from grading.embedder import Embedder
 from grading.grader import Grader, GradeRequest
 from grading.models import GradeFlag
-from grading.text import clean
 from grading.wrong_question import WrongQuestionModel, question_similarities
 from question_bank.loader import BankCatalog
 
@@ -90,10 +89,7 @@ def test_right_course_answers_filed_under_another_question_are_caught_in_both_la
     bank = BankCatalog(None).load("dl-course")
     detector, floor = grader.scoring.wrong_question, grader.scoring.floor
     assert detector is not None
-    references = [
-        grader.embedder.encode([clean(text) for text in q.reference_answer.values()]) for q in bank.questions
-    ]
-    ids = [question.id for question in bank.questions]
+    ids, references = zip(*grader.bank_references(bank), strict=True)
     vectors = grader.whole_answer_vectors([record.student_answer for record in records])
     caught: dict[str, list[bool]] = {"sv": [], "en": []}
     for record, question, vector in zip(records, questions_for(records, bank), vectors, strict=True):
