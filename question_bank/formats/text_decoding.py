@@ -27,8 +27,9 @@ class NotUtf8(Enum):
     where a byte is undefined there), or Mac Roman where the bytes say so (Excel for Mac saves its plain
     "Comma Separated Values" in Mac Roman). Text with NUL bytes is a binary file and stays an error."""
     REPLACE = "replace"
-    """Student submissions: UTF-16 with a BOM, else Windows-1252 with undefined bytes replaced (U+FFFD),
-    never an error, so every answer is read; the caller warns with `DecodedText.not_utf8_line`."""
+    """Student submissions: UTF-16 with a BOM, else Mac Roman where the bytes say so (as for WINDOWS: a class
+    list exported on a Mac), else Windows-1252 with undefined bytes replaced (U+FFFD), never an error, so
+    every answer is read; the caller warns with `DecodedText.not_utf8_line` and `DecodedText.encoding`."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class DecodedText:
     text: str
     not_utf8_line: int | None = None
     """1-based line of the first byte that is not UTF-8; None when the text is UTF-8 or UTF-16."""
+    encoding: str = "UTF-8"
+    """The encoding the text was read as, named for people ('Mac Roman', 'Windows-1252'), so a warning
+    about a file that is not UTF-8 can say how it was read."""
 
 
 def decode_text(path: Path, raw: bytes, *, policy: NotUtf8) -> DecodedText:
@@ -62,21 +66,22 @@ def _decode(raw: bytes, policy: NotUtf8) -> DecodedText:
     """UTF-16 (BOM) and UTF-8 first; then Windows-1252 as far as `policy` allows (UnicodeDecodeError
     where it does not)."""
     if policy is not NotUtf8.REFUSE and raw.startswith(_UTF16_BOMS):
-        return DecodedText(raw.decode("utf-16"))
+        return DecodedText(raw.decode("utf-16"), encoding="UTF-16")
     try:
         return DecodedText(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         if policy is NotUtf8.REFUSE or (policy is NotUtf8.WINDOWS and b"\x00" in raw):
             raise
         line = _byte_line(raw, error.start)
-    if policy is NotUtf8.REPLACE:
-        return DecodedText(raw.decode("cp1252", errors="replace"), not_utf8_line=line)
     if _looks_like_mac_roman(raw):
-        return DecodedText(raw.decode("mac_roman"), not_utf8_line=line)
+        return DecodedText(raw.decode("mac_roman"), not_utf8_line=line, encoding="Mac Roman")
+    if policy is NotUtf8.REPLACE:
+        replaced = raw.decode("cp1252", errors="replace")
+        return DecodedText(replaced, not_utf8_line=line, encoding="Windows-1252")
     try:
-        return DecodedText(raw.decode("cp1252"), not_utf8_line=line)
+        return DecodedText(raw.decode("cp1252"), not_utf8_line=line, encoding="Windows-1252")
     except UnicodeDecodeError:
-        return DecodedText(raw.decode("latin-1"), not_utf8_line=line)
+        return DecodedText(raw.decode("latin-1"), not_utf8_line=line, encoding="Latin-1")
 
 
 _UNDEFINED_IN_WINDOWS = frozenset(b"\x81\x8d\x8f\x90\x9d")
