@@ -42,6 +42,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +224,10 @@ _ANKI_TYPE_IN_NOTETYPES = frozenset(
 """Anki's stock note type whose card asks to type the Back in ({{type:Back}}), by its English and its
 localised names: an exact short answer, as the same note read from an .apkg (which goes by the card
 template, whatever the note type is called)."""
-_POINTS = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*(?:p|pts?|points?|poäng|marks?)?\.?", re.IGNORECASE)
+_POINTS = re.compile(
+    r"([+-]?(?:\d+(?:[.,]\d+)?|(?:\d+\s+)?\d+/[1-9]\d*))\s*(?:p|pts?|points?|poäng|marks?)?\.?", re.IGNORECASE
+)
+"""A points cell: '2', '1,5', '0.5 p', or a fraction as Excel's fraction formats show one ('1/3', '1 1/2')."""
 _LIST_MARKER = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 
 
@@ -375,10 +379,16 @@ def _number(text: str) -> float:
     if not match:
         raise ValueError(text)
     raw = match.group(1)
-    value = float(raw.replace(",", "."))
+    value = _fraction(raw) if "/" in raw else float(raw.replace(",", "."))
     if not math.isfinite(value):
         raise ValueError(text)
     return value
+
+
+def _fraction(text: str) -> float:
+    """'1/3' or '-1 1/2' (a whole number and a fraction, as Excel's '# ?/?' format shows 1.5) as a number."""
+    sign = -1 if text.startswith("-") else 1
+    return sign * float(sum(Fraction(part) for part in text.lstrip("+-").split()))
 
 
 def _key_points(cell: str) -> list[dict[str, Any]]:

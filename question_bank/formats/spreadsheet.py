@@ -6,8 +6,9 @@ Excel cached for formulas: nothing is calculated or run, and an .xlsm's macros a
 saved without its result (workbooks written by scripts) is an error naming sheet and cells, saying to save
 the workbook in Excel or LibreOffice Calc, rather than a cell silently read as empty.
 
-A cell becomes the text a CSV export would hold: 3.0 is "3", a percent-formatted 0.5 is "50%" (rounded as
-Excel shows it), dates and times are ISO text, line breaks stay. Rows keep Excel's 1-based numbers so
+A cell becomes the text a CSV export would hold: 3.0 is "3", a number in a number format as Excel shows
+it (a percent-formatted 0.5 is "50%", 0.49999999999 formatted "0.0" is "0.5", 0.25 formatted "# ?/?" is
+"1/4"), dates and times are ISO text, line breaks stay. Rows keep Excel's 1-based numbers so
 errors point at the row the teacher sees; empty rows and the empty cells at a row's end are dropped
 (Excel's "used range" often reaches far beyond the data).
 
@@ -20,6 +21,7 @@ reports if they hold anything.
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 import zipfile
@@ -27,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -137,32 +140,118 @@ def read_sheet(path: Path, header_score: HeaderScore) -> SheetTable:
             workbook.close()
 
 
-_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
-"""Quoted text and backslash-escaped characters in a number format, which Excel shows as written."""
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
+"""What a number format shows around the number or uses for layout: quoted text, backslash-escaped
+characters, `_x` padding, `*x` fill and bracketed colours and conditions. None of it is part of the value."""
 _PERCENT_DECIMALS = re.compile(r"\.([0#?]*)")
+_DECIMAL_FORMAT = re.compile(r"[#0?,]*0[#0?,]*(?:\.([0#?]*))?")
+"""A fixed-point number format's digits ('0', '0.0', '#,##0.00', '0.0#'): the places after the point."""
+_SCIENTIFIC_FORMAT = re.compile(r"[0#?]\.?([0#?]*)E[+-]([0#?]+)", re.IGNORECASE)
+"""Scientific notation with one digit before the point ('0.00E+00'); engineering formats ('##0.0E+0')
+are left as General."""
+_FRACTION_FORMAT = re.compile(r"(?:[#0?]+\s+)?[#0?]+/([?#0]+|[1-9]\d*)")
+"""A fraction format ('# ?/?', '# ??/??', '?/?', '# ?/8'): up to that many denominator digits, or that
+denominator."""
+
+
+def _first_section(number_format: str) -> str:
+    """The format's first section (positive numbers) with everything that is not a digit placeholder or the
+    point, comma, percent, exponent or fraction bar taken out."""
+    return _FORMAT_LITERALS.sub("", number_format.split(";", 1)[0]).strip()
 
 
 def _percent_text(value: float, number_format: str) -> str | None:
     """A number shown as a percentage, as Excel rounds it ('0.00%' -> '12.50%'), when the format's first
     section has a '%' (None otherwise, and for numbers too large to be a percentage anyone typed)."""
-    section = _FORMAT_LITERALS.sub("", number_format.split(";", 1)[0])
+    section = _first_section(number_format)
     if "%" not in section or not abs(value) < 1e12:
         return None
     decimals = _PERCENT_DECIMALS.search(section)
     places = len(decimals.group(1)) if decimals else 0
-    shown = Decimal(f"{value * 100:.15g}").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{shown}%"
+    return f"{_rounded(value * 100, places)}%"
+
+
+def _rounded(value: float, places: int) -> Decimal:
+    """`value` rounded to `places` decimals half away from zero, as Excel displays it (from the 15
+    significant digits Excel keeps, so 2.675 shows as 2.68, not Python's 2.67)."""
+    return Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _decimal_text(value: float, section: str) -> str | None:
+    """A number in a fixed-point format ('0.0', '#,##0.00', '0.0#') as Excel shows it: rounded to the
+    format's places, '0' places always written, '#' and '?' places only where not zero. Thousands
+    separators are left out (the value reads back as a number) and so is the scaling of a trailing comma
+    ('#,##0,' shows thousands: None, the value is read as General)."""
+    match = _DECIMAL_FORMAT.fullmatch(section)
+    if not match or section.split(".", 1)[0].endswith(","):
+        return None
+    places = match.group(1) or ""
+    shown = str(_rounded(value, len(places)))
+    required = len(places.rstrip("#?"))
+    if "." in shown:
+        whole, decimals = shown.split(".")
+        decimals = decimals[:required] + decimals[required:].rstrip("0")
+        shown = f"{whole}.{decimals}" if decimals else whole
+    return shown
+
+
+def _scientific_text(value: float, section: str) -> str | None:
+    """A number in scientific notation ('0.00E+00' -> '1.23E+04'), as Excel shows it."""
+    match = _SCIENTIFIC_FORMAT.fullmatch(section)
+    if not match:
+        return None
+    mantissa, exponent = f"{value:.{len(match.group(1))}E}".split("E")
+    sign, digits = exponent[0], exponent[1:].lstrip("0") or "0"
+    return f"{mantissa}E{sign}{digits.rjust(len(match.group(2)), '0')}"
+
+
+def _fraction_text(value: float, section: str) -> str | None:
+    """A number in a fraction format as Excel shows it: '# ?/?' writes 0.3333 as '1/3' and 1.5 as '1 1/2',
+    the closest fraction with a denominator of at most that many digits (or the format's own denominator
+    ('# ?/8'), rounded to it); '?/?' writes 1.5 as '3/2'."""
+    match = _FRACTION_FORMAT.fullmatch(section)
+    if not match:
+        return None
+    denominator = match.group(1)
+    magnitude = Fraction(Decimal(f"{abs(value):.15g}"))
+    if denominator.isdigit() and not denominator.startswith("0"):
+        fixed = int(denominator)
+        magnitude = Fraction(math.floor(magnitude * fixed + Fraction(1, 2)), fixed)
+    else:
+        magnitude = magnitude.limit_denominator(10 ** len(denominator) - 1)
+    whole, part = (0, magnitude) if "/" in section.split(maxsplit=1)[0] else divmod(magnitude, 1)
+    pieces = [str(whole)] if whole or not part else []
+    if part:
+        pieces.append(f"{part.numerator}/{part.denominator}")
+    shown = " ".join(pieces)
+    return f"-{shown}" if value < 0 and shown != "0" else shown
+
+
+def _formatted_number(value: float, number_format: str) -> str | None:
+    """`value` as its number format shows it (percent, fixed decimals, scientific, fraction), or None for
+    General, text and date or time formats (dates come from openpyxl as dates)."""
+    section = _first_section(number_format)
+    if not section or section.lower() in {"general", "@"} or not abs(value) < 1e15:
+        return None
+    if "%" in section:
+        return _percent_text(value, number_format)
+    for shown in (_fraction_text, _scientific_text, _decimal_text):
+        text = shown(value, section)
+        if text is not None:
+            return text
+    return None
 
 
 def cell_text(value: object, number_format: str | None = None) -> str:
-    """A cell's value as the text a CSV export of the sheet would hold: a percent-formatted number as the
-    percentage Excel shows (0.5 as '50%'), as read-only mode gives the stored fraction."""
+    """A cell's value as the text a CSV export of the sheet would hold: a number as its number format
+    shows it (0.5 formatted as a percentage is '50%', 0.49999999999 formatted '0.0' is '0.5', 0.333…
+    formatted '# ?/?' is '1/3'), as read-only mode gives the stored number at full precision."""
     if value is None:
         return ""
     if number_format and isinstance(value, int | float) and not isinstance(value, bool):
-        percent = _percent_text(value, number_format)
-        if percent is not None:
-            return percent
+        formatted = _formatted_number(value, number_format)
+        if formatted is not None:
+            return formatted
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, bool):

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from openpyxl import Workbook
+
+from question_bank.formats.detect import import_file
+from question_bank.formats.spreadsheet import cell_text
 from question_bank.formats.text_decoding import NotUtf8, decode_text
 from quiz.teacher.submissions import read_submissions
 
@@ -47,3 +52,75 @@ def test_each_policy_names_the_encoding_it_read_a_mac_roman_file_as() -> None:
         "Mac Roman",
         1,
     )
+
+
+def _bank_workbook(path: Path, rows: list[list[object]], formats: dict[str, str]) -> Path:
+    """A question sheet as Excel saves it: numbers stored as doubles, each cell's number format in the
+    workbook's styles (what Format Cells → Number sets)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Frågor"
+    for row in rows:
+        sheet.append(row)
+    for cell, number_format in formats.items():
+        sheet[cell].number_format = number_format
+    workbook.save(path)
+    return path
+
+
+def test_spreadsheet_numbers_read_as_their_number_format_shows_them(tmp_path: Path) -> None:
+    """A points column formatted with one decimal shows 0.5 where a sum stored 0.49999999999; a probability
+    typed '0 1/4' is stored 0.25 in a '# ?/?' cell and shows as 1/4; a '0.00' cell shows 1.50. Read-only
+    openpyxl gives the stored doubles, so the bank got 0.49999999999 points, 'a third' of a point as
+    0.333333333333333 and an accepted answer '0.25' the teacher never wrote."""
+    path = _bank_workbook(
+        tmp_path / "frågebank.xlsx",
+        [
+            ["Question Type", "Question Text", "Option 1", "Option 2", "Points", "Correct Answer"],
+            ["Fill-in-the-Blank", "Sannolikheten för krona två gånger?", 0.25, "25%", 0.49999999999],
+            ["Fill-in-the-Blank", "Hur stor andel av datan är testdata?", 1 / 3, "", 1 / 3],
+            ["Open-Ended", "Förklara överanpassning.", "", "", 1.5, "Modellen lär sig bruset."],
+        ],
+        {"C2": "# ?/?", "E2": "0.0", "C3": "# ??/??", "E3": "# ?/?", "E4": "0.00"},
+    )
+
+    chance, share, essay = import_file(path).questions
+
+    assert [choice.text for choice in chance.choices] == ["1/4", "25%"]
+    assert chance.max_points == 0.5
+    assert [choice.text for choice in share.choices] == ["1/3"]
+    assert share.max_points == 1 / 3
+    assert essay.max_points == 1.5
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "shown"),
+    [
+        (0.49999999999, "0.0", "0.5"),
+        (2, "0.00", "2.00"),
+        (2.675, "0.00", "2.68"),
+        (2.5, "0", "3"),
+        (1234.5, "#,##0.00", "1234.50"),
+        (-3, "#,##0.00_);[Red](#,##0.00)", "-3.00"),
+        (0.1, "0.0#", "0.1"),
+        (0.125, "0.0#", "0.13"),
+        (1 / 3, "# ?/?", "1/3"),
+        (1.5, "# ?/?", "1 1/2"),
+        (1.5, "?/?", "3/2"),
+        (0.37, "# ?/8", "3/8"),
+        (-1 / 3, "# ?/?", "-1/3"),
+        (2, "# ?/?", "2"),
+        (12345.678, "0.00E+00", "1.23E+04"),
+        (0.5, '0.0"%"', "0.5"),
+        (0.5, "0%", "50%"),
+        (0.30000000000000004, "General", "0.3"),
+        (7, '0 "p"', "7"),
+        (1200, "#,##0,", "1200"),
+    ],
+)
+def test_a_number_cell_reads_as_excel_shows_it(value: float, number_format: str, shown: str) -> None:
+    """Fixed decimals round half away from zero, '#' places only where not zero, fractions are the closest
+    with that many denominator digits; thousands separators and quoted text are left out so the value still
+    reads as a number, and a thousands-scaling format ('#,##0,') is read as General."""
+    assert cell_text(value, number_format) == shown
