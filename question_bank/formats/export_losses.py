@@ -76,6 +76,8 @@ def export_losses(
         case=format_name not in _KEEPS_CASE,
     )
     losses += _feedback_losses(bank, format_name, label)
+    if format_name == "gift":
+        losses += _gift_losses(bank)
     if format_name == "qti":
         losses = qti_losses(bank) + losses
     return losses + _media_losses(bank, format_name, label, to_file=to_file, missing=media_missing)
@@ -148,6 +150,27 @@ def _outcome_loss(question: Question, format_name: str, label: str) -> str:
             f"{kind} question's out{kept} (tenta reads it back)"
         )
     return ""
+
+
+def _gift_losses(bank: Bank) -> list[str]:
+    """What GIFT's syntax cannot hold: an essay's general feedback (its '####' is the reference answer) and
+    a short answer with '->', which makes Moodle and tenta read the whole answer block as matching pairs
+    (GIFT has no escape for it), so the file would not import."""
+    losses = []
+    for question in bank.questions:
+        if question.type is QuestionType.FREE_TEXT and question.general_feedback.strip():
+            losses.append(
+                f"question {question.id}: its general feedback is left out (GIFT's '####' holds an "
+                "essay's reference answer)"
+            )
+        arrows = [choice.text for choice in question.choices if "->" in choice.text]
+        if question.type is QuestionType.SHORT_EXACT and arrows:
+            listed = ", ".join(repr(text) for text in arrows)
+            losses.append(
+                f"question {question.id}: its answer {listed} has '->', which GIFT reads as a matching "
+                "pair: Moodle and tenta cannot import the file; export as Moodle XML to keep the question"
+            )
+    return losses
 
 
 def _is_multiple_all_or_nothing(question: Question) -> bool:

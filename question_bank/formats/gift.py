@@ -222,8 +222,8 @@ def _split_answers(answer_text: str, separator: str) -> list[str]:
 def _multiple_choice(answer_text: str, text_format: str) -> dict[str, Any]:
     choices = []
     for raw in _split_answers(answer_text, "~"):
-        if raw.startswith("="):
-            fraction, body = _weight(raw[1:].strip(), default=1.0)
+        if raw.startswith("="):  # full marks; a '%50%' after it is the choice's text, as Moodle reads it
+            fraction, body = 1.0, raw[1:].strip()
         else:
             fraction, body = _weight(raw, default=0.0)
         text, feedback = _answer_and_feedback(body, text_format)
@@ -551,7 +551,7 @@ def parse_gift(text: str, path: Path, problems: ImportProblems) -> list[MoodleQu
     for paragraph in _paragraphs(text):
         stripped = paragraph.text.lstrip()
         if stripped.startswith("$CATEGORY:"):
-            category = category_path(stripped[len("$CATEGORY:") :].split("\n", 1)[0])
+            category = category_path(_protect(stripped[len("$CATEGORY:") :].split("\n", 1)[0]))
             remainder = stripped.split("\n", 1)[1] if "\n" in stripped else ""
             if not remainder.strip():
                 continue
@@ -759,8 +759,8 @@ def _choice_lines(question: Question) -> list[str]:
     for choice, fraction in zip(question.choices, fractions, strict=True):
         if fraction == 1.0 and single:
             marker = "="
-        elif fraction == 0:
-            marker = "~"
+        elif fraction == 0:  # a text starting '%50%' would be read as its weight without an explicit one
+            marker = "~%0%" if _WEIGHT.match(choice.text) else "~"
         else:
             marker = f"~%{_percent(fraction)}%"
         feedback = f"#{_escape(choice.feedback)}" if choice.feedback else ""

@@ -10,8 +10,11 @@ import pytest
 from openpyxl import Workbook
 
 from question_bank.formats.detect import import_file
+from question_bank.formats.export_losses import export_losses
+from question_bank.formats.gift import dump_gift
 from question_bank.formats.spreadsheet import cell_text
 from question_bank.formats.text_decoding import NotUtf8, decode_text
+from question_bank.models import Bank
 from quiz.teacher.submissions import read_submissions
 
 
@@ -124,3 +127,108 @@ def test_a_number_cell_reads_as_excel_shows_it(value: float, number_format: str,
     with that many denominator digits; thousands separators and quoted text are left out so the value still
     reads as a number, and a thousands-scaling format ('#,##0,') is read as General."""
     assert cell_text(value, number_format) == shown
+
+
+_ESCAPES_BANK = {
+    "id": "tecken",
+    "title": "Tecken",
+    "languages": ["sv"],
+    "questions": [
+        {
+            "id": "rabatt",
+            "type": "multiple_choice",
+            "prompt": {"sv": "Vad skriver man för a \\* b {x} ~ = # : i Python? C:\\temp"},
+            "choices": [
+                {"text": "%50% rabatt", "fraction": 1.0, "feedback": "Rätt: {bra} ~ = #"},
+                {"text": "%25% rabatt", "fraction": 0.0, "feedback": "Fel \\* ~"},
+                {"text": "a \\* b", "fraction": 0.0},
+            ],
+        },
+        {
+            "id": "stjarna",
+            "type": "short_exact",
+            "prompt": {"sv": "Skriv stjärnan: \\*"},
+            "choices": [{"text": "\\*", "fraction": 1.0}, {"text": "%", "fraction": 0.5}],
+        },
+    ],
+}
+
+
+def test_gift_export_and_import_keep_choices_that_start_with_a_percentage(tmp_path: Path) -> None:
+    """A choice whose text starts like a GIFT weight ('%25% rabatt') was written '~%25% rabatt' and read
+    back worth 25 % with the text 'rabatt'; a right one ('=%50% rabatt') was read worth 50 %, where Moodle
+    reads a '=' answer as full marks and the rest as its text. GIFT's escapes and a backslash before '*'
+    come back as they were."""
+    bank = Bank.model_validate(_ESCAPES_BANK)
+    path = tmp_path / "tecken.gift"
+    path.write_text(dump_gift(bank), encoding="utf-8")
+
+    again = import_file(path)
+
+    for before, after in zip(bank.questions, again.questions, strict=True):
+        assert after.prompt == before.prompt
+        assert after.choices == before.choices
+
+
+def test_a_hand_written_gift_right_answer_with_a_percentage_reads_as_moodle_reads_it(tmp_path: Path) -> None:
+    """Moodle's qformat_gift gives a '=' answer full marks without looking for a weight after it."""
+    path = tmp_path / "rabatt.gift"
+    path.write_text("::Rea::Hur stor är rabatten? {=%50% av priset ~%0%%25%}\n", encoding="utf-8")
+
+    (question,) = import_file(path).questions
+
+    assert [(choice.text, choice.fraction) for choice in question.choices] == [
+        ("%50% av priset", 1.0),
+        ("%25%", 0.0),
+    ]
+
+
+def test_a_gift_category_reads_its_escaped_colon(tmp_path: Path) -> None:
+    """'$CATEGORY: $course$/top/Kapitel 1\\: Grunder' titled the bank and topic 'Kapitel 1\\: Grunder'."""
+    path = tmp_path / "kapitel.gift"
+    path.write_text(
+        "$CATEGORY: $course$/top/Kapitel 1\\: Grunder\n\n::F1::Är 1 \\= 1? {T}\n", encoding="utf-8"
+    )
+
+    bank = import_file(path)
+
+    assert bank.title == "Kapitel 1: Grunder"
+    assert bank.questions[0].topics == ("Kapitel 1: Grunder",)
+    assert bank.questions[0].prompt == {"sv": "Är 1 = 1?"}
+
+
+def test_gift_export_names_what_its_syntax_cannot_hold() -> None:
+    """An essay's general feedback has no place beside its '####' reference answer, and a short answer
+    with '->' makes the block a matching question that neither Moodle nor tenta reads back: both were
+    left out or written without a word."""
+    bank = Bank.model_validate(
+        {
+            "id": "pilar",
+            "title": "Pilar",
+            "languages": ["sv"],
+            "questions": [
+                {
+                    "id": "typ",
+                    "type": "short_exact",
+                    "prompt": {"sv": "Typen för en funktion från A till B?"},
+                    "choices": [{"text": "A -> B", "fraction": 1.0}],
+                },
+                {
+                    "id": "essa",
+                    "prompt": {"sv": "Förklara överanpassning."},
+                    "reference_answer": {"sv": "Modellen lär sig bruset."},
+                    "rubric": [{"id": "p1", "text": "lär sig bruset", "weight": 1}],
+                    "general_feedback": "Se kapitel 2.",
+                },
+            ],
+        }
+    )
+
+    losses = export_losses(bank, "gift")
+
+    assert losses == [
+        "question typ: its answer 'A -> B' has '->', which GIFT reads as a matching pair: Moodle and tenta "
+        "cannot import the file; export as Moodle XML to keep the question",
+        "question essa: its general feedback is left out (GIFT's '####' holds an essay's reference answer)",
+    ]
+    assert export_losses(bank, "moodle-xml") == []
