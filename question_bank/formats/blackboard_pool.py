@@ -16,11 +16,14 @@ among the CHOICEs (formats/matching.py). The QUESTIONLIST gives the points; the 
 wrong answer becomes the question's outcome feedback; HTML text (ISHTML) becomes readable text. Other
 classes (ordering, hot spot, calculated …) are unsupported, and an essay without a sample answer cannot
 be graded. The title names the bank, the pool's `id` attributes the questions. A pool inside a Blackboard
-export package is read by the QTI importer with the package's other files (formats/qti.py).
+export package is read by the QTI importer with the package's other files (formats/qti.py), which also gives
+each question the pictures its texts show; a lone pool file holds none, so each is named in the notes.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ from question_bank.errors import InputFileError
 from question_bank.formats import matching
 from question_bank.formats.common import ImportProblems, html_to_text, outcome_fields
 from question_bank.formats.gift import HTML_TAG, MoodleQuestion, moodle_bank
+from question_bank.formats.media_files import file_name_of_url, image_sources, name_images
 from question_bank.formats.xml_source import parse_with_lines
 from question_bank.models import Bank, QuestionType
 
@@ -58,13 +62,38 @@ class _PoolError(ValueError):
     """A problem with one question; becomes an error at its line."""
 
 
-def _text(element: Element | None) -> str:
-    """An element's <TEXT> (or its own text) as readable text."""
+_PLACEHOLDER = re.compile(r"^@X@[^@]*@X@")
+"""Where Blackboard's HTML names the server a file is on ('@X@EmbeddedFile.location@X@karta.png')."""
+
+Attach = Callable[[MoodleQuestion, list[str], bool], MoodleQuestion]
+"""Gives a question the pictures its texts show (their src, in order; True for one of several questions a
+matching question was split into), or names those it cannot."""
+
+
+def _raw(element: Element | None) -> str:
     if element is None:
         return ""
     holder = element.find("TEXT")
-    raw = (holder.text if holder is not None else element.text) or ""
-    return html_to_text(raw).strip() if HTML_TAG.search(raw) else raw.strip()
+    return (holder.text if holder is not None else element.text) or ""
+
+
+def _picture_name(source: str) -> str:
+    """How the text names a picture without alt text: its file name, without Blackboard's placeholder."""
+    return file_name_of_url(_PLACEHOLDER.sub("", source.strip()))
+
+
+def _text(element: Element | None) -> str:
+    """An element's <TEXT> (or its own text) as readable text; a picture is '[image: its file name]'."""
+    raw = _raw(element)
+    if not HTML_TAG.search(raw):
+        return raw.strip()
+    return html_to_text(name_images(raw, _picture_name)).strip()
+
+
+def _shown_pictures(question: Element) -> list[str]:
+    """The src of every picture in the question's text, answers and choices (not its feedback)."""
+    holders = [question.find("BODY"), *question.findall("ANSWER"), *question.findall("CHOICE")]
+    return [source for holder in holders for source in image_sources(_raw(holder)) if source.strip()]
 
 
 def _answers(question: Element) -> dict[str, str]:
@@ -173,9 +202,11 @@ def _listed_points(root: Element) -> dict[str, float]:
     return points
 
 
-def pool_questions(text: str, path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestion], str]:
+def pool_questions(
+    text: str, path: Path, problems: ImportProblems, attach: Attach
+) -> tuple[list[MoodleQuestion], str]:
     """The questions of a pool's text and its title; problems are recorded in `problems` at their line
-    (`path` names the file, or the member of a package)."""
+    (`path` names the file, or the member of a package); `attach` gives each the pictures it shows."""
     root, lines = parse_with_lines(text, path)
     if root.tag != "POOL":
         raise InputFileError(path, f"not a Blackboard pool: the document element is <{root.tag}>", line=1)
@@ -203,7 +234,8 @@ def pool_questions(text: str, path: Path, problems: ImportProblems) -> tuple[lis
             continue
         if len(read) > 1:
             problems.note(matching.SPLIT_NOTE.format(count=len(read)), line=line, field=field)
-        parsed += read
+        pictures = _shown_pictures(question)
+        parsed += [attach(one, pictures, len(read) > 1) if pictures else one for one in read]
     title_element = root.find("TITLE")
     return parsed, (title_element.get("value", "") if title_element is not None else "").strip()
 
@@ -214,5 +246,16 @@ def import_blackboard_pool(
     """A bank from a Blackboard 6 pool file, whose `text` was read to tell its format; with `skipped`,
     questions tenta has no type for are left out and recorded there instead of failing the import."""
     problems = ImportProblems(path, skipped=skipped, notes=notes)
-    parsed, title = pool_questions(text, path, problems)
+
+    def left_behind(question: MoodleQuestion, pictures: list[str], _: bool) -> MoodleQuestion:
+        for source in pictures:
+            problems.note(
+                f"picture {_picture_name(source)!r} is not read from a lone pool file: import the export "
+                ".zip it came in to keep it; left out (the text still names it)",
+                line=question.line,
+                field=question.title,
+            )
+        return question
+
+    parsed, title = pool_questions(text, path, problems, left_behind)
     return moodle_bank(path, parsed, problems, title=title or path.stem, missing_reference=_MISSING_REFERENCE)

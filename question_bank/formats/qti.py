@@ -78,7 +78,10 @@ A package is read without extracting it: only XML members listed in the manifest
 Media: the pictures, sounds and videos a student meets in an item (`<img src>`, `<object data>`,
 `<audio>`/`<video>` and their `<source>`s, also inside a media interaction; QTI 1.2 `<matimage>`,
 `<mataudio>`, `<matvideo>` and images in HTML texts), relative to the item file and URL-decoded (Canvas's
-$IMS-CC-FILEBASE$ is its web_resources folder), become the question's media under bank-wide plain names;
+$IMS-CC-FILEBASE$ is its web_resources folder; Blackboard's '@X@EmbeddedFile.requestUrlStub@X@…/xid-1217_1'
+is the export's csfiles/home_dir/<name>__xid-1217_1.<ext>, its '@X@EmbeddedFile.location@X@<name>' a file
+beside the .dat or in its res00001/ folder, also for a Blackboard 6 pool's pictures), become the question's
+media under bank-wide plain names;
 the text says "[image: name]" / "[sound: name]" / "[video: name]" where they were. `read_qti_media` reads
 them from the package in place (each bounded), or from beside a single .xml file (inside its folder). A
 file the package or folder lacks, or a path leading out of it, is left out with a note naming item and
@@ -105,7 +108,7 @@ import re
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Collection, Container, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -263,10 +266,15 @@ _IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|tiff?)$", re.IGNORECASE
 _SOUND_FILE = re.compile(r"\.(mp3|m4a|oga|ogg|opus|wav|aac|flac|weba)$", re.IGNORECASE)
 _VIDEO_FILE = re.compile(r"\.(mp4|m4v|webm|ogv|mov)$", re.IGNORECASE)
 MediaKind = Literal["image", "sound", "video"]
+_BLACKBOARD_PLACEHOLDER = re.compile(r"^@X@[^@]*@X@")
+"""Where Blackboard's HTML names the server the file is on ('@X@EmbeddedFile.location@X@')."""
 
 
 def _file_name(reference: str) -> str:
-    return unquote(reference.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0])
+    """The file's name as the text shows it: Blackboard's '@X@EmbeddedFile.location@X@karta.png' is
+    'karta.png'."""
+    path = _BLACKBOARD_PLACEHOLDER.sub("", reference.strip()).replace("\\", "/")
+    return unquote(path.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0])
 
 
 def _media_kind(mime_type: str, reference: str) -> MediaKind | None:
@@ -2314,16 +2322,65 @@ def _shown_in(item: Element) -> list[_Shown]:
     return list(_qti1_shown(item.find("presentation")))
 
 
-def _local_path(document_name: str, reference: str) -> str | None:
-    """The path, relative to the package (or the imported file's folder), of a file a document refers to;
-    None for what names no file there: a web address, a server path, Blackboard's @X@ placeholders. A path
-    starting with '..' points outside. Canvas's $IMS-CC-FILEBASE$ is its web_resources folder."""
+_BLACKBOARD_XID = re.compile(r"\bxid-\d+_\d+", re.IGNORECASE)
+"""A file in Blackboard's content collection, as an item's HTML names it
+('@X@EmbeddedFile.requestUrlStub@X@bbcswebdav/xid-1217_1')."""
+_CSFILES_MEMBER = re.compile(r"(?:^|/)csfiles/(?:.*/)?([^/]*?)__(xid-\d+_\d+)(\.[^./]+)?$", re.IGNORECASE)
+"""Where a Blackboard export keeps that file: csfiles/home_dir/<name>__xid-1217_1.<ext> (the name may be
+empty)."""
+_EMBEDDED_LOCATION = "@X@EmbeddedFile.location@X@"
+"""Older Blackboard exports' file attached to the question, kept beside its .dat or in the folder named
+after it (res00001/, res00001/embedded/)."""
+
+
+def _local_paths(document_name: str, reference: str, xids: dict[str, str]) -> list[str]:
+    """The paths, relative to the package (or the imported file's folder), where the file a document refers
+    to may be, best first; none for what names no file there: a web address, a server path. A path starting
+    with '..' points outside. Canvas's $IMS-CC-FILEBASE$ is its web_resources folder; Blackboard's
+    content-collection files (xid-…) are found by their id under csfiles/ (a path that is not there when the
+    export lacks them, so the note names the picture), its @X@EmbeddedFile.location@X@ files beside the .dat
+    or in the folder named after it."""
     path = unquote(reference.strip().replace("\\", "/").split("#", 1)[0].split("?", 1)[0])
     if _CANVAS_FILE_BASE.match(path):
-        return posixpath.normpath(_CANVAS_FILE_BASE.sub(f"{_CANVAS_FILE_FOLDER}/", path))
-    if not path or path.startswith("/") or "@X@" in path or _URL_SCHEME.match(path):
-        return None
-    return posixpath.normpath(posixpath.join(posixpath.dirname(document_name), path))
+        return [posixpath.normpath(_CANVAS_FILE_BASE.sub(f"{_CANVAS_FILE_FOLDER}/", path))]
+    if "@X@" in path:
+        return _blackboard_paths(document_name, path, xids)
+    if not path or path.startswith("/") or _URL_SCHEME.match(path):
+        return []
+    return [posixpath.normpath(posixpath.join(posixpath.dirname(document_name), path))]
+
+
+def _blackboard_paths(document_name: str, path: str, xids: dict[str, str]) -> list[str]:
+    """Where a file an item names by a Blackboard placeholder is kept in the export (see _local_paths)."""
+    xid = _BLACKBOARD_XID.search(path)
+    if xid:
+        return [xids.get(xid.group(0).lower(), f"csfiles/home_dir/__{xid.group(0)}")]
+    relative = _BLACKBOARD_PLACEHOLDER.sub("", path).lstrip("/")
+    if not relative or not path.startswith(_EMBEDDED_LOCATION):
+        return []  # a course content path on the server ('@@…/courses/…'): not in a pool export
+    folder, stem = posixpath.dirname(document_name), posixpath.splitext(document_name)[0]
+    return [
+        posixpath.normpath(posixpath.join(folder, relative)),
+        posixpath.normpath(posixpath.join(stem, relative)),
+        posixpath.normpath(posixpath.join(stem, "embedded", relative)),
+    ]
+
+
+def blackboard_xids(paths: Iterable[str]) -> dict[str, str]:
+    """Each Blackboard content-collection file of an export by its id ('xid-1217_1' -> its csfiles path)."""
+    return {
+        match.group(2).lower(): path for path in paths if (match := _CSFILES_MEMBER.search(path)) is not None
+    }
+
+
+def _shown_name(path: str) -> str:
+    """The name a file is stored under: Blackboard's 'csfiles/home_dir/karta__xid-1217_1.png' is
+    'karta.png' ('xid-1217_1.png' when the export kept no name), other files their own name."""
+    match = _CSFILES_MEMBER.search(path)
+    if match is None:
+        return path
+    name, xid, suffix = match.groups()
+    return f"{name or xid}{suffix or ''}"
 
 
 @dataclass
@@ -2339,12 +2396,16 @@ class _MediaFiles:
     unique: UniqueNames = field(default_factory=UniqueNames)
     paths: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    xids: dict[str, str] = field(default_factory=dict)
+    """Blackboard's content-collection files in the export, by id (blackboard_xids)."""
 
     def locate(self, document: _Document, shown: _Shown, label: str) -> str | None:
         """The path of the first of the references that is there, else None (with a note when one was
         meant to be there). A reference outside the package or folder is never followed."""
         word = _KIND_WORDS[shown.kind]
-        local = [(ref, path) for ref in shown.references if (path := _local_path(document.name, ref))]
+        local = [
+            (ref, path) for ref in shown.references for path in _local_paths(document.name, ref, self.xids)
+        ]
         for reference, path in local:
             if path == ".." or path.startswith("../"):
                 continue
@@ -2366,7 +2427,7 @@ class _MediaFiles:
 
     def name(self, path: str) -> str | None:
         """The bank-wide name of the file at `path` (a later file with the same name gets 'name-2.ext')."""
-        plain = plain_media_name(path)
+        plain = plain_media_name(_shown_name(path))
         if plain is None:
             return None
         bank_name = self.unique.add(plain, path)
@@ -2387,10 +2448,23 @@ def _with_media(
     the bank stores it ('[image: chart-2.png]' after a clash). One of several questions an item was split
     into shows only the files its own text names: an ONYX matching item of five pictures gives five
     questions, each about one of them."""
+    return _attach(question, document, _shown_in(item), files, label, one_of_several=one_of_several)
+
+
+def _attach(
+    question: MoodleQuestion,
+    document: _Document,
+    shown_files: Iterable[_Shown],
+    files: _MediaFiles,
+    label: str,
+    *,
+    one_of_several: bool,
+) -> MoodleQuestion:
+    """The question with the files `shown_files` names that the package (or folder) has (see _with_media)."""
     names: list[str] = []
     renamed: dict[str, str] = {}
     texts = [question.prompt, *(choice["text"] for choice in question.data.get("choices", ()))]
-    for shown in _shown_in(item):
+    for shown in shown_files:
         if one_of_several and not any(shown.placeholder() in text for text in texts):
             continue
         path = files.locate(document, shown, label)
@@ -2423,6 +2497,14 @@ def _folder_file_size(folder: Path) -> Callable[[str], int | None]:
         return target.stat().st_size if target is not None else None
 
     return size_of
+
+
+def _folder_xids(folder: Path) -> dict[str, str]:
+    """blackboard_xids of an unpacked Blackboard export: the files under its csfiles/ folder."""
+    csfiles = folder / "csfiles"
+    if not csfiles.is_dir():
+        return {}
+    return blackboard_xids(path.relative_to(folder).as_posix() for path in csfiles.rglob("*__xid-*"))
 
 
 def _folder_file(folder: Path, name: str) -> Path | None:
@@ -3315,16 +3397,19 @@ def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestio
         package = _unpacked_package(manifest)
         documents, manifest_topics, package_title = package.documents, package.topics, package.title
         folder = manifest.parent.resolve()
-        files = _MediaFiles(_folder_file_size(folder), f"the folder {folder.name}")
+        files = _MediaFiles(_folder_file_size(folder), f"the folder {folder.name}", xids=_folder_xids(folder))
         pools = package.pools
     elif _is_package(path):
         package = _read_package(path)
         documents, manifest_topics, package_title = package.documents, package.topics, package.title
-        files = _MediaFiles(package.sizes.get, "the package")
+        files = _MediaFiles(package.sizes.get, "the package", xids=blackboard_xids(package.sizes))
         pools = package.pools
     else:
         documents, manifest_topics, package_title = _standalone_documents(path), {}, ""
-        files = _MediaFiles(_folder_file_size(path.parent.resolve()), f"the folder of {path.name}")
+        folder = path.parent.resolve()
+        files = _MediaFiles(
+            _folder_file_size(folder), f"the folder of {path.name}", xids=_folder_xids(folder)
+        )
     read = _without_cartridge_copies(documents)
     items, section_topics = _ordered(read)
     if not items and not pools:
@@ -3341,7 +3426,8 @@ def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestio
     for document in read:
         _note_draws(document, ImportProblems(document.path, notes=problems.notes), banks)
     pool_titles = [
-        _collect_pool(path, name, text, problems, parsed, several=len(pools) > 1) for name, text in pools
+        _collect_pool(path, name, text, problems, parsed, files=files, several=len(pools) > 1)
+        for name, text in pools
     ]
     if not package_title and not documents and len(set(pool_titles)) == 1:
         package_title = pool_titles[0]
@@ -3349,13 +3435,27 @@ def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestio
 
 
 def _collect_pool(
-    path: Path, name: str, text: str, problems: ImportProblems, parsed: list[MoodleQuestion], *, several: bool
+    path: Path,
+    name: str,
+    text: str,
+    problems: ImportProblems,
+    parsed: list[MoodleQuestion],
+    *,
+    files: _MediaFiles,
+    several: bool,
 ) -> str:
     """The questions of a Blackboard 6 pool in the package (after its QTI questions), its title their
     topic when the package holds several pools; returns the title."""
     where = Path(f"{path}/{name}")
     member = ImportProblems(where, errors=problems.errors, skipped=problems.skipped, notes=problems.notes)
-    pool, title = pool_questions(text, where, member)
+    document = _Document(where, Element("POOL"), {}, name)
+
+    def attach(question: MoodleQuestion, pictures: list[str], several: bool) -> MoodleQuestion:
+        shown = [_Shown("image", [source]) for source in pictures]
+        label = f"QUESTION {question.title!r}"
+        return _attach(question, document, shown, files, label, one_of_several=several)
+
+    pool, title = pool_questions(text, where, member, attach)
     parsed += [
         replace(question, topics=[title, *question.topics]) if several and title else question
         for question in pool

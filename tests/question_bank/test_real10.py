@@ -4,6 +4,8 @@ through the same reader `tenta bank import` or `tenta grade` uses."""
 
 from __future__ import annotations
 
+import zipfile
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from openpyxl import Workbook
 from question_bank.formats.detect import import_file
 from question_bank.formats.export_losses import export_losses
 from question_bank.formats.gift import dump_gift
+from question_bank.formats.media import read_media
 from question_bank.formats.spreadsheet import cell_text
 from question_bank.formats.text_decoding import NotUtf8, decode_text
 from question_bank.models import Bank
@@ -232,3 +235,142 @@ def test_gift_export_names_what_its_syntax_cannot_hold() -> None:
         "question essa: its general feedback is left out (GIFT's '####' holds an essay's reference answer)",
     ]
     assert export_losses(bank, "moodle-xml") == []
+
+
+_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+    b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND"
+    b"\xaeB`\x82"
+)
+_BB_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="man00001" xmlns:bb="http://www.blackboard.com/content-packaging/">
+  <organizations/>
+  <resources>
+    <resource bb:file="res00001.dat" bb:title="Kapitel 4" identifier="res00001" type="{kind}"
+      xml:base="res00001"/>
+  </resources>
+</manifest>
+"""
+
+
+def _bb_qti_item(ident: str, html_text: str) -> str:
+    """A Blackboard Learn QTI pool item (Multiple Choice) whose question text is `html_text`."""
+    choices = "".join(
+        f'<flow_label class="Block"><response_label ident="{ident}{letter}">'
+        '<flow_mat class="FORMATTED_TEXT_BLOCK">'
+        f'<material><mat_extension><mat_formattedtext type="HTML">{text}</mat_formattedtext></mat_extension>'
+        "</material></flow_mat></response_label></flow_label>"
+        for letter, text in (("a", "Norrland"), ("b", "Skåne"))
+    )
+    return f"""
+      <item title="Karta {ident}">
+        <itemmetadata><bbmd_asi_object_id>{ident}</bbmd_asi_object_id>
+          <bbmd_questiontype>Multiple Choice</bbmd_questiontype>
+          <qmd_absolutescore_max>1.0</qmd_absolutescore_max></itemmetadata>
+        <presentation><flow class="Block"><flow class="QUESTION_BLOCK"><flow class="FORMATTED_TEXT_BLOCK">
+          <material><mat_extension><mat_formattedtext type="HTML">{escape(html_text)}</mat_formattedtext>
+          </mat_extension></material></flow></flow>
+          <flow class="RESPONSE_BLOCK"><response_lid ident="response" rcardinality="Single">
+            <render_choice>{choices}</render_choice></response_lid></flow></flow></presentation>
+        <resprocessing><outcomes><decvar varname="SCORE" vartype="Decimal" maxvalue="1.0"/></outcomes>
+          <respcondition title="correct"><conditionvar><varequal respident="response" case="No">{ident}a
+          </varequal></conditionvar><setvar variablename="SCORE" action="Set">SCORE.max</setvar>
+          </respcondition></resprocessing>
+      </item>"""
+
+
+def _bb_zip(path: Path, kind: str, dat: str, files: dict[str, bytes]) -> Path:
+    """A Blackboard Learn export zip: manifest, res00001.dat and the files it carries."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("imsmanifest.xml", _BB_MANIFEST.format(kind=kind))
+        archive.writestr("res00001.dat", dat)
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_blackboard_qti_pool_pictures_come_from_the_exports_csfiles(tmp_path: Path) -> None:
+    """Blackboard Learn writes a picture of the content collection as
+    '@X@EmbeddedFile.requestUrlStub@X@bbcswebdav/xid-1217_1' in the item's HTML and packs the file as
+    csfiles/home_dir/<name>__xid-1217_1.<ext>; an older attached file as '@X@EmbeddedFile.location@X@<name>'
+    kept in the folder named after the .dat. Both were left out without a word ('[image: xid-1217_1]' in
+    the text, no media); a picture the export lacks is now named in the notes."""
+    stub = "@X@EmbeddedFile.requestUrlStub@X@bbcswebdav/"
+    items = [
+        _bb_qti_item("_1_1", f'<p>Var ligger orten?</p><p><img src="{stub}xid-1217_1" alt=""></p>'),
+        _bb_qti_item("_2_1", '<p>Och här?</p><img src="@X@EmbeddedFile.location@X@fjäll%20karta.gif">'),
+        _bb_qti_item("_3_1", f'<p>Den saknade?</p><img src="{stub}xid-999_1">'),
+    ]
+    dat = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<questestinterop><assessment title="Kapitel 4">'
+        f"<section>{''.join(items)}</section></assessment></questestinterop>"
+    )
+    path = _bb_zip(
+        tmp_path / "ExportFile_GEO101.zip",
+        "assessment/x-bb-qti-pool",
+        dat,
+        {
+            "csfiles/home_dir/karta norden__xid-1217_1.png": _PNG,
+            "csfiles/home_dir/karta norden__xid-1217_1.png.xml": b"<lom/>",
+            "res00001/fjäll karta.gif": b"GIF89a",
+        },
+    )
+    notes: list[str] = []
+
+    north, fell, missing = import_file(path, notes=notes).questions
+
+    assert north.media == ("karta norden.png",)
+    assert north.prompt_in("sv").endswith("[image: karta norden.png]")
+    assert fell.media == ("fjäll karta.gif",)
+    assert "[image: fjäll karta.gif]" in fell.prompt_in("sv")
+    assert read_media(path, [*north.media, *fell.media]) == {
+        "karta norden.png": _PNG,
+        "fjäll karta.gif": b"GIF89a",
+    }
+    assert missing.media == ()
+    assert notes == [
+        f"{path}/res00001.dat: item '_3_1' (Karta _3_1): picture '{stub}xid-999_1' is not in the package; "
+        "left out (the text still names it)"
+    ]
+
+
+_POOL = """<?xml version="1.0" encoding="UTF-8"?>
+<POOL><TITLE value="Kapitel 5"/>
+  <QUESTIONLIST><QUESTION id="q1" class="QUESTION_MULTIPLECHOICE" points="2"/></QUESTIONLIST>
+  <QUESTION_MULTIPLECHOICE id="q1">
+    <BODY><TEXT>&lt;p&gt;Vilken graf visar överanpassning?&lt;/p&gt;
+&lt;img src="@X@EmbeddedFile.location@X@graf.png"&gt;</TEXT>
+      <FLAGS><ISHTML value="true"/></FLAGS></BODY>
+    <ANSWER id="q1_a1"><TEXT>Den vänstra</TEXT></ANSWER>
+    <ANSWER id="q1_a2"><TEXT>Den högra</TEXT></ANSWER>
+    <GRADABLE><CORRECTANSWER answer_id="q1_a2"/></GRADABLE>
+  </QUESTION_MULTIPLECHOICE>
+</POOL>
+"""
+
+
+def test_a_blackboard_6_pool_in_its_zip_keeps_its_pictures(tmp_path: Path) -> None:
+    """A Blackboard 6 <POOL> keeps an attached picture in res00001/embedded/; it was dropped (the text
+    said '[image]')."""
+    path = _bb_zip(tmp_path / "pool.zip", "assessment/x-bb-pool", _POOL, {"res00001/embedded/graf.png": _PNG})
+
+    (question,) = import_file(path).questions
+
+    assert question.prompt_in("sv") == "Vilken graf visar överanpassning?\n\n[image: graf.png]"
+    assert question.media == ("graf.png",)
+    assert read_media(path, question.media) == {"graf.png": _PNG}
+
+
+def test_a_lone_blackboard_6_pool_file_names_the_pictures_it_cannot_carry(tmp_path: Path) -> None:
+    """The .dat alone holds no files: the picture is named in the notes, not dropped without a word."""
+    path = tmp_path / "res00001.dat"
+    path.write_text(_POOL, encoding="utf-8")
+    notes: list[str] = []
+
+    (question,) = import_file(path, notes=notes).questions
+
+    assert "[image: graf.png]" in question.prompt_in("sv")
+    assert notes == [
+        f"{path}:4: q1: picture 'graf.png' is not read from a lone pool file: import the export .zip it came "
+        "in to keep it; left out (the text still names it)"
+    ]
