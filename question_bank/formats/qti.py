@@ -93,8 +93,12 @@ map entries, QTI 1.2 `<varequal case="Yes">`) or when, none saying otherwise, tw
 case; otherwise any case is accepted.
 Feedback for a right, partly right or wrong answer (modalFeedback shown by the response processing's test of
 the answer, or named CORRECT / INCORRECT …; Canvas's correct_fb and general_incorrect_fb, Blackboard's
-correct and incorrect itemfeedback) becomes the question's outcome feedback, hint feedback (QTI 2 HINT,
-Brightspace's <hint>) its hints.
+correct and incorrect itemfeedback, QTI 1.2 feedback shown for any `<other/>` answer, QTI 2 feedbackBlock
+and feedbackInline in the item body outside the choices; feedback hidden for a right answer is a wrong
+answer's and the other way round) becomes the question's outcome feedback, hint feedback (QTI 2 HINT, QTI
+1.2 `<hint>`'s hintmaterials, Brightspace's <hint>) its hints, and a QTI 1.2 `<solution>` its general
+feedback (an essay's model answer). Feedback hidden for anything else has no place and is named in the
+notes.
 Lost on the way: shuffling, custom response processing
 beyond the templates (the correct response is what counts).
 """
@@ -686,10 +690,14 @@ def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
     outcomes: dict[str, list[str]] = {"correct": [], "partial": [], "incorrect": [], "hint": []}
     switched_on = _switched_on_by_correctness(item)
     flags = _flags_set_by_correctness(item)
-    for modal in item.findall("modalFeedback"):
+    for modal in [*item.findall("modalFeedback"), *_body_feedback(item)]:
         text = _readable(modal)
         identifier = modal.get("identifier", "")
-        if not text or modal.get("showHide", "show") == "hide":
+        if not text:
+            continue
+        if modal.get("showHide", "show") == "hide":  # shown when the outcome is anything else
+            if opposite := _hidden_outcome(identifier, switched_on):
+                outcomes[opposite].append(text)
             continue
         if identifier in choice_ids:
             feedback.by_choice[identifier] = text
@@ -713,6 +721,61 @@ def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
         hints=outcomes["hint"],
     )
     return feedback
+
+
+_UNPLACED_FEEDBACK = (
+    'feedback shown for every answer but one that is not right or wrong (showHide="hide") has no place in '
+    "tenta; left out"
+)
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _hidden_outcome(identifier: str, switched_on: dict[str, str]) -> str:
+    """Which answers see feedback hidden for `identifier` (showHide="hide"): the wrong ones when it is
+    hidden for a right answer and the other way round, else '' (tenta has no place for it)."""
+    return _OPPOSITE.get(switched_on.get(identifier) or _outcome_named(identifier), "")
+
+
+def unplaced_feedback(item: Element) -> list[str]:
+    """The texts of an item's feedback shown for every outcome but one that is not a right or wrong
+    answer (showHide="hide" on a choice or a score band): tenta has no place for it, so the import
+    names it."""
+    switched_on = _switched_on_by_correctness(item)
+    return [
+        text
+        for feedback in [*item.findall("modalFeedback"), *_body_feedback(item)]
+        if feedback.get("showHide", "show") == "hide"
+        and (text := _readable(feedback))
+        and not _hidden_outcome(feedback.get("identifier", ""), switched_on)
+    ]
+
+
+_CHOICE_TAGS = frozenset({"simpleChoice", "inlineChoice", "simpleAssociableChoice", "gapText", "hottext"})
+"""Choices of an interaction, whose feedbackInline is that choice's feedback."""
+
+
+def _body_feedback(item: Element) -> list[Element]:
+    """The feedbackBlock and feedbackInline elements of the item body outside its choices (those are the
+    choice's own feedback): shown in place by an outcome, as modalFeedback is after the attempt."""
+    body = item.find("itemBody")
+    if body is None:
+        return []
+    in_choices = {
+        id(part)
+        for choice in body.iter()
+        if choice.tag in _CHOICE_TAGS
+        for part in choice.iter()
+        if part is not choice
+    }
+    return [
+        element
+        for element in body.iter()
+        if element.tag in ("feedbackBlock", "feedbackInline") and id(element) not in in_choices
+    ]
 
 
 _OUTCOME_WORDS = frozenset({"correct", "incorrect", "wrong", "right", "partial", "partiallycorrect"})
@@ -2062,12 +2125,60 @@ _STUDENT_VIEWS = frozenset({"", "all", "candidate"})
 """QTI 1.2 feedback views a student sees; 'Tutor', 'Scorer', 'Proctor' … feedback is for staff."""
 
 
-def _item_feedback(item: Element) -> dict[str, str]:
-    return {
-        feedback.get("ident", ""): _material_text(feedback)
+def _student_feedback(item: Element) -> list[Element]:
+    return [
+        feedback
         for feedback in item.findall("itemfeedback")
         if feedback.get("ident") and (feedback.get("view") or "").strip().lower() in _STUDENT_VIEWS
+    ]
+
+
+_HINT_AND_SOLUTION = frozenset({"hint", "solution"})
+
+
+def _item_feedback(item: Element) -> dict[str, str]:
+    """Each itemfeedback's text by ident, without its <hint> and <solution> (the item's hints and
+    solution, read on their own)."""
+    return {
+        feedback.get("ident", ""): _material_text(feedback, _HINT_AND_SOLUTION)
+        for feedback in _student_feedback(item)
     }
+
+
+def _qti1_hints(item: Element) -> list[str]:
+    """The item's hints: each <hintmaterial> of an itemfeedback's <hint> (QTI 1.2, shown one by one with
+    feedbackstyle Incremental) and Brightspace's <hint>s."""
+    shown = [
+        _material_text(material)
+        for feedback in _student_feedback(item)
+        for hint in feedback.findall("hint")
+        for material in hint.findall("hintmaterial")
+    ]
+    return [text for text in [*shown, *(_material_text(hint) for hint in item.findall("hint"))] if text]
+
+
+def _qti1_solution(item: Element) -> str:
+    """The worked solution an itemfeedback's <solution> shows after the attempt (QTI 1.2)."""
+    texts = [
+        _material_text(material)
+        for feedback in _student_feedback(item)
+        for solution in feedback.findall("solution")
+        for material in solution.findall("solutionmaterial")
+    ]
+    return "\n\n".join(text for text in texts if text)
+
+
+def _other_answer_feedback(item: Element, feedback: dict[str, str]) -> str:
+    """The feedback a response condition of its own shows for any other answer (`<other/>`): the feedback
+    for a wrong answer."""
+    texts = [
+        feedback[link]
+        for condition in item.iter("respcondition")
+        if [child.tag for child in condition.iterfind("conditionvar/*")] == ["other"]
+        for link in _links(condition)
+        if feedback.get(link) and link.lower() not in _ITEM_WIDE_FEEDBACK and not _respondus_role(link)
+    ]
+    return "\n\n".join(dict.fromkeys(texts))
 
 
 _OUTCOME_FEEDBACK = frozenset({"correct", "incorrect"})
@@ -2104,13 +2215,14 @@ def _qti1_outcome_feedback(item: Element, feedback: dict[str, str], general: str
     """The question's outcome_feedback and hints fields: the feedback for a right or wrong answer (Canvas's
     correct_fb and general_incorrect_fb, Blackboard's correct and incorrect, Respondus's QUE_<n>_C and
     QUE_<n>_IC) and the item's hints (Brightspace's <hint>)."""
-    hints = [_material_text(hint) for hint in item.findall("hint")]
     by_ident = {_respondus_role(ident) or ident.lower(): text for ident, text in feedback.items()}
     return outcome_fields(
         general,
         correct=by_ident.get("correct_fb") or by_ident.get("correct", ""),
-        incorrect=by_ident.get("general_incorrect_fb") or by_ident.get("incorrect", ""),
-        hints=hints,
+        incorrect=by_ident.get("general_incorrect_fb")
+        or by_ident.get("incorrect")
+        or _other_answer_feedback(item, feedback),
+        hints=_qti1_hints(item),
     )
 
 
@@ -2166,6 +2278,8 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         return None
     feedback = _item_feedback(item)
     general = _qti1_general_feedback(item, feedback)
+    if kind != "essay":  # an essay's solution is its model answer
+        general = "\n\n".join(text for text in (general, _qti1_solution(item)) if text)
     reference = ""
     data: dict[str, Any]
     if kind in ("choice", "true_false", "multiple"):
@@ -2577,12 +2691,15 @@ def _single_question(
     reader: Callable[[_Document, Element, list[str]], MoodleQuestion | None],
     note: Callable[..., None],
 ) -> list[MoodleQuestion]:
-    """The item's one question (none for a text between questions), noting points it cannot keep."""
+    """The item's one question (none for a text between questions), noting points and feedback it cannot
+    keep."""
     question = reader(document, item, topics)
     if question is None:
         return []
     if _stated_zero_points(item):
         note(_ZERO_POINTS, line=document.line(item), field=_item_label(item))
+    for text in unplaced_feedback(item) if item.tag == "assessmentItem" else ():
+        note(f"{_UNPLACED_FEEDBACK}: {_excerpt(text)!r}", line=document.line(item), field=_item_label(item))
     return [question]
 
 

@@ -374,3 +374,130 @@ def test_a_lone_blackboard_6_pool_file_names_the_pictures_it_cannot_carry(tmp_pa
         f"{path}:4: q1: picture 'graf.png' is not read from a lone pool file: import the export .zip it came "
         "in to keep it; left out (the text still names it)"
     ]
+
+
+_QTI12_HINTED = """<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop>
+  <item ident="hint1" title="Ledtråd">
+    <presentation>
+      <material>
+        <mattext texttype="text/plain">Vilken aktiveringsfunktion är noll för negativa tal?</mattext>
+        </material>
+      <response_lid ident="RESP" rcardinality="Single"><render_choice>
+        <response_label ident="A"><material><mattext>ReLU</mattext></material></response_label>
+        <response_label ident="B"><material><mattext>Sigmoid</mattext></material></response_label>
+      </render_choice></response_lid>
+    </presentation>
+    <resprocessing>
+      <outcomes><decvar varname="SCORE" vartype="Integer" minvalue="0" maxvalue="1"/></outcomes>
+      <respcondition><conditionvar><varequal respident="RESP">A</varequal></conditionvar>
+        <setvar action="Set">1</setvar><displayfeedback feedbacktype="Response" linkrefid="Correct"/>
+          </respcondition>
+      <respcondition><conditionvar><other/></conditionvar>
+        <displayfeedback feedbacktype="Response" linkrefid="Wrong"/>
+        <displayfeedback feedbacktype="Hint" linkrefid="Hint1"/>
+        <displayfeedback feedbacktype="Solution" linkrefid="Sol"/></respcondition>
+    </resprocessing>
+    <itemfeedback ident="Correct" view="Candidate"><flow_mat><material><mattext>Rätt!</mattext>
+      </material></flow_mat></itemfeedback>
+    <itemfeedback ident="Wrong" view="Candidate"><flow_mat><material><mattext>Tyvärr fel.</mattext>
+      </material></flow_mat></itemfeedback>
+    <itemfeedback ident="Hint1" view="Candidate"><hint feedbackstyle="Incremental">
+      <hintmaterial><flow_mat><material><mattext>Tänk på max(0, x).</mattext></material></flow_mat>
+        </hintmaterial>
+      <hintmaterial><flow_mat><material><mattext>Den heter Rectified Linear Unit.</mattext></material>
+        </flow_mat></hintmaterial>
+    </hint></itemfeedback>
+    <itemfeedback ident="Sol" view="Candidate"><solution feedbackstyle="Complete">
+      <solutionmaterial><flow_mat><material><mattext>ReLU(x) = max(0, x).</mattext></material>
+        </flow_mat></solutionmaterial>
+    </solution></itemfeedback>
+  </item>
+</questestinterop>
+"""
+
+_QTI21_FEEDBACK = """<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="fb1" title="Feedback"
+  adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">
+    <correctResponse><value>A</value></correctResponse>
+  </responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>
+  <itemBody>
+    <p>Vilken aktiveringsfunktion är noll för negativa tal?</p>
+    <choiceInteraction responseIdentifier="RESPONSE" shuffle="false" maxChoices="1">
+      <simpleChoice identifier="A">ReLU</simpleChoice>
+      <simpleChoice identifier="B">Sigmoid</simpleChoice>
+    </choiceInteraction>
+    <feedbackBlock outcomeIdentifier="FEEDBACK" identifier="CORRECT" showHide="show">
+      <p>Bra, ReLU är noll där.</p></feedbackBlock>
+    <feedbackBlock outcomeIdentifier="FEEDBACK" identifier="CORRECT" showHide="hide">
+      <p>Titta på grafen igen.</p></feedbackBlock>
+  </itemBody>
+  <responseProcessing>
+    <responseCondition>
+      <responseIf><match><variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></match>
+        <setOutcomeValue identifier="SCORE"><baseValue baseType="float">1</baseValue></setOutcomeValue>
+        <setOutcomeValue identifier="FEEDBACK"><baseValue baseType="identifier">CORRECT</baseValue>
+          </setOutcomeValue>
+      </responseIf>
+    </responseCondition>
+  </responseProcessing>
+  <modalFeedback outcomeIdentifier="FEEDBACK" identifier="CORRECT" showHide="hide">Fel: ReLU är max(0,
+    x).</modalFeedback>
+</assessmentItem>
+"""
+
+
+def test_qti_1_2_hints_solution_and_wrong_answer_feedback_are_kept(tmp_path: Path) -> None:
+    """IMS QTI 1.2 writes hints as an itemfeedback's <hint> with one <hintmaterial> per hint, a worked
+    solution as its <solution>, and the feedback for any other answer from an `<other/>` condition. The
+    hints and the solution were dropped, the wrong-answer feedback too."""
+    path = tmp_path / "ledtrad.xml"
+    path.write_text(_QTI12_HINTED, encoding="utf-8")
+
+    (question,) = import_file(path).questions
+
+    assert question.hints == ("Tänk på max(0, x).", "Den heter Rectified Linear Unit.")
+    assert question.general_feedback == "ReLU(x) = max(0, x)."
+    assert question.outcome_feedback is not None
+    assert (question.outcome_feedback.correct, question.outcome_feedback.incorrect) == (
+        "Rätt!",
+        "Tyvärr fel.",
+    )
+
+
+def test_qti_2_feedback_blocks_and_hidden_feedback_become_outcome_feedback(tmp_path: Path) -> None:
+    """A feedbackBlock in the item body shown for the CORRECT outcome is feedback for a right answer, the
+    same block with showHide="hide" (and a modalFeedback so) is shown to every wrong answer: all were
+    dropped."""
+    path = tmp_path / "feedback.xml"
+    path.write_text(_QTI21_FEEDBACK, encoding="utf-8")
+
+    (question,) = import_file(path).questions
+
+    assert question.outcome_feedback is not None
+    assert question.outcome_feedback.correct == "Bra, ReLU är noll där."
+    assert question.outcome_feedback.incorrect == "Fel: ReLU är max(0, x).\n\nTitta på grafen igen."
+
+
+def test_qti_2_feedback_tenta_has_no_place_for_is_named(tmp_path: Path) -> None:
+    """Feedback hidden for one choice is shown for every other one: no field holds that, so the import
+    notes name it instead of dropping it without a word."""
+    path = tmp_path / "dold.xml"
+    path.write_text(
+        _QTI21_FEEDBACK.replace(
+            '<modalFeedback outcomeIdentifier="FEEDBACK" identifier="CORRECT" showHide="hide">',
+            '<modalFeedback outcomeIdentifier="FEEDBACK" identifier="B" showHide="hide">',
+        ),
+        encoding="utf-8",
+    )
+    notes: list[str] = []
+
+    import_file(path, notes=notes)
+
+    assert notes == [
+        f"{path}:2: item 'fb1' (Feedback): feedback shown for every answer but one that is not right or "
+        "wrong (showHide=\"hide\") has no place in tenta; left out: 'Fel: ReLU är max(0, x).'"
+    ]
