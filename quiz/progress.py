@@ -12,10 +12,10 @@ from datetime import date, datetime
 from statistics import fmean
 from typing import TYPE_CHECKING
 
-from db.records import QuizSessionRecord, SessionStatus, StudentRecord
+from db.records import QuizSessionRecord, SessionDetail, SessionStatus, SessionSummary, StudentRecord
 from question_bank.grade_scales import GradeBoundary, final_grade
 from question_bank.models import Bank, Question
-from quiz.modes import topic_label
+from quiz.modes import QuizMode, topic_label
 from quiz.topics import bank_topics, describe, known_topics, restrict, topics_of
 
 if TYPE_CHECKING:
@@ -182,6 +182,31 @@ def weakest_first(bank: Bank, answers: Sequence[GradedAnswer]) -> list[Question]
     return ordered
 
 
+def ended_early(summary: SessionSummary) -> bool:
+    """A 'due today' quiz the student ended before its last card: the cards left were not failed, they
+    were not reached (Anki leaves reviews not done for later), so its total counts the answered ones."""
+    return summary.mode == QuizMode.DUE.value and summary.answered_count < summary.question_count
+
+
+def counted_summary(detail: SessionDetail) -> SessionSummary:
+    """The session's summary with its total out of the points that count: a 'due today' quiz ended early
+    is out of the cards answered (out of all ten, one card's 2 / 2 read '2 / 25 p, 8 %' in the results,
+    history and the progress curve); any other quiz out of every question (an exam's blank earns 0)."""
+    summary = detail.summary
+    if not ended_early(summary):
+        return summary
+    answered = sum(item.max_points for item in detail.items if item.answer is not None)
+    return summary.model_copy(update={"max_points": answered})
+
+
+def counted_summaries(repository: Repository, summaries: Sequence[SessionSummary]) -> list[SessionSummary]:
+    """`counted_summary` for each of a history's sessions (the detail is read only for those ended early)."""
+    return [
+        counted_summary(repository.session_detail(summary.session_id)) if ended_early(summary) else summary
+        for summary in summaries
+    ]
+
+
 def session_scores(repository: Repository, student_id: int, bank_id: str) -> list[ScorePoint]:
     """Score of each finished, graded session over time (overall line of the progress chart)."""
     points = [
@@ -190,7 +215,9 @@ def session_scores(repository: Repository, student_id: int, bank_id: str) -> lis
             fraction=summary.score / summary.max_points,
             label=summary.started_at.strftime("%m-%d"),
         )
-        for summary in repository.history(student_id=student_id, bank_id=bank_id)
+        for summary in counted_summaries(
+            repository, repository.history(student_id=student_id, bank_id=bank_id)
+        )
         if summary.status is SessionStatus.FINISHED and summary.score is not None and summary.max_points > 0
     ]
     return sorted(points, key=lambda point: point.when)

@@ -495,7 +495,8 @@ class ActiveQuiz:
             self.finished_at = now
 
     def results(self) -> tuple[SessionSummary, list[ItemResult]]:
-        """The session's totals and per-question results in quiz order, as stored."""
+        """The session's totals (a 'due today' quiz ended early: out of the cards answered) and
+        per-question results in quiz order, as stored."""
         detail = self.ctx.repository.session_detail(self.session_id)
         items = [
             ItemResult(
@@ -508,7 +509,7 @@ class ActiveQuiz:
             )
             for item in detail.items
         ]
-        return detail.summary, items
+        return progress.counted_summary(detail), items
 
     def elapsed_seconds(self) -> float:
         """Time spent on the questions, over every sitting (what the timer shows)."""

@@ -51,11 +51,11 @@ async def test_session_detail_shows_scores_key_points_and_the_override(ctx: AppC
     seed_history(ctx)
     async with make_app(ctx).run_test(size=(100, 30)) as pilot:
         detail = await open_last_session(pilot)
-        assert [detail.get_row_at(row)[2] for row in range(detail.row_count)] == [
-            "q01-ai-ml-dl",
-            "q02-tensorflow-keras",
-            "q03-parameters-hyperparameters",
-            "q04-train-validation-test",
+        assert [str(detail.get_row_at(row)[2]) for row in range(detail.row_count)] == [
+            "Q1 Hur är AI, Maskininl…",
+            "Q2 Hur är Tensorflow oc…",
+            "Q3 Vad är en parameter?…",
+            "Q4 När man skall göra m…",
         ]
         text = screen_text(pilot)
         for expected in (
@@ -72,13 +72,13 @@ async def test_session_detail_shows_scores_key_points_and_the_override(ctx: AppC
 
 
 async def test_every_score_of_a_session_is_readable_at_80_columns(ctx: AppContext) -> None:
-    """The score column comes before the question id, which a narrow terminal cuts: at 34 columns after
-    the id, 'q03-parameters-hyperparameters' left its score unreadable."""
+    """The score column comes before the question, which a narrow terminal cuts: at 34 columns after the
+    id 'q03-parameters-hyperparameters' (now 'Q3' and its prompt), the score was unreadable."""
     seed_history(ctx)
     async with make_app(ctx).run_test(size=(80, 24)) as pilot:
         detail = await open_last_session(pilot)
         rows = [[str(cell) for cell in detail.get_row_at(row)] for row in range(detail.row_count)]
-        assert any("q03-parameters-hyperparameters" in row for row in rows)
+        assert any(row[2].startswith("Q3 Vad är en parameter?") for row in rows)
         scores = [next(cell for cell in row if " / " in cell) for row in rows]
         assert scores == ["1 / 2 ✎", "1 / 2", "0.5 / 2", "2 / 3"]
         text = screen_text(pilot)

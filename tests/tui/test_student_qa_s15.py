@@ -258,7 +258,7 @@ async def test_enter_on_a_result_opens_that_answer_with_its_key_points(ctx: AppC
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
         quiz_screen = pilot.app.screen
         assert isinstance(quiz_screen, QuizScreen)
-        second = quiz_screen.quiz.questions[1].id
+        second = f"Q{quiz_screen.quiz.questions[1].number}"
         await pilot.press(*"Ett svar.", "ctrl+n", *"Regularisering minskar överanpassning.", "ctrl+f")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
         await pilot.press("enter")

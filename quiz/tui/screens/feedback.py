@@ -22,7 +22,7 @@ from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.widgets.answer_text import AnswerText
-from quiz.tui.widgets.grade_notes import flag_notes
+from quiz.tui.widgets.grade_notes import confidence_line, flag_notes
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
 from quiz.tui.widgets.question_view import code_markdown
 from quiz.tui.widgets.score_bar import ScoreBar
@@ -169,14 +169,15 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         points = points_from_dicts(grade.points)
         self.query_one(ScoreBar).show(grade.score, grade.max_points)
         review = self.query_one("#fb-review", Static)
-        if grade.needs_review:
-            review.update(
-                f"⚑ Needs teacher review — the grader is unsure (confidence {grade.confidence:.0%}). "
-                "A teacher may change this score."
+        review.update(
+            confidence_line(
+                grade.confidence,
+                needs_review=grade.needs_review,
+                threshold=self.tenta.ctx.settings.review_threshold,
+                language=self.language,
             )
-            review.add_class("flagged")
-        else:
-            review.update(f"Confidence {grade.confidence:.0%}")
+        )
+        review.set_class(grade.needs_review, "flagged")
         self.query_one("#fb-notes", Static).update(Content("\n".join(self._notes())))
         self.query_one(PointList).show(points, max_points=grade.max_points)
         self.query_one(AnswerText).show(self.answer.text, points)

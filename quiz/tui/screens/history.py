@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from db.records import SessionSummary
 from quiz.local_time import local_minute
 from quiz.modes import ROW_TOPICS, session_label
+from quiz.progress import counted_summaries
 from quiz.scores import score_out_of
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
@@ -65,7 +66,8 @@ class HistoryScreen(TentaScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load_sessions(self) -> None:
-        sessions = self.tenta.ctx.repository.history(student_id=self.student_id)
+        repository = self.tenta.ctx.repository
+        sessions = counted_summaries(repository, repository.history(student_id=self.student_id))
         self.app.call_from_thread(self._show_sessions, sessions)
 
     def _show_sessions(self, sessions: list[SessionSummary]) -> None:

@@ -13,9 +13,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from quiz.modes import QuizMode
+from quiz.progress import ended_early
 from quiz.scores import score_out_of
 from quiz.session import ActiveQuiz, ItemResult
 from quiz.tui import messages
+from quiz.tui.screens.session_detail import STILL_DUE, SessionDetailScreen
 from quiz.tui.widgets.quiz_timer import format_duration
 from quiz.tui.widgets.score_bar import ScoreBar
 
@@ -78,6 +81,9 @@ class ResultsScreen(Screen[None]):
             f"{summary.answered_count}/{summary.question_count} answered",
             f"time {format_duration(time_total)}",
         ]
+        if ended_early(summary):
+            left = summary.question_count - summary.answered_count
+            notes.append(f"{left} still due, not failed")
         if summary.needs_review_count:
             notes.append(f"{summary.needs_review_count} waiting for teacher review")
         if pending:
@@ -101,7 +107,9 @@ class ResultsScreen(Screen[None]):
             Text(prompt),
             score,
             format_duration(seconds) if seconds else "–",
-            STATUS_TEXT[item.status],
+            STILL_DUE
+            if item.status == "skipped" and self.quiz.mode is QuizMode.DUE
+            else STATUS_TEXT[item.status],
         )
 
     @on(messages.GradeReady)
@@ -113,8 +121,6 @@ class ResultsScreen(Screen[None]):
     def action_open_answer(self) -> None:
         """The highlighted question in the session's detail, as history shows it: the per-key-point feedback
         of the answers handed in at the finish is nowhere else on the way home."""
-        from quiz.tui.screens.session_detail import SessionDetailScreen
-
         table = self.query_one(DataTable)
         if table.row_count:
             position = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)

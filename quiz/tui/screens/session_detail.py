@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,8 +15,11 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from db.records import AnswerDetail, SessionDetail, SessionItemDetail
+from question_bank.errors import TentaError
+from question_bank.models import Bank
 from quiz.local_time import local_minute
 from quiz.modes import session_label
+from quiz.progress import counted_summary, ended_early, question_label
 from quiz.scores import score_out_of
 from quiz.teacher.feedback.model import feedback_with_outcome
 from quiz.tui.screens.base import TentaScreen
@@ -30,18 +35,57 @@ def outcome_feedback(detail: AnswerDetail) -> str:
     return feedback_with_outcome(grade.feedback, detail.question, score, detail.max_points)
 
 
-def item_cells(item: SessionItemDetail) -> tuple[str, str, str]:
-    """'#' (with ⚑ when the student flagged the question, as in the finish summary), score (✎ when a
-    teacher overrode it, 'review' while a teacher should look at it), id. The score comes before the id,
-    which a narrow terminal cuts (the answer pane names the question in full)."""
+STILL_DUE = "still due"
+STILL_DUE_NOTE = (
+    "Not reached before the quiz ended: the card is not failed, it stays due (Due today asks it)."
+)
+"""A card of a 'due today' quiz ended early: nothing is recorded for it (quiz.progress.ended_early)."""
+LIST_WIDTH = 40
+"""The question list's widest (#detail-table's max-width in tenta.tcss): the answer pane has the rest."""
+LIST_GAPS = 3 * 2 + 2
+"""Columns of the list that hold no text: a cell's padding on either side, and the scroll bar's room."""
+
+
+def question_name(item: SessionItemDetail, bank: Bank | None) -> str:
+    """'Q3' as the results, the readiness list and the browser name it (the question as asked when it was
+    answered, else the bank's); the id only for a question without a number that the bank no longer has."""
+    if item.answer is not None:
+        return question_label(item.answer.question)
+    if bank is not None:
+        question = next((question for question in bank.questions if question.id == item.question_id), None)
+        if question is not None:
+            return question_label(question)
+    return item.question_id
+
+
+def item_cells(item: SessionItemDetail, name: str, *, unanswered: str = "skipped") -> tuple[str, str, str]:
+    """'#' (the question's place in the quiz, with ⚑ when the student flagged it, as in the finish
+    summary), score (✎ when a teacher overrode it, 'review' while a teacher should look at it,
+    `unanswered` when there is no answer: 'still due' for a card of a due-today quiz ended early), and the
+    question's number and prompt, cut to the list's width: the score comes first, so it is never cut."""
     number = f"{item.position + 1} ⚑" if item.flagged else str(item.position + 1)
     detail = item.answer
+    question = f"{name} {' '.join(item.prompt.split())}"
     if detail is None:
-        return number, "skipped", item.question_id
+        return number, unanswered, question
     if detail.final_score is None:
-        return number, "not graded", item.question_id
+        return number, "not graded", question
     mark = " ✎" if detail.overrides else (" review" if detail.needs_review else "")
-    return number, score_out_of(detail.final_score, item.max_points) + mark, item.question_id
+    return number, score_out_of(detail.final_score, item.max_points) + mark, question
+
+
+def fitted(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, Text]]:
+    """The rows with the question cut ('…') to what the list leaves it beside the widest '#' and score:
+    cut by the list's edge instead, 'q03-parameters-hyperpa' read as a whole name."""
+    used = max((cell_len(row[0]) for row in rows), default=1) + max(
+        (cell_len(row[1]) for row in rows), default=5
+    )
+    room = max(LIST_WIDTH - LIST_GAPS - used, 8)
+    return [(number, score, Text(_cut(question, room))) for number, score, question in rows]
+
+
+def _cut(text: str, room: int) -> str:
+    return text if cell_len(text) <= room else text[: room - 1].rstrip() + "…"
 
 
 class SessionDetailScreen(TentaScreen[None]):
@@ -69,6 +113,7 @@ class SessionDetailScreen(TentaScreen[None]):
         self.session_id = session_id
         self.position = position
         self._detail: SessionDetail | None = None
+        self._bank: Bank | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,12 +133,17 @@ class SessionDetailScreen(TentaScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load_detail(self) -> None:
-        detail = self.tenta.ctx.repository.session_detail(self.session_id)
+        ctx = self.tenta.ctx
+        detail = ctx.repository.session_detail(self.session_id)
+        try:
+            self._bank = ctx.catalog.load(detail.summary.bank_id)
+        except TentaError:  # a removed bank: its answered questions still have their snapshots
+            self._bank = None
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: SessionDetail) -> None:
         self._detail = detail
-        summary = detail.summary
+        summary = counted_summary(detail)
         score = score_out_of(summary.score, summary.max_points) if summary.score is not None else "not graded"
         flagged = sum(item.flagged for item in detail.items)
         flags = f" · ⚑ {flagged} flagged" if flagged else ""
@@ -103,8 +153,15 @@ class SessionDetailScreen(TentaScreen[None]):
         )
         table = self.query_one(DataTable)
         table.clear()
-        for item in detail.items:
-            table.add_row(*item_cells(item), key=str(item.position))
+        unanswered = STILL_DUE if ended_early(detail.summary) else "skipped"
+        rows = fitted(
+            [
+                item_cells(item, question_name(item, self._bank), unanswered=unanswered)
+                for item in detail.items
+            ]
+        )
+        for item, row in zip(detail.items, rows, strict=True):
+            table.add_row(*row, key=str(item.position))
         table.focus()
         shown = next((item for item in detail.items if item.position == self.position), None)
         if shown is not None:
@@ -132,7 +189,12 @@ class SessionDetailScreen(TentaScreen[None]):
             view.show(item.answer)
         else:
             draft = f"\n\nUnsubmitted draft:\n{item.draft}" if item.draft else ""
-            empty.update(Content(f"{item.prompt}\n\nThis question was skipped.{draft}"))
+            empty.update(Content(f"{item.prompt}\n\n{self._unanswered_note()}{draft}"))
+
+    def _unanswered_note(self) -> str:
+        if self._detail is not None and ended_early(self._detail.summary):
+            return STILL_DUE_NOTE
+        return "This question was skipped."
 
     async def action_read(self, scroll: str) -> None:
         """Scroll the answer pane as its own keys would (`scroll` names a scroll container's action)."""

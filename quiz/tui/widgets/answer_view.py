@@ -9,6 +9,7 @@ from textual.widgets import Label, Static
 
 from db.records import AnswerDetail
 from quiz.local_time import local_minute
+from quiz.progress import question_label
 from quiz.scores import format_score, score_out_of
 from quiz.tui.widgets.answer_text import AnswerText
 from quiz.tui.widgets.grade_notes import flag_notes
@@ -17,7 +18,8 @@ from quiz.tui.widgets.score_bar import ScoreBar
 
 
 class AnswerView(Vertical):
-    """Read-only view used by history drill-down and the teacher's review queue.
+    """Read-only view used by history drill-down and the teacher's review queue, headed by the question's
+    number ('Q3', as the results and the browser name it; its id only when it has none).
 
     The key points are the final grade's: a teacher's key-point decisions replace the grader's status.
     """
@@ -48,7 +50,7 @@ class AnswerView(Vertical):
         self.query_one(".av-question", Static).update(
             Content.from_markup(
                 "[b]$question[/b] · $student · $submitted\n$prompt",
-                question=answer.question_id,
+                question=question_label(detail.question),
                 student=answer.student_name,
                 submitted=local_minute(answer.submitted_at),
                 prompt=detail.prompt,

@@ -1,0 +1,162 @@
+"""A student's days with the bundled exam (QA, session 16): the real app (Pilot) on a real SQLite file with
+the real MiniLM grader."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Label, Static
+
+from quiz import scheduling
+from quiz.context import AppContext
+from quiz.modes import QuizMode
+from quiz.progress import session_scores
+from quiz.tui.screens.feedback import FeedbackScreen
+from quiz.tui.screens.finish_dialog import FinishDialog
+from quiz.tui.screens.history import HistoryScreen
+from quiz.tui.screens.quiz import QuizScreen
+from quiz.tui.screens.results import ResultsScreen
+from quiz.tui.screens.session_detail import SessionDetailScreen
+from tests.tui.conftest import NOW, make_app
+from tests.tui.helpers import graded_feedback, home_ready, settle, steady, wait_until
+from tests.tui.seed import DAYS, seed_history
+
+pytestmark = pytest.mark.anyio
+
+
+def rendered(widget: Static | Label) -> str:
+    return str(widget.render())
+
+
+def rows_of(table: DataTable[object]) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
+async def open_history_session(pilot: Pilot[None], row: int) -> SessionDetailScreen:
+    await wait_until(pilot, home_ready(pilot), "the home screen")
+    await pilot.press("h")
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, HistoryScreen)
+            and pilot.app.screen.query_one(DataTable).row_count == len(DAYS)
+        ),
+        "every session",
+    )
+    table = pilot.app.screen.query_one(DataTable)
+    table.move_cursor(row=row)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the session")
+    await steady(pilot)
+    detail = pilot.app.screen
+    assert isinstance(detail, SessionDetailScreen)
+    return detail
+
+
+async def test_a_past_quiz_names_its_questions_by_number_and_prompt_not_by_id(ctx: AppContext) -> None:
+    """History's detail listed 'q01-ai-ml-dl', 'q03-parameters-hyperpa' (cut) and headed the answer with the
+    id: a student knows 'Fråga 3' and its question, as the results, the readiness list and the browser
+    show them. At 80 columns the prompt is cut with '…' inside the list, the score stays whole."""
+    seed_history(ctx)
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        detail = await open_history_session(pilot, 0)
+        rows = rows_of(detail.query_one("#detail-table", DataTable))
+        assert [row[0] for row in rows] == ["1", "2", "3", "4"], "the place in the quiz, as the quiz showed"
+        assert [row[2].split(" ")[0] for row in rows] == ["Q1", "Q2", "Q3", "Q4"]
+        assert rows[0][2].startswith("Q1 Hur är AI, Mask") and rows[0][2].endswith("…"), rows[0]
+        assert rows[3][1] == "3 / 3 review", "the score stays whole"
+        assert not any("q0" in cell for row in rows for cell in row), rows
+        table = detail.query_one("#detail-table", DataTable)
+        assert table.virtual_size.width <= table.size.width, "the prompt is cut to the list, not by its edge"
+        heading = rendered(detail.query_one("#detail-view .av-question", Static))
+        assert heading.startswith("Q1 · "), heading
+        assert "q01-ai-ml-dl" not in heading
+
+
+async def finish_due_today_after_one_answer(pilot: Pilot[None], ctx: AppContext) -> ResultsScreen:
+    """Due today from home, one answer submitted and graded, then ctrl+f and 'Submit all and finish'."""
+    await wait_until(pilot, home_ready(pilot), "the home screen")
+    await pilot.press("d")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the due quiz")
+    await pilot.press(*"Maskininlärning är en del av AI och deep learning är en del av maskininlärning.")
+    await pilot.press("ctrl+s")
+    await graded_feedback(pilot)
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the next card")
+    await pilot.press("ctrl+f")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
+    await settle(pilot)
+    results = pilot.app.screen
+    assert isinstance(results, ResultsScreen)
+    return results
+
+
+async def test_due_today_finished_early_scores_the_answered_cards_and_leaves_the_rest_due(
+    ctx: AppContext,
+) -> None:
+    """A student ends 'Due today' after one card of ten: the total was 'x / 25 p' (1 %), history said 1 %
+    and the progress curve fell to it, as if nine cards were failed. The total is out of the answered
+    card; the other nine are 'still due', not answered, and Due today asks them again."""
+    seed_history(ctx)
+    student = ctx.repository.default_student()
+    bank = ctx.catalog.load("dl-course")
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        results = await finish_due_today_after_one_answer(pilot, ctx)
+        quiz = results.quiz
+        assert quiz.mode is QuizMode.DUE and quiz.total == 10
+        answered = quiz.questions[0]
+        left = [question.id for question in quiz.questions[1:]]
+        summary, items = quiz.results()
+        assert summary.score is not None
+        total = rendered(results.query_one("#results-score .score-text", Label))
+        assert total.endswith(f" / {answered.max_points:g} p"), total
+        assert "9 still due" in rendered(results.query_one("#results-summary", Static))
+        statuses = [row[4] for row in rows_of(results.query_one(DataTable))]
+        assert statuses[1:] == ["still due"] * 9, statuses
+
+        assert [item.answer for item in items[1:]] == [None] * 9, "nothing recorded for them"
+        due = scheduling.due_today(ctx.repository, student.id, bank.id, left, NOW)
+        assert sorted(due.due + due.new) == sorted(left), "they stay due"
+
+        await pilot.press("escape")
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("h")
+        await wait_until(
+            pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == len(DAYS) + 1, "the sessions"
+        )
+        newest = rows_of(pilot.app.screen.query_one(DataTable))[0]
+        percent = round(100 * summary.score / answered.max_points)
+        assert newest[5].endswith(f" / {answered.max_points:g}") and newest[6] == f"{percent}%", newest
+
+    curve = session_scores(ctx.repository, student.id, bank.id)
+    assert curve[-1].fraction == pytest.approx(summary.score / answered.max_points)
+
+
+async def test_the_confidence_says_what_it_means_in_the_prompts_language(ctx: AppContext) -> None:
+    """'Confidence 81%' stood alone under the score. It says what it measures, in Swedish under a Swedish
+    question and in English once ctrl+l showed the English one."""
+    app = make_app(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the exam")
+        await pilot.press(*"AI är det breda området, maskininlärning en del av AI.")
+        await pilot.press("ctrl+s")
+        feedback = await graded_feedback(pilot)
+        swedish = rendered(feedback.query_one("#fb-review", Static))
+        assert "hur säker tenta är på att en lärare skulle ge ungefär samma poäng" in swedish, swedish
+        assert "Confidence" not in swedish and "teacher" not in swedish, swedish
+
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the question again")
+        await pilot.press("ctrl+l", "space", *"Deep learning is part of ML.", "ctrl+s")
+        await wait_until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, FeedbackScreen) and pilot.app.screen is not feedback,
+            "the second feedback",
+        )
+        english_feedback = await graded_feedback(pilot)
+        english = rendered(english_feedback.query_one("#fb-review", Static))
+        assert "how sure tenta is that a teacher would give about the same score" in english, english
