@@ -178,21 +178,21 @@ def _rounded(value: float, places: int) -> Decimal:
 
 
 def _decimal_text(value: float, section: str) -> str | None:
-    """A number in a fixed-point format ('0.0', '#,##0.00', '0.0#') as Excel shows it: rounded to the
-    format's places, '0' places always written, '#' and '?' places only where not zero. Thousands
+    """A number in a fixed-point format ('0.0', '#,##0.00', '0.0#', '0000') as Excel shows it: rounded to
+    the format's places, '0' places always written (before the point too: '0000' shows 101 as '0101'), '#'
+    and '?' places only where not zero. Thousands
     separators are left out (the value reads back as a number) and so is the scaling of a trailing comma
     ('#,##0,' shows thousands: None, the value is read as General)."""
     match = _DECIMAL_FORMAT.fullmatch(section)
     if not match or section.split(".", 1)[0].endswith(","):
         return None
     places = match.group(1) or ""
-    shown = str(_rounded(value, len(places)))
+    whole, _, decimals = str(_rounded(value, len(places))).partition(".")
     required = len(places.rstrip("#?"))
-    if "." in shown:
-        whole, decimals = shown.split(".")
-        decimals = decimals[:required] + decimals[required:].rstrip("0")
-        shown = f"{whole}.{decimals}" if decimals else whole
-    return shown
+    decimals = decimals[:required] + decimals[required:].rstrip("0")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    digits = digits.rjust(section.split(".", 1)[0].count("0"), "0")  # '0000' shows 101 as 0101
+    return f"{sign}{digits}.{decimals}" if decimals else f"{sign}{digits}"
 
 
 def _scientific_text(value: float, section: str) -> str | None:

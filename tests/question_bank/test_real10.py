@@ -123,10 +123,13 @@ def test_spreadsheet_numbers_read_as_their_number_format_shows_them(tmp_path: Pa
         (0.30000000000000004, "General", "0.3"),
         (7, '0 "p"', "7"),
         (1200, "#,##0,", "1200"),
+        (101, "0000", "0101"),
+        (-3, "000", "-003"),
     ],
 )
 def test_a_number_cell_reads_as_excel_shows_it(value: float, number_format: str, shown: str) -> None:
-    """Fixed decimals round half away from zero, '#' places only where not zero, fractions are the closest
+    """Fixed decimals round half away from zero, '#' places only where not zero, '0' places before the
+    point pad the number (a binary answer '0101' in a '0000' cell was read '101'), fractions are the closest
     with that many denominator digits; thousands separators and quoted text are left out so the value still
     reads as a number, and a thousands-scaling format ('#,##0,') is read as General."""
     assert cell_text(value, number_format) == shown
