@@ -490,9 +490,13 @@ class Repository:
     ) -> AnswerRecord:
         """Store an answer and commit before returning; a repeated `external_key`, or an answer stored
         under `earlier_key` (the key the same row had before, e.g. while its time could not be read),
-        returns the stored one."""
+        returns the stored one. Outside a quiz session (a submissions file), an answer whose text is
+        that of the student's attempt it would follow returns that attempt: a resubmission that changes
+        nothing is not a new attempt to grade and review again, and the teacher's decision on the
+        attempt stays the one the gradebook counts."""
         if time_taken_s is not None and time_taken_s < 0:
             raise TentaError("time taken cannot be negative")
+        when = submitted_at or self._clock()
 
         def work(session: Session) -> AnswerRecord:
             for key in (external_key, earlier_key):
@@ -500,6 +504,10 @@ class Repository:
                 if existing is not None:
                     return _answer_record(existing)
             _require(session, Student, student_id)
+            if session_id is None:
+                previous = _attempt_before(session, student_id, bank.id, question.id, when)
+                if previous is not None and same_answer_text(previous.text, text):
+                    return _answer_record(previous)
             item = None
             if session_id is not None:
                 item = _item(_open_session(session, session_id), question.id)
@@ -512,7 +520,7 @@ class Repository:
                 text=text,
                 language=language,
                 time_taken_s=time_taken_s,
-                submitted_at=submitted_at or self._clock(),
+                submitted_at=when,
                 source=source,
                 external_key=external_key,
             )
@@ -876,10 +884,13 @@ class Repository:
         return self._read(work)
 
     def question_statistics(self, bank_id: str) -> list[QuestionStats]:
-        """Attempts, mean, facility and upper-lower 27 % discrimination per question (see QuestionStats)."""
+        """Attempts, mean, facility and upper-lower 27 % discrimination per question (see QuestionStats).
+        Uncertain grades are counted as the review queue lists them: only on the attempt the gradebook
+        counts, not on one its student answered again later."""
         details = self.answer_history(bank_id=bank_id)
         graded = [d for d in details if d.final_score is not None]
         latest = latest_per_student_question(graded)
+        counted = latest_per_student_question(details).values()
         student_means = _student_mean_fractions(latest)
         upper, lower = _extreme_groups(student_means)
         by_question: dict[str, list[AnswerDetail]] = defaultdict(list)
@@ -909,7 +920,9 @@ class Repository:
                     max_points=reference.max_points,
                     facility=_mean([_fraction(d) for d in attempts]),
                     discrimination=discrimination,
-                    needs_review=sum(1 for d in by_question.get(question_id, []) if d.needs_review),
+                    needs_review=sum(
+                        1 for d in counted if d.answer.question_id == question_id and d.needs_review
+                    ),
                 )
             )
         return stats
@@ -1369,6 +1382,34 @@ def _answer_by_key(session: Session, bank_id: str, external_key: str) -> Answer 
     return session.scalars(
         _answers_query().where(Answer.bank_id == bank_id, Answer.external_key == external_key)
     ).first()
+
+
+def _attempt_before(
+    session: Session, student_id: int, bank_id: str, question_id: str, when: datetime
+) -> Answer | None:
+    """The student's attempt at the question that an answer submitted at `when` would follow: the
+    latest submitted at or before it (in the order latest_per_student_question takes)."""
+    return session.scalars(
+        _answers_query()
+        .where(
+            Answer.student_id == student_id,
+            Answer.bank_id == bank_id,
+            Answer.question_id == question_id,
+            Answer.submitted_at <= when,
+        )
+        .order_by(Answer.submitted_at.desc(), Answer.id.desc())
+        .limit(1)
+    ).first()
+
+
+def same_answer_text(stored: str, submitted: str) -> bool:
+    """Whether two answers say the same: equal but for line endings and surrounding white space (a form
+    export and a spreadsheet save write the same answer with different ones)."""
+
+    def plain(text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    return plain(stored) == plain(submitted)
 
 
 def _answer_by_key_or_fail(session: Session, bank_id: str, external_key: str) -> Answer:

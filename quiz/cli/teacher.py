@@ -56,6 +56,7 @@ from quiz.teacher.batch import (
     summarise,
 )
 from quiz.teacher.exports import (
+    CsvSeparator,
     GradebookFormat,
     check_folder,
     check_writable,
@@ -70,6 +71,7 @@ from quiz.teacher.exports import (
 from quiz.teacher.feedback.as_pdf import find_font_files
 from quiz.teacher.feedback.files import FeedbackFormat, write_feedback
 from quiz.teacher.feedback.model import collect_feedback, select_students
+from quiz.teacher.feedback.wording import DocumentLanguage
 from quiz.teacher.grouping import answer_groups, find_group
 from quiz.teacher.review import (
     POINT_DECISIONS,
@@ -100,8 +102,9 @@ PointOption = Annotated[
     typer.Option(
         "--point",
         "-p",
-        help="A key point's decision: ID=covered, ID=partial, ID=missing or ID=0.75 (repeat for more points; "
-        "undecided points keep the auto grade's credit). Without a score, the score follows the points.",
+        help="A key point's decision: ID=covered, ID=partial, ID=missing (or täckt, delvis, saknas) or "
+        "ID=0.75 (repeat for more points; undecided points keep the auto grade's credit). Without a score, "
+        "the score follows the points.",
     ),
 ]
 GradeScaleOption = Annotated[
@@ -1204,6 +1207,15 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
             "27 nov 2026 (default: the day of their last answer).",
         ),
     ] = None,
+    separator: Annotated[
+        CsvSeparator | None,
+        typer.Option(
+            "--separator",
+            help="tenta/grades: semicolon (with decimal commas, as Excel in Swedish reads a CSV; the default "
+            "for grades) or comma (English-locale spreadsheets; the default for tenta). moodle and canvas "
+            "are always comma-separated.",
+        ),
+    ] = None,
 ) -> None:
     """The gradebook with final scores (teacher overrides win) for a spreadsheet, Moodle or Canvas, or
     the final grades per student.
@@ -1229,6 +1241,7 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
         per_question=per_question,
         grade_scale=scale,
         exam_dates=exam_dates,
+        separator=separator,
     )
     write_table(table, out)
     for note in table.notes:
@@ -1288,6 +1301,15 @@ def export_feedback_command(  # noqa: PLR0917 - typer maps parameters to options
             help="Also show each question's reference answer (in the student's language) and its rubric.",
         ),
     ] = False,
+    language: Annotated[
+        DocumentLanguage | None,
+        typer.Option(
+            "--language",
+            "-l",
+            help="Write every file in sv (Swedish) or en (English); by default each student's file is in the "
+            "language they answered in (Swedish or else English), the index in most students' language.",
+        ),
+    ] = None,
 ) -> None:
     """One file per student to hand back: each answer with its final score (the teacher's override wins,
     with the comment), key points covered / partly covered / missing with passages to read, unanswered
@@ -1303,7 +1325,13 @@ def export_feedback_command(  # noqa: PLR0917 - typer maps parameters to options
     scale = _grade_scale(grade_scale, bank, sum(question_columns(gradebook, bank).values()))
     details = ctx.repository.answer_history(bank_id=bank.id)
     exam, everyone = collect_feedback(
-        bank, gradebook, details, scale, published=date.today(), with_reference=with_reference
+        bank,
+        gradebook,
+        details,
+        scale,
+        published=date.today(),
+        with_reference=with_reference,
+        language=language.value if language else None,
     )
     chosen = select_students(everyone, students or [])
     waiting = [student for student in chosen if student.pending]

@@ -20,6 +20,11 @@ takes a grade word only into a grade item that uses a scale (its CSV import look
 scale's items and rejects words in a points item), so its file gets a separate grade column for such an
 item; Canvas's import takes points, and shows letters through the assignment's grading scheme, so its
 file keeps points only. A student with an answer not graded yet gets no final grade.
+
+Excel opens a CSV with the list separator of its locale: in Swedish (and most of Europe) that is ';' with
+',' as decimal separator, so a comma-separated file opens in one column there. The `grades` file, which a
+Swedish teacher opens in Excel to enter in Ladok, is therefore written with ';' and decimal commas (and
+the byte-order mark, so å, ä, ö show); tenta's own gradebook can be asked for the same (CsvSeparator).
 """
 
 from __future__ import annotations
@@ -67,6 +72,18 @@ ANSWER_CSV_COLUMNS = (
 )
 
 
+class CsvSeparator(StrEnum):
+    """The field separator of a spreadsheet CSV: ';' (with decimal commas) for Excel in a Swedish or other
+    European locale, ',' for English-locale spreadsheets and other programs."""
+
+    SEMICOLON = "semicolon"
+    COMMA = "comma"
+
+
+SEPARATORS = {CsvSeparator.SEMICOLON: ";", CsvSeparator.COMMA: ","}
+_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+
+
 class GradebookFormat(StrEnum):
     TENTA = "tenta"
     MOODLE = "moodle"
@@ -102,6 +119,22 @@ class GradebookTable:
     """One-line remarks for the teacher (unidentified students, ungraded answers, LMS limits)."""
     grade_counts: tuple[tuple[str, int], ...] = ()
     """Students per final grade in the scale's order, then those without one; empty without a scale."""
+    delimiter: str = ","
+
+
+def with_separator(table: GradebookTable, separator: CsvSeparator) -> GradebookTable:
+    """The table written with `separator`; with ';' a number's decimal point becomes a comma, as Excel
+    in a Swedish locale reads numbers ('2.5' would be text there, or a date)."""
+    if separator is CsvSeparator.COMMA:
+        return dataclasses.replace(table, delimiter=",")
+    rows = [
+        table.rows[0],
+        *(
+            [cell.replace(".", ",") if _DECIMAL.match(cell) else cell for cell in row]
+            for row in table.rows[1:]
+        ),
+    ]
+    return dataclasses.replace(table, rows=rows, delimiter=SEPARATORS[separator])
 
 
 def check_writable(path: Path | None) -> None:
@@ -148,10 +181,10 @@ def atomic_writer(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
 def write_table(table: GradebookTable, path: Path | None) -> None:
     """The table as CSV into `path` (atomically), or on stdout when no path is given."""
     if path is None:
-        csv.writer(sys.stdout, lineterminator="\n").writerows(table.rows)
+        csv.writer(sys.stdout, delimiter=table.delimiter, lineterminator="\n").writerows(table.rows)
         return
     with atomic_writer(path, table.encoding) as handle:
-        csv.writer(handle).writerows(table.rows)
+        csv.writer(handle, delimiter=table.delimiter).writerows(table.rows)
 
 
 def gradebook_table(
@@ -163,10 +196,32 @@ def gradebook_table(
     per_question: bool = False,
     grade_scale: Sequence[GradeBoundary] = (),
     exam_dates: Mapping[int, date] | None = None,
+    separator: CsvSeparator | None = None,
 ) -> GradebookTable:
     """The gradebook laid out for tenta's spreadsheet, Moodle's or Canvas's grade import, or the final
-    grades; `grade_scale` adds final grades, `exam_dates` (student id → date) dates them."""
-    scale = tuple(grade_scale)
+    grades; `grade_scale` adds final grades, `exam_dates` (student id → date) dates them. `separator`
+    (default: the format's own) is for the spreadsheet files only: an LMS reads commas."""
+    default = CsvSeparator.SEMICOLON if format_name is GradebookFormat.GRADES else CsvSeparator.COMMA
+    chosen = separator or default
+    if chosen is CsvSeparator.SEMICOLON and format_name in (GradebookFormat.MOODLE, GradebookFormat.CANVAS):
+        raise TentaError(
+            f"--separator semicolon: the {format_name.value} import reads comma-separated files only; "
+            "it applies to --format tenta and grades"
+        )
+    table = _laid_out(gradebook, bank, format_name, title, per_question, tuple(grade_scale), exam_dates)
+    return with_separator(table, chosen)
+
+
+def _laid_out(  # noqa: PLR0917 - the layout's inputs, passed on from gradebook_table
+    gradebook: Gradebook,
+    bank: Bank,
+    format_name: GradebookFormat,
+    title: str | None,
+    per_question: bool,
+    scale: tuple[GradeBoundary, ...],
+    exam_dates: Mapping[int, date] | None,
+) -> GradebookTable:
+    """The rows each system expects, before the separator is chosen."""
     if format_name is GradebookFormat.TENTA:
         table = tenta_gradebook(gradebook, bank, scale)
     elif format_name is GradebookFormat.GRADES:

@@ -8,6 +8,7 @@ score of answers no teacher has decided.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,14 @@ SCORE_DECIMALS = 2
 POINT_DECISIONS = {PointStatus.COVERED: 1.0, PointStatus.PARTIAL: 0.5, PointStatus.MISSING: 0.0}
 """A key point's decision by name, as the grader reports statuses (any share 0..1 works too); the
 CLI's `--point` and the review queue's cycling both decide through it."""
+STATUS_WORDS = {
+    **{status.value: status for status in POINT_DECISIONS},
+    "täckt": PointStatus.COVERED,
+    "delvis": PointStatus.PARTIAL,
+    "saknas": PointStatus.MISSING,
+}
+"""The words `--point` takes for a status, in English and in Swedish (täckt / delvis / saknas), as a
+Swedish teacher says them; any case."""
 
 
 def parse_score(text: str, max_points: float) -> float:
@@ -52,18 +61,20 @@ def parse_point_decision(text: str) -> tuple[str, float]:
 
     The range (0..1) and the point id are checked against the answer's question when it is stored.
     """
-    point_id, separator, value = text.partition("=")
-    point_id, value = point_id.strip(), value.strip().casefold()
+    point_id, separator, written = text.partition("=")
+    point_id, value = point_id.strip(), unicodedata.normalize("NFC", written.strip()).casefold()
     if not separator or not point_id or not value:
         raise TentaError(
-            f"key point {text!r}: write POINT=covered, POINT=partial, POINT=missing or POINT=0.5"
+            f"key point {text!r}: write POINT=covered, POINT=partial, POINT=missing or POINT=0.5 "
+            "(or täckt, delvis, saknas)"
         )
-    if value in POINT_DECISIONS:
-        return point_id, POINT_DECISIONS[PointStatus(value)]
+    if value in STATUS_WORDS:
+        return point_id, POINT_DECISIONS[STATUS_WORDS[value]]
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(%?)", value.replace(",", "."))
     if not match:
         raise TentaError(
-            f"key point {point_id!r}: {value!r} is not covered, partial, missing or a credit such as 0.5"
+            f"key point {point_id!r}: {written.strip()!r} is not a status "
+            f"({', '.join(STATUS_WORDS)}, in any case) or a credit such as 0.5 or 50%"
         )
     return point_id, float(match.group(1)) / (100.0 if match.group(2) else 1.0)
 

@@ -82,11 +82,12 @@ def test_grades_format_writes_one_row_per_student(ctx: AppContext, bank: Bank, t
     )
 
     assert code == 0 and "Wrote the grades gradebook of 5 students" in stdout
+    assert out.read_bytes().startswith("\ufeffstudent_id;name;".encode())  # Excel in Swedish: ';', BOM
     with out.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+        rows = list(csv.reader(handle, delimiter=";"))
     today = date.today().isoformat()
     assert rows[0] == ["student_id", "name", "grade", "examination_date", "points", "max_points"]
-    assert rows[1] == ["anna@uni.se", "Anna", "G", today, "2.5", "5"]
+    assert rows[1] == ["anna@uni.se", "Anna", "G", today, "2,5", "5"]
     assert rows[4] == ["dan@uni.se", "Dan", "", today, "", "5"]
     assert "no personal identity number or student id in tenta; add it before reporting: Eva" in stderr
 
@@ -103,7 +104,9 @@ def test_grades_format_writes_one_row_per_student(ctx: AppContext, bank: Bank, t
         "2025-01-14",
     )
     assert code == 0
-    assert {row[3] for row in rows_of(stdout)[1:]} == {"2025-01-14"}
+    assert {row[3] for row in csv.reader(io.StringIO(stdout), delimiter=";")} - {"examination_date"} == {
+        "2025-01-14"
+    }
 
 
 def test_grades_format_without_any_scale_is_a_clear_error(

@@ -169,7 +169,7 @@ def test_a_exam_date_reads_the_same_forms_as_since(ctx: AppContext, bank: Bank, 
 
     # Before, typer's %Y-%m-%d refused '14/1/2025' with a usage error (exit 2).
     assert code == 0
-    assert {line.split(",")[3] for line in stdout.splitlines()[1:]} == {"2025-01-14"}
+    assert {line.split(";")[3] for line in stdout.splitlines()[1:]} == {"2025-01-14"}
 
 
 def test_b_student_list_at_80_columns_shows_each_external_id_whole(

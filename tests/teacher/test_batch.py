@@ -96,16 +96,24 @@ def test_unknown_questions_are_errors_and_the_rest_is_stored(
     assert "no question '99'" in stored.errors[0].message
 
 
-def test_the_same_text_resubmitted_later_is_a_new_answer(ctx: AppContext, bank: Bank, tmp_path: Path) -> None:
+def test_the_same_text_resubmitted_later_is_the_same_answer(
+    ctx: AppContext, bank: Bank, tmp_path: Path
+) -> None:
+    """A resubmission that changes nothing is not a new attempt to grade and review (session 16); a changed
+    text after it is."""
     path = write_csv(
         tmp_path / "timed.csv",
-        [["anna", "1", "same", "2024-03-04T10:00:00Z"], ["anna", "1", "same", "2024-03-04T11:00:00Z"]],
+        [
+            ["anna", "1", "same", "2024-03-04T10:00:00Z"],
+            ["anna", "1", "same", "2024-03-04T11:00:00Z"],
+            ["anna", "1", "changed", "2024-03-04T12:00:00Z"],
+        ],
         header=("student", "question", "answer", "submitted_at"),
     )
 
     stored = store_submissions(ctx.repository, bank, read_submissions(path))
 
-    assert len(stored.answers) == 2
+    assert [answer.text for answer in stored.answers] == ["same", "changed"]
 
 
 def test_a_time_read_on_a_later_run_finds_the_answer_stored_without_it(

@@ -16,10 +16,14 @@ from quiz.teacher.feedback.model import (
     StudentFeedback,
 )
 from quiz.teacher.feedback.wording import (
+    Words,
     bank_line,
     grade_line,
+    index_status,
     index_total,
+    passage_line,
     point_status,
+    question_label,
     reference_point_line,
     score_line,
     student_heading,
@@ -27,6 +31,7 @@ from quiz.teacher.feedback.wording import (
     teacher_line,
     text_segments,
     total_line,
+    words_for,
 )
 
 STYLE = """
@@ -74,7 +79,7 @@ def html_code(source: str, language: str) -> str:
     return f"<pre{label}><code>{escape(source)}</code></pre>"
 
 
-def html_question(question: QuestionFeedback) -> str:
+def html_question(question: QuestionFeedback, words: Words) -> str:
     state_class = {
         QuestionState.UNANSWERED: "score unanswered",
         QuestionState.NOT_GRADED: "score pending",
@@ -82,65 +87,70 @@ def html_question(question: QuestionFeedback) -> str:
     }.get(question.state, "score")
     parts = [
         '<section class="question">',
-        f"<h2>{escape(question.label)}</h2>",
+        f"<h2>{escape(question_label(question, words))}</h2>",
         html_text(question.prompt, "prompt"),
     ]
     if question.code is not None:
         parts.append(html_code(question.code.source, question.code.language))
-    parts.append(f'<p class="{state_class}">{escape(score_line(question))}</p>')
-    parts += html_answer(question)
+    parts.append(f'<p class="{state_class}">{escape(score_line(question, words))}</p>')
+    parts += html_answer(question, words)
     if question.reference is not None:
-        parts += html_reference(question.reference)
+        parts += html_reference(question.reference, words)
     return "\n".join([*parts, "</section>"])
 
 
-def html_reference(reference: Reference) -> list[str]:
+def html_reference(reference: Reference, words: Words) -> list[str]:
     answer = html_text(reference.answer) or "–"
-    parts = [f'<p>Reference answer:</p>\n<div class="reference">{answer}</div>']
+    parts = [f'<p>{escape(words.reference_answer)}</p>\n<div class="reference">{answer}</div>']
     if reference.points:
         items = "\n".join(f"<li>{escape(reference_point_line(point))}</li>" for point in reference.points)
-        parts.append(f'<p>Rubric:</p>\n<ul class="rubric">\n{items}\n</ul>')
+        parts.append(f'<p>{escape(words.rubric)}</p>\n<ul class="rubric">\n{items}\n</ul>')
     return parts
 
 
-def html_answer(question: QuestionFeedback) -> list[str]:
+def html_answer(question: QuestionFeedback, words: Words) -> list[str]:
     """The answer verbatim, the teacher's change and comment, and the key points as graded."""
     if question.answer is None:
-        return ['<p class="unanswered">You did not answer this question.</p>']
-    answer = html_text(question.answer) or '<p class="unanswered">(empty answer)</p>'
-    parts = [f'<p>Your answer:</p>\n<div class="answer">{answer}</div>']
-    teacher = teacher_line(question)
+        return [f'<p class="unanswered">{escape(words.did_not_answer)}</p>']
+    answer = html_text(question.answer) or f'<p class="unanswered">{escape(words.empty_answer)}</p>'
+    parts = [f'<p>{escape(words.your_answer)}</p>\n<div class="answer">{answer}</div>']
+    teacher = teacher_line(question, words)
     if teacher is not None and question.override is not None:
         parts.append(f"<p><em>{escape(teacher)}</em></p>")
         if question.override.comment.strip():
             comment = html_text(question.override.comment)
-            parts.append(f'<div class="comment"><strong>Teacher\'s comment:</strong>{comment}</div>')
+            parts.append(
+                f'<div class="comment"><strong>{escape(words.teacher_comment)}</strong>{comment}</div>'
+            )
     if question.points:
         items = []
         for point in question.points:
             details = []
             if point.matched_sentence and point.status != "missing":
-                details.append(f"In your answer: “{escape(point.matched_sentence)}”")
+                details.append(f"{escape(words.in_your_answer)}: “{escape(point.matched_sentence)}”")
             if point.passage_source:
-                verb = "Course material" if point.status == "covered" else "Read"
-                excerpt = f": “{escape(point.passage_text)}”" if point.passage_text else ""
-                details.append(f"{verb}: {escape(point.passage_source)}{excerpt}")
+                details.append(escape(passage_line(point, words)))
             detail_html = "".join(f'<br><span class="detail">{detail}</span>' for detail in details)
+            status = escape(point_status(point, words))
             items.append(
-                f'<li><span class="status {escape(point.status)}">{escape(point_status(point))}</span> '
+                f'<li><span class="status {escape(point.status)}">{status}</span> '
                 f"({format_score(point.points)} p): {escape(point.text)}{detail_html}</li>"
             )
-        parts.append('<p>Key points:</p>\n<ul class="points">\n' + "\n".join(items) + "\n</ul>")
+        parts.append(
+            f'<p>{escape(words.key_points)}</p>\n<ul class="points">\n' + "\n".join(items) + "\n</ul>"
+        )
     if question.feedback.strip():
-        parts.append(f'<p>Feedback:</p>\n<div class="comment">{html_text(question.feedback)}</div>')
+        parts.append(
+            f'<p>{escape(words.feedback)}</p>\n<div class="comment">{html_text(question.feedback)}</div>'
+        )
     return parts
 
 
-def html_page(title: str, body: Sequence[str]) -> str:
+def html_page(title: str, body: Sequence[str], language: str) -> str:
     return "\n".join(
         [
             "<!DOCTYPE html>",
-            '<html lang="en">',
+            f'<html lang="{escape(language)}">',
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -156,52 +166,56 @@ def html_page(title: str, body: Sequence[str]) -> str:
     )
 
 
-def html_summary(student: StudentFeedback) -> str:
+def html_summary(student: StudentFeedback, words: Words) -> str:
     """Every question's points and state at a glance, as Gradescope shows above a graded submission."""
-    rows = ["<tr><th>Question</th><th>Points</th><th>Status</th></tr>"]
+    header = "".join(f"<th>{escape(name)}</th>" for name in (words.question, words.points, words.status))
+    rows = [f"<tr>{header}</tr>"]
     for question in student.questions:
-        points, status = summary_cells(question)
-        rows.append(f"<tr><td>{escape(question.label)}</td><td>{points}</td><td>{status}</td></tr>")
+        points, status = summary_cells(question, words)
+        label = escape(question_label(question, words))
+        rows.append(f"<tr><td>{label}</td><td>{points}</td><td>{escape(status)}</td></tr>")
     return '<table class="summary">\n' + "\n".join(rows) + "\n</table>"
 
 
 def render_html(student: StudentFeedback, exam: FeedbackExam) -> str:
-    meta = [("Student", student_heading(student)), ("Bank", bank_line(exam))]
+    words = words_for(student.language)
+    meta = [(words.student, student_heading(student)), (words.bank, bank_line(exam, words))]
     if student.exam_date:
-        meta.append(("Exam date", student.exam_date.isoformat()))
-    meta += [("Feedback published", exam.published.isoformat()), ("Total", total_line(student))]
+        meta.append((words.exam_date, student.exam_date.isoformat()))
+    meta += [(words.published, exam.published.isoformat()), (words.total, total_line(student, words))]
     if exam.scale:
-        meta += [("Grade", grade_line(student)), ("Grade scale", describe_scale(exam.scale, exam.max_total))]
+        meta += [
+            (words.grade, grade_line(student, words)),
+            (words.grade_scale, describe_scale(exam.scale, exam.max_total)),
+        ]
     listing = "".join(f"<dt>{escape(name)}</dt><dd>{escape(value)}</dd>" for name, value in meta)
     body = [
         f"<h1>{escape(exam.title)}</h1>",
         f'<dl class="meta">{listing}</dl>',
-        html_summary(student),
-        *(html_question(question) for question in student.questions),
+        html_summary(student, words),
+        *(html_question(question, words) for question in student.questions),
     ]
-    return html_page(f"{exam.title} — {student.name}", body)
+    return html_page(f"{exam.title} — {student.name}", body, words.language)
 
 
 def render_html_index(
     students: Sequence[StudentFeedback], exam: FeedbackExam, files: Mapping[int, str]
 ) -> str:
-    header = ["Student", "Id", "Total", *(["Grade"] if exam.scale else []), "Status"]
-    rows = ["<tr>" + "".join(f"<th>{name}</th>" for name in header) + "</tr>"]
+    words = words_for(exam.language)
+    header = [words.student, words.id, words.total, *([words.grade] if exam.scale else []), words.status]
+    rows = ["<tr>" + "".join(f"<th>{escape(name)}</th>" for name in header) + "</tr>"]
     for student in students:
         cells = [
             f'<a href="{escape(quote(files[student.student_id]))}">{escape(student.name)}</a>',
             escape(student.external_id or ""),
-            escape(index_total(student)),
+            escape(index_total(student, words)),
             *([escape(student.grade or "–")] if exam.scale else []),
-            f"{len(student.pending)} not graded yet" if student.pending else "final",
+            escape(index_status(student, words)),
         ]
         rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-    body = [
-        f"<h1>{escape(exam.title)}: feedback</h1>",
-        f"<p>Published {exam.published.isoformat()}; {len(students)} student(s); "
-        f"max {escape(format_score(exam.max_total))} points.</p>",
-        "<table>",
-        *rows,
-        "</table>",
-    ]
-    return html_page(f"{exam.title}: feedback", body)
+    title = words.index_title.format(title=exam.title)
+    summary = words.index_line.format(
+        published=exam.published.isoformat(), count=len(students), max=format_score(exam.max_total)
+    )
+    body = [f"<h1>{escape(title)}</h1>", f"<p>{escape(summary)}</p>", "<table>", *rows, "</table>"]
+    return html_page(title, body, words.language)

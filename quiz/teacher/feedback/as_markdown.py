@@ -11,10 +11,14 @@ from question_bank.grade_scales import describe_scale
 from quiz.scores import format_score
 from quiz.teacher.feedback.model import FeedbackExam, QuestionFeedback, Reference, StudentFeedback
 from quiz.teacher.feedback.wording import (
+    Words,
     bank_line,
     grade_line,
+    index_status,
     index_total,
+    passage_line,
     point_status,
+    question_label,
     reference_point_line,
     score_line,
     student_heading,
@@ -22,6 +26,7 @@ from quiz.teacher.feedback.wording import (
     teacher_line,
     text_segments,
     total_line,
+    words_for,
 )
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&!{}])")
@@ -73,87 +78,94 @@ def quoted(lines: Sequence[str]) -> list[str]:
     return [f"> {line}" if line else ">" for line in lines]
 
 
-def markdown_question(question: QuestionFeedback) -> list[str]:
-    lines = [f"## {markdown_escape(question.label)}", "", *markdown_text(question.prompt), ""]
+def markdown_question(question: QuestionFeedback, words: Words) -> list[str]:
+    lines = [
+        f"## {markdown_escape(question_label(question, words))}",
+        "",
+        *markdown_text(question.prompt),
+        "",
+    ]
     if question.code is not None:
         lines += [*markdown_code(question.code.source.splitlines(), question.code.language), ""]
-    lines += [f"**{markdown_escape(score_line(question))}**", ""]
-    lines += markdown_answer(question)
+    lines += [f"**{markdown_escape(score_line(question, words))}**", ""]
+    lines += markdown_answer(question, words)
     if question.reference is not None:
-        lines += markdown_reference(question.reference)
+        lines += markdown_reference(question.reference, words)
     return lines
 
 
-def markdown_reference(reference: Reference) -> list[str]:
-    lines = ["Reference answer:", "", *quoted(markdown_text(reference.answer) or ["–"]), ""]
+def markdown_reference(reference: Reference, words: Words) -> list[str]:
+    lines = [words.reference_answer, "", *quoted(markdown_text(reference.answer) or ["–"]), ""]
     if reference.points:
         rubric = [f"- {markdown_escape(reference_point_line(point))}" for point in reference.points]
-        lines += ["Rubric:", "", *rubric, ""]
+        lines += [words.rubric, "", *rubric, ""]
     return lines
 
 
-def markdown_answer(question: QuestionFeedback) -> list[str]:
+def markdown_answer(question: QuestionFeedback, words: Words) -> list[str]:
     """The answer verbatim, the teacher's change and comment, and the key points as graded."""
     if question.answer is None:
-        return ["*You did not answer this question.*", ""]
-    answer = markdown_text(question.answer) or ["*(empty answer)*"]
-    lines = ["Your answer:", "", *quoted(answer), ""]
-    teacher = teacher_line(question)
+        return [f"*{markdown_escape(words.did_not_answer)}*", ""]
+    answer = markdown_text(question.answer) or [f"*{markdown_escape(words.empty_answer)}*"]
+    lines = [words.your_answer, "", *quoted(answer), ""]
+    teacher = teacher_line(question, words)
     if teacher is not None and question.override is not None:
         lines += [f"*{markdown_escape(teacher)}*", ""]
         if question.override.comment.strip():
-            lines += ["Teacher's comment:", "", *quoted(markdown_text(question.override.comment)), ""]
+            lines += [words.teacher_comment, "", *quoted(markdown_text(question.override.comment)), ""]
     if question.points:
-        lines += ["Key points:", ""]
+        lines += [words.key_points, ""]
         for point in question.points:
             lines.append(
-                f"- **{markdown_escape(point_status(point))}** ({format_score(point.points)} p): "
+                f"- **{markdown_escape(point_status(point, words))}** ({format_score(point.points)} p): "
                 f"{markdown_escape(point.text)}"
             )
             if point.matched_sentence and point.status != "missing":
-                lines.append(f"  - In your answer: “{markdown_escape(point.matched_sentence)}”")
+                lines.append(f"  - {words.in_your_answer}: “{markdown_escape(point.matched_sentence)}”")
             if point.passage_source:
-                verb = "Course material" if point.status == "covered" else "Read"
-                excerpt = f": “{markdown_escape(point.passage_text)}”" if point.passage_text else ""
-                lines.append(f"  - {verb}: {markdown_escape(point.passage_source)}{excerpt}")
+                lines.append(f"  - {markdown_escape(passage_line(point, words))}")
         lines.append("")
     if question.feedback.strip():
-        lines += ["Feedback:", "", *quoted(markdown_text(question.feedback)), ""]
+        lines += [words.feedback, "", *quoted(markdown_text(question.feedback)), ""]
     return lines
 
 
 def render_markdown(student: StudentFeedback, exam: FeedbackExam) -> str:
+    words = words_for(student.language)
     lines = [
         f"# {markdown_escape(exam.title)}",
         "",
-        f"- Student: {markdown_escape(student_heading(student))}",
-        f"- Bank: {markdown_escape(bank_line(exam))}",
-        *([f"- Exam date: {student.exam_date.isoformat()}"] if student.exam_date else []),
-        f"- Feedback published: {exam.published.isoformat()}",
-        f"- Total: {markdown_escape(total_line(student))}",
+        f"- {words.student}: {markdown_escape(student_heading(student))}",
+        f"- {words.bank}: {markdown_escape(bank_line(exam, words))}",
+        *([f"- {words.exam_date}: {student.exam_date.isoformat()}"] if student.exam_date else []),
+        f"- {words.published}: {exam.published.isoformat()}",
+        f"- {words.total}: {markdown_escape(total_line(student, words))}",
     ]
     if exam.scale:
-        lines.append(f"- Grade: **{markdown_escape(grade_line(student))}**")
-        lines.append(f"- Grade scale: {markdown_escape(describe_scale(exam.scale, exam.max_total))}")
-    lines += ["", "| Question | Points | Status |", "|---|---|---|"]
+        lines.append(f"- {words.grade}: **{markdown_escape(grade_line(student, words))}**")
+        lines.append(f"- {words.grade_scale}: {markdown_escape(describe_scale(exam.scale, exam.max_total))}")
+    lines += ["", f"| {words.question} | {words.points} | {words.status} |", "|---|---|---|"]
     for question in student.questions:
-        points, status = summary_cells(question)
-        lines.append(f"| {markdown_escape(question.label)} | {points} | {status} |")
+        points, status = summary_cells(question, words)
+        lines.append(f"| {markdown_escape(question_label(question, words))} | {points} | {status} |")
     lines.append("")
     for question in student.questions:
-        lines += markdown_question(question)
+        lines += markdown_question(question, words)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def render_markdown_index(
     students: Sequence[StudentFeedback], exam: FeedbackExam, files: Mapping[int, str]
 ) -> str:
-    header = ["Student", "Id", "Total", *(["Grade"] if exam.scale else []), "Status"]
+    words = words_for(exam.language)
+    header = [words.student, words.id, words.total, *([words.grade] if exam.scale else []), words.status]
+    summary = words.index_line.format(
+        published=exam.published.isoformat(), count=len(students), max=format_score(exam.max_total)
+    )
     lines = [
-        f"# {markdown_escape(exam.title)}: feedback",
+        f"# {markdown_escape(words.index_title.format(title=exam.title))}",
         "",
-        f"Published {exam.published.isoformat()}; {len(students)} student(s); "
-        f"max {format_score(exam.max_total)} points.",
+        summary,
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
@@ -162,9 +174,9 @@ def render_markdown_index(
         cells = [
             f"[{markdown_escape(student.name)}]({quote(files[student.student_id])})",
             markdown_escape(student.external_id or ""),
-            index_total(student),
+            index_total(student, words),
             *([markdown_escape(student.grade or "–")] if exam.scale else []),
-            f"{len(student.pending)} not graded yet" if student.pending else "final",
+            index_status(student, words),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

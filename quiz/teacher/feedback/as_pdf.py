@@ -32,10 +32,14 @@ from quiz.teacher.feedback.model import (
     StudentFeedback,
 )
 from quiz.teacher.feedback.wording import (
+    Words,
     bank_line,
     grade_line,
+    index_status,
     index_total,
+    passage_line,
     point_status,
+    question_label,
     reference_point_line,
     score_line,
     student_heading,
@@ -43,6 +47,7 @@ from quiz.teacher.feedback.wording import (
     teacher_line,
     text_segments,
     total_line,
+    words_for,
 )
 
 MAX_BLOCK_CHARACTERS = 40_000
@@ -176,10 +181,11 @@ class Typeface:
 
 
 class FeedbackPdf(FPDF):
-    """An A4 document with the student's name and page numbers in the footer."""
+    """An A4 document with the student's name and page numbers in the footer, worded in `words`."""
 
-    def __init__(self, footer_text: str, font_files: Mapping[str, Path] | None) -> None:
+    def __init__(self, footer_text: str, font_files: Mapping[str, Path] | None, words: Words) -> None:
         super().__init__(format="A4")
+        self.words = words
         self.set_margins(MARGIN, 16, MARGIN)
         self.set_auto_page_break(True, margin=16)
         self.typeface = self._typeface(font_files)
@@ -203,7 +209,9 @@ class FeedbackPdf(FPDF):
         self.set_y(-12)
         self.set_font(self.typeface.sans, "", 8)
         self.set_text_color(110, 110, 110)
-        text = self.typeface.sans_glyphs.printable(f"{self.footer_text} · page {self.page_no()}/{{nb}}")
+        text = self.typeface.sans_glyphs.printable(
+            f"{self.footer_text} · {self.words.page} {self.page_no()}/{{nb}}"
+        )
         self.cell(0, 5, text, align="C")
         self.set_text_color(0, 0, 0)
 
@@ -255,8 +263,7 @@ class FeedbackPdf(FPDF):
             )
         if left_out:
             self.text_block(
-                f"[… {left_out:,} more characters are not shown here; the Markdown or HTML export "
-                "(tenta export feedback --format md) has the whole text]",
+                self.words.cut.format(count=left_out),
                 style="I",
                 indent=indent,
                 colour=(110, 110, 110),
@@ -295,8 +302,9 @@ class FeedbackPdf(FPDF):
 
 
 def pdf_question(pdf: FeedbackPdf, question: QuestionFeedback) -> None:
+    words = pdf.words
     pdf.ln(3)
-    pdf.text_block(question.label, style="B", size=13)
+    pdf.text_block(question_label(question, words), style="B", size=13)
     pdf.ln(1)
     pdf.text_block(question.prompt)
     if question.code is not None:
@@ -304,7 +312,7 @@ def pdf_question(pdf: FeedbackPdf, question: QuestionFeedback) -> None:
         pdf.text_block(question.code.source, mono=True, size=9, fill=CODE_FILL)
     pdf.ln(2)
     pending = question.state in (QuestionState.NOT_GRADED, QuestionState.IN_REVIEW)
-    pdf.text_block(score_line(question), style="B", colour=(138, 90, 0) if pending else (0, 0, 0))
+    pdf.text_block(score_line(question, words), style="B", colour=(138, 90, 0) if pending else (0, 0, 0))
     pdf_answer(pdf, question)
     if question.reference is not None:
         pdf_reference(pdf, question.reference)
@@ -312,68 +320,78 @@ def pdf_question(pdf: FeedbackPdf, question: QuestionFeedback) -> None:
 
 def pdf_answer(pdf: FeedbackPdf, question: QuestionFeedback) -> None:
     """The answer verbatim, the teacher's change and comment, and the key points as graded."""
+    words = pdf.words
     if question.answer is None:
-        pdf.text_block("You did not answer this question.", style="I", colour=(110, 110, 110))
+        pdf.text_block(words.did_not_answer, style="I", colour=(110, 110, 110))
         return
-    pdf.label("Your answer:")
+    pdf.label(words.your_answer)
     if question.answer.strip():
         pdf.verbatim(question.answer, ANSWER_FILL)
     else:
-        pdf.text_block("(empty answer)", style="I", indent=4, colour=(110, 110, 110))
-    teacher = teacher_line(question)
+        pdf.text_block(words.empty_answer, style="I", indent=4, colour=(110, 110, 110))
+    teacher = teacher_line(question, words)
     if teacher is not None and question.override is not None:
         pdf.ln(1)
         pdf.text_block(teacher, style="I")
         if question.override.comment.strip():
-            pdf.label("Teacher's comment:")
+            pdf.label(words.teacher_comment)
             pdf.verbatim(question.override.comment, COMMENT_FILL)
     if question.points:
-        pdf.label("Key points:")
+        pdf.label(words.key_points)
         for point in question.points:
             pdf_point(pdf, point)
     if question.feedback.strip():
-        pdf.label("Feedback:")
+        pdf.label(words.feedback)
         pdf.verbatim(question.feedback, COMMENT_FILL)
 
 
 def pdf_point(pdf: FeedbackPdf, point: PointFeedback) -> None:
+    words = pdf.words
     colour = STATUS_COLOURS.get(point.status, (0, 0, 0))
     pdf.ln(1)
-    pdf.lead_in(point_status(point), f" ({format_score(point.points)} p): {point.text}", colour, indent=4)
+    pdf.lead_in(
+        point_status(point, words), f" ({format_score(point.points)} p): {point.text}", colour, indent=4
+    )
     if point.matched_sentence and point.status != "missing":
-        pdf.text_block(f"In your answer: “{point.matched_sentence}”", size=9, indent=8, colour=(68, 68, 68))
+        matched = f"{words.in_your_answer}: “{point.matched_sentence}”"
+        pdf.text_block(matched, size=9, indent=8, colour=(68, 68, 68))
     if point.passage_source:
-        verb = "Course material" if point.status == "covered" else "Read"
-        excerpt = f": “{point.passage_text}”" if point.passage_text else ""
-        pdf.text_block(f"{verb}: {point.passage_source}{excerpt}", size=9, indent=8, colour=(68, 68, 68))
+        pdf.text_block(passage_line(point, words), size=9, indent=8, colour=(68, 68, 68))
 
 
 def pdf_reference(pdf: FeedbackPdf, reference: Reference) -> None:
-    pdf.label("Reference answer:")
+    pdf.label(pdf.words.reference_answer)
     pdf.verbatim(reference.answer or "–", REFERENCE_FILL)
     if reference.points:
-        pdf.label("Rubric:")
+        pdf.label(pdf.words.rubric)
         for point in reference.points:
             pdf.text_block(f"• {reference_point_line(point)}", indent=4)
 
 
 def render_pdf(student: StudentFeedback, exam: FeedbackExam, font_files: Mapping[str, Path] | None) -> bytes:
-    pdf = FeedbackPdf(f"{exam.title} — {student_heading(student)}", font_files)
+    words = words_for(student.language)
+    pdf = FeedbackPdf(f"{exam.title} — {student_heading(student)}", font_files, words)
     pdf.set_title(f"{exam.title} — {student.name}")
+    pdf.set_lang(words.language)
     pdf.add_page()
     pdf.text_block(exam.title, style="B", size=17)
     pdf.ln(2)
-    meta = [("Student", student_heading(student)), ("Bank", bank_line(exam))]
+    meta = [(words.student, student_heading(student)), (words.bank, bank_line(exam, words))]
     if student.exam_date:
-        meta.append(("Exam date", student.exam_date.isoformat()))
-    meta += [("Feedback published", exam.published.isoformat()), ("Total", total_line(student))]
+        meta.append((words.exam_date, student.exam_date.isoformat()))
+    meta += [(words.published, exam.published.isoformat()), (words.total, total_line(student, words))]
     if exam.scale:
-        meta += [("Grade", grade_line(student)), ("Grade scale", describe_scale(exam.scale, exam.max_total))]
+        meta += [
+            (words.grade, grade_line(student, words)),
+            (words.grade_scale, describe_scale(exam.scale, exam.max_total)),
+        ]
     for name, value in meta:
-        pdf.text_block(f"{name}: {value}", style="B" if name == "Grade" else "")
+        pdf.text_block(f"{name}: {value}", style="B" if name == words.grade else "")
     pdf.ln(3)
-    rows = [(question.label, *summary_cells(question)) for question in student.questions]
-    pdf.grid(("Question", "Points", "Status"), rows, (3, 2, 3))
+    rows = [
+        (question_label(question, words), *summary_cells(question, words)) for question in student.questions
+    ]
+    pdf.grid((words.question, words.points, words.status), rows, (3, 2, 3))
     for question in student.questions:
         pdf_question(pdf, question)
     return bytes(pdf.output())
@@ -385,24 +403,34 @@ def render_pdf_index(
     files: Mapping[int, str],
     font_files: Mapping[str, Path] | None,
 ) -> bytes:
-    pdf = FeedbackPdf(f"{exam.title}: feedback", font_files)
-    pdf.set_title(f"{exam.title}: feedback")
+    words = words_for(exam.language)
+    title = words.index_title.format(title=exam.title)
+    pdf = FeedbackPdf(title, font_files, words)
+    pdf.set_title(title)
+    pdf.set_lang(words.language)
     pdf.add_page()
-    pdf.text_block(f"{exam.title}: feedback", style="B", size=17)
+    pdf.text_block(title, style="B", size=17)
     pdf.ln(2)
-    pdf.text_block(
-        f"Bank {bank_line(exam)}. Published {exam.published.isoformat()}; {len(students)} student(s); "
-        f"max {format_score(exam.max_total)} points."
+    summary = words.index_line.format(
+        published=exam.published.isoformat(), count=len(students), max=format_score(exam.max_total)
     )
+    pdf.text_block(f"{words.bank} {bank_line(exam, words)}. {summary}")
     pdf.ln(3)
-    header = ["Student", "Id", "Total", *(["Grade"] if exam.scale else []), "Status", "File"]
+    header = [
+        words.student,
+        words.id,
+        words.total,
+        *([words.grade] if exam.scale else []),
+        words.status,
+        words.file,
+    ]
     rows = [
         [
             student.name,
             student.external_id or "",
-            index_total(student),
+            index_total(student, words),
             *([student.grade or "–"] if exam.scale else []),
-            f"{len(student.pending)} not graded yet" if student.pending else "final",
+            index_status(student, words),
             files[student.student_id],
         ]
         for student in students

@@ -4,7 +4,6 @@ key points, gathered from the repository's answers the way the gradebook counts 
 from __future__ import annotations
 
 import dataclasses
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -93,6 +92,8 @@ class StudentFeedback:
     total: float
     max_total: float
     grade: str | None
+    language: str = "en"
+    """The language the document is written in: the one the student answered in, or the teacher's choice."""
 
     @property
     def pending(self) -> tuple[QuestionFeedback, ...]:
@@ -109,6 +110,8 @@ class FeedbackExam:
     published: date
     scale: tuple[GradeBoundary, ...]
     max_total: float
+    language: str = "en"
+    """The language of the index: the teacher's choice, else the one most students' documents are in."""
 
 
 # --- collecting ------------------------------------------------------------------------------------
@@ -247,15 +250,14 @@ def collect_feedback(
     *,
     published: date,
     with_reference: bool = False,
+    language: str | None = None,
 ) -> tuple[FeedbackExam, list[StudentFeedback]]:
     """Every student in the gradebook with their questions in bank order (then questions the bank no
     longer has), the total and, when nothing is pending, the final grade; `with_reference` adds each
-    question's reference answer and rubric."""
+    question's reference answer and rubric. Each document is in the language its student answered in
+    (`document_language`), or in `language` when the teacher chose one."""
     columns = question_columns(gradebook, bank)
-    labels = {
-        question_id: re.sub(r"^Q(\d+)$", r"Question \1", label)
-        for question_id, label in question_labels(bank, list(columns)).items()
-    }
+    labels = question_labels(bank, list(columns))
     max_total = sum(columns.values())
     latest = latest_per_student_question(details)
     questions = {detail.answer.question_id: detail.question for detail in latest.values()}
@@ -266,20 +268,37 @@ def collect_feedback(
     students = []
     for row in gradebook.rows:
         own = [detail for (student_id, _), detail in latest.items() if student_id == row.student_id]
-        language = student_language(own, bank.languages[0])
+        answered_in = student_language(own, bank.languages[0])
         items = tuple(
             question_feedback(
                 labels[question_id],
                 questions[question_id],
                 max_points,
                 latest.get((row.student_id, question_id)),
-                language,
+                answered_in,
                 reference_language=bank.languages[0] if with_reference else None,
             )
             for question_id, max_points in columns.items()
         )
-        students.append(student_feedback(row, items, max_total, grades.get(row.student_id), exam_dates))
-    return exam, students
+        written_in = language or document_language(answered_in)
+        student = student_feedback(row, items, max_total, grades.get(row.student_id), exam_dates)
+        students.append(dataclasses.replace(student, language=written_in))
+    index_language = language or majority_language(students, document_language(bank.languages[0]))
+    return dataclasses.replace(exam, language=index_language), students
+
+
+def document_language(language: str) -> str:
+    """Swedish for a student who answered in Swedish, English for everyone else (English is the
+    language an exchange student writing in a third language most likely reads)."""
+    return "sv" if language == "sv" else "en"
+
+
+def majority_language(students: Sequence[StudentFeedback], default: str) -> str:
+    """The language most documents are in; `default` (the bank's) on a tie or without students."""
+    counts = Counter(student.language for student in students).most_common()
+    if not counts or (len(counts) > 1 and counts[0][1] == counts[1][1]):
+        return default
+    return counts[0][0]
 
 
 def student_feedback(
