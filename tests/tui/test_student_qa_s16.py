@@ -3,6 +3,8 @@ the real MiniLM grader."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, Static
@@ -11,6 +13,7 @@ from quiz import scheduling
 from quiz.context import AppContext
 from quiz.modes import QuizMode
 from quiz.progress import session_scores
+from quiz.session import QuizRequest, start_quiz
 from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.finish_dialog import FinishDialog
 from quiz.tui.screens.history import HistoryScreen
@@ -160,3 +163,50 @@ async def test_the_confidence_says_what_it_means_in_the_prompts_language(ctx: Ap
         english_feedback = await graded_feedback(pilot)
         english = rendered(english_feedback.query_one("#fb-review", Static))
         assert "how sure tenta is that a teacher would give about the same score" in english, english
+
+
+def visible_columns(table: DataTable[object]) -> list[str]:
+    """The column headers wholly on screen with the table scrolled to its left edge."""
+    right, shown = 0, []
+    for column in table.ordered_columns:
+        right += column.get_render_width(table)
+        if right <= table.scrollable_content_region.width:
+            shown.append(str(column.label))
+    return shown
+
+
+async def test_history_shows_every_score_at_80_columns_also_of_a_topic_quiz(ctx: AppContext) -> None:
+    """A practice quiz of three topics read 'Practice · topics: cnn, hardware +1 more' in the Mode column,
+    which pushed Answered, Score, % and Review off an 80-column screen (and '⚑ 1' of the full exam to '⚑').
+    The score comes before the long columns, the topics and the bank last."""
+    seed_history(ctx)
+    student = ctx.repository.default_student()
+    request = QuizRequest(
+        student_id=student.id,
+        bank_id="dl-course",
+        mode=QuizMode.PRACTICE,
+        count=2,
+        topics=("cnn", "hardware", "keras"),
+    )
+    start_quiz(ctx, request, now=NOW, rng=random.Random(4)).finish(now=NOW)
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("h")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, HistoryScreen)
+                and pilot.app.screen.query_one(DataTable).row_count == len(DAYS) + 1
+            ),
+            "every session",
+        )
+        await steady(pilot)
+        table = pilot.app.screen.query_one(DataTable)
+        shown = visible_columns(table)
+        for column in ("Date", "Mode", "Score", "%", "Answered", "Review"):
+            assert column in shown, (column, shown)
+        rows = rows_of(table)
+        (topic_quiz,) = (row for row in rows if "cnn, hardware +1 more" in row)
+        assert topic_quiz[1] == "Practice" and topic_quiz[shown.index("Answered")] == "0/2"
+        (full_exam,) = (row for row in rows if row[1] == "Full exam")
+        assert full_exam[shown.index("Review")] == "⚑ 1"

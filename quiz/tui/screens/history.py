@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import on, work
@@ -13,27 +14,42 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db.records import SessionSummary
 from quiz.local_time import local_minute
-from quiz.modes import ROW_TOPICS, session_label
+from quiz.modes import ROW_TOPICS, mode_label, topic_label
 from quiz.progress import counted_summaries
 from quiz.scores import score_out_of
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
 
+COLUMNS = ("Date", "Mode", "Score", "%", "Answered", "Status", "Review", "Topics", "Bank")
+"""The long columns last: a practice quiz's topics in the Mode column ('Practice · topics: cnn, hardware +1
+more') pushed the score, the percentage and the review mark off an 80-column screen."""
+
 
 def summary_cells(summary: SessionSummary) -> tuple[str, ...]:
+    """A session's cells in COLUMNS' order."""
     score = score_out_of(summary.score, summary.max_points) if summary.score is not None else "–"
     percent = f"{summary.percent:.0f}%" if summary.percent is not None else "–"
     review = f"⚑ {summary.needs_review_count}" if summary.needs_review_count else ""
     return (
         local_minute(summary.started_at),
-        summary.bank_id,
-        session_label(summary.mode, summary.topics, max_topics=ROW_TOPICS),
-        summary.status.value.replace("_", " "),
-        f"{summary.answered_count}/{summary.question_count}",
+        mode_label(summary.mode),
         score,
         percent,
+        f"{summary.answered_count}/{summary.question_count}",
+        summary.status.value.replace("_", " "),
         review,
+        topics_cell(summary.topics),
+        summary.bank_id,
     )
+
+
+def topics_cell(topics: Sequence[str]) -> str:
+    """'cnn, hardware +1 more' ('all' for a quiz of the whole bank); the session detail names them all."""
+    if not topics:
+        return "all"
+    names = [topic_label(topic) for topic in topics]
+    more = f" +{len(names) - ROW_TOPICS} more" if len(names) > ROW_TOPICS else ""
+    return ", ".join(names[:ROW_TOPICS]) + more
 
 
 class HistoryScreen(TentaScreen[None]):
@@ -60,7 +76,7 @@ class HistoryScreen(TentaScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#history-filter", Input).cursor_blink = self.tenta.cursor_blink
         table = self.query_one(DataTable)
-        table.add_columns("Date", "Bank", "Mode", "Status", "Answered", "Score", "%", "Review")
+        table.add_columns(*COLUMNS)
         table.display = False
         self.load_sessions()
 
