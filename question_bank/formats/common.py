@@ -12,7 +12,7 @@ import html
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -151,6 +151,9 @@ class QuestionDraft:
     line: int
     data: dict[str, Any]
     label: str = ""
+    column_of: Callable[[str], str | None] | None = None
+    """The column a field path was read from ('max_points' -> 'column C (max_points)'), for rows of a
+    table, so a problem the model finds names the cell the teacher typed it in."""
 
 
 @dataclass
@@ -213,8 +216,23 @@ def friendly_message(error: Any) -> str:
         return f"{given!r} is not allowed here (expected pattern {context.get('pattern')})"
     if kind == "too_short":
         return "must not be empty"
+    bounds = {
+        "greater_than": "greater than",
+        "greater_than_equal": "greater than or equal to",
+        "less_than_equal": "less than or equal to",
+    }
+    if kind in bounds and len(context) == 1:
+        bound = next(iter(context.values()))
+        return f"{_plain_number(given)} is not allowed: it must be {bounds[kind]} {_plain_number(bound)}"
     message = str(error.get("msg", "invalid value"))
     return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _plain_number(value: Any) -> str:
+    """-1.0 as '-1', 0.5 as '0.5': a number as a teacher typed it."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def meaningful_errors(error: ValidationError) -> list[Any]:
@@ -284,7 +302,9 @@ def build_bank(
         except ValidationError as error:
             for item in meaningful_errors(error):
                 where = field_path(item["loc"])
-                problems.add(friendly_message(item), line=draft.line, field=f"{label} {where}".strip())
+                column = draft.column_of(where) if draft.column_of else None
+                field = column or f"{label} {where}".strip()
+                problems.add(friendly_message(item), line=draft.line, field=field)
     if not drafts and not problems.errors:
         problems.add(_nothing_left(problems))
     problems.raise_if_any()

@@ -425,6 +425,11 @@ def _column_number(index: int) -> str:
     return f"column {index + 1}"
 
 
+_FIELD_COLUMNS = {"general_feedback": "feedback"}
+"""Question fields read from a column of another name (the prompt and reference answer are stored per
+language, so their field paths name no column)."""
+
+
 @dataclass
 class _Columns:
     """Where each known column sits, and how to name it in an error."""
@@ -447,6 +452,11 @@ class _Columns:
 
     def where(self, name: str) -> str:
         return f"{self.label(self.positions.get(name, 0))} ({name})"
+
+    def column_of(self, field_path: str) -> str | None:
+        """The column a question field came from, when one column holds it whole."""
+        name = _FIELD_COLUMNS.get(field_path, field_path)
+        return self.where(name) if name in self.positions else None
 
 
 def _numbers_rows(rows: Sequence[tuple[int, list[str]]], index: int) -> bool:
@@ -927,7 +937,9 @@ def _bank_from_rows(
         reference = data.pop("reference_answer")
         if reference:  # multiple-choice rows have none
             data["reference_answer"] = {answer_language: reference}
-        drafts.append(QuestionDraft(line=line, data=data, label=f"row {data['number']}"))
+        drafts.append(
+            QuestionDraft(line=line, data=data, label=f"row {data['number']}", column_of=columns.column_of)
+        )
     languages = bank_languages(prompt_language, answer_language)
     title = root[-1] if root else title_from_path(path)
     bank_fields = {"id": slugify(title), "title": title, "languages": languages}

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from question_bank.errors import InputFileErrors
 from question_bank.formats.detect import import_file
 from question_bank.formats.export_losses import export_losses
 from question_bank.formats.gift import dump_gift
@@ -503,4 +504,26 @@ def test_qti_2_feedback_tenta_has_no_place_for_is_named(tmp_path: Path) -> None:
     assert notes == [
         f"{path}:2: item 'fb1' (Feedback): feedback shown for every answer but one that is not right or "
         "wrong (showHide=\"hide\") has no place in tenta; left out: 'Fel: ReLU är max(0, x).'"
+    ]
+
+
+def test_a_bad_value_in_a_question_sheet_names_its_cell_and_value(tmp_path: Path) -> None:
+    """A points cell the model refuses (0 or less) was named 'sheet 'Frågor', row 2 max_points: Input
+    should be greater than 0': the question's number, which is not the Excel row, and not the value. It now
+    names the column as a cell that is no number does, and the value typed."""
+    path = _bank_workbook(
+        tmp_path / "poäng.xlsx",
+        [
+            ["Fråga", "Svar", "Poäng"],
+            ["Vad är AI?", "Artificiell intelligens", 1],
+            ["Vad är ML?", "Maskininlärning", -1],
+        ],
+        {},
+    )
+
+    with pytest.raises(InputFileErrors) as caught:
+        import_file(path)
+
+    assert [error.message for error in caught.value.errors] == [
+        f"{path}:3: sheet 'Frågor', column C (max_points): -1 is not allowed: it must be greater than 0"
     ]
