@@ -14,6 +14,7 @@ from quiz.context import AppContext
 from quiz.modes import QuizMode
 from quiz.progress import session_scores
 from quiz.session import QuizRequest, start_quiz
+from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.finish_dialog import FinishDialog
 from quiz.tui.screens.history import HistoryScreen
@@ -210,3 +211,34 @@ async def test_history_shows_every_score_at_80_columns_also_of_a_topic_quiz(ctx:
         assert topic_quiz[1] == "Practice" and topic_quiz[shown.index("Answered")] == "0/2"
         (full_exam,) = (row for row in rows if row[1] == "Full exam")
         assert full_exam[shown.index("Review")] == "⚑ 1"
+
+
+async def test_a_student_disagrees_with_a_grade_read_later_in_history(ctx: AppContext) -> None:
+    """'I disagree' was only on the feedback screen right after ctrl+s: answers handed in at the finish or
+    when a timed exam's time ran out, and any grade the student reread later, could not be questioned.
+    History's detail has it (d) for the highlighted answer, once; the reason reaches the teacher."""
+    seed_history(ctx)
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        detail = await open_history_session(pilot, 0)
+        await pilot.press("down")
+        await settle(pilot)
+        item = detail.query_one("#detail-table", DataTable).cursor_row
+        assert item == 1
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, DisagreeDialog), "the dialog")
+        await pilot.press(*"Jag förklarade att Keras är ett API ovanpå TensorFlow [kp2].", "enter")
+        await wait_until(
+            pilot,
+            lambda: "regrade requested" in rendered(detail.query_one("#detail-view .av-flags", Static)),
+            "the request shown",
+        )
+        assert detail.query_one("#detail-table", DataTable).cursor_row == 1, "the same answer stays shown"
+        assert detail.check_action("disagree", ()) is None, "shown dimmed: one request per answer"
+        await pilot.press("d")
+        await settle(pilot)
+        assert pilot.app.screen is detail
+
+    session = ctx.repository.history(student_id=ctx.repository.default_student().id)[0]
+    answer = ctx.repository.session_detail(session.session_id).items[1].answer
+    assert answer is not None and answer.regrade_requested
+    assert answer.regrade_reason == "Jag förklarade att Keras är ett API ovanpå TensorFlow [kp2]."

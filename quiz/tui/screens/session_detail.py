@@ -23,6 +23,7 @@ from quiz.progress import counted_summary, ended_early, question_label
 from quiz.scores import score_out_of
 from quiz.teacher.feedback.model import feedback_with_outcome
 from quiz.tui.screens.base import TentaScreen
+from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.widgets.answer_view import AnswerView
 
 
@@ -103,9 +104,17 @@ class SessionDetailScreen(TentaScreen[None]):
             "go on below the edge; ↑↓ pick the question.",
         ),
         Binding("pageup", "read('page_up')", show=False, priority=True),
+        Binding(
+            "d",
+            "disagree",
+            "I disagree",
+            tooltip="Ask a teacher to review the highlighted answer's grade (once per answer).",
+        ),
     ]
     """pgdn and pgup are the answer pane's, not the question list's (↑↓ pick a question, a quiz has a
-    screenful of them): the focus rests on the list, so without them the pane read only with a mouse."""
+    screenful of them): the focus rests on the list, so without them the pane read only with a mouse.
+    'I disagree' is here too, as on the feedback screen: the answers handed in at the finish or at a timed
+    exam's end never had a feedback screen, and a grade reread later could not be questioned."""
 
     def __init__(self, session_id: int, *, position: int = 0) -> None:
         """`position`: the question (its place in the quiz) shown first."""
@@ -114,6 +123,7 @@ class SessionDetailScreen(TentaScreen[None]):
         self.position = position
         self._detail: SessionDetail | None = None
         self._bank: Bank | None = None
+        self._shown: SessionItemDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,6 +185,9 @@ class SessionDetailScreen(TentaScreen[None]):
             self._show_item(next(item for item in self._detail.items if item.position == position))
 
     def _show_item(self, item: SessionItemDetail) -> None:
+        self._shown = item
+        self.position = item.position
+        self.refresh_bindings()
         flag = self.query_one("#detail-flag", Static)
         flag.display = item.flagged
         flag.update("⚑ You flagged this question to come back to it.")
@@ -199,6 +212,29 @@ class SessionDetailScreen(TentaScreen[None]):
     async def action_read(self, scroll: str) -> None:
         """Scroll the answer pane as its own keys would (`scroll` names a scroll container's action)."""
         await self.query_one("#detail-answer", VerticalScroll).run_action(scroll)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """'I disagree' for a graded answer whose regrade was not requested yet (else shown dimmed)."""
+        if action == "disagree":
+            answer = self._shown.answer if self._shown is not None else None
+            return True if answer is not None and answer.grades and not answer.regrade_requested else None
+        return True
+
+    def action_disagree(self) -> None:
+        if self._shown is not None and self._shown.answer is not None:
+            answer_id = self._shown.answer.answer.id
+            self.app.push_screen(DisagreeDialog(), callback=lambda reason: self._disagreed(answer_id, reason))
+
+    def _disagreed(self, answer_id: int, reason: str | None) -> None:
+        if reason is None:
+            return
+        try:
+            self.tenta.ctx.repository.request_regrade(answer_id, reason or "student disagrees")
+        except TentaError as error:
+            self.notify(error.message, title="Regrade not requested; try again", severity="error")
+            return
+        self.notify("Regrade requested — a teacher will look at this answer.", title="Thanks")
+        self.load_detail()
 
     def action_back(self) -> None:
         self.dismiss()
