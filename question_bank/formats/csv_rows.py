@@ -63,7 +63,7 @@ from question_bank.formats.common import (
     slugify,
     title_from_path,
 )
-from question_bank.formats.media_files import name_images
+from question_bank.formats.media_files import file_name_of_url, image_sources, name_images
 from question_bank.keypoints import parse_weighted_point, read_marking_scheme
 from question_bank.language import detect_bank_languages
 from question_bank.models import Bank
@@ -867,14 +867,41 @@ def _deck_path(deck: str) -> list[str]:
     return [part.strip() for part in deck.split("::") if part.strip()]
 
 
-def import_csv(path: Path, *, skipped: list[InputFileError] | None = None) -> Bank:
+def import_csv(
+    path: Path, *, skipped: list[InputFileError] | None = None, notes: list[str] | None = None
+) -> Bank:
     """A bank of free-text questions from a CSV file; all rows are checked before anything is returned.
 
-    With a `skipped` list, rows of types tenta cannot grade (polls) are recorded there and left out."""
+    With a `skipped` list, rows of types tenta cannot grade (polls) are recorded there and left out; a
+    `notes` list gets the pictures and sound an HTML cell shows (Anki's notes exports), which a text file
+    cannot carry."""
     text, options = _preamble(read_text(path, windows_encodings=True))
-    problems = ImportProblems(path, skipped=skipped)
+    problems = ImportProblems(path, skipped=skipped, notes=notes)
     columns, rows = _table(text, options, path, problems)
-    return _bank_from_rows(path, columns, rows, options, problems)
+    bank = _bank_from_rows(path, columns, rows, options, problems)
+    _note_media_left_behind(rows, problems, html=columns.html)
+    return bank
+
+
+_SOUND = re.compile(r"\[sound:([^\]\n]+)\]")
+
+
+def _note_media_left_behind(
+    rows: Sequence[tuple[int, list[str]]], problems: ImportProblems, *, html: bool
+) -> None:
+    """A note per picture (<img src> in HTML cells) and sound ([sound:…]) a row names: a text export holds
+    no media files, so the question says '[image: …]' where it was and the file stays in Anki."""
+    for line, cells in rows:
+        for cell in cells:
+            sources = image_sources(cell) if html else ()
+            pictures = [("picture", file_name_of_url(source.strip())) for source in sources]
+            sounds = [("sound", name.strip()) for name in _SOUND.findall(cell)]
+            for kind, name in [*pictures, *sounds]:
+                problems.note(
+                    f"{kind} {name!r} is not in the file: a text export holds no media (export the deck "
+                    "as an .apkg package to keep it); left out (the text still names it)",
+                    line=line,
+                )
 
 
 def import_rows(

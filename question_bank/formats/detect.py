@@ -187,6 +187,8 @@ def import_file(
         return import_gift(path, skipped=skipped, notes=notes)
     if name == "moodle-xml":
         return import_moodle_xml(path, skipped=skipped, notes=notes)
+    if name == "csv":
+        return import_csv(path, skipped=skipped, notes=notes)
     if skipped is not None and name in SKIPPING:
         return SKIPPING[name](path, skipped=skipped)
     return FORMATS[name](path)

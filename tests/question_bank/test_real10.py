@@ -527,3 +527,26 @@ def test_a_bad_value_in_a_question_sheet_names_its_cell_and_value(tmp_path: Path
     assert [error.message for error in caught.value.errors] == [
         f"{path}:3: sheet 'Frågor', column C (max_points): -1 is not allowed: it must be greater than 0"
     ]
+
+
+def test_an_anki_notes_export_names_the_pictures_and_sound_it_cannot_carry(tmp_path: Path) -> None:
+    """Anki's 'Notes in Plain Text' keeps <img src> and [sound:…] but never the files: the question said
+    '[image: faltning.png]' and the file was lost without a word, where an .apkg keeps it."""
+    path = tmp_path / "DL.txt"
+    path.write_text(
+        "#separator:tab\n#html:true\n#notetype column:1\n#deck column:2\n#tags column:5\n"
+        'Basic\tDL::CNN\tVad visar bilden? <img src="faltning.png">\tEn faltning\tcnn\n'
+        "Basic\tDL::CNN\tHur uttalas ordet? [sound:uttal.mp3]\tFalt-ning\tcnn\n",
+        encoding="utf-8",
+    )
+    notes: list[str] = []
+
+    picture, sound = import_file(path, notes=notes).questions
+
+    assert picture.prompt_in("sv") == "Vad visar bilden? [image: faltning.png]"
+    assert sound.prompt_in("sv") == "Hur uttalas ordet? [sound: uttal.mp3]"
+    left = "is not in the file: a text export holds no media (export the deck as an .apkg package to keep it)"
+    assert notes == [
+        f"{path}:6: picture 'faltning.png' {left}; left out (the text still names it)",
+        f"{path}:7: sound 'uttal.mp3' {left}; left out (the text still names it)",
+    ]
