@@ -315,6 +315,7 @@ def _best_sheet(path: Path, workbook: Workbook, header_score: HeaderScore) -> Sh
         raise InputFileError(path, "no data on any visible sheet of the workbook")
     chosen = max(with_data, key=lambda sheet: header_score(heads[sheet.title][0][1]))
     _require_formula_results(path, chosen)
+    _refuse_error_values(path, chosen)
     rows = header_first(_text_rows(chosen), header_score)
     others = tuple(sheet.title for sheet in with_data if sheet is not chosen)
     return SheetTable(path=path, sheet=chosen.title, other_sheets=others, rows=rows)
@@ -355,6 +356,30 @@ def _require_formula_results(path: Path, sheet: ReadOnlyWorksheet) -> None:
         "(the program that wrote the workbook did not calculate it, so the cell reads as empty): open "
         "the workbook in Excel or LibreOffice Calc and save it there, which stores the results, then import "
         "again",
+        line=int(row.group(1)) if row else None,
+        field=f"sheet {sheet.title!r}, {'cell' if len(cells) == 1 else 'cells'} {shown}",
+    )
+
+
+def _refuse_error_values(path: Path, sheet: ReadOnlyWorksheet) -> None:
+    """Refuse a sheet with cells showing an error value (#N/A, #DIV/0!, #REF! …): a formula that failed,
+    whose error text would otherwise be read as an answer or a question."""
+    sheet.reset_dimensions()
+    cells = [
+        (cell.coordinate, str(cell.value))
+        for row in sheet.rows
+        for cell in row
+        if getattr(cell, "data_type", None) == "e"
+    ]
+    if not cells:
+        return
+    shown = ", ".join(f"{where} ({value})" for where, value in cells[:5])
+    shown += f" (+{len(cells) - 5} more)" if len(cells) > 5 else ""
+    row = re.match(r"[A-Z]+(\d+)$", cells[0][0])
+    raise InputFileError(
+        path,
+        f"{'cell shows' if len(cells) == 1 else 'cells show'} Excel's error value of a formula that failed: "
+        "correct the formula (or type the text) in Excel and save the workbook, then import again",
         line=int(row.group(1)) if row else None,
         field=f"sheet {sheet.title!r}, {'cell' if len(cells) == 1 else 'cells'} {shown}",
     )

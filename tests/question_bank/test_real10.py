@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from question_bank.errors import InputFileErrors
+from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.detect import import_file
 from question_bank.formats.export_losses import export_losses
 from question_bank.formats.gift import dump_gift
@@ -550,3 +550,25 @@ def test_an_anki_notes_export_names_the_pictures_and_sound_it_cannot_carry(tmp_p
         f"{path}:6: picture 'faltning.png' {left}; left out (the text still names it)",
         f"{path}:7: sound 'uttal.mp3' {left}; left out (the text still names it)",
     ]
+
+
+def test_a_question_sheet_with_excel_error_values_is_refused_naming_the_cells(tmp_path: Path) -> None:
+    """A reference answer looked up with VLOOKUP that failed shows #N/A: it was imported as the answer
+    '#N/A' to grade against. Cells holding Excel's error values are named, and nothing is imported; the
+    text '#N/A' typed into a cell is text and reads as it is."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Frågor"
+    sheet.append(["Fråga", "Svar", "Poäng"])
+    sheet.append(["Vad är AI?", "#N/A", 1])
+    sheet.append(["Vad visar Excel när VLOOKUP inte hittar värdet?", "#N/A", 1])
+    sheet["B3"].data_type = "s"  # typed as text ('#N/A): no error value
+    workbook.save(tmp_path / "uppslag.xlsx")
+
+    with pytest.raises(InputFileError) as caught:
+        import_file(tmp_path / "uppslag.xlsx")
+
+    assert caught.value.line == 2
+    assert caught.value.field == "sheet 'Frågor', cell B2 (#N/A)"
+    assert "error value of a formula that failed" in caught.value.reason
