@@ -108,7 +108,7 @@ def import_xlsx(
 
     With a `notes` list, which sheet was read is recorded there when the workbook has several; with a
     `skipped` list, rows of types tenta cannot grade (polls) are recorded there and left out."""
-    table = read_sheet(path, recognised_columns)
+    table = read_sheet(path, recognised_columns, refuse_error_values=True)
     left_out: list[InputFileError] | None = None if skipped is None else []
     try:
         bank = import_rows(path, table.rows, column_label=column_label, skipped=left_out)
@@ -123,15 +123,21 @@ def import_xlsx(
     return bank
 
 
-def read_sheet(path: Path, header_score: HeaderScore) -> SheetTable:
-    """The best sheet's non-empty rows as text; anything wrong with the file is one InputFileError."""
+def read_sheet(path: Path, header_score: HeaderScore, *, refuse_error_values: bool = False) -> SheetTable:
+    """The best sheet's non-empty rows as text; anything wrong with the file is one InputFileError.
+
+    With `refuse_error_values` (a question bank: an '#N/A' would become an answer to grade against), a
+    cell showing a failed formula's error value is one too; else it reads as its text ('#N/A')."""
     _reject_other_spreadsheets(path)
     with file_errors(path), path.open("rb") as handle, warnings.catch_warnings():
         # openpyxl warns of the styles and extensions it drops: nothing the values depend on
         warnings.simplefilter("ignore", UserWarning)
         workbook = _open_workbook(path, handle)
         try:
-            return _best_sheet(path, workbook, header_score)
+            table = _best_sheet(path, workbook, header_score)
+            if refuse_error_values:
+                _refuse_error_values(path, workbook[table.sheet])
+            return table
         except TentaError:
             raise
         except Exception as error:  # a damaged workbook fails inside openpyxl in many ways
@@ -315,7 +321,6 @@ def _best_sheet(path: Path, workbook: Workbook, header_score: HeaderScore) -> Sh
         raise InputFileError(path, "no data on any visible sheet of the workbook")
     chosen = max(with_data, key=lambda sheet: header_score(heads[sheet.title][0][1]))
     _require_formula_results(path, chosen)
-    _refuse_error_values(path, chosen)
     rows = header_first(_text_rows(chosen), header_score)
     others = tuple(sheet.title for sheet in with_data if sheet is not chosen)
     return SheetTable(path=path, sheet=chosen.title, other_sheets=others, rows=rows)
