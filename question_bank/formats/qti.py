@@ -2470,8 +2470,10 @@ def _blackboard_paths(document_name: str, path: str, xids: dict[str, str]) -> li
     if xid:
         return [xids.get(xid.group(0).lower(), f"csfiles/home_dir/__{xid.group(0)}")]
     relative = _BLACKBOARD_PLACEHOLDER.sub("", path).lstrip("/")
-    if not relative or not path.startswith(_EMBEDDED_LOCATION):
-        return []  # a course content path on the server ('@@…/courses/…'): not in a pool export
+    if not path.startswith(_EMBEDDED_LOCATION):  # a course file on the server ('@@…/courses/…/x.png')
+        relative = posixpath.basename(relative)
+    if not relative:
+        return []
     folder, stem = posixpath.dirname(document_name), posixpath.splitext(document_name)[0]
     return [
         posixpath.normpath(posixpath.join(folder, relative)),

@@ -572,3 +572,28 @@ def test_a_question_sheet_with_excel_error_values_is_refused_naming_the_cells(tm
     assert caught.value.line == 2
     assert caught.value.field == "sheet 'Frågor', cell B2 (#N/A)"
     assert "error value of a formula that failed" in caught.value.reason
+
+
+def test_a_blackboard_course_file_picture_the_export_lacks_is_named(tmp_path: Path) -> None:
+    """A picture from the course's files ('@X@EmbeddedFile.requestUrlStub@X@@@<hash>/courses/…/x.GIF')
+    is on the Blackboard server, not in a pool export: it was dropped without a word; it is read from the
+    .dat's folder when the export has it there, else named in the notes."""
+    stub = "@X@EmbeddedFile.requestUrlStub@X@@@E48B325B306BE98D9AEF6FE35C97DD19/courses/1/GEO101/content"
+    items = [
+        _bb_qti_item("_1_1", f'<p>Vems logga?</p><img src="{stub}/_3499_1/embedded/logo.GIF">'),
+        _bb_qti_item("_2_1", f'<p>Och den?</p><img src="{stub}/_3500_1/embedded/karta.png">'),
+    ]
+    dat = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<questestinterop><assessment title="Kapitel 4">'
+        f"<section>{''.join(items)}</section></assessment></questestinterop>"
+    )
+    path = _bb_zip(tmp_path / "pool.zip", "assessment/x-bb-qti-pool", dat, {"res00001/karta.png": _PNG})
+    notes: list[str] = []
+
+    logo, chart = import_file(path, notes=notes).questions
+
+    assert (logo.media, chart.media) == ((), ("karta.png",))
+    assert notes == [
+        f"{path}/res00001.dat: item '_1_1' (Karta _1_1): picture '{stub}/_3499_1/embedded/logo.GIF' is "
+        "not in the package; left out (the text still names it)"
+    ]
