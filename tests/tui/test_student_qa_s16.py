@@ -9,11 +9,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, Static
 
+from question_bank.models import Bank, Choice, NumericalAnswer, Question, QuestionType
 from quiz import scheduling
 from quiz.context import AppContext
 from quiz.modes import QuizMode
 from quiz.progress import session_scores
 from quiz.session import QuizRequest, start_quiz
+from quiz.tui import messages
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.finish_dialog import FinishDialog
@@ -242,3 +244,73 @@ async def test_a_student_disagrees_with_a_grade_read_later_in_history(ctx: AppCo
     answer = ctx.repository.session_detail(session.session_id).items[1].answer
     assert answer is not None and answer.regrade_requested
     assert answer.regrade_reason == "Jag förklarade att Keras är ett API ovanpå TensorFlow [kp2]."
+
+
+def install_swedish_choice_bank(ctx: AppContext) -> None:
+    """A Swedish course's Moodle-style bank: two choice questions and a numerical one, in sv and en."""
+    questions = (
+        Question(
+            id="aktivering",
+            number=1,
+            type=QuestionType.MULTIPLE_CHOICE,
+            prompt={"sv": "Vilka är aktiveringsfunktioner?", "en": "Which are activation functions?"},
+            choices=(
+                Choice(text="ReLU", fraction=0.5),
+                Choice(text="Adam"),
+                Choice(text="tanh", fraction=0.5),
+            ),
+        ),
+        Question(
+            id="optimerare",
+            number=2,
+            type=QuestionType.MULTIPLE_CHOICE,
+            prompt={"sv": "Vilken är en optimerare?", "en": "Which is an optimiser?"},
+            choices=(Choice(text="ReLU"), Choice(text="Adam", fraction=1.0)),
+        ),
+        Question(
+            id="lager",
+            number=3,
+            type=QuestionType.NUMERICAL,
+            prompt={"sv": "Hur många lager har nätet?", "en": "How many layers does the network have?"},
+            numerical=(NumericalAnswer(value=3),),
+        ),
+    )
+    ctx.catalog.install(
+        Bank(id="sv-val", title="Flervalsfrågor", languages=("sv", "en"), questions=questions)
+    )
+
+
+def prompt_text(screen: QuizScreen) -> str:
+    return "\n".join(str(block.render()) for block in screen.query_one("#prompt").query("MarkdownParagraph"))
+
+
+async def test_a_swedish_choice_question_says_how_to_answer_in_swedish(ctx: AppContext) -> None:
+    """Under a Swedish prompt the line on how to answer read 'Answer with the letters of every choice you
+    think correct…'; it follows the prompt's language, as ctrl+l switches it."""
+    install_swedish_choice_bank(ctx)
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        student = ctx.repository.default_student()
+        pilot.app.post_message(messages.StartQuiz(student.id, "sv-val", QuizMode.FULL, None))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+        screen = pilot.app.screen
+        assert isinstance(screen, QuizScreen)
+        expected = (
+            (
+                "Svara med bokstäverna för alla alternativ du tror är rätt (t.ex. A, C)",
+                "every choice you think",
+            ),
+            (
+                "Svara med bokstaven eller texten för ett av alternativen.",
+                "the letter or the text of one choice",
+            ),
+            ("Svara med ett tal.", "Answer with a number."),
+        )
+        for swedish, english in expected:
+            await settle(pilot)
+            shown = prompt_text(screen)
+            assert swedish in shown and "Answer with" not in shown, shown
+            await pilot.press("ctrl+l")
+            await settle(pilot)
+            assert english in prompt_text(screen), prompt_text(screen)
+            await pilot.press("ctrl+l", "ctrl+n")

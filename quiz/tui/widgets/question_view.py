@@ -16,6 +16,50 @@ def code_markdown(question: Question) -> str:
     return f"```{question.code.language}\n{question.code.source.rstrip()}\n```"
 
 
+ANSWER_HINTS = {
+    "en": {
+        "all_or_nothing": "Answer with the letters of every choice you think correct (e.g. A, C). All or "
+        "nothing: points only for exactly the correct ones.",
+        "one": "Answer with the letter or the text of one choice.",
+        "several": "Answer with the letters of every choice you think correct (e.g. A, C): each right one "
+        "earns its share of the points{cost}.",
+        "cost": "; a wrong one costs points",
+        "number": "Answer with a number.",
+        "phrase": "Answer with a word or a short phrase.",
+    },
+    "sv": {
+        "all_or_nothing": "Svara med bokstäverna för alla alternativ du tror är rätt (t.ex. A, C). Allt "
+        "eller inget: poäng bara för exakt de rätta.",
+        "one": "Svara med bokstaven eller texten för ett av alternativen.",
+        "several": "Svara med bokstäverna för alla alternativ du tror är rätt (t.ex. A, C): varje rätt ger "
+        "sin del av poängen{cost}.",
+        "cost": ", ett fel kostar poäng",
+        "number": "Svara med ett tal.",
+        "phrase": "Svara med ett ord eller en kort fras.",
+    },
+}
+"""How to answer a closed question, in the language its prompt is shown in (ctrl+l switches it): under a
+Swedish prompt the English line was the one sentence of the question a student had to translate. Other
+languages read English."""
+
+
+def answer_hint(question: Question, language: str) -> str:
+    """How to answer `question` ('' for free text), in `language` when there is wording for it."""
+    hints = ANSWER_HINTS.get(language, ANSWER_HINTS["en"])
+    if question.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE):
+        if question.all_or_nothing:
+            return hints["all_or_nothing"]
+        if question.takes_one_answer:
+            return hints["one"]
+        costs = any(choice.fraction < 0 for choice in question.choices)
+        return hints["several"].format(cost=hints["cost"] if costs else "")
+    if question.type is QuestionType.NUMERICAL:
+        return hints["number"]
+    if question.type is QuestionType.SHORT_EXACT:
+        return hints["phrase"]
+    return ""
+
+
 def question_markdown(question: Question, language: str) -> str:
     """The Markdown source shown for `question` in `language` (falls back to the first language written)."""
     number = f"**{question.number}.** " if question.number is not None else ""
@@ -27,27 +71,10 @@ def question_markdown(question: Question, language: str) -> str:
             f"- **{OPTION_LETTERS[index]}.** {choice.text}" for index, choice in enumerate(question.choices)
         ]
         parts.append("\n".join(options))
-        if question.all_or_nothing:
-            parts.append(
-                "*Answer with the letters of every choice you think correct (e.g. A, C). All or nothing: "
-                "points only for exactly the correct ones.*"
-            )
-        elif question.takes_one_answer:
-            parts.append("*Answer with the letter or the text of one choice.*")
-        else:
-            cost = (
-                "; a wrong one costs points"
-                if any(choice.fraction < 0 for choice in question.choices)
-                else ""
-            )
-            parts.append(
-                "*Answer with the letters of every choice you think correct (e.g. A, C): each right one "
-                f"earns its share of the points{cost}.*"
-            )
-    elif question.type is QuestionType.NUMERICAL:
-        parts.append("*Answer with a number.*")
-    elif question.type is QuestionType.SHORT_EXACT:
-        parts.append("*Answer with a word or a short phrase.*")
+    shown = language if language in question.prompt else next(iter(question.prompt))
+    hint = answer_hint(question, shown)
+    if hint:
+        parts.append(f"*{hint}*")
     return "\n\n".join(parts)
 
 
