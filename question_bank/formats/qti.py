@@ -122,6 +122,9 @@ from typing import Any, Literal
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
+import defusedxml.ElementTree as SafeElementTree
+from defusedxml import DefusedXmlException
+
 from question_bank.errors import InputFileError
 from question_bank.formats import matching
 from question_bank.formats.blackboard_pool import looks_like_blackboard_pool, pool_questions
@@ -2489,6 +2492,33 @@ def blackboard_xids(paths: Iterable[str]) -> dict[str, str]:
     }
 
 
+def blackboard_file_names(paths: Collection[str], read: Callable[[str], str]) -> dict[str, str]:
+    """The names Blackboard's LOM sidecars (csfiles/home_dir/__xid-1217_1.png.xml) give the files it kept
+    without one (__xid-1217_1.png), by the file's path; `read` gives a sidecar's text."""
+    names = {}
+    for path in paths:
+        match = _CSFILES_MEMBER.search(path)
+        if match is None or match.group(1) or f"{path}.xml" not in paths:
+            continue
+        if name := _lom_file_name(read(f"{path}.xml")):
+            names[path] = name
+    return names
+
+
+def _lom_file_name(text: str) -> str | None:
+    """The file name a LOM sidecar's identifier ends in ('1217_1#/courses/GEO101/karta.png' -> 'karta.png'),
+    None when it names none or is no XML."""
+    try:
+        root = SafeElementTree.fromstring(text)
+    except (SafeElementTree.ParseError, DefusedXmlException):
+        return None
+    for element in root.iter():
+        value = (element.text or "").strip()
+        if element.tag.rsplit("}", 1)[-1] == "identifier" and "#" in value:
+            return posixpath.basename(value.split("#", 1)[1]) or None
+    return None
+
+
 def _shown_name(path: str) -> str:
     """The name a file is stored under: Blackboard's 'csfiles/home_dir/karta__xid-1217_1.png' is
     'karta.png' ('xid-1217_1.png' when the export kept no name), other files their own name."""
@@ -2514,6 +2544,8 @@ class _MediaFiles:
     notes: list[str] = field(default_factory=list)
     xids: dict[str, str] = field(default_factory=dict)
     """Blackboard's content-collection files in the export, by id (blackboard_xids)."""
+    given_names: dict[str, str] = field(default_factory=dict)
+    """Names for files kept under none (blackboard_file_names), by path."""
 
     def locate(self, document: _Document, shown: _Shown, label: str) -> str | None:
         """The path of the first of the references that is there, else None (with a note when one was
@@ -2543,7 +2575,7 @@ class _MediaFiles:
 
     def name(self, path: str) -> str | None:
         """The bank-wide name of the file at `path` (a later file with the same name gets 'name-2.ext')."""
-        plain = plain_media_name(_shown_name(path))
+        plain = plain_media_name(self.given_names.get(path) or _shown_name(path))
         if plain is None:
             return None
         bank_name = self.unique.add(plain, path)
@@ -2615,12 +2647,17 @@ def _folder_file_size(folder: Path) -> Callable[[str], int | None]:
     return size_of
 
 
-def _folder_xids(folder: Path) -> dict[str, str]:
-    """blackboard_xids of an unpacked Blackboard export: the files under its csfiles/ folder."""
+def _csfiles(folder: Path) -> list[str]:
+    """The files of an unpacked Blackboard export's csfiles/ folder, by their paths relative to `folder`."""
     csfiles = folder / "csfiles"
     if not csfiles.is_dir():
-        return {}
-    return blackboard_xids(path.relative_to(folder).as_posix() for path in csfiles.rglob("*__xid-*"))
+        return []
+    return [path.relative_to(folder).as_posix() for path in csfiles.rglob("*__xid-*") if path.is_file()]
+
+
+def _folder_xids(folder: Path) -> dict[str, str]:
+    """blackboard_xids of an unpacked Blackboard export: the files under its csfiles/ folder."""
+    return blackboard_xids(_csfiles(folder))
 
 
 def _folder_file(folder: Path, name: str) -> Path | None:
@@ -3127,6 +3164,8 @@ class _Package:
     """Every member's unpacked size, by name."""
     pools: list[tuple[str, str]] = field(default_factory=list)
     """Blackboard 6 pools (member name, text): not QTI, read by formats/blackboard_pool.py."""
+    file_names: dict[str, str] = field(default_factory=dict)
+    """Names Blackboard's sidecars give its nameless files (blackboard_file_names)."""
 
 
 def _taxon_labels(resource: Element) -> list[str]:
@@ -3232,13 +3271,17 @@ def _read_package(path: Path) -> _Package:
                     else None
                 ),
             )
+            file_names = blackboard_file_names(
+                infos, lambda name: _read_member(archive, infos[name], path, budget)
+            )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError):
         raise InputFileError(path, f"not a QTI package: {unreadable_zip(path)}") from None
     except FileNotFoundError:
         raise InputFileError(path, "file not found") from None
     except OSError as error:
         raise InputFileError(path, f"cannot read file: {error.strerror or error}") from None
-    return _Package(documents, title, topics, {name: info.file_size for name, info in infos.items()}, pools)
+    sizes = {name: info.file_size for name, info in infos.items()}
+    return _Package(documents, title, topics, sizes, pools, file_names)
 
 
 def _test_items(
@@ -3395,7 +3438,8 @@ def _unpacked_package(manifest_path: Path) -> _Package:
             pools.append((name, text))
     documents += _test_items(documents, _FolderNames(folder), partial(_folder_text, folder), folder)
     _attach_stimuli(documents, lambda name: _local_document(folder, name))
-    return _Package(documents, _manifest_title(manifest), topics, {}, pools)
+    file_names = blackboard_file_names(set(_csfiles(folder)), partial(_folder_text, folder))
+    return _Package(documents, _manifest_title(manifest), topics, {}, pools, file_names)
 
 
 def _folder_text(folder: Path, name: str) -> str:
@@ -3516,12 +3560,22 @@ def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestio
         package = _unpacked_package(manifest)
         documents, manifest_topics, package_title = package.documents, package.topics, package.title
         folder = manifest.parent.resolve()
-        files = _MediaFiles(_folder_file_size(folder), f"the folder {folder.name}", xids=_folder_xids(folder))
+        files = _MediaFiles(
+            _folder_file_size(folder),
+            f"the folder {folder.name}",
+            xids=_folder_xids(folder),
+            given_names=package.file_names,
+        )
         pools = package.pools
     elif _is_package(path):
         package = _read_package(path)
         documents, manifest_topics, package_title = package.documents, package.topics, package.title
-        files = _MediaFiles(package.sizes.get, "the package", xids=blackboard_xids(package.sizes))
+        files = _MediaFiles(
+            package.sizes.get,
+            "the package",
+            xids=blackboard_xids(package.sizes),
+            given_names=package.file_names,
+        )
         pools = package.pools
     else:
         documents, manifest_topics, package_title = _standalone_documents(path), {}, ""

@@ -597,3 +597,39 @@ def test_a_blackboard_course_file_picture_the_export_lacks_is_named(tmp_path: Pa
         f"{path}/res00001.dat: item '_1_1' (Karta _1_1): picture '{stub}/_3499_1/embedded/logo.GIF' is "
         "not in the package; left out (the text still names it)"
     ]
+
+
+_LOM_SIDECAR = """<?xml version="1.0" encoding="UTF-8"?>
+<lom xmlns="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xsi:schemaLocation="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd">
+  <relation><resource><identifier>1217_1#/courses/GEO101/bilder/älvdal.png</identifier></resource></relation>
+</lom>
+"""
+
+
+def test_a_nameless_blackboard_csfiles_picture_takes_the_name_its_sidecar_gives(tmp_path: Path) -> None:
+    """Blackboard often keeps the file as csfiles/home_dir/__xid-1217_1.png and its course name in the LOM
+    sidecar beside it (__xid-1217_1.png.xml): the question shows the name the teacher gave the picture,
+    zipped or unpacked."""
+    item = _bb_qti_item(
+        "_1_1", '<p>Vilken dal?</p><img src="@X@EmbeddedFile.requestUrlStub@X@bbcswebdav/xid-1217_1">'
+    )
+    dat = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<questestinterop><assessment title="Kapitel 4">'
+        f"<section>{item}</section></assessment></questestinterop>"
+    )
+    files = {
+        "csfiles/home_dir/__xid-1217_1.png": _PNG,
+        "csfiles/home_dir/__xid-1217_1.png.xml": _LOM_SIDECAR.encode(),
+    }
+    path = _bb_zip(tmp_path / "pool.zip", "assessment/x-bb-qti-pool", dat, files)
+    unpacked = tmp_path / "pool"
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(unpacked)
+
+    for source in (path, unpacked):
+        (question,) = import_file(source).questions
+        assert question.media == ("älvdal.png",)
+        assert question.prompt_in("sv").endswith("[image: älvdal.png]")
+        assert read_media(source, question.media) == {"älvdal.png": _PNG}
