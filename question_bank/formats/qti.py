@@ -2148,38 +2148,57 @@ def _item_feedback(item: Element) -> dict[str, str]:
     }
 
 
-def _qti1_hints(item: Element) -> list[str]:
+def _links_of_type(item: Element, feedback_type: str) -> list[str]:
+    """The itemfeedback idents a <displayfeedback feedbacktype="Hint"> (or "Solution") shows."""
+    return list(
+        dict.fromkeys(
+            shown.get("linkrefid", "")
+            for shown in item.iter("displayfeedback")
+            if shown.get("feedbacktype", "").strip().lower() == feedback_type
+        )
+    )
+
+
+def _qti1_hints(item: Element, feedback: dict[str, str]) -> list[str]:
     """The item's hints: each <hintmaterial> of an itemfeedback's <hint> (QTI 1.2, shown one by one with
-    feedbackstyle Incremental) and Brightspace's <hint>s."""
+    feedbackstyle Incremental), the text of an itemfeedback shown as a Hint, and Brightspace's <hint>s."""
     shown = [
         _material_text(material)
-        for feedback in _student_feedback(item)
-        for hint in feedback.findall("hint")
+        for item_feedback in _student_feedback(item)
+        for hint in item_feedback.findall("hint")
         for material in hint.findall("hintmaterial")
     ]
-    return [text for text in [*shown, *(_material_text(hint) for hint in item.findall("hint"))] if text]
+    linked = [feedback.get(ident, "") for ident in _links_of_type(item, "hint")]
+    own = [_material_text(hint) for hint in item.findall("hint")]
+    return [text for text in [*shown, *linked, *own] if text]
 
 
-def _qti1_solution(item: Element) -> str:
-    """The worked solution an itemfeedback's <solution> shows after the attempt (QTI 1.2)."""
+def _qti1_solution(item: Element, feedback: dict[str, str]) -> str:
+    """The worked solution an itemfeedback's <solution> (or one shown as a Solution) shows after the
+    attempt (QTI 1.2)."""
     texts = [
         _material_text(material)
-        for feedback in _student_feedback(item)
-        for solution in feedback.findall("solution")
+        for item_feedback in _student_feedback(item)
+        for solution in item_feedback.findall("solution")
         for material in solution.findall("solutionmaterial")
     ]
-    return "\n\n".join(text for text in texts if text)
+    texts += [feedback.get(ident, "") for ident in _links_of_type(item, "solution")]
+    return "\n\n".join(dict.fromkeys(text for text in texts if text))
 
 
 def _other_answer_feedback(item: Element, feedback: dict[str, str]) -> str:
     """The feedback a response condition of its own shows for any other answer (`<other/>`): the feedback
     for a wrong answer."""
+    not_answers = {*_links_of_type(item, "hint"), *_links_of_type(item, "solution")}
     texts = [
         feedback[link]
         for condition in item.iter("respcondition")
         if [child.tag for child in condition.iterfind("conditionvar/*")] == ["other"]
         for link in _links(condition)
-        if feedback.get(link) and link.lower() not in _ITEM_WIDE_FEEDBACK and not _respondus_role(link)
+        if feedback.get(link)
+        and link not in not_answers
+        and link.lower() not in _ITEM_WIDE_FEEDBACK
+        and not _respondus_role(link)
     ]
     return "\n\n".join(dict.fromkeys(texts))
 
@@ -2225,7 +2244,7 @@ def _qti1_outcome_feedback(item: Element, feedback: dict[str, str], general: str
         incorrect=by_ident.get("general_incorrect_fb")
         or by_ident.get("incorrect")
         or _other_answer_feedback(item, feedback),
-        hints=_qti1_hints(item),
+        hints=_qti1_hints(item, feedback),
     )
 
 
@@ -2282,7 +2301,7 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
     feedback = _item_feedback(item)
     general = _qti1_general_feedback(item, feedback)
     if kind != "essay":  # an essay's solution is its model answer
-        general = "\n\n".join(text for text in (general, _qti1_solution(item)) if text)
+        general = "\n\n".join(text for text in (general, _qti1_solution(item, feedback)) if text)
     reference = ""
     data: dict[str, Any]
     if kind in ("choice", "true_false", "multiple"):

@@ -633,3 +633,39 @@ def test_a_nameless_blackboard_csfiles_picture_takes_the_name_its_sidecar_gives(
         assert question.media == ("älvdal.png",)
         assert question.prompt_in("sv").endswith("[image: älvdal.png]")
         assert read_media(source, question.media) == {"älvdal.png": _PNG}
+
+
+def test_qti_1_2_feedback_shown_as_a_hint_or_solution_is_not_wrong_answer_feedback(tmp_path: Path) -> None:
+    """An itemfeedback of plain material shown with feedbacktype="Hint" (or "Solution") from the
+    `<other/>` condition is a hint (the solution), not more feedback for a wrong answer."""
+    path = tmp_path / "ledtrad.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop><item ident="h2" title="Ledtråd">
+  <presentation><material><mattext>Vilken funktion är noll för negativa tal?</mattext></material>
+    <response_lid ident="RESP" rcardinality="Single"><render_choice>
+      <response_label ident="A"><material><mattext>ReLU</mattext></material></response_label>
+      <response_label ident="B"><material><mattext>Sigmoid</mattext></material></response_label>
+    </render_choice></response_lid></presentation>
+  <resprocessing><outcomes><decvar varname="SCORE" vartype="Integer" maxvalue="1"/></outcomes>
+    <respcondition><conditionvar><varequal respident="RESP">A</varequal></conditionvar>
+      <setvar action="Set">1</setvar></respcondition>
+    <respcondition><conditionvar><other/></conditionvar>
+      <displayfeedback feedbacktype="Response" linkrefid="Wrong"/>
+      <displayfeedback feedbacktype="Hint" linkrefid="Hint1"/>
+      <displayfeedback feedbacktype="Solution" linkrefid="Sol"/></respcondition>
+  </resprocessing>
+  <itemfeedback ident="Wrong"><material><mattext>Tyvärr fel.</mattext></material></itemfeedback>
+  <itemfeedback ident="Hint1"><material><mattext>Tänk på max(0, x).</mattext></material></itemfeedback>
+  <itemfeedback ident="Sol"><material><mattext>ReLU(x) = max(0, x).</mattext></material></itemfeedback>
+</item></questestinterop>
+""",
+        encoding="utf-8",
+    )
+
+    (question,) = import_file(path).questions
+
+    assert question.hints == ("Tänk på max(0, x).",)
+    assert question.general_feedback == "ReLU(x) = max(0, x)."
+    assert question.outcome_feedback is not None
+    assert question.outcome_feedback.incorrect == "Tyvärr fel."
