@@ -251,7 +251,7 @@ def import_blackboard_pool(
         for source in pictures:
             problems.note(
                 f"picture {_picture_name(source)!r} is not read from a lone pool file: import the export "
-                ".zip it came in to keep it; left out (the text still names it)",
+                ".zip it came in (or its unpacked folder) to keep it; left out (the text still names it)",
                 line=question.line,
                 field=question.title,
             )

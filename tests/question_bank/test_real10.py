@@ -376,7 +376,7 @@ def test_a_lone_blackboard_6_pool_file_names_the_pictures_it_cannot_carry(tmp_pa
     assert "[image: graf.png]" in question.prompt_in("sv")
     assert notes == [
         f"{path}:4: q1: picture 'graf.png' is not read from a lone pool file: import the export .zip it came "
-        "in to keep it; left out (the text still names it)"
+        "in (or its unpacked folder) to keep it; left out (the text still names it)"
     ]
 
 
