@@ -1108,7 +1108,10 @@ def stats_command(
         [row.scores for row in gradebook.rows], gradebook.max_points, max_total=max_total
     )
     table = Table(title=f"Item analysis — {bank.title}", expand=True)
-    table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=20)
+    # A long id ('q03-parameters-hyperparameters') is shown whole where the screen has room and folds
+    # where it has not; it was cut to 'q03-parameters-hype…' at any width. The other columns take about
+    # 60 characters with their borders (remarks at least 8).
+    table.add_column("question", overflow="fold", max_width=max(12, console.width - 60))
     for column in ("n", "mean", "SD", "facility", "discrim."):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("remarks", ratio=1, min_width=8)

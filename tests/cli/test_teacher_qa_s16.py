@@ -2,7 +2,8 @@
 real SQLite file through the real `tenta` app: feedback files in the language the student answered in (a),
 the Ladok grades file opening in Swedish Excel (b), Swedish status words in `override --point` (c),
 review flags in the question statistics counted on the attempt the gradebook counts (d), and a
-resubmission that changes nothing staying one answer with the teacher's decision (e)."""
+resubmission that changes nothing staying one answer with the teacher's decision (e), and long question
+ids whole in `stats` (f)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from question_bank.errors import TentaError
 from question_bank.models import Bank
 from quiz.context import AppContext
 from tests.cli.teacher_commands import shared_context, tenta  # noqa: F401 - shared_context is an autouse fixture
-from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, write_csv
+from tests.teacher.fixtures import GOOD_DROPOUT, GOOD_STOPPING, TEACHER_BANK, write_csv
 from tests.teacher.test_final_grades import exam_with_exact_scores
 
 SWEDISH_DROPOUT = (
@@ -289,3 +290,28 @@ def test_e_a_changed_resubmission_is_still_a_new_attempt(ctx: AppContext, tmp_pa
     code, stdout, _ = tenta("grade", path, "--bank", "teacher-test")
 
     assert code == 0 and "Stored 3 answers" in stdout
+
+
+# --- (f) the item analysis shows long question ids whole ---------------------------------------------------
+
+
+def test_f_stats_show_a_long_question_id_whole_where_there_is_room(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_id = "q03-parameters-hyperparameters"
+    questions = [{**TEACHER_BANK["questions"][0], "id": long_id}]  # type: ignore[index]
+    ctx.catalog.install(Bank.model_validate({**TEACHER_BANK, "id": "long-ids", "questions": questions}))
+    rows = [[name, long_id, GOOD_DROPOUT] for name in ("Åsa Lind", "Tom Reed")]
+    assert tenta("grade", write_csv(tmp_path / "long.csv", rows), "--bank", "long-ids")[0] == 0
+
+    monkeypatch.setenv("COLUMNS", "100")
+    code, stdout, _ = tenta("stats", "--bank", "long-ids")
+
+    assert code == 0
+    # Before: 'q03-parameters-hype…' with 50 columns to spare.
+    assert f"│ {long_id} │" in stdout
+    monkeypatch.setenv("COLUMNS", "80")
+    code, stdout, _ = tenta("stats", "--bank", "long-ids")
+    assert code == 0 and max(len(line) for line in stdout.splitlines()) <= 80
+    first_cells = [line.split("│")[1].strip() for line in stdout.splitlines() if line.startswith("│ ")]
+    assert "".join(first_cells).startswith(long_id) and "…" not in stdout
