@@ -78,6 +78,8 @@ def export_losses(
     losses += _feedback_losses(bank, format_name, label)
     if format_name == "gift":
         losses += _gift_losses(bank)
+    if format_name == "aiken":
+        losses += _aiken_losses(bank)
     if format_name == "qti":
         losses = qti_losses(bank) + losses
     return losses + _media_losses(bank, format_name, label, to_file=to_file, missing=media_missing)
@@ -169,6 +171,26 @@ def _gift_losses(bank: Bank) -> list[str]:
             losses.append(
                 f"question {question.id}: its answer {listed} has '->', which GIFT reads as a matching "
                 "pair: Moodle and tenta cannot import the file; export as Moodle XML to keep the question"
+            )
+    return losses
+
+
+def _aiken_losses(bank: Bank) -> list[str]:
+    """What Aiken's one line per question and per choice cannot hold: a question's code block (the
+    question would ask about code the student never sees) and the line breaks of its text."""
+    losses = []
+    language = bank.languages[0]
+    for question in bank.questions:
+        if question.code is not None:
+            losses.append(
+                f"question {question.id}: its {question.code.language} code is left out (an Aiken question "
+                "is one line of text); export as Moodle XML, GIFT or QTI to keep it"
+            )
+        texts = [question.prompt_in(language), *(choice.text for choice in question.choices)]
+        if any("\n" in text.strip() for text in texts):
+            losses.append(
+                f"question {question.id}: its text is written on one line (Aiken has one line per question "
+                "and per choice)"
             )
     return losses
 

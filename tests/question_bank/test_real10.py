@@ -669,3 +669,42 @@ def test_qti_1_2_feedback_shown_as_a_hint_or_solution_is_not_wrong_answer_feedba
     assert question.general_feedback == "ReLU(x) = max(0, x)."
     assert question.outcome_feedback is not None
     assert question.outcome_feedback.incorrect == "Tyvärr fel."
+
+
+def test_aiken_export_names_the_code_and_line_breaks_it_cannot_hold() -> None:
+    """An Aiken question is one line: a question's code block was left out without a word (the student
+    would be asked what code prints without seeing it), and its line breaks were flattened."""
+    bank = Bank.model_validate(
+        {
+            "id": "kod",
+            "title": "Kod",
+            "languages": ["sv"],
+            "questions": [
+                {
+                    "id": "utskrift",
+                    "type": "multiple_choice",
+                    "prompt": {"sv": "Vad skriver koden ut?"},
+                    "code": {"language": "python", "source": "print(2 ** 3)"},
+                    "choices": [{"text": "8", "fraction": 1.0}, {"text": "6"}],
+                },
+                {
+                    "id": "stycken",
+                    "type": "multiple_choice",
+                    "prompt": {"sv": "Läs texten.\n\nVilket påstående stämmer?"},
+                    "choices": [{"text": "Det första", "fraction": 1.0}, {"text": "Det andra"}],
+                },
+                {
+                    "id": "enkel",
+                    "type": "multiple_choice",
+                    "prompt": {"sv": "Är 2 > 1?"},
+                    "choices": [{"text": "Ja", "fraction": 1.0}, {"text": "Nej"}],
+                },
+            ],
+        }
+    )
+
+    assert export_losses(bank, "aiken") == [
+        "question utskrift: its python code is left out (an Aiken question is one line of text); export as "
+        "Moodle XML, GIFT or QTI to keep it",
+        "question stycken: its text is written on one line (Aiken has one line per question and per choice)",
+    ]
