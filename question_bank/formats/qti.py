@@ -683,12 +683,14 @@ class _ModalFeedback:
     """The question's outcome_feedback and hints fields (common.outcome_fields)."""
 
 
-def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
+def _modal_feedback(item: Element, choice_ids: set[str], *, one_answer: bool = False) -> _ModalFeedback:
     """Per-choice modal feedback, the unconditional rest, and the feedback for a right, partly right or
     wrong answer and for a hint request, told apart by the response processing that switches it on
     (OpenOLAT's 'Feedback261171147' set after matching its FEEDBACKBASIC 'correct') or by its identifier
-    (CORRECT, INCORRECT, HINT in the IMS examples)."""
+    (CORRECT, INCORRECT, HINT in the IMS examples). Where one choice is the answer (`one_answer`),
+    feedback hidden for a choice is every other choice's."""
     feedback = _ModalFeedback()
+    hidden_for: dict[str, list[str]] = {}
     general: list[str] = []
     outcomes: dict[str, list[str]] = {"correct": [], "partial": [], "incorrect": [], "hint": []}
     switched_on = _switched_on_by_correctness(item)
@@ -701,6 +703,9 @@ def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
         if modal.get("showHide", "show") == "hide":  # shown when the outcome is anything else
             if opposite := _hidden_outcome(identifier, switched_on):
                 outcomes[opposite].append(text)
+            elif one_answer and identifier in choice_ids:
+                for other in choice_ids - {identifier}:
+                    hidden_for.setdefault(other, []).append(text)
             continue
         if identifier in choice_ids:
             feedback.by_choice[identifier] = text
@@ -715,6 +720,8 @@ def _modal_feedback(item: Element, choice_ids: set[str]) -> _ModalFeedback:
             outcomes["hint"].append(text)
         else:
             general.append(text)
+    for other, texts in hidden_for.items():
+        feedback.by_choice[other] = "\n\n".join(filter(None, [feedback.by_choice.get(other, ""), *texts]))
     feedback.general = "\n\n".join(dict.fromkeys(general))
     feedback.outcome = outcome_fields(
         feedback.general,
@@ -748,13 +755,31 @@ def unplaced_feedback(item: Element) -> list[str]:
     answer (showHide="hide" on a choice or a score band): tenta has no place for it, so the import
     names it."""
     switched_on = _switched_on_by_correctness(item)
+    placed = _one_answer_choices(item)
     return [
         text
         for feedback in [*item.findall("modalFeedback"), *_body_feedback(item)]
         if feedback.get("showHide", "show") == "hide"
         and (text := _readable(feedback))
         and not _hidden_outcome(feedback.get("identifier", ""), switched_on)
+        and feedback.get("identifier", "") not in placed
     ]
+
+
+def _one_answer_choices(item: Element) -> set[str]:
+    """The choices of an item's one choice interaction when one of them is the answer (their feedback
+    hidden for one choice is the others'), else none."""
+    interactions = list(item.iter("choiceInteraction"))
+    if len(interactions) != 1:
+        return set()
+    interaction = interactions[0]
+    response = interaction.get("responseIdentifier", "")
+    declaration = next(
+        (found for found in item.iter("responseDeclaration") if found.get("identifier") == response), None
+    )
+    if _is_multiple(interaction, declaration):
+        return set()
+    return {choice.get("identifier", "") for choice in interaction.iter("simpleChoice")}
 
 
 _CHOICE_TAGS = frozenset({"simpleChoice", "inlineChoice", "simpleAssociableChoice", "gapText", "hottext"})
@@ -953,8 +978,8 @@ def _choice_item(
     if len(choices) < 2:
         raise _QtiError("a choice interaction needs at least two choices")
     identifiers = [choice.get("identifier", "") for choice in choices]
-    modal = _modal_feedback(item, set(identifiers))
     multiple = _is_multiple(interaction, declaration)
+    modal = _modal_feedback(item, set(identifiers), one_answer=not multiple)
     response = interaction.get("responseIdentifier", "")
     scoring = _scoring(item, response)
     matched = [] if _values(declaration) or _mapping(declaration) else _matched_answers(item, response)

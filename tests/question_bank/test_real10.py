@@ -486,14 +486,31 @@ def test_qti_2_feedback_blocks_and_hidden_feedback_become_outcome_feedback(tmp_p
     assert question.outcome_feedback.incorrect == "Fel: ReLU är max(0, x).\n\nTitta på grafen igen."
 
 
-def test_qti_2_feedback_tenta_has_no_place_for_is_named(tmp_path: Path) -> None:
-    """Feedback hidden for one choice is shown for every other one: no field holds that, so the import
-    notes name it instead of dropping it without a word."""
+def test_qti_2_feedback_hidden_for_one_choice_is_the_other_choices_feedback(tmp_path: Path) -> None:
+    """Where one choice is the answer, feedback hidden for choice B (showHide="hide") is shown for every
+    other choice: it is their feedback. It was dropped."""
     path = tmp_path / "dold.xml"
     path.write_text(
         _QTI21_FEEDBACK.replace(
             '<modalFeedback outcomeIdentifier="FEEDBACK" identifier="CORRECT" showHide="hide">',
             '<modalFeedback outcomeIdentifier="FEEDBACK" identifier="B" showHide="hide">',
+        ),
+        encoding="utf-8",
+    )
+
+    (question,) = import_file(path).questions
+
+    assert [choice.feedback for choice in question.choices] == ["Fel: ReLU är max(0, x).", ""]
+
+
+def test_qti_2_feedback_tenta_has_no_place_for_is_named(tmp_path: Path) -> None:
+    """Feedback hidden for a score band (an outcome that is no right or wrong answer) is shown for every
+    other band: no field holds that, so the import notes name it instead of dropping it without a word."""
+    path = tmp_path / "band.xml"
+    path.write_text(
+        _QTI21_FEEDBACK.replace(
+            '<modalFeedback outcomeIdentifier="FEEDBACK" identifier="CORRECT" showHide="hide">',
+            '<modalFeedback outcomeIdentifier="BAND" identifier="BAND_2" showHide="hide">',
         ),
         encoding="utf-8",
     )
