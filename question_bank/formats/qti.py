@@ -97,8 +97,8 @@ correct and incorrect itemfeedback, QTI 1.2 feedback shown for any `<other/>` an
 and feedbackInline in the item body outside the choices; feedback hidden for a right answer is a wrong
 answer's and the other way round) becomes the question's outcome feedback, hint feedback (QTI 2 HINT, QTI
 1.2 `<hint>`'s hintmaterials, Brightspace's <hint>) its hints, and a QTI 1.2 `<solution>` its general
-feedback (an essay's model answer). Feedback hidden for anything else has no place and is named in the
-notes.
+feedback (an essay's model answer). Feedback hidden for one choice of a one-answer item is the other
+choices' feedback; hidden for anything else it has no place and is named in the notes.
 Lost on the way: shuffling, custom response processing
 beyond the templates (the correct response is what counts).
 """
