@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from quiz.context import AppContext
 
 
+UNSAVED_ANSWERS = "unsaved-answers"
+"""The data folder's folder for typed answers the database refused (ActiveQuiz.save_draft)."""
+
+
 class QuizRequest(BaseModel):
     """What the student asked for on the home screen."""
 
@@ -310,19 +314,38 @@ class ActiveQuiz:
         return self.answers.get((question or self.current).id)
 
     def save_draft(self, text: str) -> None:
-        """Store what the student is typing for the current question (cheap; called often)."""
+        """Store what the student is typing for the current question (cheap; called often).
+
+        When the database refuses it (read-only, full, locked by another program) the text is written to
+        a file in the data folder's unsaved-answers instead, and the TentaError raised names that file:
+        a failing database never takes a typed answer with it."""
         question_id = self.current.id
         if self.drafts.get(question_id, "") == text:
             return
-        self.ctx.repository.save_draft(self.session_id, question_id, text)
+        try:
+            self.ctx.repository.save_draft(self.session_id, question_id, text)
+        except TentaError as error:
+            raise TentaError(f"{error.message}. {self._keep_on_disk(question_id, text)}") from error
         self.drafts[question_id] = text
 
+    def _keep_on_disk(self, question_id: str, text: str) -> str:
+        """Write an answer the database refused to <data dir>/unsaved-answers/quiz-<session>-<question>.txt
+        and say where it is (or, when that fails too, that the text is only in the answer box)."""
+        path = self.ctx.settings.data_dir / UNSAVED_ANSWERS / f"quiz-{self.session_id}-{question_id}.txt"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            return f"Copying it to {path} failed too ({error.strerror}): copy your answer from the box"
+        return f"Your answer is kept in {path}"
+
     def go_to(self, position: int) -> None:
-        """Move to another question; the position is stored so a resume lands here."""
+        """Move to another question; the position is stored (first, so a database that refuses it leaves
+        the quiz where it was) so a resume lands here."""
         position = min(max(position, 0), self.total - 1)
         if position != self.position:
-            self.position = position
             self.ctx.repository.set_position(self.session_id, position)
+            self.position = position
 
     def is_flagged(self, question: Question | None = None) -> bool:
         return (question or self.current).id in self.flagged

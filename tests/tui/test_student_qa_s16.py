@@ -7,8 +7,9 @@ import random
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Label, Static, TextArea
 
+from db.repository import open_repository
 from question_bank.models import Bank, Choice, NumericalAnswer, Question, QuestionType
 from quiz import scheduling
 from quiz.context import AppContext
@@ -134,7 +135,7 @@ async def test_due_today_finished_early_scores_the_answered_cards_and_leaves_the
         )
         newest = rows_of(pilot.app.screen.query_one(DataTable))[0]
         percent = round(100 * summary.score / answered.max_points)
-        assert newest[5].endswith(f" / {answered.max_points:g}") and newest[6] == f"{percent}%", newest
+        assert newest[2].endswith(f" / {answered.max_points:g}") and newest[3] == f"{percent}%", newest
 
     curve = session_scores(ctx.repository, student.id, bank.id)
     assert curve[-1].fraction == pytest.approx(summary.score / answered.max_points)
@@ -314,3 +315,57 @@ async def test_a_swedish_choice_question_says_how_to_answer_in_swedish(ctx: AppC
             await settle(pilot)
             assert english in prompt_text(screen), prompt_text(screen)
             await pilot.press("ctrl+l", "ctrl+n")
+
+
+TYPED = "Maskininlärning är en del av AI, och deep learning är en del av maskininlärning."
+
+
+async def test_a_database_that_refuses_writes_loses_no_typed_answer(ctx: AppContext) -> None:
+    """The database turned read-only mid-quiz (a full disk, a read-only mount, another program's lock): the
+    draft was not saved, and the time spent, which ctrl+n, ctrl+s, ctrl+f and esc store first, stopped
+    the app with a traceback, the answer with it. Now the answer stays in the box, a copy is written to
+    the data folder's unsaved-answers, the student is told where, and nothing stops the app."""
+    writable = ctx.repository
+    read_only = open_repository(f"sqlite:///file:{ctx.settings.data_dir / 'tenta.sqlite3'}?mode=ro&uri=true")
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the exam")
+        screen = pilot.app.screen
+        assert isinstance(screen, QuizScreen)
+        ctx.repository = read_only
+        await pilot.press(*TYPED)
+        for keys in (("ctrl+n",), ("ctrl+s",), ("ctrl+f",), ("escape", "escape")):
+            await pilot.press(*keys)
+            await settle(pilot)
+            assert pilot.app.is_running and pilot.app.screen is screen, keys
+            assert screen.query_one("#answer", TextArea).text == TYPED, keys
+            assert screen.quiz.position == 0, keys
+        kept = sorted((ctx.settings.data_dir / "unsaved-answers").glob("*.txt"))
+        assert [path.read_text(encoding="utf-8") for path in kept] == [TYPED]
+        status = rendered(screen.query_one("#quiz-status", Static))
+        assert "attempt to write a readonly database" in status and str(kept[0]) in status, status
+
+        ctx.repository = writable
+        await pilot.press("ctrl+s")
+        feedback = await graded_feedback(pilot)
+        assert feedback.answer.text == TYPED
+
+
+async def test_the_quiz_status_line_is_read_whole_at_80_columns(ctx: AppContext) -> None:
+    """Back from the feedback to improve an answer, the line under the box said 'Submitted — edit and press
+    ctrl+s to submit again, or ctrl+n for the next questi' at 80 columns: it wraps instead."""
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the exam")
+        await pilot.press(*"AI omfattar maskininlärning.", "ctrl+s")
+        await graded_feedback(pilot)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the question again")
+        await settle(pilot)
+        status = pilot.app.screen.query_one("#quiz-status", Static)
+        text = rendered(status)
+        assert text.endswith("or ctrl+n for the next question."), text
+        assert status.size.height == 2, "two lines at 80 columns"
+        assert pilot.app.screen.query_one("#answer", TextArea).size.height >= 8, "the box keeps its room"

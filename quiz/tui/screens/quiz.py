@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -85,6 +86,8 @@ class QuizScreen(TentaScreen[None]):
         self._warned: set[int] = set()
         self._out_of_box = False
         """Whether the focus left the answer box (the status line then says how to come back)."""
+        self._unsaved = False
+        """Whether the database refused the last draft (flush_draft)."""
 
     def compose(self) -> ComposeResult:
         quiz = self.quiz
@@ -205,11 +208,14 @@ class QuizScreen(TentaScreen[None]):
                 break
 
     def bank_time(self) -> None:
-        """Add the time spent on the current question since it was shown."""
+        """Add the time spent on the current question since it was shown. A database that refuses it costs
+        this sitting's time only: it stopped the app on ctrl+n, ctrl+s, ctrl+f and esc, and the answer in
+        the box with it."""
         if self._shown_at is not None:
             now = self.tenta.clock()
-            self.quiz.add_time((now - self._shown_at).total_seconds())
-            self._shown_at = now
+            with suppress(TentaError):
+                self.quiz.add_time((now - self._shown_at).total_seconds())
+                self._shown_at = now
 
     def _media_files(self) -> dict[str, Path]:
         """The bank's media files that exist, by name (none when the bank was removed since the quiz
@@ -265,15 +271,25 @@ class QuizScreen(TentaScreen[None]):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY_S, self.flush_draft)
 
-    def flush_draft(self) -> None:
-        """Save what is in the editor now (also called before leaving the question or the app)."""
+    def flush_draft(self) -> bool:
+        """Save what is in the editor now (also called before leaving the question or the app); False when
+        the database refused it: the status line then names the file the answer was copied to (told once
+        as a notification too, not at every pause in typing), and the answer stays in the box."""
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
         try:
             self.quiz.save_draft(self.query_one("#answer", TextArea).text)
         except TentaError as error:
-            self.notify(error.message, title="Draft not saved", severity="error")
+            if not self._unsaved:
+                self.notify(error.message, title="Draft not saved", severity="error", timeout=15)
+            self._unsaved = True
+            self._set_status(f"Not saved: {error.message}")
+            return False
+        if self._unsaved:
+            self._unsaved = False
+            self._set_status()
+        return True
 
     # ----- actions ---------------------------------------------------------------------------------------
 
@@ -323,9 +339,16 @@ class QuizScreen(TentaScreen[None]):
             self.action_finish()
 
     def _go(self, position: int) -> None:
-        self.flush_draft()
+        """Show another question, once this one's answer is saved (else the box would show that question's
+        draft and this answer would be only in the unsaved-answers file)."""
+        if not self.flush_draft():
+            return
         self.bank_time()
-        self.quiz.go_to(position)
+        try:
+            self.quiz.go_to(position)
+        except TentaError as error:
+            self.notify(error.message, title="Not moved; your answer is saved", severity="error")
+            return
         self._show_question()
 
     def action_move(self, step: int) -> None:
@@ -424,8 +447,9 @@ class QuizScreen(TentaScreen[None]):
     def action_finish(self) -> None:
         """Finish at once when every answer is submitted and nothing is flagged; else show what is not
         submitted and what is flagged (typed answers can be submitted with the finish, or the student
-        goes back)."""
-        self.flush_draft()
+        goes back); not while the database refuses the answer on screen."""
+        if not self.flush_draft():
+            return
         self.bank_time()
         items = self.quiz.summary()
         if all(item.state is ItemState.SUBMITTED and not item.flagged for item in items):
@@ -443,6 +467,8 @@ class QuizScreen(TentaScreen[None]):
             self._shown_at = self.tenta.clock()
 
     def action_leave(self) -> None:
-        self.flush_draft()
+        """Pause: back home, once the answer on screen is saved (the box is the only place it is shown)."""
+        if not self.flush_draft():
+            return
         self.bank_time()
         self.post_message(messages.QuizLeft(self.quiz))
