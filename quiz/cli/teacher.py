@@ -7,6 +7,7 @@ rows have been handled.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import re
 from collections import Counter
@@ -70,7 +71,7 @@ from quiz.teacher.exports import (
 )
 from quiz.teacher.feedback.as_pdf import find_font_files
 from quiz.teacher.feedback.files import FeedbackFormat, write_feedback
-from quiz.teacher.feedback.model import collect_feedback, select_students
+from quiz.teacher.feedback.model import collect_feedback, majority_language, select_students
 from quiz.teacher.feedback.wording import DocumentLanguage
 from quiz.teacher.grouping import answer_groups, find_group
 from quiz.teacher.review import (
@@ -1337,6 +1338,8 @@ def export_feedback_command(  # noqa: PLR0917 - typer maps parameters to options
         language=language.value if language else None,
     )
     chosen = select_students(everyone, students or [])
+    if language is None:  # the index lists the chosen students: in the language most of theirs are in
+        exam = dataclasses.replace(exam, language=majority_language(chosen, exam.language))
     waiting = [student for student in chosen if student.pending]
     if only_final:
         chosen = [student for student in chosen if not student.pending]

@@ -315,3 +315,14 @@ def test_f_stats_show_a_long_question_id_whole_where_there_is_room(
     assert code == 0 and max(len(line) for line in stdout.splitlines()) <= 80
     first_cells = [line.split("│")[1].strip() for line in stdout.splitlines() if line.startswith("│ ")]
     assert "".join(first_cells).startswith(long_id) and "…" not in stdout
+
+
+def test_a_the_index_of_chosen_students_is_in_their_language(swedish_and_english_class: Path) -> None:
+    out = swedish_and_english_class / "asa"
+
+    code, _, _ = tenta("export", "feedback", "--bank", "teacher-test", "--out", out, "--student", "åsa lind")
+
+    assert code == 0
+    # Before: English, as the whole class (one Swedish, one English student) tied on the bank's language.
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert index.startswith("# Neural networks quiz: återkoppling") and "| slutlig |" in index
