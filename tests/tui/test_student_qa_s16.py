@@ -7,7 +7,7 @@ import random
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Static, TextArea
 
 from db.repository import open_repository
 from question_bank.models import Bank, Choice, NumericalAnswer, Question, QuestionType
@@ -369,3 +369,30 @@ async def test_the_quiz_status_line_is_read_whole_at_80_columns(ctx: AppContext)
         assert text.endswith("or ctrl+n for the next question."), text
         assert status.size.height == 2, "two lines at 80 columns"
         assert pilot.app.screen.query_one("#answer", TextArea).size.height >= 8, "the box keeps its room"
+
+
+async def test_a_regrade_reason_the_database_refused_is_offered_again(ctx: AppContext) -> None:
+    """The student typed why they disagree and the database refused the request: the dialog closed and the
+    reason was gone ('try again' meant typing it again). It opens again with the reason in the box."""
+    writable = ctx.repository
+    read_only = open_repository(f"sqlite:///file:{ctx.settings.data_dir / 'tenta.sqlite3'}?mode=ro&uri=true")
+    reason = "Jag skrev att ML är en del av AI [kp1]."
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the exam")
+        await pilot.press(*"AI är störst.", "ctrl+s")
+        feedback = await graded_feedback(pilot)
+        ctx.repository = read_only
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, DisagreeDialog), "the dialog")
+        await pilot.press(*reason, "enter")
+        await settle(pilot)
+        again = pilot.app.screen
+        assert isinstance(again, DisagreeDialog), "offered again"
+        assert again.query_one("#reason", Input).value == reason
+        ctx.repository = writable
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pilot.app.screen is feedback, "back on the feedback")
+    stored = ctx.repository.get_answer(feedback.answer.id)
+    assert stored.regrade_requested and stored.regrade_reason == reason

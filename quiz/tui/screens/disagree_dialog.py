@@ -13,15 +13,20 @@ from textual.widgets import Button, Input, Label
 
 
 class DisagreeDialog(ModalScreen[str | None]):
-    """Returns the reason typed (may be empty), or None when cancelled."""
+    """Returns the reason typed (may be empty), or None when cancelled. `reason` fills the box: the dialog
+    opens again with it when the request could not be stored, so the student need not type it again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__()
+        self.reason = reason
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Ask a teacher to look again", classes="dialog-title")
             yield Label("Which key point did you cover that was missed?", classes="muted")
-            yield Input(placeholder="Reason (optional)", id="reason", max_length=1000)
+            yield Input(self.reason, placeholder="Reason (optional)", id="reason", max_length=1000)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Request regrade", id="send", variant="warning")
                 yield Button("Cancel", id="cancel")

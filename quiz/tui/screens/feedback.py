@@ -259,8 +259,8 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             return True if self.outcome is not None and not self.regrade_requested else None
         return True
 
-    def action_disagree(self) -> None:
-        self.app.push_screen(DisagreeDialog(), callback=self._disagreed)
+    def action_disagree(self, reason: str = "") -> None:
+        self.app.push_screen(DisagreeDialog(reason), callback=self._disagreed)
 
     def _disagreed(self, reason: str | None) -> None:
         if reason is None:
@@ -269,6 +269,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             self.tenta.ctx.repository.request_regrade(self.answer.id, reason or "student disagrees")
         except TentaError as error:
             self.notify(error.message, title="Regrade not requested; try again", severity="error")
+            self.action_disagree(reason)
             return
         self.regrade_requested = True
         self.query_one("#disagree", Button).disabled = True

@@ -222,16 +222,20 @@ class SessionDetailScreen(TentaScreen[None]):
 
     def action_disagree(self) -> None:
         if self._shown is not None and self._shown.answer is not None:
-            answer_id = self._shown.answer.answer.id
-            self.app.push_screen(DisagreeDialog(), callback=lambda reason: self._disagreed(answer_id, reason))
+            self._ask_why(self._shown.answer.answer.id, "")
+
+    def _ask_why(self, answer_id: int, reason: str) -> None:
+        self.app.push_screen(DisagreeDialog(reason), callback=lambda typed: self._disagreed(answer_id, typed))
 
     def _disagreed(self, answer_id: int, reason: str | None) -> None:
+        """Store the request; when the database refuses it, the dialog opens again with the reason typed."""
         if reason is None:
             return
         try:
             self.tenta.ctx.repository.request_regrade(answer_id, reason or "student disagrees")
         except TentaError as error:
             self.notify(error.message, title="Regrade not requested; try again", severity="error")
+            self._ask_why(answer_id, reason)
             return
         self.notify("Regrade requested — a teacher will look at this answer.", title="Thanks")
         self.load_detail()
