@@ -396,3 +396,13 @@ async def test_a_regrade_reason_the_database_refused_is_offered_again(ctx: AppCo
         await wait_until(pilot, lambda: pilot.app.screen is feedback, "back on the feedback")
     stored = ctx.repository.get_answer(feedback.answer.id)
     assert stored.regrade_requested and stored.regrade_reason == reason
+
+
+async def test_history_says_what_the_confidence_means(ctx: AppContext) -> None:
+    """History's 'auto 1.5 / 2, confidence 85%' had no word on what the percentage is; its tooltip says."""
+    seed_history(ctx)
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        detail = await open_history_session(pilot, 0)
+        line = detail.query_one("#detail-view .av-flags", Static)
+        assert "confidence 85%" in rendered(line)
+        assert "how sure tenta is that a teacher would give about the same score" in str(line.tooltip)
