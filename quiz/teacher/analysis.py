@@ -19,6 +19,9 @@ from db.repository import latest_per_student_question
 from grading.evaluate import pearson
 from grading.models import PointStatus
 
+MIN_CORRELATION_PAIRS = 3
+"""Fewer pairs give no correlation: any two different pairs lie on a line (r = ±1), which read as perfect
+agreement after a teacher's first two overrides."""
 AGREEMENT_TOLERANCE = 0.1
 """Auto and teacher 'agree' when they differ by at most this share of the question's points."""
 
@@ -134,12 +137,19 @@ class AgreementReport(_Value):
     suggestion: str | None
 
 
+def agreement_correlation(auto: Sequence[float], teacher: Sequence[float]) -> float | None:
+    """Pearson r of auto and teacher values; None below MIN_CORRELATION_PAIRS pairs or without spread."""
+    return pearson(auto, teacher) if len(auto) >= MIN_CORRELATION_PAIRS else None
+
+
 def agreement_stats(pairs: Sequence[ScoredPair]) -> AgreementStats:
     n = len(pairs)
     differences = [pair.auto_fraction - pair.teacher_fraction for pair in pairs]
     return AgreementStats(
         n=n,
-        pearson=pearson([pair.auto_fraction for pair in pairs], [pair.teacher_fraction for pair in pairs]),
+        pearson=agreement_correlation(
+            [pair.auto_fraction for pair in pairs], [pair.teacher_fraction for pair in pairs]
+        ),
         mae_points=sum(abs(pair.auto_score - pair.teacher_score) for pair in pairs) / n,
         mae_fraction=sum(abs(difference) for difference in differences) / n,
         bias_fraction=sum(differences) / n,
@@ -207,7 +217,9 @@ def _point_agreements(question_id: str, pairs: Sequence[ScoredPair]) -> list[Poi
                 text=observed[0][0].text,
                 basis=basis,
                 n=len(observed),
-                pearson=pearson([point.credit for point, _, _ in observed], [t for _, t, _ in observed]),
+                pearson=agreement_correlation(
+                    [point.credit for point, _, _ in observed], [t for _, t, _ in observed]
+                ),
                 confusion=confusion,
                 agreement=agreed / len(observed) if basis is AgreementBasis.POINT else None,
             )

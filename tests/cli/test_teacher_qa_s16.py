@@ -326,3 +326,25 @@ def test_a_the_index_of_chosen_students_is_in_their_language(swedish_and_english
     # Before: English, as the whole class (one Swedish, one English student) tied on the bank's language.
     index = (out / "index.md").read_text(encoding="utf-8")
     assert index.startswith("# Neural networks quiz: återkoppling") and "| slutlig |" in index
+
+
+# --- (g) agreement after two overrides is no perfect correlation ------------------------------------------
+
+
+def test_g_agreement_gives_no_correlation_for_two_overrides(ctx: AppContext, tmp_path: Path) -> None:
+    rows = [["Åsa Lind", "dropout", SWEDISH_DROPOUT], ["Tom Reed", "dropout", GOOD_DROPOUT]]
+    assert tenta("grade", write_csv(tmp_path / "two.csv", rows), "--bank", "teacher-test")[0] == 0
+    for student, score in (("Åsa Lind", "0.5"), ("Tom Reed", "1.5")):
+        assert tenta("override", _answer_id(ctx, student, "dropout"), score, "--comment", "x")[0] == 0
+
+    code, stdout, _ = tenta("agreement", "--bank", "teacher-test")
+
+    assert code == 0
+    scores_table = stdout.split("Key points")[0]
+    cells = {
+        line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
+        for line in scores_table.splitlines()
+        if line.startswith("│ ")
+    }
+    # Before: 'Pearson r 1.00' (or -1.00): two points always lie on a line.
+    assert cells["dropout"][:2] == ["2", "–"] and cells["all"][:2] == ["2", "–"]
