@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -213,13 +214,17 @@ class Repository:
 
     def find_student(self, name: str) -> StudentRecord | None:
         """The student with this external id, else the one with this name, if any (AmbiguousStudentName
-        when several students share the name)."""
+        when several students share the name). A name or id typed otherwise than stored ('åsa öberg' for
+        'Åsa Öberg', an NFD name from a Mac) finds the one student it can only mean, as a teacher reads
+        it; stored names stay apart by case, so two students differing only in case are both named."""
         key = name.strip()
 
         def work(session: Session) -> StudentRecord | None:
             found = _student_with_external_id(session, key) if key else None
             if found is None and key:
                 found = _only_student_named(session, key, how_to_choose=_CHOOSE_BY_ID_WHEN_FINDING)
+            if found is None and key:
+                found = _only_student_written_so(session, key)
             return _student_record(found) if found else None
 
         return self._read(work)
@@ -1481,6 +1486,27 @@ def _only_student_named(session: Session, name: str, *, how_to_choose: str) -> S
     if len(named) > 1:
         raise AmbiguousStudentName(name, [_student_record(student) for student in named], how_to_choose)
     return named[0] if named else None
+
+
+def _only_student_written_so(session: Session, typed: str) -> Student | None:
+    """The student whose external id, else whose name, reads as `typed` up to case and Unicode
+    composition; AmbiguousStudentName when several names do."""
+    wanted = _as_typed(typed)
+    students = list(session.scalars(select(Student).order_by(Student.id)))
+    by_id = [
+        student for student in students if student.external_id and _as_typed(student.external_id) == wanted
+    ]
+    if len(by_id) == 1:
+        return by_id[0]
+    named = [student for student in students if _as_typed(student.name) == wanted]
+    if len(named) > 1:
+        candidates = [_student_record(student) for student in named]
+        raise AmbiguousStudentName(typed, candidates, _CHOOSE_BY_ID_WHEN_FINDING)
+    return named[0] if named else None
+
+
+def _as_typed(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
 
 
 def _student_order(student: StudentRecord) -> tuple[str, str, int]:

@@ -348,3 +348,28 @@ def test_g_agreement_gives_no_correlation_for_two_overrides(ctx: AppContext, tmp
     }
     # Before: 'Pearson r 1.00' (or -1.00): two points always lie on a line.
     assert cells["dropout"][:2] == ["2", "–"] and cells["all"][:2] == ["2", "–"]
+
+
+# --- (h) a student named on the command line as a teacher types the name --------------------------------
+
+
+def test_h_a_student_is_found_by_a_name_typed_in_another_case(ctx: AppContext) -> None:
+    assert tenta("student", "add", "Åsa Öberg", "--id", "asa.oberg@student.uu.se")[0] == 0
+    assert tenta("student", "add", "Tom Reed")[0] == 0
+
+    # Before: "no student named 'åsa öberg' (known: Tom Reed, Åsa Öberg)".
+    code, stdout, _ = tenta("student", "extra-time", "åsa öberg", "--percent", "25")
+    assert code == 0 and "Åsa Öberg: +25 %" in stdout
+    code, stdout, _ = tenta("student", "extra-time", "ASA.OBERG@student.uu.se", "--minutes", "10")
+    assert code == 0 and "Åsa Öberg: +10 min" in stdout
+    decomposed = "A\u030asa O\u0308berg"  # as a Mac terminal may send it
+    assert tenta("student", "extra-time", decomposed, "--clear")[0] == 0
+
+
+def test_h_two_students_differing_only_in_case_are_both_named(ctx: AppContext) -> None:
+    assert tenta("student", "add", "Anna Berg")[0] == 0
+    assert tenta("student", "add", "ANNA BERG")[0] == 0
+
+    assert tenta("student", "extra-time", "ANNA BERG", "--percent", "10")[0] == 0  # the exact name wins
+    with pytest.raises(TentaError, match="2 students are named 'anna berg'"):
+        tenta("student", "extra-time", "anna berg", "--percent", "25")
