@@ -802,6 +802,25 @@ def override_command(  # noqa: PLR0917 - typer maps parameters to options
         )
     if decisions:
         _print_key_points(ctx.repository.get_answer(answer_id))
+    _warn_if_answered_again(ctx, detail)
+
+
+def _warn_if_answered_again(ctx: AppContext, detail: AnswerDetail) -> None:
+    """Say so when the student answered the question again after this answer: the gradebook, the exports
+    and the feedback files count the later answer, so this decision changes none of them (it stays on
+    the answer, e.g. for a regrade request the student made on it)."""
+    answer = detail.answer
+    attempts = ctx.repository.answer_history(
+        answer.student_id, answer.bank_id, question_id=answer.question_id
+    )
+    counted = latest_per_student_question(attempts).get((answer.student_id, answer.question_id))
+    if counted is None or counted.answer.id == answer.id:
+        return
+    error_console.print(
+        f"note: {escape(answer.student_name)} answered {answer.question_id} again later (answer "
+        f"{counted.answer.id}, final {_points(counted.final_score, counted.max_points)}); the gradebook, "
+        f"exports and feedback count that answer, not this one: tenta override {counted.answer.id} …"
+    )
 
 
 def audit_command(

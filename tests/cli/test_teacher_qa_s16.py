@@ -373,3 +373,27 @@ def test_h_two_students_differing_only_in_case_are_both_named(ctx: AppContext) -
     assert tenta("student", "extra-time", "ANNA BERG", "--percent", "10")[0] == 0  # the exact name wins
     with pytest.raises(TentaError, match="2 students are named 'anna berg'"):
         tenta("student", "extra-time", "anna berg", "--percent", "25")
+
+
+# --- (i) overriding an attempt the gradebook does not count ---------------------------------------------
+
+
+def test_i_override_of_an_attempt_answered_again_names_the_answer_that_counts(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    header = ("student", "question", "answer", "submitted_at")
+    rows = [
+        ["Åsa Lind", "dropout", "Vet inte riktigt.", "2026-11-27 10:00"],
+        ["Åsa Lind", "dropout", SWEDISH_DROPOUT, "2026-11-27 11:30"],
+    ]
+    assert tenta("grade", write_csv(tmp_path / "twice.csv", rows, header), "--bank", "teacher-test")[0] == 0
+    first, second = sorted(d.answer.id for d in ctx.repository.answer_history(bank_id="teacher-test"))
+
+    code, _, stderr = tenta("override", first, "1.5", "--comment", "Rätt tänkt")
+
+    assert code == 0
+    # Before: nothing said; the gradebook kept counting the second answer, unchanged.
+    assert f"note: Åsa Lind answered dropout again later (answer {second}, final " in stderr
+    assert f"count that answer, not this one: tenta override {second}" in stderr
+    code, _, stderr = tenta("override", second, "1", "--comment", "ok")
+    assert code == 0 and "again later" not in stderr
