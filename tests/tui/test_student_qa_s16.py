@@ -406,3 +406,29 @@ async def test_history_says_what_the_confidence_means(ctx: AppContext) -> None:
         line = detail.query_one("#detail-view .av-flags", Static)
         assert "confidence 85%" in rendered(line)
         assert "how sure tenta is that a teacher would give about the same score" in str(line.tooltip)
+
+
+async def test_due_today_ended_before_its_first_card_shows_no_total(ctx: AppContext) -> None:
+    """Ended at once, 'Due today' would read 'Total 0 / 0 p': no total is shown, the ten cards are still
+    due, and history shows no score for it."""
+    seed_history(ctx)
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the due quiz")
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
+        await settle(pilot)
+        results = pilot.app.screen
+        assert not results.query_one("#results-score").display
+        assert "10 still due" in rendered(results.query_one("#results-summary", Static))
+        await pilot.press("escape")
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("h")
+        await wait_until(
+            pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == len(DAYS) + 1, "the sessions"
+        )
+        newest = rows_of(pilot.app.screen.query_one(DataTable))[0]
+        assert newest[1:4] == ["Due today", "–", "–"], newest

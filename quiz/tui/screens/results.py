@@ -73,7 +73,9 @@ class ResultsScreen(Screen[None]):
 
     def refresh_results(self) -> None:
         summary, items = self.quiz.results()
-        self.query_one(ScoreBar).show(summary.score or 0.0, summary.max_points)
+        bar = self.query_one(ScoreBar)
+        bar.display = summary.max_points > 0  # a due-today quiz ended before its first card has no total
+        bar.show(summary.score or 0.0, summary.max_points)
         time_total = sum(item.answer.answer.time_taken_s or 0.0 for item in items if item.answer)
         pending = sum(1 for item in items if item.status == "grading")
         notes = [
