@@ -142,6 +142,12 @@ class ScoringModel(BaseModel):
     neighbours. The combiner is fitted on short dataset answers and squeezes long rubric answers
     toward the middle; this is fitted on hand-graded answers to a course exam
     (`python -m grading.training.rubric_scale`)."""
+    long_reference_scale: tuple[float, float] = (1.0, 0.0)
+    """Slope and offset for the fraction of a question with a derived rubric (key points cut out of its
+    reference) and a long reference (see grading.features.LONG_REFERENCE_WORDS), graded without graded
+    neighbours: the same squeeze as `authored_rubric_scale`, for an exam imported as it is; fitted on
+    hand-graded answers to the seed exam imported from its file (`python -m grading.training.rubric_scale
+    --imported`)."""
     language_bridge: LanguageBridge = Field(default_factory=LanguageBridge)
     """Similarities measured across languages mapped to within-language ones (grading.language_bridge)."""
     notes: str = ""

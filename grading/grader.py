@@ -23,6 +23,7 @@ from grading.calibration import Calibration
 from grading.classmates import MIN_CLASSMATES, ClassIndex
 from grading.combine import MINILM_MODEL_ID, ScoringModel, shipped_scoring_model
 from grading.features import (
+    LONG_REFERENCE_WORDS,
     FeatureResult,
     PointProfile,
     QuestionProfile,
@@ -329,9 +330,16 @@ class Grader:
     ) -> float:
         """Blend in the credit of an authored rubric's points (what the feedback shows), unless a
         teacher calibration already maps the model to that teacher's scale. Without graded
-        neighbours (which carry the teacher's own scale) the blend is stretched to a grader's scale."""
-        if not profile.authored_rubric or self.calibration is not None:
+        neighbours (which carry the teacher's own scale) the blend is stretched to a grader's scale, and
+        so is the plain fraction of a long-reference question with a derived rubric: the combiner, fitted
+        on short dataset answers, squeezes exam answers toward the middle. A dataset profile's own
+        calibration is that dataset's scale already."""
+        if self.calibration is not None:
             return fraction
+        if not profile.authored_rubric:
+            if with_examples or not profile.long_reference or self._profile_name is not None:
+                return fraction
+            return _stretched(fraction, self.scoring.long_reference_scale)
         credit = rubric_credit(
             [match.evidence for match in result.matches],
             [point.point.weight for point in profile.points],
@@ -341,8 +349,7 @@ class Grader:
         blended = (1.0 - weight) * fraction + weight * credit
         if with_examples:
             return blended
-        slope, offset = self.scoring.authored_rubric_scale
-        return min(1.0, max(0.0, slope * blended + offset))
+        return _stretched(blended, self.scoring.authored_rubric_scale)
 
     def _point_results(
         self, profile: QuestionProfile, prepared: _Prepared, result: FeatureResult
@@ -643,6 +650,11 @@ def with_whole_answer(sentence_vectors: np.ndarray) -> np.ndarray:
     return np.vstack([sentence_vectors, whole.astype(sentence_vectors.dtype)])
 
 
+def _stretched(fraction: float, scale: tuple[float, float]) -> float:
+    slope, offset = scale
+    return min(1.0, max(0.0, slope * fraction + offset))
+
+
 def topicality(values: dict[str, float]) -> float:
     """How much the answer is about the question at all: best similarity to reference, prompt or a point."""
     return max(values["ref_cos"], values["q_cos"], values["point_cov"])
@@ -719,7 +731,8 @@ def build_profile(
         question_words=question_words,
         reference_words=tuple(frozenset(content_words(text, language)) for language, text in references),
         points=tuple(points),
-        authored_rubric=rubric_is_authored(question.rubric, [text for _, text in references]),
+        authored_rubric=rubric_is_authored(question.rubric, list(question.reference_answer.values())),
+        long_reference=any(len(text.split()) >= LONG_REFERENCE_WORDS for _, text in references),
         reference_tokens=reference_tokens,
         question_tokens=question_tokens,
         prompt_languages=tuple(question.prompt),

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from grading.models import Passage, PointResult, PointStatus
 from grading.text import clean, split_sentences
+from question_bank.keypoints import proposable_statements
 from question_bank.models import MAX_RUBRIC_POINTS, RubricPoint
 
 CLAUSE_MIN_WORDS = 3
@@ -54,12 +55,18 @@ def _normalised(text: str) -> str:
 def rubric_is_authored(rubric: Sequence[RubricPoint], references: Sequence[str]) -> bool:
     """True when some key point was written by a person rather than cut out of a reference answer.
 
-    Derived rubrics (derive_rubric, and key points proposed from a reference on import) are sentences
-    of the reference, so they add no evidence beyond it; an authored point states what the teacher
-    wants to see and deserves more say in the score.
+    Derived rubrics (derive_rubric, and key points proposed from a reference on import, which may join
+    a list item to its heading) are statements of the reference, so they add no evidence beyond it; an
+    authored point states what the teacher wants to see and deserves more say in the score.
     """
     texts = [_normalised(reference) for reference in references]
-    return any(not any(_normalised(point.text) in text for text in texts) for point in rubric)
+    proposable = {_normalised(text) for reference in references for text in proposable_statements(reference)}
+
+    def derived(point: RubricPoint) -> bool:
+        wording = _normalised(point.text)
+        return wording in proposable or any(wording in text for text in texts)
+
+    return not all(derived(point) for point in rubric)
 
 
 def rubric_credit(

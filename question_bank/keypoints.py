@@ -231,6 +231,13 @@ def _labelled(label: str, sentence: str) -> str:
     return f"{label}: {sentence}"
 
 
+def proposable_statements(reference: str) -> list[str]:
+    """Every text `propose_key_points` could make a key point of, as it would word it: how a grader
+    tells a proposed rubric (which adds nothing beyond the reference) from one a teacher wrote."""
+    statements = [_shorten(text) for text in _units(reference)]
+    return [*statements, _shorten(_plain(re.sub(r"```[^\n]*", "", reference)))]
+
+
 def propose_key_points(reference: str, *, max_points: int = MAX_PROPOSED) -> tuple[RubricPoint, ...]:
     """2-6 weighted rubric points drawn from the reference answer's most informative statements."""
     candidates = [

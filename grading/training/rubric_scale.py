@@ -1,4 +1,4 @@
-"""Fit `ScoringModel.authored_rubric_scale` on hand-graded answers to a bank with authored rubrics.
+"""Fit `ScoringModel.authored_rubric_scale` and `long_reference_scale` on hand-graded exam answers.
 
 The combiner is fitted on the datasets' short answers; on a course exam with long rubric answers
 its blend with the rubric credit lands too close to the middle (full-credit answers near 0.65, blank
@@ -6,9 +6,13 @@ ones near 0.2). A slope and offset, fitted by least squares on graded answers, m
 human grader's scale. The script prints the leave-one-question-out result first, so the number
 reported is for questions the fit never saw, then stores the fit on all answers in the model's
 shipped coefficients. Run it after `python -m grading.training.fit` (a refit changes the blend).
+With `--imported`, the same answers are graded against the exam file imported as it is (its key points
+cut out of the references) and the long-reference scale for such banks is fitted the same way.
 
     python -m grading.training.rubric_scale --model multilingual-e5-small \\
         tests/data/dl_course_answers.jsonl --bank dl-course
+    python -m grading.training.rubric_scale --model multilingual-e5-small \\
+        tests/data/dl_course_answers.jsonl --imported ../shared/seeds/000_d7daf46238b56a97.txt
 """
 
 from __future__ import annotations
@@ -31,20 +35,33 @@ _NOT_SCALED = frozenset({GradeFlag.EMPTY, GradeFlag.OFF_TOPIC, GradeFlag.COPIED_
 """Grades the scale never touches (they are 0 before and after it)."""
 
 
+AUTHORED, LONG_REFERENCE = "authored_rubric_scale", "long_reference_scale"
+
+
 def blended_fractions(
-    grader: Grader, records: Sequence[GradedRecord], bank: Bank
+    grader: Grader, records: Sequence[GradedRecord], bank: Bank, field: str = AUTHORED
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Unscaled grade fractions of the records and a mask of those the scale applies to."""
-    unscaled = grader.scoring.model_copy(update={"authored_rubric_scale": IDENTITY})
+    """Unscaled grade fractions of the records and a mask of those the scale `field` applies to:
+    authored-rubric questions, or long-reference questions with a derived rubric."""
+    unscaled = grader.scoring.model_copy(update={AUTHORED: IDENTITY, LONG_REFERENCE: IDENTITY})
     plain = Grader(grader.embedder, unscaled, course_index=grader.course_index)
     questions = questions_for(records, bank)
+    profiles = [plain.profile(question) for question in questions]
+    stretched = np.array(
+        [
+            profile.authored_rubric
+            if field == AUTHORED
+            else profile.long_reference and not profile.authored_rubric
+            for profile in profiles
+        ]
+    )
     requests = [
         GradeRequest(question=question, answer=record.student_answer, bank=bank)
         for question, record in zip(questions, records, strict=True)
     ]
     grades = plain.grade_many(requests)
     fractions = np.array([grade.score / grade.max_points for grade in grades])
-    scaled = np.array([not _NOT_SCALED.intersection(grade.flags) for grade in grades])
+    scaled = np.array([not _NOT_SCALED.intersection(grade.flags) for grade in grades]) & stretched
     return fractions, scaled
 
 
@@ -93,6 +110,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "answers", type=Path, help="JSONL of hand-graded answers (question_number per record)"
     )
     parser.add_argument("--bank", default="dl-course")
+    parser.add_argument(
+        "--imported",
+        type=Path,
+        default=None,
+        help="grade against this exam file imported as it is (derived key points) instead of --bank, and "
+        "fit long_reference_scale",
+    )
     parser.add_argument("--model", default="multilingual-e5-small")
     parser.add_argument("--out", type=Path, default=None, help="default: grading/data/<model id>.json")
     args = parser.parse_args(argv)
@@ -100,13 +124,14 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from grading.embedder import Embedder
     from grading.retrieval import CourseIndex, chunks_for_file, material_files
+    from question_bank.formats.detect import import_file
     from question_bank.loader import BankCatalog
 
     cache = Path(platformdirs.user_cache_dir("tenta"))
     embedder = Embedder.load(args.model, models_dir=cache / "models", cache_dir=cache / "embeddings")
     catalog = BankCatalog(None)
-    bank = catalog.load(args.bank)
-    notes = catalog.notes_dir(args.bank)
+    bank = import_file(args.imported) if args.imported else catalog.load(args.bank)
+    notes = None if args.imported else catalog.notes_dir(args.bank)
     chunks = [chunk for path in material_files([notes] if notes else []) for chunk in chunks_for_file(path)]
     course_index = CourseIndex.build(chunks, embedder) if chunks else None
     grader = Grader.create(embedder, course_index=course_index)
@@ -114,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     human = np.array([record.fraction for record in records])
     groups = np.array([record.group for record in records])
     max_scores = np.array([record.max_score for record in records])
-    blended, scaled = blended_fractions(grader, records, bank)
+    field = LONG_REFERENCE if args.imported else AUTHORED
+    blended, scaled = blended_fractions(grader, records, bank, field)
     print(_report("unscaled", blended, human, max_scores))
     held_out, scales = leave_one_question_out(blended, scaled, human, groups)
     print(_report("leave one question out", held_out, human, max_scores))
@@ -130,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     )
     out = args.out or shipped_path(embedder.model_id)
-    grader.scoring.model_copy(update={"authored_rubric_scale": scale}).save(out)
+    grader.scoring.model_copy(update={field: scale}).save(out)
     print(f"wrote {out}")
 
 
