@@ -838,6 +838,12 @@ def _choice_credit(question: Question, selected: Sequence[int]) -> tuple[float, 
     )
 
 
+def _wildcard_pattern(accepted: str) -> str:
+    """A short answer as Moodle matches it: `*` stands for any text, `\\*` for an asterisk itself."""
+    parts = re.split(r"(?<!\\)\*", accepted)
+    return "^" + ".*".join(re.escape(part.replace("\\*", "*")) for part in parts) + "$"
+
+
 def _selected_choices(question: Question, text: str) -> list[int]:
     """Choices named by the answer: by full text, by letter (a, b, …) or number, comma/newline separated."""
     keep_case = question.case_sensitive  # short exact only (Moodle's usecase, SHORTANSWER_C)
@@ -845,8 +851,7 @@ def _selected_choices(question: Question, text: str) -> list[int]:
     texts = [_normalise(choice.text, keep_case=keep_case) for choice in question.choices]
     if question.type is QuestionType.SHORT_EXACT:
         for index, choice in enumerate(texts):
-            pattern = "^" + ".*".join(re.escape(part) for part in choice.split("*")) + "$"
-            if re.match(pattern, normalised):
+            if re.match(_wildcard_pattern(choice), normalised):
                 return [index]
         return []
     if normalised in texts:

@@ -295,6 +295,18 @@ def test_exact_question_types_are_graded_without_model(minilm_embedder: Embedder
     assert encoder.calls == 0
 
 
+def test_an_escaped_asterisk_in_a_short_answer_is_an_asterisk(minilm_grader: Grader) -> None:
+    """Moodle reads `\\*` in an accepted short answer as the character itself, `*` as any text: `2\\*3`
+    (imported from Moodle XML or GIFT as typed) accepts '2*3' and not '2+3'; before, it wanted a backslash
+    before any text, so '2*3' scored 0."""
+    literal = _exact(QuestionType.SHORT_EXACT, choices=(Choice(text="2\\*3", fraction=1.0),))
+    assert minilm_grader.grade(literal, "2*3").score == 2
+    assert minilm_grader.grade(literal, "2+3").score == 0
+    mixed = _exact(QuestionType.SHORT_EXACT, choices=(Choice(text="a\\*b*", fraction=1.0),))
+    assert minilm_grader.grade(mixed, "a*b squared").score == 2
+    assert minilm_grader.grade(mixed, "ab squared").score == 0
+
+
 def test_an_answer_that_pastes_the_questions_code_back_scores_zero(minilm_grader: Grader) -> None:
     from question_bank.models import CodeBlock, RubricPoint
 
