@@ -432,3 +432,28 @@ async def test_due_today_ended_before_its_first_card_shows_no_total(ctx: AppCont
         )
         newest = rows_of(pilot.app.screen.query_one(DataTable))[0]
         assert newest[1:4] == ["Due today", "–", "–"], newest
+
+
+async def test_typing_in_history_filters_the_sessions(ctx: AppContext) -> None:
+    """History opens with the focus on its list and its box says 'Filter: bank, mode, topic, date…', but
+    typing 'full' there did nothing until '/' (the browser filters as one types): it filters now."""
+    seed_history(ctx)
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, home_ready(pilot), "the home screen")
+        await pilot.press("h")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, HistoryScreen)
+                and pilot.app.screen.query_one(DataTable).row_count == len(DAYS)
+            ),
+            "every session",
+        )
+        table = pilot.app.screen.query_one(DataTable)
+        assert pilot.app.focused is table
+        await pilot.press(*"full")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#history-filter", Input).value == "full"
+        assert [row[1] for row in rows_of(table)] == ["Full exam"]
+        await pilot.press("enter", "enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the session")

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.events import Key
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db.records import SessionSummary
@@ -68,7 +69,11 @@ class HistoryScreen(TentaScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="history"):
-            yield Input(placeholder="Filter: bank, mode, topic, date, status…", id="history-filter")
+            yield Input(
+                placeholder="Filter: bank, mode, topic, date, status…",
+                id="history-filter",
+                select_on_focus=False,
+            )
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             yield Static("Loading…", id="history-empty", classes="empty-state")
         yield Footer()
@@ -124,8 +129,27 @@ class HistoryScreen(TentaScreen[None]):
         if event.row_key.value is not None:
             self.app.push_screen(SessionDetailScreen(int(event.row_key.value)))
 
+    def on_key(self, event: Key) -> None:
+        """A printable key typed in the list starts the filter with it, as in the browser: the list has the
+        focus, so typing 'full' under 'Filter: bank, mode, topic…' did nothing until '/'. Keys bound on
+        this screen keep their action, and a space starts nothing."""
+        character = event.character
+        if not event.is_printable or character is None or not character.strip():
+            return
+        if event.key in self.active_bindings or self.focused is not self.query_one(DataTable):
+            return
+        event.stop()
+        event.prevent_default()
+        box = self.query_one("#history-filter", Input)
+        box.value = character
+        box.cursor_position = len(box.value)
+        box.focus()
+
     def action_focus_filter(self) -> None:
-        self.query_one("#history-filter", Input).focus()
+        """Focus the filter with its text selected, so typing replaces it and arrows keep it."""
+        box = self.query_one("#history-filter", Input)
+        box.focus()
+        box.select_all()
 
     def action_back(self) -> None:
         self.dismiss()
