@@ -1,5 +1,11 @@
 """A student's days with the bundled exam (QA, session 16): the real app (Pilot) on a real SQLite file with
-the real MiniLM grader."""
+the real MiniLM grader.
+
+Covered: history's detail names questions 'Q3 <prompt>' (not ids) and takes 'I disagree'; a 'due today'
+quiz ended early is scored out of the cards answered and leaves the rest due; the confidence is explained
+in the prompt's language, as is how to answer a choice question; history's columns fit 80 columns and
+typing filters them; a database that refuses writes loses no typed answer or regrade reason; the quiz's
+status line is read whole at 80 columns."""
 
 from __future__ import annotations
 
