@@ -110,6 +110,7 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
     lines: dict[int, int] = {}
     errors: list[InputFileError] = []
     unmatched_columns: dict[str, int] = {}
+    unchanged: list[int] = []
     for row in parsed.rows:
         question = resolve_question(bank, row.question_key)
         if question is None and row.column is not None:
@@ -134,6 +135,7 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
             identity = (row.student_name, row.student_external_id)
             if identity not in students:
                 students[identity] = repository.get_or_create_student(*identity)
+            keys = (submission_key(bank.id, row, question.id), _key_without_time(bank.id, row, question.id))
             answer = repository.submit_answer(
                 students[identity].id,
                 bank,
@@ -141,12 +143,14 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
                 row.answer,
                 submitted_at=row.submitted_at,
                 source=IMPORT_SOURCE,
-                external_key=submission_key(bank.id, row, question.id),
-                earlier_key=_key_without_time(bank.id, row, question.id),
+                external_key=keys[0],
+                earlier_key=keys[1],
             )
         except TentaError as error:
             errors.append(InputFileError(parsed.path, error.message, line=row.line))
             continue
+        if answer.external_key not in keys:  # the student's earlier answer, sent again unchanged
+            unchanged.append(row.line)
         stored.setdefault(answer.id, answer)
         lines.setdefault(answer.id, row.line)
     parsed.warnings.extend(
@@ -158,6 +162,15 @@ def store_submissions(repository: Repository, bank: Bank, parsed: ParsedSubmissi
         )
         for column, count in unmatched_columns.items()
     )
+    if unchanged:
+        parsed.warnings.append(
+            InputFileError(
+                parsed.path,
+                f"{len(unchanged)} answer(s) on line(s) {line_ranges(unchanged)} repeat the student's "
+                "earlier answer unchanged: not stored again, the earlier answer (and any teacher decision "
+                "on it) counts",
+            )
+        )
     return StoredSubmissions(answers=list(stored.values()), errors=errors, lines=lines)
 
 

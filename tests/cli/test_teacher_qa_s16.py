@@ -275,7 +275,12 @@ def test_e_an_unchanged_resubmission_is_not_a_new_answer_to_review(ctx: AppConte
     assert all(detail.answer.id != answer_id for detail in ctx.repository.review_queue("teacher-test"))
     row = next(r for r in ctx.repository.gradebook("teacher-test").rows if r.student_name == "Åsa Lind")
     assert row.scores["dropout"] == 0.25
-    assert "again" not in stderr
+    # Before (with the fix above alone): not a word on why the row was not stored.
+    assert (
+        f"warning: {again}: 1 answer(s) on line(s) 2 repeat the student's earlier answer unchanged: not "
+        "stored again, the earlier answer (and any teacher decision on it) counts"
+    ) in stderr.splitlines()
+    assert "answered 1 question(s) again" not in stderr
 
 
 def test_e_a_changed_resubmission_is_still_a_new_attempt(ctx: AppContext, tmp_path: Path) -> None:
