@@ -17,6 +17,7 @@ from question_bank.errors import TentaError
 from quiz.context import AppContext
 from quiz.local_time import local_minute
 from quiz.modes import ROW_TOPICS, session_label
+from quiz.progress import counted_summaries, counted_summary
 from quiz.scores import format_score, score_out_of
 
 PROMPT_PREVIEW = 160
@@ -67,7 +68,8 @@ def history(
     """Past quiz sessions with scores; with SESSION_ID, each answer with its grade and feedback."""
     repository = AppContext().repository
     if session_id is not None:
-        _print_session(repository.session_detail(session_id))
+        detail = repository.session_detail(session_id)
+        _print_session(detail.model_copy(update={"summary": counted_summary(detail)}))
         return
     sessions = repository.history(student_id=_student_id(repository, student), bank_id=bank)
     console = _console()
@@ -76,7 +78,7 @@ def history(
             "No quiz sessions yet." if student is None else f"No quiz sessions for {escape(student)}."
         )
         return
-    shown = sessions[:limit]
+    shown = counted_summaries(repository, sessions[:limit])
     several_students = len({summary.student_id for summary in shown}) > 1
     any_review = any(summary.needs_review_count for summary in shown)
     table = Table(

@@ -122,3 +122,24 @@ def test_history_on_a_corrupt_database_prints_one_line_naming_the_file(settings:
     assert result.returncode == 1
     assert result.stderr.strip() == f"error: {database}: cannot use the database (file is not a database)"
     assert "Traceback" not in result.stderr
+
+
+def test_a_due_today_quiz_ended_early_is_scored_out_of_the_cards_answered(settings: Settings) -> None:
+    """As in the app (quiz.progress.counted_summary): one card of three answered 2 / 2 before the student
+    ended Due today read '2/4 50%' in `tenta history`, as if the other two were failed."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    repository = open_repository(settings.resolved_database_url)
+    bank = sample_bank()
+    cai = repository.get_or_create_student("Cai")
+    due = repository.start_session(cai.id, bank, bank.questions, "due")
+    answer = repository.submit_answer(cai.id, bank, bank.questions[0], "Kärnan glider.", session_id=due.id)
+    repository.save_grade(answer.id, _grade(2.0, 2.0, feedback="All key points covered."))
+    repository.finish_session(due.id)
+    repository.close()
+    listing = runner.invoke(app, ["history"], env=WIDE)
+    assert listing.exit_code == 0, listing.output
+    row = next(line for line in listing.output.splitlines() if "Due today" in line)
+    assert "1/3" in row and "2/2" in row and "100%" in row, row
+    detail = runner.invoke(app, ["history", str(due.id)], env=WIDE)
+    assert detail.exit_code == 0, detail.output
+    assert "Score: 2/2 (100%), 1 of 3 answered" in detail.output, detail.output
