@@ -134,6 +134,7 @@ def test_canvas_keeps_points_and_suggests_a_grading_scheme(
 
 
 def test_grades_file_has_one_row_per_student_with_date(ctx: AppContext, bank: Bank, tmp_path: Path) -> None:
+    """Points with decimal commas: the grades file is written for Excel in a Swedish locale (9fb4bf8)."""
     gradebook = exam_with_exact_scores(ctx, bank, tmp_path)
     dates = last_answer_dates(ctx.repository.answer_history(bank_id=bank.id))
     assert set(dates.values()) == {date.today()}
@@ -148,11 +149,11 @@ def test_grades_file_has_one_row_per_student_with_date(ctx: AppContext, bank: Ba
 
     assert table.rows == [
         ["student_id", "name", "grade", "examination_date", "points", "max_points"],
-        ["anna@uni.se", "Anna", "G", "2025-01-14", "2.5", "5"],
-        ["bo@uni.se", "Bo", "U", "2025-01-14", "2.49", "5"],
-        ["cia@uni.se", "Cia", "VG", "2025-01-14", "3.75", "5"],
+        ["anna@uni.se", "Anna", "G", "2025-01-14", "2,5", "5"],
+        ["bo@uni.se", "Bo", "U", "2025-01-14", "2,49", "5"],
+        ["cia@uni.se", "Cia", "VG", "2025-01-14", "3,75", "5"],
         ["dan@uni.se", "Dan", "", "2025-01-14", "", "5"],
-        ["", "Eva", "U", "2025-01-14", "0.5", "5"],
+        ["", "Eva", "U", "2025-01-14", "0,5", "5"],
     ]
     assert table.unidentified == ("Eva",)
     assert table.notes[0] == "scale U 0% · G 50% (2.5 p) · VG 75% (3.75 p)"
