@@ -339,8 +339,9 @@ def _parse_with_formats(cleaned: str) -> datetime | None:
 
 
 def _read_text(path: Path) -> tuple[str, list[InputFileError]]:
-    """The file's text and, when it is not UTF-8, a warning naming the line: it is read on as
-    Windows-1252 (what Excel saves on a Swedish Windows), so no student's answer is lost."""
+    """The file's text and, when it is not UTF-8, a warning naming the line and how it was read instead
+    (Windows-1252 as Excel saves on a Swedish Windows, Mac Roman as Excel for Mac does), so no student's
+    answer is lost."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -350,7 +351,7 @@ def _read_text(path: Path) -> tuple[str, list[InputFileError]]:
         return decoded.text, []
     warning = InputFileError(
         path,
-        "not valid UTF-8; read as Windows-1252 (save as UTF-8 to be sure of å, ä, ö)",
+        f"not valid UTF-8; read as {decoded.encoding} (save as UTF-8 to be sure of å, ä, ö)",
         line=decoded.not_utf8_line,
     )
     return decoded.text, [warning]

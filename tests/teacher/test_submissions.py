@@ -388,3 +388,17 @@ def test_tenta_grade_reads_a_google_forms_export(
     ]
     again = CliRunner().invoke(app, ["grade", str(path), "--bank", "teacher-test"])
     assert "0 to grade, 5 already graded" in again.stdout
+
+
+def test_the_not_utf8_warning_names_the_encoding_the_file_was_read_as(tmp_path: Path) -> None:
+    """A Mac Roman file (Excel for Mac) is read as Mac Roman, and the warning said 'read as Windows-1252'."""
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes("Namn;Fråga;Svar\rÅsa Öberg;1;Överanpassning\r".encode("mac_roman"))
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes("Namn;Fråga;Svar\r\nÅsa Öberg;1;Överanpassning\r\n".encode("cp1252"))
+    for path, encoding in ((mac, "Mac Roman"), (windows, "Windows-1252")):
+        parsed = read_submissions(path)
+        assert [row.student_name for row in parsed.rows] == ["Åsa Öberg"]
+        assert [warning.reason for warning in parsed.warnings] == [
+            f"not valid UTF-8; read as {encoding} (save as UTF-8 to be sure of å, ä, ö)"
+        ], path.name
