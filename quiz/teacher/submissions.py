@@ -86,6 +86,8 @@ STUDENT_ID_ALIASES = (
     "epost",
     "användarnamn",
     "id_nummer",
+    "sis_id",
+    "sis_user_id",
 )
 FIRST_NAME_ALIASES = ("first_name", "firstname", "given_name", "forename", "förnamn")
 LAST_NAME_ALIASES = ("last_name", "lastname", "surname", "family_name", "efternamn")
@@ -190,9 +192,21 @@ FORM_INFO_COLUMNS = frozenset(
         "language",
         "språk",
         "email_receipt",
+        "root_account",
+        "section",
+        "section_id",
+        "section_sis_id",
+        "attempt",
+        "n_correct",
+        "n_incorrect",
     }
 )
-"""Columns of a Google Forms / Microsoft Forms response export that are about the response, not a question."""
+"""Columns of a Google Forms / Microsoft Forms response export, or of a Canvas quiz's Student Analysis
+report, that are about the response, not a question."""
+POINTS_HEADER = re.compile(r"\d+(?:[.,]\d+)?")
+"""A Canvas Student Analysis column headed by the points possible ('2.0'): the previous question's score."""
+CANVAS_ITEM_PREFIX = re.compile(r"^\d{4,}:\s+")
+"""Canvas heads a Student Analysis question column with the item's id: '123401: Vad är dropout?'."""
 FORM_SIDE_COLUMN = re.compile(
     r"\[\s*(?:score|feedback|poäng|återkoppling)\s*\]\s*$|^\s*(?:points|feedback|poäng|återkoppling)\s+-\s",
     re.IGNORECASE,
@@ -685,6 +699,7 @@ class _Columns:
             if header not in claimed
             and normalise_header(header) not in FORM_INFO_COLUMNS
             and not FORM_SIDE_COLUMN.search(header)
+            and not POINTS_HEADER.fullmatch(header.strip())
             and form_question_text(header)
         )
         return dataclasses.replace(self, wide=questions, form=bool(questions))
@@ -813,8 +828,9 @@ enough for a changed punctuation mark, a typo or a dropped word, not for another
 
 
 def form_question_text(header: str) -> str:
-    """A form column's question: the header without the points the author added ('… [2 poäng]')."""
-    return POINTS_SUFFIX.sub("", " ".join(header.split())).strip()
+    """A form column's question: the header without the points the author added ('… [2 poäng]') or the
+    item id Canvas puts first ('123401: …')."""
+    return CANVAS_ITEM_PREFIX.sub("", POINTS_SUFFIX.sub("", " ".join(header.split())).strip())
 
 
 def question_for_prompt(bank: Bank, text: str) -> Question | None:

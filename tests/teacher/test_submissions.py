@@ -402,3 +402,35 @@ def test_the_not_utf8_warning_names_the_encoding_the_file_was_read_as(tmp_path: 
         assert [warning.reason for warning in parsed.warnings] == [
             f"not valid UTF-8; read as {encoding} (save as UTF-8 to be sure of å, ä, ö)"
         ], path.name
+
+
+def test_a_canvas_student_analysis_report_gives_one_answer_per_question(tmp_path: Path) -> None:
+    """Canvas (Classic Quizzes) 'Student Analysis' CSV: name, id, sis_id, section columns, then per question
+    '<item id>: <question text>' and a column headed by its points possible. sis_id, section, attempt, the
+    points columns and 'n correct' were each read as a question, and the SIS id was not the student's id."""
+    from question_bank.loader import BankCatalog
+
+    bank = BankCatalog(None).load("dl-course")
+    dropout, early = (question.prompt["sv"] for question in bank.questions[6:8])
+    header = [
+        "name", "id", "sis_id", "root_account", "section", "section_id", "section_sis_id", "submitted",
+        "attempt", f"123401: {dropout}", "2.0", f"123402: {early}", "2.0",
+        "n correct", "n incorrect", "score",
+    ]  # fmt: skip
+    row = [
+        "Åsa Öberg", "5501", "19990101-1234", "uu.se", "DL HT26", "77", "DL-HT26", "2026-11-20 10:15:22 UTC",
+        "1", "Dropout stänger av slumpvisa neuroner.", "1.5", "Sluta när valideringsfelet ökar.", "2.0",
+        "1", "0", "3.5",
+    ]  # fmt: skip
+    path = tmp_path / "Quiz Student Analysis Report.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, row])
+
+    parsed = read_submissions(path)
+
+    assert not parsed.errors and not parsed.warnings
+    assert [(r.student_name, r.student_external_id, r.answer) for r in parsed.rows] == [
+        ("Åsa Öberg", "19990101-1234", "Dropout stänger av slumpvisa neuroner."),
+        ("Åsa Öberg", "19990101-1234", "Sluta när valideringsfelet ökar."),
+    ]
+    assert [question_for_prompt(bank, r.question_key) for r in parsed.rows] == list(bank.questions[6:8])
