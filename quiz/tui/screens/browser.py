@@ -464,22 +464,7 @@ class BrowserScreen(TentaScreen[None]):
         self.query_one(DataTable).focus()
 
     def on_key(self, event: Key) -> None:
-        """A printable key typed in the list starts the filter with it, as '/' and the key would: the new
-        text replaces the old filter. Keys bound on this screen, such as '/', keep their action, and a
-        space starts nothing (no word begins with one)."""
-        character = event.character
-        if not event.is_printable or character is None or not character.strip():
-            return
-        if event.key in self.active_bindings:
-            return
-        if self.focused is not self.query_one(DataTable):
-            return
-        event.stop()
-        event.prevent_default()
-        box = self.query_one("#browser-filter", Input)
-        box.value = character
-        box.cursor_position = len(box.value)
-        box.focus()
+        self.type_into_filter(event, "browser-filter")
 
     def action_focus_filter(self) -> None:
         """Focus the filter with its text selected, so typing replaces it and arrows keep it."""

@@ -130,20 +130,7 @@ class HistoryScreen(TentaScreen[None]):
             self.app.push_screen(SessionDetailScreen(int(event.row_key.value)))
 
     def on_key(self, event: Key) -> None:
-        """A printable key typed in the list starts the filter with it, as in the browser: the list has the
-        focus, so typing 'full' under 'Filter: bank, mode, topic…' did nothing until '/'. Keys bound on
-        this screen keep their action, and a space starts nothing."""
-        character = event.character
-        if not event.is_printable or character is None or not character.strip():
-            return
-        if event.key in self.active_bindings or self.focused is not self.query_one(DataTable):
-            return
-        event.stop()
-        event.prevent_default()
-        box = self.query_one("#history-filter", Input)
-        box.value = character
-        box.cursor_position = len(box.value)
-        box.focus()
+        self.type_into_filter(event, "history-filter")
 
     def action_focus_filter(self) -> None:
         """Focus the filter with its text selected, so typing replaces it and arrows keep it."""
