@@ -45,18 +45,23 @@ def rows_of(table: DataTable[object]) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
 
 
-async def open_history_session(pilot: Pilot[None], row: int) -> SessionDetailScreen:
+async def open_history(pilot: Pilot[None], sessions: int) -> DataTable[object]:
+    """From the home screen, History with its `sessions` rows listed; its table."""
     await wait_until(pilot, home_ready(pilot), "the home screen")
     await pilot.press("h")
     await wait_until(
         pilot,
         lambda: (
             isinstance(pilot.app.screen, HistoryScreen)
-            and pilot.app.screen.query_one(DataTable).row_count == len(DAYS)
+            and pilot.app.screen.query_one(DataTable).row_count == sessions
         ),
         "every session",
     )
-    table = pilot.app.screen.query_one(DataTable)
+    return pilot.app.screen.query_one(DataTable)
+
+
+async def open_history_session(pilot: Pilot[None], row: int) -> SessionDetailScreen:
+    table = await open_history(pilot, len(DAYS))
     table.move_cursor(row=row)
     await pilot.press("enter")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the session")
@@ -134,12 +139,7 @@ async def test_due_today_finished_early_scores_the_answered_cards_and_leaves_the
         assert sorted(due.due + due.new) == sorted(left), "they stay due"
 
         await pilot.press("escape")
-        await wait_until(pilot, home_ready(pilot), "the home screen")
-        await pilot.press("h")
-        await wait_until(
-            pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == len(DAYS) + 1, "the sessions"
-        )
-        newest = rows_of(pilot.app.screen.query_one(DataTable))[0]
+        newest = rows_of(await open_history(pilot, len(DAYS) + 1))[0]
         percent = round(100 * summary.score / answered.max_points)
         assert newest[2].endswith(f" / {answered.max_points:g}") and newest[3] == f"{percent}%", newest
 
@@ -200,18 +200,8 @@ async def test_history_shows_every_score_at_80_columns_also_of_a_topic_quiz(ctx:
     )
     start_quiz(ctx, request, now=NOW, rng=random.Random(4)).finish(now=NOW)
     async with make_app(ctx).run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, home_ready(pilot), "the home screen")
-        await pilot.press("h")
-        await wait_until(
-            pilot,
-            lambda: (
-                isinstance(pilot.app.screen, HistoryScreen)
-                and pilot.app.screen.query_one(DataTable).row_count == len(DAYS) + 1
-            ),
-            "every session",
-        )
+        table = await open_history(pilot, len(DAYS) + 1)
         await steady(pilot)
-        table = pilot.app.screen.query_one(DataTable)
         shown = visible_columns(table)
         for column in ("Date", "Mode", "Score", "%", "Answered", "Review"):
             assert column in shown, (column, shown)
@@ -431,12 +421,7 @@ async def test_due_today_ended_before_its_first_card_shows_no_total(ctx: AppCont
         assert not results.query_one("#results-score").display
         assert "10 still due" in rendered(results.query_one("#results-summary", Static))
         await pilot.press("escape")
-        await wait_until(pilot, home_ready(pilot), "the home screen")
-        await pilot.press("h")
-        await wait_until(
-            pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == len(DAYS) + 1, "the sessions"
-        )
-        newest = rows_of(pilot.app.screen.query_one(DataTable))[0]
+        newest = rows_of(await open_history(pilot, len(DAYS) + 1))[0]
         assert newest[1:4] == ["Due today", "–", "–"], newest
 
 
@@ -445,17 +430,7 @@ async def test_typing_in_history_filters_the_sessions(ctx: AppContext) -> None:
     typing 'full' there did nothing until '/' (the browser filters as one types): it filters now."""
     seed_history(ctx)
     async with make_app(ctx).run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, home_ready(pilot), "the home screen")
-        await pilot.press("h")
-        await wait_until(
-            pilot,
-            lambda: (
-                isinstance(pilot.app.screen, HistoryScreen)
-                and pilot.app.screen.query_one(DataTable).row_count == len(DAYS)
-            ),
-            "every session",
-        )
-        table = pilot.app.screen.query_one(DataTable)
+        table = await open_history(pilot, len(DAYS))
         assert pilot.app.focused is table
         await pilot.press(*"full")
         await settle(pilot)
