@@ -101,6 +101,11 @@ async def finish_due_today_after_one_answer(pilot: Pilot[None], ctx: AppContext)
     await graded_feedback(pilot)
     await pilot.press("n")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the next card")
+    return await finish_to_results(pilot)
+
+
+async def finish_to_results(pilot: Pilot[None]) -> ResultsScreen:
+    """ctrl+f, 'Submit all and finish', and the results once drawn."""
     await pilot.press("ctrl+f")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
     await pilot.press("enter")
@@ -412,12 +417,7 @@ async def test_due_today_ended_before_its_first_card_shows_no_total(ctx: AppCont
         await wait_until(pilot, home_ready(pilot), "the home screen")
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the due quiz")
-        await pilot.press("ctrl+f")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
-        await settle(pilot)
-        results = pilot.app.screen
+        results = await finish_to_results(pilot)
         assert not results.query_one("#results-score").display
         assert "10 still due" in rendered(results.query_one("#results-summary", Static))
         await pilot.press("escape")
