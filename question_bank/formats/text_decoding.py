@@ -8,6 +8,8 @@ never be lost, so the submissions reader reads on and warns the teacher, naming 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -84,30 +86,116 @@ def _decode(raw: bytes, policy: NotUtf8) -> DecodedText:
         return DecodedText(raw.decode("latin-1"), not_utf8_line=line, encoding="Latin-1")
 
 
-_UNDEFINED_IN_WINDOWS = frozenset(b"\x81\x8d\x8f\x90\x9d")
-"""Bytes Windows-1252 leaves undefined, letters in Mac Roman (Å ç è ê ù)."""
-_MAC_ROMAN_LETTERS = frozenset(b"\x87\x88\x89\x8a\x8c\x8e\x9a\x9f")
-"""Bytes that are common letters in Mac Roman (á à â ä å é ö ü) but rare in Windows-1252 (‡ ˆ ‰ Š Œ Ž š
-Ÿ), which names like 'Škoda' begin with: they count after an ASCII letter, inside a word ('Fr', 0x8C, 'ga').
-Mac Roman's € … † and curly quotes and dashes share bytes with Windows-1252's punctuation and tell
-nothing."""
-_WINDOWS_LETTERS = frozenset(b"\xc4\xc5\xd6\xe0\xe1\xe4\xe5\xe6\xe7\xe8\xe9\xf1\xf6\xf8\xfc")
-"""Bytes that are common letters in Windows-1252 (Ä Å Ö à á ä å æ ç è é ñ ö ø ü) but symbols in Mac Roman
-(ƒ ≈ ÷ ‡ · ‰ Â Ê Á Ë È Ò ˆ ˜ ¸)."""
-
-
 def _looks_like_mac_roman(raw: bytes) -> bool:
-    """True when more of the text's letters beyond ASCII read as letters in Mac Roman than in Windows-1252:
-    'Fråga' saved by Excel for Mac has å as byte 0x8C, which Windows-1252 reads 'FrŒga'. A tie, as in a text
-    whose only such bytes are quotes and dashes, stays Windows-1252."""
-    mac = sum(
-        1
-        for index, byte in enumerate(raw)
-        if byte in _UNDEFINED_IN_WINDOWS
-        or (byte in _MAC_ROMAN_LETTERS and index > 0 and raw[index - 1 : index].isalpha())
-    )
-    windows = sum(1 for byte in raw if byte in _WINDOWS_LETTERS)
+    """True when the text reads more like European writing in Mac Roman than in Windows-1252.
+
+    Both give every byte below 0x80 as ASCII and differ above it, where the same byte is a letter in one
+    and often a letter in the other too: b'Du\\x9aan' is 'Dušan' in Windows-1252 and 'Duöan' in Mac Roman,
+    b'Fr\\x8cga' is 'FrŒga' and 'Fråga'. Counting bytes cannot tell these apart; reading the characters
+    in their place can: a capital inside a lower-case word, a math sign glued to a word, a control
+    character or a quote mark between letters is what a wrong guess produces, a letter in a word or a
+    quote at a word's edge is what people write. A tie (b'Du\\x9aan' alone) stays Windows-1252, which far
+    more files are written in."""
+    high = [match.start() for match in _HIGH_BYTE.finditer(raw)]
+    mac = _plausibility(raw.decode("mac_roman"), high)
+    windows = _plausibility(raw.decode("cp1252", errors="replace"), high)
     return mac > windows
+
+
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+_COMMON_LETTERS = frozenset("áàâäåæçéèêíñóôöøúüßÁÀÄÅÆÇÉÈÍÑÓÖØÚÜšžŠŽœŒ")
+"""Letters beyond ASCII that Swedish and other European writing uses often (Swedish, Danish, Norwegian,
+German, French, Spanish, Czech/Slovak/Balkan names). The rest of Latin-1's and Latin Extended-A's letters
+('ì', 'î', 'õ', 'Ò', 'Ð') count less: they are what Windows-1252's quotes and dashes read as in Mac Roman,
+and Mac Roman's read as in Windows-1252."""
+_QUOTES = frozenset("“”‘’„«»‹›")
+_DASHES = frozenset("–—")
+_CURRENCY = frozenset("€£")
+_OTHER_MARKS = frozenset("…•°§½¼¾±×¿¡\u00a0")
+"""Marks beyond ASCII that ordinary text holds; with _QUOTES, _DASHES and _CURRENCY, everything else that
+is not a letter (math signs, accents on their own, ligatures, Greek, controls) counts against a reading."""
+
+
+def _plausibility(text: str, positions: list[int]) -> int:
+    """How much the characters at `positions` (those read from bytes above 0x7F) look like written text:
+    each scores from -6 (a control character, or a replacement for a byte the encoding leaves undefined)
+    to +3 (a common letter inside a word, a mark in its usual place)."""
+    return sum(_char_score(text, index) for index in positions)
+
+
+def _char_score(text: str, index: int) -> int:
+    """One character's plausibility given its neighbours."""
+    char = text[index]
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    if "\u00c0" <= char <= "\u017f" and char.isalpha():
+        return _letter_score(char, before, after)
+    if char == "’" and before.isalpha() and after.isalpha():
+        return 3 if _is_elision(text, index) else 1
+    if char in _QUOTES or char in _DASHES or char in _CURRENCY or char in _OTHER_MARKS:
+        return _mark_score(char, before, after)
+    if char == "\ufffd" or unicodedata.category(char) == "Cc":
+        return -6
+    return -6 if before.isalpha() or after.isalpha() else -3
+
+
+def _letter_score(char: str, before: str, after: str) -> int:
+    """A letter of Latin-1 or Latin Extended-A: a capital after a lower-case letter ('FrŒga', 'hÂll')
+    is a wrong reading; a letter in a word counts by how common it is, a little less where it is a vowel
+    between two vowels or a consonant between two consonants ('Duöan', 'Bjšrn') or ending a word after one
+    ('Malmš'); a letter alone counts little. A word's first letter gets no such doubt: Czech 'Štefan' and
+    Swedish 'äta' both begin that way."""
+    if char.isupper() and before.islower():
+        return -4
+    if not (before.isalpha() or after.isalpha()):
+        return 1
+    if char not in _COMMON_LETTERS:
+        return 1
+    vowel = _is_vowel(char)
+    if before.isalpha() and (
+        (after.isalpha() and _is_vowel(before) == vowel == _is_vowel(after))
+        or (not after.isalpha() and not vowel and not _is_vowel(before))
+    ):
+        return 2
+    return 3
+
+
+def _is_vowel(letter: str) -> bool:
+    """'ö', 'é', 'æ' and 'y' are vowels (Swedish counts 'y' as one); 'š', 'ß', 'ñ' are consonants."""
+    return unicodedata.normalize("NFD", letter)[0].lower() in "aeiouyæøœ"
+
+
+_ELIDED_ENDINGS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
+"""What follows an apostrophe in English contractions ('it’s', 'don’t', 'we’re')."""
+
+
+def _is_elision(text: str, index: int) -> bool:
+    """True for an apostrophe between letters as English and French write it: 'it’s', 'don’t' (a short
+    ending after it) or 'l’été', 'O’Brien', 'qu’il' (one letter, or 'qu', before it). Mac Roman's 'í'
+    (Windows-1252's ’) in 'Martínez' is neither."""
+    start = index
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    end = index + 1
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    before = text[start:index].lower()
+    return len(before) == 1 or before == "qu" or text[index + 1 : end].lower() in _ELIDED_ENDINGS
+
+
+def _mark_score(char: str, before: str, after: str) -> int:
+    """A quote at a word's edge, a dash or an ellipsis beside a space or a digit, a currency sign beside
+    a number or a space: each in its usual place counts as much as a letter in a word; out of place it
+    counts little, and a mark that splits a word counts nothing."""
+    inside_word = before.isalpha() and after.isalpha()
+    if char in _QUOTES or char == "…":
+        return 0 if inside_word else 3 if before.isalnum() != after.isalnum() else 1
+    if char in _DASHES:
+        return 3 if not (before.isalpha() or after.isalpha()) else 1
+    if char in _CURRENCY:
+        return 3 if before.isdigit() or after.isdigit() or before == " " or after == " " else 1
+    return 0 if inside_word else 1
 
 
 def _byte_line(raw: bytes, offset: int) -> int:
