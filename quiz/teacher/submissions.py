@@ -275,7 +275,7 @@ def read_submissions(path: Path) -> ParsedSubmissions:
 
 
 def parse_timestamp(value: str) -> datetime | None:
-    """ISO 8601, Unix seconds, or the day-month-year formats spreadsheets and Moodle write; None if unknown.
+    """ISO 8601, Unix seconds, or the formats spreadsheets, Moodle and Google Forms write; None if unknown.
 
     Times without a zone are taken as the computer's local time (that is what an export shows the
     teacher) and returned in UTC.
@@ -285,13 +285,8 @@ def parse_timestamp(value: str) -> datetime | None:
         return None
     if re.fullmatch(r"\d{9,11}(\.\d+)?", cleaned):
         return datetime.fromtimestamp(float(cleaned), tz=UTC)
-    zone = None
-    gmt = _GMT_OFFSET.search(cleaned)
-    if gmt:  # Google Forms: '2024/03/04 10:15:32 AM GMT+1'
-        sign = -1 if gmt.group(1) == "-" else 1
-        offset = timedelta(hours=int(gmt.group(2) or 0), minutes=int(gmt.group(3) or 0))
-        zone = timezone(sign * offset)
-        cleaned = cleaned[: gmt.start()].strip()
+    cleaned, zone = _split_zone(cleaned)
+    cleaned = _MERIDIEM.sub(lambda match: " AM" if match.group(1).lower() in {"a", "f"} else " PM", cleaned)
     moment: datetime | None
     try:
         moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
@@ -300,11 +295,44 @@ def parse_timestamp(value: str) -> datetime | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone) if zone else moment.astimezone()
+        moment = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
     return moment.astimezone(UTC)
 
 
+def _split_zone(cleaned: str) -> tuple[str, timezone | None]:
+    """The time without its trailing zone, and the zone: an offset from GMT/UTC as Google Forms writes
+    it ('2024/03/04 10:15:32 AM GMT+1'), or a European zone's abbreviation as a Swedish account's
+    download does ('2026-11-27 10:15:03 fm CET')."""
+    gmt = _GMT_OFFSET.search(cleaned)
+    if gmt:
+        sign = -1 if gmt.group(1) == "-" else 1
+        offset = timedelta(hours=int(gmt.group(2) or 0), minutes=int(gmt.group(3) or 0))
+        return cleaned[: gmt.start()].strip(), timezone(sign * offset)
+    named = _NAMED_ZONE.search(cleaned)
+    if named:
+        hours = _ZONE_HOURS[named.group(1).upper()]
+        return cleaned[: named.start()].strip(), timezone(timedelta(hours=hours))
+    return cleaned, None
+
+
 _GMT_OFFSET = re.compile(r"\s(?:GMT|UTC)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$")
+_ZONE_HOURS = {
+    "WET": 0,
+    "WEST": 1,
+    "BST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "MEZ": 1,
+    "MESZ": 2,
+    "EET": 2,
+    "EEST": 3,
+}
+"""Europe's zone abbreviations (English and German spellings) by their offset from UTC in hours. A zone
+not named here is not guessed: the time stays unreadable rather than read as the computer's own."""
+_NAMED_ZONE = re.compile(rf"\s({'|'.join(_ZONE_HOURS)})$", re.IGNORECASE)
+_MERIDIEM = re.compile(r"\s([afep])\.?\s?m\.?$", re.IGNORECASE)
+"""Morning or afternoon after a 12-hour time: Swedish 'fm'/'em' (förmiddag, eftermiddag; 'f.m.'/'e.m.'
+in some exports) and English 'a.m.'/'p.m.', made the 'AM'/'PM' strptime reads."""
 
 
 _TIMESTAMP_FORMATS = (
@@ -320,6 +348,8 @@ _TIMESTAMP_FORMATS = (
     "%d.%m.%Y %H:%M",
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %I:%M:%S %p",  # Google Forms' own download
+    "%Y-%m-%d %I:%M:%S %p",  # Google Forms from a Swedish account: 2026-11-27 10:15:03 fm CET
+    "%Y-%m-%d %I:%M %p",
     "%m/%d/%Y %H:%M:%S",  # Google Sheets (US), Microsoft Forms via Excel
     "%m/%d/%y %H:%M:%S",
     "%m/%d/%y %H:%M",

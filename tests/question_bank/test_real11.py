@@ -4,13 +4,17 @@ fixture), and reads it through the same reader `tenta bank import` or `tenta gra
 
 from __future__ import annotations
 
+import csv
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from question_bank.formats.detect import import_file
 from question_bank.formats.text_decoding import NotUtf8, decode_text
-from quiz.teacher.submissions import read_submissions
+from quiz.teacher.submissions import parse_timestamp, read_submissions
 
 EUROPEAN_LINES = {
     "serbian-name": "Dušan Petrovic;1;Dropout stänger av neuroner",
@@ -116,3 +120,101 @@ def test_a_question_bank_csv_from_windows_with_a_serbian_name_and_euro_signs(tmp
 
     assert captain.prompt_in("en") == "Which club did “Dušan Tadic” captain?"
     assert price.reference_in("en") == "5 €"
+
+
+@pytest.fixture
+def stockholm_winter(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The teacher's computer in Sweden in November (UTC+1), as a POSIX zone string, so no tz database
+    is needed."""
+    monkeypatch.setenv("TZ", "CET-1")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+CET = timezone(timedelta(hours=1))
+CEST = timezone(timedelta(hours=2))
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("2026-11-27 10:15:03 fm CET", datetime(2026, 11, 27, 10, 15, 3, tzinfo=CET)),
+        ("2026-11-27 2:05:41 em CET", datetime(2026, 11, 27, 14, 5, 41, tzinfo=CET)),
+        ("2026-11-27 12:40:00 em CET", datetime(2026, 11, 27, 12, 40, tzinfo=CET)),
+        ("2026-11-27 12:10:00 fm CET", datetime(2026, 11, 27, 0, 10, tzinfo=CET)),
+        ("2026-06-12 9:30:00 f.m. CEST", datetime(2026, 6, 12, 9, 30, tzinfo=CEST)),
+        ("2026-06-12 9:30:00 e.m. CEST", datetime(2026, 6, 12, 21, 30, tzinfo=CEST)),
+        ("2026/11/27 10:15:03 em GMT+1", datetime(2026, 11, 27, 22, 15, 3, tzinfo=CET)),
+        ("2026-11-27 10:15:03 FM CET", datetime(2026, 11, 27, 10, 15, 3, tzinfo=CET)),
+        ("11/27/2026 10:15:03 PM GMT+1", datetime(2026, 11, 27, 22, 15, 3, tzinfo=CET)),
+        ("11/27/2026 10:15:03 p.m. CET", datetime(2026, 11, 27, 22, 15, 3, tzinfo=CET)),
+        ("11/27/2026 10:15:03 AM UTC", datetime(2026, 11, 27, 10, 15, 3, tzinfo=UTC)),
+        ("2026-11-27 10:15:03 EET", datetime(2026, 11, 27, 8, 15, 3, tzinfo=UTC)),
+    ],
+)
+def test_google_forms_timestamps_in_swedish_and_english(
+    stockholm_winter: None, written: str, meant: datetime
+) -> None:
+    """A Google Forms responses download from a Swedish account writes 'fm'/'em' (förmiddag,
+    eftermiddag; 'f.m.'/'e.m.' in some exports) and the zone's abbreviation: each such time was
+    'unreadable', so the answers of a form filled in twice had no order and the later one did not count.
+    The zone written wins over the computer's own (UTC+1 here)."""
+    assert parse_timestamp(written) == meant.astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["11/27/2026 10:15:03", "11/27/2026 10:15:03 AM", "2026-11-27 10:15:03 fm", "2026-11-27 10:15:03 f.m."],
+)
+def test_a_google_forms_time_without_a_zone_is_the_computers_local_time(
+    stockholm_winter: None, written: str
+) -> None:
+    """English exports (and a Swedish one with the zone cut off) give no zone: the time is what the
+    export showed the teacher, so it is read in the computer's local time like every other zone-less
+    time."""
+    assert parse_timestamp(written) == datetime(2026, 11, 27, 9, 15, 3, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("written", ["2026-11-27 14:15:03 fm CET", "2026-11-27 10:15:03 fm XYZ"])
+def test_a_contradictory_or_unknown_google_forms_time_is_not_guessed(written: str) -> None:
+    """'14:15 fm' is no time of day, and a zone tenta does not know would be read as local time: both
+    are unreadable rather than a wrong order of answers."""
+    assert parse_timestamp(written) is None
+
+
+def test_a_swedish_google_forms_download_keeps_each_responses_time(tmp_path: Path) -> None:
+    """'Ladda ned svar (.csv)' from a Swedish Google account: every cell quoted, 'Tidstämpel' first,
+    times with 'fm'/'em' and the zone. A time that cannot be read is named by file, line and column and
+    the answers on that line are still stored (without a time), as for any other unreadable time."""
+    path = tmp_path / "Tenta i maskininlärning (svar) - Formulärsvar 1.csv"
+    rows = [
+        ["Tidstämpel", "E-postadress", "Poäng", "Vad gör dropout under träning?", "Vad är early stopping?"],
+        [
+            "2026-11-27 10:15:03 fm CET",
+            "asa.oberg@uu.se",
+            "3 / 4",
+            "Stänger av neuroner",
+            "Sluta i tid",
+        ],
+        ["2026-11-27 1:02:47 em CET", "dusan.petrovic@uu.se", "2 / 4", "Slumpar bort vikter", ""],
+        ["igår efter lunch", "per.lind@uu.se", "1 / 4", "Vet ej", "Sluta tidigt"],
+    ]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL).writerows(rows)
+
+    parsed = read_submissions(path)
+
+    assert [(row.line, row.student_name, row.submitted_at) for row in parsed.rows] == [
+        (2, "asa.oberg@uu.se", datetime(2026, 11, 27, 9, 15, 3, tzinfo=UTC)),
+        (2, "asa.oberg@uu.se", datetime(2026, 11, 27, 9, 15, 3, tzinfo=UTC)),
+        (3, "dusan.petrovic@uu.se", datetime(2026, 11, 27, 12, 2, 47, tzinfo=UTC)),
+        (4, "per.lind@uu.se", None),
+        (4, "per.lind@uu.se", None),
+    ]
+    assert parsed.errors == []
+    assert [str(warning) for warning in parsed.warnings] == [
+        f"{path}:4: Tidstämpel: unreadable time 'igår efter lunch' ignored "
+        "(use ISO 8601, e.g. 2024-03-04T10:15)"
+    ]
