@@ -5,6 +5,12 @@ and full fsync on commit. Write transactions start with BEGIN IMMEDIATE so two w
 lock instead of failing half-way with "database is locked" when a read transaction tries to upgrade.
 Waiting for that lock polls every few milliseconds: SQLite's own busy handler backs off to 100 ms
 sleeps, which lets a busy batch run starve the quiz app of the lock.
+
+Switching a brand-new file to WAL writes its header in a rollback-journal transaction whose write lock is
+taken as an upgrade of the read lock the pragma already holds; SQLite never calls the busy handler for
+such an upgrade (it could deadlock), so a process whose switch lands while another process writes the
+header gets "database is locked" at once, busy timeout or not. The switch is therefore tried again every
+few milliseconds, for up to the busy timeout.
 """
 
 from __future__ import annotations
@@ -72,11 +78,29 @@ def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: 
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = FULL")
     finally:
         cursor.close()
+
+
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    """PRAGMA journal_mode = WAL, polled while another process holds the lock to write the header of a
+    new database (see the module docstring); the last try's error is raised after the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_lock_error(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(LOCK_POLL_S)
+
+
+def _is_lock_error(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
@@ -100,7 +124,7 @@ def _poll_for_write_lock(driver: sqlite3.Connection) -> bool:
                 driver.execute("BEGIN IMMEDIATE")
                 return True
             except sqlite3.OperationalError as error:
-                if "locked" not in str(error) and "busy" not in str(error):
+                if not _is_lock_error(error):
                     return False
                 time.sleep(LOCK_POLL_S)
         return False
