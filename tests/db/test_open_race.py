@@ -8,7 +8,7 @@ load). The openers here are real processes (forked from a server that imported t
 them start in milliseconds on two cores) released together by a barrier.
 
 That header write takes well under a millisecond, so a race left to chance rarely hits it: before the
-fix, 8 processes released together failed in 1 of 5 rounds when they only connected, and in none of 50
+fix, 8 processes released together failed in 1 of 35 rounds when they only connected, and in none of 50
 rounds of open and migrate (20 of them with both cores kept busy). So a stand-in for the first opener
 holds the lock it holds while writing the header, long enough for every opener to reach the switch.
 """
