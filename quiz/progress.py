@@ -182,16 +182,43 @@ def weakest_first(bank: Bank, answers: Sequence[GradedAnswer]) -> list[Question]
     return ordered
 
 
+SCORED_ON_ANSWERED = (QuizMode.DUE, QuizMode.PRACTICE, QuizMode.WEAKEST)
+"""Modes whose total counts only the questions answered when the student ends the quiz early: nothing is
+recorded for the others, so they were not failed (Anki leaves reviews not done for later; a practice
+round stopped after two questions tells how those two went). A full exam counts a blank as 0, as a
+Moodle quiz does: it stands for the real exam, where a question left blank earns nothing."""
+
+
 def ended_early(summary: SessionSummary) -> bool:
-    """A 'due today' quiz the student ended before its last card: the cards left were not failed, they
-    were not reached (Anki leaves reviews not done for later), so its total counts the answered ones."""
-    return summary.mode == QuizMode.DUE.value and summary.answered_count < summary.question_count
+    """A quiz scored on what was answered (SCORED_ON_ANSWERED) that the student ended before answering
+    every question: its total counts the answered ones."""
+    return summary.mode in SCORED_ON_ANSWERED and summary.answered_count < summary.question_count
+
+
+def unanswered_label(summary: SessionSummary) -> str:
+    """What a question without an answer is, as the results and history list it: 'still due' in a due
+    today quiz ended early (due today asks it again), 'not counted' in a practice quiz ended early,
+    'skipped' in a full exam (where it counts 0)."""
+    if not ended_early(summary):
+        return "skipped"
+    return "still due" if summary.mode == QuizMode.DUE else "not counted"
+
+
+def unanswered_note(summary: SessionSummary) -> str:
+    """'9 still due, not failed' or '3 unanswered, not counted' beside a total that leaves them out; ''
+    when the total counts every question."""
+    if not ended_early(summary):
+        return ""
+    left = summary.question_count - summary.answered_count
+    if summary.mode == QuizMode.DUE:
+        return f"{left} still due, not failed"
+    return f"{left} unanswered, not counted"
 
 
 def counted_summary(detail: SessionDetail) -> SessionSummary:
-    """The session's summary with its total out of the points that count: a 'due today' quiz ended early
-    is out of the cards answered (out of all ten, one card's 2 / 2 read '2 / 25 p, 8 %' in the results,
-    history and the progress curve); any other quiz out of every question (an exam's blank earns 0)."""
+    """The session's summary with its total out of the points that count: a quiz ended early
+    (`ended_early`) is out of the questions answered (out of all ten, one card's 2 / 2 read '2 / 25 p, 8 %'
+    in the results, history and the progress curve); a full exam out of every question (a blank earns 0)."""
     summary = detail.summary
     if not ended_early(summary):
         return summary

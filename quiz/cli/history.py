@@ -17,7 +17,7 @@ from question_bank.errors import TentaError
 from quiz.context import AppContext
 from quiz.local_time import local_minute
 from quiz.modes import ROW_TOPICS, session_label
-from quiz.progress import counted_summaries, counted_summary
+from quiz.progress import counted_summaries, counted_summary, ended_early, unanswered_label, unanswered_note
 from quiz.scores import format_score, score_out_of
 
 PROMPT_PREVIEW = 160
@@ -128,9 +128,10 @@ def _print_session(detail: SessionDetail) -> None:
         f"{escape(session_label(summary.mode, summary.topics))} · "
         f"{summary.status.value.replace('_', ' ')} · {local_minute(summary.started_at)}"
     )
+    left = unanswered_note(summary)
     console.print(
         f"Score: {_score(summary)} ({_percent(summary)}), {summary.answered_count} of "
-        f"{summary.question_count} answered"
+        f"{summary.question_count} answered" + (f" ({left})" if left else "")
     )
     flagged = [str(item.position + 1) for item in detail.items if item.flagged]
     if flagged:
@@ -144,7 +145,8 @@ def _print_session(detail: SessionDetail) -> None:
         prompt = item.prompt if len(item.prompt) <= PROMPT_PREVIEW else item.prompt[:PROMPT_PREVIEW] + "…"
         console.print(f"[dim]{escape(prompt)}[/]")
         if item.answer is None:
-            console.print("Not answered." + (" (unsubmitted draft saved)" if item.draft else ""))
+            why = f" ({unanswered_label(summary)})" if ended_early(summary) else ""
+            console.print(f"Not answered{why}." + (" (unsubmitted draft saved)" if item.draft else ""))
             continue
         _print_answer(console, item.answer)
 

@@ -13,12 +13,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from quiz.modes import QuizMode
-from quiz.progress import ended_early
+from quiz.progress import unanswered_label, unanswered_note
 from quiz.scores import score_out_of
 from quiz.session import ActiveQuiz, ItemResult
 from quiz.tui import messages
-from quiz.tui.screens.session_detail import STILL_DUE, SessionDetailScreen
+from quiz.tui.screens.session_detail import SessionDetailScreen
 from quiz.tui.widgets.quiz_timer import format_duration
 from quiz.tui.widgets.score_bar import ScoreBar
 
@@ -27,7 +26,6 @@ STATUS_TEXT = {
     "review": "⚑ review",
     "grading": "grading…",
     "failed": "✘ grading failed",
-    "skipped": "skipped",
 }
 
 
@@ -83,9 +81,9 @@ class ResultsScreen(Screen[None]):
             f"{summary.answered_count}/{summary.question_count} answered",
             f"time {format_duration(time_total)}",
         ]
-        if ended_early(summary):
-            left = summary.question_count - summary.answered_count
-            notes.append(f"{left} still due, not failed")
+        left = unanswered_note(summary)
+        if left:
+            notes.append(left)
         if summary.needs_review_count:
             notes.append(f"{summary.needs_review_count} waiting for teacher review")
         if pending:
@@ -93,11 +91,13 @@ class ResultsScreen(Screen[None]):
         self.query_one("#results-summary", Static).update(" · ".join(notes))
         table = self.query_one(DataTable)
         table.clear()
+        unanswered = unanswered_label(summary)
         for item in items:
-            table.add_row(*self._row(item), key=str(item.position))
+            table.add_row(*self._row(item, unanswered), key=str(item.position))
 
-    def _row(self, item: ItemResult) -> tuple[str, Text, str, str, str]:
-        """The question's cells; its prompt as text (a bank's 'w[i]' is no markup)."""
+    def _row(self, item: ItemResult, unanswered: str) -> tuple[str, Text, str, str, str]:
+        """The question's cells; its prompt as text (a bank's 'w[i]' is no markup). `unanswered`: the
+        status of a question without an answer (quiz.progress.unanswered_label)."""
         question = self.quiz.questions[item.position]
         number = str(question.number) if question.number is not None else str(item.position + 1)
         prompt = " ".join(item.prompt.split())
@@ -109,9 +109,7 @@ class ResultsScreen(Screen[None]):
             Text(prompt),
             score,
             format_duration(seconds) if seconds else "–",
-            STILL_DUE
-            if item.status == "skipped" and self.quiz.mode is QuizMode.DUE
-            else STATUS_TEXT[item.status],
+            unanswered if item.status == "skipped" else STATUS_TEXT[item.status],
         )
 
     @on(messages.GradeReady)

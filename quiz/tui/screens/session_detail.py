@@ -18,8 +18,8 @@ from db.records import AnswerDetail, SessionDetail, SessionItemDetail
 from question_bank.errors import TentaError
 from question_bank.models import Bank
 from quiz.local_time import local_minute
-from quiz.modes import session_label
-from quiz.progress import counted_summary, ended_early, question_label
+from quiz.modes import QuizMode, session_label
+from quiz.progress import counted_summary, ended_early, question_label, unanswered_label, unanswered_note
 from quiz.scores import score_out_of
 from quiz.teacher.feedback.model import feedback_with_outcome
 from quiz.tui.screens.base import TentaScreen
@@ -36,11 +36,15 @@ def outcome_feedback(detail: AnswerDetail) -> str:
     return feedback_with_outcome(grade.feedback, detail.question, score, detail.max_points)
 
 
-STILL_DUE = "still due"
 STILL_DUE_NOTE = (
     "Not reached before the quiz ended: the card is not failed, it stays due (Due today asks it)."
 )
 """A card of a 'due today' quiz ended early: nothing is recorded for it (quiz.progress.ended_early)."""
+NOT_COUNTED_NOTE = (
+    "Not answered before the quiz ended: a practice quiz is scored on the questions answered, so this one "
+    "does not count."
+)
+"""A question of a practice or weakest-first quiz ended early (quiz.progress.ended_early)."""
 LIST_WIDTH = 40
 """The question list's widest (#detail-table's max-width in tenta.tcss): the answer pane has the rest."""
 LIST_GAPS = 3 * 2 + 2
@@ -62,7 +66,7 @@ def question_name(item: SessionItemDetail, bank: Bank | None) -> str:
 def item_cells(item: SessionItemDetail, name: str, *, unanswered: str = "skipped") -> tuple[str, str, str]:
     """'#' (the question's place in the quiz, with ⚑ when the student flagged it, as in the finish
     summary), score (✎ when a teacher overrode it, 'review' while a teacher should look at it,
-    `unanswered` when there is no answer: 'still due' for a card of a due-today quiz ended early), and the
+    `unanswered` when there is no answer: quiz.progress.unanswered_label), and the
     question's number and prompt, cut to the list's width: the score comes first, so it is never cut."""
     number = f"{item.position + 1} ⚑" if item.flagged else str(item.position + 1)
     detail = item.answer
@@ -155,6 +159,8 @@ class SessionDetailScreen(TentaScreen[None]):
         self._detail = detail
         summary = counted_summary(detail)
         score = score_out_of(summary.score, summary.max_points) if summary.score is not None else "not graded"
+        left = unanswered_note(detail.summary)
+        score += f" · {left}" if left else ""
         flagged = sum(item.flagged for item in detail.items)
         flags = f" · ⚑ {flagged} flagged" if flagged else ""
         self.query_one("#detail-title", Static).update(
@@ -163,7 +169,7 @@ class SessionDetailScreen(TentaScreen[None]):
         )
         table = self.query_one(DataTable)
         table.clear()
-        unanswered = STILL_DUE if ended_early(detail.summary) else "skipped"
+        unanswered = unanswered_label(detail.summary)
         rows = fitted(
             [
                 item_cells(item, question_name(item, self._bank), unanswered=unanswered)
@@ -205,9 +211,9 @@ class SessionDetailScreen(TentaScreen[None]):
             empty.update(Content(f"{item.prompt}\n\n{self._unanswered_note()}{draft}"))
 
     def _unanswered_note(self) -> str:
-        if self._detail is not None and ended_early(self._detail.summary):
-            return STILL_DUE_NOTE
-        return "This question was skipped."
+        if self._detail is None or not ended_early(self._detail.summary):
+            return "This question was skipped."
+        return STILL_DUE_NOTE if self._detail.summary.mode == QuizMode.DUE else NOT_COUNTED_NOTE
 
     async def action_read(self, scroll: str) -> None:
         """Scroll the answer pane as its own keys would (`scroll` names a scroll container's action)."""
