@@ -30,6 +30,7 @@ from grading.features import (
     compute_features,
     rescale,
 )
+from grading.feedback_wording import FeedbackWords, closed_answer_language, feedback_words
 from grading.models import Grade, GradeFlag, Passage, PointResult
 from grading.numerical import numerical_credit
 from grading.retrieval import CourseIndex, GradedAnswerIndex, TextEncoder, TokenTextEncoder
@@ -304,19 +305,22 @@ class Grader:
             flags.append(GradeFlag.LOW_CONFIDENCE)
         score = round(fraction * question.max_points, 2)
         points = self._point_results(profile, prepared, result)
+        words = feedback_words(prepared.language, question)
         notes = []
         if wrong_question is not None:
-            notes.append(f"This answer looks like an answer to another question ({wrong_question}).")
+            notes.append(words.wrong_question.format(question=wrong_question))
         if GradeFlag.TRUNCATED in flags:
-            notes.append("The answer was very long; only its beginning was graded.")
+            notes.append(words.truncated)
         if GradeFlag.COPIED_CODE in flags:
-            notes.append("The answer repeats the question's code instead of explaining it.")
+            notes.append(words.copied_code)
         return Grade(
             question_id=question.id,
             score=score,
             max_points=question.max_points,
             points=tuple(points),
-            feedback=feedback_text(points, score=score, max_points=question.max_points, notes=notes),
+            feedback=feedback_text(
+                points, score=score, max_points=question.max_points, notes=notes, words=words
+            ),
             confidence=round(confidence, 4),
             needs_review=confidence < self.review_threshold or wrong_question is not None,
             flags=tuple(dict.fromkeys(flags)),
@@ -444,7 +448,7 @@ class Grader:
                 )
                 for point in question.rubric
             ),
-            feedback="No answer was given.",
+            feedback=feedback_words(None, question).no_answer,
             confidence=1.0,
             flags=(GradeFlag.EMPTY,),
             grader_version=self.version,
@@ -790,21 +794,22 @@ def _normalise(text: str, *, keep_case: bool = False) -> str:
 def grade_exactly(question: Question, answer: str, grader: Grader) -> Grade:
     """Multiple choice, true/false, numerical and short exact answers: Moodle-style fractions, no model."""
     text = clean(answer)
+    words = feedback_words(closed_answer_language(text), question)
     fraction, feedback = 0.0, ""
     flags: tuple[GradeFlag, ...] = ()
     if not text:
-        flags, feedback = (GradeFlag.EMPTY,), "No answer was given."
+        flags, feedback = (GradeFlag.EMPTY,), words.no_answer
     elif question.type is QuestionType.NUMERICAL:
         credit = numerical_credit(question, text)
         fraction, feedback = credit.fraction, credit.feedback
     else:
         selected = _selected_choices(question, text)
-        fraction, verdict = _choice_credit(question, selected)
+        fraction, verdict = _choice_credit(question, selected, words)
         parts = [verdict, *(question.choices[index].feedback for index in selected)]
         feedback = " ".join(part for part in parts if part)
     fraction = min(1.0, max(0.0, fraction))
     score = round(fraction * question.max_points, 2)
-    summary = f"Score {score:g} of {question.max_points:g}."
+    summary = words.score_line(score, question.max_points)
     return Grade(
         question_id=question.id,
         score=score,
@@ -817,24 +822,21 @@ def grade_exactly(question: Question, answer: str, grader: Grader) -> Grade:
     )
 
 
-def _choice_credit(question: Question, selected: Sequence[int]) -> tuple[float, str]:
+def _choice_credit(question: Question, selected: Sequence[int], words: FeedbackWords) -> tuple[float, str]:
     """The ticked choices' fractions added up (Moodle's multichoice), with no verdict to add. An
     all-or-nothing question (QTI match_correct, Moodle multichoiceset) instead earns everything exactly
     when the ticked set is the set of positive-fraction choices and nothing otherwise; the verdict then
     says so and counts what was ticked, as Moodle's "number of correct responses" does."""
     if not question.all_or_nothing:
         if len(selected) > 1 and question.takes_one_answer:
-            return 0.0, (f"This question takes one answer and {len(selected)} were given, so no points.")
+            return 0.0, words.one_answer_only.format(count=len(selected))
         return sum(question.choices[index].fraction for index in selected), ""
     correct = {index for index, choice in enumerate(question.choices) if choice.fraction > 0}
     ticked = set(selected)
     if ticked == correct:
-        return 1.0, "All or nothing: every correct choice and no other was ticked."
-    wrong = len(ticked - correct)
-    wrong_part = f" and {wrong} wrong one{'s' * (wrong != 1)}" if wrong else ""
-    return 0.0, (
-        f"All or nothing: {len(ticked & correct)} of the {len(correct)} correct choices ticked{wrong_part}, "
-        "so no points; full points need every correct choice and no other."
+        return 1.0, words.all_or_nothing_right
+    return 0.0, words.all_or_nothing_missed(
+        ticked=len(ticked & correct), correct=len(correct), wrong=len(ticked - correct)
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from grading.feedback_wording import ENGLISH, SCORE_LINE, FeedbackWords
 from grading.models import Passage, PointResult, PointStatus
 from grading.text import clean, split_sentences
 from question_bank.keypoints import proposable_statements
@@ -102,23 +103,28 @@ def short_quote(text: str, words: int = QUOTE_WORDS) -> str:
 
 
 def feedback_text(
-    results: Sequence[PointResult], *, score: float, max_points: float, notes: Sequence[str] = ()
+    results: Sequence[PointResult],
+    *,
+    score: float,
+    max_points: float,
+    notes: Sequence[str] = (),
+    words: FeedbackWords = ENGLISH,
 ) -> str:
-    """Readable feedback: the score, covered points briefly, and for each missed point what to read."""
-    lines = [f"Score {score:g} of {max_points:g}."]  # feedback_remarks takes this line off
+    """Readable feedback: the score, covered points briefly, and for each missed point what to read, in
+    `words`' language; the points and passages are quoted as written."""
+    lines = [words.score_line(score, max_points)]  # feedback_remarks takes this line off
     lines.extend(notes)
     covered = [result for result in results if result.status is PointStatus.COVERED]
     if covered:
-        lines.append(
-            _sentence("Covered: " + "; ".join(short_quote(result.text, 12).rstrip(".") for result in covered))
-        )
+        quoted = "; ".join(short_quote(result.text, 12).rstrip(".") for result in covered)
+        lines.append(_sentence(words.covered + quoted))
     for result in results:
         if result.status is PointStatus.COVERED:
             continue
-        verb = "Only partly covered" if result.status is PointStatus.PARTIAL else "Missing"
-        lines.append(f"{verb}: {short_quote(result.text, 25)}")
+        label = words.partial if result.status is PointStatus.PARTIAL else words.missing
+        lines.append(label + short_quote(result.text, 25))
         if result.supporting_passage is not None:
-            lines.append(f"  Read: {_cite(result.supporting_passage)}")
+            lines.append(f"  {words.read}{_cite(result.supporting_passage)}")
     return "\n".join(lines)
 
 
@@ -127,13 +133,10 @@ def _sentence(text: str) -> str:
     return text if text.endswith(("…", ".", "!", "?")) else text + "."
 
 
-_SCORE_LINE = re.compile(r"\AScore [\d.]+ of [\d.]+\.[ \t]*\n?")
-
-
 def feedback_remarks(feedback: str) -> str:
     """Feedback from feedback_text without its score line, for a view that shows the final score itself
-    (a teacher's override may contradict the automatic one)."""
-    return _SCORE_LINE.sub("", feedback, count=1).strip()
+    (a teacher's override may contradict the automatic one), whichever language it is worded in."""
+    return SCORE_LINE.sub("", feedback, count=1).strip()
 
 
 def _cite(passage: Passage) -> str:

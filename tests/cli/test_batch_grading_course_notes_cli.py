@@ -16,7 +16,8 @@ from quiz.settings import Settings
 
 runner = CliRunner()
 
-# A partly right answer, so some key point is missed and its feedback quotes a course passage.
+# A partly right answer, so some key point is missed and its feedback quotes a course passage. It is
+# Swedish, so the grader's sentences are too (grading.feedback_wording): 'Saknas', 'Läs'.
 ANSWER = "Keras är ett API som används tillsammans med TensorFlow."
 
 
@@ -43,8 +44,8 @@ def test_grade_on_a_first_run_indexes_the_course_notes_and_feedback_names_what_t
     assert Settings().index_dir.is_dir()
     with out.open(encoding="utf-8-sig", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
-    assert "Missing" in row["feedback"] or "Only partly covered" in row["feedback"]
-    assert "\n  Read: " in row["feedback"]
+    assert "\nSaknas: " in row["feedback"] or "\nBara delvis täckt: " in row["feedback"]
+    assert "\n  Läs: " in row["feedback"]
 
 
 def test_regrade_rebuilds_a_missing_index_from_the_database_and_keeps_the_passages(tmp_path: Path) -> None:
@@ -62,4 +63,4 @@ def test_regrade_rebuilds_a_missing_index_from_the_database_and_keeps_the_passag
     assert export.exit_code == 0, export.output
     with out.open(encoding="utf-8-sig", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
-    assert "\n  Read: " in row["feedback"]
+    assert "\n  Läs: " in row["feedback"]
