@@ -97,8 +97,10 @@ correct and incorrect itemfeedback, QTI 1.2 feedback shown for any `<other/>` an
 and feedbackInline in the item body outside the choices; feedback hidden for a right answer is a wrong
 answer's and the other way round) becomes the question's outcome feedback, hint feedback (QTI 2 HINT, QTI
 1.2 `<hint>`'s hintmaterials, Brightspace's <hint>) its hints, and a QTI 1.2 `<solution>` its general
-feedback (an essay's model answer). Feedback hidden for one choice of a one-answer item is the other
-choices' feedback; hidden for anything else it has no place and is named in the notes.
+feedback (an essay's model answer). A QTI 2 text entry's modalFeedback switched on by a condition comparing
+the response with one accepted answer (tenta's export: ANSWER_FEEDBACK = ANSWER_1) is that answer's.
+Feedback hidden for one choice of a one-answer item is the other choices' feedback; hidden for anything
+else it has no place and is named in the notes.
 Lost on the way: shuffling, custom response processing
 beyond the templates (the correct response is what counts).
 """
@@ -1133,6 +1135,66 @@ def _text_entry_item(item: Element, declaration: Element | None, scoring: _Scori
     }
 
 
+def _answers_with_feedback(item: Element, response: str, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The accepted answers (entries of `data`'s choices or numerical values) that have feedback of their
+    own, by the identifier of the modalFeedback showing it: a branch of the response processing that
+    compares the response with the answer (stringMatch/match with its text, equal with its number) sets
+    the feedback's outcome to that identifier, as tenta's QTI export writes it (ANSWER_FEEDBACK =
+    ANSWER_1). Feedback that several answers switch on, or that is named or set as right/wrong or hint
+    feedback (a tool setting FEEDBACK to CORRECT in each accepted answer's branch), stays what it was."""
+    shown = {
+        (modal.get("outcomeIdentifier", ""), modal.get("identifier", ""))
+        for modal in item.iter("modalFeedback")
+    }
+    processing = item.find("responseProcessing")
+    found: dict[str, list[dict[str, Any]]] = {}
+    for branch in processing.iter() if processing is not None else ():
+        if branch.tag not in ("responseIf", "responseElseIf") or not len(branch):
+            continue
+        literal = _compared_literal(branch[0], response)
+        answer = _accepted_answer(data, literal) if literal is not None else None
+        for rule in branch.findall("setOutcomeValue"):
+            value = rule.find("baseValue")
+            identifier = (value.text or "").strip() if value is not None else ""
+            if answer is not None and (rule.get("identifier", ""), identifier) in shown:
+                found.setdefault(identifier, []).append(answer)
+    outcomes = _switched_on_by_correctness(item)
+    return {
+        identifier: answers[0]
+        for identifier, answers in found.items()
+        if len(answers) == 1
+        and identifier not in outcomes
+        and not (_CONDITIONAL_FEEDBACK.search(identifier) or _HINT.search(identifier))
+    }
+
+
+def _compared_literal(condition: Element, response: str) -> str | None:
+    """The value a condition compares the response with (stringMatch, match, equal), else None."""
+    operands = list(condition)
+    if condition.tag not in ("stringMatch", "match", "equal") or len(operands) != 2:
+        return None
+    if not any(o.tag == "variable" and o.get("identifier") == response for o in operands):
+        return None
+    literal = next((operand for operand in operands if operand.tag == "baseValue"), None)
+    return (literal.text or "").strip() if literal is not None else None
+
+
+def _accepted_answer(data: dict[str, Any], literal: str) -> dict[str, Any] | None:
+    """The accepted short answer with this text (its case counting when the question's does) or the
+    accepted number with this value."""
+    if data["type"] == QuestionType.NUMERICAL.value:
+        try:
+            value = float(literal)
+        except ValueError:
+            return None
+        return next((n for n in data["numerical"] if math.isclose(n["value"], value, rel_tol=1e-9)), None)
+    if data.get("case_sensitive"):
+        return next((choice for choice in data["choices"] if choice["text"] == literal), None)
+    return next(
+        (choice for choice in data["choices"] if choice["text"].casefold() == literal.casefold()), None
+    )
+
+
 def _compared_texts(item: Element, response: str) -> list[tuple[str, bool]]:
     """The texts a response is compared with in branches that give points, each with whether case counts:
     Respondus's fill in the blank converted to QTI 2 has neither correctResponse nor mapping but
@@ -1242,9 +1304,12 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
     if interaction.tag == "choiceInteraction":
         data, modal = _choice_item(item, interaction, declaration)
     elif interaction.tag == "textEntryInteraction" or _typed_answers_only(item, body, declaration):
-        scoring = _scoring(item, interaction.get("responseIdentifier", ""))
-        data = _text_entry_item(item, declaration, scoring)
-        modal = _modal_feedback(item, set())
+        response = interaction.get("responseIdentifier", "")
+        data = _text_entry_item(item, declaration, _scoring(item, response))
+        answers = _answers_with_feedback(item, response, data)
+        modal = _modal_feedback(item, set(answers))
+        for identifier, answer in answers.items():
+            answer["feedback"] = modal.by_choice.get(identifier, "")
     else:
         data = {"type": QuestionType.FREE_TEXT.value}
         reference, from_feedback = _essay_reference(item, body, declaration)

@@ -32,6 +32,9 @@ written in the bank's main language (xml:lang on the item):
   feedback_partially_correct, feedback_wrong; feedback_answered for an essay), which Inspera asks of
   items scored by their own rules.
 - choice feedback -> `feedbackInline` in the choice (shown through CHOICE_FEEDBACK, set to the response);
+  a short or numerical answer's feedback -> a `modalFeedback` (ANSWER_1 …) shown through ANSWER_FEEDBACK,
+  which a condition comparing the response with that answer sets (stringMatch, or equal within its
+  tolerance), the first that matches as tenta tries them; tenta's importer gives it back to the answer;
   general feedback -> a `modalFeedback` (shown through GENERAL_FEEDBACK, always set); outcome feedback ->
   a `modalFeedback` per outcome shown through Inspera's FEEDBACK (feedback_correct,
   feedback_partially_correct, feedback_wrong), after the general one as tenta shows them.
@@ -41,7 +44,8 @@ written in the bank's main language (xml:lang on the item):
   limit -> the test's `timeLimits`.
 
 Not kept (named by `qti_losses`, said by `tenta bank export`): the second language, the feedback on
-single short or numerical answers, units other than the printed one and the unit penalty, hints after
+short or numerical answers worth no points (the package holds those that score), an essay's right/wrong
+feedback, units other than the printed one and the unit penalty, hints after
 each wrong try (they come on request, and the package's test submits all answers at once, where players
 show none), the wildcard '*' of short answers, code languages other than python (for tenta's importer,
 which reads <pre> as python). Key point ids and paraphrases have no place in QTI.
@@ -85,6 +89,9 @@ INSPERA_FEEDBACK = "FEEDBACK"
 """Inspera reads how an answer went from this outcome (feedback_correct …), so it shows nothing itself."""
 CHOICE_FEEDBACK = "CHOICE_FEEDBACK"
 GENERAL_FEEDBACK = "GENERAL_FEEDBACK"
+ANSWER_FEEDBACK = "ANSWER_FEEDBACK"
+"""A text entry's accepted answer whose feedback shows (ANSWER_1 …, by the answer's place among those
+the package accepts), set by a condition comparing the response with that answer."""
 HINT_REQUEST = "HINTREQUEST"
 """The hint button's response (true when the candidate pressed it), named as in the QTI examples."""
 HINTS_SHOWN = "HINTS_SHOWN"
@@ -294,6 +301,8 @@ def _declare_outcomes(item: Element, question: Question) -> None:
         _identifier_outcome(item, CHOICE_FEEDBACK, "single" if _is_single_answer(question) else "multiple")
     if question.general_feedback.strip():
         _identifier_outcome(item, GENERAL_FEEDBACK, "single")
+    if _answer_feedback(question):
+        _identifier_outcome(item, ANSWER_FEEDBACK, "single")
     if question.hints:
         shown = SubElement(
             item,
@@ -403,7 +412,7 @@ def _text_entry_response(item: Element, question: Question) -> None:
             _mapping(declaration, [(_number(a.value), a.fraction) for a in values], question)
         return
     declaration = _response_declaration(item, "single", "string")
-    accepted = [choice for choice in question.choices if choice.fraction > 0]
+    accepted = _accepted_texts(question)
     _correct_values(declaration, [_xml_text(_best_first(accepted).text)])
     entries = [(_xml_text(choice.text), choice.fraction) for choice in accepted]
     _mapping(declaration, entries, question, case_sensitive=question.case_sensitive)
@@ -453,6 +462,46 @@ def _numerical_rules(processing: Element, question: Question) -> None:
         )
         equal.extend([_variable(RESPONSE), _value("float", _number(answer.value))])
         _set_score(branch, _value("float", _number(answer.fraction * question.max_points)))
+
+
+def _accepted_texts(question: Question) -> list[Choice]:
+    """The short answers the package accepts (those worth points): the rest have no place in a mapping."""
+    return [choice for choice in question.choices if choice.fraction > 0]
+
+
+def _answer_feedback(question: Question) -> list[tuple[Choice | NumericalAnswer, str]]:
+    """A short or numerical question's answers worth points that have feedback of their own, each with
+    it (numbers as typed in the printed unit). Answers worth nothing are not in the package."""
+    answers: Sequence[Choice | NumericalAnswer]
+    if question.type is QuestionType.SHORT_EXACT:
+        answers = _accepted_texts(question)
+    elif question.type is QuestionType.NUMERICAL:
+        answers = [answer for answer in _typed_values(question) if answer.fraction > 0]
+    else:
+        return []
+    return [(answer, answer.feedback.strip()) for answer in answers if answer.feedback.strip()]
+
+
+def _answer_identifier(number: int) -> str:
+    return f"ANSWER_{number}"
+
+
+def _answer_feedback_rules(processing: Element, question: Question) -> None:
+    """Set ANSWER_FEEDBACK to the first answer with feedback the response is: the same text (with the
+    question's case rule) or the same number within that answer's tolerance, tried in order as tenta
+    does."""
+    condition = SubElement(processing, "responseCondition")
+    for number, (answer, _) in enumerate(_answer_feedback(question), start=1):
+        branch = SubElement(condition, "responseIf" if number == 1 else "responseElseIf")
+        if isinstance(answer, NumericalAnswer):
+            attributes = {"toleranceMode": "absolute", "tolerance": _number(answer.tolerance)}
+            test = SubElement(branch, "equal", attributes)
+            test.extend([_variable(RESPONSE), _value("float", _number(answer.value))])
+        else:
+            case = "true" if question.case_sensitive else "false"
+            test = SubElement(branch, "stringMatch", {"caseSensitive": case})
+            test.extend([_variable(RESPONSE), _value("string", _xml_text(answer.text))])
+        _set_identifier(branch, ANSWER_FEEDBACK, _answer_identifier(number))
 
 
 def _has_choice_feedback(question: Question) -> bool:
@@ -531,6 +580,8 @@ def _response_processing(item: Element, question: Question) -> None:
     _answer_state_rules(processing, question)
     if _has_choice_feedback(question):
         SubElement(processing, "setOutcomeValue", {"identifier": CHOICE_FEEDBACK}).append(_variable(RESPONSE))
+    if _answer_feedback(question):
+        _answer_feedback_rules(processing, question)
     if question.general_feedback.strip():
         _set_identifier(processing, GENERAL_FEEDBACK, "GENERAL")
     if question.hints:
@@ -652,9 +703,21 @@ def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()
             {"outcomeIdentifier": GENERAL_FEEDBACK, "identifier": "GENERAL", "showHide": "show"},
         )
         _blocks(modal, question.general_feedback)
+    _answer_modals(item, question)
     _outcome_modals(item, question)
     _hint_modals(item, question, language)
     return item
+
+
+def _answer_modals(item: Element, question: Question) -> None:
+    """A short or numerical answer's own feedback: a modalFeedback shown when ANSWER_FEEDBACK names it."""
+    for number, (_, text) in enumerate(_answer_feedback(question), start=1):
+        attributes = {
+            "outcomeIdentifier": ANSWER_FEEDBACK,
+            "identifier": _answer_identifier(number),
+            "showHide": "show",
+        }
+        _blocks(SubElement(item, "modalFeedback", attributes), text)
 
 
 _OUTCOME_STATES = (
@@ -838,8 +901,8 @@ def write_qti_package(bank: Bank, out: Path, media_files: Mapping[str, Path] | N
 def qti_losses(bank: Bank) -> list[str]:
     """What a QTI package of `bank` cannot carry that a student or grader would miss: the second language
     (once for the bank), then per question how its hints are given, the units it cannot grade, the
-    feedback on short or numerical answers, the wildcard of a short answer, code whose language is not
-    python."""
+    feedback on short or numerical answers worth no points, the wildcard of a short answer, code whose
+    language is not python."""
     main = bank.languages[0]
     other = sorted(
         {language for q in bank.questions for language in (*q.prompt, *q.reference_answer)} - {main}
@@ -864,13 +927,18 @@ def _question_losses(question: Question) -> Iterator[str]:
     yield from _unit_losses(question)
     if question.type is QuestionType.FREE_TEXT and question.outcome_feedback is not None:
         yield "its right/wrong feedback is left out (an essay is scored by hand, after the test)"
-    if question.type is QuestionType.NUMERICAL and any(
-        answer.feedback.strip() for answer in question.numerical
-    ):
-        yield "the feedback on single numerical answers is left out (a QTI text entry has none)"
+    answers: list[Choice | NumericalAnswer] = [*question.choices, *question.numerical]
+    unscored = [
+        answer.text if isinstance(answer, Choice) else _number(answer.value)
+        for answer in answers
+        if answer.fraction <= 0 and answer.feedback.strip()
+    ]
+    if question.type in (QuestionType.SHORT_EXACT, QuestionType.NUMERICAL) and unscored:
+        yield (
+            f"the feedback on {', '.join(map(repr, unscored))} is left out: the package holds only the "
+            "answers worth points"
+        )
     if question.type is QuestionType.SHORT_EXACT:
-        if any(choice.feedback.strip() for choice in question.choices):
-            yield "the feedback on single short answers is left out (a QTI text entry has none)"
         wildcards = [choice.text for choice in question.choices if "*" in choice.text and choice.fraction > 0]
         if wildcards:
             listed = ", ".join(repr(text) for text in wildcards)

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import csv
 import time
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
+import defusedxml.ElementTree as SafeTree
 import pytest
 
 from question_bank.formats.detect import import_file
+from question_bank.formats.qti_export import qti_losses, write_qti_package
 from question_bank.formats.text_decoding import NotUtf8, decode_text
+from question_bank.models import Bank, Question
 from quiz.teacher.submissions import parse_timestamp, read_submissions
 
 EUROPEAN_LINES = {
@@ -159,7 +164,7 @@ def test_google_forms_timestamps_in_swedish_and_english(
 ) -> None:
     """A Google Forms responses download from a Swedish account writes 'fm'/'em' (förmiddag,
     eftermiddag; 'f.m.'/'e.m.' in some exports) and the zone's abbreviation: each such time was
-    'unreadable', so the answers of a form filled in twice had no order and the later one did not count.
+    'unreadable', and the answers were stored with the time of grading, not the time they were sent.
     The zone written wins over the computer's own (UTC+1 here)."""
     assert parse_timestamp(written) == meant.astimezone(UTC)
 
@@ -218,3 +223,227 @@ def test_a_swedish_google_forms_download_keeps_each_responses_time(tmp_path: Pat
         f"{path}:4: Tidstämpel: unreadable time 'igår efter lunch' ignored "
         "(use ISO 8601, e.g. 2024-03-04T10:15)"
     ]
+
+
+_QTI12_SHORT = """<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop>
+  <item ident="aktivering" title="Aktivering">
+    <presentation>
+      <material><mattext texttype="text/plain">Vilken aktiveringsfunktion är max(0, x)?</mattext></material>
+      <response_str ident="RESP" rcardinality="Single">
+        <render_fib fibtype="String" columns="20"/></response_str>
+    </presentation>
+    <resprocessing>
+      <outcomes><decvar varname="SCORE" vartype="Decimal" minvalue="0" maxvalue="100"/></outcomes>
+      <respcondition continue="No">
+        <conditionvar><varequal respident="RESP" case="No">ReLU</varequal></conditionvar>
+        <setvar action="Set" varname="SCORE">100</setvar>
+        <displayfeedback feedbacktype="Response" linkrefid="fb_relu"/></respcondition>
+      <respcondition continue="No">
+        <conditionvar><varequal respident="RESP" case="No">Leaky ReLU</varequal></conditionvar>
+        <setvar action="Set" varname="SCORE">50</setvar>
+        <displayfeedback feedbacktype="Response" linkrefid="fb_leaky"/></respcondition>
+      <respcondition><conditionvar><other/></conditionvar>
+        <displayfeedback feedbacktype="Response" linkrefid="Wrong"/>
+        <displayfeedback feedbacktype="Hint" linkrefid="Hint1"/>
+        <displayfeedback feedbacktype="Solution" linkrefid="Sol"/></respcondition>
+    </resprocessing>
+    <itemfeedback ident="fb_relu"><flow_mat><material>
+      <mattext>Rätt: ReLU(x) = max(0, x).</mattext></material></flow_mat></itemfeedback>
+    <itemfeedback ident="fb_leaky"><flow_mat><material>
+      <mattext>Nästan: Leaky ReLU läcker lite under noll.</mattext></material></flow_mat></itemfeedback>
+    <itemfeedback ident="Wrong"><flow_mat><material>
+      <mattext>Tyvärr fel.</mattext></material></flow_mat></itemfeedback>
+    <itemfeedback ident="Hint1"><hint feedbackstyle="Incremental">
+      <hintmaterial><flow_mat><material>
+        <mattext>Den är noll för negativa tal.</mattext></material></flow_mat></hintmaterial>
+      <hintmaterial><flow_mat><material>
+        <mattext>Förkortningen har fyra bokstäver.</mattext></material></flow_mat></hintmaterial>
+    </hint></itemfeedback>
+    <itemfeedback ident="Sol"><solution feedbackstyle="Complete"><solutionmaterial><flow_mat><material>
+      <mattext>Rectified Linear Unit: ReLU(x) = max(0, x).</mattext></material></flow_mat></solutionmaterial>
+    </solution></itemfeedback>
+  </item>
+</questestinterop>
+"""
+"""A QTI 1.2 fill in the blank as Canvas and Blackboard write one: each accepted answer's condition shows
+its own feedback, any other answer the wrong-answer feedback, a hint with two hintmaterials and a
+solution."""
+
+
+def _kept(question: Question) -> tuple[object, ...]:
+    """What the round trip must keep: the answers with their shares and feedback, the hints in order,
+    the general feedback (the QTI 1.2 solution) and the right/wrong feedback."""
+    return (
+        question.type,
+        question.choices,
+        question.numerical,
+        question.case_sensitive,
+        question.hints,
+        question.general_feedback,
+        question.outcome_feedback,
+    )
+
+
+_QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
+
+
+def _answer_feedback_shown(package: Path, item_name: str, typed: str) -> str:
+    """The answer feedback a QTI 2.1 player shows for `typed`: the modalFeedback whose identifier the
+    response processing's ANSWER_FEEDBACK condition sets (stringMatch, or equal within a tolerance)."""
+    with zipfile.ZipFile(package) as archive:
+        item = SafeTree.fromstring(archive.read(item_name))
+    shown = ""
+    for condition in item.iter(f"{_QTI}responseCondition"):
+        for branch in condition:
+            setter = branch.find(f"{_QTI}setOutcomeValue[@identifier='ANSWER_FEEDBACK']")
+            if setter is not None and _holds(branch[0], typed):
+                shown = setter[0].text or ""
+                break
+    modal = item.find(f"{_QTI}modalFeedback[@outcomeIdentifier='ANSWER_FEEDBACK'][@identifier='{shown}']")
+    return "".join(modal.itertext()).strip() if modal is not None else ""
+
+
+def _holds(test: Element, typed: str) -> bool:
+    expected = test[1].text or ""
+    if test.tag == f"{_QTI}stringMatch":
+        same_case = test.get("caseSensitive") == "true"
+        return typed == expected if same_case else typed.casefold() == expected.casefold()
+    assert test.tag == f"{_QTI}equal" and test.get("toleranceMode") == "absolute"
+    return abs(float(typed) - float(expected)) <= float(test.get("tolerance", ""))
+
+
+def test_a_qti_1_2_short_answer_keeps_its_feedback_hints_and_solution_through_a_qti_export(
+    tmp_path: Path,
+) -> None:
+    """Import (QTI 1.2) -> tenta bank export --format qti (QTI 2.1) -> import: the hints, the solution
+    and the right/wrong feedback came back, but each accepted answer's own feedback was left out ('a QTI
+    text entry has none'); the package now shows it through a modalFeedback the response processing
+    switches on for that answer, and the importer gives it back to the answer."""
+    source = tmp_path / "aktivering.xml"
+    source.write_text(_QTI12_SHORT, encoding="utf-8")
+    imported = import_file(source)
+    (question,) = imported.questions
+    assert [choice.feedback for choice in question.choices] == [
+        "Rätt: ReLU(x) = max(0, x).",
+        "Nästan: Leaky ReLU läcker lite under noll.",
+    ]
+    assert question.hints and question.general_feedback and question.outcome_feedback
+    package = tmp_path / "aktivering.zip"
+
+    write_qti_package(imported, package)
+    (again,) = import_file(package).questions
+
+    assert _kept(again) == _kept(question)
+    assert not [loss for loss in qti_losses(imported) if "feedback" in loss]
+    shown = {typed: _answer_feedback_shown(package, "aktivering-item.xml", typed) for typed in TYPED_SHORT}
+    assert shown == TYPED_SHORT
+
+
+TYPED_SHORT = {
+    "relu": "Rätt: ReLU(x) = max(0, x).",
+    "Leaky ReLU": "Nästan: Leaky ReLU läcker lite under noll.",
+    "sigmoid": "",
+}
+"""What a student types in the exported item, and the answer feedback a player shows for it (the
+question accepts any case)."""
+
+
+def test_numerical_answers_keep_their_own_feedback_through_a_qti_export(tmp_path: Path) -> None:
+    """Each accepted value's feedback (Moodle's per-answer feedback on a numerical question) comes back
+    with its value, next to the hints and the general and right/wrong feedback."""
+    bank = Bank.model_validate(
+        {
+            "id": "fysik",
+            "title": "Fysik",
+            "languages": ["sv"],
+            "questions": [
+                {
+                    "id": "g",
+                    "type": "numerical",
+                    "max_points": 2,
+                    "prompt": {"sv": "Vad är g i m/s²?"},
+                    "numerical": [
+                        {"value": 9.81, "tolerance": 0.01, "fraction": 1, "feedback": "Exakt."},
+                        {
+                            "value": 10,
+                            "tolerance": 0.5,
+                            "fraction": 0.5,
+                            "feedback": "Avrundat: halva poängen.",
+                        },
+                        {"value": 9.8, "tolerance": 0, "fraction": 0.75},
+                    ],
+                    "hints": ["Tänk på fritt fall.", "Runt tio."],
+                    "general_feedback": "g ≈ 9,81 m/s² vid jordytan.",
+                    "outcome_feedback": {"correct": "Bra!", "incorrect": "Läs kapitel 2."},
+                }
+            ],
+        }
+    )
+    package = tmp_path / "fysik.zip"
+
+    write_qti_package(bank, package)
+    (again,) = import_file(package).questions
+
+    assert _kept(again) == _kept(bank.questions[0])
+    assert not [loss for loss in qti_losses(bank) if "feedback" in loss]
+    shown = {typed: _answer_feedback_shown(package, "g-item.xml", typed) for typed in TYPED_NUMBERS}
+    assert shown == TYPED_NUMBERS
+
+
+TYPED_NUMBERS = {
+    "9.81": "Exakt.",
+    "9.8": "Exakt.",  # within 9.81's tolerance, which tenta tries first
+    "10.4": "Avrundat: halva poängen.",
+    "9.6": "Avrundat: halva poängen.",  # within 10's tolerance of 0.5
+    "9.2": "",
+    "12": "",
+}
+"""What a student types in the exported item, and the answer feedback a player shows for it."""
+
+
+def test_right_answer_feedback_switched_on_in_each_accepted_answers_branch_stays_right_answer_feedback(
+    tmp_path: Path,
+) -> None:
+    """A tool that compares the response with each accepted answer and sets FEEDBACK to CORRECT in every
+    such branch shows that feedback for any right answer: it is the question's right-answer feedback, not
+    the first answer's own."""
+    path = tmp_path / "kort.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="kort" title="Kort"
+  adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="string">
+    <correctResponse><value>ReLU</value></correctResponse>
+    <mapping defaultValue="0">
+      <mapEntry mapKey="ReLU" mappedValue="1"/><mapEntry mapKey="relu" mappedValue="1"/></mapping>
+  </responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>
+  <itemBody><p>Vilken funktion är max(0, x)?
+    <textEntryInteraction responseIdentifier="RESPONSE"/></p></itemBody>
+  <responseProcessing>
+    <responseCondition>
+      <responseIf><stringMatch caseSensitive="true"><variable identifier="RESPONSE"/>
+        <baseValue baseType="string">ReLU</baseValue></stringMatch>
+        <setOutcomeValue identifier="SCORE"><baseValue baseType="float">1</baseValue></setOutcomeValue>
+        <setOutcomeValue identifier="FEEDBACK"><baseValue baseType="identifier">CORRECT</baseValue>
+          </setOutcomeValue></responseIf>
+      <responseElseIf><stringMatch caseSensitive="true"><variable identifier="RESPONSE"/>
+        <baseValue baseType="string">relu</baseValue></stringMatch>
+        <setOutcomeValue identifier="SCORE"><baseValue baseType="float">1</baseValue></setOutcomeValue>
+        <setOutcomeValue identifier="FEEDBACK"><baseValue baseType="identifier">CORRECT</baseValue>
+          </setOutcomeValue></responseElseIf>
+    </responseCondition>
+  </responseProcessing>
+  <modalFeedback outcomeIdentifier="FEEDBACK" identifier="CORRECT" showHide="show">Bra!</modalFeedback>
+</assessmentItem>
+""",
+        encoding="utf-8",
+    )
+
+    (question,) = import_file(path).questions
+
+    assert [choice.feedback for choice in question.choices] == ["", ""]
+    assert question.outcome_feedback is not None
+    assert question.outcome_feedback.correct == "Bra!"
