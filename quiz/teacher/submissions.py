@@ -22,7 +22,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -274,11 +274,13 @@ def read_submissions(path: Path) -> ParsedSubmissions:
     return parsed
 
 
-def parse_timestamp(value: str) -> datetime | None:
+def parse_timestamp(value: str, *, month_first: bool | None = None) -> datetime | None:
     """ISO 8601, Unix seconds, or the formats spreadsheets, Moodle and Google Forms write; None if unknown.
 
     Times without a zone are taken as the computer's local time (that is what an export shows the
-    teacher) and returned in UTC.
+    teacher) and returned in UTC. A date written with slashes ('11/05/2026') is read month first or day
+    first as `month_first` says (what the file's other dates tell, `slash_date_order`); None reads each
+    date day first where it can be.
     """
     cleaned = " ".join(value.strip().split())
     if not cleaned:
@@ -287,6 +289,8 @@ def parse_timestamp(value: str) -> datetime | None:
         return datetime.fromtimestamp(float(cleaned), tz=UTC)
     cleaned, zone = _split_zone(cleaned)
     cleaned = _MERIDIEM.sub(lambda match: " AM" if match.group(1).lower() in {"a", "f"} else " PM", cleaned)
+    if month_first is not None:
+        cleaned = _SLASH_DATE.sub(lambda match: _iso_date(match, month_first), cleaned, count=1)
     moment: datetime | None
     try:
         moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
@@ -297,6 +301,33 @@ def parse_timestamp(value: str) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
     return moment.astimezone(UTC)
+
+
+_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\b")
+"""A date as spreadsheets and Google Forms write it in English: 11/05/2026 (US: month first, UK: day)."""
+
+
+def _iso_date(match: re.Match[str], month_first: bool) -> str:
+    """A slash date written as ISO 8601 (year-month-day), read in the order the file uses."""
+    first, second, year = match.groups()
+    month, day = (first, second) if month_first else (second, first)
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def slash_date_order(values: Iterable[str]) -> bool | None:
+    """Whether a column's slash dates are month first (True: '11/13/2026' is among them) or day first
+    (False: '13/11/2026' is), so '11/05/2026' in the same column is read alike; None when none tells, or
+    they contradict each other."""
+    orders = set()
+    for value in values:
+        match = _SLASH_DATE.match(value.strip())
+        if match:
+            first, second = int(match.group(1)), int(match.group(2))
+            if second > 12 >= first:
+                orders.add(True)
+            elif first > 12 >= second:
+                orders.add(False)
+    return orders.pop() if len(orders) == 1 else None
 
 
 def _split_zone(cleaned: str) -> tuple[str, timezone | None]:
@@ -350,6 +381,8 @@ _TIMESTAMP_FORMATS = (
     "%Y/%m/%d %I:%M:%S %p",  # Google Forms' own download
     "%Y-%m-%d %I:%M:%S %p",  # Google Forms from a Swedish account: 2026-11-27 10:15:03 fm CET
     "%Y-%m-%d %I:%M %p",
+    "%Y-%m-%d %H:%M:%S",  # one-digit hours, which fromisoformat refuses: 2026-11-27 9:05:00
+    "%Y-%m-%d %H:%M",
     "%m/%d/%Y %H:%M:%S",  # Google Sheets (US), Microsoft Forms via Excel
     "%m/%d/%y %H:%M:%S",
     "%m/%d/%y %H:%M",
@@ -512,6 +545,10 @@ def _parse_workbook(path: Path) -> ParsedSubmissions:
         raise table.locate(error, header) from None
     if not any(any(cell.strip() for cell in cells) for _, cells in data):
         raise table.locate(InputFileError(path, _NO_ROWS, line=header_line))
+    if columns.submitted_at is not None:
+        column = header.index(columns.submitted_at)
+        times = (cells[column] for _, cells in data if len(cells) > column)
+        columns = dataclasses.replace(columns, month_first=slash_date_order(times))
     for line, cells in data:
         unheaded = _unheaded_text(header, cells)
         if unheaded is not None:
@@ -568,6 +605,12 @@ def _parse_csv(path: Path, text: str) -> ParsedSubmissions:
         raise InputFileError(path, "the file is empty")
     header_line, header_fields = header
     columns = _Columns.from_headers(header_fields, path=path, line=header_line)
+    if columns.submitted_at is not None:
+        column = header_fields.index(columns.submitted_at)
+        times = (
+            fields[column] for _, fields in _csv_records(path, text, dialect, []) if len(fields) > column
+        )
+        columns = dataclasses.replace(columns, month_first=slash_date_order(times))
     data_rows = 0
     for line_number, fields in records:
         if not any(field.strip() for field in fields):
@@ -692,6 +735,8 @@ class _Columns:
     form: bool = False
     """The wide columns are a form's questions, keyed by their text rather than a number."""
     tenta_answer_id: str | None = None
+    month_first: bool | None = None
+    """How the time column writes slash dates, as its dates tell (`slash_date_order`)."""
 
     @classmethod
     def from_headers(cls, headers: Sequence[str], *, path: Path, line: int) -> _Columns:
@@ -783,7 +828,7 @@ def _collect_rows(parsed: ParsedSubmissions, columns: _Columns, values: Mapping[
     submitted_at = None
     raw_time = value(columns.submitted_at)
     if raw_time not in MISSING_MARKERS:
-        submitted_at = parse_timestamp(raw_time)
+        submitted_at = parse_timestamp(raw_time, month_first=columns.month_first)
         if submitted_at is None:
             parsed.warnings.append(
                 InputFileError(

@@ -157,6 +157,7 @@ CEST = timezone(timedelta(hours=2))
         ("11/27/2026 10:15:03 p.m. CET", datetime(2026, 11, 27, 22, 15, 3, tzinfo=CET)),
         ("11/27/2026 10:15:03 AM UTC", datetime(2026, 11, 27, 10, 15, 3, tzinfo=UTC)),
         ("2026-11-27 10:15:03 EET", datetime(2026, 11, 27, 8, 15, 3, tzinfo=UTC)),
+        ("2026-11-27 9:05:00 CET", datetime(2026, 11, 27, 9, 5, tzinfo=CET)),
     ],
 )
 def test_google_forms_timestamps_in_swedish_and_english(
@@ -447,3 +448,37 @@ def test_right_answer_feedback_switched_on_in_each_accepted_answers_branch_stays
     assert [choice.feedback for choice in question.choices] == ["", ""]
     assert question.outcome_feedback is not None
     assert question.outcome_feedback.correct == "Bra!"
+
+
+def _google_forms_csv(path: Path, times: list[str]) -> Path:
+    """An English Google Forms responses download: every cell quoted, 'Timestamp' first."""
+    rows = [["Timestamp", "Email Address", "What does dropout do?"]]
+    rows += [
+        [time, f"student{index}@uu.se", "Turns off neurons"] for index, time in enumerate(times, start=1)
+    ]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL).writerows(rows)
+    return path
+
+
+def test_a_us_google_forms_download_reads_every_date_month_first(
+    stockholm_winter: None, tmp_path: Path
+) -> None:
+    """A Google account set to English (US) writes '11/05/2026 10:15:03' for 5 November. Each time was
+    read on its own, day first where it could be: the answers of 5 November were stored as 11 May and
+    only the one of 13 November right. A date in the column whose second number is above 12 says the
+    file writes month first; one whose first number is, day first (a British account)."""
+    us = _google_forms_csv(
+        tmp_path / "us.csv", ["11/05/2026 10:15:03", "11/05/2026 14:02:47", "11/13/2026 9:00:00"]
+    )
+    uk = _google_forms_csv(tmp_path / "uk.csv", ["05/11/2026 10:15:03", "13/11/2026 09:00:00"])
+
+    us_times = [row.submitted_at for row in read_submissions(us).rows]
+    uk_times = [row.submitted_at for row in read_submissions(uk).rows]
+
+    assert us_times == [
+        datetime(2026, 11, 5, 9, 15, 3, tzinfo=UTC),
+        datetime(2026, 11, 5, 13, 2, 47, tzinfo=UTC),
+        datetime(2026, 11, 13, 8, 0, tzinfo=UTC),
+    ]
+    assert uk_times == [datetime(2026, 11, 5, 9, 15, 3, tzinfo=UTC), datetime(2026, 11, 13, 8, 0, tzinfo=UTC)]
