@@ -96,13 +96,20 @@ def _looks_like_mac_roman(raw: bytes) -> bool:
     character or a quote mark between letters is what a wrong guess produces, a letter in a word or a
     quote at a word's edge is what people write. A tie (b'Du\\x9aan' alone) stays Windows-1252, which far
     more files are written in."""
-    high = [match.start() for match in _HIGH_BYTE.finditer(raw)]
-    mac = _plausibility(raw.decode("mac_roman"), high)
-    windows = _plausibility(raw.decode("cp1252", errors="replace"), high)
-    return mac > windows
+    mac_text, windows_text = raw.decode("mac_roman"), raw.decode("cp1252", errors="replace")
+    lead = 0
+    for match in _HIGH_BYTE.finditer(raw):
+        index = match.start()
+        lead += _char_score(mac_text, index) - _char_score(windows_text, index)
+        if abs(lead) >= _DECISIVE_LEAD:
+            break
+    return lead > 0
 
 
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_DECISIVE_LEAD = 120
+"""A lead this large (some twenty words that read right one way and wrong the other) decides: a file is
+in one encoding, and reading a large one to its end took seconds."""
 
 _COMMON_LETTERS = frozenset("áàâäåæçéèêíñóôöøúüßÁÀÄÅÆÇÉÈÍÑÓÖØÚÜšžŠŽœŒ")
 """Letters beyond ASCII that Swedish and other European writing uses often (Swedish, Danish, Norwegian,
@@ -117,15 +124,10 @@ _OTHER_MARKS = frozenset("…•°§½¼¾±×¿¡\u00a0")
 is not a letter (math signs, accents on their own, ligatures, Greek, controls) counts against a reading."""
 
 
-def _plausibility(text: str, positions: list[int]) -> int:
-    """How much the characters at `positions` (those read from bytes above 0x7F) look like written text:
-    each scores from -6 (a control character, or a replacement for a byte the encoding leaves undefined)
-    to +3 (a common letter inside a word, a mark in its usual place)."""
-    return sum(_char_score(text, index) for index in positions)
-
-
 def _char_score(text: str, index: int) -> int:
-    """One character's plausibility given its neighbours."""
+    """How much one character read from a byte above 0x7F looks like written text, given its neighbours:
+    from -6 (a control character, or a replacement for a byte the encoding leaves undefined) to +3 (a
+    common letter inside a word, a mark in its usual place)."""
     char = text[index]
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
