@@ -24,6 +24,9 @@ NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)
 MAX_RUBRIC_POINTS = 8
 
 
+TextFormat = Literal["markdown", "plain"]
+
+
 class QuestionType(StrEnum):
     FREE_TEXT = "free_text"
     MULTIPLE_CHOICE = "multiple_choice"
@@ -152,6 +155,12 @@ class Question(_Strict):
     hints: tuple[NonBlank, ...] = Field(
         default=(), description="Shown one more after each wrong or partly right try (Moodle's hints)."
     )
+    text_format: TextFormat = Field(
+        default="markdown",
+        description="How the prompt, choices and reference answer are written: 'markdown' (tenta's own "
+        "banks; shown formatted) or 'plain' (imported from a format without Markdown, such as Aiken, GIFT, "
+        "CSV, Anki, Moodle's plain or HTML text: shown as written, so '2*3*4' is no emphasis).",
+    )
 
     @field_validator("outcome_feedback")
     @classmethod
@@ -234,7 +243,9 @@ class Question(_Strict):
     def content_hash(self) -> str:
         """Stable hash of everything that affects asking and grading (for snapshots and caches)."""
         unset = {name for name in _ADDED_LATER if not getattr(self, name)}
-        data = self.model_dump(mode="json", exclude=unset)  # old hashes stay for questions without them
+        # old hashes stay for questions without them; the text format changes how the words are shown,
+        # not the words, so a bank imported again with it keeps its snapshots and grading caches
+        data = self.model_dump(mode="json", exclude={*unset, "text_format"})
         payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -225,6 +225,7 @@ def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) 
         "id": given_id if _IDENTIFIER.fullmatch(given_id) else anki_note_id(note.guid, note.number),
         "prompt": prompt,
         "reference_answer": reference,
+        "text_format": "plain",  # a note's fields are HTML made readable: '2*3*4' is no Markdown emphasis
     }
     if typed_in:  # Anki compares the typed answer with the field: tenta's exact short answer
         data["type"] = QuestionType.SHORT_EXACT.value

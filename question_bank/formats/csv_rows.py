@@ -961,6 +961,7 @@ def _bank_from_rows(
             continue
         seen_ids[data["id"]] = line
         data["prompt"] = {prompt_language: data["prompt"]}
+        data["text_format"] = "plain"  # a spreadsheet cell is text: '2*3*4' is no Markdown emphasis
         reference = data.pop("reference_answer")
         if reference:  # multiple-choice rows have none
             data["reference_answer"] = {answer_language: reference}

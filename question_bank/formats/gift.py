@@ -6,7 +6,9 @@ switches the category (kept as the question's topic; the narrowest one holding e
 bank, else the file name does, unless the file is tenta's own export: its first line
 `// Title (tenta bank id, version v)` gives the bank back its title, id and version), `::title::` names a
 question (its id unless an [id:…] is given), `[html]`/`[markdown]`/`[plain]`/`[moodle]` mark the text
-format (HTML becomes readable text, images as "[image: alt]"), `\\:` `\\=` `\\~` `\\#` `\\{` `\\}` `\\n`
+format (HTML becomes readable text, images as "[image: alt]"; only [markdown] text is shown as Markdown,
+every other question is marked text_format plain, so '2*3*4' reads as written; tenta's export writes the
+question's own format), `\\:` `\\=` `\\~` `\\#` `\\{` `\\}` `\\n`
 are escapes, and the {…} block holds the answers with `####` general feedback. Where Moodle would
 silently garble a file we are kinder or stricter: a `::title::` line right after a finished question
 starts a new one, and a second answer block inside one question is an error.
@@ -353,6 +355,9 @@ class MoodleQuestion:
     """An essay's model answer in the other languages, by language."""
     category: tuple[str, ...] = ()
     """The names of the category the file puts the question in, below Moodle's automatic ones."""
+    markdown: bool = False
+    """The question text is Markdown (GIFT's [markdown], Moodle's format="markdown"); every other text
+    these formats hold (plain, Moodle auto-format, HTML made readable) is shown as written."""
 
 
 DESCRIPTION_LEFT_OUT = (
@@ -454,7 +459,16 @@ def _parse_question(paragraph: _Paragraph, category: tuple[str, ...]) -> list[Mo
     if data["type"] == QuestionType.FREE_TEXT.value:  # an essay's general feedback is its model answer
         reference, general_feedback = general_feedback, ""
     question = MoodleQuestion(
-        paragraph.line, title, prompt, data, general_feedback, topics, moodle_id, reference, category=category
+        paragraph.line,
+        title,
+        prompt,
+        data,
+        general_feedback,
+        topics,
+        moodle_id,
+        reference,
+        category=category,
+        markdown=text_format == "markdown",
     )
     return _matching_questions(question, pairs) if pairs else [question]
 
@@ -679,6 +693,7 @@ def moodle_bank(
             question_id = f"{question_id}-{number}"
         used_ids.add(question_id)
         data: dict[str, Any] = {"id": question_id, "number": number, **question.data}
+        data["text_format"] = "markdown" if question.markdown else "plain"
         if question.data["type"] in (QuestionType.MULTIPLE_CHOICE.value, QuestionType.TRUE_FALSE.value):
             data["choices"] = [
                 {**choice, "text": _inline_code(choice["text"])} for choice in question.data["choices"]
@@ -785,7 +800,7 @@ def _question_text(question: Question, language: str) -> str:
     prompt = question.prompt_in(language)
     if question.code:
         prompt += f"\n\n```{question.code.language}\n{question.code.source}\n```"
-    return "[markdown]" + _escape(prompt)
+    return f"[{question.text_format}]" + _escape(prompt)
 
 
 def _answer_block(question: Question, language: str) -> list[str]:

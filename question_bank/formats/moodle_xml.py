@@ -21,7 +21,10 @@ images, calculated, ordering …) is an error naming the question, so nothing is
 html / moodle_auto_format become readable text, images as "[image: alt]" (or the file name), as is Moodle
 1.9's separate `<image>`;
 Markdown texts stay Markdown with their pictures marked the same way and links to their own sound files as
-"[sound: name]". The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name, or a picture pasted
+"[sound: name]". A question whose text is Markdown is shown as Markdown; one in plain_text,
+moodle_auto_format or html is marked text_format plain and shown as written ('2*3*4' is no emphasis), and
+the export writes a plain question as plain_text (moodle_auto_format when it shows pictures) so both come
+back as they were. The files embedded (base64 `<file>`, referenced as @@PLUGINFILE@@/name, or a picture pasted
 into the editor as an `<img src="data:image/…;base64,…">`, named by its content) in what a student sees
 while answering, the question text and the choices, are listed as the question's media under bank-wide
 unique names; `read_moodle_media` decodes them. Files of feedback and grader information are not
@@ -412,6 +415,13 @@ def _max_points(question: Element) -> float | None:
     return points if points > 0 else None
 
 
+def _written_in_markdown(question: Element) -> bool:
+    """The question text is Markdown (format="markdown"): Moodle's other formats show '*' and '_' as
+    written, and their HTML is read as plain text."""
+    text = question.find("questiontext")
+    return text is not None and text.get("format", "").strip().lower() == "markdown"
+
+
 def _prompt(question: Element, renamed: dict[str, str]) -> str:
     """The question text, naming the picture Moodle 1.9 exports kept in a separate <image> element, and
     each picture by the name it has among the bank's media."""
@@ -545,6 +555,7 @@ def _parse_question(
         topics=topics,
         max_points=_max_points(question),
         category=category,
+        markdown=_written_in_markdown(question),
     )
 
 
@@ -682,6 +693,7 @@ def _split_questions(
                 topics=list(dict.fromkeys(item for item in ("/".join(category), *_tags(question)) if item)),
                 max_points=part.points,
                 category=category,
+                markdown=_written_in_markdown(question),
             )
         )
     return questions
@@ -920,8 +932,18 @@ def _question_text(element: Element, prompt: str, question: Question, files: _Fi
     rest = [name for name in files.names if name not in placed and name not in in_choices]
     if rest:
         text += "\n\n" + " ".join(_plugin_file_markup(name, name) for name in rest)
-    holder = _field(element, "questiontext", text)
+    shows_files = bool(placed or rest)
+    holder = _field(element, "questiontext", text, _moodle_format(question, shows_files=shows_files))
     files.embed(holder, [*placed, *rest])
+
+
+def _moodle_format(question: Question, *, shows_files: bool = False) -> str:
+    """Moodle's format for the question's texts: markdown for a Markdown question; for a plain one
+    plain_text, which Moodle shows as written, or moodle_auto_format (as written, line breaks kept, HTML
+    allowed) for a question text that shows its pictures through <img>."""
+    if question.text_format == "markdown":
+        return "markdown"
+    return "moodle_auto_format" if shows_files else "plain_text"
 
 
 def _format_attribute(text_format: str | None) -> dict[str, str]:
@@ -937,7 +959,7 @@ def _question_element(quiz: Element, question: Question, language: str, media: M
         prompt += f"\n\n```{question.code.language}\n{question.code.source}\n```"
     files = _Files([name for name in question.media if name in media], media)
     _question_text(element, prompt, question, files)
-    _field(element, "generalfeedback", question.general_feedback)
+    _field(element, "generalfeedback", question.general_feedback, _moodle_format(question))
     SubElement(element, "defaultgrade").text = f"{question.max_points:g}"
     SubElement(element, "idnumber").text = question.id
     if question.type is QuestionType.FREE_TEXT:
@@ -948,7 +970,7 @@ def _question_element(quiz: Element, question: Question, language: str, media: M
         ):
             SubElement(element, tag).text = value
         SubElement(element, "attachments").text = "0"
-        _field(element, "graderinfo", question.reference_in(language))
+        _field(element, "graderinfo", question.reference_in(language), _moodle_format(question))
     elif question.type is QuestionType.NUMERICAL:
         for accepted in question.numerical:
             answer = _answer(

@@ -187,7 +187,15 @@ def test_question_without_units_is_hashed_as_before() -> None:
     )
     before = question.model_dump(
         mode="json",
-        exclude={"media", "all_or_nothing", "units", "case_sensitive", "outcome_feedback", "hints"},
+        exclude={
+            "media",
+            "all_or_nothing",
+            "units",
+            "case_sensitive",
+            "outcome_feedback",
+            "hints",
+            "text_format",
+        },
     )
     payload = json.dumps(before, sort_keys=True, ensure_ascii=False).encode("utf-8")
     assert question.content_hash() == hashlib.sha256(payload).hexdigest()

@@ -1,32 +1,53 @@
 """A Swedish student's days with the app (QA, session 17): the real app (Pilot) on a real SQLite file with
 the real MiniLM grader.
 
-Covered: a practice or weakest-first quiz ended early is scored out of the questions answered and says how
-many were left unanswered, in the results, history's list and detail and `tenta history` (a full exam
-still counts a blank as 0)."""
+Covered: a question imported from a plain-text format (Aiken, GIFT) shows '2*3*4' and 'snake_case_name' as
+written, in its options and an essay's reference answer too, while a GIFT [markdown] question is still
+Markdown; a practice or weakest-first quiz ended early is scored out of the questions answered and says how
+many were left unanswered, in the results, history's list and detail and `tenta history` (a full exam still
+counts a blank as 0)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
 from typer.testing import CliRunner
 
+from question_bank.formats.detect import import_file
 from quiz.cli.main import app as cli
 from quiz.context import AppContext
 from quiz.modes import QuizMode
 from quiz.progress import session_scores
+from quiz.tui import messages
 from quiz.tui.screens.finish_dialog import FinishDialog
 from quiz.tui.screens.history import HistoryScreen
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
+from quiz.tui.widgets.question_view import QuestionView
 from tests.tui.conftest import make_app
 from tests.tui.helpers import graded_feedback, home_ready, settle, steady, wait_until
 
 pytestmark = pytest.mark.anyio
 
 WIDE = {"COLUMNS": "160"}
+SnapCompare = Callable[..., bool]
+
+AIKEN = """Beräkna 2*3*4 och döp resultatet till snake_case_name.
+A) 2*3*4 = 24
+B) 2*3 = 9
+C) snake_case_name = 10
+ANSWER: A
+"""
+
+GIFT = """::plain:: Beräkna 2*3*4 och döp resultatet till snake_case_name. {=24 ~9 ~10}
+
+::md:: [markdown]Beräkna **fetstilt** 2*3*4. {=24 ~9}
+"""
 
 
 def rendered(widget: Static | Label) -> str:
@@ -158,3 +179,88 @@ async def test_a_full_exam_ended_early_still_counts_a_blank_as_zero(ctx: AppCont
         newest, detail = await newest_session_detail(pilot)
         assert newest[2].endswith(f" / {full:g}"), newest
         assert "not counted" not in rendered(detail.query_one("#detail-title", Static))
+
+
+def install_file(ctx: AppContext, path: Path, text: str) -> str:
+    """`text` written to `path`, imported as `tenta bank import` reads it and installed; the bank's id."""
+    path.write_text(text, encoding="utf-8")
+    bank = import_file(path)
+    ctx.catalog.install(bank)
+    return bank.id
+
+
+async def start_full_quiz(pilot: Pilot[None], bank_id: str) -> QuizScreen:
+    await wait_until(pilot, home_ready(pilot), "the home screen")
+    student = pilot.app.current_student  # type: ignore[attr-defined]
+    pilot.app.post_message(messages.StartQuiz(student.id, bank_id, QuizMode.FULL, None))
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, QuizScreen)
+    return screen
+
+
+def shown_text(screen: QuizScreen) -> list[str]:
+    """The question's paragraphs and options as the student reads them."""
+    view = screen.query_one(QuestionView)
+    return [str(block.render()) for block in view.query("MarkdownParagraph")]
+
+
+async def test_an_imported_aiken_question_reads_as_written(ctx: AppContext, tmp_path: Path) -> None:
+    """A teacher's Aiken file asks 'Beräkna 2*3*4': the quiz showed 'Beräkna 234' with the 3 in italics
+    (Markdown emphasis), and an option '2*3*4 = 24' the same. Aiken has no Markdown, so every character
+    reads as written, in the prompt and in the options."""
+    bank_id = install_file(ctx, tmp_path / "tenta.txt", AIKEN)
+    async with make_app(ctx).run_test(size=(100, 30)) as pilot:
+        screen = await start_full_quiz(pilot, bank_id)
+        shown = shown_text(screen)
+        assert any("Beräkna 2*3*4 och döp resultatet till snake_case_name." in text for text in shown), shown
+        assert any("A. 2*3*4 = 24" in text for text in shown), shown
+        assert any("C. snake_case_name = 10" in text for text in shown), shown
+
+
+async def test_gift_plain_text_is_literal_and_its_markdown_questions_stay_markdown(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    """In one GIFT file, a question without a format marker shows '2*3*4' as written; one marked
+    [markdown] still shows '**fetstilt**' as bold text, without its asterisks."""
+    bank_id = install_file(ctx, tmp_path / "tenta.gift", GIFT)
+    async with make_app(ctx).run_test(size=(100, 30)) as pilot:
+        screen = await start_full_quiz(pilot, bank_id)
+        plain = shown_text(screen)
+        assert any("Beräkna 2*3*4 och döp resultatet till snake_case_name." in text for text in plain), plain
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        markdown = shown_text(screen)
+        assert any("Beräkna fetstilt 234." in text for text in markdown), markdown
+
+
+ESSAY_GIFT = """::essay:: Förklara varför 2*3*4 = 24. {
+####Multiplikation är associativ: 2*3*4 = 24. Variabeln heter snake_case_name.
+}
+"""
+
+
+async def test_a_plain_essays_reference_answer_reads_as_written(ctx: AppContext, tmp_path: Path) -> None:
+    """After answering an essay imported from GIFT, the reference answer under the feedback showed
+    'Multiplikation är associativ: 234' (the 3 in italics). It reads as written, as the prompt does."""
+    bank_id = install_file(ctx, tmp_path / "essay.gift", ESSAY_GIFT)
+    async with make_app(ctx).run_test(size=(100, 30)) as pilot:
+        await start_full_quiz(pilot, bank_id)
+        await pilot.press(*"Det blir 24 eftersom 2*3 = 6 och 6*4 = 24.", "ctrl+s")
+        feedback = await graded_feedback(pilot)
+        reference = feedback.query_one("#fb-reference")
+        shown = [str(block.render()) for block in reference.query("MarkdownParagraph")]
+        expected = "Multiplikation är associativ: 2*3*4 = 24. Variabeln heter snake_case_name."
+        assert any(expected in text for text in shown), shown
+
+
+def test_snapshot_plain_aiken_question(snap_compare: SnapCompare, ctx: AppContext, tmp_path: Path) -> None:
+    """The Aiken question as the student sees it: asterisks and underscores as written, no italics."""
+    bank_id = install_file(ctx, tmp_path / "tenta.txt", AIKEN)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await start_full_quiz(pilot, bank_id)
+        await steady(pilot)
+
+    assert snap_compare(make_app(ctx), terminal_size=(80, 24), run_before=run_before)

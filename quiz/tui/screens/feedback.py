@@ -24,7 +24,7 @@ from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.widgets.answer_text import AnswerText
 from quiz.tui.widgets.grade_notes import confidence_line, flag_notes
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
-from quiz.tui.widgets.question_view import code_markdown
+from quiz.tui.widgets.question_view import code_markdown, text_markdown
 from quiz.tui.widgets.score_bar import ScoreBar
 
 
@@ -126,7 +126,8 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             with Collapsible(
                 title="Reference answer", collapsed=False, id="fb-reference", classes="fb-graded"
             ):
-                yield Markdown(question.reference_in(self.language) or "_No reference answer._")
+                reference = question.reference_in(self.language)
+                yield Markdown(text_markdown(question, reference) if reference else "_No reference answer._")
         with Horizontal(id="fb-buttons"):
             yield Button("Next", id="next", variant="primary", compact=True)
             yield Button("I disagree", id="disagree", variant="warning", compact=True)

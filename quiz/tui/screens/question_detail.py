@@ -29,7 +29,7 @@ from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
 from quiz.tui.widgets.key_footer import KeyFooter
 from quiz.tui.widgets.point_list import point_worth
-from quiz.tui.widgets.question_view import OPTION_LETTERS, QuestionView
+from quiz.tui.widgets.question_view import OPTION_LETTERS, QuestionView, choice_markdown, text_markdown
 
 if TYPE_CHECKING:
     from db.repository import Repository
@@ -51,10 +51,10 @@ def key_points_text(question: Question) -> str:
 def reference_markdown(question: Question, language: str) -> str:
     """The reference answer in `language`; a closed question's accepted answers instead."""
     if question.reference_answer:
-        return question.reference_in(language)
+        return text_markdown(question, question.reference_in(language))
     if question.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE):
         right = [
-            f"- **{OPTION_LETTERS[index]}.** {choice.text} ({choice.fraction:.0%})"
+            f"- **{OPTION_LETTERS[index]}.** {choice_markdown(question, choice.text)} ({choice.fraction:.0%})"
             for index, choice in enumerate(question.choices)
             if choice.fraction > 0
         ]
@@ -62,7 +62,11 @@ def reference_markdown(question: Question, language: str) -> str:
     if question.type is QuestionType.NUMERICAL:
         return "\n".join(f"- {answer.value:g} ± {answer.tolerance:g}" for answer in question.numerical)
     if question.type is QuestionType.SHORT_EXACT:
-        return "\n".join(f"- {choice.text}" for choice in question.choices if choice.fraction > 0)
+        return "\n".join(
+            f"- {choice_markdown(question, choice.text)}"
+            for choice in question.choices
+            if choice.fraction > 0
+        )
     return "_No reference answer._"
 
 

@@ -1,10 +1,16 @@
-"""A question rendered as Markdown: prompt, syntax-highlighted code, and the options of closed questions."""
+"""A question rendered as Markdown: prompt, syntax-highlighted code, and the options of closed questions.
+
+A question imported from a format without Markdown (text_format 'plain': Aiken, GIFT, CSV, Anki, Moodle's
+plain or HTML text) is escaped first, so its '2*3*4', 'snake_case', a '#' or '-' at a line's start and
+'<b>' read as written; its line breaks are kept and only its fenced code blocks (which importers write for
+HTML's <pre>) stay code."""
 
 from __future__ import annotations
 
 from textual.widgets import Markdown
 
 from question_bank.models import Question, QuestionType
+from quiz.teacher.feedback.as_markdown import markdown_escape, markdown_text
 
 OPTION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -60,15 +66,32 @@ def answer_hint(question: Question, language: str) -> str:
     return ""
 
 
+def text_markdown(question: Question, text: str) -> str:
+    """Markdown source showing `text`, one of the question's texts (prompt, reference answer), as its
+    author wrote it: as is for a Markdown question, escaped for a plain one."""
+    if question.text_format == "markdown":
+        return text
+    return "\n".join(markdown_text(text))
+
+
+def choice_markdown(question: Question, text: str) -> str:
+    """A choice's text for one list item: as is for a Markdown question, escaped on one line for a plain
+    one (an option shows no paragraphs)."""
+    return text if question.text_format == "markdown" else markdown_escape(text)
+
+
 def question_markdown(question: Question, language: str) -> str:
     """The Markdown source shown for `question` in `language` (falls back to the first language written)."""
-    number = f"**{question.number}.** " if question.number is not None else ""
-    parts = [f"{number}{question.prompt_in(language)}"]
+    prompt = text_markdown(question, question.prompt_in(language))
+    number = f"**{question.number}.**" if question.number is not None else ""
+    starts_with_code = prompt.startswith(("```", "~~~"))
+    parts = [number, prompt] if number and starts_with_code else [f"{number} {prompt}".lstrip()]
     if question.code is not None:
         parts.append(code_markdown(question))
     if question.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE):
         options = [
-            f"- **{OPTION_LETTERS[index]}.** {choice.text}" for index, choice in enumerate(question.choices)
+            f"- **{OPTION_LETTERS[index]}.** {choice_markdown(question, choice.text)}"
+            for index, choice in enumerate(question.choices)
         ]
         parts.append("\n".join(options))
     shown = language if language in question.prompt else next(iter(question.prompt))
