@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from question_bank.formats.anki_export import write_anki_package
 from question_bank.formats.detect import EXPORTERS, import_file
 from question_bank.loader import BankCatalog
 from question_bank.models import Bank
@@ -85,6 +86,14 @@ def test_moodle_xml_is_plain_unless_its_text_is_markdown(tmp_path: Path) -> None
 def test_csv_rows_are_plain_text(tmp_path: Path) -> None:
     bank = imported(tmp_path, "bank.csv", CSV)
     assert [question.text_format for question in bank.questions] == ["plain"]
+
+
+def test_anki_notes_are_plain_text(tmp_path: Path) -> None:
+    """An .apkg's fields are HTML, read as text: the Aiken question packed for Anki and read back."""
+    package = tmp_path / "deck.apkg"
+    write_anki_package(imported(tmp_path, "bank.txt", AIKEN), package)
+    (question,) = import_file(package).questions
+    assert question.text_format == "plain" and "2*3*4" in question.prompt_in("sv")
 
 
 def test_the_bundled_course_and_native_banks_stay_markdown() -> None:
