@@ -98,7 +98,8 @@ and feedbackInline in the item body outside the choices; feedback hidden for a r
 answer's and the other way round) becomes the question's outcome feedback, hint feedback (QTI 2 HINT, QTI
 1.2 `<hint>`'s hintmaterials, Brightspace's <hint>) its hints, and a QTI 1.2 `<solution>` its general
 feedback (an essay's model answer). A QTI 2 text entry's modalFeedback switched on by a condition comparing
-the response with one accepted answer (tenta's export: ANSWER_FEEDBACK = ANSWER_1) is that answer's.
+the response with one answer (tenta's export: ANSWER_FEEDBACK = ANSWER_1) is that answer's (a short
+answer the item does not accept is added, worth nothing; the else of such comparisons is a catch-all '*').
 Feedback hidden for one choice of a one-answer item is the other choices' feedback; hidden for anything
 else it has no place and is named in the notes.
 Lost on the way: shuffling, custom response processing
@@ -1136,36 +1137,52 @@ def _text_entry_item(item: Element, declaration: Element | None, scoring: _Scori
 
 
 def _answers_with_feedback(item: Element, response: str, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The accepted answers (entries of `data`'s choices or numerical values) that have feedback of their
-    own, by the identifier of the modalFeedback showing it: a branch of the response processing that
-    compares the response with the answer (stringMatch/match with its text, equal with its number) sets
-    the feedback's outcome to that identifier, as tenta's QTI export writes it (ANSWER_FEEDBACK =
-    ANSWER_1). Feedback that several answers switch on, or that is named or set as right/wrong or hint
-    feedback (a tool setting FEEDBACK to CORRECT in each accepted answer's branch), stays what it was."""
+    """The answers (entries of `data`'s choices or numerical values) that have feedback of their own, by
+    the identifier of the modalFeedback showing it: a branch of the response processing that compares
+    the response with the answer (stringMatch/match with its text, equal with its number) sets the
+    feedback's outcome to that identifier, as tenta's QTI export writes it (ANSWER_FEEDBACK = ANSWER_1).
+    A short answer compared so that the item does not accept is added to `data` worth nothing (Moodle's
+    feedback on a common wrong answer), the else of such comparisons as a catch-all '*'. Feedback that
+    several answers switch on, or that is named or set as right/wrong or hint feedback (a tool setting
+    FEEDBACK to CORRECT in each accepted answer's branch), stays what it was."""
     shown = {
         (modal.get("outcomeIdentifier", ""), modal.get("identifier", ""))
         for modal in item.iter("modalFeedback")
     }
     processing = item.find("responseProcessing")
-    found: dict[str, list[dict[str, Any]]] = {}
-    for branch in processing.iter() if processing is not None else ():
-        if branch.tag not in ("responseIf", "responseElseIf") or not len(branch):
-            continue
-        literal = _compared_literal(branch[0], response)
-        answer = _accepted_answer(data, literal) if literal is not None else None
-        for rule in branch.findall("setOutcomeValue"):
-            value = rule.find("baseValue")
-            identifier = (value.text or "").strip() if value is not None else ""
-            if answer is not None and (rule.get("identifier", ""), identifier) in shown:
-                found.setdefault(identifier, []).append(answer)
+    found: dict[str, list[str]] = {}
+    for condition in processing.iter("responseCondition") if processing is not None else ():
+        compares = False
+        for branch in condition:
+            literal = _branch_literal(branch, response, compares)
+            compares = compares or literal is not None
+            for rule in branch.findall("setOutcomeValue"):
+                value = rule.find("baseValue")
+                identifier = (value.text or "").strip() if value is not None else ""
+                if literal and (rule.get("identifier", ""), identifier) in shown:
+                    found.setdefault(identifier, []).append(literal)
     outcomes = _switched_on_by_correctness(item)
-    return {
-        identifier: answers[0]
-        for identifier, answers in found.items()
-        if len(answers) == 1
-        and identifier not in outcomes
-        and not (_CONDITIONAL_FEEDBACK.search(identifier) or _HINT.search(identifier))
-    }
+    answers = {}
+    for identifier, literals in found.items():
+        if len(literals) > 1 or identifier in outcomes or _CONDITIONAL_FEEDBACK.search(identifier):
+            continue
+        if _HINT.search(identifier):
+            continue
+        answer = _accepted_answer(data, literals[0])
+        if answer is None and data["type"] == QuestionType.SHORT_EXACT.value:
+            answer = {"text": literals[0], "fraction": 0.0}
+            data["choices"].append(answer)
+        if answer is not None:
+            answers[identifier] = answer
+    return answers
+
+
+def _branch_literal(branch: Element, response: str, after_comparisons: bool) -> str | None:
+    """The answer a branch of a response condition stands for: the value its test compares the
+    response with, or '*' (any other answer) for the else of a condition whose branches compare it."""
+    if branch.tag in ("responseIf", "responseElseIf") and len(branch):
+        return _compared_literal(branch[0], response)
+    return "*" if branch.tag == "responseElse" and after_comparisons else None
 
 
 def _compared_literal(condition: Element, response: str) -> str | None:

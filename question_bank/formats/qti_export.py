@@ -32,7 +32,9 @@ written in the bank's main language (xml:lang on the item):
   feedback_partially_correct, feedback_wrong; feedback_answered for an essay), which Inspera asks of
   items scored by their own rules.
 - choice feedback -> `feedbackInline` in the choice (shown through CHOICE_FEEDBACK, set to the response);
-  a short or numerical answer's feedback -> a `modalFeedback` (ANSWER_1 …) shown through ANSWER_FEEDBACK,
+  a short or numerical answer's feedback -> a `modalFeedback` (ANSWER_1 …) shown through ANSWER_FEEDBACK
+  (also a short answer's worth nothing, Moodle's feedback on a common wrong answer, and a catch-all '*'
+  as the condition's else),
   which a condition comparing the response with that answer sets (stringMatch, or equal within its
   tolerance), the first that matches as tenta tries them; tenta's importer gives it back to the answer;
   general feedback -> a `modalFeedback` (shown through GENERAL_FEEDBACK, always set); outcome feedback ->
@@ -43,12 +45,12 @@ written in the bank's main language (xml:lang on the item):
   the prompt. Topics -> the manifest's item labels (taxon paths, as Inspera documents them); the time
   limit -> the test's `timeLimits`.
 
-Not kept (named by `qti_losses`, said by `tenta bank export`): the second language, the feedback on
-short or numerical answers worth no points (the package holds those that score), an essay's right/wrong
-feedback, units other than the printed one and the unit penalty, hints after
-each wrong try (they come on request, and the package's test submits all answers at once, where players
-show none), the wildcard '*' of short answers, code languages other than python (for tenta's importer,
-which reads <pre> as python). Key point ids and paraphrases have no place in QTI.
+Not kept (named by `qti_losses`, said by `tenta bank export`): the second language, the feedback on a
+wildcard short answer (but a catch-all '*') or a number worth no points, an essay's right/wrong feedback,
+units other than the printed one and the unit penalty, hints after each wrong try (they come on request,
+and the package's test submits all answers at once, where players show none), the wildcard '*' of short
+answers, code languages other than python (for tenta's importer, which reads <pre> as python). Key point
+ids and paraphrases have no place in QTI.
 Text is escaped by the XML writer; characters XML 1.0 cannot hold (control codes) are left out.
 """
 
@@ -469,17 +471,35 @@ def _accepted_texts(question: Question) -> list[Choice]:
     return [choice for choice in question.choices if choice.fraction > 0]
 
 
-def _answer_feedback(question: Question) -> list[tuple[Choice | NumericalAnswer, str]]:
-    """A short or numerical question's answers worth points that have feedback of their own, each with
-    it (numbers as typed in the printed unit). Answers worth nothing are not in the package."""
-    answers: Sequence[Choice | NumericalAnswer]
-    if question.type is QuestionType.SHORT_EXACT:
-        answers = _accepted_texts(question)
-    elif question.type is QuestionType.NUMERICAL:
-        answers = [answer for answer in _typed_values(question) if answer.fraction > 0]
-    else:
+def _compared_answers(question: Question) -> list[Choice | NumericalAnswer]:
+    """The answers the package compares the response with to show their feedback, in the order tenta
+    tries them (numbers as typed in the printed unit): a short question's answers but wildcards worth
+    nothing, which QTI cannot compare with, up to and with a catch-all '*' worth nothing that has feedback
+    (Moodle's feedback for any other answer: the condition's else); the numbers worth points (a number
+    worth nothing is tried in its place among the others, which an importer reading the accepted values
+    does not keep)."""
+    if question.type is QuestionType.NUMERICAL:
+        return [answer for answer in _typed_values(question) if answer.fraction > 0]
+    if question.type is not QuestionType.SHORT_EXACT:
         return []
-    return [(answer, answer.feedback.strip()) for answer in answers if answer.feedback.strip()]
+    compared: list[Choice | NumericalAnswer] = []
+    for choice in question.choices:
+        if _is_catch_all(choice) and choice.feedback.strip():
+            return [*compared, choice]
+        if choice.fraction > 0 or "*" not in choice.text:
+            compared.append(choice)
+    return compared
+
+
+def _is_catch_all(answer: Choice | NumericalAnswer) -> bool:
+    return isinstance(answer, Choice) and answer.text.strip() == "*" and answer.fraction <= 0
+
+
+def _answer_feedback(question: Question) -> list[tuple[Choice | NumericalAnswer, str]]:
+    """The compared answers that have feedback of their own, each with it: ANSWER_1 … in this order."""
+    return [
+        (answer, answer.feedback.strip()) for answer in _compared_answers(question) if answer.feedback.strip()
+    ]
 
 
 def _answer_identifier(number: int) -> str:
@@ -487,21 +507,37 @@ def _answer_identifier(number: int) -> str:
 
 
 def _answer_feedback_rules(processing: Element, question: Question) -> None:
-    """Set ANSWER_FEEDBACK to the first answer with feedback the response is: the same text (with the
-    question's case rule) or the same number within that answer's tolerance, tried in order as tenta
-    does."""
+    """Set ANSWER_FEEDBACK to the first answer the response is, where it has feedback: the same text (with
+    the question's case rule) or the same number within that answer's tolerance, tried in order as tenta
+    does; a catch-all's feedback is the else, so the answers before it are compared even without
+    feedback of their own."""
+    compared = _compared_answers(question)
+    catch_all = bool(compared) and _is_catch_all(compared[-1])
     condition = SubElement(processing, "responseCondition")
-    for number, (answer, _) in enumerate(_answer_feedback(question), start=1):
-        branch = SubElement(condition, "responseIf" if number == 1 else "responseElseIf")
-        if isinstance(answer, NumericalAnswer):
-            attributes = {"toleranceMode": "absolute", "tolerance": _number(answer.tolerance)}
-            test = SubElement(branch, "equal", attributes)
-            test.extend([_variable(RESPONSE), _value("float", _number(answer.value))])
+    number = 0
+    for answer in compared:
+        feedback = bool(answer.feedback.strip())
+        number += feedback
+        if not (catch_all or feedback):
+            continue
+        if _is_catch_all(answer):
+            branch = SubElement(condition, "responseElse")
         else:
-            case = "true" if question.case_sensitive else "false"
-            test = SubElement(branch, "stringMatch", {"caseSensitive": case})
-            test.extend([_variable(RESPONSE), _value("string", _xml_text(answer.text))])
-        _set_identifier(branch, ANSWER_FEEDBACK, _answer_identifier(number))
+            branch = SubElement(condition, "responseElseIf" if len(condition) else "responseIf")
+            branch.append(_compared_with(question, answer))
+        if feedback:
+            _set_identifier(branch, ANSWER_FEEDBACK, _answer_identifier(number))
+
+
+def _compared_with(question: Question, answer: Choice | NumericalAnswer) -> Element:
+    """The response is `answer`: equal within its tolerance, or the same text by the question's case."""
+    if isinstance(answer, NumericalAnswer):
+        test = Element("equal", {"toleranceMode": "absolute", "tolerance": _number(answer.tolerance)})
+        test.extend([_variable(RESPONSE), _value("float", _number(answer.value))])
+        return test
+    test = Element("stringMatch", {"caseSensitive": "true" if question.case_sensitive else "false"})
+    test.extend([_variable(RESPONSE), _value("string", _xml_text(answer.text))])
+    return test
 
 
 def _has_choice_feedback(question: Question) -> bool:
@@ -901,7 +937,7 @@ def write_qti_package(bank: Bank, out: Path, media_files: Mapping[str, Path] | N
 def qti_losses(bank: Bank) -> list[str]:
     """What a QTI package of `bank` cannot carry that a student or grader would miss: the second language
     (once for the bank), then per question how its hints are given, the units it cannot grade, the
-    feedback on short or numerical answers worth no points, the wildcard of a short answer, code whose
+    feedback on a wildcard or a number worth no points, the wildcard of a short answer, code whose
     language is not python."""
     main = bank.languages[0]
     other = sorted(
@@ -927,17 +963,7 @@ def _question_losses(question: Question) -> Iterator[str]:
     yield from _unit_losses(question)
     if question.type is QuestionType.FREE_TEXT and question.outcome_feedback is not None:
         yield "its right/wrong feedback is left out (an essay is scored by hand, after the test)"
-    answers: list[Choice | NumericalAnswer] = [*question.choices, *question.numerical]
-    unscored = [
-        answer.text if isinstance(answer, Choice) else _number(answer.value)
-        for answer in answers
-        if answer.fraction <= 0 and answer.feedback.strip()
-    ]
-    if question.type in (QuestionType.SHORT_EXACT, QuestionType.NUMERICAL) and unscored:
-        yield (
-            f"the feedback on {', '.join(map(repr, unscored))} is left out: the package holds only the "
-            "answers worth points"
-        )
+    yield from _unscored_feedback_losses(question)
     if question.type is QuestionType.SHORT_EXACT:
         wildcards = [choice.text for choice in question.choices if "*" in choice.text and choice.fraction > 0]
         if wildcards:
@@ -948,6 +974,22 @@ def _question_losses(question: Question) -> Iterator[str]:
             f"its {question.code.language} code is shown as preformatted text; tenta reads a QTI code "
             "block back as python"
         )
+
+
+def _unscored_feedback_losses(question: Question) -> Iterator[str]:
+    """The feedback on answers worth nothing that the package cannot show: a short answer's wildcard
+    other than a catch-all '*' (QTI compares texts literally) and a number's (see `_compared_answers`)."""
+    if question.type is QuestionType.SHORT_EXACT:
+        compared = _compared_answers(question)
+        lost = [c.text for c in question.choices if c.feedback.strip() and not any(c is a for a in compared)]
+        reason = "a QTI text entry has no wildcard"
+    elif question.type is QuestionType.NUMERICAL:
+        lost = [_number(a.value) for a in question.numerical if a.fraction <= 0 and a.feedback.strip()]
+        reason = "the package keeps the numbers worth points"
+    else:
+        return
+    if lost:
+        yield f"the feedback on {', '.join(map(repr, lost))}, worth no points, is left out ({reason})"
 
 
 def _unit_losses(question: Question) -> Iterator[str]:

@@ -515,14 +515,14 @@ def test_items_set_insperas_feedback_outcome_by_how_the_answer_went() -> None:
 def test_losses_name_the_second_language_and_what_text_entries_cannot_hold() -> None:
     data = _every_type_data()
     data["questions"][6]["choices"][0]["feedback"] = "Yes"  # kept: the package shows it for that answer
-    data["questions"][6]["choices"].append({"text": "Sigmoid", "fraction": 0, "feedback": "It saturates"})
+    data["questions"][6]["choices"].append({"text": "Re*", "fraction": 0, "feedback": "Close: which one?"})
     data["questions"][6]["choices"].append({"text": "Re*LU", "fraction": 1})
     data["questions"][8]["code"]["language"] = "r"
     losses = export_losses(Bank.model_validate(data), "qti", media_missing={"graph.png"})
     assert losses == [
         "texts in sv are left out: a QTI item carries one language, the bank's main language en",
-        "question short: the feedback on 'Sigmoid' is left out: the package holds only the answers worth "
-        "points",
+        "question short: the feedback on 'Re*', worth no points, is left out (a QTI text entry has no "
+        "wildcard)",
         "question short: QTI matches 'Re*LU' literally: '*' is no wildcard there",
         "question pi: its r code is shown as preformatted text; tenta reads a QTI code block back as python",
         "question single: media graph.png left behind (not in the bank's media folder)",

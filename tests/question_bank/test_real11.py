@@ -296,10 +296,12 @@ def _answer_feedback_shown(package: Path, item_name: str, typed: str) -> str:
         item = SafeTree.fromstring(archive.read(item_name))
     shown = ""
     for condition in item.iter(f"{_QTI}responseCondition"):
+        if condition.find(f".//{_QTI}setOutcomeValue[@identifier='ANSWER_FEEDBACK']") is None:
+            continue
         for branch in condition:
-            setter = branch.find(f"{_QTI}setOutcomeValue[@identifier='ANSWER_FEEDBACK']")
-            if setter is not None and _holds(branch[0], typed):
-                shown = setter[0].text or ""
+            if branch.tag == f"{_QTI}responseElse" or _holds(branch[0], typed):
+                setter = branch.find(f"{_QTI}setOutcomeValue[@identifier='ANSWER_FEEDBACK']")
+                shown = setter[0].text or "" if setter is not None else ""
                 break
     modal = item.find(f"{_QTI}modalFeedback[@outcomeIdentifier='ANSWER_FEEDBACK'][@identifier='{shown}']")
     return "".join(modal.itertext()).strip() if modal is not None else ""
@@ -348,6 +350,56 @@ TYPED_SHORT = {
 }
 """What a student types in the exported item, and the answer feedback a player shows for it (the
 question accepts any case)."""
+
+
+_MOODLE_SHORT = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="shortanswer">
+    <name><text>Aktivering</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Vilken aktiveringsfunktion är max(0, x)?</p>]]></text>
+      </questiontext>
+    <generalfeedback format="html"><text>ReLU står för Rectified Linear Unit.</text></generalfeedback>
+    <defaultgrade>1.0000000</defaultgrade>
+    <penalty>0.3333333</penalty>
+    <usecase>0</usecase>
+    <answer fraction="100" format="moodle_auto_format"><text>ReLU</text>
+      <feedback format="html"><text>Rätt!</text></feedback></answer>
+    <answer fraction="50" format="moodle_auto_format"><text>Leaky ReLU</text></answer>
+    <answer fraction="0" format="moodle_auto_format"><text>sigmoid</text>
+      <feedback format="html"><text>Nej: sigmoid mättas för stora x.</text></feedback></answer>
+    <answer fraction="0" format="moodle_auto_format"><text>*</text>
+      <feedback format="html"><text>Läs kapitel 3.</text></feedback></answer>
+    <hint format="html"><text>Den är noll för negativa tal.</text></hint>
+  </question>
+</quiz>
+"""
+"""A Moodle short answer as teachers write them: feedback on the right answer, on a common wrong one
+(worth 0 %), and on any other answer through a catch-all '*'."""
+
+
+def test_a_moodle_short_answers_feedback_on_wrong_answers_survives_a_qti_export(tmp_path: Path) -> None:
+    """The feedback on 'sigmoid' (worth nothing) and on any other answer ('*') was left out of the QTI
+    package and named as lost; the package now compares the response with each answer before the
+    catch-all and shows the catch-all's feedback for anything else, and the importer reads both back.
+    (An answer worth nothing comes back after those worth points; order counts only for the catch-all,
+    which stays last.)"""
+    source = tmp_path / "aktivering.xml"
+    source.write_text(_MOODLE_SHORT, encoding="utf-8")
+    imported = import_file(source)
+    package = tmp_path / "aktivering.zip"
+
+    write_qti_package(imported, package)
+    (again,) = import_file(package).questions
+
+    assert _kept(again) == _kept(imported.questions[0])
+    assert not [loss for loss in qti_losses(imported) if "feedback" in loss]
+    typed = {
+        "relu": "Rätt!",
+        "sigmoid": "Nej: sigmoid mättas för stora x.",
+        "Leaky ReLU": "",  # no feedback of its own, and not any other answer
+        "tanh": "Läs kapitel 3.",
+    }
+    assert {text: _answer_feedback_shown(package, "Aktivering-item.xml", text) for text in typed} == typed
 
 
 def test_numerical_answers_keep_their_own_feedback_through_a_qti_export(tmp_path: Path) -> None:
