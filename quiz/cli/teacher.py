@@ -11,7 +11,7 @@ import dataclasses
 import getpass
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -64,8 +64,10 @@ from quiz.teacher.exports import (
     final_grades,
     grade_counts,
     gradebook_table,
+    held_for_review,
     last_answer_dates,
     question_columns,
+    review_reasons,
     write_answers,
     write_table,
 )
@@ -735,7 +737,7 @@ def review_command(
             _points(scaled_auto_score(detail), detail.max_points),
             _number(grade.confidence if grade else None),
             Group(
-                Text("\n".join(_review_reasons(detail))),
+                Text("\n".join(review_reasons(detail))),
                 Text(_excerpt(detail.answer.text, 50), style="dim", no_wrap=True, overflow="ellipsis"),
             ),
         )
@@ -745,19 +747,6 @@ def review_command(
         'Set the final score: tenta override ANSWER_ID SCORE --comment "why", or decide key points: '
         "tenta override ANSWER_ID --point ID=covered --point ID=partial --point ID=missing"
     )
-
-
-def _review_reasons(detail: AnswerDetail) -> list[str]:
-    """Why the answer is in the queue, a line each: the regrade request with the student's reason, and
-    the grader's flags in words ('wrong question, low confidence'; 'low confidence' when it set none)."""
-    reasons = []
-    if detail.regrade_requested:
-        reasons.append(f"regrade requested: {detail.regrade_reason or ''}".strip())
-    grade = detail.latest_grade
-    if grade is not None and detail.needs_review:
-        flags = grade.flags or [GradeFlag.LOW_CONFIDENCE]
-        reasons.append(", ".join(flag.replace("_", " ") for flag in flags))
-    return reasons
 
 
 def override_command(  # noqa: PLR0917 - typer maps parameters to options
@@ -1239,23 +1228,42 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
             "are always comma-separated.",
         ),
     ] = None,
+    include_pending: Annotated[
+        bool,
+        typer.Option(
+            "--include-pending",
+            help="grades: also write the final grade of students with answers waiting for review (an "
+            "uncertain auto grade not overridden, a regrade request), from their current scores; by "
+            "default their grade and points are left empty and they are named on stderr with the reason.",
+        ),
+    ] = False,
 ) -> None:
     """The gradebook with final scores (teacher overrides win) for a spreadsheet, Moodle or Canvas, or
     the final grades per student.
 
     In the LMS files an unanswered question counts 0 and an answer not graded yet leaves the total
-    without a grade; a student with an answer not graded yet gets no final grade. Students the LMS cannot
-    identify and the distribution of final grades are printed on stderr.
+    without a grade; a student with an answer not graded yet gets no final grade. In the grades file (for
+    Ladok) a student whose answers wait for review gets no final grade either, unless --include-pending
+    is given. Students the LMS cannot identify, students held for review with the reason, and the
+    distribution of final grades are printed on stderr.
     """
+    if include_pending and format_name is not GradebookFormat.GRADES:
+        raise TentaError(
+            f"--include-pending applies to --format grades: the {format_name.value} export has no held grades"
+        )
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     gradebook = ctx.repository.gradebook(bank.id)
     scale = _grade_scale(grade_scale, bank, sum(question_columns(gradebook, bank).values()))
     exam_dates: dict[int, date] = {}
+    held: dict[int, tuple[AnswerDetail, ...]] = {}
     if format_name is GradebookFormat.GRADES:
-        exam_dates = last_answer_dates(ctx.repository.answer_history(bank_id=bank.id))
+        details = ctx.repository.answer_history(bank_id=bank.id)
+        exam_dates = last_answer_dates(details)
         if exam_date is not None:
             exam_dates = dict.fromkeys(exam_dates, _local_time("--exam-date", exam_date).date())
+        if not include_pending:
+            held = held_for_review(details)
     table = gradebook_table(
         gradebook,
         bank,
@@ -1265,24 +1273,38 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
         grade_scale=scale,
         exam_dates=exam_dates,
         separator=separator,
+        held=held,
     )
     write_table(table, out)
     for note in table.notes:
-        error_console.print(f"{format_name.value}: {note}")
+        error_console.print(f"{format_name.value}: {escape(note)}")
     if table.grade_counts:
         error_console.print(f"Final grades: {_grade_counts_line(table.grade_counts)}")
-    in_review = ctx.repository.review_queue(bank.id)
-    if in_review:
-        error_console.print(
-            f"{len(in_review)} answer(s) are in the review queue (tenta review); their current scores are "
-            "exported:"
-        )
-    for detail in in_review:
+    holding = format_name is GradebookFormat.GRADES and not include_pending
+    _print_review_queue(ctx.repository.review_queue(bank.id), held, holding=holding)
+    if out is not None:
+        console.print(f"Wrote the {format_name.value} gradebook of {table.students} students to {out}")
+
+
+def _print_review_queue(
+    in_review: Sequence[AnswerDetail], held: Mapping[int, Sequence[AnswerDetail]], *, holding: bool
+) -> None:
+    """The answers in the review queue that the export's notes did not already name as held: when the
+    export holds grades for review, only earlier attempts with a regrade request are left, which the file
+    does not count."""
+    named = {detail.answer.id for answers in held.values() for detail in answers}
+    rest = [detail for detail in in_review if detail.answer.id not in named]
+    if not rest:
+        return
+    if holding:
+        what = "other answer(s) are in the review queue (tenta review): earlier attempts, not counted here"
+    else:
+        what = "answer(s) are in the review queue (tenta review); their current scores are exported"
+    error_console.print(f"{len(rest)} {what}:")
+    for detail in rest:
         error_console.print(
             f"  answer {detail.answer.id}: {escape(detail.answer.student_name)}, {detail.answer.question_id}"
         )
-    if out is not None:
-        console.print(f"Wrote the {format_name.value} gradebook of {table.students} students to {out}")
 
 
 def export_answers_command(

@@ -21,6 +21,11 @@ scale's items and rejects words in a points item), so its file gets a separate g
 item; Canvas's import takes points, and shows letters through the assignment's grading scheme, so its
 file keeps points only. A student with an answer not graded yet gets no final grade.
 
+The `grades` file is what a teacher reports as the students' results, so, as Gradescope and Moodle release
+no grade while it is being reviewed, a student with an answer the gradebook counts still waiting for the
+teacher (an uncertain auto grade not overridden, a regrade request) gets no final grade there either,
+and is named with the reason; the teacher can ask for grades from the current scores instead.
+
 Excel opens a CSV with the list separator of its locale: in Swedish (and most of Europe) that is ';' with
 ',' as decimal separator, so a comma-separated file opens in one column there. The `grades` file, which a
 Swedish teacher opens in Excel to enter in Ladok, is therefore written with ';' and decimal commas (and
@@ -35,7 +40,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +49,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from db.records import AnswerDetail, Gradebook, GradebookRow
+from db.repository import latest_per_student_question
+from grading.models import GradeFlag
 from question_bank.errors import TentaError
 from question_bank.grade_scales import GradeBoundary, describe_scale, final_grade
 from question_bank.models import Bank
@@ -197,10 +204,12 @@ def gradebook_table(
     grade_scale: Sequence[GradeBoundary] = (),
     exam_dates: Mapping[int, date] | None = None,
     separator: CsvSeparator | None = None,
+    held: Mapping[int, Sequence[AnswerDetail]] | None = None,
 ) -> GradebookTable:
     """The gradebook laid out for tenta's spreadsheet, Moodle's or Canvas's grade import, or the final
     grades; `grade_scale` adds final grades, `exam_dates` (student id → date) dates them. `separator`
-    (default: the format's own) is for the spreadsheet files only: an LMS reads commas."""
+    (default: the format's own) is for the spreadsheet files only: an LMS reads commas. `held` (student
+    id → answers waiting for review, see held_for_review) get no final grade in the `grades` file."""
     default = CsvSeparator.SEMICOLON if format_name is GradebookFormat.GRADES else CsvSeparator.COMMA
     chosen = separator or default
     if chosen is CsvSeparator.SEMICOLON and format_name in (GradebookFormat.MOODLE, GradebookFormat.CANVAS):
@@ -208,33 +217,40 @@ def gradebook_table(
             f"--separator semicolon: the {format_name.value} import reads comma-separated files only; "
             "it applies to --format tenta and grades"
         )
-    table = _laid_out(gradebook, bank, format_name, title, per_question, tuple(grade_scale), exam_dates)
-    return with_separator(table, chosen)
+    if held and format_name is not GradebookFormat.GRADES:
+        raise TentaError(f"holding grades for review applies to --format grades, not {format_name.value}")
+    layout = _Layout(title, per_question, tuple(grade_scale), exam_dates or {}, held or {})
+    return with_separator(_laid_out(gradebook, bank, format_name, layout), chosen)
 
 
-def _laid_out(  # noqa: PLR0917 - the layout's inputs, passed on from gradebook_table
-    gradebook: Gradebook,
-    bank: Bank,
-    format_name: GradebookFormat,
-    title: str | None,
-    per_question: bool,
-    scale: tuple[GradeBoundary, ...],
-    exam_dates: Mapping[int, date] | None,
+@dataclass(frozen=True)
+class _Layout:
+    """gradebook_table's choices, passed on to the format's layout."""
+
+    title: str | None
+    per_question: bool
+    scale: tuple[GradeBoundary, ...]
+    exam_dates: Mapping[int, date]
+    held: Mapping[int, Sequence[AnswerDetail]]
+
+
+def _laid_out(
+    gradebook: Gradebook, bank: Bank, format_name: GradebookFormat, layout: _Layout
 ) -> GradebookTable:
     """The rows each system expects, before the separator is chosen."""
+    scale = layout.scale
     if format_name is GradebookFormat.TENTA:
         table = tenta_gradebook(gradebook, bank, scale)
     elif format_name is GradebookFormat.GRADES:
-        table = grades_table(gradebook, bank, scale, exam_dates or {})
+        table = grades_table(gradebook, bank, scale, layout.exam_dates, layout.held)
     else:
-        column = (title or bank.title or bank.id).strip()
-        if format_name is GradebookFormat.MOODLE:
-            table = moodle_gradebook(gradebook, bank, title=column, per_question=per_question, scale=scale)
-        else:
-            table = canvas_gradebook(gradebook, bank, title=column, per_question=per_question, scale=scale)
+        column = (layout.title or bank.title or bank.id).strip()
+        lay_out = moodle_gradebook if format_name is GradebookFormat.MOODLE else canvas_gradebook
+        table = lay_out(gradebook, bank, title=column, per_question=layout.per_question, scale=scale)
     if not scale:
         return table
-    return dataclasses.replace(table, grade_counts=grade_counts(final_grades(gradebook, bank, scale), scale))
+    grades = final_grades(gradebook, bank, scale, held=layout.held.keys())
+    return dataclasses.replace(table, grade_counts=grade_counts(grades, scale))
 
 
 def write_gradebook(path: Path, gradebook: Gradebook, bank: Bank) -> None:
@@ -260,14 +276,63 @@ def question_labels(bank: Bank, question_ids: Sequence[str]) -> dict[str, str]:
     }
 
 
-def final_grades(gradebook: Gradebook, bank: Bank, scale: Sequence[GradeBoundary]) -> dict[int, str | None]:
+def final_grades(
+    gradebook: Gradebook, bank: Bank, scale: Sequence[GradeBoundary], *, held: Collection[int] = ()
+) -> dict[int, str | None]:
     """Student id → final grade from the total (unanswered questions count 0); None while an answer
-    waits for grading, since a grade on a partial total could be too low."""
+    waits for grading, since a grade on a partial total could be too low, and for the `held` students,
+    whose grade waits for a teacher's review."""
     max_total = sum(question_columns(gradebook, bank).values())
     return {
-        row.student_id: None if row.pending else final_grade(row.total, max_total, scale)
+        row.student_id: None
+        if row.pending or row.student_id in held
+        else final_grade(row.total, max_total, scale)
         for row in gradebook.rows
     }
+
+
+def held_for_review(details: Sequence[AnswerDetail]) -> dict[int, tuple[AnswerDetail, ...]]:
+    """Student id → the answers the gradebook counts (each student's latest per question) that wait for
+    a teacher: an uncertain auto grade not yet overridden, or a regrade request. Their final grade is
+    not reported until these are decided, as the feedback files show them "not graded yet"."""
+    held: dict[int, list[AnswerDetail]] = {}
+    for detail in sorted(latest_per_student_question(details).values(), key=lambda each: each.answer.id):
+        if detail.needs_review or detail.regrade_requested:
+            held.setdefault(detail.answer.student_id, []).append(detail)
+    return {student_id: tuple(answers) for student_id, answers in held.items()}
+
+
+def review_reasons(detail: AnswerDetail) -> list[str]:
+    """Why the answer is in the queue, a line each: the regrade request with the student's reason, and
+    the grader's flags in words ('wrong question, low confidence'; 'low confidence' when it set none)."""
+    reasons = []
+    if detail.regrade_requested:
+        reasons.append(f"regrade requested: {detail.regrade_reason or ''}".strip())
+    grade = detail.latest_grade
+    if grade is not None and detail.needs_review:
+        flags = grade.flags or [GradeFlag.LOW_CONFIDENCE]
+        reasons.append(", ".join(flag.replace("_", " ") for flag in flags))
+    return reasons
+
+
+def held_notes(gradebook: Gradebook, held: Mapping[int, Sequence[AnswerDetail]]) -> tuple[str, ...]:
+    """One line for the held students, then one per student naming each answer waiting and why."""
+    if not held:
+        return ()
+    lines = [
+        f"{len(held)} student(s) held without a final grade while answers of theirs wait for review "
+        "(decide them with tenta review / tenta override and export again, or write their grades from the "
+        "current scores with --include-pending):"
+    ]
+    for row in gradebook.rows:
+        if row.student_id in held:
+            waiting = "; ".join(
+                f"answer {detail.answer.id}, {detail.answer.question_id}: "
+                + " ".join(", ".join(review_reasons(detail)).split())
+                for detail in held[row.student_id]
+            )
+            lines.append(f"held: {row.student_name}: {waiting}")
+    return tuple(lines)
 
 
 def grade_counts(
@@ -320,32 +385,44 @@ def tenta_gradebook(gradebook: Gradebook, bank: Bank, scale: Sequence[GradeBound
 
 
 def grades_table(
-    gradebook: Gradebook, bank: Bank, scale: Sequence[GradeBoundary], exam_dates: Mapping[int, date]
+    gradebook: Gradebook,
+    bank: Bank,
+    scale: Sequence[GradeBoundary],
+    exam_dates: Mapping[int, date],
+    held: Mapping[int, Sequence[AnswerDetail]] | None = None,
 ) -> GradebookTable:
     """One row per student with the final grade, for entering in Ladok or another student records system:
-    identifier, name, grade, examination date (ISO, as Ladok writes dates), points and max points."""
+    identifier, name, grade, examination date (ISO, as Ladok writes dates), points and max points. A
+    student with an answer not graded yet, or `held` for review, gets empty grade and points cells, as a
+    total that may still change is no result to report."""
+    held = held or {}
     if not scale:
         raise TentaError(
             "--format grades needs a grade scale: give --grade-scale (e.g. ug-vg or 'U:0,G:50%,VG:75%') "
             f"or set grade_scale in bank {bank.id!r}"
         )
     max_total = sum(question_columns(gradebook, bank).values())
-    grades = final_grades(gradebook, bank, scale)
+    grades = final_grades(gradebook, bank, scale, held=held.keys())
     rows = [list(GRADES_COLUMNS)]
     for row in gradebook.rows:
         exam_date = exam_dates.get(row.student_id)
+        without_grade = bool(row.pending) or row.student_id in held
         rows.append(
             [
                 row.external_id or "",
                 row.student_name,
                 grades[row.student_id] or "",
                 exam_date.isoformat() if exam_date else "",
-                "" if row.pending else format_score(row.total),
+                "" if without_grade else format_score(row.total),
                 format_score(max_total),
             ]
         )
     unidentified = tuple(row.student_name for row in gradebook.rows if not row.external_id)
-    notes = [f"scale {describe_scale(scale, max_total)}", *no_final_grade_note(gradebook)]
+    notes = [
+        f"scale {describe_scale(scale, max_total)}",
+        *no_final_grade_note(gradebook),
+        *held_notes(gradebook, held),
+    ]
     if unidentified:
         notes.append(
             f"{len(unidentified)} student(s) have no personal identity number or student id in tenta; "
