@@ -6,10 +6,11 @@ A Swedish student reads the app's labels and the teacher's feedback files in Swe
 choice feedback and question ids are quoted as their authors wrote them.
 
 The language is the one the grader reads the answer in (grading.text.guess_language, stored as
-Grade.language and used by the feedback files); an answer too short to tell (empty, 'ReLU', a choice's
-letter) reads the question's main prompt language. Swedish for Swedish, English for any other language,
-as the feedback files choose (English is what an exchange student writing a third language most likely
-reads).
+Grade.language and used by the feedback files); where its marker words tell nothing the n-gram model of
+question_bank.language may ('I would say CNN.'), and an answer too short to tell (empty, 'ReLU', a
+choice's letter) reads the question's main prompt language. Swedish for Swedish, English for any other
+language, as the feedback files choose (English is what an exchange student writing a third language
+most likely reads).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from grading.text import guess_language
-from question_bank.language import UNDETERMINED, swedish_or_english_is_clear
+from question_bank.language import UNDETERMINED, identify_language, swedish_or_english_is_clear
 from question_bank.models import Question
 
 
@@ -106,10 +107,10 @@ SCORE_LINE = re.compile(
 """The score line feedback starts with, in any language (grades stored before Swedish wording too)."""
 
 
-def feedback_words(answer_language: str | None, question: Question) -> FeedbackWords:
-    """The wording for an answer the grader read as `answer_language` (None: too little to tell, then
-    the question's prompt language decides)."""
-    language = answer_language or prompt_language(question)
+def feedback_words(answer_language: str | None, question: Question, answer: str = "") -> FeedbackWords:
+    """The wording for an answer the grader read as `answer_language`; when that is None, the language
+    the n-gram model reads in `answer` (pass none to skip the model), else the question's prompt's."""
+    language = answer_language or (identify_language(answer) if answer else None) or prompt_language(question)
     return SWEDISH if language == "sv" else ENGLISH
 
 

@@ -305,7 +305,7 @@ class Grader:
             flags.append(GradeFlag.LOW_CONFIDENCE)
         score = round(fraction * question.max_points, 2)
         points = self._point_results(profile, prepared, result)
-        words = feedback_words(prepared.language, question)
+        words = feedback_words(prepared.language, question, prepared.text)
         notes = []
         if wrong_question is not None:
             notes.append(words.wrong_question.format(question=wrong_question))

@@ -114,6 +114,17 @@ def test_an_answer_too_short_to_tell_reads_the_prompts_language(e5_grader: Grade
 
 
 @pytest.mark.e5
+def test_an_english_answer_without_the_graders_marker_words_reads_english(
+    e5_grader: Grader, dl_course: Bank
+) -> None:
+    """'I would say Keras.' has none of the words the grader's language rule counts; the n-gram model
+    reads it as English, so a Swedish-first question does not answer it in Swedish."""
+    grade = e5_grader.grade(dl_course.question(QUESTION), "I would say Keras.", bank=dl_course)
+    assert grade.language is None
+    assert_worded_in(grade, ENGLISH, SWEDISH)
+
+
+@pytest.mark.e5
 def test_the_wrong_question_note_is_in_the_answers_language(e5_grader: Grader, dl_course: Bank) -> None:
     question = dl_course.question(QUESTION)
     dropout = "Dropout stänger slumpmässigt av neuroner under träningen, vilket minskar överanpassning."
