@@ -134,6 +134,26 @@ def test_the_wrong_question_note_is_in_the_answers_language(e5_grader: Grader, d
 
 
 @pytest.mark.e5
+def test_the_long_answer_and_copied_code_notes_are_in_swedish(e5_grader: Grader, dl_course: Bank) -> None:
+    """A very long Swedish answer is told in Swedish that only its beginning was graded; so is a Swedish
+    student who pastes the Keras code back with one sentence of their own. (Code alone the grader reads as
+    English: 'from', 'import' and 'for' are its English marker words.)"""
+    long = e5_grader.grade(
+        dl_course.question(QUESTION), SWEDISH_ANSWER + " Det finns mer att säga." * 2_000, bank=dl_course
+    )
+    assert GradeFlag.TRUNCATED in long.flags
+    assert long.feedback.splitlines()[1] == "Svaret var mycket långt; bara början av det har rättats."
+    code_question = dl_course.question("q05-keras-code")
+    assert code_question.code is not None
+    pasted = code_question.code.source + "\nDet är vad koden gör."
+    copied = e5_grader.grade(code_question, pasted, bank=dl_course)
+    assert copied.language == "sv"
+    assert GradeFlag.COPIED_CODE in copied.flags and copied.score == 0
+    assert "\nSvaret upprepar frågans kod i stället för att förklara den.\n" in copied.feedback
+    assert copied.feedback.startswith("Poäng 0 av 4.\n")
+
+
+@pytest.mark.e5
 def test_the_wording_keeps_grades_deterministic(e5_grader: Grader, dl_course: Bank) -> None:
     """The same answer gets the same Grade, feedback included, alone or in a batch beside another
     language's answer."""
