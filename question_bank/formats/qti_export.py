@@ -484,7 +484,7 @@ def _compared_answers(question: Question) -> list[Choice | NumericalAnswer]:
         return []
     compared: list[Choice | NumericalAnswer] = []
     for choice in question.choices:
-        if _is_catch_all(choice) and choice.feedback.strip():
+        if _is_catch_all(choice) and choice.feedback.strip() and compared:
             return [*compared, choice]
         if choice.fraction > 0 or "*" not in choice.text:
             compared.append(choice)
@@ -517,7 +517,8 @@ def _answer_feedback_rules(processing: Element, question: Question) -> None:
     number = 0
     for answer in compared:
         feedback = bool(answer.feedback.strip())
-        number += feedback
+        if feedback:
+            number += 1
         if not (catch_all or feedback):
             continue
         if _is_catch_all(answer):

@@ -10,13 +10,13 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, tostring
 
 import defusedxml.ElementTree as SafeTree
 import pytest
 
 from question_bank.formats.detect import import_file
-from question_bank.formats.qti_export import qti_losses, write_qti_package
+from question_bank.formats.qti_export import assessment_item, qti_losses, write_qti_package
 from question_bank.formats.text_decoding import NotUtf8, decode_text
 from question_bank.models import Bank, Question
 from quiz.teacher.submissions import parse_timestamp, read_submissions
@@ -534,3 +534,33 @@ def test_a_us_google_forms_download_reads_every_date_month_first(
         datetime(2026, 11, 13, 8, 0, tzinfo=UTC),
     ]
     assert uk_times == [datetime(2026, 11, 5, 9, 15, 3, tzinfo=UTC), datetime(2026, 11, 13, 8, 0, tzinfo=UTC)]
+
+
+def test_a_catch_all_before_every_other_answer_is_named_not_written_as_a_lone_else() -> None:
+    """A '*' worth nothing listed first (every answer matches it, so tenta never reaches the others) has
+    no answers to be the else of: a responseCondition of a lone responseElse is no valid QTI, so its
+    feedback is named as left out instead."""
+    bank = Bank.model_validate(
+        {
+            "id": "kort",
+            "title": "Kort",
+            "languages": ["en"],
+            "questions": [
+                {
+                    "id": "q",
+                    "type": "short_exact",
+                    "prompt": {"en": "Which activation is max(0, x)?"},
+                    "choices": [
+                        {"text": "*", "fraction": 0, "feedback": "Read chapter 3."},
+                        {"text": "ReLU", "fraction": 1},
+                    ],
+                }
+            ],
+        }
+    )
+    item = SafeTree.fromstring(tostring(assessment_item(bank, bank.questions[0])))
+
+    assert all(condition[0].tag == f"{_QTI}responseIf" for condition in item.iter(f"{_QTI}responseCondition"))
+    assert qti_losses(bank) == [
+        "question q: the feedback on '*', worth no points, is left out (a QTI text entry has no wildcard)"
+    ]
