@@ -25,9 +25,10 @@ class NotUtf8(Enum):
     REFUSE = "refuse"
     """tenta's own YAML/JSON and datasets: UTF-8 only (BOM tolerated); anything else is an error."""
     WINDOWS = "windows"
-    """Exchange files from Windows tools (Excel, Notepad): UTF-16 with a BOM, else Windows-1252 (Latin-1
-    where a byte is undefined there), or Mac Roman where the bytes say so (Excel for Mac saves its plain
-    "Comma Separated Values" in Mac Roman). Text with NUL bytes is a binary file and stays an error."""
+    """Exchange files from Windows tools (Excel, Notepad): UTF-16 with a BOM, else Windows-1252 (a byte
+    undefined there read as Latin-1 reads it), or Mac Roman where the bytes say so (Excel for Mac saves its
+    plain "Comma Separated Values" in Mac Roman). Text with NUL bytes is a binary file and stays an
+    error."""
     REPLACE = "replace"
     """Student submissions: UTF-16 with a BOM, else Mac Roman where the bytes say so (as for WINDOWS: a class
     list exported on a Mac), else Windows-1252 with undefined bytes replaced (U+FFFD), never an error, so
@@ -80,10 +81,16 @@ def _decode(raw: bytes, policy: NotUtf8) -> DecodedText:
     if policy is NotUtf8.REPLACE:
         replaced = raw.decode("cp1252", errors="replace")
         return DecodedText(replaced, not_utf8_line=line, encoding="Windows-1252")
-    try:
-        return DecodedText(raw.decode("cp1252"), not_utf8_line=line, encoding="Windows-1252")
-    except UnicodeDecodeError:
-        return DecodedText(raw.decode("latin-1"), not_utf8_line=line, encoding="Latin-1")
+    windows = raw.decode("latin-1").translate(_WINDOWS_1252_OVER_LATIN_1)
+    return DecodedText(windows, not_utf8_line=line, encoding="Windows-1252")
+
+
+_WINDOWS_1252_OVER_LATIN_1 = {
+    byte: char for byte in range(0x80, 0xA0) if (char := bytes([byte]).decode("cp1252", errors="ignore"))
+}
+"""Windows-1252 read as Latin-1 and translated: the five bytes Windows leaves undefined (0x81 0x8D 0x8F
+0x90 0x9D) keep Latin-1's reading, so one stray byte no longer turns the file's every €, – and curly
+quote into a control character (the whole file was read as Latin-1 then)."""
 
 
 def _looks_like_mac_roman(raw: bytes) -> bool:

@@ -564,3 +564,19 @@ def test_a_catch_all_before_every_other_answer_is_named_not_written_as_a_lone_el
     assert qti_losses(bank) == [
         "question q: the feedback on '*', worth no points, is left out (a QTI text entry has no wildcard)"
     ]
+
+
+def test_one_byte_windows_1252_leaves_undefined_does_not_cost_the_files_other_marks(tmp_path: Path) -> None:
+    """A Windows-1252 question file with one byte Windows leaves undefined (0x81, a stray byte from a
+    paste) was read wholly as Latin-1: every '€', '–', 'š' and curly quote of the file became an
+    invisible control character. Only that byte is read as Latin-1 now."""
+    path = tmp_path / "questions.csv"
+    rows = ["question;answer", "What does a GPU hour cost?;5 € – roughly", "Who is “Dušan”?;A student"]
+    raw = "\r\n".join(rows).encode("cp1252") + b"\x81\r\n"
+    path.write_bytes(raw)
+
+    price, name = import_file(path).questions
+
+    assert price.reference_in("en") == "5 € – roughly"
+    assert (name.prompt_in("en"), name.reference_in("en")) == ("Who is “Dušan”?", "A student\x81")
+    assert decode_text(path, raw, policy=NotUtf8.WINDOWS).encoding == "Windows-1252"
