@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import DataTable, Label, Static
 
 from question_bank.models import Bank
 from quiz.context import AppContext
@@ -16,8 +16,10 @@ from quiz.modes import QuizMode
 from quiz.tui import messages
 from quiz.tui.screens.browser import BrowserScreen
 from quiz.tui.screens.feedback import FeedbackScreen
+from quiz.tui.screens.finish_dialog import FinishDialog
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.quiz import QuizScreen
+from quiz.tui.screens.results import ResultsScreen
 
 TIMEOUT_S = 60.0
 
@@ -124,3 +126,23 @@ async def open_browser(pilot: Pilot[None]) -> BrowserScreen:
     browser = pilot.app.screen
     assert isinstance(browser, BrowserScreen)
     return browser
+
+
+def rendered(widget: Static | Label) -> str:
+    return str(widget.render())
+
+
+def rows_of(table: DataTable[object]) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
+async def finish_to_results(pilot: Pilot[None]) -> ResultsScreen:
+    """ctrl+f, 'Submit all and finish', and the results once drawn."""
+    await pilot.press("ctrl+f")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
+    await settle(pilot)
+    results = pilot.app.screen
+    assert isinstance(results, ResultsScreen)
+    return results

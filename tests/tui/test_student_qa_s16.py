@@ -25,24 +25,24 @@ from quiz.session import QuizRequest, start_quiz
 from quiz.tui import messages
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.screens.feedback import FeedbackScreen
-from quiz.tui.screens.finish_dialog import FinishDialog
 from quiz.tui.screens.history import HistoryScreen
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
 from tests.tui.conftest import NOW, make_app
-from tests.tui.helpers import graded_feedback, home_ready, settle, steady, wait_until
+from tests.tui.helpers import (
+    finish_to_results,
+    graded_feedback,
+    home_ready,
+    rendered,
+    rows_of,
+    settle,
+    steady,
+    wait_until,
+)
 from tests.tui.seed import DAYS, seed_history
 
 pytestmark = pytest.mark.anyio
-
-
-def rendered(widget: Static | Label) -> str:
-    return str(widget.render())
-
-
-def rows_of(table: DataTable[object]) -> list[list[str]]:
-    return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
 
 
 async def open_history(pilot: Pilot[None], sessions: int) -> DataTable[object]:
@@ -102,18 +102,6 @@ async def finish_due_today_after_one_answer(pilot: Pilot[None], ctx: AppContext)
     await pilot.press("n")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the next card")
     return await finish_to_results(pilot)
-
-
-async def finish_to_results(pilot: Pilot[None]) -> ResultsScreen:
-    """ctrl+f, 'Submit all and finish', and the results once drawn."""
-    await pilot.press("ctrl+f")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
-    await settle(pilot)
-    results = pilot.app.screen
-    assert isinstance(results, ResultsScreen)
-    return results
 
 
 async def test_due_today_finished_early_scores_the_answered_cards_and_leaves_the_rest_due(

@@ -23,14 +23,22 @@ from quiz.context import AppContext
 from quiz.modes import QuizMode
 from quiz.progress import session_scores
 from quiz.tui import messages
-from quiz.tui.screens.finish_dialog import FinishDialog
 from quiz.tui.screens.history import HistoryScreen
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.results import ResultsScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
 from quiz.tui.widgets.question_view import QuestionView
 from tests.tui.conftest import make_app
-from tests.tui.helpers import graded_feedback, home_ready, settle, steady, wait_until
+from tests.tui.helpers import (
+    finish_to_results,
+    graded_feedback,
+    home_ready,
+    rendered,
+    rows_of,
+    settle,
+    steady,
+    wait_until,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -50,14 +58,6 @@ GIFT = """::plain:: Beräkna 2*3*4 och döp resultatet till snake_case_name. {=2
 """
 
 
-def rendered(widget: Static | Label) -> str:
-    return str(widget.render())
-
-
-def rows_of(table: DataTable[object]) -> list[list[str]]:
-    return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
-
-
 async def one_answer_then_finish(pilot: Pilot[None], mode_key: str) -> ResultsScreen:
     """From home, a quiz of the mode `mode_key` starts (practice: four questions), the first question is
     answered and graded, then ctrl+f and 'Submit all and finish' end it with the rest unanswered."""
@@ -70,14 +70,7 @@ async def one_answer_then_finish(pilot: Pilot[None], mode_key: str) -> ResultsSc
     await graded_feedback(pilot)
     await pilot.press("n")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the next question")
-    await pilot.press("ctrl+f")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FinishDialog), "the finish summary")
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen), "the results")
-    await settle(pilot)
-    results = pilot.app.screen
-    assert isinstance(results, ResultsScreen)
-    return results
+    return await finish_to_results(pilot)
 
 
 async def newest_session_detail(pilot: Pilot[None]) -> tuple[list[str], SessionDetailScreen]:
