@@ -42,10 +42,21 @@ class FeedbackWords:
     all_or_nothing_wrong: str
     and_wrong_one: str
     and_wrong_many: str
+    unit_unknown: str
+    unit_missing: str
+    unit_cost: str
 
     def score_line(self, score: float, max_points: float) -> str:
         """'Score 1.5 of 2.' (numbers as the app writes them, with a point in either language)."""
         return self.score.format(score=f"{score:g}", max=f"{max_points:g}")
+
+    def unit_verdict(self, written: str, units: str, penalty: float) -> str:
+        """Why a right number lost points: its unit `written` ('' when missing) is not one of `units`,
+        and what that cost (nothing said when the question's unit penalty is 0)."""
+        cost = self.unit_cost.format(percent=f"{100 * penalty:.0f}") if penalty else ""
+        if not written:
+            return self.unit_missing.format(units=units, cost=cost)
+        return self.unit_unknown.format(unit=repr(written), units=units, cost=cost)
 
     def all_or_nothing_missed(self, *, ticked: int, correct: int, wrong: int) -> str:
         """Why an all-or-nothing question earned nothing: the correct choices ticked, and wrong ones."""
@@ -72,6 +83,9 @@ ENGLISH = FeedbackWords(
     "points; full points need every correct choice and no other.",
     and_wrong_one=" and {count} wrong one",
     and_wrong_many=" and {count} wrong ones",
+    unit_unknown="The number is right but the unit {unit} is not one of {units}{cost}.",
+    unit_missing="The number is right but the unit is missing (one of {units}){cost}.",
+    unit_cost="; {percent}% of the points deducted",
 )
 
 SWEDISH = FeedbackWords(
@@ -91,6 +105,9 @@ SWEDISH = FeedbackWords(
     "inga poäng; full poäng kräver alla rätta alternativ och inga andra.",
     and_wrong_one=" samt {count} felaktigt",
     and_wrong_many=" samt {count} felaktiga",
+    unit_unknown="Talet är rätt men enheten {unit} är inte någon av {units}{cost}.",
+    unit_missing="Talet är rätt men enheten saknas (en av {units}){cost}.",
+    unit_cost="; {percent} % av poängen dras av",
 )
 
 WORDS = {words.language: words for words in (ENGLISH, SWEDISH)}

@@ -800,7 +800,7 @@ def grade_exactly(question: Question, answer: str, grader: Grader) -> Grade:
     if not text:
         flags, feedback = (GradeFlag.EMPTY,), words.no_answer
     elif question.type is QuestionType.NUMERICAL:
-        credit = numerical_credit(question, text)
+        credit = numerical_credit(question, text, words)
         fraction, feedback = credit.fraction, credit.feedback
     else:
         selected = _selected_choices(question, text)

@@ -8,6 +8,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from grading.feedback_wording import ENGLISH, FeedbackWords
 from question_bank.models import NumericalAnswer, NumericalUnits, Question
 
 _NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?")
@@ -46,11 +47,13 @@ def _unit_penalty(fraction: float, units: NumericalUnits) -> float:
     return 0.0
 
 
-def numerical_credit(question: Question, text: str) -> NumericalCredit:
+def numerical_credit(question: Question, text: str, words: FeedbackWords = ENGLISH) -> NumericalCredit:
     """Credit for `text` (non-empty): the first accepted value the answer's number falls within. With
     units, a known unit divides the number by its multiplier ('981 cm/s^2' is 9.81 m/s^2) and a missing
     or unknown unit leaves the number as written and costs the question's unit penalty (Moodle's
-    apply_unit_penalty); an answer right only when its unit is ignored is graded so too."""
+    apply_unit_penalty); an answer right only when its unit is ignored is graded so too. The verdict on a
+    unit is in `words`' language, as the rest of the grader's comment (the accepted answer's feedback is
+    quoted as written)."""
     number = _NUMBER.search(text)
     if number is None:
         return NumericalCredit(0.0, "")
@@ -70,9 +73,6 @@ def numerical_credit(question: Question, text: str) -> NumericalCredit:
     penalty = _unit_penalty(accepted.fraction, units)
     if unit_right or units.grading == "optional":
         return NumericalCredit(accepted.fraction, accepted.feedback)
-    names = ", ".join(unit.name for unit in units.units)
-    said = f"unit {written!r} is not one of {names}" if written else f"unit is missing (one of {names})"
-    cost = f"; {penalty:.0%} of the points deducted" if penalty else ""
-    verdict = f"The number is right but the {said}{cost}."
+    verdict = words.unit_verdict(written, ", ".join(unit.name for unit in units.units), penalty)
     feedback = " ".join(part for part in (verdict, accepted.feedback) if part)
     return NumericalCredit(max(0.0, accepted.fraction - penalty), feedback)
