@@ -113,15 +113,24 @@ SWEDISH = FeedbackWords(
 WORDS = {words.language: words for words in (ENGLISH, SWEDISH)}
 
 _NUMBER = r"[\d.]+"
-SCORE_LINE = re.compile(
-    r"\A(?:"
-    + "|".join(
-        re.escape(words.score).replace(r"\{score\}", _NUMBER).replace(r"\{max\}", _NUMBER)
-        for words in WORDS.values()
-    )
-    + r")[ \t]*\n?"
-)
+_SCORE_LINES = {
+    words.language: re.escape(words.score).replace(r"\{score\}", _NUMBER).replace(r"\{max\}", _NUMBER)
+    for words in WORDS.values()
+}
+SCORE_LINE = re.compile(r"\A(?:" + "|".join(_SCORE_LINES.values()) + r")[ \t]*\n?")
 """The score line feedback starts with, in any language (grades stored before Swedish wording too)."""
+
+
+def comment_language(feedback: str) -> str | None:
+    """The language the grader wrote `feedback` in, read from the score line it starts with ('Poäng 1 av
+    2.' is Swedish); None when it starts with none. A screen showing the grade labels it in this language
+    without choosing again: the answer's language alone does not tell it (an answer too short to tell, or
+    a closed question's, reads the prompt's language), and a second choice could disagree with the
+    comment under the labels."""
+    return next(
+        (language for language, line in _SCORE_LINES.items() if re.match(line, feedback)),
+        None,
+    )
 
 
 def feedback_words(answer_language: str | None, question: Question, answer: str = "") -> FeedbackWords:

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widgets import Button, Collapsible, Footer, Header, Label, LoadingIndicator, Markdown, Static
 
 from db.records import AnswerRecord
+from grading.feedback_wording import comment_language
 from question_bank.errors import TentaError
 from quiz.session import ActiveQuiz, GradeOutcome
 from quiz.teacher.feedback.model import feedback_with_outcome, hints_after_tries
@@ -22,7 +23,13 @@ from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.widgets.answer_text import AnswerText
-from quiz.tui.widgets.grade_notes import confidence_line, flag_notes
+from quiz.tui.widgets.grade_notes import (
+    ENGLISH_LABELS,
+    GradeLabels,
+    confidence_line,
+    flag_notes,
+    grade_labels,
+)
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
 from quiz.tui.widgets.question_view import code_markdown, text_markdown
 from quiz.tui.widgets.score_bar import ScoreBar
@@ -94,6 +101,8 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         self.waiting_for_model = waiting_for_model
         self.outcome: GradeOutcome | None = None
         self.regrade_requested = False
+        self.labels = ENGLISH_LABELS
+        """English while the grade is pending (as the grading messages), then the grader's comment's."""
 
     def compose(self) -> ComposeResult:
         question = self.question
@@ -107,7 +116,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
                 id="fb-question",
             )
             if question.code is not None:
-                with Collapsible(title="The question's code", id="fb-code"):
+                with Collapsible(title=self.labels.question_code, id="fb-code"):
                     yield Markdown(code_markdown(question))
             with Vertical(id="fb-pending"):
                 yield LoadingIndicator()
@@ -117,22 +126,38 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             yield Static("", id="fb-notes")
             yield Static("", id="fb-leech")
             yield Static("", id="fb-suspended")
-            yield Label("Key points", classes="section-title fb-graded")
+            yield Label(self.labels.key_points, id="fb-points-title", classes="section-title fb-graded")
             yield PointList(id="fb-points", classes="fb-graded")
-            yield Label("Your answer", classes="section-title")
+            yield Label(self.labels.your_answer, id="fb-answer-title", classes="section-title")
             yield AnswerText(id="fb-answer")
             yield Static("", id="fb-comment", classes="fb-graded")
             yield Static("", id="fb-hints", classes="fb-graded")
             with Collapsible(
-                title="Reference answer", collapsed=False, id="fb-reference", classes="fb-graded"
+                title=self.labels.reference_answer, collapsed=False, id="fb-reference", classes="fb-graded"
             ):
                 reference = question.reference_in(self.language)
-                yield Markdown(text_markdown(question, reference) if reference else "_No reference answer._")
+                if reference:
+                    yield Markdown(text_markdown(question, reference))
+                else:
+                    yield Static(
+                        Content.styled(self.labels.no_reference_answer, "italic"), id="fb-no-reference"
+                    )
         with Horizontal(id="fb-buttons"):
             yield Button("Next", id="next", variant="primary", compact=True)
             yield Button("I disagree", id="disagree", variant="warning", compact=True)
             yield Button("Edit answer", id="edit", compact=True)
         yield Footer()
+
+    def _relabel(self, labels: GradeLabels) -> None:
+        """The labels the screen shows before its grade, in `labels`' language."""
+        self.labels = labels
+        for code in self.query("#fb-code").results(Collapsible):
+            code.title = labels.question_code
+        self.query_one("#fb-points-title", Label).update(labels.key_points)
+        self.query_one("#fb-answer-title", Label).update(labels.your_answer)
+        self.query_one("#fb-reference", Collapsible).title = labels.reference_answer
+        for missing in self.query("#fb-no-reference").results(Static):
+            missing.update(Content.styled(labels.no_reference_answer, "italic"))
 
     def _pending_text(self) -> str:
         if self.waiting_for_model:
@@ -140,7 +165,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         return "Grading… your answer is saved."
 
     def on_mount(self) -> None:
-        self.query_one(AnswerText).show(self.answer.text)
+        self.query_one(AnswerText).show(self.answer.text, empty=self.labels.empty_answer)
         self._set_graded(False)
         self.query_one("#fb-leech").display = False
         self._show_suspended()
@@ -167,8 +192,10 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             return
         self.outcome = outcome
         grade = outcome.grade
+        labels = grade_labels(comment_language(grade.feedback) or self.language)
+        self._relabel(labels)
         points = points_from_dicts(grade.points)
-        self.query_one(ScoreBar).show(grade.score, grade.max_points)
+        self.query_one(ScoreBar).show(grade.score, grade.max_points, labels.score)
         review = self.query_one("#fb-review", Static)
         review.update(
             confidence_line(
@@ -180,8 +207,8 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         )
         review.set_class(grade.needs_review, "flagged")
         self.query_one("#fb-notes", Static).update(Content("\n".join(self._notes())))
-        self.query_one(PointList).show(points, max_points=grade.max_points)
-        self.query_one(AnswerText).show(self.answer.text, points)
+        self.query_one(PointList).show(points, max_points=grade.max_points, labels=labels)
+        self.query_one(AnswerText).show(self.answer.text, points, labels.empty_answer)
         comment = feedback_with_outcome(grade.feedback, self.question, grade.score, grade.max_points)
         self.query_one("#fb-comment", Static).update(comment)
         hints = hints_after_tries(self.question, self.quiz.tries_short_of_full_points(self.question))

@@ -15,10 +15,10 @@ HIGHLIGHT = {
 }
 
 
-def highlight_answer(text: str, points: Sequence[PointResult]) -> Content:
-    """`text` with each matched sentence styled by the best status it earned."""
+def highlight_answer(text: str, points: Sequence[PointResult], empty: str = "(empty answer)") -> Content:
+    """`text` with each matched sentence styled by the best status it earned; `empty` for no text."""
     if not text.strip():
-        return Content.styled("(empty answer)", "$text-muted italic")
+        return Content.styled(empty, "$text-muted italic")
     content = Content(text)
     ranked = sorted(
         (point for point in points if point.matched_sentence and point.status in HIGHLIGHT),
@@ -35,5 +35,5 @@ def highlight_answer(text: str, points: Sequence[PointResult]) -> Content:
 class AnswerText(Static):
     """A submitted answer, read-only, with evidence highlighted."""
 
-    def show(self, text: str, points: Sequence[PointResult] = ()) -> None:
-        self.update(highlight_answer(text, points))
+    def show(self, text: str, points: Sequence[PointResult] = (), empty: str = "(empty answer)") -> None:
+        self.update(highlight_answer(text, points, empty))

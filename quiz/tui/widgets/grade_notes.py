@@ -1,8 +1,11 @@
-"""What the grader noticed about a whole answer (a flag), in words for student and teacher alike."""
+"""What the grader noticed about a whole answer (a flag), in words for student and teacher alike; and the
+words a grade is shown with (confidence, labels) in English or Swedish."""
 
 from __future__ import annotations
 
-from grading.models import GradeFlag
+from dataclasses import dataclass
+
+from grading.models import GradeFlag, PointStatus
 from grading.text import MAX_ANSWER_CHARS
 
 FLAG_NOTES = {
@@ -54,3 +57,74 @@ def confidence_line(confidence: float, *, needs_review: bool, threshold: float, 
     return wording["review" if needs_review else "line"].format(
         percent=percent(confidence), meaning=wording["meaning"], threshold=percent(threshold)
     )
+
+
+@dataclass(frozen=True)
+class GradeLabels:
+    """The words around a grade on the feedback screen, in one language. The grader's comment under them
+    is in the answer's language (grading.feedback_wording), so a Swedish student read 'Poäng … av …' under
+    'Score', 'Key points' and '◐ partial'."""
+
+    language: str
+    question_code: str
+    score: str
+    key_points: str
+    no_key_points: str
+    covered: str
+    partial: str
+    missing: str
+    read: str
+    your_answer: str
+    empty_answer: str
+    reference_answer: str
+    no_reference_answer: str
+
+    def status(self, status: PointStatus) -> str:
+        """'✔ covered', '◐ partial', '✘ missing' (at most 10 characters: the key point list's column)."""
+        return {PointStatus.COVERED: self.covered, PointStatus.PARTIAL: self.partial}.get(
+            status, self.missing
+        )
+
+
+ENGLISH_LABELS = GradeLabels(
+    language="en",
+    question_code="The question's code",
+    score="Score",
+    key_points="Key points",
+    no_key_points="This question has no rubric key points.",
+    covered="✔ covered",
+    partial="◐ partial",
+    missing="✘ missing",
+    read="Read: ",
+    your_answer="Your answer",
+    empty_answer="(empty answer)",
+    reference_answer="Reference answer",
+    no_reference_answer="No reference answer.",
+)
+
+SWEDISH_LABELS = GradeLabels(
+    language="sv",
+    question_code="Frågans kod",
+    score="Poäng",
+    key_points="Bedömningspunkter",
+    no_key_points="Frågan har inga bedömningspunkter.",
+    covered="✔ täckt",
+    partial="◐ delvis",
+    missing="✘ saknas",
+    read="Läs: ",
+    your_answer="Ditt svar",
+    empty_answer="(tomt svar)",
+    reference_answer="Modellsvar",
+    no_reference_answer="Inget modellsvar.",
+)
+
+GRADE_LABELS = {labels.language: labels for labels in (ENGLISH_LABELS, SWEDISH_LABELS)}
+"""The feedback screen's labels in the language of the grader's comment (grading.feedback_wording:
+Swedish for a Swedish answer, else English), in the words the teacher's feedback files use where they say
+the same ('Bedömningspunkter', 'Modellsvar'). Languages without labels read English. The confidence line
+keeps the shown prompt's language (CONFIDENCE_WORDING); the question's number, the flag notes and the
+grading and leech messages stay English."""
+
+
+def grade_labels(language: str | None) -> GradeLabels:
+    return GRADE_LABELS.get(language or "", ENGLISH_LABELS)

@@ -10,12 +10,15 @@ from textual.widgets import Static
 
 from grading.models import PointResult, PointStatus
 from quiz.scores import format_score
+from quiz.tui.widgets.grade_notes import ENGLISH_LABELS, GradeLabels
 
-STATUS_LOOK = {
-    PointStatus.COVERED: ("✔ covered", "$text-success"),
-    PointStatus.PARTIAL: ("◐ partial", "$text-warning"),
-    PointStatus.MISSING: ("✘ missing", "$text-error"),
+STATUS_STYLE = {
+    PointStatus.COVERED: "$text-success",
+    PointStatus.PARTIAL: "$text-warning",
+    PointStatus.MISSING: "$text-error",
 }
+STATUS_LOOK = {status: (ENGLISH_LABELS.status(status), style) for status, style in STATUS_STYLE.items()}
+"""Each status's label and colour in English, as the teacher's screens show them."""
 
 
 def points_from_dicts(points: Sequence[dict[str, object]]) -> list[PointResult]:
@@ -28,17 +31,19 @@ def point_lines(
     decided_by: Mapping[str, str] | None = None,
     *,
     max_points: float,
+    labels: GradeLabels = ENGLISH_LABELS,
 ) -> list[tuple[Content, Content]]:
     """Each line of the list as (status label, text): the label is empty on a point's evidence and 'Read:'
     lines, which belong to the point above.
 
     `decided_by`: point id → teacher, for points whose status a teacher set (marked ✎). With the
     question's `max_points`, each point says what it is worth in points, as a Gradescope rubric item does
-    (an unlabelled percentage after the text read like a similarity)."""
+    (an unlabelled percentage after the text read like a similarity). The status and 'Read:' are in
+    `labels`' language; key points, evidence and passages as written."""
     decided_by = decided_by or {}
     lines: list[tuple[Content, Content]] = []
     for point in points:
-        label, style = STATUS_LOOK[point.status]
+        label, style = labels.status(point.status), STATUS_STYLE[point.status]
         teacher = decided_by.get(point.point_id)
         lines.append(
             (
@@ -61,7 +66,7 @@ def point_lines(
                 (
                     Content(),
                     Content.assemble(
-                        ("Read: ", "bold $text-accent"),
+                        (labels.read, "bold $text-accent"),
                         (excerpt, "$text-muted"),
                         (f" ({passage.source})", "$text-muted italic"),
                     ),
@@ -102,11 +107,12 @@ class PointList(Vertical):
         decided_by: Mapping[str, str] | None = None,
         *,
         max_points: float,
+        labels: GradeLabels = ENGLISH_LABELS,
     ) -> None:
         self.remove_children()
-        lines = point_lines(points, decided_by, max_points=max_points)
+        lines = point_lines(points, decided_by, max_points=max_points, labels=labels)
         if not lines:
-            self.mount(Static("This question has no rubric key points."))
+            self.mount(Static(labels.no_key_points))
             return
         self.mount_all(
             Horizontal(Static(label, classes="point-label"), Static(text, classes="point-text"))

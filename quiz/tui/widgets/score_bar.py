@@ -29,7 +29,9 @@ class ScoreBar(Horizontal):
         yield Label(self._label, classes="score-text")
         yield ProgressBar(total=1.0, show_eta=False, classes="score-progress")
 
-    def show(self, score: float, max_points: float) -> None:
+    def show(self, score: float, max_points: float, label: str | None = None) -> None:
+        """The score, after `label` when given (the feedback screen's 'Poäng'), else the bar's own."""
+        self._label = label or self._label
         fraction = score / max_points if max_points > 0 else 0.0
         self.query_one(".score-text", Label).update(
             f"{self._label} [b]{format_score(score)}[/b] / {format_score(max_points)} p"
