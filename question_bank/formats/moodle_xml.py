@@ -19,7 +19,7 @@ per gap (formats/cloze.py), a matching or drag-and-drop matching (qtype_ddmatch)
 (formats/matching.py), named in the notes when it has several. Every other type (drag and drop onto
 images, calculated, ordering …) is an error naming the question, so nothing is half-imported. Texts in
 html / moodle_auto_format become readable text, images as "[image: alt]" (or the file name), as is Moodle
-1.9's separate `<image>`;
+1.9's separate `<image>`, and links to their own sound and video files as "[sound: name]" (Moodle plays them);
 Markdown texts stay Markdown with their pictures marked the same way and links to their own sound files as
 "[sound: name]". A question whose text is Markdown is shown as Markdown; one in plain_text,
 moodle_auto_format or html is marked text_format plain and shown as written ('2*3*4' is no emphasis), and
@@ -184,7 +184,8 @@ def _readable(raw: str, text_format: str) -> str:
     """Plain text of a Moodle text field in its declared format (html, moodle_auto_format, markdown…)."""
     text = raw.strip()
     if text_format == "html" or (text_format == "moodle_auto_format" and HTML_TAG.search(text)):
-        return html_to_text(name_images(text), keep_newlines=text_format == "moodle_auto_format")
+        marked = _PLUGINFILE_LINK.sub(_played_link, name_images(text))
+        return html_to_text(marked, keep_newlines=text_format == "moodle_auto_format")
     if text_format == "markdown":
         return _markdown_media_marked(text)
     return decode_entities(text) if text_format == "moodle_auto_format" else text
@@ -204,13 +205,17 @@ def _markdown_media_marked(text: str) -> str:
         found = attributes(match.group(0))
         return image(found.get("alt", ""), found.get("src", "")) if found.get("src") else match.group(0)
 
-    def link(match: re.Match[str]) -> str:
-        name = file_name_of_url(html.unescape(attributes(match.group(1)).get("href", "")))
-        kind = _played_kind(name)
-        return f"[{kind}: {name}]" if kind else match.group(0)
-
     text = _MARKDOWN_IMAGE.sub(lambda match: image(match.group(1), match.group(2)), text)
-    return _PLUGINFILE_LINK.sub(link, _HTML_IMAGE.sub(tag_image, text))
+    return _PLUGINFILE_LINK.sub(_played_link, _HTML_IMAGE.sub(tag_image, text))
+
+
+def _played_link(match: re.Match[str]) -> str:
+    """A link to one of the question's own sound or video files as "[sound: name]" / "[video: name]" (Moodle's
+    media filter plays such a link in place, in HTML and Markdown texts alike); any other link unchanged."""
+    href = {name.lower(): a or b for name, a, b in _TAG_ATTRIBUTE.findall(match.group(1))}.get("href", "")
+    name = file_name_of_url(html.unescape(href))
+    kind = _played_kind(name)
+    return f"[{kind}: {name}]" if kind else match.group(0)
 
 
 def _text(element: Element | None) -> str:

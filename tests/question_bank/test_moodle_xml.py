@@ -518,3 +518,29 @@ def test_the_category_a_moodle_export_was_made_of_titles_the_bank() -> None:
         "Iota/Mu",
     }
     assert import_moodle_xml(EXPORT).title == "moodle export dl"
+
+
+def test_an_html_question_links_its_own_sound_file_as_a_sound(tmp_path: Path) -> None:
+    """Moodle's editor links an uploaded recording as <a href="@@PLUGINFILE@@/…mp3">, which Moodle's media
+    filter plays in place: the prompt marks it '[sound: name]' in HTML texts as in Markdown ones (it read
+    as the bare link text 'uttal.mp3'); a link to another kind of file keeps its text."""
+    path = _write(
+        tmp_path,
+        """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="essay">
+    <name><text>Uttal</text></name>
+    <questiontext format="html">
+      <text><![CDATA[<p>Lyssna: <a href="@@PLUGINFILE@@/uttal.mp3">uttal.mp3</a>
+        och läs <a href="@@PLUGINFILE@@/regler.pdf">reglerna</a>.</p>]]></text>
+      <file name="uttal.mp3" path="/" encoding="base64">SUQz</file>
+      <file name="regler.pdf" path="/" encoding="base64">JVBERi0=</file>
+    </questiontext>
+    <graderinfo format="html"><text>Ett svar.</text></graderinfo>
+  </question>
+</quiz>
+""",
+    )
+    prompt = import_moodle_xml(path).questions[0].prompt_in("sv")
+    assert "Lyssna: [sound: uttal.mp3]" in prompt
+    assert "reglerna" in prompt and "[sound: regler" not in prompt
