@@ -277,6 +277,13 @@ class AnswerDetail(_Record):
         return self.grades[-1] if self.grades else None
 
     @property
+    def waits_for_teacher(self) -> bool:
+        """An uncertain auto grade no teacher has overridden, or a regrade request: the answer's score is
+        not final until a teacher decides it (feedback files say "being reviewed", the Ladok file holds the
+        student's grade, statistics count it in review)."""
+        return self.needs_review or self.regrade_requested
+
+    @property
     def latest_override(self) -> OverrideRecord | None:
         return self.overrides[-1] if self.overrides else None
 

@@ -287,7 +287,7 @@ def summarise(bank: Bank, details: Sequence[AnswerDetail]) -> list[QuestionSumma
                 graded=len(finals),
                 mean_score=sum(finals) / len(finals) if finals else None,
                 max_points=question.max_points,
-                needs_review=sum(1 for detail in mine if detail.needs_review or detail.regrade_requested),
+                needs_review=sum(1 for detail in mine if detail.waits_for_teacher),
             )
         )
     return summaries

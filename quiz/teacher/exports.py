@@ -297,7 +297,7 @@ def held_for_review(details: Sequence[AnswerDetail]) -> dict[int, tuple[AnswerDe
     not reported until these are decided, as the feedback files show them "not graded yet"."""
     held: dict[int, list[AnswerDetail]] = {}
     for detail in sorted(latest_per_student_question(details).values(), key=lambda each: each.answer.id):
-        if detail.needs_review or detail.regrade_requested:
+        if detail.waits_for_teacher:
             held.setdefault(detail.answer.student_id, []).append(detail)
     return {student_id: tuple(answers) for student_id, answers in held.items()}
 

@@ -122,7 +122,7 @@ def answer_state(detail: AnswerDetail | None) -> QuestionState:
         return QuestionState.UNANSWERED
     if detail.final_score is None:
         return QuestionState.NOT_GRADED
-    if detail.needs_review or detail.regrade_requested:
+    if detail.waits_for_teacher:
         return QuestionState.IN_REVIEW
     return QuestionState.GRADED
 
