@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from statistics import fmean
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from db.records import QuizSessionRecord, SessionDetail, SessionStatus, SessionSummary, StudentRecord
 from question_bank.grade_scales import GradeBoundary, final_grade
@@ -195,24 +195,51 @@ def ended_early(summary: SessionSummary) -> bool:
     return summary.mode in SCORED_ON_ANSWERED and summary.answered_count < summary.question_count
 
 
-def unanswered_label(summary: SessionSummary) -> str:
-    """What a question without an answer is, as the results and history list it: 'still due' in a due
-    today quiz ended early (due today asks it again), 'not counted' in a practice quiz ended early,
-    'skipped' in a full exam (where it counts 0)."""
+class UnansweredWording(NamedTuple):
+    """How the results, history and session detail speak of a question left without an answer."""
+
+    label: str
+    """Its status in the question lists."""
+    count_note: str
+    """Beside a total that leaves them out, with {count}; '' when the total counts every question."""
+    detail_note: str
+    """The session detail's note where the answer would be."""
+
+
+SKIPPED = UnansweredWording("skipped", "", "This question was skipped.")
+"""A full exam, or any quiz answered to the end: a blank counts 0."""
+STILL_DUE = UnansweredWording(
+    "still due",
+    "{count} still due, not failed",
+    "Not reached before the quiz ended: the card is not failed, it stays due (Due today asks it).",
+)
+"""A card of a 'due today' quiz ended early: nothing is recorded for it, and due today asks it again."""
+NOT_COUNTED = UnansweredWording(
+    "not counted",
+    "{count} unanswered, not counted",
+    "Not answered before the quiz ended: a practice quiz is scored on the questions answered, so this one "
+    "does not count.",
+)
+"""A question of a practice or weakest-first quiz ended early."""
+
+
+def unanswered_wording(summary: SessionSummary) -> UnansweredWording:
+    """The one place that decides how a session's unanswered questions read (see `ended_early`)."""
     if not ended_early(summary):
-        return "skipped"
-    return "still due" if summary.mode == QuizMode.DUE else "not counted"
+        return SKIPPED
+    return STILL_DUE if summary.mode == QuizMode.DUE else NOT_COUNTED
+
+
+def unanswered_label(summary: SessionSummary) -> str:
+    """What a question without an answer is, as the results and history list it."""
+    return unanswered_wording(summary).label
 
 
 def unanswered_note(summary: SessionSummary) -> str:
     """'9 still due, not failed' or '3 unanswered, not counted' beside a total that leaves them out; ''
     when the total counts every question."""
-    if not ended_early(summary):
-        return ""
     left = summary.question_count - summary.answered_count
-    if summary.mode == QuizMode.DUE:
-        return f"{left} still due, not failed"
-    return f"{left} unanswered, not counted"
+    return unanswered_wording(summary).count_note.format(count=left)
 
 
 def counted_summary(detail: SessionDetail) -> SessionSummary:

@@ -18,8 +18,15 @@ from db.records import AnswerDetail, SessionDetail, SessionItemDetail
 from question_bank.errors import TentaError
 from question_bank.models import Bank
 from quiz.local_time import local_minute
-from quiz.modes import QuizMode, session_label
-from quiz.progress import counted_summary, ended_early, question_label, unanswered_label, unanswered_note
+from quiz.modes import session_label
+from quiz.progress import (
+    SKIPPED,
+    counted_summary,
+    question_label,
+    unanswered_label,
+    unanswered_note,
+    unanswered_wording,
+)
 from quiz.scores import score_out_of
 from quiz.teacher.feedback.model import feedback_with_outcome
 from quiz.tui.screens.base import TentaScreen
@@ -36,15 +43,6 @@ def outcome_feedback(detail: AnswerDetail) -> str:
     return feedback_with_outcome(grade.feedback, detail.question, score, detail.max_points)
 
 
-STILL_DUE_NOTE = (
-    "Not reached before the quiz ended: the card is not failed, it stays due (Due today asks it)."
-)
-"""A card of a 'due today' quiz ended early: nothing is recorded for it (quiz.progress.ended_early)."""
-NOT_COUNTED_NOTE = (
-    "Not answered before the quiz ended: a practice quiz is scored on the questions answered, so this one "
-    "does not count."
-)
-"""A question of a practice or weakest-first quiz ended early (quiz.progress.ended_early)."""
 LIST_WIDTH = 40
 """The question list's widest (#detail-table's max-width in tenta.tcss): the answer pane has the rest."""
 LIST_GAPS = 3 * 2 + 2
@@ -211,9 +209,9 @@ class SessionDetailScreen(TentaScreen[None]):
             empty.update(Content(f"{item.prompt}\n\n{self._unanswered_note()}{draft}"))
 
     def _unanswered_note(self) -> str:
-        if self._detail is None or not ended_early(self._detail.summary):
-            return "This question was skipped."
-        return STILL_DUE_NOTE if self._detail.summary.mode == QuizMode.DUE else NOT_COUNTED_NOTE
+        if self._detail is None:
+            return SKIPPED.detail_note
+        return unanswered_wording(self._detail.summary).detail_note
 
     async def action_read(self, scroll: str) -> None:
         """Scroll the answer pane as its own keys would (`scroll` names a scroll container's action)."""
