@@ -39,18 +39,21 @@ written in the bank's main language (xml:lang on the item):
   tolerance), the first that matches as tenta tries them; tenta's importer gives it back to the answer;
   general feedback -> a `modalFeedback` (shown through GENERAL_FEEDBACK, always set); outcome feedback ->
   a `modalFeedback` per outcome shown through Inspera's FEEDBACK (feedback_correct,
-  feedback_partially_correct, feedback_wrong), after the general one as tenta shows them.
+  feedback_partially_correct, feedback_wrong), after the general one as tenta shows them; an essay's too,
+  though its response processing sets only feedback_answered (its score is known after the hand marking,
+  so a player that shows feedback at submission shows the general feedback alone), and tenta's importer
+  reads each back by its identifier.
 - code -> `<pre><code class="language-…">` after the prompt; media markers ("[image: name]") -> `<img>`
   (pictures) or `<object>` (sound, video) referring to the copy in media/, files no marker places after
   the prompt. Topics -> the manifest's item labels (taxon paths, as Inspera documents them); the time
   limit -> the test's `timeLimits`.
 
 Not kept (named by `qti_losses`, said by `tenta bank export`): the second language, the feedback on a
-wildcard short answer (but a catch-all '*') or a number worth no points, an essay's right/wrong feedback,
-units other than the printed one and the unit penalty, hints after each wrong try (they come on request,
-and the package's test submits all answers at once, where players show none), the wildcard '*' of short
-answers, code languages other than python (for tenta's importer, which reads <pre> as python). Key point
-ids and paraphrases have no place in QTI.
+wildcard short answer (but a catch-all '*') or a number worth no points, units other than the printed
+one and the unit penalty, hints after each wrong try (they come on request, and the package's test
+submits all answers at once, where players show none), the wildcard '*' of short answers, code languages
+other than python (for tenta's importer, which reads <pre> as python). Key point ids and paraphrases have
+no place in QTI.
 Text is escaped by the XML writer; characters XML 1.0 cannot hold (control codes) are left out.
 """
 
@@ -767,7 +770,7 @@ _OUTCOME_STATES = (
 
 def _outcome_modals(item: Element, question: Question) -> None:
     """The outcome feedback: one modalFeedback per text, shown when FEEDBACK says the answer went so."""
-    if question.outcome_feedback is None or question.type is QuestionType.FREE_TEXT:
+    if question.outcome_feedback is None:
         return
     texts = question.outcome_feedback.model_dump()
     for name, state in _OUTCOME_STATES:
@@ -962,8 +965,6 @@ def _question_losses(question: Question) -> Iterator[str]:
             "each wrong try; QTI players show none in this package's test, which submits all answers at once"
         )
     yield from _unit_losses(question)
-    if question.type is QuestionType.FREE_TEXT and question.outcome_feedback is not None:
-        yield "its right/wrong feedback is left out (an essay is scored by hand, after the test)"
     yield from _unscored_feedback_losses(question)
     if question.type is QuestionType.SHORT_EXACT:
         wildcards = [choice.text for choice in question.choices if "*" in choice.text and choice.fraction > 0]
