@@ -12,17 +12,18 @@ import html
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from xml.etree.ElementTree import Element
 
 from pydantic import ValidationError
 
 from question_bank.errors import InputFileError, InputFileErrors
+from question_bank.formats.markdown_text import markdown_literal
 from question_bank.formats.mathml import local_name, math_text
 from question_bank.formats.text_decoding import NotUtf8, decode_text
 from question_bank.models import Bank, Question
@@ -442,6 +443,258 @@ class _TextFromHtml(HTMLParser):
 _SOURCE_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 
 
+_HARD_BREAK = "\\\n"
+"""A line break (<br>) in Markdown: a backslash at the end of the line (trailing spaces get trimmed)."""
+_HEADING_LEVELS = {f"h{level}": level for level in range(1, 7)}
+MARKDOWN_TAGS = frozenset({"strong", "b", "em", "i", "code", "a", "ul", "ol", *_HEADING_LEVELS})
+"""The HTML elements whose meaning plain text loses and Markdown keeps (emphasis, code, links, lists,
+headings): an importer reads a text holding one of them as Markdown (see html_to_markdown)."""
+
+
+@dataclass
+class _OpenList:
+    """A <ul> or <ol> being read: the next item's number (an ordered list's), and its marker's width."""
+
+    ordered: bool
+    number: int = 1
+    items: int = 0
+    width: int = 2
+
+
+class _MarkdownFromHtml(_TextFromHtml):
+    """Markdown from HTML (QTI item bodies, Anki fields): what _TextFromHtml reads, and the formatting
+    plain text loses: <strong>/<b> as **, <em>/<i> as *, <code> as `code`, <pre><code class="language-x">
+    as a fence naming x, lists (nested, ordered with their numbers), headings, links and <br> as a hard
+    break. Text is escaped (markdown_literal) so it shows as written; whitespace in the source is one space,
+    or a newline where it held one (a soft line break, shown as a space)."""
+
+    _EMPHASIS: ClassVar[dict[str, str]] = {"strong": "**", "b": "**", "em": "*", "i": "*"}
+
+    def __init__(self) -> None:
+        super().__init__(keep_newlines=False)
+        self.lists: list[_OpenList] = []
+        self.marks: list[tuple[str, int, str]] = []  # open emphasis and links: (marker or "a", start, href)
+        self.line_opened = -1  # len(parts) right after a list item's or heading's marker
+        self.code_start: int | None = None  # where the text of an inline <code> being read starts
+        self.fence_at: int | None = None  # the part opening the <pre> being read
+        self.quotes: list[int] = []  # where each open <blockquote>'s text starts
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.math_stack or self.hidden_depth or local_name(tag) == "math" or tag in self._HIDDEN:
+            super().handle_starttag(tag, attrs)
+        elif self.pre_depth:
+            self._inside_pre(tag, attrs)
+        elif self.code_start is not None:
+            return  # inline code is its text alone
+        elif tag in self._EMPHASIS:
+            marker = self._EMPHASIS[tag]
+            self.marks.append((marker, len(self.parts), ""))
+            if [mark for mark, _, _ in self.marks].count(marker) == 1:  # <b><b>x</b></b> is bold once
+                self.parts.append(marker)
+        elif tag == "a":
+            self.marks.append(("a", len(self.parts), (dict(attrs).get("href") or "").strip()))
+        elif tag == "code":
+            self.code_start = len(self.parts)
+        elif self.cell_depth or tag in ("table", "tr", "td", "th", "img", "sup"):
+            super().handle_starttag(tag, attrs)
+        else:
+            self._block_start(tag, attrs)
+
+    def _inside_pre(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Inside <pre> only the code counts: its language from <code class="language-x">, <br> a newline."""
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "code" and self.fence_at is not None:
+            classes = (dict(attrs).get("class") or "").split()
+            language = next((name[9:] for name in classes if name.startswith("language-")), "")
+            self.parts[self.fence_at] = f"\n\n```{language}\n"
+
+    def _block_start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "pre":
+            self._trim_end()
+            super().handle_starttag(tag, attrs)
+            self.fence_at = len(self.parts) - 1
+        elif tag == "br":
+            self.parts.append(_HARD_BREAK)
+        elif tag in ("ul", "ol"):
+            if not self.lists:
+                self._trim_end()
+            start = dict(attrs).get("start") or "1"
+            self.lists.append(_OpenList(ordered=tag == "ol", number=int(start) if start.isdigit() else 1))
+        elif tag == "li":
+            self._list_item()
+        elif tag in _HEADING_LEVELS:
+            self._paragraph_break()
+            self.parts.append("#" * _HEADING_LEVELS[tag] + " ")
+            self.line_opened = len(self.parts)
+        elif tag == "hr":
+            self._paragraph_break()
+            self.parts.append("---\n\n")
+        elif tag == "blockquote":
+            self._paragraph_break()
+            self.quotes.append(len(self.parts))
+        elif tag in self._BLOCKS:
+            if len(self.parts) != self.line_opened:  # a paragraph right after an item's marker is its text
+                self._paragraph_break()
+        else:
+            super().handle_starttag(tag, attrs)
+
+    def _list_item(self) -> None:
+        if not self.lists:  # an <li> outside any list reads as an item of a bulleted one
+            self.lists.append(_OpenList(ordered=False))
+        current = self.lists[-1]
+        self._trim_end()
+        first_of_list = current.items == 0 and len(self.lists) == 1 and self.parts
+        marker = f"{current.number}. " if current.ordered else "- "
+        indent = "".join(" " * open_list.width for open_list in self.lists[:-1])
+        self.parts.append(("\n\n" if first_of_list else "\n") + indent + marker)
+        current.width, current.items, current.number = len(marker), current.items + 1, current.number + 1
+        self.line_opened = len(self.parts)
+
+    def _paragraph_break(self) -> None:
+        """A blank line, indented to the open list item's text when inside one."""
+        self._trim_end()
+        if self.parts:
+            self.parts.append("\n\n" + "".join(" " * open_list.width for open_list in self.lists))
+
+    def _trim_end(self) -> None:
+        """Take spaces, newlines and line breaks off the end: a block or item starts on a clean line (a
+        line break ending a paragraph would show as a backslash)."""
+        while self.parts:
+            last = self.parts[-1]
+            if last == _HARD_BREAK or not last.strip(" \n"):
+                self.parts.pop()
+                continue
+            self.parts[-1] = last.rstrip(" \n")
+            return
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.math_stack or self.hidden_depth or tag in self._HIDDEN:
+            super().handle_endtag(tag)
+        elif self.pre_depth:
+            if tag == "pre":
+                self._close_fence()
+        elif self.code_start is not None:
+            if tag == "code":
+                self._close_code()
+        elif tag in self._EMPHASIS:
+            self._close_emphasis(self._EMPHASIS[tag])
+        elif tag == "a":
+            self._close_link()
+        elif self.cell_depth or tag in ("table", "td", "th"):
+            super().handle_endtag(tag)
+        elif tag in ("ul", "ol"):
+            if self.lists:
+                self.lists.pop()
+            if not self.lists:
+                self._paragraph_break()
+        elif tag == "blockquote" and self.quotes:
+            self._close_quote(self.quotes.pop())
+        elif tag in _HEADING_LEVELS or (tag in self._BLOCKS and not self.lists):
+            self._paragraph_break()
+
+    def _close_fence(self) -> None:
+        """The code block, fenced by more backticks than any run in the code (HTML drops the newline right
+        after <pre>, and the code's last newline is the fence's)."""
+        self.pre_depth = 0
+        start = self.fence_at if self.fence_at is not None else len(self.parts)
+        opening = self.parts[start] if start < len(self.parts) else "\n\n```\n"
+        code = "".join(self.parts[start + 1 :]).removeprefix("\n").rstrip("\n")
+        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+        fence = "`" * max(3, longest + 1)
+        self.parts[start:] = [opening.replace("```", fence, 1), code, f"\n{fence}\n\n"]
+        self.fence_at = None
+
+    def _close_quote(self, start: int) -> None:
+        """Every line of the quote read since `start` marked '> ' ('>' alone on a blank line)."""
+        self._trim_end()
+        quoted = "".join(self.parts[start:]).strip("\n")
+        self.parts[start:] = ["\n".join(f"> {line}" if line else ">" for line in quoted.split("\n"))]
+        self._paragraph_break()
+
+    def _close_code(self) -> None:
+        start = self.code_start if self.code_start is not None else len(self.parts)
+        self.code_start = None
+        code = " ".join("".join(self.parts[start:]).split("\n"))
+        if not code.strip():
+            del self.parts[start:]
+            return
+        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+        fence = "`" * (longest + 1)
+        padding = " " if code.startswith("`") or code.endswith("`") else ""
+        self.parts[start:] = [f"{fence}{padding}{code}{padding}{fence}"]
+
+    def _pop_mark(self, marker: str) -> tuple[int, str] | None:
+        for position in range(len(self.marks) - 1, -1, -1):
+            if self.marks[position][0] == marker:
+                _, start, href = self.marks.pop(position)
+                return start, href
+        return None
+
+    def _close_emphasis(self, marker: str) -> None:
+        """Close ** or * around the text read since it opened, with the spaces at its edges outside
+        (CommonMark reads '** bold **' as no emphasis); an empty one is left out."""
+        found = self._pop_mark(marker)
+        if found is None or any(mark == marker for mark, _, _ in self.marks):
+            return  # not open, or inside another of its kind (written once, by the outer one)
+        start = found[0]
+        inner = "".join(self.parts[start + 1 :])
+        text = inner.strip(" \n")
+        lead = inner[: len(inner) - len(inner.lstrip(" \n"))]
+        trail = re.search(r"(?:\\\n|[ \n])*$", inner)
+        tail = trail.group(0) if trail else ""
+        text = inner[len(lead) : len(inner) - len(tail)] if text else ""
+        if start and self.parts[start - 1][-1:] in (" ", "\n"):
+            lead = lead.lstrip(" ")  # the space is already there
+        kept = [lead, marker, text, marker, tail] if text else [lead + tail]
+        self.parts[start:] = [part for part in kept if part]
+
+    def _close_link(self) -> None:
+        """[text](href) for a link with text and a web or mail address; its text alone else."""
+        found = self._pop_mark("a")
+        if found is None:
+            return
+        start, href = found
+        text = "".join(self.parts[start:]).strip()
+        if not text or not href or href.lower().startswith(("javascript:", "#")):
+            return
+        target = f"<{href.replace('<', '%3C').replace('>', '%3E')}>" if re.search(r"[\s()<>]", href) else href
+        self.parts[start:] = [f"[{text}]({target})"]
+
+    def handle_data(self, data: str) -> None:
+        if self.code_start is not None:
+            self.parts.append(data)  # code as written; its newlines become spaces when it closes
+            return
+        if self.hidden_depth or self.math_stack or self.pre_depth:
+            super().handle_data(data)
+            return
+        text = _SOURCE_WHITESPACE.sub(lambda match: "\n" if "\n" in match.group(0) else " ", data)
+        at_line_start = self._at_line_start()
+        if at_line_start or self.parts[-1][-1:] in (" ", "\n"):
+            text = text.lstrip(" \n")
+        if not text:
+            return
+        lines = text.split("\n")
+        self.parts.append(
+            "\n".join(
+                markdown_literal(line, line_start=index > 0 or at_line_start)
+                for index, line in enumerate(lines)
+            )
+        )
+
+    def _at_line_start(self) -> bool:
+        return not self.parts or self.parts[-1].endswith("\n") or len(self.parts) == self.line_opened
+
+    def finish(self) -> str:
+        """The Markdown read, without trailing line breaks or blank lines."""
+        self.finish_math()
+        self._trim_end()
+        text = "".join(self.parts).replace("\xa0", " ")
+        text = re.sub(r"(\[image(?::[^\]\n]*)?\]) {2,}", r"\1 ", text)
+        text = re.sub(r"[ \t]+\n", "\n", text)
+        return re.sub(r"\n{3,}", "\n\n", text).strip("\n ")
+
+
 _CLOZE = re.compile(r"\{\{c\d+::((?:(?!\{\{c\d+::).)*?)\}\}", re.DOTALL)
 
 
@@ -486,6 +739,26 @@ def html_to_text(markup: str, *, keep_newlines: bool = False) -> str:
     text = re.sub(r"(\[image(?::[^\]\n]*)?\]) {2,}", r"\1 ", text)  # the space after an image marker
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def html_to_markdown(markup: str) -> str:
+    """Markdown of an HTML fragment that keeps its emphasis, code, lists, links and line breaks, its text
+    escaped to show as written (see _MarkdownFromHtml); pictures as "[image: alt]" as in html_to_text."""
+    parser = _MarkdownFromHtml()
+    parser.feed(markup)
+    parser.close()
+    return parser.finish()
+
+
+def holds_markdown_markup(markup: str, tags: Collection[str] = MARKDOWN_TAGS) -> bool:
+    """True when the HTML uses one of `tags`, elements plain text would lose (MARKDOWN_TAGS), outside
+    <pre> (a code block reads as a fence either way)."""
+    without_code_blocks = _PRE_BLOCK.sub("", markup)
+    return any(match.group(1).lower() in tags for match in _START_TAG.finditer(without_code_blocks))
+
+
+_PRE_BLOCK = re.compile(r"<pre\b.*?</pre\s*>", re.IGNORECASE | re.DOTALL)
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\b")
 
 
 def common_prefix(paths: Sequence[list[str]]) -> list[str]:

@@ -102,6 +102,10 @@ the response with one answer (tenta's export: ANSWER_FEEDBACK = ANSWER_1) is tha
 answer the item does not accept is added, worth nothing; the else of such comparisons is a catch-all '*').
 Feedback hidden for one choice of a one-answer item is the other choices' feedback; hidden for anything
 else it has no place and is named in the notes.
+A QTI 2 item whose texts use formatting plain text loses (<strong>/<b>, <em>/<i>, <code>, lists, links,
+headings: Inspera's and Canvas's editors, tenta's export of a Markdown question) is read as Markdown
+(common.html_to_markdown: its text escaped to show as written, a <pre><code class="language-x"> a fence
+naming x) and marked text_format markdown; other items are plain text as before.
 Lost on the way: shuffling, custom response processing
 beyond the templates (the correct response is what counts).
 """
@@ -132,7 +136,10 @@ from question_bank.errors import InputFileError
 from question_bank.formats import matching
 from question_bank.formats.blackboard_pool import looks_like_blackboard_pool, pool_questions
 from question_bank.formats.common import (
+    MARKDOWN_TAGS,
     ImportProblems,
+    holds_markdown_markup,
+    html_to_markdown,
     html_to_text,
     outcome_fields,
     read_text,
@@ -417,7 +424,13 @@ def _element_markup(element: Element) -> str:
         return ("^" if tag == "sup" else "_") + _inner_markup(element)
     if tag in _VOID:
         return f"<{tag}>"
-    return f"<{tag}>{_inner_markup(element)}</{tag}>"
+    kept = {name: element.get(name, "") for name in _KEPT_ATTRIBUTES.get(tag, ()) if element.get(name)}
+    attributes = "".join(f' {name}="{escape(value)}"' for name, value in kept.items())
+    return f"<{tag}{attributes}>{_inner_markup(element)}</{tag}>"
+
+
+_KEPT_ATTRIBUTES = {"a": ("href",), "code": ("class",), "ol": ("start",)}
+"""What the Markdown reading needs of an element: a link's address, a code block's language."""
 
 
 _BLANK = "_____"
@@ -425,8 +438,30 @@ _GLUED_BLANK = re.compile(r"(?<=[^\W_])(?=_____)|(?<=_____)(?=[^\W_])")
 """A blank written against a word ('adipisicing..._____and'), which gets a space on that side."""
 
 
-def _readable(element: Element | None) -> str:
-    return _GLUED_BLANK.sub(" ", html_to_text(_inner_markup(element))) if element is not None else ""
+def _readable(element: Element | None, *, markdown: bool = False) -> str:
+    """The text of an element: plain, or Markdown keeping its emphasis, code, lists and links."""
+    if element is None:
+        return ""
+    read = html_to_markdown if markdown else html_to_text
+    return _GLUED_BLANK.sub(" ", read(_inner_markup(element)))
+
+
+_INLINE_MARKUP = MARKDOWN_TAGS - {"ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _written_in_markdown(item: Element) -> bool:
+    """Whether an item's texts use formatting plain text would lose (<strong>, <em>, <code>, lists, links:
+    Inspera's and Canvas's editors, tenta's export of a Markdown question): then they are read as
+    Markdown, else as plain text as before. The scorer rubric counts by its emphasis, code and links only
+    (tenta writes its key points as a list and its labels as headings)."""
+    body = item.find("itemBody")
+    texts = [
+        _inner_markup(element) for element in (body, *item.findall("modalFeedback")) if element is not None
+    ]
+    if any(holds_markdown_markup(text) for text in texts):
+        return True
+    rubrics = [_inner_markup(rubric) for rubric in item.iter("rubricBlock") if _is_scorer_rubric(rubric)]
+    return any(holds_markdown_markup(text, _INLINE_MARKUP) for text in rubrics)
 
 
 # ---- QTI 2.x items ---------------------------------------------------------------------------------------
@@ -453,8 +488,9 @@ _UNSUPPORTED_INTERACTIONS = {
     "endAttemptInteraction": "end attempt",
 }
 _CONDITIONAL_FEEDBACK = re.compile(r"correct|wrong|partial|unanswered|right|fail|pass|true|false", re.I)
-_TRAILING_BLANK = re.compile(r"\n+_____$")
-"""A text entry on its own line after the question: the blank says nothing the quiz does not show."""
+_TRAILING_BLANK = re.compile(r"\n+(?:_____|(?:\\_){5})$")
+"""A text entry on its own line after the question: the blank says nothing the quiz does not show (read
+as Markdown it is escaped, as a line of underscores would be a rule)."""
 _TRUE_FALSE_PAIRS = frozenset({("true", "false"), ("sant", "falskt"), ("sann", "falsk")})
 
 
@@ -635,14 +671,14 @@ _BRACKETED_CRITERION = re.compile(rf"^\[(\d+(?:[.,]\d+)?)\s*{_POINT_UNIT}?\]\s*(
 """'[2] Explains the reasoning': a criterion with its points in front (QTI 3 scoring tools)."""
 
 
-def _scorer_rubrics(body: Element) -> list[str]:
+def _scorer_rubrics(body: Element, *, markdown: bool = False) -> list[str]:
     """The texts of the rubric blocks only scorers see, line by line as read, without their headings
     (a block's '<h1>Scoring Guidelines</h1>' titles it: it is neither model answer nor criterion)."""
     return [
         text
         for rubric in body.iter("rubricBlock")
         if _is_scorer_rubric(rubric)
-        if (text := _readable(_without_headings(rubric)))
+        if (text := _readable(_without_headings(rubric), markdown=markdown))
     ]
 
 
@@ -686,7 +722,9 @@ class _ModalFeedback:
     """The question's outcome_feedback and hints fields (common.outcome_fields)."""
 
 
-def _modal_feedback(item: Element, choice_ids: set[str], *, one_answer: bool = False) -> _ModalFeedback:
+def _modal_feedback(
+    item: Element, choice_ids: set[str], *, one_answer: bool = False, markdown: bool = False
+) -> _ModalFeedback:
     """Per-choice modal feedback, the unconditional rest, and the feedback for a right, partly right or
     wrong answer and for a hint request, told apart by the response processing that switches it on
     (OpenOLAT's 'Feedback261171147' set after matching its FEEDBACKBASIC 'correct') or by its identifier
@@ -699,7 +737,7 @@ def _modal_feedback(item: Element, choice_ids: set[str], *, one_answer: bool = F
     switched_on = _switched_on_by_correctness(item)
     flags = _flags_set_by_correctness(item)
     for modal in [*item.findall("modalFeedback"), *_body_feedback(item)]:
-        text = _readable(modal)
+        text = _readable(modal, markdown=markdown)
         identifier = modal.get("identifier", "")
         if not text:
             continue
@@ -975,14 +1013,14 @@ def _is_multiple(interaction: Element, declaration: Element | None) -> bool:
 
 
 def _choice_item(
-    item: Element, interaction: Element, declaration: Element | None
+    item: Element, interaction: Element, declaration: Element | None, *, markdown: bool = False
 ) -> tuple[dict[str, Any], _ModalFeedback]:
     choices = [choice for choice in interaction.iter() if choice.tag in ("simpleChoice", "inlineChoice")]
     if len(choices) < 2:
         raise _QtiError("a choice interaction needs at least two choices")
     identifiers = [choice.get("identifier", "") for choice in choices]
     multiple = _is_multiple(interaction, declaration)
-    modal = _modal_feedback(item, set(identifiers), one_answer=not multiple)
+    modal = _modal_feedback(item, set(identifiers), one_answer=not multiple, markdown=markdown)
     response = interaction.get("responseIdentifier", "")
     scoring = _scoring(item, response)
     matched = [] if _values(declaration) or _mapping(declaration) else _matched_answers(item, response)
@@ -996,11 +1034,13 @@ def _choice_item(
     fractions = _choice_fractions(declaration, identifiers, multiple, scoring, matched[0] if matched else ())
     data: list[dict[str, Any]] = []
     for identifier, choice in zip(identifiers, choices, strict=True):
-        text = _readable(choice)
+        text = _readable(choice, markdown=markdown)
         if not _keep_choice(text, fractions.get(identifier, 0.0), f"choice {identifier!r}"):
             continue
         inline = " ".join(
-            _readable(part) for part in choice.iter() if part.tag in ("feedbackInline", "feedbackBlock")
+            _readable(part, markdown=markdown)
+            for part in choice.iter()
+            if part.tag in ("feedbackInline", "feedbackBlock")
         ).strip()
         feedback = inline or modal.by_choice.get(identifier, "")
         data.append({"text": text, "fraction": fractions.get(identifier, 0.0), "feedback": feedback})
@@ -1256,9 +1296,11 @@ def _case_sensitive(entries: Sequence[Element], accepted: Sequence[str]) -> bool
     return every_entry_says_so or len(set(folded)) < len(folded)
 
 
-def _essay_reference(item: Element, body: Element, declaration: Element | None) -> tuple[str, bool]:
+def _essay_reference(
+    item: Element, body: Element, declaration: Element | None, *, markdown: bool = False
+) -> tuple[str, bool]:
     """The model answer of an extended-text item, and whether it was taken from the modal feedback."""
-    reference = _marking_text(_scorer_rubrics(body))
+    reference = _marking_text(_scorer_rubrics(body, markdown=markdown))
     if reference:
         return reference, False
     values = [html_to_text(value) if HTML_TAG.search(value) else value for value in _values(declaration)]
@@ -1267,11 +1309,12 @@ def _essay_reference(item: Element, body: Element, declaration: Element | None) 
     solutions = [
         text
         for modal in item.findall("modalFeedback")
-        if modal.get("outcomeIdentifier", "").upper() == "SOLUTIONMODAL" and (text := _readable(modal))
+        if modal.get("outcomeIdentifier", "").upper() == "SOLUTIONMODAL"
+        and (text := _readable(modal, markdown=markdown))
     ]  # OpenOLAT writes an essay's "correct solution" so
     if solutions:
         return "\n\n".join(solutions), True
-    return _modal_feedback(item, set()).general, True
+    return _modal_feedback(item, set(), markdown=markdown).general, True
 
 
 def _typed_answers_only(item: Element, body: Element, declaration: Element | None) -> bool:
@@ -1318,26 +1361,28 @@ def _qti2_question(document: _Document, item: Element, topics: list[str]) -> Moo
     declarations = {decl.get("identifier"): decl for decl in item.findall("responseDeclaration")}
     declaration = declarations.get(interaction.get("responseIdentifier"))
     reference = ""
+    markdown = _written_in_markdown(item)
     if interaction.tag == "choiceInteraction":
-        data, modal = _choice_item(item, interaction, declaration)
+        data, modal = _choice_item(item, interaction, declaration, markdown=markdown)
     elif interaction.tag == "textEntryInteraction" or _typed_answers_only(item, body, declaration):
         response = interaction.get("responseIdentifier", "")
         data = _text_entry_item(item, declaration, _scoring(item, response))
         answers = _answers_with_feedback(item, response, data)
-        modal = _modal_feedback(item, set(answers))
+        modal = _modal_feedback(item, set(answers), markdown=markdown)
         for identifier, answer in answers.items():
             answer["feedback"] = modal.by_choice.get(identifier, "")
     else:
         data = {"type": QuestionType.FREE_TEXT.value}
-        reference, from_feedback = _essay_reference(item, body, declaration)
-        modal = _ModalFeedback() if from_feedback else _modal_feedback(item, set())
+        reference, from_feedback = _essay_reference(item, body, declaration, markdown=markdown)
+        modal = _ModalFeedback() if from_feedback else _modal_feedback(item, set(), markdown=markdown)
         if not reference:
             raise _QtiUnsupported(_MISSING_REFERENCE)
     return _question(
         document,
         item,
         identifier=item.get("identifier", ""),
-        prompt="\n\n".join([*document.stimuli, _TRAILING_BLANK.sub("", _readable(body))]),
+        prompt="\n\n".join([*document.stimuli, _TRAILING_BLANK.sub("", _readable(body, markdown=markdown))]),
+        markdown=markdown,
         data={**data, **modal.outcome},
         topics=topics,
         general_feedback=modal.general,
@@ -1670,8 +1715,10 @@ def _question(
     general_feedback: str,
     reference: str,
     points: float | None,
+    markdown: bool = False,
 ) -> MoodleQuestion:
-    """The question record moodle_bank turns into a draft (ids from the item identifier)."""
+    """The question record moodle_bank turns into a draft (ids from the item identifier); `markdown`: its
+    texts were read as Markdown (see _written_in_markdown)."""
     if not prompt:
         raise _QtiError("the question text is empty")
     return MoodleQuestion(
@@ -1684,6 +1731,7 @@ def _question(
         reference=reference,
         topics=list(dict.fromkeys(topic for topic in topics if topic.strip())),
         max_points=points,
+        markdown=markdown,
     )
 
 

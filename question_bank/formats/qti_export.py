@@ -43,6 +43,11 @@ written in the bank's main language (xml:lang on the item):
   though its response processing sets only feedback_answered (its score is known after the hand marking,
   so a player that shows feedback at submission shows the general feedback alone), and tenta's importer
   reads each back by its identifier.
+- text: a Markdown question that uses its formatting (formats/markdown_text.uses_markdown) has every text
+  rendered as the XHTML it shows (markdown-it: <strong>, <em>, <code>, <pre><code class="language-…">,
+  lists, links, headings; a choice and its feedback on one line), so Inspera and Canvas show bold as bold;
+  tenta's importer reads such an item back as Markdown. A plain question, and a Markdown one of
+  paragraphs alone, is written as text with its line breaks, as before.
 - code -> `<pre><code class="language-…">` after the prompt; media markers ("[image: name]") -> `<img>`
   (pictures) or `<object>` (sound, video) referring to the copy in media/, files no marker places after
   the prompt. Topics -> the manifest's item labels (taxon paths, as Inspera documents them); the time
@@ -63,13 +68,16 @@ import math
 import mimetypes
 import re
 import zipfile
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from question_bank.formats.common import html_to_text
+import defusedxml.ElementTree as SafeElementTree
+
+from question_bank.formats.common import html_to_markdown, html_to_text
 from question_bank.formats.exporting import IMAGE_NAME, MEDIA_MARKER, MediaPlacement, letter, write_atomically
+from question_bank.formats.markdown_text import markdown_html, markdown_inline_html, uses_markdown
 from question_bank.formats.media_files import bank_media_names
 from question_bank.keypoints import read_marking_scheme
 from question_bank.models import (
@@ -181,11 +189,13 @@ class _MediaPlacer(MediaPlacement):
     """Puts a question's media where its "[image: name]" / "[sound: name]" markers are, as <img> or
     <object> referring to the package's copy."""
 
-    def inline(self, parent: Element, text: str) -> None:
-        """Append `text` to `parent`: line breaks as <br/>, media markers as the media they name."""
+    def inline(self, parent: Element, text: str, *, line_breaks: bool = True) -> None:
+        """Append `text` to `parent`: media markers as the media they name, line breaks as <br/> (not in
+        rendered Markdown, where a newline is a space and a break is already a <br/>)."""
+        append = _append_lines if line_breaks else _append_text
         end = 0
         for match in MEDIA_MARKER.finditer(text):
-            _append_lines(parent, text[end : match.start()])
+            append(parent, text[end : match.start()])
             kind, label = match.groups()
             name = self.place(kind, label)
             if name is None:
@@ -193,7 +203,21 @@ class _MediaPlacer(MediaPlacement):
             else:
                 _media_element(parent, name, label)
             end = match.end()
-        _append_lines(parent, text[end:])
+        append(parent, text[end:])
+
+    def within(self, element: Element) -> None:
+        """Place the media the markers in `element`'s text name, at any depth but inside code."""
+        children = list(element)
+        text, element.text = element.text or "", None
+        for child in children:
+            element.remove(child)
+        self.inline(element, text, line_breaks=False)
+        for child in children:
+            tail, child.tail = child.tail or "", None
+            if child.tag not in ("pre", "code"):
+                self.within(child)
+            element.append(child)
+            self.inline(element, tail, line_breaks=False)
 
 
 def _media_element(parent: Element, name: str, label: str) -> Element:
@@ -205,14 +229,49 @@ def _media_element(parent: Element, name: str, label: str) -> Element:
     return SubElement(parent, "object", {"data": source, "type": mime_type})
 
 
-def _blocks(parent: Element, text: str, media: _MediaPlacer | None = None) -> None:
-    """Plain text as paragraphs (blank lines apart) with line breaks, media placed where marked."""
+def _rendered(markup: str, media: _MediaPlacer | None) -> Element:
+    """The XHTML markdown-it wrote, in a <div>, with the media its markers name placed."""
+    holder: Element = SafeElementTree.fromstring(f"<div>{markup}</div>")
+    for element in holder.iter():
+        allowed = _QTI_ATTRIBUTES.get(element.tag, ())
+        for name in [name for name in element.attrib if name not in allowed]:
+            del element.attrib[name]
+    if media is not None:
+        media.within(holder)
+    return holder
+
+
+_QTI_ATTRIBUTES = {"a": ("href",), "img": ("src", "alt"), "code": ("class",)}
+"""The attributes of markdown-it's output a QTI 2.1 item may hold (an <ol start>, a link's title may not:
+the numbering starts at 1, the title is left out)."""
+
+
+def _blocks(parent: Element, text: str, *, markdown: bool, media: _MediaPlacer | None = None) -> None:
+    """A question's text: Markdown rendered as the XHTML it shows (emphasis, code, lists …), plain text
+    as paragraphs (blank lines apart) with line breaks; media placed where marked."""
+    if markdown:
+        parent.extend(_rendered(markdown_html(_xml_text(text)), media))
+        return
     for paragraph in _PARAGRAPH_BREAK.split(_xml_text(text).strip()):
         element = SubElement(parent, "p")
         if media is None:
             _append_lines(element, paragraph)
         else:
             media.inline(element, paragraph)
+
+
+def _inline_text(parent: Element, text: str, *, markdown: bool, media: _MediaPlacer | None = None) -> None:
+    """A choice or its feedback, shown in a line: Markdown's emphasis, code and links rendered (no
+    paragraph), plain text with its line breaks; media placed where marked."""
+    if not markdown:
+        if media is None:
+            _append_lines(parent, _xml_text(text))
+        else:
+            media.inline(parent, _xml_text(text))
+        return
+    rendered = _rendered(markdown_inline_html(_xml_text(text)), media)
+    _append_text(parent, rendered.text or "")
+    parent.extend(rendered)
 
 
 # ---- scorer rubric -------------------------------------------------------------------------------------
@@ -238,19 +297,25 @@ def _markup(element: Element) -> str:
 
 def _reads_back(question: Question, reference: Element, rubric: Element) -> bool:
     """Whether tenta's importer, reading `rubric` (headings left out) as a marking scheme, gets the same
-    reference answer and key points (texts up to case and end punctuation, weights to 0.1 %)."""
+    reference answer and key points (texts up to case and end punctuation, weights to 0.1 %); for a
+    Markdown question read as plain text and as Markdown, as the importer reads the item either way."""
     shown = Element("div")
     shown.extend(child for child in rubric if child.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"))
-    scheme = read_marking_scheme(html_to_text(_markup(shown)))
-    if not scheme.from_criteria or scheme.reference != html_to_text(_markup(reference)):
+    readers = (html_to_text, html_to_markdown) if uses_markdown(question) else (html_to_text,)
+    return all(_read_back_by(read, question, _markup(reference), _markup(shown)) for read in readers)
+
+
+def _read_back_by(read: Callable[[str], str], question: Question, reference: str, rubric: str) -> bool:
+    scheme = read_marking_scheme(read(rubric))
+    if not scheme.from_criteria or scheme.reference != read(reference):
         return False
     if len(scheme.points) != len(question.rubric):
         return False
     total = sum(point.weight for point in scheme.points)
     return all(
-        _comparable(read.text) == _comparable(written.text)
-        and math.isclose(read.weight / total, written.weight, rel_tol=1e-3)
-        for read, written in zip(scheme.points, question.rubric, strict=True)
+        _comparable(point.text) == _comparable(written.text)
+        and math.isclose(point.weight / total, written.weight, rel_tol=1e-3)
+        for point, written in zip(scheme.points, question.rubric, strict=True)
     )
 
 
@@ -262,7 +327,7 @@ def _scorer_rubric(question: Question, language: str) -> Element:
     """The reference answer and the weighted key points, for graders only."""
     heading, criteria_label, fallback_heading = _labels(language)
     reference = Element("div")
-    _blocks(reference, question.reference_in(language))
+    _blocks(reference, question.reference_in(language), markdown=uses_markdown(question))
     rubric = Element("rubricBlock", {"view": "scorer"})
     SubElement(rubric, "h2").text = heading
     rubric.extend(reference)
@@ -643,16 +708,18 @@ def _choice_interaction(
             "maxChoices": "1" if _is_single_answer(question) else "0",
         },
     )
+    markdown = uses_markdown(question)
     for identifier, choice in zip(identifiers, question.choices, strict=True):
         element = SubElement(interaction, "simpleChoice", {"identifier": identifier})
-        media.inline(element, _xml_text(choice.text))
+        _inline_text(element, choice.text, markdown=markdown, media=media)
         if choice.feedback.strip():
             feedback = SubElement(
                 element,
                 "feedbackInline",
                 {"outcomeIdentifier": CHOICE_FEEDBACK, "identifier": identifier, "showHide": "show"},
             )
-            _append_lines(feedback, " " + _xml_text(choice.feedback.strip()))
+            _append_text(feedback, " ")
+            _inline_text(feedback, choice.feedback.strip(), markdown=markdown)
 
 
 def _expected_length(question: Question) -> str:
@@ -669,7 +736,7 @@ def _item_body(item: Element, question: Question, language: str, packed: Collect
     if question.type is QuestionType.FREE_TEXT:
         body.append(_scorer_rubric(question, language))
     media = _MediaPlacer(question, packed)
-    _blocks(body, question.prompt_in(language), media)
+    _blocks(body, question.prompt_in(language), markdown=uses_markdown(question), media=media)
     identifiers = [letter(index) for index in range(len(question.choices))]
     if question.type in _CHOICE_TYPES:
         choices = Element("div")  # placed before the rest of the media is known, shown after the code
@@ -742,7 +809,7 @@ def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()
             "modalFeedback",
             {"outcomeIdentifier": GENERAL_FEEDBACK, "identifier": "GENERAL", "showHide": "show"},
         )
-        _blocks(modal, question.general_feedback)
+        _blocks(modal, question.general_feedback, markdown=uses_markdown(question))
     _answer_modals(item, question)
     _outcome_modals(item, question)
     _hint_modals(item, question, language)
@@ -757,7 +824,7 @@ def _answer_modals(item: Element, question: Question) -> None:
             "identifier": _answer_identifier(number),
             "showHide": "show",
         }
-        _blocks(SubElement(item, "modalFeedback", attributes), text)
+        _blocks(SubElement(item, "modalFeedback", attributes), text, markdown=uses_markdown(question))
 
 
 _OUTCOME_STATES = (
@@ -776,7 +843,8 @@ def _outcome_modals(item: Element, question: Question) -> None:
     for name, state in _OUTCOME_STATES:
         if texts[name].strip():
             attributes = {"outcomeIdentifier": INSPERA_FEEDBACK, "identifier": state, "showHide": "show"}
-            _blocks(SubElement(item, "modalFeedback", attributes), texts[name])
+            modal = SubElement(item, "modalFeedback", attributes)
+            _blocks(modal, texts[name], markdown=uses_markdown(question))
 
 
 def _hint_modals(item: Element, question: Question, language: str) -> None:
@@ -789,7 +857,7 @@ def _hint_modals(item: Element, question: Question, language: str) -> None:
             "showHide": "show",
             "title": f"{title} {number}",
         }
-        _blocks(SubElement(item, "modalFeedback", attributes), hint)
+        _blocks(SubElement(item, "modalFeedback", attributes), hint, markdown=uses_markdown(question))
 
 
 # ---- test and manifest ---------------------------------------------------------------------------------

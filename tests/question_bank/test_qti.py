@@ -133,11 +133,12 @@ def test_inspera_choice_items(tmp_path: Path) -> None:
     bank = import_qti(_inspera_zip(tmp_path), skipped=[])
     dropout = bank.question("ID_2101501")
     assert dropout.type is QuestionType.MULTIPLE_CHOICE
-    assert dropout.prompt == {"sv": "Vad gör Dropout under träningen?\n\n[image: dropout natverk.png]"}
+    # <strong> and <em> are kept as Markdown (the item is read as Markdown, see test_qti_markdown.py)
+    assert dropout.prompt == {"sv": "Vad gör **Dropout** under träningen?\n\n[image: dropout natverk.png]"}
     assert _choices(bank, "ID_2101501") == [
         ("Ökar inlärningstakten", 0.0, ""),
         ("Stänger slumpvis av neuroner", 1.0, "Rätt!"),  # feedbackInline is feedback, not choice text
-        ("Tar bort lager permanent", 0.0, ""),
+        ("Tar bort lager *permanent*", 0.0, ""),
     ]
     # "feedback_correct"/"feedback_wrong" depend on the answer: outcome feedback, not general feedback
     assert dropout.general_feedback == ""
