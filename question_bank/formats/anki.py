@@ -12,16 +12,18 @@ question's media, under safe bank-wide names; the prompt says "[image: name]" / 
 were. `read_anki_media` reads their bytes, each bounded in size. Media of the answer side is not attached
 (showing it during the quiz would give the answer away).
 
-Each note becomes one question, however many cards it makes (Basic-and-reversed is still one question):
-the Front/Question/Text field (else the first) is the prompt and Back/Answer/Svar (else the next field) the
+Each note becomes one question, however many cards it makes (Basic-and-reversed is still one question): the
+Front/Question/Text field (else the first) is the prompt and Back/Answer/Svar (else the next field) the
 reference answer, as in the CSV importer's Anki text export. A cloze note is asked with its deletions blanked
 out and answered with them filled in. A note whose card asks to type the answer in (`{{type:Back}}`, the
 "Basic (type in the answer)" note type) is an exact short answer, as Anki compares what was typed. Extra /
-Back Extra fields become feedback (a cloze there filled in). Image Occlusion notes, whose answers are masks
-on a picture, are unsupported: they refuse the package unless the caller asks to skip them. The note's
-deck below the package's common deck (Anki's `A::B` kept) and its tags are topics; the common deck titles
-the bank. An Id field holding a valid id (tenta's own export writes one) is the question id; otherwise the
-note's guid, which Anki keeps across exports, gives a stable one. Every unusable note is reported by its
+Back Extra fields become feedback (a cloze there filled in). A note whose prompt, answer or feedback uses
+formatting plain text loses (<b>, <i>, <code>, lists, links: Anki's editor, tenta's export of a Markdown
+question) is read as Markdown keeping it (<br> a line break), else as plain text. Image Occlusion notes, whose
+answers are masks on a picture, are unsupported: they refuse the package unless the caller asks to skip them.
+The note's deck below the package's common deck (Anki's `A::B` kept) and its tags are topics; the common deck
+titles the bank. An Id field holding a valid id (tenta's own export writes one) is the question id; otherwise
+the note's guid, which Anki keeps across exports, gives a stable one. Every unusable note is reported by its
 first field, and nothing is imported while any is.
 """
 
@@ -54,6 +56,8 @@ from question_bank.formats.common import (
     build_bank,
     common_prefix,
     has_cloze,
+    holds_markdown_markup,
+    html_to_markdown,
     html_to_text,
     replace_clozes,
     slugify,
@@ -143,9 +147,9 @@ def _field_key(name: str) -> str:
     return re.sub(r"[\s\-_.]+", "_", name.strip().lower()).strip("_")
 
 
-def _clean(markup: str, media: _PackageMedia | None = None) -> str:
-    """Field HTML as readable text: images as [image: alt or file name], sounds the package holds as
-    [sound: name], other sounds dropped."""
+def _clean(markup: str, media: _PackageMedia | None = None, *, markdown: bool = False) -> str:
+    """Field HTML as readable text (or Markdown, keeping bold, italics, code, lists and links): images as
+    [image: alt or file name], sounds the package holds as [sound: name], other sounds dropped."""
 
     def sound(match: re.Match[str]) -> str:
         name = media.lookup(match.group(1)) if media is not None else None
@@ -155,7 +159,8 @@ def _clean(markup: str, media: _PackageMedia | None = None) -> str:
         found = media.lookup(source) if media is not None else None
         return found or file_name_of_url(source)
 
-    return html_to_text(name_images(_SOUND.sub(sound, markup), image)).strip()
+    read = html_to_markdown if markdown else html_to_text
+    return read(name_images(_SOUND.sub(sound, markup), image)).strip()
 
 
 def _media_of(markup: str, media: _PackageMedia) -> list[str]:
@@ -179,7 +184,9 @@ def _pick(names: Sequence[str], wanted: Sequence[str], skip: set[int]) -> int | 
 
 
 def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) -> dict[str, Any] | None:
-    """One note as question fields (prompt/reference still plain strings), or None after reporting it."""
+    """One note as question fields (prompt/reference still strings), or None after reporting it. A note
+    whose prompt, answer or feedback fields use formatting plain text loses (<b>, <i>, <code>, lists,
+    links) is read as Markdown keeping it; key points and a typed-in answer come from the plain text."""
     names = note.note_type.field_names[: len(note.fields)]
     names += [f"Field {index + 1}" for index in range(len(names), len(note.fields))]
     prompt_at = _pick(names, PROMPT_FIELDS, set())
@@ -196,25 +203,36 @@ def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) 
         return None
     shown_markup = replace_clozes(raw_prompt, filled=False) if has_cloze(raw_prompt) else raw_prompt
     if has_cloze(raw_prompt):
-        prompt = _clean(shown_markup, media)
-        reference, answer_name = _clean(replace_clozes(raw_prompt, filled=True)), names[prompt_at]
+        answer_markup, answer_name = replace_clozes(raw_prompt, filled=True), names[prompt_at]
     else:
-        prompt = _clean(raw_prompt, media)
         answer_at = _pick(names, ANSWER_FIELDS, used)
         if answer_at is None:
             answer_at = next((index for index in range(len(names)) if index not in used), None)
-        reference = _clean(note.fields[answer_at]) if answer_at is not None else ""
+        answer_markup = note.fields[answer_at] if answer_at is not None else ""
         answer_name = names[answer_at] if answer_at is not None else "Back"
         if answer_at is not None:
             used.add(answer_at)
+    feedback_markup = [  # a cloze there is not asked on its own card: shown filled in, as on the back
+        replace_clozes(note.fields[index], filled=True)
+        for index, name in enumerate(names)
+        if index not in used and _field_key(name) in FEEDBACK_FIELDS
+    ]
+    markdown = any(
+        holds_markdown_markup(markup) for markup in (shown_markup, answer_markup, *feedback_markup)
+    )
+    prompt = _clean(shown_markup, media, markdown=markdown)
+    reference = _clean(answer_markup, markdown=markdown)
     if not prompt:
         problems.add(f"prompt (field {names[prompt_at]!r}) is empty", field=note.label())
     if not reference:
         problems.add(f"reference answer (field {answer_name!r}) is empty", field=note.label())
     if not prompt or not reference:
         return None
+    plain_reference = _clean(answer_markup)  # what Anki compares a typed answer with; key points' source
     typed_in = (
-        not has_cloze(raw_prompt) and answer_name in note.note_type.typed_fields and "\n" not in reference
+        not has_cloze(raw_prompt)
+        and answer_name in note.note_type.typed_fields
+        and "\n" not in plain_reference
     )
     id_at = _pick(names, ID_FIELDS, used)
     given_id = _clean(note.fields[id_at]) if id_at is not None else ""
@@ -225,21 +243,18 @@ def _question_data(note: _Note, problems: ImportProblems, media: _PackageMedia) 
         "id": given_id if _IDENTIFIER.fullmatch(given_id) else anki_note_id(note.guid, note.number),
         "prompt": prompt,
         "reference_answer": reference,
-        "text_format": "plain",  # a note's fields are HTML made readable: '2*3*4' is no Markdown emphasis
+        # fields with bold, code, lists … are read as Markdown; else as plain text ('2*3*4' no emphasis)
+        "text_format": "markdown" if markdown else "plain",
     }
     if typed_in:  # Anki compares the typed answer with the field: tenta's exact short answer
         data["type"] = QuestionType.SHORT_EXACT.value
-        data["choices"] = [{"text": reference, "fraction": 1.0}]
+        data["choices"] = [{"text": plain_reference, "fraction": 1.0}]
     else:
-        data["rubric"] = [point.model_dump() for point in propose_key_points(reference)]
+        data["rubric"] = [point.model_dump() for point in propose_key_points(plain_reference)]
     shown = _media_of(shown_markup, media)  # not a cloze's hidden picture: that is the answer
     if shown:
         data["media"] = shown
-    feedback = [  # a cloze there is not asked on its own card: shown filled in, as it reads on the back
-        _clean(replace_clozes(note.fields[index], filled=True))
-        for index, name in enumerate(names)
-        if index not in used and _field_key(name) in FEEDBACK_FIELDS
-    ]
+    feedback = [_clean(markup, markdown=markdown) for markup in feedback_markup]
     if any(feedback):
         data["general_feedback"] = "\n\n".join(text for text in feedback if text)
     return data

@@ -12,6 +12,10 @@ choices or accepted values, the reference answer (both languages), the key point
 points, the general feedback, then the feedback for a right, partly right and wrong answer and the hints,
 each under its label. Anki cards are self-graded, so the rubric is shown, not used to grade.
 
+A Markdown question that uses its formatting (bold, code, lists …: formats/markdown_text.uses_markdown)
+has its prompt, choices, reference answer and feedback rendered as the HTML Anki shows; a plain one, and
+a Markdown one of paragraphs alone, is written escaped with its line breaks.
+
 Pictures and sound the question lists go into the package; the prompt's "[image: name]" markers become
 <img src="name"> and "[sound: name]" / "[video: name]" become Anki's [sound:name]; a listed file no
 marker places is shown after the prompt. tenta's own importer (formats/anki.py) reads the package back:
@@ -35,6 +39,7 @@ from pathlib import Path
 import genanki
 
 from question_bank.formats.exporting import IMAGE_NAME, MEDIA_MARKER, MediaPlacement, letter, write_atomically
+from question_bank.formats.markdown_text import markdown_html, markdown_inline_html, uses_markdown
 from question_bank.formats.media_files import bank_media_names
 from question_bank.models import Bank, Question, QuestionType
 
@@ -114,9 +119,15 @@ def _shown(name: str) -> str:
 class _MediaPlacer(MediaPlacement):
     """Turns a question's "[image: name]" / "[sound: name]" markers into the markup Anki shows."""
 
-    def html(self, text: str, *, show_media: bool = True) -> str:
+    def html(
+        self, text: str, *, show_media: bool = True, markdown: bool = False, inline: bool = False
+    ) -> str:
         """`text` as HTML; without `show_media` the markers of the question's files are left out (the
-        same picture is already shown with the main language)."""
+        same picture is already shown with the main language). `markdown`: the text is rendered (bold,
+        code, lists …), on one line when `inline` (a choice)."""
+        if markdown:
+            rendered = markdown_inline_html(text) if inline else markdown_html(text)
+            return MEDIA_MARKER.sub(lambda match: self._rendered_marker(match, show_media), rendered).strip()
         parts: list[str] = []
         end = 0
         for match in MEDIA_MARKER.finditer(text):
@@ -131,6 +142,16 @@ class _MediaPlacer(MediaPlacement):
         name = self.place(kind, label)
         if name is None:
             return _escaped(match.group(0))
+        return _shown(name) if kind == "image" else _played(name)
+
+    def _rendered_marker(self, match: re.Match[str], show_media: bool) -> str:
+        """A marker in rendered Markdown (its name HTML-escaped there) as the markup Anki shows."""
+        kind, label = match.group(1), html.unescape(match.group(2))
+        if not show_media:
+            return "" if label in self.names else match.group(0)
+        name = self.place(kind, label)
+        if name is None:
+            return match.group(0)
         return _shown(name) if kind == "image" else _played(name)
 
     def _dropped(self, match: re.Match[str]) -> str:
@@ -154,15 +175,19 @@ def _percent(fraction: float) -> str:
 def _choices(question: Question, media: _MediaPlacer) -> str:
     if question.type not in _SHOWN_CHOICES or not question.choices:
         return ""
-    items = "".join(f"<li>{media.html(choice.text)}</li>" for choice in question.choices)
+    markdown = uses_markdown(question)
+    items = "".join(
+        f"<li>{media.html(choice.text, markdown=markdown, inline=True)}</li>" for choice in question.choices
+    )
     return f'<ol type="A">{items}</ol>'
 
 
 def _correct(question: Question, media: _MediaPlacer) -> str:
     """What a right answer picks or says, for the types tenta grades exactly ('' for free text)."""
+    markdown = uses_markdown(question)
     if question.type in _SHOWN_CHOICES:
         lines = [
-            f"{letter(index)}. {media.html(choice.text, show_media=False)}"
+            f"{letter(index)}. {media.html(choice.text, show_media=False, markdown=markdown, inline=True)}"
             + (f" ({_percent(choice.fraction)})" if choice.fraction < 1 else "")
             for index, choice in enumerate(question.choices)
             if choice.fraction > 0
@@ -223,30 +248,37 @@ def _in_two_languages(texts: Mapping[str, str], main: str) -> tuple[str, str]:
     return texts.get(shown, ""), other
 
 
+def _text_html(question: Question, text: str) -> str:
+    """A text of the question that shows no media (reference answer, feedback) as HTML: Markdown
+    rendered, plain text escaped with its line breaks."""
+    return markdown_html(text) if uses_markdown(question) and text.strip() else _escaped(text)
+
+
 def _fields(bank: Bank, question: Question, packed: Collection[str]) -> list[str]:
     main = bank.languages[0]
     media = _MediaPlacer(question, packed)
+    markdown = uses_markdown(question)
     main_prompt, other_prompt = _in_two_languages(question.prompt, main)
-    prompt = media.html(main_prompt)
+    prompt = media.html(main_prompt, markdown=markdown)
     choices = _choices(question, media)
     unplaced = media.unplaced_markup()
     if unplaced:
         prompt = f"{prompt}<br>{unplaced}"
     reference, other_reference = _in_two_languages(question.reference_answer, main)
-    answer = "".join(part for part in (_correct(question, media), _escaped(reference)) if part)
+    answer = "".join(part for part in (_correct(question, media), _text_html(question, reference)) if part)
     code = ""
     if question.code is not None:
         language = html.escape(question.code.language)
         code = f'<pre><code class="language-{language}">{html.escape(question.code.source)}</code></pre>'
     return [
         prompt,
-        media.html(other_prompt, show_media=False),
+        media.html(other_prompt, show_media=False, markdown=markdown),
         code,
         choices,
         answer,
-        _escaped(other_reference),
+        _text_html(question, other_reference),
         _key_points(question),
-        _escaped(_extra(question)),
+        _text_html(question, _extra(question)),
         html.escape(question.id),
     ]
 

@@ -178,9 +178,10 @@ def test_legacy_basic_deck_with_html_tags_and_two_subdecks(tmp_path: Path) -> No
     bank = import_anki(path)
     assert (bank.id, bank.title, bank.languages) == ("deep-learning", "Deep learning", ("en",))
     first, second = bank.questions
-    assert first.prompt == {"en": "What does a convolutional layer learn?"}
+    # <b> is kept as Markdown, <br> as its line break (test_anki_markdown.py)
+    assert first.prompt == {"en": "What does a **convolutional** layer learn?"}
     assert first.reference_answer == {
-        "en": "Local filters shared across the image.\nThey detect edges and textures."
+        "en": "Local filters shared across the image.\\\nThey detect edges and textures."
     }
     assert first.topics == ("CNN", "cnn", "exam::2023")  # deck below the common deck, then tags; no 'leech'
     assert first.id == "f1aB2" and first.number == 1
@@ -221,7 +222,7 @@ def test_cloze_notes_are_blanked_in_the_prompt_and_filled_in_the_reference(tmp_p
     first, second = bank.questions
     assert first.prompt == {"sv": "_____ (teknik) stänger av _____ under träningen."}
     assert first.reference_answer == {"sv": "Dropout stänger av slumpvisa neuroner under träningen."}
-    assert first.general_feedback == "Minskar överanpassning."
+    assert first.general_feedback == "Minskar *överanpassning*."  # <i> kept as Markdown
     assert second.prompt["sv"] == "Nested: _____ done."
     assert second.reference_answer["sv"] == "Nested: outer inner part done."
     assert bank.title == "cloze"  # everything in Anki's Default deck: titled by the file
@@ -249,7 +250,7 @@ def test_modern_anki21b_package_reads_fields_table_not_the_dummy(tmp_path: Path)
     assert (bank.title, bank.languages) == ("Kurs", ("sv",))
     assert [q.prompt["sv"] for q in bank.questions] == [
         "Vad är en aktiveringsfunktion?",
-        "Vad gör max pooling?",
+        "Vad gör **max pooling**?",  # <b> kept as Markdown
     ]
     assert bank.questions[1].reference_answer == {"sv": "Den behåller det största värdet i varje fönster."}
     assert [q.topics for q in bank.questions] == [("Grunder",), ("CNN::Pooling", "cnn")]

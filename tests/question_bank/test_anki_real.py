@@ -22,7 +22,7 @@ COLLECTION = DATA / "kurs.colpkg"
 
 # prompt -> what tenta should make of the note (topics below the package's common deck, then tags)
 BASIC_NOTES: dict[str, dict[str, Any]] = {
-    "Vad gör ReLU med negativa värden?": {  # Basic: <b>, <br>, a list, &nbsp; and &lt;
+    "Vad gör **ReLU** med negativa värden?": {  # Basic: <b> (kept as Markdown), <br>, a list, &nbsp;, &lt;
         "reference": "Den sätter dem till noll:\n\n- f(x) = max(0, x)\n- gradienten är 0 för x < 0",
         "tags": ("aktivering", "vecka1"),
     },
@@ -30,7 +30,7 @@ BASIC_NOTES: dict[str, dict[str, Any]] = {
         "reference": "overfitting & high variance",
         "tags": ("ordlista",),
     },
-    "Vad är en epok?": {  # Basic (optional reversed card): "Add Reverse" is no answer
+    "Vad är en *epok*?": {  # Basic (optional reversed card): "Add Reverse" is no answer; <i> kept
         "reference": "Ett varv genom hela träningsdatan.",
         "tags": ("träning",),
     },
@@ -49,7 +49,7 @@ CLOZE_NOTES: dict[str, dict[str, Any]] = {
     },
     "Dropout stänger av neuroner med sannolikheten _____ (en parameter) under träning.": {
         # <b>p</b> in the cloze
-        "reference": "Dropout stänger av neuroner med sannolikheten p under träning.",
+        "reference": "Dropout stänger av neuroner med sannolikheten **p** under träning.",
         "tags": ("regularisering",),
         "feedback": "Vid test används alla neuroner.",  # a cloze in Back Extra, shown filled in
     },
