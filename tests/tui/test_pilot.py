@@ -156,7 +156,7 @@ async def test_submitting_before_the_model_is_ready_shows_a_loading_state(ctx: A
         await pilot.press("ctrl+s")
         feedback = pilot.app.screen
         assert isinstance(feedback, FeedbackScreen)
-        assert "Loading the grading model" in str(feedback.query_one("#fb-pending-text").render())
+        assert "Laddar rättningsmodellen" in str(feedback.query_one("#fb-pending-text").render())
         assert ctx.repository.get_answer(feedback.answer.id).answer.text == "AI ML DL"
         await wait_for_grade(pilot, feedback)
         assert not feedback.query_one("#fb-pending").display

@@ -156,7 +156,7 @@ async def test_a_banks_square_brackets_are_shown_in_feedback_finish_results_home
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "the quiz")
         await pilot.press(*"w är vikterna, x indata och b bias.", "ctrl+s")
         feedback = await graded_feedback(pilot)
-        assert str(feedback.query_one("#fb-question", Static).render()) == f"Question 1 · {first}"
+        assert str(feedback.query_one("#fb-question", Static).render()) == f"Fråga 1 · {first}"
         await pilot.press("s", "e")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "back to the question")
         await pilot.press("ctrl+f")
@@ -296,7 +296,7 @@ async def test_why_a_whole_answer_scored_low_is_said_next_to_the_score(ctx: AppC
         feedback = await graded_feedback(pilot)
         notes = feedback.query_one("#fb-notes", Static)
         assert notes.display and notes.region.y < 24
-        assert str(notes.render()) == "⚠ The answer is very long: only its first 6000 characters were graded."
+        assert str(notes.render()) == "⚠ Svaret är mycket långt: bara dess första 6000 tecken har rättats."
 
         await pilot.press("n", *["ctrl+n"] * 3)
         pilot.app.post_message(Paste(code.source))

@@ -74,7 +74,7 @@ async def test_s_on_the_feedback_suspends_and_u_at_home_brings_it_back(ctx: AppC
         await settle(pilot)
         assert _suspended(ctx) == [(FIRST, SuspensionReason.MANUAL)]
         assert feedback.query_one("#fb-suspended").display
-        assert "Suspended" in _text(feedback, "#fb-suspended")
+        assert "Pausad" in _text(feedback, "#fb-suspended")
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "back to the question")
         quiz_screen = pilot.app.screen
@@ -136,8 +136,8 @@ async def test_the_lapse_that_makes_a_leech_is_told_once_and_suspends_it(ctx: Ap
         assert feedback.outcome is not None and feedback.outcome.leech
         assert feedback.query_one("#fb-leech").display
         note = _text(feedback, "#fb-leech")
-        assert note.startswith("This question keeps slipping — you have forgotten it 8 times")
-        assert "It is suspended" in note
+        assert note.startswith("Den här frågan vill inte fastna — du har glömt den 8 gånger")
+        assert "Den är pausad" in note
         assert _suspended(ctx) == [(FIRST, SuspensionReason.LEECH)]
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuizScreen), "back to the question")
@@ -153,7 +153,7 @@ async def test_a_leech_only_tagged_is_not_suspended(ctx: AppContext) -> None:
     lapsing_card(ctx, 2)
     async with make_app(ctx).run_test(size=(100, 40)) as pilot:
         feedback = await submit_empty_first_answer(pilot)
-        assert "It is marked as a leech; s suspends it" in _text(feedback, "#fb-leech")
+        assert "Den är markerad som igel (leech); s pausar den" in _text(feedback, "#fb-leech")
         assert _suspended(ctx) == []
 
 

@@ -236,12 +236,6 @@ def feedback_with_outcome(feedback: str, question: Question, score: float, max_p
     return "\n".join(part for part in (text, outcome) if part)
 
 
-def hints_after_tries(question: Question, tries: int) -> list[str]:
-    """The hints a student has earned after `tries` wrong or partly right answers, one more per try as in
-    Moodle's interactive mode, each as 'Hint n: …'."""
-    return [f"Hint {number}: {hint}" for number, hint in enumerate(question.hints[:tries], start=1)]
-
-
 def collect_feedback(
     bank: Bank,
     gradebook: Gradebook,

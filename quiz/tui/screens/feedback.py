@@ -15,21 +15,14 @@ from textual.content import Content
 from textual.widgets import Button, Collapsible, Footer, Header, Label, LoadingIndicator, Markdown, Static
 
 from db.records import AnswerRecord
-from grading.feedback_wording import comment_language
 from question_bank.errors import TentaError
 from quiz.session import ActiveQuiz, GradeOutcome
-from quiz.teacher.feedback.model import feedback_with_outcome, hints_after_tries
+from quiz.teacher.feedback.model import feedback_with_outcome
 from quiz.tui import messages
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.widgets.answer_text import AnswerText
-from quiz.tui.widgets.grade_notes import (
-    ENGLISH_LABELS,
-    GradeLabels,
-    confidence_line,
-    flag_notes,
-    grade_labels,
-)
+from quiz.tui.widgets.grade_notes import GradeLabels, feedback_labels
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
 from quiz.tui.widgets.question_view import code_markdown, text_markdown
 from quiz.tui.widgets.score_bar import ScoreBar
@@ -41,23 +34,9 @@ class FeedbackChoice(StrEnum):
     FINISH = "finish"
 
 
-def leech_note(lapses: int, suspended: bool) -> str:
-    """What a student is told, once, when a question becomes a leech (Anki's leech warning)."""
-    where = (
-        "It is suspended: practice, due today and weakest first leave it out until you unsuspend it "
-        "(s here, u on the home screen)."
-        if suspended
-        else "It is marked as a leech; s suspends it so practice leaves it out for now."
-    )
-    return (
-        f"This question keeps slipping — you have forgotten it {lapses} times after learning it. {where} "
-        "Rework it before it comes back: read the course notes on it, write the key points in your own "
-        "words, or split it into smaller facts."
-    )
-
-
 class FeedbackScreen(TentaScreen[FeedbackChoice]):
-    """Shows a spinner until the grade arrives (GradeReady / GradeFailed), then the evidence."""
+    """Shows a spinner until the grade arrives (GradeReady / GradeFailed), then the evidence; every word
+    it adds is in one language, the grader's comment's (grade_notes.feedback_labels)."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,20 +80,15 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         self.waiting_for_model = waiting_for_model
         self.outcome: GradeOutcome | None = None
         self.regrade_requested = False
-        self.labels = ENGLISH_LABELS
-        """English while the grade is pending (as the grading messages), then the grader's comment's."""
+        self.labels = feedback_labels(answer.text, self.question)
+        """The answer's language while the grade is pending, then the grader's comment's. `language` is
+        only the language the prompt and reference answer are shown in (ctrl+l on the question)."""
 
     def compose(self) -> ComposeResult:
         question = self.question
-        number = f"Question {question.number}" if question.number is not None else question.id
         yield Header()
         with VerticalScroll(id="feedback"):
-            yield Static(
-                Content.from_markup(
-                    "[b]$number[/b] · $prompt", number=number, prompt=question.prompt_in(self.language)
-                ),
-                id="fb-question",
-            )
+            yield Static(self._title(), id="fb-question")
             if question.code is not None:
                 with Collapsible(title=self.labels.question_code, id="fb-code"):
                     yield Markdown(code_markdown(question))
@@ -148,9 +122,18 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             yield Button("Edit answer", id="edit", compact=True)
         yield Footer()
 
+    def _title(self) -> Content:
+        """'Question 3 · <the prompt as shown>', the number in the screen's language."""
+        return Content.from_markup(
+            "[b]$number[/b] · $prompt",
+            number=self.labels.question_title(self.question),
+            prompt=self.question.prompt_in(self.language),
+        )
+
     def _relabel(self, labels: GradeLabels) -> None:
-        """The labels the screen shows before its grade, in `labels`' language."""
+        """The words the screen shows before its grade, in `labels`' language."""
         self.labels = labels
+        self.query_one("#fb-question", Static).update(self._title())
         for code in self.query("#fb-code").results(Collapsible):
             code.title = labels.question_code
         self.query_one("#fb-points-title", Label).update(labels.key_points)
@@ -160,9 +143,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             missing.update(Content.styled(labels.no_reference_answer, "italic"))
 
     def _pending_text(self) -> str:
-        if self.waiting_for_model:
-            return "Loading the grading model… your answer is saved and will be graded in a moment."
-        return "Grading… your answer is saved."
+        return self.labels.loading_model if self.waiting_for_model else self.labels.grading
 
     def on_mount(self) -> None:
         self.query_one(AnswerText).show(self.answer.text, empty=self.labels.empty_answer)
@@ -173,7 +154,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         self.query_one("#next", Button).label = "Results" if self._all_answered_at_the_end() else "Next"
 
     def _notes(self) -> list[str]:
-        return flag_notes(self.outcome.grade.flags) if self.outcome is not None else []
+        return self.labels.flag_notes(self.outcome.grade.flags) if self.outcome is not None else []
 
     def _set_graded(self, graded: bool) -> None:
         self.query_one("#fb-pending").display = not graded
@@ -192,17 +173,16 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             return
         self.outcome = outcome
         grade = outcome.grade
-        labels = grade_labels(comment_language(grade.feedback) or self.language)
+        labels = feedback_labels(self.answer.text, self.question, grade.feedback)
         self._relabel(labels)
         points = points_from_dicts(grade.points)
         self.query_one(ScoreBar).show(grade.score, grade.max_points, labels.score)
         review = self.query_one("#fb-review", Static)
         review.update(
-            confidence_line(
+            labels.confidence(
                 grade.confidence,
                 needs_review=grade.needs_review,
                 threshold=self.tenta.ctx.settings.review_threshold,
-                language=self.language,
             )
         )
         review.set_class(grade.needs_review, "flagged")
@@ -211,13 +191,14 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         self.query_one(AnswerText).show(self.answer.text, points, labels.empty_answer)
         comment = feedback_with_outcome(grade.feedback, self.question, grade.score, grade.max_points)
         self.query_one("#fb-comment", Static).update(comment)
-        hints = hints_after_tries(self.question, self.quiz.tries_short_of_full_points(self.question))
+        hints = labels.hints(self.question, self.quiz.tries_short_of_full_points(self.question))
         self.query_one("#fb-hints", Static).update("\n".join(hints))
         self._set_graded(True)
         self.query_one("#fb-comment").display = bool(comment)
         self.query_one("#fb-hints").display = bool(hints) and outcome.fraction < 1
         if outcome.leech and outcome.review is not None:
-            self.query_one("#fb-leech", Static).update(leech_note(outcome.review.lapses, outcome.suspended))
+            note = labels.leech_note(outcome.review.lapses, suspended=outcome.suspended)
+            self.query_one("#fb-leech", Static).update(note)
             self.query_one("#fb-leech").display = True
         self._show_suspended()
         self.query_one("#disagree", Button).disabled = False
@@ -230,7 +211,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             return
         self.query_one(LoadingIndicator).display = False
         self.query_one("#fb-pending-text", Label).update(
-            f"Grading failed: {message.reason}\nYour answer is saved; `tenta regrade` grades it later."
+            self.labels.grading_failed.format(reason=message.reason)
         )
         self.query_one("#fb-pending").add_class("failed")
         self.query_one("#next", Button).focus()
@@ -262,7 +243,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
     def _show_suspended(self) -> None:
         suspended = self.quiz.is_suspended(self.question)
         line = self.query_one("#fb-suspended", Static)
-        line.update("⏸ Suspended: practice, due today and weakest first leave it out (s: unsuspend).")
+        line.update(self.labels.suspended)
         line.display = suspended and not self.query_one("#fb-leech").display
 
     def action_toggle_suspend(self) -> None:
@@ -275,10 +256,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
             return
         self.query_one("#fb-leech").display = False
         self._show_suspended()
-        if suspend:
-            self.notify("Suspended — it stays out of practice until you unsuspend it (s, or u at home).")
-        else:
-            self.notify("Unsuspended — it comes up in practice and reviews again.")
+        self.notify(self.labels.suspended_now if suspend else self.labels.unsuspended_now)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """'I disagree' once there is a grade to disagree with, and once: as its button, the key is shown
@@ -302,4 +280,4 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         self.regrade_requested = True
         self.query_one("#disagree", Button).disabled = True
         self.refresh_bindings()
-        self.notify("Regrade requested — a teacher will look at this answer.", title="Thanks")
+        self.notify(self.labels.regrade_requested, title=self.labels.thanks)

@@ -12,7 +12,7 @@ from quiz.local_time import local_minute
 from quiz.progress import question_label
 from quiz.scores import format_score, score_out_of
 from quiz.tui.widgets.answer_text import AnswerText
-from quiz.tui.widgets.grade_notes import CONFIDENCE_WORDING, flag_notes
+from quiz.tui.widgets.grade_notes import CONFIDENCE_WORDING, ENGLISH_LABELS
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
 from quiz.tui.widgets.score_bar import ScoreBar
 
@@ -71,7 +71,7 @@ class AnswerView(Vertical):
             flags.append("⚑ needs teacher review")
         if detail.regrade_requested:
             flags.append(f"regrade requested: {detail.regrade_reason or 'no reason given'}")
-        notes = flag_notes(grade.flags) if grade is not None else []
+        notes = ENGLISH_LABELS.flag_notes(grade.flags) if grade is not None else []
         flag_line = self.query_one(".av-flags", Static)
         flag_line.update(Content("\n".join([" · ".join(flags), *notes])))
         flag_line.tooltip = (

@@ -1,30 +1,15 @@
-"""What the grader noticed about a whole answer (a flag), in words for student and teacher alike; and the
-words a grade is shown with (confidence, labels) in English or Swedish."""
+"""The words of the feedback screen in English or Swedish: the labels around a grade, its confidence, what
+the grader noticed about a whole answer (a flag), and the grading, leech and suspension messages; and the
+one rule that picks the language for the whole screen (feedback_labels)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from grading.feedback_wording import closed_answer_language, comment_language, prompt_language
 from grading.models import GradeFlag, PointStatus
 from grading.text import MAX_ANSWER_CHARS
-
-FLAG_NOTES = {
-    GradeFlag.WRONG_QUESTION: (
-        "⚠ This looks like an answer to another question: check that you answered the one asked."
-    ),
-    GradeFlag.TRUNCATED: (
-        f"⚠ The answer is very long: only its first {MAX_ANSWER_CHARS} characters were graded."
-    ),
-    GradeFlag.COPIED_CODE: "⚠ The answer repeats the question's code instead of explaining what it does.",
-}
-"""The flags that explain a low score. The grader's comment says so too, but under the answer, which for a
-very long one is hundreds of lines down, and history shows no comment."""
-
-
-def flag_notes(flags: list[str]) -> list[str]:
-    """The notes for the grade's flags that explain a low score, in the order of FLAG_NOTES."""
-    return [note for flag, note in FLAG_NOTES.items() if flag.value in flags]
-
+from question_bank.models import Question
 
 CONFIDENCE_WORDING = {
     "en": {
@@ -42,8 +27,9 @@ CONFIDENCE_WORDING = {
         "percent": "{value:.0f} %",
     },
 }
-"""The grade's confidence in the language the question is shown in (ctrl+l switches it): 'Confidence 81%'
-alone left a student guessing what was 81 % sure. Languages without wording read English."""
+"""The grade's confidence, explained: 'Confidence 81%' alone left a student guessing what was 81 % sure.
+The feedback screen writes it in its own language (GradeLabels.confidence); languages without wording read
+English."""
 
 
 def confidence_line(confidence: float, *, needs_review: bool, threshold: float, language: str) -> str:
@@ -61,11 +47,13 @@ def confidence_line(confidence: float, *, needs_review: bool, threshold: float, 
 
 @dataclass(frozen=True)
 class GradeLabels:
-    """The words around a grade on the feedback screen, in one language. The grader's comment under them
-    is in the answer's language (grading.feedback_wording), so a Swedish student read 'Poäng … av …' under
-    'Score', 'Key points' and '◐ partial'."""
+    """Every word the feedback screen adds to a grade, in one language. The grader's comment on the screen
+    is in the answer's language (grading.feedback_wording); a Swedish student read 'Poäng … av …' under
+    'Score', 'Key points' and '◐ partial', and 'Question 2', '⚠ The answer is very long' and the leech
+    warning around them. `{…}` fields are filled in by the methods."""
 
     language: str
+    question: str
     question_code: str
     score: str
     key_points: str
@@ -78,6 +66,21 @@ class GradeLabels:
     empty_answer: str
     reference_answer: str
     no_reference_answer: str
+    hint: str
+    wrong_question: str
+    truncated: str
+    copied_code: str
+    loading_model: str
+    grading: str
+    grading_failed: str
+    leech: str
+    leech_suspended: str
+    leech_tagged: str
+    suspended: str
+    suspended_now: str
+    unsuspended_now: str
+    regrade_requested: str
+    thanks: str
 
     def status(self, status: PointStatus) -> str:
         """'✔ covered', '◐ partial', '✘ missing' (at most 10 characters: the key point list's column)."""
@@ -85,9 +88,42 @@ class GradeLabels:
             status, self.missing
         )
 
+    def question_title(self, question: Question) -> str:
+        """'Question 3' ('Fråga 3'), or the question's id when it has no number."""
+        return self.question.format(number=question.number) if question.number is not None else question.id
+
+    def flag_notes(self, flags: list[str]) -> list[str]:
+        """The notes for the flags that explain a low score (another question's answer, cut off, the
+        question's code pasted back). The grader's comment says so too, but under the answer, which for a
+        very long one is hundreds of lines down, and history shows no comment."""
+        notes = {
+            GradeFlag.WRONG_QUESTION: self.wrong_question,
+            GradeFlag.TRUNCATED: self.truncated.format(max_chars=MAX_ANSWER_CHARS),
+            GradeFlag.COPIED_CODE: self.copied_code,
+        }
+        return [note for flag, note in notes.items() if flag.value in flags]
+
+    def confidence(self, confidence: float, *, needs_review: bool, threshold: float) -> str:
+        """The confidence line (confidence_line) in these labels' language."""
+        return confidence_line(
+            confidence, needs_review=needs_review, threshold=threshold, language=self.language
+        )
+
+    def leech_note(self, lapses: int, *, suspended: bool) -> str:
+        """What a student is told, once, when a question becomes a leech (Anki's leech warning)."""
+        where = self.leech_suspended if suspended else self.leech_tagged
+        return self.leech.format(lapses=lapses, where=where)
+
+    def hints(self, question: Question, tries: int) -> list[str]:
+        """The hints a student has earned after `tries` wrong or partly right answers, one more per try as
+        in Moodle's interactive mode, each as 'Hint n: …' ('Ledtråd n: …')."""
+        earned = enumerate(question.hints[:tries], start=1)
+        return [self.hint.format(number=number, hint=hint) for number, hint in earned]
+
 
 ENGLISH_LABELS = GradeLabels(
     language="en",
+    question="Question {number}",
     question_code="The question's code",
     score="Score",
     key_points="Key points",
@@ -100,10 +136,35 @@ ENGLISH_LABELS = GradeLabels(
     empty_answer="(empty answer)",
     reference_answer="Reference answer",
     no_reference_answer="No reference answer.",
+    hint="Hint {number}: {hint}",
+    wrong_question=(
+        "⚠ This looks like an answer to another question: check that you answered the one asked."
+    ),
+    truncated="⚠ The answer is very long: only its first {max_chars} characters were graded.",
+    copied_code="⚠ The answer repeats the question's code instead of explaining what it does.",
+    loading_model="Loading the grading model… your answer is saved and will be graded in a moment.",
+    grading="Grading… your answer is saved.",
+    grading_failed="Grading failed: {reason}\nYour answer is saved; `tenta regrade` grades it later.",
+    leech=(
+        "This question keeps slipping — you have forgotten it {lapses} times after learning it. {where} "
+        "Rework it before it comes back: read the course notes on it, write the key points in your own "
+        "words, or split it into smaller facts."
+    ),
+    leech_suspended=(
+        "It is suspended: practice, due today and weakest first leave it out until you unsuspend it "
+        "(s here, u on the home screen)."
+    ),
+    leech_tagged="It is marked as a leech; s suspends it so practice leaves it out for now.",
+    suspended="⏸ Suspended: practice, due today and weakest first leave it out (s: unsuspend).",
+    suspended_now="Suspended — it stays out of practice until you unsuspend it (s, or u at home).",
+    unsuspended_now="Unsuspended — it comes up in practice and reviews again.",
+    regrade_requested="Regrade requested — a teacher will look at this answer.",
+    thanks="Thanks",
 )
 
 SWEDISH_LABELS = GradeLabels(
     language="sv",
+    question="Fråga {number}",
     question_code="Frågans kod",
     score="Poäng",
     key_points="Bedömningspunkter",
@@ -116,15 +177,49 @@ SWEDISH_LABELS = GradeLabels(
     empty_answer="(tomt svar)",
     reference_answer="Modellsvar",
     no_reference_answer="Inget modellsvar.",
+    hint="Ledtråd {number}: {hint}",
+    wrong_question=(
+        "⚠ Det här ser ut att vara svaret på en annan fråga: kontrollera att du besvarade den som ställdes."
+    ),
+    truncated="⚠ Svaret är mycket långt: bara dess första {max_chars} tecken har rättats.",
+    copied_code="⚠ Svaret upprepar frågans kod i stället för att förklara vad den gör.",
+    loading_model="Laddar rättningsmodellen… ditt svar är sparat och rättas om en stund.",
+    grading="Rättar… ditt svar är sparat.",
+    grading_failed=(
+        "Rättningen misslyckades: {reason}\nDitt svar är sparat; `tenta regrade` rättar det senare."
+    ),
+    leech=(
+        "Den här frågan vill inte fastna — du har glömt den {lapses} gånger efter att ha lärt dig den. "
+        "{where} Arbeta om den innan den kommer tillbaka: läs kursanteckningarna om den, skriv "
+        "bedömningspunkterna med egna ord eller dela upp den i mindre fakta."
+    ),
+    leech_suspended=(
+        "Den är pausad: övning, dagens repetitioner och svagaste först hoppar över den tills du tar "
+        "tillbaka den (s här, u på startskärmen)."
+    ),
+    leech_tagged=(
+        "Den är markerad som igel (leech); s pausar den så att övningen hoppar över den tills vidare."
+    ),
+    suspended="⏸ Pausad: övning, dagens repetitioner och svagaste först hoppar över den (s: ta tillbaka).",
+    suspended_now="Pausad — övningen hoppar över den tills du tar tillbaka den (s, eller u på startskärmen).",
+    unsuspended_now="Tillbaka — den kommer med i övning och repetitioner igen.",
+    regrade_requested="Omprövning begärd — en lärare tittar på svaret.",
+    thanks="Tack",
 )
 
 GRADE_LABELS = {labels.language: labels for labels in (ENGLISH_LABELS, SWEDISH_LABELS)}
-"""The feedback screen's labels in the language of the grader's comment (grading.feedback_wording:
+"""The feedback screen's words in the language of the grader's comment (grading.feedback_wording:
 Swedish for a Swedish answer, else English), in the words the teacher's feedback files use where they say
-the same ('Bedömningspunkter', 'Modellsvar'). Languages without labels read English. The confidence line
-keeps the shown prompt's language (CONFIDENCE_WORDING); the question's number, the flag notes and the
-grading and leech messages stay English."""
+the same ('Bedömningspunkter', 'Modellsvar'). The buttons and the footer's keys are the app's controls and
+stay English, as on every other screen."""
 
 
-def grade_labels(language: str | None) -> GradeLabels:
+def feedback_labels(answer: str, question: Question, comment: str = "") -> GradeLabels:
+    """The one language of the feedback screen: the language the grader's `comment` is written in, so no
+    word on the screen disagrees with it. Before there is a comment (grading, loading the model, grading
+    failed) the language the grader is about to choose: the answer's when its function words settle it
+    (grading.feedback_wording.closed_answer_language: no n-gram model on the screen's thread), else the
+    question's main prompt language, as the grader does for an empty answer. A short answer the grader
+    places by its n-gram model ('I would say Keras.') switches the screen when the comment arrives."""
+    language = comment_language(comment) or closed_answer_language(answer) or prompt_language(question)
     return GRADE_LABELS.get(language or "", ENGLISH_LABELS)
