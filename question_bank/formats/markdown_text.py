@@ -32,6 +32,8 @@ _LINK_CLOSE = re.compile(r"\](?=[(\[:])")
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _STRIKE = re.compile(r"~(?=~)|(?<=~)~")
+_SPECIAL = re.compile(r"[\\*_`\]<&~]")
+_LINE_START_SPECIAL = frozenset("#>-+*=_0123456789")
 _LINE_MARKERS = (
     (re.compile(r"^(#{1,6})(?=\s|$)"), r"\\\1"),
     (re.compile(r"^>"), r"\\>"),
@@ -95,6 +97,8 @@ def markdown_inline_html(text: str) -> str:
 def markdown_literal(text: str, *, line_start: bool) -> str:
     """`text` (one line, no newline) as Markdown that shows it as written; `line_start`: it begins a line,
     where '# ', '> ', '- ', '1. ' would start a block."""
+    if not _SPECIAL.search(text) and not (line_start and text[:1] in _LINE_START_SPECIAL):
+        return text  # most lines: nothing CommonMark could read as markup
     escaped = _BACKSLASH.sub(r"\\\\", text)
     escaped = _EMPHASIS_RUN.sub(lambda match: _emphasis_run(match, line_start=line_start), escaped)
     for pattern in (_ALWAYS, _LINK_CLOSE, _TAG_OPEN, _ENTITY, _STRIKE):
