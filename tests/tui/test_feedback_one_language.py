@@ -187,3 +187,27 @@ async def test_a_hint_is_numbered_in_the_language_of_the_feedback(ctx: AppContex
         feedback = await graded_feedback(pilot)
         assert _text(feedback, "#fb-comment").startswith("Poäng 0 av ")
         assert _text(feedback, "#fb-hints") == "Ledtråd 1: Tänk på kartans storlek."
+
+
+class _CrashingGrader:
+    def grade_many(self, requests: object) -> object:
+        raise RuntimeError("out of memory")
+
+
+async def test_a_swedish_answer_whose_grading_fails_is_told_so_in_swedish(ctx: AppContext) -> None:
+    """No comment to read the language from: the answer's own words choose it (the reason is the app's
+    error message, as written)."""
+    ctx.__dict__["grader"] = _CrashingGrader()
+    app = make_app(ctx)
+    app.model_ready.set()
+    async with app.run_test(size=(100, 40)) as pilot:
+        quiz_screen = await _start_exam(pilot)
+        quiz_screen.query_one("#answer", TextArea).insert(SWEDISH_ANSWER)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        feedback = pilot.app.screen
+        assert isinstance(feedback, FeedbackScreen)
+        failure = _text(feedback, "#fb-pending-text")
+        assert failure.startswith("Rättningen misslyckades: ") and "out of memory" in failure, failure
+        assert failure.endswith("\nDitt svar är sparat; `tenta regrade` rättar det senare."), failure
+        assert _text(feedback, "#fb-question").startswith("Fråga 1 · ")
