@@ -14,6 +14,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +23,7 @@ from grading.acronyms import defined_acronyms, spell_out
 from grading.calibration import Calibration
 from grading.classmates import MIN_CLASSMATES, ClassIndex
 from grading.combine import MINILM_MODEL_ID, ScoringModel, shipped_scoring_model
+from grading.diacritics import restore_accents, swedish_accents
 from grading.features import (
     LONG_REFERENCE_WORDS,
     FeatureResult,
@@ -88,6 +90,10 @@ class GradeRequest(BaseModel):
     informs the grade (grading.classmates). A class is prepared once per question and language."""
 
 
+_PreparedKey = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
+"""An answer, the question's acronyms and its Swedish accents: what prepare_answer's result depends on."""
+
+
 @dataclass(frozen=True)
 class _Prepared:
     """A free-text answer ready for encoding."""
@@ -134,7 +140,7 @@ class Grader:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._tokens: OrderedDict[str, TokenStates] = OrderedDict()
         self._bank_reference_vectors: OrderedDict[str, list[tuple[str, np.ndarray]]] = OrderedDict()
-        self._prepared: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], _Prepared | None] = OrderedDict()
+        self._prepared: OrderedDict[_PreparedKey, _Prepared | None] = OrderedDict()
         self._profile_name: str | None = None
 
     @classmethod
@@ -188,7 +194,9 @@ class Grader:
             if request.question.type is not QuestionType.FREE_TEXT:
                 grades[position] = grade_exactly(request.question, request.answer, self)
                 continue
-            prepared = self._prepare(request.answer, question_acronyms(request.question))
+            prepared = self._prepare(
+                request.answer, question_acronyms(request.question), question_accents(request.question)
+            )
             if prepared is None:
                 grades[position] = self._empty_grade(request.question)
             else:
@@ -217,7 +225,10 @@ class Grader:
         """`features` of a batch, every answer encoded in one model call: fitting on the datasets
         encodes 10k answers, which one at a time takes three times as long."""
         prepared = [
-            self._prepare(request.answer, question_acronyms(request.question)) for request in requests
+            self._prepare(
+                request.answer, question_acronyms(request.question), question_accents(request.question)
+            )
+            for request in requests
         ]
         encoded = iter(self._encoded([item for item in prepared if item is not None]))
         results: list[FeatureResult | None] = []
@@ -456,14 +467,16 @@ class Grader:
         )
 
     # ------------------------------------------------------------------ caches
-    def _prepare(self, answer: str, acronyms: Mapping[str, str]) -> _Prepared | None:
+    def _prepare(
+        self, answer: str, acronyms: Mapping[str, str], accents: Mapping[str, str] | None = None
+    ) -> _Prepared | None:
         """prepare_answer, memoised like the vectors: graded with its class, an answer is prepared for its
         own grade and again as its classmates' classmate (~2 ms each, mostly guessing the language)."""
-        key = (answer, tuple(sorted(acronyms.items())))
+        key = (answer, tuple(sorted(acronyms.items())), tuple(sorted((accents or {}).items())))
         if key in self._prepared:
             self._prepared.move_to_end(key)
             return self._prepared[key]
-        prepared = self._prepared[key] = prepare_answer(answer, acronyms)
+        prepared = self._prepared[key] = prepare_answer(answer, acronyms, accents)
         if len(self._prepared) > self.token_memo_size:
             self._prepared.popitem(last=False)
         return prepared
@@ -537,11 +550,11 @@ class Grader:
         cached = self._example_indexes.get(key)
         if cached is not None:
             return cached
-        acronyms = question_acronyms(question)
+        acronyms, accents = question_acronyms(question), question_accents(question)
         usable = [
             (example, prepared)
             for example in examples
-            if (prepared := prepare_answer(example.answer, acronyms)) is not None
+            if (prepared := prepare_answer(example.answer, acronyms, accents)) is not None
         ]
         if len(usable) < MIN_EXAMPLES:
             return None
@@ -582,11 +595,11 @@ class Grader:
         if key in self._class_indexes:
             self._class_indexes.move_to_end(key)
             return self._class_indexes[key]
-        acronyms = question_acronyms(request.question)
+        acronyms, accents = question_acronyms(request.question), question_accents(request.question)
         same_language = [
             prepared
             for text in request.classmates
-            if (prepared := self._prepare(text, acronyms)) is not None
+            if (prepared := self._prepare(text, acronyms, accents)) is not None
             and (language is None or prepared.language in (language, None))
         ]
         index = None
@@ -670,19 +683,40 @@ def question_acronyms(question: Question) -> dict[str, str]:
     return defined_acronyms([*question.reference_answer.values(), *question.prompt.values(), *point_texts])
 
 
-def prepare_answer(answer: str, acronyms: Mapping[str, str] | None = None) -> _Prepared | None:
-    """Clean, truncate and split an answer, spelling out the question's acronyms it uses bare; None when
-    nothing is left to grade (blank, or only "I don't know")."""
+def question_accents(question: Question) -> Mapping[str, str]:
+    """The Swedish words the question writes with å, ä or ö, by their form typed without them
+    (grading.diacritics): its Swedish prompt and reference and its Swedish key-point wordings."""
+    point_texts = tuple(text for point in question.rubric for text in (point.text, *point.paraphrases))
+    swedish = (question.prompt.get("sv", ""), question.reference_answer.get("sv", ""))
+    return _accents_of(swedish, point_texts)
+
+
+@lru_cache(maxsize=_PROFILE_CACHE_SIZE)
+def _accents_of(swedish: tuple[str, ...], point_texts: tuple[str, ...]) -> Mapping[str, str]:
+    """Cached per question's texts: a grade looks them up for every answer and classmate."""
+    return swedish_accents((*swedish, *(text for text in point_texts if guess_language(text) == "sv")))
+
+
+def prepare_answer(
+    answer: str, acronyms: Mapping[str, str] | None = None, accents: Mapping[str, str] | None = None
+) -> _Prepared | None:
+    """Clean, truncate and split an answer, spelling out the question's acronyms it uses bare and giving a
+    Swedish answer typed without å, ä and ö its letters back; None when nothing is left to grade (blank,
+    or only "I don't know")."""
     text = clean(answer)
     if not any(char.isalnum() for char in text) or is_no_attempt(text):
         return None
     text, truncated = truncate(spell_out(text, acronyms or {}))
+    language = guess_language(text)
+    restored = restore_accents(text, accents or {}, language)
+    if restored != text:
+        text, language = restored, "sv"
     sentences = split_sentences(text)[:MAX_UNITS] or [text]
     units = [*sentences, text] if len(sentences) > 1 else [text]
     return _Prepared(
         text=text,
         units=units,
-        language=guess_language(text),
+        language=language,
         flags=(GradeFlag.TRUNCATED,) if truncated else (),
     )
 
