@@ -453,12 +453,17 @@ headings): an importer reads a text holding one of them as Markdown (see html_to
 
 @dataclass
 class _OpenList:
-    """A <ul> or <ol> being read: the next item's number (an ordered list's), and its marker's width."""
+    """A <ul> or <ol> being read: the next item's number (an ordered list's), its marker's width, and the
+    bullet ('-' or '*') or number delimiter ('.' or ')') it uses."""
 
     ordered: bool
     number: int = 1
     items: int = 0
     width: int = 2
+    delimiter: str = "-"
+
+    def marker(self) -> str:
+        return f"{self.number}{self.delimiter} " if self.ordered else f"{self.delimiter} "
 
 
 class _MarkdownFromHtml(_TextFromHtml):
@@ -478,6 +483,9 @@ class _MarkdownFromHtml(_TextFromHtml):
         self.code_start: int | None = None  # where the text of an inline <code> being read starts
         self.fence_at: int | None = None  # the part opening the <pre> being read
         self.quotes: list[int] = []  # where each open <blockquote>'s text starts
+        self.ended_list: tuple[int, str] | None = None  # where the last top-level list ended, its delimiter
+        self.closed_emphasis: tuple[int, str, int] | None = None  # just closed: end, marker, opening marker
+        self.closed_code: tuple[int, str] | None = None  # the inline code just closed: end, its code
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.math_stack or self.hidden_depth or local_name(tag) == "math" or tag in self._HIDDEN:
@@ -487,18 +495,29 @@ class _MarkdownFromHtml(_TextFromHtml):
         elif self.code_start is not None:
             return  # inline code is its text alone
         elif tag in self._EMPHASIS:
-            marker = self._EMPHASIS[tag]
-            self.marks.append((marker, len(self.parts), ""))
-            if [mark for mark, _, _ in self.marks].count(marker) == 1:  # <b><b>x</b></b> is bold once
-                self.parts.append(marker)
+            self._open_emphasis(self._EMPHASIS[tag])
         elif tag == "a":
             self.marks.append(("a", len(self.parts), (dict(attrs).get("href") or "").strip()))
         elif tag == "code":
             self.code_start = len(self.parts)
+            if self.closed_code is not None and self.closed_code[0] == len(self.parts):
+                self.parts[-1] = self.closed_code[1]  # <code>a</code><code>b</code> is `ab`, not `a``b`
+                self.code_start -= 1
         elif self.cell_depth or tag in ("table", "tr", "td", "th", "img", "sup"):
             super().handle_starttag(tag, attrs)
         else:
             self._block_start(tag, attrs)
+
+    def _open_emphasis(self, marker: str) -> None:
+        """Open ** or *: once when nested in its kind (<b><b>x</b></b>), and as the continuation of one
+        that just closed (<b>a</b><b>b</b> is '**ab**': '**a****b**' shows asterisks)."""
+        if self.closed_emphasis is not None and self.closed_emphasis[:2] == (len(self.parts), marker):
+            self.parts.pop()  # the closing marker
+            self.marks.append((marker, self.closed_emphasis[2], ""))
+            return
+        self.marks.append((marker, len(self.parts), ""))
+        if [mark for mark, _, _ in self.marks].count(marker) == 1:
+            self.parts.append(marker)
 
     def _inside_pre(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Inside <pre> only the code counts: its language from <code class="language-x">, <br> a newline."""
@@ -517,10 +536,7 @@ class _MarkdownFromHtml(_TextFromHtml):
         elif tag == "br":
             self.parts.append(_HARD_BREAK)
         elif tag in ("ul", "ol"):
-            if not self.lists:
-                self._trim_end()
-            start = dict(attrs).get("start") or "1"
-            self.lists.append(_OpenList(ordered=tag == "ol", number=int(start) if start.isdigit() else 1))
+            self._open_list(tag == "ol", dict(attrs).get("start") or "1")
         elif tag == "li":
             self._list_item()
         elif tag in _HEADING_LEVELS:
@@ -539,13 +555,25 @@ class _MarkdownFromHtml(_TextFromHtml):
         else:
             super().handle_starttag(tag, attrs)
 
+    def _open_list(self, ordered: bool, start: str) -> None:
+        """A list; one right after a list of its kind takes the other bullet or delimiter, as CommonMark
+        would read the two as one list."""
+        delimiter = "." if ordered else "-"
+        if not self.lists:
+            after = self.ended_list if self.ended_list and self.ended_list[0] == len(self.parts) else None
+            if after is not None and after[1] in (delimiter, {".": ")", "-": "*"}[delimiter]):
+                delimiter = {".": ")", ")": ".", "-": "*", "*": "-"}[after[1]]
+            self._trim_end()
+        number = int(start) if start.isdigit() else 1
+        self.lists.append(_OpenList(ordered=ordered, number=number, delimiter=delimiter))
+
     def _list_item(self) -> None:
         if not self.lists:  # an <li> outside any list reads as an item of a bulleted one
             self.lists.append(_OpenList(ordered=False))
         current = self.lists[-1]
         self._trim_end()
         first_of_list = current.items == 0 and len(self.lists) == 1 and self.parts
-        marker = f"{current.number}. " if current.ordered else "- "
+        marker = current.marker()
         indent = "".join(" " * open_list.width for open_list in self.lists[:-1])
         self.parts.append(("\n\n" if first_of_list else "\n") + indent + marker)
         current.width, current.items, current.number = len(marker), current.items + 1, current.number + 1
@@ -584,10 +612,10 @@ class _MarkdownFromHtml(_TextFromHtml):
         elif self.cell_depth or tag in ("table", "td", "th"):
             super().handle_endtag(tag)
         elif tag in ("ul", "ol"):
-            if self.lists:
-                self.lists.pop()
+            ended = self.lists.pop() if self.lists else None
             if not self.lists:
                 self._paragraph_break()
+                self.ended_list = (len(self.parts), ended.delimiter) if ended else None
         elif tag == "blockquote" and self.quotes:
             self._close_quote(self.quotes.pop())
         elif tag in _HEADING_LEVELS or (tag in self._BLOCKS and not self.lists):
@@ -623,6 +651,7 @@ class _MarkdownFromHtml(_TextFromHtml):
         fence = "`" * (longest + 1)
         padding = " " if code.startswith("`") or code.endswith("`") else ""
         self.parts[start:] = [f"{fence}{padding}{code}{padding}{fence}"]
+        self.closed_code = (len(self.parts), code)
 
     def _pop_mark(self, marker: str) -> tuple[int, str] | None:
         for position in range(len(self.marks) - 1, -1, -1):
@@ -646,8 +675,38 @@ class _MarkdownFromHtml(_TextFromHtml):
         text = inner[len(lead) : len(inner) - len(tail)] if text else ""
         if start and self.parts[start - 1][-1:] in (" ", "\n"):
             lead = lead.lstrip(" ")  # the space is already there
-        kept = [lead, marker, text, marker, tail] if text else [lead + tail]
+        if text and not self._can_open(start, lead, text):
+            kept = [lead + text + tail]  # CommonMark would show the markers: the text alone
+        else:
+            kept = [lead, marker, text, marker, tail] if text else [lead + tail]
         self.parts[start:] = [part for part in kept if part]
+        if text and len(kept) > 1 and not tail:
+            self.closed_emphasis = (len(self.parts), marker, start + bool(lead))
+
+    def _unglue(self, following: str) -> None:
+        """Take the markers off emphasis that just closed after punctuation when a letter follows it:
+        CommonMark shows '**.**a' with its asterisks."""
+        closed = self.closed_emphasis
+        if (
+            closed is None
+            or closed[0] != len(self.parts)
+            or following.isspace()
+            or _is_punctuation(following)
+        ):
+            return
+        opening, inner_end = closed[2], len(self.parts) - 2
+        if inner_end > opening and _is_punctuation(self.parts[inner_end][-1:] or " "):
+            del self.parts[inner_end + 1]
+            del self.parts[opening]
+            self.closed_emphasis = None
+
+    def _can_open(self, start: int, lead: str, text: str) -> bool:
+        """Whether CommonMark reads a marker before `text` as opening emphasis: punctuation right after it
+        ('a**.**') needs a space or punctuation before it."""
+        before = lead[-1:] or "".join(self.parts[:start])[-1:] or " "
+        if before == "*":  # another marker right before: the two runs would read as one
+            return not _is_punctuation(text[0])
+        return not _is_punctuation(text[0]) or before.isspace() or _is_punctuation(before)
 
     def _close_link(self) -> None:
         """[text](href) for a link with text and a web or mail address; its text alone else."""
@@ -674,6 +733,7 @@ class _MarkdownFromHtml(_TextFromHtml):
             text = text.lstrip(" \n")
         if not text:
             return
+        self._unglue(text[0])
         lines = text.split("\n")
         self.parts.append(
             "\n".join(
@@ -693,6 +753,11 @@ class _MarkdownFromHtml(_TextFromHtml):
         text = re.sub(r"(\[image(?::[^\]\n]*)?\]) {2,}", r"\1 ", text)
         text = re.sub(r"[ \t]+\n", "\n", text)
         return re.sub(r"\n{3,}", "\n\n", text).strip("\n ")
+
+
+def _is_punctuation(char: str) -> bool:
+    """CommonMark's punctuation: Unicode punctuation and symbols."""
+    return unicodedata.category(char)[0] in "PS"
 
 
 _CLOZE = re.compile(r"\{\{c\d+::((?:(?!\{\{c\d+::).)*?)\}\}", re.DOTALL)
