@@ -430,7 +430,8 @@ def _element_markup(element: Element) -> str:
 
 
 _KEPT_ATTRIBUTES = {"a": ("href",), "code": ("class",), "ol": ("start",)}
-"""What the Markdown reading needs of an element: a link's address, a code block's language."""
+"""What the Markdown reading needs of an element: a link's address, a code block's language, an ordered
+list's first number."""
 
 
 _BLANK = "_____"
