@@ -14,7 +14,8 @@ each under its label. Anki cards are self-graded, so the rubric is shown, not us
 
 A Markdown question that uses its formatting (bold, code, lists …: formats/markdown_text.uses_markdown)
 has its prompt, choices, reference answer and feedback rendered as the HTML Anki shows; a plain one, and
-a Markdown one of paragraphs alone, is written escaped with its line breaks.
+a Markdown one of paragraphs alone, is written escaped with its line breaks (a Markdown one's backslash
+escapes taken off, as tenta shows its text).
 
 Pictures and sound the question lists go into the package; the prompt's "[image: name]" markers become
 <img src="name"> and "[sound: name]" / "[video: name]" become Anki's [sound:name]; a listed file no
@@ -39,7 +40,12 @@ from pathlib import Path
 import genanki
 
 from question_bank.formats.exporting import IMAGE_NAME, MEDIA_MARKER, MediaPlacement, letter, write_atomically
-from question_bank.formats.markdown_text import markdown_html, markdown_inline_html, uses_markdown
+from question_bank.formats.markdown_text import (
+    markdown_html,
+    markdown_inline_html,
+    unformatted_text,
+    uses_markdown,
+)
 from question_bank.formats.media_files import bank_media_names
 from question_bank.models import Bank, Question, QuestionType
 
@@ -119,15 +125,19 @@ def _shown(name: str) -> str:
 class _MediaPlacer(MediaPlacement):
     """Turns a question's "[image: name]" / "[sound: name]" markers into the markup Anki shows."""
 
-    def html(
-        self, text: str, *, show_media: bool = True, markdown: bool = False, inline: bool = False
-    ) -> str:
-        """`text` as HTML; without `show_media` the markers of the question's files are left out (the
-        same picture is already shown with the main language). `markdown`: the text is rendered (bold,
-        code, lists …), on one line when `inline` (a choice)."""
-        if markdown:
+    def __init__(self, question: Question, packed: Collection[str]) -> None:
+        super().__init__(question, packed)
+        self.question = question
+        self.markdown = uses_markdown(question)
+
+    def html(self, text: str, *, show_media: bool = True, inline: bool = False) -> str:
+        """One of the question's texts as HTML; without `show_media` the markers of the question's files
+        are left out (the same picture is already shown with the main language). Markdown that uses
+        formatting is rendered (bold, code, lists …), on one line when `inline` (a choice)."""
+        if self.markdown:
             rendered = markdown_inline_html(text) if inline else markdown_html(text)
             return MEDIA_MARKER.sub(lambda match: self._rendered_marker(match, show_media), rendered).strip()
+        text = unformatted_text(self.question, text)
         parts: list[str] = []
         end = 0
         for match in MEDIA_MARKER.finditer(text):
@@ -175,19 +185,15 @@ def _percent(fraction: float) -> str:
 def _choices(question: Question, media: _MediaPlacer) -> str:
     if question.type not in _SHOWN_CHOICES or not question.choices:
         return ""
-    markdown = uses_markdown(question)
-    items = "".join(
-        f"<li>{media.html(choice.text, markdown=markdown, inline=True)}</li>" for choice in question.choices
-    )
+    items = "".join(f"<li>{media.html(choice.text, inline=True)}</li>" for choice in question.choices)
     return f'<ol type="A">{items}</ol>'
 
 
 def _correct(question: Question, media: _MediaPlacer) -> str:
     """What a right answer picks or says, for the types tenta grades exactly ('' for free text)."""
-    markdown = uses_markdown(question)
     if question.type in _SHOWN_CHOICES:
         lines = [
-            f"{letter(index)}. {media.html(choice.text, show_media=False, markdown=markdown, inline=True)}"
+            f"{letter(index)}. {media.html(choice.text, show_media=False, inline=True)}"
             + (f" ({_percent(choice.fraction)})" if choice.fraction < 1 else "")
             for index, choice in enumerate(question.choices)
             if choice.fraction > 0
@@ -251,15 +257,16 @@ def _in_two_languages(texts: Mapping[str, str], main: str) -> tuple[str, str]:
 def _text_html(question: Question, text: str) -> str:
     """A text of the question that shows no media (reference answer, feedback) as HTML: Markdown
     rendered, plain text escaped with its line breaks."""
-    return markdown_html(text) if uses_markdown(question) and text.strip() else _escaped(text)
+    if uses_markdown(question) and text.strip():
+        return markdown_html(text)
+    return _escaped(unformatted_text(question, text))
 
 
 def _fields(bank: Bank, question: Question, packed: Collection[str]) -> list[str]:
     main = bank.languages[0]
     media = _MediaPlacer(question, packed)
-    markdown = uses_markdown(question)
     main_prompt, other_prompt = _in_two_languages(question.prompt, main)
-    prompt = media.html(main_prompt, markdown=markdown)
+    prompt = media.html(main_prompt)
     choices = _choices(question, media)
     unplaced = media.unplaced_markup()
     if unplaced:
@@ -272,7 +279,7 @@ def _fields(bank: Bank, question: Question, packed: Collection[str]) -> list[str
         code = f'<pre><code class="language-{language}">{html.escape(question.code.source)}</code></pre>'
     return [
         prompt,
-        media.html(other_prompt, show_media=False, markdown=markdown),
+        media.html(other_prompt, show_media=False),
         code,
         choices,
         answer,

@@ -83,6 +83,16 @@ def _texts(question: Question) -> Iterator[str]:
         yield answer.feedback
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unformatted_text(question: Question, text: str) -> str:
+    """What a text of a question written as text (not uses_markdown) shows: a Markdown question's
+    backslash escapes taken off as Markdown shows them ('Beräkna 2\\*3' reads 'Beräkna 2*3', not with its
+    backslash, in the other tool), a plain question's text as written."""
+    return _ESCAPED.sub(r"\1", text) if question.text_format == "markdown" else text
+
+
 def markdown_html(text: str) -> str:
     """The HTML (XHTML) a Markdown text shows: paragraphs, lists, code blocks, emphasis, links."""
     return str(_RENDERER.render(text)).strip()

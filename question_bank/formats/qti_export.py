@@ -47,7 +47,8 @@ written in the bank's main language (xml:lang on the item):
   rendered as the XHTML it shows (markdown-it: <strong>, <em>, <code>, <pre><code class="language-…">,
   lists, links, headings; a choice and its feedback on one line), so Inspera and Canvas show bold as bold;
   tenta's importer reads such an item back as Markdown. A plain question, and a Markdown one of
-  paragraphs alone, is written as text with its line breaks, as before.
+  paragraphs alone, is written as text with its line breaks, as before (a Markdown one's backslash
+  escapes taken off: 'Beräkna 2\\*3' shows as tenta shows it, 'Beräkna 2*3').
 - code -> `<pre><code class="language-…">` after the prompt; media markers ("[image: name]") -> `<img>`
   (pictures) or `<object>` (sound, video) referring to the copy in media/, files no marker places after
   the prompt. Topics -> the manifest's item labels (taxon paths, as Inspera documents them); the time
@@ -77,7 +78,12 @@ import defusedxml.ElementTree as SafeElementTree
 
 from question_bank.formats.common import html_to_markdown, html_to_text
 from question_bank.formats.exporting import IMAGE_NAME, MEDIA_MARKER, MediaPlacement, letter, write_atomically
-from question_bank.formats.markdown_text import markdown_html, markdown_inline_html, uses_markdown
+from question_bank.formats.markdown_text import (
+    markdown_html,
+    markdown_inline_html,
+    unformatted_text,
+    uses_markdown,
+)
 from question_bank.formats.media_files import bank_media_names
 from question_bank.keypoints import read_marking_scheme
 from question_bank.models import (
@@ -246,13 +252,13 @@ _QTI_ATTRIBUTES = {"a": ("href",), "img": ("src", "alt"), "code": ("class",)}
 the numbering starts at 1, the title is left out)."""
 
 
-def _blocks(parent: Element, text: str, *, markdown: bool, media: _MediaPlacer | None = None) -> None:
-    """A question's text: Markdown rendered as the XHTML it shows (emphasis, code, lists …), plain text
-    as paragraphs (blank lines apart) with line breaks; media placed where marked."""
-    if markdown:
+def _blocks(parent: Element, text: str, question: Question, media: _MediaPlacer | None = None) -> None:
+    """A question's text: Markdown that uses formatting rendered as the XHTML it shows (emphasis, code,
+    lists …), other text as paragraphs (blank lines apart) with line breaks; media placed where marked."""
+    if uses_markdown(question):
         parent.extend(_rendered(markdown_html(_xml_text(text)), media))
         return
-    for paragraph in _PARAGRAPH_BREAK.split(_xml_text(text).strip()):
+    for paragraph in _PARAGRAPH_BREAK.split(_xml_text(unformatted_text(question, text)).strip()):
         element = SubElement(parent, "p")
         if media is None:
             _append_lines(element, paragraph)
@@ -260,14 +266,15 @@ def _blocks(parent: Element, text: str, *, markdown: bool, media: _MediaPlacer |
             media.inline(element, paragraph)
 
 
-def _inline_text(parent: Element, text: str, *, markdown: bool, media: _MediaPlacer | None = None) -> None:
+def _inline_text(parent: Element, text: str, question: Question, media: _MediaPlacer | None = None) -> None:
     """A choice or its feedback, shown in a line: Markdown's emphasis, code and links rendered (no
-    paragraph), plain text with its line breaks; media placed where marked."""
-    if not markdown:
+    paragraph), other text with its line breaks; media placed where marked."""
+    if not uses_markdown(question):
+        shown = _xml_text(unformatted_text(question, text))
         if media is None:
-            _append_lines(parent, _xml_text(text))
+            _append_lines(parent, shown)
         else:
-            media.inline(parent, _xml_text(text))
+            media.inline(parent, shown)
         return
     rendered = _rendered(markdown_inline_html(_xml_text(text)), media)
     _append_text(parent, rendered.text or "")
@@ -327,7 +334,7 @@ def _scorer_rubric(question: Question, language: str) -> Element:
     """The reference answer and the weighted key points, for graders only."""
     heading, criteria_label, fallback_heading = _labels(language)
     reference = Element("div")
-    _blocks(reference, question.reference_in(language), markdown=uses_markdown(question))
+    _blocks(reference, question.reference_in(language), question)
     rubric = Element("rubricBlock", {"view": "scorer"})
     SubElement(rubric, "h2").text = heading
     rubric.extend(reference)
@@ -708,10 +715,9 @@ def _choice_interaction(
             "maxChoices": "1" if _is_single_answer(question) else "0",
         },
     )
-    markdown = uses_markdown(question)
     for identifier, choice in zip(identifiers, question.choices, strict=True):
         element = SubElement(interaction, "simpleChoice", {"identifier": identifier})
-        _inline_text(element, choice.text, markdown=markdown, media=media)
+        _inline_text(element, choice.text, question, media)
         if choice.feedback.strip():
             feedback = SubElement(
                 element,
@@ -719,7 +725,7 @@ def _choice_interaction(
                 {"outcomeIdentifier": CHOICE_FEEDBACK, "identifier": identifier, "showHide": "show"},
             )
             _append_text(feedback, " ")
-            _inline_text(feedback, choice.feedback.strip(), markdown=markdown)
+            _inline_text(feedback, choice.feedback.strip(), question)
 
 
 def _expected_length(question: Question) -> str:
@@ -736,7 +742,7 @@ def _item_body(item: Element, question: Question, language: str, packed: Collect
     if question.type is QuestionType.FREE_TEXT:
         body.append(_scorer_rubric(question, language))
     media = _MediaPlacer(question, packed)
-    _blocks(body, question.prompt_in(language), markdown=uses_markdown(question), media=media)
+    _blocks(body, question.prompt_in(language), question, media)
     identifiers = [letter(index) for index in range(len(question.choices))]
     if question.type in _CHOICE_TYPES:
         choices = Element("div")  # placed before the rest of the media is known, shown after the code
@@ -809,7 +815,7 @@ def assessment_item(bank: Bank, question: Question, packed: Collection[str] = ()
             "modalFeedback",
             {"outcomeIdentifier": GENERAL_FEEDBACK, "identifier": "GENERAL", "showHide": "show"},
         )
-        _blocks(modal, question.general_feedback, markdown=uses_markdown(question))
+        _blocks(modal, question.general_feedback, question)
     _answer_modals(item, question)
     _outcome_modals(item, question)
     _hint_modals(item, question, language)
@@ -824,7 +830,7 @@ def _answer_modals(item: Element, question: Question) -> None:
             "identifier": _answer_identifier(number),
             "showHide": "show",
         }
-        _blocks(SubElement(item, "modalFeedback", attributes), text, markdown=uses_markdown(question))
+        _blocks(SubElement(item, "modalFeedback", attributes), text, question)
 
 
 _OUTCOME_STATES = (
@@ -844,7 +850,7 @@ def _outcome_modals(item: Element, question: Question) -> None:
         if texts[name].strip():
             attributes = {"outcomeIdentifier": INSPERA_FEEDBACK, "identifier": state, "showHide": "show"}
             modal = SubElement(item, "modalFeedback", attributes)
-            _blocks(modal, texts[name], markdown=uses_markdown(question))
+            _blocks(modal, texts[name], question)
 
 
 def _hint_modals(item: Element, question: Question, language: str) -> None:
@@ -857,7 +863,7 @@ def _hint_modals(item: Element, question: Question, language: str) -> None:
             "showHide": "show",
             "title": f"{title} {number}",
         }
-        _blocks(SubElement(item, "modalFeedback", attributes), hint, markdown=uses_markdown(question))
+        _blocks(SubElement(item, "modalFeedback", attributes), hint, question)
 
 
 # ---- test and manifest ---------------------------------------------------------------------------------

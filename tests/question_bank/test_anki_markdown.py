@@ -97,3 +97,30 @@ def test_the_relu_note_anki_itself_wrote_keeps_its_bold_and_list() -> None:
     relu = questions["Den sätter dem till noll:\n\n- f(x) = max(0, x)\n- gradienten är 0 för x < 0"]
     assert relu.prompt == {"sv": "Vad gör **ReLU** med negativa värden?"}
     assert relu.text_format == "markdown"
+
+
+def test_a_markdown_question_without_formatting_shows_its_escaped_characters_as_markdown_does(
+    tmp_path: Path,
+) -> None:
+    """'Beräkna 2\\*3\\*4' in a Markdown bank reads 'Beräkna 2*3*4' in tenta, and so on the card."""
+    bank = Bank.model_validate(
+        {
+            "id": "escaped",
+            "title": "Escaped",
+            "languages": ["sv"],
+            "questions": [
+                {
+                    "id": "calc",
+                    "prompt": {"sv": "Beräkna 2\\*3\\*4 och döp det till snake\\_case."},
+                    "reference_answer": {"sv": "24, eftersom 2\\*3 = 6."},
+                    "rubric": [{"id": "a", "text": "24", "weight": 1}],
+                }
+            ],
+        }
+    )
+    prompt, _, _, _, answer, *_ = anki_deck(bank).notes[0].fields
+    assert (prompt, answer) == ("Beräkna 2*3*4 och döp det till snake_case.", "24, eftersom 2*3 = 6.")
+    out = tmp_path / "escaped.apkg"
+    write_anki_package(bank, out)
+    again = import_anki(out).questions[0]
+    assert again.prompt_in("sv") == "Beräkna 2*3*4 och döp det till snake_case."

@@ -229,3 +229,34 @@ def test_plain_and_unformatted_questions_are_written_and_read_as_before(tmp_path
     assert again.question("calc").choices[1].text == "2*3*4"
     assert again.question("shape").prompt_in("sv") == "Vad är x_train.shape[1] i koden?"
     assert [question.text_format for question in again.questions] == ["plain", "plain"]
+
+
+def test_a_markdown_question_without_formatting_shows_its_escaped_characters_as_markdown_does(
+    tmp_path: Path,
+) -> None:
+    """'Beräkna 2\\*3\\*4' in a Markdown bank reads 'Beräkna 2*3*4' in tenta: the item shows that, not the
+    backslashes, and comes back as plain text showing the same."""
+    data = {
+        "id": "escaped",
+        "title": "Escaped",
+        "languages": ["sv"],
+        "questions": [
+            {
+                "id": "calc",
+                "type": "multiple_choice",
+                "prompt": {"sv": "Beräkna 2\\*3\\*4 och döp det till snake\\_case."},
+                "choices": [{"text": "2\\*3\\*4 = 24", "fraction": 1}, {"text": "9", "fraction": 0}],
+                "general_feedback": "Multiplikation: 2\\*3 = 6.",
+            }
+        ],
+    }
+    bank = Bank.model_validate(data)
+    item = _item(tmp_path, bank, "calc")
+    assert "\\" not in _shown(item)
+    question = _round_trip(bank, tmp_path).question("calc")
+    assert (question.text_format, question.prompt_in("sv")) == (
+        "plain",
+        "Beräkna 2*3*4 och döp det till snake_case.",
+    )
+    assert question.choices[0].text == "2*3*4 = 24"
+    assert question.general_feedback == "Multiplikation: 2*3 = 6."
