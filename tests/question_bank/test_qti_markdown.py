@@ -260,3 +260,46 @@ def test_a_markdown_question_without_formatting_shows_its_escaped_characters_as_
     )
     assert question.choices[0].text == "2*3*4 = 24"
     assert question.general_feedback == "Multiplikation: 2*3 = 6."
+
+
+_XHTML_BLOCKS = {
+    "p",
+    "div",
+    "pre",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "hr",
+    "table",
+}
+_XHTML_INLINE = {"strong", "em", "code", "a", "img", "object", "br", "span"}
+_BODY_PARTS = {"rubricBlock", "choiceInteraction", "extendedTextInteraction", "textEntryInteraction"}
+_STRUCTURE = {"li", "simpleChoice", "feedbackInline", "endAttemptInteraction"}
+_NOT_IN_PRE = {"img", "object", "big", "small", "sub", "sup"}
+_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "code": {"class"}, "object": {"data", "type"}}
+
+
+def test_rendered_markdown_stays_inside_qti_21s_xhtml(tmp_path: Path) -> None:
+    """The body and feedback of every item hold only QTI 2.1's XHTML elements, with the attributes it
+    allows, blocks where only blocks may go (itemBody, modalFeedback) and no picture inside <pre>."""
+    bank = _markdown_bank()
+    for question in bank.questions:
+        item = _item(tmp_path, bank, question.id)
+        holders = [item.find(f"{QTI}itemBody"), *item.iter(f"{QTI}modalFeedback")]
+        for holder in holders:
+            assert holder is not None
+            allowed_children = _XHTML_BLOCKS | (_BODY_PARTS if holder.tag == f"{QTI}itemBody" else set())
+            assert {child.tag.removeprefix(QTI) for child in holder} <= allowed_children, question.id
+            for element in holder.iter():
+                tag = element.tag.removeprefix(QTI)
+                assert element.tag.startswith(QTI), (question.id, tag)
+                if tag in _XHTML_INLINE | _XHTML_BLOCKS | _STRUCTURE and tag in _ATTRIBUTES:
+                    assert set(element.attrib) <= _ATTRIBUTES[tag], (question.id, tag, element.attrib)
+                if tag == "pre":
+                    assert not {child.tag.removeprefix(QTI) for child in element.iter()} & _NOT_IN_PRE
