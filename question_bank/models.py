@@ -159,7 +159,8 @@ class Question(_Strict):
         default="markdown",
         description="How the prompt, choices and reference answer are written: 'markdown' (tenta's own "
         "banks; shown formatted) or 'plain' (imported from a format without Markdown, such as Aiken, GIFT, "
-        "CSV, Anki, Moodle's plain or HTML text: shown as written, so '2*3*4' is no emphasis).",
+        "CSV, Moodle's plain or HTML text, Anki notes and QTI items without formatting: shown as written, so "
+        "'2*3*4' is no emphasis).",
     )
 
     @field_validator("outcome_feedback")

@@ -1,9 +1,9 @@
 """A question rendered as Markdown: prompt, syntax-highlighted code, and the options of closed questions.
 
-A question imported from a format without Markdown (text_format 'plain': Aiken, GIFT, CSV, Anki, Moodle's
-plain or HTML text) is escaped first, so its '2*3*4', 'snake_case', a '#' or '-' at a line's start and
-'<b>' read as written; its line breaks are kept and only its fenced code blocks (which importers write for
-HTML's <pre>) stay code."""
+A question imported from a format without Markdown (text_format 'plain': Aiken, GIFT, CSV, Moodle's
+plain or HTML text, Anki notes and QTI items without formatting) is escaped first, so its '2*3*4',
+'snake_case', a '#' or '-' at a line's start and '<b>' read as written; its line breaks are kept and only
+its fenced code blocks (which importers write for HTML's <pre>) stay code."""
 
 from __future__ import annotations
 
