@@ -84,21 +84,31 @@ def swedish_accents(swedish_texts: Iterable[str]) -> dict[str, str]:
     return accents
 
 
+MIN_RESTORED_WHEN_UNCLEAR = 2
+"""Words that must get their letters back in an answer whose language is unclear as typed: one alone
+("Pooling over windows" -> "över") says nothing about the language."""
+
+
 def restore_accents(answer: str, accents: Mapping[str, str], language: str | None) -> str:
-    """The answer with its Swedish letters given back, when it has none, its `language` as typed (the
-    grader's guess_language, passed in as the grader has it already) is not English and it reads as
-    Swedish once restored; otherwise the answer itself."""
-    if not accents or language == "en" or any(letter in _SWEDISH_LETTERS for letter in answer):
+    """The answer with its Swedish letters given back, when it has none and reads as Swedish: as typed
+    (`language`, the grader's guess_language, passed in as the grader has it already), or, when that is
+    unclear, once at least MIN_RESTORED_WHEN_UNCLEAR words are restored. Otherwise the answer itself."""
+    if not accents or language not in ("sv", None) or any(c in _SWEDISH_LETTERS for c in answer):
         return answer
+    restored_words = 0
 
     def restore(match: re.Match[str]) -> str:
+        nonlocal restored_words
         word = match.group(0)
         restored = accents.get(word.lower())
         if restored is None:
             return word
+        restored_words += 1
         if word.isupper() and len(word) > 1:
             return restored.upper()
         return restored[0].upper() + restored[1:] if word[0].isupper() else restored
 
     restored = _WORD.sub(restore, answer)
-    return restored if restored != answer and guess_language(restored) == "sv" else answer
+    if language is None and restored_words < MIN_RESTORED_WHEN_UNCLEAR:
+        return answer
+    return restored if restored_words and guess_language(restored) == "sv" else answer

@@ -47,6 +47,9 @@ def test_english_answers_and_answers_with_the_letters_are_left_alone() -> None:
     assert restored(english, accents) == english
     mixed = "Traningen avbryts när felet borjar oka."
     assert restored(mixed, accents) == mixed
+    unclear = "Pooling over windows"  # no function word of either language: one 'över' is no evidence
+    assert guess_language(unclear) is None and restored(unclear, accents) == unclear
+    assert restored("Traningen over", accents) == "Träningen över"
 
 
 @pytest.mark.e5

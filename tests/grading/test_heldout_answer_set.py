@@ -2,7 +2,7 @@
 
 The team's own 157 answers tuned the authored-rubric stretch, so they no longer check it cleanly; this set
 was graded against the bank's rubric by another examiner before the engine ever saw it, and nothing is
-fitted on it. The floors sit a little under the measured figures (Pearson 0.645 overall, Swedish 0.743,
+fitted on it. The floors sit a little under the measured figures (Pearson 0.643 overall, Swedish 0.740,
 English 0.486 with this test's grader, no course notes), so a real regression fails here.
 """
 
