@@ -33,7 +33,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from db.records import AnswerDetail, credit_status
+from db.records import AnswerDetail, Gradebook, credit_status
 from db.repository import latest_per_student_question
 from grading.models import GradeFlag, PointStatus
 from question_bank.errors import InputFileError, TentaError
@@ -65,6 +65,7 @@ from quiz.teacher.exports import (
     grade_counts,
     gradebook_table,
     held_for_review,
+    held_questions,
     last_answer_dates,
     question_columns,
     review_reasons,
@@ -1101,7 +1102,9 @@ def stats_command(
 ) -> None:
     """Item analysis per question (Moodle-style): facility, spread, discrimination index; and the
     distribution of final grades when the bank (or --grade-scale) has a grade scale. With --points:
-    which key points the class covered and missed (Gradescope's rubric item statistics)."""
+    which key points the class covered and missed (Gradescope's rubric item statistics). Scores that
+    wait for the teacher are counted at their current value and named provisional; the final grades are
+    counted as the gradebook export reports them, holding those students, whose current grades follow."""
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     if points:
@@ -1113,8 +1116,12 @@ def stats_command(
     if not gradebook.rows:
         console.print(f"No graded answers in bank {bank.id} yet.")
         return
+    held = held_for_review(ctx.repository.answer_history(bank_id=bank.id))
     items, exam = analysis.item_analysis(
-        [row.scores for row in gradebook.rows], gradebook.max_points, max_total=max_total
+        [row.scores for row in gradebook.rows],
+        gradebook.max_points,
+        max_total=max_total,
+        in_review=[held_questions(held, row.student_id) for row in gradebook.rows],
     )
     table = Table(title=f"Item analysis — {bank.title}", expand=True)
     # A long id ('q03-parameters-hyperparameters') is shown whole where the screen has room and folds
@@ -1135,22 +1142,55 @@ def stats_command(
             ", ".join(item.remarks),
         )
     console.print(table)
+    provisional = (
+        f", {exam.provisional_students} with provisional scores (answers waiting for the teacher: tenta "
+        "review)"
+        if exam.provisional_students
+        else ""
+    )
     console.print(
-        f"{exam.students} students; total mean {_points(exam.mean_total, exam.max_total)}, "
+        f"{exam.students} students{provisional}; total mean {_points(exam.mean_total, exam.max_total)}, "
         f"SD {_number(exam.sd_total)}; Cronbach's alpha {_number(exam.cronbach_alpha)}."
     )
     if scale:
-        counts = grade_counts(final_grades(gradebook, bank, scale), scale)
-        console.print(f"Final grades ({describe_scale(scale, max_total)}): {_grade_counts_line(counts)}")
+        _print_final_grades(gradebook, bank, scale, held)
     console.print(
         "[dim]n: students who answered. Facility: mean share of max points. Discrim. (discrimination "
         "index, as Moodle's): correlation between the question's score and the rest of the test; "
-        "below 20% the question separates strong and weak students poorly.[/]"
+        "below 20% the question separates strong and weak students poorly. provisional: scores waiting "
+        "for the teacher (an uncertain auto grade, a regrade request), counted at their current value "
+        "until decided; their students' final grades are held, as in the gradebook export.[/]"
+    )
+
+
+def _print_final_grades(
+    gradebook: Gradebook,
+    bank: Bank,
+    scale: Sequence[GradeBoundary],
+    held: Mapping[int, Sequence[AnswerDetail]],
+) -> None:
+    """The count per final grade as the gradebook export reports it (held students without a grade),
+    then the grades the held students' current scores would give, so none is silently left out."""
+    max_total = sum(question_columns(gradebook, bank).values())
+    counts = grade_counts(final_grades(gradebook, bank, scale, held=held.keys()), scale)
+    console.print(f"Final grades ({describe_scale(scale, max_total)}): {_grade_counts_line(counts)}")
+    if not held:
+        return
+    current = final_grades(gradebook, bank, scale)
+    would_get = [
+        (grade, count)
+        for grade, count in grade_counts({student: current[student] for student in held}, scale)
+        if count
+    ]
+    console.print(
+        f"{len(held)} of those without a grade are held for review; from their current scores they would "
+        f"get {_grade_counts_line(would_get)}."
     )
 
 
 def _key_point_stats(ctx: AppContext, bank: Bank) -> None:
-    tallies = analysis.key_point_tallies(ctx.repository.answer_history(bank_id=bank.id))
+    details = ctx.repository.answer_history(bank_id=bank.id)
+    tallies = analysis.key_point_tallies(details)
     if not tallies:
         console.print(f"No graded answers with key points in bank {bank.id} yet.")
         return
@@ -1177,6 +1217,12 @@ def _key_point_stats(ctx: AppContext, bank: Bank) -> None:
         "not count). Where a teacher decided a point of that answer (`tenta override --point`, a group "
         "decision) the decision counts instead of the grader's ('teacher': how many).[/]"
     )
+    waiting = sum(1 for detail in analysis.tallied_answers(details) if detail.waits_for_teacher)
+    if waiting:
+        console.print(
+            f"{waiting} of the counted answers wait(s) for the teacher (tenta review): their key points "
+            "are the grader's, provisional until decided."
+        )
 
 
 # --- export ----------------------------------------------------------------------------------------
@@ -1232,9 +1278,10 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
         bool,
         typer.Option(
             "--include-pending",
-            help="grades: also write the final grade of students with answers waiting for review (an "
+            help="Also write the total and final grade of students with answers waiting for review (an "
             "uncertain auto grade not overridden, a regrade request), from their current scores; by "
-            "default their grade and points are left empty and they are named on stderr with the reason.",
+            "default, in every format, their total, grade and the answer's cell are left without a grade "
+            "and they are named on stderr with the reason.",
         ),
     ] = False,
 ) -> None:
@@ -1242,28 +1289,22 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
     the final grades per student.
 
     In the LMS files an unanswered question counts 0 and an answer not graded yet leaves the total
-    without a grade; a student with an answer not graded yet gets no final grade. In the grades file (for
-    Ladok) a student whose answers wait for review gets no final grade either, unless --include-pending
-    is given. Students the LMS cannot identify, students held for review with the reason, and the
-    distribution of final grades are printed on stderr.
+    without a grade; a student with an answer not graded yet gets no final grade. A student whose answers
+    wait for review (an uncertain auto grade, a regrade request) gets no total or final grade in any
+    format either, unless --include-pending is given. Students the LMS cannot identify, students held
+    for review with the reason, and the distribution of final grades are printed on stderr.
     """
-    if include_pending and format_name is not GradebookFormat.GRADES:
-        raise TentaError(
-            f"--include-pending applies to --format grades: the {format_name.value} export has no held grades"
-        )
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     gradebook = ctx.repository.gradebook(bank.id)
     scale = _grade_scale(grade_scale, bank, sum(question_columns(gradebook, bank).values()))
+    details = ctx.repository.answer_history(bank_id=bank.id)
+    held = {} if include_pending else held_for_review(details)
     exam_dates: dict[int, date] = {}
-    held: dict[int, tuple[AnswerDetail, ...]] = {}
     if format_name is GradebookFormat.GRADES:
-        details = ctx.repository.answer_history(bank_id=bank.id)
         exam_dates = last_answer_dates(details)
         if exam_date is not None:
             exam_dates = dict.fromkeys(exam_dates, _local_time("--exam-date", exam_date).date())
-        if not include_pending:
-            held = held_for_review(details)
     table = gradebook_table(
         gradebook,
         bank,
@@ -1280,8 +1321,7 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
         error_console.print(f"{format_name.value}: {escape(note)}")
     if table.grade_counts:
         error_console.print(f"Final grades: {_grade_counts_line(table.grade_counts)}")
-    holding = format_name is GradebookFormat.GRADES and not include_pending
-    _print_review_queue(ctx.repository.review_queue(bank.id), held, holding=holding)
+    _print_review_queue(ctx.repository.review_queue(bank.id), held, holding=not include_pending)
     if out is not None:
         console.print(f"Wrote the {format_name.value} gradebook of {table.students} students to {out}")
 

@@ -9,7 +9,7 @@ discrimination index as item-vs-rest-of-test correlation, Cronbach's alpha).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -261,6 +261,8 @@ class ItemStats(_Value):
     """Mean score as a share of max points (0 = nobody got anything, 1 = everybody got full marks)."""
     discrimination: float | None
     """Pearson correlation of the question's score with the rest of the test (total minus this question)."""
+    provisional: int = 0
+    """Of `students`, those whose score waits for the teacher (see item_analysis's `in_review`)."""
     remarks: tuple[str, ...] = ()
 
 
@@ -271,6 +273,8 @@ class ExamStats(_Value):
     sd_total: float | None
     cronbach_alpha: float | None
     """Internal consistency of the test; missing answers count as 0."""
+    provisional_students: int = 0
+    """Students whose total includes a score that waits for the teacher."""
 
 
 def sample_sd(values: Sequence[float]) -> float | None:
@@ -281,7 +285,11 @@ def sample_sd(values: Sequence[float]) -> float | None:
 
 
 def item_analysis(
-    scores: Sequence[dict[str, float | None]], max_points: dict[str, float], *, max_total: float | None = None
+    scores: Sequence[dict[str, float | None]],
+    max_points: dict[str, float],
+    *,
+    max_total: float | None = None,
+    in_review: Sequence[Collection[str]] = (),
 ) -> tuple[list[ItemStats], ExamStats]:
     """Per-question and whole-test statistics from a students × questions table of final scores.
 
@@ -289,12 +297,17 @@ def item_analysis(
     graded). The discrimination of a question uses only the students who answered it; their rest-of-
     test score counts unanswered questions as 0, as Moodle does. `max_total` is the exam's full points
     when it has questions nobody answered (the gradebook's and the grade scale's total); by default the
-    answered questions' points.
+    answered questions' points. `in_review` (parallel to `scores`, empty: none) names each student's
+    questions whose score waits for the teacher: they are counted at their current value, since leaving
+    out the answers the grader was unsure of would bias facility towards the clear ones, and counted as
+    `provisional`, so the teacher sees how much may still move.
     """
     question_ids = list(max_points)
     totals = [sum(score or 0.0 for score in row.values()) for row in scores]
+    reviewing = list(in_review) or [() for _ in scores]
     items = [
-        _item_stats(question_id, scores, totals, max_points[question_id]) for question_id in question_ids
+        _item_stats(question_id, scores, totals, max_points[question_id], reviewing)
+        for question_id in question_ids
     ]
     test = ExamStats(
         students=len(scores),
@@ -304,22 +317,32 @@ def item_analysis(
         cronbach_alpha=cronbach_alpha(
             [[row.get(question_id) or 0.0 for question_id in question_ids] for row in scores]
         ),
+        provisional_students=sum(
+            1
+            for row, questions in zip(scores, reviewing, strict=True)
+            if any(row.get(question_id) is not None for question_id in questions)
+        ),
     )
     return items, test
 
 
 def _item_stats(
-    question_id: str, scores: Sequence[dict[str, float | None]], totals: Sequence[float], max_points: float
+    question_id: str,
+    scores: Sequence[dict[str, float | None]],
+    totals: Sequence[float],
+    max_points: float,
+    in_review: Sequence[Collection[str]],
 ) -> ItemStats:
     answered = [
-        (score, total)
-        for row, total in zip(scores, totals, strict=True)
+        (score, total, question_id in questions)
+        for row, total, questions in zip(scores, totals, in_review, strict=True)
         if (score := row.get(question_id)) is not None
     ]
-    item_scores = [score for score, _ in answered]
+    item_scores = [score for score, _, _ in answered]
     mean = sum(item_scores) / len(item_scores) if item_scores else None
     facility = mean / max_points if mean is not None else None
-    discrimination = pearson(item_scores, [total - score for score, total in answered])
+    discrimination = pearson(item_scores, [total - score for score, total, _ in answered])
+    provisional = sum(1 for _, _, reviewing in answered if reviewing)
     return ItemStats(
         question_id=question_id,
         students=len(answered),
@@ -328,11 +351,14 @@ def _item_stats(
         sd_score=sample_sd(item_scores),
         facility=facility,
         discrimination=discrimination,
-        remarks=tuple(_remarks(facility, discrimination, len(answered))),
+        provisional=provisional,
+        remarks=tuple(_remarks(facility, discrimination, len(answered), provisional)),
     )
 
 
-def _remarks(facility: float | None, discrimination: float | None, students: int) -> Iterable[str]:
+def _remarks(
+    facility: float | None, discrimination: float | None, students: int, provisional: int
+) -> Iterable[str]:
     if facility is not None and facility < 0.2:
         yield "very hard"
     if facility is not None and facility > 0.9:
@@ -343,6 +369,8 @@ def _remarks(facility: float | None, discrimination: float | None, students: int
         yield "weak discrimination"
     if 0 < students < 10:
         yield "few students"
+    if provisional:
+        yield f"{provisional} provisional"
 
 
 def cronbach_alpha(table: Sequence[Sequence[float]]) -> float | None:
@@ -396,8 +424,7 @@ def key_point_tallies(answers: Iterable[AnswerDetail]) -> list[KeyPointTally]:
     counts: dict[tuple[str, str], dict[str, int]] = {}
     texts: dict[tuple[str, str], str] = {}
     order: dict[tuple[str, str], tuple[int, str, int]] = {}
-    graded = [detail for detail in answers if detail.final_points]
-    for detail in latest_per_student_question(graded).values():
+    for detail in tallied_answers(answers):
         question = detail.question
         position = {point.id: index for index, point in enumerate(question.rubric)}
         for point in detail.final_points:
@@ -413,3 +440,8 @@ def key_point_tallies(answers: Iterable[AnswerDetail]) -> list[KeyPointTally]:
         KeyPointTally(question_id=key[0], point_id=key[1], text=texts[key], **counts[key])
         for key in sorted(counts, key=lambda key: order[key])
     ]
+
+
+def tallied_answers(answers: Iterable[AnswerDetail]) -> list[AnswerDetail]:
+    """The answers key_point_tallies counts: each student's latest answer per question with key points."""
+    return list(latest_per_student_question(detail for detail in answers if detail.final_points).values())

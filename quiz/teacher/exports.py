@@ -21,10 +21,14 @@ scale's items and rejects words in a points item), so its file gets a separate g
 item; Canvas's import takes points, and shows letters through the assignment's grading scheme, so its
 file keeps points only. A student with an answer not graded yet gets no final grade.
 
-The `grades` file is what a teacher reports as the students' results, so, as Gradescope and Moodle release
-no grade while it is being reviewed, a student with an answer the gradebook counts still waiting for the
-teacher (an uncertain auto grade not overridden, a regrade request) gets no final grade there either,
-and is named with the reason; the teacher can ask for grades from the current scores instead.
+Every gradebook file is something a teacher hands on (to Ladok, to the LMS the students read, to a
+colleague's spreadsheet), so, as Moodle gives no grade while an answer "Requires grading" and Gradescope
+exports only what was published, a student with an answer the gradebook counts still waiting for the
+teacher (AnswerDetail.waits_for_teacher: an uncertain auto grade not overridden, a regrade request) is
+held in every format: the total and final grade are left without a grade, and so is that answer's own
+cell, as for an answer not graded yet; the student is named on stderr with the reason. One rule,
+held_for_review, decides who is held; the teacher's override releases the grade, and the teacher can ask
+for the current scores instead (an empty `held`).
 
 Excel opens a CSV with the list separator of its locale: in Swedish (and most of Europe) that is ';' with
 ',' as decimal separator, so a comma-separated file opens in one column there. The `grades` file, which a
@@ -209,7 +213,7 @@ def gradebook_table(
     """The gradebook laid out for tenta's spreadsheet, Moodle's or Canvas's grade import, or the final
     grades; `grade_scale` adds final grades, `exam_dates` (student id → date) dates them. `separator`
     (default: the format's own) is for the spreadsheet files only: an LMS reads commas. `held` (student
-    id → answers waiting for review, see held_for_review) get no final grade in the `grades` file."""
+    id → answers waiting for review, see held_for_review) get no total or final grade in any format."""
     default = CsvSeparator.SEMICOLON if format_name is GradebookFormat.GRADES else CsvSeparator.COMMA
     chosen = separator or default
     if chosen is CsvSeparator.SEMICOLON and format_name in (GradebookFormat.MOODLE, GradebookFormat.CANVAS):
@@ -217,8 +221,6 @@ def gradebook_table(
             f"--separator semicolon: the {format_name.value} import reads comma-separated files only; "
             "it applies to --format tenta and grades"
         )
-    if held and format_name is not GradebookFormat.GRADES:
-        raise TentaError(f"holding grades for review applies to --format grades, not {format_name.value}")
     layout = _Layout(title, per_question, tuple(grade_scale), exam_dates or {}, held or {})
     return with_separator(_laid_out(gradebook, bank, format_name, layout), chosen)
 
@@ -238,18 +240,20 @@ def _laid_out(
     gradebook: Gradebook, bank: Bank, format_name: GradebookFormat, layout: _Layout
 ) -> GradebookTable:
     """The rows each system expects, before the separator is chosen."""
-    scale = layout.scale
+    scale, held = layout.scale, layout.held
     if format_name is GradebookFormat.TENTA:
-        table = tenta_gradebook(gradebook, bank, scale)
+        table = tenta_gradebook(gradebook, bank, scale, held=held)
     elif format_name is GradebookFormat.GRADES:
-        table = grades_table(gradebook, bank, scale, layout.exam_dates, layout.held)
+        table = grades_table(gradebook, bank, scale, layout.exam_dates, held)
     else:
         column = (layout.title or bank.title or bank.id).strip()
         lay_out = moodle_gradebook if format_name is GradebookFormat.MOODLE else canvas_gradebook
-        table = lay_out(gradebook, bank, title=column, per_question=layout.per_question, scale=scale)
+        table = lay_out(
+            gradebook, bank, title=column, per_question=layout.per_question, scale=scale, held=held
+        )
     if not scale:
         return table
-    grades = final_grades(gradebook, bank, scale, held=layout.held.keys())
+    grades = final_grades(gradebook, bank, scale, held=held.keys())
     return dataclasses.replace(table, grade_counts=grade_counts(grades, scale))
 
 
@@ -293,13 +297,19 @@ def final_grades(
 
 def held_for_review(details: Sequence[AnswerDetail]) -> dict[int, tuple[AnswerDetail, ...]]:
     """Student id → the answers the gradebook counts (each student's latest per question) that wait for
-    a teacher: an uncertain auto grade not yet overridden, or a regrade request. Their final grade is
-    not reported until these are decided, as the feedback files show them "not graded yet"."""
+    a teacher (AnswerDetail.waits_for_teacher). Their total and final grade are not reported in any
+    gradebook format until these are decided, as the feedback files show them "not graded yet", and the
+    statistics count their scores as provisional."""
     held: dict[int, list[AnswerDetail]] = {}
     for detail in sorted(latest_per_student_question(details).values(), key=lambda each: each.answer.id):
         if detail.waits_for_teacher:
             held.setdefault(detail.answer.student_id, []).append(detail)
     return {student_id: tuple(answers) for student_id, answers in held.items()}
+
+
+def held_questions(held: Mapping[int, Sequence[AnswerDetail]], student_id: int) -> frozenset[str]:
+    """The questions whose counted answer holds the student's total (see held_for_review)."""
+    return frozenset(detail.answer.question_id for detail in held.get(student_id, ()))
 
 
 def review_reasons(detail: AnswerDetail) -> list[str]:
@@ -315,14 +325,23 @@ def review_reasons(detail: AnswerDetail) -> list[str]:
     return reasons
 
 
-def held_notes(gradebook: Gradebook, held: Mapping[int, Sequence[AnswerDetail]]) -> tuple[str, ...]:
-    """One line for the held students, then one per student naming each answer waiting and why."""
+def held_notes(
+    gradebook: Gradebook,
+    held: Mapping[int, Sequence[AnswerDetail]],
+    *,
+    withheld: str = "a final grade",
+    written: str = "grades",
+    cells: str | None = None,
+) -> tuple[str, ...]:
+    """One line for the held students (without `withheld`; --include-pending writes their `written`),
+    one per student naming each answer waiting and why, and when the file has a cell per answer, how
+    those answers' `cells` look."""
     if not held:
         return ()
     lines = [
-        f"{len(held)} student(s) held without a final grade while answers of theirs wait for review "
-        "(decide them with tenta review / tenta override and export again, or write their grades from the "
-        "current scores with --include-pending):"
+        f"{len(held)} student(s) held without {withheld} while answers of theirs wait for review "
+        f"(decide them with tenta review / tenta override and export again, or write their {written} from "
+        "the current scores with --include-pending):"
     ]
     for row in gradebook.rows:
         if row.student_id in held:
@@ -332,7 +351,28 @@ def held_notes(gradebook: Gradebook, held: Mapping[int, Sequence[AnswerDetail]])
                 for detail in held[row.student_id]
             )
             lines.append(f"held: {row.student_name}: {waiting}")
+    if cells is not None:
+        lines.append(f"the answers in review have {cells} cells too")
     return tuple(lines)
+
+
+def lms_held_notes(
+    gradebook: Gradebook,
+    held: Mapping[int, Sequence[AnswerDetail]],
+    *,
+    with_final_grades: bool,
+    no_grade: str | None,
+) -> tuple[str, ...]:
+    """held_notes for a file with a total per student (tenta's, Moodle's, Canvas's); `no_grade` is how
+    an answer's cell without a grade looks, None when the file has no cell per answer."""
+    cells = None if no_grade is None else (f"{no_grade!r}" if no_grade else "empty")
+    return held_notes(
+        gradebook,
+        held,
+        withheld="a total or final grade" if with_final_grades else "a total",
+        written="totals",
+        cells=cells,
+    )
 
 
 def grade_counts(
@@ -358,30 +398,45 @@ def no_final_grade_note(gradebook: Gradebook) -> tuple[str, ...]:
     )
 
 
-def tenta_gradebook(gradebook: Gradebook, bank: Bank, scale: Sequence[GradeBoundary] = ()) -> GradebookTable:
+def tenta_gradebook(
+    gradebook: Gradebook,
+    bank: Bank,
+    scale: Sequence[GradeBoundary] = (),
+    *,
+    held: Mapping[int, Sequence[AnswerDetail]] | None = None,
+) -> GradebookTable:
     """One row per student: final score per question (bank order), total, max total and percent, and the
     final grade when a scale applies; a question without a final score (not answered or not graded) is
-    blank and adds nothing."""
+    blank and adds nothing. A `held` student's answers in review, total, percent and grade are blank."""
+    held = held or {}
     columns = question_columns(gradebook, bank)
     max_total = sum(columns.values())
-    grades = final_grades(gradebook, bank, scale) if scale else {}
+    grades = final_grades(gradebook, bank, scale, held=held.keys()) if scale else {}
     rows = [
         ["student", "student_id", *columns, "total", "max_total", "percent", *(["grade"] if scale else [])]
     ]
     for row in gradebook.rows:
+        in_review = held_questions(held, row.student_id)
+        total = None if in_review else row.total
         rows.append(
             [
                 row.student_name,
                 row.external_id or "",
-                *(format_score(row.scores.get(question_id)) for question_id in columns),
-                format_score(row.total),
+                *(
+                    "" if question_id in in_review else format_score(row.scores.get(question_id))
+                    for question_id in columns
+                ),
+                format_score(total),
                 format_score(max_total),
-                format_score(100.0 * row.total / max_total if max_total else None),
+                format_score(100.0 * total / max_total if max_total and total is not None else None),
                 *([grades[row.student_id] or ""] if scale else []),
             ]
         )
-    notes = no_final_grade_note(gradebook) if scale else ()
-    return GradebookTable(rows=rows, encoding=CSV_ENCODING, students=len(gradebook.rows), notes=notes)
+    notes = [
+        *(no_final_grade_note(gradebook) if scale else ()),
+        *lms_held_notes(gradebook, held, with_final_grades=bool(scale), no_grade=""),
+    ]
+    return GradebookTable(rows=rows, encoding=CSV_ENCODING, students=len(gradebook.rows), notes=tuple(notes))
 
 
 def grades_table(
@@ -443,16 +498,17 @@ def split_identifier(external_id: str | None) -> tuple[str, str]:
     return (value, "") if EMAIL.match(value) else ("", value)
 
 
-def lms_cell(row: GradebookRow, question_id: str, no_grade: str) -> str:
-    """An unanswered question counts 0; an answer not graded yet has no grade."""
-    if question_id in row.pending:
+def lms_cell(row: GradebookRow, question_id: str, no_grade: str, in_review: Collection[str] = ()) -> str:
+    """An unanswered question counts 0; an answer not graded yet, or `in_review`, has no grade."""
+    if question_id in row.pending or question_id in in_review:
         return no_grade
     return format_score(row.scores.get(question_id) or 0.0)
 
 
-def lms_total(row: GradebookRow, question_ids: Sequence[str], no_grade: str) -> str:
-    """The sum over the questions, or no grade while any answer waits for grading."""
-    if row.pending:
+def lms_total(row: GradebookRow, question_ids: Sequence[str], no_grade: str, *, held: bool = False) -> str:
+    """The sum over the questions, or no grade while any answer waits for grading or the student is
+    `held` for review."""
+    if row.pending or held:
         return no_grade
     return format_score(sum(row.scores.get(question_id) or 0.0 for question_id in question_ids))
 
@@ -489,11 +545,14 @@ def moodle_gradebook(
     title: str,
     per_question: bool,
     scale: Sequence[GradeBoundary] = (),
+    held: Mapping[int, Sequence[AnswerDetail]] | None = None,
 ) -> GradebookTable:
     """Moodle's "Import grades → CSV file": identifiers, the total, the final grade as a scale word when a
-    grade scale applies, optionally each question, feedback."""
+    grade scale applies, optionally each question, feedback. A `held` student's total, grade and answers
+    in review are Moodle's no grade."""
+    held = held or {}
     columns = question_columns(gradebook, bank)
-    grades = final_grades(gradebook, bank, scale) if scale else {}
+    grades = final_grades(gradebook, bank, scale, held=held.keys()) if scale else {}
     grade_column = f"{title}: grade"
     labels = question_labels(bank, list(columns))
     identities = {row.student_id: split_identifier(row.external_id) for row in gradebook.rows}
@@ -519,19 +578,28 @@ def moodle_gradebook(
     ]
     for row in ordered:
         email, other = identities[row.student_id]
+        in_review = held_questions(held, row.student_id)
         rows.append(
             [
                 row.student_name,
                 email,
                 other,
-                lms_total(row, list(columns), MOODLE_NO_GRADE),
+                lms_total(row, list(columns), MOODLE_NO_GRADE, held=bool(in_review)),
                 *([grades[row.student_id] or MOODLE_NO_GRADE] if scale else []),
-                *(lms_cell(row, question_id, MOODLE_NO_GRADE) for question_id in question_ids),
+                *(lms_cell(row, question_id, MOODLE_NO_GRADE, in_review) for question_id in question_ids),
                 teacher_feedback(row, labels),
             ]
         )
     unidentified = tuple(row.student_name for row in ordered if not identified(row))
-    notes = list(ungraded_note(gradebook, MOODLE_NO_GRADE, with_final_grades=bool(scale)))
+    notes = [
+        *ungraded_note(gradebook, MOODLE_NO_GRADE, with_final_grades=bool(scale)),
+        *lms_held_notes(
+            gradebook,
+            held,
+            with_final_grades=bool(scale),
+            no_grade=MOODLE_NO_GRADE if per_question else None,
+        ),
+    ]
     if scale:
         notes.append(
             f"map {grade_column!r} to a grade item of type Scale whose scale lists "
@@ -567,13 +635,16 @@ def canvas_gradebook(
     title: str,
     per_question: bool,
     scale: Sequence[GradeBoundary] = (),
+    held: Mapping[int, Sequence[AnswerDetail]] | None = None,
 ) -> GradebookTable:
     """Canvas's gradebook import: its five student columns, the assignment(s), and a Points Possible row.
 
     tenta never knows Canvas's own user ID, so that column stays empty; an email goes to SIS Login ID,
     any other identifier to both SIS User ID and SIS Login ID (Canvas tries them in that order).
-    Canvas imports points, so a grade scale becomes a hint for the assignment's grading scheme.
+    Canvas imports points, so a grade scale becomes a hint for the assignment's grading scheme. A `held`
+    student's total and answers in review are empty, as for an answer not graded yet.
     """
+    held = held or {}
     columns = question_columns(gradebook, bank)
     labels = question_labels(bank, list(columns))
     question_ids = list(columns) if per_question else []
@@ -595,6 +666,7 @@ def canvas_gradebook(
     ]
     for row in gradebook.rows:
         email, other = split_identifier(row.external_id)
+        in_review = held_questions(held, row.student_id)
         rows.append(
             [
                 row.student_name,
@@ -602,12 +674,15 @@ def canvas_gradebook(
                 other,
                 email or other,
                 "",
-                lms_total(row, list(columns), ""),
-                *(lms_cell(row, question_id, "") for question_id in question_ids),
+                lms_total(row, list(columns), "", held=bool(in_review)),
+                *(lms_cell(row, question_id, "", in_review) for question_id in question_ids),
             ]
         )
     unidentified = tuple(row.student_name for row in gradebook.rows if not row.external_id)
-    notes = list(ungraded_note(gradebook, ""))
+    notes = [
+        *ungraded_note(gradebook, ""),
+        *lms_held_notes(gradebook, held, with_final_grades=False, no_grade="" if per_question else None),
+    ]
     if scale:
         notes.append(
             "Canvas imports points, not grade words: to show final grades set the assignment's "

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from question_bank.errors import TentaError
 from question_bank.models import Bank
 from quiz.context import AppContext
 from quiz.settings import Settings
@@ -147,9 +146,12 @@ def test_a_regrade_request_on_an_attempt_answered_again_holds_no_grade(
     assert f"  answer {first}: Eva, dropout" in lines
 
 
-def test_include_pending_is_refused_where_no_grade_is_held() -> None:
-    with pytest.raises(TentaError, match="--include-pending applies to --format grades"):
-        tenta("export", "gradebook", "-b", "teacher-test", "--include-pending")
+def test_include_pending_applies_to_every_format() -> None:
+    """Every format holds grades in review now (tests/cli/test_gradebook_hold.py), so the option is no
+    longer refused outside --format grades."""
+    code, _, stderr = tenta("export", "gradebook", "-b", "teacher-test", "--include-pending")
+
+    assert code == 0, stderr
 
 
 def test_help_names_the_option() -> None:
