@@ -279,8 +279,8 @@ class AnswerDetail(_Record):
     @property
     def waits_for_teacher(self) -> bool:
         """An uncertain auto grade no teacher has overridden, or a regrade request: the answer's score is
-        not final until a teacher decides it (feedback files say "being reviewed", the Ladok file holds the
-        student's grade, statistics count it in review)."""
+        not final until a teacher decides it (feedback files say "being reviewed", every gradebook format
+        holds the student's total and grade, statistics count it as provisional)."""
         return self.needs_review or self.regrade_requested
 
     @property
@@ -389,7 +389,10 @@ class QuestionStats(_Record):
     max_points: float
     facility: float | None
     discrimination: float | None
-    needs_review: int
+    needs_review: int = Field(
+        description="Students whose counted answer waits for the teacher (AnswerDetail.waits_for_teacher): "
+        "its score is provisional."
+    )
 
 
 class GradebookRow(_Record):

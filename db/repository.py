@@ -890,8 +890,8 @@ class Repository:
 
     def question_statistics(self, bank_id: str) -> list[QuestionStats]:
         """Attempts, mean, facility and upper-lower 27 % discrimination per question (see QuestionStats).
-        Uncertain grades are counted as the review queue lists them: only on the attempt the gradebook
-        counts, not on one its student answered again later."""
+        Answers waiting for the teacher (AnswerDetail.waits_for_teacher: an uncertain grade, a regrade
+        request) are counted on the attempt the gradebook counts, the ones whose grade it holds."""
         details = self.answer_history(bank_id=bank_id)
         graded = [d for d in details if d.final_score is not None]
         latest = latest_per_student_question(graded)
@@ -926,7 +926,7 @@ class Repository:
                     facility=_mean([_fraction(d) for d in attempts]),
                     discrimination=discrimination,
                     needs_review=sum(
-                        1 for d in counted if d.answer.question_id == question_id and d.needs_review
+                        1 for d in counted if d.answer.question_id == question_id and d.waits_for_teacher
                     ),
                 )
             )
