@@ -6,6 +6,7 @@ answer and safe on any input (control characters, code, megabytes of text).
 
 from __future__ import annotations
 
+import keyword
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -297,7 +298,40 @@ def _looks_like_prose(line: str) -> bool:
     tokens = words(line)
     if len(tokens) >= 6 and sum(token in STOPWORDS for token in tokens) >= len(tokens) / 4:
         return True
+    if _mostly_plain_words(line):
+        return True
     return all(_DEFINITION.fullmatch(part) for part in re.split(r"[,;]", line.strip().rstrip(".")))
+
+
+def _mostly_plain_words(line: str) -> bool:
+    """True for a line that names a call or a formula among ordinary words, as notes do: 'monitor val_loss
+    each epoch; stop when it has not gone below min(val_loss) for 5 epochs', 'class definitions are placed
+    here', 'save(): model -> disk (architecture + weights + optimizer state)'. Such a line holds at least
+    three bare words that are no code keyword, at least half of its pieces, and few statement marks (';',
+    '=', braces); a statement ('if x is not None:', 'activation = relu', 'import numpy as np',
+    'if (right > left) { mid = (right + left) / 2; ...') does not."""
+    pieces = line.split()
+    plain = [word for piece in pieces if _is_plain_word(word := piece.strip(_PIECE_EDGES), piece)]
+    marks = len(_STATEMENT_MARK.findall(line))
+    return len(plain) >= 3 and len(plain) >= len(pieces) / 2 and marks < len(plain) / 4
+
+
+def _is_plain_word(word: str, piece: str) -> bool:
+    """A word of prose: letters only once the punctuation around it is off, not a call ('main()', both
+    brackets in one piece), not a single letter and no code keyword."""
+    calls = "(" in piece and ")" in piece
+    return word.isalpha() and len(word) > 1 and not calls and word.lower() not in _CODE_KEYWORDS
+
+
+_STATEMENT_MARK = re.compile(r"[;{}]|(?<![=<>!-])=(?![=>])")
+_PIECE_EDGES = "-.,;:!?\"'()[]{}<>*"
+"""Punctuation around a word in notes ('(architecture', 'state)'), taken off before asking for a word."""
+_CODE_KEYWORDS = frozenset(word.lower() for word in keyword.kwlist) | frozenset(
+    {"const", "let", "var", "new", "null", "void", "public", "private", "static", "self", "int", "float"}
+    | {"double", "char", "bool", "string"}
+)
+"""Words that make a statement, not a sentence: Python's keywords and the common ones of C, Java and
+JavaScript."""
 
 
 _DEFINITION = re.compile(r"\s*[^\W\d_]+\s*=\s*[^\W\d_]+(?:[ -][^\W\d_]+)+\s*")

@@ -89,6 +89,31 @@ def test_terms_defined_with_equals_signs_are_prose_not_code() -> None:
     assert is_code_only("x = a + b")
 
 
+def test_notes_that_name_a_call_are_prose_not_code() -> None:
+    """Notes with a call or an assignment among ordinary words were flagged code_only (halving the grade's
+    confidence and sending a right answer to review): the held-out examiner set's early-stopping and
+    model.save answers, and Mohler's 'class definitions are placed here'."""
+    assert not is_code_only(
+        "monitor val_loss each epoch; if val_loss has not gone below min(val_loss) for 5 epochs "
+        "(patience=5) -> stop training + restore best weights. prevents overfitting."
+    )
+    assert not is_code_only(
+        "- save(): model -> disk (architecture + weights + optimizer state)\n- load_model(): disk -> my_model"
+    )
+    assert not is_code_only("class definitions are placed here")
+    assert not is_code_only('At the "main()" function')
+    assert not is_code_only("the experimental approach measures actual running time in t. t= seconds.")
+
+
+def test_statements_with_word_like_names_stay_code() -> None:
+    assert is_code_only("if (right > left) { mid = (right + left) / 2; m_sort(numbers, temp, left, mid); }")
+    assert is_code_only("if x is not None:\n    return x")
+    assert is_code_only("import numpy as np\nfrom keras.models import Sequential")
+    assert is_code_only("model.fit(X, y, epochs=10, batch_size=32, validation_split=0.2)")
+    assert is_code_only("StackPush() StackPop() StackIsEmpty()")
+    assert is_code_only('model.save("model_file.keras")\nmy_model = load_model("model_file.keras")  # laddar')
+
+
 def test_truncate_cuts_at_word_boundary() -> None:
     text = "word " * 5000
     cut, truncated = truncate(text)
