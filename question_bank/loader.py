@@ -186,14 +186,10 @@ class BankCatalog:
                 return bank.version
         return None
 
-    def install(self, bank: Bank, *, replace: bool = False, media: Mapping[str, bytes] | None = None) -> Path:
-        """Write `bank` into user_dir as YAML atomically (a crash leaves the old file or none, never half).
-
-        An existing user bank with the same id is overwritten only with `replace`. With `media` (the
-        bytes of every name the questions list) the bank's media folder becomes exactly those files,
-        staged beside it first so a failure leaves the previous bank and media as they were; without it
-        the media folder is left alone.
-        """
+    def install_target(self, bank: Bank, *, replace: bool = False) -> Path:
+        """The file `install` would write `bank` to, or the TentaError it would refuse it with (a bundled
+        bank's id, an imported one without `replace`): `tenta bank import --dry-run` asks this so it never
+        reports an import that the real one refuses. Writes nothing."""
         if self.user_dir is None:
             raise TentaError("no user bank folder is configured")
         bundled_version = self._bundled_version(bank.id)
@@ -202,7 +198,6 @@ class BankCatalog:
                 f"bank id {bank.id!r} belongs to a bundled bank (version {bundled_version}); "
                 "import it under another id (--id) or give it a newer version"
             )
-        self.user_dir.mkdir(parents=True, exist_ok=True)
         existing = self._scan().get(bank.id)
         if existing and not existing.bundled and not replace:
             raise TentaError(
@@ -210,8 +205,19 @@ class BankCatalog:
                 "pass --replace to overwrite it or --id to import it beside it"
             )
         target = existing.path if existing and not existing.bundled else self.user_dir / f"{bank.id}.yaml"
-        if target.suffix == ".json":
-            target = target.with_suffix(".yaml")
+        return target.with_suffix(".yaml") if target.suffix == ".json" else target
+
+    def install(self, bank: Bank, *, replace: bool = False, media: Mapping[str, bytes] | None = None) -> Path:
+        """Write `bank` into user_dir as YAML atomically (a crash leaves the old file or none, never half).
+
+        An existing user bank with the same id is overwritten only with `replace`. With `media` (the
+        bytes of every name the questions list) the bank's media folder becomes exactly those files,
+        staged beside it first so a failure leaves the previous bank and media as they were; without it
+        the media folder is left alone.
+        """
+        target = self.install_target(bank, replace=replace)
+        existing = self._scan().get(bank.id)
+        target.parent.mkdir(parents=True, exist_ok=True)
         staged_media = _stage_media(bank, media, target.parent) if media is not None else None
         media_dir = media_folder(target)
         retired = (

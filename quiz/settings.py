@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -36,14 +37,56 @@ def default_config_file() -> Path:
 
 
 def _settings_error(error: ValidationError) -> TentaError:
-    """A bad setting as one line naming where it came from: the TENTA_* variable, else config.toml."""
+    """A bad setting as one line naming where it came from: the TENTA_* variable, else config.toml and the
+    line of the setting there."""
     first = error.errors()[0]
     field = field_name(first["loc"])
     variable = f"TENTA_{field}".upper()
     environment = {name.upper(): value for name, value in os.environ.items()}
     if variable in environment:
         return TentaError(f"{variable}={environment[variable]!r}: {first['msg']}")
-    return InputFileError(default_config_file(), first["msg"], field=field)
+    path = default_config_file()
+    return InputFileError(path, first["msg"], line=_config_line(path, field), field=field)
+
+
+def _config_line(path: Path, key: str) -> int | None:
+    """The line of config.toml that sets `key` at the top level (where the settings are), if any."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    pattern = re.compile(rf"""^\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*=""")
+    for number, line in enumerate(lines, start=1):
+        if TABLE_HEADER.match(line):
+            return None
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _check_config_keys(names: set[str]) -> None:
+    """Refuse a top-level config.toml key that is no setting: read silently past, a misspelt
+    `reveiw_threshold` or a `TENTA_DEFAULT_BANK = ...` copied from the README's variable names would leave
+    the default in force with nothing said. The error names the file, the line and the key, and the setting
+    it likely means. [tables] are other tools' and left alone."""
+    path = default_config_file()
+    try:
+        content = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return  # reading the settings has reported these already
+    for key, value in content.items():
+        if key in names or isinstance(value, dict):  # a [table] is another tool's, kept as it is
+            continue
+        meant = key.lower().removeprefix("tenta_")
+        close = [meant] if meant in names else difflib.get_close_matches(meant, sorted(names), n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise InputFileError(
+            path,
+            f"not a setting; {hint}config.toml takes {', '.join(sorted(names))} "
+            "(the TENTA_* variables' names without TENTA_, in lower case)",
+            line=_config_line(path, key),
+            field=key,
+        )
 
 
 class Settings(BaseSettings):
@@ -116,6 +159,7 @@ class Settings(BaseSettings):
             raise _settings_error(error) from None
         except tomllib.TOMLDecodeError as error:
             raise InputFileError(default_config_file(), f"not valid TOML: {error}") from None
+        _check_config_keys(set(type(self).model_fields))
 
     @classmethod
     def settings_customise_sources(

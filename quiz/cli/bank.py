@@ -297,14 +297,18 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
     console = _console()
     names = bank_media_names(bank)
     media_note = f", {len(names)} media files" if names else ""
+    catalog = AppContext().catalog
+    # The dry run goes as far as the import would before writing: the pictures and sound are read and the
+    # id is checked against the banks already there, so it never promises an import that is then refused.
+    media = read_media(file, names, None if format_name is ImportFormat.AUTO else format_name.value)
+    target = catalog.install_target(bank, replace=replace)
     if dry_run:
         console.print(_dry_run_table(bank))
         if names:
             console.print(f"media: {escape(', '.join(names))}")
-        console.print("dry run: nothing was written")
+        console.print(f"dry run: nothing was written (the import would write {escape(str(target))})")
         return
-    media = read_media(file, names, None if format_name is ImportFormat.AUTO else format_name.value)
-    target = AppContext().catalog.install(bank, replace=replace, media=media)
+    target = catalog.install(bank, replace=replace, media=media)
     console.print(f"imported {bank.id!r} ({len(bank.questions)} questions{media_note}) into {target}")
 
 

@@ -212,7 +212,7 @@ def test_a_malformed_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch)
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('leech_action = "delete"\n', ": leech_action: Input should be 'suspend' or 'tag'"),
+        ('leech_action = "delete"\n', ":1: leech_action: Input should be 'suspend' or 'tag'"),
         ("leech_action = \n", ": not valid TOML: Invalid value (at line 1, column 16)"),
     ],
 )

@@ -1,0 +1,125 @@
+"""README drift found by trying the CLI reference and the Configuration section as a new teacher would
+(session 18): real files in a temporary data dir, the real catalog and settings, typer's CliRunner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from question_bank.errors import TentaError
+from quiz.cli.main import app
+from quiz.settings import Settings
+from tests.question_bank.conftest import sample_bank_data
+
+runner = CliRunner()
+
+
+def _bank_file(tmp_path: Path, bank_id: str, **changes: object) -> Path:
+    path = tmp_path / f"{bank_id}.yaml"
+    path.write_text(yaml.safe_dump({**sample_bank_data(bank_id), **changes}), encoding="utf-8")
+    return path
+
+
+# --- tenta bank import --dry-run --------------------------------------------------------------------
+
+
+def test_dry_run_refuses_an_id_already_imported(settings: Settings, tmp_path: Path) -> None:
+    """Before, the dry run showed the table and exited 0, and the real import then said 'already imported'."""
+    path = _bank_file(tmp_path, "mine")
+    assert runner.invoke(app, ["bank", "import", str(path)]).exit_code == 0
+
+    dry = runner.invoke(app, ["bank", "import", str(path), "--dry-run"])
+
+    assert dry.exit_code == 1
+    assert isinstance(dry.exception, TentaError)
+    assert "'mine' is already imported" in str(dry.exception) and "--replace" in str(dry.exception)
+    replacing = runner.invoke(app, ["bank", "import", str(path), "--dry-run", "--replace"])
+    assert replacing.exit_code == 0, replacing.output
+    assert f"the import would write {settings.banks_dir / 'mine.yaml'}" in replacing.output.replace("\n", "")
+
+
+def test_dry_run_refuses_a_bundled_banks_id(settings: Settings, tmp_path: Path) -> None:
+    """An export of the bundled course imported back as it is: the import refuses it, so must the dry run."""
+    path = _bank_file(tmp_path, "dl-course")
+
+    dry = runner.invoke(app, ["bank", "import", str(path), "--dry-run"])
+
+    assert dry.exit_code == 1
+    assert "belongs to a bundled bank" in str(dry.exception)
+    assert not settings.banks_dir.exists() or not any(settings.banks_dir.iterdir())
+
+
+def test_dry_run_reads_the_media_the_bank_lists(settings: Settings, tmp_path: Path) -> None:
+    """A picture the file lists but does not carry refused the import only after a clean dry run."""
+    data = sample_bank_data("pictures")
+    data["questions"][0]["media"] = ["graph.png"]
+    path = tmp_path / "pictures.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+
+    dry = runner.invoke(app, ["bank", "import", str(path), "--dry-run"])
+    real = runner.invoke(app, ["bank", "import", str(path)])
+
+    assert dry.exit_code == real.exit_code == 1
+    assert str(dry.exception) == str(real.exception)
+    assert "graph.png" in str(dry.exception)
+
+
+# --- config.toml ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("TENTA_DEFAULT_BANK", raising=False)
+    monkeypatch.delenv("TENTA_REVIEW_THRESHOLD", raising=False)
+    path = tmp_path / "config" / "tenta" / "config.toml"
+    path.parent.mkdir(parents=True)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            '# my settings\nTENTA_DEFAULT_BANK = "mine"\n',
+            ":2: TENTA_DEFAULT_BANK: not a setting; did you mean default_bank? config.toml takes ",
+        ),
+        ("theme = 'textual-light'\nreveiw_threshold = 0.5\n", ":2: reveiw_threshold: not a setting; did "),
+    ],
+)
+def test_a_config_key_that_is_no_setting_is_refused_with_file_and_line(
+    config_file: Path, toml: str, message: str
+) -> None:
+    """Before, both files were read without a word and the defaults (dl-course, 0.2) stayed in force."""
+    config_file.write_text(toml, encoding="utf-8")
+
+    result = runner.invoke(app, ["student", "list"])
+
+    assert result.exit_code == 1
+    assert isinstance(result.exception, TentaError)
+    assert str(result.exception).startswith(f"{config_file}{message}")
+
+
+def test_a_bad_config_value_names_its_line(config_file: Path) -> None:
+    config_file.write_text('theme = "textual-light"\n\nleech_action = "delete"\n', encoding="utf-8")
+
+    result = runner.invoke(app, ["student", "list"])
+
+    assert str(result.exception) == f"{config_file}:3: leech_action: Input should be 'suspend' or 'tag'"
+
+
+def test_the_config_keys_the_readme_names_are_read(config_file: Path, tmp_path: Path) -> None:
+    config_file.write_text('default_bank = "mine"\nreview_threshold = 0.5\n', encoding="utf-8")
+
+    settings = Settings()
+
+    assert (settings.default_bank, settings.review_threshold) == ("mine", 0.5)
+
+
+def test_another_tools_table_in_config_toml_is_left_alone(config_file: Path) -> None:
+    config_file.write_text('default_bank = "mine"\n\n[other-tool]\ncolour = "red"\n', encoding="utf-8")
+
+    assert Settings().default_bank == "mine"
