@@ -243,6 +243,24 @@ def _dry_run_table(bank: Bank) -> Table:
     return table
 
 
+def _with_option(bank: Bank, option: str, key: str, value: str) -> Bank:
+    """`bank` with its id or title replaced; a value the bank cannot take is refused naming the option and
+    the value, and for an id which characters it may hold (not pydantic's regular expression)."""
+    from pydantic import ValidationError
+
+    try:
+        return Bank.model_validate({**bank.model_dump(), key: value})
+    except ValidationError as error:
+        first = error.errors()[0]
+        reason = (
+            "a bank id is letters, digits, '.', '_' and '-', starting with a letter or digit "
+            "(e.g. dl101-ht26)"
+            if first["type"] == "string_pattern_mismatch"
+            else first["msg"]
+        )
+        raise TentaError(f"{option} {value!r}: {reason}") from None
+
+
 @bank_app.command("import")
 def import_bank(  # noqa: PLR0917 - typer maps parameters to options
     file: Annotated[
@@ -286,14 +304,9 @@ def import_bank(  # noqa: PLR0917 - typer maps parameters to options
     from question_bank.formats.media import read_media
 
     bank = _read_any(file, format_name, skip_unsupported=skip_unsupported)
-    updates = {key: value for key, value in (("id", new_id), ("title", title)) if value}
-    if updates:
-        from pydantic import ValidationError
-
-        try:
-            bank = Bank.model_validate({**bank.model_dump(), **updates})
-        except ValidationError as error:
-            raise TentaError(f"invalid --id/--title: {error.errors()[0]['msg']}") from None
+    for option, key, value in (("--id", "id", new_id), ("--title", "title", title)):
+        if value is not None:
+            bank = _with_option(bank, option, key, value)
     console = _console()
     names = bank_media_names(bank)
     media_note = f", {len(names)} media files" if names else ""

@@ -107,6 +107,9 @@ def progress(
 ) -> None:
     """Am I ready for the exam? Today's estimated exam score and grade, and mastery per topic. The estimate
     covers the topics chosen in the app (or --topic, or --all-topics) and says which."""
+    if all_topics and topic:
+        # Each says what the estimate covers: one silently winning would show another estimate than asked.
+        raise TentaError(f"give --topic ({', '.join(topic)}) or --all-topics (the whole exam), not both")
     ctx = AppContext()
     loaded = ctx.catalog.load(bank or ctx.settings.default_bank)
     who = _student(ctx, student)

@@ -123,3 +123,53 @@ def test_another_tools_table_in_config_toml_is_left_alone(config_file: Path) -> 
     config_file.write_text('default_bank = "mine"\n\n[other-tool]\ncolour = "red"\n', encoding="utf-8")
 
     assert Settings().default_bank == "mine"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "reason"),
+    [
+        (
+            "--id",
+            "DL 101!",
+            "a bank id is letters, digits, '.', '_' and '-', starting with a letter or digit",
+        ),
+        ("--id", "../elsewhere", "a bank id is letters, digits, '.', '_' and '-', starting with a letter"),
+        ("--title", "  ", "String should have at least 1 character"),
+    ],
+)
+def test_a_bad_id_or_title_is_named_by_its_option_and_value(
+    settings: Settings, tmp_path: Path, option: str, value: str, reason: str
+) -> None:
+    """Before: "invalid --id/--title: String should match pattern '^[A-Za-z0-9][A-Za-z0-9_.\\-]*$'"."""
+    path = _bank_file(tmp_path, "mine")
+
+    result = runner.invoke(app, ["bank", "import", str(path), option, value])
+
+    assert result.exit_code == 1
+    assert str(result.exception).startswith(f"{option} {value!r}: {reason}")
+    assert not settings.banks_dir.exists() or not any(settings.banks_dir.iterdir())
+
+
+# --- tenta progress ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("topics", [["cnn"], ["no-such-topic"]])
+def test_progress_refuses_topics_together_with_all_topics(settings: Settings, topics: list[str]) -> None:
+    """Before, --all-topics won without a word (exit 0, 'Covers the whole exam'), even over a topic the
+    bank does not have."""
+    options = [part for name in topics for part in ("--topic", name)]
+
+    result = runner.invoke(app, ["progress", "--bank", "dl-course", "--all-topics", *options])
+
+    assert result.exit_code == 1
+    assert (
+        str(result.exception)
+        == f"give --topic ({', '.join(topics)}) or --all-topics (the whole exam), not both"
+    )
+
+
+def test_progress_with_all_topics_alone_covers_the_whole_exam(settings: Settings) -> None:
+    result = runner.invoke(app, ["progress", "--bank", "dl-course", "--all-topics"], env={"COLUMNS": "200"})
+
+    assert result.exit_code == 0, result.output
+    assert "Covers the whole exam: 12 questions, all topics." in result.output
