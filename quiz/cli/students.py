@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from unicodedata import normalize
 
 import typer
 from rich import box
@@ -76,6 +77,25 @@ def list_students() -> None:
     console.print(table)
 
 
+def _check_id_is_not_anothers(repository: Repository, name: str, external_id: str | None) -> None:
+    """Refuse `student add NAME --id ID` when ID is already another student's: the id wins in the database,
+    so the command would answer with that other student (exit 0) and a later `extra-time ID` would go to
+    them; a mistyped id is far likelier than a student renamed by adding them."""
+    clean_id = (external_id or "").strip()
+    owner = repository.find_student(clean_id) if clean_id else None
+    if owner is None or owner.external_id != clean_id or _same_name(owner.name, name):
+        return
+    raise TentaError(
+        f"--id {clean_id!r} is already {owner.name}'s; {name.strip()!r} was not added "
+        "(give their own id, or leave --id out)"
+    )
+
+
+def _same_name(stored: str, typed: str) -> bool:
+    """Names equal as a teacher reads them: up to case, Unicode composition and surrounding space."""
+    return normalize("NFC", stored.strip()).casefold() == normalize("NFC", typed.strip()).casefold()
+
+
 @student_app.command("add")
 def add_student(
     name: Annotated[str, typer.Argument(help="The student's name as shown in the app and in exports.")],
@@ -85,7 +105,9 @@ def add_student(
     ] = None,
 ) -> None:
     """Add a student (or find the one with this name or id), e.g. to give extra time before the exam."""
-    student = AppContext().repository.get_or_create_student(name, external_id)
+    repository = AppContext().repository
+    _check_id_is_not_anothers(repository, name, external_id)
+    student = repository.get_or_create_student(name, external_id)
     known_as = f" ({student.external_id})" if student.external_id else ""
     _console().print(f"Student {student.name}{known_as}.", markup=False)
 

@@ -173,3 +173,31 @@ def test_progress_with_all_topics_alone_covers_the_whole_exam(settings: Settings
 
     assert result.exit_code == 0, result.output
     assert "Covers the whole exam: 12 questions, all topics." in result.output
+
+
+# --- tenta student add ------------------------------------------------------------------------------
+
+
+def test_student_add_refuses_an_id_that_is_another_students(settings: Settings) -> None:
+    """Before: 'Student Anna Öberg (anna@uni.se).', exit 0, and no Erik Lind."""
+    assert runner.invoke(app, ["student", "add", "Anna Öberg", "--id", "anna@uni.se"]).exit_code == 0
+
+    result = runner.invoke(app, ["student", "add", "Erik Lind", "--id", "anna@uni.se"])
+
+    assert result.exit_code == 1
+    assert str(result.exception) == (
+        "--id 'anna@uni.se' is already Anna Öberg's; 'Erik Lind' was not added "
+        "(give their own id, or leave --id out)"
+    )
+    listed = runner.invoke(app, ["student", "list"], env={"COLUMNS": "120"})
+    assert "Erik Lind" not in listed.output and "Anna Öberg" in listed.output
+
+
+@pytest.mark.parametrize("name", ["Anna Öberg", "anna öberg", "Anna O\u0308berg"])
+def test_student_add_with_the_students_own_id_finds_them(settings: Settings, name: str) -> None:
+    assert runner.invoke(app, ["student", "add", "Anna Öberg", "--id", "anna@uni.se"]).exit_code == 0
+
+    again = runner.invoke(app, ["student", "add", name, "--id", "anna@uni.se"])
+
+    assert again.exit_code == 0, again.output
+    assert again.output == "Student Anna Öberg (anna@uni.se).\n"
