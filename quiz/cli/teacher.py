@@ -59,8 +59,8 @@ from quiz.teacher.batch import (
 from quiz.teacher.exports import (
     CsvSeparator,
     GradebookFormat,
+    check_answers_file,
     check_folder,
-    check_writable,
     final_grades,
     grade_counts,
     gradebook_table,
@@ -294,7 +294,7 @@ def grade_command(
     batch_size: Annotated[int, typer.Option(min=1, help="Answers per grading batch.")] = DEFAULT_BATCH_SIZE,
 ) -> None:
     """Store every answer of a submissions file, grade the ungraded ones in batches, and summarise."""
-    check_writable(out)
+    check_answers_file(out)
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     parsed = read_submissions(submissions)

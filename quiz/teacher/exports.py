@@ -788,8 +788,20 @@ def answer_csv_row(detail: AnswerDetail, student_external_id: str | None) -> lis
     ]
 
 
+ANSWER_FILE_SUFFIXES = frozenset({".jsonl", ".ndjson", ".csv", ".tsv"})
+
+
+def check_answers_file(path: Path | None) -> None:
+    """Refuse a graded-answers file tenta cannot write (its suffix chooses the format) before any work:
+    `tenta grade --out results.txt` stored and graded a whole class before saying so."""
+    if path is not None and path.suffix.lower() not in ANSWER_FILE_SUFFIXES:
+        raise TentaError(f"{path}: write results to a .csv, .tsv or .jsonl file")
+    check_writable(path)
+
+
 def write_answers(path: Path, details: Sequence[AnswerDetail], external_ids: dict[int, str | None]) -> None:
     """Graded answers as JSONL (full detail) or CSV (one flat row each), chosen by the file's suffix."""
+    check_answers_file(path)
     suffix = path.suffix.lower()
     if suffix in {".jsonl", ".ndjson"}:
         with atomic_writer(path) as handle:
@@ -802,5 +814,3 @@ def write_answers(path: Path, details: Sequence[AnswerDetail], external_ids: dic
             writer.writerow(ANSWER_CSV_COLUMNS)
             for detail in details:
                 writer.writerow(answer_csv_row(detail, external_ids.get(detail.answer.student_id)))
-    else:
-        raise TentaError(f"{path}: write results to a .csv, .tsv or .jsonl file")

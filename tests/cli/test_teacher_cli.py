@@ -491,3 +491,15 @@ def test_calibrate_from_overrides_fits_the_teachers_scale(
         and saved["source"] == "teacher overrides in bank teacher-test"
     )
     assert min(saved["y"]) == 1.0  # every override gave full marks, so the teacher's scale maps everything up
+
+
+def test_grade_refuses_a_results_file_it_cannot_write_before_storing_anything(
+    class_submissions: Path, tmp_path: Path
+) -> None:
+    """`--out results.txt` was refused only after the whole class was stored and graded."""
+    with pytest.raises(TentaError, match=r"x\.txt: write results to a \.csv, \.tsv or \.jsonl file"):
+        tenta("grade", class_submissions, "--bank", "teacher-test", "--out", tmp_path / "x.txt")
+
+    code, _, _ = tenta("export", "answers", "--bank", "teacher-test", "--out", tmp_path / "a.csv")
+    assert code == 0
+    assert "Örjan" not in (tmp_path / "a.csv").read_text(encoding="utf-8-sig")
