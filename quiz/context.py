@@ -13,6 +13,7 @@ from question_bank.errors import TentaError
 from quiz.settings import Settings
 
 if TYPE_CHECKING:
+    from db.records import StudentRecord
     from db.repository import Repository
     from grading.calibration import Calibration
     from grading.embedder import Embedder
@@ -46,6 +47,15 @@ class AppContext:
                 "set TENTA_DATA_DIR to a folder you can write"
             ) from error
         return open_repository(self.settings.resolved_database_url)
+
+    def own_profile(self) -> StudentRecord:
+        """The profile the app opens with: the student TENTA_STUDENT names, found as `--student` finds one
+        ('anna öberg' is Anna Öberg, an external id works too) and made on first use; else the local
+        profile. An exact-name lookup made a second, empty 'anna öberg' beside Anna Öberg."""
+        name = self.settings.student
+        if not name:
+            return self.repository.default_student()
+        return self.repository.find_student(name) or self.repository.get_or_create_student(name)
 
     @cached_property
     def embedder(self) -> Embedder:

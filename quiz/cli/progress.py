@@ -34,9 +34,7 @@ def _student(ctx: AppContext, name: str | None) -> StudentRecord:
     """The named student, else the profile the app opens with (TENTA_STUDENT or the local profile)."""
     if name:
         return find_student(ctx.repository, name)
-    if ctx.settings.student:
-        return ctx.repository.get_or_create_student(ctx.settings.student)
-    return ctx.repository.default_student()
+    return ctx.own_profile()
 
 
 def _known_topics(bank: Bank, wanted: Sequence[str]) -> list[str]:

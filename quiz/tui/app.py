@@ -106,10 +106,7 @@ class TentaApp(App[None]):
 
     def initial_student(self) -> StudentRecord:
         """The profile named in settings, else the local default profile (called off the UI thread)."""
-        repository = self.ctx.repository
-        if self.ctx.settings.student:
-            return repository.get_or_create_student(self.ctx.settings.student)
-        return repository.default_student()
+        return self.ctx.own_profile()
 
     # ----- lifecycle -------------------------------------------------------------------------------------
 
