@@ -142,13 +142,19 @@ def measure_token_floor(
     return float(np.median((vectors[left[different]] * vectors[right[different]]).sum(axis=1)))
 
 
+def answer_groups(records: Sequence[GradedRecord]) -> dict[str, list[int]]:
+    """Positions of the records answering each question ('dataset/group'): a question's class."""
+    by_group: dict[str, list[int]] = {}
+    for index, record in enumerate(records):
+        by_group.setdefault(f"{record.dataset}/{record.group}", []).append(index)
+    return by_group
+
+
 def extract(records: Sequence[GradedRecord], grader: Grader, *, log: bool = True) -> Table:
     """Base features for every answer (with its classmates: every answer to its question), and kNN
     features from the other answer folds of the same question."""
     questions = questions_for(records)
-    by_group: dict[str, list[int]] = {}
-    for index, record in enumerate(records):
-        by_group.setdefault(f"{record.dataset}/{record.group}", []).append(index)
+    by_group = answer_groups(records)
     classmates = {
         group: tuple(records[i].student_answer for i in indexes) for group, indexes in by_group.items()
     }

@@ -73,6 +73,7 @@ from grading.training.fit import (
     FOLDS,
     SEED,
     Table,
+    answer_groups,
     fit_pooled_profile,
     fit_trees,
     load_training_records,
@@ -107,9 +108,7 @@ def extract_states(
     """Features with classmates for every answer (as fit.extract) and its neighbour inputs, taken from
     the grader's own memo so they are exactly what `_examples_index` would build."""
     questions = questions_for(records)
-    by_group: dict[str, list[int]] = {}
-    for index, record in enumerate(records):
-        by_group.setdefault(f"{record.dataset}/{record.group}", []).append(index)
+    by_group = answer_groups(records)
     classmates = {
         group: tuple(records[i].student_answer for i in indexes) for group, indexes in by_group.items()
     }
@@ -213,9 +212,7 @@ def human_neighbour_table(
 ) -> Table:
     """fit.Table from the stored states: the kNN rows use the other answer folds of the question as
     graded neighbours, with the same folds (same seed and order) as fit.extract."""
-    by_group: dict[str, list[int]] = {}
-    for index, record in enumerate(records):
-        by_group.setdefault(f"{record.dataset}/{record.group}", []).append(index)
+    by_group = answer_groups(records)
     fractions = np.array([record.fraction for record in records])
     alone = [{k: v for k, v in row.items() if k not in CLASS_FEATURES} for row in states.base]
     stored = knn is not None
