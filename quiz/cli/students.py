@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from unicodedata import normalize
 
 import typer
 from rich import box
@@ -15,6 +14,7 @@ from db.records import ExtraTimeRecord, StudentRecord, check_extra_time
 from db.repository import Repository
 from question_bank.errors import TentaError
 from quiz.context import AppContext
+from quiz.teacher.feedback.model import comparable
 
 student_app = typer.Typer(
     help="Students: list them, add one, give extra time on timed exams.", no_args_is_help=True
@@ -83,17 +83,12 @@ def _check_id_is_not_anothers(repository: Repository, name: str, external_id: st
     them; a mistyped id is far likelier than a student renamed by adding them."""
     clean_id = (external_id or "").strip()
     owner = repository.find_student(clean_id) if clean_id else None
-    if owner is None or owner.external_id != clean_id or _same_name(owner.name, name):
+    if owner is None or owner.external_id != clean_id or comparable(owner.name) == comparable(name):
         return
     raise TentaError(
         f"--id {clean_id!r} is already {owner.name}'s; {name.strip()!r} was not added "
         "(give their own id, or leave --id out)"
     )
-
-
-def _same_name(stored: str, typed: str) -> bool:
-    """Names equal as a teacher reads them: up to case, Unicode composition and surrounding space."""
-    return normalize("NFC", stored.strip()).casefold() == normalize("NFC", typed.strip()).casefold()
 
 
 @student_app.command("add")

@@ -1153,7 +1153,7 @@ def stats_command(
         f"SD {_number(exam.sd_total)}; Cronbach's alpha {_number(exam.cronbach_alpha)}."
     )
     if scale:
-        _print_final_grades(gradebook, bank, scale, held)
+        _print_final_grades(gradebook, bank, scale, held, max_total)
     console.print(
         "[dim]n: students who answered. Facility: mean share of max points. Discrim. (discrimination "
         "index, as Moodle's): correlation between the question's score and the rest of the test; "
@@ -1168,10 +1168,10 @@ def _print_final_grades(
     bank: Bank,
     scale: Sequence[GradeBoundary],
     held: Mapping[int, Sequence[AnswerDetail]],
+    max_total: float,
 ) -> None:
     """The count per final grade as the gradebook export reports it (held students without a grade),
     then the grades the held students' current scores would give, so none is silently left out."""
-    max_total = sum(question_columns(gradebook, bank).values())
     counts = grade_counts(final_grades(gradebook, bank, scale, held=held.keys()), scale)
     console.print(f"Final grades ({describe_scale(scale, max_total)}): {_grade_counts_line(counts)}")
     if not held:

@@ -788,7 +788,10 @@ def answer_csv_row(detail: AnswerDetail, student_external_id: str | None) -> lis
     ]
 
 
-ANSWER_FILE_SUFFIXES = frozenset({".jsonl", ".ndjson", ".csv", ".tsv"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+CSV_SUFFIXES = frozenset({".csv", ".tsv"})
+ANSWER_FILE_SUFFIXES = JSONL_SUFFIXES | CSV_SUFFIXES
+"""The graded-answers files tenta writes, chosen by suffix: JSONL (full detail) or CSV/TSV (flat rows)."""
 
 
 def check_answers_file(path: Path | None) -> None:
@@ -803,12 +806,12 @@ def write_answers(path: Path, details: Sequence[AnswerDetail], external_ids: dic
     """Graded answers as JSONL (full detail) or CSV (one flat row each), chosen by the file's suffix."""
     check_answers_file(path)
     suffix = path.suffix.lower()
-    if suffix in {".jsonl", ".ndjson"}:
+    if suffix in JSONL_SUFFIXES:
         with atomic_writer(path) as handle:
             for detail in details:
                 record = answer_record(detail, external_ids.get(detail.answer.student_id))
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    elif suffix in {".csv", ".tsv"}:
+    else:
         with atomic_writer(path, CSV_ENCODING) as handle:
             writer = csv.writer(handle, delimiter="\t" if suffix == ".tsv" else ",")
             writer.writerow(ANSWER_CSV_COLUMNS)
