@@ -123,6 +123,13 @@ _COMMON_LETTERS = frozenset("áàâäåæçéèêíñóôöøúüßÁÀÄÅÆÇ�
 German, French, Spanish, Czech/Slovak/Balkan names). The rest of Latin-1's and Latin Extended-A's letters
 ('ì', 'î', 'õ', 'Ò', 'Ð') count less: they are what Windows-1252's quotes and dashes read as in Mac Roman,
 and Mac Roman's read as in Windows-1252."""
+_NAME_INITIALS = frozenset("šž")
+"""Lower-case letters that Windows-1252 text holds mostly inside Central European names ('Dušan', 'Miloš'),
+which begin with a capital: a word beginning with one is rarely what was written, while the same byte in
+Mac Roman is 'ö' ('över', 'öppen') or 'û'."""
+_ONE_LETTER_WORDS = frozenset("åöàéè")
+"""Letters beyond ASCII that are words on their own: Swedish 'å' (river) and 'ö' (island), French 'à',
+Portuguese 'é', Italian 'è'. Windows-1252 reads Mac Roman's 'å' and 'ö' as 'Œ' and 'š', no word alone."""
 _QUOTES = frozenset("“”‘’„«»‹›")
 _DASHES = frozenset("–—")
 _CURRENCY = frozenset("€£")
@@ -134,7 +141,9 @@ is not a letter (math signs, accents on their own, ligatures, Greek, controls) c
 def _char_score(text: str, index: int) -> int:
     """How much one character read from a byte above 0x7F looks like written text, given its neighbours:
     from -6 (a control character, or a replacement for a byte the encoding leaves undefined) to +3 (a
-    common letter inside a word, a mark in its usual place)."""
+    common letter inside a word, a mark in its usual place). An ellipsis glued to the start of a word
+    that follows another ('Eva …berg') counts little: an ellipsis opening a word opens a line, a field or a
+    quotation, while Mac Roman's 'Ö' (the same byte) begins a surname ('Eva Öberg')."""
     char = text[index]
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
@@ -142,6 +151,8 @@ def _char_score(text: str, index: int) -> int:
         return _letter_score(char, before, after)
     if char == "’" and before.isalpha() and after.isalpha():
         return 3 if _is_elision(text, index) else 1
+    if char == "…" and before == " " and after.isalpha() and text[index - 2 : index - 1].isalpha():
+        return 1
     if char in _QUOTES or char in _DASHES or char in _CURRENCY or char in _OTHER_MARKS:
         return _mark_score(char, before, after)
     if char == "\ufffd" or unicodedata.category(char) == "Cc":
@@ -154,11 +165,15 @@ def _letter_score(char: str, before: str, after: str) -> int:
     is a wrong reading; a letter in a word counts by how common it is, a little less where it is a vowel
     between two vowels or a consonant between two consonants ('Duöan', 'Bjšrn') or ending a word after one
     ('Malmš'); a letter alone counts little. A word's first letter gets no such doubt: Czech 'Štefan' and
-    Swedish 'äta' both begin that way."""
+    Swedish 'äta' both begin that way; only a lower-case 'š' or 'ž' beginning a word counts less
+    (_NAME_INITIALS), and a letter that is a word alone counts more (_ONE_LETTER_WORDS), so 'över' and 'ö'
+    are no longer ties that Windows-1252's 'šver' and 'š' won."""
     if char.isupper() and before.islower():
         return -4
     if not (before.isalpha() or after.isalpha()):
-        return 1
+        return 2 if char in _ONE_LETTER_WORDS else 1
+    if char in _NAME_INITIALS and not before.isalpha():
+        return 2
     if char not in _COMMON_LETTERS:
         return 1
     vowel = _is_vowel(char)
