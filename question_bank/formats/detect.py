@@ -3,7 +3,9 @@
 Moodle exports GIFT as .txt and people save exams as .txt or .md, so a .txt/.md file is sniffed:
 a <quiz> root -> Moodle XML; a QTI root -> QTI; GIFT answer blocks, titles or categories -> GIFT; a CSV
 header naming question and reference_answer, or Blackboard's tab-separated upload lines (MC, TF …) -> CSV;
-`ANSWER: X` after options -> Aiken; otherwise a numbered Markdown/text exam. An .xml file is QTI when
+`ANSWER: X` after options -> Aiken; otherwise a numbered Markdown/text exam, or, when its questions have
+text2qti's answer markers (`*b)`, `[*]`, `____`) or it starts `Quiz title:`, a text2qti quiz (read under the
+name markdown by formats/text2qti.py). An .xml file is QTI when
 its root is <questestinterop>, <assessmentItem> or <assessmentTest>, else Moodle XML. A Blackboard .dat
 file is QTI or, from Blackboard 6, a <POOL> (formats/blackboard_pool.py), both imported under the name
 qti. Anki packages (.apkg, .colpkg) and QTI packages (.zip) are zip files and go by their suffix only, as
@@ -31,6 +33,7 @@ from question_bank.formats.qti import import_qti, looks_like_manifest, looks_lik
 from question_bank.formats.qti_export import write_qti_package
 from question_bank.formats.seed_markdown import import_seed_markdown
 from question_bank.formats.spreadsheet import OTHER_SPREADSHEETS, WORKBOOK_SUFFIXES, import_xlsx
+from question_bank.formats.text2qti import import_text2qti, looks_like_text2qti
 from question_bank.formats.yaml_json import dump_json, dump_yaml, read_native
 from question_bank.models import Bank
 
@@ -189,6 +192,10 @@ def import_file(
         return import_moodle_xml(path, skipped=skipped, notes=notes)
     if name == "csv":
         return import_csv(path, skipped=skipped, notes=notes)
+    if name == "markdown":
+        text = read_text(path, windows_encodings=True) if text is None else text
+        if looks_like_text2qti(text):
+            return import_text2qti(path, text, skipped=skipped, notes=notes)
     if skipped is not None and name in SKIPPING:
         return SKIPPING[name](path, skipped=skipped)
     return FORMATS[name](path)
