@@ -2,8 +2,10 @@
 
 Which numbered lines are questions? Answers themselves contain numbered steps ("1. **Training Dataset:**",
 "### 1. Determining the Number of Columns:"), so a numbered line is only a candidate. The importer picks
-the chain of candidates whose numbers rise by exactly one and that holds the most question-like prompts
-(a '?', or a sentence opening with an interrogative or an instruction such as Förklara/Beskriv/Explain);
+the chain of candidates whose numbers rise by exactly one (or that are all "1.", as Markdown lets a list
+be written; such questions are numbered 1, 2, 3 as Markdown shows them) and that holds the most
+question-like prompts (a '?', or a sentence opening with an interrogative or an instruction such as
+Förklara/Beskriv/Explain);
 ties go to the longer chain, then to prompts in the exam's dominant language. Bare labels ending in ':'
 and bold list labels are never questions.
 
@@ -15,7 +17,7 @@ code blocks are kept; code split out of sentences by PDF extraction is put back 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from question_bank.formats.common import (
@@ -40,6 +42,7 @@ _CANDIDATE = re.compile(
 )
 _FENCE = re.compile(r"^\s*(```|~~~)\s*([\w+#.-]*)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
+_NUMBERED_ITEM = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 _QUESTION_WORDS = (
     "vad|hur|varför|vilken|vilka|vilket|vem|vems|var|när|kan|finns|är|ge|förklara|beskriv|skriv|ange|"
     "redogör|diskutera|jämför|nämn|definiera|visa|beräkna|motivera|rita|välj|lista|analysera|identifiera|"
@@ -97,6 +100,8 @@ class _Candidate:
     question_like: bool
     language: str
     isolation: int
+    in_numbered_list: bool = False
+    """The nearest line before or after is another numbered line ('1. Compute …' among an answer's steps)."""
 
 
 @dataclass
@@ -147,14 +152,15 @@ def _prompt_extent(
     return " ".join(parts), end
 
 
-def _list_neighbours(lines: list[str], first: int, last: int) -> int:
-    """How many of the nearest non-blank lines around a candidate are list items (0-2)."""
+def _list_neighbours(lines: list[str], first: int, last: int, item: re.Pattern[str] = _LIST_ITEM) -> int:
+    """How many of the nearest non-blank lines around a candidate are list items (0-2), or items of the
+    kind `item` matches."""
     count = 0
     for step, start in ((-1, first - 1), (1, last + 1)):
         cursor = start
         while 0 <= cursor < len(lines) and not lines[cursor].strip():
             cursor += step
-        if 0 <= cursor < len(lines) and _LIST_ITEM.match(lines[cursor]):
+        if 0 <= cursor < len(lines) and item.match(lines[cursor]):
             count += 1
     return count
 
@@ -187,6 +193,7 @@ def _candidates(lines: list[str], fenced: list[bool]) -> list[_Candidate]:
                 question_like=question_like,
                 language=detect_language([prompt], default="en"),
                 isolation=2 - _list_neighbours(lines, index, end),
+                in_numbered_list=_list_neighbours(lines, index, end, _NUMBERED_ITEM) > 0,
             )
         )
     return found
@@ -200,6 +207,8 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
     main_language = detect_language((c.prompt for c in candidates if c.question_like), default="en")
     scores: list[tuple[int, ...]] = []
     previous: list[int | None] = []
+    all_ones: list[bool] = []
+    lazy: list[bool] = []
     positions_by_number: dict[int, list[int]] = {}
     for position, candidate in enumerate(candidates):
         own: tuple[int, ...] = (
@@ -209,12 +218,14 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
             int(candidate.language == main_language),
         )
         best, link = own, None
-        for earlier in positions_by_number.get(candidate.number - 1, ()):
+        for earlier in _links(candidates, positions_by_number, (all_ones, lazy), candidate):
             total = tuple(a + b for a, b in zip(scores[earlier], own, strict=True))
             if total > best:
                 best, link = total, earlier
         scores.append(best)
         previous.append(link)
+        all_ones.append(candidate.number == 1 and (link is None or all_ones[link]))
+        lazy.append(all_ones[-1] and link is not None)
         positions_by_number.setdefault(candidate.number, []).append(position)
     end = max(range(len(candidates)), key=lambda position: (scores[position], -position))
     chain = []
@@ -223,6 +234,34 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
         chain.append(candidates[cursor])
         cursor = previous[cursor]
     return chain[::-1]
+
+
+def _links(
+    candidates: list[_Candidate],
+    positions_by_number: dict[int, list[int]],
+    chains: tuple[list[bool], list[bool]],
+    candidate: _Candidate,
+) -> list[int]:
+    """The earlier candidates `candidate` may follow in a chain: those numbered one less (unless their
+    chain is all "1."), and, for a question-like "1.", an earlier question-like "1." whose chain is all
+    "1." (Markdown numbers a list whose every item is written "1." as 1, 2, 3, and many editors write
+    lists so; _may_be_lazy). `chains` says, by position, whose chain is all "1." and whose has more than
+    one."""
+    all_ones, lazy = chains
+    links = [earlier for earlier in positions_by_number.get(candidate.number - 1, ()) if not lazy[earlier]]
+    if candidate.number == 1 and _may_be_lazy(candidate):
+        links += [
+            earlier
+            for earlier in positions_by_number.get(1, ())
+            if all_ones[earlier] and _may_be_lazy(candidates[earlier])
+        ]
+    return links
+
+
+def _may_be_lazy(candidate: _Candidate) -> bool:
+    """A question-like "1." standing apart from other numbered lines may be one of a list of questions all
+    written "1."; steps of an answer written so sit next to each other."""
+    return candidate.question_like and not candidate.in_numbered_list
 
 
 def _blocks(text: str) -> list[_Block]:
@@ -387,11 +426,13 @@ def split_exam(text: str) -> tuple[str, list[SeedQuestion]]:
     fenced = _fenced_lines(lines)
     chain = _best_chain(_candidates(lines, fenced))
     preamble = "\n".join(lines[: chain[0].index]) if chain else text
+    all_ones = len(chain) > 1 and all(candidate.number == 1 for candidate in chain)
     questions = []
     for position, candidate in enumerate(chain):
         stop = chain[position + 1].index if position + 1 < len(chain) else len(lines)
         body = "\n".join(lines[candidate.prompt_end + 1 : stop])
-        questions.append(_seed_question(candidate, body))
+        numbered = replace(candidate, number=position + 1) if all_ones else candidate  # as Markdown shows it
+        questions.append(_seed_question(numbered, body))
     return preamble, questions
 
 
