@@ -5,7 +5,8 @@ a <quiz> root -> Moodle XML; a QTI root -> QTI; GIFT answer blocks, titles or ca
 header naming question and reference_answer, or Blackboard's tab-separated upload lines (MC, TF …) -> CSV;
 `ANSWER: X` after options -> Aiken; otherwise a numbered Markdown/text exam, or, when its questions have
 text2qti's answer markers (`*b)`, `[*]`, `____`) or it starts `Quiz title:`, a text2qti quiz (read under the
-name markdown by formats/text2qti.py). An .xml file is QTI when
+name markdown by formats/text2qti.py), or, when lettered answers are marked `*b.` or it has `Type:` lines or
+an `Answers:` key, Respondus's Standard Format (formats/respondus_text.py). An .xml file is QTI when
 its root is <questestinterop>, <assessmentItem> or <assessmentTest>, else Moodle XML. A Blackboard .dat
 file is QTI or, from Blackboard 6, a <POOL> (formats/blackboard_pool.py), both imported under the name
 qti. Anki packages (.apkg, .colpkg) and QTI packages (.zip) are zip files and go by their suffix only, as
@@ -31,6 +32,7 @@ from question_bank.formats.gift import dump_gift, import_gift, looks_like_gift
 from question_bank.formats.moodle_xml import dump_moodle_xml, import_moodle_xml, looks_like_moodle_xml
 from question_bank.formats.qti import import_qti, looks_like_manifest, looks_like_qti, unpacked_manifest
 from question_bank.formats.qti_export import write_qti_package
+from question_bank.formats.respondus_text import import_respondus, written_for_respondus
 from question_bank.formats.seed_markdown import import_seed_markdown
 from question_bank.formats.spreadsheet import OTHER_SPREADSHEETS, WORKBOOK_SUFFIXES, import_xlsx
 from question_bank.formats.text2qti import import_text2qti, looks_like_text2qti
@@ -194,6 +196,8 @@ def import_file(
         return import_csv(path, skipped=skipped, notes=notes)
     if name == "markdown":
         text = read_text(path, windows_encodings=True) if text is None else text
+        if written_for_respondus(text):
+            return import_respondus(path, text, skipped=skipped, notes=notes)
         if looks_like_text2qti(text):
             return import_text2qti(path, text, skipped=skipped, notes=notes)
     if skipped is not None and name in SKIPPING:
