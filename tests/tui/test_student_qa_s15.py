@@ -106,7 +106,7 @@ async def test_a_students_draft_and_regrade_reason_are_shown_as_typed_in_history
         await pilot.press("down")
         await settle(pilot)
         flags = str(detail.query_one(".av-flags", Static).render())
-        assert flags.endswith(f"regrade requested: {REASON}")
+        assert flags.endswith(f"omprövning begärd: {REASON}"), "a Swedish answer's grade reads Swedish"
 
         await pilot.press("escape", "/", *"[/]")
         await settle(pilot)
@@ -367,7 +367,7 @@ async def test_history_says_why_a_long_answer_scored_low(ctx: AppContext) -> Non
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionDetailScreen), "the answer")
         await settle(pilot)
         flags = str(pilot.app.screen.query_one(".av-flags", Static).render())
-        assert flags.endswith("\n⚠ The answer is very long: only its first 6000 characters were graded.")
+        assert flags.endswith("\n⚠ Svaret är mycket långt: bara dess första 6000 tecken har rättats.")
 
 
 async def test_the_language_switch_is_named_and_clickable_at_80_columns(ctx: AppContext) -> None:

@@ -11,25 +11,32 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from quiz.tui.widgets.grade_notes import ENGLISH_LABELS, GradeLabels
+
 
 class DisagreeDialog(ModalScreen[str | None]):
     """Returns the reason typed (may be empty), or None when cancelled. `reason` fills the box: the dialog
-    opens again with it when the request could not be stored, so the student need not type it again."""
+    opens again with it when the request could not be stored, so the student need not type it again.
+    `labels`: the words of the grade in question (grade_notes.answer_labels), so a Swedish answer's grade is
+    questioned in Swedish; the escape key's footer name stays English, as every key does."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, reason: str = "") -> None:
+    def __init__(self, reason: str = "", *, labels: GradeLabels = ENGLISH_LABELS) -> None:
         super().__init__()
         self.reason = reason
+        self.labels = labels
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Ask a teacher to look again", classes="dialog-title")
-            yield Label("Which key point did you cover that was missed?", classes="muted")
-            yield Input(self.reason, placeholder="Reason (optional)", id="reason", max_length=1000)
+            yield Label(self.labels.disagree_title, classes="dialog-title")
+            yield Label(self.labels.disagree_prompt, classes="muted")
+            yield Input(
+                self.reason, placeholder=self.labels.disagree_placeholder, id="reason", max_length=1000
+            )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Request regrade", id="send", variant="warning")
-                yield Button("Cancel", id="cancel")
+                yield Button(self.labels.disagree_send, id="send", variant="warning")
+                yield Button(self.labels.disagree_cancel, id="cancel")
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = getattr(self.app, "cursor_blink", True)

@@ -266,7 +266,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         return True
 
     def action_disagree(self, reason: str = "") -> None:
-        self.app.push_screen(DisagreeDialog(reason), callback=self._disagreed)
+        self.app.push_screen(DisagreeDialog(reason, labels=self.labels), callback=self._disagreed)
 
     def _disagreed(self, reason: str | None) -> None:
         if reason is None:
@@ -274,7 +274,7 @@ class FeedbackScreen(TentaScreen[FeedbackChoice]):
         try:
             self.tenta.ctx.repository.request_regrade(self.answer.id, reason or "student disagrees")
         except TentaError as error:
-            self.notify(error.message, title="Regrade not requested; try again", severity="error")
+            self.notify(error.message, title=self.labels.regrade_failed, severity="error")
             self.action_disagree(reason)
             return
         self.regrade_requested = True

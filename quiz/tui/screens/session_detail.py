@@ -32,6 +32,7 @@ from quiz.teacher.feedback.model import feedback_with_outcome
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.widgets.answer_view import AnswerView
+from quiz.tui.widgets.grade_notes import ENGLISH_LABELS, GradeLabels, answer_labels
 
 
 def outcome_feedback(detail: AnswerDetail) -> str:
@@ -93,7 +94,8 @@ def _cut(text: str, room: int) -> str:
 
 class SessionDetailScreen(TentaScreen[None]):
     """Left: the questions of the session (⚑ = flagged by the student). Right: the highlighted one in
-    full (✎ = teacher override)."""
+    full (✎ = teacher override), in the language its feedback was given in (grade_notes.answer_labels), as
+    is the "I disagree" dialog about it; the list, the title and the keys are the app's and stay English."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to history."),
@@ -126,6 +128,7 @@ class SessionDetailScreen(TentaScreen[None]):
         self._detail: SessionDetail | None = None
         self._bank: Bank | None = None
         self._shown: SessionItemDetail | None = None
+        self._labels = ENGLISH_LABELS
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -190,11 +193,12 @@ class SessionDetailScreen(TentaScreen[None]):
 
     def _show_item(self, item: SessionItemDetail) -> None:
         self._shown = item
+        self._labels = answer_labels(item.answer) if item.answer is not None else ENGLISH_LABELS
         self.position = item.position
         self.refresh_bindings()
         flag = self.query_one("#detail-flag", Static)
         flag.display = item.flagged
-        flag.update("⚑ You flagged this question to come back to it.")
+        flag.update(self._labels.flagged)
         view = self.query_one(AnswerView)
         empty = self.query_one("#detail-empty", Static)
         view.display = item.answer is not None
@@ -203,7 +207,7 @@ class SessionDetailScreen(TentaScreen[None]):
         self.query_one("#detail-feedback", Static).update(escape(feedback))
         self.query_one("#detail-feedback").display = bool(feedback)
         if item.answer is not None:
-            view.show(item.answer)
+            view.show(item.answer, self._labels)
         else:
             draft = f"\n\nUnsubmitted draft:\n{item.draft}" if item.draft else ""
             empty.update(Content(f"{item.prompt}\n\n{self._unanswered_note()}{draft}"))
@@ -226,22 +230,26 @@ class SessionDetailScreen(TentaScreen[None]):
 
     def action_disagree(self) -> None:
         if self._shown is not None and self._shown.answer is not None:
-            self._ask_why(self._shown.answer.answer.id, "")
+            self._ask_why(self._shown.answer.answer.id, "", self._labels)
 
-    def _ask_why(self, answer_id: int, reason: str) -> None:
-        self.app.push_screen(DisagreeDialog(reason), callback=lambda typed: self._disagreed(answer_id, typed))
+    def _ask_why(self, answer_id: int, reason: str, labels: GradeLabels) -> None:
+        self.app.push_screen(
+            DisagreeDialog(reason, labels=labels),
+            callback=lambda typed: self._disagreed(answer_id, typed, labels),
+        )
 
-    def _disagreed(self, answer_id: int, reason: str | None) -> None:
-        """Store the request; when the database refuses it, the dialog opens again with the reason typed."""
+    def _disagreed(self, answer_id: int, reason: str | None, labels: GradeLabels) -> None:
+        """Store the request; when the database refuses it, the dialog opens again with the reason typed.
+        The notices are in the dialog's language (`labels`), whichever answer is highlighted meanwhile."""
         if reason is None:
             return
         try:
             self.tenta.ctx.repository.request_regrade(answer_id, reason or "student disagrees")
         except TentaError as error:
-            self.notify(error.message, title="Regrade not requested; try again", severity="error")
-            self._ask_why(answer_id, reason)
+            self.notify(error.message, title=labels.regrade_failed, severity="error")
+            self._ask_why(answer_id, reason, labels)
             return
-        self.notify("Regrade requested — a teacher will look at this answer.", title="Thanks")
+        self.notify(labels.regrade_requested, title=labels.thanks)
         self.load_detail()
 
     def action_back(self) -> None:

@@ -12,7 +12,7 @@ from quiz.local_time import local_minute
 from quiz.progress import question_label
 from quiz.scores import format_score, score_out_of
 from quiz.tui.widgets.answer_text import AnswerText
-from quiz.tui.widgets.grade_notes import CONFIDENCE_WORDING, ENGLISH_LABELS
+from quiz.tui.widgets.grade_notes import ENGLISH_LABELS, GradeLabels
 from quiz.tui.widgets.point_list import PointList, points_from_dicts
 from quiz.tui.widgets.score_bar import ScoreBar
 
@@ -22,6 +22,7 @@ class AnswerView(Vertical):
     number ('Q3', as the results and the browser name it; its id only when it has none).
 
     The key points are the final grade's: a teacher's key-point decisions replace the grader's status.
+    Its words are `labels`' (English for the teacher's screens; history gives the answer's own language).
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -31,13 +32,13 @@ class AnswerView(Vertical):
         yield Static("", classes="av-question")
         yield ScoreBar(label="Final")
         yield Static("", classes="av-flags")
-        yield Label("Answer", classes="section-title")
+        yield Label("Answer", classes="section-title av-answer-title")
         yield AnswerText("", classes="av-answer")
         yield Label("Key points", classes="section-title av-points-title")
         yield PointList(classes="av-points")
         yield Static("", classes="av-overrides")
 
-    def show(self, detail: AnswerDetail) -> None:
+    def show(self, detail: AnswerDetail, labels: GradeLabels = ENGLISH_LABELS) -> None:
         answer = detail.answer
         grade = detail.latest_grade
         final_points = detail.final_points
@@ -59,33 +60,33 @@ class AnswerView(Vertical):
         bar = self.query_one(ScoreBar)
         bar.display = detail.final_score is not None
         if detail.final_score is not None:
-            bar.show(detail.final_score, detail.max_points)
+            bar.show(detail.final_score, detail.max_points, labels.final_score)
         flags = []
         if grade is None:
-            flags.append("not graded yet (`tenta regrade` grades it)")
+            flags.append(labels.not_graded)
         else:
             flags.append(
-                f"auto {score_out_of(grade.score, grade.max_points)}, confidence {grade.confidence:.0%}"
+                labels.auto_grade_line(score_out_of(grade.score, grade.max_points), grade.confidence)
             )
         if detail.needs_review:
-            flags.append("⚑ needs teacher review")
+            flags.append(labels.needs_review)
         if detail.regrade_requested:
-            flags.append(f"regrade requested: {detail.regrade_reason or 'no reason given'}")
-        notes = ENGLISH_LABELS.flag_notes(grade.flags) if grade is not None else []
+            flags.append(labels.regrade_reason.format(reason=detail.regrade_reason or labels.no_reason))
+        notes = labels.flag_notes(grade.flags) if grade is not None else []
         flag_line = self.query_one(".av-flags", Static)
         flag_line.update(Content("\n".join([" · ".join(flags), *notes])))
-        flag_line.tooltip = (
-            f"Confidence: {CONFIDENCE_WORDING['en']['meaning']}." if grade is not None else None
-        )
-        self.query_one(AnswerText).show(answer.text, points)
-        self.query_one(PointList).show(points, decided_by, max_points=detail.max_points)
+        flag_line.tooltip = labels.confidence_tooltip() if grade is not None else None
+        self.query_one(".av-answer-title", Label).update(labels.answer)
+        self.query_one(".av-points-title", Label).update(labels.key_points)
+        self.query_one(AnswerText).show(answer.text, points, labels.empty_answer)
+        self.query_one(PointList).show(points, decided_by, max_points=detail.max_points, labels=labels)
         overrides = [
             Content.from_markup(
-                "[b]Teacher $teacher[/b] set $score on $day: $comment",
+                labels.override,
                 teacher=override.teacher,
                 score=format_score(override.score),
                 day=f"{override.created_at:%Y-%m-%d}",
-                comment=override.comment or "(no comment)",
+                comment=override.comment or labels.no_comment,
             )
             for override in detail.overrides
         ]

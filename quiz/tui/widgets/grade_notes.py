@@ -1,11 +1,14 @@
 """The words of the feedback screen in English or Swedish: the labels around a grade, its confidence, what
 the grader noticed about a whole answer (a flag), and the grading, leech and suspension messages; and the
-one rule that picks the language for the whole screen (feedback_labels)."""
+one rule that picks the language for the whole screen (feedback_labels). The same words head a stored
+answer in history and the "I disagree" dialog (answer_labels), so a graded answer reads in one language
+wherever the student meets it again."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.records import AnswerDetail
 from grading.feedback_wording import closed_answer_language, comment_language, prompt_language
 from grading.models import GradeFlag, PointStatus
 from grading.text import MAX_ANSWER_CHARS
@@ -50,7 +53,9 @@ class GradeLabels:
     """Every word the feedback screen adds to a grade, in one language. The grader's comment on the screen
     is in the answer's language (grading.feedback_wording); a Swedish student read 'Poäng … av …' under
     'Score', 'Key points' and '◐ partial', and 'Question 2', '⚠ The answer is very long' and the leech
-    warning around them. `{…}` fields are filled in by the methods."""
+    warning around them. History's answer view and the "I disagree" dialog take their words from here too
+    (answer_labels), so a Swedish answer's grade does not turn English when reread or questioned. `{…}`
+    fields are filled in by the methods, `$…` fields (override) by Content.from_markup."""
 
     language: str
     question: str
@@ -81,6 +86,23 @@ class GradeLabels:
     unsuspended_now: str
     regrade_requested: str
     thanks: str
+    regrade_failed: str
+    disagree_title: str
+    disagree_prompt: str
+    disagree_placeholder: str
+    disagree_send: str
+    disagree_cancel: str
+    final_score: str
+    answer: str
+    not_graded: str
+    auto_grade: str
+    needs_review: str
+    regrade_reason: str
+    no_reason: str
+    override: str
+    no_comment: str
+    flagged: str
+    confidence_meaning: str
 
     def status(self, status: PointStatus) -> str:
         """'✔ covered', '◐ partial', '✘ missing' (at most 10 characters: the key point list's column)."""
@@ -108,6 +130,17 @@ class GradeLabels:
         return confidence_line(
             confidence, needs_review=needs_review, threshold=threshold, language=self.language
         )
+
+    def auto_grade_line(self, score: str, confidence: float) -> str:
+        """'auto 1.5 / 2, confidence 85%' ('automatisk rättning 1.5 / 2, säkerhet 85 %'): the grader's own
+        score beside the final one, which a teacher may have changed."""
+        percent = CONFIDENCE_WORDING.get(self.language, CONFIDENCE_WORDING["en"])["percent"]
+        return self.auto_grade.format(score=score, confidence=percent.format(value=100 * confidence))
+
+    def confidence_tooltip(self) -> str:
+        """What the confidence on the auto grade line means, in these labels' language."""
+        wording = CONFIDENCE_WORDING.get(self.language, CONFIDENCE_WORDING["en"])
+        return self.confidence_meaning.format(meaning=wording["meaning"])
 
     def leech_note(self, lapses: int, *, suspended: bool) -> str:
         """What a student is told, once, when a question becomes a leech (Anki's leech warning)."""
@@ -160,6 +193,23 @@ ENGLISH_LABELS = GradeLabels(
     unsuspended_now="Unsuspended — it comes up in practice and reviews again.",
     regrade_requested="Regrade requested — a teacher will look at this answer.",
     thanks="Thanks",
+    regrade_failed="Regrade not requested; try again",
+    disagree_title="Ask a teacher to look again",
+    disagree_prompt="Which key point did you cover that was missed?",
+    disagree_placeholder="Reason (optional)",
+    disagree_send="Request regrade",
+    disagree_cancel="Cancel",
+    final_score="Final",
+    answer="Answer",
+    not_graded="not graded yet (`tenta regrade` grades it)",
+    auto_grade="auto {score}, confidence {confidence}",
+    needs_review="⚑ needs teacher review",
+    regrade_reason="regrade requested: {reason}",
+    no_reason="no reason given",
+    override="[b]Teacher $teacher[/b] set $score on $day: $comment",
+    no_comment="(no comment)",
+    flagged="⚑ You flagged this question to come back to it.",
+    confidence_meaning="Confidence: {meaning}.",
 )
 
 SWEDISH_LABELS = GradeLabels(
@@ -205,6 +255,23 @@ SWEDISH_LABELS = GradeLabels(
     unsuspended_now="Tillbaka — den kommer med i övning och repetitioner igen.",
     regrade_requested="Omprövning begärd — en lärare tittar på svaret.",
     thanks="Tack",
+    regrade_failed="Omprövningen kunde inte begäras; försök igen",
+    disagree_title="Be en lärare titta på svaret igen",
+    disagree_prompt="Vilken bedömningspunkt tog du upp som rättningen missade?",
+    disagree_placeholder="Motivering (valfritt)",
+    disagree_send="Begär omprövning",
+    disagree_cancel="Avbryt",
+    final_score="Slutpoäng",
+    answer="Svar",
+    not_graded="inte rättat än (`tenta regrade` rättar det)",
+    auto_grade="automatisk rättning {score}, säkerhet {confidence}",
+    needs_review="⚑ en lärare granskar poängen",
+    regrade_reason="omprövning begärd: {reason}",
+    no_reason="ingen motivering",
+    override="[b]Läraren $teacher[/b] satte $score den $day: $comment",
+    no_comment="(ingen kommentar)",
+    flagged="⚑ Du flaggade frågan för att komma tillbaka till den.",
+    confidence_meaning="Säkerhet: {meaning}.",
 )
 
 GRADE_LABELS = {labels.language: labels for labels in (ENGLISH_LABELS, SWEDISH_LABELS)}
@@ -223,3 +290,11 @@ def feedback_labels(answer: str, question: Question, comment: str = "") -> Grade
     places by its n-gram model ('I would say Keras.') switches the screen when the comment arrives."""
     language = comment_language(comment) or closed_answer_language(answer) or prompt_language(question)
     return GRADE_LABELS.get(language or "", ENGLISH_LABELS)
+
+
+def answer_labels(detail: AnswerDetail) -> GradeLabels:
+    """The language a stored answer was given its feedback in (feedback_labels on its text, the question as
+    asked and its latest grade's comment): history's answer view and its "I disagree" dialog read as the
+    feedback screen did, not English beside a Swedish answer and grade."""
+    grade = detail.latest_grade
+    return feedback_labels(detail.answer.text, detail.question, grade.feedback if grade is not None else "")
