@@ -2392,13 +2392,17 @@ def _brightspace_feedback_ident(choice_ident: str) -> str:
 def _qti1_outcome_feedback(item: Element, feedback: dict[str, str], general: str) -> dict[str, Any]:
     """The question's outcome_feedback and hints fields: the feedback for a right or wrong answer (Canvas's
     correct_fb and general_incorrect_fb, Blackboard's correct and incorrect, Respondus's QUE_<n>_C and
-    QUE_<n>_IC) and the item's hints (Brightspace's <hint>)."""
+    QUE_<n>_IC, ILIAS's response_allcorrect and response_onenotcorrect) and the item's hints
+    (Brightspace's <hint>)."""
     by_ident = {_respondus_role(ident) or ident.lower(): text for ident, text in feedback.items()}
     return outcome_fields(
         general,
-        correct=by_ident.get("correct_fb") or by_ident.get("correct", ""),
+        correct=by_ident.get("correct_fb")
+        or by_ident.get("correct")
+        or by_ident.get("response_allcorrect", ""),
         incorrect=by_ident.get("general_incorrect_fb")
         or by_ident.get("incorrect")
+        or by_ident.get("response_onenotcorrect")
         or _other_answer_feedback(item, feedback),
         hints=_qti1_hints(item, feedback),
     )
@@ -2434,6 +2438,39 @@ def _qti1_points(metadata: dict[str, str]) -> float | None:
         if raw and (points := _number(raw, name)) > 0:
             return points
     return None
+
+
+def _ilias_points(item: Element) -> float | None:
+    """An ILIAS item's points, which ILIAS states nowhere but in its scoring (`<setvar action="Add">`, no
+    maximum declared), summed as ILIAS's own import does: per response, the best single answer of a
+    one-answer response, the best of ticking and not ticking each answer of a multiple one (`MCMR`);
+    responses (a cloze's gaps) add up. None when the scoring gives no points."""
+    processing = item.find("resprocessing")
+    if processing is None:
+        return None
+    multiple = {
+        response.get("ident", "")
+        for response in item.iter("response_lid")
+        if (response.get("rcardinality") or "").lower() == "multiple"
+    }
+    best: dict[tuple[str, str], float] = {}
+    for condition in processing.iter("respcondition"):
+        tested = list(condition.iter("varequal"))
+        added = [
+            setvar for setvar in condition.findall("setvar") if (setvar.get("action") or "").lower() == "add"
+        ]
+        if len(tested) != 1 or not added:
+            continue
+        key = (tested[0].get("respident", ""), (tested[0].text or "").strip())
+        points = sum(_number((setvar.text or "0").strip() or "0", "points") for setvar in added)
+        best[key] = max(best.get(key, 0.0), points)
+    by_response: dict[str, list[float]] = {}
+    for (response, _), points in best.items():
+        by_response.setdefault(response, []).append(points)
+    total = sum(
+        sum(points) if response in multiple else max(points) for response, points in by_response.items()
+    )
+    return tidy_number(total) if total > 0 else None
 
 
 def _qti1_question(document: _Document, item: Element, topics: list[str]) -> MoodleQuestion | None:
@@ -2500,7 +2537,7 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         topics=topics,
         general_feedback=general,
         reference=reference,
-        points=_qti1_points(metadata),
+        points=_qti1_points(metadata) or (_ilias_points(item) if "ilias_version" in metadata else None),
     )
 
 
