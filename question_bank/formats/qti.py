@@ -2265,6 +2265,10 @@ def _inferred_kind(item: Element) -> str:
             f"{_UNSUPPORTED_RENDERINGS[rendering]} questions ({rendering}) are not supported by tenta; "
             "remove or convert it"
         )
+    if response.tag == "response_lid" and response.get("rcardinality", "").lower() == "ordered":
+        raise _QtiUnsupported(
+            "ordering questions (rcardinality 'Ordered') are not supported by tenta; remove or convert it"
+        )
     if response.tag == "response_lid":
         multiple = response.get("rcardinality", "Single").lower() == "multiple"
         texts = [_material_text(label) for _, label in _labels(item)]
@@ -2440,6 +2444,24 @@ def _qti1_points(metadata: dict[str, str]) -> float | None:
     return None
 
 
+_ILIAS_UNSUPPORTED = {
+    "ORDERING QUESTION": "ordering",
+    "ORDERING HORIZONTAL": "ordering",
+    "KPRIM CHOICE QUESTION": "Kprim (four true/false statements)",
+    "ERROR TEXT QUESTION": "error text",
+    "IMAGE MAP QUESTION": "image map",
+    "JAVA APPLET QUESTION": "Java applet",
+    "FLASH APPLET QUESTION": "Flash applet",
+    "FILE UPLOAD QUESTION": "file upload",
+    "FORMULA QUESTION": "formula",
+    "TEXTSUBSET QUESTION": "text subset",
+    "LONG MENU QUESTION": "long menu",
+}
+"""ILIAS's question types (its QUESTIONTYPE metadata, ILIAS's own names) that tenta has no type for; its
+single and multiple choice, text (essay), numeric, cloze and matching questions are read by their
+responses as any QTI 1.2 item is."""
+
+
 def _ilias_points(item: Element) -> float | None:
     """An ILIAS item's points, which ILIAS states nowhere but in its scoring (`<setvar action="Add">`, no
     maximum declared), summed as ILIAS's own import does: per response, the best single answer of a
@@ -2486,6 +2508,12 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         label = _UNSUPPORTED_TYPES.get(key, key)
         raise _QtiUnsupported(
             f"{label} questions (type {declared!r}) are not supported by tenta; "
+            "remove or convert this question"
+        )
+    ilias_type = metadata.get("questiontype", "").strip().upper() if "ilias_version" in metadata else ""
+    if ilias_type in _ILIAS_UNSUPPORTED:
+        raise _QtiUnsupported(
+            f"ILIAS {_ILIAS_UNSUPPORTED[ilias_type]} questions ({ilias_type!r}) are not supported by tenta; "
             "remove or convert this question"
         )
     kind = _CANVAS_TYPES.get(key) or _inferred_kind(item)

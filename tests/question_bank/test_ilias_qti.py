@@ -5,8 +5,12 @@ right/wrong feedback was dropped without a word."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
+
+from question_bank.errors import InputFileError
 from question_bank.formats.detect import import_file
 from question_bank.models import OutcomeFeedback
 
@@ -31,3 +35,45 @@ def test_an_ilias_pool_keeps_each_questions_points_and_feedback() -> None:
         2.0,
         [("Adam", 0.5), ("ReLU", -0.5), ("SGD", 0.5)],
     )
+
+
+ORDERING = Path(__file__).resolve().parents[1] / "data" / "ilias" / "ordering_qti.xml"
+"""An ordering question and a true/false single choice, in the layout of ILIAS 7's exporters."""
+_ILIAS_METADATA = re.compile(
+    r"<qtimetadatafield><fieldlabel>(?:ILIAS_VERSION|QUESTIONTYPE)</fieldlabel>.*?\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("from_ilias", "reason"),
+    [
+        pytest.param(
+            True,
+            "ILIAS ordering questions ('ORDERING QUESTION') are not supported by tenta; remove or convert "
+            "this question",
+            id="ilias",
+        ),
+        pytest.param(
+            False,
+            "ordering questions (rcardinality 'Ordered') are not supported by tenta; remove or convert it",
+            id="any-qti-1.2",
+        ),
+    ],
+)
+def test_an_ordering_question_is_unsupported_not_a_single_choice(
+    tmp_path: Path, from_ilias: bool, reason: str
+) -> None:
+    """A response whose answers are put in order (rcardinality Ordered) was read as a single choice whose
+    every step was a right answer. Without ILIAS's metadata the item is any QTI 1.2 ordering item."""
+    text = ORDERING.read_text(encoding="utf-8")
+    path = tmp_path / "pool_qti.xml"
+    path.write_text(text if from_ilias else _ILIAS_METADATA.sub("", text), encoding="utf-8")
+    skipped: list[InputFileError] = []
+
+    (kept,) = import_file(path, skipped=skipped).questions
+
+    assert kept.id == "il_0_qst_104"
+    assert [(problem.line, problem.field, problem.unsupported) for problem in skipped] == [
+        (5, "item 'il_0_qst_103' (Ordning)", True)
+    ]
+    assert skipped[0].message.endswith(reason)
