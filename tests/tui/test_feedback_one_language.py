@@ -86,12 +86,12 @@ async def test_a_swedish_answer_reads_the_whole_feedback_screen_in_swedish(ctx: 
         await pilot.press("s")
         await settle(pilot)
         assert _text(feedback, "#fb-suspended") == (
-            "⏸ Pausad: övning, dagens repetitioner och svagaste först hoppar över den (s: ta tillbaka)."
+            "⏸ Pausad: Practice, Due today och Weakest first hoppar över den (s: ta med igen)."
         )
         assert _last_notice(pilot).startswith("Pausad — övningen hoppar över den")
         await pilot.press("s")
         await settle(pilot)
-        assert _last_notice(pilot) == "Tillbaka — den kommer med i övning och repetitioner igen."
+        assert _last_notice(pilot) == "Inte längre pausad — den kommer med i övning och repetitioner igen."
 
 
 async def test_an_english_answer_under_the_swedish_prompt_reads_english_as_before(ctx: AppContext) -> None:

@@ -20,6 +20,7 @@ from quiz.tui.screens.session_detail import SessionDetailScreen
 from quiz.tui.widgets.answer_view import AnswerView
 from tests.tui.conftest import make_app
 from tests.tui.helpers import graded_feedback, home_ready, settle, steady, wait_until
+from tests.tui.test_study import lapsing_card
 
 pytestmark = pytest.mark.anyio
 
@@ -182,3 +183,38 @@ async def test_a_swedish_grade_is_reread_and_questioned_in_swedish_in_history(ct
     answers = [item.answer for item in ctx.repository.session_detail(session.session_id).items[:2]]
     assert answers[0] is not None and answers[0].regrade_reason == REASON
     assert answers[1] is not None and not answers[1].regrade_requested
+
+
+def notices(pilot: Pilot[None]) -> list[str]:
+    return [notice.message for notice in pilot.app._notifications]
+
+
+async def test_the_swedish_leech_and_suspension_wording_reads_naturally(ctx: AppContext) -> None:
+    """The modes are named as their buttons read (Practice, Due today, Weakest first: 'svagaste först
+    hoppar över den' read as 'the weakest first skip it' and named no button), a suspended question is
+    taken back into practice ('ta med igen'; 'ta tillbaka' means to retract), 'Tillbaka —' alone read as a
+    navigation word, and the leech advice says what to do in plain Swedish ('arbeta om' is to rewrite a
+    text, 'mindre fakta' is no Swedish plural, 'kursanteckningarna' are the student's own notes)."""
+    lapsing_card(ctx, 7)
+    async with make_app(ctx).run_test(size=(100, 40)) as pilot:
+        await start_exam(pilot)
+        await pilot.press("ctrl+s", "ctrl+s")  # an empty answer: the Swedish prompt's language
+        feedback = await graded_feedback(pilot)
+        assert isinstance(feedback, FeedbackScreen) and feedback.outcome is not None
+        assert rendered(feedback.query_one("#fb-leech", Static)) == (
+            "Den här frågan vill inte fastna — du har glömt den 8 gånger efter att ha lärt dig den. Den är "
+            "pausad: Practice, Due today och Weakest first hoppar över den tills du tar med den igen (s här, "
+            "u på startskärmen). Ta itu med den innan den kommer tillbaka: läs om den i kursmaterialet, "
+            "skriv bedömningspunkterna med egna ord eller bryt ner den i mindre bitar."
+        )
+        assert rendered(feedback.query_one("#fb-suspended", Static)) == (
+            "⏸ Pausad: Practice, Due today och Weakest first hoppar över den (s: ta med igen)."
+        )
+        await pilot.press("s")
+        await settle(pilot)
+        assert notices(pilot)[-1] == "Inte längre pausad — den kommer med i övning och repetitioner igen."
+        await pilot.press("s")
+        await settle(pilot)
+        assert notices(pilot)[-1] == (
+            "Pausad — övningen hoppar över den tills du tar med den igen (s, eller u på startskärmen)."
+        )

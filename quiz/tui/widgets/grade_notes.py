@@ -240,19 +240,19 @@ SWEDISH_LABELS = GradeLabels(
     ),
     leech=(
         "Den här frågan vill inte fastna — du har glömt den {lapses} gånger efter att ha lärt dig den. "
-        "{where} Arbeta om den innan den kommer tillbaka: läs kursanteckningarna om den, skriv "
-        "bedömningspunkterna med egna ord eller dela upp den i mindre fakta."
+        "{where} Ta itu med den innan den kommer tillbaka: läs om den i kursmaterialet, skriv "
+        "bedömningspunkterna med egna ord eller bryt ner den i mindre bitar."
     ),
     leech_suspended=(
-        "Den är pausad: övning, dagens repetitioner och svagaste först hoppar över den tills du tar "
-        "tillbaka den (s här, u på startskärmen)."
+        "Den är pausad: Practice, Due today och Weakest first hoppar över den tills du tar med den igen "
+        "(s här, u på startskärmen)."
     ),
     leech_tagged=(
         "Den är markerad som igel (leech); s pausar den så att övningen hoppar över den tills vidare."
     ),
-    suspended="⏸ Pausad: övning, dagens repetitioner och svagaste först hoppar över den (s: ta tillbaka).",
-    suspended_now="Pausad — övningen hoppar över den tills du tar tillbaka den (s, eller u på startskärmen).",
-    unsuspended_now="Tillbaka — den kommer med i övning och repetitioner igen.",
+    suspended="⏸ Pausad: Practice, Due today och Weakest first hoppar över den (s: ta med igen).",
+    suspended_now="Pausad — övningen hoppar över den tills du tar med den igen (s, eller u på startskärmen).",
+    unsuspended_now="Inte längre pausad — den kommer med i övning och repetitioner igen.",
     regrade_requested="Omprövning begärd — en lärare tittar på svaret.",
     thanks="Tack",
     regrade_failed="Omprövningen kunde inte begäras; försök igen",
