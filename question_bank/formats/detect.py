@@ -2,7 +2,8 @@
 
 Moodle exports GIFT as .txt and people save exams as .txt or .md, so a .txt/.md file is sniffed:
 a <quiz> root -> Moodle XML; a QTI root -> QTI; GIFT answer blocks, titles or categories -> GIFT; a CSV
-header naming question and reference_answer, or Blackboard's tab-separated upload lines (MC, TF …) -> CSV;
+header naming question and reference_answer, Blackboard's tab-separated upload lines (MC, TF …) or
+Brightspace's question CSV (NewQuestion rows, formats/brightspace_csv.py) -> CSV;
 `ANSWER: X` after options -> Aiken; otherwise a numbered Markdown/text exam, or, when its questions have
 text2qti's answer markers (`*b)`, `[*]`, `____`) or it starts `Quiz title:`, a text2qti quiz (read under the
 name markdown by formats/text2qti.py), or, when lettered answers are marked `*b.` or it has `Type:` lines or
@@ -26,6 +27,7 @@ from question_bank.formats.anki import import_anki
 from question_bank.formats.anki_export import write_anki_package
 from question_bank.formats.blackboard_pool import import_blackboard_pool, looks_like_blackboard_pool
 from question_bank.formats.blackboard_upload import import_blackboard_upload, looks_like_blackboard_upload
+from question_bank.formats.brightspace_csv import import_brightspace_csv, looks_like_brightspace_csv
 from question_bank.formats.common import read_text, starts_like_zip
 from question_bank.formats.csv_rows import import_csv, looks_like_csv
 from question_bank.formats.gift import dump_gift, import_gift, looks_like_gift
@@ -128,8 +130,8 @@ def _format_of_text(text: str) -> str:
         return "qti"  # Blackboard's .dat files: QTI, or the older pool layout (read by its own module)
     if stripped.startswith(("{", "[")) and not looks_like_gift(text):
         return "json"
-    if looks_like_csv(text) or looks_like_blackboard_upload(text):
-        return "csv"  # a Blackboard "Upload Questions" file is read through the CSV importer
+    if looks_like_csv(text) or looks_like_blackboard_upload(text) or looks_like_brightspace_csv(text):
+        return "csv"  # Blackboard "Upload Questions" and Brightspace question CSVs: read under this name
     if looks_like_gift(text):
         return "gift"
     if looks_like_aiken(text):
@@ -188,6 +190,8 @@ def import_file(
         return import_qti(path, skipped=skipped, notes=notes)
     if name == "csv" and text is not None and looks_like_blackboard_upload(text):
         return import_blackboard_upload(path, text, skipped=skipped, notes=notes)
+    if name == "csv" and text is not None and looks_like_brightspace_csv(text):
+        return import_brightspace_csv(path, text, skipped=skipped, notes=notes)
     if name == "gift":
         return import_gift(path, skipped=skipped, notes=notes)
     if name == "moodle-xml":
