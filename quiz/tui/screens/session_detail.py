@@ -64,7 +64,8 @@ def question_name(item: SessionItemDetail, bank: Bank | None) -> str:
 
 def item_cells(item: SessionItemDetail, name: str, *, unanswered: str = "skipped") -> tuple[str, str, str]:
     """'#' (the question's place in the quiz, with ⚑ when the student flagged it, as in the finish
-    summary), score (✎ when a teacher overrode it, 'review' while a teacher should look at it,
+    summary), score ('review' while it waits for a teacher: an uncertain grade or the student's own regrade
+    request, AnswerDetail.waits_for_teacher, as the gradebook holds it; else ✎ when a teacher overrode it;
     `unanswered` when there is no answer: quiz.progress.unanswered_label), and the
     question's number and prompt, cut to the list's width: the score comes first, so it is never cut."""
     number = f"{item.position + 1} ⚑" if item.flagged else str(item.position + 1)
@@ -74,7 +75,7 @@ def item_cells(item: SessionItemDetail, name: str, *, unanswered: str = "skipped
         return number, unanswered, question
     if detail.final_score is None:
         return number, "not graded", question
-    mark = " ✎" if detail.overrides else (" review" if detail.needs_review else "")
+    mark = " review" if detail.waits_for_teacher else (" ✎" if detail.overrides else "")
     return number, score_out_of(detail.final_score, item.max_points) + mark, question
 
 
