@@ -672,7 +672,7 @@ class _MarkdownFromHtml(_TextFromHtml):
         lead = inner[: len(inner) - len(inner.lstrip(" \n"))]
         trail = re.search(r"(?:\\\n|[ \n])*$", inner)
         tail = trail.group(0) if trail else ""
-        text = inner[len(lead) : len(inner) - len(tail)] if text else ""
+        text = _escaped_edge_asterisks(inner[len(lead) : len(inner) - len(tail)]) if text else ""
         if start and self.parts[start - 1][-1:] in (" ", "\n"):
             lead = lead.lstrip(" ")  # the space is already there
         if text and not self._can_open(start, lead, text):
@@ -804,6 +804,17 @@ def html_to_text(markup: str, *, keep_newlines: bool = False) -> str:
     text = re.sub(r"(\[image(?::[^\]\n]*)?\]) {2,}", r"\1 ", text)  # the space after an image marker
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _escaped_edge_asterisks(text: str) -> str:
+    """Emphasised text with an asterisk at its edge escaped: markdown_literal leaves a lone '*' between
+    spaces as it is (CommonMark shows it), but next to the marker it joins the marker's run ('**' + '* w'
+    + '**' reads '*** w**', no bold and three asterisks shown)."""
+    if text.startswith("*"):
+        text = "\\" + text
+    if text.endswith("*") and not text.endswith("\\*"):
+        text = text[:-1] + "\\*"
+    return text
 
 
 def html_to_markdown(markup: str) -> str:
