@@ -27,6 +27,7 @@ from quiz.progress import question_label
 from quiz.scores import score_out_of
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
+from quiz.tui.widgets.grade_notes import answer_labels
 from quiz.tui.widgets.key_footer import KeyFooter
 from quiz.tui.widgets.point_list import point_worth
 from quiz.tui.widgets.question_view import OPTION_LETTERS, QuestionView, choice_markdown, text_markdown
@@ -190,7 +191,7 @@ class QuestionDetailScreen(TentaScreen[str | None]):
         self.query_one(AnswerView).display = bool(self.answers)
         self.query_one("#qd-no-answers").display = not self.answers
         if self.answers:
-            self.query_one(AnswerView).show(self.answers[0])
+            self.query_one(AnswerView).show(self.answers[0], answer_labels(self.answers[0]))
 
     def _show_standing(self) -> None:
         line = standing_line(self.question, self.card, self.suspended, self.tenta.clock())
@@ -204,7 +205,7 @@ class QuestionDetailScreen(TentaScreen[str | None]):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         chosen = next((d for d in self.answers if str(d.answer.id) == event.row_key.value), None)
         if chosen is not None:
-            self.query_one(AnswerView).show(chosen)
+            self.query_one(AnswerView).show(chosen, answer_labels(chosen))
 
     def action_tab(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
