@@ -283,6 +283,13 @@ class AnswerDetail(_Record):
         holds the student's total and grade, statistics count it as provisional)."""
         return self.needs_review or self.regrade_requested
 
+    def in_review_queue(self, *, counted: bool) -> bool:
+        """Whether `tenta review` (and the app's queue) lists the answer: it waits for the teacher and is
+        the attempt the gradebook counts (`counted`: the student's latest answer to the question), or the
+        student asked for a regrade of it, which stays listed for any attempt. The one rule for the queue
+        and every count of it (Repository.review_queue, `tenta grade`'s summary)."""
+        return self.regrade_requested or (counted and self.waits_for_teacher)
+
     @property
     def latest_override(self) -> OverrideRecord | None:
         return self.overrides[-1] if self.overrides else None

@@ -803,9 +803,7 @@ class Repository:
             details = _details(session, list(session.scalars(query.order_by(Answer.submitted_at, Answer.id))))
             latest = _latest_answer_ids(session, [detail.answer for detail in details])
             return [
-                detail
-                for detail in details
-                if detail.regrade_requested or (detail.needs_review and detail.answer.id in latest)
+                detail for detail in details if detail.in_review_queue(counted=detail.answer.id in latest)
             ]
 
         return self._read(work)

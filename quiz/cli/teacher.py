@@ -61,6 +61,7 @@ from quiz.teacher.exports import (
     GradebookFormat,
     check_answers_file,
     check_folder,
+    check_writable,
     final_grades,
     grade_counts,
     gradebook_table,
@@ -328,7 +329,7 @@ def grade_command(
             f"([bold]{rate:.1f} answers/s[/], as the bar: model loading not counted)."
         )
     details = answer_details(ctx.repository, stored.answers)
-    _print_summary(bank, details)
+    _print_summary(bank, details, ctx.repository.review_queue(bank.id))
     if out is not None:
         write_answers(out, details, _external_ids(ctx))
         console.print(f"Wrote {len(details)} graded answers to {out}")
@@ -360,9 +361,11 @@ def _refuse_unreadable(
     raise typer.Exit(1)
 
 
-def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:
-    """Per question, each student's latest answer in the file (what the gradebook counts: a second
-    attempt in the same file replaces the first); the review count names the earlier ones it includes."""
+def _print_summary(bank: Bank, details: Sequence[AnswerDetail], queue: Sequence[AnswerDetail]) -> None:
+    """Per question, each student's latest answer in the file (a second attempt in the same file replaces
+    the first); the review counts are the file's answers that `queue` (the bank's review queue, as
+    `tenta review` lists it) holds, so an answer the student has since answered again is not counted and
+    a regrade request on an earlier attempt is."""
     table = Table(title=f"{bank.title} — this file", title_justify="left")
     longest_id = max((len(detail.answer.question_id) for detail in details), default=0)
     for column, justify in (
@@ -379,7 +382,8 @@ def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:
         whole = column == "question" and longest_id <= console.width * 0.4
         table.add_column(column, justify=justify, no_wrap=whole, overflow="fold")  # type: ignore[arg-type]
     latest = list(latest_per_student_question(details).values())
-    for item in summarise(bank, latest):
+    queued = {detail.answer.id for detail in queue}
+    for item in summarise(bank, latest, queued):
         table.add_row(
             item.question_id,
             str(item.answers),
@@ -389,15 +393,13 @@ def _print_summary(bank: Bank, details: Sequence[AnswerDetail]) -> None:
             str(item.needs_review),
         )
     console.print(table)
-    # As `tenta review` lists them: an earlier attempt only when its student asked for a regrade.
-    counted = {detail.answer.id for detail in latest}
-    review = sum(
-        1
-        for detail in details
-        if detail.regrade_requested or (detail.needs_review and detail.answer.id in counted)
-    )
-    if review:
-        console.print(f"{review} answer(s) need review: run `tenta review --bank {bank.id}`.")
+    review = sum(1 for detail in details if detail.answer.id in queued)
+    others = len(queued) - review
+    if not (review or others):
+        return
+    mine = f"{review} answer(s) of this file need review" if review else "No answer of this file needs review"
+    elsewhere = f" ({others} more from other files or the app)" if others else ""
+    console.print(f"{mine}{elsewhere}: run `tenta review --bank {bank.id}`.")
 
 
 def _pseudonyms(ctx: AppContext, anonymous: bool | None) -> Pseudonyms | None:
@@ -1122,6 +1124,7 @@ def stats_command(
         gradebook.max_points,
         max_total=max_total,
         in_review=[held_questions(held, row.student_id) for row in gradebook.rows],
+        ungraded=[row.pending for row in gradebook.rows],
     )
     table = Table(title=f"Item analysis — {bank.title}", expand=True)
     # A long id ('q03-parameters-hyperparameters') is shown whole where the screen has room and folds
@@ -1148,9 +1151,15 @@ def stats_command(
         if exam.provisional_students
         else ""
     )
+    ungraded = (
+        f", {exam.ungraded_students} with answers not graded yet (tenta grade), left out of the totals"
+        if exam.ungraded_students
+        else ""
+    )
     console.print(
-        f"{exam.students} students{provisional}; total mean {_points(exam.mean_total, exam.max_total)}, "
-        f"SD {_number(exam.sd_total)}; Cronbach's alpha {_number(exam.cronbach_alpha)}."
+        f"{exam.students} students{provisional}{ungraded}; total mean "
+        f"{_points(exam.mean_total, exam.max_total)}, SD {_number(exam.sd_total)}; Cronbach's alpha "
+        f"{_number(exam.cronbach_alpha)}."
     )
     if scale:
         _print_final_grades(gradebook, bank, scale, held, max_total)
@@ -1159,7 +1168,9 @@ def stats_command(
         "index, as Moodle's): correlation between the question's score and the rest of the test; "
         "below 20% the question separates strong and weak students poorly. provisional: scores waiting "
         "for the teacher (an uncertain auto grade, a regrade request), counted at their current value "
-        "until decided; their students' final grades are held, as in the gradebook export.[/]"
+        "until decided; their students' final grades are held, as in the gradebook export. A student "
+        "with an answer not graded yet has no total, as in the gradebook: the total's mean, SD, alpha and "
+        "the discrimination leave them out.[/]"
     )
 
 
@@ -1294,6 +1305,8 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
     format either, unless --include-pending is given. Students the LMS cannot identify, students held
     for review with the reason, and the distribution of final grades are printed on stderr.
     """
+    _check_format_options(format_name, title=title, per_question=per_question, exam_date=exam_date)
+    check_writable(out)
     ctx = make_context()
     bank = _bank(ctx, bank_id)
     gradebook = ctx.repository.gradebook(bank.id)
@@ -1324,6 +1337,29 @@ def export_gradebook_command(  # noqa: PLR0917 - typer maps parameters to option
     _print_review_queue(ctx.repository.review_queue(bank.id), held, holding=not include_pending)
     if out is not None:
         console.print(f"Wrote the {format_name.value} gradebook of {table.students} students to {out}")
+
+
+LMS_FORMATS = (GradebookFormat.MOODLE, GradebookFormat.CANVAS)
+
+
+def _check_format_options(
+    format_name: GradebookFormat, *, title: str | None, per_question: bool, exam_date: str | None
+) -> None:
+    """Refuse an option the chosen format has no place for, as --separator is refused for an LMS file:
+    `-f tenta --exam-date 2026-11-27` or `-f grades --title Tenta` wrote a file without the date or title
+    and said nothing, so the teacher believed it was in. tenta's file has a column per question anyway,
+    so --per-question is refused only for the grades file."""
+    unused = [
+        *(["--title"] if title is not None and format_name not in LMS_FORMATS else []),
+        *(["--per-question"] if per_question and format_name is GradebookFormat.GRADES else []),
+        *(["--exam-date"] if exam_date is not None and format_name is not GradebookFormat.GRADES else []),
+    ]
+    if unused:
+        raise TentaError(
+            f"{' and '.join(unused)}: --format {format_name.value} has no place for "
+            f"{'it' if len(unused) == 1 else 'them'} (--title and --per-question are for moodle and "
+            "canvas, --exam-date for grades)"
+        )
 
 
 def _print_review_queue(

@@ -275,6 +275,9 @@ class ExamStats(_Value):
     """Internal consistency of the test; missing answers count as 0."""
     provisional_students: int = 0
     """Students whose total includes a score that waits for the teacher."""
+    ungraded_students: int = 0
+    """Students with an answer not graded yet: they have no total, so the total's mean, SD and alpha and
+    the discrimination's rest of the test leave them out (their graded answers count per question)."""
 
 
 def sample_sd(values: Sequence[float]) -> float | None:
@@ -290,6 +293,7 @@ def item_analysis(
     *,
     max_total: float | None = None,
     in_review: Sequence[Collection[str]] = (),
+    ungraded: Sequence[Collection[str]] = (),
 ) -> tuple[list[ItemStats], ExamStats]:
     """Per-question and whole-test statistics from a students × questions table of final scores.
 
@@ -300,28 +304,41 @@ def item_analysis(
     answered questions' points. `in_review` (parallel to `scores`, empty: none) names each student's
     questions whose score waits for the teacher: they are counted at their current value, since leaving
     out the answers the grader was unsure of would bias facility towards the clear ones, and counted as
-    `provisional`, so the teacher sees how much may still move.
+    `provisional`, so the teacher sees how much may still move. `ungraded` (parallel to `scores`, empty:
+    none) names each student's questions answered but not graded yet: such a student has no total, as in
+    the gradebook (counting the answer as 0 would pull the total's mean down and read as final), so the
+    whole-test numbers and the discrimination's rest of the test leave the student out.
     """
     question_ids = list(max_points)
-    totals = [sum(score or 0.0 for score in row.values()) for row in scores]
+    complete = [not questions for questions in ungraded] or [True for _ in scores]
+    totals: list[float | None] = [
+        sum(score or 0.0 for score in row.values()) if whole else None
+        for row, whole in zip(scores, complete, strict=True)
+    ]
     reviewing = list(in_review) or [() for _ in scores]
     items = [
         _item_stats(question_id, scores, totals, max_points[question_id], reviewing)
         for question_id in question_ids
     ]
+    known = [total for total in totals if total is not None]
     test = ExamStats(
         students=len(scores),
         max_total=sum(max_points.values()) if max_total is None else max_total,
-        mean_total=sum(totals) / len(totals) if totals else None,
-        sd_total=sample_sd(totals),
+        mean_total=sum(known) / len(known) if known else None,
+        sd_total=sample_sd(known),
         cronbach_alpha=cronbach_alpha(
-            [[row.get(question_id) or 0.0 for question_id in question_ids] for row in scores]
+            [
+                [row.get(question_id) or 0.0 for question_id in question_ids]
+                for row, whole in zip(scores, complete, strict=True)
+                if whole
+            ]
         ),
         provisional_students=sum(
             1
             for row, questions in zip(scores, reviewing, strict=True)
             if any(row.get(question_id) is not None for question_id in questions)
         ),
+        ungraded_students=complete.count(False),
     )
     return items, test
 
@@ -329,10 +346,12 @@ def item_analysis(
 def _item_stats(
     question_id: str,
     scores: Sequence[dict[str, float | None]],
-    totals: Sequence[float],
+    totals: Sequence[float | None],
     max_points: float,
     in_review: Sequence[Collection[str]],
 ) -> ItemStats:
+    """The question's numbers over the students with a graded answer to it; the discrimination over
+    those of them with a total (no answer of theirs waiting for the grader)."""
     answered = [
         (score, total, question_id in questions)
         for row, total, questions in zip(scores, totals, in_review, strict=True)
@@ -341,7 +360,10 @@ def _item_stats(
     item_scores = [score for score, _, _ in answered]
     mean = sum(item_scores) / len(item_scores) if item_scores else None
     facility = mean / max_points if mean is not None else None
-    discrimination = pearson(item_scores, [total - score for score, total, _ in answered])
+    with_total = [(score, total) for score, total, _ in answered if total is not None]
+    discrimination = pearson(
+        [score for score, _ in with_total], [total - score for score, total in with_total]
+    )
     provisional = sum(1 for _, _, reviewing in answered if reviewing)
     return ItemStats(
         question_id=question_id,

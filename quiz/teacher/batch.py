@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -272,8 +272,10 @@ def answer_details(repository: Repository, answers: Sequence[AnswerRecord]) -> l
     return [by_id[answer.id] for answer in answers if answer.id in by_id]
 
 
-def summarise(bank: Bank, details: Sequence[AnswerDetail]) -> list[QuestionSummary]:
-    """Per question of the bank (in bank order): answers, mean final score, how many need review."""
+def summarise(bank: Bank, details: Sequence[AnswerDetail], queued: Collection[int]) -> list[QuestionSummary]:
+    """Per question of the bank (in bank order): answers, mean final score, and how many of them are in
+    the review queue (`queued`: the answer ids Repository.review_queue lists, so the count is what
+    `tenta review` shows, not a second copy of its rule)."""
     summaries = []
     for question in bank.questions:
         mine = [detail for detail in details if detail.answer.question_id == question.id]
@@ -287,7 +289,7 @@ def summarise(bank: Bank, details: Sequence[AnswerDetail]) -> list[QuestionSumma
                 graded=len(finals),
                 mean_score=sum(finals) / len(finals) if finals else None,
                 max_points=question.max_points,
-                needs_review=sum(1 for detail in mine if detail.waits_for_teacher),
+                needs_review=sum(1 for detail in mine if detail.answer.id in queued),
             )
         )
     return summaries

@@ -44,6 +44,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -151,12 +152,19 @@ def with_separator(table: GradebookTable, separator: CsvSeparator) -> GradebookT
 def check_writable(path: Path | None) -> None:
     """Refuse an output path that could not be written, before any work whose result would go there (so a
     typo in --out does not cost minutes of grading, or leave a submissions file half handled). None (no
-    output asked for) passes."""
+    output asked for) passes. An existing file is opened for appending (nothing is written to it), as
+    permission bits alone do not tell (for root every path passes os.access, /proc included)."""
     if path is None:
         return
     if path.is_dir():
         raise TentaError(f"{path}: is a folder; give a file name to write")
-    _check_creatable(path, path.parent)
+    if not path.exists():
+        _check_creatable(path, path.parent)
+        return
+    try:
+        path.open("a", encoding="utf-8").close()
+    except OSError as error:
+        raise TentaError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 def check_folder(path: Path) -> None:
@@ -168,22 +176,37 @@ def check_folder(path: Path) -> None:
 
 
 def _check_creatable(path: Path, folder: Path) -> None:
-    """Refuse `path` unless the nearest existing one of `folder` and its parents is a writable folder (the
-    missing ones are made when writing)."""
+    """Refuse `path` unless the nearest existing one of `folder` and its parents is a folder a file can be
+    made in (the missing ones are made when writing). A file is made there and removed again: the
+    permission bits pass for root in /proc or on a read-only mount, where writing fails only at the end."""
     existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK):
         raise TentaError(f"{path}: cannot write there ({existing} is not a writable folder)")
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".tenta-write-check-", dir=existing)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise TentaError(
+            f"{path}: cannot write there (no file can be made in {existing}: {reason})"
+        ) from None
+    os.close(handle)
+    Path(probe).unlink()
 
 
 @contextmanager
 def atomic_writer(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """Write to a temporary file next to `path` and move it into place only when everything went well."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write to a temporary file next to `path` and move it into place only when everything went well.
+    A file system's refusal (a full disk, a folder in the way) is a TentaError naming `path`, the one line
+    every command prints, not a traceback about the temporary file."""
     temporary = path.with_name(f".{path.name}.partial")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("w", encoding=encoding, newline="") as handle:
             yield handle
         temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise TentaError(f"{path}: cannot write: {error.strerror or error}") from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -407,7 +430,9 @@ def tenta_gradebook(
 ) -> GradebookTable:
     """One row per student: final score per question (bank order), total, max total and percent, and the
     final grade when a scale applies; a question without a final score (not answered or not graded) is
-    blank and adds nothing. A `held` student's answers in review, total, percent and grade are blank."""
+    blank and adds nothing. A student with an answer not graded yet has a blank total, percent and grade,
+    as in the LMS files and the grades file: a sum over the graded answers only looks final and is not.
+    A `held` student's answers in review, total, percent and grade are blank too."""
     held = held or {}
     columns = question_columns(gradebook, bank)
     max_total = sum(columns.values())
@@ -417,7 +442,7 @@ def tenta_gradebook(
     ]
     for row in gradebook.rows:
         in_review = held_questions(held, row.student_id)
-        total = None if in_review else row.total
+        total = None if in_review or row.pending else row.total
         rows.append(
             [
                 row.student_name,
@@ -433,7 +458,7 @@ def tenta_gradebook(
             ]
         )
     notes = [
-        *(no_final_grade_note(gradebook) if scale else ()),
+        *ungraded_note(gradebook, "", with_final_grades=bool(scale)),
         *lms_held_notes(gradebook, held, with_final_grades=bool(scale), no_grade=""),
     ]
     return GradebookTable(rows=rows, encoding=CSV_ENCODING, students=len(gradebook.rows), notes=tuple(notes))

@@ -49,7 +49,10 @@ def test_grade_scale_option_adds_grades_and_prints_the_distribution(
         "Eva": "U",
     }
     assert "Final grades: U 2 · G 1 · VG 1 · no grade 1" in stderr
-    assert "get no final grade until their answers are graded (run tenta grade)" in stderr
+    assert (
+        "1 answer(s) not graded yet (run tenta grade): their cells and the totals and final grades of 1 "
+        "student(s) are empty (no grade): Dan"
+    ) in stderr
 
 
 def test_the_option_overrides_the_banks_scale(ctx: AppContext, bank: Bank, tmp_path: Path) -> None:

@@ -59,7 +59,9 @@ def test_strong_answers_outscore_weak_ones_and_summary_counts(
 
     assert scores[("Åsa", "dropout")] > scores[("Björn", "dropout")]
     assert scores[("Åsa", "gpu")] == 1.0 and scores[("Björn", "gpu")] == 0.0
-    summary = {item.question_id: item for item in summarise(bank, details)}
+    queued = {detail.answer.id for detail in ctx.repository.review_queue(bank.id)}
+    summary = {item.question_id: item for item in summarise(bank, details, queued)}
+    assert sum(item.needs_review for item in summary.values()) == len(queued)
     assert [item.answers for item in summary.values()] == [6, 6, 6]
     assert summary["gpu"].mean_score == 0.5
     assert all(item.graded == 6 for item in summary.values())

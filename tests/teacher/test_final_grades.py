@@ -71,7 +71,7 @@ def test_tenta_gradebook_gets_a_grade_column_with_exact_boundaries(
         "Anna": ("2.5", "G"),
         "Bo": ("2.49", "U"),
         "Cia": ("3.75", "VG"),
-        "Dan": ("2", ""),
+        "Dan": ("", ""),  # an answer not graded yet: no total, as in the LMS files
         "Eva": ("0.5", "U"),
     }
 
@@ -84,7 +84,7 @@ def test_students_with_ungraded_answers_get_no_grade_and_the_note_says_why(
     table = gradebook_table(gradebook, bank, GradebookFormat.TENTA, grade_scale=UG_VG)
 
     (note,) = table.notes
-    assert "1 student(s) get no final grade until their answers are graded" in note
+    assert "1 answer(s) not graded yet (run tenta grade): their cells and the totals and final grades" in note
     assert note.endswith(": Dan")
     assert table.grade_counts == (("U", 2), ("G", 1), ("VG", 1), ("no grade", 1))
 
@@ -94,7 +94,12 @@ def test_without_a_scale_the_gradebook_is_unchanged(ctx: AppContext, bank: Bank,
 
     table = gradebook_table(gradebook, bank, GradebookFormat.TENTA)
 
-    assert table.rows[0][-1] == "percent" and table.notes == () and table.grade_counts == ()
+    assert table.rows[0][-1] == "percent" and table.grade_counts == ()
+    # Dan's answer not graded yet leaves his total empty, which the note explains, with or without a scale.
+    (note,) = table.notes
+    assert note.startswith("1 answer(s) not graded yet") and note.endswith(
+        "the totals of 1 student(s) are empty (no grade): Dan"
+    )
 
 
 def test_moodle_gets_a_scale_column_with_its_no_grade_mark(
