@@ -81,7 +81,12 @@ ANSWER_CSV_COLUMNS = (
     "feedback",
     "key_points",
     "teacher_comment",
+    "regrade_request",
 )
+"""The flat graded-answers file. `needs_review` is the grader's flag, `regrade_request` the student's
+reason while a regrade request waits ("yes" without one): either puts the answer in `tenta review`, so a
+teacher working through the spreadsheet filters on both (the JSONL's needs_review, regrade_requested and
+regrade_reason)."""
 
 
 class CsvSeparator(StrEnum):
@@ -756,6 +761,7 @@ def answer_record(detail: AnswerDetail, student_external_id: str | None) -> dict
         "final_score": detail.final_score,
         "needs_review": detail.needs_review,
         "regrade_requested": detail.regrade_requested,
+        "regrade_reason": detail.regrade_reason if detail.regrade_requested else None,
         "auto_grade": None
         if grade is None
         else {
@@ -810,6 +816,7 @@ def answer_csv_row(detail: AnswerDetail, student_external_id: str | None) -> lis
         grade.feedback if grade else "",
         key_points_summary(grade.points) if grade else "",
         override.comment if override else "",
+        (detail.regrade_reason or "yes") if detail.regrade_requested else "",
     ]
 
 

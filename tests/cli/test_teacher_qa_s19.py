@@ -6,6 +6,7 @@ by the real MiniLM grader."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,34 @@ def test_export_gradebook_refuses_an_out_it_cannot_write_in_one_line(
         else f"{out}: cannot write there (no file can be made in /proc: No such file or directory)"
     )
     assert not list(out.parent.glob(".*.partial"))
+
+
+def test_the_answers_file_says_which_answers_wait_on_a_regrade_request(
+    ctx: AppContext, bank: Bank, tmp_path: Path
+) -> None:
+    """Bo asked for a regrade: `tenta review` lists his answer, but the answers CSV a teacher works
+    through had only the grader's needs_review (empty for him), so filtering on it missed the request."""
+    exam_with_exact_scores(ctx, bank, tmp_path)
+    (bos,) = (
+        detail.answer.id
+        for detail in ctx.repository.answer_history(bank_id="teacher-test", question_id="dropout")
+        if detail.answer.student_name == "Bo"
+    )
+    ctx.repository.request_regrade(bos, "I did name both points", requested_by="Bo")
+    out = tmp_path / "answers.csv"
+
+    assert tenta("export", "answers", "-b", "teacher-test", "-o", out)[0] == 0
+
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {row["tenta_answer_id"]: row for row in csv.DictReader(handle)}
+    assert rows[str(bos)]["regrade_request"] == "I did name both points"
+    assert {row["regrade_request"] for answer_id, row in rows.items() if answer_id != str(bos)} == {""}
+    assert str(bos) in tenta("review", "-b", "teacher-test")[1]
+
+    jsonl = tmp_path / "answers.jsonl"
+    assert tenta("export", "answers", "-b", "teacher-test", "-o", jsonl)[0] == 0
+    records = {record["answer_id"]: record for record in map(json.loads, jsonl.read_text().splitlines())}
+    assert (records[bos]["regrade_requested"], records[bos]["regrade_reason"]) == (
+        True,
+        "I did name both points",
+    )
