@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from grading.language_bridge import LanguageBridge, bridged
 from grading.models import Passage
 from grading.retrieval import GradedAnswerIndex
 from grading.text import content_words
-from grading.tokens import NO_ALIGNMENT, TokenStates, align, question_echo
+from grading.tokens import TokenStack, TokenStates, question_echo
 from question_bank.language import UNDETERMINED
 from question_bank.models import RubricPoint
 
@@ -100,6 +101,20 @@ class QuestionProfile:
     """Token states of the prompts (all languages), for demoting and detecting restated question tokens."""
     prompt_languages: tuple[str, ...] = ()
 
+    @property
+    def question_ids(self) -> np.ndarray:
+        return self.question_tokens.ids if self.question_tokens is not None else np.zeros(0, dtype=np.int32)
+
+    @cached_property
+    def wording_stack(self) -> TokenStack:
+        """Every key point's wordings' tokens, point after point, stacked once per question."""
+        return TokenStack.of([states for point in self.points for states in point.tokens], self.question_ids)
+
+    @cached_property
+    def reference_stack(self) -> TokenStack:
+        """The model answers' tokens, stacked once per question."""
+        return TokenStack.of(self.reference_tokens, self.question_ids)
+
 
 @dataclass(frozen=True)
 class PointMatch:
@@ -166,8 +181,13 @@ def compute_features(
         float(rescale(profile.prompt_vectors @ whole, floor).max()) if len(profile.prompt_vectors) else 0.0
     )
 
+    coverages = (
+        point_token_coverage(profile, answer_tokens, token_floor)
+        if answer_tokens is not None
+        else [None] * len(profile.points)
+    )
     matches: list[PointMatch] = []
-    for point in profile.points:
+    for point, coverage in zip(profile.points, coverages, strict=True):
         sims = rescale(unit_vectors @ point.vectors.T, floor)
         unit_index = _best_sentence(sims)
         best, via_passage = float(sims.max()), False
@@ -176,8 +196,7 @@ def compute_features(
             if float(passage_sims.max()) > best:
                 best, unit_index, via_passage = float(passage_sims.max()), _best_sentence(passage_sims), True
         evidence = best
-        if answer_tokens is not None and point.tokens:
-            coverage = point_token_coverage(point, answer_tokens, profile.question_tokens, token_floor)
+        if coverage is not None:
             evidence = POINT_MEANING_WEIGHT * best + (1.0 - POINT_MEANING_WEIGHT) * coverage
         if bridge is not None and all_in_other_language(point.languages, language):
             best, evidence = bridged(best, bridge.point), bridged(evidence, bridge.point)
@@ -259,20 +278,23 @@ def all_in_other_language(languages: Sequence[str | None], answer_language: str 
     )
 
 
-def point_token_coverage(
-    point: PointProfile, answer: TokenStates, question: TokenStates | None, floor: float
-) -> float:
-    """How much of the point's own tokens (question tokens demoted) the answer covers, best wording."""
-    question_ids = question.ids if question is not None else np.zeros(0, dtype=np.int32)
-    return max(align(wording, answer, question_ids, floor).recall for wording in point.tokens)
+def point_token_coverage(profile: QuestionProfile, answer: TokenStates, floor: float) -> list[float | None]:
+    """How much of each key point's own tokens (question tokens demoted) the answer covers, best
+    wording; None for a point without token states."""
+    recall = profile.wording_stack.align(answer, floor).recall
+    coverages: list[float | None] = []
+    start = 0
+    for point in profile.points:
+        stop = start + len(point.tokens)
+        coverages.append(float(recall[start:stop].max()) if point.tokens else None)
+        start = stop
+    return coverages
 
 
 def token_features(profile: QuestionProfile, answer: TokenStates, floor: float) -> dict[str, float]:
     """Alignment with the best-covered model answer, and how much of the answer echoes the question."""
     question = profile.question_tokens
-    question_ids = question.ids if question is not None else np.zeros(0, dtype=np.int32)
-    alignments = [align(reference, answer, question_ids, floor) for reference in profile.reference_tokens]
-    best = max(alignments, key=lambda alignment: alignment.recall, default=NO_ALIGNMENT)
+    best = profile.reference_stack.align(answer, floor).best()
     return {
         "tok_recall": best.recall,
         "tok_precision": best.precision,

@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grading.models import Passage
 from grading.text import clean
-from grading.tokens import TokenStates, align
+from grading.tokens import TokenStack, TokenStates
 from question_bank.errors import InputFileError, TentaError
 from question_bank.formats.common import file_errors, read_text
 
@@ -301,9 +302,14 @@ class GradedAnswerIndex:
         weights = overlap**2 + 1e-6
         return float(weights @ self.fractions / weights.sum())
 
+    @cached_property
+    def _token_stack(self) -> TokenStack:
+        """The graded answers' tokens stacked once, on first use (with no question tokens to demote)."""
+        return TokenStack.of(self.tokens, _NO_TOKENS)
+
     def token_agreement(self, answer: TokenStates, floor: float) -> np.ndarray:
         """Token-alignment F1 of the answer with every graded answer (both ways, rarity weighted)."""
-        return np.array([align(other, answer, _NO_TOKENS, floor).f1 for other in self.tokens])
+        return self._token_stack.align(answer, floor).f1
 
 
 def _prototype(vectors: np.ndarray) -> np.ndarray | None:
