@@ -1688,7 +1688,7 @@ def _summary(quiz: QuizSession, details: dict[int, AnswerDetail]) -> SessionSumm
         question_count=len(quiz.items),
         answered_count=len(answered),
         graded_count=len(finals),
-        needs_review_count=sum(1 for detail in answered if detail.needs_review),
+        needs_review_count=sum(1 for detail in answered if detail.waits_for_teacher),
         score=sum(finals) if finals else None,
         max_points=sum(item.snapshot.max_points for item in quiz.items),
     )
