@@ -2462,11 +2462,15 @@ single and multiple choice, text (essay), numeric, cloze and matching questions 
 responses as any QTI 1.2 item is."""
 
 
+_ILIAS_TESTS = frozenset({"varequal", "vargte", "varlte", "vargt", "varlt"})
+"""What an ILIAS scoring condition compares a response with: an answer, or a numeric question's bounds."""
+
+
 def _ilias_points(item: Element) -> float | None:
     """An ILIAS item's points, which ILIAS states nowhere but in its scoring (`<setvar action="Add">`, no
-    maximum declared), summed as ILIAS's own import does: per response, the best single answer of a
-    one-answer response, the best of ticking and not ticking each answer of a multiple one (`MCMR`);
-    responses (a cloze's gaps) add up. None when the scoring gives no points."""
+    maximum declared), summed as ILIAS's own import does: per response, the best single answer (or
+    numeric range) of a one-answer response, the best of ticking and not ticking each answer of a
+    multiple one (`MCMR`); responses (a cloze's gaps) add up. None when the scoring gives no points."""
     processing = item.find("resprocessing")
     if processing is None:
         return None
@@ -2475,15 +2479,16 @@ def _ilias_points(item: Element) -> float | None:
         for response in item.iter("response_lid")
         if (response.get("rcardinality") or "").lower() == "multiple"
     }
-    best: dict[tuple[str, str], float] = {}
+    best: dict[tuple[str, frozenset[tuple[str, str]]], float] = {}
     for condition in processing.iter("respcondition"):
-        tested = list(condition.iter("varequal"))
+        tested = [element for element in condition.iter() if element.tag in _ILIAS_TESTS]
         added = [
             setvar for setvar in condition.findall("setvar") if (setvar.get("action") or "").lower() == "add"
         ]
-        if len(tested) != 1 or not added:
+        responses = {element.get("respident", "") for element in tested}
+        if not added or len(responses) != 1:
             continue
-        key = (tested[0].get("respident", ""), (tested[0].text or "").strip())
+        key = (responses.pop(), frozenset((element.tag, (element.text or "").strip()) for element in tested))
         points = sum(_number((setvar.text or "0").strip() or "0", "points") for setvar in added)
         best[key] = max(best.get(key, 0.0), points)
     by_response: dict[str, list[float]] = {}

@@ -12,7 +12,7 @@ import pytest
 
 from question_bank.errors import InputFileError
 from question_bank.formats.detect import import_file
-from question_bank.models import OutcomeFeedback
+from question_bank.models import OutcomeFeedback, QuestionType
 
 POOL = Path(__file__).resolve().parents[1] / "data" / "ilias" / "1700000000__0__qpl_4711_qti.xml"
 
@@ -77,3 +77,17 @@ def test_an_ordering_question_is_unsupported_not_a_single_choice(
         (5, "item 'il_0_qst_103' (Ordning)", True)
     ]
     assert skipped[0].message.endswith(reason)
+
+
+def test_an_ilias_numeric_question_keeps_its_points() -> None:
+    """Its range condition (vargte/varlte) adds 3 points; it was imported worth 1."""
+    (question,) = import_file(POOL.with_name("numeric_qti.xml")).questions
+
+    assert (question.type, question.max_points, [(a.value, a.tolerance) for a in question.numerical]) == (
+        QuestionType.NUMERICAL,
+        3.0,
+        [(9.0, 0.0)],
+    )
+    assert question.outcome_feedback == OutcomeFeedback(
+        correct="Rätt: 3 gånger 3.", incorrect="Räkna rutorna."
+    )
