@@ -11,6 +11,7 @@ import html
 import re
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -89,3 +90,15 @@ async def test_every_score_of_a_session_is_readable_at_80_columns(ctx: AppContex
         except AssertionError as timed_out:
             missing = [score for score in scores if f" {score} " not in screen_text(pilot)]
             raise AssertionError((missing, screen_text(pilot))) from timed_out
+
+
+async def test_the_columns_are_as_wide_as_their_cells_before_the_table_measures_them(ctx: AppContext) -> None:
+    """CI drew '1 / 2 ✎' as '1 / 2' and 'Q1 Hur är …' as 'Q1 Hur ä' for a minute: the table measures
+    auto-width columns only when it goes idle. The screen gives every column its width with the rows."""
+    seed_history(ctx)
+    async with make_app(ctx).run_test(size=(80, 24)) as pilot:
+        detail = await open_last_session(pilot)
+        for index, column in enumerate(detail.ordered_columns):
+            cells = [cell_len(str(detail.get_row_at(row)[index])) for row in range(detail.row_count)]
+            assert not column.auto_width
+            assert column.width == max([cell_len(str(column.label)), *cells]), column.label
