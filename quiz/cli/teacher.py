@@ -89,7 +89,7 @@ from quiz.teacher.review import (
     regrade,
     scaled_auto_score,
 )
-from quiz.teacher.submissions import NOT_ANSWERED, parse_timestamp, read_submissions
+from quiz.teacher.submissions import NOT_ANSWERED, DateOrder, parse_timestamp, read_submissions
 
 T = TypeVar("T")
 
@@ -293,12 +293,20 @@ def grade_command(
         typer.Option("--out", "-o", help="Also write scores and key-point feedback (.csv or .jsonl)."),
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Answers per grading batch.")] = DEFAULT_BATCH_SIZE,
+    date_order: Annotated[
+        DateOrder | None,
+        typer.Option(
+            "--date-order",
+            help="How to read slash dates when none in the time column shows it: dmy (3/4/2025 is 3 April, "
+            "the default) or mdy (March 4, US exports). A date such as 14/3 or 3/14 decides it by itself.",
+        ),
+    ] = None,
 ) -> None:
     """Store every answer of a submissions file, grade the ungraded ones in batches, and summarise."""
     check_answers_file(out)
     ctx = make_context()
     bank = _bank(ctx, bank_id)
-    parsed = read_submissions(submissions)
+    parsed = read_submissions(submissions, date_order=date_order)
     for note in parsed.notes:
         console.print(note, markup=False)
     stored = store_submissions(ctx.repository, bank, parsed)

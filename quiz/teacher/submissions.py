@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -263,12 +264,24 @@ def normalise_header(name: str) -> str:
     return cleaned.strip("_")
 
 
-def read_submissions(path: Path) -> ParsedSubmissions:
-    """Parse a CSV/TSV, Excel or JSONL submissions file; InputFileError only when nothing can be read."""
+class DateOrder(StrEnum):
+    """How a slash date none of whose numbers is above 12 is read: '3/4/2025' is 3 April (dmy, as
+    Europe writes) or March 4 (mdy, as a US Canvas or Google Forms export does)."""
+
+    DMY = "dmy"
+    MDY = "mdy"
+
+
+def read_submissions(path: Path, *, date_order: DateOrder | None = None) -> ParsedSubmissions:
+    """Parse a CSV/TSV, Excel or JSONL submissions file; InputFileError only when nothing can be read
+    (or when its time column writes slash dates in both orders, see `column_date_order`)."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() in OTHER_SPREADSHEETS:
-        return _parse_workbook(path)
+        return _parse_workbook(path, date_order)
     text, warnings = _read_text(path)
-    parsed = _parse_jsonl(path, text) if _looks_like_jsonl(path, text) else _parse_csv(path, text)
+    if _looks_like_jsonl(path, text):
+        parsed = _parse_jsonl(path, text, date_order)
+    else:
+        parsed = _parse_csv(path, text, date_order)
     parsed.warnings[:0] = warnings
     _report_duplicate_row_ids(parsed)
     return parsed
@@ -279,7 +292,7 @@ def parse_timestamp(value: str, *, month_first: bool | None = None) -> datetime 
 
     Times without a zone are taken as the computer's local time (that is what an export shows the
     teacher) and returned in UTC. A date written with slashes ('11/05/2026') is read month first or day
-    first as `month_first` says (what the file's other dates tell, `slash_date_order`); None reads each
+    first as `month_first` says (what the file's other dates tell, `column_date_order`); None reads each
     date day first where it can be.
     """
     cleaned = " ".join(value.strip().split())
@@ -314,20 +327,71 @@ def _iso_date(match: re.Match[str], month_first: bool) -> str:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
-def slash_date_order(values: Iterable[str]) -> bool | None:
-    """Whether a column's slash dates are month first (True: '11/13/2026' is among them) or day first
-    (False: '13/11/2026' is), so '11/05/2026' in the same column is read alike; None when none tells, or
-    they contradict each other."""
-    orders = set()
-    for value in values:
+def column_date_order(
+    path: Path, column: str, times: Iterable[tuple[int, str]], asked: DateOrder | None
+) -> tuple[bool | None, str | None]:
+    """Whether the time column's slash dates are month first, decided once for the whole column, and a
+    note when that was a choice rather than something the dates show.
+
+    A date whose second number is above 12 ('3/14/2025') makes the column month first, one whose first
+    number is ('14/3/2025') day first; both in one column is refused (InputFileError naming the line and
+    the column), as is a date contradicting the order `asked`. When every date reads either way the
+    column is read as `asked`, else day first, and the note says so. None: no slash dates in the column.
+    """
+    day_first: tuple[int, str] | None = None
+    month_first: tuple[int, str] | None = None
+    either_way: str | None = None
+    for line, value in times:
         match = _SLASH_DATE.match(value.strip())
-        if match:
-            first, second = int(match.group(1)), int(match.group(2))
-            if second > 12 >= first:
-                orders.add(True)
-            elif first > 12 >= second:
-                orders.add(False)
-    return orders.pop() if len(orders) == 1 else None
+        if not match:
+            continue
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12 >= second:
+            day_first = day_first or (line, value.strip())
+        elif second > 12 >= first:
+            month_first = month_first or (line, value.strip())
+        elif first <= 12 and second <= 12:
+            either_way = either_way or value.strip()
+    if day_first and month_first:
+        raise InputFileError(
+            path,
+            f"dates are written both day first ({day_first[1]!r} on line {day_first[0]}) and month first "
+            f"({month_first[1]!r} on line {month_first[0]}): which one a date like 3/4 is cannot be told "
+            "(write the dates in one order, or as 2025-03-04)",
+            line=max(day_first[0], month_first[0]),
+            field=column,
+        )
+    contradiction = month_first if asked is DateOrder.DMY else day_first if asked is DateOrder.MDY else None
+    if asked is not None and contradiction is not None:
+        line, value = contradiction
+        month = _slash_date_numbers(value)[1 if asked is DateOrder.DMY else 0]
+        raise InputFileError(
+            path,
+            f"{value!r} cannot be read with --date-order {asked.value} (there is no month {month}); "
+            "leave --date-order out: this date shows the column's order",
+            line=line,
+            field=column,
+        )
+    if day_first or month_first:
+        return month_first is not None, None
+    if either_way is None:
+        return None, None
+    if asked is not None:
+        return asked is DateOrder.MDY, None
+    day, month, year = _slash_date_numbers(either_way)
+    example = f"{either_way!r} as {day} {datetime(2000, month, 1):%B} {year}"
+    return False, (
+        f"{path.name}: every date in column {column!r} reads either way; read day first ({example}). "
+        "If the file writes the month first (US exports), give --date-order mdy."
+    )
+
+
+def _slash_date_numbers(value: str) -> tuple[int, int, int]:
+    """The first, second and year numbers of a slash date ('3/14/2025 9:00' → 3, 14, 2025)."""
+    match = _SLASH_DATE.match(value)
+    assert match is not None
+    first, second, year = match.groups()
+    return int(first), int(second), int(year)
 
 
 def _split_zone(cleaned: str) -> tuple[str, timezone | None]:
@@ -446,9 +510,9 @@ def _looks_like_jsonl(path: Path, text: str) -> bool:
 # --- JSONL -----------------------------------------------------------------------------------------
 
 
-def _parse_jsonl(path: Path, text: str) -> ParsedSubmissions:
+def _parse_jsonl(path: Path, text: str, date_order: DateOrder | None) -> ParsedSubmissions:
     parsed = ParsedSubmissions(path=path, rows=[], errors=[], warnings=[])
-    columns: _Columns | None = None
+    records: list[tuple[int, _Columns, dict[str, str]]] = []
     for line_number, record in _json_records(path, text, parsed.errors):
         if not isinstance(record, dict):
             parsed.errors.append(
@@ -461,9 +525,19 @@ def _parse_jsonl(path: Path, text: str) -> ParsedSubmissions:
         except InputFileError as error:
             parsed.errors.append(error)
             continue
-        _collect_rows(parsed, columns, values, line_number)
-    if columns is None and not parsed.errors:
+        records.append((line_number, columns, values))
+    if not records and not parsed.errors:
         raise InputFileError(path, "no submissions in the file")
+    time_names = [columns.submitted_at for _, columns, _ in records if columns.submitted_at]
+    times = (
+        (line, values[columns.submitted_at]) for line, columns, values in records if columns.submitted_at
+    )
+    month_first, note = (
+        column_date_order(path, time_names[0], times, date_order) if time_names else (None, None)
+    )
+    parsed.notes.extend([note] if note else [])
+    for line_number, columns, values in records:
+        _collect_rows(parsed, dataclasses.replace(columns, month_first=month_first), values, line_number)
     return parsed
 
 
@@ -532,7 +606,7 @@ def _json_text(value: Any) -> str:
 # --- Excel ---------------------------------------------------------------------------------------
 
 
-def _parse_workbook(path: Path) -> ParsedSubmissions:
+def _parse_workbook(path: Path, date_order: DateOrder | None) -> ParsedSubmissions:
     """The rows of the workbook's submissions sheet, read as a CSV file's records are."""
     table = read_sheet(path, _header_score)
     parsed = ParsedSubmissions(
@@ -547,8 +621,13 @@ def _parse_workbook(path: Path) -> ParsedSubmissions:
         raise table.locate(InputFileError(path, _NO_ROWS, line=header_line))
     if columns.submitted_at is not None:
         column = header.index(columns.submitted_at)
-        times = (cells[column] for _, cells in data if len(cells) > column)
-        columns = dataclasses.replace(columns, month_first=slash_date_order(times))
+        times = ((line, cells[column]) for line, cells in data if len(cells) > column)
+        try:
+            month_first, note = column_date_order(path, columns.submitted_at, times, date_order)
+        except InputFileError as error:
+            raise table.locate(error, header) from None
+        columns = dataclasses.replace(columns, month_first=month_first)
+        parsed.notes.extend([note] if note else [])
     for line, cells in data:
         unheaded = _unheaded_text(header, cells)
         if unheaded is not None:
@@ -596,7 +675,7 @@ def _name_sheet(parsed: ParsedSubmissions, table: SheetTable, header: Sequence[s
 # --- CSV -------------------------------------------------------------------------------------------
 
 
-def _parse_csv(path: Path, text: str) -> ParsedSubmissions:
+def _parse_csv(path: Path, text: str, date_order: DateOrder | None) -> ParsedSubmissions:
     parsed = ParsedSubmissions(path=path, rows=[], errors=[], warnings=[])
     dialect = _sniff_dialect(text)
     records = _csv_records(path, text, dialect, parsed.errors)
@@ -608,9 +687,13 @@ def _parse_csv(path: Path, text: str) -> ParsedSubmissions:
     if columns.submitted_at is not None:
         column = header_fields.index(columns.submitted_at)
         times = (
-            fields[column] for _, fields in _csv_records(path, text, dialect, []) if len(fields) > column
+            (line, fields[column])
+            for line, fields in _csv_records(path, text, dialect, [])
+            if line > header_line and len(fields) > column
         )
-        columns = dataclasses.replace(columns, month_first=slash_date_order(times))
+        month_first, note = column_date_order(path, columns.submitted_at, times, date_order)
+        columns = dataclasses.replace(columns, month_first=month_first)
+        parsed.notes.extend([note] if note else [])
     data_rows = 0
     for line_number, fields in records:
         if not any(field.strip() for field in fields):
@@ -736,7 +819,7 @@ class _Columns:
     """The wide columns are a form's questions, keyed by their text rather than a number."""
     tenta_answer_id: str | None = None
     month_first: bool | None = None
-    """How the time column writes slash dates, as its dates tell (`slash_date_order`)."""
+    """How the time column writes slash dates, decided for the whole column (`column_date_order`)."""
 
     @classmethod
     def from_headers(cls, headers: Sequence[str], *, path: Path, line: int) -> _Columns:
