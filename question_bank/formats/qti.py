@@ -3505,6 +3505,8 @@ def _read_package(path: Path) -> _Package:
                     documents.append(_parse(text, Path(f"{path}/{name}"), name))
                 elif looks_like_blackboard_pool(text):
                     pools.append((name, text))
+                elif not title and _is_ilias_pool_file(name):
+                    title = _ilias_pool_title(_parse(text, Path(f"{path}/{name}"), name))
             documents += _test_items(
                 documents, infos, lambda name: _read_member(archive, infos[name], path, budget), path
             )
@@ -3740,6 +3742,37 @@ def _item_weights(test: _Document) -> dict[str, float]:
     return weights
 
 
+_ILIAS_QTI_SUFFIX = "_qti.xml"
+_ILIAS_POOL_SUFFIX = "_qpl.xml"
+"""An ILIAS question pool export holds its questions in `<export>_qti.xml` and the pool itself (title,
+description, pages) in `<export>_qpl.xml` beside it."""
+
+
+def _is_ilias_pool_file(name: str) -> bool:
+    return name.lower().endswith(_ILIAS_POOL_SUFFIX)
+
+
+def _ilias_pool_title(pool: _Document) -> str:
+    """The title an ILIAS pool file gives the pool (ContentObject / MetaData / General / Title; some
+    tools writing ILIAS pools spell it 'Metadata'); '' when it has none."""
+    if pool.root.tag != "ContentObject":
+        return ""
+    for metadata in (child for child in pool.root if child.tag.lower() == "metadata"):
+        for general in (child for child in metadata if child.tag.lower() == "general"):
+            for title in (child for child in general if child.tag.lower() == "title"):
+                if text := " ".join("".join(title.itertext()).split()):
+                    return text
+    return ""
+
+
+def _ilias_pool_title_beside(path: Path) -> str:
+    """The pool title of an unpacked ILIAS export: `…_qpl.xml` beside the `…_qti.xml` being read."""
+    if not path.name.lower().endswith(_ILIAS_QTI_SUFFIX):
+        return ""
+    pool = path.with_name(path.name[: -len(_ILIAS_QTI_SUFFIX)] + _ILIAS_POOL_SUFFIX)
+    return _ilias_pool_title(_parse(read_text(pool), pool)) if pool.is_file() else ""
+
+
 def _bank_title(path: Path, package_title: str, documents: Sequence[_Document]) -> str:
     """The one quiz's or test's title, else the package's (Canvas: 'QTI Quiz Export for course …'), else
     the file name."""
@@ -3823,7 +3856,8 @@ def _questions(path: Path, problems: ImportProblems) -> tuple[list[MoodleQuestio
         )
         pools = package.pools
     else:
-        documents, manifest_topics, package_title = _standalone_documents(path), {}, ""
+        documents, manifest_topics = _standalone_documents(path), {}
+        package_title = _ilias_pool_title_beside(path)
         folder = path.parent.resolve()
         files = _MediaFiles(
             _folder_file_size(folder), f"the folder of {path.name}", xids=_folder_xids(folder)
