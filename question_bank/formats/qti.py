@@ -112,6 +112,8 @@ beyond the templates (the correct response is what counts).
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import html
 import math
 import posixpath
@@ -2497,7 +2499,121 @@ def _ilias_points(item: Element) -> float | None:
     total = sum(
         sum(points) if response in multiple else max(points) for response, points in by_response.items()
     )
-    return tidy_number(total) if total > 0 else None
+    return tidy_number(total) if total > 0 else _ilias_declared_points(processing)
+
+
+def _ilias_declared_points(processing: Element) -> float | None:
+    """An ILIAS essay's points: it scores none by itself (a teacher rates it), so its only statement of
+    points is its outcome's maximum (`<decvar maxvalue="4">`)."""
+    declared = processing.find("outcomes/decvar")
+    raw = (declared.get("maxvalue") or "").strip() if declared is not None else ""
+    return points if raw and (points := _number(raw, "maxvalue")) > 0 else None
+
+
+_MISSING_ILIAS_REFERENCE = (
+    "ILIAS essay has no model answer and no keywords to score by: give it keywords with points in ILIAS "
+    "(scoring by keywords) and export again, or remove it"
+)
+_ILIAS_KEYWORD_RELATIONS = {
+    "any": "each keyword found adds its points",
+    "all": "every keyword needed for the points",
+    "one": "one keyword enough for the points",
+}
+"""ILIAS's `termrelation`: how its automatic scoring counted an essay's keywords."""
+
+
+def _ilias_keywords(metadata: dict[str, str]) -> list[tuple[str, float]]:
+    """An ILIAS essay's keywords with their points: `termscoring` (ILIAS's answer objects, PHP-serialized
+    and base64-encoded, as ILIAS's own import reads them), else an old export's space-separated
+    `keywords` (worth nothing each). An unreadable termscoring gives none, as in ILIAS."""
+    keywords = []
+    for answer in _php_array(metadata.get("termscoring", "")):
+        text = " ".join(str(answer.get("answertext", "")).split()) if isinstance(answer, dict) else ""
+        points = str(answer.get("points", "0")).replace(",", ".") if isinstance(answer, dict) else "0"
+        if text:
+            keywords.append((text, float(points) if _PLAIN_NUMBER.fullmatch(points) else 0.0))
+    return keywords or [(word, 0.0) for word in metadata.get("keywords", "").split()]
+
+
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _ilias_keyword_marking(keywords: Sequence[tuple[str, float]]) -> str:
+    """Grader information made of an essay's keywords, read by moodle_bank as criteria weighted by their
+    points (all alike when none has points), the reference answer made from them; '' without keywords.
+    A keyword worth nothing beside ones with points is left out, as ILIAS's scoring counts it nothing."""
+    weighted = any(points > 0 for _, points in keywords)
+    kept = [(word, points) for word, points in keywords if points > 0 or not weighted]
+    if len(kept) < 2:
+        return kept[0][0] if kept else ""  # one keyword is no list of criteria: it is the answer
+    criteria = (f"- {word} ({tidy_number(points):g} p)" if weighted else f"- {word}" for word, points in kept)
+    return "Marking:\n" + "\n".join(criteria)
+
+
+def _ilias_keyword_note(item: Element, question: MoodleQuestion) -> str | None:
+    """What the teacher should know when an ILIAS essay's keywords stood in for its model answer."""
+    metadata = _metadata(item)
+    if metadata.get("questiontype", "").strip().upper() != "TEXT QUESTION" or "ilias_version" not in metadata:
+        return None
+    keywords = _ilias_keywords(metadata)
+    if not keywords or question.reference != _ilias_keyword_marking(keywords):
+        return None
+    relation = _ILIAS_KEYWORD_RELATIONS.get(metadata.get("termrelation", "").strip().lower())
+    scored = f" (ILIAS scored them automatically: {relation})" if relation else ""
+    weights = "weighted by their points" if any(points > 0 for _, points in keywords) else "weighted alike"
+    return (
+        f"no model answer; its {len(keywords)} ILIAS keywords{scored} became the rubric points, {weights}, "
+        "and the reference answer is made from them: check both before grading"
+    )
+
+
+def _php_array(serialized: str) -> list[Any]:
+    """The values of a PHP-serialized array (`a:2:{i:0;…}`), written as is or base64-encoded; [] when it
+    is neither. Objects become dicts of their properties (a protected one's '\\0*\\0' prefix dropped)."""
+    candidates = [serialized.encode()]
+    with contextlib.suppress(ValueError):
+        candidates.append(base64.b64decode(serialized, validate=True))
+    for data in candidates:
+        try:
+            value, _ = _php_value(data, 0)
+        except (ValueError, IndexError):
+            continue
+        if isinstance(value, dict):
+            return list(value.values())
+    return []
+
+
+def _php_value(data: bytes, at: int) -> tuple[Any, int]:
+    """One value of PHP's serialize() format at `at`, and where the next one starts."""
+    kind = data[at : at + 1]
+    if kind == b"N":
+        return None, at + 2
+    if kind in (b"b", b"i", b"d"):
+        end = data.index(b";", at)
+        raw = data[at + 2 : end].decode("ascii")
+        return (float(raw) if kind == b"d" else int(raw)), end + 1
+    if kind == b"s":
+        colon = data.index(b":", at + 2)
+        start = colon + 2
+        end = start + int(data[at + 2 : colon])
+        if data[end : end + 2] != b'";':
+            raise ValueError("string length does not match")
+        return data[start:end].decode("utf-8", errors="replace"), end + 2
+    if kind == b"O":
+        colon = data.index(b":", at + 2)
+        at = colon + 2 + int(data[at + 2 : colon])  # the class name's closing quote, as 'a' stands
+        kind = b"a"
+    if kind != b"a":
+        raise ValueError(f"unknown PHP value {kind!r}")
+    colon = data.index(b":", at + 2)
+    count, position = int(data[at + 2 : colon]), colon + 2
+    entries: dict[Any, Any] = {}
+    for _ in range(count):
+        key, position = _php_value(data, position)
+        entries[str(key).rsplit("\0", 1)[-1] if isinstance(key, str) else key], position = _php_value(
+            data, position
+        )
+    return entries, position + 1
 
 
 def _qti1_question(document: _Document, item: Element, topics: list[str]) -> MoodleQuestion | None:
@@ -2556,6 +2672,10 @@ def _qti1_question(document: _Document, item: Element, topics: list[str]) -> Moo
         solutions.append(_readable_html(metadata.get("grading_notes", "")))
         reference = "\n\n".join(text for text in solutions if text) or general
         general = "" if reference == general else general
+        if not reference and ilias_type == "TEXT QUESTION":
+            reference = _ilias_keyword_marking(_ilias_keywords(metadata))
+            if not reference:
+                raise _QtiUnsupported(_MISSING_ILIAS_REFERENCE)
         if not reference:
             raise _QtiUnsupported(_MISSING_REFERENCE)
     outcome = _qti1_outcome_feedback(item, feedback, general)
@@ -2980,6 +3100,8 @@ def _single_question(
     question = reader(document, item, topics)
     if question is None:
         return []
+    if item.tag == "item" and (keywords := _ilias_keyword_note(item, question)):
+        note(keywords, line=document.line(item), field=_item_label(item))
     if _stated_zero_points(item):
         note(_ZERO_POINTS, line=document.line(item), field=_item_label(item))
     for text in unplaced_feedback(item) if item.tag == "assessmentItem" else ():

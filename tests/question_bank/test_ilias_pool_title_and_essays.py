@@ -1,11 +1,15 @@
 """ILIAS question pool exports: the pool's title is the one ILIAS writes in `…_qpl.xml` beside the
-questions (`…_qti.xml`), not the export's file name ('1700000000__0__qpl_4711')."""
+questions (`…_qti.xml`), not the export's file name ('1700000000__0__qpl_4711'); an essay without a model
+answer but with keywords for ILIAS's keyword scoring is imported with them as its rubric."""
 
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from question_bank.errors import InputFileError, InputFileErrors
 from question_bank.formats.common import title_from_path
 from question_bank.formats.detect import import_file
 
@@ -35,3 +39,45 @@ def test_without_a_pool_file_the_title_is_still_the_file_name(tmp_path: Path) ->
     alone.write_bytes((ILIAS / f"{EXPORT}_qti.xml").read_bytes())
 
     assert import_file(alone).title == title_from_path(alone)
+
+
+ESSAYS = ILIAS / "essay_qti.xml"
+"""Three ILIAS essays (TEXT QUESTION): keywords with points in `termscoring` (2 + 1 + 1, worth 4), an old
+export's `keywords` without points (worth 2), and one with neither."""
+
+
+def test_an_ilias_essays_keywords_become_its_rubric_and_reference_answer() -> None:
+    """Each was refused as an essay without a model answer."""
+    skipped: list[InputFileError] = []
+    notes: list[str] = []
+
+    scored, plain = import_file(ESSAYS, skipped=skipped, notes=notes).questions
+
+    assert (scored.id, scored.max_points, [(point.text, point.weight) for point in scored.rubric]) == (
+        "il_0_qst_105",
+        4.0,
+        [("Dropout", 0.5), ("Viktförfall", 0.25), ("Tidig stoppning", 0.25)],
+    )
+    assert scored.reference_answer == {"sv": "Dropout. Viktförfall. Tidig stoppning."}
+    assert (plain.max_points, [(point.text, point.weight) for point in plain.rubric]) == (
+        2.0,
+        [("Bias", 0.5), ("Varians", 0.5)],
+    )
+    assert notes == [
+        f"{ESSAYS}:5: item 'il_0_qst_105' (Regularisering): no model answer; its 3 ILIAS keywords (ILIAS "
+        "scored them automatically: each keyword found adds its points) became the rubric points, weighted "
+        "by their points, and the reference answer is made from them: check both before grading",
+        f"{ESSAYS}:6: item 'il_0_qst_106' (Överanpassning): no model answer; its 2 ILIAS keywords (ILIAS "
+        "scored them automatically: one keyword enough for the points) became the rubric points, weighted "
+        "alike, and the reference answer is made from them: check both before grading",
+    ]
+    assert [(problem.line, problem.unsupported) for problem in skipped] == [(7, True)]
+    assert "ILIAS essay has no model answer and no keywords to score by" in skipped[0].message
+
+
+def test_an_ilias_essay_without_keywords_is_still_refused_naming_its_line() -> None:
+    with pytest.raises(InputFileErrors) as raised:
+        import_file(ESSAYS)
+
+    (problem,) = raised.value.errors
+    assert (problem.line, problem.field) == (7, "item 'il_0_qst_107' (Reflektion)")
