@@ -45,10 +45,16 @@ class FeedbackWords:
     unit_unknown: str
     unit_missing: str
     unit_cost: str
+    misconception: str
+    you_wrote: str
 
     def score_line(self, score: float, max_points: float) -> str:
         """'Score 1.5 of 2.' (numbers as the app writes them, with a point in either language)."""
         return self.score.format(score=f"{score:g}", max=f"{max_points:g}")
+
+    def misconception_line(self, penalty: float, text: str) -> str:
+        """'Misconception (−0.5 p): <the wrong statement as the teacher wrote it>'."""
+        return self.misconception.format(penalty=f"{penalty:g}") + text
 
     def unit_verdict(self, written: str, units: str, penalty: float) -> str:
         """Why a right number lost points: its unit `written` ('' when missing) is not one of `units`,
@@ -86,6 +92,8 @@ ENGLISH = FeedbackWords(
     unit_unknown="The number is right but the unit {unit} is not one of {units}{cost}.",
     unit_missing="The number is right but the unit is missing (one of {units}){cost}.",
     unit_cost="; {percent}% of the points deducted",
+    misconception="Misconception (−{penalty} p): ",
+    you_wrote="You wrote: ",
 )
 
 SWEDISH = FeedbackWords(
@@ -108,6 +116,8 @@ SWEDISH = FeedbackWords(
     unit_unknown="Talet är rätt men enheten {unit} är inte någon av {units}{cost}.",
     unit_missing="Talet är rätt men enheten saknas (en av {units}){cost}.",
     unit_cost="; {percent} % av poängen dras av",
+    misconception="Missuppfattning (−{penalty} p): ",
+    you_wrote="Du skrev: ",
 )
 
 WORDS = {words.language: words for words in (ENGLISH, SWEDISH)}
@@ -119,6 +129,48 @@ _SCORE_LINES = {
 }
 SCORE_LINE = re.compile(r"\A(?:" + "|".join(_SCORE_LINES.values()) + r")[ \t]*\n?")
 """The score line feedback starts with, in any language (grades stored before Swedish wording too)."""
+
+
+_MISCONCEPTION_LINES = tuple(
+    re.compile(
+        "^" + re.escape(words.misconception).replace(r"\{penalty\}", r"(?P<penalty>[\d.]+)") + "(?P<text>.+)$"
+    )
+    for words in WORDS.values()
+)
+_YOU_WROTE = re.compile(
+    r"^  (?:" + "|".join(re.escape(words.you_wrote) for words in WORDS.values()) + r')"(?P<sentence>.*)"$'
+)
+
+
+@dataclass(frozen=True)
+class MisconceptionNote:
+    """A misconception as the grader's comment states it: what it cost, the wrong statement, the sentence
+    that said it."""
+
+    penalty: float
+    text: str
+    sentence: str
+
+
+def misconception_notes(feedback: str) -> list[MisconceptionNote]:
+    """The misconceptions the grader's comment names (grading.rubric.feedback_text writes them), for a view
+    of a stored grade: the database keeps a grade's comment and key points, and a misconception's lines
+    in the comment, in either language."""
+    notes = []
+    lines = feedback.splitlines()
+    for index, line in enumerate(lines):
+        found = next(filter(None, (pattern.match(line) for pattern in _MISCONCEPTION_LINES)), None)
+        if found is None:
+            continue
+        wrote = _YOU_WROTE.match(lines[index + 1]) if index + 1 < len(lines) else None
+        notes.append(
+            MisconceptionNote(
+                penalty=float(found["penalty"]),
+                text=found["text"],
+                sentence=wrote["sentence"] if wrote else "",
+            )
+        )
+    return notes
 
 
 def comment_language(feedback: str) -> str | None:

@@ -34,10 +34,16 @@ from grading.features import (
     rescale,
 )
 from grading.feedback_wording import FeedbackWords, closed_answer_language, feedback_words
-from grading.models import Grade, GradeFlag, Passage, PointResult
+from grading.misconceptions import (
+    BORDERLINE_CONFIDENCE,
+    MisconceptionProfile,
+    build_misconception_profile,
+    detect_misconceptions,
+)
+from grading.models import Grade, GradeFlag, MisconceptionResult, Passage, PointResult
 from grading.numerical import numerical_credit
 from grading.retrieval import CourseIndex, GradedAnswerIndex, TextEncoder, TokenTextEncoder
-from grading.rubric import feedback_text, point_status, rubric_credit, rubric_is_authored
+from grading.rubric import clauses, feedback_text, point_status, rubric_credit, rubric_is_authored
 from grading.text import (
     clean,
     content_words,
@@ -134,6 +140,7 @@ class Grader:
         self.calibration = calibration
         self.review_threshold = review_threshold
         self._profiles: OrderedDict[str, QuestionProfile] = OrderedDict()
+        self._misconception_profiles: OrderedDict[str, MisconceptionProfile] = OrderedDict()
         self._example_indexes: OrderedDict[str, GradedAnswerIndex] = OrderedDict()
         self._class_indexes: OrderedDict[tuple[str, tuple[str, ...], str | None], ClassIndex | None] = (
             OrderedDict()
@@ -313,9 +320,14 @@ class Grader:
             flags.append(GradeFlag.COPIED_CODE)
             fraction = 0.0
         confidence = self._confidence(key, model_fraction, flags, result)
+        misconceptions = self._misconceptions(question, prepared, unit_vectors)
+        borderline = any(found.borderline for found in misconceptions)
+        if borderline:
+            confidence *= BORDERLINE_CONFIDENCE
         if confidence < self.review_threshold:
             flags.append(GradeFlag.LOW_CONFIDENCE)
-        score = round(fraction * question.max_points, 2)
+        penalty = sum(found.penalty for found in misconceptions)
+        score = round(max(0.0, fraction * question.max_points - penalty), 2)
         points = self._point_results(profile, prepared, result)
         words = feedback_words(prepared.language, question, prepared.text)
         notes = []
@@ -330,11 +342,17 @@ class Grader:
             score=score,
             max_points=question.max_points,
             points=tuple(points),
+            misconceptions=tuple(misconceptions),
             feedback=feedback_text(
-                points, score=score, max_points=question.max_points, notes=notes, words=words
+                points,
+                score=score,
+                max_points=question.max_points,
+                notes=notes,
+                words=words,
+                misconceptions=misconceptions,
             ),
             confidence=round(confidence, 4),
-            needs_review=confidence < self.review_threshold or wrong_question is not None,
+            needs_review=confidence < self.review_threshold or wrong_question is not None or borderline,
             flags=tuple(dict.fromkeys(flags)),
             language=prepared.language,
             grader_version=self.version,
@@ -387,6 +405,27 @@ class Grader:
                 )
             )
         return results
+
+    def _misconceptions(
+        self, question: Question, prepared: _Prepared, unit_vectors: np.ndarray
+    ) -> list[MisconceptionResult]:
+        """The question's misconceptions the answer's sentences, or the clauses of a long one, state
+        (grading.misconceptions): one wrong clause in a sentence that also says right things is diluted
+        in the sentence's vector. None without misconceptions, and nothing else about the grade changes."""
+        if not question.misconceptions:
+            return []
+        key = question.content_hash()
+        profile = self._misconception_profiles.get(key)
+        if profile is None:
+            profile = self._misconception_profiles[key] = build_misconception_profile(
+                question, self.embedder.encode
+            )
+            if len(self._misconception_profiles) > _PROFILE_CACHE_SIZE:
+                self._misconception_profiles.popitem(last=False)
+        sentences = prepared.units[:-1] if len(prepared.units) > 1 else prepared.units
+        parts = [part for sentence in sentences if len(found := clauses(sentence)) > 1 for part in found]
+        vectors = np.vstack([unit_vectors[: len(sentences)], self._encode(parts)])
+        return detect_misconceptions(profile, [*sentences, *parts], vectors, self.scoring.floor)
 
     def _confidence(
         self, key: str, fraction: float, flags: Sequence[GradeFlag], result: FeatureResult

@@ -51,6 +51,26 @@ class PointResult(BaseModel):
     supporting_passage: Passage | None = None
 
 
+class MisconceptionResult(BaseModel):
+    """A wrong statement of the question's misconceptions that an answer sentence makes, and what it cost."""
+
+    model_config = ConfigDict(frozen=True)
+
+    misconception_id: str
+    text: str
+    penalty: float = Field(gt=0.0, description="Points deducted (before the score is floored at 0).")
+    similarity: float = Field(
+        description="The sentence's similarity to the misconception's closest wording (0 unrelated..1 said)."
+    )
+    margin: float = Field(
+        description="How much closer the sentence is to the misconception than to any key point or "
+        "reference sentence; a small margin makes the detection borderline."
+    )
+    matched_sentence: str
+    feedback: str = ""
+    borderline: bool = False
+
+
 class Grade(BaseModel):
     """A grade for one answer; identical input gives an identical Grade."""
 
@@ -60,6 +80,7 @@ class Grade(BaseModel):
     score: float = Field(ge=0.0)
     max_points: float = Field(gt=0.0)
     points: tuple[PointResult, ...] = ()
+    misconceptions: tuple[MisconceptionResult, ...] = ()
     feedback: str = ""
     confidence: float = Field(ge=0.0, le=1.0)
     needs_review: bool = False

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from grading.feedback_wording import ENGLISH, SCORE_LINE, FeedbackWords
-from grading.models import Passage, PointResult, PointStatus
+from grading.models import MisconceptionResult, Passage, PointResult, PointStatus
 from grading.text import clean, split_sentences
 from question_bank.keypoints import proposable_statements
 from question_bank.models import MAX_RUBRIC_POINTS, RubricPoint
@@ -109,9 +109,11 @@ def feedback_text(
     max_points: float,
     notes: Sequence[str] = (),
     words: FeedbackWords = ENGLISH,
+    misconceptions: Sequence[MisconceptionResult] = (),
 ) -> str:
-    """Readable feedback: the score, covered points briefly, and for each missed point what to read, in
-    `words`' language; the points and passages are quoted as written."""
+    """Readable feedback: the score, covered points briefly, for each missed point what to read, and each
+    misconception stated with what it cost, the sentence that said it and the teacher's explanation, in
+    `words`' language; the points, passages and misconceptions are quoted as written."""
     lines = [words.score_line(score, max_points)]  # feedback_remarks takes this line off
     lines.extend(notes)
     covered = [result for result in results if result.status is PointStatus.COVERED]
@@ -125,6 +127,11 @@ def feedback_text(
         lines.append(label + short_quote(result.text, 25))
         if result.supporting_passage is not None:
             lines.append(f"  {words.read}{_cite(result.supporting_passage)}")
+    for found in misconceptions:
+        lines.append(words.misconception_line(found.penalty, found.text))
+        lines.append(f'  {words.you_wrote}"{short_quote(found.matched_sentence, 25)}"')
+        if found.feedback.strip():
+            lines.append(f"  {found.feedback.strip()}")
     return "\n".join(lines)
 
 

@@ -57,6 +57,19 @@ class RubricPoint(_Strict):
         return value
 
 
+class Misconception(_Strict):
+    """A wrong idea a teacher expects in answers (Gradescope's negative rubric item): an answer sentence
+    that says it costs `penalty` points, and the student is told `feedback` (what was wrong)."""
+
+    id: Identifier
+    text: NonBlank = Field(description="The wrong statement, as a student would write it.")
+    paraphrases: tuple[NonBlank, ...] = Field(
+        default=(), description="Other wordings of the same wrong statement, any language."
+    )
+    penalty: float = Field(gt=0, allow_inf_nan=False, description="Points deducted when an answer says it.")
+    feedback: str = Field(default="", description="What to tell a student whose answer says it.")
+
+
 class CodeBlock(_Strict):
     """Code shown with the prompt (e.g. a Keras model to explain)."""
 
@@ -127,6 +140,11 @@ class Question(_Strict):
     topics: tuple[NonBlank, ...] = ()
     reference_answer: dict[Language, NonBlank] = Field(default_factory=dict)
     rubric: tuple[RubricPoint, ...] = ()
+    misconceptions: tuple[Misconception, ...] = Field(
+        default=(),
+        description="Free text only: wrong statements that cost points when an answer makes them "
+        "(Gradescope's negative rubric items).",
+    )
     choices: tuple[Choice, ...] = ()
     numerical: tuple[NumericalAnswer, ...] = ()
     general_feedback: str = ""
@@ -202,7 +220,26 @@ class Question(_Strict):
         point_ids = [point.id for point in self.rubric]
         if len(point_ids) != len(set(point_ids)):
             raise ValueError("rubric point ids must be unique within a question")
+        self._check_misconceptions()
         return self
+
+    def _check_misconceptions(self) -> None:
+        if not self.misconceptions:
+            return
+        if self.type is not QuestionType.FREE_TEXT:
+            raise ValueError(
+                f"misconceptions apply to free_text questions only, not {self.type.value} "
+                "(a wrong choice costs points through its negative fraction)"
+            )
+        ids = [misconception.id for misconception in self.misconceptions]
+        if len(ids) != len(set(ids)):
+            raise ValueError("misconception ids must be unique within a question")
+        for index, misconception in enumerate(self.misconceptions):
+            if misconception.penalty > self.max_points:
+                raise ValueError(
+                    f"misconceptions[{index}] ({misconception.id}): penalty {misconception.penalty:g} "
+                    f"is more than the question's max_points {self.max_points:g}"
+                )
 
     @model_validator(mode="after")
     def _normalise_weights(self) -> Question:
@@ -251,7 +288,15 @@ class Question(_Strict):
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-_ADDED_LATER = ("media", "all_or_nothing", "units", "case_sensitive", "outcome_feedback", "hints")
+_ADDED_LATER = (
+    "media",
+    "all_or_nothing",
+    "units",
+    "case_sensitive",
+    "outcome_feedback",
+    "hints",
+    "misconceptions",
+)
 """Fields a question without them leaves out of its content hash, so hashes made before they existed hold."""
 
 

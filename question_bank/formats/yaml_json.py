@@ -217,7 +217,57 @@ def _check_structure(
                     )
                     reported.add((tree.locate(("questions", index)), where))
                 seen_points.setdefault(point_id, line)
+        if _misconception_problems(question, index, tree, problems):
+            reported.add((tree.locate(("questions", index)), where))
     return reported
+
+
+def _misconception_problems(
+    question: dict[str, Any], index: int, tree: SourceNode, problems: ImportProblems
+) -> bool:
+    """Misconceptions on a question that is not free text, a penalty above the question's points and
+    duplicate ids, each at the line to edit (pydantic would name only the question). True when any."""
+    misconceptions = question.get("misconceptions")
+    if not isinstance(misconceptions, list) or not misconceptions:
+        return False
+    where = f"questions[{index}].misconceptions"
+    kind = question.get("type", QuestionType.FREE_TEXT.value)
+    if kind != QuestionType.FREE_TEXT.value:
+        problems.add(
+            f"misconceptions apply to free_text questions only, not {kind}",
+            line=tree.locate(("questions", index, "misconceptions")),
+            field=where,
+        )
+        return True
+    found = False
+    max_points = question.get("max_points", 1.0)
+    seen: dict[str, int] = {}
+    for item_index, item in enumerate(misconceptions):
+        if not isinstance(item, dict):
+            continue
+        penalty, item_id = item.get("penalty"), item.get("id")
+        if _is_number(penalty) and _is_number(max_points) and penalty > max_points:
+            problems.add(
+                f"penalty {penalty:g} is more than the question's max_points {max_points:g}",
+                line=tree.locate(("questions", index, "misconceptions", item_index, "penalty")),
+                field=f"{where}[{item_index}].penalty",
+            )
+            found = True
+        if isinstance(item_id, str):
+            line = tree.locate(("questions", index, "misconceptions", item_index, "id"))
+            if item_id in seen:
+                problems.add(
+                    f"duplicate misconception id {item_id!r} (first at line {seen[item_id]})",
+                    line=line,
+                    field=f"{where}[{item_index}].id",
+                )
+                found = True
+            seen.setdefault(item_id, line)
+    return found
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def validate_native(data: Any, tree: SourceNode, path: Path, problems: ImportProblems) -> Bank:

@@ -371,6 +371,11 @@ def grade_one_command(
         console.print("[yellow]needs teacher review[/]")
     for point in grade.points:
         console.print(f"  {point.status.value:8} {point.similarity:.2f}  {escape(point.text)}")
+    for found in grade.misconceptions:
+        console.print(
+            f"  [red]✘ misconception (−{found.penalty:g} p)[/] {found.similarity:.2f}  {escape(found.text)}"
+            f'{"  (borderline)" if found.borderline else ""}\n      said: "{escape(found.matched_sentence)}"'
+        )
     console.print(escape(grade.feedback))
 
 

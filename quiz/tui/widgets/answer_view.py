@@ -22,6 +22,8 @@ class AnswerView(Vertical):
     number ('Q3', as the results and the browser name it; its id only when it has none).
 
     The key points are the final grade's: a teacher's key-point decisions replace the grader's status.
+    Under them, the misconceptions the automatic grade deducted for, read from its comment (the database
+    keeps a grade's comment and key points).
     Its words are `labels`' (English for the teacher's screens; history gives the answer's own language).
     """
 
@@ -36,6 +38,9 @@ class AnswerView(Vertical):
         yield AnswerText("", classes="av-answer")
         yield Label("Key points", classes="section-title av-points-title")
         yield PointList(classes="av-points")
+        misconceptions = Static("", classes="av-misconceptions")
+        misconceptions.display = False
+        yield misconceptions
         yield Static("", classes="av-overrides")
 
     def show(self, detail: AnswerDetail, labels: GradeLabels = ENGLISH_LABELS) -> None:
@@ -80,6 +85,15 @@ class AnswerView(Vertical):
         self.query_one(".av-points-title", Label).update(labels.key_points)
         self.query_one(AnswerText).show(answer.text, points, labels.empty_answer)
         self.query_one(PointList).show(points, decided_by, max_points=detail.max_points, labels=labels)
+        misconceptions = labels.misconception_lines(grade.feedback) if grade is not None else []
+        misconception_list = self.query_one(".av-misconceptions", Static)
+        misconception_list.update(
+            Content("\n").join(
+                Content.styled(line, "$text-error") if line.startswith("✘") else Content(line)
+                for line in misconceptions
+            )
+        )
+        misconception_list.display = bool(misconceptions)
         overrides = [
             Content.from_markup(
                 labels.override,

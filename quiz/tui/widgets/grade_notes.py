@@ -9,7 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from db.records import AnswerDetail
-from grading.feedback_wording import closed_answer_language, comment_language, prompt_language
+from grading.feedback_wording import (
+    closed_answer_language,
+    comment_language,
+    misconception_notes,
+    prompt_language,
+)
 from grading.models import GradeFlag, PointStatus
 from grading.text import MAX_ANSWER_CHARS
 from question_bank.models import Question
@@ -103,12 +108,24 @@ class GradeLabels:
     no_comment: str
     flagged: str
     confidence_meaning: str
+    misconception: str
+    misconception_said: str
 
     def status(self, status: PointStatus) -> str:
         """'✔ covered', '◐ partial', '✘ missing' (at most 10 characters: the key point list's column)."""
         return {PointStatus.COVERED: self.covered, PointStatus.PARTIAL: self.partial}.get(
             status, self.missing
         )
+
+    def misconception_lines(self, feedback: str) -> list[str]:
+        """'✘ misconception (−0.5 p) <wrong statement>' and the sentence that said it, for each misconception
+        the grader's comment names (grading.feedback_wording.misconception_notes)."""
+        lines = []
+        for note in misconception_notes(feedback):
+            lines.append(self.misconception.format(penalty=f"{note.penalty:g}", text=note.text))
+            if note.sentence:
+                lines.append(self.misconception_said.format(sentence=note.sentence))
+        return lines
 
     def question_title(self, question: Question) -> str:
         """'Question 3' ('Fråga 3'), or the question's id when it has no number."""
@@ -210,6 +227,8 @@ ENGLISH_LABELS = GradeLabels(
     no_comment="(no comment)",
     flagged="⚑ You flagged this question to come back to it.",
     confidence_meaning="Confidence: {meaning}.",
+    misconception="✘ misconception (−{penalty} p) {text}",
+    misconception_said='   you wrote: "{sentence}"',
 )
 
 SWEDISH_LABELS = GradeLabels(
@@ -272,6 +291,8 @@ SWEDISH_LABELS = GradeLabels(
     no_comment="(ingen kommentar)",
     flagged="⚑ Du flaggade frågan för att komma tillbaka till den.",
     confidence_meaning="Säkerhet: {meaning}.",
+    misconception="✘ missuppfattning (−{penalty} p) {text}",
+    misconception_said='   du skrev: "{sentence}"',
 )
 
 GRADE_LABELS = {labels.language: labels for labels in (ENGLISH_LABELS, SWEDISH_LABELS)}
