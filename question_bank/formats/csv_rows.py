@@ -16,7 +16,10 @@ row is asked with its deletions blanked out and answered with them filled in (Ba
 note of the stock 'Basic (type in the answer)' type (notetype column or '#notetype:'; its English name or
 Anki's name for it in another language, e.g. 'Bas (skriv in svaret)') with a one-line Back is an exact
 short answer, as the same note read from an .apkg.
-Quizlet's unquoted 'term<TAB>definition' export continues a definition on lines without a tab.
+Quizlet's unquoted 'term<TAB>definition' export continues a definition on lines without a tab. Its
+export dialog's other separators are read when the file can be cut only one way: ' - ', ' = ' or a comma
+between term and definition, a semicolon or a blank line between cards (not in a .csv/.tsv file, which its
+delimiter splits); cut more than one way, the file is refused naming the ways.
 
 Quiz templates (Kahoot, Quizizz, Blooket, hand-made): choice columns 'Answer 1' … / 'Option A' … make a row
 multiple choice, its answer column naming the correct choices by position ('2', '1,3'), letter or text. The
@@ -63,6 +66,7 @@ from question_bank.formats.common import (
     slugify,
     title_from_path,
 )
+from question_bank.formats.gift import looks_like_gift
 from question_bank.formats.media_files import file_name_of_url, image_sources, name_images
 from question_bank.keypoints import parse_weighted_point, read_marking_scheme
 from question_bank.language import detect_bank_languages
@@ -362,6 +366,12 @@ def looks_like_csv(text: str) -> bool:
     if delimiter is not None:
         names = {_canonical(cell) for cell in _sample(body, delimiter)[0]}
         return all(required in names for required in REQUIRED)
+    return _tab_separated_cards(body) or (bool(_quizlet_layouts(body)) and not looks_like_gift(body))
+
+
+def _tab_separated_cards(body: str) -> bool:
+    """A table without a header whose records are split by tabs into the same number of cells (an Anki
+    or Quizlet 'term<TAB>definition' export, a definition's extra lines aside)."""
     records = _sample(body, "\t")
     numbered = all(re.fullmatch(r"\d+[.):]?", cells[0].strip()) for cells in records)  # "1.<TAB>Vad …"
     split = [cells for cells in records if len(cells) >= 2]  # the rest: a Quizlet card's extra lines
@@ -372,6 +382,94 @@ def looks_like_csv(text: str) -> bool:
         and len(records[0]) >= 2
         and len(split) * 2 >= len(records)
     )
+
+
+_QUIZLET_TERM_SEPARATORS = {"\t": "Tab", ",": "Comma", " - ": "' - '", " = ": "' = '"}
+_QUIZLET_CARD_SEPARATORS = {"\n": "New line", ";": "Semicolon", "\n\n": "a blank line"}
+"""Between term and definition, and between cards, what Quizlet's export dialog offers (Tab or Comma, New
+line or Semicolon) and the custom separators people type there most."""
+_QUIZLET_CARD_PATTERNS = {
+    "\n": re.compile(r"\n"),
+    ";": re.compile(r";"),
+    "\n\n": re.compile(r"\n[ \t]*\n\s*"),
+}
+_TAB_TABLE = (("\t", "\n"), ("\t", "\n\n"))
+"""Tab between term and definition, cards on lines of their own: read as any tab-separated table."""
+
+
+@dataclass(frozen=True)
+class _QuizletLayout:
+    """One way to cut a Quizlet export into cards: (line, term, definition) each."""
+
+    term_separator: str
+    card_separator: str
+    cards: tuple[tuple[int, str, str], ...]
+
+    def describe(self) -> str:
+        return (
+            f"{_QUIZLET_TERM_SEPARATORS[self.term_separator]} between term and definition, "
+            f"{_QUIZLET_CARD_SEPARATORS[self.card_separator]} between cards"
+        )
+
+
+def _quizlet_layouts(body: str) -> list[_QuizletLayout]:
+    """Every way Quizlet's separators cut the text into two or more cards, each with the term separator
+    exactly once; ways giving the same cards count once. A tab-separated table is left to the table
+    reader."""
+    layouts: dict[tuple[tuple[str, str], ...], _QuizletLayout] = {}
+    for card_separator in _QUIZLET_CARD_SEPARATORS:
+        for term_separator in _QUIZLET_TERM_SEPARATORS:
+            if (term_separator, card_separator) in _TAB_TABLE:
+                continue
+            cards = _quizlet_cards(body, term_separator, card_separator)
+            if cards:
+                key = tuple((term, definition) for _, term, definition in cards)
+                layouts.setdefault(key, _QuizletLayout(term_separator, card_separator, cards))
+    return list(layouts.values())
+
+
+def _quizlet_cards(body: str, term_separator: str, card_separator: str) -> tuple[tuple[int, str, str], ...]:
+    """The cards `body` holds cut this way, or () when a piece is no card (no term separator or more than
+    one, a term or definition empty, a line break inside a card not separated by blank lines)."""
+    cards = []
+    start = 0
+    for match in [*_QUIZLET_CARD_PATTERNS[card_separator].finditer(body), None]:
+        end = match.start() if match else len(body)
+        piece = body[start:end]
+        line = body.count("\n", 0, start) + 1 + piece[: len(piece) - len(piece.lstrip())].count("\n")
+        start = match.end() if match else start
+        if not piece.strip():
+            continue
+        card = piece.strip()
+        first_line = card.split("\n", 1)[0]
+        if card.count(term_separator) != 1 or term_separator not in first_line:
+            return ()
+        if "\n" in card and card_separator != "\n\n":
+            return ()
+        term, definition = (part.strip() for part in card.split(term_separator))
+        if not term or not definition:
+            return ()
+        cards.append((line, term, definition))
+    return tuple(cards) if len(cards) >= 2 else ()
+
+
+def _quizlet_rows(text: str, path: Path) -> list[tuple[int, list[str]]] | None:
+    """A headerless Quizlet export with custom separators as (line, [term, definition]) rows; None when
+    it is not one. Cut more than one way, it is refused rather than guessed."""
+    if path.suffix.lower() in (".csv", ".tsv"):
+        return None  # a CSV file is split by its delimiter
+    layouts = _quizlet_layouts(text)
+    if _tab_separated_cards(text):  # read as a table, unless its cards are cut by semicolons
+        layouts = [layout for layout in layouts if layout.card_separator == ";"]
+    if len(layouts) > 1:
+        ways = "; ".join(layout.describe() for layout in layouts)
+        raise InputFileError(
+            path,
+            f"reads as Quizlet cards in {len(layouts)} ways ({ways}): export the set again with Tab between "
+            "term and definition and New line between cards",
+            line=1,
+        )
+    return [(line, [term, definition]) for line, term, definition in layouts[0].cards] if layouts else None
 
 
 def _number(text: str) -> float:
@@ -815,6 +913,8 @@ def _table(
 ) -> tuple[_Columns, list[tuple[int, list[str]]]]:
     """The columns and the data rows, whether the file has a header row, an Anki #columns line, or neither."""
     explicit = _explicit_delimiter(options, path)
+    if not options and _header_delimiter(text) is None and (cards := _quizlet_rows(text, path)) is not None:
+        return _header_or_positional_columns(cards, options, path, problems)
     delimiter = explicit or _header_delimiter(text) or _table_delimiter(text)
     if delimiter is None:
         raise InputFileError(
