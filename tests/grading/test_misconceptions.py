@@ -207,3 +207,25 @@ async def test_the_answer_view_lists_a_misconception_under_the_key_points(
         view.show(ctx.repository.get_answer(right.id), ENGLISH_LABELS)
         await pilot.pause()
         assert not listed.display
+
+
+def test_grade_one_prints_the_misconception_with_the_sentence_that_stated_it(
+    settings: object, course: Bank, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from quiz.cli.main import app
+
+    bank = with_misconceptions(course, SWAPPED).model_copy(update={"id": "dl-misconceptions"})
+    path = tmp_path / "bank.yaml"
+    path.write_text(dump_yaml(bank), encoding="utf-8")
+    runner = CliRunner()
+    imported = runner.invoke(app, ["bank", "import", str(path)])
+    assert imported.exit_code == 0, imported.output
+
+    graded = runner.invoke(app, ["grade-one", WRONG_EN, "-q", "1", "--bank", "dl-misconceptions"])
+
+    assert graded.exit_code == 0, graded.output
+    assert "✘ misconception (−0.5 p) " in graded.output
+    assert 'said: "Machine learning is a subfield of deep learning."' in graded.output
+    assert f"Misconception (−0.5 p): {SWAPPED.text}" in graded.output
