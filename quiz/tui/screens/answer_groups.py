@@ -39,6 +39,7 @@ from quiz.tui.screens.group_picker import GroupPicker
 from quiz.tui.screens.release_dialog import ReleaseDialog
 from quiz.tui.widgets.key_footer import TEACHER_FOOTER_MINOR, KeyFooter
 from quiz.tui.widgets.point_decisions import PointDecisions
+from quiz.tui.widgets.table_fill import Cell, fill_table
 
 EXCERPT_LENGTH = 70
 GROUP_EXCERPT_LENGTH = 60
@@ -47,6 +48,8 @@ THRESHOLD_RANGE = (0.5, 0.99)
 """Looser than 0.5 groups unrelated answers; 1.0 would only group identical ones."""
 MEMBER_EXCERPT_LENGTH = 16
 """Member rows are short: the highlighted member's whole answer is shown below them."""
+GROUP_COLUMNS = ("Group", "Size", "State", "Mean auto", "Decided", "Representative answer")
+MEMBER_COLUMNS = ("Student", "Auto", "Now", "Decided by", "After", "Answer")
 
 
 def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
@@ -200,12 +203,6 @@ class AnswerGroupsScreen(TentaScreen[bool]):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = self.tenta.cursor_blink
-        self.query_one("#groups-table", DataTable).add_columns(
-            "Group", "Size", "State", "Mean auto", "Decided", "Representative answer"
-        )
-        self.query_one("#groups-members", DataTable).add_columns(
-            "Student", "Auto", "Now", "Decided by", "After", "Answer"
-        )
         self.query_one("#groups").display = False
         if self.anonymous is None:
             self.anonymous = self.tenta.ctx.settings.anonymous_grading
@@ -235,10 +232,10 @@ class AnswerGroupsScreen(TentaScreen[bool]):
         self.groups = groups
         self.pseudonyms = pseudonyms
         table = self.query_one("#groups-table", DataTable)
-        table.clear()
-        for group in groups:
-            *cells, representative = group_cells(group)
-            table.add_row(*cells, Text(representative), key=group.id)  # the answer as typed, not markup
+        cells = [group_cells(group) for group in groups]
+        # the answer as typed, not markup
+        rows: list[tuple[Cell, ...]] = [(*short, Text(answer)) for *short, answer in cells]
+        fill_table(table, GROUP_COLUMNS, rows, keys=[group.id for group in groups])
         has_groups = bool(groups)
         self.query_one("#groups").display = has_groups
         empty = self.query_one("#groups-empty", Static)
@@ -335,18 +332,20 @@ class AnswerGroupsScreen(TentaScreen[bool]):
         comment = self.query_one("#groups-comment", Input).value.strip()
         table = self.query_one("#groups-members", DataTable)
         row = table.cursor_row
-        table.clear()
+        rows: list[tuple[Cell, ...]] = []
         for member in group.members:
             grade = member.latest_grade
-            table.add_row(
-                Text(self._student(member) + (" • new" if member.answer.id in group.new_ids else "")),
-                format_score(grade.score) if grade else "–",
-                format_score(member.final_score) + (" ✎" if member.overrides else ""),
-                decided_by(member),
-                score_after(member, score, decisions, comment=comment, replace_own=replace_own),
-                Text(excerpt(member.answer.text, MEMBER_EXCERPT_LENGTH)),  # names and answers as typed
-                key=str(member.answer.id),
+            rows.append(
+                (
+                    Text(self._student(member) + (" • new" if member.answer.id in group.new_ids else "")),
+                    format_score(grade.score) if grade else "–",
+                    format_score(member.final_score) + (" ✎" if member.overrides else ""),
+                    decided_by(member),
+                    score_after(member, score, decisions, comment=comment, replace_own=replace_own),
+                    Text(excerpt(member.answer.text, MEMBER_EXCERPT_LENGTH)),  # names and answers as typed
+                )
             )
+        fill_table(table, MEMBER_COLUMNS, rows, keys=[str(member.answer.id) for member in group.members])
         if 0 < row < table.row_count:
             table.move_cursor(row=row)
 

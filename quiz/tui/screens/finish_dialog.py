@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label
 
 from quiz.session import ItemState, ItemSummary
+from quiz.tui.widgets.table_fill import fill_table
 
 PROMPT_EXCERPT = 36
 FLAG_MARK = "⚑"
@@ -59,11 +60,20 @@ class FinishDialog(ModalScreen[int | None]):
                     classes="muted",
                 )
             table: DataTable[str | Text] = DataTable(id="finish-items", cursor_type="row", zebra_stripes=True)
-            table.add_columns("#", "question", "state")
-            for item in self.items:
-                if item.state is not ItemState.SUBMITTED or item.flagged:
-                    number = f"{item.position + 1} {FLAG_MARK}" if item.flagged else str(item.position + 1)
-                    table.add_row(number, Text(self._prompt(item)), item.state.value, key=str(item.position))
+            listed = [item for item in self.items if item.state is not ItemState.SUBMITTED or item.flagged]
+            fill_table(
+                table,
+                ("#", "question", "state"),
+                [
+                    (
+                        f"{item.position + 1} {FLAG_MARK}" if item.flagged else str(item.position + 1),
+                        Text(self._prompt(item)),
+                        item.state.value,
+                    )
+                    for item in listed
+                ],
+                keys=[str(item.position) for item in listed],
+            )
             table.display = table.row_count > 0
             yield table
             with Horizontal(classes="dialog-buttons"):

@@ -20,6 +20,7 @@ from quiz.progress import counted_summaries
 from quiz.scores import score_out_of
 from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.session_detail import SessionDetailScreen
+from quiz.tui.widgets.table_fill import column_widths, fill_table
 
 COLUMNS = ("Date", "Mode", "Score", "%", "Answered", "Status", "Review", "Topics", "Bank")
 """The long columns last: a practice quiz's topics in the Mode column ('Practice · topics: cnn, hardware +1
@@ -80,9 +81,7 @@ class HistoryScreen(TentaScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#history-filter", Input).cursor_blink = self.tenta.cursor_blink
-        table = self.query_one(DataTable)
-        table.add_columns(*COLUMNS)
-        table.display = False
+        self.query_one(DataTable).display = False
         self.load_sessions()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -99,15 +98,13 @@ class HistoryScreen(TentaScreen[None]):
 
     def _fill(self, query: str) -> None:
         table = self.query_one(DataTable)
-        table.clear()
         needle = query.strip().lower()
-        shown = 0
-        for summary in self._sessions:
-            cells = summary_cells(summary)
-            if needle and needle not in " ".join(cells).lower():
-                continue
-            table.add_row(*cells, key=str(summary.session_id))
-            shown += 1
+        every_row = {str(summary.session_id): summary_cells(summary) for summary in self._sessions}
+        rows = {key: cells for key, cells in every_row.items() if needle in " ".join(cells).lower()}
+        # as wide as every session's cells, so that typing a filter does not move the columns
+        widths = column_widths(COLUMNS, every_row.values())
+        fill_table(table, COLUMNS, list(rows.values()), keys=list(rows), widths=widths)
+        shown = len(rows)
         empty = self.query_one("#history-empty", Static)
         if not self._sessions:
             empty.update("No sessions yet — press escape, then n to start a quiz.")

@@ -12,8 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from quiz.teacher.analysis import KeyPointTally
+from quiz.tui.widgets.table_fill import fill_table
 
 POINT_TEXT_LENGTH = 56
+COLUMNS = ("Question", "Key point", "Covered", "Partly", "Missed", "% missed", "Teacher")
 
 
 def tally_cells(tally: KeyPointTally) -> tuple[str, ...]:
@@ -70,9 +72,7 @@ class KeyPointStatsScreen(ModalScreen[None]):
         if not self.tallies:
             return
         table = self.query_one(DataTable)
-        table.add_columns("Question", "Key point", "Covered", "Partly", "Missed", "% missed", "Teacher")
-        for tally in self.tallies:
-            table.add_row(*tally_cells(tally))
+        fill_table(table, COLUMNS, [tally_cells(tally) for tally in self.tallies])
         table.focus()
 
     def action_close(self) -> None:

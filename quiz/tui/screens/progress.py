@@ -18,6 +18,7 @@ from question_bank.grade_scales import describe_scale
 from quiz.modes import topic_label
 from quiz.progress import ESTIMATE_NOTE, ExamOutlook, ProgressReport, points_text
 from quiz.tui.screens.base import TentaScreen
+from quiz.tui.widgets.table_fill import fill_table
 
 TABLE_TABS = (
     ("readiness", "Readiness"),
@@ -155,21 +156,23 @@ class ProgressScreen(TentaScreen[None]):
         self.query_one("#readiness-summary", Static).update(readiness_text(outlook))
 
     def _topic_table(self, outlook: ExamOutlook) -> None:
-        table = self.query_one("#topic-mastery", DataTable)
-        table.clear(columns=True)
-        table.add_column("Topic", key="topic")
-        for label in ("Questions", "Seen", "Mean score", "Due today"):
-            table.add_column(label, key=label.lower())
-        for row in outlook.topics:
-            mean = "—" if row.mean_latest is None else f"{row.mean_latest:.0%}"
-            table.add_row(
-                row.label,
-                str(row.questions),
-                f"{row.seen}/{row.questions}",
-                mean,
-                str(row.due),
-                key=row.label,
-            )
+        labels = ("Topic", "Questions", "Seen", "Mean score", "Due today")
+        fill_table(
+            self.query_one("#topic-mastery", DataTable),
+            labels,
+            [
+                (
+                    row.label,
+                    str(row.questions),
+                    f"{row.seen}/{row.questions}",
+                    "—" if row.mean_latest is None else f"{row.mean_latest:.0%}",
+                    str(row.due),
+                )
+                for row in outlook.topics
+            ],
+            keys=[row.label for row in outlook.topics],
+            column_keys=[label.lower() for label in labels],
+        )
 
     def _over_time(self, report: ProgressReport) -> None:
         points = report.sessions

@@ -31,6 +31,7 @@ from quiz.tui.widgets.grade_notes import answer_labels
 from quiz.tui.widgets.key_footer import KeyFooter
 from quiz.tui.widgets.point_list import point_worth
 from quiz.tui.widgets.question_view import OPTION_LETTERS, QuestionView, choice_markdown, text_markdown
+from quiz.tui.widgets.table_fill import fill_table
 
 if TYPE_CHECKING:
     from db.repository import Repository
@@ -184,9 +185,12 @@ class QuestionDetailScreen(TentaScreen[str | None]):
         self._show_language()
         self._show_standing()
         table = self.query_one(DataTable)
-        table.add_columns("Date", "Score")
-        for detail in self.answers:
-            table.add_row(*answer_cells(detail), key=str(detail.answer.id))
+        fill_table(
+            table,
+            ("Date", "Score"),
+            [answer_cells(detail) for detail in self.answers],
+            keys=[str(detail.answer.id) for detail in self.answers],
+        )
         table.display = bool(self.answers)
         self.query_one(AnswerView).display = bool(self.answers)
         self.query_one("#qd-no-answers").display = not self.answers

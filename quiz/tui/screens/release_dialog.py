@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Label
 
 from quiz.scores import format_score
 from quiz.teacher.grouping import ReleaseOutcome, ReleasePlan, decision_label
+from quiz.tui.widgets.table_fill import fill_table
 
 OUTCOME_TEXT = {
     ReleaseOutcome.TO_AUTO: "auto grade",
@@ -23,6 +24,7 @@ OUTCOME_TEXT = {
     ReleaseOutcome.KEEP_OWN: "kept (own)",
     ReleaseOutcome.AUTO_ALREADY: "auto already",
 }
+COLUMNS = ("Student", "Now", "After", "Decided by after")
 
 
 def release_rows(plans: Sequence[ReleasePlan], names: Sequence[str]) -> list[tuple[str, str, str, str]]:
@@ -70,9 +72,7 @@ class ReleaseDialog(ModalScreen[bool]):
                 yield Button("Release", id="release-confirm", variant="error")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Student", "Now", "After", "Decided by after")
-        table.add_rows(release_rows(self.plans, self.names))
+        fill_table(self.query_one(DataTable), COLUMNS, release_rows(self.plans, self.names))
         self.query_one("#release-confirm", Button).focus()
 
     @on(Button.Pressed, "#release-confirm")

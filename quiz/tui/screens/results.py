@@ -20,6 +20,7 @@ from quiz.tui import messages
 from quiz.tui.screens.session_detail import SessionDetailScreen
 from quiz.tui.widgets.quiz_timer import format_duration
 from quiz.tui.widgets.score_bar import ScoreBar
+from quiz.tui.widgets.table_fill import fill_table
 
 STATUS_TEXT = {
     "graded": "graded",
@@ -27,6 +28,7 @@ STATUS_TEXT = {
     "grading": "grading…",
     "failed": "✘ grading failed",
 }
+COLUMNS = ("#", "Question", "Score", "Time", "Status")
 
 
 class ResultsScreen(Screen[None]):
@@ -65,8 +67,6 @@ class ResultsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("#", "Question", "Score", "Time", "Status")
         self.refresh_results()
 
     def refresh_results(self) -> None:
@@ -89,11 +89,13 @@ class ResultsScreen(Screen[None]):
         if pending:
             notes.append(f"{pending} still grading…")
         self.query_one("#results-summary", Static).update(" · ".join(notes))
-        table = self.query_one(DataTable)
-        table.clear()
         unanswered = unanswered_label(summary)
-        for item in items:
-            table.add_row(*self._row(item, unanswered), key=str(item.position))
+        fill_table(
+            self.query_one(DataTable),
+            COLUMNS,
+            [self._row(item, unanswered) for item in items],
+            keys=[str(item.position) for item in items],
+        )
 
     def _row(self, item: ItemResult, unanswered: str) -> tuple[str, Text, str, str, str]:
         """The question's cells; its prompt as text (a bank's 'w[i]' is no markup). `unanswered`: the

@@ -23,6 +23,9 @@ from quiz.tui.screens.base import TentaScreen
 from quiz.tui.widgets.answer_view import AnswerView
 from quiz.tui.widgets.key_footer import TEACHER_FOOTER_MINOR, KeyFooter
 from quiz.tui.widgets.point_decisions import PointDecisions
+from quiz.tui.widgets.table_fill import Cell, fill_table
+
+COLUMNS = ("Student", "Question", "Auto", "Why")
 
 
 def queue_cells(detail: AnswerDetail) -> tuple[str, str, str, str]:
@@ -106,7 +109,7 @@ class ReviewQueueScreen(TentaScreen[None]):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = self.tenta.cursor_blink
-        self.query_one(DataTable).add_columns("Student", "Question", "Auto", "Why")
+        self.query_one(DataTable).add_columns(*COLUMNS)
         if self.anonymous is None:
             self.anonymous = self.tenta.ctx.settings.anonymous_grading
         self.load_queue()
@@ -122,10 +125,10 @@ class ReviewQueueScreen(TentaScreen[None]):
         self._queue = queue
         self.pseudonyms = pseudonyms
         table = self.query_one(DataTable)
-        table.clear()
-        for detail in queue:
-            student, *rest = queue_cells(shown(detail, pseudonyms))
-            table.add_row(Text(student), *rest, key=str(detail.answer.id))  # a name as typed, not markup
+        cells = [queue_cells(shown(detail, pseudonyms)) for detail in queue]
+        # a name as typed, not markup
+        rows: list[tuple[Cell, ...]] = [(Text(student), *rest) for student, *rest in cells]
+        fill_table(table, COLUMNS, rows, keys=[str(detail.answer.id) for detail in queue])
         has_items = bool(queue)
         self.query_one("#queue").display = has_items
         empty = self.query_one("#queue-empty", Static)

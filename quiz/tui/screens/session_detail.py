@@ -33,6 +33,7 @@ from quiz.tui.screens.base import TentaScreen
 from quiz.tui.screens.disagree_dialog import DisagreeDialog
 from quiz.tui.widgets.answer_view import AnswerView
 from quiz.tui.widgets.grade_notes import ENGLISH_LABELS, GradeLabels, answer_labels
+from quiz.tui.widgets.table_fill import fill_table
 
 
 def outcome_feedback(detail: AnswerDetail) -> str:
@@ -90,16 +91,6 @@ def fitted(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, Text]]:
 
 
 COLUMN_LABELS = ("#", "Score", "Question")
-
-
-def column_widths(rows: list[tuple[str, str, Text]]) -> list[int]:
-    """Each column as wide as its widest cell or label, given to the table up front: left to measure
-    them itself, the table did so only when idle, and a loaded machine drew '1 / 2 ✎' as '1 / 2' and
-    the questions as 'Q1 Hur ä', at the labels' widths."""
-    return [
-        max([cell_len(label), *(cell_len(str(row[column])) for row in rows)])
-        for column, label in enumerate(COLUMN_LABELS)
-    ]
 
 
 def _cut(text: str, room: int) -> str:
@@ -190,11 +181,7 @@ class SessionDetailScreen(TentaScreen[None]):
                 for item in detail.items
             ]
         )
-        table.clear(columns=True)
-        for label, width in zip(COLUMN_LABELS, column_widths(rows), strict=True):
-            table.add_column(label, width=width)
-        for item, row in zip(detail.items, rows, strict=True):
-            table.add_row(*row, key=str(item.position))
+        fill_table(table, COLUMN_LABELS, rows, keys=[str(item.position) for item in detail.items])
         table.focus()
         shown = next((item for item in detail.items if item.position == self.position), None)
         if shown is not None:
