@@ -194,6 +194,7 @@ def test_question_without_units_is_hashed_as_before() -> None:
             "case_sensitive",
             "outcome_feedback",
             "hints",
+            "misconceptions",
             "text_format",
         },
     )
