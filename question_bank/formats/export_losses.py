@@ -42,6 +42,9 @@ _FORMAT_LABELS = {
 _CARRIES_MEDIA = frozenset({"moodle-xml", "yaml", "json", "anki", "qti"})
 """Formats that keep a question's pictures and sound: embedded (Moodle XML, the Anki and QTI packages) or
 in the media folder copied beside the written file (native YAML/JSON)."""
+_KEEPS_MISCONCEPTIONS = frozenset({"yaml", "json"})
+"""Formats with a place for a free-text question's misconceptions (negative rubric items): only the native
+files; Moodle XML, GIFT, QTI and Anki have none, so an answer that states one would lose no points."""
 _SELF_GRADED = frozenset({"anki"})
 """Formats whose cards the student grades by hand: no tenta grading survives, said once for the bank."""
 SELF_GRADED_LOSS = (
@@ -61,6 +64,7 @@ def export_losses(
     if format_name in _SELF_GRADED:
         return [
             _self_graded_loss(bank),
+            *_misconception_losses(bank, format_name, label),
             *_media_losses(bank, format_name, label, to_file=True, missing=media_missing),
         ]
     losses = [
@@ -82,6 +86,7 @@ def export_losses(
         losses += _aiken_losses(bank)
     if format_name == "qti":
         losses = qti_losses(bank) + losses
+    losses += _misconception_losses(bank, format_name, label)
     return losses + _media_losses(bank, format_name, label, to_file=to_file, missing=media_missing)
 
 
@@ -93,6 +98,33 @@ def _self_graded_loss(bank: Bank) -> str:
     return SELF_GRADED_LOSS + (
         "; the feedback on single choices and values is left out" if with_feedback else ""
     )
+
+
+def _misconception_losses(bank: Bank, format_name: str, label: str) -> list[str]:
+    """Each question whose misconceptions `format_name` leaves out, with their ids so the teacher can
+    find them: where the format grades, answers that state one no longer lose its penalty."""
+    if format_name in _KEEPS_MISCONCEPTIONS:
+        return []
+    consequence = (
+        "the cards do not mention them"
+        if format_name in _SELF_GRADED
+        else "an answer that states one loses no points"
+    )
+    losses = []
+    for question in bank.questions:
+        count = len(question.misconceptions)
+        if count:
+            ids = ", ".join(misconception.id for misconception in question.misconceptions)
+            what = (
+                f"its misconception (negative rubric item: {ids}) is"
+                if count == 1
+                else f"its {count} misconceptions (negative rubric items: {ids}) are"
+            )
+            losses.append(
+                f"question {question.id}: {what} left out ({label} has no place for misconceptions): "
+                f"{consequence}"
+            )
+    return losses
 
 
 def _media_losses(

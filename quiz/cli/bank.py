@@ -141,6 +141,13 @@ def _question_details(question: Question, bank: Bank, missing_media: frozenset[s
         lines.append(f"units: {escape(listed)}")
     for point in question.rubric:
         lines.append(f"  • {escape(point.id)}  {point.weight:.0%}  {escape(point.text)}")
+    for misconception in question.misconceptions:
+        feedback = f"  — {escape(misconception.feedback)}" if misconception.feedback.strip() else ""
+        lines.append(
+            f"  ✘ {escape(misconception.id)}  misconception (−{misconception.penalty:g} p): "
+            f"{escape(misconception.text)}{feedback}"
+        )
+        lines += [f"      also: {escape(paraphrase)}" for paraphrase in misconception.paraphrases]
     return "\n".join(lines + _feedback_lines(question))
 
 
@@ -165,7 +172,8 @@ def show(
     ] = None,
     reference: Annotated[bool, typer.Option(help="Also print reference answers.")] = False,
 ) -> None:
-    """Questions of a bank with prompts, type, points, topics, media and weighted key points."""
+    """Questions of a bank with prompts, type, points, topics, media, weighted key points and misconceptions
+    with their penalties."""
     catalog = AppContext().catalog
     bank = catalog.load(bank_id)
     questions = bank.questions if question is None else (_shown_question(bank, question),)
