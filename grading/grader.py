@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
+from typing import TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -417,11 +418,9 @@ class Grader:
         key = question.content_hash()
         profile = self._misconception_profiles.get(key)
         if profile is None:
-            profile = self._misconception_profiles[key] = build_misconception_profile(
-                question, self.embedder.encode
+            profile = _remember(
+                self._misconception_profiles, key, build_misconception_profile(question, self.embedder.encode)
             )
-            if len(self._misconception_profiles) > _PROFILE_CACHE_SIZE:
-                self._misconception_profiles.popitem(last=False)
         sentences = prepared.units[:-1] if len(prepared.units) > 1 else prepared.units
         parts = [part for sentence in sentences if len(found := clauses(sentence)) > 1 for part in found]
         vectors = np.vstack([unit_vectors[: len(sentences)], self._encode(parts)])
@@ -478,9 +477,7 @@ class Grader:
             for question, group in zip(questions, texts, strict=True):
                 cached.append((question.id, vectors[offset : offset + len(group)]))
                 offset += len(group)
-            self._bank_reference_vectors[key] = cached
-            if len(self._bank_reference_vectors) > _PROFILE_CACHE_SIZE:
-                self._bank_reference_vectors.popitem(last=False)
+            _remember(self._bank_reference_vectors, key, cached)
         return cached
 
     def _empty_grade(self, question: Question) -> Grade:
@@ -516,10 +513,7 @@ class Grader:
         if key in self._prepared:
             self._prepared.move_to_end(key)
             return self._prepared[key]
-        prepared = self._prepared[key] = prepare_answer(answer, acronyms, accents)
-        if len(self._prepared) > self.token_memo_size:
-            self._prepared.popitem(last=False)
-        return prepared
+        return _remember(self._prepared, key, prepare_answer(answer, acronyms, accents), self.token_memo_size)
 
     def whole_answer_vectors(self, answers: Sequence[str]) -> list[np.ndarray | None]:
         """Each answer's whole-answer vector exactly as grading computes it (None when there is nothing
@@ -573,10 +567,7 @@ class Grader:
             self._profiles.move_to_end(key)
             return cached
         profile = build_profile(question, self.embedder, self.course_index, self.scoring.floor)
-        self._profiles[key] = profile
-        if len(self._profiles) > _PROFILE_CACHE_SIZE:
-            self._profiles.popitem(last=False)
-        return profile
+        return _remember(self._profiles, key, profile)
 
     def _examples_index(
         self, question: Question, examples: Sequence[GradedExample]
@@ -605,10 +596,7 @@ class Grader:
             [frozenset(content_words(prepared.text, prepared.language)) for _, prepared in usable],
             [tokens for _, tokens in encoded if tokens is not None],
         )
-        self._example_indexes[key] = cached
-        if len(self._example_indexes) > _PROFILE_CACHE_SIZE:
-            self._example_indexes.popitem(last=False)
-        return cached
+        return _remember(self._example_indexes, key, cached)
 
     def _class_values(
         self,
@@ -691,6 +679,20 @@ class Grader:
             bridge=self.scoring.language_bridge,
             class_values=class_values,
         )
+
+
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
+
+
+def _remember(
+    cache: OrderedDict[_Key, _Value], key: _Key, value: _Value, limit: int = _PROFILE_CACHE_SIZE
+) -> _Value:
+    """Store `value` in a grader's bounded cache, dropping the oldest entry past `limit`."""
+    cache[key] = value
+    if len(cache) > limit:
+        cache.popitem(last=False)
+    return value
 
 
 def with_whole_answer(sentence_vectors: np.ndarray) -> np.ndarray:

@@ -202,21 +202,15 @@ def _check_structure(
             )
             reported.add((tree.locate(("questions", index)), where))
         rubric = question.get("rubric")
-        if isinstance(rubric, list):
-            seen_points: dict[str, int] = {}
-            for point_index, point in enumerate(rubric):
-                point_id = point.get("id") if isinstance(point, dict) else None
-                if not isinstance(point_id, str):
-                    continue
-                line = tree.locate(("questions", index, "rubric", point_index, "id"))
-                if point_id in seen_points:
-                    problems.add(
-                        f"duplicate rubric point id {point_id!r} (first at line {seen_points[point_id]})",
-                        line=line,
-                        field=f"{where}.rubric[{point_index}].id",
-                    )
-                    reported.add((tree.locate(("questions", index)), where))
-                seen_points.setdefault(point_id, line)
+        if isinstance(rubric, list) and _duplicate_ids(
+            rubric,
+            ("questions", index, "rubric"),
+            f"{where}.rubric",
+            kind="rubric point",
+            tree=tree,
+            problems=problems,
+        ):
+            reported.add((tree.locate(("questions", index)), where))
         if _misconception_problems(question, index, tree, problems):
             reported.add((tree.locate(("questions", index)), where))
     return reported
@@ -241,11 +235,8 @@ def _misconception_problems(
         return True
     found = False
     max_points = question.get("max_points", 1.0)
-    seen: dict[str, int] = {}
     for item_index, item in enumerate(misconceptions):
-        if not isinstance(item, dict):
-            continue
-        penalty, item_id = item.get("penalty"), item.get("id")
+        penalty = item.get("penalty") if isinstance(item, dict) else None
         if _is_number(penalty) and _is_number(max_points) and penalty > max_points:
             problems.add(
                 f"penalty {penalty:g} is more than the question's max_points {max_points:g}",
@@ -253,16 +244,39 @@ def _misconception_problems(
                 field=f"{where}[{item_index}].penalty",
             )
             found = True
-        if isinstance(item_id, str):
-            line = tree.locate(("questions", index, "misconceptions", item_index, "id"))
-            if item_id in seen:
-                problems.add(
-                    f"duplicate misconception id {item_id!r} (first at line {seen[item_id]})",
-                    line=line,
-                    field=f"{where}[{item_index}].id",
-                )
-                found = True
-            seen.setdefault(item_id, line)
+    path = ("questions", index, "misconceptions")
+    return (
+        _duplicate_ids(misconceptions, path, where, kind="misconception", tree=tree, problems=problems)
+        or found
+    )
+
+
+def _duplicate_ids(
+    items: list[Any],
+    path: tuple[str | int, ...],
+    where: str,
+    *,
+    kind: str,
+    tree: SourceNode,
+    problems: ImportProblems,
+) -> bool:
+    """Each item whose id an earlier item of the list already has, at its line, naming the first's line
+    (rubric points, misconceptions). True when any."""
+    seen: dict[str, int] = {}
+    found = False
+    for item_index, item in enumerate(items):
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(item_id, str):
+            continue
+        line = tree.locate((*path, item_index, "id"))
+        if item_id in seen:
+            problems.add(
+                f"duplicate {kind} id {item_id!r} (first at line {seen[item_id]})",
+                line=line,
+                field=f"{where}[{item_index}].id",
+            )
+            found = True
+        seen.setdefault(item_id, line)
     return found
 
 
